@@ -1,0 +1,144 @@
+/**
+ * The commander program: global options, one register call per command, and the mapping of
+ * errors to exit codes. Nothing here loads the AWS SDK: commands import their workflow lazily, so
+ * `--version`, `--help` and flag errors stay fast and need no credentials.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ExitCode, KscliError } from './errors.js';
+import type { IO } from './ui/io.js';
+import { commandModules } from './commands/index.js';
+
+export interface GlobalOptions {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  output: 'table' | 'json';
+  dryRun: boolean;
+  yes: boolean;
+  expectedAccount?: string;
+  color: boolean;
+  debug: boolean;
+  journal?: string;
+  sandbox: boolean;
+  maxRps?: string[];
+}
+
+export interface RunContext {
+  io: IO;
+  env: NodeJS.ProcessEnv;
+}
+
+/** What every command module gets: the IO, the environment, and its program's global options. */
+export interface App extends RunContext {
+  globals(): GlobalOptions;
+  /** set the process exit code that `run` returns (the last command result wins) */
+  setExitCode(code: number): void;
+}
+
+export interface CommandModule {
+  register(program: Command, app: App): void;
+}
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  done, or nothing to do
+  1  failure: AWS error, network, bug
+  2  bad input: unknown flag, malformed ID, window outside 7-30, missing --yes without a TTY
+  3  blocked by a precondition; nothing was changed by the blocked step
+  4  AWS credentials or permission
+  5  cancelled at a prompt
+  8  pending: AWS must finish work that was started; the output says when to run again
+`;
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(app: App): Command {
+  const program = new Command('kscli');
+  program
+    .description('Retire AWS KMS custom key stores (CloudHSM and external) without losing data by accident.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)')
+    .addOption(new Option('--output <format>', 'table or json (default: table on a terminal, json otherwise)').choices(['table', 'json']))
+    .option('--dry-run', 'print the plan and make no mutating call', false)
+    .option('-y, --yes', 'act without asking (runbooks); never prompts', false)
+    .option('--expected-account <id>', 'refuse to change anything unless the credentials belong to this 12-digit account')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--debug', 'log every AWS call and show stack traces', false)
+    .option('--journal <path>', 'journal file (default ~/.kscli/journal/<account>-<region>-<store>.jsonl)')
+    .option('--sandbox', 'run against the local sandbox account (started in-process; no AWS account needed)', false)
+    .option('--max-rps <op=n...>', 'override the client-side pace for an operation, e.g. DescribeKey=500')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => app.io.out.write(s),
+      writeErr: (s) => app.io.err.write(s),
+    });
+  for (const mod of commandModules) mod.register(program, app);
+  return program;
+}
+
+export function resolveGlobals(program: Command, io: IO): GlobalOptions {
+  const o = program.opts();
+  return {
+    region: o.region,
+    profile: o.profile,
+    endpointUrl: o.endpointUrl,
+    output: o.output ?? (io.isTTY ? 'table' : 'json'),
+    dryRun: Boolean(o.dryRun),
+    yes: Boolean(o.yes),
+    expectedAccount: o.expectedAccount,
+    color: o.color !== false && io.color,
+    debug: Boolean(o.debug),
+    journal: o.journal,
+    sandbox: Boolean(o.sandbox),
+    maxRps: o.maxRps,
+  };
+}
+
+/** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */
+export function reportError(err: unknown, io: IO, debug: boolean): number {
+  if (err instanceof KscliError) {
+    io.err.write(`kscli: ${err.message}\n`);
+    if (err.hint) io.err.write(`  ${err.hint}\n`);
+    if (debug && err.cause) io.err.write(`${String((err.cause as Error)?.stack ?? err.cause)}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.err.write(`kscli: unexpected error: ${e?.message ?? String(err)}\n`);
+  if (debug) io.err.write(`${e?.stack ?? ''}\n`);
+  else io.err.write('  run again with --debug for details, and report it if it persists\n');
+  return ExitCode.Failure;
+}
+
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const holder: { program?: Command } = {};
+  const app: App = {
+    ...ctx,
+    globals: () => resolveGlobals(holder.program!, ctx.io),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram(app);
+  holder.program = program;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.Ok;
+      return ExitCode.BadInput;
+    }
+    const debug = argv.includes('--debug');
+    return reportError(err, ctx.io, debug);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Errors carry their exit code; only src/main.ts turns them into a process exit.
+ * Exit codes are documented in the README and in `kscli --help` (architecture.md section 5).
+ */
+export const ExitCode = {
+  /** done, or nothing to do */
+  Ok: 0,
+  /** failure: AWS error, network, bug */
+  Failure: 1,
+  /** bad input: unknown flag, malformed ID, window outside 7-30, missing --yes without a TTY */
+  BadInput: 2,
+  /** blocked by a precondition; nothing was changed by the blocked step */
+  Blocked: 3,
+  /** AWS credentials or permission */
+  Credentials: 4,
+  /** cancelled at a prompt */
+  Cancelled: 5,
+  /** pending: AWS must finish work that was started (keys in their waiting period) */
+  Pending: 8,
+  /** interrupted by SIGINT (the shell convention 128 + 2) */
+  Interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error kscli expects and explains. `message` is one line naming the problem; `hint` says
+ * what to run or change next. Neither may contain credentials.
+ */
+export class KscliError extends Error {
+  constructor(
+    readonly exitCode: ExitCodeValue,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'KscliError';
+  }
+}
+
+export const badInput = (message: string, hint?: string) => new KscliError(ExitCode.BadInput, message, hint);
+export const blocked = (message: string, hint?: string) => new KscliError(ExitCode.Blocked, message, hint);
+
+/**
+ * An AWS call that failed with an error the adapters do not translate into a KscliError by
+ * themselves (e.g. KMSInvalidStateException on ScheduleKeyDeletion): the workflow decides what it
+ * means. `code` is the AWS error name (`e.name` in the SDK).
+ */
+export class AwsCallError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    message: string,
+    readonly httpStatus?: number,
+    readonly requestId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AwsCallError';
+  }
+}
