@@ -1,0 +1,42 @@
+/**
+ * The sandbox account model: `createModel` restores an account from its `toJSON()` state (or
+ * starts an empty one), `scenario` builds the state of a ready-made account.
+ */
+import type { SandboxModel } from '../contract.js';
+import { AccountModel } from './model.js';
+import { defaultConfig, emptyState, STATE_VERSION, type AccountState, type SandboxConfig } from './state.js';
+
+export { scenario, DEMO_KEYS, DEMO_STORE_ID, DEMO_IDLE_STORE_ID, DEMO_XKS_STORE_ID, DEMO_CLUSTER_ID, DEMO_TOPIC_ARN, DEMO_LOG_GROUP, DEMO_TRAIL } from './scenarios.js';
+export type { ScenarioName, ScenarioOptions } from './scenarios.js';
+export { AccountModel, implementedOperations } from './model.js';
+export { compileFilterPattern } from './filter-pattern.js';
+export type { AccountState, SandboxConfig } from './state.js';
+
+export interface CreateModelOptions {
+  /** set the sandbox clock to this time (tests) */
+  now?: Date;
+  /** override timing and caps, e.g. `{ disconnectMs: 50 }` so tests can poll quickly */
+  config?: Partial<SandboxConfig>;
+}
+
+/**
+ * Restores a model. The model takes ownership of `json` (no copy, so that 100,000 keys load
+ * fast): do not reuse the object elsewhere. Without `json` the account is empty.
+ */
+export function createModel(json?: unknown, opts: CreateModelOptions = {}): SandboxModel & AccountModel {
+  const state = json === undefined || json === null ? emptyState() : checkState(json);
+  if (opts.config) state.config = { ...state.config, ...opts.config };
+  if (opts.now) state.clockOffsetMs = opts.now.getTime() - Date.now();
+  return new AccountModel(state);
+}
+
+function checkState(json: unknown): AccountState {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError('sandbox state: expected an object');
+  const s = json as Partial<AccountState>;
+  if (s.version !== STATE_VERSION) throw new TypeError(`sandbox state: unsupported version ${String(s.version)} (expected ${STATE_VERSION})`);
+  if (!Array.isArray(s.keys)) throw new TypeError('sandbox state: keys must be an array');
+  // fill members added after a state file was written
+  const filled = { ...emptyState(), ...s } as AccountState;
+  filled.config = { ...defaultConfig(), ...(s.config ?? {}) };
+  return filled;
+}

@@ -1,0 +1,131 @@
+/**
+ * The SandboxModel of src/sandbox/contract.ts: dispatches calls to the services, applies what
+ * time did before each call, turns outcomes into CloudTrail events, and moves the clock.
+ */
+import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus, ServiceName } from '../contract.js';
+import { SandboxError } from '../contract.js';
+import { Account } from './account.js';
+import { cloudwatchHandlers, sweepAlarms } from './alarms.js';
+import { cloudhsmHandlers } from './cloudhsm.js';
+import { cloudtrailHandlers } from './cloudtrail.js';
+import { cryptoHandlers } from './crypto.js';
+import type { Handler } from './handler.js';
+import { stsHandlers } from './identity.js';
+import { keyHandlers, visibleState } from './keys.js';
+import { logsHandlers } from './logs.js';
+import { snsHandlers } from './sns.js';
+import type { AccountState } from './state.js';
+import { storeHandlers } from './stores.js';
+import { applyDue, type DueReport } from './timeline.js';
+import { EVENT_HISTORY_MS, recordApiCall } from './trail-events.js';
+
+const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
+  kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
+  cloudhsm: cloudhsmHandlers,
+  cloudtrail: cloudtrailHandlers,
+  logs: logsHandlers,
+  monitoring: cloudwatchHandlers,
+  sns: snsHandlers,
+  sts: stsHandlers,
+};
+
+/** Alarms are re-evaluated at most this often as sandbox time passes (CloudWatch: each minute). */
+const ALARM_SWEEP_MS = 60_000;
+
+/** The operations a service implements (for the HTTP layer's routing and its tests). */
+export function implementedOperations(service: ServiceName): string[] {
+  return Object.keys(HANDLERS[service] ?? {});
+}
+
+export class AccountModel implements SandboxModel {
+  readonly acc: Account;
+
+  constructor(state: AccountState) {
+    this.acc = new Account(state);
+  }
+
+  get accountId(): string {
+    return this.acc.accountId;
+  }
+
+  now(): Date {
+    return new Date(this.acc.nowMs());
+  }
+
+  /** Applies what came due up to now; alarms are swept once a sandbox minute. */
+  private catchUp(report?: DueReport): void {
+    const now = this.acc.nowMs();
+    applyDue(this.acc, now, report);
+    if (this.acc.state.alarms.length > 0 && now - this.acc.lastAlarmSweep >= ALARM_SWEEP_MS) {
+      // the first sweep after load only sets the baseline (no evaluation of a fresh alarm at once)
+      if (this.acc.lastAlarmSweep === 0) this.acc.lastAlarmSweep = now;
+      else sweepAlarms(this.acc, now);
+    }
+  }
+
+  handle(ctx: CallContext, input: Record<string, unknown>): unknown {
+    this.catchUp();
+    const handler = HANDLERS[ctx.service]?.[ctx.operation];
+    if (!handler || !Object.prototype.hasOwnProperty.call(HANDLERS[ctx.service], ctx.operation)) {
+      throw new SandboxError('UnknownOperationException', `The operation ${ctx.operation} is not supported by the kscli sandbox for ${ctx.service}.`);
+    }
+    return handler(this.acc, input ?? {}, ctx);
+  }
+
+  recordCall(ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void {
+    // the HTTP layer may record calls it answered itself (throttling, injected faults): apply
+    // what came due first so that events stay in time order
+    this.catchUp();
+    recordApiCall(this.acc, ctx, input ?? {}, outcome);
+  }
+
+  advance(ms: number): AdvanceReport {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance: ms must be a finite number >= 0');
+    const report: DueReport = { deletedKeys: [], storeTransitions: [], purgedBackups: [] };
+    this.catchUp(report);
+    const from = this.now();
+    this.acc.state.clockOffsetMs += ms;
+    this.acc.dirty = true;
+    const now = this.acc.nowMs();
+    applyDue(this.acc, now, report);
+    this.acc.pruneEvents(now - EVENT_HISTORY_MS);
+    sweepAlarms(this.acc, now);
+    return { from, to: new Date(now), ...report };
+  }
+
+  status(): SandboxStatus {
+    this.catchUp();
+    const acc = this.acc;
+    let outside = 0;
+    for (const k of acc.state.keys) if (!k.storeId) outside++;
+    return {
+      now: this.now(),
+      accountId: acc.accountId,
+      stores: acc.state.stores.map((s) => {
+        const keyStates: Record<string, number> = {};
+        for (const id of acc.storeKeys.get(s.id) ?? []) {
+          const state = visibleState(acc, acc.keyById.get(id)!);
+          keyStates[state] = (keyStates[state] ?? 0) + 1;
+        }
+        return { id: s.id, name: s.name, type: s.type, connectionState: s.state, keyStates };
+      }),
+      keysOutsideStores: outside,
+      alarms: acc.state.alarms.map((a) => ({ name: a.AlarmName, state: a.StateValue })),
+      backups: acc.state.backups.map((b) => ({ id: b.id, clusterId: b.clusterId, state: b.state })),
+    };
+  }
+
+  takeDirty(): boolean {
+    const d = this.acc.dirty;
+    this.acc.dirty = false;
+    return d;
+  }
+
+  /**
+   * The live state object (no copy, so that a 100,000-key account serialises fast): serialise it
+   * at once (JSON.stringify) and do not keep or mutate it.
+   */
+  toJSON(): unknown {
+    return this.acc.state;
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The persisted shape of the sandbox account: plain JSON (numbers for times, in epoch ms), compact
+ * enough that a 100,000-key account serialises in well under a second. Fields that hold their
+ * default value are omitted (a key without `origin` is AWS_KMS, without `manager` is CUSTOMER).
+ *
+ * The in-memory model keeps these very objects and adds Map indexes next to them (see account.ts),
+ * so `toJSON()` needs no copy.
+ */
+
+export const STATE_VERSION = 1;
+
+/** What a key is "by itself"; the visible KeyState adds Unavailable from its store (keys.ts). */
+export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+export type KeyState = LogicalKeyState | 'Unavailable';
+export type ConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
+
+export interface KeyRecord {
+  id: string;
+  /** creation time, epoch ms */
+  created: number;
+  state: LogicalKeyState;
+  deletionDate?: number;
+  pendingWindow?: number;
+  description?: string;
+  /** absent: CUSTOMER */
+  manager?: 'AWS';
+  /** absent: AWS_KMS */
+  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  storeId?: string;
+  /** CloudHSM keys: the cluster holding the backing key, its handle and id */
+  clusterId?: string;
+  keyHandle?: string;
+  backingKeyId?: string;
+  /** external-store keys: the external key id */
+  xksKeyId?: string;
+  /** extra AWS principals the key policy names besides the account root */
+  policyPrincipals?: string[];
+  tags?: Array<{ TagKey: string; TagValue: string }>;
+  /** last successful cryptographic use (GetKeyLastUsage) */
+  lastUsage?: { op: string; t: number; requestId: string; eventId?: string };
+}
+
+export interface AliasRecord {
+  name: string;
+  keyId: string;
+  created: number;
+  updated: number;
+}
+
+export interface GrantRecord {
+  id: string;
+  keyId: string;
+  name?: string;
+  created: number;
+  grantee: string;
+  retiring?: string;
+  operations: string[];
+}
+
+export interface StoreRecord {
+  id: string;
+  name: string;
+  type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  created: number;
+  state: ConnectionState;
+  /** when the current CONNECTING/DISCONNECTING transition completes, epoch ms */
+  transitionAt?: number;
+  errorCode?: string;
+  clusterId?: string;
+  trustAnchor?: string;
+  xks?: { Connectivity: string; AccessKeyId: string; UriEndpoint: string; UriPath: string; VpcEndpointServiceName?: string };
+}
+
+export interface HsmRecord {
+  HsmId: string;
+  AvailabilityZone: string;
+  SubnetId: string;
+  EniId: string;
+  EniIp: string;
+  State: string;
+}
+
+export interface ClusterRecord {
+  id: string;
+  state: string;
+  created: number;
+  vpcId: string;
+  hsms: HsmRecord[];
+  subnets: Record<string, string>;
+  sourceBackupId?: string;
+  retentionDays: number;
+  /** the next key handle KMS will get on this cluster */
+  nextHandle: number;
+}
+
+export interface BackupRecord {
+  id: string;
+  clusterId: string;
+  state: 'CREATE_IN_PROGRESS' | 'READY' | 'PENDING_DELETION' | 'DELETED';
+  created: number;
+  deleteAt?: number;
+  neverExpires?: boolean;
+}
+
+/** Backing key material KMS could not delete from a cluster (aws-facts 2.4). */
+export interface OrphanRecord {
+  keyHandle: string;
+  backingKeyId: string;
+  keyArn: string;
+  at: number;
+}
+
+/** One CloudTrail event. `json` is the CloudTrailEvent string LookupEvents returns. */
+export interface EventRecord {
+  /** sequence number, increasing; used by NextToken and the resource index */
+  seq: number;
+  id: string;
+  t: number;
+  name: string;
+  source: string;
+  readOnly: boolean;
+  accessKeyId?: string;
+  username?: string;
+  resources: Array<{ type: string; name: string }>;
+  json: string;
+}
+
+export interface EventSelector {
+  ReadWriteType: 'All' | 'ReadOnly' | 'WriteOnly';
+  IncludeManagementEvents: boolean;
+  ExcludeManagementEventSources?: string[];
+}
+
+export interface AdvancedFieldSelector {
+  Field: string;
+  Equals?: string[];
+  NotEquals?: string[];
+  StartsWith?: string[];
+  NotStartsWith?: string[];
+}
+
+export interface TrailRecord {
+  name: string;
+  homeRegion: string;
+  multiRegion: boolean;
+  s3Bucket: string;
+  logGroupName?: string;
+  roleArn?: string;
+  kmsKeyId?: string;
+  logging: boolean;
+  startedAt?: number;
+  lastCwlDelivery?: number;
+  eventSelectors?: EventSelector[];
+  advancedEventSelectors?: Array<{ Name?: string; FieldSelectors: AdvancedFieldSelector[] }>;
+}
+
+export interface MetricTransformation {
+  metricName: string;
+  metricNamespace: string;
+  metricValue: string;
+  defaultValue?: number;
+  unit?: string;
+  dimensions?: Record<string, string>;
+}
+
+export interface MetricFilterRecord {
+  name: string;
+  pattern: string;
+  transformations: MetricTransformation[];
+  created: number;
+}
+
+export interface LogGroupRecord {
+  name: string;
+  created: number;
+  kmsKeyId?: string;
+  logGroupClass: 'STANDARD' | 'INFREQUENT_ACCESS' | 'DELIVERY';
+  retentionInDays?: number;
+  storedBytes: number;
+  filters: MetricFilterRecord[];
+}
+
+/** A metric alarm, kept with AWS's member names so DescribeAlarms can return it as is. */
+export interface AlarmRecord {
+  AlarmName: string;
+  AlarmArn: string;
+  AlarmDescription?: string;
+  ActionsEnabled: boolean;
+  OKActions: string[];
+  AlarmActions: string[];
+  InsufficientDataActions: string[];
+  MetricName: string;
+  Namespace: string;
+  Statistic: string;
+  Dimensions: Array<{ Name: string; Value: string }>;
+  Period: number;
+  EvaluationPeriods: number;
+  DatapointsToAlarm?: number;
+  Threshold: number;
+  ComparisonOperator: string;
+  TreatMissingData?: string;
+  Unit?: string;
+  StateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  StateReason: string;
+  StateReasonData?: string;
+  /** epoch ms */
+  stateUpdated: number;
+  configUpdated: number;
+}
+
+export interface AlarmHistoryRecord {
+  AlarmName: string;
+  t: number;
+  HistoryItemType: 'StateUpdate' | 'ConfigurationUpdate' | 'Action';
+  HistorySummary: string;
+  HistoryData?: string;
+}
+
+export interface TopicRecord {
+  arn: string;
+  kmsMasterKeyId?: string;
+  displayName?: string;
+  /** notifications the sandbox "delivered" (alarm actions), newest last */
+  published: Array<{ t: number; subject: string; message: string }>;
+}
+
+export interface IdentityRecord {
+  type: 'AssumedRole' | 'IAMUser';
+  arn: string;
+  principalId: string;
+  userName: string;
+}
+
+export interface SandboxConfig {
+  /** how long DISCONNECTING and CONNECTING last, in sandbox ms */
+  disconnectMs: number;
+  connectMs: number;
+  /** the account-wide GetKeyLastUsage tracking start, epoch ms */
+  trackingStart: number;
+  /** at most this many CloudTrail events are kept (oldest dropped first) */
+  eventCap: number;
+}
+
+export interface AccountState {
+  version: number;
+  accountId: string;
+  region: string;
+  /** sandbox time = Date.now() + clockOffsetMs */
+  clockOffsetMs: number;
+  config: SandboxConfig;
+  nextSeq: number;
+  keys: KeyRecord[];
+  aliases: AliasRecord[];
+  grants: GrantRecord[];
+  stores: StoreRecord[];
+  clusters: ClusterRecord[];
+  backups: BackupRecord[];
+  orphanedKeyMaterial: Record<string, OrphanRecord[]>;
+  events: EventRecord[];
+  trails: TrailRecord[];
+  logGroups: LogGroupRecord[];
+  alarms: AlarmRecord[];
+  alarmHistory: AlarmHistoryRecord[];
+  /** datapoints per metric, key `${namespace}\u0000${metricName}`: [epoch ms, value] */
+  metrics: Record<string, Array<[number, number]>>;
+  topics: TopicRecord[];
+  /** identities by access key id; unknown ids get the default identity (identity.ts) */
+  identities: Record<string, IdentityRecord>;
+}
+
+export const DEFAULT_ACCOUNT = '111122223333';
+export const DEFAULT_REGION = 'us-east-1';
+/** GetKeyLastUsage's TrackingStartDate for the whole sandbox account (a fixed, made-up date). */
+export const DEFAULT_TRACKING_START = Date.UTC(2026, 2, 1);
+
+export const DAY_MS = 86_400_000;
+
+export function defaultConfig(): SandboxConfig {
+  return { disconnectMs: 2_000, connectMs: 3_000, trackingStart: DEFAULT_TRACKING_START, eventCap: 50_000 };
+}
+
+export function emptyState(): AccountState {
+  return {
+    version: STATE_VERSION,
+    accountId: DEFAULT_ACCOUNT,
+    region: DEFAULT_REGION,
+    clockOffsetMs: 0,
+    config: defaultConfig(),
+    nextSeq: 1,
+    keys: [],
+    aliases: [],
+    grants: [],
+    stores: [],
+    clusters: [],
+    backups: [],
+    orphanedKeyMaterial: {},
+    events: [],
+    trails: [],
+    logGroups: [],
+    alarms: [],
+    alarmHistory: [],
+    metrics: {},
+    topics: [],
+    identities: {},
+  };
+}
