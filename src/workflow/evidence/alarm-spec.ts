@@ -1,0 +1,64 @@
+/**
+ * The alarm AWS documents for use of a key pending deletion (aws-facts.md section 4.1), as kscli
+ * creates it.
+ *
+ * - The pattern is the guide's: it matches the *error message* of a KMS call on a key pending
+ *   deletion, so only attempted use fires it (management calls on such a key succeed).
+ * - The metric lives under kscli's own namespace and name: CIS benchmark modules reuse the guide's
+ *   `KMSKeyPendingDeletionErrorCount` for a different filter, and two filters feeding one metric
+ *   would make the alarm fire for the other filter's reasons.
+ * - Statistic, period and threshold are not in the guide; Sum over 300 s, >= 1 in 1 datapoint is
+ *   the common choice. Missing data is "not breaching": no events is the good state.
+ */
+import type { AlarmInfo, AlarmSpec, MetricFilterSpec } from '../../aws/ports.js';
+
+export const FILTER_NAME = 'kscli-kms-key-pending-deletion-use';
+export const FILTER_PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion." }';
+export const METRIC_NAMESPACE = 'kscli';
+export const METRIC_NAME = 'KeyPendingDeletionUseCount';
+export const ALARM_NAME = 'kscli-kms-key-pending-deletion-use';
+
+export function metricFilterSpec(logGroupName: string): MetricFilterSpec {
+  return { logGroupName, filterName: FILTER_NAME, filterPattern: FILTER_PATTERN, metricName: METRIC_NAME, metricNamespace: METRIC_NAMESPACE, metricValue: '1' };
+}
+
+export function alarmSpec(alarmActions: string[]): AlarmSpec {
+  return {
+    alarmName: ALARM_NAME,
+    alarmDescription:
+      'kscli: someone tried to use a KMS key that is pending deletion (CloudTrail errorMessage "... is pending deletion."). Look in CloudTrail for the key and the caller, and cancel the deletion if the key is still needed.',
+    namespace: METRIC_NAMESPACE,
+    metricName: METRIC_NAME,
+    statistic: 'Sum',
+    period: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions,
+  };
+}
+
+/** The filter differences that matter, as "field: existing -> wanted" (empty when identical). */
+export function filterDifferences(existing: MetricFilterSpec, wanted: MetricFilterSpec): string[] {
+  const fields: Array<keyof MetricFilterSpec> = ['filterPattern', 'metricName', 'metricNamespace', 'metricValue'];
+  // CloudWatch Logs may normalise whitespace in a pattern; compare without it.
+  const norm = (f: keyof MetricFilterSpec, v: string) => (f === 'filterPattern' ? v.replace(/\s+/g, '') : v);
+  return fields.filter((f) => norm(f, existing[f]) !== norm(f, wanted[f])).map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
+}
+
+/**
+ * The alarm differences that matter. The description is kscli's prose, not configuration.
+ * `compareActions` false: the operator named no topic, so whatever actions the alarm has are kept.
+ */
+export function alarmDifferences(existing: AlarmInfo | AlarmSpec, wanted: AlarmSpec, compareActions: boolean): string[] {
+  const fields: Array<keyof AlarmSpec> = ['namespace', 'metricName', 'statistic', 'period', 'evaluationPeriods', 'datapointsToAlarm', 'threshold', 'comparisonOperator', 'treatMissingData'];
+  const diffs = fields.filter((f) => existing[f] !== wanted[f]).map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
+  if (compareActions) {
+    const a = [...existing.alarmActions].sort().join(',');
+    const b = [...wanted.alarmActions].sort().join(',');
+    if (a !== b) diffs.push(`alarmActions: ${JSON.stringify(existing.alarmActions)} -> ${JSON.stringify(wanted.alarmActions)}`);
+  }
+  return diffs;
+}

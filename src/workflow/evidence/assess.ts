@@ -1,0 +1,53 @@
+/**
+ * The evidence step the deletion commands run before scheduling (issue 3, "Wiring into the
+ * workflow"): each key's verdict becomes the 'usage-verdict' check. in-use blocks the key unless
+ * --allow-in-use, unknown unless --allow-unknown-usage; an overridden check stays failed
+ * (ok: false, overridden: true) so the plan and the journal record the override.
+ */
+import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
+import type { Check } from '../plan.js';
+import { gatherEvidence, MAX_CLOUDTRAIL_DAYS } from './gather.js';
+import type { KeyEvidence, Verdict } from './types.js';
+import { decideVerdict } from './verdict.js';
+
+export const DEFAULT_UNUSED_DAYS = 90;
+
+export interface AssessOptions {
+  allowInUse: boolean;
+  allowUnknownUsage: boolean;
+  /** CloudTrail window in days (default and maximum 90) */
+  days?: number;
+  /** a key with no use for this many days is `unused` (default 90) */
+  unusedDays?: number;
+  now?: Date;
+  onProgress?: Progress;
+}
+
+export interface KeyAssessment {
+  verdict: Verdict;
+  /** name 'usage-verdict'; ok false blocks the key unless overridden */
+  check: Check;
+  evidence: KeyEvidence;
+  /** the verdict's reason: which evidence, over which dates */
+  reason: string;
+}
+
+export function usageCheck(verdict: Verdict, reason: string, opts: Pick<AssessOptions, 'allowInUse' | 'allowUnknownUsage'>): Check {
+  // detail is the reason alone: plans print it after the verdict ("in-use: <detail>")
+  if (verdict === 'unused') return { name: 'usage-verdict', ok: true, detail: reason };
+  const overrideFlag = verdict === 'in-use' ? '--allow-in-use' : '--allow-unknown-usage';
+  const overridden = verdict === 'in-use' ? opts.allowInUse : opts.allowUnknownUsage;
+  return { name: 'usage-verdict', ok: false, detail: reason, overrideFlag, ...(overridden ? { overridden: true } : {}) };
+}
+
+export async function assessKeysImpl(aws: AwsPorts, keys: KeyInfo[], opts: AssessOptions): Promise<Map<string, KeyAssessment>> {
+  const now = opts.now ?? new Date();
+  const unusedDays = opts.unusedDays ?? DEFAULT_UNUSED_DAYS;
+  const evidence = await gatherEvidence(aws, keys, { days: opts.days ?? MAX_CLOUDTRAIL_DAYS, now, onProgress: opts.onProgress });
+  const out = new Map<string, KeyAssessment>();
+  for (const [keyId, ev] of evidence) {
+    const { verdict, reason } = decideVerdict(ev, { now, unusedDays });
+    out.set(keyId, { verdict, reason, check: usageCheck(verdict, reason, opts), evidence: ev });
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+/**
+ * Gathering the evidence of many keys under the APIs' request quotas (aws-facts.md sections 5, 6).
+ *
+ * GetKeyLastUsage is limited to 5 requests/s and LookupEvents to 2 requests/s per account and
+ * region; the adapters pace each operation under its own quota. The quotas are independent, so
+ * the run is only as long as the slower of the two when both are kept busy at the same time:
+ * about max(keys / 5, lookups / 2) seconds. Asking the key sources one key after the other would
+ * instead take their sum. Hence three independent worker pools over the same key list:
+ *   - last usage (GetKeyLastUsage),
+ *   - CloudTrail (LookupEvents by the key ARN, all pages),
+ *   - who could use it (GetKeyPolicy, ListGrants, ListAliases: fast quotas).
+ * Each pool keeps enough calls in flight to saturate its pacer, and no more: a bounded pool keeps
+ * memory and open sockets flat for stores with thousands of keys.
+ */
+import type { AwsPorts, KeyInfo, LastUsageInfo, Progress, TrailEvent } from '../../aws/ports.js';
+import { summarizeKeyEvents } from './cloudtrail-classify.js';
+import { grantEvidence } from './grants.js';
+import { extractPolicyPrincipals } from './policy-principals.js';
+import { readSource } from './source-errors.js';
+import type { AliasesEvidence, CloudTrailEvidence, GrantsEvidence, KeyEvidence, LastUsageEvidence, PolicyEvidence } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+/** CloudTrail event history reaches back 90 days (aws-facts 5): the window's default and maximum. */
+export const MAX_CLOUDTRAIL_DAYS = 90;
+
+/** Calls in flight per pool: enough to keep each pacer busy at its quota with a few hundred ms of latency. */
+export const POOL_SIZES = { lastUsage: 10, cloudTrail: 4, access: 8 } as const;
+
+export interface GatherOptions {
+  /** CloudTrail window in days, 1..90 */
+  days: number;
+  now: Date;
+  /** keys whose evidence is complete so far, of the total */
+  onProgress?: Progress;
+}
+
+/** Runs `work` over every item with at most `size` in flight. */
+export async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+function lastUsageEvidence(r: Awaited<ReturnType<typeof readSource<LastUsageInfo>>>): LastUsageEvidence {
+  if (!r.ok) return { status: r.status, error: r.error };
+  const v = r.value;
+  return {
+    status: 'ok',
+    ...(v.keyCreationDate ? { keyCreationDate: v.keyCreationDate } : {}),
+    ...(v.trackingStartDate ? { trackingStartDate: v.trackingStartDate } : {}),
+    ...(v.lastUsage
+      ? { operation: v.lastUsage.operation, timestamp: v.lastUsage.timestamp, ...(v.lastUsage.cloudTrailEventId ? { cloudTrailEventId: v.lastUsage.cloudTrailEventId } : {}) }
+      : {}),
+  };
+}
+
+function cloudTrailEvidence(r: Awaited<ReturnType<typeof readSource<TrailEvent[]>>>, key: KeyInfo, window: { start: Date; end: Date }): CloudTrailEvidence {
+  if (!r.ok) return { status: r.status, error: r.error, window, operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], ignoredEventCount: 0 };
+  const s = summarizeKeyEvents(r.value, key.arn);
+  return {
+    status: 'ok',
+    window,
+    operations: s.operations,
+    principals: s.principals,
+    ...(s.newest ? { newest: s.newest } : {}),
+    failedAttemptCount: s.failedAttemptCount,
+    failedAttempts: s.failedAttempts,
+    ignoredEventCount: s.ignoredEventCount,
+  };
+}
+
+async function policyEvidence(aws: AwsPorts, key: KeyInfo): Promise<PolicyEvidence> {
+  const r = await readSource(() => aws.kms().getKeyPolicy(key.keyId));
+  if (!r.ok) return { status: r.status, error: r.error, principals: [] };
+  try {
+    return { status: 'ok', principals: extractPolicyPrincipals(r.value) };
+  } catch (err) {
+    return { status: 'unavailable', error: `key policy is not valid JSON: ${(err as Error).message}`, principals: [] };
+  }
+}
+
+async function grantsEvidence(aws: AwsPorts, key: KeyInfo): Promise<GrantsEvidence> {
+  const r = await readSource(() => aws.kms().listGrants(key.keyId));
+  return r.ok ? { status: 'ok', grants: grantEvidence(r.value) } : { status: r.status, error: r.error, grants: [] };
+}
+
+async function aliasesEvidence(aws: AwsPorts, key: KeyInfo): Promise<AliasesEvidence> {
+  const r = await readSource(() => aws.kms().listKeyAliases(key.keyId));
+  return r.ok ? { status: 'ok', names: r.value.map((a) => a.aliasName).sort() } : { status: r.status, error: r.error, names: [] };
+}
+
+/** The evidence of every key, keyed by keyId, in the order of `keys`. */
+export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: GatherOptions): Promise<Map<string, KeyEvidence>> {
+  const days = Math.min(Math.max(opts.days, 1), MAX_CLOUDTRAIL_DAYS);
+  const window = { start: new Date(opts.now.getTime() - days * DAY_MS), end: opts.now };
+  const partial = new Map<string, Partial<KeyEvidence>>(keys.map((k) => [k.keyId, {}]));
+  const remaining = new Map<string, number>(keys.map((k) => [k.keyId, 3]));
+  let done = 0;
+  opts.onProgress?.(0, keys.length);
+  const finished = (key: KeyInfo) => {
+    const left = remaining.get(key.keyId)! - 1;
+    remaining.set(key.keyId, left);
+    if (left === 0) opts.onProgress?.(++done, keys.length);
+  };
+
+  await Promise.all([
+    pool(keys, POOL_SIZES.lastUsage, async (key) => {
+      partial.get(key.keyId)!.lastUsage = lastUsageEvidence(await readSource(() => aws.kms().getKeyLastUsage(key.keyId)));
+      finished(key);
+    }),
+    pool(keys, POOL_SIZES.cloudTrail, async (key) => {
+      // ResourceName = the full key ARN (aws-facts 5): one attribute per call, so "only
+      // cryptographic calls" is filtered client-side by summarizeKeyEvents. No EndTime: CloudTrail's
+      // own "now" ends the window, so a clock skew (or the sandbox's moved clock) hides no event.
+      const r = await readSource(() => aws.cloudtrail().lookupEvents({ attributeKey: 'ResourceName', attributeValue: key.arn, startTime: window.start }));
+      partial.get(key.keyId)!.cloudTrail = cloudTrailEvidence(r, key, window);
+      finished(key);
+    }),
+    pool(keys, POOL_SIZES.access, async (key) => {
+      const [policyPrincipals, grants, aliases] = await Promise.all([policyEvidence(aws, key), grantsEvidence(aws, key), aliasesEvidence(aws, key)]);
+      Object.assign(partial.get(key.keyId)!, { policyPrincipals, grants, aliases });
+      finished(key);
+    }),
+  ]);
+
+  const result = new Map<string, KeyEvidence>();
+  for (const key of keys) {
+    const p = partial.get(key.keyId)!;
+    result.set(key.keyId, {
+      keyId: key.keyId,
+      arn: key.arn,
+      state: key.state,
+      creationDate: key.creationDate,
+      lastUsage: p.lastUsage!,
+      cloudTrail: p.cloudTrail!,
+      policyPrincipals: p.policyPrincipals!,
+      grants: p.grants!,
+      aliases: p.aliases!,
+    });
+  }
+  return result;
+}

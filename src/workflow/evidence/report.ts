@@ -1,0 +1,40 @@
+/**
+ * The archived form of the evidence (issue 3, `--output json`): one entry per key with every piece
+ * of evidence, the verdict and the reason, so an audit can keep what the decision rested on.
+ *
+ *   {"keyId", "arn", "verdict", "lastUsage", "cloudTrail", "policyPrincipals", "grants", "aliases", "reason"}
+ *
+ * Each evidence section carries its own "status" (ok | access-denied | unavailable): "nothing
+ * found" and "could not look" must never read the same in an archive. Dates are ISO strings.
+ */
+import type { KeyAssessment } from './assess.js';
+
+export interface KeyUsageJson {
+  keyId: string;
+  arn: string;
+  verdict: KeyAssessment['verdict'];
+  lastUsage: unknown;
+  cloudTrail: unknown;
+  policyPrincipals: unknown;
+  grants: unknown;
+  aliases: unknown;
+  reason: string;
+}
+
+/** Dates become ISO strings, undefined fields vanish: the document is plain JSON data. */
+const plain = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
+
+export function keyUsageJson(a: KeyAssessment): KeyUsageJson {
+  const e = a.evidence;
+  return {
+    keyId: e.keyId,
+    arn: e.arn,
+    verdict: a.verdict,
+    lastUsage: plain(e.lastUsage),
+    cloudTrail: plain(e.cloudTrail),
+    policyPrincipals: plain(e.policyPrincipals),
+    grants: plain(e.grants),
+    aliases: plain(e.aliases),
+    reason: a.reason,
+  };
+}

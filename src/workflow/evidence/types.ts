@@ -1,0 +1,136 @@
+/**
+ * The evidence kscli gathers about one key before it may be scheduled for deletion (issue 3), in
+ * the shape `kscli usage --output json` archives: every section says whether it could be read,
+ * so an audit can tell "nothing found" from "could not look".
+ */
+import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
+
+/**
+ * ok:            the source answered
+ * access-denied: the caller may not read it (an evidence gap)
+ * unavailable:   the API is missing or failed after retries (an evidence gap)
+ */
+export type SourceStatus = 'ok' | 'access-denied' | 'unavailable';
+
+export type Verdict = 'in-use' | 'unused' | 'unknown';
+
+/** GetKeyLastUsage: the last *successful* cryptographic use since TrackingStartDate (aws-facts 3.5). */
+export interface LastUsageEvidence {
+  status: SourceStatus;
+  error?: string;
+  keyCreationDate?: Date;
+  trackingStartDate?: Date;
+  operation?: string;
+  timestamp?: Date;
+  cloudTrailEventId?: string;
+}
+
+/** One failed cryptographic call: someone who still calls the key depends on it. */
+export interface FailedAttempt {
+  eventId: string;
+  eventName: string;
+  eventTime: Date;
+  principal: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface CloudTrailEventRef {
+  eventId: string;
+  eventName: string;
+  eventTime: Date;
+  principal: string;
+}
+
+/** CloudTrail event history (LookupEvents by the key's ARN) over `window`. */
+export interface CloudTrailEvidence {
+  status: SourceStatus;
+  error?: string;
+  window: { start: Date; end: Date };
+  /** successful cryptographic operations by eventName */
+  operations: Record<string, number>;
+  /** who made the cryptographic calls (successful or failed), with counts, most active first */
+  principals: Array<{ principal: string; count: number }>;
+  /** the newest successful cryptographic event */
+  newest?: CloudTrailEventRef;
+  failedAttemptCount: number;
+  /** the newest failed attempts (at most 20; failedAttemptCount has the total) */
+  failedAttempts: FailedAttempt[];
+  /** events that referenced the key but are not use (DescribeKey, GetKeyPolicy, kscli's own calls...) */
+  ignoredEventCount: number;
+}
+
+export type PrincipalKind = 'anyone' | 'account' | 'iam' | 'service' | 'federated' | 'canonical-user';
+
+/** A principal that the key policy allows to make cryptographic calls. */
+export interface PolicyPrincipal {
+  principal: string;
+  kind: PrincipalKind;
+  /** the policy's actions that grant cryptographic use, as written (kms:*, kms:Decrypt...) */
+  actions: string[];
+  /** the statement carries a Condition: IAM or the request decides whether it really applies */
+  conditional: boolean;
+  /** e.g. "every IAM principal of account 111122223333 whose IAM policy allows it" */
+  note?: string;
+}
+
+export interface PolicyEvidence {
+  status: SourceStatus;
+  error?: string;
+  principals: PolicyPrincipal[];
+}
+
+export interface GrantEvidenceItem {
+  grantId: string;
+  name?: string;
+  granteePrincipal?: string;
+  retiringPrincipal?: string;
+  operations: string[];
+  /** the grantee is an AWS service (EBS, RDS...): a service depends on the key */
+  awsService: boolean;
+}
+
+export interface GrantsEvidence {
+  status: SourceStatus;
+  error?: string;
+  grants: GrantEvidenceItem[];
+}
+
+export interface AliasesEvidence {
+  status: SourceStatus;
+  error?: string;
+  names: string[];
+}
+
+/** Everything kscli knows about one key's use; `kscli usage --output json` prints it per key. */
+export interface KeyEvidence {
+  keyId: string;
+  arn: string;
+  state: string;
+  creationDate: Date;
+  lastUsage: LastUsageEvidence;
+  cloudTrail: CloudTrailEvidence;
+  policyPrincipals: PolicyEvidence;
+  grants: GrantsEvidence;
+  aliases: AliasesEvidence;
+}
+
+/** The verdict on one key and the one line that says which evidence it rests on, over which dates. */
+export interface VerdictResult {
+  verdict: Verdict;
+  reason: string;
+}
+
+/** What the alarm planner works on (issue 3, `kscli alarm`). */
+export interface AlarmContext {
+  store: StoreInfo;
+  /** every key of the store: the trail, log group and topic must not be encrypted by one of them */
+  storeKeys: KeyInfo[];
+  /** the region kscli runs in (the keys' region); the alarm lives in the trail's home region */
+  region: string;
+  snsTopicArn?: string;
+  /** use the trail that delivers to this log group */
+  logGroup?: string;
+  /** overwrite a filter or alarm of kscli's name whose configuration differs */
+  replace?: boolean;
+}
