@@ -326,4 +326,9 @@ export interface AwsConfig {
   maxAttempts?: number;
   /** --debug: log each AWS call (operation, status, duration; never credentials) to this sink */
   debugLog?: (line: string) => void;
+  /**
+   * Static credentials that replace the SDK's default chain (--sandbox: the sandbox accepts any
+   * signature, and a machine without AWS credentials must still be able to rehearse).
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }

@@ -1,0 +1,193 @@
+/**
+ * Lazily built AWS SDK clients, one per service and Region, all sharing one HTTP handler (one
+ * keep-alive socket pool), one credential provider and one pacer per Region.
+ *
+ * Every SDK module is loaded with a dynamic `import()` inside its accessor, so `kscli --help`,
+ * `--version` and flag errors never load the SDK (start-up target of issue 5).
+ *
+ * Every client gets `endpoint` explicitly when one is configured: the CloudHSM v2 client (3.332,
+ * the newest published) ignores AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
+ * (wire-protocols.md), so kscli resolves them itself (config.ts) and passes them to all clients.
+ */
+import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsConfig } from './ports.js';
+import type { ServiceKey } from './config.js';
+import { RegionPacer } from './quotas.js';
+import { instrument, type MiddlewareStackLike } from './middleware.js';
+
+/** SDK attempts per call (the SDK's default is 3; aws-facts.md section 6). */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * DescribeKey calls in flight during a key scan. The quota floor is 2000/s; at 20 ms per call that
+ * is 40 in flight. 128 leaves room for slower networks, server queueing and event-loop pauses; the
+ * token bucket, not this number, sets the pace, so idle slots cost nothing.
+ */
+export const SCAN_CONCURRENCY = 128;
+
+/** Sockets per host: the scan's concurrency plus room for the other ports used meanwhile. */
+const MAX_SOCKETS = SCAN_CONCURRENCY + 32;
+/** TCP connect; AWS endpoints answer in milliseconds, a blackholed one should fail fast (then retry). */
+const CONNECTION_TIMEOUT_MS = 5_000;
+/** Whole request; KMS calls take tens of ms, LookupEvents pages up to a few seconds. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The default hosts, for messages only (the SDK resolves the real endpoint). */
+const ENDPOINT_PREFIX: Readonly<Record<ServiceKey, string>> = {
+  kms: 'kms',
+  sts: 'sts',
+  cloudtrail: 'cloudtrail',
+  logs: 'logs',
+  cloudwatch: 'monitoring',
+  sns: 'sns',
+  cloudhsm: 'cloudhsmv2',
+};
+
+/** The constructor options shared by every client. */
+interface BaseClientConfig {
+  region: string;
+  endpoint?: string;
+  profile?: string;
+  maxAttempts: number;
+  retryMode: 'standard';
+  cacheMiddleware: true;
+  requestHandler: NodeHttpHandler;
+  credentials?: KMSClientConfig['credentials'];
+}
+
+export class AwsClients {
+  private readonly clients = new Map<string, Promise<unknown>>();
+  private readonly pacers = new Map<string, RegionPacer>();
+  private handler: Promise<NodeHttpHandler> | undefined;
+  private credentials: Promise<KMSClientConfig['credentials']> | undefined;
+
+  constructor(readonly config: AwsConfig) {}
+
+  kms(region = this.config.region): Promise<KMSClient> {
+    return this.client('kms', region, async (base) => new (await import('@aws-sdk/client-kms')).KMSClient(base));
+  }
+
+  sts(region = this.config.region): Promise<STSClient> {
+    return this.client('sts', region, async (base) => new (await import('@aws-sdk/client-sts')).STSClient(base));
+  }
+
+  cloudtrail(region = this.config.region): Promise<CloudTrailClient> {
+    return this.client('cloudtrail', region, async (base) => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient(base));
+  }
+
+  logs(region = this.config.region): Promise<CloudWatchLogsClient> {
+    return this.client('logs', region, async (base) => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base));
+  }
+
+  cloudwatch(region = this.config.region): Promise<CloudWatchClient> {
+    return this.client('cloudwatch', region, async (base) => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(base));
+  }
+
+  sns(region = this.config.region): Promise<SNSClient> {
+    return this.client('sns', region, async (base) => new (await import('@aws-sdk/client-sns')).SNSClient(base));
+  }
+
+  cloudhsm(region = this.config.region): Promise<CloudHSMV2Client> {
+    // the 3.332 client's types predate some options; its constructor reads the same names
+    return this.client('cloudhsm', region, async (base) => new (await import('@aws-sdk/client-cloudhsm-v2')).CloudHSMV2Client(base as never));
+  }
+
+  /** The endpoint a service's calls go to, for error messages. */
+  endpointFor(service: ServiceKey, region = this.config.region): string {
+    return this.config.serviceEndpoints?.[service] ?? this.config.endpointUrl ?? defaultEndpoint(service, region);
+  }
+
+  /** The pacer of one Region: quotas are per account and Region. */
+  pacer(region = this.config.region): RegionPacer {
+    let pacer = this.pacers.get(region);
+    if (!pacer) {
+      pacer = new RegionPacer(this.config.maxRps ?? {});
+      this.pacers.set(region, pacer);
+    }
+    return pacer;
+  }
+
+  /** The options every client of `service` in `region` is built with. */
+  async baseConfig(service: ServiceKey, region: string): Promise<BaseClientConfig> {
+    const endpoint = this.config.serviceEndpoints?.[service] ?? this.config.endpointUrl;
+    return {
+      region,
+      ...(endpoint ? { endpoint } : {}),
+      ...(this.config.profile ? { profile: this.config.profile } : {}),
+      maxAttempts: this.config.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      retryMode: 'standard',
+      // resolve each command's middleware stack once instead of per request: the SDK's documented
+      // saving of up to 1 ms per call is what lets one event loop reach DescribeKey's 2000/s
+      // (kscli adds its middleware right after creating the client, before the first call)
+      cacheMiddleware: true,
+      requestHandler: await this.httpHandler(),
+      // the home Region's STS client resolves the chain that everyone else shares
+      ...(service === 'sts' && region === this.config.region && !this.config.credentials ? {} : { credentials: await this.sharedCredentials() }),
+    };
+  }
+
+  private client<T extends { middlewareStack: unknown }>(service: ServiceKey, region: string, create: (base: BaseClientConfig) => Promise<T>): Promise<T> {
+    const key = `${service}/${region}`;
+    let client = this.clients.get(key) as Promise<T> | undefined;
+    if (!client) {
+      client = (async () => {
+        const created = await create(await this.baseConfig(service, region));
+        instrument(created.middlewareStack as MiddlewareStackLike, service, this.pacer(region), this.config.debugLog);
+        return created;
+      })();
+      this.clients.set(key, client);
+      // a failed creation (say, a module that cannot load) is not cached
+      client.catch(() => this.clients.delete(key));
+    }
+    return client;
+  }
+
+  /**
+   * One credential provider for all clients. Static credentials when configured (--sandbox);
+   * otherwise the SDK's default chain (env, shared files with `profile`, SSO, IMDS...) as resolved by
+   * the STS client, shared so that SSO, assume-role or IMDS is resolved once per run, not once per
+   * client, and so the 3.332 CloudHSM client (which predates the `profile` option) uses it too.
+   */
+  private sharedCredentials(): Promise<KMSClientConfig['credentials']> {
+    this.credentials ??= this.config.credentials
+      ? Promise.resolve({ ...this.config.credentials })
+      : this.sts(this.config.region).then((sts) => sts.config.credentials);
+    return this.credentials;
+  }
+
+  /** One handler, so every client draws from one keep-alive pool of sockets. */
+  private httpHandler(): Promise<NodeHttpHandler> {
+    this.handler ??= (async () => {
+      const [{ NodeHttpHandler }, http, https] = await Promise.all([import('@smithy/node-http-handler'), import('node:http'), import('node:https')]);
+      const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
+      const debugLog = this.config.debugLog;
+      return new NodeHttpHandler({
+        httpAgent: new http.Agent(agentOptions),
+        httpsAgent: new https.Agent(agentOptions),
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+        // socket-exhaustion warnings go to --debug only: the adapters never print
+        logger: {
+          debug: () => {},
+          info: () => {},
+          warn: (...args: unknown[]) => debugLog?.(`http: ${args.map(String).join(' ')}`),
+          error: (...args: unknown[]) => debugLog?.(`http: ${args.map(String).join(' ')}`),
+        },
+      });
+    })();
+    return this.handler;
+  }
+}
+
+export function defaultEndpoint(service: ServiceKey, region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${ENDPOINT_PREFIX[service]}.${region}.${suffix}`;
+}
