@@ -1,0 +1,79 @@
+/**
+ * The admin API, for tests and the serve command: paths under `/__sandbox/`, which no AWS API
+ * uses, answered in plain JSON and never written to the request log or CloudTrail.
+ *
+ *   GET  /__sandbox/health            {"ok":true,"statePath":...,"now":...}
+ *   GET  /__sandbox/requests          {"requests":[RequestLogEntry...]}   DELETE clears the in-memory log
+ *   GET  /__sandbox/faults            the FaultConfig in force;  POST replaces it (JSON FaultConfig)
+ *   GET  /__sandbox/quotas            {"enabled":..,"overrides":{..}};  POST replaces it
+ *   POST /__sandbox/advance           {"days":N} | {"hours":N} | {"ms":N}  -> the AdvanceReport
+ *   GET  /__sandbox/status            the model's SandboxStatus
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SandboxHttpHandler } from './server.js';
+import type { FaultConfig } from './faults.js';
+
+export const ADMIN_PREFIX = '/__sandbox/';
+
+function reply(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+function parse(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {};
+  const v = JSON.parse(body) as unknown;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
+  return v as Record<string, unknown>;
+}
+
+/** Milliseconds from `{days}`, `{hours}` or `{ms}`; throws on anything else. */
+export function advanceMs(body: Record<string, unknown>): number {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+  const ms = n(body.ms) ?? (n(body.hours) !== undefined ? n(body.hours)! * 3_600_000 : undefined) ?? (n(body.days) !== undefined ? n(body.days)! * 86_400_000 : undefined);
+  if (ms === undefined) throw new Error('give {"days": N}, {"hours": N} or {"ms": N} with N >= 0');
+  return ms;
+}
+
+export async function handleAdmin(handler: SandboxHttpHandler, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  const path = (req.url ?? '').split('?')[0]!.slice(ADMIN_PREFIX.length);
+  const route = `${req.method} ${path}`;
+  try {
+    switch (route) {
+      case 'GET health': {
+        const model = handler.holder.current();
+        return reply(res, 200, { ok: true, statePath: handler.holder.statePath, now: model.now().toISOString(), accountId: model.accountId });
+      }
+      case 'GET requests':
+        return reply(res, 200, { requests: handler.log.list() });
+      case 'DELETE requests':
+        handler.log.clear();
+        return reply(res, 200, { ok: true });
+      case 'GET faults':
+        return reply(res, 200, handler.faults.current());
+      case 'POST faults':
+        handler.faults.configure(parse(body) as FaultConfig);
+        return reply(res, 200, handler.faults.current());
+      case 'GET quotas':
+        return reply(res, 200, handler.quotas.describe());
+      case 'POST quotas': {
+        const b = parse(body);
+        handler.quotas.configure({ enabled: typeof b.enabled === 'boolean' ? b.enabled : undefined, overrides: (b.overrides as Record<string, number> | undefined) ?? undefined });
+        return reply(res, 200, handler.quotas.describe());
+      }
+      case 'POST advance': {
+        const model = handler.holder.current();
+        const report = model.advance(advanceMs(parse(body)));
+        handler.holder.afterChange();
+        return reply(res, 200, report);
+      }
+      case 'GET status':
+        return reply(res, 200, handler.holder.current().status());
+      default:
+        return reply(res, 404, { __type: 'UnknownOperationException', message: `no admin route ${route}` });
+    }
+  } catch (e) {
+    return reply(res, 400, { __type: 'ValidationException', message: (e as Error).message });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Persistence of the sandbox account: ONE JSON file, written atomically (a temp file in the same
+ * directory, then rename, mode 0600) under a lock file so that two processes (`sandbox serve` and
+ * `sandbox advance`, or two servers) never interleave a read-modify-write.
+ *
+ * The lock is held only around a load or a save, never while serving: `kscli sandbox advance`
+ * must be able to change the file while `kscli sandbox serve` runs, and the server notices the
+ * change (inode, size, mtime differ from its own last write) and reloads before the next request.
+ */
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { ExitCode, KscliError } from '../../errors.js';
+
+/** `$KSCLI_SANDBOX_STATE`, else `~/.kscli/sandbox/state.json` (issue 4). */
+export function defaultStatePath(env: Record<string, string | undefined>): string {
+  if (env.KSCLI_SANDBOX_STATE) return env.KSCLI_SANDBOX_STATE;
+  return join(env.HOME || homedir(), '.kscli', 'sandbox', 'state.json');
+}
+
+/** Identity of a file version: a change by anyone else changes at least one of these. */
+export interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+function stampOf(s: { ino: number; size: number; mtimeMs: number }): FileStamp {
+  return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+}
+
+export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+  return Boolean(a && b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs);
+}
+
+export interface LockInfo {
+  pid: number;
+  startedAt: string;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+export interface LockOptions {
+  /** how long to wait for a live holder, ms */
+  timeoutMs?: number;
+  /** told when a lock of a dead process is taken over */
+  onTakeover?: (stale: LockInfo | undefined) => void;
+}
+
+/**
+ * Runs `fn` holding `<file>.lock`, created with O_EXCL and holding `{pid, startedAt}`. A lock whose
+ * process is gone (or unreadable for more than the timeout) is taken over.
+ */
+export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {}): T {
+  const lockPath = `${file}.lock`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() } satisfies LockInfo));
+      closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder: LockInfo | undefined;
+      try {
+        holder = JSON.parse(readFileSync(lockPath, 'utf8')) as LockInfo;
+      } catch {
+        holder = undefined; // being written right now, or garbage
+      }
+      const stale = holder ? !pidAlive(holder.pid) : Date.now() > deadline;
+      if (stale) {
+        opts.onTakeover?.(holder);
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          /* someone else took it over first */
+        }
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new KscliError(ExitCode.Failure, `the sandbox state ${file} is locked by process ${holder?.pid} since ${holder?.startedAt}`, `wait for it to finish, or delete ${lockPath} if that process is not a kscli sandbox`);
+      }
+      sleepSync(5);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function corruptStateError(file: string, detail: string): KscliError {
+  return new KscliError(ExitCode.BadInput, `the sandbox state file ${file} is corrupt (${detail})`, `run: kscli sandbox reset --state ${file}`);
+}
+
+/** The raw JSON document and the stamp of the version read. */
+export interface LoadedState {
+  json: unknown;
+  stamp: FileStamp;
+}
+
+export class StateFile {
+  /** the stamp of the version this process last read or wrote */
+  private stamp: FileStamp | undefined;
+
+  constructor(readonly path: string) {}
+
+  exists(): boolean {
+    return existsSync(this.path);
+  }
+
+  /** Reads and parses the file (caller holds the lock or accepts a racing rename, which is atomic). */
+  read(): LoadedState {
+    const fd = openSync(this.path, 'r');
+    try {
+      const stamp = stampOf(fstatSync(fd));
+      const text = readFileSync(fd, 'utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw corruptStateError(this.path, (e as Error).message.split('\n')[0]!);
+      }
+      if (typeof json !== 'object' || json === null) throw corruptStateError(this.path, 'not a JSON object');
+      this.stamp = stamp;
+      return { json, stamp };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Atomic replace: write `<file>.<pid>.tmp`, then rename over the file. Caller holds the lock. */
+  write(json: unknown): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(json), { mode: 0o600 });
+    renameSync(tmp, this.path);
+    this.stamp = stampOf(statSync(this.path));
+  }
+
+  /** True when the file is not the version this process last read or wrote. */
+  changedByOthers(): boolean {
+    try {
+      return !sameStamp(this.stamp, stampOf(statSync(this.path)));
+    } catch {
+      return false; // deleted: keep serving what we have; the next save recreates it
+    }
+  }
+
+  /** Load-modify-save under the lock, for one-shot commands (`sandbox advance`, `reset`). */
+  update<T>(fn: (current: LoadedState | undefined) => { json: unknown; result: T }, opts?: LockOptions): T {
+    return withFileLock(
+      this.path,
+      () => {
+        const current = this.exists() ? this.read() : undefined;
+        const { json, result } = fn(current);
+        this.write(json);
+        return result;
+      },
+      opts,
+    );
+  }
+}
