@@ -27,6 +27,10 @@ export interface GlobalOptions {
 export interface RunContext {
   io: IO;
   env: NodeJS.ProcessEnv;
+  /** pid, hostname, liveness of other pids, SIGINT: given by main.ts (the only place touching process.*) */
+  system?: import('./deps.js').SystemHooks;
+  /** tests: parts of Deps to use instead of the real ones (fake AWS ports, scripted prompter, clock) */
+  inject?: Partial<import('./deps.js').Deps>;
 }
 
 /** What every command module gets: the IO, the environment, and its program's global options. */

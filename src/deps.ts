@@ -1,0 +1,167 @@
+/**
+ * Deps, built once per command run (architecture.md section 3): the IO, the resolved global
+ * options, the AWS ports (lazy: the SDK loads only when a port is first used, so --help, --version
+ * and bad input never pay for it or need credentials), the prompter, the clock, progress, the debug
+ * sink, and the evidence module. Tests build the same object with fakes through `RunContext.inject`.
+ *
+ * --sandbox: the sandbox starts in-process on a free loopback port, every client points at it with
+ * dummy credentials (given to the in-process clients only; never printed, never in the env), and it
+ * is closed when the command ends.
+ */
+import { hostname as osHostname, homedir } from 'node:os';
+import type { App, GlobalOptions } from './cli.js';
+import type { AwsConfig, AwsPorts, CallerIdentity } from './aws/ports.js';
+import { resolveAwsConfig } from './aws/config.js';
+import type { IO } from './ui/io.js';
+import { inquirerPrompter, type Prompter } from './ui/prompter.js';
+import { createProgress, type ProgressUI } from './ui/progress.js';
+import { createStyle, type Style } from './ui/style.js';
+import { systemClock, type Clock } from './workflow/clock.js';
+import type { EvidencePort } from './workflow/evidence-port.js';
+import type { LockSystem } from './workflow/lock.js';
+
+/** What main.ts passes about the process (the only module touching process.*). */
+export interface SystemHooks {
+  pid: number;
+  hostname: string;
+  isProcessAlive(pid: number): boolean;
+  /** registers a SIGINT handler for the duration of an apply; returns the unregister function */
+  onInterrupt(handler: () => void): () => void;
+  /** registers a SIGTERM handler (`kscli sandbox serve` saves its state and stops); returns the unregister function */
+  onTerminate?(handler: () => void): () => void;
+}
+
+export interface Deps {
+  io: IO;
+  env: NodeJS.ProcessEnv;
+  globals: GlobalOptions;
+  /** the resolved region */
+  region: string;
+  aws: AwsPorts;
+  prompter: Prompter;
+  clock: Clock;
+  progress: ProgressUI;
+  style: Style;
+  /** --debug lines to stderr (no-op otherwise) */
+  debug(line: string): void;
+  /** $HOME (tests point it at a temp dir) */
+  home: string;
+  system: SystemHooks;
+  /** STS GetCallerIdentity, asked once */
+  identity(): Promise<CallerIdentity>;
+  /** the evidence module (issue 3), loaded on first use */
+  evidence(): Promise<EvidencePort>;
+  /** stops what deps started (the in-process sandbox) */
+  close(): Promise<void>;
+}
+
+export function lockSystem(deps: Deps): LockSystem {
+  return { pid: deps.system.pid, hostname: deps.system.hostname, isProcessAlive: (p) => deps.system.isProcessAlive(p), now: () => deps.clock.now() };
+}
+
+/** Dummy credentials for the in-process sandbox: it accepts any signature. */
+const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIDSANDBOXKSCLI0000', secretAccessKey: 'sandbox-secret-not-a-real-key' };
+
+type PortName = 'kms' | 'sts' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'sns' | 'cloudhsm';
+
+/**
+ * AwsPorts whose accessors return proxies: each port method waits for the real ports (SDK and
+ * adapters loaded on first call) and forwards. Every port method is async, so this is transparent.
+ */
+export function lazyPorts(region: string, load: () => Promise<AwsPorts>): AwsPorts {
+  let loaded: Promise<AwsPorts> | undefined;
+  const get = () => (loaded ??= load());
+  const port = (name: PortName, portRegion?: string): any =>
+    new Proxy(
+      {},
+      {
+        get: (_t, method) => {
+          if (typeof method !== 'string' || method === 'then') return undefined;
+          return async (...args: unknown[]) => {
+            const ports = await get();
+            const p = (ports[name] as (r?: string) => any)(portRegion);
+            return p[method](...args);
+          };
+        },
+      },
+    );
+  return {
+    region,
+    kms: () => port('kms'),
+    sts: () => port('sts'),
+    cloudtrail: (r) => port('cloudtrail', r),
+    logs: (r) => port('logs', r),
+    cloudwatch: (r) => port('cloudwatch', r),
+    sns: (r) => port('sns', r),
+    cloudhsm: (r) => port('cloudhsm', r),
+  };
+}
+
+/** The process hooks when main.ts gave none (tests through run()): this process, no signals. */
+const fallbackSystem = (): SystemHooks => ({
+  pid: process.pid,
+  hostname: osHostname(),
+  isProcessAlive: () => true,
+  onInterrupt: () => () => {},
+});
+
+export async function createDeps(app: App): Promise<Deps> {
+  const globals = app.globals();
+  const inject = (app.inject ?? {}) as Partial<Deps>;
+  const io = app.io;
+  const debug = globals.debug ? (line: string) => io.err.write(`[debug] ${line}\n`) : () => {};
+  const env = app.env;
+  const closers: Array<() => Promise<void>> = [];
+
+  let region = inject.region ?? inject.aws?.region;
+  let aws = inject.aws;
+  if (!aws) {
+    const config: AwsConfig = await resolveAwsConfig(
+      { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl, maxRps: globals.maxRps },
+      env,
+      { debugLog: globals.debug ? debug : undefined },
+    );
+    region = config.region;
+    aws = lazyPorts(config.region, async () => {
+      let cfg = config;
+      if (globals.sandbox) {
+        const { startSandbox } = await import('./sandbox/index.js');
+        const sandbox = await startSandbox({ port: 0, env, onNotice: (m) => io.err.write(`sandbox: ${m}\n`) });
+        closers.push(() => sandbox.close());
+        debug(`sandbox listening on ${sandbox.url} (state ${sandbox.statePath})`);
+        cfg = { ...config, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
+      }
+      const { createAwsPorts } = await import('./aws/index.js');
+      return createAwsPorts(cfg);
+    });
+  }
+  const home = inject.home ?? env.HOME ?? homedir();
+  let identity: Promise<CallerIdentity> | undefined;
+  let evidence: Promise<EvidencePort> | undefined;
+  const deps: Deps = {
+    io,
+    env,
+    globals,
+    region: region ?? 'us-east-1',
+    aws,
+    prompter: inject.prompter ?? inquirerPrompter(io),
+    clock: inject.clock ?? systemClock,
+    progress: inject.progress ?? createProgress(io),
+    style: createStyle(globals.color),
+    debug,
+    home,
+    system: inject.system ?? app.system ?? fallbackSystem(),
+    identity: () => (identity ??= aws!.sts().getCallerIdentity()),
+    evidence: () =>
+      (evidence ??= inject.evidence
+        ? inject.evidence()
+        : (async (): Promise<EvidencePort> => {
+            const mod = await import('./workflow/evidence/index.js');
+            return { assessKeys: mod.assessKeys, planAlarm: mod.planAlarm, alarmInPlace: mod.alarmInPlace };
+          })()),
+    close: async () => {
+      for (const c of closers.splice(0)) await c();
+    },
+  };
+  return deps;
+}

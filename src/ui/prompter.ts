@@ -1,0 +1,43 @@
+/**
+ * The Prompter (architecture.md section 3): domain verbs, not widgets. The real one passes the IO's
+ * streams to Inquirer (loaded only when a prompt is shown); tests use a scripted one.
+ *
+ * Aborting is never success (cloud-nuke's lesson): Ctrl-C at the prompt -> exit 5; a typed ID that
+ * does not match -> false, which the caller turns into exit 5.
+ */
+import { ExitCode, KscliError } from '../errors.js';
+import type { IO } from './io.js';
+
+export interface ConfirmDestructive {
+  /** the text the operator must type, e.g. the store ID */
+  expected: string;
+  /** what will happen, one or two lines */
+  message: string;
+}
+
+export interface Prompter {
+  confirmDestructive(req: ConfirmDestructive): Promise<boolean>;
+}
+
+export const cancelledAtPrompt = () => new KscliError(ExitCode.Cancelled, 'cancelled at the prompt: nothing was changed');
+
+export function inquirerPrompter(io: IO): Prompter {
+  return {
+    async confirmDestructive(req) {
+      const { input } = await import('@inquirer/prompts');
+      io.err.write(`${req.message}\n`);
+      try {
+        const typed = await input(
+          { message: `Type ${req.expected} to continue:` },
+          { input: io.in, output: io.err as NodeJS.WritableStream, clearPromptOnDone: false },
+        );
+        return typed.trim() === req.expected;
+      } catch (err) {
+        // Inquirer rejects with ExitPromptError on Ctrl-C and AbortPromptError on abort
+        const name = (err as Error)?.name;
+        if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') throw cancelledAtPrompt();
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * What a step (planner + its executables) works with. The commands build it from Deps; unit tests
+ * build it from the fake account.
+ */
+import type { AwsPorts, Progress, StoreInfo } from '../aws/ports.js';
+import type { Clock } from './clock.js';
+
+export interface StepContext {
+  aws: AwsPorts;
+  clock: Clock;
+  region: string;
+  store: StoreInfo;
+  /** one line for the operator on stderr (noticed changes, waits) */
+  say(line: string): void;
+  /** progress of long scans (a bar on a TTY, nothing otherwise) */
+  scanProgress?: Progress;
+  /** true once the operator pressed Ctrl-C: long waits stop (exit 130) */
+  interrupted?: () => boolean;
+}
+
+/** A planner's answer: what to show, and the code that acts on each item. */
+export interface PlannedStep {
+  warnings: string[];
+  overrides: string[];
+  executables: import('./plan.js').Executable[];
+}

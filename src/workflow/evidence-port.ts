@@ -1,0 +1,45 @@
+/**
+ * What the deletion steps need from the evidence module (src/workflow/evidence/, issue 3): a usage
+ * verdict per key and the pending-deletion alarm. The steps receive it as a value, so unit tests can
+ * stub it, and the real module is loaded only by the commands that need it.
+ */
+import type { AwsPorts, KeyInfo, Progress, StoreInfo } from '../aws/ports.js';
+import type { Check, Executable } from './plan.js';
+
+export interface KeyAssessment {
+  verdict: 'in-use' | 'unused' | 'unknown';
+  /** ok false: the key must be blocked (detail says why; overrideFlag names the flag) */
+  check: Check;
+  evidence: unknown;
+}
+
+export interface AlarmContext {
+  store: StoreInfo;
+  storeKeys: KeyInfo[];
+  region: string;
+  snsTopicArn?: string;
+  logGroup?: string;
+  replace?: boolean;
+}
+
+export interface EvidencePort {
+  assessKeys(
+    aws: AwsPorts,
+    keys: KeyInfo[],
+    opts: { allowInUse: boolean; allowUnknownUsage: boolean; days?: number; unusedDays?: number; onProgress?: Progress },
+  ): Promise<Map<string, KeyAssessment>>;
+  planAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Executable[]>;
+  alarmInPlace(aws: AwsPorts, ctx: AlarmContext): Promise<Check>;
+}
+
+/** The evidence options every deletion command takes (--allow-in-use, --no-alarm, ...). */
+export interface EvidenceOptions {
+  allowInUse: boolean;
+  allowUnknownUsage: boolean;
+  /** false with --no-alarm */
+  alarm: boolean;
+  snsTopicArn?: string;
+  logGroup?: string;
+  days?: number;
+  unusedDays?: number;
+}
