@@ -53,6 +53,7 @@ Exit codes:
   4  AWS credentials or permission
   5  cancelled at a prompt
   8  pending: AWS must finish work that was started; the output says when to run again
+  130 interrupted (Ctrl-C) during apply; the journal records the call in flight
 `;
 
 function packageVersion(): string {

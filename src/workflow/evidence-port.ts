@@ -26,7 +26,7 @@ export interface EvidencePort {
   assessKeys(
     aws: AwsPorts,
     keys: KeyInfo[],
-    opts: { allowInUse: boolean; allowUnknownUsage: boolean; days?: number; unusedDays?: number; onProgress?: Progress },
+    opts: { allowInUse: boolean; allowUnknownUsage: boolean; days?: number; unusedDays?: number; now?: Date; onProgress?: Progress },
   ): Promise<Map<string, KeyAssessment>>;
   planAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Executable[]>;
   alarmInPlace(aws: AwsPorts, ctx: AlarmContext): Promise<Check>;

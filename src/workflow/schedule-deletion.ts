@@ -216,6 +216,8 @@ export async function planScheduleItems(
         allowUnknownUsage: opts.evidence.allowUnknownUsage,
         days: opts.evidence.days,
         unusedDays: opts.evidence.unusedDays,
+        // the verdict's window ends at the command's clock (a fake clock in tests)
+        now: ctx.clock.now(),
         onProgress: ctx.scanProgress,
       })
     : new Map<string, KeyAssessment>();
