@@ -119,7 +119,11 @@ export async function createDeps(app: App): Promise<Deps> {
     const config: AwsConfig = await resolveAwsConfig(
       { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl, maxRps: globals.maxRps },
       env,
-      { debugLog: globals.debug ? debug : undefined },
+      {
+        debugLog: globals.debug ? debug : undefined,
+        // --sandbox signs with dummy credentials of its own: no profile is read
+        ...(globals.sandbox ? { profileExists: async () => true } : {}),
+      },
     );
     region = config.region;
     aws = lazyPorts(config.region, async () => {

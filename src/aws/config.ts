@@ -11,7 +11,7 @@
  * - --max-rps Op=N (repeatable, or comma-separated): the most requests per second for Op.
  */
 import type { AwsConfig } from './ports.js';
-import { badInput } from '../errors.js';
+import { badInput, ExitCode, KscliError } from '../errors.js';
 import { OPERATION_QUOTAS, pacedOperationName } from './quotas.js';
 
 export type ServiceKey = NonNullable<keyof NonNullable<AwsConfig['serviceEndpoints']>>;
@@ -43,10 +43,22 @@ export interface ResolveExtras {
   debugLog?: (line: string) => void;
   /** reads `region` of a profile from the shared config file; replaceable in tests */
   profileRegion?: (profile: string, env: NodeJS.ProcessEnv) => Promise<string | undefined>;
+  /** whether a named profile exists in the shared files; replaceable in tests */
+  profileExists?: (profile: string, env: NodeJS.ProcessEnv) => Promise<boolean>;
 }
 
 export async function resolveAwsConfig(options: AwsOptions, env: NodeJS.ProcessEnv, extras: ResolveExtras = {}): Promise<AwsConfig> {
   const profile = nonEmpty(options.profile) ?? nonEmpty(env.AWS_PROFILE);
+  if (profile && !(await (extras.profileExists ?? readProfileExists)(profile, env))) {
+    // The SDK would only say "Could not resolve credentials using profile" on the first call;
+    // name the profile and where it was looked for, before any AWS call.
+    const source = nonEmpty(options.profile) ? '--profile' : 'AWS_PROFILE';
+    throw new KscliError(
+      ExitCode.Credentials,
+      `AWS profile '${profile}' (from ${source}) is not in ${env.AWS_CONFIG_FILE ?? '~/.aws/config'} nor ${env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'}`,
+      `create it with "aws configure --profile ${profile}" or "aws configure sso", or name an existing profile (or use --sandbox to rehearse without AWS)`,
+    );
+  }
   const region = await resolveRegion(options, env, profile, extras.profileRegion ?? readProfileRegion);
   const { endpointUrl, serviceEndpoints } = resolveEndpoints(options, env);
   const maxRps = parseMaxRps(options.maxRps ?? []);
@@ -157,6 +169,21 @@ export async function readProfileRegion(profile: string, env: NodeJS.ProcessEnv)
   } catch {
     // an unreadable config file leaves the region to the default; credentials will say more
     return undefined;
+  }
+}
+
+/** A named profile exists when either shared file (config or credentials) has a section for it. */
+export async function readProfileExists(profile: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    const { loadSharedConfigFiles } = await import('@smithy/core/config');
+    const files = await loadSharedConfigFiles({
+      ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+      ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    });
+    return Boolean(files.configFile?.[profile] ?? files.credentialsFile?.[profile]);
+  } catch {
+    // unreadable files: let the SDK's credential chain report what it finds
+    return true;
   }
 }
 

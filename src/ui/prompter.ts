@@ -37,7 +37,18 @@ export function inquirerPrompter(io: IO): Prompter {
         const name = (err as Error)?.name;
         if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') throw cancelledAtPrompt();
         throw err;
+      } finally {
+        // Inquirer leaves a TTY stdin flowing after Ctrl-C or a finished answer, which keeps the
+        // process alive after the command is done: release it so kscli exits with its code.
+        releaseInput(io.in);
       }
     },
   };
+}
+
+function releaseInput(input: NodeJS.ReadableStream): void {
+  const tty = input as NodeJS.ReadStream;
+  if (tty.isTTY && typeof tty.setRawMode === 'function') tty.setRawMode(false);
+  input.pause();
+  if (typeof tty.unref === 'function') tty.unref();
 }

@@ -3,7 +3,7 @@
  * verdict per key and the pending-deletion alarm. The steps receive it as a value, so unit tests can
  * stub it, and the real module is loaded only by the commands that need it.
  */
-import type { AwsPorts, KeyInfo, Progress, StoreInfo } from '../aws/ports.js';
+import type { AwsPorts, KeyInfo, Progress } from '../aws/ports.js';
 import type { Check, Executable } from './plan.js';
 
 export interface KeyAssessment {
@@ -13,14 +13,9 @@ export interface KeyAssessment {
   evidence: unknown;
 }
 
-export interface AlarmContext {
-  store: StoreInfo;
-  storeKeys: KeyInfo[];
-  region: string;
-  snsTopicArn?: string;
-  logGroup?: string;
-  replace?: boolean;
-}
+/** What the alarm planner works on: one definition, in the evidence module's types. */
+export type { AlarmContext } from './evidence/types.js';
+import type { AlarmContext } from './evidence/types.js';
 
 export interface EvidencePort {
   assessKeys(

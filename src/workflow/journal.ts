@@ -9,7 +9,8 @@
  *
  * Never write credentials here: entries carry the caller ARN (an identity), never keys or tokens.
  */
-import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { makeDirs } from '../util/make-dirs.js';
+import { appendFileSync, chmodSync, closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KscliError, ExitCode } from '../errors.js';
 import type { KeyInfo } from '../aws/ports.js';
@@ -73,8 +74,7 @@ export class Journal {
     try {
       const dir = dirname(this.path);
       if (!existsSync(dir)) {
-        if (this.createPrivateDirs) mkdirSync(dir, { recursive: true, mode: 0o700 });
-        else mkdirSync(dir, { recursive: true });
+        makeDirs(dir, this.createPrivateDirs ? 0o700 : undefined);
       }
       const fd = openSync(this.path, 'a', 0o600);
       closeSync(fd);

@@ -5,7 +5,8 @@
  *
  * Only mutating runs take the lock, after confirmation and before the first mutating call.
  */
-import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { makeDirs } from '../util/make-dirs.js';
+import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { KscliError, ExitCode } from '../errors.js';
 
@@ -43,7 +44,7 @@ function readHolder(path: string): LockHolder | undefined {
 }
 
 export function acquireLock(path: string, command: string, sys: LockSystem): HeldLock {
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  makeDirs(join(path, '..'), 0o700);
   const me: LockHolder = { pid: sys.pid, startedAt: sys.now().toISOString(), hostname: sys.hostname, command };
   let tookOverFrom: LockHolder | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -4,7 +4,8 @@
 import { badInput } from '../errors.js';
 
 /** `cks-` followed by 17 hex digits (the format of CustomKeyStoreId). */
-const STORE_ID = /^cks-[0-9a-f]{17}$/i;
+// Case-sensitive: AWS issues lower-case IDs and treats another spelling as another (unknown) store.
+const STORE_ID = /^cks-[0-9a-f]{17}$/;
 const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
 const KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
@@ -14,10 +15,10 @@ export function validateStoreId(value: string): string {
   if (!STORE_ID.test(value)) {
     throw badInput(
       `"${value}" is not a custom key store ID`,
-      'a store ID is "cks-" followed by 17 hex digits, e.g. cks-1234567890abcdef0 (run "kscli stores" to list them)',
+      'a store ID is "cks-" followed by 17 lower-case hex digits, e.g. cks-1234567890abcdef0 (run "kscli stores" to list them)',
     );
   }
-  return value.toLowerCase();
+  return value;
 }
 
 /** A key reference as the operator typed it, parsed. Aliases are resolved later with DescribeKey. */

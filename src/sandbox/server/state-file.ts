@@ -7,7 +7,8 @@
  * must be able to change the file while `kscli sandbox serve` runs, and the server notices the
  * change (inode, size, mtime differ from its own last write) and reloads before the next request.
  */
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { makeDirs } from '../../util/make-dirs.js';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { ExitCode, KscliError } from '../../errors.js';
@@ -66,7 +67,7 @@ export interface LockOptions {
 export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {}): T {
   const lockPath = `${file}.lock`;
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  makeDirs(dirname(file), 0o700);
   for (;;) {
     try {
       const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
@@ -150,7 +151,7 @@ export class StateFile {
 
   /** Atomic replace: write `<file>.<pid>.tmp`, then rename over the file. Caller holds the lock. */
   write(json: unknown): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(this.path), 0o700);
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(json), { mode: 0o600 });
     renameSync(tmp, this.path);

@@ -37,7 +37,23 @@ describe('region', () => {
     expect((await resolveAwsConfig({ profile: 'ops' }, env)).region).toBe('ca-central-1');
     expect((await resolveAwsConfig({}, { ...env, AWS_PROFILE: 'ops' })).region).toBe('ca-central-1');
     expect((await resolveAwsConfig({}, env)).region).toBe('eu-north-1');
-    expect((await resolveAwsConfig({ profile: 'missing' }, env)).region).toBe(DEFAULT_REGION);
+    expect((await resolveAwsConfig({ profile: 'nocfg' }, env, { profileExists: async () => true })).region).toBe(DEFAULT_REGION);
+  });
+
+  it('refuses a profile that is in neither shared file, naming it and the fix (exit 4, before any AWS call)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kscli-aws-config-'));
+    const file = join(dir, 'config');
+    writeFileSync(file, '[profile ops]\nregion = ca-central-1\n');
+    const env = { AWS_CONFIG_FILE: file, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
+    const err = await resolveAwsConfig({ profile: 'nope' }, env).then(
+      () => undefined,
+      (e: unknown) => e as KscliError,
+    );
+    expect(err?.exitCode).toBe(ExitCode.Credentials);
+    expect(err?.message).toContain("'nope'");
+    expect(err?.hint).toContain('aws configure --profile nope');
+    const fromEnv = await resolveAwsConfig({}, { ...env, AWS_PROFILE: 'nope' }).catch((e: KscliError) => e);
+    expect((fromEnv as KscliError).message).toContain('AWS_PROFILE');
   });
 
   it('refuses a malformed region, naming where it came from and the fix', async () => {
@@ -58,7 +74,7 @@ describe('region', () => {
 
 describe('profile', () => {
   it('takes --profile over AWS_PROFILE, and omits it when neither is set', async () => {
-    const extras = { profileRegion: noProfileRegion };
+    const extras = { profileRegion: noProfileRegion, profileExists: async () => true };
     expect((await resolveAwsConfig({ profile: 'a' }, { AWS_PROFILE: 'b' }, extras)).profile).toBe('a');
     expect((await resolveAwsConfig({}, { AWS_PROFILE: 'b' }, extras)).profile).toBe('b');
     expect((await resolveAwsConfig({}, {}, extras)).profile).toBeUndefined();
