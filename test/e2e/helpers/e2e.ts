@@ -1,0 +1,58 @@
+/**
+ * One test file's world: a workspace, a `sandbox serve` child on a free port, and `kscli(...)`,
+ * which runs the built binary against it with the dummy credentials and `--endpoint-url`.
+ *
+ *   let t: E2E;
+ *   beforeAll(async () => { t = await startE2E('runbook'); });
+ *   afterAll(() => t?.stop());
+ *   it('...', async () => {
+ *     const mark = t.sandbox.mark();
+ *     const r = await t.kscli(['find-keys', DEMO.hsmStore, '--output', 'json']);
+ *     expectExit(r, 0);
+ *     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
+ *   });
+ *
+ * One sandbox per file; tests inside a file that share its state run in order (vitest's default).
+ */
+import { assertBuilt } from './build.js';
+import { kscliEnv, type EnvOptions } from './env.js';
+import { runKscli, type RunOptions, type RunResult } from './run.js';
+import { startServe, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
+import { createWorkspace, type Workspace } from './workspace.js';
+
+export interface KscliCall extends Partial<RunOptions>, EnvOptions {
+  /** false: do not add `--endpoint-url <sandbox>` (default true) */
+  endpoint?: boolean;
+}
+
+export interface E2E {
+  ws: Workspace;
+  sandbox: ServedSandbox;
+  /** runs `kscli --endpoint-url <sandbox> ...args` (global options may follow the command too) */
+  kscli(args: string[], call?: KscliCall): Promise<RunResult>;
+  /** the env every kscli run gets (dummy credentials, isolated HOME and AWS files) */
+  env(opts?: EnvOptions): ReturnType<typeof kscliEnv>;
+  /** stops the server and removes the workspace (keeps it when KSCLI_E2E_KEEP=1, for debugging) */
+  stop(): Promise<void>;
+}
+
+export async function startE2E(label: string, serve: ServeOptions = {}): Promise<E2E> {
+  assertBuilt();
+  const ws = createWorkspace(label);
+  const sandbox = await startServe(ws, serve);
+  return {
+    ws,
+    sandbox,
+    env: (opts) => kscliEnv(ws, opts),
+    kscli(args, call = {}) {
+      const env = call.env ?? kscliEnv(ws, { credentials: call.credentials, extra: call.extra });
+      const full = call.endpoint === false ? args : ['--endpoint-url', sandbox.url, ...args];
+      return runKscli(full, { env, timeoutMs: call.timeoutMs ?? 60_000, stdin: call.stdin, cwd: call.cwd, onSpawn: call.onSpawn });
+    },
+    async stop() {
+      await sandbox.stop();
+      if (process.env.KSCLI_E2E_KEEP === '1') console.warn(`e2e: kept ${ws.dir}`);
+      else ws.remove();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The end-to-end harness: the built binary (`node bin/kscli.js`) run as a child process against
+ * `kscli sandbox serve` over real HTTP. See README.md beside this file.
+ */
+export { assertBuilt, BIN, ROOT } from './build.js';
+export { DUMMY_CREDENTIALS, SECRET_STRINGS, secretsIn } from './credentials.js';
+export { kscliEnv, type Env, type EnvOptions } from './env.js';
+export { createWorkspace, type Workspace } from './workspace.js';
+export { runKscli, type RunOptions, type RunResult } from './run.js';
+export { startServe, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
+export { readRequestLog, requestLogFile, isMutatingRequest, mutatingOperations, type LoggedRequest } from './request-log.js';
+export { startE2E, type E2E, type KscliCall } from './e2e.js';
+export { expectExit, expectCleanError, expectNoMutatingRequests, expectNoStackTrace, STACK_FRAME } from './assertions.js';
+export { DEMO } from './demo.js';
+export { sdkClientConfig } from './sdk.js';
+export { readJournal, readJournalDir, unjournaledRequests, type JournalLine } from './journal.js';
+export { ptyAvailable, runInPty, type PtyStep } from './pty.js';

@@ -1,0 +1,51 @@
+/**
+ * The sandbox's request log: one JSON line per request at `<state file>.requests.jsonl`
+ * (src/sandbox/server/request-log.ts writes it before answering, so it is complete as soon as the
+ * client has its answer). Tests read the file, not the product's reader, and judge "mutating"
+ * twice: by the log's own `mutating` flag AND by an independent list of the AWS verbs that change
+ * an account, so a mistake in the sandbox's classification cannot hide a mutating call.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface LoggedRequest {
+  time: string;
+  sandboxTime?: string;
+  requestId: string;
+  service?: string;
+  operation?: string;
+  region?: string;
+  params?: Record<string, unknown>;
+  outcome: string;
+  status: number;
+  mutating: boolean;
+  fault?: string;
+}
+
+export function requestLogFile(statePath: string): string {
+  return `${statePath}.requests.jsonl`;
+}
+
+/** Every request logged so far (empty when the sandbox has not been called yet). */
+export function readRequestLog(statePath: string): LoggedRequest[] {
+  const file = requestLogFile(statePath);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LoggedRequest);
+}
+
+/**
+ * AWS operation names that change state, in every service kscli talks to. Read-only verbs are
+ * Describe*, List*, Get*, Lookup*; Encrypt/Decrypt/GenerateDataKey change no resource.
+ */
+const MUTATING_VERB = /^(Create|Delete|Put|Update|Schedule|Cancel|Enable|Disable|Connect|Disconnect|Restore|Copy|Modify|Initialize|Tag|Untag|Set|Publish|Subscribe|Unsubscribe|Start|Stop|Retire|Revoke|Import|Replicate|Rotate|Add|Remove)/;
+
+export function isMutatingRequest(r: LoggedRequest): boolean {
+  return r.mutating === true || MUTATING_VERB.test(r.operation ?? '');
+}
+
+/** `service:Operation` of each mutating request, for readable assertion failures. */
+export function mutatingOperations(requests: LoggedRequest[]): string[] {
+  return requests.filter(isMutatingRequest).map((r) => `${r.service}:${r.operation} -> ${r.outcome}`);
+}

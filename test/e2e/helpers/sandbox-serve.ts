@@ -1,0 +1,122 @@
+/**
+ * `kscli sandbox serve` as a child process, the way a user runs it: port 0 (a free port), our own
+ * state file, a short latency. The URL is parsed from the first stdout line
+ * (`listening on http://127.0.0.1:PORT`, the documented contract). `stop()` sends SIGTERM (the
+ * server saves its state and exits) and SIGKILLs it if it lingers.
+ *
+ * The other sandbox commands (`advance`, `status`, `reset`) run as separate kscli processes on the
+ * same state file while the server runs: the server notices the file changed and reloads, exactly
+ * as when a user runs `kscli sandbox advance --days 31` in a second terminal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { BIN, ROOT } from './build.js';
+import { kscliEnv, toProcessEnv } from './env.js';
+import { readRequestLog, type LoggedRequest } from './request-log.js';
+import { runKscli, type RunResult } from './run.js';
+import type { Workspace } from './workspace.js';
+
+export interface ServeOptions {
+  /** --latency-ms (default 1: realistic ordering, fast suite) */
+  latencyMs?: number;
+  /** more `sandbox serve` flags (fault options, --no-quotas, ...) */
+  args?: string[];
+  /** ms to wait for the "listening on" line (default 20 s) */
+  startTimeoutMs?: number;
+}
+
+export interface ServedSandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  statePath: string;
+  /** everything the server wrote to stderr so far */
+  stderr(): string;
+  /** the request log as it is now */
+  requests(): LoggedRequest[];
+  /** how many requests are logged now: pass it to `requestsSince` */
+  mark(): number;
+  /** the requests logged after a `mark()` */
+  requestsSince(mark: number): LoggedRequest[];
+  /** `kscli sandbox <args> --state FILE` (advance, status, reset) in its own process */
+  admin(args: string[], opts?: { output?: 'json' | 'table' }): Promise<RunResult>;
+  /** `kscli sandbox advance --days N` on this state file; returns the parsed JSON report */
+  advanceDays(days: number): Promise<any>;
+  /** `kscli sandbox status --output json` on this state file */
+  status(): Promise<any>;
+  /**
+   * Replaces the fault configuration of the running server (POST /__sandbox/faults), e.g.
+   * `{ errorRate: { '*': 1 } }` or `{ throttleRate: { ScheduleKeyDeletion: 0.5 }, seed: 7 }`.
+   * The serve latency is kept unless the config names its own `latencyMs`. `setFaults({})` clears.
+   */
+  setFaults(config: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+// a crashed test file must not leave servers behind
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promise<ServedSandbox> {
+  const args = [BIN, 'sandbox', 'serve', '--port', '0', '--state', ws.statePath, '--latency-ms', String(opts.latencyMs ?? 1), ...(opts.args ?? [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: toProcessEnv(kscliEnv(ws, { credentials: false })), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  exited.then(() => running.delete(child));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sandbox serve printed no "listening on" line in ${opts.startTimeoutMs ?? 20_000} ms; stderr:\n${stderr}`));
+    }, opts.startTimeoutMs ?? 20_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
+      if (m) resolve(m[1]!);
+      else reject(new Error(`sandbox serve: the first stdout line is not "listening on http://127.0.0.1:PORT": ${JSON.stringify(line)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox serve exited (code ${code}) before listening; stderr:\n${stderr}`));
+    });
+  });
+
+  const admin = (sandboxArgs: string[], o: { output?: 'json' | 'table' } = {}) =>
+    runKscli(['sandbox', ...sandboxArgs, '--state', ws.statePath, '--output', o.output ?? 'json'], { env: kscliEnv(ws, { credentials: false }), timeoutMs: 30_000 });
+  const adminJson = async (sandboxArgs: string[]) => {
+    const r = await admin(sandboxArgs);
+    if (r.code !== 0) throw new Error(`kscli sandbox ${sandboxArgs.join(' ')} failed:\n${r.describe()}`);
+    return r.json();
+  };
+
+  return {
+    url,
+    statePath: ws.statePath,
+    stderr: () => stderr,
+    requests: () => readRequestLog(ws.statePath),
+    mark: () => readRequestLog(ws.statePath).length,
+    requestsSince: (mark) => readRequestLog(ws.statePath).slice(mark),
+    admin,
+    advanceDays: (days) => adminJson(['advance', '--days', String(days)]),
+    status: () => adminJson(['status']),
+    async setFaults(config) {
+      const res = await fetch(`${url}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs: opts.latencyMs ?? 1, ...config }),
+      });
+      if (!res.ok) throw new Error(`POST /__sandbox/faults answered ${res.status}: ${await res.text()}`);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

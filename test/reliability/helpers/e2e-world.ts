@@ -1,0 +1,131 @@
+/**
+ * What the end-to-end reliability tests add to the e2e harness (test/e2e/helpers, used as is):
+ * the sandbox's admin API (faults switched on and off while `sandbox serve` runs, the clock, the
+ * account status), the journal of a store, a colleague's direct SDK calls, and the safety checks
+ * that compare the sandbox's request log with kscli's journal.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
+import { DEMO, sdkClientConfig, type E2E, type LoggedRequest } from '../../e2e/helpers/index.js';
+
+export const HSM_STORE = DEMO.hsmStore;
+/** the five keys of the demo CloudHSM store */
+export const HSM_STORE_KEYS: string[] = Object.values(DEMO.keys);
+
+async function admin(t: E2E, method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${t.sandbox.url}/__sandbox/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as unknown;
+  if (!res.ok) throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Replaces the faults of the running sandbox (POST /__sandbox/faults); `{}` turns them off. */
+export const setFaults = (t: E2E, faults: FaultConfig) => admin(t, 'POST', 'faults', faults);
+/** The account at a glance (GET /__sandbox/status): stores with key counts per state. */
+export const status = (t: E2E) => admin(t, 'GET', 'status');
+/** Moves the sandbox clock (POST /__sandbox/advance); the report lists deleted keys with their backing-key status. */
+export const advanceDays = (t: E2E, days: number) => admin(t, 'POST', 'advance', { days });
+
+export async function storeStatus(t: E2E, storeId: string): Promise<{ connectionState: string; keyStates: Record<string, number> } | undefined> {
+  const s = await status(t);
+  return (s.stores as Array<{ id: string; connectionState: string; keyStates: Record<string, number> }>).find((x) => x.id === storeId);
+}
+
+/** A colleague at another terminal: the SDK pointed at the sandbox, no retries. */
+export function colleagueKms(t: E2E): KMSClient {
+  return new KMSClient(sdkClientConfig(t.sandbox.url));
+}
+
+export interface JournalLine {
+  time: string;
+  operation?: string;
+  target?: string;
+  params?: Record<string, unknown>;
+  phase?: 'intent' | 'outcome';
+  outcome?: 'ok' | 'error' | 'skipped';
+  error?: string;
+  result?: Record<string, unknown>;
+  type?: string;
+}
+
+export function journalFile(t: E2E, storeId: string): string {
+  return join(t.ws.journalDir, `${DEMO.account}-${DEMO.region}-${storeId}.jsonl`);
+}
+
+export function readJournal(t: E2E, storeId: string): JournalLine[] {
+  const file = journalFile(t, storeId);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as JournalLine);
+}
+
+/** The key id of a KeyId parameter (id or ARN). */
+export const keyIdOf = (v: unknown): string => String(v).replace(/^arn:aws:kms:[^:]+:\d+:key\//, '');
+
+/** What a mutating request was about, in the form the journal names its target. */
+export function requestTarget(r: LoggedRequest): string | undefined {
+  const p = r.params ?? {};
+  const v = p.KeyId ?? p.CustomKeyStoreId ?? p.filterName ?? p.AlarmName ?? p.BackupId ?? (Array.isArray(p.AlarmNames) ? p.AlarmNames[0] : undefined);
+  return v === undefined ? undefined : keyIdOf(v);
+}
+
+/**
+ * J1: every mutating request in the log (except the colleague's, by request id) appears in the
+ * journal as an outcome line for the same operation and target. Returns the ones missing.
+ */
+export function requestsMissingFromJournal(requests: LoggedRequest[], journal: JournalLine[], notKscli: Set<string> = new Set()): string[] {
+  const outcomes = journal.filter((l) => l.phase === 'outcome');
+  return requests
+    .filter((r) => r.mutating && !notKscli.has(r.requestId))
+    .filter((r) => {
+      const target = requestTarget(r);
+      return !outcomes.some((l) => l.operation === r.operation && (target === undefined || keyIdOf(l.target) === target || keyIdOf(l.params?.KeyId ?? l.params?.CustomKeyStoreId ?? '') === target));
+    })
+    .map((r) => `${r.operation} ${requestTarget(r)} -> ${r.outcome}${r.fault ? ` (fault ${r.fault})` : ''}`);
+}
+
+/** S1: ScheduleKeyDeletion only ever named keys of the store. */
+export function scheduledOutside(requests: LoggedRequest[], storeKeys: Iterable<string>): string[] {
+  const inStore = new Set(storeKeys);
+  return requests.filter((r) => r.operation === 'ScheduleKeyDeletion' && !inStore.has(keyIdOf(r.params?.KeyId))).map((r) => `${keyIdOf(r.params?.KeyId)} -> ${r.outcome}`);
+}
+
+/** S2: DeleteCustomKeyStore never reached AWS while the store held keys (AWS answers CustomKeyStoreHasCMKsException). */
+export function deletesWithKeys(requests: LoggedRequest[]): string[] {
+  return requests.filter((r) => r.operation === 'DeleteCustomKeyStore' && r.outcome === 'CustomKeyStoreHasCMKsException').map((r) => `${r.time} ${r.outcome}`);
+}
+
+/** J3: every call the journal reports done shows, in the request log, as handled by AWS. */
+export function doneButNotDone(requests: LoggedRequest[], journal: JournalLine[]): string[] {
+  const handled = (op: string, target: string) =>
+    requests.some(
+      (r) =>
+        r.operation === op &&
+        requestTarget(r) === target &&
+        // ok, or handled before the answer was lost, or "already done" answers kscli may accept
+        (r.outcome === 'ok' || r.outcome === 'dropped-after-handling' || r.outcome === 'KMSInvalidStateException' || r.outcome === 'CustomKeyStoreInvalidStateException' || r.outcome === 'CustomKeyStoreNotFoundException'),
+    );
+  const real = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisconnectCustomKeyStore', 'DeleteCustomKeyStore', 'PutMetricFilter', 'PutMetricAlarm']);
+  return journal
+    .filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation && real.has(l.operation))
+    .filter((l) => !handled(l.operation!, keyIdOf(l.target)) && !(l.result && typeof l.result.note === 'string' && /already/.test(l.result.note)))
+    .map((l) => `${l.operation} ${l.target}`);
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

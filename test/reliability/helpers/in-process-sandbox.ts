@@ -1,0 +1,260 @@
+/**
+ * The sandbox without HTTP, for the property test (issue 6 item 7: 1,000 runs must fit in about a
+ * minute). It is the same account model (src/sandbox/model/) behind the same fault injector and
+ * stale-read layer as `kscli sandbox serve`, driven in the same order as the HTTP layer
+ * (src/sandbox/server/server.ts `SandboxHttpHandler.handle`):
+ *
+ *   faults.decide -> drop before handling | injected error | (stale snapshot, model.handle,
+ *   stale adjust) -> model.recordCall -> drop after handling -> answer; one request-log entry each.
+ *
+ * What the HTTP layer adds and this skips: wire encoding (the SDK's serializers), quotas (off in
+ * the property test) and latency. What kscli runs is unchanged: the REAL adapters of src/aws/
+ * (error mapping, pagination, concurrency) over real SDK client objects whose `send` is routed
+ * here instead of to a socket. The SDK's retries live in middleware that `send` bypasses, so an
+ * injected fault reaches kscli as it would after the SDK gave up retrying.
+ *
+ * Each request is tagged with its caller ("kscli" or "actor") and carries a snapshot of the facts
+ * the invariants need, taken just before the model handles it.
+ */
+import { randomUUID } from 'node:crypto';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import type { AwsPorts } from '../../../src/aws/ports.js';
+import { KmsAdapter } from '../../../src/aws/adapters/kms.js';
+import { StsAdapter } from '../../../src/aws/adapters/sts.js';
+import { CloudTrailAdapter } from '../../../src/aws/adapters/cloudtrail.js';
+import { LogsAdapter } from '../../../src/aws/adapters/logs.js';
+import { CloudWatchAdapter } from '../../../src/aws/adapters/cloudwatch.js';
+import { SnsAdapter } from '../../../src/aws/adapters/sns.js';
+import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
+import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
+import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
+import { FaultInjector, type FaultConfig } from '../../../src/sandbox/server/faults.js';
+import { StaleReads } from '../../../src/sandbox/server/stale-reads.js';
+import { isMutating, safeParams, type RequestLogEntry } from '../../../src/sandbox/server/request-log.js';
+import type { SandboxModel } from '../../../src/sandbox/contract.js';
+import { snapshotFor, type CallSnapshot } from './world.js';
+
+export type Caller = 'kscli' | 'actor';
+
+/** A request-log entry (the shape `sandbox serve` writes) plus who made it and what the world was. */
+export interface LoggedRequest extends RequestLogEntry {
+  seq: number;
+  caller: Caller;
+  /** which kscli command run made it (InProcessSandbox.run at the time) */
+  run: number;
+  snapshot?: CallSnapshot;
+}
+
+/** Access key ids: the model derives the caller identity from them (src/sandbox/model/identity.ts). */
+const KSCLI_ACCESS_KEY = 'ASIAKSCLIINPROCESS01';
+const ACTOR_ACCESS_KEY = 'ASIACOLLEAGUEACTOR01';
+
+/** The demo account's state JSON, built once: parsing a string is much cheaper than rebuilding. */
+let demoJson: string | undefined;
+function demoState(): unknown {
+  demoJson ??= JSON.stringify(scenario('demo'));
+  return JSON.parse(demoJson) as unknown;
+}
+
+/** An SDK-shaped error: what `toPortError` (src/aws/errors.ts) reads from a real SDK exception. */
+function sdkError(err: SandboxError, requestId: string): Error {
+  const e = new Error(err.message) as Error & Record<string, unknown>;
+  e.name = err.code;
+  e.$fault = err.status >= 500 ? 'server' : 'client';
+  e.$metadata = { httpStatusCode: err.status, requestId, attempts: 1 };
+  return e;
+}
+
+/** What the SDK throws when the server destroys the socket. */
+function socketHangUp(): Error {
+  const e = new Error('socket hang up') as Error & { code: string };
+  e.code = 'ECONNRESET';
+  return e;
+}
+
+export interface InProcessOptions {
+  /** model config overrides, e.g. { disconnectMs: 2000 } */
+  config?: Record<string, number>;
+  faultSeed?: number;
+}
+
+export class InProcessSandbox {
+  readonly model: SandboxModel & AccountModel;
+  readonly faults: FaultInjector;
+  readonly requests: LoggedRequest[] = [];
+  private stale = new StaleReads();
+  private seq = 0;
+  /** called after each successful (or failed) mutating call by kscli: where tests make actors act mid-batch */
+  afterKscliMutation?: (req: LoggedRequest) => void;
+  /** the number of the kscli command now running (tests set it), stamped on each request */
+  run = 0;
+
+  constructor(opts: InProcessOptions = {}) {
+    this.model = createModel(demoState(), { config: opts.config });
+    this.faults = new FaultInjector({ seed: opts.faultSeed ?? 1 });
+  }
+
+  /**
+   * Replaces the faults. The stale-read windows opened so far close too: the sandbox clock hardly
+   * moves between two runs here (no real time passes), so a window of "a few seconds" would
+   * otherwise span every later run, which no real eventual consistency does.
+   */
+  setFaults(config: FaultConfig): void {
+    this.faults.configure(config);
+    this.stale = new StaleReads();
+  }
+
+  /** One call, in the order of SandboxHttpHandler.handle; returns the output or throws an SDK-shaped error. */
+  call(caller: Caller, service: ServiceName, operation: string, input: Record<string, unknown>): unknown {
+    const requestId = randomUUID();
+    const model = this.model;
+    const entry: LoggedRequest = {
+      seq: ++this.seq,
+      caller,
+      run: this.run,
+      time: new Date().toISOString(),
+      sandboxTime: model.now().toISOString(),
+      requestId,
+      service,
+      operation,
+      region: 'us-east-1',
+      protocol: 'in-process',
+      params: safeParams(input) as Record<string, unknown>,
+      outcome: 'ok',
+      status: 200,
+      durationMs: 0,
+      mutating: isMutating(service, operation),
+    };
+    if (entry.mutating) entry.snapshot = snapshotFor(model, operation, input);
+    const ctx: CallContext = {
+      service,
+      operation,
+      region: 'us-east-1',
+      accessKeyId: caller === 'kscli' ? KSCLI_ACCESS_KEY : ACTOR_ACCESS_KEY,
+      userAgent: caller === 'kscli' ? 'kscli/in-process' : 'colleague/in-process',
+      sourceIp: '127.0.0.1',
+      requestId,
+    };
+    const finish = (outcome: string, status: number): void => {
+      entry.outcome = outcome;
+      entry.status = status;
+      this.requests.push(entry);
+      if (caller === 'kscli' && entry.mutating) this.afterKscliMutation?.(entry);
+    };
+
+    // actors are colleagues with a working network: faults hit kscli only
+    const decision = caller === 'kscli' ? this.faults.decide(service, operation) : { drop: false, dropAfter: false, error: undefined, delayMs: 0, staleMs: 0 };
+    if (decision.drop) {
+      entry.fault = 'drop';
+      finish('dropped', 0);
+      throw socketHangUp();
+    }
+    let error: SandboxError | undefined = decision.error;
+    if (error) entry.fault = error.status >= 500 ? 'error' : 'throttle';
+    let output: unknown;
+    if (!error) {
+      // the stale-read window is measured in sandbox time: kscli's waits move the sandbox clock here
+      const nowMs = model.now().getTime();
+      const commit = this.stale.beforeMutation(model, ctx, input, decision.staleMs, nowMs);
+      try {
+        const fresh = model.handle(ctx, input);
+        output = this.stale.adjust(operation, input, fresh, nowMs);
+        if (output !== fresh) entry.fault = 'stale';
+        commit(true);
+      } catch (e) {
+        commit(false);
+        const staleAnswer = e instanceof SandboxError ? this.stale.staleInsteadOfError(operation, input, nowMs) : undefined;
+        if (staleAnswer !== undefined) {
+          output = staleAnswer;
+          entry.fault = 'stale';
+        } else error = e instanceof SandboxError ? e : new SandboxError('InternalFailure', `sandbox bug while handling ${operation}: ${(e as Error)?.message ?? String(e)}`, 500);
+      }
+      try {
+        model.recordCall(ctx, input, error ? { error } : { output });
+      } catch {
+        /* as the HTTP layer: CloudTrail bookkeeping never changes the answer */
+      }
+    }
+    if (decision.dropAfter && !error) {
+      entry.fault = 'drop-after';
+      finish('dropped-after-handling', 0);
+      throw socketHangUp();
+    }
+    if (error) {
+      finish(error.code, error.status);
+      throw sdkError(error, requestId);
+    }
+    finish('ok', 200);
+    // a deep copy, as a decoded answer would be: kscli must never hold the model's own objects
+    const answer = structuredClone(output ?? {}) as Record<string, unknown>;
+    answer.$metadata = { httpStatusCode: 200, requestId, attempts: 1 };
+    return answer;
+  }
+
+  /** The colleague's direct call (the race actor), never faulted. */
+  actor(operation: string, input: Record<string, unknown>, service: ServiceName = 'kms'): unknown {
+    return this.call('actor', service, operation, input);
+  }
+
+  /** Moves the sandbox clock (what `kscli sandbox advance` does). */
+  advance(ms: number): void {
+    this.model.advance(ms);
+  }
+
+  kscliMutations(): LoggedRequest[] {
+    return this.requests.filter((r) => r.caller === 'kscli' && r.mutating);
+  }
+}
+
+/** A real SDK client object (paginators check `instanceof`) whose `send` goes to the sandbox. */
+function routed<T extends object>(client: T, service: ServiceName, target: () => InProcessSandbox): T {
+  (client as unknown as { send: (command: unknown) => Promise<unknown> }).send = async (command: unknown) => {
+    const c = command as { constructor: { name: string }; input: Record<string, unknown> };
+    const operation = c.constructor.name.replace(/Command$/, '');
+    // the model must not hold kscli's objects either (a request is bytes on the wire)
+    const input = structuredClone(c.input ?? {});
+    // yield once, as a socket would: concurrent scans interleave as they do over HTTP
+    await Promise.resolve();
+    return target().call('kscli', service, operation, input);
+  };
+  return client;
+}
+
+/**
+ * AwsPorts backed by the real adapters of src/aws/adapters/ over routed clients. The clients are
+ * built once (building SDK clients is the expensive part); `target()` names the sandbox of the
+ * current run.
+ */
+export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east-1'): AwsPorts {
+  const credentials = { accessKeyId: KSCLI_ACCESS_KEY, secretAccessKey: 'in-process-not-a-secret' };
+  const base = { region, credentials };
+  const site = { region, endpoint: 'in-process://sandbox' };
+  // one client per service, built once: the adapters ask for their client on every call
+  const once = <T>(make: () => T): (() => Promise<T>) => {
+    let c: T | undefined;
+    return async () => (c ??= make());
+  };
+  const kms = new KmsAdapter(once(() => routed(new KMSClient(base), 'kms', target)), site, { scanConcurrency: 16 });
+  const sts = new StsAdapter(once(() => routed(new STSClient(base), 'sts', target)), site);
+  const trail = new CloudTrailAdapter(once(() => routed(new CloudTrailClient(base), 'cloudtrail', target)), site);
+  const logs = new LogsAdapter(once(() => routed(new CloudWatchLogsClient(base), 'logs', target)), site);
+  const cw = new CloudWatchAdapter(once(() => routed(new CloudWatchClient(base), 'monitoring', target)), site);
+  const sns = new SnsAdapter(once(() => routed(new SNSClient(base), 'sns', target)), site);
+  const hsm = new CloudHsmAdapter(once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)), site);
+  return {
+    region,
+    kms: () => kms,
+    sts: () => sts,
+    cloudtrail: () => trail,
+    logs: () => logs,
+    cloudwatch: () => cw,
+    sns: () => sns,
+    cloudhsm: () => hsm,
+  };
+}
