@@ -138,7 +138,8 @@ export function toPortError(error: unknown, site: CallSite): Error {
 
   const code = e.code ?? '';
   if (NETWORK_CODES.has(code) || NETWORK_CODES.has(name) || TIMEOUT_NAMES.has(name)) {
-    const reason = TIMEOUT_NAMES.has(name) ? 'timed out' : code || name;
+    // The SDK names a dropped connection TimeoutError too; the socket's code says what happened.
+    const reason = NETWORK_CODES.has(code) ? (code === 'ECONNRESET' || code === 'EPIPE' ? `connection closed, ${code}` : code) : TIMEOUT_NAMES.has(name) ? 'timed out' : code || name;
     const fix =
       code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'check --region, --endpoint-url / AWS_ENDPOINT_URL* and DNS'

@@ -6,7 +6,9 @@
  * JSON (--output json): the mutating-command document (see schedule-deletion.ts) with
  * "command": "delete-store", plus
  *   "phase": "schedule-keys" | "keys-pending" | "disconnect-and-delete" | "delete" | "already-deleted",
- *   "nextRunAfter": ISO (outcome "pending"), "keysLeft": [{"keyId", "state", "deletionDate"}] (outcome "pending"),
+ *   "nextRunAfter": ISO (outcome "pending"), "keysLeft": [{"keyId", "state", "deletionDate"}] (outcome "pending":
+ *   the keys waiting for deletion, as AWS lists them after the apply),
+ *   "keysLeftOut": [{"keyId", "state"}] (keys --exclude-key / --key left out: the store cannot be deleted while they exist),
  *   "changedSincePlan": [{"keyId", "state", "change": "created" | "deletion-cancelled", "note"}] (after scheduling),
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}.
  */
@@ -15,27 +17,58 @@ import type { App, CommandModule } from '../cli.js';
 import { ExitCode } from '../errors.js';
 import type { KeyInfo } from '../aws/ports.js';
 import { backupsReport } from '../workflow/backups.js';
-import { planDeleteStore, DELETE_STORE, type DeleteStorePlan } from '../workflow/delete-store.js';
+import { keptKeysSentence, planDeleteStore, DELETE_STORE, type DeleteStorePlan } from '../workflow/delete-store.js';
 import type { Journal, CallEntry } from '../workflow/journal.js';
 import { findOrphans } from '../workflow/orphans.js';
-import { keyDriftSince } from '../workflow/drift.js';
+import { storeKeysAfterApply } from '../workflow/drift.js';
+import { nextRunAfter } from '../workflow/inventory.js';
 import { parseDuration, parseWindowDays, validateStoreId } from '../workflow/validate.js';
-import { addEvidenceOptions, iso, isJson, parseEvidenceOptions, withDeps } from './common.js';
+import { addEvidenceOptions, addKeyOptions, iso, isJson, parseEvidenceOptions, parseKeyOptions, withDeps } from './common.js';
 import { waitProgress } from './disconnect-store.js';
 import { backupsJson, orphansJson, renderBackups, renderOrphans } from './reports.js';
 import { runMutating, type Finish } from './run-plan.js';
 
-function pendingFinish(keys: Array<Pick<KeyInfo, 'keyId' | 'state' | 'deletionDate'>>, phase: string, storeId: string): Finish {
-  let latest: Date | undefined;
-  for (const k of keys) if (k.deletionDate && (!latest || k.deletionDate > latest)) latest = k.deletionDate;
-  const next = latest ? new Date(latest.getTime() + 24 * 3600 * 1000) : undefined;
+/**
+ * Exit 8: the keys wait for deletion. `keys` are the keys PendingDeletion (as AWS lists them),
+ * `keptKeys` those --exclude-key / --key left out, which keep the store alive after that date.
+ */
+function pendingFinish(keys: KeyInfo[], keptKeys: KeyInfo[], phase: string, storeId: string): Finish {
+  const next = nextRunAfter(keys);
+  const lines = [`${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`];
+  if (keptKeys.length) lines.push(`${keptKeysSentence(keptKeys)}.`);
   return {
     outcome: 'pending',
     exitCode: ExitCode.Pending,
     nextRunAfter: next,
-    lines: [`${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`],
-    extra: { phase, keysLeft: keys.map((k) => ({ keyId: k.keyId, state: k.state, deletionDate: iso(k.deletionDate) })) },
+    lines,
+    extra: {
+      phase,
+      keysLeft: keys.map((k) => ({ keyId: k.keyId, state: k.state, deletionDate: iso(k.deletionDate) })),
+      ...(keptKeys.length ? { keysLeftOut: keptKeys.map((k) => ({ keyId: k.keyId, state: k.state })) } : {}),
+    },
   };
+}
+
+/**
+ * The store is gone and this journal shows kscli deleting it (a DeleteCustomKeyStore intent, with
+ * or without its outcome): the job is done. The earlier run may not have confirmed its delete (the
+ * answer was lost after AWS handled it, or the store stayed visible longer than the read-back:
+ * aws-facts 9), yet no store means nothing is left to do: every later run would otherwise stop on
+ * "not found" forever. Without such a line, a missing store stays exit 3 (a typo, another region).
+ */
+export function alreadyDeletedFinish(journal: Journal, storeId: string, where: { account: string; region: string }): Finish | undefined {
+  const calls = journal
+    .entries()
+    .filter((e): e is CallEntry => {
+      const c = e as CallEntry;
+      return c.operation === DELETE_STORE && c.target === storeId && c.account === where.account && c.region === where.region;
+    });
+  if (calls.length === 0) return undefined;
+  const confirmed = calls.find((c) => c.phase === 'outcome' && (c.outcome === 'ok' || c.outcome === 'skipped'));
+  const line = confirmed
+    ? `store ${storeId} was already deleted (journal: ${confirmed.time})`
+    : `store ${storeId} is already deleted: the DeleteCustomKeyStore of an earlier run (journal: ${calls[0]!.time}) was not confirmed then, but the store no longer exists`;
+  return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, lines: [line], extra: { phase: 'already-deleted' } };
 }
 
 export const deleteStoreCommand: CommandModule = {
@@ -47,11 +80,13 @@ export const deleteStoreCommand: CommandModule = {
       .option('--window-days <days>', 'waiting period for the keys it schedules, 7 to 30', '30')
       .option('--wait-timeout <duration>', 'how long to wait for DISCONNECTED, e.g. 90s, 30m', '20m')
       .option('--allow-disconnected', 'schedule keys even though the CloudHSM store is not CONNECTED (material orphaned)', false);
+    // narrowing a blocked plan (issue 2); the store cannot be deleted while a key left out exists
+    addKeyOptions(cmd);
     addEvidenceOptions(cmd);
     cmd
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333   # exit 8: run again after the date it prints\n',
+        '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333   # exit 8: run again after the date it prints\n  kscli delete-store cks-1234567890abcdef0 --yes --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab   # schedule the others; the store stays until that key goes too\n',
       )
       .action((storeIdInput: string, opts: Record<string, any>) => {
         const storeId = validateStoreId(storeIdInput);
@@ -59,11 +94,14 @@ export const deleteStoreCommand: CommandModule = {
         const waitTimeoutMs = parseDuration(opts.waitTimeout, '--wait-timeout');
         const evidence = parseEvidenceOptions(opts);
         return withDeps(app, async (deps) => {
+          const sel = parseKeyOptions(opts, deps.region);
           let journalRef: Journal | undefined;
           let keysAtPlan: KeyInfo[] = [];
           return runMutating<DeleteStorePlan>(deps, {
             command: 'delete-store',
             storeId,
+            keyRefs: [...sel.include, ...sel.exclude],
+            selection: { key: opts.key, excludeKey: opts.excludeKey, windowDays },
             plan: async (ctx, keys, journal) => {
               journalRef = journal;
               keysAtPlan = keys;
@@ -71,32 +109,35 @@ export const deleteStoreCommand: CommandModule = {
                 schedule: { windowDays, allowDisconnected: Boolean(opts.allowDisconnected), evidence },
                 // the store holds no keys in these phases: nothing for --force to override
                 disconnect: { force: false, allowOrphanedMaterial: false, waitTimeoutMs, onWait: waitProgress(deps) },
+                selection: sel,
               });
             },
             idle: (planned) => {
-              if (planned.phase === 'keys-pending') return pendingFinish(keysAtPlan, planned.phase, storeId);
+              if (planned.phase === 'keys-pending') {
+                return pendingFinish(
+                  keysAtPlan.filter((k) => k.state === 'PendingDeletion'),
+                  planned.keptKeys,
+                  planned.phase,
+                  storeId,
+                );
+              }
               return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, extra: { phase: planned.phase } };
             },
-            storeNotFound: (journal) => {
-              const deleted = journal
-                .entries()
-                .find((e): e is CallEntry => (e as CallEntry).operation === DELETE_STORE && (e as CallEntry).phase === 'outcome' && (e as CallEntry).outcome === 'ok');
-              if (!deleted) return undefined;
-              return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, lines: [`store ${storeId} was already deleted (journal: ${deleted.time})`], extra: { phase: 'already-deleted' } };
-            },
-            finish: async (planned, report, ctx) => {
+            storeNotFound: (journal, where) => alreadyDeletedFinish(journal, storeId, where),
+            finish: async (planned, _report, ctx) => {
               if (planned.phase === 'schedule-keys') {
-                const left = new Map<string, Pick<KeyInfo, 'keyId' | 'state' | 'deletionDate'>>();
-                for (const k of keysAtPlan) if (k.state === 'PendingDeletion') left.set(k.keyId, k);
-                for (const r of report.results) {
-                  if (r.item.targetKind === 'key' && r.outcome === 'done' && r.result?.deletionDate) {
-                    left.set(r.item.target, { keyId: r.item.target, state: 'PendingDeletion', deletionDate: new Date(r.result.deletionDate as string) });
-                  }
-                }
-                const drift = await keyDriftSince(ctx, keysAtPlan);
-                for (const d of drift) deps.io.err.write(`${d.note}\n`);
-                const f = pendingFinish([...left.values()], planned.phase, storeId);
-                return { ...f, extra: { ...f.extra, changedSincePlan: drift } };
+                // where the keys stand now comes from AWS, not from the plan: a colleague may have
+                // cancelled a deletion while the plan was on screen (keysLeft agrees with changedSincePlan)
+                const after = await storeKeysAfterApply(ctx, keysAtPlan);
+                for (const d of after.drift) deps.io.err.write(`${d.note}\n`);
+                const keptIds = new Set(planned.keptKeys.map((k) => k.keyId));
+                const f = pendingFinish(
+                  after.keys.filter((k) => k.state === 'PendingDeletion'),
+                  after.keys.filter((k) => keptIds.has(k.keyId) && k.state !== 'PendingDeletion'),
+                  planned.phase,
+                  storeId,
+                );
+                return { ...f, extra: { ...f.extra, changedSincePlan: after.drift } };
               }
               const f: Finish = { outcome: 'done', exitCode: ExitCode.Ok, lines: [`store ${storeId} deleted`], extra: { phase: planned.phase } };
               if (ctx.store.type === 'AWS_CLOUDHSM') {

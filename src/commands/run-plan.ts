@@ -49,8 +49,11 @@ export interface MutatingSpec<P extends PlannedStep> {
   idle?(planned: P): Finish;
   /** after a successful apply (default: done, exit 0) */
   finish?(planned: P, report: ApplyReport, ctx: StepContext): Promise<Finish>;
-  /** when the store does not exist: a Finish (e.g. delete-store: already deleted), or undefined for exit 3 */
-  storeNotFound?(journal: Journal): Finish | undefined;
+  /**
+   * when the store does not exist: a Finish (e.g. delete-store: already deleted), or undefined for
+   * exit 3. `where` is the account and region of this run (a --journal file may hold other ones).
+   */
+  storeNotFound?(journal: Journal, where: { account: string; region: string }): Finish | undefined;
 }
 
 export async function runMutating<P extends PlannedStep>(deps: Deps, spec: MutatingSpec<P>): Promise<number> {
@@ -70,7 +73,7 @@ export async function runMutating<P extends PlannedStep>(deps: Deps, spec: Mutat
   try {
     store = await describeStoreOrFail(deps.aws, spec.storeId, async () => id.account);
   } catch (err) {
-    const f = err instanceof KscliError && err.exitCode === ExitCode.Blocked ? spec.storeNotFound?.(journal) : undefined;
+    const f = err instanceof KscliError && err.exitCode === ExitCode.Blocked ? spec.storeNotFound?.(journal, { account: id.account, region: deps.region }) : undefined;
     if (!f) throw err;
     return emit(deps, spec, store0(spec.storeId), id.account, { warnings: [], overrides: [], executables: [] }, undefined, f);
   }

@@ -9,6 +9,11 @@
  * A pending-deletion key still blocks DeleteCustomKeyStore (aws-facts 2.3), and KMS deletes keys up
  * to 24 h after their DeletionDate (aws-facts 9), hence "run again after". Running it again at any
  * point never repeats a finished step: every step is planned from the state it finds.
+ *
+ * A blocked plan is narrowed with --key / --exclude-key (issue 2), as in schedule-deletion: the
+ * keys left out are not scheduled and get a skip line saying so; an --exclude-key (or --key) that
+ * matches no key of the store blocks. The store cannot be deleted while a left-out key exists, so
+ * the plan, the pending message and, once only left-out keys remain, a blocked delete line say so.
  */
 import type { KeyInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
@@ -17,8 +22,9 @@ import type { EvidencePort } from './evidence-port.js';
 import type { Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 import { listStoreKeys, nextRunAfter } from './inventory.js';
-import { aliasesByKey, keyDetails } from './key-selection.js';
-import { evidenceOverrides, planScheduleItems, SECURITY_HUB_WARNING, type ScheduleOptions } from './schedule-deletion.js';
+import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
+import { evidenceOverrides, planScheduleItems, SCHEDULE, SECURITY_HUB_WARNING, type ScheduleOptions } from './schedule-deletion.js';
+import type { KeyRef } from './validate.js';
 import { disconnectExecutable, evaluateDisconnect, type DisconnectOptions } from './disconnect-store.js';
 import { findOrphans, type OrphanedMaterial } from './orphans.js';
 
@@ -31,6 +37,19 @@ export interface DeleteStorePlan extends PlannedStep {
   /** when the keys will really be gone (latest DeletionDate + 24 h), in phases 1 and 2 */
   nextRunAfter?: Date;
   orphans?: OrphanedMaterial[];
+  /** keys not PendingDeletion that --exclude-key / --key left out: the store cannot be deleted while they exist */
+  keptKeys: KeyInfo[];
+}
+
+/** --key / --exclude-key as parsed (both empty: every key of the store). */
+export interface DeleteStoreSelection {
+  include: KeyRef[];
+  exclude: KeyRef[];
+}
+
+/** Why the store cannot be deleted yet, for a plan line or a message. */
+export function keptKeysSentence(kept: KeyInfo[]): string {
+  return `${kept.length} key(s) left out with --exclude-key/--key stay in the store (${kept.map((k) => k.keyId).join(', ')}): it cannot be deleted while they exist; run delete-store without leaving them out to schedule them`;
 }
 
 /** Preconditions of DeleteCustomKeyStore (aws-facts 2.2): DISCONNECTED and no keys in any state. */
@@ -85,18 +104,67 @@ function waitingLine(key: KeyInfo): PlanItem {
   };
 }
 
+/** The skip line of a key that --key did not name (with --key, only the named keys are scheduled). */
+function notNamedLine(key: KeyInfo): PlanItem {
+  return {
+    target: key.keyId,
+    targetKind: 'key',
+    action: SCHEDULE,
+    status: 'skip',
+    reason: 'not named with --key: not scheduled; the store cannot be deleted while it exists',
+    checks: [],
+    details: keyDetails(key),
+  };
+}
+
+/** The delete line once only left-out keys remain: blocked, naming them. */
+function keptBlocksDeleteLine(storeId: string, kept: KeyInfo[]): PlanItem {
+  return {
+    target: storeId,
+    targetKind: 'store',
+    action: DELETE_STORE,
+    status: 'blocked',
+    reason: keptKeysSentence(kept),
+    checks: [{ name: 'no-keys', ok: false, detail: `${kept.length} key(s) left out with --exclude-key/--key` }],
+    details: { params: { CustomKeyStoreId: storeId } },
+  };
+}
+
 export async function planDeleteStore(
   ctx: StepContext,
   /** loaded only when keys are to be scheduled (the evidence module is heavy) */
   loadEvidence: () => Promise<EvidencePort>,
   storeKeys: KeyInfo[],
-  opts: { schedule: ScheduleOptions; disconnect: DisconnectOptions },
+  opts: { schedule: ScheduleOptions; disconnect: DisconnectOptions; selection?: DeleteStoreSelection },
 ): Promise<DeleteStorePlan> {
-  const pending = storeKeys.filter((k) => k.state === 'PendingDeletion');
-  const toSchedule = storeKeys.filter((k) => k.state !== 'PendingDeletion');
   const noop = async () => ({});
+  const include = opts.selection?.include ?? [];
+  const exclude = opts.selection?.exclude ?? [];
+  // the same selection rules as schedule-deletion: a named key outside the store, or an exclude
+  // that matches nothing (a typo in the key to protect), is a blocked line
+  const selection =
+    include.length || exclude.length ? await selectKeys(ctx.aws, ctx.store.id, storeKeys, include, exclude, SCHEDULE) : { selected: storeKeys, excluded: [], refused: [] };
+  const refused: Executable[] = selection.refused.map((item) => ({ item, apply: noop }));
+  const inScope = new Set(selection.selected.map((k) => k.keyId));
+  const excludedIds = new Set(selection.excluded.map((k) => k.keyId));
+
+  const pending = storeKeys.filter((k) => k.state === 'PendingDeletion');
+  const toSchedule = selection.selected.filter((k) => k.state !== 'PendingDeletion');
+  // left out and not on their way out: they keep the store alive
+  const keptKeys = storeKeys.filter((k) => k.state !== 'PendingDeletion' && !inScope.has(k.keyId));
+  const keptLines: Executable[] = keptKeys.map((k) => ({
+    item: excludedIds.has(k.keyId) ? excludedLine(k, SCHEDULE, 'not scheduled; the store cannot be deleted while it exists') : notNamedLine(k),
+    apply: noop,
+  }));
+  const waitingLines: Executable[] = pending.map((k) => {
+    const item = waitingLine(k);
+    // --exclude-key protects a key from being scheduled; it does not cancel a deletion
+    if (excludedIds.has(k.keyId)) item.reason += '; --exclude-key does not cancel its deletion (kscli cancel-deletion does)';
+    return { item, apply: noop };
+  });
   const overrides = evidenceOverrides(opts.schedule.evidence);
   if (opts.schedule.allowDisconnected) overrides.push('--allow-disconnected');
+  const keptWarning = keptKeys.length ? [keptKeysSentence(keptKeys)] : [];
 
   if (toSchedule.length > 0) {
     // case 1: the alarm first (it must exist before any key becomes PendingDeletion), then the keys
@@ -120,17 +188,23 @@ export async function planDeleteStore(
     }
     const aliases = await aliasesByKey(ctx.aws);
     executables.push(...(await planScheduleItems(ctx, evidence, toSchedule, opts.schedule, aliases)));
-    for (const k of pending) executables.push({ item: waitingLine(k), apply: noop });
-    return { phase: 'schedule-keys', warnings: [SECURITY_HUB_WARNING], overrides, executables, nextRunAfter: nextRunAfter(pending) };
+    executables.push(...waitingLines, ...keptLines, ...refused);
+    return { phase: 'schedule-keys', warnings: [SECURITY_HUB_WARNING, ...keptWarning], overrides, executables, nextRunAfter: nextRunAfter(pending), keptKeys };
   }
 
   if (pending.length > 0) {
     // case 2: the keys wait for their deletion date; a CloudHSM store must stay connected meanwhile
-    const warnings: string[] = [];
+    const warnings: string[] = [...keptWarning];
     if (ctx.store.type === 'AWS_CLOUDHSM' && ctx.store.connectionState !== 'CONNECTED') {
       warnings.push(`store is ${ctx.store.connectionState}: reconnect it before the keys' deletion dates, or KMS cannot delete their material from the cluster (it would be orphaned)`);
     }
-    return { phase: 'keys-pending', warnings, overrides, executables: pending.map((k) => ({ item: waitingLine(k), apply: noop })), nextRunAfter: nextRunAfter(pending) };
+    return { phase: 'keys-pending', warnings, overrides, executables: [...waitingLines, ...keptLines, ...refused], nextRunAfter: nextRunAfter(pending), keptKeys };
+  }
+
+  if (keptKeys.length > 0) {
+    // only left-out keys remain: nothing to schedule, and the store cannot be disconnected and deleted
+    const phase: DeleteStorePhase = ctx.store.connectionState === 'DISCONNECTED' ? 'delete' : 'disconnect-and-delete';
+    return { phase, warnings: [], overrides, executables: [...keptLines, ...refused, { item: keptBlocksDeleteLine(ctx.store.id, keptKeys), apply: noop }], keptKeys };
   }
 
   // cases 3 and 4: no keys left
@@ -142,12 +216,12 @@ export async function planDeleteStore(
       warnings.push(`${orphans.length} deleted key(s) of this store left key material in the cluster (see "kscli orphans ${ctx.store.id}"): clean it up with the cluster tools; the store's deletion does not remove it`);
     }
   }
-  const executables: Executable[] = [];
+  const executables: Executable[] = [...refused];
   let phase: DeleteStorePhase = 'delete';
   if (ctx.store.connectionState !== 'DISCONNECTED') {
     phase = 'disconnect-and-delete';
     executables.push(disconnectExecutable(ctx, evaluateDisconnect(ctx.store, storeKeys, opts.disconnect), opts.disconnect));
   }
   executables.push(deleteExecutable(ctx, evaluateDeleteStore(ctx.store.id, true, ctx.store.connectionState, storeKeys, phase === 'disconnect-and-delete')));
-  return { phase, warnings, overrides, executables, orphans };
+  return { phase, warnings, overrides, executables, orphans, keptKeys };
 }

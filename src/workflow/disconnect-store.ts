@@ -24,6 +24,8 @@ export interface DisconnectOptions {
   waitTimeoutMs: number;
   /** poll interval for DescribeCustomKeyStores (5 requests/s quota: be gentle) */
   pollMs?: number;
+  /** stale reads tolerated while waiting (default STALE_READ_GRACE_MS) */
+  staleReadGraceMs?: number;
   /** progress line while waiting */
   onWait?: (state: string, elapsedMs: number, timeoutMs: number) => void;
 }
@@ -65,24 +67,47 @@ export function evaluateDisconnect(store: StoreInfo, keys: KeyInfo[], opts: Pick
   return line(DISCONNECT, 'apply', `disconnect (${store.connectionState} now), then wait until DISCONNECTED${overridden.length ? ` (${overridden.join(', ')})` : ''}`);
 }
 
-/** Polls DescribeCustomKeyStores until DISCONNECTED (DISCONNECTING comes first: aws-facts 2.2). */
+/**
+ * How long after the store is known to be on its way to DISCONNECTED (our own Disconnect was
+ * accepted, Disconnect answered InvalidState, or a read said DISCONNECTING) a read that still says
+ * CONNECTED (or CONNECTING, FAILED) is taken as a stale read, not as a reconnect. KMS reads lag
+ * writes by seconds, "sometimes several minutes" (aws-facts 9); and a colleague cannot reconnect a
+ * store before it is DISCONNECTED (Connect refuses DISCONNECTING: aws-facts 2.2).
+ */
+export const STALE_READ_GRACE_MS = 2 * 60 * 1000;
+
+/**
+ * Polls DescribeCustomKeyStores until DISCONNECTED (DISCONNECTING comes first: aws-facts 2.2).
+ * Call it only once the store is on its way (see STALE_READ_GRACE_MS): reads that still show the
+ * state from before the disconnect are waited out during the grace period.
+ */
 export async function waitUntilDisconnected(ctx: StepContext, opts: DisconnectOptions): Promise<StoreInfo> {
   const start = ctx.clock.now().getTime();
   const poll = opts.pollMs ?? 5000;
+  const grace = opts.staleReadGraceMs ?? STALE_READ_GRACE_MS;
   for (;;) {
     const store = await ctx.aws.kms().describeStore(ctx.store.id);
     if (!store) throw new KscliError(ExitCode.Failure, `store ${ctx.store.id} disappeared while kscli waited for it to disconnect`);
     const elapsed = ctx.clock.now().getTime() - start;
     opts.onWait?.(store.connectionState, elapsed, opts.waitTimeoutMs);
     if (store.connectionState === 'DISCONNECTED') return store;
-    if (store.connectionState !== 'DISCONNECTING') {
-      throw new KscliError(ExitCode.Failure, `store ${ctx.store.id} went ${store.connectionState} while kscli waited for DISCONNECTED`, 'someone may have reconnected it: run kscli stores, then run again');
+    const onItsWay = store.connectionState === 'DISCONNECTING';
+    if (!onItsWay && elapsed >= grace) {
+      throw new KscliError(
+        ExitCode.Failure,
+        `store ${ctx.store.id} still reads as ${store.connectionState} ${Math.round(elapsed / 1000)} s after the disconnect`,
+        'someone may have reconnected it: run kscli stores, then run again',
+      );
     }
     if (elapsed >= opts.waitTimeoutMs) {
       throw new KscliError(
         ExitCode.Pending,
-        `store ${ctx.store.id} is still DISCONNECTING after ${Math.round(elapsed / 1000)} s`,
-        'AWS is still disconnecting it: run the same command again later (or give a longer --wait-timeout)',
+        onItsWay
+          ? `store ${ctx.store.id} is still DISCONNECTING after ${Math.round(elapsed / 1000)} s`
+          : `store ${ctx.store.id} still reads as ${store.connectionState} after ${Math.round(elapsed / 1000)} s, though AWS accepted the disconnect (its reads lag behind writes)`,
+        onItsWay
+          ? 'AWS is still disconnecting it: run the same command again later (or give a longer --wait-timeout)'
+          : 'AWS may be slow to show the disconnect, or someone reconnected it: run kscli stores, then run the same command again',
       );
     }
     if (ctx.interrupted?.()) {
@@ -108,12 +133,16 @@ export function disconnectExecutable(ctx: StepContext, item: PlanItem, opts: Dis
         try {
           await ctx.aws.kms().disconnectStore(ctx.store.id);
         } catch (err) {
-          // Disconnect on a store already DISCONNECTING/DISCONNECTED throws InvalidState (aws-facts 2.2):
-          // re-read, and treat it as done when it is on its way
+          // Disconnect throws InvalidState only on a store already DISCONNECTING or DISCONNECTED
+          // (aws-facts 2.2): e.g. a re-run inside the stale-read window after our own earlier
+          // disconnect, or a colleague's. Either way it is on its way: wait for DISCONNECTED.
           if (!(err instanceof AwsCallError && err.code === 'CustomKeyStoreInvalidStateException')) throw err;
           const again = await ctx.aws.kms().describeStore(ctx.store.id);
-          if (again?.connectionState !== 'DISCONNECTING' && again?.connectionState !== 'DISCONNECTED') throw err;
-          note = `was already ${again.connectionState}`;
+          if (!again) throw err;
+          note =
+            again.connectionState === 'DISCONNECTING' || again.connectionState === 'DISCONNECTED'
+              ? `was already ${again.connectionState}`
+              : `was already disconnecting (AWS refused a second disconnect, though a read still shows ${again.connectionState}: reads lag behind writes)`;
         }
       }
       const store = await waitUntilDisconnected(ctx, opts);

@@ -30,5 +30,16 @@ export function compareKeys(before: KeyInfo[], after: KeyInfo[]): KeyDrift[] {
 }
 
 export async function keyDriftSince(ctx: StepContext, before: KeyInfo[]): Promise<KeyDrift[]> {
-  return compareKeys(before, await listStoreKeys(ctx.aws, ctx.store.id));
+  return (await storeKeysAfterApply(ctx, before)).drift;
+}
+
+/**
+ * The store's keys as AWS lists them after the apply, and what changed since the plan. Whatever a
+ * command reports about where the keys stand after its apply (delete-store's keysLeft) comes from
+ * this list, not from the plan: a colleague may have cancelled a deletion while the plan was on
+ * screen, and the report must agree with changedSincePlan.
+ */
+export async function storeKeysAfterApply(ctx: StepContext, before: KeyInfo[]): Promise<{ keys: KeyInfo[]; drift: KeyDrift[] }> {
+  const keys = await listStoreKeys(ctx.aws, ctx.store.id);
+  return { keys, drift: compareKeys(before, keys) };
 }

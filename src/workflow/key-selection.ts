@@ -83,13 +83,14 @@ export async function selectKeys(
   return { selected, excluded, refused };
 }
 
-export function excludedLine(key: KeyInfo, action: string): PlanItem {
+/** The skip line of a key left out with --exclude-key; `consequence` says what that leaves undone. */
+export function excludedLine(key: KeyInfo, action: string, consequence?: string): PlanItem {
   return {
     target: key.keyId,
     targetKind: 'key',
     action,
     status: 'skip',
-    reason: 'excluded with --exclude-key',
+    reason: `excluded by --exclude-key${consequence ? `: ${consequence}` : ''}`,
     checks: [],
     details: keyDetails(key),
   };

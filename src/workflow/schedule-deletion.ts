@@ -113,15 +113,21 @@ function explainAccessDenied(err: unknown, windowDays: number): unknown {
   return err;
 }
 
-/** The executable for one key line: re-check, call, treat "already pending" as done, read back. */
-export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: ScheduleOptions, storeReader: () => Promise<StoreInfo | null>): Executable {
+/**
+ * The executable for one key line: re-check, call, treat "already pending" as done, read back.
+ * The re-check reads the key AND the store afresh right before every ScheduleKeyDeletion, never a
+ * cached store: a colleague may disconnect the store between two calls of one batch, and a key
+ * scheduled then would leave its material orphaned in the cluster (aws-facts 2.4). One
+ * DescribeCustomKeyStores per key fits its 5/s quota (the adapter paces it).
+ */
+export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: ScheduleOptions): Executable {
   const keyId = item.target;
   return {
     item,
     recheck: async () => {
       const key = await ctx.aws.kms().describeKey(keyId);
       if (!key) return { ...item, status: 'skip', reason: 'the key no longer exists (deleted since the plan)' };
-      const store = await storeReader();
+      const store = await ctx.aws.kms().describeStore(ctx.store.id);
       if (!store) return { ...item, status: 'blocked', reason: `store ${ctx.store.id} no longer exists` };
       const fresh = evaluateScheduleKey(key, store, opts, item.details?.aliases as string[] | undefined);
       // the evidence verdict is not recomputed (minutes of CloudTrail); its check is carried over
@@ -133,9 +139,12 @@ export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: Sched
       try {
         await ctx.aws.kms().scheduleKeyDeletion(keyId, opts.windowDays);
       } catch (err) {
-        // aws-facts 1.2: already PendingDeletion -> KMSInvalidStateException "... is pending deletion": done
+        // aws-facts 1.2: already PendingDeletion -> KMSInvalidStateException "... is pending deletion": done.
+        // The re-check just saw it schedulable, so either a colleague scheduled it in between, or the
+        // SDK retried our own call whose first answer was lost (timeout, dropped connection): the
+        // error cannot tell which, so the note names both rather than blame someone else.
         if (err instanceof AwsCallError && err.code === 'KMSInvalidStateException' && /is pending deletion/i.test(err.message)) {
-          note = 'was already pending deletion (scheduled by someone else meanwhile)';
+          note = 'already PendingDeletion (possibly by our earlier attempt whose answer was lost, or by someone else meanwhile)';
         } else {
           throw explainAccessDenied(err, opts.windowDays);
         }
@@ -154,20 +163,6 @@ export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: Sched
       }
       return { deletionDate: back.value?.deletionDate, state: back.value?.state, ...(note ? { note } : {}) };
     },
-  };
-}
-
-/** A store reader that re-reads at most every few seconds (DescribeCustomKeyStores allows 5/s). */
-export function cachedStoreReader(ctx: StepContext, maxAgeMs = 5000): () => Promise<StoreInfo | null> {
-  let at = -Infinity;
-  let value: StoreInfo | null = ctx.store;
-  return async () => {
-    const now = ctx.clock.now().getTime();
-    if (now - at >= maxAgeMs) {
-      value = await ctx.aws.kms().describeStore(ctx.store.id);
-      at = now;
-    }
-    return value;
   };
 }
 
@@ -221,10 +216,9 @@ export async function planScheduleItems(
         onProgress: ctx.scanProgress,
       })
     : new Map<string, KeyAssessment>();
-  const reader = cachedStoreReader(ctx);
   return items.map((it) => {
     const item = withEvidence(it, assessments.get(it.target));
-    return item.status === 'apply' ? scheduleExecutable(ctx, item, opts, reader) : { item, apply: async () => ({}) };
+    return item.status === 'apply' ? scheduleExecutable(ctx, item, opts) : { item, apply: async () => ({}) };
   });
 }
 

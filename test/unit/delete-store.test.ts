@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeWorld, runCli, type World } from './fakes/harness.js';
 import { stubEvidence } from './fakes/evidence.js';
-import { AwsCallError } from '../../src/errors.js';
+import { AwsCallError, ExitCode, KscliError } from '../../src/errors.js';
 import { evaluateDeleteStore } from '../../src/workflow/delete-store.js';
-import type { KeyState } from '../../src/aws/ports.js';
+import type { KeyState, StoreInfo } from '../../src/aws/ports.js';
 
 const del = (w: World, id: string, ...flags: string[]) => runCli(['delete-store', id, '--yes', '--output', 'json', ...flags], w);
 
@@ -229,5 +229,144 @@ describe('DeleteCustomKeyStore preconditions (one row per state)', () => {
   ];
   it.each(rows)('%s -> %s', (_name, exists, state, keys, status) => {
     expect(evaluateDeleteStore('cks-0123456789abcdef0', exists, state, keys.map(key), false).status).toBe(status);
+  });
+});
+
+describe('delete-store: what it reports after scheduling comes from AWS, not from the plan', () => {
+  it('a deletion cancelled by a colleague during the apply is not in keysLeft, and is in changedSincePlan', async () => {
+    const w = makeWorld();
+    const a = w.account;
+    const s = a.addStore();
+    const k1 = a.addKey({ store: s });
+    const cancelled = a.addKey({ store: s, state: 'PendingDeletion', deletionDate: new Date('2026-11-30T00:00:00Z') });
+    a.before('ScheduleKeyDeletion', () => {
+      const k = a.keys.get(cancelled.keyId)!;
+      k.state = 'Disabled';
+      delete k.deletionDate;
+    });
+    const r = await del(w, s.id);
+    expect(r.code, r.stderr).toBe(8);
+    expect(r.json().keysLeft.map((k: any) => k.keyId)).toEqual([k1.keyId]);
+    expect(r.json().changedSincePlan).toEqual([expect.objectContaining({ keyId: cancelled.keyId, change: 'deletion-cancelled' })]);
+    // k1 only: now + 30 d + 24 h (the cancelled key's earlier date no longer counts)
+    expect(r.json().nextRunAfter).toBe('2026-12-24T12:00:00.000Z');
+  });
+});
+
+describe('delete-store: a DeleteCustomKeyStore that was not confirmed', () => {
+  it('the answer was lost after AWS deleted the store (exit 1); the next run finds it gone and ends done', async () => {
+    const w = makeWorld();
+    const s = w.account.addStore({ connectionState: 'DISCONNECTED' });
+    w.account.before('DeleteCustomKeyStore', () => void w.account.stores.delete(s.id));
+    w.account.failNext('DeleteCustomKeyStore', new KscliError(ExitCode.Failure, 'cannot reach kms for kms:DeleteCustomKeyStore (ECONNRESET)'));
+    const first = await del(w, s.id);
+    expect(first.code).toBe(1);
+    const again = await del(w, s.id);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json()).toMatchObject({ outcome: 'nothing-to-do', phase: 'already-deleted' });
+    const table = await runCli(['delete-store', s.id, '--yes', '--output', 'table'], w);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/was not confirmed then, but the store no longer exists/);
+    expect(w.account.callsOf('DeleteCustomKeyStore')).toHaveLength(1);
+  });
+
+  it('the store stayed visible longer than the read-back (exit 1); the next run finds it gone and ends done', async () => {
+    const w = makeWorld();
+    const a = w.account;
+    const s = a.addStore({ connectionState: 'DISCONNECTED' });
+    // AWS deleted it, but every read of this run still shows it (eventual consistency, aws-facts 9)
+    const kms = a.kms.bind(a);
+    let staleStore: StoreInfo | undefined;
+    a.kms = () => ({
+      ...kms(),
+      deleteStore: async (id: string) => {
+        staleStore = { ...a.stores.get(id)! };
+        await kms().deleteStore(id);
+      },
+      describeStore: async (id: string) => staleStore ?? kms().describeStore(id),
+    });
+    const first = await del(w, s.id);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/still listed.*\n.*run the same command again/);
+    staleStore = undefined;
+    const again = await del(w, s.id);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json().phase).toBe('already-deleted');
+  });
+
+  it('a journal line for another store does not make an unknown store "already deleted"', async () => {
+    const w = makeWorld();
+    const s = w.account.addStore({ connectionState: 'DISCONNECTED' });
+    expect((await del(w, s.id, '--journal', `${w.home}/shared.jsonl`)).code).toBe(0);
+    const other = await del(w, 'cks-0123456789abcdef0', '--journal', `${w.home}/shared.jsonl`);
+    expect(other.code).toBe(3);
+  });
+});
+
+describe('delete-store --exclude-key / --key (issue 2: narrowing a blocked plan)', () => {
+  function blockedWorld() {
+    const w = makeWorld();
+    const a = w.account;
+    const s = a.addStore();
+    const unused = a.addKey({ store: s });
+    const used = a.addKey({ store: s });
+    const pending = a.addKey({ store: s, state: 'PendingDeletion', deletionDate: new Date('2026-12-01T00:00:00Z') });
+    w.evidence = stubEvidence({ alarmInPlace: true, verdicts: { [used.keyId]: 'in-use' } });
+    return { w, a, s, unused, used, pending };
+  }
+
+  it('--exclude-key <used key> schedules the others and leaves it alone: skip line, exit 8 saying the store stays', async () => {
+    const { w, a, s, unused, used } = blockedWorld();
+    expect((await del(w, s.id)).code).toBe(3);
+    const r = await del(w, s.id, '--exclude-key', used.keyId);
+    expect(r.code, r.stderr).toBe(8);
+    expect(a.callsOf('ScheduleKeyDeletion').map((c) => c.args[0])).toEqual([unused.keyId]);
+    const line = r.json().plan.find((p: any) => p.target === used.keyId);
+    expect(line).toMatchObject({ status: 'skip', action: 'ScheduleKeyDeletion' });
+    expect(line.reason).toMatch(/^excluded by --exclude-key: .*cannot be deleted while it exists/);
+    expect(r.json().warnings.join(' ')).toMatch(new RegExp(`left out .*${used.keyId}.*cannot be deleted`));
+    expect(r.json().keysLeftOut).toEqual([{ keyId: used.keyId, state: 'Enabled' }]);
+    const table = await runCli(['delete-store', s.id, '--yes', '--exclude-key', used.keyId, '--output', 'table'], w);
+    expect(table.code).toBe(8);
+    expect(table.stdout).toMatch(/left out with --exclude-key\/--key stay in the store .*cannot be deleted while they exist/);
+  });
+
+  it('an --exclude-key that matches no key of the store blocks (exit 3), nothing scheduled', async () => {
+    const { w, a, s } = blockedWorld();
+    const r = await del(w, s.id, '--exclude-key', '99999999-1111-4222-8333-999999999999', '--allow-in-use');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/matches no key of store/);
+    expect(a.mutatingCalls()).toEqual([]);
+  });
+
+  it('--key schedules only the named key; the others are not-named skip lines', async () => {
+    const { w, a, s, unused, used } = blockedWorld();
+    const r = await del(w, s.id, '--key', unused.keyId);
+    expect(r.code, r.stderr).toBe(8);
+    expect(a.callsOf('ScheduleKeyDeletion').map((c) => c.args[0])).toEqual([unused.keyId]);
+    expect(r.json().plan.find((p: any) => p.target === used.keyId).reason).toMatch(/not named with --key/);
+  });
+
+  it('once only excluded keys remain, the delete line is blocked naming them (no disconnect, exit 3)', async () => {
+    const { w, a, s, used } = blockedWorld();
+    expect((await del(w, s.id, '--exclude-key', used.keyId)).code).toBe(8);
+    a.clock.advanceDays(32);
+    const r = await del(w, s.id, '--exclude-key', used.keyId);
+    expect(r.code, r.stderr).toBe(3);
+    const last = r.json().plan.at(-1);
+    expect(last).toMatchObject({ action: 'DeleteCustomKeyStore', status: 'blocked' });
+    expect(last.reason).toMatch(new RegExp(`${used.keyId}.*cannot be deleted while they exist`));
+    expect(a.callsOf('DisconnectCustomKeyStore')).toHaveLength(0);
+    // without the exclusion the key is planned again (and its evidence blocks it, naming the override)
+    const again = await del(w, s.id);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/--allow-in-use/);
+  });
+
+  it('--exclude-key on a key already PendingDeletion says it does not cancel its deletion', async () => {
+    const { w, s, pending, used } = blockedWorld();
+    const r = await del(w, s.id, '--exclude-key', pending.keyId, '--exclude-key', used.keyId);
+    expect(r.code, r.stderr).toBe(8);
+    expect(r.json().plan.find((p: any) => p.target === pending.keyId).reason).toMatch(/does not cancel its deletion/);
   });
 });

@@ -96,3 +96,68 @@ describe('disconnect-store preconditions (one row per state)', () => {
     expect(r.json().plan[0].note).toMatch(/already DISCONNECTING/);
   });
 });
+
+describe('disconnect-store: stale reads after its own disconnect (eventual consistency, aws-facts 9)', () => {
+  /** Reads of the store answer CONNECTED for `staleReads` reads after each Disconnect call (whatever AWS did with it). */
+  function staleAfterDisconnect(w: ReturnType<typeof makeWorld>, staleReads: number) {
+    const a = w.account;
+    const kms = a.kms.bind(a);
+    let left = 0;
+    a.kms = () => ({
+      ...kms(),
+      disconnectStore: async (id: string) => {
+        left = staleReads;
+        await kms().disconnectStore(id);
+      },
+      describeStore: async (id: string) => {
+        const real = await kms().describeStore(id);
+        if (real && left > 0) {
+          left -= 1;
+          return { ...real, connectionState: 'CONNECTED' as const };
+        }
+        return real;
+      },
+    });
+  }
+
+  it('a CONNECTED read right after its own DisconnectCustomKeyStore is waited out, not taken for a reconnect', async () => {
+    const w = makeWorld();
+    const s = w.account.addStore();
+    staleAfterDisconnect(w, 3);
+    const r = await runCli(['disconnect-store', s.id, '--yes', '--output', 'json'], w);
+    expect(r.code, r.stderr).toBe(0);
+    expect(w.account.callsOf('DisconnectCustomKeyStore')).toHaveLength(1);
+    expect(w.account.stores.get(s.id)!.connectionState).toBe('DISCONNECTED');
+  });
+
+  it('a re-run inside the stale window: Disconnect answers InvalidState (it is DISCONNECTING), reads still say CONNECTED: it waits, exit 0', async () => {
+    const w = makeWorld();
+    w.account.disconnectPolls = 4;
+    const s = w.account.addStore();
+    w.account.setConnection(w.account.stores.get(s.id)!, 'DISCONNECTING'); // the earlier run's disconnect
+    const a = w.account;
+    const kms = a.kms.bind(a);
+    let stale = 4; // the plan's read, the re-check's, the apply's, the one after InvalidState
+    a.kms = () => ({
+      ...kms(),
+      describeStore: async (id: string) => {
+        const real = await kms().describeStore(id);
+        return real && stale-- > 0 ? { ...real, connectionState: 'CONNECTED' as const } : real;
+      },
+    });
+    const r = await runCli(['disconnect-store', s.id, '--yes', '--output', 'json'], w);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().plan[0].note).toMatch(/already disconnecting .*reads lag behind writes/);
+    expect(a.stores.get(s.id)!.connectionState).toBe('DISCONNECTED');
+  });
+
+  it('a store that still reads CONNECTED past the grace period is reported as maybe reconnected (exit 1)', async () => {
+    const w = makeWorld();
+    const s = w.account.addStore();
+    staleAfterDisconnect(w, 10_000);
+    const r = await runCli(['disconnect-store', s.id, '--yes', '--wait-timeout', '30m', '--output', 'json'], w);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/still reads as CONNECTED 12\d s after the disconnect/);
+    expect(r.stderr).toMatch(/someone may have reconnected it/);
+  });
+});
