@@ -26,8 +26,12 @@ export function createProgress(io: IO): ProgressUI {
       let bar: import('cli-progress').SingleBar | undefined;
       let loading: Promise<void> | undefined;
       let latest: [number, number | undefined] = [0, undefined];
+      let stopped = false;
       const ensure = () => {
         loading ??= import('cli-progress').then((m) => {
+          // the module loads lazily: a scan that ended meanwhile must not start a bar whose redraw
+          // timer would keep the process alive after the command is done
+          if (stopped) return;
           const mod = (m as any).default ?? m;
           bar = new mod.SingleBar(
             { format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream: io.err as NodeJS.WritableStream, hideCursor: false, clearOnComplete: false },
@@ -38,6 +42,7 @@ export function createProgress(io: IO): ProgressUI {
       };
       return {
         update(done, total) {
+          if (stopped) return;
           latest = [done, total];
           ensure();
           if (bar) {
@@ -46,7 +51,13 @@ export function createProgress(io: IO): ProgressUI {
           }
         },
         stop() {
-          if (bar) bar.stop();
+          stopped = true;
+          if (bar) {
+            bar.stop();
+            bar = undefined;
+            // end the bar's line, so what follows on a terminal starts on a line of its own
+            io.err.write('\n');
+          }
         },
       };
     },
