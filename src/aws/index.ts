@@ -95,7 +95,11 @@ export function createAwsPorts(config: AwsConfig, options: CreateAwsPortsOptions
       memo('kms', home, () =>
         lazyPort(KMS_METHODS, async () => {
           const { KmsAdapter } = await import('./adapters/kms.js');
-          return new KmsAdapter(() => clients.kms(home), site('kms', home), { scanConcurrency: options.scanConcurrency ?? SCAN_CONCURRENCY });
+          return new KmsAdapter(() => clients.kms(home), site('kms', home), {
+            scanConcurrency: options.scanConcurrency ?? SCAN_CONCURRENCY,
+            describeKeyBucket: () => clients.pacer(home).bucket('DescribeKey'),
+            debugLog: config.debugLog,
+          });
         }),
       ),
     sts: () =>

@@ -5,13 +5,18 @@
  * - after each request that changed the model (`takeDirty()`: every call does, since it becomes a
  *   CloudTrail event), saves it once requests pause for `saveDelayMs`, and at least every
  *   `saveMaxWaitMs` under sustained load: serialising a 10,000-key account takes ~10 ms, so saving
- *   after every burst would halve the throughput of a 2,000 requests/s benchmark. `flush()` saves
+ *   after every burst would halve the throughput of a 2,000 requests/s benchmark; and never sooner
+ *   than SAVE_COST_FACTOR times the last save's duration after it, so that a large account (a save
+ *   of 100,000 keys takes most of a second) is not saved more than it is served. `flush()` saves
  *   at once (shutdown).
  */
 import type { SandboxModel } from '../contract.js';
 import { corruptStateError, StateFile, withFileLock } from './state-file.js';
 
 export type ScenarioName = 'demo' | 'large';
+
+/** Under sustained load, saving may take at most 1/SAVE_COST_FACTOR of the time (see afterChange). */
+const SAVE_COST_FACTOR = 20;
 
 /** How the HTTP layer builds models; src/sandbox/index.ts wires the real one (src/sandbox/model/). */
 export interface ModelFactory {
@@ -59,6 +64,10 @@ export class ModelHolder {
   private saveFailed = false;
   private readonly saveDelayMs: number;
   private readonly saveMaxWaitMs: number;
+  /** how long the last save took, ms: under sustained load saves are spaced by a multiple of it */
+  private lastSaveMs = 0;
+  /** when the last save ended (performance.now()) */
+  private lastSaveEnd = 0;
   /** called after a reload, so that the server can reopen its request log */
   onReload: () => void = () => {};
 
@@ -102,7 +111,15 @@ export class ModelHolder {
     const now = performance.now();
     this.pendingSince ??= now;
     if (this.timer) clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(this.saveDelayMs, this.pendingSince + this.saveMaxWaitMs - now));
+    // A save blocks the server for as long as it serialises the account: about 1 s for 100,000 keys
+    // and a full event history. Saving after every pause (or every saveMaxWaitMs) would then leave
+    // it no time to answer (issue 5, the memory benchmark): the answers held up by one save come back
+    // together, the client's next requests arrive together, the next pause follows at once. So saves
+    // are also spaced by SAVE_COST_FACTOR times the cost of the last one (nothing for small accounts,
+    // where a save takes a millisecond): saving takes at most 1/SAVE_COST_FACTOR of the time.
+    const spacing = this.lastSaveEnd + SAVE_COST_FACTOR * this.lastSaveMs - now;
+    const maxWait = Math.max(this.saveMaxWaitMs, SAVE_COST_FACTOR * this.lastSaveMs);
+    const wait = Math.max(0, spacing, Math.min(this.saveDelayMs, this.pendingSince + maxWait - now));
     this.timer = setTimeout(() => {
       this.cancelPending();
       try {
@@ -132,8 +149,11 @@ export class ModelHolder {
         this.onReload();
         return;
       }
+      const started = performance.now();
       file.write(this.model.toJSON());
       this.saveFailed = false;
+      this.lastSaveEnd = performance.now();
+      this.lastSaveMs = this.lastSaveEnd - started;
     });
   }
 
