@@ -4,7 +4,7 @@
  * account status), the journal of a store, a colleague's direct SDK calls, and the safety checks
  * that compare the sandbox's request log with kscli's journal.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readJournal as readJournalFile, type JournalLine } from './kscli-in-process.js';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
@@ -42,29 +42,14 @@ export function colleagueKms(t: E2E): KMSClient {
   return new KMSClient(sdkClientConfig(t.sandbox.url));
 }
 
-export interface JournalLine {
-  time: string;
-  operation?: string;
-  target?: string;
-  params?: Record<string, unknown>;
-  phase?: 'intent' | 'outcome';
-  outcome?: 'ok' | 'error' | 'skipped';
-  error?: string;
-  result?: Record<string, unknown>;
-  type?: string;
-}
+export type { JournalLine } from './kscli-in-process.js';
 
 export function journalFile(t: E2E, storeId: string): string {
   return join(t.ws.journalDir, `${DEMO.account}-${DEMO.region}-${storeId}.jsonl`);
 }
 
 export function readJournal(t: E2E, storeId: string): JournalLine[] {
-  const file = journalFile(t, storeId);
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JournalLine);
+  return readJournalFile(journalFile(t, storeId));
 }
 
 /** The key id of a KeyId parameter (id or ARN). */
