@@ -1,0 +1,52 @@
+/**
+ * `--version`, `--help` and bad input never load the AWS SDK (issue 2; architecture.md section 3,
+ * "AWS clients are created lazily"): they stay fast and need no credentials. Every module the
+ * process loads is traced (ESM resolve hook + CommonJS Module._load, the preload the start-up
+ * benchmark uses); a control run that does call AWS proves the trace sees the SDK when it loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertBuilt, ROOT } from './helpers/index.js';
+
+assertBuilt();
+
+const PRELOAD = join(ROOT, 'bench', 'lib', 'module-trace-preload.mjs');
+
+function loadedModules(args: string[]): { code: number | null; modules: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'kscli-trace-'));
+  const trace = join(dir, 'trace.txt');
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, join(ROOT, 'bin', 'kscli.js'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: dir, KSCLI_BENCH_TRACE_FILE: trace, KSCLI_SANDBOX_STATE: join(dir, 'state.json') },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const modules = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter(Boolean) : [];
+  return { code: r.status, modules };
+}
+
+const sdkModules = (modules: string[]) => modules.filter((m) => /node_modules\/@(aws-sdk|smithy)\//.test(m));
+
+describe('the AWS SDK is loaded only by commands that call AWS', () => {
+  it.each([
+    [['--version'], 0],
+    [['--help'], 0],
+    [['delete-store', '--help'], 0],
+    [['find-keys', 'cks-123'], 2],
+    [['schedule-deletion', 'cks-1234567890abcdef0', '--window-days', '6'], 2],
+  ])('kscli %j loads no @aws-sdk or @smithy module', (args, code) => {
+    const r = loadedModules(args as string[]);
+    expect(r.code).toBe(code);
+    expect(r.modules.length, 'the trace recorded the modules loaded').toBeGreaterThan(5);
+    expect(sdkModules(r.modules)).toEqual([]);
+  });
+
+  it('control: a command that calls AWS does load the SDK, and the trace sees it', () => {
+    const r = loadedModules(['stores', '--sandbox', '--output', 'json']);
+    expect(r.code).toBe(0);
+    expect(sdkModules(r.modules).some((m) => m.includes('@aws-sdk/client-kms'))).toBe(true);
+  });
+});
