@@ -30,6 +30,9 @@ interface SdkErrorLike {
   $response?: unknown;
 }
 
+const EXPIRED = { problem: 'the AWS credentials have expired', fix: 'refresh them (`aws sso login`, or new session credentials) and try again' };
+const BAD_SIGNATURE = { problem: 'AWS rejected the request signature', fix: 'check the secret access key and the system clock' };
+
 /** Error names that mean "these credentials do not work", whatever the service. */
 const CREDENTIAL_ERRORS: Readonly<Record<string, { problem: string; fix: string }>> = {
   CredentialsProviderError: {
@@ -40,8 +43,8 @@ const CREDENTIAL_ERRORS: Readonly<Record<string, { problem: string; fix: string 
     problem: 'the AWS SSO session could not be used',
     fix: 'run `aws sso login` for this profile and try again',
   },
-  ExpiredToken: { problem: 'the AWS credentials have expired', fix: 'refresh them (`aws sso login`, or new session credentials) and try again' },
-  ExpiredTokenException: { problem: 'the AWS credentials have expired', fix: 'refresh them (`aws sso login`, or new session credentials) and try again' },
+  ExpiredToken: EXPIRED,
+  ExpiredTokenException: EXPIRED,
   RequestExpired: { problem: 'the request expired before AWS received it', fix: 'check the system clock, then try again' },
   InvalidClientTokenId: {
     problem: 'AWS does not recognise the access key',
@@ -51,10 +54,10 @@ const CREDENTIAL_ERRORS: Readonly<Record<string, { problem: string; fix: string 
     problem: 'AWS does not recognise the access key or session token',
     fix: 'check AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN',
   },
-  IncompleteSignature: { problem: 'AWS rejected the request signature', fix: 'check the secret access key and the system clock' },
-  IncompleteSignatureException: { problem: 'AWS rejected the request signature', fix: 'check the secret access key and the system clock' },
-  InvalidSignatureException: { problem: 'AWS rejected the request signature', fix: 'check the secret access key and the system clock' },
-  SignatureDoesNotMatch: { problem: 'AWS rejected the request signature', fix: 'check the secret access key and the system clock' },
+  IncompleteSignature: BAD_SIGNATURE,
+  IncompleteSignatureException: BAD_SIGNATURE,
+  InvalidSignatureException: BAD_SIGNATURE,
+  SignatureDoesNotMatch: BAD_SIGNATURE,
   MissingAuthenticationToken: { problem: 'the request carried no credentials', fix: 'set AWS_PROFILE (or --profile) or run `aws sso login`' },
 };
 

@@ -87,15 +87,18 @@ describe('--dry-run of every mutating command: the plan, and zero mutating reque
   });
 });
 
+/** One invocation of every mutating command that would act on the demo account (with --yes). */
+const MUTATING_COMMANDS: string[][] = [
+  ['delete-store', DEMO.idleStore],
+  ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm'],
+  ['cancel-deletion', DEMO.hsmStore],
+  ['disconnect-store', DEMO.xksStore, '--force'],
+  ['alarm', DEMO.hsmStore],
+  ['backups', DEMO.hsmStore, '--delete', '--force'],
+];
+
 describe('no TTY and no --yes: exit 2 naming --yes, nothing mutated', () => {
-  const NEEDS_YES: string[][] = [
-    ['delete-store', DEMO.idleStore],
-    ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm'],
-    ['cancel-deletion', DEMO.hsmStore],
-    ['disconnect-store', DEMO.xksStore, '--force'],
-    ['alarm', DEMO.hsmStore],
-    ['backups', DEMO.hsmStore, '--delete', '--force'],
-  ];
+  const NEEDS_YES = MUTATING_COMMANDS;
   for (const args of NEEDS_YES) {
     it(`kscli ${args.join(' ')}`, async () => {
       const mark = t.sandbox.mark();
@@ -115,14 +118,7 @@ describe('no TTY and no --yes: exit 2 naming --yes, nothing mutated', () => {
 });
 
 describe('--expected-account guards the account', () => {
-  const MUTATING: string[][] = [
-    ['delete-store', DEMO.idleStore],
-    ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm'],
-    ['cancel-deletion', DEMO.hsmStore],
-    ['disconnect-store', DEMO.xksStore, '--force'],
-    ['alarm', DEMO.hsmStore],
-    ['backups', DEMO.hsmStore, '--delete', '--force'],
-  ];
+  const MUTATING = MUTATING_COMMANDS;
   for (const args of MUTATING) {
     it(`kscli ${args.join(' ')} --yes --expected-account 999999999999: exit 3, both accounts named, nothing mutated`, async () => {
       const mark = t.sandbox.mark();
