@@ -13,6 +13,7 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../cli.js';
 import { writeJson } from '../ui/json.js';
+import { isoWithRelative } from '../ui/dates.js';
 import { renderTable } from '../ui/table.js';
 import { aliasesByKey } from '../workflow/key-selection.js';
 import { validateStoreId } from '../workflow/validate.js';
@@ -42,10 +43,20 @@ export const findKeysCommand: CommandModule = {
           }
           deps.io.out.write(`${store.id} (${store.name}, ${store.type}, ${store.connectionState}): ${keys.length} key(s)\n`);
           if (keys.length) {
+            const width = deps.io.columns;
+            const now = deps.clock.now();
             deps.io.out.write(
               renderTable(
                 ['KEY ID', 'STATE', 'ALIASES', 'CREATED', 'DELETION'],
-                keys.map((k) => [k.keyId, k.state === 'PendingDeletion' ? deps.style.warn(k.state) : k.state, (aliases.get(k.keyId) ?? []).join(',') || '-', k.creationDate.toISOString(), k.deletionDate?.toISOString() ?? '-']),
+                keys.map((k) => [
+                  k.keyId,
+                  k.state === 'PendingDeletion' ? deps.style.warn(k.state) : k.state,
+                  // one alias per line inside its column on a terminal; the unwrapped layout keeps one line per key
+                  (aliases.get(k.keyId) ?? []).join(width ? '\n' : ',') || '-',
+                  k.creationDate.toISOString(),
+                  k.deletionDate ? isoWithRelative(k.deletionDate, now) : '-',
+                ]),
+                { width, record: { head: [0, 1], flow: true } },
               ),
             );
           }

@@ -33,6 +33,7 @@ export function renderBackups(deps: Deps, r: BackupsReport): string {
     s += renderTable(
       ['BACKUP', 'CLUSTER', 'STATE', 'CREATED', 'MAY HOLD KEYS'],
       r.lines.map((l) => [l.backup.backupId, l.backup.clusterId ?? '-', l.backup.state, l.backup.createTimestamp?.toISOString() ?? '-', l.atRisk ? deps.style.warn('yes') : 'no']),
+      { width: deps.io.columns, record: { head: [0, 4], flow: true } },
     );
   }
   for (const w of r.warnings) s += `${deps.style.warn('note:')} ${w}\n`;
@@ -49,6 +50,7 @@ export function renderOrphans(deps: Deps, storeId: string, orphans: OrphanedMate
   s += renderTable(
     ['KEY ARN', 'CLUSTER', 'KEY HANDLES', 'DELETED'],
     orphans.map((o) => [o.keyArn, o.clusterId ?? '-', o.keyHandles.join(',') || '?', o.eventTime]),
+    { width: deps.io.columns, record: { flow: true } },
   );
   s += 'Clean-up (cluster tools; KMS cannot do it):\n';
   ORPHAN_CLEANUP_STEPS.forEach((step, i) => (s += `  ${i + 1}. ${step}\n`));

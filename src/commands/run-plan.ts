@@ -12,9 +12,12 @@ import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { Deps } from '../deps.js';
 import { lockSystem } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
+import { isoWithRelative, withRelativeDates } from '../ui/dates.js';
 import { writeJson } from '../ui/json.js';
 import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable } from '../ui/plan-render.js';
 import { cancelledAtPrompt } from '../ui/prompter.js';
+import { stakeLines } from '../ui/stake.js';
+import { fitText } from '../ui/wrap.js';
 import { applyPlan, describeError, type ApplyReport } from '../workflow/apply.js';
 import type { PlannedStep, StepContext } from '../workflow/context.js';
 import { describeStoreOrFail } from '../workflow/inventory.js';
@@ -111,13 +114,13 @@ export async function runMutating<P extends PlannedStep>(deps: Deps, spec: Mutat
   const items = planned.executables.map((e) => e.item);
   if (!isJson(deps)) {
     io.out.write(`${deps.style.bold(`Plan: ${spec.command} ${store.id}`)} (${store.name}, ${store.type}, ${store.connectionState}) in account ${id.account}, region ${deps.region}\n`);
-    io.out.write(renderPlanTable(items, deps.style));
+    io.out.write(renderPlanTable(items, deps.style, { width: io.columns, now: deps.clock.now() }));
     for (const w of planned.warnings) io.out.write(`${deps.style.warn('warning:')} ${w}\n`);
     if (planned.overrides.length) io.out.write(`overrides: ${planned.overrides.join(' ')}\n`);
   }
   if (items.some((i) => i.status === 'blocked')) {
     io.err.write(spec.keyRefs ? 'blocked: narrow the plan with --key / --exclude-key, or override a check with its flag:\n' : 'blocked: fix the cause, or override a check with its flag:\n');
-    for (const line of blockedSummary(items)) io.err.write(`  ${line}\n`);
+    for (const line of blockedSummary(items)) io.err.write(`${errFit(deps, `  ${line}`)}\n`);
     return emit(deps, spec, store, id.account, planned, undefined, { outcome: 'blocked', exitCode: ExitCode.Blocked });
   }
   if (globals.dryRun) {
@@ -137,7 +140,13 @@ export async function runMutating<P extends PlannedStep>(deps: Deps, spec: Mutat
     try {
       ok = await deps.prompter.confirmDestructive({
         expected: store.id,
-        message: `${spec.command} will make ${mutating.length} change(s) to store ${store.id} (${store.name}) in account ${id.account}, region ${deps.region}.`,
+        message: errFit(
+          deps,
+          [
+            `${spec.command} will make ${mutating.length} change(s) to store ${store.id} (${store.name}) in account ${id.account}, region ${deps.region}:`,
+            ...stakeLines(mutating, deps.clock.now(), deps.style).map((l) => `  ${l}`),
+          ].join('\n'),
+        ),
       });
     } finally {
       // aborting at the prompt is never success (exit 5): the JSON document says "cancelled" too
@@ -200,6 +209,11 @@ export async function runMutating<P extends PlannedStep>(deps: Deps, spec: Mutat
   return emit(deps, spec, store, id.account, planned, report, f);
 }
 
+/** A line for stderr fitted to its terminal's width (stderr is not fitted as it is written: Inquirer draws on it). */
+function errFit(deps: Deps, text: string): string {
+  return deps.io.errColumns ? fitText(text, deps.io.errColumns) : text;
+}
+
 function store0(id: string): StoreInfo {
   return { id, name: '', type: 'AWS_CLOUDHSM', connectionState: 'DISCONNECTED', creationDate: new Date(0) };
 }
@@ -224,11 +238,11 @@ function emit(deps: Deps, spec: { command: string }, store: StoreInfo, account: 
     });
     return f.exitCode;
   }
-  if (report) io.out.write(renderResultsTable(report.results, deps.style, describeError));
-  for (const l of f.lines ?? []) io.out.write(`${l}\n`);
+  if (report) io.out.write(renderResultsTable(report.results, deps.style, describeError, { width: io.columns, now: deps.clock.now() }));
+  for (const l of f.lines ?? []) io.out.write(`${withRelativeDates(l, deps.clock.now())}\n`);
   const tail: Record<Outcome, string> = {
     done: deps.style.ok('done'),
-    pending: deps.style.warn(`pending: run again after ${f.nextRunAfter?.toISOString() ?? 'AWS finishes'}`),
+    pending: deps.style.warn(`pending: run again after ${f.nextRunAfter ? isoWithRelative(f.nextRunAfter, deps.clock.now()) : 'AWS finishes'}`),
     blocked: deps.style.bad('blocked: nothing was changed'),
     'dry-run': 'dry run: nothing was changed',
     cancelled: 'cancelled',

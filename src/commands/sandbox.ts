@@ -49,19 +49,20 @@ function countsText(counts: Record<string, number>): string {
   return parts.length ? parts.join(', ') : 'no keys';
 }
 
-export function renderStatus(status: SandboxStatus, statePath: string): string {
+export function renderStatus(status: SandboxStatus, statePath: string, width?: number): string {
   let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n\n`;
   text += renderTable(
     ['STORE', 'NAME', 'TYPE', 'CONNECTION', 'KEYS'],
     status.stores.map((s) => [s.id, s.name, s.type, s.connectionState, countsText(s.keyStates)]),
+    { width, record: { head: [0, 3], flow: true } },
   );
   text += `\nkeys outside custom key stores: ${status.keysOutsideStores}\n`;
-  text += status.alarms.length ? `\n${renderTable(['ALARM', 'STATE'], status.alarms.map((a) => [a.name, a.state]))}` : '\nno CloudWatch alarms\n';
-  if (status.backups.length) text += `\n${renderTable(['BACKUP', 'CLUSTER', 'STATE'], status.backups.map((b) => [b.id, b.clusterId, b.state]))}`;
+  text += status.alarms.length ? `\n${renderTable(['ALARM', 'STATE'], status.alarms.map((a) => [a.name, a.state]), { width })}` : '\nno CloudWatch alarms\n';
+  if (status.backups.length) text += `\n${renderTable(['BACKUP', 'CLUSTER', 'STATE'], status.backups.map((b) => [b.id, b.clusterId, b.state]), { width })}`;
   return text;
 }
 
-export function renderAdvance(report: AdvanceReport): string {
+export function renderAdvance(report: AdvanceReport, width?: number): string {
   const days = (report.to.getTime() - report.from.getTime()) / 86_400_000;
   let text = `sandbox clock moved ${Number(days.toFixed(3))} days: ${report.from.toISOString()} -> ${report.to.toISOString()}\n`;
   if (report.deletedKeys.length) {
@@ -69,11 +70,12 @@ export function renderAdvance(report: AdvanceReport): string {
     text += renderTable(
       ['KEY', 'STORE', 'KEY MATERIAL IN HSM'],
       report.deletedKeys.map((k) => [k.keyId, k.storeId ?? '-', k.backingKeysDeletionStatus === 'FAILURE' ? 'FAILURE (orphaned: the store was not connected)' : (k.backingKeysDeletionStatus ?? '-')]),
+      { width, record: { flow: true } },
     );
   }
   if (report.storeTransitions.length) {
     text += `\nstore connection changes:\n`;
-    text += renderTable(['STORE', 'FROM', 'TO'], report.storeTransitions.map((t) => [t.storeId, t.from, t.to]));
+    text += renderTable(['STORE', 'FROM', 'TO'], report.storeTransitions.map((t) => [t.storeId, t.from, t.to]), { width });
   }
   if (report.purgedBackups.length) text += `\nbackups purged (7 days after deletion): ${report.purgedBackups.join(', ')}\n`;
   if (!report.deletedKeys.length && !report.storeTransitions.length && !report.purgedBackups.length) text += 'nothing came due\n';
@@ -215,7 +217,7 @@ export const sandboxCommand: CommandModule = {
         const { realModelFactory, resetState } = await import('../sandbox/index.js');
         const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys });
         if (app.globals().output === 'json') writeJson(app.io.out, { statePath, scenario: opts.scenario, ...statusJson(status) });
-        else app.io.out.write(`sandbox reset to the ${opts.scenario} scenario\n\n${renderStatus(status, statePath)}`);
+        else app.io.out.write(`sandbox reset to the ${opts.scenario} scenario\n\n${renderStatus(status, statePath, app.io.columns)}`);
       });
 
     sandbox
@@ -237,7 +239,7 @@ export const sandboxCommand: CommandModule = {
         const report: AdvanceReport = viaServer ? { ...viaServer, from: new Date(viaServer.from), to: new Date(viaServer.to) } : advanceState(await realModelFactory(), statePath, ms);
         if (viaServer) app.io.err.write(`sandbox: advanced through the running server (${statePath}.server.json)\n`);
         if (app.globals().output === 'json') writeJson(app.io.out, { statePath, ...report, from: report.from.toISOString(), to: report.to.toISOString() });
-        else app.io.out.write(renderAdvance(report));
+        else app.io.out.write(renderAdvance(report, app.io.columns));
       });
 
     sandbox
@@ -251,7 +253,7 @@ export const sandboxCommand: CommandModule = {
         const viaServer = (await callOwningServer(statePath, 'GET', 'status')) as (Omit<SandboxStatus, 'now'> & { now: string }) | undefined;
         const status: SandboxStatus = viaServer ? { ...viaServer, now: new Date(viaServer.now) } : readStatus(await realModelFactory(), statePath);
         if (app.globals().output === 'json') writeJson(app.io.out, { statePath, ...statusJson(status) });
-        else app.io.out.write(renderStatus(status, statePath));
+        else app.io.out.write(renderStatus(status, statePath, app.io.columns));
       });
   },
 };

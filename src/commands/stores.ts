@@ -59,7 +59,7 @@ export const storesCommand: CommandModule = {
             s.creationDate.toISOString().slice(0, 10),
             keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
           ]);
-          deps.io.out.write(renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table));
+          deps.io.out.write(renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, { width: deps.io.columns, record: { head: [0, 3], flow: true } }));
           return 0;
         }),
       );

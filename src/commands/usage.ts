@@ -28,10 +28,8 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../cli.js';
-import type { Deps } from '../deps.js';
 import { ExitCode, KscliError } from '../errors.js';
 import { writeJson } from '../ui/json.js';
-import { renderTable } from '../ui/table.js';
 import type { KeyAssessment } from '../workflow/evidence/index.js';
 import { REVIEW_SIGNAL_NOTE } from '../workflow/evidence/verdict.js';
 import { selectKeys } from '../workflow/key-selection.js';
@@ -41,57 +39,6 @@ import { collect, describeStore, isJson, parseKeyOptions, recordKeysSeen, scanSt
 const DAY_MS = 86_400_000;
 
 const day = (d: Date | string | undefined): string => (d ? new Date(d).toISOString().slice(0, 10) : '-');
-const when = (d: Date | undefined): string => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
-
-function verdictCell(deps: Deps, v: KeyAssessment['verdict']): string {
-  return v === 'unused' ? deps.style.ok(v) : v === 'in-use' ? deps.style.bad(v) : deps.style.warn(v);
-}
-
-function gap(s: { status: string; error?: string }): string {
-  return `${s.status}${s.error ? ` (${s.error})` : ''}`;
-}
-
-/** The per-key block under the summary table: every piece of evidence, one line each. */
-function keyBlock(deps: Deps, a: KeyAssessment): string[] {
-  const e = a.evidence;
-  const lines = [`${deps.style.bold(e.keyId)}  ${verdictCell(deps, a.verdict)}`, `  verdict:       ${a.reason}`];
-  const lu = e.lastUsage;
-  lines.push(
-    lu.status !== 'ok'
-      ? `  last use:      GetKeyLastUsage ${gap(lu)}`
-      : lu.timestamp
-        ? `  last use:      ${lu.operation} at ${when(lu.timestamp)}${lu.cloudTrailEventId ? ` (CloudTrail event ${lu.cloudTrailEventId})` : ''}; tracked since ${day(lu.trackingStartDate)}`
-        : `  last use:      none since tracking started ${day(lu.trackingStartDate)} (key created ${day(lu.keyCreationDate ?? e.creationDate)})`,
-  );
-  const ct = e.cloudTrail;
-  if (ct.status !== 'ok') lines.push(`  CloudTrail:    ${gap(ct)}`);
-  else {
-    const ops = Object.entries(ct.operations)
-      .sort((x, y) => y[1] - x[1])
-      .map(([op, n]) => `${op} ${n}`)
-      .join(', ');
-    lines.push(`  CloudTrail:    ${day(ct.window.start)}..${day(ct.window.end)}: ${ops || 'no cryptographic call'}${ct.newest ? `; newest ${ct.newest.eventName} by ${ct.newest.principal} at ${when(ct.newest.eventTime)}` : ''}`);
-    if (ct.principals.length) lines.push(`  callers:       ${ct.principals.map((p) => `${p.principal} (${p.count})`).join(', ')}`);
-    if (ct.failedAttemptCount) {
-      const f = ct.failedAttempts[0]!;
-      lines.push(`  failed:        ${ct.failedAttemptCount}, newest ${f.eventName} by ${f.principal} at ${when(f.eventTime)}: ${f.errorCode ?? 'error'} ${f.errorMessage ?? ''}`.trimEnd());
-    }
-  }
-  const pp = e.policyPrincipals;
-  lines.push(
-    pp.status !== 'ok'
-      ? `  key policy:    ${gap(pp)}`
-      : `  key policy:    ${pp.principals.map((p) => `${p.principal}${p.note ? ` (${p.note})` : ''} [${p.actions.join(',')}]${p.conditional ? ' with conditions' : ''}`).join('; ') || 'no principal may use it'}`,
-  );
-  const g = e.grants;
-  lines.push(
-    g.status !== 'ok'
-      ? `  grants:        ${gap(g)}`
-      : `  grants:        ${g.grants.map((x) => `${x.granteePrincipal ?? '?'}${x.awsService ? ' (AWS service: it depends on the key)' : ''} [${x.operations.join(',')}]`).join('; ') || 'none'}`,
-  );
-  lines.push(`  aliases:       ${e.aliases.status !== 'ok' ? gap(e.aliases) : e.aliases.names.join(', ') || 'none'}`);
-  return lines;
-}
 
 export const usageCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -102,6 +49,7 @@ export const usageCommand: CommandModule = {
       .option('--key <id|arn|alias>', 'only this key of the store (repeatable); default: every key of the store', collect, [])
       .option('--days <n>', 'CloudTrail event history to examine, in days (default and maximum 90)')
       .option('--unused-days <n>', 'a key with no use (nor failed attempt) for this many days is unused (default 90)')
+      .option('--details', 'show the evidence of every key (default: only of the keys that need a decision, in-use and unknown)', false)
       .addHelpText(
         'after',
         `
@@ -157,28 +105,13 @@ Examples:
             `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${deps.region}: ${keys.length} key(s); CloudTrail ${day(window.cloudTrailStart)}..${day(now)}; unused means no use for ${unusedDays} days\n`,
           );
           if (results.length) {
-            out.write(
-              renderTable(
-                ['KEY ID', 'VERDICT', 'LAST USE', 'CLOUDTRAIL CALLS', 'FAILED', 'CALLERS', 'GRANTS', 'ALIASES'],
-                results.map((a) => {
-                  const e = a.evidence;
-                  const calls = Object.values(e.cloudTrail.operations).reduce((x, y) => x + y, 0);
-                  return [
-                    e.keyId,
-                    verdictCell(deps, a.verdict),
-                    e.lastUsage.status !== 'ok' ? e.lastUsage.status : e.lastUsage.timestamp ? `${e.lastUsage.operation} ${day(e.lastUsage.timestamp)}` : `none since ${day(e.lastUsage.trackingStartDate)}`,
-                    e.cloudTrail.status !== 'ok' ? e.cloudTrail.status : String(calls),
-                    e.cloudTrail.status !== 'ok' ? '-' : String(e.cloudTrail.failedAttemptCount),
-                    String(e.cloudTrail.principals.length),
-                    e.grants.status !== 'ok' ? e.grants.status : String(e.grants.grants.length),
-                    e.aliases.names.join(',') || '-',
-                  ];
-                }),
-              ),
-            );
-            out.write('\n');
-            for (const a of results) out.write(`${keyBlock(deps, a).join('\n')}\n\n`);
+            const { renderUsageSummary, renderUsageDetails } = await import('../ui/usage-summary.js');
+            const view = { style: deps.style, width: deps.io.columns, now, window: { start: new Date(window.cloudTrailStart), end: now } };
             const count = (v: string) => results.filter((r) => r.verdict === v).length;
+            out.write(`${deps.style.bad(`${count('in-use')} in-use`)}, ${deps.style.warn(`${count('unknown')} unknown`)}, ${deps.style.ok(`${count('unused')} unused`)}\n\n`);
+            out.write(renderUsageSummary(results, view));
+            out.write('\n');
+            out.write(renderUsageDetails(results, view, Boolean(opts.details)));
             out.write(`${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown\n`);
           }
           out.write(`${deps.style.dim(REVIEW_SIGNAL_NOTE)}\n`);

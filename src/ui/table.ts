@@ -106,8 +106,16 @@ function drawRecords(headers: string[], rows: string[][], width: number, opts: N
   const head = opts.head ?? [0];
   const indent = '    ';
   const out: string[] = [];
+  // the first lines line up as columns when they fit (statuses of different lengths, say)
+  const headWidths = head.map((i) => Math.max(0, ...rows.map((r) => longestLine(r[i] ?? ''))));
+  const aligned = headWidths.reduce((x, y) => x + y, 0) + GAP * (head.length - 1) <= width;
+  const pad = (cell: string, j: number) => (aligned && j < head.length - 1 ? cell + ' '.repeat(headWidths[j]! - visibleLength(cell)) : cell);
   for (const r of rows) {
-    const first = head.map((i) => r[i] ?? '').filter((c) => c !== '').join('  ');
+    const first = head
+      .map((i, j) => pad((r[i] ?? '').replace(/\n/g, ' '), j))
+      .filter((c) => c.trim() !== '')
+      .join('  ')
+      .trimEnd();
     out.push(...wrapWords(first, width, indent));
     const fields = headers
       .map((h, i) => ({ label: h.toLowerCase(), value: (r[i] ?? '').replace(/\n/g, ' ') }))

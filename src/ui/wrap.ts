@@ -20,17 +20,18 @@ export const visibleLength = (s: string): number => [...stripAnsi(s)].length;
 export function wrapWords(line: string, width: number, indent = ''): string[] {
   if (visibleLength(line) <= width) return [line];
   const lead = /^ */.exec(line)![0];
-  const words = line.slice(lead.length).split(/ +/);
+  // words with the spaces before them: runs of spaces inside a line (aligned labels) are kept
+  const parts = [...line.slice(lead.length).matchAll(/( *)([^ ]+)/g)].map((m) => ({ space: m[1]!, word: m[2]! }));
   const lines: string[] = [];
   let current = lead;
   let empty = true;
-  for (const w of words) {
-    if (!empty && visibleLength(current) + 1 + visibleLength(w) > width) {
+  for (const { space, word } of parts) {
+    if (!empty && visibleLength(current) + space.length + visibleLength(word) > width) {
       lines.push(current);
       current = indent;
       empty = true;
     }
-    current += empty ? w : ` ${w}`;
+    current += empty ? word : space + word;
     empty = false;
   }
   lines.push(current);
