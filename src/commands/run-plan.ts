@@ -119,7 +119,7 @@ export async function runMutating<P extends PlannedStep>(deps: Deps, spec: Mutat
     if (planned.overrides.length) io.out.write(`overrides: ${planned.overrides.join(' ')}\n`);
   }
   if (items.some((i) => i.status === 'blocked')) {
-    io.err.write(spec.keyRefs ? 'blocked: narrow the plan with --key / --exclude-key, or override a check with its flag:\n' : 'blocked: fix the cause, or override a check with its flag:\n');
+    io.err.write(`${errFit(deps, spec.keyRefs ? 'blocked: narrow the plan with --key / --exclude-key, or override a check with its flag:' : 'blocked: fix the cause, or override a check with its flag:')}\n`);
     for (const line of blockedSummary(items)) io.err.write(`${errFit(deps, `  ${line}`)}\n`);
     return emit(deps, spec, store, id.account, planned, undefined, { outcome: 'blocked', exitCode: ExitCode.Blocked });
   }

@@ -32,8 +32,8 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
   const scheduled = toApply.filter((i) => i.action === SCHEDULE);
   if (scheduled.length) {
     const days = scheduled.map(windowDays).filter((d): d is number => d !== undefined);
-    const earliest = days.length ? `; the earliest deletion ${isoWithRelative(new Date(now.getTime() + Math.min(...days) * DAY_MS), now)}` : '';
-    lines.push(`${style.bold(plural(scheduled.length, 'key'))} will be scheduled for deletion${earliest}`);
+    lines.push(`${style.bold(plural(scheduled.length, 'key'))} will be scheduled for deletion`);
+    if (days.length) lines.push(`  earliest deletion: ${style.bold(isoWithRelative(new Date(now.getTime() + Math.min(...days) * DAY_MS), now))}`);
     const inUse = scheduled.filter((i) => verdictOf(i) === 'in-use').length;
     const unknown = scheduled.filter((i) => verdictOf(i) === 'unknown').length;
     if (inUse) lines.push(`  ${style.bad(`${inUse} of them in use`)} (overridden with --allow-in-use)`);

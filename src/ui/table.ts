@@ -53,7 +53,7 @@ const longestLine = (cell: string): number => Math.max(0, ...cell.split('\n').ma
 
 /**
  * Column widths within `width`, or undefined when the narrowest layout does not fit. Each column
- * starts at its longest word; the room left goes to the columns that wrap, in proportion to how
+ * starts at its longest word (or its header, if longer); the room left goes to the columns that wrap, in proportion to how
  * much each still lacks, so short columns stay whole and the long text columns share the rest.
  */
 export function fitColumns(headers: string[], rows: string[][], width: number | undefined): number[] | undefined {
@@ -62,7 +62,8 @@ export function fitColumns(headers: string[], rows: string[][], width: number | 
   if (width === undefined) return natural;
   const gaps = GAP * (headers.length - 1);
   if (natural.reduce((a, b) => a + b, 0) + gaps <= width) return natural;
-  const min = headers.map((_, i) => Math.max(1, ...all.map((r) => longestWord(r[i] ?? ''))));
+  // a header stays on one line: a table whose headers would wrap reads worse than records
+  const min = headers.map((h, i) => Math.max(visibleLength(h), ...rows.map((r) => longestWord(r[i] ?? ''))));
   let room = width - gaps - min.reduce((a, b) => a + b, 0);
   if (room < 0) return undefined;
   const widths = [...min];
