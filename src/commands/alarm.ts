@@ -13,7 +13,7 @@
  *  "action": "PutMetricFilter" | "PutMetricAlarm", "status", "reason", "checks", "details": {"logGroup", "region", ...}}.
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { badInput, ExitCode } from '../errors.js';
 import { validateStoreId } from '../workflow/validate.js';
 import { withDeps } from './common.js';

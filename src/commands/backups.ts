@@ -13,7 +13,7 @@
  * plan actions "DeleteBackup".
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { KscliError, ExitCode } from '../errors.js';
 import { writeJson } from '../ui/json.js';
 import { backupsReport, planBackupDeletion } from '../workflow/backups.js';

@@ -7,7 +7,7 @@
  * "command": "cancel-deletion" and plan actions "CancelKeyDeletion" / "EnableKey".
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { cancelledNotEnabled, planCancelDeletion } from '../workflow/cancel-deletion.js';
 import { validateStoreId } from '../workflow/validate.js';
 import { addKeyOptions, parseKeyOptions, withDeps } from './common.js';

@@ -3,7 +3,7 @@
  * selection flags, the evidence flags, and the read-only store context.
  */
 import type { Command } from 'commander';
-import type { App } from '../cli.js';
+import type { App } from '../app.js';
 import { createDeps, type Deps } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';

@@ -13,7 +13,7 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}.
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { ExitCode } from '../errors.js';
 import type { KeyInfo } from '../aws/ports.js';
 import { backupsReport } from '../workflow/backups.js';

@@ -8,7 +8,7 @@
  * "command": "disconnect-store" and one plan line, action "DisconnectCustomKeyStore" or "WaitForDisconnected".
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import type { Deps } from '../deps.js';
 import { planDisconnectStore, type DisconnectOptions } from '../workflow/disconnect-store.js';
 import { parseDuration, validateStoreId } from '../workflow/validate.js';

@@ -11,7 +11,7 @@
  * }
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { writeJson } from '../ui/json.js';
 import { renderTable } from '../ui/table.js';
 import { aliasesByKey } from '../workflow/key-selection.js';

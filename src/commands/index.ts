@@ -2,8 +2,8 @@
  * Every command of the CLI, in the order `kscli --help` lists them. Each module registers itself;
  * add one line here per command.
  */
-import type { CommandModule } from '../cli.js';
-import { storesCommand } from './stores.js';
+import type { CommandModule } from '../app.js';
+import { storesCommand } from './stores/index.js';
 import { findKeysCommand } from './find-keys.js';
 import { usageCommand } from './usage.js';
 import { alarmCommand } from './alarm.js';

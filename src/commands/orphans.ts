@@ -9,7 +9,7 @@
  *  "backingKeyIds": [...], "eventTime": ISO, "eventId"}], "cleanupSteps": ["..."]}
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { writeJson } from '../ui/json.js';
 import { findOrphans } from '../workflow/orphans.js';
 import { validateStoreId } from '../workflow/validate.js';

@@ -11,7 +11,7 @@
  *   reset:   { schemaVersion, statePath, scenario, ...status }
  */
 import { Command, Option } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { ExitCode, KscliError } from '../errors.js';
 import { writeJson } from '../ui/json.js';
 import { renderTable } from '../ui/table.js';

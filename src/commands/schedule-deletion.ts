@@ -17,7 +17,7 @@
  * }
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import { ExitCode } from '../errors.js';
 import type { KeyInfo } from '../aws/ports.js';
 import { keyDriftSince } from '../workflow/drift.js';

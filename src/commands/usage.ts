@@ -27,7 +27,7 @@
  * status is ok | access-denied | unavailable for every evidence section.
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../cli.js';
+import type { App, CommandModule } from '../app.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, KscliError } from '../errors.js';
 import { writeJson } from '../ui/json.js';
