@@ -3,10 +3,10 @@
  * (architecture.md section 3, "Every key gets a line"). The JSON form is what `--output json`
  * puts under "plan".
  */
-import type { PlanItem } from '../workflow/plan.js';
-import type { ItemResult } from '../workflow/apply.js';
-import { renderTable } from './table.js';
-import type { Style } from './style.js';
+import type { PlanItem } from '../../workflow/plan.js';
+import type { ItemResult } from '../../workflow/plan-runner/apply-items.js';
+import { renderTable } from '../table.js';
+import type { Style } from '../style.js';
 
 export interface PlanItemJson {
   target: string;
