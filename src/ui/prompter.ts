@@ -6,13 +6,31 @@
  * does not match -> false, which the caller turns into exit 5.
  */
 import { ExitCode, KscliError } from '../errors.js';
+import type { PlanItem } from '../workflow/plan.js';
 import type { IO } from './io.js';
+import { stakeLines } from './stake.js';
+import { createStyle } from './style.js';
+import { fitText } from './wrap.js';
 
 export interface ConfirmDestructive {
   /** the text the operator must type, e.g. the store ID */
   expected: string;
   /** what will happen, one or two lines */
   message: string;
+  /** the changes to confirm: shown as what is at stake (keys to schedule, in use, earliest deletion) */
+  changes?: PlanItem[];
+  /** now, to date the earliest deletion */
+  now?: Date;
+}
+
+/**
+ * The text above the typed confirmation: the message, then what is at stake (ui/stake.ts), fitted
+ * to stderr's width on a terminal.
+ */
+export function confirmationText(io: Pick<IO, 'color' | 'errColumns'>, req: ConfirmDestructive): string {
+  const stake = req.changes ? stakeLines(req.changes, req.now ?? new Date(), createStyle(io.color)).map((l) => `  ${l}`) : [];
+  const text = [req.message, ...stake].join('\n');
+  return io.errColumns ? fitText(text, io.errColumns) : text;
 }
 
 export interface Prompter {
@@ -25,7 +43,7 @@ export function inquirerPrompter(io: IO): Prompter {
   return {
     async confirmDestructive(req) {
       const { input } = await import('@inquirer/prompts');
-      io.err.write(`${req.message}\n`);
+      io.err.write(`${confirmationText(io, req)}\n`);
       try {
         const typed = await input(
           { message: `Type ${req.expected} to continue:` },

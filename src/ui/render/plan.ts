@@ -3,11 +3,11 @@
  * (architecture.md section 3, "Every key gets a line"). The JSON form is what `--output json`
  * puts under "plan".
  */
-import type { PlanItem } from '../workflow/plan.js';
-import type { ItemResult } from '../workflow/apply.js';
-import { withRelativeDates } from './dates.js';
-import { renderTable } from './table.js';
-import { outcomeWord, planStatusWord, type Style } from './style.js';
+import type { PlanItem } from '../../workflow/plan.js';
+import type { ItemResult } from '../../workflow/plan-runner/apply-items.js';
+import { withRelativeDates } from '../dates.js';
+import { renderTable } from '../table.js';
+import { outcomeWord, planStatusWord, type Style } from '../style.js';
 
 /** Where a plan is shown: the terminal's width (undefined: not a terminal) and now, for relative dates. */
 export interface PlanLayout {

@@ -10,9 +10,9 @@
  * An interrupt (SIGINT) lets the in-flight call finish, journals it, and stops before the next item.
  * The first error stops the run: the next run derives where things stand from AWS and resumes.
  */
-import type { Executable, PlanItem } from './plan.js';
-import type { Journal } from './journal.js';
-import { AwsCallError, KscliError } from '../errors.js';
+import type { Executable, PlanItem } from '../plan.js';
+import type { Journal } from '../journal.js';
+import { AwsCallError, KscliError } from '../../errors.js';
 
 export type ItemOutcome = 'done' | 'skipped' | 'failed' | 'not-run' | 'blocked';
 

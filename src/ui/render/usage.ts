@@ -1,0 +1,74 @@
+/**
+ * kscli usage, rendered: the verdict counts, a summary (one row per key, the keys needing a decision
+ * first, with an activity sparkline: ui/usage-summary.ts), then the evidence of the keys that need
+ * a decision, one line per source (every key with --details).
+ *
+ * JSON (--output json):
+ * {
+ *   "schemaVersion": 1,
+ *   "store": {"storeId", "name", "type", "connectionState", "clusterId", "creationDate"},
+ *   "window": {"cloudTrailStart", "cloudTrailEnd", "cloudTrailDays", "unusedDays"},
+ *   "keys": [{
+ *     "keyId", "arn", "verdict": "in-use" | "unused" | "unknown",
+ *     "lastUsage": {"status", "error"?, "keyCreationDate"?, "trackingStartDate"?, "operation"?, "timestamp"?, "cloudTrailEventId"?},
+ *     "cloudTrail": {"status", "error"?, "window": {"start", "end"}, "operations": {"Decrypt": 3}, "principals": [{"principal", "count"}],
+ *                    "newest"?: {"eventId", "eventName", "eventTime", "principal"}, "failedAttemptCount",
+ *                    "failedAttempts": [{"eventId", "eventName", "eventTime", "principal", "errorCode"?, "errorMessage"?}], "ignoredEventCount",
+ *                    "daily"?: [{"day": "YYYY-MM-DD" (UTC), "succeeded", "failed"}] (days with calls only, oldest first)},
+ *     "policyPrincipals": {"status", "error"?, "principals": [{"principal", "kind", "actions", "conditional", "note"?}]},
+ *     "grants": {"status", "error"?, "grants": [{"grantId", "name"?, "granteePrincipal"?, "retiringPrincipal"?, "operations", "awsService"}]},
+ *     "aliases": {"status", "error"?, "names": ["alias/x"]},
+ *     "reason": "which evidence the verdict rests on, over which dates"
+ *   }],
+ *   "note": "Inactivity is a review signal, not proof: ..."
+ * }
+ * status is ok | access-denied | unavailable for every evidence section.
+ */
+import type { UsageResult } from '../../commands/usage/run.js';
+import { keyUsageJson, type KeyUsageJson } from '../../workflow/evidence/report.js';
+import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';
+import { renderUsageDetails, renderUsageSummary } from '../usage-summary.js';
+import { storeJson, type StoreJson } from './json-fields.js';
+import type { Renderer } from './output.js';
+
+export interface UsageJson {
+  store: StoreJson;
+  window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; unusedDays: number };
+  keys: KeyUsageJson[];
+  note: string;
+}
+
+const day = (d: Date | string | undefined): string => (d ? new Date(d).toISOString().slice(0, 10) : '-');
+/** `--details`: the evidence of every key, not only of those needing a decision. */
+export interface UsageRenderOptions {
+  details?: boolean;
+}
+
+export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResult> {
+  return {
+    json: (r): UsageJson => ({
+      store: storeJson(r.store),
+      window: { cloudTrailStart: r.window.cloudTrailStart.toISOString(), cloudTrailEnd: r.window.cloudTrailEnd.toISOString(), cloudTrailDays: r.window.cloudTrailDays, unusedDays: r.window.unusedDays },
+      keys: r.assessments.map(keyUsageJson),
+      note: REVIEW_SIGNAL_NOTE,
+    }),
+    table(r, { style, width, now }) {
+      const { store, window, assessments: results } = r;
+      let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}; unused means no use for ${window.unusedDays} days\n`;
+      if (results.length) {
+        const view = { style, width, now: now ?? window.cloudTrailEnd, window: { start: window.cloudTrailStart, end: window.cloudTrailEnd } };
+        const count = (v: string) => results.filter((x) => x.verdict === v).length;
+        // the counts first, each in its verdict's colour and said in words
+        out += `${style.bad(`${count('in-use')} in-use`)}, ${style.warn(`${count('unknown')} unknown`)}, ${style.ok(`${count('unused')} unused`)}\n\n`;
+        out += renderUsageSummary(results, view);
+        out += '\n';
+        out += renderUsageDetails(results, view, Boolean(opts.details));
+        out += `${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown\n`;
+      }
+      out += `${style.dim(REVIEW_SIGNAL_NOTE)}\n`;
+      return out;
+    },
+  };
+}
+
+export const usageRenderer: Renderer<UsageResult> = usageRendererWith({});
