@@ -48,8 +48,15 @@ const NO_BORDER = {
   middle: ' '.repeat(GAP),
 };
 
-const longestWord = (cell: string): number => Math.max(0, ...cell.split(/[\s]+/).map(visibleLength));
-const longestLine = (cell: string): number => Math.max(0, ...cell.split('\n').map(visibleLength));
+const longestWord = (cell: string): number => (cell.includes(' ') || cell.includes('\n') ? Math.max(0, ...cell.split(/\s+/).map(visibleLength)) : visibleLength(cell));
+const longestLine = (cell: string): number => (cell.includes('\n') ? Math.max(0, ...cell.split('\n').map(visibleLength)) : visibleLength(cell));
+
+/** The largest value of `f` over the rows' cells of column `i` (a loop: spreading 100,000 values overflows the stack). */
+function columnMax(rows: string[][], i: number, f: (cell: string) => number, start: number): number {
+  let max = start;
+  for (const r of rows) max = Math.max(max, f(r[i] ?? ''));
+  return max;
+}
 
 /**
  * Column widths within `width`, or undefined when the narrowest layout does not fit. Each column
@@ -57,13 +64,12 @@ const longestLine = (cell: string): number => Math.max(0, ...cell.split('\n').ma
  * much each still lacks, so short columns stay whole and the long text columns share the rest.
  */
 export function fitColumns(headers: string[], rows: string[][], width: number | undefined): number[] | undefined {
-  const all = [headers, ...rows];
-  const natural = headers.map((_, i) => Math.max(1, ...all.map((r) => longestLine(r[i] ?? ''))));
+  const natural = headers.map((h, i) => columnMax(rows, i, longestLine, Math.max(1, longestLine(h))));
   if (width === undefined) return natural;
   const gaps = GAP * (headers.length - 1);
   if (natural.reduce((a, b) => a + b, 0) + gaps <= width) return natural;
   // a header stays on one line: a table whose headers would wrap reads worse than records
-  const min = headers.map((h, i) => Math.max(visibleLength(h), ...rows.map((r) => longestWord(r[i] ?? ''))));
+  const min = headers.map((h, i) => columnMax(rows, i, longestWord, visibleLength(h)));
   let room = width - gaps - min.reduce((a, b) => a + b, 0);
   if (room < 0) return undefined;
   const widths = [...min];
@@ -88,18 +94,35 @@ export function fitColumns(headers: string[], rows: string[][], width: number | 
   return widths;
 }
 
-function drawTable(headers: string[], rows: string[][], widths: number[], wrap: boolean): string {
+/** cli-table3 with no border: columns two spaces apart, cells wrapped at spaces inside their column. */
+function libraryTable(widths: number[], rows: string[][]): string {
   const table = new Table({
-    head: headers,
     chars: NO_BORDER,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
     colWidths: widths,
-    wordWrap: wrap,
+    wordWrap: true,
     wrapOnWordBoundary: true,
   });
-  for (const r of rows) table.push(headers.map((_, i) => r[i] ?? ''));
-  // cli-table3 pads every cell; the last column is not padded (lines end where the text ends)
-  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
+  for (const r of rows) table.push(r);
+  return table.toString();
+}
+
+/**
+ * The table, one row at a time. A row whose cells all fit their columns is one line, padded here;
+ * only a row that wraps is drawn by cli-table3. Without a border the rows are independent, so this
+ * is exactly cli-table3's output for the whole table, in linear time: cli-table3 costs about a
+ * millisecond per row, which for the 10,000 keys of a large store would be seconds of waiting.
+ */
+function drawTable(headers: string[], rows: string[][], widths: number[]): string {
+  const lines: string[] = [];
+  for (const row of [headers, ...rows]) {
+    const cells = headers.map((_, i) => row[i] ?? '');
+    const fits = cells.every((c, i) => !c.includes('\n') && visibleLength(c) <= widths[i]!);
+    const text = fits ? cells.map((c, i) => c + ' '.repeat(widths[i]! - visibleLength(c))).join(' '.repeat(GAP)) : libraryTable(widths, [cells]);
+    // the last column is not padded: lines end where their text ends
+    for (const l of text.split('\n')) lines.push(l.trimEnd());
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** One record per row, for a terminal too narrow for the table. */
@@ -108,7 +131,7 @@ function drawRecords(headers: string[], rows: string[][], width: number, opts: N
   const indent = '    ';
   const out: string[] = [];
   // the first lines line up as columns when they fit (statuses of different lengths, say)
-  const headWidths = head.map((i) => Math.max(0, ...rows.map((r) => longestLine(r[i] ?? ''))));
+  const headWidths = head.map((i) => columnMax(rows, i, longestLine, 0));
   const aligned = headWidths.reduce((x, y) => x + y, 0) + GAP * (head.length - 1) <= width;
   const pad = (cell: string, j: number) => (aligned && j < head.length - 1 ? cell + ' '.repeat(headWidths[j]! - visibleLength(cell)) : cell);
   for (const r of rows) {
@@ -146,5 +169,5 @@ function drawRecords(headers: string[], rows: string[][], width: number, opts: N
 export function renderTable(headers: string[], rows: string[][], opts: TableOptions = {}): string {
   const widths = fitColumns(headers, rows, opts.width);
   if (!widths) return drawRecords(headers, rows, opts.width!, opts.record ?? {});
-  return drawTable(headers, rows, widths, opts.width !== undefined);
+  return drawTable(headers, rows, widths);
 }

@@ -10,8 +10,17 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 export const stripAnsi = (s: string): string => s.replace(ANSI, '');
 
-/** Terminal columns a string takes: code points without ANSI codes (kscli prints no wide characters). */
-export const visibleLength = (s: string): number => [...stripAnsi(s)].length;
+// eslint-disable-next-line no-control-regex -- any character outside ASCII
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * Terminal columns a string takes: code points without ANSI codes (kscli prints no wide
+ * characters). Plain ASCII, nearly every cell, is measured without copying it.
+ */
+export function visibleLength(s: string): number {
+  const plain = s.includes('\u001b') ? stripAnsi(s) : s;
+  return NON_ASCII.test(plain) ? [...plain].length : plain.length;
+}
 
 /**
  * Wraps one line to `width`: its leading spaces stay on the first line, continuation lines start

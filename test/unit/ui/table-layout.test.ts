@@ -3,6 +3,7 @@
  * wrapped inside their column on one, words (IDs, ARNs, aliases) never broken, and one record per
  * row when the narrowest table does not fit.
  */
+import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
 import { fitColumns, renderTable } from '../../../src/ui/table.js';
 import { stripAnsi, visibleLength, wrapWords, fitText } from '../../../src/ui/wrap.js';
@@ -61,6 +62,18 @@ describe('renderTable on a terminal', () => {
     const continuation = lines.find((l) => l.startsWith(' ') && l.trim() !== '')!;
     expect(continuation.search(/\S/)).toBeGreaterThanOrEqual(lines[0]!.indexOf('STATE'));
     expect(reasonAt).toBeGreaterThan(0);
+  });
+
+  it('is what cli-table3 draws for the whole table (rows that need no wrapping are padded without it)', () => {
+    const style = createStyle(true);
+    const rows = [...ROWS, ['apply', 'kscli-kms-key-pending-deletion-use', 'PutMetricAlarm', '', style.warn('create alarm (no SNS action: pass --sns-topic-arn to be notified)')], ['skip', 'k', 'X', '', 'short']];
+    const widths = fitColumns(HEADERS, rows, 132)!;
+    const chars = Object.fromEntries(['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid'].map((k) => [k, '']));
+    const whole = new Table({ head: HEADERS, chars: { ...chars, middle: '  ' }, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 }, colWidths: widths, wordWrap: true, wrapOnWordBoundary: true });
+    for (const r of rows) whole.push(r);
+    const expected = whole.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
+    expect(renderTable(HEADERS, rows, { width: 132 })).toBe(expected);
+    expect(expected.split("\n").length).toBeGreaterThan(rows.length + 2); // some rows wrapped
   });
 
   it('keeps the natural layout when it fits', () => {
