@@ -11,8 +11,8 @@
  */
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext, PlannedStep } from './context.js';
-import type { Check, Executable, PlanItem } from './plan.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import { listStoreKeys } from './inventory.js';
 
 export const DISCONNECT = 'DisconnectCustomKeyStore';

@@ -17,9 +17,9 @@
  */
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext, PlannedStep } from './context.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-port.js';
-import type { Check, Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
 import type { KeyRef } from './validate.js';
