@@ -1,7 +1,7 @@
 /**
  * disconnect-store: DisconnectCustomKeyStore, then wait until DISCONNECTED.
  *
- * Preconditions (issue 2; aws-facts 1.1, 2.2, 2.4), each one a test in test/unit/disconnect-store.test.ts:
+ * Preconditions (issue 2; aws-facts 1.1, 2.2, 2.4), each one a test in test/unit/workflow/disconnect-store.test.ts:
  *  - already DISCONNECTED          -> nothing to do (exit 0); Disconnect would throw InvalidState
  *  - DISCONNECTING                 -> no call, just wait
  *  - CloudHSM store with keys PendingDeletion -> blocked unless --allow-orphaned-material: when

@@ -2,7 +2,7 @@
  * schedule-deletion: plan and act on ScheduleKeyDeletion for the keys of one store.
  *
  * Preconditions per key (issue 2; aws-facts sections 1, 2.4, 3.1, 8), each one a test in
- * test/unit/schedule-deletion.test.ts:
+ * test/unit/workflow/schedule-deletion.test.ts:
  *  - key-in-store      the key belongs to this store (a named key outside it blocks the whole run)
  *  - customer-managed  KeyManager CUSTOMER (AWS-managed keys cannot be scheduled)
  *  - not-pending       a key already PendingDeletion is skipped with its deletion date (not an error)
