@@ -7,33 +7,37 @@ import { describe, expect, it } from 'vitest';
 import { createModel, scenario, DEMO_KEYS, DEMO_LOG_GROUP, DEMO_TOPIC_ARN, DEMO_TRAIL } from '../../../../src/sandbox/model/index.js';
 import type { AccountState } from '../../../../src/sandbox/model/state.js';
 import { ACCESS_KEY, b64, call, callError, kms } from './helpers.js';
+import { ALARM_NAME, alarmSpec, METRIC_NAMESPACE, metricFilterSpec } from '../../../../src/workflow/evidence/alarm-spec.js';
 
 const arnOf = (id: string): string => `arn:aws:kms:us-east-1:111122223333:key/${id}`;
 const lookup = (m: ReturnType<typeof createModel>, input: Record<string, unknown>): any => call(m, 'cloudtrail', 'LookupEvents', input);
 
+/** kscli's own filter and alarm (src/workflow/evidence/alarm-spec.ts), as `kscli alarm` puts them. */
 function setUpAlarm(m: ReturnType<typeof createModel>): void {
+  const f = metricFilterSpec(DEMO_LOG_GROUP);
   call(m, 'logs', 'PutMetricFilter', {
-    logGroupName: DEMO_LOG_GROUP,
-    filterName: 'KMSKeyPendingDeletionErrorCount',
-    filterPattern: '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}',
-    metricTransformations: [{ metricNamespace: 'CloudTrailLogMetrics', metricName: 'KMSKeyPendingDeletionErrorCount', metricValue: '1' }],
+    logGroupName: f.logGroupName,
+    filterName: f.filterName,
+    filterPattern: f.filterPattern,
+    metricTransformations: [{ metricNamespace: f.metricNamespace, metricName: f.metricName, metricValue: f.metricValue }],
   });
+  const a = alarmSpec([DEMO_TOPIC_ARN]);
   call(m, 'monitoring', 'PutMetricAlarm', {
-    AlarmName: 'KMSKeyPendingDeletionErrorAlarm',
-    Namespace: 'CloudTrailLogMetrics',
-    MetricName: 'KMSKeyPendingDeletionErrorCount',
-    Statistic: 'Sum',
-    Period: 300,
-    EvaluationPeriods: 1,
-    DatapointsToAlarm: 1,
-    Threshold: 1,
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    TreatMissingData: 'notBreaching',
-    AlarmActions: [DEMO_TOPIC_ARN],
+    AlarmName: a.alarmName,
+    Namespace: a.namespace,
+    MetricName: a.metricName,
+    Statistic: a.statistic,
+    Period: a.period,
+    EvaluationPeriods: a.evaluationPeriods,
+    DatapointsToAlarm: a.datapointsToAlarm,
+    Threshold: a.threshold,
+    ComparisonOperator: a.comparisonOperator,
+    TreatMissingData: a.treatMissingData,
+    AlarmActions: a.alarmActions,
   });
 }
 
-const alarmOf = (m: ReturnType<typeof createModel>): any => call(m, 'monitoring', 'DescribeAlarms', { AlarmNames: ['KMSKeyPendingDeletionErrorAlarm'] }).MetricAlarms[0];
+const alarmOf = (m: ReturnType<typeof createModel>): any => call(m, 'monitoring', 'DescribeAlarms', { AlarmNames: [ALARM_NAME] }).MetricAlarms[0];
 
 describe('the pending-deletion alarm', () => {
   it('goes to ALARM, records history and notifies the topic when a pending key is used', () => {
@@ -41,7 +45,7 @@ describe('the pending-deletion alarm', () => {
     const ciphertext = kms(m, 'Encrypt', { KeyId: DEMO_KEYS.used, Plaintext: b64('card') }).CiphertextBlob;
     kms(m, 'ScheduleKeyDeletion', { KeyId: DEMO_KEYS.used, PendingWindowInDays: 7 });
     setUpAlarm(m);
-    expect(alarmOf(m)).toMatchObject({ StateValue: 'INSUFFICIENT_DATA', Namespace: 'CloudTrailLogMetrics', Statistic: 'Sum', Period: 300, Threshold: 1, TreatMissingData: 'notBreaching', AlarmActions: [DEMO_TOPIC_ARN] });
+    expect(alarmOf(m)).toMatchObject({ StateValue: 'INSUFFICIENT_DATA', Namespace: METRIC_NAMESPACE, Statistic: 'Sum', Period: 300, Threshold: 1, TreatMissingData: 'notBreaching', AlarmActions: [DEMO_TOPIC_ARN] });
     // reads and management calls do not trip it
     kms(m, 'DescribeKey', { KeyId: DEMO_KEYS.used });
     kms(m, 'ListKeys', {});
@@ -54,11 +58,11 @@ describe('the pending-deletion alarm', () => {
     expect(alarm.StateValue).toBe('ALARM');
     expect(alarm.StateReason).toMatch(/Threshold Crossed/);
     const state = m.toJSON() as AccountState;
-    expect(state.alarmHistory.some((h) => h.AlarmName === 'KMSKeyPendingDeletionErrorAlarm' && h.HistorySummary === 'Alarm updated from OK to ALARM')).toBe(true);
+    expect(state.alarmHistory.some((h) => h.AlarmName === ALARM_NAME && h.HistorySummary === 'Alarm updated from OK to ALARM')).toBe(true);
     const published = state.topics.find((t) => t.arn === DEMO_TOPIC_ARN)!.published;
     expect(published).toHaveLength(1);
-    expect(JSON.parse(published[0]!.message)).toMatchObject({ AlarmName: 'KMSKeyPendingDeletionErrorAlarm', NewStateValue: 'ALARM', OldStateValue: 'OK' });
-    expect(m.status().alarms).toEqual([{ name: 'KMSKeyPendingDeletionErrorAlarm', state: 'ALARM' }]);
+    expect(JSON.parse(published[0]!.message)).toMatchObject({ AlarmName: ALARM_NAME, NewStateValue: 'ALARM', OldStateValue: 'OK' });
+    expect(m.status().alarms).toEqual([{ name: ALARM_NAME, state: 'ALARM' }]);
 
     // the datapoint leaves the 5-minute window: notBreaching missing data brings it back to OK
     m.advance(10 * 60_000);
@@ -224,16 +228,16 @@ describe('trails, log groups, metric filters', () => {
   it('PutMetricAlarm validation, overwrite keeps state, DeleteAlarms', () => {
     const m = createModel(scenario('demo'));
     setUpAlarm(m);
-    const base = { AlarmName: 'KMSKeyPendingDeletionErrorAlarm', Namespace: 'N', MetricName: 'M', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' };
+    const base = { AlarmName: ALARM_NAME, Namespace: 'N', MetricName: 'M', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' };
     expect(callError(m, 'monitoring', 'PutMetricAlarm', { ...base, AlarmActions: Array.from({ length: 6 }, (_, i) => `${DEMO_TOPIC_ARN}${i}`) }).code).toBe('ValidationError');
     expect(callError(m, 'monitoring', 'PutMetricAlarm', { ...base, Period: 45 }).code).toBe('ValidationError');
     call(m, 'monitoring', 'PutMetricAlarm', base);
     const alarm = alarmOf(m);
     expect(alarm).toMatchObject({ Namespace: 'N', AlarmActions: [], StateValue: 'INSUFFICIENT_DATA' });
     expect(alarm).not.toHaveProperty('TreatMissingData');
-    expect(call(m, 'monitoring', 'DescribeAlarms', { AlarmNamePrefix: 'KMS' }).MetricAlarms).toHaveLength(1);
+    expect(call(m, 'monitoring', 'DescribeAlarms', { AlarmNamePrefix: ALARM_NAME.slice(0, 5) }).MetricAlarms).toHaveLength(1);
     expect(callError(m, 'monitoring', 'DeleteAlarms', { AlarmNames: ['nope'] }).code).toBe('ResourceNotFound');
-    call(m, 'monitoring', 'DeleteAlarms', { AlarmNames: ['KMSKeyPendingDeletionErrorAlarm'] });
+    call(m, 'monitoring', 'DeleteAlarms', { AlarmNames: [ALARM_NAME] });
     expect(call(m, 'monitoring', 'DescribeAlarms', {}).MetricAlarms).toEqual([]);
   });
 });
