@@ -8,9 +8,6 @@
 import { ExitCode, KscliError } from '../errors.js';
 import type { PlanItem } from '../workflow/plan.js';
 import type { IO } from './io.js';
-import { stakeLines } from './stake.js';
-import { createStyle } from './style.js';
-import { fitText } from './wrap.js';
 
 export interface ConfirmDestructive {
   /** the text the operator must type, e.g. the store ID */
@@ -23,15 +20,6 @@ export interface ConfirmDestructive {
   now?: Date;
 }
 
-/**
- * The text above the typed confirmation: the message, then what is at stake (ui/stake.ts), fitted
- * to stderr's width on a terminal.
- */
-export function confirmationText(io: Pick<IO, 'color' | 'errColumns'>, req: ConfirmDestructive): string {
-  const stake = req.changes ? stakeLines(req.changes, req.now ?? new Date(), createStyle(io.color)).map((l) => `  ${l}`) : [];
-  const text = [req.message, ...stake].join('\n');
-  return io.errColumns ? fitText(text, io.errColumns) : text;
-}
 
 export interface Prompter {
   confirmDestructive(req: ConfirmDestructive): Promise<boolean>;
@@ -42,7 +30,8 @@ export const cancelledAtPrompt = () => new KscliError(ExitCode.Cancelled, 'cance
 export function inquirerPrompter(io: IO): Prompter {
   return {
     async confirmDestructive(req) {
-      const { input } = await import('@inquirer/prompts');
+      // loaded with Inquirer, only when a prompt is shown: the stake summary needs the palette (chalk)
+      const [{ input }, { confirmationText }] = await Promise.all([import('@inquirer/prompts'), import('./stake.js')]);
       io.err.write(`${confirmationText(io, req)}\n`);
       try {
         const typed = await input(

@@ -6,7 +6,10 @@
  */
 import type { PlanItem } from '../workflow/plan.js';
 import { isoWithRelative } from './dates.js';
-import type { Style } from './style.js';
+import type { IO } from './io.js';
+import type { ConfirmDestructive } from './prompter.js';
+import { createStyle, type Style } from './style.js';
+import { fitText } from './wrap.js';
 
 const DAY_MS = 86_400_000;
 const SCHEDULE = 'ScheduleKeyDeletion';
@@ -44,4 +47,14 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
   for (const i of toApply.filter((x) => x.action !== SCHEDULE)) others.set(i.action, (others.get(i.action) ?? 0) + 1);
   if (others.size) lines.push(`${scheduled.length ? 'and ' : ''}${[...others].map(([action, n]) => `${action}${n > 1 ? ` x${n}` : ''}`).join(', ')}`);
   return lines;
+}
+
+/**
+ * The text above the typed confirmation: the message, then what is at stake, fitted to stderr's
+ * width on a terminal.
+ */
+export function confirmationText(io: Pick<IO, 'color' | 'errColumns'>, req: ConfirmDestructive): string {
+  const stake = req.changes ? stakeLines(req.changes, req.now ?? new Date(), createStyle(io.color)).map((l) => `  ${l}`) : [];
+  const text = [req.message, ...stake].join('\n');
+  return io.errColumns ? fitText(text, io.errColumns) : text;
 }

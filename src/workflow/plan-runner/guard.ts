@@ -8,8 +8,7 @@
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { cancelledAtPrompt } from '../../ui/prompter.js';
-import type { PlannedStep } from '../context.js';
-import type { PlanItem } from '../plan.js';
+import type { PlannedStep, PlanItem } from '../plan.js';
 import type { Finish, PlanSpec, PreparedPlan, RunPlanOptions } from './types.js';
 
 /** Actions that change nothing in AWS: a plan made only of these needs no confirmation. */
@@ -40,7 +39,7 @@ export type Confirmation = { confirmed: true } | { confirmed: false; error: unkn
  * with --yes). No terminal and no --yes is bad input (exit 2), thrown at once: the plan was shown
  * and nothing else happens.
  */
-export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region' | 'clock'>, prepared: PreparedPlan, mutating: PlanItem[], opts: Pick<RunPlanOptions, 'yes'>): Promise<Confirmation> {
+export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region'> & Partial<Pick<Deps, 'clock'>>, prepared: PreparedPlan, mutating: PlanItem[], opts: Pick<RunPlanOptions, 'yes'>): Promise<Confirmation> {
   if (mutating.length === 0 || opts.yes) return { confirmed: true };
   if (!deps.io.canPrompt()) {
     throw new KscliError(ExitCode.BadInput, 'no terminal to confirm on: pass --yes to act without asking', 'review the plan with --dry-run first');
@@ -52,7 +51,7 @@ export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region' 
       message: `${prepared.command} will make ${mutating.length} change(s) to store ${store.id} (${store.name}) in account ${identity.account}, region ${deps.region}:`,
       // what is at stake, shown right above the typed store ID (issue 14)
       changes: mutating,
-      now: deps.clock.now(),
+      now: deps.clock?.now() ?? new Date(),
     });
     // aborting at the prompt is never success (exit 5)
     return ok ? { confirmed: true } : { confirmed: false, error: cancelledAtPrompt() };

@@ -12,7 +12,7 @@ import { activitySeries, sparkline, SILENT } from '../../../src/ui/sparkline.js'
 import { createStyle } from '../../../src/ui/style.js';
 import { byDecision, renderUsageDetails, renderUsageSummary } from '../../../src/ui/usage-summary.js';
 import { stripAnsi } from '../../../src/ui/wrap.js';
-import { kmsEvent, makeKey } from '../evidence/fake-aws.js';
+import { kmsEvent, makeKey } from '../workflow/evidence/fake-aws.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const DAY = 86_400_000;
