@@ -12,27 +12,23 @@
  */
 import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../cli.js';
-import { ExitCode, KscliError } from '../errors.js';
+import { badInput } from '../errors.js';
 import { writeJson } from '../ui/json.js';
 import { renderTable } from '../ui/table.js';
 import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function badFlag(message: string, hint?: string): KscliError {
-  return new KscliError(ExitCode.BadInput, message, hint);
-}
-
 function nonNegativeNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw badFlag(`${flag} ${value}: expected a number >= 0`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw badInput(`${flag} ${value}: expected a number >= 0`);
   return n;
 }
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw badFlag(`${flag} ${value}: expected a whole number >= 1`);
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw badInput(`${flag} ${value}: expected a whole number >= 1`);
   return Number(value);
 }
 
@@ -108,13 +104,13 @@ async function serve(app: App, opts: ServeOptions): Promise<void> {
   type FaultConfig = import('../sandbox/index.js').FaultConfig;
 
   const port = opts.port === undefined ? 0 : Number(opts.port);
-  if (!/^\d+$/.test(opts.port ?? '0') || port > 65535) throw badFlag(`--port ${opts.port}: expected a port number 0-65535 (0 picks a free one)`);
+  if (!/^\d+$/.test(opts.port ?? '0') || port > 65535) throw badInput(`--port ${opts.port}: expected a port number 0-65535 (0 picks a free one)`);
   let faults: FaultConfig = {};
   if (opts.faultsFile) {
     try {
       faults = JSON.parse(readFileSync(opts.faultsFile, 'utf8')) as FaultConfig;
     } catch (e) {
-      throw badFlag(`--faults-file ${opts.faultsFile}: ${(e as Error).message.split('\n')[0]}`, 'give a JSON file like {"errorRate": {"*": 0.1}, "latencyMs": 20}');
+      throw badInput(`--faults-file ${opts.faultsFile}: ${(e as Error).message.split('\n')[0]}`, 'give a JSON file like {"errorRate": {"*": 0.1}, "latencyMs": 20}');
     }
   }
   let quotaOverrides: Record<string, number>;
@@ -131,7 +127,7 @@ async function serve(app: App, opts: ServeOptions): Promise<void> {
     };
     quotaOverrides = parseQuotaFlags(opts.quota);
   } catch (e) {
-    throw badFlag((e as Error).message);
+    throw badInput((e as Error).message);
   }
   const latencyMs = nonNegativeNumber('--latency-ms', opts.latencyMs);
   const seed = nonNegativeNumber('--fault-seed', opts.faultSeed);
@@ -209,8 +205,8 @@ export const sandboxCommand: CommandModule = {
       .action(async (opts: { scenario: 'demo' | 'large'; keys?: string; storeKeys?: string; state?: string }) => {
         const keys = positiveInteger('--keys', opts.keys);
         const storeKeys = positiveInteger('--store-keys', opts.storeKeys);
-        if (opts.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
-        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
+        if (opts.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badInput('--keys and --store-keys apply to --scenario large only');
+        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badInput(`--store-keys ${storeKeys} is more than --keys ${keys}`);
         const statePath = await statePathOf(app, opts);
         const { realModelFactory, resetState } = await import('../sandbox/index.js');
         const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys });
@@ -226,7 +222,7 @@ export const sandboxCommand: CommandModule = {
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText('after', '\nExample:\n  kscli sandbox advance --days 31    # keys scheduled for deletion with a 30-day window are now deleted\n')
       .action(async (opts: { days?: string; hours?: string; state?: string }) => {
-        if ((opts.days === undefined) === (opts.hours === undefined)) throw badFlag('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
+        if ((opts.days === undefined) === (opts.hours === undefined)) throw badInput('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
         const days = nonNegativeNumber('--days', opts.days);
         const hours = nonNegativeNumber('--hours', opts.hours);
         const ms = days !== undefined ? days * 86_400_000 : hours! * 3_600_000;
