@@ -10,8 +10,6 @@ import type { AwsConfig, AwsPorts } from './ports.js';
 import { AwsClients, SCAN_CONCURRENCY } from './clients.js';
 import { AWS_SERVICES, SERVICE_KEYS, type AdapterContext, type MethodNames, type PortOf, type ServiceKey } from './services.js';
 
-export { resolveAwsConfig } from './config.js';
-
 /** A port whose every method first loads the real adapter (once), then delegates to it. */
 export function lazyPort<T extends object>(methods: MethodNames<T>, load: () => Promise<T>): T {
   const get = retryingOnce(load);

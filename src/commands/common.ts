@@ -10,7 +10,7 @@ import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { EvidenceOptions } from '../workflow/evidence-port.js';
 import { describeStoreOrFail, listStoreKeys } from '../workflow/inventory.js';
 import { defaultJournalPath, Journal } from '../workflow/journal.js';
-import { parseKeyRef, parsePositiveInt, validateAccountId, validateStoreId, type KeyRef } from '../workflow/validate.js';
+import { parseKeyRef, parsePositiveInt, validateAccountId, type KeyRef } from '../workflow/validate.js';
 
 /** Runs a command action with Deps; the returned number becomes the exit code. */
 export async function withDeps(app: App, action: (deps: Deps) => Promise<number>): Promise<void> {
@@ -69,10 +69,6 @@ export function parseEvidenceOptions(opts: Record<string, unknown>): EvidenceOpt
   };
 }
 
-export function storeIdArg(value: string): string {
-  return validateStoreId(value);
-}
-
 /** The account for messages and journal names (STS), or undefined when STS cannot answer. */
 export async function accountOrUndefined(deps: Deps): Promise<string | undefined> {
   try {
@@ -123,11 +119,6 @@ export function isJson(deps: Deps): boolean {
 }
 
 export const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
-
-/** A command flag error discovered after parsing (exit 2). */
-export function flagError(message: string, hint?: string): KscliError {
-  return new KscliError(ExitCode.BadInput, message, hint);
-}
 
 /** A store as every JSON document shows it. */
 export function storeJson(s: StoreInfo): Record<string, unknown> {
