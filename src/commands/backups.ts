@@ -16,6 +16,8 @@ import type { Command } from 'commander';
 import type { App, CommandModule } from '../cli.js';
 import { KscliError, ExitCode } from '../errors.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { BackupsDocument } from '../schemas/reports.js';
 import { backupsReport, planBackupDeletion } from '../workflow/backups.js';
 import { validateStoreId } from '../workflow/validate.js';
 import { describeStore, isJson, journalFor, recordKeysSeen, scanStoreKeys, storeJson, withDeps } from './common.js';
@@ -50,7 +52,7 @@ export const backupsCommand: CommandModule = {
           }
           const store = await describeStore(deps, storeId);
           if (store.type !== 'AWS_CLOUDHSM') {
-            if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), clusterIds: [], backups: [], warnings: [notCloudHsm(storeId)] });
+            if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), clusterIds: [], backups: [], warnings: [notCloudHsm(storeId)] } satisfies Body<BackupsDocument>);
             else deps.io.out.write(`${notCloudHsm(storeId)}\n`);
             return 0;
           }
@@ -64,7 +66,7 @@ export const backupsCommand: CommandModule = {
             deps.debug(`journal not read: ${(err as Error).message}`);
           }
           const report = await backupsReport(deps.aws, store, keys, seen);
-          if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), ...backupsJson(report) });
+          if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), ...backupsJson(report) } satisfies Body<BackupsDocument>);
           else deps.io.out.write(renderBackups(deps, report));
           return 0;
         });

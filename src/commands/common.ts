@@ -2,6 +2,8 @@
  * What every command shares: building Deps around the action, the store argument, the key
  * selection flags, the evidence flags, and the read-only store context.
  */
+import type { Static } from '@sinclair/typebox';
+import type { StoreJson } from '../schemas/common.js';
 import type { Command } from 'commander';
 import type { App } from '../cli.js';
 import { createDeps, type Deps } from '../deps.js';
@@ -121,7 +123,7 @@ export function isJson(deps: Deps): boolean {
 export const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
 
 /** A store as every JSON document shows it. */
-export function storeJson(s: StoreInfo): Record<string, unknown> {
+export function storeJson(s: StoreInfo): Static<typeof StoreJson> {
   return {
     storeId: s.id,
     name: s.name,

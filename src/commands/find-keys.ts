@@ -13,6 +13,8 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../cli.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { FindKeysDocument } from '../schemas/find-keys.js';
 import { renderTable } from '../ui/table.js';
 import { aliasesByKey } from '../workflow/key-selection.js';
 import { validateStoreId } from '../workflow/validate.js';
@@ -37,7 +39,7 @@ export const findKeysCommand: CommandModule = {
             writeJson(deps.io.out, {
               store: storeJson(store),
               keys: keys.map((k) => ({ keyId: k.keyId, arn: k.arn, state: k.state, aliases: aliases.get(k.keyId) ?? [], creationDate: k.creationDate.toISOString(), deletionDate: iso(k.deletionDate) })),
-            });
+            } satisfies Body<FindKeysDocument>);
             return 0;
           }
           deps.io.out.write(`${store.id} (${store.name}, ${store.type}, ${store.connectionState}): ${keys.length} key(s)\n`);

@@ -14,6 +14,7 @@ import { deleteStoreCommand } from './delete-store.js';
 import { backupsCommand } from './backups.js';
 import { orphansCommand } from './orphans.js';
 import { sandboxCommand } from './sandbox.js';
+import { schemaCommand } from './schema/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
@@ -27,4 +28,5 @@ export const commandModules: CommandModule[] = [
   backupsCommand,
   orphansCommand,
   sandboxCommand,
+  schemaCommand,
 ];

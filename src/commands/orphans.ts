@@ -11,6 +11,8 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../cli.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { OrphansDocument } from '../schemas/reports.js';
 import { findOrphans } from '../workflow/orphans.js';
 import { validateStoreId } from '../workflow/validate.js';
 import { describeStore, isJson, storeJson, withDeps } from './common.js';
@@ -28,13 +30,13 @@ export const orphansCommand: CommandModule = {
         return withDeps(app, async (deps) => {
           const store = await describeStore(deps, storeId);
           if (store.type === 'EXTERNAL_KEY_STORE') {
-            if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), orphans: [], cleanupSteps: [] });
+            if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), orphans: [], cleanupSteps: [] } satisfies Body<OrphansDocument>);
             else deps.io.out.write(`${storeId} is an external key store: KMS never deletes external keys, so nothing can be orphaned.\n`);
             return 0;
           }
           const bar = deps.progress.bar('reading CloudTrail DeleteKey events');
           const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() => bar.stop());
-          if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), ...orphansJson(orphans) });
+          if (isJson(deps)) writeJson(deps.io.out, { store: storeJson(store), ...orphansJson(orphans) } satisfies Body<OrphansDocument>);
           else deps.io.out.write(renderOrphans(deps, storeId, orphans));
           return 0;
         });

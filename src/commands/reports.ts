@@ -2,12 +2,13 @@
  * The backups and orphans reports: printed by `kscli backups`, `kscli orphans`, and by
  * `kscli delete-store` after it deletes a CloudHSM store.
  */
+import type { BackupsReportJson, OrphansReportJson } from '../schemas/reports.js';
 import type { Deps } from '../deps.js';
 import { renderTable } from '../ui/table.js';
 import type { BackupsReport } from '../workflow/backups.js';
 import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../workflow/orphans.js';
 
-export function backupsJson(r: BackupsReport): Record<string, unknown> {
+export function backupsJson(r: BackupsReport): BackupsReportJson {
   return {
     clusterIds: r.clusterIds,
     since: r.since.toISOString(),
@@ -39,7 +40,7 @@ export function renderBackups(deps: Deps, r: BackupsReport): string {
   return s;
 }
 
-export function orphansJson(orphans: OrphanedMaterial[]): Record<string, unknown> {
+export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
   return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };
 }
 

@@ -13,6 +13,8 @@ import type { Deps } from '../deps.js';
 import { lockSystem } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { DeleteStoreDocument, PlanExtras } from '../schemas/plan.js';
 import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable } from '../ui/plan-render.js';
 import { cancelledAtPrompt } from '../ui/prompter.js';
 import { applyPlan, describeError, type ApplyReport } from '../workflow/apply.js';
@@ -34,8 +36,8 @@ export interface Finish {
   nextRunAfter?: Date;
   /** lines for the table output, after the results */
   lines?: string[];
-  /** extra fields for the JSON document */
-  extra?: Record<string, unknown>;
+  /** extra fields for the JSON document (schemas/plan.json, delete-store.json) */
+  extra?: PlanExtras;
 }
 
 export interface MutatingSpec<P extends PlannedStep> {
@@ -221,7 +223,7 @@ function emit(deps: Deps, spec: { command: string }, store: StoreInfo, account: 
       warnings: planned.warnings,
       overrides: planned.overrides,
       ...(f.extra ?? {}),
-    });
+    } satisfies Omit<Body<DeleteStoreDocument>, 'command'> & { command: string });
     return f.exitCode;
   }
   if (report) io.out.write(renderResultsTable(report.results, deps.style, describeError));

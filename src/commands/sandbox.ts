@@ -14,6 +14,8 @@ import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../cli.js';
 import { badInput } from '../errors.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { SandboxAdvanceDocument, SandboxResetDocument, SandboxStatusDocument } from '../schemas/sandbox.js';
 import { renderTable } from '../ui/table.js';
 import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
 
@@ -76,7 +78,7 @@ export function renderAdvance(report: AdvanceReport): string {
   return text;
 }
 
-function statusJson(status: SandboxStatus): Record<string, unknown> {
+function statusJson(status: SandboxStatus): Omit<Body<SandboxStatusDocument>, 'statePath'> {
   return { ...status, now: status.now.toISOString() };
 }
 
@@ -210,7 +212,7 @@ export const sandboxCommand: CommandModule = {
         const statePath = await statePathOf(app, opts);
         const { realModelFactory, resetState } = await import('../sandbox/index.js');
         const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys });
-        if (app.globals().output === 'json') writeJson(app.io.out, { statePath, scenario: opts.scenario, ...statusJson(status) });
+        if (app.globals().output === 'json') writeJson(app.io.out, { statePath, scenario: opts.scenario, ...statusJson(status) } satisfies Body<SandboxResetDocument>);
         else app.io.out.write(`sandbox reset to the ${opts.scenario} scenario\n\n${renderStatus(status, statePath)}`);
       });
 
@@ -232,7 +234,7 @@ export const sandboxCommand: CommandModule = {
         const viaServer = (await callOwningServer(statePath, 'POST', 'advance', { ms })) as (Omit<AdvanceReport, 'from' | 'to'> & { from: string; to: string }) | undefined;
         const report: AdvanceReport = viaServer ? { ...viaServer, from: new Date(viaServer.from), to: new Date(viaServer.to) } : advanceState(await realModelFactory(), statePath, ms);
         if (viaServer) app.io.err.write(`sandbox: advanced through the running server (${statePath}.server.json)\n`);
-        if (app.globals().output === 'json') writeJson(app.io.out, { statePath, ...report, from: report.from.toISOString(), to: report.to.toISOString() });
+        if (app.globals().output === 'json') writeJson(app.io.out, { statePath, ...report, from: report.from.toISOString(), to: report.to.toISOString() } satisfies Body<SandboxAdvanceDocument>);
         else app.io.out.write(renderAdvance(report));
       });
 
@@ -246,7 +248,7 @@ export const sandboxCommand: CommandModule = {
         const { realModelFactory, readStatus, callOwningServer } = await import('../sandbox/index.js');
         const viaServer = (await callOwningServer(statePath, 'GET', 'status')) as (Omit<SandboxStatus, 'now'> & { now: string }) | undefined;
         const status: SandboxStatus = viaServer ? { ...viaServer, now: new Date(viaServer.now) } : readStatus(await realModelFactory(), statePath);
-        if (app.globals().output === 'json') writeJson(app.io.out, { statePath, ...statusJson(status) });
+        if (app.globals().output === 'json') writeJson(app.io.out, { statePath, ...statusJson(status) } satisfies Body<SandboxStatusDocument>);
         else app.io.out.write(renderStatus(status, statePath));
       });
   },

@@ -16,6 +16,8 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../cli.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { StoresDocument } from '../schemas/stores.js';
 import { renderTable } from '../ui/table.js';
 import { countByState } from '../workflow/inventory.js';
 import { isJson, storeJson, withDeps } from './common.js';
@@ -42,7 +44,7 @@ export const storesCommand: CommandModule = {
             return { store: s, keyCount: mine.length, keyCounts: countByState(mine) };
           });
           if (isJson(deps)) {
-            writeJson(deps.io.out, { region: deps.region, stores: rows.map((r) => ({ ...storeJson(r.store), keyCount: r.keyCount, keyCounts: r.keyCounts })) });
+            writeJson(deps.io.out, { region: deps.region, stores: rows.map((r) => ({ ...storeJson(r.store), keyCount: r.keyCount, keyCounts: r.keyCounts })) } satisfies Body<StoresDocument>);
             return 0;
           }
           if (rows.length === 0) {

@@ -31,6 +31,8 @@ import type { App, CommandModule } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, KscliError } from '../errors.js';
 import { writeJson } from '../ui/json.js';
+import type { Body } from '../schemas/common.js';
+import type { UsageDocument } from '../schemas/usage.js';
 import { renderTable } from '../ui/table.js';
 import type { KeyAssessment } from '../workflow/evidence/index.js';
 import { REVIEW_SIGNAL_NOTE } from '../workflow/evidence/verdict.js';
@@ -149,7 +151,7 @@ Examples:
           const results = keys.map((k) => assessed.get(k.keyId)!);
           const window = { cloudTrailStart: new Date(now.getTime() - days * DAY_MS).toISOString(), cloudTrailEnd: now.toISOString(), cloudTrailDays: days, unusedDays };
           if (isJson(deps)) {
-            writeJson(deps.io.out, { store: storeJson(store), window, keys: results.map(keyUsageJson), note: REVIEW_SIGNAL_NOTE });
+            writeJson(deps.io.out, { store: storeJson(store), window, keys: results.map(keyUsageJson), note: REVIEW_SIGNAL_NOTE } satisfies Body<UsageDocument>);
             return ExitCode.Ok;
           }
           const out = deps.io.out;

@@ -1,0 +1,12 @@
+// npm run schemas: writes schemas/<name>.json from src/schemas (built into dist first).
+// test/unit/schemas/files.test.ts fails when the committed files differ from these.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCHEMA_NAMES, schemaFileText } from '../dist/schemas/index.js';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+mkdirSync(dir, { recursive: true });
+for (const file of readdirSync(dir)) if (file.endsWith('.json')) rmSync(join(dir, file));
+for (const name of SCHEMA_NAMES) writeFileSync(join(dir, `${name}.json`), schemaFileText(name));
+console.log(`wrote ${SCHEMA_NAMES.length} schemas to ${dir}`);

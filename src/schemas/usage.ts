@@ -1,0 +1,98 @@
+/**
+ * `kscli usage <store> --output json`: the evidence of each key's use and its verdict (issue 3;
+ * workflow/evidence/types.ts). Each evidence section carries a "status" so that an archive tells
+ * "nothing found" (ok) from "could not look" (access-denied, unavailable).
+ */
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { documentSchema, IsoDate, StoreJson } from './common.js';
+
+const SourceStatus = Type.Union([Type.Literal('ok'), Type.Literal('access-denied'), Type.Literal('unavailable')]);
+const Verdict = Type.Union([Type.Literal('in-use'), Type.Literal('unused'), Type.Literal('unknown')]);
+
+/** An evidence section: its status, the error when it could not be read, and its own fields. */
+const section = <P extends TProperties>(properties: P) =>
+  Type.Object({ status: SourceStatus, error: Type.Optional(Type.String()), ...properties }, { additionalProperties: false });
+
+const EventRef = {
+  eventId: Type.String(),
+  eventName: Type.String(),
+  eventTime: IsoDate,
+  principal: Type.String(),
+};
+
+export const KeyUsage = Type.Object(
+  {
+    keyId: Type.String(),
+    arn: Type.String(),
+    verdict: Verdict,
+    lastUsage: section({
+      keyCreationDate: Type.Optional(IsoDate),
+      trackingStartDate: Type.Optional(IsoDate),
+      operation: Type.Optional(Type.String()),
+      timestamp: Type.Optional(IsoDate),
+      cloudTrailEventId: Type.Optional(Type.String()),
+    }),
+    cloudTrail: section({
+      window: Type.Object({ start: IsoDate, end: IsoDate }, { additionalProperties: false }),
+      operations: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+      principals: Type.Array(Type.Object({ principal: Type.String(), count: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })),
+      newest: Type.Optional(Type.Object(EventRef, { additionalProperties: false })),
+      failedAttemptCount: Type.Integer({ minimum: 0 }),
+      failedAttempts: Type.Array(
+        Type.Object({ ...EventRef, errorCode: Type.Optional(Type.String()), errorMessage: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      ),
+      ignoredEventCount: Type.Integer({ minimum: 0 }),
+    }),
+    policyPrincipals: section({
+      principals: Type.Array(
+        Type.Object(
+          {
+            principal: Type.String(),
+            kind: Type.Union([
+              Type.Literal('anyone'),
+              Type.Literal('account'),
+              Type.Literal('iam'),
+              Type.Literal('service'),
+              Type.Literal('federated'),
+              Type.Literal('canonical-user'),
+            ]),
+            actions: Type.Array(Type.String()),
+            conditional: Type.Boolean(),
+            note: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    }),
+    grants: section({
+      grants: Type.Array(
+        Type.Object(
+          {
+            grantId: Type.String(),
+            name: Type.Optional(Type.String()),
+            granteePrincipal: Type.Optional(Type.String()),
+            retiringPrincipal: Type.Optional(Type.String()),
+            operations: Type.Array(Type.String()),
+            awsService: Type.Boolean(),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    }),
+    aliases: section({ names: Type.Array(Type.String()) }),
+    reason: Type.String({ description: 'which evidence the verdict rests on, over which dates' }),
+  },
+  { additionalProperties: false },
+);
+export type KeyUsage = Static<typeof KeyUsage>;
+
+export const UsageDocument = documentSchema('usage', 'The evidence of use of the keys of one custom key store, with a verdict per key.', {
+  store: StoreJson,
+  window: Type.Object(
+    { cloudTrailStart: IsoDate, cloudTrailEnd: IsoDate, cloudTrailDays: Type.Integer({ minimum: 1 }), unusedDays: Type.Integer({ minimum: 1 }) },
+    { additionalProperties: false },
+  ),
+  keys: Type.Array(KeyUsage),
+  note: Type.String(),
+});
+export type UsageDocument = Static<typeof UsageDocument>;
