@@ -119,7 +119,11 @@ export const AWS_SERVICES = {
     adapter: async (client, { site, bucket, scanConcurrency, debugLog }) => {
       const { KmsAdapter } = await import('./adapters/kms.js');
       // DescribeKey goes through the fast path (fast-describe-key.ts), paced by this bucket
-      return new KmsAdapter(client, site, { scanConcurrency, describeKeyBucket: () => bucket('DescribeKey'), debugLog });
+      return new KmsAdapter(client, site, {
+        scanConcurrency,
+        describeKeyBucket: () => bucket('DescribeKey'),
+        debugLog,
+      });
     },
   }),
   sts: service<STSClient, StsPort>({

@@ -31,7 +31,12 @@ export const StoreJson = Type.Object(
 export function documentSchema<P extends TProperties>(id: string, description: string, properties: P) {
   return Type.Object(
     { schemaVersion: Type.Literal(1), ...properties },
-    { $id: `https://github.com/kscli/kscli/schemas/${id}.json`, title: `kscli ${id} --output json`, description, additionalProperties: false },
+    {
+      $id: `https://github.com/kscli/kscli/schemas/${id}.json`,
+      title: `kscli ${id} --output json`,
+      description,
+      additionalProperties: false,
+    },
   );
 }
 

@@ -22,7 +22,14 @@ export const SCHEMA_NAMES = Object.keys(SCHEMA_COMMANDS) as SchemaName[];
 const PLAN_COMMANDS = new Set(['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store']);
 const SINGLE = new Set(['stores', 'find-keys', 'usage', 'delete-store', 'orphans']);
 /** The global options that take a value (cli.ts): their value is not the command. */
-const GLOBAL_VALUE_OPTIONS = new Set(['--region', '--profile', '--endpoint-url', '--output', '--expected-account', '--journal']);
+const GLOBAL_VALUE_OPTIONS = new Set([
+  '--region',
+  '--profile',
+  '--endpoint-url',
+  '--output',
+  '--expected-account',
+  '--journal',
+]);
 
 /** The arguments that are not options nor global options' values: the command, its subcommand... */
 function positionals(argv: readonly string[]): string[] {

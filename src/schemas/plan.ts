@@ -21,7 +21,13 @@ export const Check = Type.Object(
 export const PlanItem = Type.Object(
   {
     target: Type.String(),
-    targetKind: Type.Union([Type.Literal('key'), Type.Literal('store'), Type.Literal('alarm'), Type.Literal('metric-filter'), Type.Literal('backup')]),
+    targetKind: Type.Union([
+      Type.Literal('key'),
+      Type.Literal('store'),
+      Type.Literal('alarm'),
+      Type.Literal('metric-filter'),
+      Type.Literal('backup'),
+    ]),
     action: Type.String({ description: 'the AWS call, e.g. ScheduleKeyDeletion, or none' }),
     status: Type.Union([Type.Literal('apply'), Type.Literal('skip'), Type.Literal('blocked')]),
     reason: Type.String(),
@@ -30,7 +36,13 @@ export const PlanItem = Type.Object(
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     /** after an apply */
     result: Type.Optional(
-      Type.Union([Type.Literal('done'), Type.Literal('skipped'), Type.Literal('failed'), Type.Literal('not-run'), Type.Literal('blocked')]),
+      Type.Union([
+        Type.Literal('done'),
+        Type.Literal('skipped'),
+        Type.Literal('failed'),
+        Type.Literal('not-run'),
+        Type.Literal('blocked'),
+      ]),
     ),
     note: Type.Optional(Type.String()),
     error: Type.Optional(Type.String()),
@@ -66,7 +78,12 @@ const planProperties = {
 
 /** What changed in the store while a run applied its plan (workflow/drift.ts). */
 const KeyDrift = Type.Object(
-  { keyId: Type.String(), state: Type.String(), change: Type.Union([Type.Literal('created'), Type.Literal('deletion-cancelled')]), note: Type.String() },
+  {
+    keyId: Type.String(),
+    state: Type.String(),
+    change: Type.Union([Type.Literal('created'), Type.Literal('deletion-cancelled')]),
+    note: Type.String(),
+  },
   { additionalProperties: false },
 );
 
@@ -88,20 +105,35 @@ export const PlanDocument = documentSchema(
 );
 export type PlanDocument = Static<typeof PlanDocument>;
 
-export const DeleteStoreDocument = documentSchema('delete-store', 'The plan and outcome of delete-store, with the phase the store is in and what is left.', {
-  ...planProperties,
-  command: Type.Literal('delete-store'),
-  phase: Type.Optional(Type.String({ description: 'the step of the retirement the run was at, or already-deleted' })),
-  /** outcome pending: the keys still waiting for deletion, re-listed from AWS after the apply */
-  keysLeft: Type.Optional(Type.Array(Type.Object({ keyId: Type.String(), state: Type.String(), deletionDate: IsoDateOrNull }, { additionalProperties: false }))),
-  /** keys left out by --key / --exclude-key, which keep the store alive */
-  keysLeftOut: Type.Optional(Type.Array(Type.Object({ keyId: Type.String(), state: Type.String() }, { additionalProperties: false }))),
-  changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
-  /** after deleting a CloudHSM store: what KMS leaves behind */
-  backups: Type.Optional(BackupsReportJson),
-  orphans: Type.Optional(OrphansReportJson),
-});
+export const DeleteStoreDocument = documentSchema(
+  'delete-store',
+  'The plan and outcome of delete-store, with the phase the store is in and what is left.',
+  {
+    ...planProperties,
+    command: Type.Literal('delete-store'),
+    phase: Type.Optional(Type.String({ description: 'the step of the retirement the run was at, or already-deleted' })),
+    /** outcome pending: the keys still waiting for deletion, re-listed from AWS after the apply */
+    keysLeft: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { keyId: Type.String(), state: Type.String(), deletionDate: IsoDateOrNull },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    /** keys left out by --key / --exclude-key, which keep the store alive */
+    keysLeftOut: Type.Optional(
+      Type.Array(Type.Object({ keyId: Type.String(), state: Type.String() }, { additionalProperties: false })),
+    ),
+    changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
+    /** after deleting a CloudHSM store: what KMS leaves behind */
+    backups: Type.Optional(BackupsReportJson),
+    orphans: Type.Optional(OrphansReportJson),
+  },
+);
 export type DeleteStoreDocument = Static<typeof DeleteStoreDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
-export type PlanExtras = Partial<Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans'>>;
+export type PlanExtras = Partial<
+  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans'>
+>;

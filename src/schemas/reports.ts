@@ -49,7 +49,7 @@ export type OrphansReportJson = Static<typeof OrphansReportJson>;
 
 export const BackupsDocument = documentSchema(
   'backups',
-  'The CloudHSM backups of the store\'s cluster(s) that may hold its key material (without --delete; with --delete: the plan document).',
+  "The CloudHSM backups of the store's cluster(s) that may hold its key material (without --delete; with --delete: the plan document).",
   {
     store: StoreJson,
     // a store that is not CloudHSM-backed: empty lists, no since, and a warning saying so
@@ -62,8 +62,12 @@ export const BackupsDocument = documentSchema(
 );
 export type BackupsDocument = Static<typeof BackupsDocument>;
 
-export const OrphansDocument = documentSchema('orphans', 'Key material left in the cluster by deleted keys of the store (CloudTrail DeleteKey events).', {
-  store: StoreJson,
-  ...OrphansReport,
-});
+export const OrphansDocument = documentSchema(
+  'orphans',
+  'Key material left in the cluster by deleted keys of the store (CloudTrail DeleteKey events).',
+  {
+    store: StoreJson,
+    ...OrphansReport,
+  },
+);
 export type OrphansDocument = Static<typeof OrphansDocument>;

@@ -11,7 +11,10 @@ const Verdict = Type.Union([Type.Literal('in-use'), Type.Literal('unused'), Type
 
 /** An evidence section: its status, the error when it could not be read, and its own fields. */
 const section = <P extends TProperties>(properties: P) =>
-  Type.Object({ status: SourceStatus, error: Type.Optional(Type.String()), ...properties }, { additionalProperties: false });
+  Type.Object(
+    { status: SourceStatus, error: Type.Optional(Type.String()), ...properties },
+    { additionalProperties: false },
+  );
 
 const EventRef = {
   eventId: Type.String(),
@@ -35,11 +38,16 @@ export const KeyUsage = Type.Object(
     cloudTrail: section({
       window: Type.Object({ start: IsoDate, end: IsoDate }, { additionalProperties: false }),
       operations: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
-      principals: Type.Array(Type.Object({ principal: Type.String(), count: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })),
+      principals: Type.Array(
+        Type.Object({ principal: Type.String(), count: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+      ),
       newest: Type.Optional(Type.Object(EventRef, { additionalProperties: false })),
       failedAttemptCount: Type.Integer({ minimum: 0 }),
       failedAttempts: Type.Array(
-        Type.Object({ ...EventRef, errorCode: Type.Optional(Type.String()), errorMessage: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        Type.Object(
+          { ...EventRef, errorCode: Type.Optional(Type.String()), errorMessage: Type.Optional(Type.String()) },
+          { additionalProperties: false },
+        ),
       ),
       ignoredEventCount: Type.Integer({ minimum: 0 }),
     }),
@@ -86,13 +94,22 @@ export const KeyUsage = Type.Object(
 );
 export type KeyUsage = Static<typeof KeyUsage>;
 
-export const UsageDocument = documentSchema('usage', 'The evidence of use of the keys of one custom key store, with a verdict per key.', {
-  store: StoreJson,
-  window: Type.Object(
-    { cloudTrailStart: IsoDate, cloudTrailEnd: IsoDate, cloudTrailDays: Type.Integer({ minimum: 1 }), unusedDays: Type.Integer({ minimum: 1 }) },
-    { additionalProperties: false },
-  ),
-  keys: Type.Array(KeyUsage),
-  note: Type.String(),
-});
+export const UsageDocument = documentSchema(
+  'usage',
+  'The evidence of use of the keys of one custom key store, with a verdict per key.',
+  {
+    store: StoreJson,
+    window: Type.Object(
+      {
+        cloudTrailStart: IsoDate,
+        cloudTrailEnd: IsoDate,
+        cloudTrailDays: Type.Integer({ minimum: 1 }),
+        unusedDays: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    keys: Type.Array(KeyUsage),
+    note: Type.String(),
+  },
+);
 export type UsageDocument = Static<typeof UsageDocument>;

@@ -8,7 +8,8 @@ import { SCHEMAS, type SchemaName } from './index.js';
 
 // Date.toISOString() and what AWS returns: 2026-11-30T19:49:58.000Z, offsets allowed
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)));
+if (!FormatRegistry.Has('date-time'))
+  FormatRegistry.Set('date-time', (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)));
 
 /** Each violation as `path: message` (empty when the document is valid). */
 export function schemaErrors(name: SchemaName, document: unknown): string[] {

@@ -18,7 +18,11 @@ describe('every JSON document of the e2e suite is checked against its schema', (
 
     const doc = r.json();
     expect(doc.stores.length).toBeGreaterThan(0);
-    const drifted = { ...doc, stores: [{ ...doc.stores[0], keyCount: 'three' }, ...doc.stores.slice(1)], newField: true };
+    const drifted = {
+      ...doc,
+      stores: [{ ...doc.stores[0], keyCount: 'three' }, ...doc.stores.slice(1)],
+      newField: true,
+    };
     const violation = schemaViolations(args, JSON.stringify(drifted));
     expect(violation).toMatch(/does not match schemas\/stores\.json/);
     expect(violation).toMatch(/\/stores\/0\/keyCount/);
@@ -35,8 +39,20 @@ describe('every JSON document of the e2e suite is checked against its schema', (
   });
 
   it('a plan document with an unknown outcome is caught', () => {
-    const doc = { schemaVersion: 1, command: 'schedule-deletion', storeId: 'cks-1', account: '1', region: 'r', plan: [], outcome: 'maybe', warnings: [], overrides: [] };
+    const doc = {
+      schemaVersion: 1,
+      command: 'schedule-deletion',
+      storeId: 'cks-1',
+      account: '1',
+      region: 'r',
+      plan: [],
+      outcome: 'maybe',
+      warnings: [],
+      overrides: [],
+    };
     expect(schemaViolations(['schedule-deletion', 'cks-1234567890abcdef0'], JSON.stringify(doc))).toMatch(/\/outcome/);
-    expect(schemaViolations(['schedule-deletion', 'cks-1234567890abcdef0'], JSON.stringify({ ...doc, outcome: 'dry-run' }))).toBeUndefined();
+    expect(
+      schemaViolations(['schedule-deletion', 'cks-1234567890abcdef0'], JSON.stringify({ ...doc, outcome: 'dry-run' })),
+    ).toBeUndefined();
   });
 });

@@ -19,16 +19,21 @@ export const schemaCommand: CommandModule = {
     program
       .command('schema')
       .argument('[name]', 'a schema name or a command (without it: the list)')
-      .description('print the JSON Schema of a command\'s --output json document, or list them')
-      .addHelpText('after', '\nExamples:\n  kscli schema\n  kscli schema usage > usage.schema.json\n  kscli schema delete-store\n')
+      .description("print the JSON Schema of a command's --output json document, or list them")
+      .addHelpText(
+        'after',
+        '\nExamples:\n  kscli schema\n  kscli schema usage > usage.schema.json\n  kscli schema delete-store\n',
+      )
       .action(async (input: string | undefined) => {
         if (input === undefined) {
           const width = Math.max(...SCHEMA_NAMES.map((n) => n.length));
-          for (const name of SCHEMA_NAMES) app.io.out.write(`${name.padEnd(width)}  ${SCHEMA_COMMANDS[name].join(', ')}\n`);
+          for (const name of SCHEMA_NAMES)
+            app.io.out.write(`${name.padEnd(width)}  ${SCHEMA_COMMANDS[name].join(', ')}\n`);
           return;
         }
         const name = schemaNamed(input);
-        if (!name) throw badInput(`no schema named '${input}'`, `run "kscli schema" to list them: ${SCHEMA_NAMES.join(', ')}`);
+        if (!name)
+          throw badInput(`no schema named '${input}'`, `run "kscli schema" to list them: ${SCHEMA_NAMES.join(', ')}`);
         // TypeBox loads here only: `kscli --help` never pays for it
         const { schemaFileText } = await import('../../schemas/index.js');
         app.io.out.write(schemaFileText(name));

@@ -9,7 +9,11 @@ import type { AwsConfig } from '../../../src/aws/ports.js';
 describe('the service table derives every per-service list', () => {
   it('gives each service a port accessor, an endpoint variable and the quotas it paces', () => {
     const ports = createAwsPorts({ region: 'eu-west-1', credentials: TEST_CREDENTIALS });
-    expect(Object.keys(ports).filter((k) => k !== 'region').sort()).toEqual([...SERVICE_KEYS].sort());
+    expect(
+      Object.keys(ports)
+        .filter((k) => k !== 'region')
+        .sort(),
+    ).toEqual([...SERVICE_KEYS].sort());
     expect(SERVICE_ENDPOINT_ENV).toEqual({
       kms: 'AWS_ENDPOINT_URL_KMS',
       sts: 'AWS_ENDPOINT_URL_STS',

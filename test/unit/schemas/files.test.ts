@@ -12,16 +12,26 @@ const DIR = join(ROOT, 'schemas');
 
 describe('the published schemas', () => {
   it('schemas/ holds exactly one file per schema', () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()).toEqual(SCHEMA_NAMES.map((n) => `${n}.json`).sort());
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(SCHEMA_NAMES.map((n) => `${n}.json`).sort());
   });
 
-  it.each(SCHEMA_NAMES)('schemas/%s.json is what src/schemas generates (run "npm run schemas" after changing a schema)', (name) => {
-    // compared as data: formatting the files (Prettier) is harmless
-    expect(JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8'))).toEqual(schemaJson(name));
-  });
+  it.each(SCHEMA_NAMES)(
+    'schemas/%s.json is what src/schemas generates (run "npm run schemas" after changing a schema)',
+    (name) => {
+      // compared as data: formatting the files (Prettier) is harmless
+      expect(JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8'))).toEqual(schemaJson(name));
+    },
+  );
 
   it('ships in the package', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      files: string[];
+      scripts: Record<string, string>;
+    };
     expect(pkg.files).toContain('schemas');
     expect(pkg.scripts.schemas).toContain('write-schemas');
   });

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { schemaJson, type SchemaName } from '../../../src/schemas/index.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
-const section = README.slice(README.indexOf('## JSON output'), README.indexOf('\n## ', README.indexOf('## JSON output') + 5));
+const section = README.slice(
+  README.indexOf('## JSON output'),
+  README.indexOf('\n## ', README.indexOf('## JSON output') + 5),
+);
 
 /** README line label -> the schemas it describes */
 const LINES: Array<[string, SchemaName[]]> = [
@@ -52,8 +55,11 @@ describe('README "JSON output" matches the schemas', () => {
     for (const name of schemas) {
       const schema = schemaJson(name);
       vocabulary(schema, known);
-      for (const field of Object.keys(schema.properties as object)) expect(quoted, `README names "${field}" of schemas/${name}.json`).toContain(field);
+      for (const field of Object.keys(schema.properties as object))
+        expect(quoted, `README names "${field}" of schemas/${name}.json`).toContain(field);
     }
-    for (const word of quoted) if (!EXAMPLE_KEYS.has(word)) expect(known, `"${word}" in the README line ${label} is in ${schemas.join(', ')}`).toContain(word);
+    for (const word of quoted)
+      if (!EXAMPLE_KEYS.has(word))
+        expect(known, `"${word}" in the README line ${label} is in ${schemas.join(', ')}`).toContain(word);
   });
 });

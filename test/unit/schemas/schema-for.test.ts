@@ -30,16 +30,30 @@ describe('schemaFor: which schema the document of an argv follows', () => {
 
   it('every schema names the commands that print it, and those map back to it', () => {
     for (const name of SCHEMA_NAMES) {
-      for (const command of SCHEMA_COMMANDS[name]) expect(schemaFor([...command.split(' '), 'cks-1234567890abcdef0']), command).toBe(name);
+      for (const command of SCHEMA_COMMANDS[name])
+        expect(schemaFor([...command.split(' '), 'cks-1234567890abcdef0']), command).toBe(name);
     }
   });
 });
 
 describe('schemaErrors', () => {
-  const store = { storeId: 'cks-1234567890abcdef0', name: 'n', type: 'AWS_CLOUDHSM', connectionState: 'CONNECTED', clusterId: null, creationDate: '2026-01-02T03:04:05.000Z' };
+  const store = {
+    storeId: 'cks-1234567890abcdef0',
+    name: 'n',
+    type: 'AWS_CLOUDHSM',
+    connectionState: 'CONNECTED',
+    clusterId: null,
+    creationDate: '2026-01-02T03:04:05.000Z',
+  };
   it('accepts a valid document and names each violation by its path', () => {
     expect(schemaErrors('orphans', { schemaVersion: 1, store, orphans: [], cleanupSteps: [] })).toEqual([]);
-    const errors = schemaErrors('orphans', { schemaVersion: 1, store: { ...store, creationDate: 'yesterday' }, orphans: [], cleanupSteps: [], extra: 1 });
+    const errors = schemaErrors('orphans', {
+      schemaVersion: 1,
+      store: { ...store, creationDate: 'yesterday' },
+      orphans: [],
+      cleanupSteps: [],
+      extra: 1,
+    });
     expect(errors.join('\n')).toMatch(/\/store\/creationDate/);
     expect(errors.join('\n')).toMatch(/\/extra/);
   });
@@ -61,7 +75,8 @@ describe('kscli schema', () => {
   it('lists every schema with its commands', async () => {
     const r = await kscli('schema');
     expect(r.code).toBe(0);
-    for (const name of SCHEMA_NAMES) expect(r.out).toMatch(new RegExp(`^${name} +${SCHEMA_COMMANDS[name].join(', ')}$`, 'm'));
+    for (const name of SCHEMA_NAMES)
+      expect(r.out).toMatch(new RegExp(`^${name} +${SCHEMA_COMMANDS[name].join(', ')}$`, 'm'));
   });
 
   it('refuses an unknown name with exit 2, listing the names', async () => {
