@@ -30,6 +30,8 @@ export interface SystemHooks {
   onInterrupt(handler: () => void): () => void;
   /** registers a SIGTERM handler (`kscli sandbox serve` saves its state and stops); returns the unregister function */
   onTerminate?(handler: () => void): () => void;
+  /** ends the process now (shell completion after its time limit: an AWS call still in flight must not hold the TAB) */
+  exit?(code: number): never;
 }
 
 export interface Deps {

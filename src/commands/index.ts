@@ -15,6 +15,7 @@ import { backupsCommand } from './backups.js';
 import { orphansCommand } from './orphans.js';
 import { sandboxCommand } from './sandbox.js';
 import { schemaCommand } from './schema/index.js';
+import { completionCommand } from './completion/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
@@ -29,4 +30,5 @@ export const commandModules: CommandModule[] = [
   orphansCommand,
   sandboxCommand,
   schemaCommand,
+  completionCommand,
 ];
