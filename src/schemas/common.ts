@@ -5,7 +5,7 @@
  * Top-level documents refuse unknown properties, so a field added to the output without its schema
  * fails the end-to-end suite (which validates every JSON document kscli prints).
  */
-import { Type, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 
 /** An ISO 8601 date-time string, as Date.toISOString() writes it. */
 export const IsoDate = Type.String({ format: 'date-time' });
@@ -42,4 +42,3 @@ export function documentSchema<P extends TProperties>(id: string, description: s
 
 /** The document without "schemaVersion", which writeJson adds: what the commands build. */
 export type Body<T> = Omit<T, 'schemaVersion'>;
-export type AnyDocument = TObject;

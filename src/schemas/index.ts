@@ -5,7 +5,7 @@
  * end-to-end suite validates every JSON document kscli prints against the schema `schemaFor` names.
  *
  * To add a schema: write src/schemas/<name>.ts (a documentSchema, and its Static type that the
- * command's JSON code `satisfies`), add it below with the commands printing it, run
+ * command's renderer returns from `json`, src/ui/render/<verb>.ts), add it below with the commands printing it, run
  * `npm run schemas`, and describe it in the README's "JSON output" section (a test checks both).
  */
 import type { TObject } from '@sinclair/typebox';

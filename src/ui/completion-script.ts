@@ -34,9 +34,6 @@ export interface CompletionModel {
   commands: CommandSpec[];
 }
 
-/** The global options the store lookup honours when they are already on the line. */
-export const STORE_LOOKUP_FLAGS = ['--region', '--profile', '--endpoint-url', '--sandbox'] as const;
-
 function flagSpec(option: Option): FlagSpec {
   return {
     flag: option.long ?? option.short ?? '',

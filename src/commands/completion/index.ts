@@ -6,10 +6,10 @@
  */
 import { Argument, type Command } from 'commander';
 import { join } from 'node:path';
-import type { App, CommandModule } from '../../cli.js';
+import type { App, CommandModule } from '../../app.js';
 import { completionModel, completionScript, SHELLS, type Shell } from '../../ui/completion-script.js';
 import { lookupStoreIds, STORE_CACHE_TTL_MS, STORE_LOOKUP_TIMEOUT_MS } from '../../workflow/store-id-cache.js';
-import { withDeps } from '../common.js';
+import { withDeps } from '../with-deps.js';
 
 /** Tests shorten the waits; a number of ms, else the default. */
 function envMs(value: string | undefined, fallback: number): number {

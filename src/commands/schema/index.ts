@@ -4,7 +4,7 @@
  * `kscli schema schedule-deletion` prints the plan schema.
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../../cli.js';
+import type { App, CommandModule } from '../../app.js';
 import { badInput } from '../../errors.js';
 import { SCHEMA_COMMANDS, SCHEMA_NAMES, type SchemaName } from '../../schemas/names.js';
 

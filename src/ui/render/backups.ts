@@ -1,0 +1,24 @@
+/**
+ * kscli backups (the report), rendered.
+ *
+ * JSON (--output json):
+ * {"schemaVersion": 1, "store": {...}, "clusterIds": [...], "since": ISO, "sinceSource": "journal" | "keys" | "store-creation",
+ *  "backups": [{"backupId", "clusterId", "state", "createTimestamp", "deleteTimestamp", "neverExpires", "mayHoldKeyMaterial", "reason"}],
+ *  "warnings": [...]}
+ * (an external key store: {"store", "clusterIds": [], "backups": [], "warnings": ["<why none>"]})
+ */
+import type { BackupsResult } from '../../commands/backups/run.js';
+import { storeJson } from './json-fields.js';
+import type { Body } from '../../schemas/common.js';
+import type { BackupsDocument } from '../../schemas/reports.js';
+import type { Renderer } from './output.js';
+import { backupsJson, renderBackups } from './reports.js';
+
+/** The published schema's type (src/schemas/reports.ts): a store that is not CloudHSM-backed has no since. */
+export type BackupsJson = Body<BackupsDocument>;
+
+export const backupsRenderer: Renderer<BackupsResult> = {
+  json: (r): BackupsJson =>
+    r.kind === 'not-cloudhsm' ? { store: storeJson(r.store), clusterIds: [], backups: [], warnings: [r.note] } : { store: storeJson(r.store), ...backupsJson(r.report) },
+  table: (r, { style }) => (r.kind === 'not-cloudhsm' ? `${r.note}\n` : renderBackups(style, r.report)),
+};
