@@ -8,6 +8,11 @@ import { createDeps, type Deps } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { EvidenceOptions } from '../workflow/evidence-port.js';
+import { EVIDENCE_MODES, type EvidenceMode } from '../workflow/evidence/types.js';
+
+/** CloudTrail event history's reach (aws-facts 5); the evidence module's MAX_CLOUDTRAIL_DAYS, not imported so that parsing flags loads no evidence code. */
+const MAX_CLOUDTRAIL_DAYS = 90;
+const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:[\w-]+:\d{12}:log-group:[-._/#A-Za-z0-9]+(:\*)?$/;
 import { describeStoreOrFail, listStoreKeys } from '../workflow/inventory.js';
 import { defaultJournalPath, Journal } from '../workflow/journal.js';
 import { parseKeyRef, parsePositiveInt, validateAccountId, validateStoreId, type KeyRef } from '../workflow/validate.js';
@@ -52,19 +57,44 @@ export function addEvidenceOptions(cmd: Command): Command {
     .option('--allow-unknown-usage', 'schedule keys whose usage cannot be established (recorded in the journal)', false)
     .option('--no-alarm', 'do not require the pending-deletion alarm (recorded in the journal)')
     .option('--sns-topic-arn <arn>', 'SNS topic the pending-deletion alarm notifies')
-    .option('--log-group <name>', 'CloudWatch Logs group of the trail to put the metric filter on')
-    .option('--days <n>', 'CloudTrail history to examine, in days (max 90)')
-    .option('--unused-days <n>', 'a key unused for this many days counts as unused (default 90)');
+    .option('--log-group <name>', 'CloudWatch Logs group of the trail to put the metric filter on (and to query for evidence)');
+  return addEvidenceSourceOptions(cmd).option('--unused-days <n>', 'a key unused for this many days counts as unused (default 90, or --days when larger)');
+}
+
+/** The evidence-source flags of usage, schedule-deletion and delete-store (issue 10). */
+export function addEvidenceSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--evidence <source>', 'where use evidence comes from: auto (the trail\'s log group via Logs Insights when it covers the window, else the per-key APIs), logs (the log group or refuse), api (GetKeyLastUsage + LookupEvents per key)', 'auto')
+    .option('--log-group-arn <arn>', 'the CloudTrail log group to query for evidence, by ARN: another region, or another account (an organization trail\'s)')
+    .option('--days <n>', `evidence window in days (default 90; above 90 only where the log group keeps events that long, max ${MAX_EVIDENCE_DAYS})`);
+}
+
+/** CloudTrail started delivering to CloudWatch Logs long after; ten years is far more than any log group holds. */
+export const MAX_EVIDENCE_DAYS = 3650;
+
+export function parseEvidenceSourceOptions(opts: Record<string, unknown>): { evidence: EvidenceMode; logGroupArn?: string; days?: number } {
+  const evidence = String(opts.evidence ?? 'auto');
+  if (!EVIDENCE_MODES.includes(evidence as EvidenceMode)) throw flagError(`--evidence "${evidence}" must be one of ${EVIDENCE_MODES.join(', ')}`, 'auto is the default');
+  const logGroupArn = opts.logGroupArn as string | undefined;
+  if (logGroupArn !== undefined && !LOG_GROUP_ARN.test(logGroupArn)) {
+    throw flagError(`--log-group-arn "${logGroupArn}" is not a log group ARN`, 'give arn:aws:logs:REGION:ACCOUNT:log-group:NAME (aws logs describe-log-groups shows it), or --log-group NAME for this account');
+  }
+  const days = parsePositiveInt(opts.days as string | undefined, '--days', MAX_EVIDENCE_DAYS);
+  if (days !== undefined && days > MAX_CLOUDTRAIL_DAYS && evidence === 'api') {
+    throw flagError(`--days ${days} with --evidence api: CloudTrail event history reaches back ${MAX_CLOUDTRAIL_DAYS} days`, 'use --evidence auto or logs: a trail\'s log group that keeps events that long can answer');
+  }
+  return { evidence: evidence as EvidenceMode, ...(logGroupArn ? { logGroupArn } : {}), ...(days !== undefined ? { days } : {}) };
 }
 
 export function parseEvidenceOptions(opts: Record<string, unknown>): EvidenceOptions {
+  const source = parseEvidenceSourceOptions(opts);
   return {
     allowInUse: Boolean(opts.allowInUse),
     allowUnknownUsage: Boolean(opts.allowUnknownUsage),
     alarm: opts.alarm !== false,
     snsTopicArn: opts.snsTopicArn as string | undefined,
     logGroup: opts.logGroup as string | undefined,
-    days: parsePositiveInt(opts.days as string | undefined, '--days', 90),
+    ...source,
     unusedDays: parsePositiveInt(opts.unusedDays as string | undefined, '--unused-days', 3650),
   };
 }

@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js';
 import { lockSystem } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import { writeJson } from '../ui/json.js';
+import { evidenceProgress } from '../ui/query-progress.js';
 import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable } from '../ui/plan-render.js';
 import { cancelledAtPrompt } from '../ui/prompter.js';
 import { applyPlan, describeError, type ApplyReport } from '../workflow/apply.js';
@@ -101,11 +102,18 @@ export async function runMutating<P extends PlannedStep>(deps: Deps, spec: Mutat
     interrupted: () => interrupted,
   };
   const assessBar = deps.progress.bar('examining key usage');
-  ctx.scanProgress = (done, total) => assessBar.update(done, total);
+  const shown = evidenceProgress(deps.progress, assessBar);
+  ctx.scanProgress = shown.onKeys;
+  ctx.queryProgress = shown.onQuery;
+  // Ctrl-C while planning: the evidence step stops its Logs Insights queries (StopQuery), exit 130
+  const planAbort = new AbortController();
+  ctx.signal = planAbort.signal;
+  const offPlanInterrupt = deps.system.onInterrupt(() => planAbort.abort());
   let planned: P;
   try {
     planned = await spec.plan(ctx, keys, journal);
   } finally {
+    offPlanInterrupt();
     assessBar.stop();
   }
   const items = planned.executables.map((e) => e.item);

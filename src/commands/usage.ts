@@ -36,7 +36,10 @@ import type { KeyAssessment } from '../workflow/evidence/index.js';
 import { REVIEW_SIGNAL_NOTE } from '../workflow/evidence/verdict.js';
 import { selectKeys } from '../workflow/key-selection.js';
 import { parsePositiveInt, validateStoreId } from '../workflow/validate.js';
-import { collect, describeStore, isJson, parseKeyOptions, recordKeysSeen, scanStoreKeys, storeJson, withDeps } from './common.js';
+import type { EvidenceRunSummary } from '../workflow/evidence/logs-insights-source.js';
+import { evidenceSummaryJson, evidenceSummaryLine } from '../workflow/evidence/summary.js';
+import { evidenceProgress } from '../ui/query-progress.js';
+import { addEvidenceSourceOptions, collect, describeStore, isJson, parseEvidenceSourceOptions, parseKeyOptions, recordKeysSeen, scanStoreKeys, storeJson, withDeps } from './common.js';
 
 const DAY_MS = 86_400_000;
 
@@ -95,16 +98,29 @@ function keyBlock(deps: Deps, a: KeyAssessment): string[] {
 
 export const usageCommand: CommandModule = {
   register(program: Command, app: App) {
-    program
+    const cmd = program
       .command('usage')
       .argument('<storeId>', 'custom key store ID (cks-...)')
       .description('show the evidence of each key\'s use (GetKeyLastUsage, CloudTrail, key policy, grants, aliases) and a verdict: in-use, unused or unknown')
       .option('--key <id|arn|alias>', 'only this key of the store (repeatable); default: every key of the store', collect, [])
-      .option('--days <n>', 'CloudTrail event history to examine, in days (default and maximum 90)')
-      .option('--unused-days <n>', 'a key with no use (nor failed attempt) for this many days is unused (default 90)')
+      .option('--log-group <name>', 'the CloudTrail log group (of a trail of this account) to query for evidence')
+      .option('--unused-days <n>', 'a key with no use (nor failed attempt) for this many days is unused (default 90, or --days when larger)');
+    addEvidenceSourceOptions(cmd);
+    cmd
       .addHelpText(
         'after',
         `
+Evidence sources (--evidence):
+  auto     the trail's CloudWatch Logs log group, through one Logs Insights query for every key,
+           when a trail that records KMS read events has delivered to it for the whole window and
+           its retention reaches back that far; the per-key APIs for the part it does not cover;
+           the per-key APIs alone when no log group can be trusted or the query fails (a warning
+           says why). The default.
+  logs     the log group, or refuse (exit 3) when none can be trusted; exit 1 when the query fails
+  api      GetKeyLastUsage and CloudTrail LookupEvents per key (90 days at most)
+  --days may exceed 90 where the log group keeps events that long; each verdict line states the
+  dates and the source actually searched.
+
 Verdicts:
   in-use   successful cryptographic use in the last --unused-days, or failed attempts in that period
            (a caller getting "is disabled" errors still depends on the key)
@@ -118,12 +134,16 @@ Examples:
   kscli usage cks-1234567890abcdef0
   kscli usage cks-1234567890abcdef0 --key 1234abcd-12ab-34cd-56ef-1234567890ab --days 30
   kscli usage cks-1234567890abcdef0 --output json > usage-evidence.json
+  kscli usage cks-1234567890abcdef0 --days 400 --evidence logs
+  kscli usage cks-1234567890abcdef0 --log-group-arn arn:aws:logs:us-east-1:999988887777:log-group:org-trail
 `,
       )
       .action((storeIdInput: string, opts: Record<string, any>) => {
         const storeId = validateStoreId(storeIdInput);
-        const days = parsePositiveInt(opts.days, '--days', 90) ?? 90;
-        const unusedDays = parsePositiveInt(opts.unusedDays, '--unused-days', 3650) ?? 90;
+        const source = parseEvidenceSourceOptions(opts);
+        const days = source.days ?? 90;
+        const unusedDays = parsePositiveInt(opts.unusedDays, '--unused-days', 3650) ?? Math.max(90, days);
+        const logGroup: string | undefined = source.logGroupArn ?? opts.logGroup;
         return withDeps(app, async (deps) => {
           const { include } = parseKeyOptions(opts, deps.region);
           const store = await describeStore(deps, storeId);
@@ -138,23 +158,54 @@ Examples:
           // the real evidence module (not deps.evidence(), the deletion steps' narrower seam): usage is its report
           const { assessKeys } = await import('../workflow/evidence/index.js');
           const bar = deps.progress.bar('examining key usage');
+          const shown = evidenceProgress(deps.progress, bar);
+          // Ctrl-C stops the running Logs Insights queries (StopQuery), then exits 130
+          const abort = new AbortController();
+          const offInterrupt = deps.system.onInterrupt(() => {
+            deps.io.err.write('\ninterrupted: stopping the Logs Insights queries (Ctrl-C again to quit at once)\n');
+            abort.abort();
+          });
           let assessed: Map<string, KeyAssessment>;
+          let summary: EvidenceRunSummary | undefined;
           try {
             // allow both: `usage` reports verdicts, it blocks nothing
-            assessed = await assessKeys(deps.aws, keys, { allowInUse: true, allowUnknownUsage: true, days, unusedDays, now, onProgress: (d, t) => bar.update(d, t) });
+            assessed = await assessKeys(deps.aws, keys, {
+              allowInUse: true,
+              allowUnknownUsage: true,
+              days,
+              unusedDays,
+              now,
+              evidence: source.evidence,
+              ...(logGroup ? { logGroup } : {}),
+              region: deps.region,
+              signal: abort.signal,
+              onProgress: shown.onKeys,
+              onQueryProgress: shown.onQuery,
+              warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
+              onSummary: (s) => (summary = s),
+            });
           } finally {
+            offInterrupt();
             bar.stop();
           }
           const { keyUsageJson } = await import('../workflow/evidence/report.js');
           const results = keys.map((k) => assessed.get(k.keyId)!);
-          const window = { cloudTrailStart: new Date(now.getTime() - days * DAY_MS).toISOString(), cloudTrailEnd: now.toISOString(), cloudTrailDays: days, unusedDays };
+          const searchedFrom = summary?.segments.reduce((a, s) => (s.start < a ? s.start : a), now) ?? new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
+          // cloudTrailStart/Days: what was searched (never more), as before issue 10; "evidence" says by what
+          const window = {
+            cloudTrailStart: searchedFrom.toISOString(),
+            cloudTrailEnd: now.toISOString(),
+            cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS),
+            requestedDays: days,
+            unusedDays,
+          };
           if (isJson(deps)) {
-            writeJson(deps.io.out, { store: storeJson(store), window, keys: results.map(keyUsageJson), note: REVIEW_SIGNAL_NOTE });
+            writeJson(deps.io.out, { store: storeJson(store), window, evidence: summary ? evidenceSummaryJson(summary) : null, keys: results.map(keyUsageJson), note: REVIEW_SIGNAL_NOTE });
             return ExitCode.Ok;
           }
           const out = deps.io.out;
           out.write(
-            `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${deps.region}: ${keys.length} key(s); CloudTrail ${day(window.cloudTrailStart)}..${day(now)}; unused means no use for ${unusedDays} days\n`,
+            `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${deps.region}: ${keys.length} key(s); ${summary ? evidenceSummaryLine(summary) : `CloudTrail ${day(window.cloudTrailStart)}..${day(now)}`}; unused means no use for ${unusedDays} days\n`,
           );
           if (results.length) {
             out.write(
