@@ -30,6 +30,8 @@ export class SandboxError extends Error {
     readonly code: string,
     message: string,
     readonly status: number = 400,
+    /** extra members of the JSON error body, e.g. MalformedQueryException's queryCompileError */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = code;

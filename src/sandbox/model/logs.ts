@@ -1,9 +1,9 @@
 /**
- * CloudWatch Logs: log groups, metric filters, and delivery of CloudTrail events to a group.
- * Delivered events are not stored (the sandbox has no GetLogEvents); each one runs through the
- * group's metric filters and matching filters add a datapoint to their metric (alarms.ts).
- * Metric filters work only on STANDARD-class groups and never see events delivered before they
- * existed (aws-facts 4.2).
+ * CloudWatch Logs: log groups, metric filters, retention, log streams, and delivery of CloudTrail
+ * events to a group. Delivered events are stored (log-store.ts) for Logs Insights
+ * (logs-insights.ts) and run through the group's metric filters; matching filters add a datapoint
+ * to their metric (alarms.ts). Metric filters work only on STANDARD-class groups and never see
+ * events delivered before they existed (aws-facts 4.2).
  */
 import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
@@ -11,6 +11,7 @@ import { putDatapoint } from './alarms.js';
 import { intInRange } from './errors.js';
 import { compileFilterPattern, FilterPatternError, matcherFor } from './filter-pattern.js';
 import type { Handler } from './handler.js';
+import { storeLogEvent } from './log-store.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import type { LogGroupRecord, MetricTransformation } from './state.js';
 
@@ -38,6 +39,7 @@ export function deliverToLogGroup(acc: Account, groupName: string, event: unknow
   const group = findGroup(acc, groupName);
   if (!group) return false;
   group.storedBytes += raw.length;
+  storeLogEvent(acc, group, event as Record<string, unknown>, raw, t);
   if (group.logGroupClass !== 'STANDARD') return true;
   for (const f of group.filters) {
     if (f.created > t) continue;

@@ -13,6 +13,7 @@ import type { Handler } from './handler.js';
 import { stsHandlers } from './identity.js';
 import { keyHandlers, visibleState } from './keys.js';
 import { logsHandlers } from './logs.js';
+import { insightsHandlers } from './logs-insights.js';
 import { snsHandlers } from './sns.js';
 import type { AccountState } from './state.js';
 import { storeHandlers } from './stores.js';
@@ -23,7 +24,7 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
   cloudhsm: cloudhsmHandlers,
   cloudtrail: cloudtrailHandlers,
-  logs: logsHandlers,
+  logs: { ...logsHandlers, ...insightsHandlers },
   monitoring: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,
