@@ -14,6 +14,7 @@ import { stsHandlers } from './identity.js';
 import { keyHandlers, visibleState } from './keys.js';
 import { logsHandlers } from './logs.js';
 import { insightsHandlers } from './logs-insights.js';
+import { logStreamHandlers } from './log-streams.js';
 import { snsHandlers } from './sns.js';
 import type { AccountState } from './state.js';
 import { storeHandlers } from './stores.js';
@@ -24,7 +25,7 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
   cloudhsm: cloudhsmHandlers,
   cloudtrail: cloudtrailHandlers,
-  logs: { ...logsHandlers, ...insightsHandlers },
+  logs: { ...logsHandlers, ...insightsHandlers, ...logStreamHandlers },
   monitoring: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,

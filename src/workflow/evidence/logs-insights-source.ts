@@ -177,7 +177,9 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
   }
 
   const lg = coverage.logGroup!;
-  const from = coverage.from!;
+  // The log group answers from a whole second on (StartQuery takes epoch seconds) and LookupEvents
+  // up to the millisecond before: each event is counted by exactly one of them.
+  const from = new Date(Math.floor(coverage.from!.getTime() / 1000) * 1000);
   summary.logGroup = { ...lg, trail: coverage.trail! };
   summary.limits = coverage.limits;
   const logsSegment: CoverageSegment = { source: 'logs-insights', start: from, end: now, logGroup: coverage.queryIdentifier! };
@@ -192,7 +194,7 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
     signal: opts.signal,
     lastUsage: !full,
     lookupEvents: lookupNeeded,
-    ...(lookupNeeded ? { lookupEnd: from } : {}),
+    ...(lookupNeeded ? { lookupEnd: new Date(from.getTime() - 1) } : {}),
   });
   // a rejection of perKey is awaited below; until then it must not count as unhandled
   perKey.catch(() => undefined);
@@ -240,7 +242,7 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
 
   const perArn = summarizeUsageRows(result!.rows, keys.map((k) => k.arn));
   summary.source = full ? 'logs-insights' : 'logs-insights+api';
-  summary.segments = lookupNeeded ? [{ source: 'lookup-events', start: apiStart, end: from }, logsSegment] : [logsSegment];
+  summary.segments = lookupNeeded ? [{ source: 'lookup-events', start: apiStart, end: new Date(from.getTime() - 1) }, logsSegment] : [logsSegment];
   if (!full && opts.days > MAX_CLOUDTRAIL_DAYS && !lookupNeeded) {
     warn(`--days ${opts.days}: log group ${lg.name} covers ${day(from)}..${day(now)} (${coverage.limits.join('; ')}); nothing searchable reaches further back`);
   }
