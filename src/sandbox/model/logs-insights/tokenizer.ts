@@ -101,7 +101,9 @@ export function tokenize(src: string): Token[] {
       push('quoted', src.slice(start, i), name, start);
       continue;
     }
-    if (c === '/' && !endsValue(out[out.length - 1])) {
+    // `parse @message /regex/`: after the parsed field comes a pattern, not a division
+    const afterParseField = out.length >= 2 && out[out.length - 2]!.kind === 'ident' && out[out.length - 2]!.text.toLowerCase() === 'parse';
+    if (c === '/' && (!endsValue(out[out.length - 1]) || afterParseField)) {
       i++;
       let body = '';
       while (i < n && src[i] !== '/') {
