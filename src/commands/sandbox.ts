@@ -36,6 +36,21 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
   return Number(value);
 }
 
+/** `--used-share`: a fraction 0..1 or a percentage `10%`. */
+function share(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(value);
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  if (!(n >= 0 && n <= 1)) throw badFlag(`${flag} ${value}: expected a share between 0 and 1, or a percentage such as 10%`);
+  return n;
+}
+
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw badFlag(`${flag} ${value}: expected a whole number >= 0`);
+  return Number(value);
+}
+
 async function statePathOf(app: App, opts: { state?: string }): Promise<string> {
   if (opts.state) return opts.state;
   const { defaultStatePath } = await import('../sandbox/index.js');
@@ -201,19 +216,25 @@ export const sandboxCommand: CommandModule = {
     sandbox
       .command('reset')
       .description('replace the sandbox account with a fresh scenario (and start a new request log)')
-      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys, no usage').choices(['demo', 'large']).default('demo'))
+      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys with usage history').choices(['demo', 'large']).default('demo'))
       .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
       .option('--store-keys <m>', 'large scenario: keys in cks-1234567890abcdef0 (default 200)')
+      .option('--used-share <s>', "large scenario: share of the store's keys with usage history, e.g. 0.1 or 10% (default 10%)")
+      .option('--noise-events <n>', 'large scenario: CloudTrail events of other services in the 380-day history (default 10000)')
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
-      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --state /tmp/big.json\n')
-      .action(async (opts: { scenario: 'demo' | 'large'; keys?: string; storeKeys?: string; state?: string }) => {
+      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state /tmp/big.json\n')
+      .action(async (opts: { scenario: 'demo' | 'large'; keys?: string; storeKeys?: string; usedShare?: string; noiseEvents?: string; state?: string }) => {
         const keys = positiveInteger('--keys', opts.keys);
         const storeKeys = positiveInteger('--store-keys', opts.storeKeys);
-        if (opts.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
+        const usedShare = share('--used-share', opts.usedShare);
+        const noiseEvents = wholeNumber('--noise-events', opts.noiseEvents);
+        if (opts.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined || usedShare !== undefined || noiseEvents !== undefined)) {
+          throw badFlag('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
+        }
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
         const statePath = await statePathOf(app, opts);
         const { realModelFactory, resetState } = await import('../sandbox/index.js');
-        const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys });
+        const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys, usedShare, noiseEvents });
         if (app.globals().output === 'json') writeJson(app.io.out, { statePath, scenario: opts.scenario, ...statusJson(status) });
         else app.io.out.write(`sandbox reset to the ${opts.scenario} scenario\n\n${renderStatus(status, statePath)}`);
       });

@@ -82,8 +82,11 @@ class Parser {
         return { kind: 'fields', items: this.projections(false), start };
       case 'display':
         return { kind: 'display', items: this.projections(false), start };
-      case 'filter':
-        return { kind: 'filter', cond: this.expr(), start };
+      case 'filter': {
+        const cond = this.expr();
+        checkAggregates(cond, false);
+        return { kind: 'filter', cond, start };
+      }
       case 'stats':
         return this.stats(start);
       case 'sort':

@@ -101,10 +101,16 @@ export function tokenize(src: string): Token[] {
       push('quoted', src.slice(start, i), name, start);
       continue;
     }
-    if (c === '/' && !endsValue(out[out.length - 1])) {
+    // `parse @message /regex/`: after the parsed field comes a pattern, not a division
+    const afterParseField = out.length >= 2 && out[out.length - 2]!.kind === 'ident' && out[out.length - 2]!.text.toLowerCase() === 'parse';
+    if (c === '/' && (!endsValue(out[out.length - 1]) || afterParseField)) {
       i++;
       let body = '';
-      while (i < n && src[i] !== '/') {
+      // a `/` inside a character class ([^/]) does not end the regex
+      let inClass = false;
+      while (i < n && (src[i] !== '/' || inClass)) {
+        if (src[i] === '[') inClass = true;
+        else if (src[i] === ']') inClass = false;
         if (src[i] === '\\' && i + 1 < n) {
           // keep the escape for the regex engine, except an escaped delimiter
           body += src[i + 1] === '/' ? '/' : src.slice(i, i + 2);
