@@ -14,7 +14,6 @@ import { stsHandlers } from './identity.js';
 import { keyHandlers, visibleState } from './keys.js';
 import { logsHandlers } from './logs.js';
 import { insightsHandlers } from './logs-insights.js';
-import { logStreamHandlers } from './log-streams.js';
 import { snsHandlers } from './sns.js';
 import { defaultConfig, type AccountState } from './state.js';
 import { storeHandlers } from './stores.js';
@@ -25,7 +24,7 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
   cloudhsm: cloudhsmHandlers,
   cloudtrail: cloudtrailHandlers,
-  logs: { ...logsHandlers, ...insightsHandlers, ...logStreamHandlers },
+  logs: { ...logsHandlers, ...insightsHandlers },
   monitoring: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,
