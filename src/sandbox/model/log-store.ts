@@ -62,15 +62,21 @@ export class LogColumns {
 
   constructor(readonly group: LogGroupRecord) {}
 
-  /** The values of a JSON path, filled up to the group's current length. */
-  column(name: string): Value[] {
-    let col = this.columns.get(name);
-    if (!col) {
-      col = new Column(name.split('.'));
-      this.columns.set(name, col);
-    }
+  /**
+   * The values of JSON paths, filled up to the group's current length. Ask for all the paths a
+   * query reads at once: the events are parsed once for all the columns they still lack.
+   */
+  columnsOf(names: string[]): Value[][] {
+    const cols = names.map((name) => {
+      let col = this.columns.get(name);
+      if (!col) {
+        col = new Column(name.split('.'));
+        this.columns.set(name, col);
+      }
+      return col;
+    });
     this.fill();
-    return col.values;
+    return cols.map((c) => c.values);
   }
 
   /** Parses the events no column has yet, once each, for every column that lacks them. */

@@ -166,8 +166,9 @@ function ptrOf(v: GroupView, i: number): string {
 function prepare(v: GroupView): void {
   v.shift = (v.group.firstOrdinal ?? 0) - v.base;
   if (v.columns.size === 0) return;
-  const cols = columnsOf(v.group);
-  for (const [name, holder] of v.columns) holder.values = cols.column(name);
+  const names = [...v.columns.keys()];
+  const values = columnsOf(v.group).columnsOf(names);
+  names.forEach((name, k) => (v.columns.get(name)!.values = values[k]!));
 }
 
 /** Elapsed query time: real time since start plus any clock advance meanwhile. */
