@@ -48,6 +48,15 @@ afterAll(async () => {
 });
 
 describe('Logs Insights through the AWS SDK', () => {
+  it('GET /__sandbox/config shows the settings; POST refuses unknown names and bad values', async () => {
+    const current = (await (await fetch(`${sb.url}/__sandbox/config`)).json()) as Record<string, number>;
+    expect(current).toMatchObject({ insightsMaxConcurrent: 100, insightsDefaultLimit: 10_000, insightsMaxLimit: 100_000, insightsTimeoutMs: 3_600_000 });
+    for (const bad of [{ insightsNope: 1 }, { insightsScheduledMs: -1 }, { insightsScheduledMs: 'fast' }]) {
+      const res = await fetch(`${sb.url}/__sandbox/config`, { method: 'POST', body: JSON.stringify(bad) });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+
   it('StartQuery, then GetQueryResults moves Scheduled -> Running -> Complete over real time', async () => {
     const config = await configure({ insightsScheduledMs: 1000, insightsMinRunMs: 1000, insightsMaxConcurrent: 100 });
     expect(config.insightsScheduledMs).toBe(1000);
