@@ -539,7 +539,7 @@ export class Execution {
         const v = o.get(it);
         if (v !== undefined) row.push({ field: o.name, value: formatValue(v, this.outputTime.has(o.name)) });
       }
-      if (!this.aggregated && it.i >= 0) row.push({ field: '@ptr', value: this.source.ptr(it.g, it.i) });
+      if (!this.aggregated && it.i >= 0 && !this.output.some((o) => o.name === '@ptr')) row.push({ field: '@ptr', value: this.source.ptr(it.g, it.i) });
       return row;
     });
   }
