@@ -62,24 +62,35 @@ export class LogColumns {
 
   constructor(readonly group: LogGroupRecord) {}
 
-  /** The values of a JSON path, filled up to the group's current length. */
-  column(name: string): Value[] {
-    let col = this.columns.get(name);
-    if (!col) {
-      col = new Column(name.split('.'));
-      this.columns.set(name, col);
-    }
-    this.fill();
-    return col.values;
+  /**
+   * The values of JSON paths, filled up to the group's current length. Ask for all the paths a
+   * query reads at once: the events are parsed once for all the columns they still lack.
+   */
+  columnsOf(names: string[], upTo?: number): Value[][] {
+    const cols = names.map((name) => {
+      let col = this.columns.get(name);
+      if (!col) {
+        col = new Column(name.split('.'));
+        this.columns.set(name, col);
+      }
+      return col;
+    });
+    this.fill(upTo);
+    return cols.map((c) => c.values);
   }
 
-  /** Parses the events no column has yet, once each, for every column that lacks them. */
-  fill(): void {
+  /**
+   * Parses the events no column has yet (up to index `upTo`, default all), once each, for every
+   * column that lacks them. A query fills as it scans, so a first query over 200,000 events spreads
+   * its parsing over its polls instead of blocking one of them.
+   */
+  fill(upTo?: number): void {
     const events = this.group.events ?? [];
-    let lo = events.length;
+    const end = Math.min(events.length, upTo ?? events.length);
+    let lo = end;
     for (const c of this.columns.values()) lo = Math.min(lo, c.values.length);
     const cols = [...this.columns.values()];
-    for (let i = lo; i < events.length; i++) {
+    for (let i = lo; i < end; i++) {
       let parsed: unknown;
       let done = false;
       for (const c of cols) {

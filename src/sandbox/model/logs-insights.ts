@@ -162,12 +162,13 @@ function ptrOf(v: GroupView, i: number): string {
   return encodeToken({ p: v.base + i, f: v.group.name });
 }
 
-/** Before scanning group view v: follow pruning, fill the columns the query reads. */
-function prepare(v: GroupView): void {
+/** Before scanning group view v up to query index `to`: follow pruning, fill the columns the query reads. */
+function prepare(v: GroupView, to: number): void {
   v.shift = (v.group.firstOrdinal ?? 0) - v.base;
   if (v.columns.size === 0) return;
-  const cols = columnsOf(v.group);
-  for (const [name, holder] of v.columns) holder.values = cols.column(name);
+  const names = [...v.columns.keys()];
+  const values = columnsOf(v.group).columnsOf(names, to - v.shift);
+  names.forEach((name, k) => (v.columns.get(name)!.values = values[k]!));
 }
 
 /** Elapsed query time: real time since start plus any clock advance meanwhile. */
@@ -187,7 +188,7 @@ function scanTo(q: QueryRun, target: number): void {
     const v = q.views[q.cursor.v]!;
     const from = Math.max(v.lo + q.cursor.i, v.lo);
     const to = Math.min(v.hi, from + (target - q.scanned));
-    prepare(v);
+    prepare(v, to);
     // records pruned since the start are gone (retention passed during a long query)
     const first = Math.max(from, v.shift);
     if (to > first) exec.feed(q.cursor.v, first, to);

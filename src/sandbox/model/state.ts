@@ -318,7 +318,7 @@ export function defaultConfig(): SandboxConfig {
  * to 0 to poll once.
  */
 export const DEFAULT_LOG_CONFIG = {
-  logEventCap: 300_000,
+  logEventCap: 200_000,
   insightsScheduledMs: 300,
   insightsMinRunMs: 700,
   insightsScanBytesPerSec: 100_000_000,

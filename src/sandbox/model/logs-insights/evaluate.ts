@@ -156,13 +156,19 @@ class Compiler {
       case 'in':
       case 'not in': {
         const list = (e.right as Extract<Expr, { kind: 'list' }>).items.map((item) => (item.kind === 'literal' ? item.value : -((item as { arg: { value: number } }).arg.value)));
+        // sets, not a scan of the list: kscli puts thousands of key ARNs in one list
         const strings = new Set(list.map(String));
+        const numbers = new Set(list.map((x) => asNumber(x)).filter((n): n is number => n !== undefined));
         const neg = e.op === 'not in' ? 1 : 0;
-        // complete-string match (A2); a missing field is in no list and "not in" every list
+        // complete-string match (A2), or the same number; a missing field is in no list and
+        // "not in" every list
         return (it) => {
           const v = l(it);
           if (v === undefined) return neg;
-          return (strings.has(String(v)) || list.some((x) => valuesEqual(v, x)) ? 1 : 0) ^ neg;
+          if (strings.has(String(v))) return 1 ^ neg;
+          if (numbers.size === 0) return neg;
+          const n = asNumber(v);
+          return (n !== undefined && numbers.has(n) ? 1 : 0) ^ neg;
         };
       }
       case 'like':
@@ -533,7 +539,7 @@ export class Execution {
         const v = o.get(it);
         if (v !== undefined) row.push({ field: o.name, value: formatValue(v, this.outputTime.has(o.name)) });
       }
-      if (!this.aggregated && it.i >= 0) row.push({ field: '@ptr', value: this.source.ptr(it.g, it.i) });
+      if (!this.aggregated && it.i >= 0 && !this.output.some((o) => o.name === '@ptr')) row.push({ field: '@ptr', value: this.source.ptr(it.g, it.i) });
       return row;
     });
   }
