@@ -10,8 +10,8 @@
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
-import { evidenceProgress } from '../../ui/query-progress.js';
-import type { KeyAssessment } from '../../workflow/evidence/index.js';
+import { evidenceProgress, type QueryProgressView } from '../../ui/query-progress.js';
+import type { KeyAssessment, LogPrefetch } from '../../workflow/evidence/index.js';
 import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-source.js';
 import type { EvidenceMode } from '../../workflow/evidence/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
@@ -59,55 +59,86 @@ export interface UsageResult {
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
   const { storeId, days, unusedDays } = o;
   const store = await describeStore(deps, storeId);
-  const storeKeys = await scanStoreKeys(deps, storeId);
-  const selection = await selectKeys(deps.aws, storeId, storeKeys, o.include, [], 'usage');
-  if (selection.refused.length) {
-    throw new KscliError(ExitCode.Blocked, selection.refused.map((r) => r.reason).join('; '), `run "kscli find-keys ${storeId}" to list the keys of the store`);
-  }
-  const keys = selection.selected.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
-  await recordKeysSeen(deps, storeId, 'usage', storeKeys);
   const now = deps.clock.now();
   // the real evidence module (not deps.evidence(), the deletion steps' narrower seam): usage is its report
-  const { assessKeys } = await import('../../workflow/evidence/index.js');
-  const bar = deps.progress.bar('examining key usage');
-  const shown = evidenceProgress(deps.progress, bar);
+  const { assessKeys, prefetchLogEvidence } = await import('../../workflow/evidence/index.js');
   // Ctrl-C stops the running Logs Insights queries (StopQuery), then exits 130
   const abort = new AbortController();
   const offInterrupt = deps.system.onInterrupt(() => {
     deps.io.err.write('\ninterrupted: stopping the Logs Insights queries (Ctrl-C again to quit at once)\n');
     abort.abort();
   });
-  let assessed: Map<string, KeyAssessment>;
-  let summary: EvidenceRunSummary | undefined;
+  // query progress waits for the scan's bar to end, then shows on the evidence step's line
+  let queryView: (p: QueryProgressView) => void = () => {};
+  let lastView: QueryProgressView | undefined;
+  let prefetch: LogPrefetch | undefined;
   try {
-    // allow both: `usage` reports verdicts, it blocks nothing
-    assessed = await assessKeys(deps.aws, keys, {
-      allowInUse: true,
-      allowUnknownUsage: true,
-      days,
-      unusedDays,
-      now,
-      evidence: o.evidence ?? 'auto',
-      ...(o.logGroup ? { logGroup: o.logGroup } : {}),
+    // the log group's survey and query need only the account and region: they run while the keys are scanned
+    if ((o.evidence ?? 'auto') !== 'api') {
+      const owner = await deps
+        .identity()
+        .then((id) => id.account)
+        .catch(() => undefined);
+      if (owner) {
+        prefetch = await prefetchLogEvidence(deps.aws, {
+          mode: o.evidence ?? 'auto',
+          days,
+          now,
+          region: deps.region,
+          owner,
+          ...(o.logGroup ? { logGroup: o.logGroup } : {}),
+          signal: abort.signal,
+          onQueryProgress: (p) => queryView((lastView = p)),
+        });
+      }
+    }
+    const storeKeys = await scanStoreKeys(deps, storeId);
+    const selection = await selectKeys(deps.aws, storeId, storeKeys, o.include, [], 'usage');
+    if (selection.refused.length) {
+      throw new KscliError(ExitCode.Blocked, selection.refused.map((r) => r.reason).join('; '), `run "kscli find-keys ${storeId}" to list the keys of the store`);
+    }
+    const keys = selection.selected.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
+    await recordKeysSeen(deps, storeId, 'usage', storeKeys);
+    const bar = deps.progress.bar('examining key usage');
+    const shown = evidenceProgress(deps.progress, bar);
+    queryView = shown.onQuery;
+    if (lastView) shown.onQuery(lastView);
+    let assessed: Map<string, KeyAssessment>;
+    let summary: EvidenceRunSummary | undefined;
+    try {
+      // allow both: `usage` reports verdicts, it blocks nothing
+      assessed = await assessKeys(deps.aws, keys, {
+        allowInUse: true,
+        allowUnknownUsage: true,
+        days,
+        unusedDays,
+        now,
+        evidence: o.evidence ?? 'auto',
+        ...(o.logGroup ? { logGroup: o.logGroup } : {}),
+        region: deps.region,
+        signal: abort.signal,
+        onProgress: shown.onKeys,
+        onQueryProgress: shown.onQuery,
+        warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
+        onSummary: (s) => (summary = s),
+        ...(prefetch ? { prefetch } : {}),
+      });
+    } finally {
+      bar.stop();
+    }
+    // what was searched, never more: the earliest stretch of the evidence
+    const searchedFrom = summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ?? new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
+    return {
+      store,
       region: deps.region,
-      signal: abort.signal,
-      onProgress: shown.onKeys,
-      onQueryProgress: shown.onQuery,
-      warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
-      onSummary: (s) => (summary = s),
-    });
+      window: { cloudTrailStart: searchedFrom, cloudTrailEnd: now, cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS), requestedDays: days, unusedDays },
+      keys,
+      assessments: keys.map((k) => assessed.get(k.keyId)!),
+      ...(summary ? { evidence: summary } : {}),
+    };
   } finally {
+    // a query nobody will read (the command failed first) is stopped, not left running
+    prefetch?.cancel();
     offInterrupt();
-    bar.stop();
   }
-  // what was searched, never more: the earliest stretch of the evidence
-  const searchedFrom = summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ?? new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
-  return {
-    store,
-    region: deps.region,
-    window: { cloudTrailStart: searchedFrom, cloudTrailEnd: now, cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS), requestedDays: days, unusedDays },
-    keys,
-    assessments: keys.map((k) => assessed.get(k.keyId)!),
-    ...(summary ? { evidence: summary } : {}),
-  };
 }

@@ -7,7 +7,7 @@
 import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
 import type { Check } from '../plan.js';
 import { MAX_CLOUDTRAIL_DAYS } from './gather.js';
-import { gatherUsageEvidence, type EvidenceRunSummary, type UsageEvidenceOptions } from './logs-insights-source.js';
+import { gatherUsageEvidence, type EvidenceRunSummary, type LogPrefetch, type UsageEvidenceOptions } from './logs-insights-source.js';
 import type { EvidenceMode, KeyEvidence, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
@@ -33,6 +33,8 @@ export interface AssessOptions {
   signal?: AbortSignal;
   /** what the evidence rested on (source, coverage, queries): the usage report prints it */
   onSummary?: (summary: EvidenceRunSummary) => void;
+  /** the log-group survey and query started before the keys were scanned */
+  prefetch?: LogPrefetch;
 }
 
 export interface KeyAssessment {
@@ -67,6 +69,7 @@ export async function assessKeysImpl(aws: AwsPorts, keys: KeyInfo[], opts: Asses
     ...(opts.onQueryProgress ? { onQueryProgress: opts.onQueryProgress } : {}),
     ...(opts.warn ? { warn: opts.warn } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
   });
   opts.onSummary?.(summary);
   const out = new Map<string, KeyAssessment>();

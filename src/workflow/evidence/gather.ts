@@ -25,8 +25,13 @@ const DAY_MS = 86_400_000;
 /** CloudTrail event history reaches back 90 days (aws-facts 5): the window's default and maximum. */
 export const MAX_CLOUDTRAIL_DAYS = 90;
 
-/** Calls in flight per pool: enough to keep each pacer busy at its quota with a few hundred ms of latency. */
-export const POOL_SIZES = { lastUsage: 10, cloudTrail: 4, access: 8 } as const;
+/**
+ * Calls in flight per pool: enough to keep each pacer busy at its quota with a few hundred ms of
+ * latency. The access pool paces ListGrants at 95/s: with the log group answering for use (issue 10)
+ * it is the whole evidence step of a large store, so it keeps 24 keys (72 calls) in flight: 8 fell
+ * to about 80 keys/s on a loaded machine (bench usage-logs-10k).
+ */
+export const POOL_SIZES = { lastUsage: 10, cloudTrail: 4, access: 24 } as const;
 
 export interface GatherOptions {
   /** CloudTrail window in days, 1..90 */

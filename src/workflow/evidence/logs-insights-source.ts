@@ -22,7 +22,7 @@ import { AwsCallError, ExitCode, KscliError } from '../../errors.js';
 import { gatherEvidence, MAX_CLOUDTRAIL_DAYS } from './gather.js';
 import { surveyLogCoverage, type LogCoverage } from './logs-coverage.js';
 import { fitsInOneQuery, keyArnPrefixOf, summarizeUsageRows, type KeyScope, type KeyUsageSummary } from './logs-insights-query.js';
-import { LogsQueryFailed, runUsageQueries, type QueryProgress, type QueryRecord } from './logs-insights-runner.js';
+import { LogsQueryFailed, runUsageQueries, type QueryProgress, type QueryRecord, type RunnerResult } from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
 import type { CloudTrailEvidence, CoverageSegment, EvidenceMode, EvidenceSource, KeyEvidence } from './types.js';
 import { day } from './verdict.js';
@@ -48,6 +48,82 @@ export interface UsageEvidenceOptions {
   signal?: AbortSignal;
   /** polls' waits (tests) */
   sleep?: (ms: number) => Promise<void>;
+  /** the survey and query started before the keys were known (prefetchLogEvidence) */
+  prefetch?: LogPrefetch;
+}
+
+/** What one query run gave: rows, or why it failed (an interrupt rejects instead). */
+interface QueryOutcome {
+  result?: RunnerResult;
+  failure?: unknown;
+}
+
+/**
+ * The log-group survey and query, started while the command still scans the store's keys (the
+ * query needs only the account and region: it asks for every key of the account by ARN prefix and
+ * the rows of other keys are dropped). `cancel()` stops a query nobody will read (the command
+ * failed before the evidence step); it is a no-op once the query is done.
+ */
+export interface LogPrefetch {
+  owner: string;
+  coverage: LogCoverage;
+  outcome?: Promise<QueryOutcome>;
+  cancel(): void;
+}
+
+/** The partition of a region: aws-cn for China, aws-us-gov for GovCloud, aws elsewhere. */
+const partitionOf = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+
+export async function prefetchLogEvidence(
+  aws: AwsPorts,
+  opts: Pick<UsageEvidenceOptions, 'mode' | 'days' | 'now' | 'region' | 'logGroup' | 'onQueryProgress' | 'signal' | 'sleep'> & { owner: string },
+): Promise<LogPrefetch | undefined> {
+  if (opts.mode === 'api') return undefined;
+  const windowStart = new Date(opts.now.getTime() - opts.days * DAY_MS);
+  const coverage = await surveyLogCoverage(aws, { region: opts.region, owners: [opts.owner], windowStart, now: opts.now, logGroup: opts.logGroup });
+  const abort = new AbortController();
+  const follow = () => abort.abort();
+  opts.signal?.addEventListener('abort', follow, { once: true });
+  const prefetch: LogPrefetch = { owner: opts.owner, coverage, cancel: () => abort.abort() };
+  if (coverage.extent === 'none') return prefetch;
+  const scope: KeyScope = { kind: 'prefix', keyArnPrefix: `arn:${partitionOf(opts.region)}:kms:${opts.region}:${opts.owner}:key/`, idPrefix: '' };
+  prefetch.outcome = queryOutcome(aws, coverage, scope, [opts.owner], { ...opts, signal: abort.signal }).finally(() => opts.signal?.removeEventListener('abort', follow));
+  // read later (or never, when the command fails first): a rejection must not go unhandled
+  prefetch.outcome.catch(() => undefined);
+  return prefetch;
+}
+
+/** The start of the log group's coverage, on a whole second (see gatherUsageEvidence). */
+const coverageStart = (coverage: LogCoverage): Date => new Date(Math.floor(coverage.from!.getTime() / 1000) * 1000);
+
+function queryOutcome(
+  aws: AwsPorts,
+  coverage: LogCoverage,
+  scope: KeyScope,
+  owners: string[],
+  opts: Pick<UsageEvidenceOptions, 'now' | 'onQueryProgress' | 'signal' | 'sleep'>,
+): Promise<QueryOutcome> {
+  const lg = coverage.logGroup!;
+  let last: QueryProgress | undefined;
+  const report = (p: QueryProgress, done: boolean) => opts.onQueryProgress?.({ ...p, logGroup: lg.name, done });
+  return runUsageQueries(scope, coverageStart(coverage), opts.now, {
+    logs: aws.logs(lg.region),
+    logGroupIdentifiers: [coverage.queryIdentifier!],
+    owners,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onProgress: (p) => report((last = p), false),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  })
+    .then(
+      (result): QueryOutcome => ({ result }),
+      (err: unknown): QueryOutcome => {
+        if (isInterrupt(err)) throw err;
+        return { failure: err };
+      },
+    )
+    .finally(() => {
+      if (last) report(last, true);
+    });
 }
 
 /** What the whole run rested on: `kscli usage --output json` prints it as "evidence". */
@@ -161,7 +237,10 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
   if (opts.mode === 'api' || keys.length === 0) return apiPath();
 
   const owners = [...new Set(keys.map((k) => k.accountId))];
-  const coverage: LogCoverage = await surveyLogCoverage(aws, { region: opts.region, owners, windowStart: window.start, now, logGroup: opts.logGroup });
+  // the prefetched survey and query serve when the keys are the account's it asked about
+  const prefetch = opts.prefetch && owners.length === 1 && owners[0] === opts.prefetch.owner ? opts.prefetch : undefined;
+  if (opts.prefetch && !prefetch) opts.prefetch.cancel();
+  const coverage: LogCoverage = prefetch?.coverage ?? (await surveyLogCoverage(aws, { region: opts.region, owners, windowStart: window.start, now, logGroup: opts.logGroup }));
   if (coverage.extent === 'none') {
     summary.logGroupProblems = coverage.problems;
     if (opts.mode === 'logs') {
@@ -179,7 +258,7 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
   const lg = coverage.logGroup!;
   // The log group answers from a whole second on (StartQuery takes epoch seconds) and LookupEvents
   // up to the millisecond before: each event is counted by exactly one of them.
-  const from = new Date(Math.floor(coverage.from!.getTime() / 1000) * 1000);
+  const from = coverageStart(coverage);
   summary.logGroup = { ...lg, trail: coverage.trail! };
   summary.limits = coverage.limits;
   const logsSegment: CoverageSegment = { source: 'logs-insights', start: from, end: now, logGroup: coverage.queryIdentifier! };
@@ -199,25 +278,7 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
   // a rejection of perKey is awaited below; until then it must not count as unhandled
   perKey.catch(() => undefined);
 
-  let result: Awaited<ReturnType<typeof runUsageQueries>> | undefined;
-  let failure: unknown;
-  const report = (p: QueryProgress, done: boolean) => opts.onQueryProgress?.({ ...p, logGroup: lg.name, done });
-  let last: QueryProgress | undefined;
-  try {
-    result = await runUsageQueries(scopeFor(keys, owners), from, now, {
-      logs: aws.logs(lg.region),
-      logGroupIdentifiers: [coverage.queryIdentifier!],
-      owners,
-      signal: opts.signal,
-      onProgress: (p) => report((last = p), false),
-      ...(opts.sleep ? { sleep: opts.sleep } : {}),
-    });
-  } catch (err) {
-    if (isInterrupt(err)) throw err;
-    failure = err;
-  } finally {
-    if (last) report(last, true);
-  }
+  const { result, failure } = await (prefetch?.outcome ?? queryOutcome(aws, coverage, scopeFor(keys, owners), owners, opts));
   if (result) summary.queries = result.queries;
   const base = await perKey;
 
