@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { renderResult } from '../../ui/render/output.js';
-import { usageRenderer } from '../../ui/render/usage.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import {
   daysOption,
@@ -22,7 +21,6 @@ import {
   type EvidenceSourceFlags,
 } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { runUsage } from './run.js';
 
 export interface UsageFlags extends EvidenceSourceFlags {
   key: string[];
@@ -82,6 +80,7 @@ Examples:
         const logGroup = source.logGroupArn ?? flags.logGroup;
         return withDeps(app, async (deps) => {
           const { include } = parseKeyFlags(flags, deps.region);
+          const [{ runUsage }, { usageRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/usage.js')]);
           renderResult(deps, usageRenderer, await runUsage(deps, { storeId, include, days, unusedDays, evidence: source.evidence, ...(logGroup ? { logGroup } : {}) }));
           return 0;
         });
