@@ -61,8 +61,13 @@ class Parser {
   query(): Command[] {
     const commands: Command[] = [];
     if (this.peek().kind === 'eof') throw new QuerySyntaxError(`mismatched input '<EOF>' expecting ${EXPECT_COMMAND}`, 0, 0);
+    let stats = 0;
     for (;;) {
-      commands.push(this.command());
+      const at = this.peek();
+      const cmd = this.command();
+      // "as many as two stats commands" per query (A2)
+      if (cmd.kind === 'stats' && ++stats > 2) throw new QuerySyntaxError('a query can have at most two stats commands', at.start, at.end);
+      commands.push(cmd);
       const t = this.peek();
       if (t.kind === 'eof') break;
       if (!this.isPunct(t, '|')) this.fail(t, "{<EOF>, '|'}");

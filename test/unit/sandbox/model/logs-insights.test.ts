@@ -287,8 +287,8 @@ describe('Logs Insights at scale', () => {
     expect(first.rows).toHaveLength(250);
     expect(first.rows.reduce((s: number, r: any) => s + Number(r.calls), 0)).toBe(50_000);
     expect(second.rows).toEqual(first.rows);
-    // generous bounds for a shared 2-core machine (measured: about 1-3 s, then 0.1-0.4 s)
-    expect(first.ms).toBeLessThan(10_000);
+    // generous bounds for a shared 2-core machine (measured alone: about 1-3 s, then 0.1-0.4 s; the full suite in parallel slows it several times)
+    expect(first.ms).toBeLessThan(20_000);
     expect(second.ms).toBeLessThan(first.ms);
   });
 });

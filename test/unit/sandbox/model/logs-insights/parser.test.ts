@@ -125,6 +125,7 @@ describe('parser', () => {
       ['filter a = 1 filter b = 2', /expecting \{<EOF>, '\|'\}/, 13],
       ['fields a as', /a field name/, 11],
       ['parse @message "a * b *" as x', /2 '\*' but 1 names/, 15],
+      ['stats count(*) by a | stats count(*) by b | stats count(*)', /at most two stats/, 44],
     ];
     for (const [q, message, start] of cases) {
       const e = syntaxError(q);
