@@ -186,3 +186,28 @@ describe('kscli alarm', () => {
     expect(r.stdout).toMatch(/Examples:\n\s+kscli alarm cks-/);
   });
 });
+
+describe('--evidence on the deletion commands (issue 10)', () => {
+  it('schedule-deletion --evidence logs without a trusted log group: exit 3 naming the reason, nothing scheduled', async () => {
+    const { acct, store, idle } = account();
+    // the real evidence module, not the harness's stub
+    const evidence = await import('../../../../src/workflow/evidence/index.js');
+    const r = await runCli(['schedule-deletion', store.id, '--key', idle.keyId, '--evidence', 'logs', '--yes', '--no-alarm'], makeWorld({ account: acct, evidence }));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/--evidence logs: no CloudTrail log group can be trusted/);
+    expect(acct.mutatingCalls()).toEqual([]);
+  });
+
+  it('delete-store --days 200 --evidence api and schedule-deletion --evidence x are bad input (exit 2) before any AWS call', async () => {
+    const { acct, store } = account();
+    for (const argv of [
+      ['delete-store', store.id, '--days', '200', '--evidence', 'api'],
+      ['schedule-deletion', store.id, '--evidence', 'x'],
+      ['schedule-deletion', store.id, '--log-group-arn', 'arn:aws:s3:::bucket'],
+    ]) {
+      const r = await runCli(argv, makeWorld({ account: acct }));
+      expect(r.code, argv.join(' ')).toBe(2);
+    }
+    expect(acct.calls).toEqual([]);
+  });
+});
