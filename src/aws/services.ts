@@ -145,7 +145,16 @@ export const AWS_SERVICES = {
   logs: service<CloudWatchLogsClient, LogsPort>({
     endpointEnvSuffix: 'CLOUDWATCH_LOGS',
     endpointPrefix: 'logs',
-    methods: { describeLogGroup: true, describeMetricFilters: true, putMetricFilter: true, deleteMetricFilter: true },
+    methods: {
+      describeLogGroup: true,
+      oldestStreamEvent: true,
+      startQuery: true,
+      getQueryResults: true,
+      stopQuery: true,
+      describeMetricFilters: true,
+      putMetricFilter: true,
+      deleteMetricFilter: true,
+    },
     client: async (base) => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base),
     adapter: async (client, { site }) => new (await import('./adapters/logs.js')).LogsAdapter(client, site),
   }),

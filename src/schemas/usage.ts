@@ -6,7 +6,75 @@
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { documentSchema, IsoDate, StoreJson } from './common.js';
 
-const SourceStatus = Type.Union([Type.Literal('ok'), Type.Literal('access-denied'), Type.Literal('unavailable')]);
+// not-asked: the trail's log group covered the window, so the per-key call was not needed (issue 10)
+const SourceStatus = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('access-denied'),
+  Type.Literal('unavailable'),
+  Type.Literal('not-asked'),
+]);
+/** Where the use evidence came from (issue 10): the per-key APIs, the trail's log group, or both. */
+const EvidenceSource = Type.Union([
+  Type.Literal('api'),
+  Type.Literal('logs-insights'),
+  Type.Literal('logs-insights+api'),
+]);
+/** One stretch of the window and what searched it. */
+const Segment = Type.Object(
+  {
+    source: Type.Union([Type.Literal('lookup-events'), Type.Literal('logs-insights')]),
+    start: IsoDate,
+    end: IsoDate,
+    logGroup: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/** What a usage run's evidence rested on (workflow/evidence/summary.ts); null before issue 10's sources ran. */
+export const EvidenceSummary = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('auto'), Type.Literal('logs'), Type.Literal('api')]),
+    source: EvidenceSource,
+    window: Type.Object({ start: IsoDate, end: IsoDate, days: Type.Number() }, { additionalProperties: false }),
+    segments: Type.Array(Segment),
+    logGroup: Type.Union([
+      Type.Object(
+        {
+          name: Type.String(),
+          region: Type.String(),
+          accountId: Type.String(),
+          arn: Type.String(),
+          trail: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+    limits: Type.Array(Type.String()),
+    logGroupProblems: Type.Array(Type.String()),
+    queries: Type.Array(
+      Type.Object(
+        {
+          queryId: Type.String(),
+          status: Type.Union(
+            ['Scheduled', 'Running', 'Complete', 'Failed', 'Cancelled', 'Timeout', 'Unknown'].map((s) =>
+              Type.Literal(s),
+            ),
+          ),
+          start: IsoDate,
+          end: IsoDate,
+          rows: Type.Integer({ minimum: 0 }),
+          recordsMatched: Type.Number(),
+          recordsScanned: Type.Number(),
+          bytesScanned: Type.Number(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    warnings: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
 const Verdict = Type.Union([Type.Literal('in-use'), Type.Literal('unused'), Type.Literal('unknown')]);
 
 /** An evidence section: its status, the error when it could not be read, and its own fields. */
@@ -28,6 +96,7 @@ export const KeyUsage = Type.Object(
     keyId: Type.String(),
     arn: Type.String(),
     verdict: Verdict,
+    evidenceSource: EvidenceSource,
     lastUsage: section({
       keyCreationDate: Type.Optional(IsoDate),
       trackingStartDate: Type.Optional(IsoDate),
@@ -50,6 +119,10 @@ export const KeyUsage = Type.Object(
         ),
       ),
       ignoredEventCount: Type.Integer({ minimum: 0 }),
+      /** which searches make up `window` (absent: LookupEvents alone) */
+      segments: Type.Optional(Type.Array(Segment)),
+      /** failed attempts by error code (Logs Insights source) */
+      failedErrorCodes: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }))),
     }),
     policyPrincipals: section({
       principals: Type.Array(
@@ -104,10 +177,14 @@ export const UsageDocument = documentSchema(
         cloudTrailStart: IsoDate,
         cloudTrailEnd: IsoDate,
         cloudTrailDays: Type.Integer({ minimum: 1 }),
+        /** --days as asked (more than 90 needs the trail's log group) */
+        requestedDays: Type.Integer({ minimum: 1 }),
         unusedDays: Type.Integer({ minimum: 1 }),
       },
       { additionalProperties: false },
     ),
+    /** what the run's evidence rested on (issue 10), or null */
+    evidence: Type.Union([EvidenceSummary, Type.Null()]),
     keys: Type.Array(KeyUsage),
     note: Type.String(),
   },
