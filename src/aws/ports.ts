@@ -12,6 +12,7 @@
  *   (the workflow decides what e.g. KMSInvalidStateException means in its context)
  * Throttling is never surfaced: adapters pace under the quota and retry with back-off.
  */
+import type { PortOf, ServiceKey } from './services.js';
 
 export type KeyState =
   | 'Creating'
@@ -161,6 +162,8 @@ export interface TrailInfo {
   arn: string;
   homeRegion: string;
   isMultiRegionTrail: boolean;
+  /** an organization trail: it records every member account into one log group of the management account */
+  isOrganizationTrail?: boolean;
   cloudWatchLogsLogGroupArn?: string;
   kmsKeyId?: string;
   hasCustomEventSelectors?: boolean;
@@ -169,6 +172,10 @@ export interface TrailInfo {
 export interface TrailStatus {
   isLogging: boolean;
   latestCloudWatchLogsDeliveryError?: string;
+  /** when logging last started (GetTrailStatus StartLoggingTime): the trail records nothing before it */
+  startLoggingTime?: Date;
+  /** the last delivery to CloudWatch Logs */
+  latestCloudWatchLogsDeliveryTime?: Date;
 }
 
 export interface EventSelectors {
@@ -205,6 +212,38 @@ export interface LogGroupInfo {
   kmsKeyId?: string;
   /** STANDARD | INFREQUENT_ACCESS | DELIVERY; metric filters work only on STANDARD */
   logGroupClass?: string;
+  /** days the group keeps events; absent = never expire */
+  retentionInDays?: number;
+  /** when the group was created: it holds nothing older */
+  creationTime?: Date;
+  storedBytes?: number;
+}
+
+/** StartQuery (Logs Insights QL). Times are inclusive and sent as epoch seconds. */
+export interface LogsQueryRequest {
+  /** log group names or ARNs (ARNs for a group of another account seen from a monitoring account) */
+  logGroupIdentifiers: string[];
+  startTime: Date;
+  endTime: Date;
+  queryString: string;
+  /** result rows, 1..10,000 (AWS's default 10,000; the newer 100,000 maximum needs paging) */
+  limit?: number;
+}
+
+export type LogsQueryStatus = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout' | 'Unknown';
+
+export interface LogsQueryStatistics {
+  recordsMatched: number;
+  recordsScanned: number;
+  bytesScanned: number;
+}
+
+/** GetQueryResults: while Scheduled or Running the rows are partial; every page once Complete. */
+export interface LogsQueryResults {
+  status: LogsQueryStatus;
+  /** one object per row, field -> value (strings, as AWS returns them); @ptr dropped */
+  rows: Array<Record<string, string>>;
+  statistics: LogsQueryStatistics;
 }
 
 export interface MetricFilterSpec {
@@ -217,8 +256,19 @@ export interface MetricFilterSpec {
 }
 
 export interface LogsPort {
-  /** one log group by exact name, or null */
-  describeLogGroup(name: string): Promise<LogGroupInfo | null>;
+  /** one log group by exact name, or null; `accountId` names another account's group (monitoring account) */
+  describeLogGroup(name: string, accountId?: string): Promise<LogGroupInfo | null>;
+  /**
+   * The oldest first-event time among the group's log streams whose name starts with `streamPrefix`
+   * (all streams when omitted), or null when there is none (DescribeLogStreams, all pages).
+   */
+  oldestStreamEvent(logGroupIdentifier: string, streamPrefix?: string): Promise<Date | null>;
+  /** StartQuery: the query ID */
+  startQuery(request: LogsQueryRequest): Promise<string>;
+  /** GetQueryResults; once the query is Complete, every page of rows */
+  getQueryResults(queryId: string): Promise<LogsQueryResults>;
+  /** StopQuery; false when the query had already ended */
+  stopQuery(queryId: string): Promise<boolean>;
   /** metric filters of the group whose name starts with the prefix (all when omitted) */
   describeMetricFilters(logGroupName: string, filterNamePrefix?: string): Promise<MetricFilterSpec[]>;
   putMetricFilter(spec: MetricFilterSpec): Promise<void>;
@@ -297,20 +347,12 @@ export interface CloudHsmPort {
 }
 
 /**
- * All ports of one account. Regional services are created for the default region; the alarm
- * lives in the trail's home region, hence `logs(region)` and `cloudwatch(region)` and `sns(region)`.
- * Every accessor is lazy: nothing loads the SDK until a port is first used.
+ * All ports of one account: one accessor per entry of the service table (services.ts), taking the
+ * Region (default: the home Region). The alarm lives in the trail's home Region, hence
+ * `logs(region)`, `cloudwatch(region)` and `sns(region)`. Every accessor is lazy: nothing loads the
+ * SDK until a port is first used.
  */
-export interface AwsPorts {
-  readonly region: string;
-  kms(): KmsPort;
-  sts(): StsPort;
-  cloudtrail(region?: string): CloudTrailPort;
-  logs(region?: string): LogsPort;
-  cloudwatch(region?: string): CloudWatchPort;
-  sns(region?: string): SnsPort;
-  cloudhsm(region?: string): CloudHsmPort;
-}
+export type AwsPorts = { readonly region: string } & { readonly [K in ServiceKey]: (region?: string) => PortOf<K> };
 
 /** Options the adapters are built from (global CLI options, resolved). */
 export interface AwsConfig {
@@ -318,8 +360,8 @@ export interface AwsConfig {
   profile?: string;
   /** one endpoint for every service (the sandbox, LocalStack...), from --endpoint-url or AWS_ENDPOINT_URL */
   endpointUrl?: string;
-  /** per-service endpoint overrides from AWS_ENDPOINT_URL_<SERVICE> (key: kms, sts, cloudtrail, logs, cloudwatch, sns, cloudhsm) */
-  serviceEndpoints?: Partial<Record<'kms' | 'sts' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'sns' | 'cloudhsm', string>>;
+  /** per-service endpoint overrides from AWS_ENDPOINT_URL_<SERVICE> (key: the service table's) */
+  serviceEndpoints?: Partial<Record<ServiceKey, string>>;
   /** override requests per second for paced operations, e.g. { DescribeKey: 500 } (--max-rps) */
   maxRps?: Record<string, number>;
   /** SDK max attempts per call (default 5) */

@@ -23,26 +23,21 @@ import { isoWithRelative, withRelativeDates } from '../dates.js';
 import { writeJson } from '../json.js';
 import { fitText } from '../wrap.js';
 import { tableContext, type TableLayout } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { DeleteStoreDocument, PlanExtras } from '../../schemas/plan.js';
 import type { Style } from '../style.js';
-import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable, type PlanItemJson } from './plan.js';
+import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable } from './plan.js';
 
-export interface PlanDocumentJson {
-  command: string;
-  storeId: string;
-  account: string;
-  region: string;
-  plan: PlanItemJson[];
-  outcome: OutcomeKind;
-  nextRunAfter?: string;
-  warnings: string[];
-  overrides: string[];
-  [commandField: string]: unknown;
-}
+/**
+ * The published schemas' type (src/schemas/plan.ts): plan.json for most mutating commands,
+ * delete-store.json (the same fields plus delete-store's own) for delete-store.
+ */
+export type PlanDocumentJson = Omit<Body<DeleteStoreDocument>, 'command'> & { command: string };
 
 /** What a command adds to the generic rendering from its Finish's typed data. */
 export interface PlanOutcomeExtras<D> {
   /** more JSON fields, after the Finish's extra fields */
-  json?(data: D): Record<string, unknown>;
+  json?(data: D): PlanExtras;
   /** more table lines, after the Finish's lines */
   lines?(data: D, style: Style, layout?: TableLayout): string[];
 }

@@ -8,6 +8,7 @@ import type { ItemResult } from '../../workflow/plan-runner/apply-items.js';
 import { withRelativeDates } from '../dates.js';
 import { renderTable } from '../table.js';
 import { outcomeWord, planStatusWord, type Style } from '../style.js';
+import type { PlanItemJson } from '../../schemas/plan.js';
 
 /** Where a plan is shown: the terminal's width (undefined: not a terminal) and now, for relative dates. */
 export interface PlanLayout {
@@ -21,19 +22,8 @@ export interface PlanLayout {
  */
 const PLAN_RECORD = { head: [0, 1, 2] };
 
-export interface PlanItemJson {
-  target: string;
-  targetKind: string;
-  action: string;
-  status: string;
-  reason: string;
-  checks: PlanItem['checks'];
-  details?: Record<string, unknown>;
-  /** after apply: done | skipped | failed | not-run | blocked */
-  result?: string;
-  note?: string;
-  error?: string;
-}
+/** One plan line in the JSON document: the published schema's type (src/schemas/plan.ts). */
+export type { PlanItemJson } from '../../schemas/plan.js';
 
 export function planItemJson(item: PlanItem, res?: ItemResult, describeError?: (e: unknown) => string): PlanItemJson {
   const details = item.details ? { ...item.details } : undefined;

@@ -7,25 +7,10 @@ import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../../workflow/orph
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import type { TableLayout } from './output.js';
+import type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
 
-export interface BackupJson {
-  backupId: string;
-  clusterId: string | null;
-  state: string;
-  createTimestamp: string | null;
-  deleteTimestamp: string | null;
-  neverExpires: boolean;
-  mayHoldKeyMaterial: boolean;
-  reason: string;
-}
-
-export interface BackupsReportJson {
-  clusterIds: string[];
-  since: string;
-  sinceSource: BackupsReport['sinceSource'];
-  backups: BackupJson[];
-  warnings: string[];
-}
+/** The published schema's types (src/schemas/reports.ts). */
+export type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
 
 export function backupsJson(r: BackupsReport): BackupsReportJson {
   return {
@@ -60,10 +45,7 @@ export function renderBackups(style: Style, r: BackupsReport, layout: TableLayou
   return s;
 }
 
-export interface OrphansReportJson {
-  orphans: OrphanedMaterial[];
-  cleanupSteps: readonly string[];
-}
+
 
 export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
   return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };

@@ -7,13 +7,19 @@
  * {
  *   "schemaVersion": 1,
  *   "store": {"storeId", "name", "type", "connectionState", "clusterId", "creationDate"},
- *   "window": {"cloudTrailStart", "cloudTrailEnd", "cloudTrailDays", "unusedDays"},
+ *   "window": {"cloudTrailStart", "cloudTrailEnd", "cloudTrailDays", "requestedDays", "unusedDays"},
+ *             (cloudTrail*: what was searched, never more; requestedDays: --days)
+ *   "evidence": {"mode", "source": "api" | "logs-insights" | "logs-insights+api", "window", "segments": [{"source", "start", "end", "logGroup"?}],
+ *                "logGroup": {"name", "region", "accountId", "arn", "trail"} | null, "limits", "logGroupProblems",
+ *                "queries": [{"queryId", "status", "start", "end", "rows", "recordsMatched", "recordsScanned", "bytesScanned"}], "warnings"}
+ *               (src/workflow/evidence/summary.ts)
  *   "keys": [{
- *     "keyId", "arn", "verdict": "in-use" | "unused" | "unknown",
+ *     "keyId", "arn", "verdict": "in-use" | "unused" | "unknown", "evidenceSource": "api" | "logs-insights" | "logs-insights+api",
  *     "lastUsage": {"status", "error"?, "keyCreationDate"?, "trackingStartDate"?, "operation"?, "timestamp"?, "cloudTrailEventId"?},
  *     "cloudTrail": {"status", "error"?, "window": {"start", "end"}, "operations": {"Decrypt": 3}, "principals": [{"principal", "count"}],
  *                    "newest"?: {"eventId", "eventName", "eventTime", "principal"}, "failedAttemptCount",
  *                    "failedAttempts": [{"eventId", "eventName", "eventTime", "principal", "errorCode"?, "errorMessage"?}], "ignoredEventCount",
+ *                    "segments"?: [{"source", "start", "end", "logGroup"?}], "failedErrorCodes"?: {"DisabledException": 2},
  *                    "daily"?: [{"day": "YYYY-MM-DD" (UTC), "succeeded", "failed"}] (days with calls only, oldest first)},
  *     "policyPrincipals": {"status", "error"?, "principals": [{"principal", "kind", "actions", "conditional", "note"?}]},
  *     "grants": {"status", "error"?, "grants": [{"grantId", "name"?, "granteePrincipal"?, "retiringPrincipal"?, "operations", "awsService"}]},
@@ -22,21 +28,21 @@
  *   }],
  *   "note": "Inactivity is a review signal, not proof: ..."
  * }
- * status is ok | access-denied | unavailable for every evidence section.
+ * status is ok | access-denied | unavailable for every evidence section, or not-asked when the log
+ * group covered the window and the per-key call was not needed.
  */
 import type { UsageResult } from '../../commands/usage/run.js';
-import { keyUsageJson, type KeyUsageJson } from '../../workflow/evidence/report.js';
+import { keyUsageJson } from '../../workflow/evidence/report.js';
+import { evidenceSummaryJson, evidenceSummaryLine } from '../../workflow/evidence/summary.js';
 import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';
 import { renderUsageDetails, renderUsageSummary } from '../usage-summary.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { UsageDocument } from '../../schemas/usage.js';
 
-export interface UsageJson {
-  store: StoreJson;
-  window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; unusedDays: number };
-  keys: KeyUsageJson[];
-  note: string;
-}
+/** The published schema's type (src/schemas/usage.ts). */
+export type UsageJson = Body<UsageDocument>;
 
 const day = (d: Date | string | undefined): string => (d ? new Date(d).toISOString().slice(0, 10) : '-');
 /** `--details`: the evidence of every key, not only of those needing a decision. */
@@ -48,13 +54,20 @@ export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResul
   return {
     json: (r): UsageJson => ({
       store: storeJson(r.store),
-      window: { cloudTrailStart: r.window.cloudTrailStart.toISOString(), cloudTrailEnd: r.window.cloudTrailEnd.toISOString(), cloudTrailDays: r.window.cloudTrailDays, unusedDays: r.window.unusedDays },
+      window: {
+        cloudTrailStart: r.window.cloudTrailStart.toISOString(),
+        cloudTrailEnd: r.window.cloudTrailEnd.toISOString(),
+        cloudTrailDays: r.window.cloudTrailDays,
+        requestedDays: r.window.requestedDays,
+        unusedDays: r.window.unusedDays,
+      },
+      evidence: r.evidence ? evidenceSummaryJson(r.evidence) : null,
       keys: r.assessments.map(keyUsageJson),
       note: REVIEW_SIGNAL_NOTE,
     }),
     table(r, { style, width, now }) {
       const { store, window, assessments: results } = r;
-      let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}; unused means no use for ${window.unusedDays} days\n`;
+      let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); ${r.evidence ? evidenceSummaryLine(r.evidence) : `CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}`}; unused means no use for ${window.unusedDays} days\n`;
       if (results.length) {
         const view = { style, width, now: now ?? window.cloudTrailEnd, window: { start: window.cloudTrailStart, end: window.cloudTrailEnd } };
         const count = (v: string) => results.filter((x) => x.verdict === v).length;
