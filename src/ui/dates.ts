@@ -37,5 +37,7 @@ const ISO_TIMESTAMP = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z)(?
  * which the JSON document also carries, unchanged.
  */
 export function withRelativeDates(text: string, now: Date): string {
-  return text.replace(ISO_TIMESTAMP, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : `${iso} (${relativeDate(iso, now)})`));
+  return text.replace(ISO_TIMESTAMP, (iso) =>
+    Number.isNaN(Date.parse(iso)) ? iso : `${iso} (${relativeDate(iso, now)})`,
+  );
 }

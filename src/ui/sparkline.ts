@@ -48,7 +48,9 @@ export function activitySeries(daily: DailyCount[], window: { start: Date; end: 
 /** One character per value, scaled to the largest. */
 export function sparkline(values: number[]): string {
   const max = Math.max(0, ...values);
-  return values.map((v) => (v <= 0 ? SILENT : LEVELS[Math.min(LEVELS.length - 1, Math.ceil((v / max) * LEVELS.length) - 1)]!)).join('');
+  return values
+    .map((v) => (v <= 0 ? SILENT : LEVELS[Math.min(LEVELS.length - 1, Math.ceil((v / max) * LEVELS.length) - 1)]!))
+    .join('');
 }
 
 export const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);

@@ -17,7 +17,8 @@ const SCHEDULE = 'ScheduleKeyDeletion';
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The usage verdict a plan line carries (details.verdict, set by the evidence step), if any. */
-const verdictOf = (i: PlanItem): string | undefined => (typeof i.details?.verdict === 'string' ? i.details.verdict : undefined);
+const verdictOf = (i: PlanItem): string | undefined =>
+  typeof i.details?.verdict === 'string' ? i.details.verdict : undefined;
 
 /** The waiting period a ScheduleKeyDeletion line will ask for, in days. */
 function windowDays(i: PlanItem): number | undefined {
@@ -36,16 +37,24 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
   if (scheduled.length) {
     const days = scheduled.map(windowDays).filter((d): d is number => d !== undefined);
     lines.push(`${style.bold(plural(scheduled.length, 'key'))} will be scheduled for deletion`);
-    if (days.length) lines.push(`  earliest deletion: ${style.bold(isoWithRelative(new Date(now.getTime() + Math.min(...days) * DAY_MS), now))}`);
+    if (days.length)
+      lines.push(
+        `  earliest deletion: ${style.bold(isoWithRelative(new Date(now.getTime() + Math.min(...days) * DAY_MS), now))}`,
+      );
     const inUse = scheduled.filter((i) => verdictOf(i) === 'in-use').length;
     const unknown = scheduled.filter((i) => verdictOf(i) === 'unknown').length;
     if (inUse) lines.push(`  ${style.bad(`${inUse} of them in use`)} (overridden with --allow-in-use)`);
-    if (unknown) lines.push(`  ${style.warn(`${unknown} of them with unknown usage`)} (overridden with --allow-unknown-usage)`);
-    if (!inUse && !unknown && scheduled.some((i) => verdictOf(i) !== undefined)) lines.push(`  ${style.ok('none of them in use')} by the evidence`);
+    if (unknown)
+      lines.push(`  ${style.warn(`${unknown} of them with unknown usage`)} (overridden with --allow-unknown-usage)`);
+    if (!inUse && !unknown && scheduled.some((i) => verdictOf(i) !== undefined))
+      lines.push(`  ${style.ok('none of them in use')} by the evidence`);
   }
   const others = new Map<string, number>();
   for (const i of toApply.filter((x) => x.action !== SCHEDULE)) others.set(i.action, (others.get(i.action) ?? 0) + 1);
-  if (others.size) lines.push(`${scheduled.length ? 'and ' : ''}${[...others].map(([action, n]) => `${action}${n > 1 ? ` x${n}` : ''}`).join(', ')}`);
+  if (others.size)
+    lines.push(
+      `${scheduled.length ? 'and ' : ''}${[...others].map(([action, n]) => `${action}${n > 1 ? ` x${n}` : ''}`).join(', ')}`,
+    );
   return lines;
 }
 
@@ -54,7 +63,9 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
  * width on a terminal.
  */
 export function confirmationText(io: Pick<IO, 'color' | 'errColumns'>, req: ConfirmDestructive): string {
-  const stake = req.changes ? stakeLines(req.changes, req.now ?? new Date(), createStyle(io.color)).map((l) => `  ${l}`) : [];
+  const stake = req.changes
+    ? stakeLines(req.changes, req.now ?? new Date(), createStyle(io.color)).map((l) => `  ${l}`)
+    : [];
   const text = [req.message, ...stake].join('\n');
   return io.errColumns ? fitText(text, io.errColumns) : text;
 }

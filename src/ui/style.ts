@@ -29,7 +29,13 @@ export interface Style {
 
 export function createStyle(color: boolean): Style {
   const c = new Chalk({ level: color ? 1 : 0 });
-  return { ok: (s) => c.green(s), warn: (s) => c.yellow(s), bad: (s) => c.red(s), dim: (s) => c.dim(s), bold: (s) => c.bold(s) };
+  return {
+    ok: (s) => c.green(s),
+    warn: (s) => c.yellow(s),
+    bad: (s) => c.red(s),
+    dim: (s) => c.dim(s),
+    bold: (s) => c.bold(s),
+  };
 }
 
 /** A usage verdict (`usage`, plans): in-use red, unknown yellow, unused green. */

@@ -48,8 +48,12 @@ const NO_BORDER = {
   middle: ' '.repeat(GAP),
 };
 
-const longestWord = (cell: string): number => (cell.includes(' ') || cell.includes('\n') ? Math.max(0, ...cell.split(/\s+/).map(visibleLength)) : visibleLength(cell));
-const longestLine = (cell: string): number => (cell.includes('\n') ? Math.max(0, ...cell.split('\n').map(visibleLength)) : visibleLength(cell));
+const longestWord = (cell: string): number =>
+  cell.includes(' ') || cell.includes('\n')
+    ? Math.max(0, ...cell.split(/\s+/).map(visibleLength))
+    : visibleLength(cell);
+const longestLine = (cell: string): number =>
+  cell.includes('\n') ? Math.max(0, ...cell.split('\n').map(visibleLength)) : visibleLength(cell);
 
 /** The largest value of `f` over the rows' cells of column `i` (a loop: spreading 100,000 values overflows the stack). */
 function columnMax(rows: string[][], i: number, f: (cell: string) => number, start: number): number {
@@ -118,7 +122,9 @@ function drawTable(headers: string[], rows: string[][], widths: number[]): strin
   for (const row of [headers, ...rows]) {
     const cells = headers.map((_, i) => row[i] ?? '');
     const fits = cells.every((c, i) => !c.includes('\n') && visibleLength(c) <= widths[i]!);
-    const text = fits ? cells.map((c, i) => c + ' '.repeat(widths[i]! - visibleLength(c))).join(' '.repeat(GAP)) : libraryTable(widths, [cells]);
+    const text = fits
+      ? cells.map((c, i) => c + ' '.repeat(widths[i]! - visibleLength(c))).join(' '.repeat(GAP))
+      : libraryTable(widths, [cells]);
     // the last column is not padded: lines end where their text ends
     for (const l of text.split('\n')) lines.push(l.trimEnd());
   }
@@ -126,14 +132,20 @@ function drawTable(headers: string[], rows: string[][], widths: number[]): strin
 }
 
 /** One record per row, for a terminal too narrow for the table. */
-function drawRecords(headers: string[], rows: string[][], width: number, opts: NonNullable<TableOptions['record']>): string {
+function drawRecords(
+  headers: string[],
+  rows: string[][],
+  width: number,
+  opts: NonNullable<TableOptions['record']>,
+): string {
   const head = opts.head ?? [0];
   const indent = '    ';
   const out: string[] = [];
   // the first lines line up as columns when they fit (statuses of different lengths, say)
   const headWidths = head.map((i) => columnMax(rows, i, longestLine, 0));
   const aligned = headWidths.reduce((x, y) => x + y, 0) + GAP * (head.length - 1) <= width;
-  const pad = (cell: string, j: number) => (aligned && j < head.length - 1 ? cell + ' '.repeat(headWidths[j]! - visibleLength(cell)) : cell);
+  const pad = (cell: string, j: number) =>
+    aligned && j < head.length - 1 ? cell + ' '.repeat(headWidths[j]! - visibleLength(cell)) : cell;
   for (const r of rows) {
     const first = head
       .map((i, j) => pad((r[i] ?? '').replace(/\n/g, ' '), j))

@@ -125,7 +125,8 @@ export function keyDetails(a: KeyAssessment, view: Pick<UsageView, 'style' | 'no
     lines.push(
       `  CloudTrail:    ${day(ct.window.start)}..${day(ct.window.end)}: ${ops || 'no cryptographic call'}${ct.newest ? `; newest ${ct.newest.eventName} by ${ct.newest.principal} at ${when(ct.newest.eventTime)}` : ''}`,
     );
-    if (ct.principals.length) lines.push(`  callers:       ${ct.principals.map((p) => `${p.principal} (${p.count})`).join(', ')}`);
+    if (ct.principals.length)
+      lines.push(`  callers:       ${ct.principals.map((p) => `${p.principal} (${p.count})`).join(', ')}`);
     if (ct.failedAttemptCount) {
       const f = ct.failedAttempts[0]!;
       lines.push(
@@ -153,10 +154,15 @@ export function keyDetails(a: KeyAssessment, view: Pick<UsageView, 'style' | 'no
  * The evidence blocks: the keys that need a decision, or every key with `all` (--details), in the
  * summary's order; then a line saying how many were left out and how to see them.
  */
-export function renderUsageDetails(results: KeyAssessment[], view: Pick<UsageView, 'style' | 'now' | 'width'>, all: boolean): string {
+export function renderUsageDetails(
+  results: KeyAssessment[],
+  view: Pick<UsageView, 'style' | 'now' | 'width'>,
+  all: boolean,
+): string {
   const shown = byDecision(results).filter((a) => all || needsDecision(a));
   let text = shown.map((a) => `${keyDetails(a, view).join('\n')}\n\n`).join('');
   const hidden = results.length - shown.length;
-  if (hidden > 0) text += `${view.style.dim(`evidence of the ${hidden} unused key(s) not shown: add --details to see it`)}\n\n`;
+  if (hidden > 0)
+    text += `${view.style.dim(`evidence of the ${hidden} unused key(s) not shown: add --details to see it`)}\n\n`;
   return view.width ? fitText(text, view.width) : text;
 }

@@ -15,11 +15,28 @@ const schedule = (target: string, verdict: string | undefined, days = 30): PlanI
   checks: [],
   details: { state: 'Enabled', ...(verdict ? { verdict } : {}), params: { KeyId: target, PendingWindowInDays: days } },
 });
-const other = (action: string): PlanItem => ({ target: 'x', targetKind: 'store', action, status: 'apply', reason: '', checks: [] });
+const other = (action: string): PlanItem => ({
+  target: 'x',
+  targetKind: 'store',
+  action,
+  status: 'apply',
+  reason: '',
+  checks: [],
+});
 
 describe('stakeLines', () => {
   it('counts the keys, the overridden in-use and unknown ones, and dates the earliest deletion', () => {
-    const lines = stakeLines([schedule('a', 'in-use', 30), schedule('b', 'unknown', 7), schedule('c', 'unused', 30), schedule('d', 'in-use'), other('PutMetricAlarm')], NOW, style);
+    const lines = stakeLines(
+      [
+        schedule('a', 'in-use', 30),
+        schedule('b', 'unknown', 7),
+        schedule('c', 'unused', 30),
+        schedule('d', 'in-use'),
+        other('PutMetricAlarm'),
+      ],
+      NOW,
+      style,
+    );
     expect(lines).toEqual([
       '4 keys will be scheduled for deletion',
       '  earliest deletion: 2026-12-07T12:00:00.000Z (in 7 days)',
@@ -30,7 +47,11 @@ describe('stakeLines', () => {
   });
 
   it('says so when none of the keys is in use', () => {
-    expect(stakeLines([schedule('a', 'unused')], NOW, style)).toEqual(['1 key will be scheduled for deletion', '  earliest deletion: 2026-12-30T12:00:00.000Z (in 30 days)', '  none of them in use by the evidence']);
+    expect(stakeLines([schedule('a', 'unused')], NOW, style)).toEqual([
+      '1 key will be scheduled for deletion',
+      '  earliest deletion: 2026-12-30T12:00:00.000Z (in 30 days)',
+      '  none of them in use by the evidence',
+    ]);
   });
 
   it('other commands: the changes by kind', () => {

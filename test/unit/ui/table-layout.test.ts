@@ -14,14 +14,31 @@ const ARN = `arn:aws:kms:us-east-1:111122223333:key/${KEY}`;
 const ALIAS = 'alias/payments-legacy';
 const HEADERS = ['STATUS', 'TARGET', 'ACTION', 'STATE', 'REASON'];
 const ROWS = [
-  ['apply', KEY, 'ScheduleKeyDeletion', `Enabled ${ALIAS}`, 'schedule deletion in 30 days (in-use, overridden with --allow-in-use)'],
-  ['skip', '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', 'ScheduleKeyDeletion', 'PendingDeletion', 'already PendingDeletion (deletion on 2026-12-05T19:46:39.984Z)'],
+  [
+    'apply',
+    KEY,
+    'ScheduleKeyDeletion',
+    `Enabled ${ALIAS}`,
+    'schedule deletion in 30 days (in-use, overridden with --allow-in-use)',
+  ],
+  [
+    'skip',
+    '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    'ScheduleKeyDeletion',
+    'PendingDeletion',
+    'already PendingDeletion (deletion on 2026-12-05T19:46:39.984Z)',
+  ],
 ];
 
 /** Every word of every cell is whole on some line of the output. */
 function expectWordsWhole(text: string, rows: string[][]) {
   const lines = stripAnsi(text).split('\n');
-  for (const cell of rows.flat()) for (const w of stripAnsi(cell).split(/\s+/).filter(Boolean)) expect(lines.some((l) => l.includes(w)), `word ${w}`).toBe(true);
+  for (const cell of rows.flat())
+    for (const w of stripAnsi(cell).split(/\s+/).filter(Boolean))
+      expect(
+        lines.some((l) => l.includes(w)),
+        `word ${w}`,
+      ).toBe(true);
 }
 
 /** The layout kscli always had off a terminal: columns as wide as their widest cell, last one unpadded. */
@@ -41,7 +58,23 @@ describe('renderTable off a terminal (pipes, files)', () => {
     const rows = ROWS.map((r) => [style.bad(r[0]!), ...r.slice(1)]);
     expect(renderTable(HEADERS, rows)).toBe(oldLayout(HEADERS, rows));
     expect(renderTable(['A', 'B'], [])).toBe('A  B\n');
-    expect(renderTable(['KEY', 'ALIASES'], [[KEY, '-'], ['k2', 'alias/a,alias/b']])).toBe(oldLayout(['KEY', 'ALIASES'], [[KEY, '-'], ['k2', 'alias/a,alias/b']]));
+    expect(
+      renderTable(
+        ['KEY', 'ALIASES'],
+        [
+          [KEY, '-'],
+          ['k2', 'alias/a,alias/b'],
+        ],
+      ),
+    ).toBe(
+      oldLayout(
+        ['KEY', 'ALIASES'],
+        [
+          [KEY, '-'],
+          ['k2', 'alias/a,alias/b'],
+        ],
+      ),
+    );
   });
 
   it('never wraps, however long the lines', () => {
@@ -66,14 +99,53 @@ describe('renderTable on a terminal', () => {
 
   it('is what cli-table3 draws for the whole table (rows that need no wrapping are padded without it)', () => {
     const style = createStyle(true);
-    const rows = [...ROWS, ['apply', 'kscli-kms-key-pending-deletion-use', 'PutMetricAlarm', '', style.warn('create alarm (no SNS action: pass --sns-topic-arn to be notified)')], ['skip', 'k', 'X', '', 'short']];
+    const rows = [
+      ...ROWS,
+      [
+        'apply',
+        'kscli-kms-key-pending-deletion-use',
+        'PutMetricAlarm',
+        '',
+        style.warn('create alarm (no SNS action: pass --sns-topic-arn to be notified)'),
+      ],
+      ['skip', 'k', 'X', '', 'short'],
+    ];
     const widths = fitColumns(HEADERS, rows, 132)!;
-    const chars = Object.fromEntries(['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid'].map((k) => [k, '']));
-    const whole = new Table({ head: HEADERS, chars: { ...chars, middle: '  ' }, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 }, colWidths: widths, wordWrap: true, wrapOnWordBoundary: true });
+    const chars = Object.fromEntries(
+      [
+        'top',
+        'top-mid',
+        'top-left',
+        'top-right',
+        'bottom',
+        'bottom-mid',
+        'bottom-left',
+        'bottom-right',
+        'left',
+        'left-mid',
+        'mid',
+        'mid-mid',
+        'right',
+        'right-mid',
+      ].map((k) => [k, '']),
+    );
+    const whole = new Table({
+      head: HEADERS,
+      chars: { ...chars, middle: '  ' },
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+      colWidths: widths,
+      wordWrap: true,
+      wrapOnWordBoundary: true,
+    });
     for (const r of rows) whole.push(r);
-    const expected = whole.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
+    const expected =
+      whole
+        .toString()
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .join('\n') + '\n';
     expect(renderTable(HEADERS, rows, { width: 132 })).toBe(expected);
-    expect(expected.split("\n").length).toBeGreaterThan(rows.length + 2); // some rows wrapped
+    expect(expected.split('\n').length).toBeGreaterThan(rows.length + 2); // some rows wrapped
   });
 
   it('keeps the natural layout when it fits', () => {
@@ -102,7 +174,10 @@ describe('renderTable on a terminal', () => {
   });
 
   it('flow records put several short fields on one line', () => {
-    const text = renderTable(['KEY', 'STATE', 'CALLERS', 'NOTE'], [[KEY, 'Enabled', '3', 'x '.repeat(30) + ARN]], { width: 90, record: { flow: true } });
+    const text = renderTable(['KEY', 'STATE', 'CALLERS', 'NOTE'], [[KEY, 'Enabled', '3', 'x '.repeat(30) + ARN]], {
+      width: 90,
+      record: { flow: true },
+    });
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe(KEY);
     expect(lines[1]).toBe('    state: Enabled  callers: 3');
@@ -126,7 +201,10 @@ describe('wrapWords and fitText', () => {
   });
 
   it('hangs continuation lines under a label value, else two spaces deeper', () => {
-    const out = fitText(`  callers:       ${'arn:aws:iam::111122223333:role/app-backend (1), '.repeat(3)}\nplain ${'word '.repeat(20)}`, 60).split('\n');
+    const out = fitText(
+      `  callers:       ${'arn:aws:iam::111122223333:role/app-backend (1), '.repeat(3)}\nplain ${'word '.repeat(20)}`,
+      60,
+    ).split('\n');
     for (const l of out) expect(l.length).toBeLessThanOrEqual(60);
     expect(out[1]).toMatch(/^ {17}\S/);
     expect(out[2]).toMatch(/^ {17}\S/);

@@ -27,7 +27,10 @@ describe('per-day counts in the CloudTrail evidence', () => {
         kmsEvent(key, 'Decrypt', new Date('2026-11-02T23:59:00Z')),
         kmsEvent(key, 'Decrypt', new Date('2026-11-02T00:01:00Z')),
         kmsEvent(key, 'Encrypt', new Date('2026-11-01T10:00:00Z')),
-        kmsEvent(key, 'Decrypt', new Date('2026-11-03T10:00:00Z'), { errorCode: 'DisabledException', errorMessage: 'is disabled.' }),
+        kmsEvent(key, 'Decrypt', new Date('2026-11-03T10:00:00Z'), {
+          errorCode: 'DisabledException',
+          errorMessage: 'is disabled.',
+        }),
         kmsEvent(key, 'DescribeKey', new Date('2026-11-04T10:00:00Z')),
       ],
       key.arn,
@@ -57,7 +60,13 @@ describe('activity sparkline', () => {
 
   it('"used every Monday" reads as a regular beat; successes and failures in separate series', () => {
     // every Monday of the window (2026-11-30 is a Monday), 10 calls; one failed burst 3 weeks ago
-    const daily = Array.from({ length: 13 }, (_, w) => ({ day: daysAgo(7 * w).toISOString().slice(0, 10), succeeded: 10, failed: w === 3 ? 5 : 0 }));
+    const daily = Array.from({ length: 13 }, (_, w) => ({
+      day: daysAgo(7 * w)
+        .toISOString()
+        .slice(0, 10),
+      succeeded: 10,
+      failed: w === 3 ? 5 : 0,
+    }));
     const s = activitySeries(daily, WINDOW);
     expect(sparkline(s.succeeded)).toBe('█'.repeat(13));
     expect(s.failed.filter((n) => n > 0)).toEqual([5]);
@@ -85,25 +94,51 @@ describe('relative dates', () => {
 
   it('the machine date stays beside the human one', () => {
     expect(isoWithRelative(new Date(NOW.getTime() + 30 * DAY), NOW)).toBe('2026-12-30T12:00:00.000Z (in 30 days)');
-    expect(withRelativeDates('already PendingDeletion (deletion on 2026-12-05T12:00:00.000Z)', NOW)).toBe('already PendingDeletion (deletion on 2026-12-05T12:00:00.000Z (in 5 days))');
+    expect(withRelativeDates('already PendingDeletion (deletion on 2026-12-05T12:00:00.000Z)', NOW)).toBe(
+      'already PendingDeletion (deletion on 2026-12-05T12:00:00.000Z (in 5 days))',
+    );
     expect(withRelativeDates('no date here, 2026-12-05 alone', NOW)).toBe('no date here, 2026-12-05 alone');
   });
 });
 
-function assessment(keyId: string, verdict: Verdict, over: { aliases?: string[]; lastUse?: Date; daily?: CloudTrailEvidence['daily']; failedAt?: Date; state?: string } = {}): KeyAssessment {
+function assessment(
+  keyId: string,
+  verdict: Verdict,
+  over: {
+    aliases?: string[];
+    lastUse?: Date;
+    daily?: CloudTrailEvidence['daily'];
+    failedAt?: Date;
+    state?: string;
+  } = {},
+): KeyAssessment {
   const evidence: KeyEvidence = {
     keyId,
     arn: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`,
     state: over.state ?? 'Enabled',
     creationDate: daysAgo(400),
-    lastUsage: { status: 'ok', trackingStartDate: daysAgo(300), ...(over.lastUse ? { operation: 'Decrypt', timestamp: over.lastUse } : {}) },
+    lastUsage: {
+      status: 'ok',
+      trackingStartDate: daysAgo(300),
+      ...(over.lastUse ? { operation: 'Decrypt', timestamp: over.lastUse } : {}),
+    },
     cloudTrail: {
       status: verdict === 'unknown' ? 'access-denied' : 'ok',
       window: WINDOW,
       operations: over.lastUse ? { Decrypt: 3 } : {},
       principals: over.lastUse || over.failedAt ? [{ principal: 'arn:aws:iam::111122223333:role/app', count: 3 }] : [],
       failedAttemptCount: over.failedAt ? 1 : 0,
-      failedAttempts: over.failedAt ? [{ eventId: 'e', eventName: 'Decrypt', eventTime: over.failedAt, principal: 'arn:aws:iam::111122223333:role/app', errorCode: 'DisabledException' }] : [],
+      failedAttempts: over.failedAt
+        ? [
+            {
+              eventId: 'e',
+              eventName: 'Decrypt',
+              eventTime: over.failedAt,
+              principal: 'arn:aws:iam::111122223333:role/app',
+              errorCode: 'DisabledException',
+            },
+          ]
+        : [],
       ignoredEventCount: 0,
       daily: over.daily ?? [],
     },
@@ -111,7 +146,12 @@ function assessment(keyId: string, verdict: Verdict, over: { aliases?: string[];
     grants: { status: 'ok', grants: [] },
     aliases: { status: 'ok', names: over.aliases ?? [] },
   };
-  return { verdict, reason: `reason of ${keyId}`, evidence, check: { name: 'usage-verdict', ok: verdict === 'unused' } };
+  return {
+    verdict,
+    reason: `reason of ${keyId}`,
+    evidence,
+    check: { name: 'usage-verdict', ok: verdict === 'unused' },
+  };
 }
 
 const KEYS = {
@@ -122,7 +162,11 @@ const KEYS = {
 };
 const results = [
   assessment(KEYS.a, 'unused', { aliases: ['alias/reports-archive'] }),
-  assessment(KEYS.used, 'in-use', { aliases: ['alias/payments-legacy'], lastUse: daysAgo(3), daily: [{ day: daysAgo(3).toISOString().slice(0, 10), succeeded: 3, failed: 0 }] }),
+  assessment(KEYS.used, 'in-use', {
+    aliases: ['alias/payments-legacy'],
+    lastUse: daysAgo(3),
+    daily: [{ day: daysAgo(3).toISOString().slice(0, 10), succeeded: 3, failed: 0 }],
+  }),
   assessment(KEYS.b, 'unused'),
   assessment(KEYS.unknown, 'unknown', { state: 'Disabled', failedAt: daysAgo(10) }),
 ];
@@ -136,14 +180,30 @@ describe('usage summary', () => {
   it('one row per key off a terminal: key, verdict, last use as a relative date, callers, activity, state, aliases', () => {
     const lines = renderUsageSummary(results, view()).split('\n');
     expect(lines[0]).toMatch(/^KEY ID\s+VERDICT\s+LAST USE\s+CALLERS\s+ACTIVITY\s+STATE\s+ALIASES$/);
-    expect(lines[1]).toMatch(new RegExp(`^${KEYS.used}\\s+in-use\\s+3 days ago\\s+1\\s+${SILENT}{12}█ 3\\s+Enabled\\s+alias/payments-legacy$`));
-    expect(lines[2]).toMatch(new RegExp(`^${KEYS.unknown}\\s+unknown\\s+10 days ago \\(failed\\)\\s+access-denied\\s+access-denied\\s+Disabled\\s+-$`));
-    expect(lines[3]).toMatch(new RegExp(`^${KEYS.a}\\s+unused\\s+none since 2026-02-03\\s+0\\s+${SILENT}{13} 0\\s+Enabled\\s+alias/reports-archive$`));
-    expect(lines.find((l) => l.startsWith('activity:'))).toMatch(/per week from 2026-09-01 \(left\) to 2026-11-30 \(right\)/);
+    expect(lines[1]).toMatch(
+      new RegExp(`^${KEYS.used}\\s+in-use\\s+3 days ago\\s+1\\s+${SILENT}{12}█ 3\\s+Enabled\\s+alias/payments-legacy$`),
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^${KEYS.unknown}\\s+unknown\\s+10 days ago \\(failed\\)\\s+access-denied\\s+access-denied\\s+Disabled\\s+-$`,
+      ),
+    );
+    expect(lines[3]).toMatch(
+      new RegExp(
+        `^${KEYS.a}\\s+unused\\s+none since 2026-02-03\\s+0\\s+${SILENT}{13} 0\\s+Enabled\\s+alias/reports-archive$`,
+      ),
+    );
+    expect(lines.find((l) => l.startsWith('activity:'))).toMatch(
+      /per week from 2026-09-01 \(left\) to 2026-11-30 \(right\)/,
+    );
   });
 
   it('failed calls get a line of their own, named, in the activity column', () => {
-    const r = assessment(KEYS.used, 'in-use', { lastUse: daysAgo(40), failedAt: daysAgo(2), daily: [{ day: daysAgo(2).toISOString().slice(0, 10), succeeded: 0, failed: 4 }] });
+    const r = assessment(KEYS.used, 'in-use', {
+      lastUse: daysAgo(40),
+      failedAt: daysAgo(2),
+      daily: [{ day: daysAgo(2).toISOString().slice(0, 10), succeeded: 0, failed: 4 }],
+    });
     const text = renderUsageSummary([r], view());
     expect(text).toMatch(/2 days ago \(failed\)/);
     expect(text).toMatch(new RegExp(`${SILENT}{12}█ 4 failed`));
