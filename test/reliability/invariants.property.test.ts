@@ -46,8 +46,8 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
 
   it(`holds S1-S5, J1-J3, E1 after every step and converges, over ${RUNS} generated runs`, { timeout: Math.max(600_000, RUNS * 600) }, async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ store, steps, disconnectMs }) => {
-        await play(store, steps, undefined, disconnectMs);
+      fc.asyncProperty(scenarioArb, async (spec) => {
+        await play(spec);
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), ...(PATH ? { path: PATH } : {}), endOnFailure: process.env.KSCLI_PROPERTY_SHRINK === '0' },
     );

@@ -68,9 +68,9 @@ describe('the invariants catch a sabotaged kscli', () => {
   for (const sabotage of SABOTAGES) {
     it(sabotage.name, { timeout: 300_000 }, async () => {
       const details = await fc.check(
-        fc.asyncProperty(scenarioArb, async ({ store, steps, disconnectMs }) => {
+        fc.asyncProperty(scenarioArb, async (spec) => {
           try {
-            await play(store, steps, sabotage.ports, disconnectMs);
+            await play(spec, sabotage.ports);
           } catch (err) {
             // a sabotaged kscli breaks in many ways; only the invariant named for this bug counts
             if (sabotage.caughtBy.test((err as Error).message)) throw err;

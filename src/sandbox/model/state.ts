@@ -239,6 +239,14 @@ export interface SandboxConfig {
   trackingStart: number;
   /** at most this many CloudTrail events are kept (oldest dropped first) */
   eventCap: number;
+  /**
+   * AWS deletes a key "up to 24 hours" after its DeletionDate (aws-facts 3.1, 9), not at it. The
+   * sandbox deletes each key at a moment drawn in [DeletionDate, DeletionDate + deletionLagMs),
+   * fixed by deletionLagSeed and the key (the same seed, key and date: the same moment). 0 deletes
+   * exactly at DeletionDate, for tests that need it. Default: 24 h, as AWS.
+   */
+  deletionLagMs: number;
+  deletionLagSeed: number;
 }
 
 export interface AccountState {
@@ -276,7 +284,7 @@ export const DEFAULT_TRACKING_START = Date.UTC(2026, 2, 1);
 export const DAY_MS = 86_400_000;
 
 export function defaultConfig(): SandboxConfig {
-  return { disconnectMs: 2_000, connectMs: 3_000, trackingStart: DEFAULT_TRACKING_START, eventCap: 50_000 };
+  return { disconnectMs: 2_000, connectMs: 3_000, trackingStart: DEFAULT_TRACKING_START, eventCap: 50_000, deletionLagMs: DAY_MS, deletionLagSeed: 1 };
 }
 
 export function emptyState(): AccountState {

@@ -107,15 +107,34 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('actor' as const), action: actorAction, pick: fc.nat(10) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }) },
 );
+/**
+ * Everything random about the world a schedule plays in comes from the generator, hence from
+ * fast-check's seed: the sandbox's ids, its start time, AWS's deletion lag. Nothing reads the wall
+ * clock, so a seed and path replay the same run, request for request (replay.test.ts proves it).
+ */
+const worldArb = fc.record({
+  /** seeds the sandbox's ids (keys a colleague creates, request ids, event ids) */
+  seed: fc.nat(),
+  /** sandbox time at the start: some day of 2026-2027 at some minute */
+  startMs: fc.integer({ min: 0, max: 400 * 1440 }).map((min) => Date.UTC(2026, 0, 1) + min * 60_000),
+  /** AWS deletes a key up to 24 h after its DeletionDate; now and then exactly at it */
+  deletionLagMs: fc.constantFrom(DAY, DAY, DAY, 0),
+  deletionLagSeed: fc.nat(),
+});
+export type World = { seed: number; startMs: number; deletionLagMs: number; deletionLagSeed: number };
+export const DEFAULT_WORLD: World = { seed: 1, startMs: Date.UTC(2026, 10, 2, 9), deletionLagMs: DAY, deletionLagSeed: 1 };
+
 /** Generated schedules of up to `maxSteps` steps (the property test uses 7). */
 export const scenarios = (maxSteps = 7) =>
   fc.record({
     store: fc.constantFrom(DEMO_STORE_ID, DEMO_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID, DEMO_IDLE_STORE_ID),
     /** how long DISCONNECTING lasts in sandbox time (AWS: minutes; the sandbox default: 2 s) */
     disconnectMs: fc.constantFrom(2000, 2000, 60_000),
+    world: worldArb,
     steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
   });
 export const scenarioArb = scenarios(7);
+export type ScenarioSpec = { store: string; disconnectMs: number; world: World; steps: Step[] };
 
 // ---- the world -------------------------------------------------------------------------------
 
@@ -229,14 +248,21 @@ export class Scenario {
   private requestsSeen = 0;
   runs = 0;
   readonly log: string[] = [];
+  /** what each kscli run printed (stdout, then stderr), the temporary home replaced by ~ */
+  readonly outputs: string[] = [];
 
   constructor(
     readonly store: string,
     private readonly ports: AwsPorts,
     disconnectMs = 2000,
+    world: World = DEFAULT_WORLD,
   ) {
     // DISCONNECTING lasts 2 s of sandbox time, as the real sandbox's default
-    this.sb = new InProcessSandbox({ config: { disconnectMs, connectMs: 3000 } });
+    this.sb = new InProcessSandbox({
+      config: { disconnectMs, connectMs: 3000, deletionLagMs: world.deletionLagMs, deletionLagSeed: world.deletionLagSeed },
+      seed: world.seed,
+      startMs: world.startMs,
+    });
     current = this.sb;
     this.home = mkdtempSync(join(tmpdir(), 'kscli-prop-'));
     homes.push(this.home);
@@ -247,6 +273,7 @@ export class Scenario {
     this.runs += 1;
     this.sb.run = this.runs;
     const result = await runKscli(this.sb, this.ports, this.home, argv, opts);
+    this.outputs.push(`${result.stdout}\n--- stderr ---\n${result.stderr}`.split(this.home).join('~'));
     coverage.exits[result.code] = (coverage.exits[result.code] ?? 0) + 1;
     if (result.interrupted) coverage.sigints += 1;
     if (result.json?.plan && (result.stderr.includes('stopped:') || /changed since the plan/.test(result.stderr))) coverage.blockedOnRecheck += 1;
@@ -305,10 +332,10 @@ export class Scenario {
   }
 }
 
-/** Plays one generated schedule; throws (with the whole story) when an invariant breaks. */
-export async function play(store: string, steps: Step[], ports: AwsPorts = realPorts, disconnectMs = 2000): Promise<void> {
+/** Plays one generated schedule; throws (with the whole story) when an invariant breaks. Returns the played scenario. */
+export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, ports: AwsPorts = realPorts): Promise<Scenario> {
   coverage.scenarios += 1;
-  const sc = new Scenario(store, ports, disconnectMs);
+  const sc = new Scenario(store, ports, disconnectMs, world);
   for (const s of steps) {
     if (s.kind === 'advance') {
       sc.sb.advance(s.hours * 3_600_000);
@@ -354,5 +381,6 @@ export async function play(store: string, steps: Step[], ports: AwsPorts = realP
     sc.sb.setFaults({});
   }
   await sc.converge();
+  return sc;
 }
 
