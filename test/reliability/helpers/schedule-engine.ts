@@ -15,7 +15,7 @@ import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { InProcessSandbox, inProcessPorts } from './in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in-process.js';
 import { runViolations, type RunRecord } from './invariants.js';
-import { storeFacts } from './world.js';
+import { runStart, storeFacts } from './world.js';
 
 export const DAY = 86_400_000;
 
@@ -56,7 +56,9 @@ interface KscliStep {
   enable: boolean;
   flags: string[];
   windowDays: number;
-  confirm: 'yes' | 'prompt';
+  confirm: 'yes' | 'prompt' | 'refuse';
+  /** --dry-run (D1: no mutating request) */
+  dryRun: boolean;
   /** the colleague acts while the plan is on screen (prompt runs only) */
   race?: ActorAction;
   /** the colleague acts, or SIGINT arrives, after this many mutating calls */
@@ -79,7 +81,9 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
     enable: fc.boolean(),
     flags: fc.subarray(OVERRIDES),
     windowDays: fc.integer({ min: 7, max: 30 }),
-    confirm: fc.constantFrom<'yes' | 'prompt'>('yes', 'prompt'),
+    confirm: fc.constantFrom<'yes' | 'prompt' | 'refuse'>('yes', 'yes', 'prompt', 'prompt', 'refuse'),
+    // one run in six is a dry run: it must change nothing whatever the rest of the step says
+    dryRun: fc.constantFrom(false, false, false, false, false, true),
     race: fc.option(actorAction, { nil: undefined, freq: 2 }),
     // A colleague's disconnect between two calls must be seen by the re-check before the next
     // ScheduleKeyDeletion (it reads the store afresh for every key: S4).
@@ -100,7 +104,7 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
     ),
     fault: fc.option(faultSpec, { nil: undefined, freq: 2 }),
   },
-  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm'] },
+  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm', 'dryRun'] },
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: kscliStep },
@@ -158,6 +162,12 @@ export const coverage = {
   faultedRuns: 0,
   injected: 0,
   blockedOnRecheck: 0,
+  refusedPrompts: 0,
+  dryRuns: 0,
+  /** kscli ran while a key of the store was past its DeletionDate and not yet deleted (AWS's lag) */
+  runsDuringLag: 0,
+  /** convergence came back exactly at the nextRunAfter kscli named */
+  cameBackAtNextRun: 0,
 };
 
 /** A key of another store, a plain customer key and an AWS-managed key: never to be scheduled. */
@@ -221,6 +231,7 @@ function faultConfig(f: FaultSpec): FaultConfig {
 function argvFor(s: KscliStep, sb: InProcessSandbox, store: string): string[] {
   const argv = [s.cmd, store, '--output', 'json'];
   if (s.confirm === 'yes') argv.push('--yes');
+  if (s.dryRun) argv.push('--dry-run');
   const candidates = keysOf(sb, store);
   const ref = (id: string) => (s.arnForm ? `arn:aws:kms:us-east-1:111122223333:key/${id}` : id);
   const allows = (flag: string): boolean => {
@@ -272,6 +283,7 @@ export class Scenario {
   async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, disturbed = false): Promise<KscliResult> {
     this.runs += 1;
     this.sb.run = this.runs;
+    const start = runStart(this.sb.model, this.store);
     const result = await runKscli(this.sb, this.ports, this.home, argv, opts);
     this.outputs.push(`${result.stdout}\n--- stderr ---\n${result.stderr}`.split(this.home).join('~'));
     coverage.exits[result.code] = (coverage.exits[result.code] ?? 0) + 1;
@@ -280,7 +292,21 @@ export class Scenario {
     const journal = readJournal(journalPath(this.home, this.store));
     const requests = this.sb.requests.slice(this.requestsSeen);
     const actorActed = requests.some((r) => r.caller === 'actor' && r.mutating) || result.interrupted;
-    const rec: RunRecord = { run: this.runs, argv, storeId: this.store, result, journal: journal.slice(this.journalSeen), requests, faulted: disturbed || actorActed };
+    const rec: RunRecord = {
+      run: this.runs,
+      argv,
+      storeId: this.store,
+      result,
+      journal: journal.slice(this.journalSeen),
+      journalSoFar: journal,
+      requests,
+      faulted: disturbed || actorActed,
+      start,
+      refusedPrompt: result.refused,
+    };
+    if (result.refused) coverage.refusedPrompts += 1;
+    if (argv.includes('--dry-run')) coverage.dryRuns += 1;
+    if (Object.keys(start.storeKeyStates).some((id) => this.inLag(id))) coverage.runsDuringLag += 1;
     this.journalSeen = journal.length;
     this.requestsSeen = this.sb.requests.length;
     this.log.push(`run ${this.runs}: kscli ${argv.join(' ')} -> ${result.code}${result.json?.outcome ? ` (${result.json.outcome})` : ''}`);
@@ -298,6 +324,12 @@ export class Scenario {
     return result;
   }
 
+  /** the key is past its DeletionDate and AWS has not deleted it yet */
+  inLag(keyId: string): boolean {
+    const k = (this.sb.model as any).acc.keyById.get(keyId) as { deletionDate?: number } | undefined;
+    return k?.deletionDate !== undefined && k.deletionDate <= this.sb.model.now().getTime();
+  }
+
   note(line: string): void {
     this.log.push(line);
     this.requestsSeen = this.sb.requests.length;
@@ -307,7 +339,7 @@ export class Scenario {
   async converge(): Promise<void> {
     this.sb.setFaults({});
     const flags = new Set<string>(['--yes', '--output', 'json']);
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 16; i++) {
       const r = await this.kscli(['delete-store', this.store, ...flags, '--wait-timeout', '10m']);
       if (r.code === 0) {
         if (storeFacts(this.sb.model, this.store).exists) throw new Error(`C1 delete-store exit 0 but the store still exists\n${this.log.join('\n')}`);
@@ -315,8 +347,19 @@ export class Scenario {
         return;
       }
       if (r.code === 8) {
-        this.sb.advance(31 * DAY);
-        this.note('sandbox advance --days 31');
+        // come back exactly when kscli said (AWS deletes up to 24 h after the DeletionDate): C5
+        const next = Date.parse(String(r.json?.nextRunAfter ?? ''));
+        const waitedFor = ((r.json?.keysLeft ?? []) as Array<{ keyId: string; state?: string }>).filter((k) => k.state === 'PendingDeletion').map((k) => k.keyId);
+        if (Number.isFinite(next) && waitedFor.length > 0) {
+          this.sb.advance(Math.max(0, next - this.sb.model.now().getTime()));
+          this.note(`sandbox advance to nextRunAfter ${new Date(next).toISOString()}`);
+          coverage.cameBackAtNextRun += 1;
+          const left = waitedFor.filter((id) => (this.sb.model as any).acc.keyById.has(id));
+          if (left.length) throw new Error(`C5 kscli said to come back after ${new Date(next).toISOString()}, but then ${left.length} key(s) it waited for still exist: ${left.join(', ')} (AWS deletes up to 24 h after the DeletionDate)\n${this.log.join('\n')}`);
+        } else {
+          this.sb.advance(31 * DAY);
+          this.note('sandbox advance --days 31');
+        }
         continue;
       }
       if (r.code === 3) {
@@ -326,9 +369,10 @@ export class Scenario {
         for (const f of named) flags.add(f);
         continue;
       }
-      throw new Error(`C3 delete-store exit ${r.code} with no faults and no colleague\n${this.log.join('\n')}\n${r.stderr}`);
+      // any other exit without faults or a colleague is already an E1 violation (kscli() threw)
+      throw new Error(`E1 delete-store exit ${r.code} with no faults and no colleague\n${this.log.join('\n')}\n${r.stderr}`);
     }
-    throw new Error(`C4 delete-store did not finish in 12 runs\n${this.log.join('\n')}`);
+    throw new Error(`C4 delete-store did not finish in 16 runs\n${this.log.join('\n')}`);
   }
 }
 
@@ -350,7 +394,8 @@ export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, 
     const argv = argvFor(s, sc.sb, store);
     sc.sb.setFaults(s.fault ? faultConfig(s.fault) : {});
     const opts: Parameters<typeof runKscli>[4] = {};
-    if (s.confirm === 'prompt')
+    if (s.confirm === 'refuse') opts.refuse = true;
+    if (s.confirm !== 'yes')
       opts.onPrompt = () => {
         if (!s.race) return;
         coverage.promptRaces += 1;
@@ -367,7 +412,7 @@ export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, 
         },
       };
     }
-    const extra = [s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '', s.race && s.confirm === 'prompt' ? `colleague during prompt: ${s.race}` : '', s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '']
+    const extra = [s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '', s.race && s.confirm !== 'yes' ? `colleague during prompt: ${s.race}` : '', s.confirm === 'refuse' ? 'the operator refuses at the prompt' : '', s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '']
       .filter(Boolean)
       .join('; ');
     if (extra) sc.note(`  (${extra})`);
