@@ -143,6 +143,8 @@ export type ScenarioSpec = { store: string; disconnectMs: number; world: World; 
 // ---- the world -------------------------------------------------------------------------------
 
 let current: InProcessSandbox;
+/** sandbox time in the scenario being played (for sabotages that must follow the clock) */
+export const sandboxNow = (): number => current.model.now().getTime();
 /** the real kscli's ports, over the sandbox of the scenario being played */
 export const realPorts = inProcessPorts(() => current);
 const homes: string[] = [];
