@@ -154,6 +154,7 @@ export class InProcessSandbox {
       status: 200,
       durationMs: 0,
       mutating: isMutating(service, operation),
+      handled: false,
     };
     if (entry.mutating) entry.snapshot = snapshotFor(model, operation, input);
     const ctx: CallContext = {
@@ -186,6 +187,7 @@ export class InProcessSandbox {
       // the stale-read window is measured in sandbox time: kscli's waits move the sandbox clock here
       const nowMs = model.now().getTime();
       const commit = this.stale.beforeMutation(model, ctx, input, decision.staleMs, nowMs);
+      entry.handled = true;
       try {
         const fresh = model.handle(ctx, input);
         output = this.stale.adjust(operation, input, fresh, nowMs);
