@@ -81,21 +81,20 @@ vi.mock('../../src/workflow/evidence/index.js', async (importOriginal) => {
   };
 });
 
-vi.mock('../../src/ui/plan-render.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/ui/plan-render.js')>();
+vi.mock('../../src/ui/render/plan.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/ui/render/plan.js')>();
   return {
     ...real,
     // C2: the blocked summary no longer names the flags that override a check
-    blockedSummary: (items: any[]) => real.blockedSummary(items).map((l) => (bug.active === 'C2' ? l.replace(/--[a-z-]+/g, 'the override') : l)),
+    blockedSummary: (items: Parameters<typeof real.blockedSummary>[0]) => real.blockedSummary(items).map((l: string) => (bug.active === 'C2' ? l.replace(/--[a-z-]+/g, 'the override') : l)),
   };
 });
 
-vi.mock('../../src/commands/run-plan.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/commands/run-plan.js')>();
-  const { applyPlan } = await import('../../src/workflow/apply.js');
+vi.mock('../../src/workflow/plan-runner/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/workflow/plan-runner/index.js')>();
   return {
     ...real,
-    runMutating: async (deps: any, spec: any) => {
+    runPlan: async (deps: any, spec: any, hooks: any, opts?: any) => {
       let d = deps;
       let s = spec;
       // D1: --dry-run is lost (and the run goes ahead as with --yes)
@@ -111,7 +110,7 @@ vi.mock('../../src/commands/run-plan.js', async (importOriginal) => {
           plan: async (ctx: any, keys: any, journal: any) => {
             const p = await spec.plan(ctx, keys, journal);
             if (p.executables.some((e: any) => e.item.status === 'blocked')) {
-              await applyPlan(
+              await real.applyPlan(
                 p.executables.filter((e: any) => e.item.status === 'apply'),
                 { journal, overrides: p.overrides, interrupted: () => false, say: ctx.say },
               );
@@ -119,12 +118,13 @@ vi.mock('../../src/commands/run-plan.js', async (importOriginal) => {
             return p;
           },
         };
-      const code = await real.runMutating(d, s);
+      const outcome = await real.runPlan(d, s, hooks, opts);
+      const code = outcome.finish.exitCode;
       // I1: an interrupted run reports success
-      if (bug.active === 'I1' && code === 130) return 0;
+      if (bug.active === 'I1' && code === 130) return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };
       // C1: delete-store says done while the keys still wait for deletion
-      if (bug.active === 'C1' && spec.command === 'delete-store' && code === 8) return 0;
-      return code;
+      if (bug.active === 'C1' && outcome.command === 'delete-store' && code === 8) return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };
+      return outcome;
     },
   };
 });
