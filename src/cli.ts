@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode, KscliError } from './errors.js';
+import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
@@ -74,7 +74,8 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
 }
 
 /** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */
-export function reportError(err: unknown, io: IO, debug: boolean): number {
+export function reportError(thrown: unknown, io: IO, debug: boolean): number {
+  const err = fromSandboxError(thrown);
   if (err instanceof KscliError) {
     io.err.write(`kscli: ${err.message}\n`);
     if (err.hint) io.err.write(`  ${err.hint}\n`);

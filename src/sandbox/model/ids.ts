@@ -10,13 +10,9 @@ export interface IdSource {
   hex(len: number): string;
   /** cks- followed by 17 hex digits, like `cks-1234567890abcdef0` */
   customKeyStoreId(): string;
-  /** CloudHSM ids look like `backup-abcdefghijk` or `hsm-abcdefghijk`: 11 base32 characters */
-  cloudHsmId(prefix: string): string;
   /** a KMS grant id: 64 hex digits */
   grantId(): string;
 }
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 export function idSource(bytes: (n: number) => Buffer): IdSource {
   const hex = (len: number) => bytes(Math.ceil(len / 2)).toString('hex').slice(0, len);
@@ -31,11 +27,6 @@ export function idSource(bytes: (n: number) => Buffer): IdSource {
     },
     hex,
     customKeyStoreId: () => `cks-${hex(17)}`,
-    cloudHsmId(prefix) {
-      let out = '';
-      for (const b of bytes(11)) out += BASE32[b & 31];
-      return `${prefix}-${out}`;
-    },
     grantId: () => hex(64),
   };
 }
@@ -65,8 +56,3 @@ export function seededIds(seed: number): IdSource {
 /** The system's randomness (the served sandbox); randomUUID draws from a pool: 100,000 keys stay fast. */
 export const cryptoIds: IdSource = { ...idSource((n) => randomBytes(n)), uuid: () => randomUUID() };
 
-export const uuid = (): string => cryptoIds.uuid();
-export const hex = (len: number): string => cryptoIds.hex(len);
-export const customKeyStoreId = (): string => cryptoIds.customKeyStoreId();
-export const cloudHsmId = (prefix: string): string => cryptoIds.cloudHsmId(prefix);
-export const grantId = (): string => cryptoIds.grantId();

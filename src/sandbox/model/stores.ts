@@ -7,7 +7,7 @@ import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import { intInRange } from './errors.js';
 import type { Handler } from './handler.js';
-import { pageArray } from './keys.js';
+import { pageArray, truncation } from './paging.js';
 import type { StoreRecord } from './state.js';
 
 /** aws-facts 2.1: at most 10 custom key stores per account and Region, in any state */
@@ -105,7 +105,7 @@ const describeCustomKeyStores: Handler = (acc, input) => {
     if (stores.length === 0) throw storeNotFound(String(name));
   }
   const { page, next } = pageArray(stores, input.Marker, limit);
-  return { CustomKeyStores: page.map(storeEntry), ...(next ? { NextMarker: next, Truncated: true } : { Truncated: false }) };
+  return { CustomKeyStores: page.map(storeEntry), ...truncation(next) };
 };
 
 const connectCustomKeyStore: Handler = (acc, input) => {
