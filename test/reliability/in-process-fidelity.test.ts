@@ -66,6 +66,8 @@ describe('the in-process sandbox is faithful to the HTTP sandbox', () => {
     // over HTTP: the real adapters and SDK clients against startSandbox on loopback
     const dir = tempDir();
     const sandbox = await startSandbox({ statePath: join(dir, 'state.json'), port: 0 });
+    // Logs Insights queries complete at the first poll, as in the in-process sandbox
+    await fetch(`${sandbox.url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0 }) });
     const http: Array<{ code: number; json: any }> = [];
     let httpRequests: Seen[];
     try {
