@@ -97,6 +97,9 @@ export class InProcessSandbox {
 
   constructor(opts: InProcessOptions = {}) {
     this.model = createModel(demoState(), { config: opts.config });
+    // Logs Insights queries (the usage evidence of issue 10) complete on their first poll: these
+    // tests run thousands of commands, each of which would otherwise wait about a second of real time
+    this.model.configure?.({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 1e15, ...(opts.config ?? {}) });
     this.faults = new FaultInjector({ seed: opts.faultSeed ?? 1 });
   }
 
