@@ -15,17 +15,17 @@
  */
 import type { StoresResult } from '../../commands/stores/run.js';
 import { renderTable } from '../table.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { StoresDocument } from '../../schemas/stores.js';
 
-export interface StoresJson {
-  region: string;
-  stores: Array<StoreJson & { keyCount: number; keyCounts: Record<string, number> }>;
-}
+/** The published schema's type (src/schemas/stores.ts). */
+export type StoresJson = Body<StoresDocument>;
 
 export const storesRenderer: Renderer<StoresResult> = {
   json: (r): StoresJson => ({ region: r.region, stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts })) }),
-  table(r, { style: st }) {
+  table(r, { style: st, width }) {
     if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
     const table = r.stores.map(({ store: s, keyCount, keyCounts }) => [
       s.id,
@@ -36,6 +36,6 @@ export const storesRenderer: Renderer<StoresResult> = {
       s.creationDate.toISOString().slice(0, 10),
       keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     ]);
-    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table);
+    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, { width, record: { head: [0, 3], flow: true } });
   },
 };
