@@ -38,8 +38,8 @@ export async function accountDigest(t: E2E): Promise<string> {
       events: (events ?? []).filter((e) => !e.readOnly),
       trails: (trails ?? []).map(({ lastCwlDelivery: _d, ...t }) => t),
       // the log group stores each delivered CloudTrail event (Logs Insights queries read them): a
-      // read-only call's event is a read, as in `events` above
-      logGroups: (logGroups ?? []).map(({ storedBytes: _b, events: delivered, ...g }) => ({
+      // read-only call's event is a read, as in `events` above; the rest must not change
+      logGroups: (logGroups ?? []).map(({ storedBytes: _b, events: delivered, firstOrdinal: _f, ...g }) => ({
         ...g,
         events: ((delivered as Array<{ m: string }> | undefined) ?? []).filter((e) => !isReadOnlyMessage(e.m)),
       })),
