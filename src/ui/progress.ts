@@ -63,7 +63,10 @@ export function createProgress(io: IO): ProgressUI {
     },
     status(line: string) {
       if (io.errIsTTY) {
-        io.err.write(`\r\u001b[2K${line}`);
+        // an in-place line must fit the terminal: one that wraps can no longer be redrawn in place
+        const width = io.errColumns;
+        const fitted = width && line.length > width - 1 ? `${line.slice(0, Math.max(0, width - 2))}…` : line;
+        io.err.write(`\r\u001b[2K${fitted}`);
         statusOpen = true;
       } else if (line.replace(/\d+/g, '#') !== lastStatus) {
         io.err.write(`${line}\n`);
