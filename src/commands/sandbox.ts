@@ -30,6 +30,12 @@ function nonNegativeNumber(flag: string, value: string | undefined): number | un
   return n;
 }
 
+function nonNegativeInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw badFlag(`${flag} ${value}: expected a whole number >= 0`);
+  return Number(value);
+}
+
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw badFlag(`${flag} ${value}: expected a whole number >= 1`);
@@ -50,7 +56,13 @@ function countsText(counts: Record<string, number>): string {
 }
 
 export function renderStatus(status: SandboxStatus, statePath: string): string {
-  let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n\n`;
+  let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n`;
+  if (status.estate) {
+    const e = status.estate;
+    text += `organization ${e.organizationId}: ${e.accounts} accounts, ${e.regions.length} Regions (${e.regions.join(', ')}), ${e.stores} custom key stores in ${e.storedCells} account-Regions\n`;
+    text += `the management account's us-east-1 below; kscli inventory --org lists them all\n`;
+  }
+  text += '\n';
   text += renderTable(
     ['STORE', 'NAME', 'TYPE', 'CONNECTION', 'KEYS'],
     status.stores.map((s) => [s.id, s.name, s.type, s.connectionState, countsText(s.keyStates)]),
@@ -201,19 +213,34 @@ export const sandboxCommand: CommandModule = {
     sandbox
       .command('reset')
       .description('replace the sandbox account with a fresh scenario (and start a new request log)')
-      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys, no usage').choices(['demo', 'large']).default('demo'))
+      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys, no usage; org: an organization of many accounts and Regions').choices(['demo', 'large', 'org']).default('demo'))
       .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
       .option('--store-keys <m>', 'large scenario: keys in cks-1234567890abcdef0 (default 200)')
+      .option('--accounts <n>', 'org scenario: accounts in the organization, the management account included (default 6)')
+      .option('--regions <m>', 'org scenario: Regions of the partition (default 4; up to 34)')
+      .option('--stores <s>', 'org scenario: custom key stores scattered among accounts and Regions (default 6)')
+      .option('--seed <n>', 'org scenario: seed of the placement (default 1)')
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
-      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --state /tmp/big.json\n')
-      .action(async (opts: { scenario: 'demo' | 'large'; keys?: string; storeKeys?: string; state?: string }) => {
+      .addHelpText(
+        'after',
+        '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --state /tmp/big.json\n' +
+          '  kscli sandbox reset --scenario org --accounts 1000 --regions 17 --stores 50 --state /tmp/org.json\n',
+      )
+      .action(async (opts: { scenario: 'demo' | 'large' | 'org'; keys?: string; storeKeys?: string; accounts?: string; regions?: string; stores?: string; seed?: string; state?: string }) => {
         const keys = positiveInteger('--keys', opts.keys);
         const storeKeys = positiveInteger('--store-keys', opts.storeKeys);
-        if (opts.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
+        const accounts = positiveInteger('--accounts', opts.accounts);
+        const regions = positiveInteger('--regions', opts.regions);
+        const stores = nonNegativeInteger('--stores', opts.stores);
+        const seed = nonNegativeInteger('--seed', opts.seed);
+        if (opts.scenario !== 'large' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
+        if (opts.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined)) throw badFlag('--accounts, --regions, --stores and --seed apply to --scenario org only');
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
+        if (accounts !== undefined && accounts > 10_000) throw badFlag(`--accounts ${accounts}: an organization holds at most 10000 accounts`);
+        if (regions !== undefined && regions > 34) throw badFlag(`--regions ${regions}: the aws partition has 34 commercial Regions`);
         const statePath = await statePathOf(app, opts);
         const { realModelFactory, resetState } = await import('../sandbox/index.js');
-        const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys });
+        const status = resetState(await realModelFactory(), statePath, opts.scenario, { keys, storeKeys, accounts, regions, stores, seed });
         if (app.globals().output === 'json') writeJson(app.io.out, { statePath, scenario: opts.scenario, ...statusJson(status) });
         else app.io.out.write(`sandbox reset to the ${opts.scenario} scenario\n\n${renderStatus(status, statePath)}`);
       });

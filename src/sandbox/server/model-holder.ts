@@ -13,7 +13,17 @@
 import type { SandboxModel } from '../contract.js';
 import { corruptStateError, StateFile, withFileLock } from './state-file.js';
 
-export type ScenarioName = 'demo' | 'large';
+export type ScenarioName = 'demo' | 'large' | 'org';
+
+/** Sizes of the large (keys, storeKeys) and org (accounts, regions, stores, seed) scenarios. */
+export interface ScenarioSizes {
+  keys?: number;
+  storeKeys?: number;
+  accounts?: number;
+  regions?: number;
+  stores?: number;
+  seed?: number;
+}
 
 /** Under sustained load, saving may take at most 1/SAVE_COST_FACTOR of the time (see afterChange). */
 const SAVE_COST_FACTOR = 20;
@@ -21,7 +31,7 @@ const SAVE_COST_FACTOR = 20;
 /** How the HTTP layer builds models; src/sandbox/index.ts wires the real one (src/sandbox/model/). */
 export interface ModelFactory {
   fromJSON(json: unknown): SandboxModel;
-  scenario(name: ScenarioName, opts?: { keys?: number; storeKeys?: number }): SandboxModel;
+  scenario(name: ScenarioName, opts?: ScenarioSizes): SandboxModel;
 }
 
 export interface ModelHolderOptions {
