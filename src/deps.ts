@@ -51,6 +51,12 @@ export interface Deps {
   identity(): Promise<CallerIdentity>;
   /** the evidence module (issue 3), loaded on first use */
   evidence(): Promise<EvidencePort>;
+  /**
+   * The resolved AWS configuration (endpoint, credentials with --sandbox, pacing): what the estate
+   * commands build their own clients from (several accounts and Regions in one run). With
+   * --sandbox this starts the in-process sandbox, as the first AWS call would.
+   */
+  awsConfig(): Promise<AwsConfig>;
   /** stops what deps started (the in-process sandbox) */
   close(): Promise<void>;
 }
@@ -115,6 +121,7 @@ export async function createDeps(app: App): Promise<Deps> {
 
   let region = inject.region ?? inject.aws?.region;
   let aws = inject.aws;
+  let awsConfig: (() => Promise<AwsConfig>) | undefined = inject.awsConfig;
   if (!aws) {
     const config: AwsConfig = await resolveAwsConfig(
       { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl, maxRps: globals.maxRps },
@@ -126,17 +133,20 @@ export async function createDeps(app: App): Promise<Deps> {
       },
     );
     region = config.region;
-    aws = lazyPorts(config.region, async () => {
-      let cfg = config;
-      if (globals.sandbox) {
+    let finalConfig: Promise<AwsConfig> | undefined;
+    const configured = (): Promise<AwsConfig> =>
+      (finalConfig ??= (async () => {
+        if (!globals.sandbox) return config;
         const { startSandbox } = await import('./sandbox/index.js');
         const sandbox = await startSandbox({ port: 0, env, onNotice: (m) => io.err.write(`sandbox: ${m}\n`) });
         closers.push(() => sandbox.close());
         debug(`sandbox listening on ${sandbox.url} (state ${sandbox.statePath})`);
-        cfg = { ...config, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
-      }
+        return { ...config, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
+      })());
+    awsConfig = configured;
+    aws = lazyPorts(config.region, async () => {
       const { createAwsPorts } = await import('./aws/index.js');
-      return createAwsPorts(cfg);
+      return createAwsPorts(await configured());
     });
   }
   const home = inject.home ?? env.HOME ?? homedir();
@@ -163,6 +173,7 @@ export async function createDeps(app: App): Promise<Deps> {
             const mod = await import('./workflow/evidence/index.js');
             return { assessKeys: mod.assessKeys, planAlarm: mod.planAlarm, alarmInPlace: mod.alarmInPlace };
           })()),
+    awsConfig: () => (awsConfig ? awsConfig() : Promise.reject(new Error('no AWS configuration: the AWS ports were injected'))),
     close: async () => {
       for (const c of closers.splice(0)) await c();
     },

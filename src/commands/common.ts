@@ -12,8 +12,15 @@ import { describeStoreOrFail, listStoreKeys } from '../workflow/inventory.js';
 import { defaultJournalPath, Journal } from '../workflow/journal.js';
 import { parseKeyRef, parsePositiveInt, validateAccountId, validateStoreId, type KeyRef } from '../workflow/validate.js';
 
-/** Runs a command action with Deps; the returned number becomes the exit code. */
-export async function withDeps(app: App, action: (deps: Deps) => Promise<number>): Promise<void> {
+/**
+ * Runs a command action with Deps; the returned number becomes the exit code. `outputs`: the
+ * --output formats beyond table and json the command renders (csv, markdown); others are refused.
+ */
+export async function withDeps(app: App, action: (deps: Deps) => Promise<number>, outputs: ReadonlyArray<'csv' | 'markdown'> = []): Promise<void> {
+  const output = app.globals().output;
+  if ((output === 'csv' || output === 'markdown') && !outputs.includes(output)) {
+    throw new KscliError(ExitCode.BadInput, `--output ${output} is offered by kscli inventory only`, 'use --output table or --output json here');
+  }
   const expected = app.globals().expectedAccount;
   if (expected !== undefined) validateAccountId(expected); // bad input: before any AWS call
   const deps = await createDeps(app);

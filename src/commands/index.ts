@@ -14,9 +14,11 @@ import { deleteStoreCommand } from './delete-store.js';
 import { backupsCommand } from './backups.js';
 import { orphansCommand } from './orphans.js';
 import { sandboxCommand } from './sandbox.js';
+import { inventoryCommand } from './inventory/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
+  inventoryCommand,
   findKeysCommand,
   usageCommand,
   alarmCommand,
