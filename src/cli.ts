@@ -7,43 +7,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
+import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
-
-export interface GlobalOptions {
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  /** csv and markdown: the commands that offer them (inventory); the others refuse them */
-  output: 'table' | 'json' | 'csv' | 'markdown';
-  dryRun: boolean;
-  yes: boolean;
-  expectedAccount?: string;
-  color: boolean;
-  debug: boolean;
-  journal?: string;
-  sandbox: boolean;
-  maxRps?: string[];
-}
-
-export interface RunContext {
-  io: IO;
-  env: NodeJS.ProcessEnv;
-  /** pid, hostname, liveness of other pids, SIGINT: given by main.ts (the only place touching process.*) */
-  system?: import('./deps.js').SystemHooks;
-  /** tests: parts of Deps to use instead of the real ones (fake AWS ports, scripted prompter, clock) */
-  inject?: Partial<import('./deps.js').Deps>;
-}
-
-/** What every command module gets: the IO, the environment, and its program's global options. */
-export interface App extends RunContext {
-  globals(): GlobalOptions;
-  /** set the process exit code that `run` returns (the last command result wins) */
-  setExitCode(code: number): void;
-}
-
-export interface CommandModule {
-  register(program: Command, app: App): void;
-}
 
 export const EXIT_CODES_HELP = `
 Exit codes:

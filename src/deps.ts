@@ -9,7 +9,7 @@
  * is closed when the command ends.
  */
 import { hostname as osHostname, homedir } from 'node:os';
-import type { App, GlobalOptions } from './cli.js';
+import type { App, GlobalOptions } from './app.js';
 import type { AwsConfig, AwsPorts, CallerIdentity } from './aws/ports.js';
 import { resolveAwsConfig } from './aws/config.js';
 import type { IO } from './ui/io.js';

@@ -18,11 +18,13 @@
  * cannot be read (ListAccounts denied).
  */
 import type { Command } from 'commander';
-import type { App, CommandModule } from '../../cli.js';
-import { withDeps } from '../common.js';
+import type { App, CommandModule } from '../../app.js';
+import { withDeps } from '../with-deps.js';
 import { parseConcurrency, parseExternalId, parseOu, parseRegions, parseRoleName, DEFAULT_ROLE_NAME } from '../../workflow/estate/options.js';
 import { parsePositiveInt } from '../../workflow/validate.js';
-import { badInput } from '../../errors.js';
+import { badInput, ExitCode } from '../../errors.js';
+import { renderResult } from '../../ui/render/output.js';
+import { gapLines, inventoryRenderer } from '../../ui/render/inventory.js';
 
 export interface InventoryFlags {
   org?: boolean;
@@ -79,7 +81,11 @@ export const inventoryCommand: CommandModule = {
           app,
           async (deps) => {
             const { runInventoryCommand } = await import('./run.js');
-            return runInventoryCommand(deps, flags, parsed);
+            const view = await runInventoryCommand(deps, flags, parsed);
+            renderResult(deps, inventoryRenderer, view);
+            // CSV has no room for them: one stderr line per gap and skip
+            if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
+            return view.result.gaps.length > 0 ? ExitCode.Incomplete : ExitCode.Ok;
           },
           ['csv', 'markdown'],
         );

@@ -10,8 +10,7 @@ import { operatorOf, readAccountsFile, sessionNameFor, type EstateAccount } from
 import { awsErrorName } from '../../workflow/estate/gaps.js';
 import { runInventory } from '../../workflow/estate/inventory.js';
 import type { RegionSelection } from '../../workflow/estate/runner.js';
-import { gapLines, inventoryJson, renderInventoryCsv, renderInventoryMarkdown, renderInventoryTable, type InventoryMeta } from '../../ui/inventory-render.js';
-import { writeJson } from '../../ui/json.js';
+import type { InventoryMeta, InventoryView } from '../../ui/render/inventory.js';
 import type { InventoryFlags } from './index.js';
 
 export interface ParsedInventoryFlags {
@@ -48,7 +47,8 @@ async function orgAccounts(estate: EstateAws, caller: string, ou: string | undef
   }
 }
 
-export async function runInventoryCommand(deps: Deps, flags: InventoryFlags, parsed: ParsedInventoryFlags): Promise<number> {
+/** Runs the inventory; the caller renders the view (ui/render/inventory.ts). */
+export async function runInventoryCommand(deps: Deps, flags: InventoryFlags, parsed: ParsedInventoryFlags): Promise<InventoryView> {
   const fileAccounts = flags.accounts ? readAccountsFile(flags.accounts) : undefined;
   const config = await deps.awsConfig();
   const { SdkEstate } = await import('../../aws/estate/sdk-estate.js');
@@ -83,20 +83,5 @@ export async function runInventoryCommand(deps: Deps, flags: InventoryFlags, par
   } finally {
     bar.stop();
   }
-  const out = deps.io.out;
-  switch (deps.globals.output) {
-    case 'json':
-      writeJson(out, inventoryJson(result, meta));
-      break;
-    case 'csv':
-      out.write(renderInventoryCsv(result, meta));
-      deps.io.err.write(gapLines(result));
-      break;
-    case 'markdown':
-      out.write(renderInventoryMarkdown(result, meta, deps.clock.now()));
-      break;
-    default:
-      out.write(renderInventoryTable(result, meta, deps.style));
-  }
-  return result.gaps.length > 0 ? ExitCode.Incomplete : ExitCode.Ok;
+  return { result, meta, generatedAt: deps.clock.now() };
 }
