@@ -11,7 +11,7 @@
  * the harness itself broke (a command that could not be measured, a crash). Every child process is
  * killed and the temporary directory removed at the end, on error and on Ctrl-C too.
  *
- * Options: --only startup,find-keys,memory,usage   --rounds N (find-keys runs, default 3)
+ * Options: --only startup,find-keys,memory,usage,inventory (inventory alone: node bench/run.mjs --only inventory)   --rounds N (find-keys runs, default 3)
  *          --aws-sample N (describe-key processes timed, default 30)   --usage-runs N (max, default 3)
  *          --startup-runs N (default 15)   --budget-s N (whole run, default 560)   --keep (keep temp dir)
  */
@@ -26,10 +26,11 @@ import { findKeysRows } from './rows/find-keys.mjs';
 import { memoryRows } from './rows/memory.mjs';
 import { startupRows } from './rows/startup.mjs';
 import { usageRow } from './rows/usage.mjs';
+import { inventoryRows, resetOrg, ORG } from './rows/inventory.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'startup,find-keys,memory,usage' },
+    only: { type: 'string', default: 'startup,find-keys,memory,usage,inventory' },
     rounds: { type: 'string', default: '3' },
     'aws-sample': { type: 'string', default: '30' },
     'usage-runs': { type: 'string', default: '3' },
@@ -140,6 +141,13 @@ async function main() {
     } finally {
       await stop(sandbox.child);
     }
+  });
+
+  await section('inventory', ['inventory-org-time', 'inventory-org-rss', 'inventory-vs-aws-cli'], async () => {
+    const statePath = join(tmp, 'org.json');
+    const reset = await resetOrg(statePath, home);
+    say(`  sandbox reset --scenario org --accounts ${ORG.accounts} --regions ${ORG.regions} --stores ${ORG.stores}: ${(reset.wallMs / 1000).toFixed(1)} s`);
+    return inventoryRows({ home, statePath, awsVersion, awsSample: 10, say });
   });
 
   say(`\n== results (${elapsedS().toFixed(0)} s in all; medians; PASS/FAIL per target, timings are from this machine)`);

@@ -230,3 +230,32 @@ describe('kscli inventory: account sources and refusals', () => {
     expect(sandbox.requestsSince(mark)).toEqual([]);
   });
 });
+
+describe('--regions on the read commands (the caller\'s account)', () => {
+  it('stores --regions all lists the stores of every enabled Region with their Region; same as inventory without --org', async () => {
+    const r = await kscli(['stores', '--regions', 'all', '--output', 'json']);
+    expectExit(r, 0);
+    const json = r.json();
+    expect(json.complete).toBe(true);
+    const want = expectedRows(doc()).filter((w) => w.accountId === MANAGEMENT);
+    expect(json.stores.map((s: any) => `${s.region}/${s.storeId}`)).toEqual(want.map((w) => `${w.region}/${w.storeId}`));
+    expect(json.stores.map((s: any) => s.keyCounts)).toEqual(want.map((w) => w.keyCounts));
+  });
+
+  it('find-keys <store> --regions all finds the Region holding the store and lists its keys there', async () => {
+    const elsewhere = expectedRows(doc()).find((w) => w.accountId === MANAGEMENT && w.region !== 'us-east-1')!;
+    const r = await kscli(['find-keys', elsewhere.storeId as string, '--regions', 'all', '--output', 'json']);
+    expectExit(r, 0);
+    expect(r.stderr).toContain(`is in ${elsewhere.region}`);
+    expect(r.json().store.storeId).toBe(elsewhere.storeId);
+    const total = Object.values(elsewhere.keyCounts as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(r.json().keys).toHaveLength(total);
+    expect(r.json().keys.every((k: any) => k.arn.includes(`:${elsewhere.region}:`))).toBe(true);
+  });
+
+  it('a store in none of the Regions searched: exit 3 naming them', async () => {
+    const r = await kscli(['orphans', 'cks-00000000000000000', '--regions', 'us-east-1,us-west-2']);
+    expectCleanError(r, { code: 3, problem: /cks-00000000000000000 was not found in account 111122223333 in the 2 Region\(s\) searched \(us-east-1, us-west-2\)/, fix: /stores --regions all/ });
+  });
+});
+

@@ -16,11 +16,13 @@ import { validateStoreId } from '../../workflow/validate.js';
 import { runPlanCommand } from '../plan-command.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
+import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 import { backupDeletionSpec, runBackupsReport } from './run.js';
 
 export interface BackupsFlags {
   delete: boolean;
   force: boolean;
+  regions?: string;
 }
 
 export const backupsCommand: CommandModule = {
@@ -31,14 +33,17 @@ export const backupsCommand: CommandModule = {
       .description("CloudHSM cluster backups that may still hold the store's key material (--delete removes READY ones)")
       .option('--delete', 'delete the READY backups that may hold key material (restorable for 7 days)', false)
       .addOption(forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'))
-      .addHelpText('after', '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n')
+      .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
+      .addHelpText('after', '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n  kscli backups cks-1234567890abcdef0 --regions all\n')
       .action((storeIdInput: string, flags: BackupsFlags) => {
         const storeId = validateStoreId(storeIdInput);
-        return withDeps(app, async (deps) => {
-          if (flags.delete) return runPlanCommand(deps, backupDeletionSpec(deps, { storeId, force: Boolean(flags.force) }));
-          renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
-          return 0;
-        });
+        return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
+          withDeps(inRegion, async (deps) => {
+            if (flags.delete) return runPlanCommand(deps, backupDeletionSpec(deps, { storeId, force: Boolean(flags.force) }));
+            renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
+            return 0;
+          }),
+        );
       });
   },
 };

@@ -9,6 +9,7 @@ import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
+import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 import { runOrphans } from './run.js';
 
 export const orphansCommand: CommandModule = {
@@ -17,13 +18,16 @@ export const orphansCommand: CommandModule = {
       .command('orphans')
       .addArgument(storeIdArgument())
       .description('keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps')
-      .addHelpText('after', '\nExample:\n  kscli orphans cks-1234567890abcdef0\n')
-      .action((storeIdInput: string) => {
+      .addHelpText('after', '\nExample:\n  kscli orphans cks-1234567890abcdef0\n  kscli orphans cks-1234567890abcdef0 --regions all   # the store\'s Region unknown\n')
+      .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
+      .action((storeIdInput: string, flags: { regions?: string }) => {
         const storeId = validateStoreId(storeIdInput);
-        return withDeps(app, async (deps) => {
-          renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
-          return 0;
-        });
+        return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
+          withDeps(inRegion, async (deps) => {
+            renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
+            return 0;
+          }),
+        );
       });
   },
 };

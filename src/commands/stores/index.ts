@@ -7,19 +7,29 @@ import type { App, CommandModule } from '../../app.js';
 import { renderResult } from '../../ui/render/output.js';
 import { storesRenderer } from '../../ui/render/stores.js';
 import { withDeps } from '../with-deps.js';
-import { runStores } from './run.js';
+import { runStores, runStoresInRegions } from './run.js';
+import { REGIONS_HELP } from '../regions-flag.js';
+import { parseRegions } from '../../workflow/estate/options.js';
+import { ExitCode } from '../../errors.js';
 
 export const storesCommand: CommandModule = {
   register(program: Command, app: App) {
     program
       .command('stores')
       .description('list the custom key stores of the region, with their keys counted by state')
-      .addHelpText('after', '\nExample:\n  kscli stores --region eu-west-1\n  kscli stores --output json | jq \'.stores[] | select(.connectionState == "FAILED")\'\n')
-      .action(() =>
-        withDeps(app, async (deps) => {
-          renderResult(deps, storesRenderer, await runStores(deps));
-          return 0;
-        }),
-      );
+      .option('--regions <list|all>', `read several Regions at once: ${REGIONS_HELP}`)
+      .addHelpText(
+        'after',
+        '\nExample:\n  kscli stores --region eu-west-1\n  kscli stores --regions all\n  kscli stores --output json | jq \'.stores[] | select(.connectionState == "FAILED")\'\n' +
+          '\nWith --regions, a Region that cannot be read is listed as a gap and the exit code is 6 (complete with gaps).\n',
+      )
+      .action((flags: { regions?: string }) => {
+        const selection = parseRegions(flags.regions);
+        return withDeps(app, async (deps) => {
+          const result = selection.mode === 'home' ? await runStores(deps) : await runStoresInRegions(deps, selection);
+          renderResult(deps, storesRenderer, result);
+          return result.gaps?.length ? ExitCode.Incomplete : ExitCode.Ok;
+        });
+      });
   },
 };
