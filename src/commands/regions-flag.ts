@@ -8,11 +8,8 @@
  */
 import type { Command } from 'commander';
 import type { App } from '../app.js';
-import { createDeps } from '../deps.js';
 import { ExitCode, KscliError } from '../errors.js';
-import { TaskPool } from '../aws/pool.js';
 import { parseRegions } from '../workflow/estate/options.js';
-import { classify } from '../workflow/estate/gaps.js';
 
 export const REGIONS_HELP = 'comma-separated Regions, or all (every Region the account has enabled, from account:ListRegions)';
 
@@ -31,6 +28,8 @@ export async function inStoreRegion(app: App, storeId: string, regionsFlag: stri
   if (regionsFlag === undefined) return action(app);
   const selection = parseRegions(regionsFlag);
   if (app.globals().region && selection.mode !== 'home') throw new KscliError(ExitCode.BadInput, 'give either --region or --regions, not both', '--regions searches for the store; --region names its Region');
+  // loaded only when --regions is used: --help and the one-Region runs never pay for them
+  const [{ createDeps }, { TaskPool }, { classify }] = await Promise.all([import('../deps.js'), import('../aws/pool.js'), import('../workflow/estate/gaps.js')]);
   const deps = await createDeps(app);
   let found: string[] = [];
   let searched: string[] = [];

@@ -4,7 +4,7 @@
  * explains becomes one line naming the call, and what Deps started is closed.
  */
 import type { App, ExtraOutputFormat } from '../app.js';
-import { createDeps, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import { validateAccountId } from '../workflow/validate.js';
 
@@ -16,6 +16,8 @@ export async function withDeps(app: App, action: (deps: Deps) => Promise<number>
   }
   const expected = app.globals().expectedAccount;
   if (expected !== undefined) validateAccountId(expected); // bad input: before any AWS call
+  // loaded here, not at start-up: --help, --version and bad input never pay for Deps (or the SDK)
+  const { createDeps } = await import('../deps.js');
   const deps = await createDeps(app);
   try {
     app.setExitCode(await action(deps));

@@ -10,14 +10,11 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { backupsRenderer } from '../../ui/render/backups.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
-import { backupDeletionSpec, runBackupsReport } from './run.js';
 
 export interface BackupsFlags {
   delete: boolean;
@@ -39,7 +36,12 @@ export const backupsCommand: CommandModule = {
         const storeId = validateStoreId(storeIdInput);
         return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
           withDeps(inRegion, async (deps) => {
-            if (flags.delete) return runPlanCommand(deps, backupDeletionSpec(deps, { storeId, force: Boolean(flags.force) }));
+            const { backupDeletionSpec, runBackupsReport } = await import('./run.js');
+            if (flags.delete) {
+              const { runPlanCommand } = await import('../plan-command.js');
+              return runPlanCommand(deps, backupDeletionSpec(deps, { storeId, force: Boolean(flags.force) }));
+            }
+            const { backupsRenderer } = await import('../../ui/render/backups.js');
             renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
             return 0;
           }),

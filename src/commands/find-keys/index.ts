@@ -1,16 +1,14 @@
 /**
- * kscli find-keys <storeId>: every KMS key of the store.
+ * kscli find-keys <storeId>: every KMS key of the store (--regions: in whichever Region holds it).
  * Parse -> run (./run.ts) -> render (src/ui/render/find-keys.ts, which documents the JSON).
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { findKeysRenderer } from '../../ui/render/find-keys.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
-import { runFindKeys } from './run.js';
 
 export const findKeysCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -27,6 +25,7 @@ export const findKeysCommand: CommandModule = {
         const storeId = validateStoreId(storeIdInput);
         return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
           withDeps(inRegion, async (deps) => {
+            const [{ runFindKeys }, { findKeysRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/find-keys.js')]);
             renderResult(deps, findKeysRenderer, await runFindKeys(deps, storeId));
             return 0;
           }),

@@ -24,7 +24,6 @@ import { parseConcurrency, parseExternalId, parseOu, parseRegions, parseRoleName
 import { parsePositiveInt } from '../../workflow/validate.js';
 import { badInput, ExitCode } from '../../errors.js';
 import { renderResult } from '../../ui/render/output.js';
-import { gapLines, inventoryRenderer } from '../../ui/render/inventory.js';
 
 export interface InventoryFlags {
   org?: boolean;
@@ -80,7 +79,7 @@ export const inventoryCommand: CommandModule = {
         return withDeps(
           app,
           async (deps) => {
-            const { runInventoryCommand } = await import('./run.js');
+            const [{ runInventoryCommand }, { gapLines, inventoryRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/inventory.js')]);
             const view = await runInventoryCommand(deps, flags, parsed);
             renderResult(deps, inventoryRenderer, view);
             // CSV has no room for them: one stderr line per gap and skip

@@ -1,16 +1,15 @@
 /**
- * kscli stores: every custom key store of the region with its keys counted by key state.
- * Parse (no flags) -> run (./run.ts) -> render (src/ui/render/stores.ts, which documents the JSON).
+ * kscli stores: every custom key store of the region with its keys counted by key state; with
+ * --regions, of several Regions at once (regions-flag.ts).
+ * Parse -> run (./run.ts) -> render (src/ui/render/stores.ts, which documents the JSON).
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { renderResult } from '../../ui/render/output.js';
-import { storesRenderer } from '../../ui/render/stores.js';
-import { withDeps } from '../with-deps.js';
-import { runStores, runStoresInRegions } from './run.js';
-import { REGIONS_HELP } from '../regions-flag.js';
-import { parseRegions } from '../../workflow/estate/options.js';
 import { ExitCode } from '../../errors.js';
+import { renderResult } from '../../ui/render/output.js';
+import { parseRegions } from '../../workflow/estate/options.js';
+import { REGIONS_HELP } from '../regions-flag.js';
+import { withDeps } from '../with-deps.js';
 
 export const storesCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -26,6 +25,7 @@ export const storesCommand: CommandModule = {
       .action((flags: { regions?: string }) => {
         const selection = parseRegions(flags.regions);
         return withDeps(app, async (deps) => {
+          const [{ runStores, runStoresInRegions }, { storesRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/stores.js')]);
           const result = selection.mode === 'home' ? await runStores(deps) : await runStoresInRegions(deps, selection);
           renderResult(deps, storesRenderer, result);
           return result.gaps?.length ? ExitCode.Incomplete : ExitCode.Ok;
