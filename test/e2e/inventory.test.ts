@@ -205,6 +205,30 @@ describe('kscli inventory: account sources and refusals', () => {
     expect(actualRows(json).map((x: any) => x.storeId)).toEqual(want.map((w) => w.storeId));
   });
 
+  it('--ou narrows --org to an OU and every OU below it (ListChildren + ListAccountsForParent)', async () => {
+    const mark = sandbox.mark();
+    const r = await kscli(['inventory', '--org', '--ou', 'ou-k5c1-workloads', '--regions', 'all', '--external-id', 'kscli-audit', '--output', 'json']);
+    expect([0, 6]).toContain(r.code);
+    // Workloads holds no account itself; Prod holds 1 and 5 (suspended), Dev holds 2
+    const accounts = new Set([...r.json().stores.map((s: any) => s.accountId), ...r.json().gaps.map((g: any) => g.accountId), ...r.json().skipped.map((k: any) => k.accountId)]);
+    for (const a of accounts) expect(['200000000001', '200000000002', '200000000005']).toContain(a);
+    expect(r.json().summary.accounts).toBe(3);
+    expect(actualRows(r.json())).toEqual(expectedRows(doc(), 'kscli-audit').filter((w) => ['200000000001', '200000000002'].includes(w.accountId as string)));
+    expect(sandbox.requestsSince(mark).some((q) => q.operation === 'ListAccounts')).toBe(false);
+  });
+
+  it('--usage adds the verdict counts per store, the same verdicts kscli usage gives', async () => {
+    const inv = await kscli(['inventory', '--usage', '--output', 'json']);
+    expectExit(inv, 0);
+    const usage = await kscli(['usage', 'cks-1234567890abcdef0', '--output', 'json']);
+    expectExit(usage, 0);
+    const count = (v: string) => usage.json().keys.filter((k: any) => k.verdict === v).length;
+    const row = inv.json().stores.find((s: any) => s.storeId === 'cks-1234567890abcdef0');
+    expect(row.usage).toEqual({ inUse: count('in-use'), unused: count('unused'), unknown: count('unknown') });
+    expect(row.usage.inUse).toBeGreaterThanOrEqual(1);
+    expect(inv.json().stores.find((s: any) => s.storeId === 'cks-0987654321fedcba0').usage).toEqual({ inUse: 0, unused: 0, unknown: 0 });
+  });
+
   it('--org from a member account: ListAccounts is denied, exit 4 naming the fix', async () => {
     const sts = new STSClient(sdkClientConfig(sandbox.url));
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole', RoleSessionName: 'test-member' }));
