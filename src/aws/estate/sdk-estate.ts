@@ -8,6 +8,7 @@
  *
  * Loaded only by the estate commands (dynamic import): --help never loads it or the SDK.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -16,7 +17,8 @@ import type { AwsConfig, AwsPorts, CallerIdentity, CloudHsmPort, KmsPort } from 
 import { mapFailure } from '../errors.js';
 import { DEFAULT_MAX_ATTEMPTS, defaultEndpoint, SCAN_CONCURRENCY } from '../clients.js';
 import { instrument, type MiddlewareStackLike } from '../middleware.js';
-import { RegionPacer } from '../quotas.js';
+import { OPERATION_QUOTAS, RegionPacer } from '../quotas.js';
+import type { TokenBucket } from '../rate-limiter.js';
 import { lazyPort } from '../index.js';
 import type { AccountAccess, AccountSession, EstateAws, OrgAccountInfo, OrganizationInfo, OrganizationsPort, RegionInfo } from './ports.js';
 
@@ -60,9 +62,48 @@ const KMS_METHODS = {
 } as const;
 const CLOUDHSM_METHODS = { describeCluster: true, describeClustersFromBackups: true, describeBackups: true, deleteBackup: true } as const;
 
+/** Whose call this is: the account's credentials and the account-Region's pacer. */
+interface CallContextStore {
+  accountId: string;
+  credentials: CredentialProvider;
+  pacer: RegionPacer;
+}
+
+/**
+ * The pacer of the account-Region making the call (each account and Region is its own quota
+ * bucket), for a client shared by every account of one Region.
+ */
+class ContextPacer extends RegionPacer {
+  constructor(
+    private readonly current: () => CallContextStore,
+    private readonly paced: Readonly<Record<string, number>>,
+  ) {
+    super(paced);
+  }
+
+  override bucket(operation: string): TokenBucket | undefined {
+    if (!Object.hasOwn(this.paced, operation) && !Object.hasOwn(OPERATION_QUOTAS, operation)) return undefined;
+    const of = () => this.current().pacer.bucket(operation);
+    return {
+      take: () => of()?.take() ?? Promise.resolve(),
+      onThrottle: () => of()?.onThrottle(),
+      currentRate: () => of()?.currentRate() ?? 0,
+    } as unknown as TokenBucket;
+  }
+}
+
 export class SdkEstate implements EstateAws {
   private handler: Promise<NodeHttpHandler> | undefined;
   private homeSts: Promise<STSClient> | undefined;
+  /**
+   * One KMS client per Region, shared by every account: building an SDK client per account-Region
+   * cost most of kscli's CPU over 17,000 of them. Each call still signs with its own account's
+   * credentials and takes its own account-Region's pacing tokens: the client's credentials and
+   * pacer read them from the call's async context (`inAccount`), and a call made outside one fails
+   * rather than borrow another account's credentials.
+   */
+  private readonly kmsByRegion = new Map<string, Promise<KMSClient>>();
+  readonly context = new AsyncLocalStorage<CallContextStore>();
 
   constructor(
     readonly config: AwsConfig,
@@ -142,6 +183,44 @@ export class SdkEstate implements EstateAws {
 
   session(access: AccountAccess): AccountSession {
     return new SdkAccountSession(this, access, this.now);
+  }
+
+  private currentContext(): CallContextStore {
+    const c = this.context.getStore();
+    if (!c) throw new Error('kscli bug: a KMS call of the estate outside an account context');
+    return c;
+  }
+
+  private accountClient: Promise<import('@aws-sdk/client-account').AccountClient> | undefined;
+
+  /** The Account Management client, shared by every account like the KMS clients (one ListRegions each). */
+  sharedAccount(): Promise<import('@aws-sdk/client-account').AccountClient> {
+    this.accountClient ??= (async () => {
+      const { AccountClient } = await import('@aws-sdk/client-account');
+      const credentials = Object.assign(async () => this.currentContext().credentials(), { memoized: true });
+      const c = new AccountClient(await this.base('account', GLOBAL_REGION, credentials));
+      this.instrumentClient(c, 'account', new ContextPacer(() => this.currentContext(), this.config.maxRps ?? {}));
+      return c;
+    })();
+    return this.accountClient;
+  }
+
+  /** The KMS client of a Region, for every account (see kmsByRegion). */
+  sharedKms(region: string): Promise<KMSClient> {
+    let client = this.kmsByRegion.get(region);
+    if (!client) {
+      client = (async () => {
+        const { KMSClient } = await import('@aws-sdk/client-kms');
+        // `memoized`: the SDK calls it for every request instead of caching one identity per client
+        const credentials = Object.assign(async () => this.currentContext().credentials(), { memoized: true });
+        const c = new KMSClient(await this.base('kms', region, credentials));
+        this.instrumentClient(c, 'kms', new ContextPacer(() => this.currentContext(), this.config.maxRps ?? {}));
+        return c;
+      })();
+      this.kmsByRegion.set(region, client);
+      client.catch(() => this.kmsByRegion.delete(region));
+    }
+    return client;
   }
 
   instrumentClient(client: { middlewareStack: unknown }, service: string, pacer: RegionPacer): void {
@@ -227,7 +306,6 @@ function toAccount(a: { Id?: string; Name?: string; Email?: string; State?: stri
 
 interface RegionClients {
   pacer: RegionPacer;
-  kms?: Promise<KMSClient>;
   cloudhsm?: Promise<CloudHSMV2Client>;
   ports?: Promise<AwsPorts>;
 }
@@ -304,10 +382,14 @@ class SdkAccountSession implements AccountSession {
   }
 
   async listRegions(): Promise<RegionInfo[]> {
+    const store: CallContextStore = { accountId: this.accountId, credentials: this.provider(), pacer: this.clientsOf(GLOBAL_REGION).pacer };
+    return this.estate.context.run(store, () => this.listRegionsInContext());
+  }
+
+  private async listRegionsInContext(): Promise<RegionInfo[]> {
     return mapFailure({ service: 'account', operation: 'ListRegions', ...this.estate.site('account', GLOBAL_REGION) }, async () => {
-      const { AccountClient, ListRegionsCommand } = await import('@aws-sdk/client-account');
-      const client = new AccountClient(await this.estate.base('account', GLOBAL_REGION, this.provider()));
-      this.estate.instrumentClient(client, 'account', this.clientsOf(GLOBAL_REGION).pacer);
+      const { ListRegionsCommand } = await import('@aws-sdk/client-account');
+      const client = await this.estate.sharedAccount();
       const out: RegionInfo[] = [];
       let token: string | undefined;
       do {
@@ -321,21 +403,19 @@ class SdkAccountSession implements AccountSession {
 
   kms(region: string): KmsPort {
     const clients = this.clientsOf(region);
-    const client = () =>
-      (clients.kms ??= (async () => {
-        const { KMSClient } = await import('@aws-sdk/client-kms');
-        const c = new KMSClient(await this.estate.base('kms', region, this.provider()));
-        this.estate.instrumentClient(c, 'kms', clients.pacer);
-        return c;
-      })());
-    return lazyPort(KMS_METHODS, async () => {
+    const store: CallContextStore = { accountId: this.accountId, credentials: this.provider(), pacer: clients.pacer };
+    const port = lazyPort(KMS_METHODS, async () => {
       const { KmsAdapter } = await import('../adapters/kms.js');
-      return new KmsAdapter(client, this.estate.site('kms', region), {
+      return new KmsAdapter(() => this.estate.sharedKms(region), this.estate.site('kms', region), {
         scanConcurrency: SCAN_CONCURRENCY,
         describeKeyBucket: () => clients.pacer.bucket('DescribeKey'),
         debugLog: this.estate.config.debugLog,
       });
-    }) as KmsPort;
+    }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    // every call of this port, and everything it awaits, runs as this account in this Region
+    const inContext = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const name of Object.keys(KMS_METHODS)) inContext[name] = (...args) => this.estate.context.run(store, () => port[name]!(...args));
+    return inContext as unknown as KmsPort;
   }
 
   cloudhsm(region: string): CloudHsmPort {

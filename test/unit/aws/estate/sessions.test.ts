@@ -39,8 +39,9 @@ describe('AccountSession', () => {
     expect((await s.kms('us-west-2').describeStores()).length).toBeGreaterThan(0);
     const log = sb.requests();
     expect(log[log.length - 1]).toMatchObject({ operation: 'DescribeCustomKeyStores', account: '200000000003', region: 'us-west-2' });
-    // kscli's clock reaches the last 5 minutes of the hour: assume again before calling
-    now += 3_600_000 - REFRESH_MARGIN_MS + 1_000;
+    // kscli's clock reaches the last 5 minutes of the hour (measured from now: the session began
+    // before this line, so it ends less than an hour from here): assume again before calling
+    now = Date.now() + 3_600_000 - REFRESH_MARGIN_MS + 60_000;
     await s.ready();
     expect(assumes() - before).toBe(2);
     s.invalidate();
