@@ -49,6 +49,22 @@ describe('AccountSession', () => {
     expect(assumes() - before).toBe(3);
   });
 
+  it('two accounts interleaved on the shared Region client: every call signed as its own account', async () => {
+    const estate = new SdkEstate(config());
+    const member = estate.session({ accountId: '200000000003', roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole', sessionName: 'kscli-unit' });
+    const self = estate.session({ accountId: '111122223333' });
+    await member.ready();
+    const memberStores = (await member.kms('us-west-2').describeStores()).map((x) => x.id).sort();
+    const selfStores = (await self.kms('us-west-2').describeStores()).map((x) => x.id).sort();
+    expect(memberStores).not.toEqual(selfStores);
+    const mark = sb.requests().length;
+    const runs = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? member : self).kms('us-west-2').describeStores().then((r) => ({ i, ids: r.map((x) => x.id).sort() }))));
+    for (const r of runs) expect(r.ids).toEqual(r.i % 2 ? memberStores : selfStores);
+    const accounts = sb.requests().slice(mark).filter((q) => q.operation === 'DescribeCustomKeyStores').map((q) => q.account);
+    expect(accounts.filter((a) => a === '200000000003')).toHaveLength(12);
+    expect(accounts.filter((a) => a === '111122223333')).toHaveLength(12);
+  });
+
   it("the caller's own account uses the current credentials and never assumes a role", async () => {
     const estate = new SdkEstate(config());
     const before = assumes();
