@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { collect } from '../shared-flags.js';
 import type { Renderer } from '../../ui/render/output.js';
-import { badFlag, nonNegativeInteger, nonNegativeNumber, positiveInteger } from './flags.js';
+import { badFlag, nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.js';
 import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
@@ -19,6 +19,8 @@ export interface SandboxResetFlags {
   regions?: string;
   stores?: string;
   seed?: string;
+  usedShare?: string;
+  noiseEvents?: string;
   state?: string;
 }
 
@@ -80,9 +82,11 @@ export const sandboxCommand: CommandModule = {
     sandbox
       .command('reset')
       .description('replace the sandbox account with a fresh scenario (and start a new request log)')
-      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys, no usage; org: an organization of many accounts and Regions').choices(['demo', 'large', 'org']).default('demo'))
+      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys with usage history; org: an organization of many accounts and Regions').choices(['demo', 'large', 'org']).default('demo'))
       .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
       .option('--store-keys <m>', 'large scenario: keys in cks-1234567890abcdef0 (default 200)')
+      .option('--used-share <s>', "large scenario: share of the store's keys with usage history, e.g. 0.1 or 10% (default 10%)")
+      .option('--noise-events <n>', 'large scenario: CloudTrail events of other services in the 380-day history (default 10000)')
       .option('--accounts <n>', 'org scenario: accounts in the organization, the management account included (default 6)')
       .option('--regions <m>', 'org scenario: Regions of the partition (default 4; up to 34)')
       .option('--stores <s>', 'org scenario: custom key stores scattered among accounts and Regions (default 6)')
@@ -90,23 +94,27 @@ export const sandboxCommand: CommandModule = {
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText(
         'after',
-        '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --state /tmp/big.json\n' +
+        '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state /tmp/big.json\n' +
           '  kscli sandbox reset --scenario org --accounts 1000 --regions 17 --stores 50 --state /tmp/org.json\n',
       )
       .action(async (flags: SandboxResetFlags) => {
         const keys = positiveInteger('--keys', flags.keys);
         const storeKeys = positiveInteger('--store-keys', flags.storeKeys);
+        const usedShare = share('--used-share', flags.usedShare);
+        const noiseEvents = wholeNumber('--noise-events', flags.noiseEvents);
         const accounts = positiveInteger('--accounts', flags.accounts);
         const regions = positiveInteger('--regions', flags.regions);
-        const stores = nonNegativeInteger('--stores', flags.stores);
-        const seed = nonNegativeInteger('--seed', flags.seed);
-        if (flags.scenario !== 'large' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
+        const stores = wholeNumber('--stores', flags.stores);
+        const seed = wholeNumber('--seed', flags.seed);
+        if (flags.scenario !== 'large' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
+          throw badFlag('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
+        }
         if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined)) throw badFlag('--accounts, --regions, --stores and --seed apply to --scenario org only');
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
         if (accounts !== undefined && accounts > 10_000) throw badFlag(`--accounts ${accounts}: an organization holds at most 10000 accounts`);
         if (regions !== undefined && regions > 34) throw badFlag(`--regions ${regions}: the aws partition has 34 commercial Regions`);
         const { runSandboxReset, sandboxResetRenderer, statePathOf } = await load();
-        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, accounts, regions, stores, seed }));
+        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, usedShare, noiseEvents, accounts, regions, stores, seed }));
       });
 
     sandbox

@@ -15,13 +15,18 @@ import { corruptStateError, StateFile, withFileLock } from './state-file.js';
 
 export type ScenarioName = 'demo' | 'large' | 'org';
 
-/** Sizes of the large (keys, storeKeys) and org (accounts, regions, stores, seed) scenarios. */
-export interface ScenarioSizes {
-  keys?: number;
-  storeKeys?: number;
+/** Options of the large scenario (src/sandbox/model/scenarios.ts) and of the org scenario (model/org/org-scenario.ts). */
+export interface ScenarioParams {
+  /** org: accounts in the organization, Regions of the partition, stores scattered (seed: their placement) */
   accounts?: number;
   regions?: number;
   stores?: number;
+  keys?: number;
+  storeKeys?: number;
+  /** share of the store's keys with usage history, 0..1 */
+  usedShare?: number;
+  /** events of other services in the history */
+  noiseEvents?: number;
   seed?: number;
 }
 
@@ -31,7 +36,7 @@ const SAVE_COST_FACTOR = 20;
 /** How the HTTP layer builds models; src/sandbox/index.ts wires the real one (src/sandbox/model/). */
 export interface ModelFactory {
   fromJSON(json: unknown): SandboxModel;
-  scenario(name: ScenarioName, opts?: ScenarioSizes): SandboxModel;
+  scenario(name: ScenarioName, opts?: ScenarioParams): SandboxModel;
 }
 
 export interface ModelHolderOptions {

@@ -43,7 +43,7 @@ export class OrgModel implements SandboxModel {
   /** cells a call touched since the last takeDirty (so takeDirty does not visit 17,000 cells) */
   private readonly touched = new Set<AccountModel>();
   private dirty = false;
-  /** the throw-away cell of the call being handled, so recordCall can tell it was one */
+  /** the settings every cell shares (timings, caps), given to cells made later */
   private readonly config: SandboxConfig;
 
   constructor(readonly doc: OrgDocument) {
@@ -52,7 +52,7 @@ export class OrgModel implements SandboxModel {
       this.cells.set(cellKey(state.accountId, state.region), new AccountModel(state));
     }
     const home = this.cells.get(cellKey(doc.homeAccount, doc.homeRegion));
-    this.config = { ...(home?.acc.state.config ?? defaultConfig()) };
+    this.config = { ...defaultConfig(), ...(home?.acc.state.config ?? {}) };
     doc.cells = []; // the cells map owns them now; toJSON rebuilds the list
   }
 
@@ -218,6 +218,21 @@ export class OrgModel implements SandboxModel {
   /** Where the organization's Regions stand for one account (tests, status). */
   regionStatus(account: string, region: string): string | undefined {
     return regionOptStatus(this.org, account, region);
+  }
+
+  /** The settings of every cell (they share one configuration; new cells take it too). */
+  configure(patch: Record<string, unknown> = {}): Record<string, number> {
+    const settings = this.home().configure(patch);
+    if (Object.keys(patch).length > 0) {
+      Object.assign(this.config, settings);
+      for (const cell of this.cells.values()) {
+        if (cell === this.home()) continue;
+        cell.configure(patch);
+        this.touched.add(cell);
+      }
+      this.touched.add(this.home());
+    }
+    return settings;
   }
 
   takeDirty(): boolean {
