@@ -154,9 +154,10 @@ export class OrgModel implements SandboxModel {
     if (ctx.service === 'account') return handleAccount(this.org, account, ctx.operation, input);
     if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
 
-    const key = cellKey(account, ctx.region);
+    const region = this.cellRegion(ctx);
+    const key = cellKey(account, region);
     const stored = this.cells.get(key);
-    const cell = stored ?? this.freshCell(account, ctx.region);
+    const cell = stored ?? this.freshCell(account, region);
     const out = cell.handle(ctx, input);
     if (!stored && cell.acc.dirty) {
       this.cells.set(key, cell);
@@ -164,6 +165,15 @@ export class OrgModel implements SandboxModel {
     }
     if (cell.acc.dirty) this.touched.add(cell);
     return out;
+  }
+
+  /**
+   * The Region whose cell answers: the call's, in an organization; for a lone account (the demo
+   * and every version-1 state file) its one state answers in every Region, as it always did, so
+   * that a trail or log group edited into another home Region is still found there.
+   */
+  private cellRegion(ctx: CallContext): string {
+    return this.org ? ctx.region : this.doc.homeRegion;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
@@ -181,7 +191,7 @@ export class OrgModel implements SandboxModel {
   recordCall(ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void {
     const account = ctx.accountId ?? this.accountFor(ctx);
     // a throw-away cell (read-only call where nothing is stored) keeps no CloudTrail history
-    const cell = this.cells.get(cellKey(account, ctx.region));
+    const cell = this.cells.get(cellKey(account, this.cellRegion(ctx)));
     if (!cell) return;
     cell.recordCall(ctx, input, outcome);
     this.touched.add(cell);
