@@ -5,8 +5,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode, KscliError } from './errors.js';
+import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
+import { fitText } from './ui/wrap.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
 
@@ -75,10 +76,13 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
 }
 
 /** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */
-export function reportError(err: unknown, io: IO, debug: boolean): number {
+export function reportError(thrown: unknown, io: IO, debug: boolean): number {
+  const err = fromSandboxError(thrown);
   if (err instanceof KscliError) {
-    io.err.write(`kscli: ${err.message}\n`);
-    if (err.hint) io.err.write(`  ${err.hint}\n`);
+    // on a terminal, fitted to its width (words whole: the message often names an ID or a flag)
+    const fit = (line: string) => (io.errColumns ? fitText(line, io.errColumns) : line);
+    io.err.write(`${fit(`kscli: ${err.message}`)}\n`);
+    if (err.hint) io.err.write(`${fit(`  ${err.hint}`)}\n`);
     if (debug && err.cause) io.err.write(`${String((err.cause as Error)?.stack ?? err.cause)}\n`);
     return err.exitCode;
   }

@@ -16,6 +16,8 @@ import { deleteStoreCommand } from './delete-store/index.js';
 import { backupsCommand } from './backups/index.js';
 import { orphansCommand } from './orphans/index.js';
 import { sandboxCommand } from './sandbox/index.js';
+import { schemaCommand } from './schema/index.js';
+import { completionCommand } from './completion/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
@@ -30,4 +32,6 @@ export const commandModules: CommandModule[] = [
   backupsCommand,
   orphansCommand,
   sandboxCommand,
+  schemaCommand,
+  completionCommand,
 ];

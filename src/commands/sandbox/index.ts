@@ -8,7 +8,8 @@ import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { collect } from '../shared-flags.js';
 import type { Renderer } from '../../ui/render/output.js';
-import { badFlag, nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.js';
+import { badInput } from '../../errors.js';
+import { nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.js';
 import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
@@ -38,7 +39,7 @@ export interface SandboxStatusFlags {
 async function output<R>(app: App, renderer: Renderer<R>, result: R): Promise<void> {
   const [{ render }, { createStyle }] = await Promise.all([import('../../ui/render/output.js'), import('../../ui/style.js')]);
   const g = app.globals();
-  render(app.io.out, g.output, { style: createStyle(g.color) }, renderer, result);
+  render(app.io.out, g.output, { style: createStyle(g.color), width: app.io.columns }, renderer, result);
 }
 
 /** The subcommands' work and renderers, loaded when a subcommand runs (not for --help). */
@@ -107,12 +108,12 @@ export const sandboxCommand: CommandModule = {
         const stores = wholeNumber('--stores', flags.stores);
         const seed = wholeNumber('--seed', flags.seed);
         if (flags.scenario !== 'large' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
-          throw badFlag('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
+          throw badInput('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
         }
-        if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined)) throw badFlag('--accounts, --regions, --stores and --seed apply to --scenario org only');
-        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
-        if (accounts !== undefined && accounts > 10_000) throw badFlag(`--accounts ${accounts}: an organization holds at most 10000 accounts`);
-        if (regions !== undefined && regions > 34) throw badFlag(`--regions ${regions}: the aws partition has 34 commercial Regions`);
+        if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined)) throw badInput('--accounts, --regions, --stores and --seed apply to --scenario org only');
+        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badInput(`--store-keys ${storeKeys} is more than --keys ${keys}`);
+        if (accounts !== undefined && accounts > 10_000) throw badInput(`--accounts ${accounts}: an organization holds at most 10000 accounts`);
+        if (regions !== undefined && regions > 34) throw badInput(`--regions ${regions}: the aws partition has 34 commercial Regions`);
         const { runSandboxReset, sandboxResetRenderer, statePathOf } = await load();
         await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, usedShare, noiseEvents, accounts, regions, stores, seed }));
       });
@@ -125,7 +126,7 @@ export const sandboxCommand: CommandModule = {
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText('after', '\nExample:\n  kscli sandbox advance --days 31    # keys scheduled for deletion with a 30-day window are now deleted\n')
       .action(async (flags: SandboxAdvanceFlags) => {
-        if ((flags.days === undefined) === (flags.hours === undefined)) throw badFlag('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
+        if ((flags.days === undefined) === (flags.hours === undefined)) throw badInput('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
         const days = nonNegativeNumber('--days', flags.days);
         const hours = nonNegativeNumber('--hours', flags.hours);
         const ms = days !== undefined ? days * 86_400_000 : hours! * 3_600_000;

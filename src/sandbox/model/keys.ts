@@ -6,8 +6,7 @@ import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import { intInRange, kmsNotFound, requireString, validation } from './errors.js';
 import type { Handler } from './handler.js';
-import { grantId, hex, uuid } from './ids.js';
-import { decodeToken, encodeToken } from './paging.js';
+import { decodeToken, encodeToken, invalidMarker, pageArray, truncation } from './paging.js';
 import { DAY_MS, type KeyRecord, type KeyState } from './state.js';
 
 /**
@@ -123,27 +122,6 @@ function requireCustomerManaged(acc: Account, k: KeyRecord, op: string): void {
   }
 }
 
-/** Marker-based paging over an array (KMS's Marker/NextMarker/Truncated). */
-export function pageArray<T>(items: T[], marker: unknown, limit: number): { page: T[]; next?: string } {
-  let start = 0;
-  if (marker !== undefined && marker !== null) {
-    const body = decodeToken(marker, 'arr');
-    if (!body || typeof body.p !== 'number' || body.p < 0 || body.p > items.length) throw invalidMarker();
-    start = body.p;
-  }
-  const page = items.slice(start, start + limit);
-  const end = start + page.length;
-  return { page, next: end < items.length ? encodeToken({ p: end, f: 'arr' }) : undefined };
-}
-
-export function invalidMarker(): SandboxError {
-  return new SandboxError('InvalidMarkerException', 'Invalid marker');
-}
-
-function truncation(next: string | undefined): Record<string, unknown> {
-  return next ? { NextMarker: next, Truncated: true } : { Truncated: false };
-}
-
 // ---- handlers ----
 
 const describeKey: Handler = (acc, input) => ({ KeyMetadata: keyMetadata(acc, resolveKey(acc, input.KeyId, true)) });
@@ -182,7 +160,7 @@ const listKeys: Handler = (acc, input) => {
 
 const createKey: Handler = (acc, input) => {
   const now = acc.nowMs();
-  const k: KeyRecord = { id: uuid(), created: now, state: 'Enabled' };
+  const k: KeyRecord = { id: acc.ids.uuid(), created: now, state: 'Enabled' };
   if (typeof input.Description === 'string' && input.Description) k.description = input.Description;
   const storeId = input.CustomKeyStoreId;
   const origin = input.Origin as string | undefined;
@@ -207,7 +185,7 @@ const createKey: Handler = (acc, input) => {
       }
       k.clusterId = cluster.id;
       k.keyHandle = `0x${(cluster.nextHandle++).toString(16).padStart(8, '0')}`;
-      k.backingKeyId = hex(64);
+      k.backingKeyId = acc.ids.hex(64);
     } else {
       if (typeof input.XksKeyId !== 'string' || !input.XksKeyId) {
         throw new SandboxError('ValidationException', 'XksKeyId is required to create a KMS key in an external key store.');
@@ -376,7 +354,7 @@ const getKeyLastUsage: Handler = (acc, input) => {
 
 /** Adds a grant (scenarios only: the sandbox has no CreateGrant operation yet). */
 export function addGrant(acc: Account, keyId: string, grantee: string, operations: string[], name?: string): void {
-  acc.state.grants.push({ id: grantId(), keyId, grantee, operations, created: acc.nowMs(), ...(name ? { name } : {}) });
+  acc.state.grants.push({ id: acc.ids.grantId(), keyId, grantee, operations, created: acc.nowMs(), ...(name ? { name } : {}) });
 }
 
 export const keyHandlers: Record<string, Handler> = {

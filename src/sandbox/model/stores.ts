@@ -7,8 +7,7 @@ import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import { intInRange } from './errors.js';
 import type { Handler } from './handler.js';
-import { customKeyStoreId } from './ids.js';
-import { pageArray } from './keys.js';
+import { pageArray, truncation } from './paging.js';
 import type { StoreRecord } from './state.js';
 
 /** aws-facts 2.1: at most 10 custom key stores per account and Region, in any state */
@@ -64,7 +63,7 @@ const createCustomKeyStore: Handler = (acc, input) => {
   if (acc.state.stores.length >= STORE_QUOTA) {
     throw new SandboxError('LimitExceededException', `You have reached the limit of ${STORE_QUOTA} custom key stores in this account and Region.`);
   }
-  const s: StoreRecord = { id: customKeyStoreId(), name, type, created: acc.nowMs(), state: 'DISCONNECTED' };
+  const s: StoreRecord = { id: acc.ids.customKeyStoreId(), name, type, created: acc.nowMs(), state: 'DISCONNECTED' };
   if (type === 'AWS_CLOUDHSM') {
     const clusterId = input.CloudHsmClusterId;
     const cluster = acc.state.clusters.find((c) => c.id === clusterId);
@@ -106,7 +105,7 @@ const describeCustomKeyStores: Handler = (acc, input) => {
     if (stores.length === 0) throw storeNotFound(String(name));
   }
   const { page, next } = pageArray(stores, input.Marker, limit);
-  return { CustomKeyStores: page.map(storeEntry), ...(next ? { NextMarker: next, Truncated: true } : { Truncated: false }) };
+  return { CustomKeyStores: page.map(storeEntry), ...truncation(next) };
 };
 
 const connectCustomKeyStore: Handler = (acc, input) => {

@@ -16,18 +16,13 @@
 import type { StoresResult } from '../../commands/stores/run.js';
 import { renderTable } from '../table.js';
 import type { Style } from '../style.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { StoresDocument } from '../../schemas/stores.js';
 
-export interface StoresJson {
-  region: string;
-  stores: Array<StoreJson & { keyCount: number; keyCounts: Record<string, number>; region?: string }>;
-  /** with --regions only */
-  regions?: 'all' | string[];
-  complete?: boolean;
-  gaps?: Array<{ region: string | null; kind: string; errorCode: string | null; reason: string }>;
-  skipped?: Array<{ region: string | null; kind: string; reason: string }>;
-}
+/** The published schema's type (src/schemas/stores.ts). */
+export type StoresJson = Body<StoresDocument>;
 
 export const storesRenderer: Renderer<StoresResult> = {
   json: (r): StoresJson => ({
@@ -42,7 +37,7 @@ export const storesRenderer: Renderer<StoresResult> = {
         }
       : {}),
   }),
-  table(r, { style: st }) {
+  table(r, { style: st, width }) {
     if (r.regions) return multiRegionTable(r, st);
     if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
     const table = r.stores.map(({ store: s, keyCount, keyCounts }) => [
@@ -54,7 +49,7 @@ export const storesRenderer: Renderer<StoresResult> = {
       s.creationDate.toISOString().slice(0, 10),
       keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     ]);
-    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table);
+    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, { width, record: { head: [0, 3], flow: true } });
   },
 };
 
