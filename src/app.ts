@@ -9,7 +9,9 @@ import type { Deps, SystemHooks } from './deps.js';
 import type { IO } from './ui/io.js';
 
 /** The formats of --output. A new format is added here, to the --output choices, and to the renderers in src/ui/render/. */
-export type OutputFormat = 'table' | 'json';
+export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
+/** The formats beyond table and json, offered by the commands that say so (withDeps' `outputs`). */
+export type ExtraOutputFormat = 'csv' | 'markdown';
 
 export interface GlobalOptions {
   region?: string;

@@ -19,6 +19,7 @@ Exit codes:
   3  blocked by a precondition; nothing was changed by the blocked step
   4  AWS credentials or permission
   5  cancelled at a prompt
+  6  complete with gaps (inventory): some accounts or Regions could not be read; each is listed
   8  pending: AWS must finish work that was started; the output says when to run again
   130 interrupted (Ctrl-C) during apply; the journal records the call in flight
 `;
@@ -36,7 +37,7 @@ export function buildProgram(app: App): Command {
     .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)')
-    .addOption(new Option('--output <format>', 'table or json (default: table on a terminal, json otherwise)').choices(['table', 'json']))
+    .addOption(new Option('--output <format>', 'table or json (default: table on a terminal, json otherwise); inventory also csv and markdown').choices(['table', 'json', 'csv', 'markdown']))
     .option('--dry-run', 'print the plan and make no mutating call', false)
     .option('-y, --yes', 'act without asking (runbooks); never prompts', false)
     .option('--expected-account <id>', 'refuse to change anything unless the credentials belong to this 12-digit account')

@@ -54,6 +54,12 @@ export interface Deps {
   identity(): Promise<CallerIdentity>;
   /** the evidence module (issue 3), loaded on first use */
   evidence(): Promise<EvidencePort>;
+  /**
+   * The resolved AWS configuration (endpoint, credentials with --sandbox, pacing): what the estate
+   * commands build their own clients from (several accounts and Regions in one run). With
+   * --sandbox this starts the in-process sandbox, as the first AWS call would.
+   */
+  awsConfig(): Promise<AwsConfig>;
   /** stops what deps started (the in-process sandbox) */
   close(): Promise<void>;
 }
@@ -83,6 +89,7 @@ export async function createDeps(app: App): Promise<Deps> {
 
   let region = inject.region ?? inject.aws?.region;
   let aws = inject.aws;
+  let awsConfig: (() => Promise<AwsConfig>) | undefined = inject.awsConfig;
   if (!aws) {
     const config: AwsConfig = await resolveAwsConfig(
       { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl, maxRps: globals.maxRps },
@@ -94,17 +101,20 @@ export async function createDeps(app: App): Promise<Deps> {
       },
     );
     region = config.region;
-    // lazy: the sandbox starts, and the SDK loads, on the first call of a port (aws/index.ts)
-    aws = createAwsPorts(config, {
-      prepare: async (cfg) => {
+    // lazy: the sandbox starts, and the SDK loads, on the first call of a port (aws/index.ts);
+    // prepared once, so the estate commands (awsConfig) and the ports share one sandbox
+    let prepared: Promise<AwsConfig> | undefined;
+    const prepare = (cfg: AwsConfig): Promise<AwsConfig> =>
+      (prepared ??= (async () => {
         if (!globals.sandbox) return cfg;
         const { startSandbox } = await import('./sandbox/index.js');
         const sandbox = await startSandbox({ port: 0, env, onNotice: (m) => io.err.write(`sandbox: ${m}\n`) });
         closers.push(() => sandbox.close());
         debug(`sandbox listening on ${sandbox.url} (state ${sandbox.statePath})`);
         return { ...cfg, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
-      },
-    });
+      })());
+    awsConfig = () => prepare(config);
+    aws = createAwsPorts(config, { prepare });
   }
   const home = inject.home ?? env.HOME ?? homedir();
   let identity: Promise<CallerIdentity> | undefined;
@@ -130,6 +140,7 @@ export async function createDeps(app: App): Promise<Deps> {
             const mod = await import('./workflow/evidence/index.js');
             return { assessKeys: mod.assessKeys, planAlarm: mod.planAlarm, alarmInPlace: mod.alarmInPlace };
           })()),
+    awsConfig: () => (awsConfig ? awsConfig() : Promise.reject(new Error('no AWS configuration: the AWS ports were injected'))),
     close: async () => {
       for (const c of closers.splice(0)) await c();
     },

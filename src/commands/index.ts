@@ -5,6 +5,7 @@
  */
 import type { CommandModule } from '../app.js';
 import { storesCommand } from './stores/index.js';
+import { inventoryCommand } from './inventory/index.js';
 import { findKeysCommand } from './find-keys/index.js';
 import { usageCommand } from './usage/index.js';
 import { alarmCommand } from './alarm/index.js';
@@ -20,6 +21,7 @@ import { completionCommand } from './completion/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
+  inventoryCommand,
   findKeysCommand,
   usageCommand,
   alarmCommand,

@@ -140,7 +140,7 @@ export function trailRecords(trail: TrailRecord, event: Record<string, unknown>)
 /** recordCall of the contract: one AwsApiCall event per call. */
 export function recordApiCall(acc: Account, ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): EventRecord {
   const t = acc.nowMs();
-  const id = identityFor(acc, ctx.accessKeyId);
+  const id = identityFor(acc, ctx.accessKeyId, ctx.principal);
   const readOnly = isReadOnly(ctx.operation);
   const source = eventSource(ctx.service);
   const arns = ctx.service === 'kms' ? keyResources(acc, input, outcome.output) : [];

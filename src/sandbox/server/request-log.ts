@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   service?: ServiceName;
   operation?: string;
   region?: string;
+  /** the account the call acted in (the caller's, or the one its assumed-role session belongs to) */
+  account?: string;
   protocol?: string;
   params?: Record<string, unknown>;
   /** `ok`, or the error code answered (`ThrottlingException`, `KMSInvalidStateException`, ...), or `dropped` */
@@ -43,6 +45,8 @@ const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
   cloudtrail: new Set(['StartLogging', 'StopLogging', 'PutEventSelectors', 'UpdateTrail', 'AddTags', 'RemoveTags']),
   sns: new Set(['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', 'TagResource', 'UntagResource']),
   sts: new Set([]),
+  organizations: new Set(['InviteAccountToOrganization', 'LeaveOrganization', 'MoveAccount', 'RemoveAccountFromOrganization', 'EnableAWSServiceAccess', 'DisableAWSServiceAccess', 'CloseAccount']),
+  account: new Set(['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation']),
 };
 
 /** True when the operation changes the account. Create* and Delete* change it in every service. */
