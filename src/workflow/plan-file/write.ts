@@ -11,7 +11,7 @@ import { ExitCode, KscliError } from '../../errors.js';
 import type { PlanFile } from './document.js';
 import { serializePlan } from './seal.js';
 
-export function writePlanFile(path: string, plan: PlanFile, pid = process.pid): void {
+export function writePlanFile(path: string, plan: PlanFile, pid: number): void {
   const tmp = join(dirname(path), `.${basename(path)}.${pid}.tmp`);
   try {
     writeFileSync(tmp, serializePlan(plan), { mode: 0o644 });
