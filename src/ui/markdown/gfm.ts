@@ -6,8 +6,12 @@
  * a pipe would break the table, and `<`, `*`, `_` or backticks would turn data into markup.
  */
 
-/** Markdown punctuation that can start markup or inline HTML; backslash-escaped (GFM allows any ASCII punctuation). */
-const SPECIAL = /[\\`*_[\]<>|#~]/g;
+/**
+ * Markdown punctuation that can start markup or inline HTML, backslash-escaped (GFM allows it for
+ * any ASCII punctuation). An underscore inside a word (AWS_CLOUDHSM) starts no emphasis in GFM and
+ * stays as it is, so the raw text stays readable in ticket systems that show Markdown as text.
+ */
+const SPECIAL = /[\\`*[\]<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
 
 /** Free text on one line, escaped. */
 export function text(s: string): string {

@@ -96,7 +96,7 @@ function alarmSection(plan: PlanFile): string {
   const a = plan.observations.alarm;
   const noAlarm = plan.overrides.some((o) => o.flag === '--no-alarm');
   if (!a && !noAlarm) return '';
-  let out = heading(2, 'Alarm');
+  const out = heading(2, 'Alarm');
   if (!a) return `${out}\nNot required: the plan was made with ${code('--no-alarm')} (nobody is alerted if a key pending deletion is still used).\n`;
   const lines: string[] = [];
   lines.push(a.trail ? `Trail ${code(a.trail)} (home region ${text(a.homeRegion ?? '?')}) delivers KMS events to log group ${code(a.logGroup ?? '?')}.` : 'No suitable CloudTrail trail was found.');
