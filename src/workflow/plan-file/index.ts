@@ -12,3 +12,4 @@ export { recordingEvidence, type EvidenceRecorder } from './evidence-recorder.js
 export { compareAlarm, compareBackups, compareItems, compareKeys, compareObservations, compareVerdicts, planDifferences } from './compare.js';
 export { aliasesFromItems, blockedReasons, buildPlanFile, observationsOf, planFileItem, type PlanInputs } from './build.js';
 export { writePlanFile } from './write.js';
+export { alarmObservationFor, currentView, planFileFrom, restrictToPlan, staleness, type PlanBasis, type SaveInputs } from './basis.js';
