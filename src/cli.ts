@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
 import { commandModules } from './commands/index.js';
+import { PLAN_COMMANDS } from './workflow/plan-file/document.js';
 
 export interface GlobalOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
-  output: 'table' | 'json';
+  output: 'table' | 'json' | 'markdown';
   dryRun: boolean;
   yes: boolean;
   expectedAccount?: string;
@@ -22,6 +23,8 @@ export interface GlobalOptions {
   journal?: string;
   sandbox: boolean;
   maxRps?: string[];
+  /** --plan-out FILE: compute the plan, change nothing, write the plan file (issue 9) */
+  planOut?: string;
 }
 
 export interface RunContext {
@@ -69,8 +72,15 @@ export function buildProgram(app: App): Command {
     .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)')
-    .addOption(new Option('--output <format>', 'table or json (default: table on a terminal, json otherwise)').choices(['table', 'json']))
+    .addOption(
+      new Option('--output <format>', 'table, json, or markdown (a review document: usage, show, and plans) (default: table on a terminal, json otherwise)').choices([
+        'table',
+        'json',
+        'markdown',
+      ]),
+    )
     .option('--dry-run', 'print the plan and make no mutating call', false)
+    .option('--plan-out <file>', 'mutating commands: print the plan, make no mutating call, and save it for review and `kscli apply <file>`')
     .option('-y, --yes', 'act without asking (runbooks); never prompts', false)
     .option('--expected-account <id>', 'refuse to change anything unless the credentials belong to this 12-digit account')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -79,6 +89,7 @@ export function buildProgram(app: App): Command {
     .option('--sandbox', 'run against the local sandbox account (started in-process; no AWS account needed)', false)
     .option('--max-rps <op=n...>', 'override the client-side pace for an operation, e.g. DescribeKey=500')
     .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, action) => checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io)))
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({
@@ -104,7 +115,30 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
     journal: o.journal,
     sandbox: Boolean(o.sandbox),
     maxRps: o.maxRps,
+    planOut: o.planOut,
   };
+}
+
+/**
+ * --plan-out and --output markdown make sense for some commands only: elsewhere they are bad input
+ * (exit 2) rather than silently ignored, before any AWS call.
+ */
+export function checkOutputFlags(command: string, opts: Record<string, unknown>, g: GlobalOptions): void {
+  const mutating = (PLAN_COMMANDS as readonly string[]).includes(command) && (command !== 'backups' || opts.delete === true);
+  if (g.planOut !== undefined) {
+    if (!mutating) throw new KscliError(ExitCode.BadInput, `--plan-out saves the plan of a command that changes something; ${command}${command === 'backups' ? ' without --delete' : ''} changes nothing`, `use it with ${PLAN_COMMANDS.filter((c) => c !== 'backups').join(', ')} or backups --delete`);
+    if (g.planOut.trim() === '') throw new KscliError(ExitCode.BadInput, '--plan-out needs a file name', 'e.g. --plan-out change-1234.json');
+  }
+  if (g.output === 'markdown') {
+    const ok = command === 'usage' || command === 'show' || (mutating && (g.planOut !== undefined || g.dryRun));
+    if (!ok) {
+      throw new KscliError(
+        ExitCode.BadInput,
+        `--output markdown is a review document: it is available for usage, show, and the plan of a mutating command (with --dry-run or --plan-out), not for ${command}${mutating ? ' while it applies' : ''}`,
+        mutating ? `add --dry-run or --plan-out <file>, or use --output table or json` : 'use --output table or json',
+      );
+    }
+  }
 }
 
 /** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */

@@ -14,6 +14,7 @@ import { deleteStoreCommand } from './delete-store.js';
 import { backupsCommand } from './backups.js';
 import { orphansCommand } from './orphans.js';
 import { sandboxCommand } from './sandbox.js';
+import { showCommand } from './show.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
@@ -26,5 +27,6 @@ export const commandModules: CommandModule[] = [
   deleteStoreCommand,
   backupsCommand,
   orphansCommand,
+  showCommand,
   sandboxCommand,
 ];
