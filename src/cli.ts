@@ -4,48 +4,12 @@
  * `--version`, `--help` and flag errors stay fast and need no credentials.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ExitCode, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
+import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
+import { kscliVersion } from './version.js';
 import { PLAN_COMMANDS } from './workflow/plan-file/document.js';
-
-export interface GlobalOptions {
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  output: 'table' | 'json' | 'markdown';
-  dryRun: boolean;
-  yes: boolean;
-  expectedAccount?: string;
-  color: boolean;
-  debug: boolean;
-  journal?: string;
-  sandbox: boolean;
-  maxRps?: string[];
-  /** --plan-out FILE: compute the plan, change nothing, write the plan file (issue 9) */
-  planOut?: string;
-}
-
-export interface RunContext {
-  io: IO;
-  env: NodeJS.ProcessEnv;
-  /** pid, hostname, liveness of other pids, SIGINT: given by main.ts (the only place touching process.*) */
-  system?: import('./deps.js').SystemHooks;
-  /** tests: parts of Deps to use instead of the real ones (fake AWS ports, scripted prompter, clock) */
-  inject?: Partial<import('./deps.js').Deps>;
-}
-
-/** What every command module gets: the IO, the environment, and its program's global options. */
-export interface App extends RunContext {
-  globals(): GlobalOptions;
-  /** set the process exit code that `run` returns (the last command result wins) */
-  setExitCode(code: number): void;
-}
-
-export interface CommandModule {
-  register(program: Command, app: App): void;
-}
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -59,16 +23,12 @@ Exit codes:
   130 interrupted (Ctrl-C) during apply; the journal records the call in flight
 `;
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function buildProgram(app: App): Command {
   const program = new Command('kscli');
   program
     .description('Retire AWS KMS custom key stores (CloudHSM and external) without losing data by accident.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(kscliVersion(), '-V, --version', 'print the version')
     .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)')
@@ -161,6 +121,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const holder: { program?: Command } = {};
   const app: App = {
     ...ctx,
+    argv,
     globals: () => resolveGlobals(holder.program!, ctx.io),
     setExitCode: (code) => {
       exitCode = code;

@@ -9,7 +9,7 @@
  * is closed when the command ends.
  */
 import { hostname as osHostname, homedir } from 'node:os';
-import type { App, GlobalOptions } from './cli.js';
+import type { App, GlobalOptions } from './app.js';
 import type { AwsConfig, AwsPorts, CallerIdentity } from './aws/ports.js';
 import { resolveAwsConfig } from './aws/config.js';
 import type { IO } from './ui/io.js';
@@ -53,6 +53,8 @@ export interface Deps {
   identity(): Promise<CallerIdentity>;
   /** the evidence module (issue 3), loaded on first use */
   evidence(): Promise<EvidencePort>;
+  /** the command line as given, without the program name (a saved plan records it for the reviewer) */
+  argv: string[];
   /** the usage verdicts evidence() computed in this run: what a saved plan rests on (issue 9) */
   recordedVerdicts(): VerdictObservation[];
   /** stops what deps started (the in-process sandbox) */
@@ -171,6 +173,7 @@ export async function createDeps(app: App): Promise<Deps> {
           })()
       ).then((port) => (recorder = recordingEvidence(port)).port)),
     recordedVerdicts: () => recorder?.verdicts() ?? [],
+    argv: app.argv ?? [],
     close: async () => {
       for (const c of closers.splice(0)) await c();
     },

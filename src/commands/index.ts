@@ -2,19 +2,19 @@
  * Every command of the CLI, in the order `kscli --help` lists them. Each module registers itself;
  * add one line here per command.
  */
-import type { CommandModule } from '../cli.js';
-import { storesCommand } from './stores.js';
-import { findKeysCommand } from './find-keys.js';
-import { usageCommand } from './usage.js';
-import { alarmCommand } from './alarm.js';
-import { scheduleDeletionCommand } from './schedule-deletion.js';
-import { cancelDeletionCommand } from './cancel-deletion.js';
-import { disconnectStoreCommand } from './disconnect-store.js';
-import { deleteStoreCommand } from './delete-store.js';
-import { backupsCommand } from './backups.js';
-import { orphansCommand } from './orphans.js';
-import { sandboxCommand } from './sandbox.js';
-import { showCommand } from './show.js';
+import type { CommandModule } from '../app.js';
+import { storesCommand } from './stores/index.js';
+import { findKeysCommand } from './find-keys/index.js';
+import { usageCommand } from './usage/index.js';
+import { alarmCommand } from './alarm/index.js';
+import { scheduleDeletionCommand } from './schedule-deletion/index.js';
+import { cancelDeletionCommand } from './cancel-deletion/index.js';
+import { disconnectStoreCommand } from './disconnect-store/index.js';
+import { deleteStoreCommand } from './delete-store/index.js';
+import { backupsCommand } from './backups/index.js';
+import { orphansCommand } from './orphans/index.js';
+import { sandboxCommand } from './sandbox/index.js';
+import { showCommand } from './show/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,

@@ -5,7 +5,7 @@
  */
 import { applyItems, type PlanFile } from '../../workflow/plan-file/document.js';
 import type { PlanItem } from '../../workflow/plan.js';
-import { renderPlanTable } from '../plan-render.js';
+import { renderPlanTable } from './plan.js';
 import type { Style } from '../style.js';
 
 /** The plan file's items in the shape of a live plan's items (the table renderer's input). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderAdvance, renderStatus } from '../../../src/commands/sandbox.js';
+import { renderAdvance, renderStatus } from '../../../src/ui/render/sandbox.js';
 
 describe('kscli sandbox output', () => {
   it('advance names each deleted key with SUCCESS or FAILURE (orphaned material), transitions and purged backups', () => {

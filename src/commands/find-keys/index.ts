@@ -1,0 +1,29 @@
+/**
+ * kscli find-keys <storeId>: every KMS key of the store.
+ * Parse -> run (./run.ts) -> render (src/ui/render/find-keys.ts, which documents the JSON).
+ */
+import type { Command } from 'commander';
+import type { App, CommandModule } from '../../app.js';
+import { findKeysRenderer } from '../../ui/render/find-keys.js';
+import { renderResult } from '../../ui/render/output.js';
+import { validateStoreId } from '../../workflow/validate.js';
+import { storeIdArgument } from '../shared-flags.js';
+import { withDeps } from '../with-deps.js';
+import { runFindKeys } from './run.js';
+
+export const findKeysCommand: CommandModule = {
+  register(program: Command, app: App) {
+    program
+      .command('find-keys')
+      .addArgument(storeIdArgument())
+      .description('list every KMS key in a custom key store: state, aliases, creation and deletion dates')
+      .addHelpText('after', '\nExample:\n  kscli find-keys cks-1234567890abcdef0\n  kscli find-keys cks-1234567890abcdef0 --output json | jq -r \'.keys[].keyId\'\n')
+      .action((storeIdInput: string) => {
+        const storeId = validateStoreId(storeIdInput);
+        return withDeps(app, async (deps) => {
+          renderResult(deps, findKeysRenderer, await runFindKeys(deps, storeId));
+          return 0;
+        });
+      });
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * kscli find-keys: the keys of a store with their aliases, oldest first. No API filters keys by
+ * store, so the adapter pages ListKeys and describes the keys concurrently, paced under the
+ * DescribeKey quota (aws-facts 2.5, 6): never one at a time like the AWS guide's shell loop.
+ */
+import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
+import type { Deps } from '../../deps.js';
+import { aliasesByKey } from '../../workflow/key-selection.js';
+import { describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+
+export interface FindKeysResult {
+  store: StoreInfo;
+  /** oldest first (creation date, then key ID) */
+  keys: KeyInfo[];
+  aliases: Map<string, string[]>;
+}
+
+export async function runFindKeys(deps: Deps, storeId: string): Promise<FindKeysResult> {
+  const store = await describeStore(deps, storeId);
+  const keys = await scanStoreKeys(deps, storeId);
+  const aliases = keys.length ? await aliasesByKey(deps.aws) : new Map<string, string[]>();
+  await recordKeysSeen(deps, storeId, 'find-keys', keys);
+  keys.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
+  return { store, keys, aliases };
+}

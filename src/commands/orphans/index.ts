@@ -1,0 +1,29 @@
+/**
+ * kscli orphans <storeId>: keys of the store whose deletion left key material in the cluster.
+ * Parse -> run (./run.ts) -> render (src/ui/render/orphans.ts, which documents the JSON).
+ */
+import type { Command } from 'commander';
+import type { App, CommandModule } from '../../app.js';
+import { orphansRenderer } from '../../ui/render/orphans.js';
+import { renderResult } from '../../ui/render/output.js';
+import { validateStoreId } from '../../workflow/validate.js';
+import { storeIdArgument } from '../shared-flags.js';
+import { withDeps } from '../with-deps.js';
+import { runOrphans } from './run.js';
+
+export const orphansCommand: CommandModule = {
+  register(program: Command, app: App) {
+    program
+      .command('orphans')
+      .addArgument(storeIdArgument())
+      .description('keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps')
+      .addHelpText('after', '\nExample:\n  kscli orphans cks-1234567890abcdef0\n')
+      .action((storeIdInput: string) => {
+        const storeId = validateStoreId(storeIdInput);
+        return withDeps(app, async (deps) => {
+          renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
+          return 0;
+        });
+      });
+  },
+};

@@ -1,0 +1,24 @@
+/**
+ * kscli orphans: keys of the store whose deletion left key material in the cluster (CloudTrail
+ * DeleteKey events, additionalEventData.backingKeysDeletionStatus FAILURE; aws-facts 2.4), with the
+ * key handles. CloudTrail event history covers 90 days. External key stores never orphan anything
+ * (aws-facts 8).
+ */
+import type { StoreInfo } from '../../aws/ports.js';
+import type { Deps } from '../../deps.js';
+import { findOrphans, type OrphanedMaterial } from '../../workflow/orphans.js';
+import { describeStore } from '../../workflow/store-session.js';
+
+export interface OrphansResult {
+  store: StoreInfo;
+  /** empty for an external key store (nothing looked up) */
+  orphans: OrphanedMaterial[];
+}
+
+export async function runOrphans(deps: Deps, storeId: string): Promise<OrphansResult> {
+  const store = await describeStore(deps, storeId);
+  if (store.type === 'EXTERNAL_KEY_STORE') return { store, orphans: [] };
+  const bar = deps.progress.bar('reading CloudTrail DeleteKey events');
+  const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() => bar.stop());
+  return { store, orphans };
+}

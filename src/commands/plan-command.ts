@@ -1,0 +1,26 @@
+/**
+ * The CLI side of every mutating command: run the plan runner (src/workflow/plan-runner/) with the
+ * operator's notices on stderr and the plan shown before the confirmation, render the outcome, and
+ * end with its exit code (or its error, after the outcome is shown).
+ */
+import type { Deps } from '../deps.js';
+import { renderPlanOutcome, renderPlanPreview, type PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
+import type { PlannedStep } from '../workflow/context.js';
+import { runPlan, type PlanSpec } from '../workflow/plan-runner/index.js';
+import { runPlanOut } from './plan-out.js';
+
+/**
+ * `options`: the command's typed options (JSON values). With --plan-out, or --output markdown, the
+ * plan is made for review instead (plan-out.ts) and saved with them: `kscli apply FILE` plans
+ * again with exactly these.
+ */
+export async function runPlanCommand<P extends PlannedStep, D = undefined>(deps: Deps, spec: PlanSpec<P, D>, extras: PlanOutcomeExtras<D> | undefined, options: object): Promise<number> {
+  if (deps.globals.planOut !== undefined || deps.globals.output === 'markdown') return runPlanOut(deps, spec, options as Record<string, unknown>, extras);
+  const outcome = await runPlan(deps, spec, {
+    say: (line) => deps.io.err.write(`${line}\n`),
+    onPlanned: (prepared) => renderPlanPreview(deps, prepared),
+  });
+  renderPlanOutcome(deps, outcome, extras);
+  if (outcome.error !== undefined) throw outcome.error;
+  return outcome.finish.exitCode;
+}

@@ -1,0 +1,117 @@
+/**
+ * kscli sandbox serve | reset | advance | status: run, reset, inspect and time-travel the local
+ * sandbox account (issue 4). Parse here -> run (./run.ts, ./serve.ts) -> render
+ * (src/ui/render/sandbox.ts, which documents the JSON). The sandbox modules are imported inside the
+ * actions, so that `kscli --version` and `--help` never load them.
+ */
+import { Command, Option } from 'commander';
+import type { App, CommandModule } from '../../app.js';
+import { render, type Renderer } from '../../ui/render/output.js';
+import { sandboxAdvanceRenderer, sandboxResetRenderer, sandboxStatusRenderer } from '../../ui/render/sandbox.js';
+import { createStyle } from '../../ui/style.js';
+import { collect } from '../shared-flags.js';
+import { badFlag, nonNegativeNumber, positiveInteger } from './flags.js';
+import { runSandboxAdvance, runSandboxReset, runSandboxStatus, statePathOf } from './run.js';
+import { serve, type ServeOptions } from './serve.js';
+
+export interface SandboxResetFlags {
+  scenario: 'demo' | 'large';
+  keys?: string;
+  storeKeys?: string;
+  state?: string;
+}
+
+export interface SandboxAdvanceFlags {
+  days?: string;
+  hours?: string;
+  state?: string;
+}
+
+export interface SandboxStatusFlags {
+  state?: string;
+}
+
+/** Renders a sandbox result in this run's --output format (the sandbox commands build no Deps). */
+function output<R>(app: App, renderer: Renderer<R>, result: R): void {
+  const g = app.globals();
+  render(app.io.out, g.output, { style: createStyle(g.color) }, renderer, result);
+}
+
+export const sandboxCommand: CommandModule = {
+  register(program: Command, app: App) {
+    const sandbox = program
+      .command('sandbox')
+      .description('run, reset, inspect and time-travel the local sandbox account (no AWS account needed)')
+      .addHelpText(
+        'after',
+        '\nThe sandbox is a local AWS account (KMS, CloudHSM v2, CloudTrail, CloudWatch, Logs, STS, SNS) kept in one JSON file\n' +
+          '($KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json; created from the demo scenario when missing).\n\n' +
+          'Example:\n  kscli sandbox serve --port 4566 &\n  kscli --endpoint-url http://127.0.0.1:4566 stores\n  kscli sandbox advance --days 31\n',
+      );
+
+    sandbox
+      .command('serve')
+      .description('serve the sandbox account on 127.0.0.1 until Ctrl-C (SIGINT) or SIGTERM; prints "listening on URL" first')
+      .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '0')
+      .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
+      .option('--latency-ms <n>', 'added to every answer')
+      .option('--error-rate <R[:Op]>', 'probability of a 5xx (KMSInternalException for KMS), globally or for one operation; repeatable', collect)
+      .option('--throttle-rate <R[:Op]>', 'probability of a ThrottlingException beyond the quotas; repeatable', collect)
+      .option('--drop-rate <R[:Op]>', 'probability that the connection is closed without an answer, before the call is handled; repeatable', collect)
+      .option('--drop-after-rate <R[:Op]>', 'probability that the call is handled and then the answer is lost; repeatable', collect)
+      .option('--slow-ms <N[:Op]>', 'extra delay for every answer or one operation (e.g. past the SDK timeout); repeatable', collect)
+      .option('--stale-ms <N[:Op]>', 'after a mutation of a key or store, DescribeKey/DescribeCustomKeyStores show its previous state for N ms; repeatable', collect)
+      .option('--fault-seed <n>', 'seed for reproducible faults')
+      .option('--faults-file <file>', 'fault configuration as JSON, e.g. {"errorRate": {"*": 0.1}, "latencyMs": 20}')
+      .option('--quota <Op=N>', 'replace the request quota of one operation (requests per second); repeatable', collect)
+      .option('--no-quotas', 'answer every request, whatever the rate')
+      .addHelpText(
+        'after',
+        '\nAt run time: POST /__sandbox/faults (JSON as --faults-file), GET /__sandbox/requests, POST /__sandbox/advance {"days": N}.\n\n' +
+          'Example:\n  kscli sandbox serve --port 0 --state /tmp/sb.json --latency-ms 5 --error-rate 0.2:ScheduleKeyDeletion --fault-seed 7\n',
+      )
+      .action((opts: ServeOptions) => serve(app, opts));
+
+    sandbox
+      .command('reset')
+      .description('replace the sandbox account with a fresh scenario (and start a new request log)')
+      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys, no usage').choices(['demo', 'large']).default('demo'))
+      .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
+      .option('--store-keys <m>', 'large scenario: keys in cks-1234567890abcdef0 (default 200)')
+      .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
+      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --state /tmp/big.json\n')
+      .action(async (flags: SandboxResetFlags) => {
+        const keys = positiveInteger('--keys', flags.keys);
+        const storeKeys = positiveInteger('--store-keys', flags.storeKeys);
+        if (flags.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
+        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
+        output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys }));
+      });
+
+    sandbox
+      .command('advance')
+      .description('move the sandbox clock forward and apply what AWS would have done meanwhile (deletions, connection changes)')
+      .option('--days <n>', 'days to move forward')
+      .option('--hours <n>', 'hours to move forward')
+      .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
+      .addHelpText('after', '\nExample:\n  kscli sandbox advance --days 31    # keys scheduled for deletion with a 30-day window are now deleted\n')
+      .action(async (flags: SandboxAdvanceFlags) => {
+        if ((flags.days === undefined) === (flags.hours === undefined)) throw badFlag('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
+        const days = nonNegativeNumber('--days', flags.days);
+        const hours = nonNegativeNumber('--hours', flags.hours);
+        const ms = days !== undefined ? days * 86_400_000 : hours! * 3_600_000;
+        const result = await runSandboxAdvance(await statePathOf(app, flags), ms);
+        if (result.viaServer) app.io.err.write(`sandbox: advanced through the running server (${result.statePath}.server.json)\n`);
+        output(app, sandboxAdvanceRenderer, result);
+      });
+
+    sandbox
+      .command('status')
+      .description('the sandbox account at a glance: clock, stores, key counts per state, alarms and their states')
+      .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
+      .addHelpText('after', '\nExample:\n  kscli sandbox status\n  kscli sandbox status --output json | jq .stores\n')
+      .action(async (flags: SandboxStatusFlags) => {
+        output(app, sandboxStatusRenderer, await runSandboxStatus(await statePathOf(app, flags)));
+      });
+  },
+};

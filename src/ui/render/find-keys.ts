@@ -1,0 +1,36 @@
+/**
+ * kscli find-keys, rendered.
+ *
+ * JSON (--output json), exactly:
+ * {
+ *   "schemaVersion": 1,
+ *   "store": {"storeId", "name", "type", "connectionState", "connectionErrorCode"?, "clusterId", "creationDate"},
+ *   "keys": [{"keyId", "arn", "state", "aliases": ["alias/x"], "creationDate": ISO, "deletionDate": ISO | null}]
+ * }
+ */
+import type { FindKeysResult } from '../../commands/find-keys/run.js';
+import { renderTable } from '../table.js';
+import { iso, storeJson, type StoreJson } from './json-fields.js';
+import type { Renderer } from './output.js';
+
+export interface FindKeysJson {
+  store: StoreJson;
+  keys: Array<{ keyId: string; arn: string; state: string; aliases: string[]; creationDate: string; deletionDate: string | null }>;
+}
+
+export const findKeysRenderer: Renderer<FindKeysResult> = {
+  json: ({ store, keys, aliases }): FindKeysJson => ({
+    store: storeJson(store),
+    keys: keys.map((k) => ({ keyId: k.keyId, arn: k.arn, state: k.state, aliases: aliases.get(k.keyId) ?? [], creationDate: k.creationDate.toISOString(), deletionDate: iso(k.deletionDate) })),
+  }),
+  table({ store, keys, aliases }, { style }) {
+    let s = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}): ${keys.length} key(s)\n`;
+    if (keys.length) {
+      s += renderTable(
+        ['KEY ID', 'STATE', 'ALIASES', 'CREATED', 'DELETION'],
+        keys.map((k) => [k.keyId, k.state === 'PendingDeletion' ? style.warn(k.state) : k.state, (aliases.get(k.keyId) ?? []).join(',') || '-', k.creationDate.toISOString(), k.deletionDate?.toISOString() ?? '-']),
+      );
+    }
+    return s;
+  },
+};

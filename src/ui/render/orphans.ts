@@ -1,0 +1,22 @@
+/**
+ * kscli orphans, rendered.
+ *
+ * JSON (--output json):
+ * {"schemaVersion": 1, "store": {...as find-keys}, "orphans": [{"keyArn", "clusterId", "keyHandles": ["7"],
+ *  "backingKeyIds": [...], "eventTime": ISO, "eventId"}], "cleanupSteps": ["..."]}
+ * (an external key store: no orphans, no clean-up steps)
+ */
+import type { OrphansResult } from '../../commands/orphans/run.js';
+import { storeJson, type StoreJson } from './json-fields.js';
+import type { Renderer } from './output.js';
+import { orphansJson, renderOrphans, type OrphansReportJson } from './reports.js';
+
+export type OrphansJson = { store: StoreJson } & OrphansReportJson;
+
+export const orphansRenderer: Renderer<OrphansResult> = {
+  json: ({ store, orphans }): OrphansJson => ({ store: storeJson(store), ...orphansJson(orphans) }),
+  table({ store, orphans }, { style }) {
+    if (store.type === 'EXTERNAL_KEY_STORE') return `${store.id} is an external key store: KMS never deletes external keys, so nothing can be orphaned.\n`;
+    return renderOrphans(style, store.id, orphans);
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * The backups and orphans reports: printed by `kscli backups`, `kscli orphans`, and by
+ * `kscli delete-store` after it deletes a CloudHSM store.
+ */
+import type { BackupsReport } from '../../workflow/backups.js';
+import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../../workflow/orphans.js';
+import type { Style } from '../style.js';
+import { renderTable } from '../table.js';
+
+export interface BackupJson {
+  backupId: string;
+  clusterId: string | null;
+  state: string;
+  createTimestamp: string | null;
+  deleteTimestamp: string | null;
+  neverExpires: boolean;
+  mayHoldKeyMaterial: boolean;
+  reason: string;
+}
+
+export interface BackupsReportJson {
+  clusterIds: string[];
+  since: string;
+  sinceSource: BackupsReport['sinceSource'];
+  backups: BackupJson[];
+  warnings: string[];
+}
+
+export function backupsJson(r: BackupsReport): BackupsReportJson {
+  return {
+    clusterIds: r.clusterIds,
+    since: r.since.toISOString(),
+    sinceSource: r.sinceSource,
+    backups: r.lines.map((l) => ({
+      backupId: l.backup.backupId,
+      clusterId: l.backup.clusterId ?? null,
+      state: l.backup.state,
+      createTimestamp: l.backup.createTimestamp?.toISOString() ?? null,
+      deleteTimestamp: l.backup.deleteTimestamp?.toISOString() ?? null,
+      neverExpires: l.backup.neverExpires ?? false,
+      mayHoldKeyMaterial: l.atRisk,
+      reason: l.reason,
+    })),
+    warnings: r.warnings,
+  };
+}
+
+export function renderBackups(style: Style, r: BackupsReport): string {
+  const atRisk = r.lines.filter((l) => l.atRisk);
+  let s = `Backups of cluster(s) ${r.clusterIds.join(', ') || '-'} taken since ${r.since.toISOString()} (${r.sinceSource}): ${atRisk.length} may hold the store's key material\n`;
+  if (r.lines.length) {
+    s += renderTable(
+      ['BACKUP', 'CLUSTER', 'STATE', 'CREATED', 'MAY HOLD KEYS'],
+      r.lines.map((l) => [l.backup.backupId, l.backup.clusterId ?? '-', l.backup.state, l.backup.createTimestamp?.toISOString() ?? '-', l.atRisk ? style.warn('yes') : 'no']),
+    );
+  }
+  for (const w of r.warnings) s += `${style.warn('note:')} ${w}\n`;
+  return s;
+}
+
+export interface OrphansReportJson {
+  orphans: OrphanedMaterial[];
+  cleanupSteps: readonly string[];
+}
+
+export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
+  return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };
+}
+
+export function renderOrphans(style: Style, storeId: string, orphans: OrphanedMaterial[]): string {
+  if (orphans.length === 0) return `No orphaned key material found for ${storeId} in the last 90 days of CloudTrail DeleteKey events.\n`;
+  let s = `${style.warn(`${orphans.length} deleted key(s) of ${storeId} left key material in the cluster`)} (CloudTrail DeleteKey, backingKeysDeletionStatus FAILURE):\n`;
+  s += renderTable(
+    ['KEY ARN', 'CLUSTER', 'KEY HANDLES', 'DELETED'],
+    orphans.map((o) => [o.keyArn, o.clusterId ?? '-', o.keyHandles.join(',') || '?', o.eventTime]),
+  );
+  s += 'Clean-up (cluster tools; KMS cannot do it):\n';
+  ORPHAN_CLEANUP_STEPS.forEach((step, i) => (s += `  ${i + 1}. ${step}\n`));
+  return s;
+}

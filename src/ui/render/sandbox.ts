@@ -1,0 +1,73 @@
+/**
+ * kscli sandbox reset | advance | status, rendered.
+ *
+ * JSON (--output json):
+ *   status:  { schemaVersion, statePath, now, accountId, stores: [{id, name, type, connectionState, keyStates}],
+ *              keysOutsideStores, alarms: [{name, state}], backups: [{id, clusterId, state}] }
+ *   advance: { schemaVersion, statePath, from, to, deletedKeys: [{keyId, storeId?, backingKeysDeletionStatus?}],
+ *              storeTransitions: [{storeId, from, to}], purgedBackups: [id] }
+ *   reset:   { schemaVersion, statePath, scenario, ...status }
+ */
+import type { SandboxAdvanceResult, SandboxResetResult, SandboxStatusResult } from '../../commands/sandbox/run.js';
+import type { AdvanceReport, SandboxStatus } from '../../sandbox/contract.js';
+import { renderTable } from '../table.js';
+import type { Renderer } from './output.js';
+
+function countsText(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${state} ${n}`);
+  return parts.length ? parts.join(', ') : 'no keys';
+}
+
+export function renderStatus(status: SandboxStatus, statePath: string): string {
+  let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n\n`;
+  text += renderTable(
+    ['STORE', 'NAME', 'TYPE', 'CONNECTION', 'KEYS'],
+    status.stores.map((s) => [s.id, s.name, s.type, s.connectionState, countsText(s.keyStates)]),
+  );
+  text += `\nkeys outside custom key stores: ${status.keysOutsideStores}\n`;
+  text += status.alarms.length ? `\n${renderTable(['ALARM', 'STATE'], status.alarms.map((a) => [a.name, a.state]))}` : '\nno CloudWatch alarms\n';
+  if (status.backups.length) text += `\n${renderTable(['BACKUP', 'CLUSTER', 'STATE'], status.backups.map((b) => [b.id, b.clusterId, b.state]))}`;
+  return text;
+}
+
+export function renderAdvance(report: AdvanceReport): string {
+  const days = (report.to.getTime() - report.from.getTime()) / 86_400_000;
+  let text = `sandbox clock moved ${Number(days.toFixed(3))} days: ${report.from.toISOString()} -> ${report.to.toISOString()}\n`;
+  if (report.deletedKeys.length) {
+    text += `\nkeys deleted (their waiting period ended):\n`;
+    text += renderTable(
+      ['KEY', 'STORE', 'KEY MATERIAL IN HSM'],
+      report.deletedKeys.map((k) => [k.keyId, k.storeId ?? '-', k.backingKeysDeletionStatus === 'FAILURE' ? 'FAILURE (orphaned: the store was not connected)' : (k.backingKeysDeletionStatus ?? '-')]),
+    );
+  }
+  if (report.storeTransitions.length) {
+    text += `\nstore connection changes:\n`;
+    text += renderTable(['STORE', 'FROM', 'TO'], report.storeTransitions.map((t) => [t.storeId, t.from, t.to]));
+  }
+  if (report.purgedBackups.length) text += `\nbackups purged (7 days after deletion): ${report.purgedBackups.join(', ')}\n`;
+  if (!report.deletedKeys.length && !report.storeTransitions.length && !report.purgedBackups.length) text += 'nothing came due\n';
+  return text;
+}
+
+export type SandboxStatusJson = Omit<SandboxStatus, 'now'> & { now: string };
+
+function statusJson(status: SandboxStatus): SandboxStatusJson {
+  return { ...status, now: status.now.toISOString() };
+}
+
+export const sandboxStatusRenderer: Renderer<SandboxStatusResult> = {
+  json: (r) => ({ statePath: r.statePath, ...statusJson(r.status) }),
+  table: (r) => renderStatus(r.status, r.statePath),
+};
+
+export const sandboxResetRenderer: Renderer<SandboxResetResult> = {
+  json: (r) => ({ statePath: r.statePath, scenario: r.scenario, ...statusJson(r.status) }),
+  table: (r) => `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath)}`,
+};
+
+export const sandboxAdvanceRenderer: Renderer<SandboxAdvanceResult> = {
+  json: (r) => ({ statePath: r.statePath, ...r.report, from: r.report.from.toISOString(), to: r.report.to.toISOString() }),
+  table: (r) => renderAdvance(r.report),
+};

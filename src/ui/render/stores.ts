@@ -1,0 +1,41 @@
+/**
+ * kscli stores, rendered.
+ *
+ * JSON (--output json):
+ * {
+ *   "schemaVersion": 1,
+ *   "region": "eu-west-1",
+ *   "stores": [{
+ *     "storeId": "cks-1234567890abcdef0", "name": "prod-hsm", "type": "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE",
+ *     "connectionState": "CONNECTED", "connectionErrorCode"?: "NETWORK_ERRORS" (only when FAILED),
+ *     "clusterId": "cluster-abc..." | null, "creationDate": "2024-01-02T03:04:05.000Z",
+ *     "keyCount": 3, "keyCounts": {"Enabled": 2, "PendingDeletion": 1}
+ *   }]
+ * }
+ */
+import type { StoresResult } from '../../commands/stores/run.js';
+import { renderTable } from '../table.js';
+import { storeJson, type StoreJson } from './json-fields.js';
+import type { Renderer } from './output.js';
+
+export interface StoresJson {
+  region: string;
+  stores: Array<StoreJson & { keyCount: number; keyCounts: Record<string, number> }>;
+}
+
+export const storesRenderer: Renderer<StoresResult> = {
+  json: (r): StoresJson => ({ region: r.region, stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts })) }),
+  table(r, { style: st }) {
+    if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
+    const table = r.stores.map(({ store: s, keyCount, keyCounts }) => [
+      s.id,
+      s.name,
+      s.type,
+      s.connectionState === 'CONNECTED' ? st.ok(s.connectionState) : s.connectionState === 'FAILED' ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`) : s.connectionState,
+      s.clusterId ?? '-',
+      s.creationDate.toISOString().slice(0, 10),
+      keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    ]);
+    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table);
+  },
+};

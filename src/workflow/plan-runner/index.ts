@@ -1,0 +1,11 @@
+/**
+ * The plan runner (plan -> guard -> confirm -> lock -> journal -> apply), one module for every
+ * mutating command. `runPlan` runs the whole sequence; its steps are exported for callers that
+ * need them apart (a saved plan, issue 9: compute and stop; re-check and apply exactly its items).
+ */
+export { runPlan, outcomeOf } from './run-plan.js';
+export { preparePlan, type StoreGone } from './prepare.js';
+export { guardPlan, confirmPlan, NON_MUTATING_ACTIONS, type PlanDecision, type Confirmation } from './guard.js';
+export { applyPrepared, type Applied } from './execute.js';
+export { applyPlan, describeError, jsonSafe, type ApplyOptions, type ApplyReport, type ItemOutcome, type ItemResult } from './apply-items.js';
+export type { Finish, InterruptFlag, OutcomeKind, PlanOutcome, PlanSpec, PreparedPlan, RunPlanHooks, RunPlanOptions } from './types.js';
