@@ -53,6 +53,8 @@ export interface Deps {
   identity(): Promise<CallerIdentity>;
   /** the evidence module (issue 3), loaded on first use */
   evidence(): Promise<EvidencePort>;
+  /** `kscli apply FILE`: the digest of the saved plan this run applies; every journal line carries it */
+  planDigest?: string;
   /** the command line as given, without the program name (a saved plan records it for the reviewer) */
   argv: string[];
   /** the usage verdicts evidence() computed in this run: what a saved plan rests on (issue 9) */

@@ -15,6 +15,7 @@ import { backupsCommand } from './backups/index.js';
 import { orphansCommand } from './orphans/index.js';
 import { sandboxCommand } from './sandbox/index.js';
 import { showCommand } from './show/index.js';
+import { applyCommand } from './apply/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
@@ -28,5 +29,6 @@ export const commandModules: CommandModule[] = [
   backupsCommand,
   orphansCommand,
   showCommand,
+  applyCommand,
   sandboxCommand,
 ];

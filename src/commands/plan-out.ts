@@ -11,9 +11,8 @@
  */
 import type { Deps } from '../deps.js';
 import { renderPlanMarkdown } from '../ui/markdown/plan-review.js';
-import { planDocumentJson, renderPlanOutcome, renderPlanPreview, type PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
+import { planDocumentJson, renderPlanOutcome, renderPlanPreview, stopNotice, type PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
 import { planWrittenLines } from '../ui/render/plan-file.js';
-import { blockedSummary } from '../ui/render/plan.js';
 import { writeJson } from '../ui/json.js';
 import { kscliVersion } from '../version.js';
 import type { PlannedStep } from '../workflow/context.js';
@@ -60,10 +59,10 @@ export async function runPlanOut<P extends PlannedStep, D>(deps: Deps, spec: Pla
 
   if (deps.globals.output === 'markdown') {
     deps.io.out.write(renderPlanMarkdown(plan, { file: path }));
-    if (plan.blocked) for (const l of ['blocked:', ...blockedSummary(prepared.items).map((x) => `  ${x}`)]) say(l);
+    for (const l of stopNotice(outcome)) say(l);
     for (const l of written) say(l);
   } else if (deps.globals.output === 'json') {
-    for (const l of plan.blocked ? ['blocked:', ...blockedSummary(prepared.items).map((x) => `  ${x}`)] : []) say(l);
+    for (const l of stopNotice(outcome)) say(l);
     writeJson(deps.io.out, { ...planDocumentJson(outcome, extras), planFile: { ...(path !== undefined ? { path } : {}), digest: plan.digest } });
   } else {
     renderPlanPreview(deps, prepared);

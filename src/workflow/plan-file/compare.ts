@@ -141,11 +141,14 @@ export function compareItems(before: PlanFileItem[], after: PlanFileItem[], alre
   for (const b of before) {
     if (said(b.target)) continue;
     const a = now.get(itemKey(b));
-    if (!a) lines.push(`the plan's line "${b.action} ${b.target}" (${b.status}) is not in the plan computed now`);
+    // a skip line that comes or goes decides nothing (e.g. the alarm line, once no key is left to schedule)
+    if (!a) {
+      if (b.status !== 'skip') lines.push(`the plan's line "${b.action} ${b.target}" (${b.status}) is not in the plan computed now`);
+    }
     else if (a.status !== b.status) lines.push(`${b.action} ${b.target} was ${b.status}, is now ${a.status}: ${a.reason}`);
   }
   for (const a of after) {
-    if (!was.has(itemKey(a)) && !said(a.target)) lines.push(`the plan computed now has a line the saved plan lacks: ${a.action} ${a.target} (${a.status}: ${a.reason})`);
+    if (!was.has(itemKey(a)) && !said(a.target) && a.status !== 'skip') lines.push(`the plan computed now has a line the saved plan lacks: ${a.action} ${a.target} (${a.status}: ${a.reason})`);
   }
   return lines;
 }

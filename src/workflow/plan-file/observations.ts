@@ -75,9 +75,14 @@ export function backupObservations(items: PlanItem[]): BackupObservation[] {
     .sort((a, b) => a.backupId.localeCompare(b.backupId));
 }
 
-/** True when the plan's decisions rest on the pending-deletion alarm (an alarm line other than "--no-alarm"). */
+/** A line that only says "--no-alarm waived the alarm" (schedule-deletion's and delete-store's forms). */
+function waivedAlarmLine(i: PlanItem): boolean {
+  return i.status === 'skip' && (i.checks.some((c) => c.overridden && c.overrideFlag === '--no-alarm') || i.reason.includes('(--no-alarm)'));
+}
+
+/** True when the plan's decisions rest on the pending-deletion alarm (an alarm line that --no-alarm did not waive). */
 export function restsOnAlarm(items: PlanItem[]): boolean {
-  return items.some((i) => (i.targetKind === 'alarm' || i.targetKind === 'metric-filter') && !i.checks.some((c) => c.overridden && c.overrideFlag === '--no-alarm') && !/--no-alarm/.test(i.reason));
+  return items.some((i) => (i.targetKind === 'alarm' || i.targetKind === 'metric-filter') && !waivedAlarmLine(i));
 }
 
 /** Reads the alarm as `kscli alarm` sees it: the trail it would use, and what exists under kscli's names. */

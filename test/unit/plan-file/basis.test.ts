@@ -60,3 +60,15 @@ describe('the journal of an apply carries the plan digest on every line', () => 
     expect(lines.map((l) => l.planDigest)).toEqual([undefined, 'sha256:abc', 'sha256:abc']);
   });
 });
+
+describe('restsOnAlarm', () => {
+  const line = (status: 'apply' | 'skip' | 'blocked', reason: string, checks: any[] = []) => ({ target: 'a', targetKind: 'alarm' as const, action: 'CheckAlarm', status, reason, checks });
+  it('an alarm line rests on the alarm, whatever its status, unless --no-alarm waived it', async () => {
+    const { restsOnAlarm } = await import('../../../src/workflow/plan-file/observations.js');
+    expect(restsOnAlarm([line('skip', 'already in place')])).toBe(true);
+    expect(restsOnAlarm([line('blocked', 'no alarm: create it with kscli alarm, or pass --no-alarm')])).toBe(true);
+    expect(restsOnAlarm([line('skip', 'not required (--no-alarm)', [{ name: 'alarm-in-place', ok: false, overrideFlag: '--no-alarm', overridden: true }])])).toBe(false);
+    expect(restsOnAlarm([line('skip', 'not created (--no-alarm)')])).toBe(false);
+    expect(restsOnAlarm([])).toBe(false);
+  });
+});

@@ -111,3 +111,12 @@ describe('the differences that refuse an apply (one line each)', () => {
     expect(planDifferences(plan(), fresh)).toEqual(['the plan computed now has a line the saved plan lacks: ScheduleKeyDeletion eeeeeeee-0000-4000-8000-000000000009 (apply: schedule)']);
   });
 });
+
+describe('skip lines that come or go decide nothing', () => {
+  it('are not reported as differences', () => {
+    const fresh = clone(plan());
+    fresh.items.splice(0, 1); // the alarm line (skip)
+    fresh.items.push({ target: 'x', targetKind: 'key', action: 'ScheduleKeyDeletion', status: 'skip', reason: 'excluded', checks: [] });
+    expect(planDifferences(plan(), fresh)).toEqual([]);
+  });
+});
