@@ -10,7 +10,7 @@ import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import type { KeyAssessment } from '../../workflow/evidence/index.js';
 import { selectKeys } from '../../workflow/key-selection.js';
-import { describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../workflow/validate.js';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +39,8 @@ export interface UsageResult {
   keys: KeyInfo[];
   /** one per key, in the same order */
   assessments: KeyAssessment[];
+  /** the account (STS), when it can be read: the review document names it */
+  account?: string;
 }
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
@@ -64,6 +66,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
   }
   return {
     store,
+    account: await accountOrUndefined(deps),
     region: deps.region,
     window: { cloudTrailStart: new Date(now.getTime() - days * DAY_MS), cloudTrailEnd: now, cloudTrailDays: days, unusedDays },
     keys,

@@ -20,10 +20,14 @@ export interface Renderer<R> {
   json(result: R): object;
   /** the --output table text, ending with a newline */
   table(result: R, ctx: TableContext): string;
+  /** the --output markdown review document (issue 9), for the commands that have one */
+  markdown?(result: R): string;
 }
 
 export function render<R>(out: Writable, format: OutputFormat, ctx: TableContext, renderer: Renderer<R>, result: R): void {
   if (format === 'json') writeJson(out, renderer.json(result) as Record<string, unknown>);
+  // cli.ts refuses --output markdown for a command without a review document (exit 2)
+  else if (format === 'markdown' && renderer.markdown) out.write(renderer.markdown(result));
   else out.write(renderer.table(result, ctx));
 }
 

@@ -29,6 +29,7 @@ import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { storeJson, type StoreJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import { renderUsageMarkdown } from '../markdown/usage-review.js';
 
 export interface UsageJson {
   store: StoreJson;
@@ -90,13 +91,17 @@ function keyBlock(style: Style, a: KeyAssessment): string[] {
   return lines;
 }
 
+const usageJson = (r: UsageResult): UsageJson => ({
+  store: storeJson(r.store),
+  window: { cloudTrailStart: r.window.cloudTrailStart.toISOString(), cloudTrailEnd: r.window.cloudTrailEnd.toISOString(), cloudTrailDays: r.window.cloudTrailDays, unusedDays: r.window.unusedDays },
+  keys: r.assessments.map(keyUsageJson),
+  note: REVIEW_SIGNAL_NOTE,
+});
+
 export const usageRenderer: Renderer<UsageResult> = {
-  json: (r): UsageJson => ({
-    store: storeJson(r.store),
-    window: { cloudTrailStart: r.window.cloudTrailStart.toISOString(), cloudTrailEnd: r.window.cloudTrailEnd.toISOString(), cloudTrailDays: r.window.cloudTrailDays, unusedDays: r.window.unusedDays },
-    keys: r.assessments.map(keyUsageJson),
-    note: REVIEW_SIGNAL_NOTE,
-  }),
+  json: usageJson,
+  // the review document is made from the same data as the JSON (src/ui/markdown/usage-review.ts)
+  markdown: (r) => renderUsageMarkdown({ ...usageJson(r), ...(r.account ? { account: r.account } : {}), region: r.region, generatedAt: r.window.cloudTrailEnd.toISOString() }),
   table(r, { style }) {
     const { store, window, assessments: results } = r;
     let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}; unused means no use for ${window.unusedDays} days\n`;
