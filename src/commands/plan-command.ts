@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { renderPlanOutcome, renderPlanPreview, type PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
-import type { PlannedStep } from '../workflow/context.js';
+import type { PlannedStep } from '../workflow/plan.js';
 import { runPlan, type PlanSpec } from '../workflow/plan-runner/index.js';
 import { runPlanOut } from './plan-out.js';
 

@@ -15,7 +15,7 @@ import { planDocumentJson, renderPlanOutcome, renderPlanPreview, stopNotice, typ
 import { planWrittenLines } from '../ui/render/plan-file.js';
 import { writeJson } from '../ui/json.js';
 import { kscliVersion } from '../version.js';
-import type { PlannedStep } from '../workflow/context.js';
+import type { PlannedStep } from '../workflow/plan.js';
 import { guardPlan, outcomeOf, preparePlan, type PlanSpec, type PreparedPlan } from '../workflow/plan-runner/index.js';
 import { planFileFrom, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
 

@@ -4,13 +4,15 @@
  * explains becomes one line naming the call, and what Deps started is closed.
  */
 import type { App } from '../app.js';
-import { createDeps, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import { validateAccountId } from '../workflow/validate.js';
 
 export async function withDeps(app: App, action: (deps: Deps) => Promise<number>): Promise<void> {
   const expected = app.globals().expectedAccount;
   if (expected !== undefined) validateAccountId(expected); // bad input: before any AWS call
+  // loaded here, not at start-up: --help, --version and bad input never pay for Deps (or the SDK)
+  const { createDeps } = await import('../deps.js');
   const deps = await createDeps(app);
   try {
     app.setExitCode(await action(deps));

@@ -12,8 +12,8 @@
  */
 import type { AwsPorts, BackupInfo, KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { KeySeenEntry } from './journal.js';
-import type { StepContext, PlannedStep } from './context.js';
-import type { Executable, PlanItem } from './plan.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 
 export const DELETE_BACKUP = 'DeleteBackup';

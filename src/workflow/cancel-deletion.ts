@@ -6,8 +6,8 @@
  */
 import type { KeyInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext, PlannedStep } from './context.js';
-import type { Executable, PlanItem } from './plan.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
 import type { KeyRef } from './validate.js';

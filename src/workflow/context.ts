@@ -1,5 +1,5 @@
 /**
- * What a step (planner + its executables) works with. The commands build it from Deps; unit tests
+ * What a step (planner + its executables) works with (the plan model itself: ./plan.ts). The commands build it from Deps; unit tests
  * build it from the fake account.
  */
 import type { AwsPorts, Progress, StoreInfo } from '../aws/ports.js';
@@ -16,11 +16,4 @@ export interface StepContext {
   scanProgress?: Progress;
   /** true once the operator pressed Ctrl-C: long waits stop (exit 130) */
   interrupted?: () => boolean;
-}
-
-/** A planner's answer: what to show, and the code that acts on each item. */
-export interface PlannedStep {
-  warnings: string[];
-  overrides: string[];
-  executables: import('./plan.js').Executable[];
 }

@@ -17,9 +17,9 @@
  */
 import type { KeyInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext, PlannedStep } from './context.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Executable, PlanItem } from './plan.js';
 import type { EvidencePort } from './evidence-port.js';
-import type { Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 import { listStoreKeys, nextRunAfter } from './inventory.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';

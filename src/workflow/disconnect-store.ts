@@ -1,7 +1,7 @@
 /**
  * disconnect-store: DisconnectCustomKeyStore, then wait until DISCONNECTED.
  *
- * Preconditions (issue 2; aws-facts 1.1, 2.2, 2.4), each one a test in test/unit/disconnect-store.test.ts:
+ * Preconditions (issue 2; aws-facts 1.1, 2.2, 2.4), each one a test in test/unit/workflow/disconnect-store.test.ts:
  *  - already DISCONNECTED          -> nothing to do (exit 0); Disconnect would throw InvalidState
  *  - DISCONNECTING                 -> no call, just wait
  *  - CloudHSM store with keys PendingDeletion -> blocked unless --allow-orphaned-material: when
@@ -11,8 +11,8 @@
  */
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext, PlannedStep } from './context.js';
-import type { Check, Executable, PlanItem } from './plan.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import { listStoreKeys } from './inventory.js';
 
 export const DISCONNECT = 'DisconnectCustomKeyStore';

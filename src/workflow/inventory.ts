@@ -38,14 +38,14 @@ export function countByState(keys: KeyInfo[]): Record<string, number> {
 }
 
 /** Newest deletion date among keys waiting for deletion. */
-export function latestDeletionDate(keys: KeyInfo[]): Date | undefined {
+export function latestDeletionDate(keys: Array<Pick<KeyInfo, 'deletionDate'>>): Date | undefined {
   let latest: Date | undefined;
   for (const k of keys) if (k.deletionDate && (!latest || k.deletionDate > latest)) latest = k.deletionDate;
   return latest;
 }
 
 /** AWS deletes a key up to 24 h after its DeletionDate (aws-facts 9): the time to come back. */
-export function nextRunAfter(keys: KeyInfo[]): Date | undefined {
+export function nextRunAfter(keys: Array<Pick<KeyInfo, 'deletionDate'>>): Date | undefined {
   const d = latestDeletionDate(keys);
   return d ? new Date(d.getTime() + 24 * 3600 * 1000) : undefined;
 }

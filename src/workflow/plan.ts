@@ -1,6 +1,8 @@
 /**
  * The plan every mutating command prints before it acts (architecture.md section 3, "Plan, then
- * apply"; "Every key gets a line"). Rendering a plan is the dry run; applying walks its items.
+ * apply"; "Every key gets a line"): a planner (workflow/<step>.ts) answers a PlannedStep, whose
+ * executables each hold one PlanItem and the code that acts on it. Rendering the items is the dry
+ * run (ui/render/plan.ts); the plan runner (workflow/plan-runner/) applies them.
  */
 
 /** One precondition that was evaluated for a target. */
@@ -37,24 +39,9 @@ export interface PlanItem {
   details?: Record<string, unknown>;
 }
 
-export interface Plan {
-  command: string;
-  storeId: string;
-  region: string;
-  account?: string;
-  items: PlanItem[];
-  /** shown above the plan (Security Hub KMS.3 finding, XKS notes, ...) */
-  warnings: string[];
-  /** override flags the operator passed that changed an outcome, e.g. ["--allow-disconnected"] */
-  overrides: string[];
-}
-
-export const isBlocked = (plan: Plan): boolean => plan.items.some((i) => i.status === 'blocked');
-export const toApply = (plan: Plan): PlanItem[] => plan.items.filter((i) => i.status === 'apply');
-
 /**
  * A plan item with the code that acts on it. Planners return these; the apply engine
- * (src/workflow/apply.ts) walks them: for each item still `apply`, it calls `recheck` right before
+ * (src/workflow/plan-runner/apply-items.ts) walks them: for each item still `apply`, it calls `recheck` right before
  * the mutating call (the world may have changed since the plan), records the call and its outcome in
  * the journal, then calls `apply`.
  */
@@ -64,4 +51,13 @@ export interface Executable {
   recheck?: () => Promise<PlanItem>;
   /** performs the mutating call(s); returns facts for the journal and the JSON result (e.g. deletionDate) */
   apply: () => Promise<Record<string, unknown>>;
+}
+
+/** A planner's answer: what to show, and the code that acts on each item. */
+export interface PlannedStep {
+  /** shown above the plan (Security Hub KMS.3 finding, XKS notes, ...) */
+  warnings: string[];
+  /** override flags the operator passed that changed an outcome, e.g. ["--allow-disconnected"] */
+  overrides: string[];
+  executables: Executable[];
 }

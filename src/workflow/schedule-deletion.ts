@@ -2,7 +2,7 @@
  * schedule-deletion: plan and act on ScheduleKeyDeletion for the keys of one store.
  *
  * Preconditions per key (issue 2; aws-facts sections 1, 2.4, 3.1, 8), each one a test in
- * test/unit/schedule-deletion.test.ts:
+ * test/unit/workflow/schedule-deletion.test.ts:
  *  - key-in-store      the key belongs to this store (a named key outside it blocks the whole run)
  *  - customer-managed  KeyManager CUSTOMER (AWS-managed keys cannot be scheduled)
  *  - not-pending       a key already PendingDeletion is skipped with its deletion date (not an error)
@@ -17,9 +17,9 @@
  */
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext, PlannedStep } from './context.js';
+import type { StepContext } from './context.js';
+import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-port.js';
-import type { Check, Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
 import type { KeyRef } from './validate.js';

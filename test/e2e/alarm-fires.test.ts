@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { ALARM_NAME, alarmSpec, FILTER_PATTERN, METRIC_NAME, METRIC_NAMESPACE } from '../../src/workflow/evidence/alarm-spec.js';
 import { DEMO, expectExit, expectNoMutatingRequests, sdkClientConfig, startE2E, type E2E } from './helpers/index.js';
 
-/** issue 3: the documented pattern, matched on failed calls to keys pending deletion */
-const PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion." }';
+/** issue 3: the documented pattern, matched on failed calls to keys pending deletion (the spec kscli creates) */
+const PATTERN = FILTER_PATTERN;
+const SPEC = alarmSpec([]);
 
 let t: E2E;
 let cw: CloudWatchClient;
@@ -50,7 +52,7 @@ describe('kscli alarm, end to end', () => {
     const filter = filters.find((f) => f.filterPattern === PATTERN);
     expect(filter, JSON.stringify(filters, null, 1)).toBeDefined();
     const metric = filter!.metricTransformations![0]!;
-    expect(metric.metricValue).toBe('1');
+    expect(metric).toMatchObject({ metricName: METRIC_NAME, metricNamespace: METRIC_NAMESPACE, metricValue: '1' });
     // CIS modules use KMSKeyPendingDeletionErrorCount for another filter: kscli must not collide
     expect(metric.metricName).not.toBe('KMSKeyPendingDeletionErrorCount');
 
@@ -58,15 +60,17 @@ describe('kscli alarm, end to end', () => {
     expect(created).toHaveLength(1);
     const alarm = created[0]!;
     alarmName = alarm.AlarmName!;
+    expect(alarmName).toBe(ALARM_NAME);
     expect(alarm).toMatchObject({
       MetricName: metric.metricName,
       Namespace: metric.metricNamespace,
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      Statistic: SPEC.statistic,
+      Period: SPEC.period,
+      EvaluationPeriods: SPEC.evaluationPeriods,
+      DatapointsToAlarm: SPEC.datapointsToAlarm,
+      Threshold: SPEC.threshold,
+      ComparisonOperator: SPEC.comparisonOperator,
+      TreatMissingData: SPEC.treatMissingData,
     });
     expect(alarm.AlarmActions).toEqual([DEMO.topicArn]);
     expect(alarm.StateValue).not.toBe('ALARM');

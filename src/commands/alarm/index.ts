@@ -17,10 +17,9 @@ import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { badInput } from '../../errors.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import { logGroupOption, snsTopicArnOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { alarmSpec, type AlarmOptions } from './run.js';
+import type { AlarmOptions } from './run.js';
 
 export interface AlarmFlags {
   snsTopicArn?: string;
@@ -70,7 +69,10 @@ Examples:
       .action((storeIdInput: string, flags: AlarmFlags) => {
         const storeId = validateStoreId(storeIdInput);
         const options = { storeId, ...parseAlarmFlags(flags) };
-        return withDeps(app, async (deps) => runPlanCommand(deps, await alarmSpec(options), undefined, options));
+        return withDeps(app, async (deps) => {
+          const [{ runPlanCommand }, { alarmSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
+          return runPlanCommand(deps, await alarmSpec(options), undefined, options);
+        });
       });
   },
 };

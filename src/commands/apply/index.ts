@@ -12,7 +12,6 @@ import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { DEFAULT_MAX_AGE, parseMaxAge, readPlanFile } from '../../workflow/plan-file/index.js';
 import { withDeps } from '../with-deps.js';
-import { runApply } from './run.js';
 
 interface ApplyFlags {
   maxAge: string;
@@ -46,7 +45,11 @@ Examples:
         // the file first: an edited or foreign file is refused before any AWS call
         const plan = readPlanFile(file);
         const maxAgeMs = parseMaxAge(flags.maxAge);
-        return withDeps(app, (deps) => runApply(deps, { file, plan, maxAgeMs, allowOtherCaller: Boolean(flags.allowOtherCaller) }));
+        return withDeps(app, async (deps) => {
+          // the plan runner and every command's spec load only when a plan is applied (--help stays light)
+          const { runApply } = await import('./run.js');
+          return runApply(deps, { file, plan, maxAgeMs, allowOtherCaller: Boolean(flags.allowOtherCaller) });
+        });
       });
   },
 };

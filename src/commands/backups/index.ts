@@ -10,13 +10,10 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { backupsRenderer } from '../../ui/render/backups.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { backupDeletionSpec, runBackupsReport } from './run.js';
 
 export interface BackupsFlags {
   delete: boolean;
@@ -35,10 +32,13 @@ export const backupsCommand: CommandModule = {
       .action((storeIdInput: string, flags: BackupsFlags) => {
         const storeId = validateStoreId(storeIdInput);
         return withDeps(app, async (deps) => {
+          const { backupDeletionSpec, runBackupsReport } = await import('./run.js');
           if (flags.delete) {
+            const { runPlanCommand } = await import('../plan-command.js');
             const options = { storeId, force: Boolean(flags.force) };
             return runPlanCommand(deps, backupDeletionSpec(deps, options), undefined, options);
           }
+          const { backupsRenderer } = await import('../../ui/render/backups.js');
           renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
           return 0;
         });

@@ -9,10 +9,8 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import { addKeyOptions, parseKeyFlags, storeIdArgument, type KeyFlags } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { cancelDeletionSpec } from './run.js';
 
 export interface CancelDeletionFlags extends KeyFlags {
   enable: boolean;
@@ -32,6 +30,7 @@ export const cancelDeletionCommand: CommandModule = {
         const storeId = validateStoreId(storeIdInput);
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
+          const [{ runPlanCommand }, { cancelDeletionSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
           const options = { storeId, selection, enable: Boolean(flags.enable), flags };
           return runPlanCommand(deps, cancelDeletionSpec(options), undefined, options);
         });

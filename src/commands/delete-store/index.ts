@@ -8,9 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { deleteStoreExtras } from '../../ui/render/delete-store.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import {
   addEvidenceOptions,
   addKeyOptions,
@@ -26,7 +24,6 @@ import {
   type KeyFlags,
 } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { deleteStoreSpec } from './run.js';
 
 export interface DeleteStoreFlags extends KeyFlags, EvidenceFlags {
   windowDays: string;
@@ -58,6 +55,8 @@ export const deleteStoreCommand: CommandModule = {
         const evidence = parseEvidenceFlags(flags);
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
+          const [{ runPlanCommand }, { deleteStoreSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
+          const { deleteStoreExtras } = await import('../../ui/render/delete-store.js');
           const options = { storeId, selection, windowDays, waitTimeoutMs, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags };
           return runPlanCommand(deps, deleteStoreSpec(deps, options), deleteStoreExtras, options);
         });

@@ -10,10 +10,8 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import { forceOption, parseWaitTimeoutFlag, storeIdArgument, waitTimeoutOption } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { disconnectStoreSpec } from './run.js';
 
 export interface DisconnectStoreFlags {
   waitTimeout: string;
@@ -34,9 +32,11 @@ export const disconnectStoreCommand: CommandModule = {
       .action((storeIdInput: string, flags: DisconnectStoreFlags) => {
         const storeId = validateStoreId(storeIdInput);
         const waitTimeoutMs = parseWaitTimeoutFlag(flags.waitTimeout);
-        const options = { storeId, waitTimeoutMs, force: Boolean(flags.force), allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial) };
-        return withDeps(app, async (deps) => runPlanCommand(deps, disconnectStoreSpec(deps, options), undefined, options),
-        );
+        return withDeps(app, async (deps) => {
+          const [{ runPlanCommand }, { disconnectStoreSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
+          const options = { storeId, waitTimeoutMs, force: Boolean(flags.force), allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial) };
+          return runPlanCommand(deps, disconnectStoreSpec(deps, options), undefined, options);
+        });
       });
   },
 };

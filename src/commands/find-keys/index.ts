@@ -4,12 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { findKeysRenderer } from '../../ui/render/find-keys.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { runFindKeys } from './run.js';
 
 export const findKeysCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -21,6 +19,7 @@ export const findKeysCommand: CommandModule = {
       .action((storeIdInput: string) => {
         const storeId = validateStoreId(storeIdInput);
         return withDeps(app, async (deps) => {
+          const [{ runFindKeys }, { findKeysRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/find-keys.js')]);
           renderResult(deps, findKeysRenderer, await runFindKeys(deps, storeId));
           return 0;
         });

@@ -4,12 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { orphansRenderer } from '../../ui/render/orphans.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { runOrphans } from './run.js';
 
 export const orphansCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -21,6 +19,7 @@ export const orphansCommand: CommandModule = {
       .action((storeIdInput: string) => {
         const storeId = validateStoreId(storeIdInput);
         return withDeps(app, async (deps) => {
+          const [{ runOrphans }, { orphansRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/orphans.js')]);
           renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
           return 0;
         });

@@ -6,13 +6,10 @@
  */
 import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { render, type Renderer } from '../../ui/render/output.js';
-import { sandboxAdvanceRenderer, sandboxResetRenderer, sandboxStatusRenderer } from '../../ui/render/sandbox.js';
-import { createStyle } from '../../ui/style.js';
 import { collect } from '../shared-flags.js';
+import type { Renderer } from '../../ui/render/output.js';
 import { badFlag, nonNegativeNumber, positiveInteger } from './flags.js';
-import { runSandboxAdvance, runSandboxReset, runSandboxStatus, statePathOf } from './run.js';
-import { serve, type ServeOptions } from './serve.js';
+import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
   scenario: 'demo' | 'large';
@@ -32,10 +29,14 @@ export interface SandboxStatusFlags {
 }
 
 /** Renders a sandbox result in this run's --output format (the sandbox commands build no Deps). */
-function output<R>(app: App, renderer: Renderer<R>, result: R): void {
+async function output<R>(app: App, renderer: Renderer<R>, result: R): Promise<void> {
+  const [{ render }, { createStyle }] = await Promise.all([import('../../ui/render/output.js'), import('../../ui/style.js')]);
   const g = app.globals();
   render(app.io.out, g.output, { style: createStyle(g.color) }, renderer, result);
 }
+
+/** The subcommands' work and renderers, loaded when a subcommand runs (not for --help). */
+const load = () => Promise.all([import('./run.js'), import('../../ui/render/sandbox.js')]).then(([run, render]) => ({ ...run, ...render }));
 
 export const sandboxCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -70,7 +71,7 @@ export const sandboxCommand: CommandModule = {
         '\nAt run time: POST /__sandbox/faults (JSON as --faults-file), GET /__sandbox/requests, POST /__sandbox/advance {"days": N}.\n\n' +
           'Example:\n  kscli sandbox serve --port 0 --state /tmp/sb.json --latency-ms 5 --error-rate 0.2:ScheduleKeyDeletion --fault-seed 7\n',
       )
-      .action((opts: ServeOptions) => serve(app, opts));
+      .action(async (opts: ServeOptions) => (await import('./serve.js')).serve(app, opts));
 
     sandbox
       .command('reset')
@@ -85,7 +86,8 @@ export const sandboxCommand: CommandModule = {
         const storeKeys = positiveInteger('--store-keys', flags.storeKeys);
         if (flags.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
-        output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys }));
+        const { runSandboxReset, sandboxResetRenderer, statePathOf } = await load();
+        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys }));
       });
 
     sandbox
@@ -100,9 +102,10 @@ export const sandboxCommand: CommandModule = {
         const days = nonNegativeNumber('--days', flags.days);
         const hours = nonNegativeNumber('--hours', flags.hours);
         const ms = days !== undefined ? days * 86_400_000 : hours! * 3_600_000;
+        const { runSandboxAdvance, sandboxAdvanceRenderer, statePathOf } = await load();
         const result = await runSandboxAdvance(await statePathOf(app, flags), ms);
         if (result.viaServer) app.io.err.write(`sandbox: advanced through the running server (${result.statePath}.server.json)\n`);
-        output(app, sandboxAdvanceRenderer, result);
+        await output(app, sandboxAdvanceRenderer, result);
       });
 
     sandbox
@@ -111,7 +114,8 @@ export const sandboxCommand: CommandModule = {
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText('after', '\nExample:\n  kscli sandbox status\n  kscli sandbox status --output json | jq .stores\n')
       .action(async (flags: SandboxStatusFlags) => {
-        output(app, sandboxStatusRenderer, await runSandboxStatus(await statePathOf(app, flags)));
+        const { runSandboxStatus, sandboxStatusRenderer, statePathOf } = await load();
+        await output(app, sandboxStatusRenderer, await runSandboxStatus(await statePathOf(app, flags)));
       });
   },
 };

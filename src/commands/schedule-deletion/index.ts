@@ -13,7 +13,6 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { runPlanCommand } from '../plan-command.js';
 import {
   addEvidenceOptions,
   addKeyOptions,
@@ -27,7 +26,6 @@ import {
   type KeyFlags,
 } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { scheduleDeletionSpec } from './run.js';
 
 export interface ScheduleDeletionFlags extends KeyFlags, EvidenceFlags {
   windowDays: string;
@@ -56,6 +54,7 @@ export const scheduleDeletionCommand: CommandModule = {
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
           const port = await deps.evidence();
+          const [{ runPlanCommand }, { scheduleDeletionSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
           const options = { storeId, selection, windowDays, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags };
           return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);
         });

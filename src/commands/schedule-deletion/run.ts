@@ -33,7 +33,7 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
       const scheduled = report.results
         .filter((r) => r.outcome === 'done' && r.result?.deletionDate)
         .map((r) => ({ deletionDate: new Date(r.result!.deletionDate as string) }));
-      const next = nextRunAfter(scheduled as any);
+      const next = nextRunAfter(scheduled);
       return {
         outcome: 'done',
         exitCode: ExitCode.Ok,

@@ -5,9 +5,7 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { renderResult } from '../../ui/render/output.js';
-import { storesRenderer } from '../../ui/render/stores.js';
 import { withDeps } from '../with-deps.js';
-import { runStores } from './run.js';
 
 export const storesCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -17,6 +15,7 @@ export const storesCommand: CommandModule = {
       .addHelpText('after', '\nExample:\n  kscli stores --region eu-west-1\n  kscli stores --output json | jq \'.stores[] | select(.connectionState == "FAILED")\'\n')
       .action(() =>
         withDeps(app, async (deps) => {
+          const [{ runStores }, { storesRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/stores.js')]);
           renderResult(deps, storesRenderer, await runStores(deps));
           return 0;
         }),

@@ -6,11 +6,9 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { renderResult } from '../../ui/render/output.js';
-import { usageRenderer } from '../../ui/render/usage.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { daysOption, keyOption, parseDaysFlag, parseKeyFlags, parseUnusedDaysFlag, storeIdArgument, unusedDaysOption } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { runUsage } from './run.js';
 
 export interface UsageFlags {
   key: string[];
@@ -51,6 +49,7 @@ Examples:
         const unusedDays = parseUnusedDaysFlag(flags.unusedDays) ?? 90;
         return withDeps(app, async (deps) => {
           const { include } = parseKeyFlags(flags, deps.region);
+          const [{ runUsage }, { usageRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/usage.js')]);
           renderResult(deps, usageRenderer, await runUsage(deps, { storeId, include, days, unusedDays }));
           return 0;
         });

@@ -5,7 +5,7 @@
  * Kept apart from the runner so that the runner stays one sequence and this stays one concept.
  */
 import type { AwsPorts, CallerIdentity, KeyInfo, StoreInfo } from '../../aws/ports.js';
-import type { PlannedStep } from '../context.js';
+import type { PlannedStep } from '../plan.js';
 import type { Executable } from '../plan.js';
 import type { AlarmContext } from '../evidence/types.js';
 import { buildPlanFile, observationsOf, planFileItem } from './build.js';

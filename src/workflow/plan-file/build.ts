@@ -3,7 +3,7 @@
  * command prints), the identity of the run, and the observations it rests on.
  */
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
-import type { PlannedStep } from '../context.js';
+import type { PlannedStep } from '../plan.js';
 import type { PlanItem } from '../plan.js';
 import { PLAN_KIND, PLAN_SCHEMA_VERSION, type AlarmObservation, type Observations, type PlanCommand, type PlanFile, type PlanFileItem, type VerdictObservation } from './document.js';
 import { buildObservations } from './observations.js';

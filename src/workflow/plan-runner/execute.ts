@@ -7,9 +7,8 @@
 import type { Deps } from '../../deps.js';
 import { lockSystem } from '../../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../../errors.js';
-import type { PlannedStep } from '../context.js';
+import type { PlannedStep, PlanItem } from '../plan.js';
 import { acquireLock, lockPath } from '../lock.js';
-import type { PlanItem } from '../plan.js';
 import { applyPlan, describeError, type ApplyReport } from './apply-items.js';
 import type { Finish, OutcomeKind, PlanSpec, PreparedPlan, RunPlanHooks } from './types.js';
 

@@ -8,8 +8,7 @@
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { cancelledAtPrompt } from '../../ui/prompter.js';
-import type { PlannedStep } from '../context.js';
-import type { PlanItem } from '../plan.js';
+import type { PlannedStep, PlanItem } from '../plan.js';
 import type { Finish, PlanSpec, PreparedPlan, RunPlanOptions } from './types.js';
 
 /** Actions that change nothing in AWS: a plan made only of these needs no confirmation. */

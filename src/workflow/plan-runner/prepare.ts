@@ -7,7 +7,8 @@
 import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
-import type { PlannedStep, StepContext } from '../context.js';
+import type { StepContext } from '../context.js';
+import type { PlannedStep } from '../plan.js';
 import { describeStoreOrFail } from '../inventory.js';
 import { journalFor, scanStoreKeys } from '../store-session.js';
 import { checkKeyRefAccount } from '../validate.js';

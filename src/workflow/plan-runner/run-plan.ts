@@ -13,7 +13,7 @@
  */
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
-import type { PlannedStep } from '../context.js';
+import type { PlannedStep } from '../plan.js';
 import { applyPrepared } from './execute.js';
 import { confirmPlan, guardPlan } from './guard.js';
 import { preparePlan } from './prepare.js';

@@ -4,9 +4,9 @@
  * what it returns for the UI to render (PlanOutcome).
  */
 import type { CallerIdentity, KeyInfo, StoreInfo } from '../../aws/ports.js';
-import type { PlannedStep, StepContext } from '../context.js';
+import type { StepContext } from '../context.js';
+import type { PlannedStep, PlanItem } from '../plan.js';
 import type { Journal } from '../journal.js';
-import type { PlanItem } from '../plan.js';
 import type { KeyRef } from '../validate.js';
 import type { ApplyReport } from './apply-items.js';
 
