@@ -45,7 +45,9 @@ function evidenceCell(v: VerdictObservation | undefined): string {
   if (!v) return '-';
   const use = v.newestUse ? `; newest use ${v.newestUse.operation} ${v.newestUse.time.slice(0, 10)}${v.newestUse.principal ? ` by ${v.newestUse.principal}` : ''}` : '';
   const failed = v.failedAttempts ? `; ${v.failedAttempts} failed attempt(s)` : '';
-  return text(`${v.reason}${use}${failed} (CloudTrail ${v.window.start.slice(0, 10)}..${v.window.end.slice(0, 10)})`);
+  // the window, unless the reason already names it
+  const window = v.reason.includes(v.window.start.slice(0, 10)) ? '' : ` (CloudTrail ${v.window.start.slice(0, 10)}..${v.window.end.slice(0, 10)})`;
+  return text(`${v.reason}${use}${failed}${window}`);
 }
 
 function keysSection(plan: PlanFile): string {

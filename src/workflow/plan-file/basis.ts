@@ -5,6 +5,7 @@
  * Kept apart from the runner so that the runner stays one sequence and this stays one concept.
  */
 import type { AwsPorts, CallerIdentity, KeyInfo, StoreInfo } from '../../aws/ports.js';
+import { aliasesByKey } from '../key-selection.js';
 import type { PlannedStep } from '../plan.js';
 import type { Executable } from '../plan.js';
 import type { AlarmContext } from '../evidence/types.js';
@@ -56,8 +57,19 @@ export interface SaveInputs {
   now: Date;
 }
 
+/**
+ * Every key's aliases: the reviewer identifies keys by them, so an alias moved to another key
+ * since the plan is a difference (one ListAliases, paged).
+ */
+async function storeAliases(aws: AwsPorts, keys: KeyInfo[]): Promise<Map<string, string[]>> {
+  const ids = new Set(keys.map((k) => k.keyId));
+  const all = await aliasesByKey(aws);
+  return new Map([...all].filter(([id]) => ids.has(id)));
+}
+
 export async function planFileFrom(basis: PlanBasis, i: SaveInputs): Promise<PlanFile> {
   const alarm = await alarmObservationFor(i.aws, basis, i.options);
+  const aliases = await storeAliases(i.aws, basis.keys);
   return buildPlanFile({
     command: i.command,
     storeId: basis.store.id,
@@ -73,14 +85,16 @@ export async function planFileFrom(basis: PlanBasis, i: SaveInputs): Promise<Pla
     planned: basis.planned,
     verdicts: basis.verdicts,
     alarm,
+    aliases,
   });
 }
 
 /** The plan computed now, in the saved plan's terms. */
 export async function currentView(aws: AwsPorts, basis: PlanBasis, options: Record<string, unknown>): Promise<{ observations: Observations; items: PlanFileItem[] }> {
   const alarm = await alarmObservationFor(aws, basis, options);
+  const aliases = await storeAliases(aws, basis.keys);
   return {
-    observations: observationsOf({ store: basis.store, keys: basis.keys, planned: basis.planned, verdicts: basis.verdicts, alarm }),
+    observations: observationsOf({ store: basis.store, keys: basis.keys, planned: basis.planned, verdicts: basis.verdicts, alarm, aliases }),
     items: basis.planned.executables.map((e) => planFileItem(e.item)),
   };
 }

@@ -59,12 +59,14 @@ export interface PlanInputs {
   planned: PlannedStep & { phase?: string; nextRunAfter?: Date };
   verdicts?: VerdictObservation[];
   alarm?: AlarmObservation;
+  /** every key's aliases as listed (ListAliases); without it, the aliases the plan's lines show */
+  aliases?: Map<string, string[]>;
 }
 
 /** The observations of a plan computed now (made and applied alike). */
-export function observationsOf(i: Pick<PlanInputs, 'store' | 'keys' | 'planned' | 'verdicts' | 'alarm'>): Observations {
+export function observationsOf(i: Pick<PlanInputs, 'store' | 'keys' | 'planned' | 'verdicts' | 'alarm' | 'aliases'>): Observations {
   const items = i.planned.executables.map((e) => e.item);
-  return buildObservations({ store: i.store, keys: i.keys, aliases: aliasesFromItems(items), items, verdicts: i.verdicts, alarm: i.alarm });
+  return buildObservations({ store: i.store, keys: i.keys, aliases: i.aliases ?? aliasesFromItems(items), items, verdicts: i.verdicts, alarm: i.alarm });
 }
 
 export function buildPlanFile(i: PlanInputs): PlanFile {

@@ -48,7 +48,11 @@ describe('the plan review document', () => {
     expect(a[1]).toBe('`alias/reports\\|archive`'); // the pipe in the alias cannot break the table
     expect(a[2]).toBe('Enabled');
     expect(a[3]).toBe('unused');
-    expect(a[4]).toMatch(/no use since 2026-09-01 \(CloudTrail 2026-09-01\.\.2026-11-30\)/);
+    expect(a[4]).toBe('no use since 2026-09-01'); // the reason names the window: not repeated
+    const p = plan();
+    p.observations.verdicts![0]!.reason = 'no use found';
+    const row = tableAfter(renderPlanMarkdown(p), '## Keys').find((r) => r[0] === `\`${KEY_A}\``)!;
+    expect(row[4]).toBe('no use found (CloudTrail 2026-09-01..2026-11-30)');
     expect(a[5]).toBe('**ScheduleKeyDeletion**: schedule deletion in 30 days');
     expect(rows.find((r) => r[0] === `\`${KEY_P}\``)![2]).toBe('PendingDeletion (deletion on 2026-12-05)');
     expect(rows.find((r) => r[0] === `\`${KEY_B}\``)![5]).toMatch(/^\*\*ScheduleKeyDeletion\*\*/);
