@@ -235,6 +235,36 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
   });
 });
 
+describe('Ctrl-C during kscli apply', () => {
+  it('the call in flight finishes and is journalled with the digest, nothing more starts, exit 130', { timeout: 120_000 }, async () => {
+    const { file, digest } = await makePlan();
+    await t.sandbox.setFaults({ slowMs: { ScheduleKeyDeletion: 2500 } });
+    try {
+      const mark = t.sandbox.mark();
+      const journalBefore = readJournalDir(t.ws.journalDir).length;
+      let pid = 0;
+      const run = t.kscli(['apply', file, '--yes', '--output', 'json'], { timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
+      const until = Date.now() + 30_000;
+      while (!t.sandbox.requestsSince(mark).some((q) => q.operation === 'ScheduleKeyDeletion') && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+      process.kill(pid, 'SIGINT');
+      const r = await run;
+      expectExit(r, 130);
+      const doc = r.json();
+      expect(doc.outcome).toBe('interrupted');
+      // the call in flight when Ctrl-C came finished; nothing after it started
+      const done = doc.plan.filter((p: any) => p.result === 'done').map((p: any) => p.target);
+      expect(doc.plan.filter((p: any) => p.result === 'not-run').length, r.describe()).toBeGreaterThan(0);
+      const calls = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'ScheduleKeyDeletion');
+      expect(calls.map((q) => q.params?.KeyId).sort(), r.describe()).toEqual([...done].sort());
+      const lines = readJournalDir(t.ws.journalDir).slice(journalBefore);
+      expect(lines.filter((l) => l.operation === 'ScheduleKeyDeletion').map((l) => l.phase)).toEqual(done.flatMap(() => ['intent', 'outcome']));
+      expect(lines.every((l) => l.planDigest === digest)).toBe(true);
+    } finally {
+      await t.sandbox.setFaults({});
+    }
+  });
+});
+
 describe('another account', () => {
   it('a plan made in one account is refused in another, even for a store of the same ID', async () => {
     const { file } = await makePlan();
