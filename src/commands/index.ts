@@ -1,6 +1,7 @@
 /**
- * Every command of the CLI, in the order `kscli --help` lists them. Each module registers itself;
- * add one line here per command.
+ * Every command of the CLI, in the order `kscli --help` lists them. Each command is a folder
+ * src/commands/<verb>/ whose index.ts registers it (definition and flags only: its run and
+ * renderers load when it runs); add one line here per command.
  */
 import type { CommandModule } from '../app.js';
 import { storesCommand } from './stores/index.js';

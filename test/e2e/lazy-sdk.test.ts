@@ -44,6 +44,15 @@ describe('the AWS SDK is loaded only by commands that call AWS', () => {
     expect(sdkModules(r.modules)).toEqual([]);
   });
 
+  it('--help loads only the command definitions: not Deps, a command\'s run, its renderer, nor the plan runner', () => {
+    const r = loadedModules(['--help']);
+    expect(r.code).toBe(0);
+    const kscli = r.modules.filter((m) => m.includes('/dist/src/') || /\/dist\/[a-z]/.test(m));
+    expect(kscli.some((m) => m.includes('/commands/schedule-deletion/index.js')), 'the trace lists the command definitions').toBe(true);
+    const heavy = kscli.filter((m) => /\/deps\.js$|\/commands\/[a-z-]+\/run\.js$|\/ui\/render\/(?!output)[a-z-]+\.js$|\/workflow\/plan-runner\//.test(m));
+    expect(heavy).toEqual([]);
+  });
+
   it('control: a command that calls AWS does load the SDK, and the trace sees it', () => {
     const r = loadedModules(['stores', '--sandbox', '--output', 'json']);
     expect(r.code).toBe(0);
