@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
-import { DEFAULT_MAX_AGE, parseMaxAge, readPlanFile } from '../../workflow/plan-file/index.js';
+import { DEFAULT_MAX_AGE } from '../../workflow/plan-file/document.js';
 import { withDeps } from '../with-deps.js';
 
 interface ApplyFlags {
@@ -41,8 +41,9 @@ Examples:
   kscli apply change-1234.json --yes --expected-account 111122223333
 `,
       )
-      .action((file: string, flags: ApplyFlags) => {
+      .action(async (file: string, flags: ApplyFlags) => {
         // the file first: an edited or foreign file is refused before any AWS call
+        const { parseMaxAge, readPlanFile } = await import('../../workflow/plan-file/index.js');
         const plan = readPlanFile(file);
         const maxAgeMs = parseMaxAge(flags.maxAge);
         return withDeps(app, async (deps) => {
