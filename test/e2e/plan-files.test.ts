@@ -183,6 +183,11 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: K.unusedB, PendingWindowInDays: 7 }));
     await expectRefused(file, [new RegExp(`key ${K.unusedB} was Enabled, is now PendingDeletion \\(deletion on \\d{4}-\\d{2}-\\d{2}\\)`)]);
   });
+  it('a key was deleted since the plan (its waiting period ended)', async () => {
+    const { file } = await makePlan();
+    await t.sandbox.advanceDays(6); // the demo's pending key is deleted after 5 days
+    await expectRefused(file, [new RegExp(`key ${K.pending} no longer exists: deleted since the plan \\(it was PendingDeletion`)]);
+  });
   it('the store was disconnected', async () => {
     const { file } = await makePlan();
     await kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: DEMO.hsmStore }));
