@@ -11,7 +11,9 @@
  * the harness itself broke (a command that could not be measured, a crash). Every child process is
  * killed and the temporary directory removed at the end, on error and on Ctrl-C too.
  *
- * Options: --only startup,find-keys,memory,usage   --rounds N (find-keys runs, default 3)
+ * Options: --only startup,find-keys,memory,usage,usage-logs   --rounds N (find-keys runs, default 3)
+ *          (run one group alone, e.g. `npm run build && node bench/run.mjs --only usage-logs`)
+ *          --usage-logs-keys N (keys of the store of the usage-logs-10k row, default 10000)
  *          --aws-sample N (describe-key processes timed, default 30)   --usage-runs N (max, default 3)
  *          --startup-runs N (default 15)   --budget-s N (whole run, default 560)   --keep (keep temp dir)
  */
@@ -26,10 +28,12 @@ import { findKeysRows } from './rows/find-keys.mjs';
 import { memoryRows } from './rows/memory.mjs';
 import { startupRows } from './rows/startup.mjs';
 import { usageRow } from './rows/usage.mjs';
+import { usageLogs10kRow, usageLogs200Row } from './rows/usage-logs.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'startup,find-keys,memory,usage' },
+    only: { type: 'string', default: 'startup,find-keys,memory,usage,usage-logs' },
+    'usage-logs-keys': { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '3' },
     'aws-sample': { type: 'string', default: '30' },
     'usage-runs': { type: 'string', default: '3' },
@@ -140,6 +144,21 @@ async function main() {
     } finally {
       await stop(sandbox.child);
     }
+  });
+
+  await section('usage-logs', ['usage-logs-200', 'usage-logs-10k-vs-floor', 'usage-logs-10k-vs-api-floor'], async () => {
+    const statePath = join(tmp, 'usage-logs.json');
+    const reset = await resetLarge(statePath, KEYS, STORE_KEYS, home);
+    const storeId = storeWithKeys(reset.status, STORE_KEYS);
+    const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
+    const out = [];
+    try {
+      out.push(await usageLogs200Row({ home, url: sandbox.url, storeId, storeKeys: STORE_KEYS, statePath, say }));
+    } finally {
+      await stop(sandbox.child);
+    }
+    out.push(...(await usageLogs10kRow({ home, tmp, keys: int('usage-logs-keys'), say })));
+    return out;
   });
 
   say(`\n== results (${elapsedS().toFixed(0)} s in all; medians; PASS/FAIL per target, timings are from this machine)`);

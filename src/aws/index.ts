@@ -43,7 +43,16 @@ const KMS_METHODS: MethodNames<KmsPort> = {
 };
 const STS_METHODS: MethodNames<StsPort> = { getCallerIdentity: true };
 const CLOUDTRAIL_METHODS: MethodNames<CloudTrailPort> = { lookupEvents: true, describeTrails: true, getTrailStatus: true, getEventSelectors: true };
-const LOGS_METHODS: MethodNames<LogsPort> = { describeLogGroup: true, describeMetricFilters: true, putMetricFilter: true, deleteMetricFilter: true };
+const LOGS_METHODS: MethodNames<LogsPort> = {
+  describeLogGroup: true,
+  oldestStreamEvent: true,
+  startQuery: true,
+  getQueryResults: true,
+  stopQuery: true,
+  describeMetricFilters: true,
+  putMetricFilter: true,
+  deleteMetricFilter: true,
+};
 const CLOUDWATCH_METHODS: MethodNames<CloudWatchPort> = { describeAlarm: true, putMetricAlarm: true, deleteAlarms: true };
 const SNS_METHODS: MethodNames<SnsPort> = { getTopic: true };
 const CLOUDHSM_METHODS: MethodNames<CloudHsmPort> = {

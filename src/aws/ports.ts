@@ -161,6 +161,8 @@ export interface TrailInfo {
   arn: string;
   homeRegion: string;
   isMultiRegionTrail: boolean;
+  /** an organization trail: it records every member account into one log group of the management account */
+  isOrganizationTrail?: boolean;
   cloudWatchLogsLogGroupArn?: string;
   kmsKeyId?: string;
   hasCustomEventSelectors?: boolean;
@@ -169,6 +171,10 @@ export interface TrailInfo {
 export interface TrailStatus {
   isLogging: boolean;
   latestCloudWatchLogsDeliveryError?: string;
+  /** when logging last started (GetTrailStatus StartLoggingTime): the trail records nothing before it */
+  startLoggingTime?: Date;
+  /** the last delivery to CloudWatch Logs */
+  latestCloudWatchLogsDeliveryTime?: Date;
 }
 
 export interface EventSelectors {
@@ -205,6 +211,38 @@ export interface LogGroupInfo {
   kmsKeyId?: string;
   /** STANDARD | INFREQUENT_ACCESS | DELIVERY; metric filters work only on STANDARD */
   logGroupClass?: string;
+  /** days the group keeps events; absent = never expire */
+  retentionInDays?: number;
+  /** when the group was created: it holds nothing older */
+  creationTime?: Date;
+  storedBytes?: number;
+}
+
+/** StartQuery (Logs Insights QL). Times are inclusive and sent as epoch seconds. */
+export interface LogsQueryRequest {
+  /** log group names or ARNs (ARNs for a group of another account seen from a monitoring account) */
+  logGroupIdentifiers: string[];
+  startTime: Date;
+  endTime: Date;
+  queryString: string;
+  /** result rows, 1..10,000 (AWS's default 10,000; the newer 100,000 maximum needs paging) */
+  limit?: number;
+}
+
+export type LogsQueryStatus = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout' | 'Unknown';
+
+export interface LogsQueryStatistics {
+  recordsMatched: number;
+  recordsScanned: number;
+  bytesScanned: number;
+}
+
+/** GetQueryResults: while Scheduled or Running the rows are partial; every page once Complete. */
+export interface LogsQueryResults {
+  status: LogsQueryStatus;
+  /** one object per row, field -> value (strings, as AWS returns them); @ptr dropped */
+  rows: Array<Record<string, string>>;
+  statistics: LogsQueryStatistics;
 }
 
 export interface MetricFilterSpec {
@@ -217,8 +255,19 @@ export interface MetricFilterSpec {
 }
 
 export interface LogsPort {
-  /** one log group by exact name, or null */
-  describeLogGroup(name: string): Promise<LogGroupInfo | null>;
+  /** one log group by exact name, or null; `accountId` names another account's group (monitoring account) */
+  describeLogGroup(name: string, accountId?: string): Promise<LogGroupInfo | null>;
+  /**
+   * The oldest first-event time among the group's log streams whose name starts with `streamPrefix`
+   * (all streams when omitted), or null when there is none (DescribeLogStreams, all pages).
+   */
+  oldestStreamEvent(logGroupIdentifier: string, streamPrefix?: string): Promise<Date | null>;
+  /** StartQuery: the query ID */
+  startQuery(request: LogsQueryRequest): Promise<string>;
+  /** GetQueryResults; once the query is Complete, every page of rows */
+  getQueryResults(queryId: string): Promise<LogsQueryResults>;
+  /** StopQuery; false when the query had already ended */
+  stopQuery(queryId: string): Promise<boolean>;
   /** metric filters of the group whose name starts with the prefix (all when omitted) */
   describeMetricFilters(logGroupName: string, filterNamePrefix?: string): Promise<MetricFilterSpec[]>;
   putMetricFilter(spec: MetricFilterSpec): Promise<void>;

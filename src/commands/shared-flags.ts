@@ -6,7 +6,11 @@
  * options the workflow takes (bad input: exit 2, before any AWS call).
  */
 import { Argument, Option, type Command } from 'commander';
+import { ExitCode, KscliError } from '../errors.js';
 import type { EvidenceOptions } from '../workflow/evidence-port.js';
+import { EVIDENCE_MODES, type EvidenceMode } from '../workflow/evidence/types.js';
+
+const badInput = (message: string, hint?: string) => new KscliError(ExitCode.BadInput, message, hint);
 import { parseDuration, parseKeyRef, parsePositiveInt, parseWindowDays, type KeyRef } from '../workflow/validate.js';
 
 /** commander's repeatable-flag parser: `--key a --key b` gives ['a', 'b'] */
@@ -46,15 +50,60 @@ export function parseKeyFlags(flags: Partial<KeyFlags>, region: string): KeySele
 
 // ---- the evidence flags of schedule-deletion and delete-store (issue 3) ----
 
-export interface EvidenceFlags {
+export interface EvidenceFlags extends EvidenceSourceFlags {
   allowInUse: boolean;
   allowUnknownUsage: boolean;
   /** false with --no-alarm */
   alarm: boolean;
   snsTopicArn?: string;
   logGroup?: string;
-  days?: string;
   unusedDays?: string;
+}
+
+// ---- where the use evidence comes from (issue 10): usage, schedule-deletion, delete-store ----
+
+export interface EvidenceSourceFlags {
+  evidence?: string;
+  logGroupArn?: string;
+  days?: string;
+}
+
+/** CloudTrail event history's reach (aws-facts 5): the evidence module's MAX_CLOUDTRAIL_DAYS, not imported so that parsing flags loads no evidence code. */
+const MAX_CLOUDTRAIL_DAYS = 90;
+/** Ten years: more than any log group holds (Logs Insights has nothing before 2018-11-05). */
+export const MAX_EVIDENCE_DAYS = 3650;
+const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:[\w-]+:\d{12}:log-group:[-._/#A-Za-z0-9]+(:\*)?$/;
+
+export const evidenceOption = (): Option =>
+  new Option(
+    '--evidence <source>',
+    "where use evidence comes from: auto (the trail's log group via Logs Insights where it covers the window, the per-key APIs for the rest), logs (the log group, or refuse), api (GetKeyLastUsage + LookupEvents per key)",
+  ).default('auto');
+export const logGroupArnOption = (): Option =>
+  new Option('--log-group-arn <arn>', "the CloudTrail log group to query for evidence, by ARN: another region, or another account (an organization trail's)");
+
+export function addEvidenceSourceOptions(cmd: Command): Command {
+  return cmd.addOption(evidenceOption()).addOption(logGroupArnOption());
+}
+
+export interface EvidenceSourceOptions {
+  evidence: EvidenceMode;
+  logGroupArn?: string;
+  days?: number;
+}
+
+export function parseEvidenceSourceFlags(flags: EvidenceSourceFlags): EvidenceSourceOptions {
+  const evidence = String(flags.evidence ?? 'auto');
+  if (!EVIDENCE_MODES.includes(evidence as EvidenceMode)) throw badInput(`--evidence "${evidence}" must be one of ${EVIDENCE_MODES.join(', ')}`, 'auto is the default');
+  const logGroupArn = flags.logGroupArn;
+  if (logGroupArn !== undefined && !LOG_GROUP_ARN.test(logGroupArn)) {
+    throw badInput(`--log-group-arn "${logGroupArn}" is not a log group ARN`, 'give arn:aws:logs:REGION:ACCOUNT:log-group:NAME (aws logs describe-log-groups shows it), or --log-group NAME for this account');
+  }
+  const days = parseDaysFlag(flags.days);
+  if (days !== undefined && days > MAX_CLOUDTRAIL_DAYS && evidence === 'api') {
+    throw badInput(`--days ${days} with --evidence api: CloudTrail event history reaches back ${MAX_CLOUDTRAIL_DAYS} days`, "use --evidence auto or logs: a trail's log group that keeps events that long can answer");
+  }
+  return { evidence: evidence as EvidenceMode, ...(logGroupArn ? { logGroupArn } : {}), ...(days !== undefined ? { days } : {}) };
 }
 
 export const allowInUseOption = (): Option => new Option('--allow-in-use', 'schedule keys whose usage verdict is in-use (recorded in the journal)').default(false);
@@ -62,9 +111,10 @@ export const allowUnknownUsageOption = (): Option =>
   new Option('--allow-unknown-usage', 'schedule keys whose usage cannot be established (recorded in the journal)').default(false);
 export const noAlarmOption = (): Option => new Option('--no-alarm', 'do not require the pending-deletion alarm (recorded in the journal)');
 export const snsTopicArnOption = (description = 'SNS topic the pending-deletion alarm notifies'): Option => new Option('--sns-topic-arn <arn>', description);
-export const logGroupOption = (description = 'CloudWatch Logs group of the trail to put the metric filter on'): Option => new Option('--log-group <name>', description);
-export const daysOption = (description = 'CloudTrail history to examine, in days (max 90)'): Option => new Option('--days <n>', description);
-export const unusedDaysOption = (description = 'a key unused for this many days counts as unused (default 90)'): Option => new Option('--unused-days <n>', description);
+export const logGroupOption = (description = 'CloudWatch Logs group of the trail to put the metric filter on (and to query for evidence)'): Option => new Option('--log-group <name>', description);
+export const daysOption = (description = `evidence window in days (default 90; above 90 only where the trail's log group keeps events that long, max ${MAX_EVIDENCE_DAYS})`): Option =>
+  new Option('--days <n>', description);
+export const unusedDaysOption = (description = 'a key unused for this many days counts as unused (default 90, or --days when larger)'): Option => new Option('--unused-days <n>', description);
 
 export function addEvidenceOptions(cmd: Command): Command {
   return cmd
@@ -73,12 +123,14 @@ export function addEvidenceOptions(cmd: Command): Command {
     .addOption(noAlarmOption())
     .addOption(snsTopicArnOption())
     .addOption(logGroupOption())
+    .addOption(evidenceOption())
+    .addOption(logGroupArnOption())
     .addOption(daysOption())
     .addOption(unusedDaysOption());
 }
 
-/** --days: CloudTrail event history keeps 90 days. */
-export const parseDaysFlag = (value: string | undefined): number | undefined => parsePositiveInt(value, '--days', 90);
+/** --days: above 90 only through a log group (checked against --evidence by parseEvidenceSourceFlags). */
+export const parseDaysFlag = (value: string | undefined): number | undefined => parsePositiveInt(value, '--days', MAX_EVIDENCE_DAYS);
 /** --unused-days: at most ten years. */
 export const parseUnusedDaysFlag = (value: string | undefined): number | undefined => parsePositiveInt(value, '--unused-days', 3650);
 
@@ -89,7 +141,7 @@ export function parseEvidenceFlags(flags: EvidenceFlags): EvidenceOptions {
     alarm: flags.alarm !== false,
     snsTopicArn: flags.snsTopicArn,
     logGroup: flags.logGroup,
-    days: parseDaysFlag(flags.days),
+    ...parseEvidenceSourceFlags(flags),
     unusedDays: parseUnusedDaysFlag(flags.unusedDays),
   };
 }

@@ -30,6 +30,8 @@ export class SandboxError extends Error {
     readonly code: string,
     message: string,
     readonly status: number = 400,
+    /** extra members of the JSON error body, e.g. MalformedQueryException's queryCompileError */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = code;
@@ -85,6 +87,11 @@ export interface SandboxModel {
   status(): SandboxStatus;
   /** true when the last handle/recordCall/advance changed state that must be persisted */
   takeDirty(): boolean;
+  /**
+   * The model's settings (timing, caps: e.g. how long a Logs Insights query stays Scheduled),
+   * after applying `patch` (numbers only; unknown names are refused with a RangeError).
+   */
+  configure?(patch?: Record<string, unknown>): Record<string, number>;
   toJSON(): unknown;
 }
 

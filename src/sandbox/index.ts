@@ -16,7 +16,7 @@ export { resetState, advanceState, readStatus } from './server/offline.js';
 export { callOwningServer, readServerRecord } from './server/registry.js';
 export type { FaultConfig, PerOperation } from './server/faults.js';
 export type { QuotaOptions } from './server/quotas.js';
-export type { ModelFactory, ScenarioName } from './server/model-holder.js';
+export type { ModelFactory, ScenarioName, ScenarioParams } from './server/model-holder.js';
 
 export interface StartSandboxOptions {
   /** the state file; default `$KSCLI_SANDBOX_STATE`, else `~/.kscli/sandbox/state.json` */

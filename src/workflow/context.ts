@@ -16,4 +16,8 @@ export interface StepContext {
   scanProgress?: Progress;
   /** true once the operator pressed Ctrl-C: long waits stop (exit 130) */
   interrupted?: () => boolean;
+  /** aborted on Ctrl-C while planning: the Logs Insights queries are stopped (issue 10) */
+  signal?: AbortSignal;
+  /** progress of running Logs Insights queries (a status line on a TTY) */
+  queryProgress?: (p: { logGroup: string; status: string; recordsScanned: number; bytesScanned: number; done: boolean }) => void;
 }

@@ -3,7 +3,9 @@
  * verdict per key and the pending-deletion alarm. The steps receive it as a value, so unit tests can
  * stub it, and the real module is loaded only by the commands that need it.
  */
-import type { AwsPorts, KeyInfo, Progress } from '../aws/ports.js';
+import type { AwsPorts, KeyInfo } from '../aws/ports.js';
+import type { AssessOptions } from './evidence/assess.js';
+import type { EvidenceMode } from './evidence/types.js';
 import type { Check, Executable } from './plan.js';
 
 export interface KeyAssessment {
@@ -18,11 +20,7 @@ export type { AlarmContext } from './evidence/types.js';
 import type { AlarmContext } from './evidence/types.js';
 
 export interface EvidencePort {
-  assessKeys(
-    aws: AwsPorts,
-    keys: KeyInfo[],
-    opts: { allowInUse: boolean; allowUnknownUsage: boolean; days?: number; unusedDays?: number; now?: Date; onProgress?: Progress },
-  ): Promise<Map<string, KeyAssessment>>;
+  assessKeys(aws: AwsPorts, keys: KeyInfo[], opts: AssessOptions): Promise<Map<string, KeyAssessment>>;
   planAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Executable[]>;
   alarmInPlace(aws: AwsPorts, ctx: AlarmContext): Promise<Check>;
 }
@@ -34,7 +32,12 @@ export interface EvidenceOptions {
   /** false with --no-alarm */
   alarm: boolean;
   snsTopicArn?: string;
+  /** --log-group NAME: the alarm's log group, and the evidence's unless --log-group-arn */
   logGroup?: string;
+  /** --log-group-arn ARN: the log group the Logs Insights evidence source queries */
+  logGroupArn?: string;
+  /** --evidence auto|logs|api */
+  evidence?: EvidenceMode;
   days?: number;
   unusedDays?: number;
 }

@@ -214,6 +214,12 @@ export async function planScheduleItems(
         // the verdict's window ends at the command's clock (a fake clock in tests)
         now: ctx.clock.now(),
         onProgress: ctx.scanProgress,
+        ...(opts.evidence.evidence ? { evidence: opts.evidence.evidence } : {}),
+        ...(opts.evidence.logGroupArn ?? opts.evidence.logGroup ? { logGroup: opts.evidence.logGroupArn ?? opts.evidence.logGroup } : {}),
+        region: ctx.region,
+        warn: ctx.say,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.queryProgress ? { onQueryProgress: ctx.queryProgress } : {}),
       })
     : new Map<string, KeyAssessment>();
   return items.map((it) => {

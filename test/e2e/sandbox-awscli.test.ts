@@ -206,6 +206,48 @@ describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
     expect(Array.isArray(r.json.Events)).toBe(true);
   });
 
+  it('logs start-query and get-query-results: Logs Insights over the trail log group, Scheduled/Running until sandbox time passes, then Complete', async () => {
+    // slow the queries down (each CLI call takes a second or more here), then let sandbox time pass
+    const res = await fetch(`${url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ insightsScheduledMs: 600_000, insightsMinRunMs: 600_000 }) });
+    expect(res.status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const start = aws(
+      'logs', 'start-query',
+      '--log-group-name', 'aws-cloudtrail-logs-111122223333',
+      '--start-time', String(now - 30 * 86_400),
+      '--end-time', String(now + 3_600),
+      '--query-string', 'filter eventSource = "kms.amazonaws.com" and eventName = "Decrypt" | stats count(*) as calls, latest(@timestamp) as last by resources.0.ARN, userIdentity.sessionContext.sessionIssuer.arn',
+    );
+    expect(start.status, start.stderr).toBe(0);
+    const queryId = start.json.queryId as string;
+    const first = aws('logs', 'get-query-results', '--query-id', queryId);
+    expect(first.status, first.stderr).toBe(0);
+    expect(['Scheduled', 'Running']).toContain(first.json.status);
+    await advance({ ms: 1_500_000 });
+    const done = aws('logs', 'get-query-results', '--query-id', queryId);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.json.status).toBe('Complete');
+    const rows = done.json.results.map((row: Array<{ field: string; value: string }>) => Object.fromEntries(row.map((f) => [f.field, f.value])));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        'resources.0.ARN': 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        'userIdentity.sessionContext.sessionIssuer.arn': 'arn:aws:iam::111122223333:role/app-backend',
+        calls: '1',
+      }),
+    ]);
+    expect(done.json.statistics.recordsScanned).toBeGreaterThan(0);
+    const described = aws('logs', 'describe-queries', '--log-group-name', 'aws-cloudtrail-logs-111122223333');
+    expect(described.status, described.stderr).toBe(0);
+    expect(described.json.queries.map((q: { queryId: string }) => q.queryId)).toContain(queryId);
+    await fetch(`${url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ insightsScheduledMs: 300, insightsMinRunMs: 700 }) });
+  });
+
+  it('logs start-query with a query that does not compile: MalformedQueryException', () => {
+    const r = aws('logs', 'start-query', '--log-group-name', 'aws-cloudtrail-logs-111122223333', '--start-time', '0', '--end-time', '100', '--query-string', 'filter x = 1 | count(*)');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/MalformedQueryException.*mismatched input 'count'/);
+  });
+
   it('sns get-topic-attributes decodes the attributes map from XML', () => {
     const r = aws('sns', 'get-topic-attributes', '--topic-arn', 'arn:aws:sns:us-east-1:111122223333:kms-alerts');
     expect(r.status, r.stderr).toBe(0);

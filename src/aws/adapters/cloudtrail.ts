@@ -52,6 +52,7 @@ export class CloudTrailAdapter implements CloudTrailPort {
         arn: t.TrailARN ?? '',
         homeRegion: t.HomeRegion ?? this.where.region,
         isMultiRegionTrail: t.IsMultiRegionTrail ?? false,
+        ...(t.IsOrganizationTrail !== undefined ? { isOrganizationTrail: t.IsOrganizationTrail } : {}),
         ...(t.CloudWatchLogsLogGroupArn ? { cloudWatchLogsLogGroupArn: t.CloudWatchLogsLogGroupArn } : {}),
         ...(t.KmsKeyId ? { kmsKeyId: t.KmsKeyId } : {}),
         ...(t.HasCustomEventSelectors !== undefined ? { hasCustomEventSelectors: t.HasCustomEventSelectors } : {}),
@@ -65,6 +66,8 @@ export class CloudTrailAdapter implements CloudTrailPort {
       return {
         isLogging: out.IsLogging ?? false,
         ...(out.LatestCloudWatchLogsDeliveryError ? { latestCloudWatchLogsDeliveryError: out.LatestCloudWatchLogsDeliveryError } : {}),
+        ...(out.StartLoggingTime ? { startLoggingTime: out.StartLoggingTime } : {}),
+        ...(out.LatestCloudWatchLogsDeliveryTime ? { latestCloudWatchLogsDeliveryTime: out.LatestCloudWatchLogsDeliveryTime } : {}),
       };
     });
   }

@@ -8,13 +8,15 @@ import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { collect } from '../shared-flags.js';
 import type { Renderer } from '../../ui/render/output.js';
-import { badFlag, nonNegativeNumber, positiveInteger } from './flags.js';
+import { badFlag, nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.js';
 import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
   scenario: 'demo' | 'large';
   keys?: string;
   storeKeys?: string;
+  usedShare?: string;
+  noiseEvents?: string;
   state?: string;
 }
 
@@ -76,18 +78,24 @@ export const sandboxCommand: CommandModule = {
     sandbox
       .command('reset')
       .description('replace the sandbox account with a fresh scenario (and start a new request log)')
-      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys, no usage').choices(['demo', 'large']).default('demo'))
+      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys with usage history').choices(['demo', 'large']).default('demo'))
       .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
       .option('--store-keys <m>', 'large scenario: keys in cks-1234567890abcdef0 (default 200)')
+      .option('--used-share <s>', "large scenario: share of the store's keys with usage history, e.g. 0.1 or 10% (default 10%)")
+      .option('--noise-events <n>', 'large scenario: CloudTrail events of other services in the 380-day history (default 10000)')
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
-      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --state /tmp/big.json\n')
+      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state /tmp/big.json\n')
       .action(async (flags: SandboxResetFlags) => {
         const keys = positiveInteger('--keys', flags.keys);
         const storeKeys = positiveInteger('--store-keys', flags.storeKeys);
-        if (flags.scenario === 'demo' && (keys !== undefined || storeKeys !== undefined)) throw badFlag('--keys and --store-keys apply to --scenario large only');
+        const usedShare = share('--used-share', flags.usedShare);
+        const noiseEvents = wholeNumber('--noise-events', flags.noiseEvents);
+        if (flags.scenario === 'demo' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
+          throw badFlag('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
+        }
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
         const { runSandboxReset, sandboxResetRenderer, statePathOf } = await load();
-        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys }));
+        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, usedShare, noiseEvents }));
       });
 
     sandbox

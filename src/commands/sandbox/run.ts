@@ -4,6 +4,7 @@
  */
 import type { App } from '../../app.js';
 import type { AdvanceReport, SandboxStatus } from '../../sandbox/contract.js';
+import type { ScenarioParams } from '../../sandbox/server/model-holder.js';
 
 /** The state file: --state, else $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json. */
 export async function statePathOf(app: Pick<App, 'env'>, opts: { state?: string }): Promise<string> {
@@ -28,7 +29,7 @@ export interface SandboxAdvanceResult {
   viaServer: boolean;
 }
 
-export async function runSandboxReset(statePath: string, scenario: 'demo' | 'large', sizes: { keys?: number; storeKeys?: number }): Promise<SandboxResetResult> {
+export async function runSandboxReset(statePath: string, scenario: 'demo' | 'large', sizes: ScenarioParams): Promise<SandboxResetResult> {
   const { realModelFactory, resetState } = await import('../../sandbox/index.js');
   const status = resetState(await realModelFactory(), statePath, scenario, sizes);
   return { statePath, scenario, status };

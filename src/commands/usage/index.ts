@@ -7,12 +7,24 @@ import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
-import { daysOption, keyOption, parseDaysFlag, parseKeyFlags, parseUnusedDaysFlag, storeIdArgument, unusedDaysOption } from '../shared-flags.js';
+import {
+  daysOption,
+  evidenceOption,
+  keyOption,
+  logGroupArnOption,
+  logGroupOption,
+  parseEvidenceSourceFlags,
+  parseKeyFlags,
+  parseUnusedDaysFlag,
+  storeIdArgument,
+  unusedDaysOption,
+  type EvidenceSourceFlags,
+} from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 
-export interface UsageFlags {
+export interface UsageFlags extends EvidenceSourceFlags {
   key: string[];
-  days?: string;
+  logGroup?: string;
   unusedDays?: string;
 }
 
@@ -23,11 +35,25 @@ export const usageCommand: CommandModule = {
       .addArgument(storeIdArgument())
       .description('show the evidence of each key\'s use (GetKeyLastUsage, CloudTrail, key policy, grants, aliases) and a verdict: in-use, unused or unknown')
       .addOption(keyOption('only this key of the store (repeatable); default: every key of the store'))
-      .addOption(daysOption('CloudTrail event history to examine, in days (default and maximum 90)'))
-      .addOption(unusedDaysOption('a key with no use (nor failed attempt) for this many days is unused (default 90)'))
+      .addOption(daysOption())
+      .addOption(unusedDaysOption('a key with no use (nor failed attempt) for this many days is unused (default 90, or --days when larger)'))
+      .addOption(evidenceOption())
+      .addOption(logGroupOption('the CloudTrail log group (of a trail of this account) to query for evidence'))
+      .addOption(logGroupArnOption())
       .addHelpText(
         'after',
         `
+Evidence sources (--evidence):
+  auto     the trail's CloudWatch Logs log group, through one Logs Insights query for every key,
+           when a trail that records KMS read events has delivered to it for the whole window and
+           its retention reaches back that far; the per-key APIs for the part it does not cover;
+           the per-key APIs alone when no log group can be trusted or the query fails (a warning
+           says why). The default.
+  logs     the log group, or refuse (exit 3) when none can be trusted; exit 1 when the query fails
+  api      GetKeyLastUsage and CloudTrail LookupEvents per key (90 days at most)
+  --days may exceed 90 where the log group keeps events that long; each verdict line states the
+  dates and the source actually searched. Ctrl-C stops the running queries (StopQuery).
+
 Verdicts:
   in-use   successful cryptographic use in the last --unused-days, or failed attempts in that period
            (a caller getting "is disabled" errors still depends on the key)
@@ -41,16 +67,21 @@ Examples:
   kscli usage cks-1234567890abcdef0
   kscli usage cks-1234567890abcdef0 --key 1234abcd-12ab-34cd-56ef-1234567890ab --days 30
   kscli usage cks-1234567890abcdef0 --output json > usage-evidence.json
+  kscli usage cks-1234567890abcdef0 --days 400 --evidence logs
+  kscli usage cks-1234567890abcdef0 --log-group-arn arn:aws:logs:us-east-1:999988887777:log-group:org-trail
 `,
       )
       .action((storeIdInput: string, flags: UsageFlags) => {
         const storeId = validateStoreId(storeIdInput);
-        const days = parseDaysFlag(flags.days) ?? 90;
-        const unusedDays = parseUnusedDaysFlag(flags.unusedDays) ?? 90;
+        const source = parseEvidenceSourceFlags(flags);
+        const days = source.days ?? 90;
+        // a window beyond 90 days is asked for to find rare use: use anywhere in it must count
+        const unusedDays = parseUnusedDaysFlag(flags.unusedDays) ?? Math.max(90, days);
+        const logGroup = source.logGroupArn ?? flags.logGroup;
         return withDeps(app, async (deps) => {
           const { include } = parseKeyFlags(flags, deps.region);
           const [{ runUsage }, { usageRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/usage.js')]);
-          renderResult(deps, usageRenderer, await runUsage(deps, { storeId, include, days, unusedDays }));
+          renderResult(deps, usageRenderer, await runUsage(deps, { storeId, include, days, unusedDays, evidence: source.evidence, ...(logGroup ? { logGroup } : {}) }));
           return 0;
         });
       });

@@ -1,14 +1,19 @@
 /**
  * kscli usage: the evidence of each key's use and its verdict. Read-only.
  *
- * Pacing: GetKeyLastUsage (5/s) and LookupEvents (2/s) are paced by the adapters and gathered side
- * by side, so 200 keys take about max(200/5, lookups/2) seconds; a progress bar with an ETA shows
- * on a terminal.
+ * Evidence: the trail's log group through one Logs Insights query where it covers the window
+ * (issue 10, src/workflow/evidence/logs-insights-source.ts), else the per-key APIs: GetKeyLastUsage
+ * (5/s) and LookupEvents (2/s), paced by the adapters and gathered side by side, so 200 keys take
+ * about max(200/5, lookups/2) seconds. On a terminal: the query's status and records scanned, then
+ * a progress bar with an ETA. Ctrl-C stops the running queries (StopQuery) and exits 130.
  */
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
-import type { KeyAssessment } from '../../workflow/evidence/index.js';
+import { evidenceProgress, type QueryProgressView } from '../../ui/query-progress.js';
+import type { KeyAssessment, LogPrefetch } from '../../workflow/evidence/index.js';
+import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-source.js';
+import type { EvidenceMode } from '../../workflow/evidence/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../workflow/validate.js';
@@ -21,13 +26,21 @@ export interface UsageOptions {
   include: KeyRef[];
   days: number;
   unusedDays: number;
+  /** --evidence (default auto) */
+  evidence?: EvidenceMode;
+  /** --log-group NAME / --log-group-arn ARN */
+  logGroup?: string;
 }
 
-/** The evidence window the verdicts rest on. */
+/**
+ * The evidence window the verdicts rest on: what was searched (never more), and what was asked
+ * (`requestedDays`: --days, which only a log group can honour beyond 90).
+ */
 export interface UsageWindow {
   cloudTrailStart: Date;
   cloudTrailEnd: Date;
   cloudTrailDays: number;
+  requestedDays: number;
   unusedDays: number;
 }
 
@@ -39,6 +52,8 @@ export interface UsageResult {
   keys: KeyInfo[];
   /** one per key, in the same order */
   assessments: KeyAssessment[];
+  /** the source, the stretches searched, the log group, the queries, the fallbacks */
+  evidence?: EvidenceRunSummary;
   /** the account (STS), when it can be read: the review document names it */
   account?: string;
 }
@@ -46,30 +61,87 @@ export interface UsageResult {
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
   const { storeId, days, unusedDays } = o;
   const store = await describeStore(deps, storeId);
-  const storeKeys = await scanStoreKeys(deps, storeId);
-  const selection = await selectKeys(deps.aws, storeId, storeKeys, o.include, [], 'usage');
-  if (selection.refused.length) {
-    throw new KscliError(ExitCode.Blocked, selection.refused.map((r) => r.reason).join('; '), `run "kscli find-keys ${storeId}" to list the keys of the store`);
-  }
-  const keys = selection.selected.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
-  await recordKeysSeen(deps, storeId, 'usage', storeKeys);
   const now = deps.clock.now();
   // the real evidence module (not deps.evidence(), the deletion steps' narrower seam): usage is its report
-  const { assessKeys } = await import('../../workflow/evidence/index.js');
-  const bar = deps.progress.bar('examining key usage');
-  let assessed: Map<string, KeyAssessment>;
+  const { assessKeys, prefetchLogEvidence } = await import('../../workflow/evidence/index.js');
+  // Ctrl-C stops the running Logs Insights queries (StopQuery), then exits 130
+  const abort = new AbortController();
+  const offInterrupt = deps.system.onInterrupt(() => {
+    deps.io.err.write('\ninterrupted: stopping the Logs Insights queries (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  });
+  // query progress waits for the scan's bar to end, then shows on the evidence step's line
+  let queryView: (p: QueryProgressView) => void = () => {};
+  let lastView: QueryProgressView | undefined;
+  let prefetch: LogPrefetch | undefined;
   try {
-    // allow both: `usage` reports verdicts, it blocks nothing
-    assessed = await assessKeys(deps.aws, keys, { allowInUse: true, allowUnknownUsage: true, days, unusedDays, now, onProgress: (d, t) => bar.update(d, t) });
+    // the log group's survey and query need only the account and region: they run while the keys are scanned
+    if ((o.evidence ?? 'auto') !== 'api') {
+      const owner = await deps
+        .identity()
+        .then((id) => id.account)
+        .catch(() => undefined);
+      if (owner) {
+        prefetch = await prefetchLogEvidence(deps.aws, {
+          mode: o.evidence ?? 'auto',
+          days,
+          now,
+          region: deps.region,
+          owner,
+          ...(o.logGroup ? { logGroup: o.logGroup } : {}),
+          signal: abort.signal,
+          onQueryProgress: (p) => queryView((lastView = p)),
+        });
+      }
+    }
+    const storeKeys = await scanStoreKeys(deps, storeId);
+    const selection = await selectKeys(deps.aws, storeId, storeKeys, o.include, [], 'usage');
+    if (selection.refused.length) {
+      throw new KscliError(ExitCode.Blocked, selection.refused.map((r) => r.reason).join('; '), `run "kscli find-keys ${storeId}" to list the keys of the store`);
+    }
+    const keys = selection.selected.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
+    await recordKeysSeen(deps, storeId, 'usage', storeKeys);
+    const bar = deps.progress.bar('examining key usage');
+    const shown = evidenceProgress(deps.progress, bar);
+    queryView = shown.onQuery;
+    if (lastView) shown.onQuery(lastView);
+    let assessed: Map<string, KeyAssessment>;
+    let summary: EvidenceRunSummary | undefined;
+    try {
+      // allow both: `usage` reports verdicts, it blocks nothing
+      assessed = await assessKeys(deps.aws, keys, {
+        allowInUse: true,
+        allowUnknownUsage: true,
+        days,
+        unusedDays,
+        now,
+        evidence: o.evidence ?? 'auto',
+        ...(o.logGroup ? { logGroup: o.logGroup } : {}),
+        region: deps.region,
+        signal: abort.signal,
+        onProgress: shown.onKeys,
+        onQueryProgress: shown.onQuery,
+        warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
+        onSummary: (s) => (summary = s),
+        ...(prefetch ? { prefetch } : {}),
+      });
+    } finally {
+      bar.stop();
+    }
+    // what was searched, never more: the earliest stretch of the evidence
+    const searchedFrom = summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ?? new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
+    return {
+      store,
+      account: await accountOrUndefined(deps),
+      region: deps.region,
+      window: { cloudTrailStart: searchedFrom, cloudTrailEnd: now, cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS), requestedDays: days, unusedDays },
+      keys,
+      assessments: keys.map((k) => assessed.get(k.keyId)!),
+      ...(summary ? { evidence: summary } : {}),
+    };
   } finally {
-    bar.stop();
+    // a query nobody will read (the command failed first) is stopped, not left running
+    prefetch?.cancel();
+    offInterrupt();
   }
-  return {
-    store,
-    account: await accountOrUndefined(deps),
-    region: deps.region,
-    window: { cloudTrailStart: new Date(now.getTime() - days * DAY_MS), cloudTrailEnd: now, cloudTrailDays: days, unusedDays },
-    keys,
-    assessments: keys.map((k) => assessed.get(k.keyId)!),
-  };
 }

@@ -1,9 +1,9 @@
 /**
- * CloudWatch Logs: log groups, metric filters, and delivery of CloudTrail events to a group.
- * Delivered events are not stored (the sandbox has no GetLogEvents); each one runs through the
- * group's metric filters and matching filters add a datapoint to their metric (alarms.ts).
- * Metric filters work only on STANDARD-class groups and never see events delivered before they
- * existed (aws-facts 4.2).
+ * CloudWatch Logs: log groups, metric filters, retention, log streams, and delivery of CloudTrail
+ * events to a group. Delivered events are stored (log-store.ts) for Logs Insights
+ * (logs-insights.ts) and run through the group's metric filters; matching filters add a datapoint
+ * to their metric (alarms.ts). Metric filters work only on STANDARD-class groups and never see
+ * events delivered before they existed (aws-facts 4.2).
  */
 import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
@@ -11,6 +11,7 @@ import { putDatapoint } from './alarms.js';
 import { intInRange } from './errors.js';
 import { compileFilterPattern, FilterPatternError, matcherFor } from './filter-pattern.js';
 import type { Handler } from './handler.js';
+import { pruneLogGroup, storeLogEvent } from './log-store.js';
 import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import type { LogGroupRecord, MetricTransformation } from './state.js';
 
@@ -38,6 +39,7 @@ export function deliverToLogGroup(acc: Account, groupName: string, event: unknow
   const group = findGroup(acc, groupName);
   if (!group) return false;
   group.storedBytes += raw.length;
+  storeLogEvent(acc, group, event as Record<string, unknown>, raw, t);
   if (group.logGroupClass !== 'STANDARD') return true;
   for (const f of group.filters) {
     if (f.created > t) continue;
@@ -173,7 +175,86 @@ const deleteMetricFilter: Handler = (acc, input) => {
   return {};
 };
 
+/** PutRetentionPolicy's allowed values ([M-logs] retentionInDays). */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const putRetentionPolicy: Handler = (acc, input) => {
+  const days = Number(input.retentionInDays);
+  if (!RETENTION_DAYS.includes(days)) {
+    throw invalidParam(`1 validation error detected: Value '${String(input.retentionInDays)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+  }
+  const group = findGroup(acc, input.logGroupName);
+  if (!group) throw groupNotFound();
+  group.retentionInDays = days;
+  // events past the new retention go now (AWS deletes them within days: the sandbox at once)
+  pruneLogGroup(acc, group, acc.nowMs(), true);
+  acc.dirty = true;
+  return {};
+};
+
+const deleteRetentionPolicy: Handler = (acc, input) => {
+  const group = findGroup(acc, input.logGroupName);
+  if (!group) throw groupNotFound();
+  delete group.retentionInDays;
+  acc.dirty = true;
+  return {};
+};
+
+/**
+ * The log streams of a group, derived from its stored events (CloudTrail writes one stream per
+ * account and Region, A3). firstEventTimestamp is the oldest event still kept.
+ */
+const describeLogStreams: Handler = (acc, input) => {
+  const ref = input.logGroupIdentifier ?? input.logGroupName;
+  if (input.logGroupIdentifier !== undefined && input.logGroupName !== undefined) throw invalidParam('Specify logGroupName or logGroupIdentifier, not both.');
+  const name = typeof ref === 'string' && ref.startsWith('arn:') ? ref.replace(/^arn:[^:]+:logs:[^:]+:\d{12}:log-group:/, '').replace(/:\*$/, '') : ref;
+  const group = findGroup(acc, name);
+  if (!group) throw groupNotFound();
+  const limit = intInRange(input.limit, 'limit', 1, 50, 50, (m) => invalidParam(`limit: ${m}`));
+  const orderBy = input.orderBy ?? 'LogStreamName';
+  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw invalidParam('orderBy must be LogStreamName or LastEventTime.');
+  const prefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : '';
+  if (prefix && orderBy === 'LastEventTime') throw invalidParam('Cannot order by LastEventTime with a logStreamNamePrefix.');
+  const streams = new Map<string, { first: number; last: number }>();
+  for (const e of group.events ?? []) {
+    const s = streams.get(e.s);
+    if (!s) streams.set(e.s, { first: e.t, last: e.t });
+    else {
+      if (e.t < s.first) s.first = e.t;
+      if (e.t > s.last) s.last = e.t;
+    }
+  }
+  let list = [...streams.entries()].filter(([n]) => n.startsWith(prefix));
+  if (orderBy === 'LogStreamName') list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  else list.sort((a, b) => a[1].last - b[1].last);
+  if (input.descending === true) list = list.reverse();
+  const fp = fingerprint([group.name, prefix, orderBy, input.descending === true]);
+  let start = 0;
+  if (input.nextToken !== undefined) {
+    const body = decodeToken(input.nextToken, fp);
+    if (!body || typeof body.p !== 'number') throw invalidParam('The specified nextToken is invalid.');
+    start = body.p;
+  }
+  const page = list.slice(start, start + limit);
+  return {
+    logStreams: page.map(([n, s]) => ({
+      logStreamName: n,
+      creationTime: s.first,
+      firstEventTimestamp: s.first,
+      lastEventTimestamp: s.last,
+      lastIngestionTime: s.last,
+      uploadSequenceToken: '1',
+      arn: `${logGroupArn(acc, group.name)}:log-stream:${n}`,
+      storedBytes: 0,
+    })),
+    ...(start + page.length < list.length ? { nextToken: encodeToken({ p: start + page.length, f: fp }) } : {}),
+  };
+};
+
 export const logsHandlers: Record<string, Handler> = {
+  PutRetentionPolicy: putRetentionPolicy,
+  DeleteRetentionPolicy: deleteRetentionPolicy,
+  DescribeLogStreams: describeLogStreams,
   DescribeLogGroups: describeLogGroups,
   PutMetricFilter: putMetricFilter,
   DescribeMetricFilters: describeMetricFilters,

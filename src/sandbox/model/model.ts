@@ -13,8 +13,9 @@ import type { Handler } from './handler.js';
 import { stsHandlers } from './identity.js';
 import { keyHandlers, visibleState } from './keys.js';
 import { logsHandlers } from './logs.js';
+import { insightsHandlers } from './logs-insights.js';
 import { snsHandlers } from './sns.js';
-import type { AccountState } from './state.js';
+import { defaultConfig, type AccountState } from './state.js';
 import { storeHandlers } from './stores.js';
 import { applyDue, type DueReport } from './timeline.js';
 import { EVENT_HISTORY_MS, recordApiCall } from './trail-events.js';
@@ -23,7 +24,7 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
   cloudhsm: cloudhsmHandlers,
   cloudtrail: cloudtrailHandlers,
-  logs: logsHandlers,
+  logs: { ...logsHandlers, ...insightsHandlers },
   monitoring: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,
@@ -113,6 +114,18 @@ export class AccountModel implements SandboxModel {
       alarms: acc.state.alarms.map((a) => ({ name: a.AlarmName, state: a.StateValue })),
       backups: acc.state.backups.map((b) => ({ id: b.id, clusterId: b.clusterId, state: b.state })),
     };
+  }
+
+  configure(patch: Record<string, unknown> = {}): Record<string, number> {
+    const config = this.acc.state.config as unknown as Record<string, number>;
+    const known = defaultConfig() as unknown as Record<string, number>;
+    for (const [name, value] of Object.entries(patch)) {
+      if (!(name in known)) throw new RangeError(`unknown sandbox setting ${name}; known: ${Object.keys(known).join(', ')}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
+    }
+    for (const [name, value] of Object.entries(patch)) config[name] = value as number;
+    if (Object.keys(patch).length > 0) this.acc.dirty = true;
+    return { ...config };
   }
 
   takeDirty(): boolean {

@@ -22,24 +22,32 @@
  * - SNS topic `arn:aws:sns:us-east-1:111122223333:kms-alerts`.
  * - Backups of cluster-1a23b4cdefg: two READY from before its first key was created, three READY after.
  *
- * `large`: the same stores, trail, log group and topic; `keys` keys (default 10,000) of which
- * `storeKeys` (default 200) are in cks-1234567890abcdef0, spread evenly among the others; no
- * usage, aliases or grants. 100,000 keys generate in well under a second.
+ * `large`: the same stores, trail and topic; `keys` keys (default 10,000) of which `storeKeys`
+ * (default 200) are in cks-1234567890abcdef0, spread evenly among the others; no aliases or
+ * grants. Usage history (scenario-history.ts): `usedShare` (default 10%) of the store's keys were
+ * used (some only by failed attempts, some only long ago, some only as ReEncrypt destination),
+ * with `noiseEvents` (default 10,000) events of other services over 380 days; the log group keeps
+ * 400 days (retentionInDays 400) and the trail has logged since before the history. Events of the
+ * last 90 days are also in CloudTrail event history. 100,000 keys generate in well under a second.
  */
 import { randomUUID } from 'node:crypto';
 import { Account } from './account.js';
 import { hex } from './ids.js';
 import { addGrant } from './keys.js';
+import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './trail-events.js';
 import { DAY_MS, DEFAULT_TRACKING_START, emptyState, type AccountState, type ClusterRecord, type KeyRecord } from './state.js';
 
 export type ScenarioName = 'demo' | 'large';
 
-export interface ScenarioOptions {
+export interface ScenarioOptions extends HistoryOptions {
   keys?: number;
   storeKeys?: number;
   now?: Date;
 }
+
+/** The large scenario's log group retention: longer than CloudTrail's 90-day event history. */
+export const LARGE_RETENTION_DAYS = 400;
 
 export const DEMO_STORE_ID = 'cks-1234567890abcdef0';
 export const DEMO_IDLE_STORE_ID = 'cks-0987654321fedcba0';
@@ -209,11 +217,14 @@ function demo(now: number): AccountState {
   return s;
 }
 
-function large(now: number, total: number, inStore: number): AccountState {
+function large(now: number, total: number, inStore: number, history: HistoryOptions): AccountState {
   if (!Number.isInteger(total) || total < 0) throw new RangeError('keys must be an integer >= 0');
   if (!Number.isInteger(inStore) || inStore < 0 || inStore > total) throw new RangeError('storeKeys must be an integer between 0 and keys');
   const acc = new Account(emptyState());
+  // the sandbox clock at `now` while the history is written (retention is counted from it)
+  acc.state.clockOffsetMs = now - Date.now();
   infrastructure(acc, now);
+  acc.state.logGroups[0]!.retentionInDays = LARGE_RETENTION_DAYS;
   const hsm = acc.state.clusters[0]!;
   const keys = acc.state.keys;
   const storeSet = acc.storeKeys.get(DEMO_STORE_ID)!;
@@ -235,6 +246,9 @@ function large(now: number, total: number, inStore: number): AccountState {
     keys.push(k);
     acc.keyById.set(k.id, k);
   }
+  const inStoreKeys = keys.filter((k) => k.storeId === DEMO_STORE_ID);
+  const outside = keys.filter((k) => k.storeId !== DEMO_STORE_ID);
+  addUsageHistory(acc, now, inStoreKeys, outside, history);
   return acc.state;
 }
 
@@ -243,7 +257,7 @@ export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): Accoun
   const now = opts.now?.getTime() ?? Date.now();
   let state: AccountState;
   if (name === 'demo') state = demo(now);
-  else if (name === 'large') state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000));
+  else if (name === 'large') state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts);
   else throw new RangeError(`unknown scenario ${String(name)}: use demo or large`);
   state.clockOffsetMs = now - Date.now();
   return state;

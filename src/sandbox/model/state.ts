@@ -170,6 +170,13 @@ export interface MetricFilterRecord {
   created: number;
 }
 
+/** One event stored in a log group (log-store.ts): time, message (the CloudTrail JSON), stream. */
+export interface LogEventRecord {
+  t: number;
+  m: string;
+  s: string;
+}
+
 export interface LogGroupRecord {
   name: string;
   created: number;
@@ -178,6 +185,10 @@ export interface LogGroupRecord {
   retentionInDays?: number;
   storedBytes: number;
   filters: MetricFilterRecord[];
+  /** the events kept, oldest first (absent: none yet) */
+  events?: LogEventRecord[];
+  /** how many events were dropped from the front so far (retention, cap): @ptr ordinals */
+  firstOrdinal?: number;
 }
 
 /** A metric alarm, kept with AWS's member names so DescribeAlarms can return it as is. */
@@ -239,6 +250,22 @@ export interface SandboxConfig {
   trackingStart: number;
   /** at most this many CloudTrail events are kept (oldest dropped first) */
   eventCap: number;
+  /** at most this many events are kept per log group (oldest dropped first), on top of retention */
+  logEventCap: number;
+  /** Logs Insights timing (logs-insights.ts): a query is Scheduled this long (real ms) ... */
+  insightsScheduledMs: number;
+  /** ... then Running for max(insightsMinRunMs, bytes in range / insightsScanBytesPerSec) ... */
+  insightsMinRunMs: number;
+  insightsScanBytesPerSec: number;
+  /** ... and ends as Timeout if that would take longer than this (AWS: 60 minutes) */
+  insightsTimeoutMs: number;
+  /** concurrent Scheduled + Running queries before LimitExceededException (AWS: 100) */
+  insightsMaxConcurrent: number;
+  /** StartQuery's `limit`: default and maximum (AWS: 10,000 and 100,000; before 2025: 1,000 and 10,000) */
+  insightsDefaultLimit: number;
+  insightsMaxLimit: number;
+  /** GetQueryResults page size when maxItems is absent, and its maximum (AWS: 10,000) */
+  insightsPageSize: number;
 }
 
 export interface AccountState {
@@ -276,8 +303,31 @@ export const DEFAULT_TRACKING_START = Date.UTC(2026, 2, 1);
 export const DAY_MS = 86_400_000;
 
 export function defaultConfig(): SandboxConfig {
-  return { disconnectMs: 2_000, connectMs: 3_000, trackingStart: DEFAULT_TRACKING_START, eventCap: 50_000 };
+  return {
+    disconnectMs: 2_000,
+    connectMs: 3_000,
+    trackingStart: DEFAULT_TRACKING_START,
+    eventCap: 50_000,
+    ...DEFAULT_LOG_CONFIG,
+  };
 }
+
+/**
+ * Defaults of the log group and Logs Insights settings. The timing is made up but plausible: a
+ * query over a few MB completes in about a second, as small queries do on AWS; tests set the times
+ * to 0 to poll once.
+ */
+export const DEFAULT_LOG_CONFIG = {
+  logEventCap: 200_000,
+  insightsScheduledMs: 300,
+  insightsMinRunMs: 700,
+  insightsScanBytesPerSec: 100_000_000,
+  insightsTimeoutMs: 60 * 60_000,
+  insightsMaxConcurrent: 100,
+  insightsDefaultLimit: 10_000,
+  insightsMaxLimit: 100_000,
+  insightsPageSize: 10_000,
+} as const;
 
 export function emptyState(): AccountState {
   return {

@@ -97,11 +97,12 @@ export function appendEvent(acc: Account, event: Record<string, unknown>, meta: 
   const cap = acc.state.config.eventCap;
   // prune in batches so that a full history does not cost an array shift per call
   if (acc.state.events.length > cap + Math.max(1, cap >> 4)) acc.pruneEvents(meta.t - EVENT_HISTORY_MS);
-  deliver(acc, event, json, meta.t);
+  deliverEvent(acc, event, json, meta.t);
   return record;
 }
 
-function deliver(acc: Account, event: Record<string, unknown>, json: string, t: number): void {
+/** Delivers an event to the log groups of the trails that record it (not to event history). */
+export function deliverEvent(acc: Account, event: Record<string, unknown>, json: string, t: number): void {
   for (const trail of acc.state.trails) {
     if (!trail.logGroupName || !trailRecords(trail, event)) continue;
     trail.lastCwlDelivery = t;

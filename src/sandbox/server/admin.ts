@@ -8,6 +8,8 @@
  *   GET  /__sandbox/quotas            {"enabled":..,"overrides":{..}};  POST replaces it
  *   POST /__sandbox/advance           {"days":N} | {"hours":N} | {"ms":N}  -> the AdvanceReport
  *   GET  /__sandbox/status            the model's SandboxStatus
+ *   GET  /__sandbox/config            the model's settings (SandboxConfig: timing, caps);
+ *   POST /__sandbox/config            changes some, e.g. {"insightsScheduledMs": 0}; saved with the state
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxHttpHandler } from './server.js';
@@ -67,6 +69,14 @@ export async function handleAdmin(handler: SandboxHttpHandler, req: IncomingMess
         const report = model.advance(advanceMs(parse(body)));
         handler.holder.afterChange();
         return reply(res, 200, report);
+      }
+      case 'GET config':
+      case 'POST config': {
+        const model = handler.holder.current();
+        if (!model.configure) return reply(res, 404, { __type: 'UnknownOperationException', message: 'this model has no settings' });
+        const config = model.configure(route === 'POST config' ? parse(body) : {});
+        handler.holder.afterChange();
+        return reply(res, 200, config);
       }
       case 'GET status':
         return reply(res, 200, handler.holder.current().status());

@@ -15,13 +15,24 @@ import { corruptStateError, StateFile, withFileLock } from './state-file.js';
 
 export type ScenarioName = 'demo' | 'large';
 
+/** Options of the large scenario (src/sandbox/model/scenarios.ts). */
+export interface ScenarioParams {
+  keys?: number;
+  storeKeys?: number;
+  /** share of the store's keys with usage history, 0..1 */
+  usedShare?: number;
+  /** events of other services in the history */
+  noiseEvents?: number;
+  seed?: number;
+}
+
 /** Under sustained load, saving may take at most 1/SAVE_COST_FACTOR of the time (see afterChange). */
 const SAVE_COST_FACTOR = 20;
 
 /** How the HTTP layer builds models; src/sandbox/index.ts wires the real one (src/sandbox/model/). */
 export interface ModelFactory {
   fromJSON(json: unknown): SandboxModel;
-  scenario(name: ScenarioName, opts?: { keys?: number; storeKeys?: number }): SandboxModel;
+  scenario(name: ScenarioName, opts?: ScenarioParams): SandboxModel;
 }
 
 export interface ModelHolderOptions {

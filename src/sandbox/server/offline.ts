@@ -5,12 +5,12 @@
  */
 import { rmSync } from 'node:fs';
 import type { AdvanceReport, SandboxStatus } from '../contract.js';
-import { loadOrCreate, modelFromFile, type ModelFactory, type ScenarioName } from './model-holder.js';
+import { loadOrCreate, modelFromFile, type ModelFactory, type ScenarioName, type ScenarioParams } from './model-holder.js';
 import { requestLogPath } from './request-log.js';
 import { StateFile, type LockOptions } from './state-file.js';
 
 /** Replaces the account with a fresh scenario and starts a new request log. */
-export function resetState(factory: ModelFactory, statePath: string, scenario: ScenarioName, opts: { keys?: number; storeKeys?: number } = {}, lock?: LockOptions): SandboxStatus {
+export function resetState(factory: ModelFactory, statePath: string, scenario: ScenarioName, opts: ScenarioParams = {}, lock?: LockOptions): SandboxStatus {
   const file = new StateFile(statePath);
   return file.update((_current) => {
     const model = factory.scenario(scenario, opts);

@@ -32,7 +32,7 @@ export interface RequestLogEntry {
 const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
   kms: new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey', 'ConnectCustomKeyStore', 'DisconnectCustomKeyStore', 'UpdateCustomKeyStore', 'UpdateAlias', 'UpdateKeyDescription', 'PutKeyPolicy', 'RetireGrant', 'RevokeGrant', 'TagResource', 'UntagResource', 'EnableKeyRotation', 'DisableKeyRotation', 'ImportKeyMaterial', 'ReplicateKey', 'UpdatePrimaryRegion', 'RotateKeyOnDemand']),
   cloudhsm: new Set(['DeleteBackup', 'RestoreBackup', 'CopyBackupToRegion', 'InitializeCluster', 'ModifyBackupAttributes', 'ModifyCluster', 'TagResource', 'UntagResource']),
-  logs: new Set(['PutMetricFilter', 'DeleteMetricFilter', 'PutRetentionPolicy', 'PutLogEvents', 'TagLogGroup', 'TagResource', 'UntagResource']),
+  logs: new Set(['PutMetricFilter', 'DeleteMetricFilter', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'PutLogEvents', 'TagLogGroup', 'TagResource', 'UntagResource']),
   monitoring: new Set(['PutMetricAlarm', 'DeleteAlarms', 'PutMetricData', 'SetAlarmState', 'EnableAlarmActions', 'DisableAlarmActions', 'PutCompositeAlarm', 'TagResource', 'UntagResource']),
   cloudtrail: new Set(['StartLogging', 'StopLogging', 'PutEventSelectors', 'UpdateTrail', 'AddTags', 'RemoveTags']),
   sns: new Set(['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', 'TagResource', 'UntagResource']),

@@ -141,5 +141,5 @@ export function encodeError(call: Pick<DecodedCall, 'protocol' | 'service'> | un
   // CloudWatch's JSON is query-compatible: the SDK and botocore take the awsQuery error code from
   // this header (e.g. `ResourceNotFound;Sender`), which can differ from the JSON __type.
   if (call?.service === 'monitoring') headers['x-amzn-query-error'] = `${err.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
-  return { status, headers, body: JSON.stringify({ __type: err.code, message: err.message }) };
+  return { status, headers, body: JSON.stringify({ __type: err.code, message: err.message, ...(err.details ?? {}) }) };
 }

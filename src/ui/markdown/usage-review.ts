@@ -29,6 +29,8 @@ export interface UsageDoc {
   window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; unusedDays: number };
   keys: UsageKeyDoc[];
   note: string;
+  /** where the evidence came from (CloudTrail LookupEvents, Logs Insights), one line */
+  evidenceLine?: string;
 }
 
 const day = (d: string | undefined): string => (d ? d.slice(0, 10) : '-');
@@ -90,6 +92,7 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
         ...(doc.account ? [['Account', code(doc.account)]] : []),
         ['Region', code(doc.region)],
         ['CloudTrail window', `${day(doc.window.cloudTrailStart)}..${day(doc.window.cloudTrailEnd)} (${doc.window.cloudTrailDays} days)`],
+        ...(doc.evidenceLine ? [['Evidence source', text(doc.evidenceLine)]] : []),
         ['Unused means', `no use for ${doc.window.unusedDays} days`],
         ['Generated at', utc(doc.generatedAt)],
       ],

@@ -5,13 +5,19 @@
  * {
  *   "schemaVersion": 1,
  *   "store": {"storeId", "name", "type", "connectionState", "clusterId", "creationDate"},
- *   "window": {"cloudTrailStart", "cloudTrailEnd", "cloudTrailDays", "unusedDays"},
+ *   "window": {"cloudTrailStart", "cloudTrailEnd", "cloudTrailDays", "requestedDays", "unusedDays"},
+ *             (cloudTrail*: what was searched, never more; requestedDays: --days)
+ *   "evidence": {"mode", "source": "api" | "logs-insights" | "logs-insights+api", "window", "segments": [{"source", "start", "end", "logGroup"?}],
+ *                "logGroup": {"name", "region", "accountId", "arn", "trail"} | null, "limits", "logGroupProblems",
+ *                "queries": [{"queryId", "status", "start", "end", "rows", "recordsMatched", "recordsScanned", "bytesScanned"}], "warnings"}
+ *               (src/workflow/evidence/summary.ts)
  *   "keys": [{
- *     "keyId", "arn", "verdict": "in-use" | "unused" | "unknown",
+ *     "keyId", "arn", "verdict": "in-use" | "unused" | "unknown", "evidenceSource": "api" | "logs-insights" | "logs-insights+api",
  *     "lastUsage": {"status", "error"?, "keyCreationDate"?, "trackingStartDate"?, "operation"?, "timestamp"?, "cloudTrailEventId"?},
  *     "cloudTrail": {"status", "error"?, "window": {"start", "end"}, "operations": {"Decrypt": 3}, "principals": [{"principal", "count"}],
  *                    "newest"?: {"eventId", "eventName", "eventTime", "principal"}, "failedAttemptCount",
- *                    "failedAttempts": [{"eventId", "eventName", "eventTime", "principal", "errorCode"?, "errorMessage"?}], "ignoredEventCount"},
+ *                    "failedAttempts": [{"eventId", "eventName", "eventTime", "principal", "errorCode"?, "errorMessage"?}], "ignoredEventCount",
+ *                    "segments"?: [{"source", "start", "end", "logGroup"?}], "failedErrorCodes"?: {"DisabledException": 2}},
  *     "policyPrincipals": {"status", "error"?, "principals": [{"principal", "kind", "actions", "conditional", "note"?}]},
  *     "grants": {"status", "error"?, "grants": [{"grantId", "name"?, "granteePrincipal"?, "retiringPrincipal"?, "operations", "awsService"}]},
  *     "aliases": {"status", "error"?, "names": ["alias/x"]},
@@ -19,11 +25,13 @@
  *   }],
  *   "note": "Inactivity is a review signal, not proof: ..."
  * }
- * status is ok | access-denied | unavailable for every evidence section.
+ * status is ok | access-denied | unavailable for every evidence section, or not-asked when the log
+ * group covered the window and the per-key call was not needed.
  */
 import type { UsageResult } from '../../commands/usage/run.js';
 import type { KeyAssessment } from '../../workflow/evidence/index.js';
 import { keyUsageJson, type KeyUsageJson } from '../../workflow/evidence/report.js';
+import { evidenceSummaryJson, evidenceSummaryLine } from '../../workflow/evidence/summary.js';
 import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
@@ -33,7 +41,8 @@ import { renderUsageMarkdown } from '../markdown/usage-review.js';
 
 export interface UsageJson {
   store: StoreJson;
-  window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; unusedDays: number };
+  window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; requestedDays: number; unusedDays: number };
+  evidence: Record<string, unknown> | null;
   keys: KeyUsageJson[];
   note: string;
 }
@@ -92,19 +101,33 @@ function keyBlock(style: Style, a: KeyAssessment): string[] {
 }
 
 const usageJson = (r: UsageResult): UsageJson => ({
-  store: storeJson(r.store),
-  window: { cloudTrailStart: r.window.cloudTrailStart.toISOString(), cloudTrailEnd: r.window.cloudTrailEnd.toISOString(), cloudTrailDays: r.window.cloudTrailDays, unusedDays: r.window.unusedDays },
-  keys: r.assessments.map(keyUsageJson),
-  note: REVIEW_SIGNAL_NOTE,
-});
+    store: storeJson(r.store),
+    window: {
+      cloudTrailStart: r.window.cloudTrailStart.toISOString(),
+      cloudTrailEnd: r.window.cloudTrailEnd.toISOString(),
+      cloudTrailDays: r.window.cloudTrailDays,
+      requestedDays: r.window.requestedDays,
+      unusedDays: r.window.unusedDays,
+    },
+    evidence: r.evidence ? evidenceSummaryJson(r.evidence) : null,
+    keys: r.assessments.map(keyUsageJson),
+    note: REVIEW_SIGNAL_NOTE,
+  });
 
 export const usageRenderer: Renderer<UsageResult> = {
   json: usageJson,
   // the review document is made from the same data as the JSON (src/ui/markdown/usage-review.ts)
-  markdown: (r) => renderUsageMarkdown({ ...usageJson(r), ...(r.account ? { account: r.account } : {}), region: r.region, generatedAt: r.window.cloudTrailEnd.toISOString() }),
+  markdown: (r) =>
+    renderUsageMarkdown({
+      ...usageJson(r),
+      ...(r.account ? { account: r.account } : {}),
+      ...(r.evidence ? { evidenceLine: evidenceSummaryLine(r.evidence) } : {}),
+      region: r.region,
+      generatedAt: r.window.cloudTrailEnd.toISOString(),
+    }),
   table(r, { style }) {
     const { store, window, assessments: results } = r;
-    let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}; unused means no use for ${window.unusedDays} days\n`;
+    let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); ${r.evidence ? evidenceSummaryLine(r.evidence) : `CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}`}; unused means no use for ${window.unusedDays} days\n`;
     if (results.length) {
       out += renderTable(
         ['KEY ID', 'VERDICT', 'LAST USE', 'CLOUDTRAIL CALLS', 'FAILED', 'CALLERS', 'GRANTS', 'ALIASES'],

@@ -6,8 +6,9 @@
  */
 import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
 import type { Check } from '../plan.js';
-import { gatherEvidence, MAX_CLOUDTRAIL_DAYS } from './gather.js';
-import type { KeyEvidence, Verdict } from './types.js';
+import { MAX_CLOUDTRAIL_DAYS } from './gather.js';
+import { gatherUsageEvidence, type EvidenceRunSummary, type LogPrefetch, type UsageEvidenceOptions } from './logs-insights-source.js';
+import type { EvidenceMode, KeyEvidence, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
 export const DEFAULT_UNUSED_DAYS = 90;
@@ -15,12 +16,25 @@ export const DEFAULT_UNUSED_DAYS = 90;
 export interface AssessOptions {
   allowInUse: boolean;
   allowUnknownUsage: boolean;
-  /** CloudTrail window in days (default and maximum 90) */
+  /** evidence window in days (default 90; above 90 only through a CloudTrail log group) */
   days?: number;
-  /** a key with no use for this many days is `unused` (default 90) */
+  /** a key with no use for this many days is `unused` (default 90, or --days when larger) */
   unusedDays?: number;
   now?: Date;
   onProgress?: Progress;
+  /** --evidence auto|logs|api (default auto) */
+  evidence?: EvidenceMode;
+  /** --log-group NAME / --log-group-arn ARN for the Logs Insights source */
+  logGroup?: string;
+  /** the keys' region (default: the ports' region) */
+  region?: string;
+  onQueryProgress?: UsageEvidenceOptions['onQueryProgress'];
+  warn?: (line: string) => void;
+  signal?: AbortSignal;
+  /** what the evidence rested on (source, coverage, queries): the usage report prints it */
+  onSummary?: (summary: EvidenceRunSummary) => void;
+  /** the log-group survey and query started before the keys were scanned */
+  prefetch?: LogPrefetch;
 }
 
 export interface KeyAssessment {
@@ -42,8 +56,22 @@ export function usageCheck(verdict: Verdict, reason: string, opts: Pick<AssessOp
 
 export async function assessKeysImpl(aws: AwsPorts, keys: KeyInfo[], opts: AssessOptions): Promise<Map<string, KeyAssessment>> {
   const now = opts.now ?? new Date();
-  const unusedDays = opts.unusedDays ?? DEFAULT_UNUSED_DAYS;
-  const evidence = await gatherEvidence(aws, keys, { days: opts.days ?? MAX_CLOUDTRAIL_DAYS, now, onProgress: opts.onProgress });
+  const days = opts.days ?? MAX_CLOUDTRAIL_DAYS;
+  // a window beyond 90 days is asked for to find rare use: use in it must count (an annual report)
+  const unusedDays = opts.unusedDays ?? Math.max(DEFAULT_UNUSED_DAYS, days);
+  const { evidence, summary } = await gatherUsageEvidence(aws, keys, {
+    mode: opts.evidence ?? 'auto',
+    days,
+    now,
+    region: opts.region ?? aws.region,
+    ...(opts.logGroup ? { logGroup: opts.logGroup } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onQueryProgress ? { onQueryProgress: opts.onQueryProgress } : {}),
+    ...(opts.warn ? { warn: opts.warn } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
+  });
+  opts.onSummary?.(summary);
   const out = new Map<string, KeyAssessment>();
   for (const [keyId, ev] of evidence) {
     const { verdict, reason } = decideVerdict(ev, { now, unusedDays });

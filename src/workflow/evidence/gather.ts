@@ -13,6 +13,7 @@
  * memory and open sockets flat for stores with thousands of keys.
  */
 import type { AwsPorts, KeyInfo, LastUsageInfo, Progress, TrailEvent } from '../../aws/ports.js';
+import { ExitCode, KscliError } from '../../errors.js';
 import { summarizeKeyEvents } from './cloudtrail-classify.js';
 import { grantEvidence } from './grants.js';
 import { extractPolicyPrincipals } from './policy-principals.js';
@@ -24,8 +25,13 @@ const DAY_MS = 86_400_000;
 /** CloudTrail event history reaches back 90 days (aws-facts 5): the window's default and maximum. */
 export const MAX_CLOUDTRAIL_DAYS = 90;
 
-/** Calls in flight per pool: enough to keep each pacer busy at its quota with a few hundred ms of latency. */
-export const POOL_SIZES = { lastUsage: 10, cloudTrail: 4, access: 8 } as const;
+/**
+ * Calls in flight per pool: enough to keep each pacer busy at its quota with a few hundred ms of
+ * latency. The access pool paces ListGrants at 95/s: with the log group answering for use (issue 10)
+ * it is the whole evidence step of a large store, so it keeps 24 keys (72 calls) in flight: 8 fell
+ * to about 80 keys/s on a loaded machine (bench usage-logs-10k).
+ */
+export const POOL_SIZES = { lastUsage: 10, cloudTrail: 4, access: 24 } as const;
 
 export interface GatherOptions {
   /** CloudTrail window in days, 1..90 */
@@ -33,13 +39,27 @@ export interface GatherOptions {
   now: Date;
   /** keys whose evidence is complete so far, of the total */
   onProgress?: Progress;
+  /**
+   * The per-key use sources to ask (default both). The Logs Insights source (issue 10) turns them
+   * off when the log group covers the window: their answer is not needed for the verdict.
+   */
+  lastUsage?: boolean;
+  lookupEvents?: boolean;
+  /** end LookupEvents' window here (the log group covers the rest); default: CloudTrail's own now */
+  lookupEnd?: Date;
+  /** GetKeyPolicy, ListGrants, ListAliases (default true; false when only the use sources are wanted) */
+  access?: boolean;
+  /** Ctrl-C: no further call is started */
+  signal?: AbortSignal;
 }
 
-/** Runs `work` over every item with at most `size` in flight. */
-export async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+const notAsked = 'not needed: the CloudTrail log group covers the window (Logs Insights)';
+
+/** Runs `work` over every item with at most `size` in flight; an aborted signal starts no further item. */
+export async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const item = items[next++]!;
       await work(item);
     }
@@ -98,9 +118,23 @@ async function aliasesEvidence(aws: AwsPorts, key: KeyInfo): Promise<AliasesEvid
 /** The evidence of every key, keyed by keyId, in the order of `keys`. */
 export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: GatherOptions): Promise<Map<string, KeyEvidence>> {
   const days = Math.min(Math.max(opts.days, 1), MAX_CLOUDTRAIL_DAYS);
-  const window = { start: new Date(opts.now.getTime() - days * DAY_MS), end: opts.now };
-  const partial = new Map<string, Partial<KeyEvidence>>(keys.map((k) => [k.keyId, {}]));
-  const remaining = new Map<string, number>(keys.map((k) => [k.keyId, 3]));
+  const window = { start: new Date(opts.now.getTime() - days * DAY_MS), end: opts.lookupEnd ?? opts.now };
+  const askLastUsage = opts.lastUsage !== false;
+  const askLookup = opts.lookupEvents !== false;
+  const askAccess = opts.access !== false;
+  const signal = opts.signal;
+  const partial = new Map<string, Partial<KeyEvidence>>(
+    keys.map((k) => [
+      k.keyId,
+      {
+        ...(askLastUsage ? {} : { lastUsage: { status: 'not-asked', error: notAsked } }),
+        ...(askLookup
+          ? {}
+          : { cloudTrail: { status: 'not-asked', error: notAsked, window, operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], ignoredEventCount: 0 } }),
+      } satisfies Partial<KeyEvidence>,
+    ]),
+  );
+  const remaining = new Map<string, number>(keys.map((k) => [k.keyId, Number(askAccess) + Number(askLastUsage) + Number(askLookup)]));
   let done = 0;
   opts.onProgress?.(0, keys.length);
   const finished = (key: KeyInfo) => {
@@ -110,24 +144,28 @@ export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: Gathe
   };
 
   await Promise.all([
-    pool(keys, POOL_SIZES.lastUsage, async (key) => {
+    pool(askLastUsage ? keys : [], POOL_SIZES.lastUsage, async (key) => {
       partial.get(key.keyId)!.lastUsage = lastUsageEvidence(await readSource(() => aws.kms().getKeyLastUsage(key.keyId)));
       finished(key);
-    }),
-    pool(keys, POOL_SIZES.cloudTrail, async (key) => {
+    }, signal),
+    pool(askLookup ? keys : [], POOL_SIZES.cloudTrail, async (key) => {
       // ResourceName = the full key ARN (aws-facts 5): one attribute per call, so "only
       // cryptographic calls" is filtered client-side by summarizeKeyEvents. No EndTime: CloudTrail's
       // own "now" ends the window, so a clock skew (or the sandbox's moved clock) hides no event.
-      const r = await readSource(() => aws.cloudtrail().lookupEvents({ attributeKey: 'ResourceName', attributeValue: key.arn, startTime: window.start }));
+      // (With the log group covering the recent part, the window ends where the log group starts.)
+      const r = await readSource(() =>
+        aws.cloudtrail().lookupEvents({ attributeKey: 'ResourceName', attributeValue: key.arn, startTime: window.start, ...(opts.lookupEnd ? { endTime: opts.lookupEnd } : {}) }),
+      );
       partial.get(key.keyId)!.cloudTrail = cloudTrailEvidence(r, key, window);
       finished(key);
-    }),
-    pool(keys, POOL_SIZES.access, async (key) => {
+    }, signal),
+    pool(askAccess ? keys : [], POOL_SIZES.access, async (key) => {
       const [policyPrincipals, grants, aliases] = await Promise.all([policyEvidence(aws, key), grantsEvidence(aws, key), aliasesEvidence(aws, key)]);
       Object.assign(partial.get(key.keyId)!, { policyPrincipals, grants, aliases });
       finished(key);
-    }),
+    }, signal),
   ]);
+  if (signal?.aborted) throw new KscliError(ExitCode.Interrupted, 'interrupted while gathering evidence');
 
   const result = new Map<string, KeyEvidence>();
   for (const key of keys) {
@@ -139,9 +177,10 @@ export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: Gathe
       creationDate: key.creationDate,
       lastUsage: p.lastUsage!,
       cloudTrail: p.cloudTrail!,
-      policyPrincipals: p.policyPrincipals!,
-      grants: p.grants!,
-      aliases: p.aliases!,
+      // sections not asked (access: false) are filled in by the caller, which merges two gathers
+      policyPrincipals: p.policyPrincipals ?? { status: 'not-asked', principals: [] },
+      grants: p.grants ?? { status: 'not-asked', grants: [] },
+      aliases: p.aliases ?? { status: 'not-asked', names: [] },
     });
   }
   return result;

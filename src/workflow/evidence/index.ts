@@ -12,6 +12,7 @@ import type { AlarmContext } from './types.js';
 export type { AssessOptions, KeyAssessment } from './assess.js';
 export type { AlarmContext, KeyEvidence, Verdict } from './types.js';
 export { REVIEW_SIGNAL_NOTE } from './verdict.js';
+export { prefetchLogEvidence, type LogPrefetch } from './logs-insights-source.js';
 
 /**
  * Gathers the evidence of every key (paced, concurrently) and turns each verdict into the

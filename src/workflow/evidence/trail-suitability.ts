@@ -83,8 +83,12 @@ export function parseLogGroupArn(arn: string): { region: string; account: string
   return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : null;
 }
 
-export function assessTrail(facts: TrailFacts, region: string): Suitability {
-  const { trail, status, selectors, logGroup } = facts;
+/**
+ * What stops a trail from recording every KMS call of `region` into its log group, one sentence per
+ * problem: the part both the alarm and the Logs Insights evidence source (issue 10) rest on.
+ */
+export function trailProblems(facts: Omit<TrailFacts, 'logGroup'>, region: string): string[] {
+  const { trail, status, selectors } = facts;
   const problems: string[] = [];
   if (!status.isLogging) problems.push(`trail ${trail.name} is not logging: run aws cloudtrail start-logging --name ${trail.arn}`);
   if (!trail.cloudWatchLogsLogGroupArn) {
@@ -98,6 +102,12 @@ export function assessTrail(facts: TrailFacts, region: string): Suitability {
       `trail ${trail.name} does not record KMS read-only management events (a WriteOnly selector or one excluding ${KMS_EVENT_SOURCE}): KMS cryptographic calls are read-only events; fix its event selectors`,
     );
   }
+  return problems;
+}
+
+export function assessTrail(facts: TrailFacts, region: string): Suitability {
+  const { trail, logGroup } = facts;
+  const problems = trailProblems(facts, region);
   if (trail.cloudWatchLogsLogGroupArn) {
     const lg = parseLogGroupArn(trail.cloudWatchLogsLogGroupArn);
     if (!logGroup) problems.push(`log group ${lg?.name ?? trail.cloudWatchLogsLogGroupArn} of trail ${trail.name} does not exist in ${trail.homeRegion}`);

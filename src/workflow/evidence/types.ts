@@ -9,8 +9,31 @@ import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
  * ok:            the source answered
  * access-denied: the caller may not read it (an evidence gap)
  * unavailable:   the API is missing or failed after retries (an evidence gap)
+ * not-asked:     not needed: the CloudTrail log group covers the whole window (issue 10), so the
+ *                per-key call was not made; `error` says so. Never a gap the verdict relies on.
  */
-export type SourceStatus = 'ok' | 'access-denied' | 'unavailable';
+export type SourceStatus = 'ok' | 'access-denied' | 'unavailable' | 'not-asked';
+
+/** How kscli picks the source of the use evidence (--evidence). */
+export type EvidenceMode = 'auto' | 'logs' | 'api';
+export const EVIDENCE_MODES: readonly EvidenceMode[] = ['auto', 'logs', 'api'];
+
+/**
+ * Where a key's use evidence came from:
+ * api                the per-key APIs (GetKeyLastUsage, CloudTrail LookupEvents), as before issue 10
+ * logs-insights      one Logs Insights query over the trail's log group, which covers the window
+ * logs-insights+api  the log group for the part it covers, the per-key APIs for the rest
+ */
+export type EvidenceSource = 'api' | 'logs-insights' | 'logs-insights+api';
+
+/** One stretch of the window and what searched it. */
+export interface CoverageSegment {
+  source: 'lookup-events' | 'logs-insights';
+  start: Date;
+  end: Date;
+  /** logs-insights: the log group queried (name, or ARN for another account's) */
+  logGroup?: string;
+}
 
 export type Verdict = 'in-use' | 'unused' | 'unknown';
 
@@ -58,6 +81,10 @@ export interface CloudTrailEvidence {
   failedAttempts: FailedAttempt[];
   /** events that referenced the key but are not use (DescribeKey, GetKeyPolicy, kscli's own calls...) */
   ignoredEventCount: number;
+  /** which searches make up `window` (absent: LookupEvents alone, as before issue 10) */
+  segments?: CoverageSegment[];
+  /** failed attempts by error code (Logs Insights source) */
+  failedErrorCodes?: Record<string, number>;
 }
 
 export type PrincipalKind = 'anyone' | 'account' | 'iam' | 'service' | 'federated' | 'canonical-user';
@@ -113,6 +140,8 @@ export interface KeyEvidence {
   policyPrincipals: PolicyEvidence;
   grants: GrantsEvidence;
   aliases: AliasesEvidence;
+  /** where the use evidence came from (absent: api) */
+  source?: EvidenceSource;
 }
 
 /** The verdict on one key and the one line that says which evidence it rests on, over which dates. */

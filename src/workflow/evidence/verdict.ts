@@ -29,6 +29,20 @@ export interface VerdictDates {
 
 const sourceGap = (name: string, s: { status: string; error?: string }) => `${name} ${s.status}${s.error ? ` (${s.error})` : ''}`;
 
+/**
+ * The name of the CloudTrail evidence in a verdict line: "CloudTrail" for LookupEvents (as before
+ * issue 10); the log group and the dates each search covered otherwise, so the line says which
+ * source the verdict rests on and never claims more than was searched.
+ */
+export function cloudTrailLabel(ct: KeyEvidence['cloudTrail']): string {
+  const segs = ct.segments ?? [];
+  if (segs.length === 0 || segs.every((s) => s.source === 'lookup-events')) return 'CloudTrail';
+  const parts = segs.map((s) =>
+    s.source === 'logs-insights' ? `log group ${s.logGroup ?? '?'} via Logs Insights ${day(s.start)}..${day(s.end)}` : `LookupEvents ${day(s.start)}..${day(s.end)}`,
+  );
+  return `CloudTrail (${parts.join(' + ')})`;
+}
+
 /** Since when GetKeyLastUsage proves the absence of successful use (undefined: it proves nothing). */
 function lastUsageCoverageStart(ev: KeyEvidence): Date | undefined {
   const lu = ev.lastUsage;
@@ -59,14 +73,14 @@ export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResu
     const total = Object.values(ct.operations).reduce((a, b) => a + b, 0);
     return {
       verdict: 'in-use',
-      reason: `CloudTrail: ${total} cryptographic call(s) in ${day(ct.window.start)}..${day(ct.window.end)}, newest ${ct.newest.eventName} by ${ct.newest.principal} on ${ct.newest.eventTime.toISOString()}`,
+      reason: `${cloudTrailLabel(ct)}: ${total} cryptographic call(s) in ${day(ct.window.start)}..${day(ct.window.end)}, newest ${ct.newest.eventName} by ${ct.newest.principal} on ${ct.newest.eventTime.toISOString()}`,
     };
   }
   const recentFailure = ct.status === 'ok' ? ct.failedAttempts.find((f) => f.eventTime >= periodStart) : undefined;
   if (recentFailure) {
     return {
       verdict: 'in-use',
-      reason: `CloudTrail: ${ct.failedAttemptCount} failed attempt(s) in ${day(ct.window.start)}..${day(ct.window.end)}, newest ${recentFailure.eventName} by ${recentFailure.principal} on ${recentFailure.eventTime.toISOString()} (${recentFailure.errorCode ?? 'error'}: ${recentFailure.errorMessage ?? ''}); the caller still depends on the key`.replace(/: \)/, ')'),
+      reason: `${cloudTrailLabel(ct)}: ${ct.failedAttemptCount} failed attempt(s) in ${day(ct.window.start)}..${day(ct.window.end)}, newest ${recentFailure.eventName} by ${recentFailure.principal} on ${recentFailure.eventTime.toISOString()} (${recentFailure.errorCode ?? 'error'}: ${recentFailure.errorMessage ?? ''}); the caller still depends on the key`.replace(/: \)/, ')'),
     };
   }
 
@@ -74,7 +88,7 @@ export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResu
   if (ct.status !== 'ok') {
     return {
       verdict: 'unknown',
-      reason: `no use found, but ${sourceGap('CloudTrail LookupEvents', ct)}: failed attempts cannot be ruled out${lu.status !== 'ok' ? `; ${sourceGap('GetKeyLastUsage', lu)}` : ''}`,
+      reason: `no use found, but ${sourceGap(ct.segments?.some((x) => x.source === 'logs-insights') ? 'CloudTrail' : 'CloudTrail LookupEvents', ct)}: failed attempts cannot be ruled out${lu.status !== 'ok' && lu.status !== 'not-asked' ? `; ${sourceGap('GetKeyLastUsage', lu)}` : ''}`,
     };
   }
   const created = lu.keyCreationDate ?? ev.creationDate;
@@ -83,23 +97,26 @@ export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResu
   const luStart = lastUsageCoverageStart(ev);
   const coveredFrom = luStart && luStart < ct.window.start ? luStart : ct.window.start;
   const luText =
-    lu.status !== 'ok'
-      ? sourceGap('GetKeyLastUsage', lu)
-      : lu.timestamp
-        ? `GetKeyLastUsage: last ${lu.operation ?? 'use'} on ${lu.timestamp.toISOString()}`
-        : `GetKeyLastUsage: no use since tracking started ${lu.trackingStartDate ? day(lu.trackingStartDate) : '(unknown date)'}`;
-  const ctText = `CloudTrail: no cryptographic call or failed attempt in ${day(ct.window.start)}..${day(ct.window.end)}`;
+    lu.status === 'not-asked'
+      ? undefined
+      : lu.status !== 'ok'
+        ? sourceGap('GetKeyLastUsage', lu)
+        : lu.timestamp
+          ? `GetKeyLastUsage: last ${lu.operation ?? 'use'} on ${lu.timestamp.toISOString()}`
+          : `GetKeyLastUsage: no use since tracking started ${lu.trackingStartDate ? day(lu.trackingStartDate) : '(unknown date)'}`;
+  const ctText = `${cloudTrailLabel(ct)}: no cryptographic call or failed attempt in ${day(ct.window.start)}..${day(ct.window.end)}`;
+  const evidenceText = luText ? `${luText}; ${ctText}` : ctText;
   if (coveredFrom > mustCoverFrom) {
     return {
       verdict: 'unknown',
-      reason: `no use found, but the evidence starts ${day(coveredFrom)} and the key (created ${day(created)}) must be covered from ${day(mustCoverFrom)}: ${luText}; ${ctText}`,
+      reason: `no use found, but the evidence starts ${day(coveredFrom)} and the key (created ${day(created)}) must be covered from ${day(mustCoverFrom)}: ${evidenceText}`,
     };
   }
 
   // 3. unused
   return {
     verdict: 'unused',
-    reason: `no use in ${day(mustCoverFrom)}..${day(dates.now)}: ${luText}; ${ctText}`,
+    reason: `no use in ${day(mustCoverFrom)}..${day(dates.now)}: ${evidenceText}`,
   };
 }
 

@@ -4,6 +4,7 @@
  *   account refused (exit 2) -> the store (not found: exit 3, or the command's storeNotFound) ->
  *   the journal is writable (else exit 2; a dry run only warns) -> the keys (scan) -> the plan.
  */
+import { evidenceProgress } from '../../ui/query-progress.js';
 import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
@@ -80,11 +81,18 @@ export async function preparePlan<P extends PlannedStep, D>(
     interrupted: () => interrupt.requested,
   };
   const assessBar = deps.progress.bar('examining key usage');
-  ctx.scanProgress = (done, total) => assessBar.update(done, total);
+  const shown = evidenceProgress(deps.progress, assessBar);
+  ctx.scanProgress = shown.onKeys;
+  ctx.queryProgress = shown.onQuery;
+  // Ctrl-C while planning: the evidence step stops its Logs Insights queries (StopQuery), exit 130
+  const planAbort = new AbortController();
+  ctx.signal = planAbort.signal;
+  const offPlanInterrupt = deps.system.onInterrupt(() => planAbort.abort());
   let planned: P;
   try {
     planned = await spec.plan(ctx, keys, journal);
   } finally {
+    offPlanInterrupt();
     assessBar.stop();
   }
   return {

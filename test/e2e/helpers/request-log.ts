@@ -41,7 +41,15 @@ export function readRequestLog(statePath: string): LoggedRequest[] {
  */
 const MUTATING_VERB = /^(Create|Delete|Put|Update|Schedule|Cancel|Enable|Disable|Connect|Disconnect|Restore|Copy|Modify|Initialize|Tag|Untag|Set|Publish|Subscribe|Unsubscribe|Start|Stop|Retire|Revoke|Import|Replicate|Rotate|Add|Remove)/;
 
+/**
+ * Verbs of that list that change nothing in the account: a Logs Insights query is started and
+ * stopped (issue 10's evidence source) but creates no resource; its results stay readable by its
+ * ID for 7 days, like any read's answer.
+ */
+const READ_ONLY_EXCEPTIONS = new Set(['logs:StartQuery', 'logs:StopQuery']);
+
 export function isMutatingRequest(r: LoggedRequest): boolean {
+  if (r.mutating !== true && READ_ONLY_EXCEPTIONS.has(`${r.service}:${r.operation}`)) return false;
   return r.mutating === true || MUTATING_VERB.test(r.operation ?? '');
 }
 

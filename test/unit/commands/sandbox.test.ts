@@ -87,6 +87,29 @@ describe('kscli sandbox', () => {
     expect((await kscli(['sandbox', 'reset', '--keys', '5', '--state', state])).code).toBe(2); // --keys is for large only
   });
 
+  it('reset --scenario large --used-share / --noise-events shape the usage history; bad values exit 2 with the fix', async () => {
+    const keysWithHistory = (share: string) => {
+      const json = JSON.parse(readFileSync(state, 'utf8'));
+      const storeArns = new Set(json.keys.filter((k: any) => k.storeId === 'cks-1234567890abcdef0').map((k: any) => `arn:aws:kms:us-east-1:111122223333:key/${k.id}`));
+      const used = new Set<string>();
+      for (const e of json.logGroups[0].events ?? []) {
+        const ev = JSON.parse(e.m);
+        if (['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt'].includes(ev.eventName)) for (const r of ev.resources ?? []) if (storeArns.has(r.ARN)) used.add(r.ARN);
+      }
+      return { used: used.size, events: (json.logGroups[0].events ?? []).length, retention: json.logGroups[0].retentionInDays, share };
+    };
+    expect((await kscli(['sandbox', 'reset', '--scenario', 'large', '--keys', '300', '--store-keys', '40', '--used-share', '25%', '--noise-events', '50', '--state', state])).code).toBe(0);
+    expect(keysWithHistory('25%')).toMatchObject({ used: 10, retention: 400 });
+    expect((await kscli(['sandbox', 'reset', '--scenario', 'large', '--keys', '300', '--store-keys', '40', '--used-share', '0', '--noise-events', '0', '--state', state])).code).toBe(0);
+    expect(keysWithHistory('0')).toMatchObject({ used: 0, events: 0 });
+    for (const bad of [['--used-share', '150%'], ['--used-share', 'lots'], ['--noise-events', '-3']]) {
+      const r = await kscli(['sandbox', 'reset', '--scenario', 'large', ...bad, '--state', state]);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.err).toContain(bad[0]!);
+    }
+    expect((await kscli(['sandbox', 'reset', '--used-share', '10%', '--state', state])).code).toBe(2); // large only
+  });
+
   it('a corrupt state file: one line naming the file and the fix, exit 2', async () => {
     writeFileSync(state, '{ not json');
     const r = await kscli(['sandbox', 'status', '--state', state]);

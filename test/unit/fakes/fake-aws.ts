@@ -522,6 +522,23 @@ export class FakeAccount implements AwsPorts {
         await self.call('DescribeLogGroups', [name]);
         return self.logGroups.get(name) ?? null;
       },
+      async oldestStreamEvent(group) {
+        await self.call('DescribeLogStreams', [group]);
+        return null;
+      },
+      // no Logs Insights in this fake: the evidence tests (test/unit/evidence) script their own
+      async startQuery(req) {
+        await self.call('StartQuery', [req]);
+        throw self.err('StartQuery', 'ResourceNotFoundException', 'The specified log group does not exist.');
+      },
+      async getQueryResults(id) {
+        await self.call('GetQueryResults', [id]);
+        throw self.err('GetQueryResults', 'ResourceNotFoundException', 'The specified query does not exist.');
+      },
+      async stopQuery(id) {
+        await self.call('StopQuery', [id]);
+        return false;
+      },
       async describeMetricFilters(group, prefix) {
         await self.call('DescribeMetricFilters', [group, prefix]);
         return self.metricFilters.filter((f) => f.logGroupName === group && (!prefix || f.filterName.startsWith(prefix))).map((f) => ({ ...f }));

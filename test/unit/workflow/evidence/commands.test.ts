@@ -52,10 +52,14 @@ describe('kscli usage', () => {
     const r = await runCli(['usage', store.id, '--output', 'json'], makeWorld({ account: acct }));
     expect(r.code).toBe(0);
     const doc = r.json();
-    expect(Object.keys(doc).sort()).toEqual(['keys', 'note', 'schemaVersion', 'store', 'window']);
+    expect(Object.keys(doc).sort()).toEqual(['evidence', 'keys', 'note', 'schemaVersion', 'store', 'window']);
     expect(doc.schemaVersion).toBe(1);
-    expect(doc.window).toEqual({ cloudTrailStart: '2026-08-25T12:00:00.000Z', cloudTrailEnd: '2026-11-23T12:00:00.000Z', cloudTrailDays: 90, unusedDays: 90 });
-    expect(doc.keys.map((k: any) => Object.keys(k))).toEqual(Array(3).fill(['keyId', 'arn', 'verdict', 'lastUsage', 'cloudTrail', 'policyPrincipals', 'grants', 'aliases', 'reason']));
+    expect(doc.window).toEqual({ cloudTrailStart: '2026-08-25T12:00:00.000Z', cloudTrailEnd: '2026-11-23T12:00:00.000Z', cloudTrailDays: 90, requestedDays: 90, unusedDays: 90 });
+    // this fake account has no trail delivering to CloudWatch Logs: the per-key APIs answer, and the JSON says so
+    expect(doc.evidence).toMatchObject({ mode: 'auto', source: 'api', segments: [{ source: 'lookup-events' }] });
+    expect(doc.evidence.logGroupProblems.join(' ')).toMatch(/no CloudTrail trail visible in eu-west-1 delivers to CloudWatch Logs/);
+    expect(doc.keys.map((k: any) => Object.keys(k))).toEqual(Array(3).fill(['keyId', 'arn', 'verdict', 'evidenceSource', 'lastUsage', 'cloudTrail', 'policyPrincipals', 'grants', 'aliases', 'reason']));
+    expect(doc.keys.every((k: any) => k.evidenceSource === 'api')).toBe(true);
     const by = (id: string) => doc.keys.find((k: any) => k.keyId === id);
     expect(by(used.keyId)).toMatchObject({ verdict: 'in-use', lastUsage: { status: 'ok', operation: 'Decrypt', timestamp: '2026-11-20T08:00:00.000Z' }, aliases: { status: 'ok', names: ['alias/app'] } });
     expect(by(failing.keyId)).toMatchObject({ verdict: 'in-use', cloudTrail: { failedAttemptCount: 1, failedAttempts: [{ errorCode: 'DisabledException', principal: 'arn:aws:iam::111122223333:role/batch' }] } });
@@ -88,7 +92,14 @@ describe('kscli usage', () => {
 
   it('bad input exits 2 before any AWS call', async () => {
     const { acct, store } = account();
-    for (const argv of [['usage', 'cks-123'], ['usage', store.id, '--days', '91'], ['usage', store.id, '--unused-days', '0']]) {
+    for (const argv of [
+      ['usage', 'cks-123'],
+      ['usage', store.id, '--days', '91', '--evidence', 'api'],
+      ['usage', store.id, '--days', '3651'],
+      ['usage', store.id, '--evidence', 'cloudtrail'],
+      ['usage', store.id, '--log-group-arn', 'aws-cloudtrail-logs'],
+      ['usage', store.id, '--unused-days', '0'],
+    ]) {
       const r = await runCli(argv, makeWorld({ account: acct }));
       expect(r.code).toBe(2);
     }
@@ -173,5 +184,30 @@ describe('kscli alarm', () => {
   it('--help shows an example', async () => {
     const r = await runCli(['alarm', '--help'], makeWorld());
     expect(r.stdout).toMatch(/Examples:\n\s+kscli alarm cks-/);
+  });
+});
+
+describe('--evidence on the deletion commands (issue 10)', () => {
+  it('schedule-deletion --evidence logs without a trusted log group: exit 3 naming the reason, nothing scheduled', async () => {
+    const { acct, store, idle } = account();
+    // the real evidence module, not the harness's stub
+    const evidence = await import('../../../../src/workflow/evidence/index.js');
+    const r = await runCli(['schedule-deletion', store.id, '--key', idle.keyId, '--evidence', 'logs', '--yes', '--no-alarm'], makeWorld({ account: acct, evidence }));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/--evidence logs: no CloudTrail log group can be trusted/);
+    expect(acct.mutatingCalls()).toEqual([]);
+  });
+
+  it('delete-store --days 200 --evidence api and schedule-deletion --evidence x are bad input (exit 2) before any AWS call', async () => {
+    const { acct, store } = account();
+    for (const argv of [
+      ['delete-store', store.id, '--days', '200', '--evidence', 'api'],
+      ['schedule-deletion', store.id, '--evidence', 'x'],
+      ['schedule-deletion', store.id, '--log-group-arn', 'arn:aws:s3:::bucket'],
+    ]) {
+      const r = await runCli(argv, makeWorld({ account: acct }));
+      expect(r.code, argv.join(' ')).toBe(2);
+    }
+    expect(acct.calls).toEqual([]);
   });
 });

@@ -11,6 +11,9 @@ import type {
   KeyInfo,
   LastUsageInfo,
   LogGroupInfo,
+  LogsQueryRequest,
+  LogsQueryResults,
+  LogsQueryStatus,
   LookupQuery,
   MetricFilterSpec,
   TopicInfo,
@@ -123,7 +126,113 @@ export interface FakeAccountOptions {
 /** Failure injection: a function per operation that may throw for a given argument. */
 type Failer = (arg: any) => void;
 
+/** A field of a CloudTrail event by its Logs Insights name ("resources.0.ARN"). */
+function fieldOf(detail: Record<string, any>, path: string): string | undefined {
+  let cur: any = detail;
+  for (const seg of path.split('.')) cur = cur === null || typeof cur !== 'object' ? undefined : cur[seg];
+  return cur === undefined || cur === null ? undefined : String(cur);
+}
+
+const GROUP_BY = [
+  'resources.0.ARN',
+  'resources.1.ARN',
+  'eventName',
+  'errorCode',
+  'recipientAccountId',
+  'userIdentity.type',
+  'userIdentity.accountId',
+  'userIdentity.userName',
+  'userIdentity.sessionContext.sessionIssuer.arn',
+  'userIdentity.invokedBy',
+];
+
+/**
+ * A scripted Logs Insights for the evidence tests: each query walks `statuses` (one per poll, the
+ * last repeats) and, once Complete, answers `rows` (or, by default, the KMS cryptographic events of
+ * every key of the account grouped as kscli's query groups them, over the query's time range).
+ * This is a stand-in at unit level; the real engine is the sandbox's (test/e2e).
+ */
+export class FakeInsights {
+  statuses: LogsQueryStatus[] = ['Scheduled', 'Running', 'Complete'];
+  rows?: Array<Record<string, string>>;
+  /** overrides statistics.recordsMatched (default: the events the rows stand for) */
+  recordsMatched?: number;
+  started: LogsQueryRequest[] = [];
+  stopped: string[] = [];
+  /** throws for a StartQuery (e.g. LimitExceededException) */
+  failStart?: (req: LogsQueryRequest, n: number) => void;
+  /** per query: the status sequence (default `statuses`) */
+  statusesFor?: (req: LogsQueryRequest) => LogsQueryStatus[];
+  private polls = new Map<string, number>();
+  private reqs = new Map<string, LogsQueryRequest>();
+
+  constructor(private readonly acct: FakeAccount) {}
+
+  start(req: LogsQueryRequest): string {
+    this.failStart?.(req, this.started.length);
+    this.started.push(req);
+    const id = `q-${this.started.length}`;
+    this.reqs.set(id, req);
+    this.polls.set(id, 0);
+    return id;
+  }
+
+  results(id: string): LogsQueryResults {
+    const req = this.reqs.get(id)!;
+    const seq = this.statusesFor?.(req) ?? this.statuses;
+    const n = this.polls.get(id)!;
+    this.polls.set(id, n + 1);
+    const status = this.stopped.includes(id) ? 'Cancelled' : seq[Math.min(n, seq.length - 1)]!;
+    const rows = status === 'Complete' ? (this.rows ?? this.aggregate(req)) : [];
+    const matched = this.recordsMatched ?? rows.reduce((a, r) => a + Number(r.calls ?? 0), 0);
+    return { status, rows, statistics: { recordsMatched: matched, recordsScanned: matched * 10 + n, bytesScanned: matched * 1000 } };
+  }
+
+  stop(id: string): boolean {
+    this.stopped.push(id);
+    return true;
+  }
+
+  /** kscli's query, evaluated the plain way over the fake account's events. */
+  aggregate(req: LogsQueryRequest): Array<Record<string, string>> {
+    const crypto = new Set(['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateMac', 'VerifyMac', 'Sign', 'Verify', 'DeriveSharedSecret']);
+    const seen = new Set<TrailEvent>();
+    const groups = new Map<string, { row: Record<string, string>; calls: number; newest: number; eventId: string }>();
+    for (const list of this.acct.events.values()) {
+      for (const e of list) {
+        if (seen.has(e)) continue;
+        seen.add(e);
+        const t = e.eventTime.getTime();
+        if (t < Math.floor(req.startTime.getTime() / 1000) * 1000 || t > Math.ceil(req.endTime.getTime() / 1000) * 1000) continue;
+        if (e.eventSource !== 'kms.amazonaws.com' || !crypto.has(e.eventName)) continue;
+        const d = { ...e.detail, eventName: e.eventName };
+        const row: Record<string, string> = {};
+        for (const f of GROUP_BY) {
+          const v = fieldOf(d, f);
+          if (v !== undefined) row[f] = v;
+        }
+        const key = JSON.stringify(row);
+        const g = groups.get(key) ?? { row, calls: 0, newest: -1, eventId: '' };
+        g.calls++;
+        if (t > g.newest) {
+          g.newest = t;
+          g.eventId = e.eventId;
+          const arn = fieldOf(d, 'userIdentity.arn');
+          if (arn) g.row.newestCallerArn = arn;
+          const msg = fieldOf(d, 'errorMessage');
+          if (msg) g.row.newestErrorMessage = msg;
+        }
+        groups.set(key, g);
+      }
+    }
+    return [...groups.values()].map((g) => ({ ...g.row, calls: String(g.calls), newest: String(g.newest), newestEventId: g.eventId }));
+  }
+}
+
 export class FakeAccount {
+  insights = new FakeInsights(this);
+  /** oldest event per log group name (DescribeLogStreams); absent: no stream */
+  oldestStream = new Map<string, Date>();
   keys: KeyInfo[] = [];
   lastUsage = new Map<string, Omit<LastUsageInfo, 'keyId'>>();
   events = new Map<string, TrailEvent[]>();
@@ -225,6 +334,22 @@ export class FakeAccount {
         if (!lg || lg.region !== r) return null;
         const { region: _r, ...info } = lg;
         return info;
+      },
+      oldestStreamEvent: async (id: string) => {
+        self.record('DescribeLogStreams', id);
+        return self.oldestStream.get(id.replace(/^arn:.*:log-group:/, '')) ?? null;
+      },
+      startQuery: async (req: LogsQueryRequest) => {
+        self.record('StartQuery', req);
+        return self.insights.start(req);
+      },
+      getQueryResults: async (id: string) => {
+        self.record('GetQueryResults', id);
+        return self.insights.results(id);
+      },
+      stopQuery: async (id: string) => {
+        self.record('StopQuery', id);
+        return self.insights.stop(id);
       },
       describeMetricFilters: async (logGroupName: string, prefix?: string) => {
         self.record('DescribeMetricFilters', logGroupName);

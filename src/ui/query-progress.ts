@@ -1,0 +1,63 @@
+/**
+ * The progress line of running Logs Insights queries (issue 10): status, records and bytes scanned,
+ * on stderr via the progress UI (in place on a TTY, only on change otherwise).
+ */
+import type { ProgressUI } from './progress.js';
+
+export interface QueryProgressView {
+  logGroup: string;
+  status: string;
+  recordsScanned: number;
+  bytesScanned: number;
+  done: boolean;
+}
+
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+export function queryProgressLine(p: QueryProgressView): string {
+  return `Logs Insights on ${p.logGroup}: ${p.status}, ${count(p.recordsScanned)} records scanned (${bytes(p.bytesScanned)})`;
+}
+
+/** A callback for the evidence step that draws the line, and ends it when the queries are done. */
+export function queryProgressReporter(progress: ProgressUI): (p: QueryProgressView) => void {
+  return (p) => {
+    progress.status(queryProgressLine(p));
+    if (p.done) progress.done();
+  };
+}
+
+/**
+ * Key progress (a bar) and query progress (a status line) share stderr: while a query runs, the
+ * line shows it and the bar waits; when the queries end, the bar takes over with the latest count.
+ */
+export function evidenceProgress(progress: ProgressUI, bar: { update(done: number, total?: number): void }) {
+  let queryActive = false;
+  let pending: [number, number | undefined] | undefined;
+  const reporter = queryProgressReporter(progress);
+  return {
+    onKeys(done: number, total?: number) {
+      if (queryActive) pending = [done, total];
+      else bar.update(done, total);
+    },
+    onQuery(p: QueryProgressView) {
+      queryActive = !p.done;
+      reporter(p);
+      if (p.done && pending) {
+        bar.update(...pending);
+        pending = undefined;
+      }
+    },
+  };
+}
