@@ -22,6 +22,24 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['**/cli.js'] }],
     },
   },
+  // The sandbox stands alone (it is kscli's test double of AWS, and could ship on its own): it
+  // imports only itself, node, its npm packages and src/util (leaf helpers importing nothing of
+  // kscli). Its errors are its own (sandbox/errors.ts); the CLI translates them at its edge.
+  ...[1, 2, 3].map((depth) => ({
+    files: [`src/sandbox/${'*/'.repeat(depth - 1)}*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: `^(\\.\\./){${depth}}(?!util/)`, message: 'the sandbox imports nothing from the CLI (only src/util leaf helpers)' }] },
+      ],
+    },
+  })),
+  {
+    files: ['src/util/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'src/util holds leaf helpers: they import nothing of kscli' }] }],
+    },
+  },
   {
     files: ['src/workflow/**/*.ts'],
     rules: {

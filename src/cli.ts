@@ -4,7 +4,7 @@
  * `--version`, `--help` and flag errors stay fast and need no credentials.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, KscliError } from './errors.js';
+import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
@@ -102,7 +102,8 @@ export function checkOutputFlags(command: string, opts: Record<string, unknown>,
 }
 
 /** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */
-export function reportError(err: unknown, io: IO, debug: boolean): number {
+export function reportError(thrown: unknown, io: IO, debug: boolean): number {
+  const err = fromSandboxError(thrown);
   if (err instanceof KscliError) {
     io.err.write(`kscli: ${err.message}\n`);
     if (err.hint) io.err.write(`  ${err.hint}\n`);

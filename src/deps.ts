@@ -12,6 +12,7 @@ import { hostname as osHostname, homedir } from 'node:os';
 import type { App, GlobalOptions } from './app.js';
 import type { AwsConfig, AwsPorts, CallerIdentity } from './aws/ports.js';
 import { resolveAwsConfig } from './aws/config.js';
+import { createAwsPorts } from './aws/index.js';
 import type { IO } from './ui/io.js';
 import { inquirerPrompter, type Prompter } from './ui/prompter.js';
 import { createProgress, type ProgressUI } from './ui/progress.js';
@@ -31,6 +32,8 @@ export interface SystemHooks {
   onInterrupt(handler: () => void): () => void;
   /** registers a SIGTERM handler (`kscli sandbox serve` saves its state and stops); returns the unregister function */
   onTerminate?(handler: () => void): () => void;
+  /** ends the process now (shell completion after its time limit: an AWS call still in flight must not hold the TAB) */
+  exit?(code: number): never;
 }
 
 export interface Deps {
@@ -70,41 +73,6 @@ export function lockSystem(deps: Deps): LockSystem {
 /** Dummy credentials for the in-process sandbox: it accepts any signature. */
 const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIDSANDBOXKSCLI0000', secretAccessKey: 'sandbox-secret-not-a-real-key' };
 
-type PortName = 'kms' | 'sts' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'sns' | 'cloudhsm';
-
-/**
- * AwsPorts whose accessors return proxies: each port method waits for the real ports (SDK and
- * adapters loaded on first call) and forwards. Every port method is async, so this is transparent.
- */
-export function lazyPorts(region: string, load: () => Promise<AwsPorts>): AwsPorts {
-  let loaded: Promise<AwsPorts> | undefined;
-  const get = () => (loaded ??= load());
-  const port = (name: PortName, portRegion?: string): any =>
-    new Proxy(
-      {},
-      {
-        get: (_t, method) => {
-          if (typeof method !== 'string' || method === 'then') return undefined;
-          return async (...args: unknown[]) => {
-            const ports = await get();
-            const p = (ports[name] as (r?: string) => any)(portRegion);
-            return p[method](...args);
-          };
-        },
-      },
-    );
-  return {
-    region,
-    kms: () => port('kms'),
-    sts: () => port('sts'),
-    cloudtrail: (r) => port('cloudtrail', r),
-    logs: (r) => port('logs', r),
-    cloudwatch: (r) => port('cloudwatch', r),
-    sns: (r) => port('sns', r),
-    cloudhsm: (r) => port('cloudhsm', r),
-  };
-}
-
 /** The process hooks when main.ts gave none (tests through run()): this process, no signals. */
 const fallbackSystem = (): SystemHooks => ({
   pid: process.pid,
@@ -134,17 +102,16 @@ export async function createDeps(app: App): Promise<Deps> {
       },
     );
     region = config.region;
-    aws = lazyPorts(config.region, async () => {
-      let cfg = config;
-      if (globals.sandbox) {
+    // lazy: the sandbox starts, and the SDK loads, on the first call of a port (aws/index.ts)
+    aws = createAwsPorts(config, {
+      prepare: async (cfg) => {
+        if (!globals.sandbox) return cfg;
         const { startSandbox } = await import('./sandbox/index.js');
         const sandbox = await startSandbox({ port: 0, env, onNotice: (m) => io.err.write(`sandbox: ${m}\n`) });
         closers.push(() => sandbox.close());
         debug(`sandbox listening on ${sandbox.url} (state ${sandbox.statePath})`);
-        cfg = { ...config, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
-      }
-      const { createAwsPorts } = await import('./aws/index.js');
-      return createAwsPorts(cfg);
+        return { ...cfg, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
+      },
     });
   }
   const home = inject.home ?? env.HOME ?? homedir();

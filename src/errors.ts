@@ -2,6 +2,7 @@
  * Errors carry their exit code; only src/main.ts turns them into a process exit.
  * Exit codes are documented in the README and in `kscli --help` (architecture.md section 5).
  */
+import { SandboxRunError } from './sandbox/errors.js';
 export const ExitCode = {
   /** done, or nothing to do */
   Ok: 0,
@@ -38,8 +39,17 @@ export class KscliError extends Error {
   }
 }
 
+/** THE way to raise bad input (exit 2): a one-line message naming the problem, and the fix. */
 export const badInput = (message: string, hint?: string) => new KscliError(ExitCode.BadInput, message, hint);
-export const blocked = (message: string, hint?: string) => new KscliError(ExitCode.Blocked, message, hint);
+
+/**
+ * The sandbox's own errors as kscli errors: the edge where the stand-alone sandbox meets the CLI
+ * (cli.ts reportError, for `kscli sandbox ...` and `--sandbox` alike). Anything else passes through.
+ */
+export function fromSandboxError(err: unknown): unknown {
+  if (!(err instanceof SandboxRunError)) return err;
+  return new KscliError(err.kind === 'bad-input' ? ExitCode.BadInput : ExitCode.Failure, err.message, err.hint);
+}
 
 /**
  * An AWS call that failed with an error the adapters do not translate into a KscliError by

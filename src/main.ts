@@ -38,6 +38,9 @@ const system: SystemHooks = {
     process.on('SIGTERM', handler);
     return () => process.off('SIGTERM', handler);
   },
+  exit(code) {
+    process.exit(code);
+  },
 };
 const code = await run(process.argv.slice(2), { io, env: process.env, system });
 process.exitCode = code;

@@ -1,24 +1,19 @@
 /**
- * Lazily built AWS SDK clients, one per service and Region, all sharing one HTTP handler (one
- * keep-alive socket pool), one credential provider and one pacer per Region.
+ * Lazily built AWS SDK clients, one per service of the service table (services.ts) and Region, all
+ * sharing one HTTP handler (one keep-alive socket pool), one credential provider and one pacer per
+ * Region.
  *
- * Every SDK module is loaded with a dynamic `import()` inside its accessor, so `kscli --help`,
+ * Every SDK module is loaded with a dynamic `import()` inside its table entry, so `kscli --help`,
  * `--version` and flag errors never load the SDK (start-up target of issue 5).
  *
  * Every client gets `endpoint` explicitly when one is configured: the CloudHSM v2 client (3.332,
  * the newest published) ignores AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
  * (wire-protocols.md), so kscli resolves them itself (config.ts) and passes them to all clients.
  */
-import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
-import type { STSClient } from '@aws-sdk/client-sts';
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import type { KMSClientConfig } from '@aws-sdk/client-kms';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from './ports.js';
-import type { ServiceKey } from './config.js';
+import { AWS_SERVICES, type BaseClientConfig, type ClientOf, type ServiceKey } from './services.js';
 import { RegionPacer } from './quotas.js';
 import { instrument, type MiddlewareStackLike } from './middleware.js';
 
@@ -39,29 +34,6 @@ const CONNECTION_TIMEOUT_MS = 5_000;
 /** Whole request; KMS calls take tens of ms, LookupEvents pages up to a few seconds. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** The default hosts, for messages only (the SDK resolves the real endpoint). */
-const ENDPOINT_PREFIX: Readonly<Record<ServiceKey, string>> = {
-  kms: 'kms',
-  sts: 'sts',
-  cloudtrail: 'cloudtrail',
-  logs: 'logs',
-  cloudwatch: 'monitoring',
-  sns: 'sns',
-  cloudhsm: 'cloudhsmv2',
-};
-
-/** The constructor options shared by every client. */
-interface BaseClientConfig {
-  region: string;
-  endpoint?: string;
-  profile?: string;
-  maxAttempts: number;
-  retryMode: 'standard';
-  cacheMiddleware: true;
-  requestHandler: NodeHttpHandler;
-  credentials?: KMSClientConfig['credentials'];
-}
-
 export class AwsClients {
   private readonly clients = new Map<string, Promise<unknown>>();
   private readonly pacers = new Map<string, RegionPacer>();
@@ -70,33 +42,9 @@ export class AwsClients {
 
   constructor(readonly config: AwsConfig) {}
 
-  kms(region = this.config.region): Promise<KMSClient> {
-    return this.client('kms', region, async (base) => new (await import('@aws-sdk/client-kms')).KMSClient(base));
-  }
-
-  sts(region = this.config.region): Promise<STSClient> {
-    return this.client('sts', region, async (base) => new (await import('@aws-sdk/client-sts')).STSClient(base));
-  }
-
-  cloudtrail(region = this.config.region): Promise<CloudTrailClient> {
-    return this.client('cloudtrail', region, async (base) => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient(base));
-  }
-
-  logs(region = this.config.region): Promise<CloudWatchLogsClient> {
-    return this.client('logs', region, async (base) => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base));
-  }
-
-  cloudwatch(region = this.config.region): Promise<CloudWatchClient> {
-    return this.client('cloudwatch', region, async (base) => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(base));
-  }
-
-  sns(region = this.config.region): Promise<SNSClient> {
-    return this.client('sns', region, async (base) => new (await import('@aws-sdk/client-sns')).SNSClient(base));
-  }
-
-  cloudhsm(region = this.config.region): Promise<CloudHSMV2Client> {
-    // the 3.332 client's types predate some options; its constructor reads the same names
-    return this.client('cloudhsm', region, async (base) => new (await import('@aws-sdk/client-cloudhsm-v2')).CloudHSMV2Client(base as never));
+  /** The SDK client of `service` in `region`, built on first use (service table: services.ts). */
+  get<K extends ServiceKey>(service: K, region = this.config.region): Promise<ClientOf<K>> {
+    return this.client(service, region, (base) => AWS_SERVICES[service].client(base) as Promise<ClientOf<K>>);
   }
 
   /** The endpoint a service's calls go to, for error messages. */
@@ -133,13 +81,13 @@ export class AwsClients {
     };
   }
 
-  private client<T extends { middlewareStack: unknown }>(service: ServiceKey, region: string, create: (base: BaseClientConfig) => Promise<T>): Promise<T> {
+  private client<T>(service: ServiceKey, region: string, create: (base: BaseClientConfig) => Promise<T>): Promise<T> {
     const key = `${service}/${region}`;
     let client = this.clients.get(key) as Promise<T> | undefined;
     if (!client) {
       client = (async () => {
         const created = await create(await this.baseConfig(service, region));
-        instrument(created.middlewareStack as MiddlewareStackLike, service, this.pacer(region), this.config.debugLog);
+        instrument((created as { middlewareStack: MiddlewareStackLike }).middlewareStack, service, this.pacer(region), this.config.debugLog);
         return created;
       })();
       this.clients.set(key, client);
@@ -158,7 +106,7 @@ export class AwsClients {
   private sharedCredentials(): Promise<KMSClientConfig['credentials']> {
     this.credentials ??= this.config.credentials
       ? Promise.resolve({ ...this.config.credentials })
-      : this.sts(this.config.region).then((sts) => sts.config.credentials);
+      : this.get('sts', this.config.region).then((sts) => sts.config.credentials);
     return this.credentials;
   }
 
@@ -189,5 +137,5 @@ export class AwsClients {
 
 export function defaultEndpoint(service: ServiceKey, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://${ENDPOINT_PREFIX[service]}.${region}.${suffix}`;
+  return `https://${AWS_SERVICES[service].endpointPrefix}.${region}.${suffix}`;
 }

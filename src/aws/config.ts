@@ -13,20 +13,12 @@
 import type { AwsConfig } from './ports.js';
 import { badInput, ExitCode, KscliError } from '../errors.js';
 import { OPERATION_QUOTAS, pacedOperationName } from './quotas.js';
-
-export type ServiceKey = NonNullable<keyof NonNullable<AwsConfig['serviceEndpoints']>>;
+import { AWS_SERVICES, SERVICE_KEYS, type ServiceKey } from './services.js';
 
 /** The per-service endpoint variables, as the SDK derives them from each client's serviceId. */
-export const SERVICE_ENDPOINT_ENV: Readonly<Record<ServiceKey, string>> = {
-  kms: 'AWS_ENDPOINT_URL_KMS',
-  sts: 'AWS_ENDPOINT_URL_STS',
-  cloudtrail: 'AWS_ENDPOINT_URL_CLOUDTRAIL',
-  logs: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
-  cloudwatch: 'AWS_ENDPOINT_URL_CLOUDWATCH',
-  sns: 'AWS_ENDPOINT_URL_SNS',
-  // serviceId "CloudHSM V2"; the 3.332 client ignores every variable, so kscli passes it itself
-  cloudhsm: 'AWS_ENDPOINT_URL_CLOUDHSM_V2',
-};
+export const SERVICE_ENDPOINT_ENV = Object.fromEntries(
+  SERVICE_KEYS.map((service) => [service, `AWS_ENDPOINT_URL_${AWS_SERVICES[service].endpointEnvSuffix}`]),
+) as Readonly<Record<ServiceKey, string>>;
 
 export const DEFAULT_REGION = 'us-east-1';
 

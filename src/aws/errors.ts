@@ -103,11 +103,6 @@ export function isThrottlingError(error: unknown): boolean {
   return e?.$metadata?.httpStatusCode === 429 || THROTTLING_NAMES.has(e?.name ?? '');
 }
 
-export function isCredentialsError(error: unknown): boolean {
-  const name = (error as SdkErrorLike | undefined)?.name ?? '';
-  return Object.hasOwn(CREDENTIAL_ERRORS, name) || isAccessDenied(name);
-}
-
 /** AccessDenied, AccessDeniedException, CloudHsmAccessDeniedException, AccessDeniedFault ... */
 function isAccessDenied(name: string): boolean {
   return name.startsWith('AccessDenied') || name.endsWith('AccessDeniedException') || name === 'UnauthorizedOperation' || name === 'AuthorizationError';

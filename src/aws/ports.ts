@@ -12,6 +12,7 @@
  *   (the workflow decides what e.g. KMSInvalidStateException means in its context)
  * Throttling is never surfaced: adapters pace under the quota and retry with back-off.
  */
+import type { PortOf, ServiceKey } from './services.js';
 
 export type KeyState =
   | 'Creating'
@@ -346,20 +347,12 @@ export interface CloudHsmPort {
 }
 
 /**
- * All ports of one account. Regional services are created for the default region; the alarm
- * lives in the trail's home region, hence `logs(region)` and `cloudwatch(region)` and `sns(region)`.
- * Every accessor is lazy: nothing loads the SDK until a port is first used.
+ * All ports of one account: one accessor per entry of the service table (services.ts), taking the
+ * Region (default: the home Region). The alarm lives in the trail's home Region, hence
+ * `logs(region)`, `cloudwatch(region)` and `sns(region)`. Every accessor is lazy: nothing loads the
+ * SDK until a port is first used.
  */
-export interface AwsPorts {
-  readonly region: string;
-  kms(): KmsPort;
-  sts(): StsPort;
-  cloudtrail(region?: string): CloudTrailPort;
-  logs(region?: string): LogsPort;
-  cloudwatch(region?: string): CloudWatchPort;
-  sns(region?: string): SnsPort;
-  cloudhsm(region?: string): CloudHsmPort;
-}
+export type AwsPorts = { readonly region: string } & { readonly [K in ServiceKey]: (region?: string) => PortOf<K> };
 
 /** Options the adapters are built from (global CLI options, resolved). */
 export interface AwsConfig {
@@ -367,8 +360,8 @@ export interface AwsConfig {
   profile?: string;
   /** one endpoint for every service (the sandbox, LocalStack...), from --endpoint-url or AWS_ENDPOINT_URL */
   endpointUrl?: string;
-  /** per-service endpoint overrides from AWS_ENDPOINT_URL_<SERVICE> (key: kms, sts, cloudtrail, logs, cloudwatch, sns, cloudhsm) */
-  serviceEndpoints?: Partial<Record<'kms' | 'sts' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'sns' | 'cloudhsm', string>>;
+  /** per-service endpoint overrides from AWS_ENDPOINT_URL_<SERVICE> (key: the service table's) */
+  serviceEndpoints?: Partial<Record<ServiceKey, string>>;
   /** override requests per second for paced operations, e.g. { DescribeKey: 500 } (--max-rps) */
   maxRps?: Record<string, number>;
   /** SDK max attempts per call (default 5) */

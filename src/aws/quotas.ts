@@ -1,34 +1,18 @@
 /**
  * AWS request quotas of the operations kscli paces, and the pace derived from each.
  *
- * Quotas are requests per second per account and Region, each operation its own bucket
- * (aws-facts.md section 6, KMS "Request quotas" page, 2026 edition; CloudTrail LookupEvents from
- * section 5). Operations not listed here are not paced: they are called a handful of times per run
+ * Quotas are requests per second per account and Region, each operation its own bucket; each
+ * service lists its own in the service table (services.ts). Operations not listed are not paced: they are called a handful of times per run
  * and the SDK's retries cover a rare throttle.
  */
 import { TokenBucket, type Clock } from './rate-limiter.js';
+import { AWS_SERVICES } from './services.js';
 
-export const OPERATION_QUOTAS: Readonly<Record<string, number>> = {
-  // KMS
-  DescribeKey: 2000,
-  ListKeys: 500,
-  ScheduleKeyDeletion: 15,
-  CancelKeyDeletion: 5,
-  DescribeCustomKeyStores: 5,
-  ConnectCustomKeyStore: 5,
-  DisconnectCustomKeyStore: 5,
-  DeleteCustomKeyStore: 5,
-  UpdateCustomKeyStore: 5,
-  EnableKey: 5,
-  DisableKey: 5,
-  GetKeyPolicy: 1000,
-  ListGrants: 100,
-  ListAliases: 500,
-  ListResourceTags: 2000,
-  GetKeyLastUsage: 5,
-  // CloudTrail: 2 per second per account and Region, shared by every LookupEvents caller
-  LookupEvents: 2,
-};
+/** Every paced operation and its quota: the `quotas` of the service table's entries (services.ts). */
+export const OPERATION_QUOTAS: Readonly<Record<string, number>> = Object.assign(
+  {},
+  ...Object.values(AWS_SERVICES).map((entry: { quotas?: Readonly<Record<string, number>> }) => entry.quotas ?? {}),
+);
 
 /**
  * Fraction of a quota kscli sends at. These quotas are hard one-second windows: "if users submit

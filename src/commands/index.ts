@@ -17,6 +17,8 @@ import { orphansCommand } from './orphans/index.js';
 import { sandboxCommand } from './sandbox/index.js';
 import { showCommand } from './show/index.js';
 import { applyCommand } from './apply/index.js';
+import { schemaCommand } from './schema/index.js';
+import { completionCommand } from './completion/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
@@ -32,4 +34,6 @@ export const commandModules: CommandModule[] = [
   showCommand,
   applyCommand,
   sandboxCommand,
+  schemaCommand,
+  completionCommand,
 ];

@@ -8,7 +8,8 @@ import { Command, Option } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { collect } from '../shared-flags.js';
 import type { Renderer } from '../../ui/render/output.js';
-import { badFlag, nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.js';
+import { badInput } from '../../errors.js';
+import { nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.js';
 import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
@@ -91,9 +92,9 @@ export const sandboxCommand: CommandModule = {
         const usedShare = share('--used-share', flags.usedShare);
         const noiseEvents = wholeNumber('--noise-events', flags.noiseEvents);
         if (flags.scenario === 'demo' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
-          throw badFlag('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
+          throw badInput('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
         }
-        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badFlag(`--store-keys ${storeKeys} is more than --keys ${keys}`);
+        if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badInput(`--store-keys ${storeKeys} is more than --keys ${keys}`);
         const { runSandboxReset, sandboxResetRenderer, statePathOf } = await load();
         await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, usedShare, noiseEvents }));
       });
@@ -106,7 +107,7 @@ export const sandboxCommand: CommandModule = {
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText('after', '\nExample:\n  kscli sandbox advance --days 31    # keys scheduled for deletion with a 30-day window are now deleted\n')
       .action(async (flags: SandboxAdvanceFlags) => {
-        if ((flags.days === undefined) === (flags.hours === undefined)) throw badFlag('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
+        if ((flags.days === undefined) === (flags.hours === undefined)) throw badInput('give exactly one of --days N or --hours N', 'e.g. kscli sandbox advance --days 31');
         const days = nonNegativeNumber('--days', flags.days);
         const hours = nonNegativeNumber('--hours', flags.hours);
         const ms = days !== undefined ? days * 86_400_000 : hours! * 3_600_000;

@@ -4,7 +4,8 @@
  * modules are imported here lazily, so that `kscli --version` and `--help` never load them.
  */
 import type { App } from '../../app.js';
-import { badFlag, nonNegativeNumber } from './flags.js';
+import { badInput } from '../../errors.js';
+import { nonNegativeNumber } from './flags.js';
 import { statePathOf } from './run.js';
 
 export interface ServeOptions {
@@ -31,13 +32,13 @@ export async function serve(app: App, opts: ServeOptions): Promise<void> {
   type FaultConfig = import('../../sandbox/index.js').FaultConfig;
 
   const port = opts.port === undefined ? 0 : Number(opts.port);
-  if (!/^\d+$/.test(opts.port ?? '0') || port > 65535) throw badFlag(`--port ${opts.port}: expected a port number 0-65535 (0 picks a free one)`);
+  if (!/^\d+$/.test(opts.port ?? '0') || port > 65535) throw badInput(`--port ${opts.port}: expected a port number 0-65535 (0 picks a free one)`);
   let faults: FaultConfig = {};
   if (opts.faultsFile) {
     try {
       faults = JSON.parse(readFileSync(opts.faultsFile, 'utf8')) as FaultConfig;
     } catch (e) {
-      throw badFlag(`--faults-file ${opts.faultsFile}: ${(e as Error).message.split('\n')[0]}`, 'give a JSON file like {"errorRate": {"*": 0.1}, "latencyMs": 20}');
+      throw badInput(`--faults-file ${opts.faultsFile}: ${(e as Error).message.split('\n')[0]}`, 'give a JSON file like {"errorRate": {"*": 0.1}, "latencyMs": 20}');
     }
   }
   let quotaOverrides: Record<string, number>;
@@ -54,7 +55,7 @@ export async function serve(app: App, opts: ServeOptions): Promise<void> {
     };
     quotaOverrides = parseQuotaFlags(opts.quota);
   } catch (e) {
-    throw badFlag((e as Error).message);
+    throw badInput((e as Error).message);
   }
   const latencyMs = nonNegativeNumber('--latency-ms', opts.latencyMs);
   const seed = nonNegativeNumber('--fault-seed', opts.faultSeed);

@@ -14,15 +14,6 @@ export function customKeyStoreId(): string {
   return `cks-${hex(17)}`;
 }
 
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-/** CloudHSM ids look like `backup-abcdefghijk` or `hsm-abcdefghijk`: 11 base32 characters */
-export function cloudHsmId(prefix: string): string {
-  const bytes = randomBytes(11);
-  let out = '';
-  for (const b of bytes) out += BASE32[b & 31];
-  return `${prefix}-${out}`;
-}
-
 /** a KMS grant id: 64 hex digits */
 export function grantId(): string {
   return hex(64);

@@ -7,7 +7,7 @@ import type { Account } from './account.js';
 import { intInRange, kmsNotFound, requireString, validation } from './errors.js';
 import type { Handler } from './handler.js';
 import { grantId, hex, uuid } from './ids.js';
-import { decodeToken, encodeToken } from './paging.js';
+import { decodeToken, encodeToken, invalidMarker, pageArray, truncation } from './paging.js';
 import { DAY_MS, type KeyRecord, type KeyState } from './state.js';
 
 /**
@@ -121,27 +121,6 @@ function requireCustomerManaged(acc: Account, k: KeyRecord, op: string): void {
   if (k.manager === 'AWS') {
     throw new SandboxError('AccessDeniedException', `User is not authorized to perform: kms:${op} on resource: ${acc.keyArn(k.id)} because no resource-based policy allows the kms:${op} action`);
   }
-}
-
-/** Marker-based paging over an array (KMS's Marker/NextMarker/Truncated). */
-export function pageArray<T>(items: T[], marker: unknown, limit: number): { page: T[]; next?: string } {
-  let start = 0;
-  if (marker !== undefined && marker !== null) {
-    const body = decodeToken(marker, 'arr');
-    if (!body || typeof body.p !== 'number' || body.p < 0 || body.p > items.length) throw invalidMarker();
-    start = body.p;
-  }
-  const page = items.slice(start, start + limit);
-  const end = start + page.length;
-  return { page, next: end < items.length ? encodeToken({ p: end, f: 'arr' }) : undefined };
-}
-
-export function invalidMarker(): SandboxError {
-  return new SandboxError('InvalidMarkerException', 'Invalid marker');
-}
-
-function truncation(next: string | undefined): Record<string, unknown> {
-  return next ? { NextMarker: next, Truncated: true } : { Truncated: false };
 }
 
 // ---- handlers ----

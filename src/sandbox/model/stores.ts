@@ -8,7 +8,7 @@ import type { Account } from './account.js';
 import { intInRange } from './errors.js';
 import type { Handler } from './handler.js';
 import { customKeyStoreId } from './ids.js';
-import { pageArray } from './keys.js';
+import { pageArray, truncation } from './paging.js';
 import type { StoreRecord } from './state.js';
 
 /** aws-facts 2.1: at most 10 custom key stores per account and Region, in any state */
@@ -106,7 +106,7 @@ const describeCustomKeyStores: Handler = (acc, input) => {
     if (stores.length === 0) throw storeNotFound(String(name));
   }
   const { page, next } = pageArray(stores, input.Marker, limit);
-  return { CustomKeyStores: page.map(storeEntry), ...(next ? { NextMarker: next, Truncated: true } : { Truncated: false }) };
+  return { CustomKeyStores: page.map(storeEntry), ...truncation(next) };
 };
 
 const connectCustomKeyStore: Handler = (acc, input) => {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SandboxError, type CallContext } from '../contract.js';
-import { ExitCode, KscliError } from '../../errors.js';
+import { SandboxRunError } from '../errors.js';
 import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaLimiter, type QuotaOptions } from './quotas.js';
@@ -211,7 +211,7 @@ export async function listen(opts: SandboxServerOptions): Promise<RunningServer>
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
-        reject(new KscliError(ExitCode.BadInput, `cannot listen on 127.0.0.1:${opts.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, 'choose another --port, or --port 0 for a free one'));
+        reject(new SandboxRunError('bad-input', `cannot listen on 127.0.0.1:${opts.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, 'choose another --port, or --port 0 for a free one'));
       } else reject(e);
     });
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -11,7 +11,7 @@ import { makeDirs } from '../../util/make-dirs.js';
 import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
-import { ExitCode, KscliError } from '../../errors.js';
+import { SandboxRunError } from '../errors.js';
 
 /** `$KSCLI_SANDBOX_STATE`, else `~/.kscli/sandbox/state.json` (issue 4). */
 export function defaultStatePath(env: Record<string, string | undefined>): string {
@@ -93,7 +93,7 @@ export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new KscliError(ExitCode.Failure, `the sandbox state ${file} is locked by process ${holder?.pid} since ${holder?.startedAt}`, `wait for it to finish, or delete ${lockPath} if that process is not a kscli sandbox`);
+        throw new SandboxRunError('failure', `the sandbox state ${file} is locked by process ${holder?.pid} since ${holder?.startedAt}`, `wait for it to finish, or delete ${lockPath} if that process is not a kscli sandbox`);
       }
       sleepSync(5);
     }
@@ -109,8 +109,8 @@ export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {
   }
 }
 
-export function corruptStateError(file: string, detail: string): KscliError {
-  return new KscliError(ExitCode.BadInput, `the sandbox state file ${file} is corrupt (${detail})`, `run: kscli sandbox reset --state ${file}`);
+export function corruptStateError(file: string, detail: string): SandboxRunError {
+  return new SandboxRunError('bad-input', `the sandbox state file ${file} is corrupt (${detail})`, `run: kscli sandbox reset --state ${file}`);
 }
 
 /** The raw JSON document and the stamp of the version read. */

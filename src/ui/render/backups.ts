@@ -8,11 +8,14 @@
  * (an external key store: {"store", "clusterIds": [], "backups": [], "warnings": ["<why none>"]})
  */
 import type { BackupsResult } from '../../commands/backups/run.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
+import type { Body } from '../../schemas/common.js';
+import type { BackupsDocument } from '../../schemas/reports.js';
 import type { Renderer } from './output.js';
-import { backupsJson, renderBackups, type BackupsReportJson } from './reports.js';
+import { backupsJson, renderBackups } from './reports.js';
 
-export type BackupsJson = { store: StoreJson } & (BackupsReportJson | { clusterIds: string[]; backups: []; warnings: string[] });
+/** The published schema's type (src/schemas/reports.ts): a store that is not CloudHSM-backed has no since. */
+export type BackupsJson = Body<BackupsDocument>;
 
 export const backupsRenderer: Renderer<BackupsResult> = {
   json: (r): BackupsJson =>

@@ -10,13 +10,13 @@
  */
 import type { FindKeysResult } from '../../commands/find-keys/run.js';
 import { renderTable } from '../table.js';
-import { iso, storeJson, type StoreJson } from './json-fields.js';
+import { iso, storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { FindKeysDocument } from '../../schemas/find-keys.js';
 
-export interface FindKeysJson {
-  store: StoreJson;
-  keys: Array<{ keyId: string; arn: string; state: string; aliases: string[]; creationDate: string; deletionDate: string | null }>;
-}
+/** The published schema's type (src/schemas/find-keys.ts). */
+export type FindKeysJson = Body<FindKeysDocument>;
 
 export const findKeysRenderer: Renderer<FindKeysResult> = {
   json: ({ store, keys, aliases }): FindKeysJson => ({

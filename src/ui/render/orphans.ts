@@ -7,11 +7,14 @@
  * (an external key store: no orphans, no clean-up steps)
  */
 import type { OrphansResult } from '../../commands/orphans/run.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
+import type { Body } from '../../schemas/common.js';
+import type { OrphansDocument } from '../../schemas/reports.js';
 import type { Renderer } from './output.js';
-import { orphansJson, renderOrphans, type OrphansReportJson } from './reports.js';
+import { orphansJson, renderOrphans } from './reports.js';
 
-export type OrphansJson = { store: StoreJson } & OrphansReportJson;
+/** The published schema's type (src/schemas/reports.ts). */
+export type OrphansJson = Body<OrphansDocument>;
 
 export const orphansRenderer: Renderer<OrphansResult> = {
   json: ({ store, orphans }): OrphansJson => ({ store: storeJson(store), ...orphansJson(orphans) }),

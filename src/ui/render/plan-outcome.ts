@@ -20,26 +20,21 @@ import type { Deps } from '../../deps.js';
 import type { OutcomeKind, PlanOutcome, PreparedPlan } from '../../workflow/plan-runner/types.js';
 import { describeError } from '../../workflow/plan-runner/apply-items.js';
 import { writeJson } from '../json.js';
+import type { Body } from '../../schemas/common.js';
+import type { DeleteStoreDocument, PlanExtras } from '../../schemas/plan.js';
 import type { Style } from '../style.js';
-import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable, type PlanItemJson } from './plan.js';
+import { blockedSummary, planItemJson, renderPlanTable, renderResultsTable } from './plan.js';
 
-export interface PlanDocumentJson {
-  command: string;
-  storeId: string;
-  account: string;
-  region: string;
-  plan: PlanItemJson[];
-  outcome: OutcomeKind;
-  nextRunAfter?: string;
-  warnings: string[];
-  overrides: string[];
-  [commandField: string]: unknown;
-}
+/**
+ * The published schemas' type (src/schemas/plan.ts): plan.json for most mutating commands,
+ * delete-store.json (the same fields plus delete-store's own) for delete-store.
+ */
+export type PlanDocumentJson = Omit<Body<DeleteStoreDocument>, 'command'> & { command: string };
 
 /** What a command adds to the generic rendering from its Finish's typed data. */
 export interface PlanOutcomeExtras<D> {
   /** more JSON fields, after the Finish's extra fields */
-  json?(data: D): Record<string, unknown>;
+  json?(data: D): PlanExtras;
   /** more table lines, after the Finish's lines */
   lines?(data: D, style: Style): string[];
 }

@@ -7,20 +7,10 @@ import type { PlanItem } from '../../workflow/plan.js';
 import type { ItemResult } from '../../workflow/plan-runner/apply-items.js';
 import { renderTable } from '../table.js';
 import type { Style } from '../style.js';
+import type { PlanItemJson } from '../../schemas/plan.js';
 
-export interface PlanItemJson {
-  target: string;
-  targetKind: string;
-  action: string;
-  status: string;
-  reason: string;
-  checks: PlanItem['checks'];
-  details?: Record<string, unknown>;
-  /** after apply: done | skipped | failed | not-run | blocked */
-  result?: string;
-  note?: string;
-  error?: string;
-}
+/** One plan line in the JSON document: the published schema's type (src/schemas/plan.ts). */
+export type { PlanItemJson } from '../../schemas/plan.js';
 
 export function planItemJson(item: PlanItem, res?: ItemResult, describeError?: (e: unknown) => string): PlanItemJson {
   const details = item.details ? { ...item.details } : undefined;

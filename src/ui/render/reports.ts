@@ -6,25 +6,10 @@ import type { BackupsReport } from '../../workflow/backups.js';
 import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../../workflow/orphans.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
+import type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
 
-export interface BackupJson {
-  backupId: string;
-  clusterId: string | null;
-  state: string;
-  createTimestamp: string | null;
-  deleteTimestamp: string | null;
-  neverExpires: boolean;
-  mayHoldKeyMaterial: boolean;
-  reason: string;
-}
-
-export interface BackupsReportJson {
-  clusterIds: string[];
-  since: string;
-  sinceSource: BackupsReport['sinceSource'];
-  backups: BackupJson[];
-  warnings: string[];
-}
+/** The published schema's types (src/schemas/reports.ts). */
+export type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
 
 export function backupsJson(r: BackupsReport): BackupsReportJson {
   return {
@@ -58,10 +43,7 @@ export function renderBackups(style: Style, r: BackupsReport): string {
   return s;
 }
 
-export interface OrphansReportJson {
-  orphans: OrphanedMaterial[];
-  cleanupSteps: readonly string[];
-}
+
 
 export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
   return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };

@@ -12,6 +12,8 @@ import type { SandboxAdvanceResult, SandboxResetResult, SandboxStatusResult } fr
 import type { AdvanceReport, SandboxStatus } from '../../sandbox/contract.js';
 import { renderTable } from '../table.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { SandboxAdvanceDocument, SandboxResetDocument, SandboxStatusDocument } from '../../schemas/sandbox.js';
 
 function countsText(counts: Record<string, number>): string {
   const parts = Object.entries(counts)
@@ -51,23 +53,24 @@ export function renderAdvance(report: AdvanceReport): string {
   return text;
 }
 
-export type SandboxStatusJson = Omit<SandboxStatus, 'now'> & { now: string };
+/** The published schemas' types (src/schemas/sandbox.ts). */
+export type SandboxStatusJson = Omit<Body<SandboxStatusDocument>, 'statePath'>;
 
 function statusJson(status: SandboxStatus): SandboxStatusJson {
   return { ...status, now: status.now.toISOString() };
 }
 
 export const sandboxStatusRenderer: Renderer<SandboxStatusResult> = {
-  json: (r) => ({ statePath: r.statePath, ...statusJson(r.status) }),
+  json: (r): Body<SandboxStatusDocument> => ({ statePath: r.statePath, ...statusJson(r.status) }),
   table: (r) => renderStatus(r.status, r.statePath),
 };
 
 export const sandboxResetRenderer: Renderer<SandboxResetResult> = {
-  json: (r) => ({ statePath: r.statePath, scenario: r.scenario, ...statusJson(r.status) }),
+  json: (r): Body<SandboxResetDocument> => ({ statePath: r.statePath, scenario: r.scenario, ...statusJson(r.status) }),
   table: (r) => `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath)}`,
 };
 
 export const sandboxAdvanceRenderer: Renderer<SandboxAdvanceResult> = {
-  json: (r) => ({ statePath: r.statePath, ...r.report, from: r.report.from.toISOString(), to: r.report.to.toISOString() }),
+  json: (r): Body<SandboxAdvanceDocument> => ({ statePath: r.statePath, ...r.report, from: r.report.from.toISOString(), to: r.report.to.toISOString() }),
   table: (r) => renderAdvance(r.report),
 };

@@ -15,13 +15,13 @@
  */
 import type { StoresResult } from '../../commands/stores/run.js';
 import { renderTable } from '../table.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { StoresDocument } from '../../schemas/stores.js';
 
-export interface StoresJson {
-  region: string;
-  stores: Array<StoreJson & { keyCount: number; keyCounts: Record<string, number> }>;
-}
+/** The published schema's type (src/schemas/stores.ts). */
+export type StoresJson = Body<StoresDocument>;
 
 export const storesRenderer: Renderer<StoresResult> = {
   json: (r): StoresJson => ({ region: r.region, stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts })) }),

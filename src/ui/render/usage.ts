@@ -30,22 +30,19 @@
  */
 import type { UsageResult } from '../../commands/usage/run.js';
 import type { KeyAssessment } from '../../workflow/evidence/index.js';
-import { keyUsageJson, type KeyUsageJson } from '../../workflow/evidence/report.js';
+import { keyUsageJson } from '../../workflow/evidence/report.js';
 import { evidenceSummaryJson, evidenceSummaryLine } from '../../workflow/evidence/summary.js';
 import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
-import { storeJson, type StoreJson } from './json-fields.js';
+import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
 import { renderUsageMarkdown } from '../markdown/usage-review.js';
+import type { Body } from '../../schemas/common.js';
+import type { UsageDocument } from '../../schemas/usage.js';
 
-export interface UsageJson {
-  store: StoreJson;
-  window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; requestedDays: number; unusedDays: number };
-  evidence: Record<string, unknown> | null;
-  keys: KeyUsageJson[];
-  note: string;
-}
+/** The published schema's type (src/schemas/usage.ts). */
+export type UsageJson = Body<UsageDocument>;
 
 const day = (d: Date | string | undefined): string => (d ? new Date(d).toISOString().slice(0, 10) : '-');
 const when = (d: Date | undefined): string => (d ? d.toISOString().replace('.000Z', 'Z') : '-');

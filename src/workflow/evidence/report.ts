@@ -12,23 +12,17 @@
  * Each evidence section carries its own "status" (ok | access-denied | unavailable): "nothing
  * found" and "could not look" must never read the same in an archive. Dates are ISO strings.
  */
+import type { KeyUsage } from '../../schemas/usage.js';
 import type { KeyAssessment } from './assess.js';
 
-export interface KeyUsageJson {
-  keyId: string;
-  arn: string;
-  verdict: KeyAssessment['verdict'];
-  evidenceSource: string;
-  lastUsage: unknown;
-  cloudTrail: unknown;
-  policyPrincipals: unknown;
-  grants: unknown;
-  aliases: unknown;
-  reason: string;
-}
+/** One key's entry: the published schema's type (src/schemas/usage.ts). */
+export type KeyUsageJson = KeyUsage;
+
+/** What JSON.stringify makes of a value: Dates become ISO strings (the compiler checks the schema). */
+type Jsonified<T> = T extends Date ? string : T extends Array<infer U> ? Array<Jsonified<U>> : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
 
 /** Dates become ISO strings, undefined fields vanish: the document is plain JSON data. */
-const plain = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
+const plain = <T>(v: T): Jsonified<T> => JSON.parse(JSON.stringify(v)) as Jsonified<T>;
 
 export function keyUsageJson(a: KeyAssessment): KeyUsageJson {
   const e = a.evidence;

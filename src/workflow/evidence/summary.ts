@@ -14,8 +14,10 @@
  */
 import type { EvidenceRunSummary } from './logs-insights-source.js';
 import { day } from './verdict.js';
+import type { Static } from '@sinclair/typebox';
+import type { EvidenceSummary } from '../../schemas/usage.js';
 
-export function evidenceSummaryJson(s: EvidenceRunSummary): Record<string, unknown> {
+export function evidenceSummaryJson(s: EvidenceRunSummary): Static<typeof EvidenceSummary> {
   return {
     mode: s.mode,
     source: s.source,

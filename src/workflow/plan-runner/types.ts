@@ -9,6 +9,7 @@ import type { PlannedStep, PlanItem } from '../plan.js';
 import type { Journal } from '../journal.js';
 import type { KeyRef } from '../validate.js';
 import type { ApplyReport } from './apply-items.js';
+import type { PlanExtras } from '../../schemas/plan.js';
 
 /** How a run ends; the JSON document's "outcome". */
 export type OutcomeKind = 'done' | 'pending' | 'blocked' | 'dry-run' | 'cancelled' | 'nothing-to-do' | 'interrupted' | 'failed';
@@ -23,8 +24,8 @@ export interface Finish<D = undefined> {
   nextRunAfter?: Date;
   /** lines for the table output, after the results */
   lines?: string[];
-  /** extra fields for the JSON document (plain JSON values) */
-  extra?: Record<string, unknown>;
+  /** extra fields for the JSON document (schemas/plan.json, delete-store.json) */
+  extra?: PlanExtras;
   /** typed facts for the command's renderer */
   data?: D;
 }

@@ -2,11 +2,13 @@
  * Runs the built binary as a child process (`node bin/kscli.js ...args`) with pipes for stdin,
  * stdout and stderr, so it never has a TTY: exactly what a runbook or CI job sees. Captures
  * stdout, stderr and the exit code, with a time limit after which the child is killed and the
- * result says `timedOut`.
+ * result says `timedOut`. A JSON document on stdout that does not match its published schema
+ * fails the run (schema-check.ts).
  */
 import { spawn } from 'node:child_process';
 import { BIN, ROOT } from './build.js';
 import { toProcessEnv, type Env } from './env.js';
+import { schemaViolations } from './schema-check.js';
 
 export interface RunOptions {
   env: Env;
@@ -82,7 +84,10 @@ export function runKscli(args: string[], opts: RunOptions): Promise<RunResult> {
           return `kscli ${args.join(' ')}\n-> exit ${code}${signal ? ` (signal ${signal})` : ''}${timedOut ? ' TIMED OUT' : ''} in ${Date.now() - started} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
         },
       };
-      resolve(result);
+      // every JSON document kscli prints must match its published schema (schema-check.ts)
+      const violation = schemaViolations(args, stdout);
+      if (violation) reject(new Error(`${violation}\n${result.describe()}`));
+      else resolve(result);
     });
   });
 }

@@ -13,7 +13,7 @@ describe('client configuration', () => {
   it('passes the configured endpoint to every client, the CloudHSM v2 client included', async () => {
     const clients = new AwsClients({ region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:4566', credentials: TEST_CREDENTIALS });
     for (const service of SERVICES) {
-      const client = await clients[service]();
+      const client = await clients.get(service);
       const endpoint = await (client.config.endpoint as unknown as EndpointProvider)();
       expect([service, endpoint.hostname, Number(endpoint.port)]).toEqual([service, '127.0.0.1', 4566]);
       expect(await (client.config.region as unknown as () => Promise<string>)()).toBe('eu-west-1');
@@ -27,7 +27,7 @@ describe('client configuration', () => {
       serviceEndpoints: { cloudhsm: 'http://127.0.0.1:5001' },
       credentials: TEST_CREDENTIALS,
     });
-    const hsm = await (await clients.cloudhsm()).config.endpoint!();
+    const hsm = await (await clients.get('cloudhsm')).config.endpoint!();
     expect(hsm.port).toBe(5001);
     expect(clients.endpointFor('cloudhsm')).toBe('http://127.0.0.1:5001');
     expect(clients.endpointFor('kms')).toBe('http://127.0.0.1:4566');
@@ -49,7 +49,7 @@ describe('client configuration', () => {
 
   it('paces inside the retry loop, before signing, and drops the SDK logger middleware (new and 3.332 clients)', async () => {
     const clients = new AwsClients({ region: 'us-east-1', credentials: TEST_CREDENTIALS, debugLog: () => {} });
-    for (const client of [await clients.kms(), await clients.cloudhsm()]) {
+    for (const client of [await clients.get('kms'), await clients.get('cloudhsm')]) {
       const names = client.middlewareStack.identify().map((entry) => entry.split(/[ :]/)[0]);
       const at = (name: string) => names.indexOf(name);
       expect(at('kscliPacingMiddleware')).toBeGreaterThan(at('retryMiddleware'));
@@ -61,8 +61,8 @@ describe('client configuration', () => {
 
   it('memoises clients per service and Region', async () => {
     const clients = new AwsClients({ region: 'us-east-1', credentials: TEST_CREDENTIALS });
-    expect(await clients.kms()).toBe(await clients.kms('us-east-1'));
-    expect(await clients.kms('eu-west-1')).not.toBe(await clients.kms());
+    expect(await clients.get('kms')).toBe(await clients.get('kms', 'us-east-1'));
+    expect(await clients.get('kms', 'eu-west-1')).not.toBe(await clients.get('kms'));
     expect(clients.pacer('eu-west-1')).not.toBe(clients.pacer());
   });
 });
@@ -115,7 +115,7 @@ describe('clients against a loopback endpoint', () => {
     const clients = new AwsClients({ region: 'us-east-1', endpointUrl: server.url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     describeAnswers.push({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } });
     const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');
-    await (await clients.kms()).send(new DescribeKeyCommand({ KeyId: 'k1' }));
+    await (await clients.get('kms')).send(new DescribeKeyCommand({ KeyId: 'k1' }));
     expect(clients.pacer().bucket('DescribeKey')!.currentRate()).toBeLessThan(1900);
     expect(clients.pacer().bucket('ListKeys')!.currentRate()).toBe(475);
   });

@@ -10,7 +10,7 @@ import { ExitCode, KscliError } from '../../../src/errors.js';
 const hsm: any = mockClient(CloudHSMV2Client as any);
 const adapter = () => {
   const clients = testClients();
-  return new CloudHsmAdapter(() => clients.cloudhsm(), SITE);
+  return new CloudHsmAdapter(() => clients.get('cloudhsm'), SITE);
 };
 
 beforeEach(() => hsm.reset());

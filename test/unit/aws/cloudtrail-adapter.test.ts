@@ -8,7 +8,7 @@ import { ExitCode, KscliError } from '../../../src/errors.js';
 const trail = mockClient(CloudTrailClient);
 const adapter = () => {
   const clients = testClients();
-  return new CloudTrailAdapter(() => clients.cloudtrail(), SITE);
+  return new CloudTrailAdapter(() => clients.get('cloudtrail'), SITE);
 };
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/k1';
 

@@ -102,7 +102,7 @@ const noSleep = async () => {};
 describe('FastDescribeKey', () => {
   it('learns the endpoint from the SDK on the first call, then sends the same signed request itself and returns what the SDK returns', async () => {
     const { url, seen } = await serve(() => ok());
-    const kms = await testClients({ endpointUrl: url }).kms();
+    const kms = await testClients({ endpointUrl: url }).get('kms');
     const fast = new FastDescribeKey(kms);
     const viaSdk = (await kms.send(new DescribeKeyCommand({ KeyId: KEY }))).KeyMetadata;
     const first = await fast.describe(KEY);
@@ -124,7 +124,7 @@ describe('FastDescribeKey', () => {
 
   it('sends only the first of many concurrent calls through the SDK: the others wait for the endpoint it learns', async () => {
     const { url, seen } = await serve(() => ok());
-    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).kms());
+    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'));
     const all = await Promise.all(Array.from({ length: 10 }, () => fast.describe(KEY)));
     expect(all.every((m) => m?.KeyId === KEY)).toBe(true);
     expect(seen.filter((s) => s.viaSdk)).toHaveLength(1);
@@ -155,7 +155,7 @@ describe('FastDescribeKey', () => {
   it('signs the session token of temporary credentials', async () => {
     const creds = { ...TEST_CREDENTIALS, sessionToken: 'FwoGZXIvYXdzEXAMPLETOKEN' };
     const { url, seen } = await serve(() => ok());
-    const fast = new FastDescribeKey(await testClients({ endpointUrl: url, credentials: creds }).kms());
+    const fast = new FastDescribeKey(await testClients({ endpointUrl: url, credentials: creds }).get('kms'));
     await fast.describe(KEY);
     await fast.describe(KEY);
     expect(seen[1]!.viaSdk).toBe(false);
@@ -166,7 +166,7 @@ describe('FastDescribeKey', () => {
 
   it('throws service errors in the SDK shape: name from __type, $fault, status and request ID', async () => {
     const { url } = await serve((n) => (n === 1 ? ok() : awsError('com.amazonaws.kms#NotFoundException', 'Key arn:aws:kms:us-east-1:111122223333:key/x does not exist')));
-    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).kms());
+    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'));
     await fast.describe(KEY);
     const e = await rejection(fast.describe('x'));
     expect(e.name).toBe('NotFoundException');
@@ -178,7 +178,7 @@ describe('FastDescribeKey', () => {
   it('retries throttling through the pacing bucket, which slows down', async () => {
     const { url, seen } = await serve((n) => (n === 2 || n === 3 ? awsError('ThrottlingException', 'You have exceeded the rate at which you may call KMS.') : ok()));
     const bucket = new TokenBucket({ rate: 1000, burst: 10 });
-    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).kms(), { bucket, sleep: noSleep });
+    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'), { bucket, sleep: noSleep });
     await fast.describe(KEY);
     expect((await fast.describe(KEY))!.KeyId).toBe(KEY);
     expect(seen).toHaveLength(4);
@@ -188,7 +188,7 @@ describe('FastDescribeKey', () => {
   it('retries 5xx answers up to maxAttempts, then throws what the SDK would (mapped to exit 1 by the adapter)', async () => {
     let failing = 1;
     const { url, seen } = await serve((n) => (n > 1 && failing-- > 0 ? awsError('KMSInternalException', 'internal', 500) : ok()));
-    const kms = await testClients({ endpointUrl: url, maxAttempts: 3 }).kms();
+    const kms = await testClients({ endpointUrl: url, maxAttempts: 3 }).get('kms');
     const fast = new FastDescribeKey(kms, { sleep: noSleep });
     await fast.describe(KEY);
     expect((await fast.describe(KEY))!.KeyId).toBe(KEY); // one 500, then success
@@ -202,7 +202,7 @@ describe('FastDescribeKey', () => {
 
   it('turns a reply that is not JSON into the unreadable-reply error, never a crash', async () => {
     const { url } = await serve((n) => (n === 1 ? ok() : { body: '<html>proxy login</html>', headers: { 'content-type': 'text/html' } }));
-    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).kms());
+    const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'));
     await fast.describe(KEY);
     const raw = await rejection(fast.describe(KEY));
     expect(raw.$metadata.httpStatusCode).toBe(200);
@@ -222,7 +222,7 @@ describe('FastDescribeKey', () => {
     });
     const clients = testClients({ endpointUrl: url });
     const bucket = new TokenBucket({ rate: 1000, burst: 10 });
-    const adapter = new KmsAdapter(() => clients.kms(), { region: 'us-east-1', endpoint: url }, { scanConcurrency: 1, describeKeyBucket: () => bucket });
+    const adapter = new KmsAdapter(() => clients.get('kms'), { region: 'us-east-1', endpoint: url }, { scanConcurrency: 1, describeKeyBucket: () => bucket });
     const found = await adapter.scanKeys((k) => k.customKeyStoreId === 'cks-1234567890abcdef0');
     expect(found.map((k) => k.keyId)).toEqual(['k2', 'k4']);
     const describes = seen.filter((s) => String(s.headers['x-amz-target']).endsWith('DescribeKey'));
@@ -236,7 +236,7 @@ describe('FastDescribeKey', () => {
       return n <= 2 ? ok() : awsError('KMSInternalException', 'internal', 500);
     });
     const clients = testClients({ endpointUrl: url });
-    const adapter = new KmsAdapter(() => clients.kms(), { region: 'us-east-1', endpoint: url }, { scanConcurrency: 1, describeKeyBucket: () => undefined });
+    const adapter = new KmsAdapter(() => clients.get('kms'), { region: 'us-east-1', endpoint: url }, { scanConcurrency: 1, describeKeyBucket: () => undefined });
     const e = await rejection(adapter.scanKeys(() => true));
     expect(e).toBeInstanceOf(KscliError);
     expect((e as KscliError).exitCode).toBe(ExitCode.Failure);

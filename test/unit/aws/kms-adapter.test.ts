@@ -25,7 +25,7 @@ const kms = mockClient(KMSClient);
 
 function adapter(scanConcurrency = 4): KmsAdapter {
   const clients = testClients();
-  return new KmsAdapter(() => clients.kms(), SITE, { scanConcurrency });
+  return new KmsAdapter(() => clients.get('kms'), SITE, { scanConcurrency });
 }
 
 function meta(keyId: string, extra: Partial<KeyMetadata> = {}): KeyMetadata {

@@ -25,7 +25,7 @@ beforeEach(() => {
 describe('LogsAdapter', () => {
   const adapter = () => {
     const clients = testClients();
-    return new LogsAdapter(() => clients.logs(), SITE);
+    return new LogsAdapter(() => clients.get('logs'), SITE);
   };
 
   it('describeLogGroup finds the exact name among prefix matches, across pages', async () => {
@@ -71,7 +71,7 @@ describe('LogsAdapter', () => {
 describe('CloudWatchAdapter', () => {
   const adapter = () => {
     const clients = testClients();
-    return new CloudWatchAdapter(() => clients.cloudwatch(), SITE);
+    return new CloudWatchAdapter(() => clients.get('cloudwatch'), SITE);
   };
   const spec: AlarmSpec = {
     alarmName: 'kscli-pending',
@@ -134,7 +134,7 @@ describe('CloudWatchAdapter', () => {
 describe('SnsAdapter', () => {
   const adapter = () => {
     const clients = testClients();
-    return new SnsAdapter(() => clients.sns(), SITE);
+    return new SnsAdapter(() => clients.get('sns'), SITE);
   };
 
   it('getTopic reads KmsMasterKeyId, and answers null for NotFound', async () => {
@@ -149,6 +149,6 @@ describe('StsAdapter', () => {
   it('getCallerIdentity maps the identity', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/ops', UserId: 'AIDA' });
     const clients = testClients();
-    expect(await new StsAdapter(() => clients.sts(), SITE).getCallerIdentity()).toEqual({ account: '111122223333', arn: 'arn:aws:iam::111122223333:user/ops', userId: 'AIDA' });
+    expect(await new StsAdapter(() => clients.get('sts'), SITE).getCallerIdentity()).toEqual({ account: '111122223333', arn: 'arn:aws:iam::111122223333:user/ops', userId: 'AIDA' });
   });
 });

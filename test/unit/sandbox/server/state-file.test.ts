@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KscliError } from '../../../../src/errors.js';
+import { fromSandboxError, KscliError } from '../../../../src/errors.js';
+import { SandboxRunError } from '../../../../src/sandbox/errors.js';
 import { defaultStatePath, StateFile, withFileLock } from '../../../../src/sandbox/server/state-file.js';
 import { loadOrCreate, ModelHolder } from '../../../../src/sandbox/server/model-holder.js';
 import { fakeFactory, FakeModel } from './fake-model.js';
@@ -49,11 +50,15 @@ describe('state file', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(KscliError);
-    expect((err as KscliError).exitCode).toBe(2);
-    expect((err as KscliError).message).toContain(path);
-    expect((err as KscliError).message).not.toContain('\n');
-    expect((err as KscliError).hint).toBe(`run: kscli sandbox reset --state ${path}`);
+    // the sandbox throws its own error (it imports nothing of the CLI); the CLI's edge makes it exit 2
+    expect(err).toBeInstanceOf(SandboxRunError);
+    expect((err as SandboxRunError).kind).toBe('bad-input');
+    const cli = fromSandboxError(err) as KscliError;
+    expect(cli).toBeInstanceOf(KscliError);
+    expect(cli.exitCode).toBe(2);
+    expect(cli.message).toContain(path);
+    expect(cli.message).not.toContain('\n');
+    expect(cli.hint).toBe(`run: kscli sandbox reset --state ${path}`);
     writeFileSync(path, '{"valid": "json but not a state"}');
     expect(() => loadOrCreate(new StateFile(path), fakeFactory)).toThrow(/corrupt/);
   });

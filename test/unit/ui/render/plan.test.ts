@@ -143,9 +143,10 @@ describe('renderPlanOutcome', () => {
   it('a command\'s typed data adds JSON fields and table lines through its extras', () => {
     const o = { ...outcome({}), finish: { outcome: 'done' as const, exitCode: 0, lines: ['store deleted'], data: { n: 2 } } };
     const io = memoryIO();
-    renderPlanOutcome({ io, globals: { output: 'table' } as never, style: plain }, o, { lines: (d) => [`${d.n} reports`], json: (d) => ({ n: d.n }) });
+    renderPlanOutcome({ io, globals: { output: 'table' } as never, style: plain }, o, { lines: (d) => [`${d.n} reports`], json: (d) => ({ phase: `phase-${d.n}` }) });
     expect(io.stdout()).toBe('store deleted\n2 reports\ndone\n');
-    expect(planDocumentJson(o, { json: (d) => ({ n: d.n }) })).toMatchObject({ outcome: 'done', n: 2 });
+    // the fields a command may add are the schema's (src/schemas/plan.ts PlanExtras)
+    expect(planDocumentJson(o, { json: (d) => ({ phase: `phase-${d.n}` }) })).toMatchObject({ outcome: 'done', phase: 'phase-2' });
   });
 
   it('after an apply stopped by a re-check: the reason on stderr and "blocked on re-check" last', () => {

@@ -4,7 +4,8 @@ import { stubEvidence } from '../../fakes/evidence.js';
 import type { StepContext } from '../../../../src/workflow/context.js';
 import { planScheduleDeletion } from '../../../../src/workflow/schedule-deletion.js';
 import { listStoreKeys } from '../../../../src/workflow/inventory.js';
-import { buildPlanFile, computeDigest, observationsOf, planDifferences, recordingEvidence } from '../../../../src/workflow/plan-file/index.js';
+import { buildPlanFile, computeDigest, observationsOf, planDifferences, recordingEvidence, serializePlan } from '../../../../src/workflow/plan-file/index.js';
+import { schemaErrors } from '../../../../src/schemas/validate.js';
 import type { StoreInfo } from '../../../../src/aws/ports.js';
 
 function ctxOf(a: FakeAccount, store: StoreInfo): StepContext {
@@ -57,6 +58,8 @@ describe('building a plan file from the planner', () => {
       expect.objectContaining({ keyId: k1.keyId, verdict: 'unused', window: { start: expect.any(String), end: a.clock.now().toISOString() } }),
     ]);
     expect(p.overrides).toEqual([]);
+    // the published schema (schemas/plan-file.json) describes the file exactly
+    expect(schemaErrors('plan-file', JSON.parse(serializePlan(p)))).toEqual([]);
   });
 
   it('a blocked plan is marked so, with its reasons; overrides name who took them', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, computeDigest, parsePlanFile, readPlanFile, serializePlan, writePlanFile } from '../../../../src/workflow/plan-file/index.js';
 import { ExitCode, KscliError } from '../../../../src/errors.js';
+import { schemaErrors } from '../../../../src/schemas/validate.js';
 import { clone, plan } from './fixtures.js';
 
 function refusal(fn: () => unknown): KscliError {
@@ -32,6 +33,7 @@ describe('canonical JSON', () => {
 describe('the digest', () => {
   it('is sha256 over the content without the digest field, and stable', () => {
     const p = plan();
+    expect(schemaErrors('plan-file', JSON.parse(serializePlan(p)))).toEqual([]);
     expect(p.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(computeDigest(p)).toBe(p.digest);
     expect(plan().digest).toBe(p.digest);
