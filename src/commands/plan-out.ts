@@ -11,7 +11,13 @@
  */
 import type { Deps } from '../deps.js';
 import { renderPlanMarkdown } from '../ui/markdown/plan-review.js';
-import { planDocumentJson, renderPlanOutcome, renderPlanPreview, stopNotice, type PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
+import {
+  planDocumentJson,
+  renderPlanOutcome,
+  renderPlanPreview,
+  stopNotice,
+  type PlanOutcomeExtras,
+} from '../ui/render/plan-outcome.js';
 import { planWrittenLines } from '../ui/render/plan-file.js';
 import { writeJson } from '../ui/json.js';
 import { kscliVersion } from '../version.js';
@@ -25,7 +31,11 @@ export function commandLineOf(argv: string[]): string {
 }
 
 /** The plan file of a prepared plan (the plan runner's first step). */
-export async function planFileOf(deps: Deps, prepared: PreparedPlan, options: Record<string, unknown>): Promise<PlanFile> {
+export async function planFileOf(
+  deps: Deps,
+  prepared: PreparedPlan,
+  options: Record<string, unknown>,
+): Promise<PlanFile> {
   return planFileFrom(
     {
       identity: prepared.identity,
@@ -36,11 +46,23 @@ export async function planFileOf(deps: Deps, prepared: PreparedPlan, options: Re
       planned: prepared.planned as PreparedPlan['planned'] & { phase?: string; nextRunAfter?: Date },
       verdicts: deps.recordedVerdicts(),
     },
-    { aws: deps.aws, command: prepared.command as PlanCommand, options, commandLine: commandLineOf(deps.argv), kscliVersion: kscliVersion(), now: deps.clock.now() },
+    {
+      aws: deps.aws,
+      command: prepared.command as PlanCommand,
+      options,
+      commandLine: commandLineOf(deps.argv),
+      kscliVersion: kscliVersion(),
+      now: deps.clock.now(),
+    },
   );
 }
 
-export async function runPlanOut<P extends PlannedStep, D>(deps: Deps, spec: PlanSpec<P, D>, options: Record<string, unknown>, extras?: PlanOutcomeExtras<D>): Promise<number> {
+export async function runPlanOut<P extends PlannedStep, D>(
+  deps: Deps,
+  spec: PlanSpec<P, D>,
+  options: Record<string, unknown>,
+  extras?: PlanOutcomeExtras<D>,
+): Promise<number> {
   const say = (line: string) => deps.io.err.write(`${line}\n`);
   const prepared = await preparePlan(deps, spec, { say }, { planOnly: true, yes: false });
   if ('storeGone' in prepared) {
@@ -55,7 +77,10 @@ export async function runPlanOut<P extends PlannedStep, D>(deps: Deps, spec: Pla
   const decision = guardPlan(prepared, spec, { planOnly: true });
   const finish = 'stop' in decision ? decision.stop : { outcome: 'dry-run' as const, exitCode: 0 };
   const outcome = outcomeOf(prepared, finish);
-  const written = path !== undefined ? planWrittenLines(path, plan) : [`plan digest: ${plan.digest} (not saved: add --plan-out <file> to save it)`];
+  const written =
+    path !== undefined
+      ? planWrittenLines(path, plan)
+      : [`plan digest: ${plan.digest} (not saved: add --plan-out <file> to save it)`];
 
   if (deps.globals.output === 'markdown') {
     deps.io.out.write(renderPlanMarkdown(plan, { file: path }));
@@ -63,7 +88,10 @@ export async function runPlanOut<P extends PlannedStep, D>(deps: Deps, spec: Pla
     for (const l of written) say(l);
   } else if (deps.globals.output === 'json') {
     for (const l of stopNotice(outcome)) say(l);
-    writeJson(deps.io.out, { ...planDocumentJson(outcome, extras), planFile: { ...(path !== undefined ? { path } : {}), digest: plan.digest } });
+    writeJson(deps.io.out, {
+      ...planDocumentJson(outcome, extras),
+      planFile: { ...(path !== undefined ? { path } : {}), digest: plan.digest },
+    });
   } else {
     renderPlanPreview(deps, prepared);
     renderPlanOutcome(deps, outcome, extras);

@@ -8,8 +8,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateKeyCommand, DisconnectCustomKeyStoreCommand, EnableKeyCommand, EncryptCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { DEMO, expectExit, expectNoMutatingRequests, isMutatingRequest, readJournalDir, sdkClientConfig, startE2E, startServe, createWorkspace, type E2E, type RunResult } from './helpers/index.js';
+import {
+  CreateKeyCommand,
+  DisconnectCustomKeyStoreCommand,
+  EnableKeyCommand,
+  EncryptCommand,
+  KMSClient,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import {
+  DEMO,
+  expectExit,
+  expectNoMutatingRequests,
+  isMutatingRequest,
+  readJournalDir,
+  sdkClientConfig,
+  startE2E,
+  startServe,
+  createWorkspace,
+  type E2E,
+  type RunResult,
+} from './helpers/index.js';
 
 let t: E2E;
 let kms: KMSClient;
@@ -35,9 +54,23 @@ const SCHEDULED = [K.unusedA, K.unusedB, K.disabled].sort();
 let n = 0;
 const planPath = () => t.ws.path(`plan-${++n}.json`);
 
-async function makePlan(args: string[] = [], file = planPath()): Promise<{ file: string; r: RunResult; digest: string }> {
+async function makePlan(
+  args: string[] = [],
+  file = planPath(),
+): Promise<{ file: string; r: RunResult; digest: string }> {
   const mark = t.sandbox.mark();
-  const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--exclude-key', K.used, '--no-alarm', '--plan-out', file, '--output', 'json', ...args]);
+  const r = await t.kscli([
+    'schedule-deletion',
+    DEMO.hsmStore,
+    '--exclude-key',
+    K.used,
+    '--no-alarm',
+    '--plan-out',
+    file,
+    '--output',
+    'json',
+    ...args,
+  ]);
   expectExit(r, 0);
   expectNoMutatingRequests(t.sandbox.requestsSince(mark), 'from --plan-out');
   const digest = JSON.parse(readFileSync(file, 'utf8')).digest as string;
@@ -59,9 +92,22 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
   it('writes a versioned, digest-sealed plan and prints the digest (exit 0, no mutating call)', async () => {
     const { file, r, digest } = await makePlan();
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    expect(doc).toMatchObject({ schemaVersion: 1, kind: 'kscli-plan', command: 'schedule-deletion', storeId: DEMO.hsmStore, account: DEMO.account, region: DEMO.region, blocked: false });
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      kind: 'kscli-plan',
+      command: 'schedule-deletion',
+      storeId: DEMO.hsmStore,
+      account: DEMO.account,
+      region: DEMO.region,
+      blocked: false,
+    });
     expect(doc.callerArn).toMatch(/^arn:aws:/);
-    expect(doc.items.filter((i: any) => i.status === 'apply').map((i: any) => i.target).sort()).toEqual(SCHEDULED);
+    expect(
+      doc.items
+        .filter((i: any) => i.status === 'apply')
+        .map((i: any) => i.target)
+        .sort(),
+    ).toEqual(SCHEDULED);
     expect(doc.observations.keys).toHaveLength(5);
     expect(doc.observations.verdicts.map((v: any) => v.keyId).sort()).toEqual(SCHEDULED);
     expect(doc.overrides).toEqual([{ flag: '--no-alarm', by: doc.callerArn }]);
@@ -74,7 +120,17 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
 
   it('table output prints where the plan went and its digest', async () => {
     const file = planPath();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--exclude-key', K.used, '--no-alarm', '--plan-out', file, '--output', 'table']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--exclude-key',
+      K.used,
+      '--no-alarm',
+      '--plan-out',
+      file,
+      '--output',
+      'table',
+    ]);
     expectExit(r, 0);
     const digest = JSON.parse(readFileSync(file, 'utf8')).digest;
     expect(r.stdout).toContain(`plan written to ${file}`);
@@ -95,10 +151,22 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
 
   it('--plan-out with --output markdown writes the file and prints the review document', async () => {
     const file = planPath();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--exclude-key', K.used, '--no-alarm', '--plan-out', file, '--output', 'markdown']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--exclude-key',
+      K.used,
+      '--no-alarm',
+      '--plan-out',
+      file,
+      '--output',
+      'markdown',
+    ]);
     expectExit(r, 0);
     const md = r.stdout;
-    expect(md.split('\n').filter((l) => /^## /.test(l))).toEqual(expect.arrayContaining(['## Keys (5)', '## Overrides', '## Alarm', '## What happens next', '## Integrity']));
+    expect(md.split('\n').filter((l) => /^## /.test(l))).toEqual(
+      expect.arrayContaining(['## Keys (5)', '## Overrides', '## Alarm', '## What happens next', '## Integrity']),
+    );
     expect(md.split('\n')[0]).toBe(`# Change plan: schedule-deletion ${DEMO.hsmStore}`);
     const keyRows = md.split('\n').filter((l) => Object.values(K).some((k) => l.startsWith(`| \`${k}\``)));
     expect(keyRows).toHaveLength(5);
@@ -181,12 +249,16 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
   it('a key was scheduled for deletion by someone else', async () => {
     const { file } = await makePlan();
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: K.unusedB, PendingWindowInDays: 7 }));
-    await expectRefused(file, [new RegExp(`key ${K.unusedB} was Enabled, is now PendingDeletion \\(deletion on \\d{4}-\\d{2}-\\d{2}\\)`)]);
+    await expectRefused(file, [
+      new RegExp(`key ${K.unusedB} was Enabled, is now PendingDeletion \\(deletion on \\d{4}-\\d{2}-\\d{2}\\)`),
+    ]);
   });
   it('a key was deleted since the plan (its waiting period ended)', async () => {
     const { file } = await makePlan();
     await t.sandbox.advanceDays(6); // the demo's pending key is deleted after 5 days
-    await expectRefused(file, [new RegExp(`key ${K.pending} no longer exists: deleted since the plan \\(it was PendingDeletion`)]);
+    await expectRefused(file, [
+      new RegExp(`key ${K.pending} no longer exists: deleted since the plan \\(it was PendingDeletion`),
+    ]);
   });
   it('the store was disconnected', async () => {
     const { file } = await makePlan();
@@ -196,19 +268,39 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
   it('the alarm the plan rests on was removed', async () => {
     expectExit(await t.kscli(['alarm', DEMO.hsmStore, '--sns-topic-arn', DEMO.topicArn, '--yes']), 0);
     const file = planPath();
-    expectExit(await t.kscli(['schedule-deletion', DEMO.hsmStore, '--exclude-key', K.used, '--plan-out', file, '--output', 'json']), 0);
-    expect(JSON.parse(readFileSync(file, 'utf8')).observations.alarm.alarm.alarmName).toBe('kscli-kms-key-pending-deletion-use');
+    expectExit(
+      await t.kscli([
+        'schedule-deletion',
+        DEMO.hsmStore,
+        '--exclude-key',
+        K.used,
+        '--plan-out',
+        file,
+        '--output',
+        'json',
+      ]),
+      0,
+    );
+    expect(JSON.parse(readFileSync(file, 'utf8')).observations.alarm.alarm.alarmName).toBe(
+      'kscli-kms-key-pending-deletion-use',
+    );
     await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['kscli-kms-key-pending-deletion-use'] }));
     await expectRefused(file, [/the alarm kscli-kms-key-pending-deletion-use in us-east-1 was removed/]);
   });
   it('new CloudTrail use flipped a verdict', async () => {
     const { file } = await makePlan();
     await kms.send(new EncryptCommand({ KeyId: K.unusedA, Plaintext: Buffer.from('still needed') }));
-    await expectRefused(file, [new RegExp(`verdict of ${K.unusedA} changed: unused → in-use \\(Encrypt \\d{4}-\\d{2}-\\d{2}`)]);
+    await expectRefused(file, [
+      new RegExp(`verdict of ${K.unusedA} changed: unused → in-use \\(Encrypt \\d{4}-\\d{2}-\\d{2}`),
+    ]);
   });
   it('another region', async () => {
     const { file } = await makePlan();
-    await expectRefused(file, [/the plan is for region us-east-1, but this run is in region eu-west-1/], ['--region', 'eu-west-1']);
+    await expectRefused(
+      file,
+      [/the plan is for region us-east-1, but this run is in region eu-west-1/],
+      ['--region', 'eu-west-1'],
+    );
   });
   it('--expected-account still works', async () => {
     const { file } = await makePlan();
@@ -221,7 +313,14 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
   it('another caller, unless --allow-other-caller', async () => {
     const { file } = await makePlan();
     const other = { extra: { AWS_ACCESS_KEY_ID: 'ASIAKSCLITESTOTHER01' } };
-    await expectRefused(file, [/the plan was made by arn:aws:iam::111122223333:user\/sandbox-user, but you are arn:aws:sts::111122223333:assumed-role\/Admin\/kscli: pass --allow-other-caller/], [], other);
+    await expectRefused(
+      file,
+      [
+        /the plan was made by arn:aws:iam::111122223333:user\/sandbox-user, but you are arn:aws:sts::111122223333:assumed-role\/Admin\/kscli: pass --allow-other-caller/,
+      ],
+      [],
+      other,
+    );
     const r = await t.kscli(['apply', file, '--yes', '--allow-other-caller', '--dry-run'], other);
     expectExit(r, 0);
   });
@@ -241,33 +340,43 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
 });
 
 describe('Ctrl-C during kscli apply', () => {
-  it('the call in flight finishes and is journalled with the digest, nothing more starts, exit 130', { timeout: 120_000 }, async () => {
-    const { file, digest } = await makePlan();
-    await t.sandbox.setFaults({ slowMs: { ScheduleKeyDeletion: 2500 } });
-    try {
-      const mark = t.sandbox.mark();
-      const journalBefore = readJournalDir(t.ws.journalDir).length;
-      let pid = 0;
-      const run = t.kscli(['apply', file, '--yes', '--output', 'json'], { timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
-      const until = Date.now() + 30_000;
-      while (!t.sandbox.requestsSince(mark).some((q) => q.operation === 'ScheduleKeyDeletion') && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
-      process.kill(pid, 'SIGINT');
-      const r = await run;
-      expectExit(r, 130);
-      const doc = r.json();
-      expect(doc.outcome).toBe('interrupted');
-      // the call in flight when Ctrl-C came finished; nothing after it started
-      const done = doc.plan.filter((p: any) => p.result === 'done').map((p: any) => p.target);
-      expect(doc.plan.filter((p: any) => p.result === 'not-run').length, r.describe()).toBeGreaterThan(0);
-      const calls = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'ScheduleKeyDeletion');
-      expect(calls.map((q) => q.params?.KeyId).sort(), r.describe()).toEqual([...done].sort());
-      const lines = readJournalDir(t.ws.journalDir).slice(journalBefore);
-      expect(lines.filter((l) => l.operation === 'ScheduleKeyDeletion').map((l) => l.phase)).toEqual(done.flatMap(() => ['intent', 'outcome']));
-      expect(lines.every((l) => l.planDigest === digest)).toBe(true);
-    } finally {
-      await t.sandbox.setFaults({});
-    }
-  });
+  it(
+    'the call in flight finishes and is journalled with the digest, nothing more starts, exit 130',
+    { timeout: 120_000 },
+    async () => {
+      const { file, digest } = await makePlan();
+      await t.sandbox.setFaults({ slowMs: { ScheduleKeyDeletion: 2500 } });
+      try {
+        const mark = t.sandbox.mark();
+        const journalBefore = readJournalDir(t.ws.journalDir).length;
+        let pid = 0;
+        const run = t.kscli(['apply', file, '--yes', '--output', 'json'], {
+          timeoutMs: 60_000,
+          onSpawn: (p) => (pid = p),
+        });
+        const until = Date.now() + 30_000;
+        while (!t.sandbox.requestsSince(mark).some((q) => q.operation === 'ScheduleKeyDeletion') && Date.now() < until)
+          await new Promise((res) => setTimeout(res, 20));
+        process.kill(pid, 'SIGINT');
+        const r = await run;
+        expectExit(r, 130);
+        const doc = r.json();
+        expect(doc.outcome).toBe('interrupted');
+        // the call in flight when Ctrl-C came finished; nothing after it started
+        const done = doc.plan.filter((p: any) => p.result === 'done').map((p: any) => p.target);
+        expect(doc.plan.filter((p: any) => p.result === 'not-run').length, r.describe()).toBeGreaterThan(0);
+        const calls = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'ScheduleKeyDeletion');
+        expect(calls.map((q) => q.params?.KeyId).sort(), r.describe()).toEqual([...done].sort());
+        const lines = readJournalDir(t.ws.journalDir).slice(journalBefore);
+        expect(lines.filter((l) => l.operation === 'ScheduleKeyDeletion').map((l) => l.phase)).toEqual(
+          done.flatMap(() => ['intent', 'outcome']),
+        );
+        expect(lines.every((l) => l.planDigest === digest)).toBe(true);
+      } finally {
+        await t.sandbox.setFaults({});
+      }
+    },
+  );
 });
 
 describe('another account', () => {
@@ -283,7 +392,9 @@ describe('another account', () => {
         const before = other.mark();
         const r = await t.kscli(['--endpoint-url', other.url, 'apply', file, '--yes'], { endpoint: false });
         expectExit(r, 3);
-        expect(r.stderr).toMatch(/the plan is for account 111122223333, but the credentials are for account 444455556666/);
+        expect(r.stderr).toMatch(
+          /the plan is for account 111122223333, but the credentials are for account 444455556666/,
+        );
         expectNoMutatingRequests(other.requestsSince(before));
       } finally {
         await other.stop();
@@ -297,7 +408,20 @@ describe('another account', () => {
 describe('delete-store plans cover one phase', () => {
   it('phase 1 applied on an unchanged store schedules the keys and reports the next date (exit 8)', async () => {
     const file = planPath();
-    expectExit(await t.kscli(['delete-store', DEMO.hsmStore, '--exclude-key', K.used, '--no-alarm', '--plan-out', file, '--output', 'json']), 0);
+    expectExit(
+      await t.kscli([
+        'delete-store',
+        DEMO.hsmStore,
+        '--exclude-key',
+        K.used,
+        '--no-alarm',
+        '--plan-out',
+        file,
+        '--output',
+        'json',
+      ]),
+      0,
+    );
     expect(JSON.parse(readFileSync(file, 'utf8')).phase).toBe('schedule-keys');
     const r = await t.kscli(['apply', file, '--yes', '--output', 'json']);
     expectExit(r, 8);
@@ -306,9 +430,25 @@ describe('delete-store plans cover one phase', () => {
   });
   it('phase 1 applied after someone else scheduled the keys is refused, re-doing nothing', async () => {
     const file = planPath();
-    expectExit(await t.kscli(['delete-store', DEMO.hsmStore, '--exclude-key', K.used, '--no-alarm', '--plan-out', file, '--output', 'json']), 0);
+    expectExit(
+      await t.kscli([
+        'delete-store',
+        DEMO.hsmStore,
+        '--exclude-key',
+        K.used,
+        '--no-alarm',
+        '--plan-out',
+        file,
+        '--output',
+        'json',
+      ]),
+      0,
+    );
     for (const k of SCHEDULED) await kms.send(new ScheduleKeyDeletionCommand({ KeyId: k, PendingWindowInDays: 7 }));
-    const r = await expectRefused(file, SCHEDULED.map((k) => new RegExp(`key ${k} was (Enabled|Disabled), is now PendingDeletion`)));
+    const r = await expectRefused(
+      file,
+      SCHEDULED.map((k) => new RegExp(`key ${k} was (Enabled|Disabled), is now PendingDeletion`)),
+    );
     expect(r.stderr).not.toMatch(/ScheduleKeyDeletion.*done/);
   });
 });
@@ -323,4 +463,3 @@ describe('kscli usage --output markdown', () => {
     expect(r.stdout).toMatch(/^## Evidence per key$/m);
   });
 });
-

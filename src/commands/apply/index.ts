@@ -23,7 +23,9 @@ export const applyCommand: CommandModule = {
     program
       .command('apply')
       .argument('<file>', 'a plan file written by --plan-out')
-      .description('apply a saved plan (from --plan-out) exactly as reviewed, or refuse and name every difference if AWS changed since')
+      .description(
+        'apply a saved plan (from --plan-out) exactly as reviewed, or refuse and name every difference if AWS changed since',
+      )
       .option('--max-age <duration>', 'refuse a plan older than this, e.g. 72h, 3d, 90m', DEFAULT_MAX_AGE)
       .option('--allow-other-caller', 'apply a plan that another principal made (recorded in the journal)', false)
       .addHelpText(

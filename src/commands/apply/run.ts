@@ -15,10 +15,29 @@
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { writeJson } from '../../ui/json.js';
-import { planDocumentJson, renderPlanOutcome, renderPlanPreview, stopNotice, type PlanOutcomeExtras } from '../../ui/render/plan-outcome.js';
+import {
+  planDocumentJson,
+  renderPlanOutcome,
+  renderPlanPreview,
+  stopNotice,
+  type PlanOutcomeExtras,
+} from '../../ui/render/plan-outcome.js';
 import { kscliVersion } from '../../version.js';
-import { admissionProblems, restrictToPlan, shortDigest, staleness, type PlanFile } from '../../workflow/plan-file/index.js';
-import { applyPrepared, confirmPlan, guardPlan, outcomeOf, preparePlan, type PlanOutcome } from '../../workflow/plan-runner/index.js';
+import {
+  admissionProblems,
+  restrictToPlan,
+  shortDigest,
+  staleness,
+  type PlanFile,
+} from '../../workflow/plan-file/index.js';
+import {
+  applyPrepared,
+  confirmPlan,
+  guardPlan,
+  outcomeOf,
+  preparePlan,
+  type PlanOutcome,
+} from '../../workflow/plan-runner/index.js';
 import { savedSpec } from './saved-specs.js';
 
 export interface ApplyOptions {
@@ -68,11 +87,19 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
       'check --profile / the environment, or fix --expected-account',
     );
   }
-  const problems = admissionProblems(plan, { account: id.account, region: deps.region, callerArn: id.arn }, deps.clock.now(), o);
+  const problems = admissionProblems(
+    plan,
+    { account: id.account, region: deps.region, callerArn: id.arn },
+    deps.clock.now(),
+    o,
+  );
   if (plan.kscliVersion !== kscliVersion()) {
-    problems.push(`the plan was made by kscli ${plan.kscliVersion}; this is kscli ${kscliVersion()}: plans are applied by the version that made them`);
+    problems.push(
+      `the plan was made by kscli ${plan.kscliVersion}; this is kscli ${kscliVersion()}: plans are applied by the version that made them`,
+    );
   }
-  if (plan.options.storeId !== undefined && plan.options.storeId !== plan.storeId) problems.push(`the plan's options name store ${String(plan.options.storeId)}, not ${plan.storeId}`);
+  if (plan.options.storeId !== undefined && plan.options.storeId !== plan.storeId)
+    problems.push(`the plan's options name store ${String(plan.options.storeId)}, not ${plan.storeId}`);
   if (problems.length) return refuse(deps, o, id.account, 'cannot be applied here and now', problems);
 
   // from here on, every journal line of this run names the plan
@@ -81,7 +108,8 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
   const say = (line: string) => deps.io.err.write(`${line}\n`);
   const planOnly = deps.globals.dryRun;
   const prepared = await preparePlan(deps, spec, { say }, { planOnly, yes: deps.globals.yes });
-  if ('storeGone' in prepared) return refuse(deps, o, id.account, 'no longer matches AWS', [`store ${plan.storeId} no longer exists`]);
+  if ('storeGone' in prepared)
+    return refuse(deps, o, id.account, 'no longer matches AWS', [`store ${plan.storeId} no longer exists`]);
 
   const differences = await staleness(deps.aws, plan, {
     identity: prepared.identity,
@@ -91,11 +119,21 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
     planned: prepared.planned as typeof prepared.planned & { phase?: string; nextRunAfter?: Date },
     verdicts: deps.recordedVerdicts(),
   });
-  if (differences.length) return refuse(deps, o, id.account, `no longer matches AWS (${differences.length} difference(s) since ${plan.createdAt})`, differences);
+  if (differences.length)
+    return refuse(
+      deps,
+      o,
+      id.account,
+      `no longer matches AWS (${differences.length} difference(s) since ${plan.createdAt})`,
+      differences,
+    );
 
   prepared.planned.executables = restrictToPlan(prepared.planned.executables, plan);
   prepared.items = prepared.planned.executables.map((e: { item: (typeof prepared.items)[number] }) => e.item);
-  if (deps.globals.output !== 'json') deps.io.out.write(`Applying saved plan ${o.file} (${plan.digest}), made ${plan.createdAt} by ${plan.callerArn}: unchanged in AWS\n`);
+  if (deps.globals.output !== 'json')
+    deps.io.out.write(
+      `Applying saved plan ${o.file} (${plan.digest}), made ${plan.createdAt} by ${plan.callerArn}: unchanged in AWS\n`,
+    );
   renderPlanPreview(deps, prepared);
 
   const decision = guardPlan(prepared, spec, { planOnly });

@@ -24,10 +24,15 @@ type Options = Record<string, unknown>;
 
 const SPECS: Record<PlanCommand, (deps: Deps, o: Options) => Promise<SavedSpec>> = {
   alarm: async (_deps, o) => ({ spec: await alarmSpec(o as unknown as AlarmOptions) }),
-  'schedule-deletion': async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o as unknown as ScheduleDeletionOptions) }),
+  'schedule-deletion': async (deps, o) => ({
+    spec: scheduleDeletionSpec(await deps.evidence(), o as unknown as ScheduleDeletionOptions),
+  }),
   'cancel-deletion': async (_deps, o) => ({ spec: cancelDeletionSpec(o as unknown as CancelDeletionOptions) }),
   'disconnect-store': async (deps, o) => ({ spec: disconnectStoreSpec(deps, o as unknown as DisconnectStoreOptions) }),
-  'delete-store': async (deps, o) => ({ spec: deleteStoreSpec(deps, o as unknown as DeleteStoreOptions), extras: deleteStoreExtras }),
+  'delete-store': async (deps, o) => ({
+    spec: deleteStoreSpec(deps, o as unknown as DeleteStoreOptions),
+    extras: deleteStoreExtras,
+  }),
   backups: async (deps, o) => ({ spec: backupDeletionSpec(deps, o as unknown as BackupDeletionOptions) }),
 };
 

@@ -14,15 +14,19 @@ export const showCommand: CommandModule = {
       .command('show')
       .argument('<file>', 'a plan file written by --plan-out')
       .description('show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest')
-      .addHelpText('after', '\nExamples:\n  kscli show change-1234.json\n  kscli show change-1234.json --output markdown > change-1234.md\n')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  kscli show change-1234.json\n  kscli show change-1234.json --output markdown > change-1234.md\n',
+      )
       .action(async (file: string) => {
         // loaded when the command runs, not for --help
-        const [{ readPlanFile, serializePlan }, { renderPlanMarkdown }, { renderPlanFile }, { createStyle }] = await Promise.all([
-          import('../../workflow/plan-file/index.js'),
-          import('../../ui/markdown/plan-review.js'),
-          import('../../ui/render/plan-file.js'),
-          import('../../ui/style.js'),
-        ]);
+        const [{ readPlanFile, serializePlan }, { renderPlanMarkdown }, { renderPlanFile }, { createStyle }] =
+          await Promise.all([
+            import('../../workflow/plan-file/index.js'),
+            import('../../ui/markdown/plan-review.js'),
+            import('../../ui/render/plan-file.js'),
+            import('../../ui/style.js'),
+          ]);
         const globals = app.globals();
         const plan = readPlanFile(file);
         if (globals.output === 'json') app.io.out.write(serializePlan(plan));

@@ -12,7 +12,12 @@
  * Plain GFM (gfm.ts). The document is rendered from the plan file alone, so `kscli show FILE
  * --output markdown` reproduces what `--plan-out FILE --output markdown` printed.
  */
-import { applyItems, type PlanFile, type PlanFileItem, type VerdictObservation } from '../../workflow/plan-file/document.js';
+import {
+  applyItems,
+  type PlanFile,
+  type PlanFileItem,
+  type VerdictObservation,
+} from '../../workflow/plan-file/document.js';
 import { bold, bullets, cell, code, heading, table, text, utc } from './gfm.js';
 
 const DAY_MS = 86_400_000;
@@ -22,9 +27,11 @@ const OVERRIDE_EFFECT: Record<string, string> = {
   '--allow-in-use': 'keys whose usage verdict is in-use are scheduled anyway',
   '--allow-unknown-usage': 'keys whose usage cannot be established are scheduled anyway',
   '--no-alarm': 'keys are scheduled without the pending-deletion alarm',
-  '--allow-disconnected': 'keys are scheduled while the CloudHSM store is not CONNECTED (their material is orphaned in the cluster)',
+  '--allow-disconnected':
+    'keys are scheduled while the CloudHSM store is not CONNECTED (their material is orphaned in the cluster)',
   '--force': 'the action goes ahead although keys depend on it',
-  '--allow-orphaned-material': 'the store is disconnected while keys wait for deletion (their material stays in the cluster)',
+  '--allow-orphaned-material':
+    'the store is disconnected while keys wait for deletion (their material stays in the cluster)',
   '--replace': 'an existing kscli metric filter or alarm with a different configuration is overwritten',
 };
 
@@ -43,10 +50,14 @@ function actionCell(item: PlanFileItem | undefined): string {
 
 function evidenceCell(v: VerdictObservation | undefined): string {
   if (!v) return '-';
-  const use = v.newestUse ? `; newest use ${v.newestUse.operation} ${v.newestUse.time.slice(0, 10)}${v.newestUse.principal ? ` by ${v.newestUse.principal}` : ''}` : '';
+  const use = v.newestUse
+    ? `; newest use ${v.newestUse.operation} ${v.newestUse.time.slice(0, 10)}${v.newestUse.principal ? ` by ${v.newestUse.principal}` : ''}`
+    : '';
   const failed = v.failedAttempts ? `; ${v.failedAttempts} failed attempt(s)` : '';
   // the window, unless the reason already names it
-  const window = v.reason.includes(v.window.start.slice(0, 10)) ? '' : ` (CloudTrail ${v.window.start.slice(0, 10)}..${v.window.end.slice(0, 10)})`;
+  const window = v.reason.includes(v.window.start.slice(0, 10))
+    ? ''
+    : ` (CloudTrail ${v.window.start.slice(0, 10)}..${v.window.end.slice(0, 10)})`;
   return text(`${v.reason}${use}${failed}${window}`);
 }
 
@@ -60,9 +71,20 @@ function keysSection(plan: PlanFile): string {
     const item = items.get(k.keyId);
     const v = verdicts.get(k.keyId);
     const aliases = k.aliases ?? (Array.isArray(item?.details?.aliases) ? (item!.details!.aliases as string[]) : []);
-    const state = k.state === 'PendingDeletion' && k.deletionDate ? `PendingDeletion (deletion on ${k.deletionDate.slice(0, 10)})` : k.state;
-    const verdict = v?.verdict ?? (typeof item?.details?.verdict === 'string' ? (item.details.verdict as string) : undefined);
-    return [code(k.keyId), aliases.length ? aliases.map(code).join(', ') : '-', cell(state), cell(verdict ?? 'not assessed'), evidenceCell(v), actionCell(item)];
+    const state =
+      k.state === 'PendingDeletion' && k.deletionDate
+        ? `PendingDeletion (deletion on ${k.deletionDate.slice(0, 10)})`
+        : k.state;
+    const verdict =
+      v?.verdict ?? (typeof item?.details?.verdict === 'string' ? (item.details.verdict as string) : undefined);
+    return [
+      code(k.keyId),
+      aliases.length ? aliases.map(code).join(', ') : '-',
+      cell(state),
+      cell(verdict ?? 'not assessed'),
+      evidenceCell(v),
+      actionCell(item),
+    ];
   });
   // keys the plan names that are not in the store (a --key outside it): their line says why
   for (const i of plan.items.filter((x) => x.targetKind === 'key' && !keys.some((k) => k.keyId === x.target))) {
@@ -75,7 +97,13 @@ function keysSection(plan: PlanFile): string {
 function otherSection(plan: PlanFile): string {
   const others = plan.items.filter((i) => i.targetKind !== 'key');
   if (others.length === 0) return '';
-  const rows = others.map((i) => [code(i.target), cell(i.targetKind), cell(i.action), cell(i.status === 'blocked' ? 'BLOCKED' : i.status), cell(i.reason)]);
+  const rows = others.map((i) => [
+    code(i.target),
+    cell(i.targetKind),
+    cell(i.action),
+    cell(i.status === 'blocked' ? 'BLOCKED' : i.status),
+    cell(i.reason),
+  ]);
   return `${heading(2, 'Other changes')}\n${table(['Target', 'Kind', 'Action', 'Status', 'Reason'], rows)}`;
 }
 
@@ -99,10 +127,19 @@ function alarmSection(plan: PlanFile): string {
   const noAlarm = plan.overrides.some((o) => o.flag === '--no-alarm');
   if (!a && !noAlarm) return '';
   const out = heading(2, 'Alarm');
-  if (!a) return `${out}\nNot required: the plan was made with ${code('--no-alarm')} (nobody is alerted if a key pending deletion is still used).\n`;
+  if (!a)
+    return `${out}\nNot required: the plan was made with ${code('--no-alarm')} (nobody is alerted if a key pending deletion is still used).\n`;
   const lines: string[] = [];
-  lines.push(a.trail ? `Trail ${code(a.trail)} (home region ${text(a.homeRegion ?? '?')}) delivers KMS events to log group ${code(a.logGroup ?? '?')}.` : 'No suitable CloudTrail trail was found.');
-  lines.push(a.metricFilter ? `Metric filter present: pattern ${code(a.metricFilter.filterPattern)} → ${code(`${a.metricFilter.metricNamespace}/${a.metricFilter.metricName}`)}.` : 'Metric filter: absent when the plan was made.');
+  lines.push(
+    a.trail
+      ? `Trail ${code(a.trail)} (home region ${text(a.homeRegion ?? '?')}) delivers KMS events to log group ${code(a.logGroup ?? '?')}.`
+      : 'No suitable CloudTrail trail was found.',
+  );
+  lines.push(
+    a.metricFilter
+      ? `Metric filter present: pattern ${code(a.metricFilter.filterPattern)} → ${code(`${a.metricFilter.metricNamespace}/${a.metricFilter.metricName}`)}.`
+      : 'Metric filter: absent when the plan was made.',
+  );
   if (a.alarm) {
     const al = a.alarm;
     lines.push(
@@ -116,12 +153,15 @@ function nextSection(plan: PlanFile, maxAgeHours: number): string {
   const lines: string[] = [];
   const made = Date.parse(plan.createdAt);
   const apply = applyItems(plan);
-  if (plan.blocked) lines.push('Nothing: the plan is blocked and cannot be applied. Fix the causes above and make a new plan.');
+  if (plan.blocked)
+    lines.push('Nothing: the plan is blocked and cannot be applied. Fix the causes above and make a new plan.');
   else if (apply.length === 0) lines.push('Applying this plan changes nothing in AWS.');
   else {
     const byAction = new Map<string, number>();
     for (const i of apply) byAction.set(i.action, (byAction.get(i.action) ?? 0) + 1);
-    lines.push(`On apply, kscli makes exactly these calls, in the order listed above: ${[...byAction].map(([a, n]) => `${n} × ${code(a)}`).join(', ')}. Nothing else, and never on a key this plan does not list.`);
+    lines.push(
+      `On apply, kscli makes exactly these calls, in the order listed above: ${[...byAction].map(([a, n]) => `${n} × ${code(a)}`).join(', ')}. Nothing else, and never on a key this plan does not list.`,
+    );
   }
   const scheduled = apply.filter((i) => i.action === 'ScheduleKeyDeletion');
   if (scheduled.length && !plan.blocked) {
@@ -131,12 +171,20 @@ function nextSection(plan: PlanFile, maxAgeHours: number): string {
     lines.push(
       `${scheduled.length} key(s) become PendingDeletion; AWS deletes them ${windows.join('/')} days after the apply (applied right away: ${utc(ifNow)}). Until then ${code('kscli cancel-deletion')} can cancel.`,
     );
-    lines.push(`Earliest ${code(`kscli delete-store ${plan.storeId}`)} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`);
+    lines.push(
+      `Earliest ${code(`kscli delete-store ${plan.storeId}`)} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
+    );
   }
-  if (plan.nextRunAfter) lines.push(`Keys already wait for deletion: run ${code(`kscli delete-store ${plan.storeId}`)} again after ${utc(plan.nextRunAfter)}.`);
-  if (plan.phase) lines.push(`This plan covers the delete-store phase ${code(plan.phase)} only; the next phase needs a new plan.`);
-  if (apply.some((i) => i.action === 'DeleteBackup')) lines.push('Deleted backups stay restorable for 7 days (PENDING_DELETION), then are gone.');
-  if (apply.some((i) => i.action === 'DisconnectCustomKeyStore')) lines.push('Disconnecting the store breaks every caller of its keys at once, until it is connected again.');
+  if (plan.nextRunAfter)
+    lines.push(
+      `Keys already wait for deletion: run ${code(`kscli delete-store ${plan.storeId}`)} again after ${utc(plan.nextRunAfter)}.`,
+    );
+  if (plan.phase)
+    lines.push(`This plan covers the delete-store phase ${code(plan.phase)} only; the next phase needs a new plan.`);
+  if (apply.some((i) => i.action === 'DeleteBackup'))
+    lines.push('Deleted backups stay restorable for 7 days (PENDING_DELETION), then are gone.');
+  if (apply.some((i) => i.action === 'DisconnectCustomKeyStore'))
+    lines.push('Disconnecting the store breaks every caller of its keys at once, until it is connected again.');
   lines.push(
     `${code('kscli apply')} refuses this file after ${utc(new Date(made + maxAgeHours * 3_600_000))} (default ${code(`--max-age ${maxAgeHours}h`)}), and whenever anything listed above has changed in AWS (it lists each difference and changes nothing).`,
   );

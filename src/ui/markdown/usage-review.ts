@@ -49,7 +49,10 @@ function calls(k: UsageKeyDoc): string {
 }
 
 function evidenceBullets(k: UsageKeyDoc): string[] {
-  const out: string[] = [`Verdict: **${text(k.verdict)}**: ${text(k.reason)}`, `Last use (GetKeyLastUsage): ${text(lastUse(k))}`];
+  const out: string[] = [
+    `Verdict: **${text(k.verdict)}**: ${text(k.reason)}`,
+    `Last use (GetKeyLastUsage): ${text(lastUse(k))}`,
+  ];
   const ct = k.cloudTrail ?? {};
   if (ct.status !== 'ok') out.push(`CloudTrail: ${text(gap(ct))}`);
   else {
@@ -57,11 +60,16 @@ function evidenceBullets(k: UsageKeyDoc): string[] {
       .sort((a, b) => b[1] - a[1])
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');
-    out.push(`CloudTrail ${day(ct.window?.start)}..${day(ct.window?.end)}: ${text(ops || 'no cryptographic call')}${ct.newest ? `; newest ${text(ct.newest.eventName)} by ${code(ct.newest.principal)} at ${utc(ct.newest.eventTime)}` : ''}`);
-    if (ct.principals?.length) out.push(`Callers: ${ct.principals.map((p: any) => `${code(p.principal)} (${p.count})`).join(', ')}`);
+    out.push(
+      `CloudTrail ${day(ct.window?.start)}..${day(ct.window?.end)}: ${text(ops || 'no cryptographic call')}${ct.newest ? `; newest ${text(ct.newest.eventName)} by ${code(ct.newest.principal)} at ${utc(ct.newest.eventTime)}` : ''}`,
+    );
+    if (ct.principals?.length)
+      out.push(`Callers: ${ct.principals.map((p: any) => `${code(p.principal)} (${p.count})`).join(', ')}`);
     if (ct.failedAttemptCount) {
       const f = ct.failedAttempts?.[0];
-      out.push(`Failed attempts: ${ct.failedAttemptCount}${f ? `, newest ${text(f.eventName)} by ${code(f.principal)} at ${utc(f.eventTime)}: ${text(`${f.errorCode ?? 'error'} ${f.errorMessage ?? ''}`.trim())}` : ''}`);
+      out.push(
+        `Failed attempts: ${ct.failedAttemptCount}${f ? `, newest ${text(f.eventName)} by ${code(f.principal)} at ${utc(f.eventTime)}: ${text(`${f.errorCode ?? 'error'} ${f.errorMessage ?? ''}`.trim())}` : ''}`,
+      );
     }
   }
   const pp = k.policyPrincipals ?? {};
@@ -91,7 +99,10 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
         ...(s.clusterId ? [['Cluster', code(s.clusterId)]] : []),
         ...(doc.account ? [['Account', code(doc.account)]] : []),
         ['Region', code(doc.region)],
-        ['CloudTrail window', `${day(doc.window.cloudTrailStart)}..${day(doc.window.cloudTrailEnd)} (${doc.window.cloudTrailDays} days)`],
+        [
+          'CloudTrail window',
+          `${day(doc.window.cloudTrailStart)}..${day(doc.window.cloudTrailEnd)} (${doc.window.cloudTrailDays} days)`,
+        ],
         ...(doc.evidenceLine ? [['Evidence source', text(doc.evidenceLine)]] : []),
         ['Unused means', `no use for ${doc.window.unusedDays} days`],
         ['Generated at', utc(doc.generatedAt)],
@@ -99,7 +110,9 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
     ),
   );
   const count = (v: string) => doc.keys.filter((k) => k.verdict === v).length;
-  parts.push(`${heading(2, `Verdicts (${doc.keys.length} key(s): ${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown)`)}`);
+  parts.push(
+    `${heading(2, `Verdicts (${doc.keys.length} key(s): ${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown)`)}`,
+  );
   if (doc.keys.length) {
     parts.push(
       table(

@@ -10,7 +10,11 @@ import type { Style } from '../style.js';
 
 /** The plan file's items in the shape of a live plan's items (the table renderer's input). */
 export function planFileItems(plan: PlanFile): PlanItem[] {
-  return plan.items.map((i) => ({ ...i, targetKind: i.targetKind as PlanItem['targetKind'], ...(i.details ? { details: i.details } : {}) }));
+  return plan.items.map((i) => ({
+    ...i,
+    targetKind: i.targetKind as PlanItem['targetKind'],
+    ...(i.details ? { details: i.details } : {}),
+  }));
 }
 
 export function planStatusLine(plan: PlanFile, style: Style): string {
@@ -22,8 +26,12 @@ export function planStatusLine(plan: PlanFile, style: Style): string {
 export function renderPlanFile(plan: PlanFile, path: string, style: Style): string {
   const s = plan.observations.store;
   const lines: string[] = [];
-  lines.push(`${style.bold(`Saved plan: ${plan.command} ${plan.storeId}`)} (${s.name}, ${s.type}, ${s.connectionState}) in account ${plan.account}, region ${plan.region}`);
-  lines.push(`made ${plan.createdAt} by ${plan.callerArn} with kscli ${plan.kscliVersion}${plan.phase ? `; delete-store phase ${plan.phase}` : ''}`);
+  lines.push(
+    `${style.bold(`Saved plan: ${plan.command} ${plan.storeId}`)} (${s.name}, ${s.type}, ${s.connectionState}) in account ${plan.account}, region ${plan.region}`,
+  );
+  lines.push(
+    `made ${plan.createdAt} by ${plan.callerArn} with kscli ${plan.kscliVersion}${plan.phase ? `; delete-store phase ${plan.phase}` : ''}`,
+  );
   lines.push(`command: ${plan.commandLine}`);
   let out = `${lines.join('\n')}\n${renderPlanTable(planFileItems(plan), style)}`;
   for (const w of plan.warnings) out += `${style.warn('warning:')} ${w}\n`;
@@ -37,5 +45,11 @@ export function renderPlanFile(plan: PlanFile, path: string, style: Style): stri
 
 /** After --plan-out: where the plan went and its digest (quote it in the change ticket). */
 export function planWrittenLines(path: string, plan: PlanFile): string[] {
-  return [`plan written to ${path}`, `digest: ${plan.digest}`, plan.blocked ? 'the plan is blocked: it is written for review and cannot be applied' : `apply it with: kscli apply ${path}`];
+  return [
+    `plan written to ${path}`,
+    `digest: ${plan.digest}`,
+    plan.blocked
+      ? 'the plan is blocked: it is written for review and cannot be applied'
+      : `apply it with: kscli apply ${path}`,
+  ];
 }

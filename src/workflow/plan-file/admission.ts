@@ -56,18 +56,30 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export function admissionProblems(plan: PlanFile, who: ApplyingIdentity, now: Date, opts: AdmissionOptions): string[] {
   const problems: string[] = [];
   if (plan.blocked) {
-    problems.push(`the plan is blocked (${plan.blockedReasons.length} reason(s)): a blocked plan is written for review only and can never be applied; fix the cause and make a new plan`);
+    problems.push(
+      `the plan is blocked (${plan.blockedReasons.length} reason(s)): a blocked plan is written for review only and can never be applied; fix the cause and make a new plan`,
+    );
   }
-  if (plan.account !== who.account) problems.push(`the plan is for account ${plan.account}, but the credentials are for account ${who.account}`);
-  if (plan.region !== who.region) problems.push(`the plan is for region ${plan.region}, but this run is in region ${who.region} (pass --region ${plan.region})`);
+  if (plan.account !== who.account)
+    problems.push(`the plan is for account ${plan.account}, but the credentials are for account ${who.account}`);
+  if (plan.region !== who.region)
+    problems.push(
+      `the plan is for region ${plan.region}, but this run is in region ${who.region} (pass --region ${plan.region})`,
+    );
   if (principalOf(plan.callerArn) !== principalOf(who.callerArn) && !opts.allowOtherCaller) {
-    problems.push(`the plan was made by ${plan.callerArn}, but you are ${who.callerArn}: pass --allow-other-caller to apply a plan another principal made (recorded in the journal)`);
+    problems.push(
+      `the plan was made by ${plan.callerArn}, but you are ${who.callerArn}: pass --allow-other-caller to apply a plan another principal made (recorded in the journal)`,
+    );
   }
   const age = now.getTime() - Date.parse(plan.createdAt);
   if (age > opts.maxAgeMs) {
-    problems.push(`the plan is ${formatAge(age)} old (made ${plan.createdAt}), older than --max-age ${formatAge(opts.maxAgeMs)}: make a new plan, or pass a longer --max-age`);
+    problems.push(
+      `the plan is ${formatAge(age)} old (made ${plan.createdAt}), older than --max-age ${formatAge(opts.maxAgeMs)}: make a new plan, or pass a longer --max-age`,
+    );
   } else if (age < -CLOCK_SKEW_MS) {
-    problems.push(`the plan was made ${plan.createdAt}, ${formatAge(-age)} in the future of this machine's clock: check the clock`);
+    problems.push(
+      `the plan was made ${plan.createdAt}, ${formatAge(-age)} in the future of this machine's clock: check the clock`,
+    );
   }
   return problems;
 }

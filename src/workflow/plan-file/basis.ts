@@ -11,7 +11,14 @@ import type { Executable } from '../plan.js';
 import type { AlarmContext } from '../evidence/types.js';
 import { buildPlanFile, observationsOf, planFileItem } from './build.js';
 import { planDifferences } from './compare.js';
-import type { AlarmObservation, Observations, PlanCommand, PlanFile, PlanFileItem, VerdictObservation } from './document.js';
+import type {
+  AlarmObservation,
+  Observations,
+  PlanCommand,
+  PlanFile,
+  PlanFileItem,
+  VerdictObservation,
+} from './document.js';
 import { readAlarmObservation, restsOnAlarm } from './observations.js';
 
 export interface PlanBasis {
@@ -40,10 +47,19 @@ function alarmOptionsOf(options: Record<string, unknown>): AlarmOptions {
 }
 
 /** Reads the alarm when the plan rests on it (an alarm or metric-filter line that --no-alarm did not waive). */
-export async function alarmObservationFor(aws: AwsPorts, basis: PlanBasis, options: Record<string, unknown>): Promise<AlarmObservation | undefined> {
+export async function alarmObservationFor(
+  aws: AwsPorts,
+  basis: PlanBasis,
+  options: Record<string, unknown>,
+): Promise<AlarmObservation | undefined> {
   const items = basis.planned.executables.map((e) => e.item);
   if (!restsOnAlarm(items)) return undefined;
-  const ctx: AlarmContext = { store: basis.store, storeKeys: basis.keys, region: basis.region, ...alarmOptionsOf(options) };
+  const ctx: AlarmContext = {
+    store: basis.store,
+    storeKeys: basis.keys,
+    region: basis.region,
+    ...alarmOptionsOf(options),
+  };
   return readAlarmObservation(aws, ctx);
 }
 
@@ -90,11 +106,22 @@ export async function planFileFrom(basis: PlanBasis, i: SaveInputs): Promise<Pla
 }
 
 /** The plan computed now, in the saved plan's terms. */
-export async function currentView(aws: AwsPorts, basis: PlanBasis, options: Record<string, unknown>): Promise<{ observations: Observations; items: PlanFileItem[] }> {
+export async function currentView(
+  aws: AwsPorts,
+  basis: PlanBasis,
+  options: Record<string, unknown>,
+): Promise<{ observations: Observations; items: PlanFileItem[] }> {
   const alarm = await alarmObservationFor(aws, basis, options);
   const aliases = await storeAliases(aws, basis.keys);
   return {
-    observations: observationsOf({ store: basis.store, keys: basis.keys, planned: basis.planned, verdicts: basis.verdicts, alarm, aliases }),
+    observations: observationsOf({
+      store: basis.store,
+      keys: basis.keys,
+      planned: basis.planned,
+      verdicts: basis.verdicts,
+      alarm,
+      aliases,
+    }),
     items: basis.planned.executables.map((e) => planFileItem(e.item)),
   };
 }
@@ -118,6 +145,13 @@ export function restrictToPlan(executables: Executable[], saved: PlanFile): Exec
   return executables.map((ex) =>
     ex.item.status !== 'apply' || allowed.has(itemKey(ex.item.target, ex.item.action))
       ? ex
-      : { item: { ...ex.item, status: 'skip', reason: `not in the saved plan ${saved.digest.slice(0, 19)}…: not acted on` }, apply: async () => ({}) },
+      : {
+          item: {
+            ...ex.item,
+            status: 'skip',
+            reason: `not in the saved plan ${saved.digest.slice(0, 19)}…: not acted on`,
+          },
+          apply: async () => ({}),
+        },
   );
 }

@@ -5,7 +5,16 @@
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { PlannedStep } from '../plan.js';
 import type { PlanItem } from '../plan.js';
-import { PLAN_KIND, PLAN_SCHEMA_VERSION, type AlarmObservation, type Observations, type PlanCommand, type PlanFile, type PlanFileItem, type VerdictObservation } from './document.js';
+import {
+  PLAN_KIND,
+  PLAN_SCHEMA_VERSION,
+  type AlarmObservation,
+  type Observations,
+  type PlanCommand,
+  type PlanFile,
+  type PlanFileItem,
+  type VerdictObservation,
+} from './document.js';
 import { buildObservations } from './observations.js';
 import { sealPlan } from './seal.js';
 import { canonicalValue } from './canonical.js';
@@ -31,7 +40,9 @@ export function blockedReasons(items: PlanItem[]): string[] {
   return items
     .filter((i) => i.status === 'blocked')
     .map((i) => {
-      const flags = [...new Set(i.checks.filter((c) => !c.ok && !c.overridden && c.overrideFlag).map((c) => c.overrideFlag!))].filter((f) => !i.reason.includes(f));
+      const flags = [
+        ...new Set(i.checks.filter((c) => !c.ok && !c.overridden && c.overrideFlag).map((c) => c.overrideFlag!)),
+      ].filter((f) => !i.reason.includes(f));
       return `${i.target}: ${i.reason}${flags.length ? ` [override: ${flags.join(' ')}]` : ''}`;
     });
 }
@@ -39,7 +50,8 @@ export function blockedReasons(items: PlanItem[]): string[] {
 /** The aliases the plan showed for each key (from its lines), so a moved alias is noticed on apply. */
 export function aliasesFromItems(items: PlanItem[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const i of items) if (i.targetKind === 'key' && Array.isArray(i.details?.aliases)) m.set(i.target, i.details!.aliases as string[]);
+  for (const i of items)
+    if (i.targetKind === 'key' && Array.isArray(i.details?.aliases)) m.set(i.target, i.details!.aliases as string[]);
   return m;
 }
 
@@ -64,9 +76,18 @@ export interface PlanInputs {
 }
 
 /** The observations of a plan computed now (made and applied alike). */
-export function observationsOf(i: Pick<PlanInputs, 'store' | 'keys' | 'planned' | 'verdicts' | 'alarm' | 'aliases'>): Observations {
+export function observationsOf(
+  i: Pick<PlanInputs, 'store' | 'keys' | 'planned' | 'verdicts' | 'alarm' | 'aliases'>,
+): Observations {
   const items = i.planned.executables.map((e) => e.item);
-  return buildObservations({ store: i.store, keys: i.keys, aliases: i.aliases ?? aliasesFromItems(items), items, verdicts: i.verdicts, alarm: i.alarm });
+  return buildObservations({
+    store: i.store,
+    keys: i.keys,
+    aliases: i.aliases ?? aliasesFromItems(items),
+    items,
+    verdicts: i.verdicts,
+    alarm: i.alarm,
+  });
 }
 
 export function buildPlanFile(i: PlanInputs): PlanFile {

@@ -20,7 +20,14 @@ export const PLAN_KIND = 'kscli-plan';
 export const DEFAULT_MAX_AGE = '72h';
 
 /** The commands that write plans (`--plan-out`); `apply` runs the same planner with the same options. */
-export const PLAN_COMMANDS = ['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'delete-store', 'backups'] as const;
+export const PLAN_COMMANDS = [
+  'alarm',
+  'schedule-deletion',
+  'cancel-deletion',
+  'disconnect-store',
+  'delete-store',
+  'backups',
+] as const;
 export type PlanCommand = (typeof PLAN_COMMANDS)[number];
 
 export interface PlanFileCheck {
@@ -170,5 +177,5 @@ export interface PlanFile {
 export type UnsealedPlanFile = Omit<PlanFile, 'digest'>;
 
 /** The items `apply` acts on. */
-export const applyItems = (plan: Pick<PlanFile, 'items'>): PlanFileItem[] => plan.items.filter((i) => i.status === 'apply');
-
+export const applyItems = (plan: Pick<PlanFile, 'items'>): PlanFileItem[] =>
+  plan.items.filter((i) => i.status === 'apply');

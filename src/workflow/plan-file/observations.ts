@@ -7,7 +7,15 @@ import type { AwsPorts, KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { KeyAssessment } from '../evidence-port.js';
 import type { PlanItem } from '../plan.js';
 import type { AlarmContext } from '../evidence/types.js';
-import type { AlarmObservation, BackupObservation, KeyObservation, Observations, StoreObservation, UseObservation, VerdictObservation } from './document.js';
+import type {
+  AlarmObservation,
+  BackupObservation,
+  KeyObservation,
+  Observations,
+  StoreObservation,
+  UseObservation,
+  VerdictObservation,
+} from './document.js';
 
 const iso = (d: Date | string | undefined | null): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -27,7 +35,13 @@ export function keyObservations(keys: KeyInfo[], aliases?: Map<string, string[]>
   return keys
     .map((k) => {
       const a = aliases?.get(k.keyId);
-      return { keyId: k.keyId, state: k.state, deletionDate: iso(k.deletionDate), keyManager: k.keyManager, ...(a?.length ? { aliases: [...a].sort() } : {}) };
+      return {
+        keyId: k.keyId,
+        state: k.state,
+        deletionDate: iso(k.deletionDate),
+        keyManager: k.keyManager,
+        ...(a?.length ? { aliases: [...a].sort() } : {}),
+      };
     })
     .sort((a, b) => a.keyId.localeCompare(b.keyId));
 }
@@ -46,14 +60,20 @@ interface EvidenceShape {
 function newestUse(ev: EvidenceShape): UseObservation | undefined {
   const uses: UseObservation[] = [];
   const lu = ev.lastUsage;
-  if (lu?.status === 'ok' && lu.operation && lu.timestamp) uses.push({ operation: lu.operation, time: iso(lu.timestamp)! });
+  if (lu?.status === 'ok' && lu.operation && lu.timestamp)
+    uses.push({ operation: lu.operation, time: iso(lu.timestamp)! });
   const n = ev.cloudTrail?.status === 'ok' ? ev.cloudTrail.newest : undefined;
-  if (n) uses.push({ operation: n.eventName, time: iso(n.eventTime)!, ...(n.principal ? { principal: n.principal } : {}) });
+  if (n)
+    uses.push({ operation: n.eventName, time: iso(n.eventTime)!, ...(n.principal ? { principal: n.principal } : {}) });
   uses.sort((a, b) => b.time.localeCompare(a.time));
   return uses[0];
 }
 
-export function verdictObservation(keyId: string, a: KeyAssessment & { reason?: string }, fallbackWindow: { start: Date; end: Date }): VerdictObservation {
+export function verdictObservation(
+  keyId: string,
+  a: KeyAssessment & { reason?: string },
+  fallbackWindow: { start: Date; end: Date },
+): VerdictObservation {
   const ev = (a.evidence ?? {}) as EvidenceShape;
   const w = ev.cloudTrail?.window;
   const use = newestUse(ev);
@@ -71,13 +91,20 @@ export function verdictObservation(keyId: string, a: KeyAssessment & { reason?: 
 export function backupObservations(items: PlanItem[]): BackupObservation[] {
   return items
     .filter((i) => i.targetKind === 'backup')
-    .map((i) => ({ backupId: i.target, clusterId: (i.details?.clusterId as string | undefined) ?? null, state: String(i.details?.state ?? 'unknown') }))
+    .map((i) => ({
+      backupId: i.target,
+      clusterId: (i.details?.clusterId as string | undefined) ?? null,
+      state: String(i.details?.state ?? 'unknown'),
+    }))
     .sort((a, b) => a.backupId.localeCompare(b.backupId));
 }
 
 /** A line that only says "--no-alarm waived the alarm" (schedule-deletion's and delete-store's forms). */
 function waivedAlarmLine(i: PlanItem): boolean {
-  return i.status === 'skip' && (i.checks.some((c) => c.overridden && c.overrideFlag === '--no-alarm') || i.reason.includes('(--no-alarm)'));
+  return (
+    i.status === 'skip' &&
+    (i.checks.some((c) => c.overridden && c.overrideFlag === '--no-alarm') || i.reason.includes('(--no-alarm)'))
+  );
 }
 
 /** True when the plan's decisions rest on the pending-deletion alarm (an alarm line that --no-alarm did not waive). */
@@ -95,7 +122,14 @@ export async function readAlarmObservation(aws: AwsPorts, ctx: AlarmContext): Pr
     trail: s.chosen?.facts.trail.name ?? null,
     logGroup: s.chosen?.logGroupName ?? null,
     homeRegion: s.chosen?.homeRegion ?? null,
-    metricFilter: f ? { filterPattern: f.filterPattern, metricName: f.metricName, metricNamespace: f.metricNamespace, metricValue: f.metricValue } : null,
+    metricFilter: f
+      ? {
+          filterPattern: f.filterPattern,
+          metricName: f.metricName,
+          metricNamespace: f.metricNamespace,
+          metricValue: f.metricValue,
+        }
+      : null,
     alarm: a
       ? {
           alarmName: a.alarmName,

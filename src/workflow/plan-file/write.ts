@@ -23,6 +23,11 @@ export function writePlanFile(path: string, plan: PlanFile, pid: number): void {
       /* nothing was created */
     }
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new KscliError(ExitCode.BadInput, `cannot write the plan file ${path} (${code})`, 'choose a writable path with --plan-out <file>', { cause: err });
+    throw new KscliError(
+      ExitCode.BadInput,
+      `cannot write the plan file ${path} (${code})`,
+      'choose a writable path with --plan-out <file>',
+      { cause: err },
+    );
   }
 }

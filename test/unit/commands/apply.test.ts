@@ -18,7 +18,10 @@ function world(prompter?: ScriptedPrompter) {
 }
 
 async function planOut(w: World, storeId: string, file: string, extra: string[] = []) {
-  const r = await runCli(['schedule-deletion', storeId, '--no-alarm', '--plan-out', file, '--output', 'json', ...extra], w);
+  const r = await runCli(
+    ['schedule-deletion', storeId, '--no-alarm', '--plan-out', file, '--output', 'json', ...extra],
+    w,
+  );
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(readFileSync(file, 'utf8')) as PlanFile;
 }
@@ -36,7 +39,12 @@ describe('kscli apply FILE: confirmation as for the command itself', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(w.prompter.asked).toHaveLength(1);
     expect(w.prompter.asked[0]!.message).toMatch(/schedule-deletion will make 2 change\(s\)/);
-    expect(states(w, keys.map((k) => k.keyId))).toEqual(['PendingDeletion', 'PendingDeletion']);
+    expect(
+      states(
+        w,
+        keys.map((k) => k.keyId),
+      ),
+    ).toEqual(['PendingDeletion', 'PendingDeletion']);
     expect(r.json().planFile.digest).toMatch(/^sha256:/);
   });
 
@@ -48,7 +56,12 @@ describe('kscli apply FILE: confirmation as for the command itself', () => {
       w.prompter = new ScriptedPrompter([answer]);
       const r = await runCli(['apply', file], w);
       expect(r.code, r.stderr).toBe(5);
-      expect(states(w, keys.map((k) => k.keyId))).toEqual(['Enabled', 'Disabled']);
+      expect(
+        states(
+          w,
+          keys.map((k) => k.keyId),
+        ),
+      ).toEqual(['Enabled', 'Disabled']);
     }
   });
 
@@ -60,7 +73,12 @@ describe('kscli apply FILE: confirmation as for the command itself', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/unchanged in AWS/);
     expect(r.stdout).toMatch(/dry run: nothing was changed/);
-    expect(states(w, keys.map((k) => k.keyId))).toEqual(['Enabled', 'Disabled']);
+    expect(
+      states(
+        w,
+        keys.map((k) => k.keyId),
+      ),
+    ).toEqual(['Enabled', 'Disabled']);
   });
 
   it('refused in JSON: outcome "refused" with every reason, exit 3', async () => {
@@ -70,8 +88,17 @@ describe('kscli apply FILE: confirmation as for the command itself', () => {
     await w.account.kms().enableKey(keys[1]!.keyId);
     const r = await runCli(['apply', file, '--yes', '--output', 'json'], w);
     expect(r.code).toBe(3);
-    expect(r.json()).toMatchObject({ command: 'schedule-deletion', outcome: 'refused', reasons: [`key ${keys[1]!.keyId} was Disabled, is now Enabled`] });
-    expect(states(w, keys.map((k) => k.keyId))).toEqual(['Enabled', 'Enabled']);
+    expect(r.json()).toMatchObject({
+      command: 'schedule-deletion',
+      outcome: 'refused',
+      reasons: [`key ${keys[1]!.keyId} was Disabled, is now Enabled`],
+    });
+    expect(
+      states(
+        w,
+        keys.map((k) => k.keyId),
+      ),
+    ).toEqual(['Enabled', 'Enabled']);
   });
 
   it('a plan made by another kscli version is refused', async () => {
@@ -90,7 +117,10 @@ describe('kscli apply FILE: confirmation as for the command itself', () => {
     const file = join(w.home, 'plan.json');
     const plan = await planOut(w, s.id, file);
     const { digest: _d, ...rest } = plan;
-    writeFileSync(file, JSON.stringify(sealPlan({ ...rest, options: { ...rest.options, storeId: 'cks-00000000000000000' } })));
+    writeFileSync(
+      file,
+      JSON.stringify(sealPlan({ ...rest, options: { ...rest.options, storeId: 'cks-00000000000000000' } })),
+    );
     const r = await runCli(['apply', file, '--yes'], w);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/the plan's options name store cks-00000000000000000/);
@@ -110,7 +140,12 @@ describe('--output markdown on a mutating command', () => {
     const r = await runCli(['schedule-deletion', s.id, '--no-alarm', '--yes', '--output', 'markdown'], w);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/add --dry-run or --plan-out/);
-    expect(states(w, keys.map((k) => k.keyId))).toEqual(['Enabled', 'Disabled']);
+    expect(
+      states(
+        w,
+        keys.map((k) => k.keyId),
+      ),
+    ).toEqual(['Enabled', 'Disabled']);
   });
 });
 

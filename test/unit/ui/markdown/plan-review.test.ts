@@ -72,25 +72,39 @@ describe('the plan review document', () => {
     const next = md.slice(md.indexOf('## What happens next'), md.indexOf('## Warnings'));
     expect(next).toMatch(/2 × `ScheduleKeyDeletion`/);
     expect(next).toMatch(/AWS deletes them 30 days after the apply \(applied right away: 2026-12-30 10:00 UTC\)/);
-    expect(next).toMatch(/`kscli delete-store cks-1234567890abcdef0` that can finish: 24 h after the last deletion date \(applied right away: after 2026-12-31 10:00 UTC\)/);
+    expect(next).toMatch(
+      /`kscli delete-store cks-1234567890abcdef0` that can finish: 24 h after the last deletion date \(applied right away: after 2026-12-31 10:00 UTC\)/,
+    );
     expect(next).toMatch(/refuses this file after 2026-12-03 10:00 UTC \(default `--max-age 72h`\)/);
     expect(md).toMatch(/`kscli apply change-1234\.json`/);
   });
 
   it('overrides: each flag, its effect and who took it; none said plainly', () => {
     expect(md).toMatch(/## Overrides\n\nNone: every check applies\./);
-    const o = renderPlanMarkdown(plan({ overrides: [{ flag: '--allow-in-use', by: 'arn:aws:iam::111122223333:user/alice' }] }));
-    expect(tableAfter(o, '## Overrides')).toEqual([['`--allow-in-use`', 'keys whose usage verdict is in-use are scheduled anyway', '`arn:aws:iam::111122223333:user/alice`']]);
+    const o = renderPlanMarkdown(
+      plan({ overrides: [{ flag: '--allow-in-use', by: 'arn:aws:iam::111122223333:user/alice' }] }),
+    );
+    expect(tableAfter(o, '## Overrides')).toEqual([
+      [
+        '`--allow-in-use`',
+        'keys whose usage verdict is in-use are scheduled anyway',
+        '`arn:aws:iam::111122223333:user/alice`',
+      ],
+    ]);
   });
 
   it('the alarm as read: trail, filter, alarm and its topic', () => {
     const alarm = md.slice(md.indexOf('## Alarm'), md.indexOf('## What happens next'));
     expect(alarm).toMatch(/Trail `management-events`/);
-    expect(alarm).toMatch(/Alarm `kscli-kms-key-pending-deletion-use` present: .*notifies `arn:aws:sns:us-east-1:111122223333:kms-alerts`/);
+    expect(alarm).toMatch(
+      /Alarm `kscli-kms-key-pending-deletion-use` present: .*notifies `arn:aws:sns:us-east-1:111122223333:kms-alerts`/,
+    );
   });
 
   it('a blocked plan says it cannot be applied and lists each reason', () => {
-    const b = renderPlanMarkdown(plan({ blocked: true, blockedReasons: [`${KEY_A}: in-use: Decrypt 2026-11-29 [override: --allow-in-use]`] }));
+    const b = renderPlanMarkdown(
+      plan({ blocked: true, blockedReasons: [`${KEY_A}: in-use: Decrypt 2026-11-29 [override: --allow-in-use]`] }),
+    );
     expect(b).toMatch(/\| Status \| \*\*BLOCKED: this plan cannot be applied\*\* \|/);
     expect(b).toMatch(/## Blocked\n\nThis plan is written for review only: \*\*kscli apply refuses it\*\*/);
     expect(b).toContain(`- ${KEY_A}: in-use: Decrypt 2026-11-29 \\[override: --allow-in-use\\]`);

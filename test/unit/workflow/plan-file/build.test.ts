@@ -4,7 +4,14 @@ import { stubEvidence } from '../../fakes/evidence.js';
 import type { StepContext } from '../../../../src/workflow/context.js';
 import { planScheduleDeletion } from '../../../../src/workflow/schedule-deletion.js';
 import { listStoreKeys } from '../../../../src/workflow/inventory.js';
-import { buildPlanFile, computeDigest, observationsOf, planDifferences, recordingEvidence, serializePlan } from '../../../../src/workflow/plan-file/index.js';
+import {
+  buildPlanFile,
+  computeDigest,
+  observationsOf,
+  planDifferences,
+  recordingEvidence,
+  serializePlan,
+} from '../../../../src/workflow/plan-file/index.js';
 import { schemaErrors } from '../../../../src/schemas/validate.js';
 import type { StoreInfo } from '../../../../src/aws/ports.js';
 
@@ -12,12 +19,23 @@ function ctxOf(a: FakeAccount, store: StoreInfo): StepContext {
   return { aws: a, clock: a.clock, region: a.region, store, say: () => {} };
 }
 
-async function makePlan(a: FakeAccount, store: StoreInfo, verdicts: Record<string, 'in-use' | 'unused' | 'unknown'> = {}, allowInUse = false) {
+async function makePlan(
+  a: FakeAccount,
+  store: StoreInfo,
+  verdicts: Record<string, 'in-use' | 'unused' | 'unknown'> = {},
+  allowInUse = false,
+) {
   const rec = recordingEvidence(stubEvidence({ verdicts, alarmInPlace: true }));
   const keys = await listStoreKeys(a, store.id);
   const s = (await a.kms().describeStore(store.id))!;
   const evidence = { allowInUse, allowUnknownUsage: false, alarm: true };
-  const planned = await planScheduleDeletion(ctxOf(a, s), rec.port, keys, { include: [], exclude: [] }, { windowDays: 7, allowDisconnected: false, evidence });
+  const planned = await planScheduleDeletion(
+    ctxOf(a, s),
+    rec.port,
+    keys,
+    { include: [], exclude: [] },
+    { windowDays: 7, allowDisconnected: false, evidence },
+  );
   return buildPlanFile({
     command: 'schedule-deletion',
     storeId: store.id,
@@ -42,20 +60,39 @@ describe('building a plan file from the planner', () => {
     const k1 = a.addKey({ store: s, state: 'Enabled', aliases: ['alias/one'] });
     const k2 = a.addKey({ store: s, state: 'PendingDeletion' });
     const p = await makePlan(a, s);
-    expect(p).toMatchObject({ schemaVersion: 1, kind: 'kscli-plan', command: 'schedule-deletion', account: a.accountId, region: a.region, callerArn: a.identity.arn, blocked: false });
+    expect(p).toMatchObject({
+      schemaVersion: 1,
+      kind: 'kscli-plan',
+      command: 'schedule-deletion',
+      account: a.accountId,
+      region: a.region,
+      callerArn: a.identity.arn,
+      blocked: false,
+    });
     expect(p.digest).toBe(computeDigest(p));
     const item = p.items.find((i) => i.target === k1.keyId)!;
-    expect(item).toMatchObject({ status: 'apply', action: 'ScheduleKeyDeletion', params: { KeyId: k1.keyId, PendingWindowInDays: 7 } });
+    expect(item).toMatchObject({
+      status: 'apply',
+      action: 'ScheduleKeyDeletion',
+      params: { KeyId: k1.keyId, PendingWindowInDays: 7 },
+    });
     expect(item.details).not.toHaveProperty('params');
     expect(p.items.find((i) => i.target === k2.keyId)!.status).toBe('skip');
     expect(p.observations.store.connectionState).toBe('CONNECTED');
     expect(p.observations.keys.map((k) => [k.keyId, k.state])).toEqual(
-      [[k1.keyId, 'Enabled'], [k2.keyId, 'PendingDeletion']].sort((x, y) => x[0]!.localeCompare(y[0]!)),
+      [
+        [k1.keyId, 'Enabled'],
+        [k2.keyId, 'PendingDeletion'],
+      ].sort((x, y) => x[0]!.localeCompare(y[0]!)),
     );
     expect(p.observations.keys.find((k) => k.keyId === k1.keyId)!.aliases).toEqual(['alias/one']);
     // the recorder caught the verdict of the key the planner assessed, with its window
     expect(p.observations.verdicts).toEqual([
-      expect.objectContaining({ keyId: k1.keyId, verdict: 'unused', window: { start: expect.any(String), end: a.clock.now().toISOString() } }),
+      expect.objectContaining({
+        keyId: k1.keyId,
+        verdict: 'unused',
+        window: { start: expect.any(String), end: a.clock.now().toISOString() },
+      }),
     ]);
     expect(p.overrides).toEqual([]);
     // the published schema (schemas/plan-file.json) describes the file exactly
@@ -86,7 +123,10 @@ describe('building a plan file from the planner', () => {
     a.addKey({ store: s, state: 'Enabled', keyId: 'abcdabcd-0000-4000-8000-000000000001' } as any);
     await a.kms().disableKey(k.keyId);
     const changed = await makePlan(a, s);
-    expect(planDifferences(first, changed)).toEqual([`key ${k.keyId} was Enabled, is now Disabled`, 'a new key appeared in the store: abcdabcd-0000-4000-8000-000000000001 (Enabled)']);
+    expect(planDifferences(first, changed)).toEqual([
+      `key ${k.keyId} was Enabled, is now Disabled`,
+      'a new key appeared in the store: abcdabcd-0000-4000-8000-000000000001 (Enabled)',
+    ]);
   });
 
   it('observationsOf a plan that rests on no evidence has no verdicts section', () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson, computeDigest, parsePlanFile, readPlanFile, serializePlan, writePlanFile } from '../../../../src/workflow/plan-file/index.js';
+import {
+  canonicalJson,
+  computeDigest,
+  parsePlanFile,
+  readPlanFile,
+  serializePlan,
+  writePlanFile,
+} from '../../../../src/workflow/plan-file/index.js';
 import { ExitCode, KscliError } from '../../../../src/errors.js';
 import { schemaErrors } from '../../../../src/schemas/validate.js';
 import { clone, plan } from './fixtures.js';
@@ -20,7 +27,9 @@ function refusal(fn: () => unknown): KscliError {
 describe('canonical JSON', () => {
   it('sorts keys at every depth, keeps array order, drops undefined, turns Dates into ISO strings', () => {
     const text = canonicalJson({ b: 1, a: { d: [3, 1], c: undefined, e: new Date('2026-01-02T03:04:05Z') } });
-    expect(text).toBe('{\n  "a": {\n    "d": [\n      3,\n      1\n    ],\n    "e": "2026-01-02T03:04:05.000Z"\n  },\n  "b": 1\n}\n');
+    expect(text).toBe(
+      '{\n  "a": {\n    "d": [\n      3,\n      1\n    ],\n    "e": "2026-01-02T03:04:05.000Z"\n  },\n  "b": 1\n}\n',
+    );
   });
   it('is the same for objects that differ only in key order', () => {
     expect(canonicalJson({ x: 1, y: { p: 1, q: 2 } })).toBe(canonicalJson({ y: { q: 2, p: 1 }, x: 1 }));
@@ -57,7 +66,9 @@ describe('reading a plan file', () => {
     const text = serializePlan(p).replace('"PendingWindowInDays": 30', '"PendingWindowInDays": 7');
     const e = refusal(() => parsePlanFile(text, 'p.json'));
     expect(e.exitCode).toBe(ExitCode.BadInput);
-    expect(e.message).toMatch(/p\.json was changed after it was made: its digest sha256:[0-9a-f]{64} does not match its content \(sha256:[0-9a-f]{64}\)/);
+    expect(e.message).toMatch(
+      /p\.json was changed after it was made: its digest sha256:[0-9a-f]{64} does not match its content \(sha256:[0-9a-f]{64}\)/,
+    );
     expect(e.hint).toMatch(/make a new plan/);
   });
   it('refuses a file whose apply items were widened, even with the digest field removed', () => {
@@ -70,8 +81,16 @@ describe('reading a plan file', () => {
     ['not JSON', () => '{', /not valid JSON/],
     ['another document', () => JSON.stringify({ schemaVersion: 1, command: 'x' }), /not a kscli plan/],
     ['an unknown schema version', () => JSON.stringify({ ...plan(), schemaVersion: 2 }), /schemaVersion 2/],
-    ['a command that writes no plans', () => JSON.stringify({ ...plan(), command: 'find-keys' }), /not a command that writes plans/],
-    ['an item without a status', () => JSON.stringify({ ...plan(), items: [{ target: 'x', action: 'y' }] }), /item 1 lacks/],
+    [
+      'a command that writes no plans',
+      () => JSON.stringify({ ...plan(), command: 'find-keys' }),
+      /not a command that writes plans/,
+    ],
+    [
+      'an item without a status',
+      () => JSON.stringify({ ...plan(), items: [{ target: 'x', action: 'y' }] }),
+      /item 1 lacks/,
+    ],
     ['no observations', () => JSON.stringify({ ...plan(), observations: undefined }), /observations/],
   ] as const) {
     it(`refuses ${name} (exit 2)`, () => {
@@ -81,7 +100,9 @@ describe('reading a plan file', () => {
     });
   }
   it('refuses a missing file (exit 2)', () => {
-    expect(refusal(() => readPlanFile('/nonexistent/plan.json')).message).toMatch(/cannot read the plan file \/nonexistent\/plan\.json \(ENOENT\)/);
+    expect(refusal(() => readPlanFile('/nonexistent/plan.json')).message).toMatch(
+      /cannot read the plan file \/nonexistent\/plan\.json \(ENOENT\)/,
+    );
   });
   it('writes atomically (no temporary file left) and reads back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kscli-plan-'));
