@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
+import { fitText } from './ui/wrap.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
 import { kscliVersion } from './version.js';
@@ -105,8 +106,10 @@ export function checkOutputFlags(command: string, opts: Record<string, unknown>,
 export function reportError(thrown: unknown, io: IO, debug: boolean): number {
   const err = fromSandboxError(thrown);
   if (err instanceof KscliError) {
-    io.err.write(`kscli: ${err.message}\n`);
-    if (err.hint) io.err.write(`  ${err.hint}\n`);
+    // on a terminal, fitted to its width (words whole: the message often names an ID or a flag)
+    const fit = (line: string) => (io.errColumns ? fitText(line, io.errColumns) : line);
+    io.err.write(`${fit(`kscli: ${err.message}`)}\n`);
+    if (err.hint) io.err.write(`${fit(`  ${err.hint}`)}\n`);
     if (debug && err.cause) io.err.write(`${String((err.cause as Error)?.stack ?? err.cause)}\n`);
     return err.exitCode;
   }

@@ -123,6 +123,19 @@ export const KeyUsage = Type.Object(
       segments: Type.Optional(Type.Array(Segment)),
       /** failed attempts by error code (Logs Insights source) */
       failedErrorCodes: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }))),
+      /** cryptographic calls per UTC day, days with calls only, oldest first (the activity sparkline) */
+      daily: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+              succeeded: Type.Integer({ minimum: 0 }),
+              failed: Type.Integer({ minimum: 0 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      ),
     }),
     policyPrincipals: section({
       principals: Type.Array(

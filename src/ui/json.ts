@@ -7,5 +7,8 @@ import type { Writable } from './io.js';
 export const SCHEMA_VERSION = 1;
 
 export function writeJson(out: Writable, doc: Record<string, unknown>): void {
-  out.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...doc }, null, 2)}\n`);
+  const text = `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...doc }, null, 2)}\n`;
+  // on a terminal, out fits prose to the width; a JSON document goes out byte for byte
+  if (out.writeVerbatim) out.writeVerbatim(text);
+  else out.write(text);
 }

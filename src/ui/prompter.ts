@@ -6,6 +6,7 @@
  * does not match -> false, which the caller turns into exit 5.
  */
 import { ExitCode, KscliError } from '../errors.js';
+import type { PlanItem } from '../workflow/plan.js';
 import type { IO } from './io.js';
 
 export interface ConfirmDestructive {
@@ -13,7 +14,12 @@ export interface ConfirmDestructive {
   expected: string;
   /** what will happen, one or two lines */
   message: string;
+  /** the changes to confirm: shown as what is at stake (keys to schedule, in use, earliest deletion) */
+  changes?: PlanItem[];
+  /** now, to date the earliest deletion */
+  now?: Date;
 }
+
 
 export interface Prompter {
   confirmDestructive(req: ConfirmDestructive): Promise<boolean>;
@@ -24,8 +30,9 @@ export const cancelledAtPrompt = () => new KscliError(ExitCode.Cancelled, 'cance
 export function inquirerPrompter(io: IO): Prompter {
   return {
     async confirmDestructive(req) {
-      const { input } = await import('@inquirer/prompts');
-      io.err.write(`${req.message}\n`);
+      // loaded with Inquirer, only when a prompt is shown: the stake summary needs the palette (chalk)
+      const [{ input }, { confirmationText }] = await Promise.all([import('@inquirer/prompts'), import('./stake.js')]);
+      io.err.write(`${confirmationText(io, req)}\n`);
       try {
         const typed = await input(
           { message: `Type ${req.expected} to continue:` },

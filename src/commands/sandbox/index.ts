@@ -35,7 +35,7 @@ export interface SandboxStatusFlags {
 async function output<R>(app: App, renderer: Renderer<R>, result: R): Promise<void> {
   const [{ render }, { createStyle }] = await Promise.all([import('../../ui/render/output.js'), import('../../ui/style.js')]);
   const g = app.globals();
-  render(app.io.out, g.output, { style: createStyle(g.color) }, renderer, result);
+  render(app.io.out, g.output, { style: createStyle(g.color), width: app.io.columns }, renderer, result);
 }
 
 /** The subcommands' work and renderers, loaded when a subcommand runs (not for --help). */

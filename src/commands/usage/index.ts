@@ -26,6 +26,7 @@ export interface UsageFlags extends EvidenceSourceFlags {
   key: string[];
   logGroup?: string;
   unusedDays?: string;
+  details: boolean;
 }
 
 export const usageCommand: CommandModule = {
@@ -40,6 +41,7 @@ export const usageCommand: CommandModule = {
       .addOption(evidenceOption())
       .addOption(logGroupOption('the CloudTrail log group (of a trail of this account) to query for evidence'))
       .addOption(logGroupArnOption())
+      .option('--details', 'show the evidence of every key (default: only of the keys that need a decision, in-use and unknown)', false)
       .addHelpText(
         'after',
         `
@@ -80,8 +82,8 @@ Examples:
         const logGroup = source.logGroupArn ?? flags.logGroup;
         return withDeps(app, async (deps) => {
           const { include } = parseKeyFlags(flags, deps.region);
-          const [{ runUsage }, { usageRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/usage.js')]);
-          renderResult(deps, usageRenderer, await runUsage(deps, { storeId, include, days, unusedDays, evidence: source.evidence, ...(logGroup ? { logGroup } : {}) }));
+          const [{ runUsage }, { usageRendererWith }] = await Promise.all([import('./run.js'), import('../../ui/render/usage.js')]);
+          renderResult(deps, usageRendererWith({ details: flags.details }), await runUsage(deps, { storeId, include, days, unusedDays, evidence: source.evidence, ...(logGroup ? { logGroup } : {}) }));
           return 0;
         });
       });

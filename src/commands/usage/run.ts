@@ -90,6 +90,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
           owner,
           ...(o.logGroup ? { logGroup: o.logGroup } : {}),
           signal: abort.signal,
+          sleep: (ms: number) => deps.clock.sleep(ms),
           onQueryProgress: (p) => queryView((lastView = p)),
         });
       }
@@ -119,6 +120,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
         ...(o.logGroup ? { logGroup: o.logGroup } : {}),
         region: deps.region,
         signal: abort.signal,
+        sleep: (ms: number) => deps.clock.sleep(ms),
         onProgress: shown.onKeys,
         onQueryProgress: shown.onQuery,
         warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),

@@ -3,6 +3,7 @@
  * starts an empty one), `scenario` builds the state of a ready-made account.
  */
 import type { SandboxModel } from '../contract.js';
+import { seededIds } from './ids.js';
 import { AccountModel } from './model.js';
 import { defaultConfig, emptyState, STATE_VERSION, type AccountState, type SandboxConfig } from './state.js';
 
@@ -17,6 +18,13 @@ export interface CreateModelOptions {
   now?: Date;
   /** override timing and caps, e.g. `{ disconnectMs: 50 }` so tests can poll quickly */
   config?: Partial<SandboxConfig>;
+  /**
+   * The base of sandbox time instead of Date.now (sandbox time = wallClock() + offset). A
+   * constant makes time move only by `advance`: what a test that must replay exactly needs.
+   */
+  wallClock?: () => number;
+  /** seed the ids the model makes (keys, events, grants, stores) instead of using crypto */
+  idSeed?: number;
 }
 
 /**
@@ -26,8 +34,9 @@ export interface CreateModelOptions {
 export function createModel(json?: unknown, opts: CreateModelOptions = {}): SandboxModel & AccountModel {
   const state = json === undefined || json === null ? emptyState() : checkState(json);
   if (opts.config) state.config = { ...state.config, ...opts.config };
-  if (opts.now) state.clockOffsetMs = opts.now.getTime() - Date.now();
-  return new AccountModel(state);
+  const wallClock = opts.wallClock ?? Date.now;
+  if (opts.now) state.clockOffsetMs = opts.now.getTime() - wallClock();
+  return new AccountModel(state, { wallClock, ...(opts.idSeed !== undefined ? { ids: seededIds(opts.idSeed) } : {}) });
 }
 
 function checkState(json: unknown): AccountState {

@@ -15,7 +15,6 @@
  *
  * Each query sees the events in its range when it started (later deliveries are not added).
  */
-import { randomUUID } from 'node:crypto';
 import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import type { Handler } from './handler.js';
@@ -171,9 +170,12 @@ function prepare(v: GroupView, to: number): void {
   names.forEach((name, k) => (v.columns.get(name)!.values = values[k]!));
 }
 
-/** Elapsed query time: real time since start plus any clock advance meanwhile. */
+/**
+ * Elapsed query time: real time since start plus any clock advance meanwhile. "Real" time is the
+ * account's wall clock (Date.now when served; constant in tests that replay from a seed).
+ */
 function elapsed(acc: Account, q: QueryRun): number {
-  return Date.now() - q.startedReal + (acc.state.clockOffsetMs - q.startOffset);
+  return acc.wallClock() - q.startedReal + (acc.state.clockOffsetMs - q.startOffset);
 }
 
 function isActive(s: QueryStatus): boolean {
@@ -309,14 +311,14 @@ const startQuery: Handler = (acc, input, ctx) => {
   const rate = cfg.insightsScanBytesPerSec;
   const runMs = Math.max(cfg.insightsMinRunMs, rate > 0 && Number.isFinite(rate) ? (totalBytes / rate) * 1000 : 0);
   const q: QueryRun = {
-    id: randomUUID(),
+    id: acc.ids.uuid(),
     queryString,
     groupNames: groups.map((g) => g.name),
     views,
     exec,
     limit,
     createTime: now,
-    startedReal: Date.now(),
+    startedReal: acc.wallClock(),
     startOffset: acc.state.clockOffsetMs,
     scheduledMs: cfg.insightsScheduledMs,
     runMs,

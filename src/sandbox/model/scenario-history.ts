@@ -19,7 +19,6 @@
  * the 400 days. Random choices come from a seeded generator: the same options give the same
  * history (key ids excepted: they are random UUIDs, as before).
  */
-import { randomUUID } from 'node:crypto';
 import type { Account } from './account.js';
 import { appendEvent, deliverEvent, EVENT_HISTORY_MS, isoSeconds } from './trail-events.js';
 import { DAY_MS, type KeyRecord } from './state.js';
@@ -117,7 +116,7 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
 
   const kmsEvent = (t: number, name: string, keys: KeyRecord[], who: Record<string, unknown>, errorCode?: string): void => {
     const arns = keys.map((k) => acc.keyArn(k.id));
-    const eventId = randomUUID();
+    const eventId = acc.ids.uuid();
     // every KMS call written here (cryptographic calls, DescribeKey, GetKeyPolicy, ListGrants) is read-only
     const readOnly = true;
     const event: Record<string, unknown> = {
@@ -134,7 +133,7 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
       responseElements: null,
       // customKeyStoreId on single-key events of store keys, as recordApiCall writes it
       ...(keys.length === 1 && keys[0]!.storeId ? { additionalEventData: { customKeyStoreId: keys[0]!.storeId } } : {}),
-      requestID: randomUUID(),
+      requestID: acc.ids.uuid(),
       eventID: eventId,
       readOnly,
       resources: arns.map((arn) => ({ accountId: s.accountId, type: 'AWS::KMS::Key', ARN: arn })),
@@ -201,7 +200,7 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
   }
   for (let n = 0; n < noise; n++) {
     const [source, name, readOnly] = pick(NOISE);
-    const eventId = randomUUID();
+    const eventId = acc.ids.uuid();
     const t = between(oldest, now - 60_000);
     planned.push({
       t,
@@ -219,7 +218,7 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
         userAgent: 'aws-cli/2.15.0',
         requestParameters: null,
         responseElements: null,
-        requestID: randomUUID(),
+        requestID: acc.ids.uuid(),
         eventID: eventId,
         readOnly,
         eventType: 'AwsApiCall',

@@ -26,6 +26,12 @@ export interface RequestLogEntry {
   mutating: boolean;
   /** a fault was injected: `error`, `throttle`, `drop`, `drop-after`, `quota`, `stale` */
   fault?: string;
+  /**
+   * the account model handled the request (true even when the answer was then lost, and when the
+   * model refused it); false when an injected fault or a quota answered before the model saw it.
+   * Tests judge what a client ASKED for from every entry, and what AWS DID from the handled ones.
+   */
+  handled?: boolean;
 }
 
 /** Mutating operations that do not follow the name patterns below. */

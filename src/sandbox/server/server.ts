@@ -89,7 +89,7 @@ export class SandboxHttpHandler {
     if (url.startsWith(ADMIN_PREFIX)) return handleAdmin(this, req, res, await readBody(req).catch(() => ''));
 
     let call: DecodedCall | undefined;
-    const entry: RequestLogEntry = { time, requestId, outcome: 'ok', status: 200, durationMs: 0, mutating: false };
+    const entry: RequestLogEntry = { time, requestId, outcome: 'ok', status: 200, durationMs: 0, mutating: false, handled: false };
     const finish = (answer: EncodedResponse | 'drop', outcome: string): void => {
       entry.outcome = outcome;
       entry.status = answer === 'drop' ? 0 : answer.status;
@@ -153,6 +153,7 @@ export class SandboxHttpHandler {
     if (!error) {
       const nowMs = Date.now();
       const commit = this.stale.beforeMutation(model, ctx, call.input, decision.staleMs, nowMs);
+      entry.handled = true;
       try {
         const fresh = model.handle(ctx, call.input);
         output = this.stale.adjust(call.operation, call.input, fresh, nowMs);

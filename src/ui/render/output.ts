@@ -10,9 +10,24 @@ import type { Writable } from '../io.js';
 import { writeJson } from '../json.js';
 import type { Style } from '../style.js';
 
+/**
+ * Where table output is shown (issue 14): the terminal's width, which tables and text are laid out
+ * to (undefined when stdout is not a terminal: the stable unwrapped layout), and the moment that
+ * relative dates ("in 5 days") count from.
+ */
+export interface TableLayout {
+  width?: number;
+  now?: Date;
+}
+
 /** What a table renderer may use besides the result. */
-export interface TableContext {
+export interface TableContext extends TableLayout {
   style: Style;
+}
+
+/** The table context of this run: its palette, stdout's width, and its clock's now. */
+export function tableContext(deps: Pick<Deps, 'io' | 'style'> & Partial<Pick<Deps, 'clock'>>): TableContext {
+  return { style: deps.style, width: deps.io.columns, now: deps.clock?.now() ?? new Date() };
 }
 
 export interface Renderer<R> {
@@ -32,6 +47,6 @@ export function render<R>(out: Writable, format: OutputFormat, ctx: TableContext
 }
 
 /** Renders a command's result in the --output format of this run. */
-export function renderResult<R>(deps: Pick<Deps, 'io' | 'globals' | 'style'>, renderer: Renderer<R>, result: R): void {
-  render(deps.io.out, deps.globals.output, { style: deps.style }, renderer, result);
+export function renderResult<R>(deps: Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>, renderer: Renderer<R>, result: R): void {
+  render(deps.io.out, deps.globals.output, tableContext(deps), renderer, result);
 }

@@ -19,7 +19,10 @@
 import type { Deps } from '../../deps.js';
 import type { OutcomeKind, PlanOutcome, PreparedPlan } from '../../workflow/plan-runner/types.js';
 import { describeError } from '../../workflow/plan-runner/apply-items.js';
+import { isoWithRelative, withRelativeDates } from '../dates.js';
 import { writeJson } from '../json.js';
+import { fitText } from '../wrap.js';
+import { tableContext, type TableLayout } from './output.js';
 import type { Body } from '../../schemas/common.js';
 import type { DeleteStoreDocument, PlanExtras } from '../../schemas/plan.js';
 import type { Style } from '../style.js';
@@ -36,10 +39,13 @@ export interface PlanOutcomeExtras<D> {
   /** more JSON fields, after the Finish's extra fields */
   json?(data: D): PlanExtras;
   /** more table lines, after the Finish's lines */
-  lines?(data: D, style: Style): string[];
+  lines?(data: D, style: Style, layout?: TableLayout): string[];
 }
 
-type RenderDeps = Pick<Deps, 'io' | 'globals' | 'style'>;
+type RenderDeps = Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>;
+
+/** A line for stderr fitted to its terminal's width (stderr is not fitted as it is written: Inquirer draws on it). */
+const errFit = (deps: RenderDeps, text: string): string => (deps.io.errColumns ? fitText(text, deps.io.errColumns) : text);
 
 /** The plan as the operator sees it before confirming (table output only: JSON is one document at the end). */
 export function renderPlanPreview(deps: RenderDeps, prepared: PreparedPlan): void {
@@ -47,7 +53,7 @@ export function renderPlanPreview(deps: RenderDeps, prepared: PreparedPlan): voi
   const { io, style } = deps;
   const { store, planned } = prepared;
   io.out.write(`${style.bold(`Plan: ${prepared.command} ${store.id}`)} (${store.name}, ${store.type}, ${store.connectionState}) in account ${prepared.identity.account}, region ${prepared.ctx.region}\n`);
-  io.out.write(renderPlanTable(prepared.items, style));
+  io.out.write(renderPlanTable(prepared.items, style, tableContext(deps)));
   for (const w of planned.warnings) io.out.write(`${style.warn('warning:')} ${w}\n`);
   if (planned.overrides.length) io.out.write(`overrides: ${planned.overrides.join(' ')}\n`);
 }
@@ -88,18 +94,20 @@ export function stopNotice<D>(outcome: PlanOutcome<D>): string[] {
 /** Prints how the run ended: stderr notices, then the results table and the last line, or the JSON document. */
 export function renderPlanOutcome<D>(deps: RenderDeps, outcome: PlanOutcome<D>, extras: PlanOutcomeExtras<D> = {}): void {
   const { io, style } = deps;
-  for (const line of stopNotice(outcome)) io.err.write(`${line}\n`);
+  for (const line of stopNotice(outcome)) io.err.write(`${errFit(deps, line)}\n`);
   if (deps.globals.output === 'json') {
     writeJson(io.out, planDocumentJson(outcome, extras));
     return;
   }
   const { report, finish: f } = outcome;
-  if (report) io.out.write(renderResultsTable(report.results, style, describeError));
-  for (const l of f.lines ?? []) io.out.write(`${l}\n`);
-  for (const l of f.data !== undefined && extras.lines ? extras.lines(f.data, style) : []) io.out.write(`${l}\n`);
+  const layout = tableContext(deps);
+  const now = layout.now ?? new Date();
+  if (report) io.out.write(renderResultsTable(report.results, style, describeError, layout));
+  for (const l of f.lines ?? []) io.out.write(`${withRelativeDates(l, now)}\n`);
+  for (const l of f.data !== undefined && extras.lines ? extras.lines(f.data, style, layout) : []) io.out.write(`${l}\n`);
   const tail: Record<OutcomeKind, string> = {
     done: style.ok('done'),
-    pending: style.warn(`pending: run again after ${f.nextRunAfter?.toISOString() ?? 'AWS finishes'}`),
+    pending: style.warn(`pending: run again after ${f.nextRunAfter ? isoWithRelative(f.nextRunAfter, now) : 'AWS finishes'}`),
     blocked: style.bad('blocked: nothing was changed'),
     'dry-run': 'dry run: nothing was changed',
     cancelled: 'cancelled',

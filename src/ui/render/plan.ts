@@ -5,9 +5,22 @@
  */
 import type { PlanItem } from '../../workflow/plan.js';
 import type { ItemResult } from '../../workflow/plan-runner/apply-items.js';
+import { withRelativeDates } from '../dates.js';
 import { renderTable } from '../table.js';
-import type { Style } from '../style.js';
+import { outcomeWord, planStatusWord, type Style } from '../style.js';
 import type { PlanItemJson } from '../../schemas/plan.js';
+
+/** Where a plan is shown: the terminal's width (undefined: not a terminal) and now, for relative dates. */
+export interface PlanLayout {
+  width?: number;
+  now?: Date;
+}
+
+/**
+ * Below the width where the plan table fits (about 125 columns), one record per target: status,
+ * target and action on the first line, state and reason indented under it.
+ */
+const PLAN_RECORD = { head: [0, 1, 2] };
 
 /** One plan line in the JSON document: the published schema's type (src/schemas/plan.ts). */
 export type { PlanItemJson } from '../../schemas/plan.js';
@@ -37,32 +50,28 @@ export function planItemJson(item: PlanItem, res?: ItemResult, describeError?: (
   return out;
 }
 
-function statusCell(status: string, style: Style): string {
-  if (status === 'apply') return style.bold('apply');
-  if (status === 'blocked') return style.bad('BLOCKED');
-  return style.dim('skip');
-}
-
-export function renderPlanTable(items: PlanItem[], style: Style): string {
+export function renderPlanTable(items: PlanItem[], style: Style, layout: PlanLayout = {}): string {
+  const human = (s: string) => (layout.now ? withRelativeDates(s, layout.now) : s);
   if (items.length === 0) return 'nothing to plan\n';
   const rows = items.map((i) => {
     const d = i.details ?? {};
     const what = [typeof d.state === 'string' ? d.state : '', Array.isArray(d.aliases) ? (d.aliases as string[]).join(',') : ''].filter(Boolean).join(' ');
-    return [statusCell(i.status, style), i.target, i.action, what, i.reason];
+    return [planStatusWord(style, i.status), i.target, i.action, what, human(i.reason)];
   });
-  return renderTable(['STATUS', 'TARGET', 'ACTION', 'STATE', 'REASON'], rows);
+  return renderTable(['STATUS', 'TARGET', 'ACTION', 'STATE', 'REASON'], rows, { width: layout.width, record: PLAN_RECORD });
 }
 
-export function renderResultsTable(results: ItemResult[], style: Style, describeError: (e: unknown) => string): string {
+export function renderResultsTable(results: ItemResult[], style: Style, describeError: (e: unknown) => string, layout: PlanLayout = {}): string {
+  const human = (s: string) => (layout.now ? withRelativeDates(s, layout.now) : s);
   const rows = results
     .filter((r) => r.item.status !== 'skip' || r.note)
     .map((r) => {
-      const outcome = r.outcome === 'done' ? style.ok('done') : r.outcome === 'failed' || r.outcome === 'blocked' ? style.bad(r.outcome) : style.dim(r.outcome);
+      const outcome = outcomeWord(style, r.outcome);
       const detail = r.error !== undefined ? describeError(r.error) : [r.note, typeof r.result?.deletionDate === 'string' || r.result?.deletionDate instanceof Date ? `deletion ${new Date(r.result.deletionDate as string).toISOString()}` : ''].filter(Boolean).join('; ');
-      return [outcome, r.item.target, r.item.action, detail];
+      return [outcome, r.item.target, r.item.action, human(detail)];
     });
   if (rows.length === 0) return '';
-  return renderTable(['RESULT', 'TARGET', 'ACTION', 'DETAIL'], rows);
+  return renderTable(['RESULT', 'TARGET', 'ACTION', 'DETAIL'], rows, { width: layout.width, record: PLAN_RECORD });
 }
 
 /** What blocks the plan, and the flag that would override each reason. */

@@ -6,6 +6,7 @@ import type { BackupsReport } from '../../workflow/backups.js';
 import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../../workflow/orphans.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
+import type { TableLayout } from './output.js';
 import type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
 
 /** The published schema's types (src/schemas/reports.ts). */
@@ -30,13 +31,14 @@ export function backupsJson(r: BackupsReport): BackupsReportJson {
   };
 }
 
-export function renderBackups(style: Style, r: BackupsReport): string {
+export function renderBackups(style: Style, r: BackupsReport, layout: TableLayout = {}): string {
   const atRisk = r.lines.filter((l) => l.atRisk);
   let s = `Backups of cluster(s) ${r.clusterIds.join(', ') || '-'} taken since ${r.since.toISOString()} (${r.sinceSource}): ${atRisk.length} may hold the store's key material\n`;
   if (r.lines.length) {
     s += renderTable(
       ['BACKUP', 'CLUSTER', 'STATE', 'CREATED', 'MAY HOLD KEYS'],
       r.lines.map((l) => [l.backup.backupId, l.backup.clusterId ?? '-', l.backup.state, l.backup.createTimestamp?.toISOString() ?? '-', l.atRisk ? style.warn('yes') : 'no']),
+      { width: layout.width, record: { head: [0, 4], flow: true } },
     );
   }
   for (const w of r.warnings) s += `${style.warn('note:')} ${w}\n`;
@@ -49,12 +51,13 @@ export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
   return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };
 }
 
-export function renderOrphans(style: Style, storeId: string, orphans: OrphanedMaterial[]): string {
+export function renderOrphans(style: Style, storeId: string, orphans: OrphanedMaterial[], layout: TableLayout = {}): string {
   if (orphans.length === 0) return `No orphaned key material found for ${storeId} in the last 90 days of CloudTrail DeleteKey events.\n`;
   let s = `${style.warn(`${orphans.length} deleted key(s) of ${storeId} left key material in the cluster`)} (CloudTrail DeleteKey, backingKeysDeletionStatus FAILURE):\n`;
   s += renderTable(
     ['KEY ARN', 'CLUSTER', 'KEY HANDLES', 'DELETED'],
     orphans.map((o) => [o.keyArn, o.clusterId ?? '-', o.keyHandles.join(',') || '?', o.eventTime]),
+    { width: layout.width, record: { flow: true } },
   );
   s += 'Clean-up (cluster tools; KMS cannot do it):\n';
   ORPHAN_CLEANUP_STEPS.forEach((step, i) => (s += `  ${i + 1}. ${step}\n`));

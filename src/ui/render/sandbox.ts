@@ -22,19 +22,20 @@ function countsText(counts: Record<string, number>): string {
   return parts.length ? parts.join(', ') : 'no keys';
 }
 
-export function renderStatus(status: SandboxStatus, statePath: string): string {
+export function renderStatus(status: SandboxStatus, statePath: string, width?: number): string {
   let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n\n`;
   text += renderTable(
     ['STORE', 'NAME', 'TYPE', 'CONNECTION', 'KEYS'],
     status.stores.map((s) => [s.id, s.name, s.type, s.connectionState, countsText(s.keyStates)]),
+    { width, record: { head: [0, 3], flow: true } },
   );
   text += `\nkeys outside custom key stores: ${status.keysOutsideStores}\n`;
-  text += status.alarms.length ? `\n${renderTable(['ALARM', 'STATE'], status.alarms.map((a) => [a.name, a.state]))}` : '\nno CloudWatch alarms\n';
-  if (status.backups.length) text += `\n${renderTable(['BACKUP', 'CLUSTER', 'STATE'], status.backups.map((b) => [b.id, b.clusterId, b.state]))}`;
+  text += status.alarms.length ? `\n${renderTable(['ALARM', 'STATE'], status.alarms.map((a) => [a.name, a.state]), { width })}` : '\nno CloudWatch alarms\n';
+  if (status.backups.length) text += `\n${renderTable(['BACKUP', 'CLUSTER', 'STATE'], status.backups.map((b) => [b.id, b.clusterId, b.state]), { width })}`;
   return text;
 }
 
-export function renderAdvance(report: AdvanceReport): string {
+export function renderAdvance(report: AdvanceReport, width?: number): string {
   const days = (report.to.getTime() - report.from.getTime()) / 86_400_000;
   let text = `sandbox clock moved ${Number(days.toFixed(3))} days: ${report.from.toISOString()} -> ${report.to.toISOString()}\n`;
   if (report.deletedKeys.length) {
@@ -42,11 +43,12 @@ export function renderAdvance(report: AdvanceReport): string {
     text += renderTable(
       ['KEY', 'STORE', 'KEY MATERIAL IN HSM'],
       report.deletedKeys.map((k) => [k.keyId, k.storeId ?? '-', k.backingKeysDeletionStatus === 'FAILURE' ? 'FAILURE (orphaned: the store was not connected)' : (k.backingKeysDeletionStatus ?? '-')]),
+      { width, record: { flow: true } },
     );
   }
   if (report.storeTransitions.length) {
     text += `\nstore connection changes:\n`;
-    text += renderTable(['STORE', 'FROM', 'TO'], report.storeTransitions.map((t) => [t.storeId, t.from, t.to]));
+    text += renderTable(['STORE', 'FROM', 'TO'], report.storeTransitions.map((t) => [t.storeId, t.from, t.to]), { width });
   }
   if (report.purgedBackups.length) text += `\nbackups purged (7 days after deletion): ${report.purgedBackups.join(', ')}\n`;
   if (!report.deletedKeys.length && !report.storeTransitions.length && !report.purgedBackups.length) text += 'nothing came due\n';
@@ -62,15 +64,15 @@ function statusJson(status: SandboxStatus): SandboxStatusJson {
 
 export const sandboxStatusRenderer: Renderer<SandboxStatusResult> = {
   json: (r): Body<SandboxStatusDocument> => ({ statePath: r.statePath, ...statusJson(r.status) }),
-  table: (r) => renderStatus(r.status, r.statePath),
+  table: (r, { width }) => renderStatus(r.status, r.statePath, width),
 };
 
 export const sandboxResetRenderer: Renderer<SandboxResetResult> = {
   json: (r): Body<SandboxResetDocument> => ({ statePath: r.statePath, scenario: r.scenario, ...statusJson(r.status) }),
-  table: (r) => `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath)}`,
+  table: (r, { width }) => `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath, width)}`,
 };
 
 export const sandboxAdvanceRenderer: Renderer<SandboxAdvanceResult> = {
   json: (r): Body<SandboxAdvanceDocument> => ({ statePath: r.statePath, ...r.report, from: r.report.from.toISOString(), to: r.report.to.toISOString() }),
-  table: (r) => renderAdvance(r.report),
+  table: (r, { width }) => renderAdvance(r.report, width),
 };

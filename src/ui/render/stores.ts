@@ -25,7 +25,7 @@ export type StoresJson = Body<StoresDocument>;
 
 export const storesRenderer: Renderer<StoresResult> = {
   json: (r): StoresJson => ({ region: r.region, stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts })) }),
-  table(r, { style: st }) {
+  table(r, { style: st, width }) {
     if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
     const table = r.stores.map(({ store: s, keyCount, keyCounts }) => [
       s.id,
@@ -36,6 +36,6 @@ export const storesRenderer: Renderer<StoresResult> = {
       s.creationDate.toISOString().slice(0, 10),
       keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     ]);
-    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table);
+    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, { width, record: { head: [0, 3], flow: true } });
   },
 };

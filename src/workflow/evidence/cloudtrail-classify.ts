@@ -11,7 +11,7 @@
  *   the caller depends on the key, AWS itself says to watch for DisabledException (section 3.5).
  */
 import type { TrailEvent } from '../../aws/ports.js';
-import type { CloudTrailEventRef, FailedAttempt } from './types.js';
+import type { CloudTrailEventRef, DailyCount, FailedAttempt } from './types.js';
 
 /**
  * KMS operations that use key material (GetKeyLastUsage's `Operation` enum, section 3.5, plus the
@@ -83,7 +83,20 @@ export interface EventSummary {
   failedAttemptCount: number;
   failedAttempts: FailedAttempt[];
   ignoredEventCount: number;
+  daily: DailyCount[];
 }
+
+/** Adds one call to the per-day counts (UTC days, as CloudTrail's eventTime is UTC). */
+export function countDay(days: Map<string, DailyCount>, when: Date, failed: boolean): void {
+  const day = when.toISOString().slice(0, 10);
+  const c = days.get(day) ?? { day, succeeded: 0, failed: 0 };
+  if (failed) c.failed += 1;
+  else c.succeeded += 1;
+  days.set(day, c);
+}
+
+/** The per-day counts as the evidence carries them: oldest day first. */
+export const dailyList = (days: Map<string, DailyCount>): DailyCount[] => [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 
 export const MAX_LISTED_FAILED_ATTEMPTS = 20;
 
@@ -94,6 +107,7 @@ export function summarizeKeyEvents(events: TrailEvent[], keyArn: string): EventS
   const failed: FailedAttempt[] = [];
   let newest: CloudTrailEventRef | undefined;
   let ignored = 0;
+  const days = new Map<string, DailyCount>();
   for (const e of events) {
     const cls = classifyEvent(e, keyArn);
     if (cls === 'ignored') {
@@ -102,6 +116,7 @@ export function summarizeKeyEvents(events: TrailEvent[], keyArn: string): EventS
     }
     const principal = principalOf(e);
     principals.set(principal, (principals.get(principal) ?? 0) + 1);
+    countDay(days, e.eventTime, cls === 'failed-use');
     if (cls === 'use') {
       operations[e.eventName] = (operations[e.eventName] ?? 0) + 1;
       if (!newest || e.eventTime > newest.eventTime) newest = { eventId: e.eventId, eventName: e.eventName, eventTime: e.eventTime, principal };
@@ -125,5 +140,6 @@ export function summarizeKeyEvents(events: TrailEvent[], keyArn: string): EventS
     failedAttemptCount: failed.length,
     failedAttempts: failed.slice(0, MAX_LISTED_FAILED_ATTEMPTS),
     ignoredEventCount: ignored,
+    daily: dailyList(days),
   };
 }

@@ -81,7 +81,7 @@ function lastUsageEvidence(r: Awaited<ReturnType<typeof readSource<LastUsageInfo
 }
 
 function cloudTrailEvidence(r: Awaited<ReturnType<typeof readSource<TrailEvent[]>>>, key: KeyInfo, window: { start: Date; end: Date }): CloudTrailEvidence {
-  if (!r.ok) return { status: r.status, error: r.error, window, operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], ignoredEventCount: 0 };
+  if (!r.ok) return { status: r.status, error: r.error, window, operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], ignoredEventCount: 0, daily: [] };
   const s = summarizeKeyEvents(r.value, key.arn);
   return {
     status: 'ok',
@@ -92,6 +92,7 @@ function cloudTrailEvidence(r: Awaited<ReturnType<typeof readSource<TrailEvent[]
     failedAttemptCount: s.failedAttemptCount,
     failedAttempts: s.failedAttempts,
     ignoredEventCount: s.ignoredEventCount,
+    daily: s.daily,
   };
 }
 

@@ -65,6 +65,19 @@ export interface CloudTrailEventRef {
   principal: string;
 }
 
+/**
+ * Cryptographic calls on a key during one UTC day. Only days with at least one call are listed:
+ * a key silent for 90 days has an empty list, not 90 zeros (thousands of keys go into one JSON).
+ */
+export interface DailyCount {
+  /** the UTC day, YYYY-MM-DD */
+  day: string;
+  /** successful cryptographic calls that day */
+  succeeded: number;
+  /** failed cryptographic calls that day (the caller still depends on the key) */
+  failed: number;
+}
+
 /** CloudTrail event history (LookupEvents by the key's ARN) over `window`. */
 export interface CloudTrailEvidence {
   status: SourceStatus;
@@ -81,6 +94,15 @@ export interface CloudTrailEvidence {
   failedAttempts: FailedAttempt[];
   /** events that referenced the key but are not use (DescribeKey, GetKeyPolicy, kscli's own calls...) */
   ignoredEventCount: number;
+  /**
+   * The same calls counted per UTC day, oldest first (`kscli usage` draws its activity sparkline
+   * from it). Any source of CloudTrail events fills it from the events it counted above: the
+   * LookupEvents path (cloudtrail-classify.ts, summarizeKeyEvents) and a Logs Insights source over
+   * the trail's log group alike (there, `stats count(*) by bin(1d)` split by errorCode gives the
+   * same rows). Empty when the section's status is not ok; absent when a source cannot count per
+   * day (the sparkline then says so instead of drawing silence).
+   */
+  daily?: DailyCount[];
   /** which searches make up `window` (absent: LookupEvents alone, as before issue 10) */
   segments?: CoverageSegment[];
   /** failed attempts by error code (Logs Insights source) */

@@ -39,7 +39,7 @@ export type Confirmation = { confirmed: true } | { confirmed: false; error: unkn
  * with --yes). No terminal and no --yes is bad input (exit 2), thrown at once: the plan was shown
  * and nothing else happens.
  */
-export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region'>, prepared: PreparedPlan, mutating: PlanItem[], opts: Pick<RunPlanOptions, 'yes'>): Promise<Confirmation> {
+export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region'> & Partial<Pick<Deps, 'clock'>>, prepared: PreparedPlan, mutating: PlanItem[], opts: Pick<RunPlanOptions, 'yes'>): Promise<Confirmation> {
   if (mutating.length === 0 || opts.yes) return { confirmed: true };
   if (!deps.io.canPrompt()) {
     throw new KscliError(ExitCode.BadInput, 'no terminal to confirm on: pass --yes to act without asking', 'review the plan with --dry-run first');
@@ -48,7 +48,10 @@ export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region'>
   try {
     const ok = await deps.prompter.confirmDestructive({
       expected: store.id,
-      message: `${prepared.command} will make ${mutating.length} change(s) to store ${store.id} (${store.name}) in account ${identity.account}, region ${deps.region}.`,
+      message: `${prepared.command} will make ${mutating.length} change(s) to store ${store.id} (${store.name}) in account ${identity.account}, region ${deps.region}:`,
+      // what is at stake, shown right above the typed store ID (issue 14)
+      changes: mutating,
+      now: deps.clock?.now() ?? new Date(),
     });
     // aborting at the prompt is never success (exit 5)
     return ok ? { confirmed: true } : { confirmed: false, error: cancelledAtPrompt() };

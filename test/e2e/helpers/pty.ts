@@ -25,10 +25,22 @@ export interface PtyStep {
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g;
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function runInPty(args: string[], opts: { env: Env; steps?: PtyStep[]; timeoutMs?: number; /** leave ANSI escapes in stdout (colour checks) */ keepAnsi?: boolean }): Promise<RunResult> {
+export function runInPty(
+  args: string[],
+  opts: {
+    env: Env;
+    steps?: PtyStep[];
+    timeoutMs?: number;
+    /** leave ANSI escapes in stdout (colour checks) */ keepAnsi?: boolean;
+    /** the terminal's size (`stty` on the pty before kscli starts); default: none reported */
+    size?: { cols: number; rows: number };
+  },
+): Promise<RunResult> {
   const steps = opts.steps ?? [];
   const started = Date.now();
-  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const kscli = [process.execPath, BIN, ...args].map(quote).join(' ');
+  // the pty `script` opens reports no size unless told: a size is set like a terminal window's
+  const command = opts.size ? `stty cols ${opts.size.cols} rows ${opts.size.rows} && exec ${kscli}` : kscli;
   return new Promise((resolve, reject) => {
     // -q quiet, -f flush, -e return the child's exit code, -c run this command; no typescript file
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: toProcessEnv({ SHELL: '/bin/sh', ...opts.env }), stdio: ['pipe', 'pipe', 'pipe'] });

@@ -69,11 +69,16 @@ describe('confirmPlan', () => {
   });
 
   it('the operator types the store ID: confirmed; anything else or Ctrl-C: cancelled (exit 5)', async () => {
-    const ok = deps(true, new ScriptedPrompter([{ type: 'cks-1234567890abcdef0' }]));
-    expect(await confirmPlan(ok, prepared([]), [item('a', 'apply'), item('b', 'apply')], { yes: false })).toEqual({ confirmed: true });
+    const now = new Date('2026-11-30T12:00:00Z');
+    const ok = { ...deps(true, new ScriptedPrompter([{ type: 'cks-1234567890abcdef0' }])), clock: { now: () => now, sleep: async () => {} } };
+    const changes = [item('a', 'apply'), item('b', 'apply')];
+    expect(await confirmPlan(ok, prepared([]), changes, { yes: false })).toEqual({ confirmed: true });
+    // the changes go with the question: the prompt shows what is at stake above the typed store ID
     expect(ok.prompter.asked[0]).toEqual({
       expected: 'cks-1234567890abcdef0',
-      message: 'schedule-deletion will make 2 change(s) to store cks-1234567890abcdef0 (prod) in account 111122223333, region eu-west-1.',
+      message: 'schedule-deletion will make 2 change(s) to store cks-1234567890abcdef0 (prod) in account 111122223333, region eu-west-1:',
+      changes,
+      now,
     });
     for (const answer of [{ type: 'cks-0000000000000000' }, { ctrlC: true as const }]) {
       const c = await confirmPlan(deps(true, new ScriptedPrompter([answer])), prepared([]), [item('a', 'apply')], { yes: false });

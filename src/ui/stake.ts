@@ -1,0 +1,71 @@
+/**
+ * What is at stake, shown right above the typed confirmation (issue 14): how many keys will be
+ * scheduled for deletion, how many of them the evidence says are in use or could not tell, with
+ * the flag that overrode it, and the earliest date a key's material can be gone; then the other
+ * changes by kind. The confirmation itself stays typing the store ID (ui/prompter.ts).
+ */
+import type { PlanItem } from '../workflow/plan.js';
+import { isoWithRelative } from './dates.js';
+import type { IO } from './io.js';
+import type { ConfirmDestructive } from './prompter.js';
+import { createStyle, type Style } from './style.js';
+import { fitText } from './wrap.js';
+
+const DAY_MS = 86_400_000;
+const SCHEDULE = 'ScheduleKeyDeletion';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The usage verdict a plan line carries (details.verdict, set by the evidence step), if any. */
+const verdictOf = (i: PlanItem): string | undefined =>
+  typeof i.details?.verdict === 'string' ? i.details.verdict : undefined;
+
+/** The waiting period a ScheduleKeyDeletion line will ask for, in days. */
+function windowDays(i: PlanItem): number | undefined {
+  const params = i.details?.params as { PendingWindowInDays?: unknown } | undefined;
+  return typeof params?.PendingWindowInDays === 'number' ? params.PendingWindowInDays : undefined;
+}
+
+/**
+ * Lines describing the changes `toApply` will make (only the items that will be applied).
+ * `now` dates the earliest deletion: AWS counts the waiting period from the call, which comes
+ * after the confirmation, so the real date is never earlier than the one shown.
+ */
+export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string[] {
+  const lines: string[] = [];
+  const scheduled = toApply.filter((i) => i.action === SCHEDULE);
+  if (scheduled.length) {
+    const days = scheduled.map(windowDays).filter((d): d is number => d !== undefined);
+    lines.push(`${style.bold(plural(scheduled.length, 'key'))} will be scheduled for deletion`);
+    if (days.length)
+      lines.push(
+        `  earliest deletion: ${style.bold(isoWithRelative(new Date(now.getTime() + Math.min(...days) * DAY_MS), now))}`,
+      );
+    const inUse = scheduled.filter((i) => verdictOf(i) === 'in-use').length;
+    const unknown = scheduled.filter((i) => verdictOf(i) === 'unknown').length;
+    if (inUse) lines.push(`  ${style.bad(`${inUse} of them in use`)} (overridden with --allow-in-use)`);
+    if (unknown)
+      lines.push(`  ${style.warn(`${unknown} of them with unknown usage`)} (overridden with --allow-unknown-usage)`);
+    if (!inUse && !unknown && scheduled.some((i) => verdictOf(i) !== undefined))
+      lines.push(`  ${style.ok('none of them in use')} by the evidence`);
+  }
+  const others = new Map<string, number>();
+  for (const i of toApply.filter((x) => x.action !== SCHEDULE)) others.set(i.action, (others.get(i.action) ?? 0) + 1);
+  if (others.size)
+    lines.push(
+      `${scheduled.length ? 'and ' : ''}${[...others].map(([action, n]) => `${action}${n > 1 ? ` x${n}` : ''}`).join(', ')}`,
+    );
+  return lines;
+}
+
+/**
+ * The text above the typed confirmation: the message, then what is at stake, fitted to stderr's
+ * width on a terminal.
+ */
+export function confirmationText(io: Pick<IO, 'color' | 'errColumns'>, req: ConfirmDestructive): string {
+  const stake = req.changes
+    ? stakeLines(req.changes, req.now ?? new Date(), createStyle(io.color)).map((l) => `  ${l}`)
+    : [];
+  const text = [req.message, ...stake].join('\n');
+  return io.errColumns ? fitText(text, io.errColumns) : text;
+}
