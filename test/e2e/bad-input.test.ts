@@ -111,7 +111,10 @@ const CASES: Case[] = [
   c('--window-days 31 on delete-store', ['delete-store', S, '--yes', '--allow-in-use', '--window-days', '31'], 2, /--window-days/, { fix: WINDOW_FIX }),
 
   // --- other numbers and durations ---
-  c('usage --days 91 (CloudTrail keeps 90)', ['usage', S, '--days', '91'], 2, /--days/, { fix: /90/ }),
+  c('usage --days 91 --evidence api (CloudTrail keeps 90)', ['usage', S, '--days', '91', '--evidence', 'api'], 2, /--days 91 with --evidence api.*90 days/, { fix: /--evidence auto or logs/ }),
+  c('usage --days 3651 (ten years at most)', ['usage', S, '--days', '3651'], 2, /--days/, { fix: /3650/ }),
+  c('usage --evidence cloudtrail', ['usage', S, '--evidence', 'cloudtrail'], 2, /--evidence "cloudtrail" must be one of auto, logs, api/),
+  c('usage --log-group-arn of a bucket', ['usage', S, '--log-group-arn', 'arn:aws:s3:::bucket'], 2, /--log-group-arn .* is not a log group ARN/, { fix: /arn:aws:logs:REGION:ACCOUNT:log-group:NAME/ }),
   c('usage --days 0', ['usage', S, '--days', '0'], 2, /--days/),
   c('disconnect-store --wait-timeout abc', ['disconnect-store', DEMO.xksStore, '--yes', '--force', '--wait-timeout', 'abc'], 2, /--wait-timeout/, { fix: /90s|30m/ }),
   c('--expected-account of 5 digits', ['delete-store', DEMO.idleStore, '--yes', '--expected-account', '12345'], 2, /--expected-account/, { fix: /12-digit/ }),

@@ -117,8 +117,16 @@ export class InProcessSandbox {
 
   constructor(opts: InProcessOptions = {}) {
     const start = opts.startMs ?? IN_PROCESS_EPOCH;
-    // the wall clock is a constant: sandbox time is start + what advance() and kscli's waits add
-    this.model = createModel(demoState(start), { config: opts.config, now: new Date(start), wallClock: () => start, idSeed: opts.seed ?? 1 });
+    // the wall clock is a constant: sandbox time is start + what advance() and kscli's waits add.
+    // Logs Insights queries complete at their first poll here: the sandbox's default query timing
+    // (>= 1 s per query) would make the 1,000-run property test wait for queries instead of
+    // checking kscli's logic (tests that need slow queries pass config)
+    this.model = createModel(demoState(start), {
+      config: { insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0, ...opts.config },
+      now: new Date(start),
+      wallClock: () => start,
+      idSeed: opts.seed ?? 1,
+    });
     this.requestIds = seededIds(((opts.seed ?? 1) ^ 0x5eed) >>> 0);
     this.faults = new FaultInjector({ seed: opts.faultSeed ?? 1 });
   }
@@ -174,7 +182,10 @@ export class InProcessSandbox {
     };
 
     // actors are colleagues with a working network: faults hit kscli only
-    const decision = caller === 'kscli' ? this.faults.decide(service, operation) : { drop: false, dropAfter: false, error: undefined, delayMs: 0, staleMs: 0 };
+    const decision =
+      caller === 'kscli'
+        ? this.faults.decide(service, operation)
+        : { drop: false, dropAfter: false, error: undefined, delayMs: 0, staleMs: 0 };
     if (decision.drop) {
       entry.fault = 'drop';
       finish('dropped', 0);
@@ -195,11 +206,20 @@ export class InProcessSandbox {
         commit(true);
       } catch (e) {
         commit(false);
-        const staleAnswer = e instanceof SandboxError ? this.stale.staleInsteadOfError(operation, input, nowMs) : undefined;
+        const staleAnswer =
+          e instanceof SandboxError ? this.stale.staleInsteadOfError(operation, input, nowMs) : undefined;
         if (staleAnswer !== undefined) {
           output = staleAnswer;
           entry.fault = 'stale';
-        } else error = e instanceof SandboxError ? e : new SandboxError('InternalFailure', `sandbox bug while handling ${operation}: ${(e as Error)?.message ?? String(e)}`, 500);
+        } else
+          error =
+            e instanceof SandboxError
+              ? e
+              : new SandboxError(
+                  'InternalFailure',
+                  `sandbox bug while handling ${operation}: ${(e as Error)?.message ?? String(e)}`,
+                  500,
+                );
       }
       try {
         model.recordCall(ctx, input, error ? { error } : { output });
@@ -266,13 +286,35 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     let c: T | undefined;
     return async () => (c ??= make());
   };
-  const kms = new KmsAdapter(once(() => routed(new KMSClient(base), 'kms', target)), site, { scanConcurrency: 16 });
-  const sts = new StsAdapter(once(() => routed(new STSClient(base), 'sts', target)), site);
-  const trail = new CloudTrailAdapter(once(() => routed(new CloudTrailClient(base), 'cloudtrail', target)), site);
-  const logs = new LogsAdapter(once(() => routed(new CloudWatchLogsClient(base), 'logs', target)), site);
-  const cw = new CloudWatchAdapter(once(() => routed(new CloudWatchClient(base), 'monitoring', target)), site);
-  const sns = new SnsAdapter(once(() => routed(new SNSClient(base), 'sns', target)), site);
-  const hsm = new CloudHsmAdapter(once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)), site);
+  const kms = new KmsAdapter(
+    once(() => routed(new KMSClient(base), 'kms', target)),
+    site,
+    { scanConcurrency: 16 },
+  );
+  const sts = new StsAdapter(
+    once(() => routed(new STSClient(base), 'sts', target)),
+    site,
+  );
+  const trail = new CloudTrailAdapter(
+    once(() => routed(new CloudTrailClient(base), 'cloudtrail', target)),
+    site,
+  );
+  const logs = new LogsAdapter(
+    once(() => routed(new CloudWatchLogsClient(base), 'logs', target)),
+    site,
+  );
+  const cw = new CloudWatchAdapter(
+    once(() => routed(new CloudWatchClient(base), 'monitoring', target)),
+    site,
+  );
+  const sns = new SnsAdapter(
+    once(() => routed(new SNSClient(base), 'sns', target)),
+    site,
+  );
+  const hsm = new CloudHsmAdapter(
+    once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)),
+    site,
+  );
   return {
     region,
     kms: () => kms,
