@@ -11,7 +11,7 @@
  * the harness itself broke (a command that could not be measured, a crash). Every child process is
  * killed and the temporary directory removed at the end, on error and on Ctrl-C too.
  *
- * Options: --only startup,find-keys,memory,usage,usage-logs   --rounds N (find-keys runs, default 3)
+ * Options: --only startup,find-keys,memory,usage,usage-logs,inventory   --rounds N (find-keys runs, default 3)
  *          (run one group alone, e.g. `npm run build && node bench/run.mjs --only usage-logs`)
  *          --usage-logs-keys N (keys of the store of the usage-logs-10k row, default 10000)
  *          --aws-sample N (describe-key processes timed, default 30)   --usage-runs N (max, default 3)
@@ -29,10 +29,11 @@ import { memoryRows } from './rows/memory.mjs';
 import { startupRows } from './rows/startup.mjs';
 import { usageRow } from './rows/usage.mjs';
 import { usageLogs10kRow, usageLogs200Row } from './rows/usage-logs.mjs';
+import { inventoryRows, resetOrg, ORG } from './rows/inventory.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'startup,find-keys,memory,usage,usage-logs' },
+    only: { type: 'string', default: 'startup,find-keys,memory,usage,usage-logs,inventory' },
     'usage-logs-keys': { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '3' },
     'aws-sample': { type: 'string', default: '30' },
@@ -159,6 +160,13 @@ async function main() {
     }
     out.push(...(await usageLogs10kRow({ home, tmp, keys: int('usage-logs-keys'), say })));
     return out;
+  });
+
+  await section('inventory', ['inventory-org-time', 'inventory-org-rss', 'inventory-vs-aws-cli'], async () => {
+    const statePath = join(tmp, 'org.json');
+    const reset = await resetOrg(statePath, home);
+    say(`  sandbox reset --scenario org --accounts ${ORG.accounts} --regions ${ORG.regions} --stores ${ORG.stores}: ${(reset.wallMs / 1000).toFixed(1)} s`);
+    return inventoryRows({ home, statePath, awsVersion, awsSample: 10, say });
   });
 
   say(`\n== results (${elapsedS().toFixed(0)} s in all; medians; PASS/FAIL per target, timings are from this machine)`);

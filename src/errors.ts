@@ -16,6 +16,8 @@ export const ExitCode = {
   Credentials: 4,
   /** cancelled at a prompt */
   Cancelled: 5,
+  /** complete with gaps: an estate command read what it could; some accounts or Regions could not be read (listed) */
+  Incomplete: 6,
   /** pending: AWS must finish work that was started (keys in their waiting period) */
   Pending: 8,
   /** interrupted by SIGINT (the shell convention 128 + 2) */

@@ -8,9 +8,27 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { hostname } from 'node:os';
 import { run } from './cli.js';
 import { processIO } from './ui/io.js';
+import { commandOf, MUTATING_COMMANDS, watchClosedOutput } from './ui/closed-output.js';
 import type { SystemHooks } from './deps.js';
 
 const io = processIO({ color: !process.argv.includes('--no-color') });
+/** the handler of the apply in progress (a mutating command between confirmation and result) */
+let applying: (() => void) | undefined;
+let outputGone = false;
+// stdout or stderr closed (`| head`), or the terminal went away (SIGHUP): see ui/closed-output.ts
+const onOutputGone = () => {
+  if (outputGone) return;
+  outputGone = true;
+  if (applying) applying(); // as one Ctrl-C: finish the call in flight, journal it, exit 130
+  else {
+    // nothing is being changed: a read command (or a dry run) ends as git does; a mutating one
+    // that stops before or after its apply did not finish its job: 130, as interrupted
+    const argv = process.argv.slice(2);
+    process.exit(MUTATING_COMMANDS.has(commandOf(argv) ?? '') && !argv.includes('--dry-run') ? 130 : 0);
+  }
+};
+watchClosedOutput([process.stdout, process.stderr], onOutputGone);
+process.on('SIGHUP', onOutputGone);
 // SIGINT during apply: the command's handler lets the in-flight call finish, journals it and ends
 // with exit 130; a second Ctrl-C exits at once.
 const system: SystemHooks = {
@@ -32,7 +50,11 @@ const system: SystemHooks = {
       handler();
     };
     process.on('SIGINT', listener);
-    return () => process.off('SIGINT', listener);
+    applying = handler;
+    return () => {
+      process.off('SIGINT', listener);
+      if (applying === handler) applying = undefined;
+    };
   },
   onTerminate(handler) {
     process.on('SIGTERM', handler);

@@ -16,7 +16,17 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { answered, countCalls, kscli, resetLarge, ROOT, serveSandbox, storeWithKeys, timeline, RequestLogReader } from '../lib/kscli.mjs';
+import {
+  answered,
+  countCalls,
+  kscli,
+  resetLarge,
+  ROOT,
+  serveSandbox,
+  storeWithKeys,
+  timeline,
+  RequestLogReader,
+} from '../lib/kscli.mjs';
 import { stop } from '../lib/children.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { row } from '../lib/row.mjs';
@@ -43,7 +53,11 @@ async function remainingFloor(calls) {
 
 async function usageRun({ home, url, storeId, log, evidence, timeoutMs }) {
   const mark = log.mark();
-  const r = await kscli(['--endpoint-url', url, '--output', 'json', 'usage', storeId, '--evidence', evidence], { home, measure: true, timeoutMs });
+  const r = await kscli(['--endpoint-url', url, '--output', 'json', 'usage', storeId, '--evidence', evidence], {
+    home,
+    measure: true,
+    timeoutMs,
+  });
   const entries = log.since(mark);
   const calls = countCalls(entries);
   let doc = null;
@@ -73,14 +87,21 @@ export async function usageLogs200Row({ home, url, storeId, storeKeys, statePath
   const logsRuns = [];
   // two log-group runs around one API run: the API path takes minutes, the log-group path seconds
   logsRuns.push(await usageRun({ home, url, storeId, log, evidence: 'auto', timeoutMs: 120_000 }));
-  say(`  usage ${storeKeys} keys via logs: ${logsRuns[0].wallS.toFixed(2)} s, exit ${logsRuns[0].exitCode}, source ${logsRuns[0].source}, per-key use calls ${perKeyUseCalls(logsRuns[0])}`);
+  say(
+    `  usage ${storeKeys} keys via logs: ${logsRuns[0].wallS.toFixed(2)} s, exit ${logsRuns[0].exitCode}, source ${logsRuns[0].source}, per-key use calls ${perKeyUseCalls(logsRuns[0])}`,
+  );
   const api = await usageRun({ home, url, storeId, log, evidence: 'api', timeoutMs: 600_000 });
-  say(`  usage ${storeKeys} keys via the per-key APIs: ${api.wallS.toFixed(1)} s, exit ${api.exitCode} (${answered(api.calls, 'LookupEvents')} LookupEvents, ${answered(api.calls, 'GetKeyLastUsage')} GetKeyLastUsage)`);
+  say(
+    `  usage ${storeKeys} keys via the per-key APIs: ${api.wallS.toFixed(1)} s, exit ${api.exitCode} (${answered(api.calls, 'LookupEvents')} LookupEvents, ${answered(api.calls, 'GetKeyLastUsage')} GetKeyLastUsage)`,
+  );
   logsRuns.push(await usageRun({ home, url, storeId, log, evidence: 'auto', timeoutMs: 120_000 }));
   say(`  usage ${storeKeys} keys via logs: ${logsRuns[1].wallS.toFixed(2)} s, exit ${logsRuns[1].exitCode}`);
   const wallS = median(logsRuns.map((r) => r.wallS));
   const agree = logsRuns.every((r) => JSON.stringify(r.verdicts) === JSON.stringify(api.verdicts));
-  const clean = logsRuns.every((r) => r.exitCode === 0 && r.keys === storeKeys && r.source === 'logs-insights' && perKeyUseCalls(r) === 0) && api.exitCode === 0;
+  const clean =
+    logsRuns.every(
+      (r) => r.exitCode === 0 && r.keys === storeKeys && r.source === 'logs-insights' && perKeyUseCalls(r) === 0,
+    ) && api.exitCode === 0;
   const speedup = api.wallS / wallS;
   return row({
     id: 'usage-logs-200',
@@ -104,14 +125,17 @@ export async function usageLogs10kRow({ home, tmp, keys, say }) {
   const statePath = join(tmp, 'usage-logs-10k.json');
   const reset = await resetLarge(statePath, keys, keys, home);
   const storeId = storeWithKeys(reset.status, keys);
-  say(`  sandbox reset --scenario large --keys ${keys} --store-keys ${keys}: ${(reset.wallMs / 1000).toFixed(1)} s; store ${storeId}`);
+  say(
+    `  sandbox reset --scenario large --keys ${keys} --store-keys ${keys}: ${(reset.wallMs / 1000).toFixed(1)} s; store ${storeId}`,
+  );
   const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
   try {
     const log = new RequestLogReader(statePath);
     const run = await usageRun({ home, url: sandbox.url, storeId, log, evidence: 'auto', timeoutMs: 900_000 });
     const { floorS, by, perOp } = await remainingFloor(run.calls);
     const apiFloorS = Math.max(keys / API_FLOOR_QUOTAS.GetKeyLastUsage, keys / API_FLOOR_QUOTAS.LookupEvents);
-    const clean = run.exitCode === 0 && run.keys === keys && run.source === 'logs-insights' && perKeyUseCalls(run) === 0;
+    const clean =
+      run.exitCode === 0 && run.keys === keys && run.source === 'logs-insights' && perKeyUseCalls(run) === 0;
     say(
       `  usage ${keys} keys via logs: ${run.wallS.toFixed(1)} s, exit ${run.exitCode}, source ${run.source}; floor of the remaining per-key calls ${floorS.toFixed(1)} s (${by}); ` +
         `API path's quota floor ${apiFloorS.toFixed(0)} s (computed); queries ${JSON.stringify(run.queries.map((q) => ({ status: q.status, rows: q.rows, recordsScanned: q.recordsScanned })))}`,

@@ -5,6 +5,7 @@
  */
 import type { CommandModule } from '../app.js';
 import { storesCommand } from './stores/index.js';
+import { inventoryCommand } from './inventory/index.js';
 import { findKeysCommand } from './find-keys/index.js';
 import { usageCommand } from './usage/index.js';
 import { alarmCommand } from './alarm/index.js';
@@ -15,11 +16,14 @@ import { deleteStoreCommand } from './delete-store/index.js';
 import { backupsCommand } from './backups/index.js';
 import { orphansCommand } from './orphans/index.js';
 import { sandboxCommand } from './sandbox/index.js';
+import { showCommand } from './show/index.js';
+import { applyCommand } from './apply/index.js';
 import { schemaCommand } from './schema/index.js';
 import { completionCommand } from './completion/index.js';
 
 export const commandModules: CommandModule[] = [
   storesCommand,
+  inventoryCommand,
   findKeysCommand,
   usageCommand,
   alarmCommand,
@@ -29,6 +33,8 @@ export const commandModules: CommandModule[] = [
   deleteStoreCommand,
   backupsCommand,
   orphansCommand,
+  showCommand,
+  applyCommand,
   sandboxCommand,
   schemaCommand,
   completionCommand,

@@ -9,7 +9,7 @@
  */
 
 /** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
-export type ServiceName = 'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts';
+export type ServiceName = 'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account';
 
 export interface CallContext {
   service: ServiceName;
@@ -22,6 +22,13 @@ export interface CallContext {
   sourceIp?: string;
   /** the x-amzn-requestid the HTTP layer will send */
   requestId: string;
+  /**
+   * The account the call acts in (an organization sandbox maps assumed-role session keys to their
+   * account: model.accountFor). Absent: the model's own account.
+   */
+  accountId?: string;
+  /** The caller when it is an STS session the sandbox issued (AssumeRole); absent: by access key (identity.ts). */
+  principal?: { type: 'AssumedRole'; arn: string; principalId: string; userName: string };
 }
 
 /** An AWS error answer. `status` is the HTTP status (400 for client faults, 500 for server). */
@@ -57,6 +64,8 @@ export interface SandboxStatus {
   keysOutsideStores: number;
   alarms: Array<{ name: string; state: string }>;
   backups: Array<{ id: string; clusterId: string; state: string }>;
+  /** organization sandboxes (scenario org): the estate at a glance */
+  estate?: { organizationId?: string; accounts: number; regions: string[]; storedCells: number; stores: number };
 }
 
 /**
@@ -66,6 +75,11 @@ export interface SandboxStatus {
  */
 export interface SandboxModel {
   readonly accountId: string;
+  /**
+   * The account a call acts in, decided before quotas and faults (each account and Region is its
+   * own quota bucket, as in AWS). Models of one account leave it out: every call is theirs.
+   */
+  accountFor?(ctx: CallContext): string;
   /** sandbox time: real time plus the offset that `advance` accumulated */
   now(): Date;
   /**

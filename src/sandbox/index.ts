@@ -55,11 +55,11 @@ export interface RunningSandbox {
 
 /** The real model (src/sandbox/model/), loaded lazily so `kscli --version` never pays for it. */
 export async function realModelFactory(): Promise<ModelFactory> {
-  const { createModel, scenario } = await import('./model/index.js');
+  const { createSandboxModel, scenario, orgScenario } = await import('./model/index.js');
   return {
-    fromJSON: (json) => createModel(json),
-    // scenario() returns the state of a ready-made account; createModel takes ownership of it
-    scenario: (name, opts) => createModel(scenario(name, opts)),
+    fromJSON: (json) => createSandboxModel(json),
+    // scenario() returns the state of a ready-made account; the model takes ownership of it
+    scenario: (name, opts) => createSandboxModel(name === 'org' ? orgScenario(opts) : scenario(name, opts)),
   };
 }
 

@@ -23,6 +23,19 @@ const status = {
   backups: Type.Array(
     Type.Object({ id: Type.String(), clusterId: Type.String(), state: Type.String() }, { additionalProperties: false }),
   ),
+  /** organization sandboxes (scenario org) only */
+  estate: Type.Optional(
+    Type.Object(
+      {
+        organizationId: Type.Optional(Type.String()),
+        accounts: Type.Integer({ minimum: 0 }),
+        regions: Type.Array(Type.String()),
+        storedCells: Type.Integer({ minimum: 0 }),
+        stores: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
 };
 
 export const SandboxStatusDocument = documentSchema(
@@ -37,7 +50,7 @@ export const SandboxResetDocument = documentSchema(
   'The sandbox account after a reset to a scenario.',
   {
     ...status,
-    scenario: Type.Union([Type.Literal('demo'), Type.Literal('large')]),
+    scenario: Type.Union([Type.Literal('demo'), Type.Literal('large'), Type.Literal('org')]),
   },
 );
 export type SandboxResetDocument = Static<typeof SandboxResetDocument>;

@@ -15,11 +15,18 @@ export const StoresDocument = documentSchema(
             keyCount: Type.Integer({ minimum: 0 }),
             /** keys per key state, e.g. {"Enabled": 2, "PendingDeletion": 1} */
             keyCounts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+            /** with --regions: the store's Region */
+            region: Type.Optional(Type.String()),
           }),
         ],
         { additionalProperties: false },
       ),
     ),
+    /** with --regions only: what was asked, whether every Region was read, and what was not */
+    regions: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Type.String())])),
+    complete: Type.Optional(Type.Boolean()),
+    gaps: Type.Optional(Type.Array(Type.Object({ region: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), errorCode: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }, { additionalProperties: false }))),
+    skipped: Type.Optional(Type.Array(Type.Object({ region: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), reason: Type.String() }, { additionalProperties: false }))),
   },
 );
 export type StoresDocument = Static<typeof StoresDocument>;

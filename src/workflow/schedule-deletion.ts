@@ -213,6 +213,8 @@ export async function planScheduleItems(
         unusedDays: opts.evidence.unusedDays,
         // the verdict's window ends at the command's clock (a fake clock in tests)
         now: ctx.clock.now(),
+        // Logs Insights polls wait on the same clock (deterministic in tests)
+        sleep: (ms: number) => ctx.clock.sleep(ms),
         onProgress: ctx.scanProgress,
         ...(opts.evidence.evidence ? { evidence: opts.evidence.evidence } : {}),
         ...(opts.evidence.logGroupArn ?? opts.evidence.logGroup ? { logGroup: opts.evidence.logGroupArn ?? opts.evidence.logGroup } : {}),

@@ -5,7 +5,11 @@
  *   4 credentials),
  * - a first stderr line naming the problem, the fix somewhere in the (short) message,
  * - no stack trace (`    at ...` lines) without --debug,
- * - and no mutating request in the sandbox's request log.
+ * - no mutating request in the sandbox's request log,
+ * - and nothing changed (issue 12): the served account, the journal and lock directories and every
+ *   other file of the workspace (the corrupt and spare state files the sandbox cases use) have the
+ *   same digest after the run as before. A third of the cases never reach the served sandbox, so
+ *   its request log alone cannot say that they changed nothing.
  *
  * Where a case could destroy something if its check were missing, it is run on a mutating command
  * with `--yes` and the overrides (e.g. schedule-deletion --yes --allow-in-use --no-alarm): a missing
@@ -16,6 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DEMO, expectCleanError, expectNoMutatingRequests, startE2E, type E2E, type Env, type EnvOptions } from './helpers/index.js';
+import { worldDigest } from './helpers/world-digest.js';
 
 let t: E2E;
 /** a key of the external store: a real key, but outside the CloudHSM store */
@@ -106,7 +111,10 @@ const CASES: Case[] = [
   c('--window-days 31 on delete-store', ['delete-store', S, '--yes', '--allow-in-use', '--window-days', '31'], 2, /--window-days/, { fix: WINDOW_FIX }),
 
   // --- other numbers and durations ---
-  c('usage --days 91 (CloudTrail keeps 90)', ['usage', S, '--days', '91'], 2, /--days/, { fix: /90/ }),
+  c('usage --days 91 --evidence api (CloudTrail keeps 90)', ['usage', S, '--days', '91', '--evidence', 'api'], 2, /--days 91 with --evidence api.*90 days/, { fix: /--evidence auto or logs/ }),
+  c('usage --days 3651 (ten years at most)', ['usage', S, '--days', '3651'], 2, /--days/, { fix: /3650/ }),
+  c('usage --evidence cloudtrail', ['usage', S, '--evidence', 'cloudtrail'], 2, /--evidence "cloudtrail" must be one of auto, logs, api/),
+  c('usage --log-group-arn of a bucket', ['usage', S, '--log-group-arn', 'arn:aws:s3:::bucket'], 2, /--log-group-arn .* is not a log group ARN/, { fix: /arn:aws:logs:REGION:ACCOUNT:log-group:NAME/ }),
   c('usage --days 0', ['usage', S, '--days', '0'], 2, /--days/),
   c('disconnect-store --wait-timeout abc', ['disconnect-store', DEMO.xksStore, '--yes', '--force', '--wait-timeout', 'abc'], 2, /--wait-timeout/, { fix: /90s|30m/ }),
   c('--expected-account of 5 digits', ['delete-store', DEMO.idleStore, '--yes', '--expected-account', '12345'], 2, /--expected-account/, { fix: /12-digit/ }),
@@ -169,13 +177,28 @@ describe(`bad input corpus (${CASES.length} cases): one clean line, the document
   for (const k of CASES) {
     it(k.name, async () => {
       const mark = t.sandbox.mark();
+      const before = await worldDigest(t);
       const envSpec = k.env?.();
       const call = envSpec && 'whole' in envSpec ? { env: envSpec.whole } : (envSpec ?? {});
       const r = await t.kscli(k.args(), { ...call, endpoint: k.endpoint, timeoutMs: k.timeoutMs ?? 30_000 });
       expectCleanError(r, { code: k.code, problem: typeof k.problem === 'function' ? k.problem() : k.problem, fix: k.fix, maxLines: k.maxLines });
       expectNoMutatingRequests(t.sandbox.requestsSince(mark), `from: kscli ${r.args.join(' ')}`);
+      const after = await worldDigest(t);
+      expect(after.account, 'the served account changed').toBe(before.account);
+      expect(after.files, 'a file of the workspace (journal, lock, state files) changed').toEqual(before.files);
     });
   }
+
+  it('the digests see a change: the account and a journal call line after a real run, a state file written', async () => {
+    const before = await worldDigest(t);
+    const r = await t.kscli(['schedule-deletion', DEMO.xksStore, '--yes', '--allow-in-use', '--allow-unknown-usage', '--no-alarm', '--key', otherStoreKey]);
+    expect(r.code, r.describe()).toBe(0);
+    const after = await worldDigest(t);
+    expect(after.account).not.toBe(before.account);
+    expect(after.files.filter((l) => l.includes('.kscli/journal/'))).not.toEqual(before.files.filter((l) => l.includes('.kscli/journal/')));
+    writeFileSync(t.ws.path('spare-state.json'), '{}');
+    expect((await worldDigest(t)).files).not.toEqual(after.files);
+  });
 
   it('with --debug a bad input still exits 2, with the same first line', async () => {
     const r = await t.kscli(['find-keys', 'cks-123', '--debug']);

@@ -26,15 +26,55 @@ import { createWorkspace, type Workspace } from './helpers/workspace.js';
 const DAY = 86_400_000;
 const STORE = DEMO.hsmStore;
 
-type Doc = { evidence: any; window: any; keys: Array<{ keyId: string; verdict: string; evidenceSource: string; reason: string; lastUsage: any; cloudTrail: any }> };
+type Doc = {
+  evidence: any;
+  window: any;
+  keys: Array<{
+    keyId: string;
+    verdict: string;
+    evidenceSource: string;
+    reason: string;
+    lastUsage: any;
+    cloudTrail: any;
+  }>;
+};
 
 const verdictsOf = (doc: Doc) => Object.fromEntries(doc.keys.map((k) => [k.keyId, k.verdict]));
 
 /** A served sandbox on its own state: the large scenario, changed by `edit` before serving. */
-async function largeSandbox(label: string, edit?: (state: any, now: number) => void, extraServe: string[] = []): Promise<{ ws: Workspace; sandbox: ServedSandbox; run: (args: string[], timeoutMs?: number) => ReturnType<typeof runKscli>; stop: () => Promise<void> }> {
+async function largeSandbox(
+  label: string,
+  edit?: (state: any, now: number) => void,
+  extraServe: string[] = [],
+): Promise<{
+  ws: Workspace;
+  sandbox: ServedSandbox;
+  run: (args: string[], timeoutMs?: number) => ReturnType<typeof runKscli>;
+  stop: () => Promise<void>;
+}> {
   const ws = createWorkspace(label);
   const env = kscliEnv(ws, { credentials: false });
-  const reset = await runKscli(['sandbox', 'reset', '--scenario', 'large', '--keys', '600', '--store-keys', '60', '--used-share', '50%', '--noise-events', '500', '--state', ws.statePath, '--output', 'json'], { env, timeoutMs: 60_000 });
+  const reset = await runKscli(
+    [
+      'sandbox',
+      'reset',
+      '--scenario',
+      'large',
+      '--keys',
+      '600',
+      '--store-keys',
+      '60',
+      '--used-share',
+      '50%',
+      '--noise-events',
+      '500',
+      '--state',
+      ws.statePath,
+      '--output',
+      'json',
+    ],
+    { env, timeoutMs: 60_000 },
+  );
   expectExit(reset, 0);
   if (edit) {
     const state = JSON.parse(readFileSync(ws.statePath, 'utf8'));
@@ -46,7 +86,11 @@ async function largeSandbox(label: string, edit?: (state: any, now: number) => v
     ws,
     sandbox,
     // kscli paces LookupEvents and GetKeyLastUsage at AWS's 2/s and 5/s itself: raised here (quotas are off)
-    run: (args, timeoutMs = 120_000) => runKscli(['--endpoint-url', sandbox.url, ...args, '--max-rps', 'LookupEvents=200', 'GetKeyLastUsage=200'], { env: kscliEnv(ws), timeoutMs }),
+    run: (args, timeoutMs = 120_000) =>
+      runKscli(['--endpoint-url', sandbox.url, ...args, '--max-rps', 'LookupEvents=200', 'GetKeyLastUsage=200'], {
+        env: kscliEnv(ws),
+        timeoutMs,
+      }),
     async stop() {
       await sandbox.stop();
       ws.remove();
@@ -88,7 +132,11 @@ describe('the demo account', () => {
 
   it('--evidence bogus and --days 200 --evidence api are bad input (exit 2) before any AWS call', async () => {
     const mark = t.sandbox.mark();
-    for (const extra of [['--evidence', 'bogus'], ['--days', '200', '--evidence', 'api'], ['--log-group-arn', 'not-an-arn']]) {
+    for (const extra of [
+      ['--evidence', 'bogus'],
+      ['--days', '200', '--evidence', 'api'],
+      ['--log-group-arn', 'not-an-arn'],
+    ]) {
       const r = await t.kscli(['usage', STORE, ...extra]);
       expectExit(r, 2);
     }
@@ -113,17 +161,24 @@ describe('the large scenario (usage history, log group retention 400 days)', () 
     expect(logs.keys.length).toBe(60);
     expect(verdictsOf(logs)).toEqual(verdictsOf(api));
     // the scenario's history gives every verdict a key or more
-    const counts = Object.values(verdictsOf(logs)).reduce<Record<string, number>>((a, v) => ((a[v] = (a[v] ?? 0) + 1), a), {});
+    const counts = Object.values(verdictsOf(logs)).reduce<Record<string, number>>(
+      (a, v) => ((a[v] = (a[v] ?? 0) + 1), a),
+      {},
+    );
     expect(counts['in-use']).toBeGreaterThan(5);
     expect(counts.unused).toBeGreaterThan(5);
     expect(logs.evidence.source).toBe('logs-insights');
-    expect(logs.keys.every((k) => k.evidenceSource === 'logs-insights' && k.lastUsage.status === 'not-asked')).toBe(true);
+    expect(logs.keys.every((k) => k.evidenceSource === 'logs-insights' && k.lastUsage.status === 'not-asked')).toBe(
+      true,
+    );
     const ops = requests.map((r) => r.operation);
     expect(ops.filter((o) => o === 'LookupEvents' || o === 'GetKeyLastUsage')).toEqual([]);
     expect(ops.filter((o) => o === 'StartQuery').length).toBe(1);
     expect(ops.filter((o) => o === 'ListGrants').length).toBe(60);
     // kscli's own reads and other keys' use never count: every failure and call is a key's own
-    const failedOnly = logs.keys.filter((k) => k.cloudTrail.failedAttemptCount > 0 && Object.keys(k.cloudTrail.operations).length === 0);
+    const failedOnly = logs.keys.filter(
+      (k) => k.cloudTrail.failedAttemptCount > 0 && Object.keys(k.cloudTrail.operations).length === 0,
+    );
     expect(failedOnly.length).toBeGreaterThan(0);
     for (const k of failedOnly) expect(k.verdict).toBe('in-use');
   }, 120_000);
@@ -133,7 +188,12 @@ describe('the large scenario (usage history, log group retention 400 days)', () 
     expect(doc.window).toMatchObject({ requestedDays: 370, cloudTrailDays: 370, unusedDays: 370 });
     expect(doc.evidence.source).toBe('logs-insights');
     expect(doc.evidence.segments).toEqual([expect.objectContaining({ source: 'logs-insights' })]);
-    const longAgo = doc.keys.filter((k) => k.verdict === 'in-use' && k.cloudTrail.newest && Date.parse(k.cloudTrail.newest.eventTime) < Date.now() - 95 * DAY);
+    const longAgo = doc.keys.filter(
+      (k) =>
+        k.verdict === 'in-use' &&
+        k.cloudTrail.newest &&
+        Date.parse(k.cloudTrail.newest.eventTime) < Date.now() - 95 * DAY,
+    );
     expect(longAgo.length).toBeGreaterThan(0);
     for (const k of longAgo) expect(k.reason).toMatch(/via Logs Insights/);
     const ninety = json(await s.run(['usage', STORE, '--output', 'json']));
@@ -174,37 +234,82 @@ describe('the large scenario (usage history, log group retention 400 days)', () 
 
 describe('each trust condition broken in turn', () => {
   const cases: Array<[string, (state: any, now: number) => void, RegExp, 'api' | 'logs-insights+api']> = [
-    ['a WriteOnly trail', (st) => (st.trails[0].eventSelectors = [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }]), /does not record KMS read-only management events/, 'api'],
-    ['KMS excluded', (st) => (st.trails[0].eventSelectors = [{ ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: ['kms.amazonaws.com'] }]), /does not record KMS read-only/, 'api'],
-    ['the trail\'s log group in another region (a single-region trail of us-west-2)', (st) => Object.assign(st.trails[0], { multiRegion: false, homeRegion: 'us-west-2' }), /records only us-west-2, not us-east-1/, 'api'],
-    ['a trail started 10 days ago', (st, now) => (st.trails[0].startedAt = now - 10 * DAY), /started logging/, 'logs-insights+api'],
-    ['a retention of 30 days', (st) => (st.logGroups[0].retentionInDays = 30), /keeps events 30 days/, 'logs-insights+api'],
+    [
+      'a WriteOnly trail',
+      (st) => (st.trails[0].eventSelectors = [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }]),
+      /does not record KMS read-only management events/,
+      'api',
+    ],
+    [
+      'KMS excluded',
+      (st) =>
+        (st.trails[0].eventSelectors = [
+          { ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: ['kms.amazonaws.com'] },
+        ]),
+      /does not record KMS read-only/,
+      'api',
+    ],
+    [
+      "the trail's log group in another region (a single-region trail of us-west-2)",
+      (st) => Object.assign(st.trails[0], { multiRegion: false, homeRegion: 'us-west-2' }),
+      /records only us-west-2, not us-east-1/,
+      'api',
+    ],
+    [
+      'a trail started 10 days ago',
+      (st, now) => (st.trails[0].startedAt = now - 10 * DAY),
+      /started logging/,
+      'logs-insights+api',
+    ],
+    [
+      'a retention of 30 days',
+      (st) => (st.logGroups[0].retentionInDays = 30),
+      /keeps events 30 days/,
+      'logs-insights+api',
+    ],
   ];
 
-  it.each(cases)('%s: the per-key APIs answer (for the part not covered), the reason is named, and the verdicts equal the API path\'s', async (label, edit, reason, source) => {
-    const s = await largeSandbox(`evidence-logs-${label.replace(/\W+/g, '-').slice(0, 30)}`, edit);
-    try {
-      const auto = await s.run(['usage', STORE, '--output', 'json', '--evidence', 'auto', '--days', '120']);
-      const doc = json(auto);
-      expect(doc.evidence.source).toBe(source);
-      const said = [...doc.evidence.logGroupProblems, ...doc.evidence.limits, ...doc.evidence.warnings].join(' ');
-      expect(said).toMatch(reason);
-      if (source === 'api') {
-        // --days 120 could not be honoured: the evidence says 90, never more
-        expect(doc.window).toMatchObject({ requestedDays: 120, cloudTrailDays: 90 });
-        expect(auto.stderr).toMatch(/CloudTrail event history reaches back 90 days/);
-        const logs = await s.run(['usage', STORE, '--evidence', 'logs']);
-        expectExit(logs, 3);
-        expect(logs.stderr).toMatch(reason);
-      } else {
-        expect(doc.keys.every((k) => k.evidenceSource === 'logs-insights+api')).toBe(true);
+  it.each(cases)(
+    "%s: the per-key APIs answer (for the part not covered), the reason is named, and the verdicts equal the API path's",
+    async (label, edit, reason, source) => {
+      const s = await largeSandbox(`evidence-logs-${label.replace(/\W+/g, '-').slice(0, 30)}`, edit);
+      try {
+        const auto = await s.run(['usage', STORE, '--output', 'json', '--evidence', 'auto', '--days', '120']);
+        const doc = json(auto);
+        expect(doc.evidence.source).toBe(source);
+        const said = [...doc.evidence.logGroupProblems, ...doc.evidence.limits, ...doc.evidence.warnings].join(' ');
+        expect(said).toMatch(reason);
+        if (source === 'api') {
+          // --days 120 could not be honoured: the evidence says 90, never more
+          expect(doc.window).toMatchObject({ requestedDays: 120, cloudTrailDays: 90 });
+          expect(auto.stderr).toMatch(/CloudTrail event history reaches back 90 days/);
+          const logs = await s.run(['usage', STORE, '--evidence', 'logs']);
+          expectExit(logs, 3);
+          expect(logs.stderr).toMatch(reason);
+        } else {
+          expect(doc.keys.every((k) => k.evidenceSource === 'logs-insights+api')).toBe(true);
+        }
+        const api = json(
+          await s.run([
+            'usage',
+            STORE,
+            '--output',
+            'json',
+            '--evidence',
+            'api',
+            '--days',
+            '90',
+            '--unused-days',
+            '120',
+          ]),
+        );
+        expect(verdictsOf(doc)).toEqual(verdictsOf(api));
+      } finally {
+        await s.stop();
       }
-      const api = json(await s.run(['usage', STORE, '--output', 'json', '--evidence', 'api', '--days', '90', '--unused-days', '120']));
-      expect(verdictsOf(doc)).toEqual(verdictsOf(api));
-    } finally {
-      await s.stop();
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });
 
 describe('queries that do not complete', () => {
@@ -244,7 +349,11 @@ describe('queries that do not complete', () => {
   it('Ctrl-C stops the running query (StopQuery) and exits 130; no query is left running', async () => {
     const mark = s.sandbox.mark();
     let pid = 0;
-    const pending = runKscli(['--endpoint-url', s.sandbox.url, 'usage', STORE], { env: kscliEnv(s.ws), timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
+    const pending = runKscli(['--endpoint-url', s.sandbox.url, 'usage', STORE], {
+      env: kscliEnv(s.ws),
+      timeoutMs: 60_000,
+      onSpawn: (p) => (pid = p),
+    });
     const id = await runningQuery();
     process.kill(pid, 'SIGINT');
     const r = await pending;

@@ -17,7 +17,7 @@ import { DEMO_KEYS, DEMO_STORE_ID } from '../../src/sandbox/model/index.js';
 import { InProcessSandbox, inProcessPorts } from './helpers/in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult, type RunOptions } from './helpers/kscli-in-process.js';
 import { runViolations } from './helpers/invariants.js';
-import { keyFacts, storeFacts } from './helpers/world.js';
+import { keyFacts, runStart, storeFacts } from './helpers/world.js';
 
 const DAY = 86_400_000;
 const STORE = DEMO_STORE_ID;
@@ -41,11 +41,23 @@ function world() {
   const kscli = async (argv: string[], opts: RunOptions = {}): Promise<KscliResult & { kscliMutations: string[] }> => {
     runNo += 1;
     sb.run = runNo;
+    const start = runStart(sb.model, STORE);
     const result = await runKscli(sb, ports, home, [...argv, '--output', 'json'], opts);
     const journal = readJournal(journalPath(home, STORE));
     const requests = sb.requests.slice(requestsSeen);
     const violations = runViolations(
-      { run: runNo, argv, storeId: STORE, result, journal: journal.slice(journalSeen), requests, faulted: requests.some((r) => r.caller === 'actor') },
+      {
+        run: runNo,
+        argv,
+        storeId: STORE,
+        result,
+        journal: journal.slice(journalSeen),
+        journalSoFar: journal,
+        requests,
+        faulted: requests.some((r) => r.caller === 'actor'),
+        start,
+        refusedPrompt: result.refused,
+      },
       sb.model,
     );
     journalSeen = journal.length;

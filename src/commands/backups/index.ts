@@ -14,10 +14,12 @@ import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
+import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 
 export interface BackupsFlags {
   delete: boolean;
   force: boolean;
+  regions?: string;
 }
 
 export const backupsCommand: CommandModule = {
@@ -28,19 +30,23 @@ export const backupsCommand: CommandModule = {
       .description("CloudHSM cluster backups that may still hold the store's key material (--delete removes READY ones)")
       .option('--delete', 'delete the READY backups that may hold key material (restorable for 7 days)', false)
       .addOption(forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'))
-      .addHelpText('after', '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n')
+      .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
+      .addHelpText('after', '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n  kscli backups cks-1234567890abcdef0 --regions all\n')
       .action((storeIdInput: string, flags: BackupsFlags) => {
         const storeId = validateStoreId(storeIdInput);
-        return withDeps(app, async (deps) => {
-          const { backupDeletionSpec, runBackupsReport } = await import('./run.js');
-          if (flags.delete) {
-            const { runPlanCommand } = await import('../plan-command.js');
-            return runPlanCommand(deps, backupDeletionSpec(deps, { storeId, force: Boolean(flags.force) }));
-          }
-          const { backupsRenderer } = await import('../../ui/render/backups.js');
-          renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
-          return 0;
-        });
+        return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
+          withDeps(inRegion, async (deps) => {
+            const { backupDeletionSpec, runBackupsReport } = await import('./run.js');
+            if (flags.delete) {
+              const { runPlanCommand } = await import('../plan-command.js');
+              const options = { storeId, force: Boolean(flags.force) };
+              return runPlanCommand(deps, backupDeletionSpec(deps, options), undefined, options);
+            }
+            const { backupsRenderer } = await import('../../ui/render/backups.js');
+            renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
+            return 0;
+          }),
+        );
       });
   },
 };

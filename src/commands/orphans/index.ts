@@ -1,5 +1,6 @@
 /**
- * kscli orphans <storeId>: keys of the store whose deletion left key material in the cluster.
+ * kscli orphans <storeId>: keys of the store whose deletion left key material in the cluster
+ * (--regions: in whichever Region holds the store).
  * Parse -> run (./run.ts) -> render (src/ui/render/orphans.ts, which documents the JSON).
  */
 import type { Command } from 'commander';
@@ -8,6 +9,7 @@ import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
+import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 
 export const orphansCommand: CommandModule = {
   register(program: Command, app: App) {
@@ -15,14 +17,17 @@ export const orphansCommand: CommandModule = {
       .command('orphans')
       .addArgument(storeIdArgument())
       .description('keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps')
-      .addHelpText('after', '\nExample:\n  kscli orphans cks-1234567890abcdef0\n')
-      .action((storeIdInput: string) => {
+      .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
+      .addHelpText('after', "\nExample:\n  kscli orphans cks-1234567890abcdef0\n  kscli orphans cks-1234567890abcdef0 --regions all   # the store's Region unknown\n")
+      .action((storeIdInput: string, flags: { regions?: string }) => {
         const storeId = validateStoreId(storeIdInput);
-        return withDeps(app, async (deps) => {
-          const [{ runOrphans }, { orphansRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/orphans.js')]);
-          renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
-          return 0;
-        });
+        return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
+          withDeps(inRegion, async (deps) => {
+            const [{ runOrphans }, { orphansRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/orphans.js')]);
+            renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
+            return 0;
+          }),
+        );
       });
   },
 };

@@ -13,9 +13,13 @@ import { nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.
 import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
-  scenario: 'demo' | 'large';
+  scenario: 'demo' | 'large' | 'org';
   keys?: string;
   storeKeys?: string;
+  accounts?: string;
+  regions?: string;
+  stores?: string;
+  seed?: string;
   usedShare?: string;
   noiseEvents?: string;
   state?: string;
@@ -79,24 +83,39 @@ export const sandboxCommand: CommandModule = {
     sandbox
       .command('reset')
       .description('replace the sandbox account with a fresh scenario (and start a new request log)')
-      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys with usage history').choices(['demo', 'large']).default('demo'))
+      .addOption(new Option('--scenario <name>', 'demo: the documented demo account; large: many keys with usage history; org: an organization of many accounts and Regions').choices(['demo', 'large', 'org']).default('demo'))
       .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
       .option('--store-keys <m>', 'large scenario: keys in cks-1234567890abcdef0 (default 200)')
       .option('--used-share <s>', "large scenario: share of the store's keys with usage history, e.g. 0.1 or 10% (default 10%)")
       .option('--noise-events <n>', 'large scenario: CloudTrail events of other services in the 380-day history (default 10000)')
+      .option('--accounts <n>', 'org scenario: accounts in the organization, the management account included (default 6)')
+      .option('--regions <m>', 'org scenario: Regions of the partition (default 4; up to 34)')
+      .option('--stores <s>', 'org scenario: custom key stores scattered among accounts and Regions (default 6)')
+      .option('--seed <n>', 'org scenario: seed of the placement (default 1)')
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
-      .addHelpText('after', '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state /tmp/big.json\n')
+      .addHelpText(
+        'after',
+        '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state /tmp/big.json\n' +
+          '  kscli sandbox reset --scenario org --accounts 1000 --regions 17 --stores 50 --state /tmp/org.json\n',
+      )
       .action(async (flags: SandboxResetFlags) => {
         const keys = positiveInteger('--keys', flags.keys);
         const storeKeys = positiveInteger('--store-keys', flags.storeKeys);
         const usedShare = share('--used-share', flags.usedShare);
         const noiseEvents = wholeNumber('--noise-events', flags.noiseEvents);
-        if (flags.scenario === 'demo' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
+        const accounts = positiveInteger('--accounts', flags.accounts);
+        const regions = positiveInteger('--regions', flags.regions);
+        const stores = wholeNumber('--stores', flags.stores);
+        const seed = wholeNumber('--seed', flags.seed);
+        if (flags.scenario !== 'large' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
           throw badInput('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
         }
+        if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined)) throw badInput('--accounts, --regions, --stores and --seed apply to --scenario org only');
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys) throw badInput(`--store-keys ${storeKeys} is more than --keys ${keys}`);
+        if (accounts !== undefined && accounts > 10_000) throw badInput(`--accounts ${accounts}: an organization holds at most 10000 accounts`);
+        if (regions !== undefined && regions > 34) throw badInput(`--regions ${regions}: the aws partition has 34 commercial Regions`);
         const { runSandboxReset, sandboxResetRenderer, statePathOf } = await load();
-        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, usedShare, noiseEvents }));
+        await output(app, sandboxResetRenderer, await runSandboxReset(await statePathOf(app, flags), flags.scenario, { keys, storeKeys, usedShare, noiseEvents, accounts, regions, stores, seed }));
       });
 
     sandbox

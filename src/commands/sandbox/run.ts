@@ -19,7 +19,7 @@ export interface SandboxStatusResult {
 }
 
 export interface SandboxResetResult extends SandboxStatusResult {
-  scenario: 'demo' | 'large';
+  scenario: 'demo' | 'large' | 'org';
 }
 
 export interface SandboxAdvanceResult {
@@ -29,7 +29,7 @@ export interface SandboxAdvanceResult {
   viaServer: boolean;
 }
 
-export async function runSandboxReset(statePath: string, scenario: 'demo' | 'large', sizes: ScenarioParams): Promise<SandboxResetResult> {
+export async function runSandboxReset(statePath: string, scenario: 'demo' | 'large' | 'org', sizes: ScenarioParams): Promise<SandboxResetResult> {
   const { realModelFactory, resetState } = await import('../../sandbox/index.js');
   const status = resetState(await realModelFactory(), statePath, scenario, sizes);
   return { statePath, scenario, status };

@@ -4,16 +4,24 @@
 import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { countByState } from '../../workflow/inventory.js';
+import type { Gap, Skip } from '../../workflow/estate/gaps.js';
+import type { RegionSelection } from '../../workflow/estate/runner.js';
 
 export interface StoreRow {
   store: StoreInfo;
   keyCount: number;
   keyCounts: Record<string, number>;
+  /** with --regions: the store's Region */
+  region?: string;
 }
 
 export interface StoresResult {
   region: string;
   stores: StoreRow[];
+  /** with --regions: what was asked ('all' or the list), and what could not be read */
+  regions?: 'all' | string[];
+  gaps?: Gap[];
+  skipped?: Skip[];
 }
 
 export async function runStores(deps: Deps): Promise<StoresResult> {
@@ -32,5 +40,36 @@ export async function runStores(deps: Deps): Promise<StoresResult> {
       const mine = keys.filter((k) => k.customKeyStoreId === s.id);
       return { store: s, keyCount: mine.length, keyCounts: countByState(mine) };
     }),
+  };
+}
+
+/**
+ * `stores --regions LIST|all`: the caller's account in several Regions at once, through the estate
+ * runner (each Region its own quota bucket; a Region that cannot be read is a gap).
+ */
+export async function runStoresInRegions(deps: Deps, selection: Exclude<RegionSelection, { mode: 'home' }>): Promise<StoresResult> {
+  const [{ SdkEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
+    import('../../aws/estate/sdk-estate.js'),
+    import('../../workflow/estate/inventory.js'),
+    import('../../workflow/estate/runner.js'),
+  ]);
+  const estate = new SdkEstate(await deps.awsConfig());
+  const caller = await estate.callerIdentity();
+  const bar = deps.progress.bar('Regions read');
+  const result = await runInventory(estate, {
+    accounts: [{ id: caller.account, state: 'ACTIVE' }],
+    callerAccount: caller.account,
+    regions: selection,
+    roleName: 'unused',
+    sessionName: 'kscli',
+    concurrency: DEFAULT_CONCURRENCY,
+    onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
+  }).finally(() => bar.stop());
+  return {
+    region: deps.region,
+    regions: selection.mode === 'all' ? 'all' : selection.regions,
+    stores: result.rows.map((r) => ({ store: r.store, keyCount: r.keyCount, keyCounts: r.keyCounts, region: r.region })),
+    gaps: result.gaps,
+    skipped: result.skips,
   };
 }

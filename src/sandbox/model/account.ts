@@ -3,7 +3,18 @@
  * O(1) or O(page) even with 100,000 keys, the sandbox clock, and the dirty flag. The services
  * (keys.ts, stores.ts, ...) are functions over this object; model.ts dispatches to them.
  */
+import { cryptoIds, type IdSource } from './ids.js';
 import type { AccountState, AliasRecord, EventRecord, KeyRecord, StoreRecord } from './state.js';
+
+/**
+ * Where an account's time and randomness come from. The served sandbox: the system clock and
+ * crypto. Tests that replay from a seed: a clock that only `advance` moves, and seeded ids.
+ */
+export interface AccountEnv {
+  /** the base of sandbox time (sandbox time = wallClock() + state.clockOffsetMs); Date.now by default */
+  wallClock?: () => number;
+  ids?: IdSource;
+}
 
 export class Account {
   readonly keyById = new Map<string, KeyRecord>();
@@ -24,7 +35,15 @@ export class Account {
   /** last time alarms were evaluated because time passed (not persisted) */
   lastAlarmSweep = 0;
 
-  constructor(readonly state: AccountState) {
+  readonly wallClock: () => number;
+  readonly ids: IdSource;
+
+  constructor(
+    readonly state: AccountState,
+    env: AccountEnv = {},
+  ) {
+    this.wallClock = env.wallClock ?? Date.now;
+    this.ids = env.ids ?? cryptoIds;
     for (const k of state.keys) this.indexKey(k);
     for (const a of state.aliases) this.aliasByName.set(a.name, a);
     for (const s of state.stores) {
@@ -43,7 +62,7 @@ export class Account {
   }
 
   nowMs(): number {
-    return Date.now() + this.state.clockOffsetMs;
+    return this.wallClock() + this.state.clockOffsetMs;
   }
 
   keyArn(id: string): string {

@@ -4,11 +4,14 @@
  * IAM user `sandbox-user`, anything else (`ASIA…` session keys, dummy ids) the demo's assumed role
  * `arn:aws:sts::<account>:assumed-role/Admin/kscli`.
  */
+import type { CallContext } from '../contract.js';
 import type { Account } from './account.js';
 import type { Handler } from './handler.js';
 import type { IdentityRecord } from './state.js';
 
-export function identityFor(acc: Account, accessKeyId: string | undefined): IdentityRecord {
+export function identityFor(acc: Account, accessKeyId: string | undefined, principal?: CallContext['principal']): IdentityRecord {
+  // an assumed-role session the organization sandbox issued (org/sts-assume.ts)
+  if (principal) return { ...principal };
   const known = accessKeyId ? acc.state.identities[accessKeyId] : undefined;
   if (known) return known;
   if (accessKeyId?.startsWith('AKIA')) {
@@ -33,7 +36,7 @@ export function userIdentity(acc: Account, id: IdentityRecord, accessKeyId: stri
 }
 
 const getCallerIdentity: Handler = (acc, _input, ctx) => {
-  const id = identityFor(acc, ctx.accessKeyId);
+  const id = identityFor(acc, ctx.accessKeyId, ctx.principal);
   return { Account: acc.accountId, Arn: id.arn, UserId: id.principalId };
 };
 

@@ -1,20 +1,58 @@
-/** Identifiers shaped like AWS's. */
+/**
+ * Identifiers shaped like AWS's, from a source of random bytes. The served sandbox uses the
+ * system's (crypto); tests that must replay exactly (the property test: a seed names one run)
+ * give the account a seeded source instead, so key ids, event ids and request ids repeat.
+ */
 import { randomBytes, randomUUID } from 'node:crypto';
 
-export function uuid(): string {
-  return randomUUID();
+export interface IdSource {
+  uuid(): string;
+  hex(len: number): string;
+  /** cks- followed by 17 hex digits, like `cks-1234567890abcdef0` */
+  customKeyStoreId(): string;
+  /** a KMS grant id: 64 hex digits */
+  grantId(): string;
 }
 
-export function hex(len: number): string {
-  return randomBytes(Math.ceil(len / 2)).toString('hex').slice(0, len);
+export function idSource(bytes: (n: number) => Buffer): IdSource {
+  const hex = (len: number) => bytes(Math.ceil(len / 2)).toString('hex').slice(0, len);
+  return {
+    uuid() {
+      // RFC 4122 version 4 layout (what crypto.randomUUID returns)
+      const b = bytes(16);
+      b[6] = (b[6]! & 0x0f) | 0x40;
+      b[8] = (b[8]! & 0x3f) | 0x80;
+      const h = b.toString('hex');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    },
+    hex,
+    customKeyStoreId: () => `cks-${hex(17)}`,
+    grantId: () => hex(64),
+  };
 }
 
-/** cks- followed by 17 hex digits, like `cks-1234567890abcdef0` */
-export function customKeyStoreId(): string {
-  return `cks-${hex(17)}`;
+/** mulberry32: small, fast, good enough for ids and simulated delays (not for secrets). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-/** a KMS grant id: 64 hex digits */
-export function grantId(): string {
-  return hex(64);
+/** Ids from a seed: the same seed gives the same sequence of ids. */
+export function seededIds(seed: number): IdSource {
+  const next = seededRandom(seed);
+  return idSource((n) => {
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) b[i] = Math.floor(next() * 256);
+    return b;
+  });
 }
+
+/** The system's randomness (the served sandbox); randomUUID draws from a pool: 100,000 keys stay fast. */
+export const cryptoIds: IdSource = { ...idSource((n) => randomBytes(n)), uuid: () => randomUUID() };
+

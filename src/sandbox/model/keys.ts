@@ -6,7 +6,6 @@ import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import { intInRange, kmsNotFound, requireString, validation } from './errors.js';
 import type { Handler } from './handler.js';
-import { grantId, hex, uuid } from './ids.js';
 import { decodeToken, encodeToken, invalidMarker, pageArray, truncation } from './paging.js';
 import { DAY_MS, type KeyRecord, type KeyState } from './state.js';
 
@@ -161,7 +160,7 @@ const listKeys: Handler = (acc, input) => {
 
 const createKey: Handler = (acc, input) => {
   const now = acc.nowMs();
-  const k: KeyRecord = { id: uuid(), created: now, state: 'Enabled' };
+  const k: KeyRecord = { id: acc.ids.uuid(), created: now, state: 'Enabled' };
   if (typeof input.Description === 'string' && input.Description) k.description = input.Description;
   const storeId = input.CustomKeyStoreId;
   const origin = input.Origin as string | undefined;
@@ -186,7 +185,7 @@ const createKey: Handler = (acc, input) => {
       }
       k.clusterId = cluster.id;
       k.keyHandle = `0x${(cluster.nextHandle++).toString(16).padStart(8, '0')}`;
-      k.backingKeyId = hex(64);
+      k.backingKeyId = acc.ids.hex(64);
     } else {
       if (typeof input.XksKeyId !== 'string' || !input.XksKeyId) {
         throw new SandboxError('ValidationException', 'XksKeyId is required to create a KMS key in an external key store.');
@@ -355,7 +354,7 @@ const getKeyLastUsage: Handler = (acc, input) => {
 
 /** Adds a grant (scenarios only: the sandbox has no CreateGrant operation yet). */
 export function addGrant(acc: Account, keyId: string, grantee: string, operations: string[], name?: string): void {
-  acc.state.grants.push({ id: grantId(), keyId, grantee, operations, created: acc.nowMs(), ...(name ? { name } : {}) });
+  acc.state.grants.push({ id: acc.ids.grantId(), keyId, grantee, operations, created: acc.nowMs(), ...(name ? { name } : {}) });
 }
 
 export const keyHandlers: Record<string, Handler> = {

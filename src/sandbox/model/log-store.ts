@@ -134,9 +134,19 @@ export function retentionCutoff(group: LogGroupRecord, now: number): number {
 }
 
 /** Stores one event in a group (events arrive in time order; a late one is inserted in place). */
-export function storeLogEvent(acc: Account, group: LogGroupRecord, event: Record<string, unknown>, json: string, t: number): void {
+export function storeLogEvent(
+  acc: Account,
+  group: LogGroupRecord,
+  event: Record<string, unknown>,
+  json: string,
+  t: number,
+): void {
   const events = (group.events ??= []);
-  const record: LogEventRecord = { t, m: json, s: logStreamName(acc, typeof event.awsRegion === 'string' ? event.awsRegion : acc.region) };
+  const record: LogEventRecord = {
+    t,
+    m: json,
+    s: logStreamName(acc, typeof event.awsRegion === 'string' ? event.awsRegion : acc.region),
+  };
   if (events.length > 0 && events[events.length - 1]!.t > t) {
     // out of order (a scenario writing history): keep the array sorted; the column cache restarts
     let lo = 0;

@@ -15,7 +15,6 @@
  *
  * Each query sees the events in its range when it started (later deliveries are not added).
  */
-import { randomUUID } from 'node:crypto';
 import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import type { Handler } from './handler.js';
@@ -97,7 +96,8 @@ function notFound(message: string): SandboxError {
 
 /** A log group from a name or an ARN (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME`, no `:*`). */
 function resolveGroup(acc: Account, ref: unknown): LogGroupRecord {
-  if (typeof ref !== 'string' || ref.length === 0) throw invalidParam('A log group name or ARN must be a non-empty string.');
+  if (typeof ref !== 'string' || ref.length === 0)
+    throw invalidParam('A log group name or ARN must be a non-empty string.');
   let name = ref;
   if (ref.startsWith('arn:')) {
     if (ref.endsWith('*')) throw invalidParam(`The log group ARN ${ref} must not end with '*'.`);
@@ -115,9 +115,15 @@ function resolveGroup(acc: Account, ref: unknown): LogGroupRecord {
 }
 
 function epochSeconds(value: unknown, member: string): number {
-  if (value === undefined || value === null) throw invalidParam(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined || value === null)
+    throw invalidParam(
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw invalidParam(`1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to 0`);
+  if (!Number.isFinite(n) || n < 0)
+    throw invalidParam(
+      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+    );
   return Math.floor(n);
 }
 
@@ -171,9 +177,12 @@ function prepare(v: GroupView, to: number): void {
   names.forEach((name, k) => (v.columns.get(name)!.values = values[k]!));
 }
 
-/** Elapsed query time: real time since start plus any clock advance meanwhile. */
+/**
+ * Elapsed query time: real time since start plus any clock advance meanwhile. "Real" time is the
+ * account's wall clock (Date.now when served; constant in tests that replay from a seed).
+ */
 function elapsed(acc: Account, q: QueryRun): number {
-  return Date.now() - q.startedReal + (acc.state.clockOffsetMs - q.startOffset);
+  return acc.wallClock() - q.startedReal + (acc.state.clockOffsetMs - q.startOffset);
 }
 
 function isActive(s: QueryStatus): boolean {
@@ -250,7 +259,9 @@ function compile(queryString: string): Query {
   } catch (e) {
     if (e instanceof QuerySyntaxError) {
       const location = { startCharOffset: e.start, endCharOffset: e.end };
-      throw new SandboxError('MalformedQueryException', e.message, 400, { queryCompileError: { location, message: e.message } });
+      throw new SandboxError('MalformedQueryException', e.message, 400, {
+        queryCompileError: { location, message: e.message },
+      });
     }
     throw e;
   }
@@ -259,18 +270,32 @@ function compile(queryString: string): Query {
 const startQuery: Handler = (acc, input, ctx) => {
   const cfg: SandboxConfig = acc.state.config;
   if (input.queryLanguage !== undefined && input.queryLanguage !== 'CWLI') {
-    throw invalidParam(`The sandbox runs only the Logs Insights query language (CWLI), not ${String(input.queryLanguage)}.`);
+    throw invalidParam(
+      `The sandbox runs only the Logs Insights query language (CWLI), not ${String(input.queryLanguage)}.`,
+    );
   }
-  const given = ['logGroupName', 'logGroupNames', 'logGroupIdentifiers'].filter((m) => input[m] !== undefined && input[m] !== null);
-  if (given.length === 0) throw invalidParam('Specify exactly one of logGroupName, logGroupNames or logGroupIdentifiers.');
-  if (given.length > 1) throw invalidParam(`Specify only one of logGroupName, logGroupNames or logGroupIdentifiers (got ${given.join(', ')}).`);
+  const given = ['logGroupName', 'logGroupNames', 'logGroupIdentifiers'].filter(
+    (m) => input[m] !== undefined && input[m] !== null,
+  );
+  if (given.length === 0)
+    throw invalidParam('Specify exactly one of logGroupName, logGroupNames or logGroupIdentifiers.');
+  if (given.length > 1)
+    throw invalidParam(
+      `Specify only one of logGroupName, logGroupNames or logGroupIdentifiers (got ${given.join(', ')}).`,
+    );
   const refs: unknown[] = input.logGroupName !== undefined ? [input.logGroupName] : (input[given[0]!] as unknown[]);
   if (!Array.isArray(refs) || refs.length === 0) throw invalidParam(`${given[0]} must list at least one log group.`);
-  if (refs.length > MAX_LOG_GROUPS) throw invalidParam(`A query can search at most ${MAX_LOG_GROUPS} log groups; got ${refs.length}.`);
+  if (refs.length > MAX_LOG_GROUPS)
+    throw invalidParam(`A query can search at most ${MAX_LOG_GROUPS} log groups; got ${refs.length}.`);
   const queryString = input.queryString;
-  if (typeof queryString !== 'string') throw invalidParam("1 validation error detected: Value null at 'queryString' failed to satisfy constraint: Member must not be null");
+  if (typeof queryString !== 'string')
+    throw invalidParam(
+      "1 validation error detected: Value null at 'queryString' failed to satisfy constraint: Member must not be null",
+    );
   if (queryString.length > MAX_QUERY_CHARS) {
-    throw invalidParam(`1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_CHARS}`);
+    throw invalidParam(
+      `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${MAX_QUERY_CHARS}`,
+    );
   }
   const startTime = epochSeconds(input.startTime, 'startTime');
   const endTime = epochSeconds(input.endTime, 'endTime');
@@ -279,7 +304,9 @@ const startQuery: Handler = (acc, input, ctx) => {
   if (input.limit !== undefined && input.limit !== null) {
     const n = Number(input.limit);
     if (!Number.isInteger(n) || n < 1 || n > cfg.insightsMaxLimit) {
-      throw invalidParam(`1 validation error detected: Value '${String(input.limit)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${cfg.insightsMaxLimit}`);
+      throw invalidParam(
+        `1 validation error detected: Value '${String(input.limit)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${cfg.insightsMaxLimit}`,
+      );
     }
     limit = n;
   }
@@ -287,7 +314,8 @@ const startQuery: Handler = (acc, input, ctx) => {
   const query = compile(queryString);
   const max = cfg.insightsMaxConcurrent;
   // the observed wording (A1.2), with today's default
-  if (activeCount(acc) >= max) throw new SandboxError('LimitExceededException', `Account maximum query concurrency limit of [${max}] reached.`);
+  if (activeCount(acc) >= max)
+    throw new SandboxError('LimitExceededException', `Account maximum query concurrency limit of [${max}] reached.`);
 
   const now = acc.nowMs();
   const views: GroupView[] = groups.map((group) => {
@@ -309,14 +337,14 @@ const startQuery: Handler = (acc, input, ctx) => {
   const rate = cfg.insightsScanBytesPerSec;
   const runMs = Math.max(cfg.insightsMinRunMs, rate > 0 && Number.isFinite(rate) ? (totalBytes / rate) * 1000 : 0);
   const q: QueryRun = {
-    id: randomUUID(),
+    id: acc.ids.uuid(),
     queryString,
     groupNames: groups.map((g) => g.name),
     views,
     exec,
     limit,
     createTime: now,
-    startedReal: Date.now(),
+    startedReal: acc.wallClock(),
     startOffset: acc.state.clockOffsetMs,
     scheduledMs: cfg.insightsScheduledMs,
     runMs,
@@ -342,7 +370,10 @@ const startQuery: Handler = (acc, input, ctx) => {
 };
 
 function findQuery(acc: Account, id: unknown): QueryRun {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 256) throw invalidParam("1 validation error detected: Value at 'queryId' failed to satisfy constraint: Member must have length between 1 and 256");
+  if (typeof id !== 'string' || id.length === 0 || id.length > 256)
+    throw invalidParam(
+      "1 validation error detected: Value at 'queryId' failed to satisfy constraint: Member must have length between 1 and 256",
+    );
   const q = runtime(acc).queries.get(id);
   if (!q) throw notFound(`Query ${id} does not exist.`);
   return q;
@@ -366,7 +397,9 @@ const getQueryResults: Handler = (acc, input) => {
   if (input.maxItems !== undefined && input.maxItems !== null) {
     const n = Number(input.maxItems);
     if (!Number.isInteger(n) || n < 0 || n > cfg.insightsPageSize) {
-      throw invalidParam(`1 validation error detected: Value '${String(input.maxItems)}' at 'maxItems' failed to satisfy constraint: Member must have value between 0 and ${cfg.insightsPageSize}`);
+      throw invalidParam(
+        `1 validation error detected: Value '${String(input.maxItems)}' at 'maxItems' failed to satisfy constraint: Member must have value between 0 and ${cfg.insightsPageSize}`,
+      );
     }
     if (n > 0) pageSize = n;
   }
@@ -403,18 +436,26 @@ const stopQuery: Handler = (acc, input) => {
 const describeQueries: Handler = (acc, input) => {
   const status = input.status;
   if (status !== undefined && !STATUSES.includes(status as QueryStatus)) {
-    throw invalidParam(`1 validation error detected: Value '${String(status)}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`);
+    throw invalidParam(
+      `1 validation error detected: Value '${String(status)}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+    );
   }
   let max = 1000;
   if (input.maxResults !== undefined && input.maxResults !== null) {
     max = Number(input.maxResults);
-    if (!Number.isInteger(max) || max < 1 || max > 1000) throw invalidParam(`1 validation error detected: Value '${String(input.maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`);
+    if (!Number.isInteger(max) || max < 1 || max > 1000)
+      throw invalidParam(
+        `1 validation error detected: Value '${String(input.maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`,
+      );
   }
   const groupName = input.logGroupName;
   if (groupName !== undefined) resolveGroup(acc, groupName);
   const all = [...runtime(acc).queries.values()].reverse().filter((q) => {
     advanceQuery(acc, q);
-    return (status === undefined || q.status === status) && (groupName === undefined || q.groupNames.includes(String(groupName)));
+    return (
+      (status === undefined || q.status === status) &&
+      (groupName === undefined || q.groupNames.includes(String(groupName)))
+    );
   });
   const fp = `${String(groupName)}|${String(status)}`;
   let start = 0;
@@ -455,7 +496,8 @@ const getLogRecord: Handler = (acc, input) => {
   if (!body) throw invalidParam('The specified logRecordPointer is invalid.');
   const group = acc.state.logGroups.find((g) => g.name === body.f);
   const rec = group?.events?.[body.p - (group.firstOrdinal ?? 0)];
-  if (!group || !rec || body.p < (group.firstOrdinal ?? 0)) throw notFound('The log record does not exist (expired or never stored).');
+  if (!group || !rec || body.p < (group.firstOrdinal ?? 0))
+    throw notFound('The log record does not exist (expired or never stored).');
   return {
     logRecord: {
       '@timestamp': String(rec.t),

@@ -4,7 +4,7 @@
  */
 import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus, ServiceName } from '../contract.js';
 import { SandboxError } from '../contract.js';
-import { Account } from './account.js';
+import { Account, type AccountEnv } from './account.js';
 import { cloudwatchHandlers, sweepAlarms } from './alarms.js';
 import { cloudhsmHandlers } from './cloudhsm.js';
 import { cloudtrailHandlers } from './cloudtrail.js';
@@ -28,6 +28,9 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   monitoring: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,
+  // global services of an organization sandbox: org/org-model.ts answers them before any cell
+  organizations: {},
+  account: {},
 };
 
 /** Alarms are re-evaluated at most this often as sandbox time passes (CloudWatch: each minute). */
@@ -41,8 +44,8 @@ export function implementedOperations(service: ServiceName): string[] {
 export class AccountModel implements SandboxModel {
   readonly acc: Account;
 
-  constructor(state: AccountState) {
-    this.acc = new Account(state);
+  constructor(state: AccountState, env: AccountEnv = {}) {
+    this.acc = new Account(state, env);
   }
 
   get accountId(): string {

@@ -19,7 +19,6 @@
  * the 400 days. Random choices come from a seeded generator: the same options give the same
  * history (key ids excepted: they are random UUIDs, as before).
  */
-import { randomUUID } from 'node:crypto';
 import type { Account } from './account.js';
 import { appendEvent, deliverEvent, EVENT_HISTORY_MS, isoSeconds } from './trail-events.js';
 import { DAY_MS, type KeyRecord } from './state.js';
@@ -43,7 +42,8 @@ const KINDS: UsageKind[] = ['recent', 'failed-only', 'long-ago', 'reencrypt-dest
 const CRYPTO = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext'];
 const FAILURES = ['AccessDenied', 'DisabledException', 'KMSInvalidStateException'];
 const FAILURE_MESSAGES: Record<string, string> = {
-  AccessDenied: 'User is not authorized to perform: kms:Decrypt on this resource because no resource-based policy allows the kms:Decrypt action',
+  AccessDenied:
+    'User is not authorized to perform: kms:Decrypt on this resource because no resource-based policy allows the kms:Decrypt action',
   DisabledException: 'is disabled.',
   KMSInvalidStateException: 'is pending import.',
 };
@@ -82,7 +82,13 @@ export interface HistorySummary {
   events: number;
 }
 
-export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[], otherKeys: KeyRecord[], opts: HistoryOptions = {}): HistorySummary {
+export function addUsageHistory(
+  acc: Account,
+  now: number,
+  storeKeys: KeyRecord[],
+  otherKeys: KeyRecord[],
+  opts: HistoryOptions = {},
+): HistorySummary {
   const share = opts.usedShare ?? DEFAULT_USED_SHARE;
   if (!(share >= 0 && share <= 1)) throw new RangeError('usedShare must be between 0 and 1');
   const noise = opts.noiseEvents ?? DEFAULT_NOISE_EVENTS;
@@ -105,19 +111,41 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
     arn: `arn:aws:sts::${s.accountId}:assumed-role/app-${n}/i-0${String(n).padStart(16, '0')}`,
     accountId: s.accountId,
     accessKeyId: `ASIAAPP${String(n).padStart(13, '0')}`,
-    sessionContext: { sessionIssuer: { type: 'Role', principalId: `AROAAPPROLE${String(n).padStart(9, '0')}`, arn: `arn:aws:iam::${s.accountId}:role/app-${n}`, accountId: s.accountId, userName: `app-${n}` } },
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROAAPPROLE${String(n).padStart(9, '0')}`,
+        arn: `arn:aws:iam::${s.accountId}:role/app-${n}`,
+        accountId: s.accountId,
+        userName: `app-${n}`,
+      },
+    },
   });
   const admin = {
     type: 'AssumedRole',
     principalId: 'AROASANDBOXADMIN0001:kscli',
     arn: `arn:aws:sts::${s.accountId}:assumed-role/Admin/kscli`,
     accountId: s.accountId,
-    sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROASANDBOXADMIN0001', arn: `arn:aws:iam::${s.accountId}:role/Admin`, accountId: s.accountId, userName: 'Admin' } },
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROASANDBOXADMIN0001',
+        arn: `arn:aws:iam::${s.accountId}:role/Admin`,
+        accountId: s.accountId,
+        userName: 'Admin',
+      },
+    },
   };
 
-  const kmsEvent = (t: number, name: string, keys: KeyRecord[], who: Record<string, unknown>, errorCode?: string): void => {
+  const kmsEvent = (
+    t: number,
+    name: string,
+    keys: KeyRecord[],
+    who: Record<string, unknown>,
+    errorCode?: string,
+  ): void => {
     const arns = keys.map((k) => acc.keyArn(k.id));
-    const eventId = randomUUID();
+    const eventId = acc.ids.uuid();
     // every KMS call written here (cryptographic calls, DescribeKey, GetKeyPolicy, ListGrants) is read-only
     const readOnly = true;
     const event: Record<string, unknown> = {
@@ -129,12 +157,25 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
       awsRegion: s.region,
       sourceIPAddress: '10.0.12.34',
       userAgent: 'aws-sdk-java/2.25.0',
-      ...(errorCode ? { errorCode, errorMessage: errorCode === 'AccessDenied' ? `${String(who.arn)} ${FAILURE_MESSAGES[errorCode]}` : `${arns[0]} ${FAILURE_MESSAGES[errorCode]}` } : {}),
-      requestParameters: name === 'ReEncrypt' ? { destinationKeyId: arns[1] } : name.startsWith('Decrypt') ? { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' } : { keyId: arns[0] },
+      ...(errorCode
+        ? {
+            errorCode,
+            errorMessage:
+              errorCode === 'AccessDenied'
+                ? `${String(who.arn)} ${FAILURE_MESSAGES[errorCode]}`
+                : `${arns[0]} ${FAILURE_MESSAGES[errorCode]}`,
+          }
+        : {}),
+      requestParameters:
+        name === 'ReEncrypt'
+          ? { destinationKeyId: arns[1] }
+          : name.startsWith('Decrypt')
+            ? { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }
+            : { keyId: arns[0] },
       responseElements: null,
       // customKeyStoreId on single-key events of store keys, as recordApiCall writes it
       ...(keys.length === 1 && keys[0]!.storeId ? { additionalEventData: { customKeyStoreId: keys[0]!.storeId } } : {}),
-      requestID: randomUUID(),
+      requestID: acc.ids.uuid(),
       eventID: eventId,
       readOnly,
       resources: arns.map((arn) => ({ accountId: s.accountId, type: 'AWS::KMS::Key', ARN: arn })),
@@ -146,8 +187,16 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
     planned.push({ t, event, keys: arns, success: !errorCode, name });
   };
 
-  const cryptoOn = (k: KeyRecord, lo: number, hi: number, count: number, principals: number[], errorCode?: string): void => {
-    for (let c = 0; c < count; c++) kmsEvent(between(lo, hi), errorCode ? 'Decrypt' : pick(CRYPTO), [k], role(pick(principals)), errorCode);
+  const cryptoOn = (
+    k: KeyRecord,
+    lo: number,
+    hi: number,
+    count: number,
+    principals: number[],
+    errorCode?: string,
+  ): void => {
+    for (let c = 0; c < count; c++)
+      kmsEvent(between(lo, hi), errorCode ? 'Decrypt' : pick(CRYPTO), [k], role(pick(principals)), errorCode);
   };
 
   const kinds: Record<string, UsageKind> = {};
@@ -170,7 +219,14 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
         cryptoOn(k, Math.max(born, oldest), now - 3_600_000, Math.floor(rand() * 3), principals);
         break;
       case 'failed-only':
-        cryptoOn(k, recentLo, now - 3_600_000, 1 + Math.floor(rand() * 3), [20 + (u % 3)], FAILURES[u % FAILURES.length]);
+        cryptoOn(
+          k,
+          recentLo,
+          now - 3_600_000,
+          1 + Math.floor(rand() * 3),
+          [20 + (u % 3)],
+          FAILURES[u % FAILURES.length],
+        );
         break;
       case 'long-ago':
         cryptoOn(k, Math.max(born, oldest), now - 100 * DAY_MS, 1 + Math.floor(rand() * 3), principals);
@@ -178,7 +234,13 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
       case 'reencrypt-destination': {
         const source = otherKeys.length > 0 ? otherKeys[Math.floor(rand() * otherKeys.length)]! : k;
         const n = 1 + Math.floor(rand() * 2);
-        for (let c = 0; c < n; c++) kmsEvent(between(Math.max(recentLo, source.created + 3_600_000), now - 3_600_000), 'ReEncrypt', [source, k], role(pick(principals)));
+        for (let c = 0; c < n; c++)
+          kmsEvent(
+            between(Math.max(recentLo, source.created + 3_600_000), now - 3_600_000),
+            'ReEncrypt',
+            [source, k],
+            role(pick(principals)),
+          );
         break;
       }
       default:
@@ -201,7 +263,7 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
   }
   for (let n = 0; n < noise; n++) {
     const [source, name, readOnly] = pick(NOISE);
-    const eventId = randomUUID();
+    const eventId = acc.ids.uuid();
     const t = between(oldest, now - 60_000);
     planned.push({
       t,
@@ -219,7 +281,7 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
         userAgent: 'aws-cli/2.15.0',
         requestParameters: null,
         responseElements: null,
-        requestID: randomUUID(),
+        requestID: acc.ids.uuid(),
         eventID: eventId,
         readOnly,
         eventType: 'AwsApiCall',
@@ -242,15 +304,25 @@ export function addUsageHistory(acc: Account, now: number, storeKeys: KeyRecord[
         name: p.name,
         source: p.event.eventSource as string,
         readOnly: p.event.readOnly as boolean,
-        ...(typeof (p.event.userIdentity as { accessKeyId?: string }).accessKeyId === 'string' ? { accessKeyId: (p.event.userIdentity as { accessKeyId: string }).accessKeyId } : {}),
-        username: String((p.event.userIdentity as { arn: string }).arn).split('/').pop(),
+        ...(typeof (p.event.userIdentity as { accessKeyId?: string }).accessKeyId === 'string'
+          ? { accessKeyId: (p.event.userIdentity as { accessKeyId: string }).accessKeyId }
+          : {}),
+        username: String((p.event.userIdentity as { arn: string }).arn)
+          .split('/')
+          .pop(),
         resources: p.keys.map((arn) => ({ type: 'AWS::KMS::Key', name: arn })),
       });
     } else {
       // older than event history: only the trail's log group has it
       deliverEvent(acc, p.event, JSON.stringify(p.event), p.t);
     }
-    if (p.success && p.keys.length > 0 && p.t >= tracking && p.event.eventSource === 'kms.amazonaws.com' && (CRYPTO.includes(p.name) || p.name === 'ReEncrypt')) {
+    if (
+      p.success &&
+      p.keys.length > 0 &&
+      p.t >= tracking &&
+      p.event.eventSource === 'kms.amazonaws.com' &&
+      (CRYPTO.includes(p.name) || p.name === 'ReEncrypt')
+    ) {
       // GetKeyLastUsage: the newest successful cryptographic use; for ReEncrypt both keys
       // (whether KMS counts the destination key is UNCONFIRMED)
       for (const arn of p.keys) {

@@ -30,9 +30,8 @@
  * 400 days (retentionInDays 400) and the trail has logged since before the history. Events of the
  * last 90 days are also in CloudTrail event history. 100,000 keys generate in well under a second.
  */
-import { randomUUID } from 'node:crypto';
 import { Account } from './account.js';
-import { hex } from './ids.js';
+import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './keys.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './trail-events.js';
@@ -44,6 +43,8 @@ export interface ScenarioOptions extends HistoryOptions {
   keys?: number;
   storeKeys?: number;
   now?: Date;
+  /** seed the random ids (customer keys, events) so that the same seed builds the same account */
+  seed?: number;
 }
 
 /** The large scenario's log group retention: longer than CloudTrail's 90-day event history. */
@@ -117,7 +118,7 @@ function infrastructure(acc: Account, now: number): void {
   s.topics.push({ arn: DEMO_TOPIC_ARN, displayName: 'KMS alerts', published: [] });
 }
 
-function storeKey(id: string, created: number, clusterRec: ClusterRecord): KeyRecord {
+function storeKey(acc: Account, id: string, created: number, clusterRec: ClusterRecord): KeyRecord {
   return {
     id,
     created,
@@ -126,43 +127,43 @@ function storeKey(id: string, created: number, clusterRec: ClusterRecord): KeyRe
     storeId: DEMO_STORE_ID,
     clusterId: clusterRec.id,
     keyHandle: `0x${(clusterRec.nextHandle++).toString(16).padStart(8, '0')}`,
-    backingKeyId: hex(64),
+    backingKeyId: acc.ids.hex(64),
   };
 }
 
-function demo(now: number): AccountState {
-  const acc = new Account(emptyState());
+function demo(now: number, ids: IdSource): AccountState {
+  const acc = new Account(emptyState(), { ids });
   const s = acc.state;
   infrastructure(acc, now);
   const hsm = s.clusters[0]!;
-  const customer = (i: number): KeyRecord => ({ id: randomUUID(), created: now - (500 - i * 7) * DAY_MS, state: 'Enabled', description: `customer key ${i + 1}` });
+  const customer = (i: number): KeyRecord => ({ id: acc.ids.uuid(), created: now - (500 - i * 7) * DAY_MS, state: 'Enabled', description: `customer key ${i + 1}` });
 
   // ListKeys order mixes store keys among the others, as a real account's would
   for (let i = 0; i < 8; i++) acc.addKey(customer(i));
-  const used = storeKey(DEMO_KEYS.used, now - 300 * DAY_MS, hsm);
+  const used = storeKey(acc, DEMO_KEYS.used, now - 300 * DAY_MS, hsm);
   used.description = 'payments (legacy HSM)';
   used.policyPrincipals = [DEMO_APP_ROLE];
   acc.addKey(used);
   const awsManaged = ['ebs', 'rds', 's3'];
   awsManaged.forEach((svc, i) => {
-    const k: KeyRecord = { id: randomUUID(), created: now - (450 - i) * DAY_MS, state: 'Enabled', manager: 'AWS', description: `Default key that protects my ${svc.toUpperCase()} data when no other key is defined` };
+    const k: KeyRecord = { id: acc.ids.uuid(), created: now - (450 - i) * DAY_MS, state: 'Enabled', manager: 'AWS', description: `Default key that protects my ${svc.toUpperCase()} data when no other key is defined` };
     acc.addKey(k);
     s.aliases.push({ name: `alias/aws/${svc}`, keyId: k.id, created: k.created, updated: k.created });
   });
-  const pending = storeKey(DEMO_KEYS.pending, now - 250 * DAY_MS, hsm);
+  const pending = storeKey(acc, DEMO_KEYS.pending, now - 250 * DAY_MS, hsm);
   pending.state = 'PendingDeletion';
   pending.pendingWindow = 30;
   pending.deletionDate = now + 5 * DAY_MS;
   acc.addKey(pending);
   for (let i = 8; i < 14; i++) acc.addKey(customer(i));
-  const disabled = storeKey(DEMO_KEYS.disabled, now - 120 * DAY_MS, hsm);
+  const disabled = storeKey(acc, DEMO_KEYS.disabled, now - 120 * DAY_MS, hsm);
   disabled.state = 'Disabled';
   acc.addKey(disabled);
-  acc.addKey({ id: randomUUID(), created: now - 100 * DAY_MS, state: 'Enabled', origin: 'EXTERNAL_KEY_STORE', storeId: DEMO_XKS_STORE_ID, xksKeyId: 'xks-key-0001', description: 'external key 1' });
-  acc.addKey(storeKey(DEMO_KEYS.unusedA, now - 60 * DAY_MS, hsm));
+  acc.addKey({ id: acc.ids.uuid(), created: now - 100 * DAY_MS, state: 'Enabled', origin: 'EXTERNAL_KEY_STORE', storeId: DEMO_XKS_STORE_ID, xksKeyId: 'xks-key-0001', description: 'external key 1' });
+  acc.addKey(storeKey(acc, DEMO_KEYS.unusedA, now - 60 * DAY_MS, hsm));
   for (let i = 14; i < 20; i++) acc.addKey(customer(i));
-  acc.addKey(storeKey(DEMO_KEYS.unusedB, now - 45 * DAY_MS, hsm));
-  acc.addKey({ id: randomUUID(), created: now - 90 * DAY_MS, state: 'Enabled', origin: 'EXTERNAL_KEY_STORE', storeId: DEMO_XKS_STORE_ID, xksKeyId: 'xks-key-0002', description: 'external key 2' });
+  acc.addKey(storeKey(acc, DEMO_KEYS.unusedB, now - 45 * DAY_MS, hsm));
+  acc.addKey({ id: acc.ids.uuid(), created: now - 90 * DAY_MS, state: 'Enabled', origin: 'EXTERNAL_KEY_STORE', storeId: DEMO_XKS_STORE_ID, xksKeyId: 'xks-key-0002', description: 'external key 2' });
 
   s.aliases.push({ name: 'alias/payments-legacy', keyId: DEMO_KEYS.used, created: used.created, updated: used.created });
   s.aliases.push({ name: 'alias/reports-archive', keyId: DEMO_KEYS.unusedA, created: now - 60 * DAY_MS, updated: now - 60 * DAY_MS });
@@ -178,8 +179,8 @@ function demo(now: number): AccountState {
 
   // the Decrypt three days ago by the app-backend role
   const usedAt = now - 3 * DAY_MS;
-  const requestId = randomUUID();
-  const eventId = randomUUID();
+  const requestId = acc.ids.uuid();
+  const eventId = acc.ids.uuid();
   const usedArn = acc.keyArn(DEMO_KEYS.used);
   appendEvent(
     acc,
@@ -217,10 +218,10 @@ function demo(now: number): AccountState {
   return s;
 }
 
-function large(now: number, total: number, inStore: number, history: HistoryOptions): AccountState {
+function large(now: number, total: number, inStore: number, history: HistoryOptions, ids: IdSource): AccountState {
   if (!Number.isInteger(total) || total < 0) throw new RangeError('keys must be an integer >= 0');
   if (!Number.isInteger(inStore) || inStore < 0 || inStore > total) throw new RangeError('storeKeys must be an integer between 0 and keys');
-  const acc = new Account(emptyState());
+  const acc = new Account(emptyState(), { ids });
   // the sandbox clock at `now` while the history is written (retention is counted from it)
   acc.state.clockOffsetMs = now - Date.now();
   infrastructure(acc, now);
@@ -237,11 +238,11 @@ function large(now: number, total: number, inStore: number, history: HistoryOpti
     const wantStore = inStore > 0 && Math.floor(((i + 1) * inStore) / total) > placed;
     let k: KeyRecord;
     if (wantStore) {
-      k = storeKey(randomUUID(), created, hsm);
+      k = storeKey(acc, acc.ids.uuid(), created, hsm);
       storeSet.add(k.id);
       placed++;
     } else {
-      k = { id: randomUUID(), created, state: 'Enabled' };
+      k = { id: acc.ids.uuid(), created, state: 'Enabled' };
     }
     keys.push(k);
     acc.keyById.set(k.id, k);
@@ -256,8 +257,9 @@ function large(now: number, total: number, inStore: number, history: HistoryOpti
 export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): AccountState {
   const now = opts.now?.getTime() ?? Date.now();
   let state: AccountState;
-  if (name === 'demo') state = demo(now);
-  else if (name === 'large') state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts);
+  const ids = opts.seed !== undefined ? seededIds(opts.seed) : cryptoIds;
+  if (name === 'demo') state = demo(now, ids);
+  else if (name === 'large') state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
   else throw new RangeError(`unknown scenario ${String(name)}: use demo or large`);
   state.clockOffsetMs = now - Date.now();
   return state;

@@ -266,6 +266,14 @@ export interface SandboxConfig {
   insightsMaxLimit: number;
   /** GetQueryResults page size when maxItems is absent, and its maximum (AWS: 10,000) */
   insightsPageSize: number;
+  /**
+   * AWS deletes a key "up to 24 hours" after its DeletionDate (aws-facts 3.1, 9), not at it. The
+   * sandbox deletes each key at a moment drawn in [DeletionDate, DeletionDate + deletionLagMs),
+   * fixed by deletionLagSeed and the key (the same seed, key and date: the same moment). 0 deletes
+   * exactly at DeletionDate, for tests that need it. Default: 24 h, as AWS.
+   */
+  deletionLagMs: number;
+  deletionLagSeed: number;
 }
 
 export interface AccountState {
@@ -309,6 +317,8 @@ export function defaultConfig(): SandboxConfig {
     trackingStart: DEFAULT_TRACKING_START,
     eventCap: 50_000,
     ...DEFAULT_LOG_CONFIG,
+    deletionLagMs: DAY_MS,
+    deletionLagSeed: 1,
   };
 }
 

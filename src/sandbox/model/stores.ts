@@ -7,7 +7,6 @@ import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
 import { intInRange } from './errors.js';
 import type { Handler } from './handler.js';
-import { customKeyStoreId } from './ids.js';
 import { pageArray, truncation } from './paging.js';
 import type { StoreRecord } from './state.js';
 
@@ -64,7 +63,7 @@ const createCustomKeyStore: Handler = (acc, input) => {
   if (acc.state.stores.length >= STORE_QUOTA) {
     throw new SandboxError('LimitExceededException', `You have reached the limit of ${STORE_QUOTA} custom key stores in this account and Region.`);
   }
-  const s: StoreRecord = { id: customKeyStoreId(), name, type, created: acc.nowMs(), state: 'DISCONNECTED' };
+  const s: StoreRecord = { id: acc.ids.customKeyStoreId(), name, type, created: acc.nowMs(), state: 'DISCONNECTED' };
   if (type === 'AWS_CLOUDHSM') {
     const clusterId = input.CloudHsmClusterId;
     const cluster = acc.state.clusters.find((c) => c.id === clusterId);

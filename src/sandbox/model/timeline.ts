@@ -3,11 +3,13 @@
  * `advance`: store connection transitions complete, keys whose DeletionDate passed are deleted
  * (with their CloudTrail DeleteKey event), backups 7 days in PENDING_DELETION are purged.
  *
- * The sandbox deletes a key at its DeletionDate exactly; AWS may take up to 24 h more
- * (aws-facts 3.1, 9). Daily CloudHSM backups are not simulated.
+ * AWS deletes a key up to 24 h after its DeletionDate (aws-facts 3.1, 9); so does the sandbox, at a
+ * moment fixed by the config's deletionLagSeed (deletion-lag.ts). Until then the key stays
+ * PendingDeletion with a DeletionDate in the past. Daily CloudHSM backups are not simulated.
  */
 import type { AdvanceReport } from '../contract.js';
 import type { Account } from './account.js';
+import { deletionMoment } from './deletion-lag.js';
 import { recordDeleteKeyEvent } from './trail-events.js';
 import type { KeyRecord } from './state.js';
 
@@ -22,7 +24,7 @@ function computeDueAt(acc: Account): number {
   let due = Number.POSITIVE_INFINITY;
   for (const s of acc.state.stores) if (s.transitionAt !== undefined && s.transitionAt < due) due = s.transitionAt;
   for (const id of acc.pendingDeletion) {
-    const d = acc.keyById.get(id)?.deletionDate;
+    const d = deletionMoment(acc, acc.keyById.get(id));
     if (d !== undefined && d < due) due = d;
   }
   for (const b of acc.state.backups) if (b.deleteAt !== undefined && b.deleteAt < due) due = b.deleteAt;
@@ -39,7 +41,7 @@ export function applyDue(acc: Account, until: number, report?: DueReport): void 
   const due: Due[] = [];
   for (const s of acc.state.stores) if (s.transitionAt !== undefined && s.transitionAt <= until) due.push({ t: s.transitionAt, order: 0, kind: 'store', id: s.id });
   for (const id of acc.pendingDeletion) {
-    const d = acc.keyById.get(id)?.deletionDate;
+    const d = deletionMoment(acc, acc.keyById.get(id));
     if (d !== undefined && d <= until) due.push({ t: d, order: 1, kind: 'key', id });
   }
   for (const b of acc.state.backups) if (b.deleteAt !== undefined && b.deleteAt <= until) due.push({ t: b.deleteAt, order: 2, kind: 'backup', id: b.id });

@@ -6,7 +6,6 @@
  * management event too. They carry no resources, so per-key lookups (ResourceName) never see
  * them, and the cap (config.eventCap, oldest dropped first) bounds the history.
  */
-import { randomUUID } from 'node:crypto';
 import type { CallContext, ServiceName } from '../contract.js';
 import { SandboxError } from '../contract.js';
 import type { Account } from './account.js';
@@ -141,11 +140,11 @@ export function trailRecords(trail: TrailRecord, event: Record<string, unknown>)
 /** recordCall of the contract: one AwsApiCall event per call. */
 export function recordApiCall(acc: Account, ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): EventRecord {
   const t = acc.nowMs();
-  const id = identityFor(acc, ctx.accessKeyId);
+  const id = identityFor(acc, ctx.accessKeyId, ctx.principal);
   const readOnly = isReadOnly(ctx.operation);
   const source = eventSource(ctx.service);
   const arns = ctx.service === 'kms' ? keyResources(acc, input, outcome.output) : [];
-  const eventId = randomUUID();
+  const eventId = acc.ids.uuid();
   const event: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,
     userIdentity: userIdentity(acc, id, ctx.accessKeyId),
@@ -202,7 +201,7 @@ export function recordDeleteKeyEvent(
   keyArn: string,
   additional: Record<string, unknown> | undefined,
 ): EventRecord {
-  const eventId = randomUUID();
+  const eventId = acc.ids.uuid();
   const event: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,
     userIdentity: { accountId: acc.accountId, invokedBy: 'AWS Internal' },

@@ -80,6 +80,9 @@ export async function handleAdmin(handler: SandboxHttpHandler, req: IncomingMess
       }
       case 'GET status':
         return reply(res, 200, handler.holder.current().status());
+      case 'GET state':
+        // the whole account as the state file holds it (tests compare it before and after a run)
+        return reply(res, 200, handler.holder.current().toJSON());
       default:
         return reply(res, 404, { __type: 'UnknownOperationException', message: `no admin route ${route}` });
     }

@@ -13,10 +13,14 @@
 import type { SandboxModel } from '../contract.js';
 import { corruptStateError, StateFile, withFileLock } from './state-file.js';
 
-export type ScenarioName = 'demo' | 'large';
+export type ScenarioName = 'demo' | 'large' | 'org';
 
-/** Options of the large scenario (src/sandbox/model/scenarios.ts). */
+/** Options of the large scenario (src/sandbox/model/scenarios.ts) and of the org scenario (model/org/org-scenario.ts). */
 export interface ScenarioParams {
+  /** org: accounts in the organization, Regions of the partition, stores scattered (seed: their placement) */
+  accounts?: number;
+  regions?: number;
+  stores?: number;
   keys?: number;
   storeKeys?: number;
   /** share of the store's keys with usage history, 0..1 */

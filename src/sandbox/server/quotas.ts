@@ -27,6 +27,9 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
   'kms.RetireGrant': 50,
   'kms.RevokeGrant': 50,
   'cloudtrail.LookupEvents': 2,
+  // aws-facts-estate-and-scale.md B3: GetRegionOptStatus and ListRegions 5/s, burst 5
+  'account.ListRegions': 5,
+  'account.GetRegionOptStatus': 5,
 };
 
 /** Operations AWS documents no specific quota for: generous, so only a runaway loop hits it. */
@@ -41,6 +44,7 @@ export function throttlingError(service: ServiceName): SandboxError {
   }
   // awsQuery services name it `Throttling`; the JSON services `ThrottlingException`.
   if (service === 'monitoring' || service === 'sts' || service === 'sns') return new SandboxError('Throttling', 'Rate exceeded', 400);
+  if (service === 'organizations' || service === 'account') return new SandboxError('TooManyRequestsException', 'Rate exceeded', 400);
   return new SandboxError('ThrottlingException', 'Rate exceeded', 400);
 }
 
@@ -92,10 +96,14 @@ export class QuotaLimiter {
     return this.overrides[key] ?? this.overrides[operation] ?? DEFAULT_QUOTAS[key] ?? GENEROUS_RPS;
   }
 
-  /** Takes a token, or returns the ThrottlingException to answer. */
-  admit(service: ServiceName, operation: string): SandboxError | undefined {
+  /**
+   * Takes a token, or returns the ThrottlingException to answer. `scope` is the account and Region
+   * (`111122223333/us-east-1`): AWS's quotas are per account and Region, so an organization
+   * sandbox keeps one bucket per operation in each.
+   */
+  admit(service: ServiceName, operation: string, scope = ''): SandboxError | undefined {
     if (!this.enabled) return undefined;
-    const key = `${service}.${operation}`;
+    const key = `${scope}|${service}.${operation}`;
     const now = this.clock();
     let bucket = this.buckets.get(key);
     const rate = this.rateOf(service, operation);

@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   service?: ServiceName;
   operation?: string;
   region?: string;
+  /** the account the call acted in (the caller's, or the one its assumed-role session belongs to) */
+  account?: string;
   protocol?: string;
   params?: Record<string, unknown>;
   /** `ok`, or the error code answered (`ThrottlingException`, `KMSInvalidStateException`, ...), or `dropped` */
@@ -26,6 +28,12 @@ export interface RequestLogEntry {
   mutating: boolean;
   /** a fault was injected: `error`, `throttle`, `drop`, `drop-after`, `quota`, `stale` */
   fault?: string;
+  /**
+   * the account model handled the request (true even when the answer was then lost, and when the
+   * model refused it); false when an injected fault or a quota answered before the model saw it.
+   * Tests judge what a client ASKED for from every entry, and what AWS DID from the handled ones.
+   */
+  handled?: boolean;
 }
 
 /** Mutating operations that do not follow the name patterns below. */
@@ -37,6 +45,8 @@ const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
   cloudtrail: new Set(['StartLogging', 'StopLogging', 'PutEventSelectors', 'UpdateTrail', 'AddTags', 'RemoveTags']),
   sns: new Set(['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', 'TagResource', 'UntagResource']),
   sts: new Set([]),
+  organizations: new Set(['InviteAccountToOrganization', 'LeaveOrganization', 'MoveAccount', 'RemoveAccountFromOrganization', 'EnableAWSServiceAccess', 'DisableAWSServiceAccess', 'CloseAccount']),
+  account: new Set(['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation']),
 };
 
 /** True when the operation changes the account. Create* and Delete* change it in every service. */

@@ -89,7 +89,7 @@ export class SandboxHttpHandler {
     if (url.startsWith(ADMIN_PREFIX)) return handleAdmin(this, req, res, await readBody(req).catch(() => ''));
 
     let call: DecodedCall | undefined;
-    const entry: RequestLogEntry = { time, requestId, outcome: 'ok', status: 200, durationMs: 0, mutating: false };
+    const entry: RequestLogEntry = { time, requestId, outcome: 'ok', status: 200, durationMs: 0, mutating: false, handled: false };
     const finish = (answer: EncodedResponse | 'drop', outcome: string): void => {
       entry.outcome = outcome;
       entry.status = answer === 'drop' ? 0 : answer.status;
@@ -106,7 +106,7 @@ export class SandboxHttpHandler {
     try {
       const body = await readBody(req);
       if (req.method !== 'POST') throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${req.method} ${url}.`, 405);
-      call = decodeCall(req.headers, body);
+      call = decodeCall(req.headers, body, url);
     } catch (e) {
       const err = e instanceof SandboxError ? e : new SandboxError('SerializationException', 'The request could not be read.');
       finish(encodeError(call, err, requestId), err.code);
@@ -136,6 +136,10 @@ export class SandboxHttpHandler {
       sourceIp: req.socket.remoteAddress,
       requestId,
     };
+    // which account the call acts in (organization sandboxes map session keys to accounts): logged,
+    // and part of the quota bucket, since every account and Region has its own quotas
+    ctx.accountId = model.accountFor?.(ctx) ?? model.accountId;
+    entry.account = ctx.accountId;
 
     const decision = this.faults.decide(call.service, call.operation);
     if (decision.drop) {
@@ -146,13 +150,14 @@ export class SandboxHttpHandler {
     let error: SandboxError | undefined = decision.error;
     if (error) entry.fault = error.status >= 500 ? 'error' : 'throttle';
     if (!error) {
-      error = this.quotas.admit(call.service, call.operation);
+      error = this.quotas.admit(call.service, call.operation, `${ctx.accountId}/${call.region}`);
       if (error) entry.fault = 'quota';
     }
     let output: unknown;
     if (!error) {
       const nowMs = Date.now();
       const commit = this.stale.beforeMutation(model, ctx, call.input, decision.staleMs, nowMs);
+      entry.handled = true;
       try {
         const fresh = model.handle(ctx, call.input);
         output = this.stale.adjust(call.operation, call.input, fresh, nowMs);

@@ -11,7 +11,7 @@ import { SandboxError, type ServiceName } from '../contract.js';
 import { decodeQueryBody } from './query-decode.js';
 import { encodeQueryError, encodeQueryResponse } from './xml-encode.js';
 
-export type WireProtocol = 'awsJson1_1' | 'awsJson1_0' | 'awsQuery';
+export type WireProtocol = 'awsJson1_1' | 'awsJson1_0' | 'awsQuery' | 'restJson1';
 
 export interface DecodedCall {
   protocol: WireProtocol;
@@ -28,7 +28,16 @@ export interface EncodedResponse {
   body: string;
 }
 
-const SERVICES: ReadonlySet<string> = new Set<ServiceName>(['kms', 'cloudhsm', 'cloudtrail', 'logs', 'monitoring', 'sns', 'sts']);
+const SERVICES: ReadonlySet<string> = new Set<ServiceName>(['kms', 'cloudhsm', 'cloudtrail', 'logs', 'monitoring', 'sns', 'sts', 'organizations', 'account']);
+
+/**
+ * restJson1 operations (the Account Management API: `POST /listRegions` with a JSON body, no
+ * X-Amz-Target), by path. Service `account` in the credential scope.
+ */
+const REST_JSON_ROUTES: Record<string, { service: ServiceName; operation: string }> = {
+  '/listRegions': { service: 'account', operation: 'ListRegions' },
+  '/getRegionOptStatus': { service: 'account', operation: 'GetRegionOptStatus' },
+};
 
 /** The X-Amz-Target prefixes, for requests whose credential scope is missing or unusual. */
 const TARGET_PREFIXES: Record<string, ServiceName> = {
@@ -37,6 +46,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   CloudTrail_20131101: 'cloudtrail',
   Logs_20140328: 'logs',
   GraniteServiceVersion20100801: 'monitoring',
+  AWSOrganizationsV20161128: 'organizations',
 };
 
 /** awsQuery API versions, for form requests without a credential scope. */
@@ -60,13 +70,36 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Decodes a POST to `/`. Throws SandboxError (400) for requests no AWS client would send. */
-export function decodeCall(headers: Record<string, string | string[] | undefined>, body: string): DecodedCall {
+function parseJsonObject(body: string): Record<string, unknown> {
+  let input: unknown = {};
+  if (body.trim() !== '') {
+    try {
+      input = JSON.parse(body);
+    } catch {
+      throw new SandboxError('SerializationException', 'The request body is not valid JSON.');
+    }
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SandboxError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return input as Record<string, unknown>;
+}
+
+/**
+ * Decodes a POST (to `/`, or to a restJson1 path). Throws SandboxError (400) for requests no AWS
+ * client would send.
+ */
+export function decodeCall(headers: Record<string, string | string[] | undefined>, body: string, path = '/'): DecodedCall {
   const scope = parseCredentialScope(header(headers, 'authorization'));
   const scopeService = scope.service && SERVICES.has(scope.service) ? (scope.service as ServiceName) : undefined;
   const region = scope.region ?? DEFAULT_REGION;
   const target = header(headers, 'x-amz-target');
   const contentType = header(headers, 'content-type') ?? '';
+
+  const rest = REST_JSON_ROUTES[path.split('?')[0]!];
+  if (!target && rest) {
+    return { protocol: 'restJson1', service: rest.service, operation: rest.operation, region, accessKeyId: scope.accessKeyId, input: parseJsonObject(body) };
+  }
 
   if (target) {
     const dot = target.lastIndexOf('.');
@@ -76,18 +109,7 @@ export function decodeCall(headers: Record<string, string | string[] | undefined
     const protocol: WireProtocol = contentType.includes('json-1.0') || (!contentType.includes('json-1.1') && service === 'monitoring') ? 'awsJson1_0' : 'awsJson1_1';
     if (!service) throw new SandboxError('UnknownOperationException', `No service handles the target ${target}.`);
     if (!operation) throw new SandboxError('UnknownOperationException', `The target ${target} names no operation.`);
-    let input: unknown = {};
-    if (body.trim() !== '') {
-      try {
-        input = JSON.parse(body);
-      } catch {
-        throw new SandboxError('SerializationException', 'The request body is not valid JSON.');
-      }
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new SandboxError('SerializationException', 'The request body must be a JSON object.');
-    }
-    return { protocol, service, operation, region, accessKeyId: scope.accessKeyId, input: input as Record<string, unknown> };
+    return { protocol, service, operation, region, accessKeyId: scope.accessKeyId, input: parseJsonObject(body) };
   }
 
   if (contentType.includes('application/x-www-form-urlencoded') || /(^|&)Action=/.test(body)) {
@@ -114,6 +136,7 @@ export function toAwsJson(value: unknown): string {
 }
 
 function jsonContentType(protocol: WireProtocol): string {
+  if (protocol === 'restJson1') return 'application/json';
   return protocol === 'awsJson1_0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
 }
 

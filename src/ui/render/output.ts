@@ -35,10 +35,17 @@ export interface Renderer<R> {
   json(result: R): object;
   /** the --output table text, ending with a newline */
   table(result: R, ctx: TableContext): string;
+  /** --output csv, for the commands that offer it (withDeps refuses it for the others) */
+  csv?(result: R): string;
+  /** --output markdown, for the commands that offer it */
+  markdown?(result: R): string;
 }
 
 export function render<R>(out: Writable, format: OutputFormat, ctx: TableContext, renderer: Renderer<R>, result: R): void {
   if (format === 'json') writeJson(out, renderer.json(result) as Record<string, unknown>);
+  // cli.ts refuses a format the command does not offer (exit 2)
+  else if (format === 'csv' && renderer.csv) out.write(renderer.csv(result));
+  else if (format === 'markdown' && renderer.markdown) out.write(renderer.markdown(result));
   else out.write(renderer.table(result, ctx));
 }
 

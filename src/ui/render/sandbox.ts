@@ -23,7 +23,13 @@ function countsText(counts: Record<string, number>): string {
 }
 
 export function renderStatus(status: SandboxStatus, statePath: string, width?: number): string {
-  let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n\n`;
+  let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n`;
+  if (status.estate) {
+    const e = status.estate;
+    text += `organization ${e.organizationId}: ${e.accounts} accounts, ${e.regions.length} Regions (${e.regions.join(', ')}), ${e.stores} custom key stores in ${e.storedCells} account-Regions\n`;
+    text += `below: the management account in us-east-1; kscli inventory --org --regions all lists them all\n`;
+  }
+  text += '\n';
   text += renderTable(
     ['STORE', 'NAME', 'TYPE', 'CONNECTION', 'KEYS'],
     status.stores.map((s) => [s.id, s.name, s.type, s.connectionState, countsText(s.keyStates)]),

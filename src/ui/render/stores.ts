@@ -15,6 +15,7 @@
  */
 import type { StoresResult } from '../../commands/stores/run.js';
 import { renderTable } from '../table.js';
+import type { Style } from '../style.js';
 import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
 import type { Body } from '../../schemas/common.js';
@@ -24,8 +25,20 @@ import type { StoresDocument } from '../../schemas/stores.js';
 export type StoresJson = Body<StoresDocument>;
 
 export const storesRenderer: Renderer<StoresResult> = {
-  json: (r): StoresJson => ({ region: r.region, stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts })) }),
+  json: (r): StoresJson => ({
+    region: r.region,
+    stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts, ...(s.region ? { region: s.region } : {}) })),
+    ...(r.regions
+      ? {
+          regions: r.regions,
+          complete: (r.gaps ?? []).length === 0,
+          gaps: (r.gaps ?? []).map((g) => ({ region: g.region ?? null, kind: g.kind, errorCode: g.errorCode ?? null, reason: g.reason })),
+          skipped: (r.skipped ?? []).map((k) => ({ region: k.region ?? null, kind: k.kind, reason: k.reason })),
+        }
+      : {}),
+  }),
   table(r, { style: st, width }) {
+    if (r.regions) return multiRegionTable(r, st);
     if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
     const table = r.stores.map(({ store: s, keyCount, keyCounts }) => [
       s.id,
@@ -39,3 +52,25 @@ export const storesRenderer: Renderer<StoresResult> = {
     return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, { width, record: { head: [0, 3], flow: true } });
   },
 };
+
+/** `stores --regions`: a REGION column, then one line per Region that could not be read. */
+function multiRegionTable(r: StoresResult, st: Style): string {
+  let out =
+    r.stores.length === 0
+      ? `no custom key stores in the Regions read (${r.regions === 'all' ? 'every enabled Region' : (r.regions ?? []).join(', ')})\n`
+      : renderTable(
+          ['REGION', 'STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'KEYS'],
+          r.stores.map(({ store: s, keyCount, keyCounts, region }) => [
+            region ?? r.region,
+            s.id,
+            s.name,
+            s.type,
+            s.connectionState === 'FAILED' ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`) : s.connectionState,
+            s.clusterId ?? '-',
+            keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+          ]),
+        );
+  for (const g of r.gaps ?? []) out += `${st.warn('gap')}: ${g.region ?? 'all Regions'}: ${g.kind}: ${g.reason}\n`;
+  for (const k of r.skipped ?? []) out += `skipped: ${k.region ?? 'all Regions'}: ${k.kind}: ${k.reason}\n`;
+  return out;
+}

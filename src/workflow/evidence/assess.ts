@@ -35,6 +35,8 @@ export interface AssessOptions {
   onSummary?: (summary: EvidenceRunSummary) => void;
   /** the log-group survey and query started before the keys were scanned */
   prefetch?: LogPrefetch;
+  /** how to wait between Logs Insights polls: the command's clock (a test's clock moves sandbox time) */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface KeyAssessment {
@@ -70,6 +72,7 @@ export async function assessKeysImpl(aws: AwsPorts, keys: KeyInfo[], opts: Asses
     ...(opts.warn ? { warn: opts.warn } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
   opts.onSummary?.(summary);
   const out = new Map<string, KeyAssessment>();

@@ -85,39 +85,81 @@ export function parseLogGroupOption(value: string): { name: string; region?: str
 }
 
 /** Decides one candidate from its facts: pure, for the unit tests. */
-export function judgeCandidate(facts: CandidateFacts, ctx: { region: string; windowStart: Date; now: Date }): CandidateVerdict {
+export function judgeCandidate(
+  facts: CandidateFacts,
+  ctx: { region: string; windowStart: Date; now: Date },
+): CandidateVerdict {
   const problems: string[] = [];
   const limits: string[] = [];
   const { trail } = facts;
-  if (facts.readError) problems.push(`trail ${trail.name} cannot be inspected (${facts.readError}), so its coverage cannot be vouched for`);
-  else if (facts.status && facts.selectors) problems.push(...trailProblems({ trail, status: facts.status, selectors: facts.selectors }, ctx.region));
+  if (facts.readError)
+    problems.push(
+      `trail ${trail.name} cannot be inspected (${facts.readError}), so its coverage cannot be vouched for`,
+    );
+  else if (facts.status && facts.selectors)
+    problems.push(...trailProblems({ trail, status: facts.status, selectors: facts.selectors }, ctx.region));
   const lg = facts.logGroupRef;
-  if (facts.logGroupError) problems.push(`log group ${lg.name} in ${lg.region} cannot be read (${facts.logGroupError})`);
-  else if (facts.logGroup === null) problems.push(`log group ${lg.name} of trail ${trail.name} does not exist in ${lg.region} (account ${lg.accountId}) or cannot be seen from this account`);
-  else if (facts.logGroup?.logGroupClass === 'DELIVERY') problems.push(`log group ${lg.name} is of class DELIVERY: Logs Insights cannot query it`);
-  if (facts.oldestEvent === null) problems.push(`log group ${lg.name} holds no CloudTrail events${facts.oldestEventNote ? ` (${facts.oldestEventNote})` : ''}`);
+  if (facts.logGroupError)
+    problems.push(`log group ${lg.name} in ${lg.region} cannot be read (${facts.logGroupError})`);
+  else if (facts.logGroup === null)
+    problems.push(
+      `log group ${lg.name} of trail ${trail.name} does not exist in ${lg.region} (account ${lg.accountId}) or cannot be seen from this account`,
+    );
+  else if (facts.logGroup?.logGroupClass === 'DELIVERY')
+    problems.push(`log group ${lg.name} is of class DELIVERY: Logs Insights cannot query it`);
+  if (facts.oldestEvent === null)
+    problems.push(
+      `log group ${lg.name} holds no CloudTrail events${facts.oldestEventNote ? ` (${facts.oldestEventNote})` : ''}`,
+    );
   if (problems.length > 0 || !facts.logGroup || !facts.status) return { facts, problems, limits };
 
-  const bounds: Array<{ at: Date; why: string }> = [{ at: INSIGHTS_EPOCH, why: 'Logs Insights holds nothing ingested before 2018-11-05' }];
-  if (facts.status.startLoggingTime) bounds.push({ at: facts.status.startLoggingTime, why: `trail ${trail.name} started logging ${day(facts.status.startLoggingTime)}` });
-  if (facts.logGroup.creationTime) bounds.push({ at: facts.logGroup.creationTime, why: `log group ${lg.name} was created ${day(facts.logGroup.creationTime)}` });
-  if (facts.oldestEvent) bounds.push({ at: facts.oldestEvent, why: `the oldest event in log group ${lg.name} is of ${day(facts.oldestEvent)}${facts.oldestEventNote ? ` (${facts.oldestEventNote})` : ''}` });
+  const bounds: Array<{ at: Date; why: string }> = [
+    { at: INSIGHTS_EPOCH, why: 'Logs Insights holds nothing ingested before 2018-11-05' },
+  ];
+  if (facts.status.startLoggingTime)
+    bounds.push({
+      at: facts.status.startLoggingTime,
+      why: `trail ${trail.name} started logging ${day(facts.status.startLoggingTime)}`,
+    });
+  if (facts.logGroup.creationTime)
+    bounds.push({
+      at: facts.logGroup.creationTime,
+      why: `log group ${lg.name} was created ${day(facts.logGroup.creationTime)}`,
+    });
+  if (facts.oldestEvent)
+    bounds.push({
+      at: facts.oldestEvent,
+      why: `the oldest event in log group ${lg.name} is of ${day(facts.oldestEvent)}${facts.oldestEventNote ? ` (${facts.oldestEventNote})` : ''}`,
+    });
   if (facts.logGroup.retentionInDays !== undefined) {
-    bounds.push({ at: new Date(ctx.now.getTime() - facts.logGroup.retentionInDays * DAY_MS), why: `log group ${lg.name} keeps events ${facts.logGroup.retentionInDays} days` });
+    bounds.push({
+      at: new Date(ctx.now.getTime() - facts.logGroup.retentionInDays * DAY_MS),
+      why: `log group ${lg.name} keeps events ${facts.logGroup.retentionInDays} days`,
+    });
   }
   const latest = bounds.reduce((a, b) => (b.at > a.at ? b : a));
   const from = latest.at > ctx.windowStart ? latest.at : ctx.windowStart;
   for (const b of bounds) if (b.at > ctx.windowStart) limits.push(b.why);
-  if (from >= ctx.now) return { facts, problems: [`log group ${lg.name} covers nothing of the window: ${latest.why}`], limits };
+  if (from >= ctx.now)
+    return { facts, problems: [`log group ${lg.name} covers nothing of the window: ${latest.why}`], limits };
   return { facts, problems, from, limits };
 }
 
-async function readCandidate(aws: AwsPorts, trail: TrailInfo, ref: LogGroupRef, owners: string[], region: string): Promise<CandidateFacts> {
+async function readCandidate(
+  aws: AwsPorts,
+  trail: TrailInfo,
+  ref: LogGroupRef,
+  owners: string[],
+  region: string,
+): Promise<CandidateFacts> {
   const facts: CandidateFacts = { trail, logGroupRef: ref };
   try {
     // status and selectors live in the trail's home region (a multi-region trail is managed there)
     const ct = aws.cloudtrail(trail.homeRegion);
-    [facts.status, facts.selectors] = await Promise.all([ct.getTrailStatus(trail.arn), ct.getEventSelectors(trail.arn)]);
+    [facts.status, facts.selectors] = await Promise.all([
+      ct.getTrailStatus(trail.arn),
+      ct.getEventSelectors(trail.arn),
+    ]);
   } catch (err) {
     facts.readError = sourceGapOf(err).error;
     return facts;
@@ -146,7 +188,8 @@ async function readCandidate(aws: AwsPorts, trail: TrailInfo, ref: LogGroupRef, 
     }
     if (!oldest) {
       oldest = await logs.oldestStreamEvent(identifier);
-      if (oldest) facts.oldestEventNote = `no stream named ${owners[0]}_CloudTrail_${region}; the oldest stream of the group counts`;
+      if (oldest)
+        facts.oldestEventNote = `no stream named ${owners[0]}_CloudTrail_${region}; the oldest stream of the group counts`;
     }
     facts.oldestEvent = oldest;
   } catch (err) {
@@ -180,7 +223,13 @@ export async function surveyLogCoverage(aws: AwsPorts, req: CoverageRequest): Pr
   for (const trail of trails) {
     const parsed = trail.cloudWatchLogsLogGroupArn ? parseLogGroupArn(trail.cloudWatchLogsLogGroupArn) : null;
     if (!parsed) continue;
-    if (wanted && (wanted.name !== parsed.name || (wanted.region && wanted.region !== parsed.region) || (wanted.accountId && wanted.accountId !== parsed.account))) continue;
+    if (
+      wanted &&
+      (wanted.name !== parsed.name ||
+        (wanted.region && wanted.region !== parsed.region) ||
+        (wanted.accountId && wanted.accountId !== parsed.account))
+    )
+      continue;
     const arn = trail.cloudWatchLogsLogGroupArn!.replace(/:\*$/, '');
     // a trail listed twice (shadow copies) is one candidate
     if (candidates.some((c) => c.trail.arn === trail.arn)) continue;
@@ -194,7 +243,13 @@ export async function surveyLogCoverage(aws: AwsPorts, req: CoverageRequest): Pr
     ]);
   }
   const judged = await Promise.all(
-    candidates.map(async (c) => judgeCandidate(await readCandidate(aws, c.trail, c.ref, req.owners, req.region), { region: req.region, windowStart: req.windowStart, now: req.now })),
+    candidates.map(async (c) =>
+      judgeCandidate(await readCandidate(aws, c.trail, c.ref, req.owners, req.region), {
+        region: req.region,
+        windowStart: req.windowStart,
+        now: req.now,
+      }),
+    ),
   );
   const usable = judged.filter((j) => j.problems.length === 0 && j.from);
   usable.sort(

@@ -28,7 +28,12 @@
  * refuses the result otherwise: a dropped group would otherwise read as "unused".
  */
 import type { TrailEvent } from '../../aws/ports.js';
-import { CRYPTOGRAPHIC_EVENT_NAMES, KMS_EVENT_SOURCE, MAX_LISTED_FAILED_ATTEMPTS, principalOf } from './cloudtrail-classify.js';
+import {
+  CRYPTOGRAPHIC_EVENT_NAMES,
+  KMS_EVENT_SOURCE,
+  MAX_LISTED_FAILED_ATTEMPTS,
+  principalOf,
+} from './cloudtrail-classify.js';
 import type { CloudTrailEventRef, FailedAttempt } from './types.js';
 
 /** StartQuery's queryString is at most 10,000 characters (A1.1): it caps how many ARNs fit in `in [...]`. */
@@ -75,7 +80,8 @@ export function keyArnPrefixOf(arn: string): string {
 }
 
 function keyCondition(scope: KeyScope): string {
-  if (scope.kind === 'arns') return `(resources.0.ARN in ${list(scope.arns)} or resources.1.ARN in ${list(scope.arns)})`;
+  if (scope.kind === 'arns')
+    return `(resources.0.ARN in ${list(scope.arns)} or resources.1.ARN in ${list(scope.arns)})`;
   const re = `/^${regexEscape(scope.keyArnPrefix)}${regexEscape(scope.idPrefix)}/`;
   return `(resources.0.ARN like ${re} or resources.1.ARN like ${re})`;
 }
@@ -139,7 +145,13 @@ export function parseUsageRow(row: Record<string, string>): UsageRow {
       ...(issuer ? { sessionContext: { sessionIssuer: { arn: issuer } } } : {}),
     },
   };
-  const event: TrailEvent = { eventId: '', eventName: v('eventName') ?? '', eventTime: new Date(0), eventSource: KMS_EVENT_SOURCE, detail };
+  const event: TrailEvent = {
+    eventId: '',
+    eventName: v('eventName') ?? '',
+    eventTime: new Date(0),
+    eventSource: KMS_EVENT_SOURCE,
+    detail,
+  };
   const calls = Number(row.calls);
   return {
     ...(v('resources.0.ARN') ? { sourceKey: v('resources.0.ARN') } : {}),
@@ -166,7 +178,13 @@ export interface KeyUsageSummary {
   failedErrorCodes: Record<string, number>;
 }
 
-const emptySummary = (): KeyUsageSummary => ({ operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], failedErrorCodes: {} });
+const emptySummary = (): KeyUsageSummary => ({
+  operations: {},
+  principals: [],
+  failedAttemptCount: 0,
+  failedAttempts: [],
+  failedErrorCodes: {},
+});
 
 /**
  * Whether a row counts at all: the key owner's copy of the event, or a denied cross-account call
@@ -197,7 +215,13 @@ export function summarizeUsageRows(rows: readonly UsageRow[], keys: readonly str
       const eventTime = row.newest ?? new Date(0);
       if (row.errorCode === undefined) {
         a.s.operations[row.eventName] = (a.s.operations[row.eventName] ?? 0) + row.calls;
-        if (!a.s.newest || eventTime > a.s.newest.eventTime) a.s.newest = { eventId: row.newestEventId ?? '', eventName: row.eventName, eventTime, principal: row.principal };
+        if (!a.s.newest || eventTime > a.s.newest.eventTime)
+          a.s.newest = {
+            eventId: row.newestEventId ?? '',
+            eventName: row.eventName,
+            eventTime,
+            principal: row.principal,
+          };
       } else {
         a.s.failedAttemptCount += row.calls;
         a.s.failedErrorCodes[row.errorCode] = (a.s.failedErrorCodes[row.errorCode] ?? 0) + row.calls;
@@ -217,7 +241,9 @@ export function summarizeUsageRows(rows: readonly UsageRow[], keys: readonly str
     a.failed.sort((x, y) => y.eventTime.getTime() - x.eventTime.getTime());
     out.set(arn, {
       ...a.s,
-      principals: [...a.principals].map(([principal, count]) => ({ principal, count })).sort((x, y) => y.count - x.count || x.principal.localeCompare(y.principal)),
+      principals: [...a.principals]
+        .map(([principal, count]) => ({ principal, count }))
+        .sort((x, y) => y.count - x.count || x.principal.localeCompare(y.principal)),
       failedAttempts: a.failed.slice(0, MAX_LISTED_FAILED_ATTEMPTS),
     });
   }

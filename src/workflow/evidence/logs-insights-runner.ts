@@ -73,7 +73,8 @@ export interface RunnerResult {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const interrupted = () => new KscliError(ExitCode.Interrupted, 'interrupted: the Logs Insights queries were stopped (StopQuery)');
+const interrupted = () =>
+  new KscliError(ExitCode.Interrupted, 'interrupted: the Logs Insights queries were stopped (StopQuery)');
 
 /** A tiny semaphore: at most `n` holders. */
 function limiter(n: number) {
@@ -109,7 +110,12 @@ export function splitScope(scope: KeyScope): KeyScope[] | null {
 }
 
 /** Runs the usage query over [start, end] for `scope`, splitting as AWS's limits demand. */
-export async function runUsageQueries(scope: KeyScope, start: Date, end: Date, opts: RunnerOptions): Promise<RunnerResult> {
+export async function runUsageQueries(
+  scope: KeyScope,
+  start: Date,
+  end: Date,
+  opts: RunnerOptions,
+): Promise<RunnerResult> {
   const sleep = opts.sleep ?? realSleep;
   const rowLimit = opts.rowLimit ?? ROW_LIMIT;
   const slot = limiter(MAX_CONCURRENT);
@@ -139,7 +145,13 @@ export async function runUsageQueries(scope: KeyScope, start: Date, end: Date, o
     for (let attempt = 0; ; attempt++) {
       if (opts.signal?.aborted) throw interrupted();
       try {
-        return await opts.logs.startQuery({ logGroupIdentifiers: opts.logGroupIdentifiers, startTime: s, endTime: e, queryString, limit: rowLimit });
+        return await opts.logs.startQuery({
+          logGroupIdentifiers: opts.logGroupIdentifiers,
+          startTime: s,
+          endTime: e,
+          queryString,
+          limit: rowLimit,
+        });
       } catch (err) {
         // the account's concurrency limit (other users' queries, dashboards): wait for a slot
         if (err instanceof AwsCallError && err.code === 'LimitExceededException' && attempt < 8) {
@@ -147,7 +159,10 @@ export async function runUsageQueries(scope: KeyScope, start: Date, end: Date, o
           continue;
         }
         if (err instanceof AwsCallError && err.code === 'MalformedQueryException') {
-          throw new LogsQueryFailed('Rejected', `Logs Insights rejected kscli's query (MalformedQueryException: ${err.message})`);
+          throw new LogsQueryFailed(
+            'Rejected',
+            `Logs Insights rejected kscli's query (MalformedQueryException: ${err.message})`,
+          );
         }
         throw err;
       }
@@ -171,7 +186,14 @@ export async function runUsageQueries(scope: KeyScope, start: Date, end: Date, o
           if (r.status === 'Complete') {
             running.delete(queryId);
             finished++;
-            queries.push({ queryId, status: r.status, start: s, end: e, rows: r.rows.length, statistics: r.statistics });
+            queries.push({
+              queryId,
+              status: r.status,
+              start: s,
+              end: e,
+              rows: r.rows.length,
+              statistics: r.statistics,
+            });
             return { rows: r.rows.map(parseUsageRow), statistics: r.statistics };
           }
           if (r.status !== 'Scheduled' && r.status !== 'Running') {
@@ -196,17 +218,29 @@ export async function runUsageQueries(scope: KeyScope, start: Date, end: Date, o
     try {
       result = await runOne(sc, s, e);
     } catch (err) {
-      if (err instanceof LogsQueryFailed && err.status === 'Timeout' && timeSplits < MAX_TIME_SPLITS && e.getTime() - s.getTime() > 2000) {
+      if (
+        err instanceof LogsQueryFailed &&
+        err.status === 'Timeout' &&
+        timeSplits < MAX_TIME_SPLITS &&
+        e.getTime() - s.getTime() > 2000
+      ) {
         const mid = new Date(Math.floor((s.getTime() + (e.getTime() - s.getTime()) / 2) / 1000) * 1000);
         // the halves share no second: StartQuery's ends are inclusive, in whole seconds
-        const parts = await Promise.all([run(sc, s, new Date(mid.getTime() - 1000), timeSplits + 1), run(sc, mid, e, timeSplits + 1)]);
+        const parts = await Promise.all([
+          run(sc, s, new Date(mid.getTime() - 1000), timeSplits + 1),
+          run(sc, mid, e, timeSplits + 1),
+        ]);
         return parts.flat();
       }
       throw err;
     }
     if (result.rows.length >= rowLimit) {
       const parts = splitScope(sc);
-      if (!parts) throw new LogsQueryFailed('Rejected', `a Logs Insights result reached the ${rowLimit}-row limit and the keys cannot be split further`);
+      if (!parts)
+        throw new LogsQueryFailed(
+          'Rejected',
+          `a Logs Insights result reached the ${rowLimit}-row limit and the keys cannot be split further`,
+        );
       return (await Promise.all(parts.map((p) => run(p, s, e, timeSplits)))).flat();
     }
     const counted = result.rows.reduce((n, r) => n + r.calls, 0);
@@ -235,5 +269,8 @@ export async function runUsageQueries(scope: KeyScope, start: Date, end: Date, o
 
 async function waitOrAbort(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
   if (!signal) return sleep(ms);
-  await Promise.race([sleep(ms), new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+  await Promise.race([
+    sleep(ms),
+    new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+  ]);
 }

@@ -21,8 +21,20 @@ import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../../errors.js';
 import { gatherEvidence, MAX_CLOUDTRAIL_DAYS } from './gather.js';
 import { surveyLogCoverage, type LogCoverage } from './logs-coverage.js';
-import { fitsInOneQuery, keyArnPrefixOf, summarizeUsageRows, type KeyScope, type KeyUsageSummary } from './logs-insights-query.js';
-import { LogsQueryFailed, runUsageQueries, type QueryProgress, type QueryRecord, type RunnerResult } from './logs-insights-runner.js';
+import {
+  fitsInOneQuery,
+  keyArnPrefixOf,
+  summarizeUsageRows,
+  type KeyScope,
+  type KeyUsageSummary,
+} from './logs-insights-query.js';
+import {
+  LogsQueryFailed,
+  runUsageQueries,
+  type QueryProgress,
+  type QueryRecord,
+  type RunnerResult,
+} from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
 import type { CloudTrailEvidence, CoverageSegment, EvidenceMode, EvidenceSource, KeyEvidence } from './types.js';
 import { day } from './verdict.js';
@@ -72,22 +84,38 @@ export interface LogPrefetch {
 }
 
 /** The partition of a region: aws-cn for China, aws-us-gov for GovCloud, aws elsewhere. */
-const partitionOf = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+const partitionOf = (region: string): string =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 
 export async function prefetchLogEvidence(
   aws: AwsPorts,
-  opts: Pick<UsageEvidenceOptions, 'mode' | 'days' | 'now' | 'region' | 'logGroup' | 'onQueryProgress' | 'signal' | 'sleep'> & { owner: string },
+  opts: Pick<
+    UsageEvidenceOptions,
+    'mode' | 'days' | 'now' | 'region' | 'logGroup' | 'onQueryProgress' | 'signal' | 'sleep'
+  > & { owner: string },
 ): Promise<LogPrefetch | undefined> {
   if (opts.mode === 'api') return undefined;
   const windowStart = new Date(opts.now.getTime() - opts.days * DAY_MS);
-  const coverage = await surveyLogCoverage(aws, { region: opts.region, owners: [opts.owner], windowStart, now: opts.now, logGroup: opts.logGroup });
+  const coverage = await surveyLogCoverage(aws, {
+    region: opts.region,
+    owners: [opts.owner],
+    windowStart,
+    now: opts.now,
+    logGroup: opts.logGroup,
+  });
   const abort = new AbortController();
   const follow = () => abort.abort();
   opts.signal?.addEventListener('abort', follow, { once: true });
   const prefetch: LogPrefetch = { owner: opts.owner, coverage, cancel: () => abort.abort() };
   if (coverage.extent === 'none') return prefetch;
-  const scope: KeyScope = { kind: 'prefix', keyArnPrefix: `arn:${partitionOf(opts.region)}:kms:${opts.region}:${opts.owner}:key/`, idPrefix: '' };
-  prefetch.outcome = queryOutcome(aws, coverage, scope, [opts.owner], { ...opts, signal: abort.signal }).finally(() => opts.signal?.removeEventListener('abort', follow));
+  const scope: KeyScope = {
+    kind: 'prefix',
+    keyArnPrefix: `arn:${partitionOf(opts.region)}:kms:${opts.region}:${opts.owner}:key/`,
+    idPrefix: '',
+  };
+  prefetch.outcome = queryOutcome(aws, coverage, scope, [opts.owner], { ...opts, signal: abort.signal }).finally(() =>
+    opts.signal?.removeEventListener('abort', follow),
+  );
   // read later (or never, when the command fails first): a rejection must not go unhandled
   prefetch.outcome.catch(() => undefined);
   return prefetch;
@@ -147,7 +175,11 @@ export interface UsageEvidence {
   summary: EvidenceRunSummary;
 }
 
-function logsEvidence(s: KeyUsageSummary, window: { start: Date; end: Date }, segments: CoverageSegment[]): CloudTrailEvidence {
+function logsEvidence(
+  s: KeyUsageSummary,
+  window: { start: Date; end: Date },
+  segments: CoverageSegment[],
+): CloudTrailEvidence {
   return {
     status: 'ok',
     window,
@@ -168,20 +200,31 @@ export function mergeCloudTrail(older: CloudTrailEvidence, recent: CloudTrailEvi
   const operations = { ...older.operations };
   for (const [op, n] of Object.entries(recent.operations)) operations[op] = (operations[op] ?? 0) + n;
   const principals = new Map<string, number>();
-  for (const p of [...older.principals, ...recent.principals]) principals.set(p.principal, (principals.get(p.principal) ?? 0) + p.count);
-  const newest = [older.newest, recent.newest].filter((x) => x !== undefined).sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime())[0];
+  for (const p of [...older.principals, ...recent.principals])
+    principals.set(p.principal, (principals.get(p.principal) ?? 0) + p.count);
+  const newest = [older.newest, recent.newest]
+    .filter((x) => x !== undefined)
+    .sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime())[0];
   const failedErrorCodes: Record<string, number> = { ...(recent.failedErrorCodes ?? {}) };
-  for (const f of older.failedAttempts) if (f.errorCode) failedErrorCodes[f.errorCode] = (failedErrorCodes[f.errorCode] ?? 0) + 1;
+  for (const f of older.failedAttempts)
+    if (f.errorCode) failedErrorCodes[f.errorCode] = (failedErrorCodes[f.errorCode] ?? 0) + 1;
   return {
     status: 'ok',
     window: { start: older.window.start, end: recent.window.end },
     operations,
-    principals: [...principals].map(([principal, count]) => ({ principal, count })).sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
+    principals: [...principals]
+      .map(([principal, count]) => ({ principal, count }))
+      .sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
     ...(newest ? { newest } : {}),
     failedAttemptCount: older.failedAttemptCount + recent.failedAttemptCount,
-    failedAttempts: [...older.failedAttempts, ...recent.failedAttempts].sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime()).slice(0, MAX_LISTED_FAILED_ATTEMPTS),
+    failedAttempts: [...older.failedAttempts, ...recent.failedAttempts]
+      .sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime())
+      .slice(0, MAX_LISTED_FAILED_ATTEMPTS),
     ignoredEventCount: older.ignoredEventCount,
-    segments: [{ source: 'lookup-events', start: older.window.start, end: older.window.end }, ...(recent.segments ?? [])],
+    segments: [
+      { source: 'lookup-events', start: older.window.start, end: older.window.end },
+      ...(recent.segments ?? []),
+    ],
     failedErrorCodes,
   };
 }
@@ -203,7 +246,11 @@ function failureText(err: unknown): string {
 
 const isInterrupt = (err: unknown) => err instanceof KscliError && err.exitCode === ExitCode.Interrupted;
 
-export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: UsageEvidenceOptions): Promise<UsageEvidence> {
+export async function gatherUsageEvidence(
+  aws: AwsPorts,
+  keys: KeyInfo[],
+  opts: UsageEvidenceOptions,
+): Promise<UsageEvidence> {
   const now = opts.now;
   const window = { start: new Date(now.getTime() - opts.days * DAY_MS), end: now, days: opts.days };
   const apiDays = Math.min(opts.days, MAX_CLOUDTRAIL_DAYS);
@@ -224,13 +271,20 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
     warnings,
   };
   const apiPath = async (): Promise<UsageEvidence> => {
-    const evidence = await gatherEvidence(aws, keys, { days: apiDays, now, onProgress: opts.onProgress, signal: opts.signal });
+    const evidence = await gatherEvidence(aws, keys, {
+      days: apiDays,
+      now,
+      onProgress: opts.onProgress,
+      signal: opts.signal,
+    });
     for (const ev of evidence.values()) ev.source = 'api';
     return { evidence, summary };
   };
   const beyondApi = () => {
     if (opts.days > MAX_CLOUDTRAIL_DAYS) {
-      warn(`--days ${opts.days}: CloudTrail event history reaches back ${MAX_CLOUDTRAIL_DAYS} days, so the evidence covers ${day(apiStart)}..${day(now)} only`);
+      warn(
+        `--days ${opts.days}: CloudTrail event history reaches back ${MAX_CLOUDTRAIL_DAYS} days, so the evidence covers ${day(apiStart)}..${day(now)} only`,
+      );
     }
   };
 
@@ -238,9 +292,18 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
 
   const owners = [...new Set(keys.map((k) => k.accountId))];
   // the prefetched survey and query serve when the keys are the account's it asked about
-  const prefetch = opts.prefetch && owners.length === 1 && owners[0] === opts.prefetch.owner ? opts.prefetch : undefined;
+  const prefetch =
+    opts.prefetch && owners.length === 1 && owners[0] === opts.prefetch.owner ? opts.prefetch : undefined;
   if (opts.prefetch && !prefetch) opts.prefetch.cancel();
-  const coverage: LogCoverage = prefetch?.coverage ?? (await surveyLogCoverage(aws, { region: opts.region, owners, windowStart: window.start, now, logGroup: opts.logGroup }));
+  const coverage: LogCoverage =
+    prefetch?.coverage ??
+    (await surveyLogCoverage(aws, {
+      region: opts.region,
+      owners,
+      windowStart: window.start,
+      now,
+      logGroup: opts.logGroup,
+    }));
   if (coverage.extent === 'none') {
     summary.logGroupProblems = coverage.problems;
     if (opts.mode === 'logs') {
@@ -250,7 +313,8 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
         'fix the trail or log group as said, or run with --evidence auto (falls back to the per-key APIs)',
       );
     }
-    if (opts.days > MAX_CLOUDTRAIL_DAYS || opts.logGroup) warn(`no CloudTrail log group can be used (${coverage.problems.join('; ')}): using the per-key APIs`);
+    if (opts.days > MAX_CLOUDTRAIL_DAYS || opts.logGroup)
+      warn(`no CloudTrail log group can be used (${coverage.problems.join('; ')}): using the per-key APIs`);
     beyondApi();
     return apiPath();
   }
@@ -261,7 +325,12 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
   const from = coverageStart(coverage);
   summary.logGroup = { ...lg, trail: coverage.trail! };
   summary.limits = coverage.limits;
-  const logsSegment: CoverageSegment = { source: 'logs-insights', start: from, end: now, logGroup: coverage.queryIdentifier! };
+  const logsSegment: CoverageSegment = {
+    source: 'logs-insights',
+    start: from,
+    end: now,
+    logGroup: coverage.queryIdentifier!,
+  };
   const full = coverage.extent === 'full';
   // the per-key APIs cover what the log group does not: LookupEvents from the start of its reach
   // (90 days) to where the log group starts, GetKeyLastUsage as before
@@ -278,20 +347,33 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
   // a rejection of perKey is awaited below; until then it must not count as unhandled
   perKey.catch(() => undefined);
 
-  const { result, failure } = await (prefetch?.outcome ?? queryOutcome(aws, coverage, scopeFor(keys, owners), owners, opts));
+  const { result, failure } = await (prefetch?.outcome ??
+    queryOutcome(aws, coverage, scopeFor(keys, owners), owners, opts));
   if (result) summary.queries = result.queries;
   const base = await perKey;
 
   if (failure !== undefined) {
     const why = failureText(failure);
     if (opts.mode === 'logs') {
-      throw new KscliError(ExitCode.Failure, `--evidence logs: the Logs Insights query over ${lg.name} did not complete: ${why}`, 'run again, or with --evidence auto to fall back to the per-key APIs');
+      throw new KscliError(
+        ExitCode.Failure,
+        `--evidence logs: the Logs Insights query over ${lg.name} did not complete: ${why}`,
+        'run again, or with --evidence auto to fall back to the per-key APIs',
+      );
     }
-    warn(`the Logs Insights query over log group ${lg.name} did not complete (${why}): falling back to the per-key APIs (GetKeyLastUsage, LookupEvents)`);
+    warn(
+      `the Logs Insights query over log group ${lg.name} did not complete (${why}): falling back to the per-key APIs (GetKeyLastUsage, LookupEvents)`,
+    );
     beyondApi();
     summary.segments = [{ source: 'lookup-events', start: apiStart, end: now }];
     // the use sources the first pass left out, for every key
-    const use = await gatherEvidence(aws, keys, { days: apiDays, now, signal: opts.signal, access: false, lastUsage: full });
+    const use = await gatherEvidence(aws, keys, {
+      days: apiDays,
+      now,
+      signal: opts.signal,
+      access: false,
+      lastUsage: full,
+    });
     for (const [keyId, ev] of base) {
       const u = use.get(keyId)!;
       ev.cloudTrail = u.cloudTrail;
@@ -301,11 +383,18 @@ export async function gatherUsageEvidence(aws: AwsPorts, keys: KeyInfo[], opts: 
     return { evidence: base, summary };
   }
 
-  const perArn = summarizeUsageRows(result!.rows, keys.map((k) => k.arn));
+  const perArn = summarizeUsageRows(
+    result!.rows,
+    keys.map((k) => k.arn),
+  );
   summary.source = full ? 'logs-insights' : 'logs-insights+api';
-  summary.segments = lookupNeeded ? [{ source: 'lookup-events', start: apiStart, end: new Date(from.getTime() - 1) }, logsSegment] : [logsSegment];
+  summary.segments = lookupNeeded
+    ? [{ source: 'lookup-events', start: apiStart, end: new Date(from.getTime() - 1) }, logsSegment]
+    : [logsSegment];
   if (!full && opts.days > MAX_CLOUDTRAIL_DAYS && !lookupNeeded) {
-    warn(`--days ${opts.days}: log group ${lg.name} covers ${day(from)}..${day(now)} (${coverage.limits.join('; ')}); nothing searchable reaches further back`);
+    warn(
+      `--days ${opts.days}: log group ${lg.name} covers ${day(from)}..${day(now)} (${coverage.limits.join('; ')}); nothing searchable reaches further back`,
+    );
   }
   for (const key of keys) {
     const ev = base.get(key.keyId)!;

@@ -22,11 +22,23 @@ export function evidenceSummaryJson(s: EvidenceRunSummary): Static<typeof Eviden
     mode: s.mode,
     source: s.source,
     window: { start: s.window.start.toISOString(), end: s.window.end.toISOString(), days: s.window.days },
-    segments: s.segments.map((g) => ({ source: g.source, start: g.start.toISOString(), end: g.end.toISOString(), ...(g.logGroup ? { logGroup: g.logGroup } : {}) })),
+    segments: s.segments.map((g) => ({
+      source: g.source,
+      start: g.start.toISOString(),
+      end: g.end.toISOString(),
+      ...(g.logGroup ? { logGroup: g.logGroup } : {}),
+    })),
     logGroup: s.logGroup ?? null,
     limits: s.limits,
     logGroupProblems: s.logGroupProblems,
-    queries: s.queries.map((q) => ({ queryId: q.queryId, status: q.status, start: q.start.toISOString(), end: q.end.toISOString(), rows: q.rows, ...q.statistics })),
+    queries: s.queries.map((q) => ({
+      queryId: q.queryId,
+      status: q.status,
+      start: q.start.toISOString(),
+      end: q.end.toISOString(),
+      rows: q.rows,
+      ...q.statistics,
+    })),
     warnings: s.warnings,
   };
 }
@@ -34,7 +46,9 @@ export function evidenceSummaryJson(s: EvidenceRunSummary): Static<typeof Eviden
 /** e.g. "evidence: log group aws-cloudtrail-logs-1111 (trail management-events) via Logs Insights 2025-10-31..2026-11-30" */
 export function evidenceSummaryLine(s: EvidenceRunSummary): string {
   const parts = s.segments.map((g) =>
-    g.source === 'logs-insights' ? `log group ${g.logGroup}${s.logGroup ? ` (trail ${s.logGroup.trail})` : ''} via Logs Insights ${day(g.start)}..${day(g.end)}` : `CloudTrail LookupEvents ${day(g.start)}..${day(g.end)}`,
+    g.source === 'logs-insights'
+      ? `log group ${g.logGroup}${s.logGroup ? ` (trail ${s.logGroup.trail})` : ''} via Logs Insights ${day(g.start)}..${day(g.end)}`
+      : `CloudTrail LookupEvents ${day(g.start)}..${day(g.end)}`,
   );
   return `evidence: ${parts.join(' + ')}`;
 }

@@ -83,26 +83,50 @@ export function scheduledOutside(requests: LoggedRequest[], storeKeys: Iterable<
   return requests.filter((r) => r.operation === 'ScheduleKeyDeletion' && !inStore.has(keyIdOf(r.params?.KeyId))).map((r) => `${keyIdOf(r.params?.KeyId)} -> ${r.outcome}`);
 }
 
-/** S2: DeleteCustomKeyStore never reached AWS while the store held keys (AWS answers CustomKeyStoreHasCMKsException). */
-export function deletesWithKeys(requests: LoggedRequest[]): string[] {
-  return requests.filter((r) => r.operation === 'DeleteCustomKeyStore' && r.outcome === 'CustomKeyStoreHasCMKsException').map((r) => `${r.time} ${r.outcome}`);
+/** What `sandbox advance` reported (POST /__sandbox/advance): the keys AWS deleted meanwhile. */
+export interface AdvanceReportJson {
+  from: string;
+  to: string;
+  deletedKeys: Array<{ keyId: string; storeId?: string }>;
 }
 
-/** J3: every call the journal reports done shows, in the request log, as handled by AWS. */
+/**
+ * S2, judged from the world: a DeleteCustomKeyStore that kscli SENT while the store still held a
+ * key, whatever the answer (refused with CustomKeyStoreHasCMKsException, met an injected 5xx or a
+ * dropped connection, or not answered at all). The store held a key until the advance that deleted
+ * its last key (the keys are deleted inside an advance: before its `from` they all existed), and
+ * forever while it holds keys now.
+ */
+export function deletesWithKeys(requests: LoggedRequest[], storeId: string, advances: AdvanceReportJson[], keysNow: number): string[] {
+  let heldUntil = keysNow > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  if (keysNow === 0) for (const a of advances) if (a.deletedKeys.some((k) => k.storeId === storeId)) heldUntil = Math.max(heldUntil, Date.parse(a.from));
+  return requests
+    .filter((r) => r.operation === 'DeleteCustomKeyStore' && requestTarget(r) === storeId && Date.parse(r.sandboxTime ?? '') < heldUntil)
+    .map((r) => `DeleteCustomKeyStore at ${r.sandboxTime} -> ${r.outcome}${r.fault ? ` (fault ${r.fault})` : ''}, while the store held keys`);
+}
+
+/** Answers after which AWS did what was asked: handled, or handled with the answer lost on the way. */
+const HANDLED = new Set(['ok', 'dropped-after-handling']);
+
+/**
+ * J3, judged from the world: every journal line "ok" for a call that changes AWS is backed by a
+ * request for the same operation and target that AWS HANDLED (answered ok, or handled with the answer
+ * lost), no later than the line. An "ok" after AWS refused the call (InvalidState, NotFound, 5xx,
+ * throttled) or never saw it (dropped before handling) fails, whatever note kscli wrote: when kscli
+ * resumes ("already PendingDeletion", "already DISCONNECTED", "already deleted"), an earlier request
+ * of its own was handled, and that one backs the line.
+ */
 export function doneButNotDone(requests: LoggedRequest[], journal: JournalLine[]): string[] {
-  const handled = (op: string, target: string) =>
-    requests.some(
-      (r) =>
-        r.operation === op &&
-        requestTarget(r) === target &&
-        // ok, or handled before the answer was lost, or "already done" answers kscli may accept
-        (r.outcome === 'ok' || r.outcome === 'dropped-after-handling' || r.outcome === 'KMSInvalidStateException' || r.outcome === 'CustomKeyStoreInvalidStateException' || r.outcome === 'CustomKeyStoreNotFoundException'),
-    );
   const real = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisconnectCustomKeyStore', 'DeleteCustomKeyStore', 'PutMetricFilter', 'PutMetricAlarm']);
+  const backed = (op: string, target: string, by: string) =>
+    requests.some((r) => r.operation === op && requestTarget(r) === target && HANDLED.has(r.outcome) && r.time <= by);
   return journal
     .filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation && real.has(l.operation))
-    .filter((l) => !handled(l.operation!, keyIdOf(l.target)) && !(l.result && typeof l.result.note === 'string' && /already/.test(l.result.note)))
-    .map((l) => `${l.operation} ${l.target}`);
+    .filter((l) => !backed(l.operation!, keyIdOf(l.target), l.time))
+    .map((l) => {
+      const asked = requests.filter((r) => r.operation === l.operation && requestTarget(r) === keyIdOf(l.target)).map((r) => r.outcome);
+      return `${l.operation} ${l.target}: journal says ok at ${l.time}; AWS answered ${asked.length ? asked.join(', ') : 'nothing (never asked)'}`;
+    });
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {

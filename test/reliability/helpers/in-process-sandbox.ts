@@ -16,7 +16,6 @@
  * Each request is tagged with its caller ("kscli" or "actor") and carries a snapshot of the facts
  * the invariants need, taken just before the model handles it.
  */
-import { randomUUID } from 'node:crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -34,6 +33,7 @@ import { SnsAdapter } from '../../../src/aws/adapters/sns.js';
 import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
 import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
 import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
+import { seededIds, type IdSource } from '../../../src/sandbox/model/ids.js';
 import { FaultInjector, type FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { StaleReads } from '../../../src/sandbox/server/stale-reads.js';
 import { isMutating, safeParams, type RequestLogEntry } from '../../../src/sandbox/server/request-log.js';
@@ -55,11 +55,22 @@ export interface LoggedRequest extends RequestLogEntry {
 const KSCLI_ACCESS_KEY = 'ASIAKSCLIINPROCESS01';
 const ACTOR_ACCESS_KEY = 'ASIACOLLEAGUEACTOR01';
 
-/** The demo account's state JSON, built once: parsing a string is much cheaper than rebuilding. */
-let demoJson: string | undefined;
-function demoState(): unknown {
-  demoJson ??= JSON.stringify(scenario('demo'));
-  return JSON.parse(demoJson) as unknown;
+/**
+ * Sandbox time at the start of every in-process run unless a scenario names another: a fixed
+ * instant, never the wall clock, so that a seed replays the same run on any day.
+ */
+export const IN_PROCESS_EPOCH = Date.UTC(2026, 10, 2, 9, 0, 0);
+
+/** The demo account's state JSON at a start time, with seeded ids; the last few kept (parsing is cheaper than rebuilding). */
+const demoJson = new Map<number, string>();
+function demoState(startMs: number): unknown {
+  let json = demoJson.get(startMs);
+  if (json === undefined) {
+    json = JSON.stringify(scenario('demo', { now: new Date(startMs), seed: 1 }));
+    if (demoJson.size > 16) demoJson.clear();
+    demoJson.set(startMs, json);
+  }
+  return JSON.parse(json) as unknown;
 }
 
 /** An SDK-shaped error: what `toPortError` (src/aws/errors.ts) reads from a real SDK exception. */
@@ -79,9 +90,16 @@ function socketHangUp(): Error {
 }
 
 export interface InProcessOptions {
-  /** model config overrides, e.g. { disconnectMs: 2000 } */
+  /** model config overrides, e.g. { disconnectMs: 2000, deletionLagSeed: 7 } */
   config?: Record<string, number>;
   faultSeed?: number;
+  /**
+   * Seeds everything random in the sandbox that is not a fault: the ids it makes (keys, events,
+   * request ids). With the same seed, config and calls, the request log is the same, byte for byte.
+   */
+  seed?: number;
+  /** sandbox time at the start (default IN_PROCESS_EPOCH); it then moves only by advance() and kscli's waits */
+  startMs?: number;
 }
 
 export class InProcessSandbox {
@@ -95,8 +113,21 @@ export class InProcessSandbox {
   /** the number of the kscli command now running (tests set it), stamped on each request */
   run = 0;
 
+  private readonly requestIds: IdSource;
+
   constructor(opts: InProcessOptions = {}) {
-    this.model = createModel(demoState(), { config: opts.config });
+    const start = opts.startMs ?? IN_PROCESS_EPOCH;
+    // the wall clock is a constant: sandbox time is start + what advance() and kscli's waits add.
+    // Logs Insights queries complete at their first poll here: the sandbox's default query timing
+    // (>= 1 s per query) would make the 1,000-run property test wait for queries instead of
+    // checking kscli's logic (tests that need slow queries pass config)
+    this.model = createModel(demoState(start), {
+      config: { insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0, ...opts.config },
+      now: new Date(start),
+      wallClock: () => start,
+      idSeed: opts.seed ?? 1,
+    });
+    this.requestIds = seededIds(((opts.seed ?? 1) ^ 0x5eed) >>> 0);
     this.faults = new FaultInjector({ seed: opts.faultSeed ?? 1 });
   }
 
@@ -112,13 +143,14 @@ export class InProcessSandbox {
 
   /** One call, in the order of SandboxHttpHandler.handle; returns the output or throws an SDK-shaped error. */
   call(caller: Caller, service: ServiceName, operation: string, input: Record<string, unknown>): unknown {
-    const requestId = randomUUID();
+    const requestId = this.requestIds.uuid();
     const model = this.model;
     const entry: LoggedRequest = {
       seq: ++this.seq,
       caller,
       run: this.run,
-      time: new Date().toISOString(),
+      // no wall-clock time in the log: the same seed must give the same log
+      time: model.now().toISOString(),
       sandboxTime: model.now().toISOString(),
       requestId,
       service,
@@ -130,6 +162,7 @@ export class InProcessSandbox {
       status: 200,
       durationMs: 0,
       mutating: isMutating(service, operation),
+      handled: false,
     };
     if (entry.mutating) entry.snapshot = snapshotFor(model, operation, input);
     const ctx: CallContext = {
@@ -149,7 +182,10 @@ export class InProcessSandbox {
     };
 
     // actors are colleagues with a working network: faults hit kscli only
-    const decision = caller === 'kscli' ? this.faults.decide(service, operation) : { drop: false, dropAfter: false, error: undefined, delayMs: 0, staleMs: 0 };
+    const decision =
+      caller === 'kscli'
+        ? this.faults.decide(service, operation)
+        : { drop: false, dropAfter: false, error: undefined, delayMs: 0, staleMs: 0 };
     if (decision.drop) {
       entry.fault = 'drop';
       finish('dropped', 0);
@@ -162,6 +198,7 @@ export class InProcessSandbox {
       // the stale-read window is measured in sandbox time: kscli's waits move the sandbox clock here
       const nowMs = model.now().getTime();
       const commit = this.stale.beforeMutation(model, ctx, input, decision.staleMs, nowMs);
+      entry.handled = true;
       try {
         const fresh = model.handle(ctx, input);
         output = this.stale.adjust(operation, input, fresh, nowMs);
@@ -169,11 +206,20 @@ export class InProcessSandbox {
         commit(true);
       } catch (e) {
         commit(false);
-        const staleAnswer = e instanceof SandboxError ? this.stale.staleInsteadOfError(operation, input, nowMs) : undefined;
+        const staleAnswer =
+          e instanceof SandboxError ? this.stale.staleInsteadOfError(operation, input, nowMs) : undefined;
         if (staleAnswer !== undefined) {
           output = staleAnswer;
           entry.fault = 'stale';
-        } else error = e instanceof SandboxError ? e : new SandboxError('InternalFailure', `sandbox bug while handling ${operation}: ${(e as Error)?.message ?? String(e)}`, 500);
+        } else
+          error =
+            e instanceof SandboxError
+              ? e
+              : new SandboxError(
+                  'InternalFailure',
+                  `sandbox bug while handling ${operation}: ${(e as Error)?.message ?? String(e)}`,
+                  500,
+                );
       }
       try {
         model.recordCall(ctx, input, error ? { error } : { output });
@@ -240,13 +286,35 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     let c: T | undefined;
     return async () => (c ??= make());
   };
-  const kms = new KmsAdapter(once(() => routed(new KMSClient(base), 'kms', target)), site, { scanConcurrency: 16 });
-  const sts = new StsAdapter(once(() => routed(new STSClient(base), 'sts', target)), site);
-  const trail = new CloudTrailAdapter(once(() => routed(new CloudTrailClient(base), 'cloudtrail', target)), site);
-  const logs = new LogsAdapter(once(() => routed(new CloudWatchLogsClient(base), 'logs', target)), site);
-  const cw = new CloudWatchAdapter(once(() => routed(new CloudWatchClient(base), 'monitoring', target)), site);
-  const sns = new SnsAdapter(once(() => routed(new SNSClient(base), 'sns', target)), site);
-  const hsm = new CloudHsmAdapter(once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)), site);
+  const kms = new KmsAdapter(
+    once(() => routed(new KMSClient(base), 'kms', target)),
+    site,
+    { scanConcurrency: 16 },
+  );
+  const sts = new StsAdapter(
+    once(() => routed(new STSClient(base), 'sts', target)),
+    site,
+  );
+  const trail = new CloudTrailAdapter(
+    once(() => routed(new CloudTrailClient(base), 'cloudtrail', target)),
+    site,
+  );
+  const logs = new LogsAdapter(
+    once(() => routed(new CloudWatchLogsClient(base), 'logs', target)),
+    site,
+  );
+  const cw = new CloudWatchAdapter(
+    once(() => routed(new CloudWatchClient(base), 'monitoring', target)),
+    site,
+  );
+  const sns = new SnsAdapter(
+    once(() => routed(new SNSClient(base), 'sns', target)),
+    site,
+  );
+  const hsm = new CloudHsmAdapter(
+    once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)),
+    site,
+  );
   return {
     region,
     kms: () => kms,

@@ -1,22 +1,42 @@
 /**
- * The safety invariants of issue 6, judged after every kscli run against the sandbox's own record
- * (its request log with a snapshot of the world at each mutating request) and the journal:
+ * The safety invariants, judged after every kscli run against the sandbox's own record (its
+ * request log, with a snapshot of the world at each mutating request, whatever AWS answered), the
+ * world at the start of the run, and the journal. Never against what kscli believed: the judge
+ * must not share the defendant's eyes. A request AWS refused counts as much as one it granted:
+ * asking for a forbidden thing is the bug, whatever the answer.
+ *
+ * Each invariant has a sabotage that makes it fire (sabotage.property.test.ts; the table in
+ * test/reliability/README.md). The README's Safety table names the invariants of each promise.
  *
  *  S1 no key outside the target store is ever scheduled (not even asked for)
- *  S2 no store is deleted (nor DeleteCustomKeyStore sent) while it holds keys
- *  S3 no CloudHSM store is disconnected while its keys wait for deletion, without --allow-orphaned-material
- *  S4 (issue 2 precondition) no key of a CloudHSM store that is not CONNECTED is scheduled without --allow-disconnected
- *  S5 (issue 2 precondition) no store with Enabled keys is disconnected without --force
+ *  S2 no DeleteCustomKeyStore sent while the store holds keys (whatever the answer)
+ *  S3 no CloudHSM store disconnected while its keys wait for deletion, without --allow-orphaned-material
+ *  S4 no key of a CloudHSM store that is not CONNECTED scheduled without --allow-disconnected
+ *  S5 no store with Enabled keys disconnected without --force
+ *  X1 no key named by --exclude-key is touched (scheduled, cancelled, enabled)
+ *  K1 a run with --key touches only the keys it names (aliases resolved as AWS resolves them)
+ *  O1 a key AWS shows in use within the evidence window (or that the plan called in-use/unknown) is
+ *     scheduled only with its override flag (--allow-in-use, --allow-unknown-usage)
+ *  O2 ... and the override is in the journal's intent line for that call
+ *  N1 CancelKeyDeletion only for keys of the store that were pending deletion (at the start of the
+ *     run or when asked)
+ *  N2 EnableKey only for keys of the store that were pending deletion at the start of the run or
+ *     that the journal shows kscli cancelled (never a key a human disabled)
+ *  B1 a run blocked at its plan (exit 3, nothing applied) made no mutating request
+ *  D1 --dry-run made no mutating request
+ *  R1 a refused confirmation made no mutating request and exited 5
+ *  P1 a plan file refused by `kscli apply` made no mutating request (hook: see planFileViolations)
  *  J1 every mutating request kscli made appears in the journal with its outcome
  *  J2 every journal intent has its outcome line (the run did not die)
  *  J3 a call the journal or the output reports done was done: AWS shows its effect
- *  E1 the exit code is a documented one; no "unexpected error" (a bug); exit 1 says what to do next;
- *     a run blocked at its plan made no mutating request
+ *  E1 the exit code is a documented one; no "unexpected error" (a bug); exit 1 says what to do next
+ *     and only happens when a fault or a colleague disturbed the run
+ * (I1/I2 after SIGINT and C1-C5 at convergence live in schedule-engine.ts.)
  */
 import type { LoggedRequest } from './in-process-sandbox.js';
 import type { JournalLine, KscliResult } from './kscli-in-process.js';
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
-import { keyFacts, keyIdOf, storeFacts, targetOfParams } from './world.js';
+import { keyFacts, keyIdOf, storeFacts, targetOfParams, type RunStart } from './world.js';
 
 export interface RunRecord {
   run: number;
@@ -26,19 +46,43 @@ export interface RunRecord {
   result: KscliResult;
   /** journal lines this run wrote */
   journal: JournalLine[];
+  /** every journal line so far, this run's included (N2: keys kscli cancelled in any run) */
+  journalSoFar: JournalLine[];
   /** every request made during this run (kscli's and the actor's), in order */
   requests: LoggedRequest[];
   /** faults were injected during this run */
   faulted: boolean;
+  /** the world when the run started */
+  start: RunStart;
+  /** the confirmation prompt was shown and the operator refused it */
+  refusedPrompt: boolean;
 }
 
+/** kscli looks at the last 90 days by default; a margin of a day keeps the judge off the boundary. */
+const EVIDENCE_WINDOW_MS = 89 * 86_400_000;
+
 const has = (argv: string[], flag: string) => argv.includes(flag);
+const KEY_OPS = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey']);
+
+/** The values of a repeatable flag, as key ids (ARNs and aliases resolved against the world at the start). */
+function namedKeys(argv: string[], flag: string, start: RunStart): Set<string> {
+  const out = new Set<string>();
+  argv.forEach((a, i) => {
+    if (a !== flag || argv[i + 1] === undefined) return;
+    const v = argv[i + 1]!;
+    const alias = /alias\/.+$/.exec(v)?.[0];
+    if (alias) {
+      if (start.aliases[alias]) out.add(start.aliases[alias]);
+    } else out.add(keyIdOf(v)!);
+  });
+  return out;
+}
 
 /** S1-S5 for one mutating request kscli made. */
 export function requestViolations(req: LoggedRequest, rec: RunRecord): string[] {
   const v: string[] = [];
   const s = req.snapshot ?? {};
-  const where = `${req.operation} ${JSON.stringify(req.params)} (run ${rec.run}: kscli ${rec.argv.join(' ')})`;
+  const where = `${req.operation} ${JSON.stringify(req.params)} (answer: ${req.outcome}; run ${rec.run}: kscli ${rec.argv.join(' ')})`;
   const pending = s.storeKeyStates?.PendingDeletion ?? 0;
   const total = Object.values(s.storeKeyStates ?? {}).reduce((a, b) => a + b, 0);
   switch (req.operation) {
@@ -49,14 +93,14 @@ export function requestViolations(req: LoggedRequest, rec: RunRecord): string[] 
       }
       break;
     case 'DeleteCustomKeyStore':
-      if (total > 0) v.push(`S2 DeleteCustomKeyStore sent while the store held ${total} key(s) ${JSON.stringify(s.storeKeyStates)} (answer: ${req.outcome}): ${where}`);
+      if (total > 0) v.push(`S2 DeleteCustomKeyStore sent while the store held ${total} key(s) ${JSON.stringify(s.storeKeyStates)}: ${where}`);
       break;
     case 'DisconnectCustomKeyStore':
       if (s.storeType === 'AWS_CLOUDHSM' && pending > 0 && !has(rec.argv, '--allow-orphaned-material')) {
-        v.push(`S3 CloudHSM store disconnected while ${pending} key(s) wait for deletion, without --allow-orphaned-material (answer: ${req.outcome}): ${where}`);
+        v.push(`S3 CloudHSM store disconnected while ${pending} key(s) wait for deletion, without --allow-orphaned-material: ${where}`);
       }
       if ((s.storeKeyStates?.Enabled ?? 0) > 0 && !has(rec.argv, '--force')) {
-        v.push(`S5 store disconnected with ${s.storeKeyStates!.Enabled} Enabled key(s), without --force (answer: ${req.outcome}): ${where}`);
+        v.push(`S5 store disconnected with ${s.storeKeyStates!.Enabled} Enabled key(s), without --force: ${where}`);
       }
       break;
     default:
@@ -65,18 +109,95 @@ export function requestViolations(req: LoggedRequest, rec: RunRecord): string[] 
   return v;
 }
 
+/** X1, K1, O1, O2, N1, N2: what a command may touch, from its flags and the world at the start. */
+export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): string[] {
+  const v: string[] = [];
+  const cmd = `run ${rec.run}: kscli ${rec.argv.join(' ')}`;
+  const excluded = namedKeys(rec.argv, '--exclude-key', rec.start);
+  const named = namedKeys(rec.argv, '--key', rec.start);
+  const intents = rec.journal.filter((l) => l.phase === 'intent');
+  const cancelledByKscli = new Set(
+    rec.journalSoFar.filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation === 'CancelKeyDeletion').map((l) => keyIdOf(l.target ?? targetOfParams(l.params))!),
+  );
+  const pendingAtStart = (id: string) => rec.start.storeKeyStates[id] === 'PendingDeletion';
+  for (const req of mine) {
+    if (!req.operation || !KEY_OPS.has(req.operation)) continue;
+    const key = targetOfParams(req.params);
+    if (!key) continue;
+    const where = `${req.operation} ${key} (answer: ${req.outcome}; ${cmd})`;
+    if (excluded.has(key)) v.push(`X1 a key named by --exclude-key was touched: ${where}`);
+    if (named.size > 0 && !named.has(key)) v.push(`K1 a key not named by --key was touched: ${where}`);
+    if (req.operation === 'ScheduleKeyDeletion') {
+      const used = rec.start.lastUsed[key];
+      const t = Date.parse(req.sandboxTime ?? '');
+      const inUse = used !== undefined && t - used < EVIDENCE_WINDOW_MS;
+      const item = ((rec.result.json?.plan ?? []) as Array<{ target?: string; action?: string; reason?: string }>).find((p) => p.target === key && p.action === 'ScheduleKeyDeletion');
+      const needs = [...(inUse || /\bin-use\b/.test(item?.reason ?? '') ? ['--allow-in-use'] : []), ...(/\bunknown\b/.test(item?.reason ?? '') ? ['--allow-unknown-usage'] : [])];
+      for (const flag of needs) {
+        if (!has(rec.argv, flag)) {
+          v.push(`O1 a key in use (${inUse ? `AWS recorded a use on ${new Date(used!).toISOString()}` : `the plan said: ${item?.reason}`}) was scheduled without ${flag}: ${where}`);
+          continue;
+        }
+        const intent = intents.find((l) => l.operation === 'ScheduleKeyDeletion' && keyIdOf(l.target) === key);
+        if (!intent?.overrides?.includes(flag)) v.push(`O2 ${flag} was needed to schedule ${key}, but the journal's intent line does not record it (${JSON.stringify(intent ?? null)}; ${cmd})`);
+      }
+    }
+    if (req.operation === 'CancelKeyDeletion') {
+      const s = req.snapshot ?? {};
+      if (s.keyStoreId !== rec.storeId || !(pendingAtStart(key) || s.keyState === 'PendingDeletion')) {
+        v.push(`N1 CancelKeyDeletion for a key that was not pending deletion in the store (at the start: ${rec.start.storeKeyStates[key] ?? 'not in the store'}, when asked: ${s.keyState} in ${s.keyStoreId ?? 'no store'}): ${where}`);
+      }
+    }
+    if (req.operation === 'EnableKey') {
+      if (!(key in rec.start.storeKeyStates) || !(pendingAtStart(key) || cancelledByKscli.has(key))) {
+        v.push(`N2 EnableKey for a key that was neither pending deletion at the start (${rec.start.storeKeyStates[key] ?? 'not in the store'}) nor cancelled by kscli per the journal: ${where}`);
+      }
+    }
+  }
+  return v;
+}
+
+/** B1, D1, R1: runs that must change nothing. */
+export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): string[] {
+  const v: string[] = [];
+  const { result } = rec;
+  const cmd = `run ${rec.run}: kscli ${rec.argv.join(' ')} -> exit ${result.code}`;
+  const list = mine.map((r) => `${r.operation} ${targetOfParams(r.params)} -> ${r.outcome}`).join(', ');
+  const applied = ((result.json?.plan ?? []) as Array<{ result?: string }>).some((p) => p.result !== undefined);
+  if (result.code === 3 && result.json?.outcome === 'blocked' && !applied && mine.length > 0) v.push(`B1 blocked at the plan, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+  if (has(rec.argv, '--dry-run') && mine.length > 0) v.push(`D1 --dry-run made ${mine.length} mutating request(s): ${list} (${cmd})`);
+  if (rec.refusedPrompt) {
+    if (mine.length > 0) v.push(`R1 the confirmation was refused, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+    if (result.code !== 5) v.push(`R1 the confirmation was refused, yet exit ${result.code} instead of 5 (${cmd})`);
+  }
+  return v;
+}
+
+/**
+ * P1 (issue 9, `kscli apply FILE`): a plan file refused (stale, edited, other account/region/store)
+ * changes nothing. HOOK for h9-plans: once `apply` exists, the generator gains an 'apply' step and
+ * this judges it: a refused apply (non-zero exit before the apply phase) made no mutating request.
+ * Until then it judges nothing, and the sabotage table lists it as pending.
+ */
+export function planFileViolations(rec: RunRecord, mine: LoggedRequest[]): string[] {
+  if (rec.argv[0] !== 'apply') return [];
+  const refused = rec.result.code !== 0 && rec.result.code !== 8 && rec.result.code !== 130 && !((rec.result.json?.plan ?? []) as Array<{ result?: string }>).some((p) => p.result !== undefined);
+  return refused && mine.length > 0 ? [`P1 the plan file was refused (exit ${rec.result.code}), yet ${mine.length} mutating request(s) were made (run ${rec.run}: kscli ${rec.argv.join(' ')})`] : [];
+}
+
 function journalTarget(line: JournalLine): string[] {
   const t = [line.target, targetOfParams(line.params)].filter((x): x is string => typeof x === 'string');
   return t.map((x) => keyIdOf(x) ?? x);
 }
 
-/** J1-J3 and E1 for one run. */
+/** Every invariant of one run. */
 export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
   const v: string[] = [];
   const { result } = rec;
   const cmd = `run ${rec.run}: kscli ${rec.argv.join(' ')} -> exit ${result.code}`;
   const mine = rec.requests.filter((r) => r.caller === 'kscli' && r.mutating);
   for (const req of mine) v.push(...requestViolations(req, rec));
+  v.push(...selectionViolations(rec, mine), ...noChangeViolations(rec, mine), ...planFileViolations(rec, mine));
 
   // J1: every mutating request kscli made is in this run's journal with an outcome
   const outcomes = rec.journal.filter((l) => l.phase === 'outcome');
@@ -123,8 +244,10 @@ export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
     }
   }
 
-  // E1: documented exit codes, explained failures, blocked plans change nothing
-  if (![0, 1, 3, 8, 130].includes(result.code)) v.push(`E1 exit ${result.code} is not expected here (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
+  // E1: documented exit codes, explained failures
+  if (![0, 1, 3, 5, 8, 130].includes(result.code)) v.push(`E1 exit ${result.code} is not expected here (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
+  if (result.code === 130 && !result.interrupted) v.push(`E1 exit 130 (interrupted) without a SIGINT (${cmd})`);
+  if (result.code === 5 && !rec.refusedPrompt) v.push(`E1 exit 5 (cancelled at the prompt) but the prompt was not refused (${cmd})`);
   if (/unexpected error/.test(result.stderr)) v.push(`E1 "unexpected error" (a bug) (${cmd}); stderr: ${result.stderr.trim().slice(0, 600)}`);
   if (result.code === 1) {
     const lines = result.stderr.split('\n');
@@ -132,8 +255,5 @@ export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
     if (i < 0 || !/^\s+\S/.test(lines[i + 1] ?? '')) v.push(`E1 exit 1 without a "kscli: <what happened>" line and a hint on what to do next (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
   }
   if (result.code === 1 && !rec.faulted) v.push(`E1 exit 1 with no fault injected (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
-  if (result.code === 3 && result.json?.outcome === 'blocked' && !(result.json.plan as any[] | undefined)?.some((p) => p.result !== undefined) && mine.length > 0) {
-    v.push(`E1 blocked at the plan, yet ${mine.length} mutating request(s) were made (${cmd})`);
-  }
   return v;
 }

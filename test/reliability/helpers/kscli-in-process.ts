@@ -28,11 +28,15 @@ export interface KscliResult {
   prompted: boolean;
   /** true when SIGINT was delivered during the run */
   interrupted: boolean;
+  /** true when the prompt was shown and the operator refused (RunOptions.refuse) */
+  refused: boolean;
 }
 
 export interface RunOptions {
   /** answer the confirmation prompt (the terminal is interactive); undefined: no terminal */
   onPrompt?: () => void;
+  /** at the prompt, the operator refuses (types something else, or Ctrl-C) */
+  refuse?: boolean;
   /** deliver SIGINT after this many mutating calls of this run */
   interruptAfter?: number;
   /** act (as a colleague) after this many mutating calls of this run */
@@ -71,6 +75,7 @@ export async function runKscli(sb: InProcessSandbox, ports: AwsPorts, home: stri
     async confirmDestructive(req) {
       prompted = true;
       opts.onPrompt?.();
+      if (opts.refuse) return false;
       return req.expected.length > 0; // the operator types the store ID
     },
   };
@@ -97,7 +102,7 @@ export async function runKscli(sb: InProcessSandbox, ports: AwsPorts, home: stri
     } catch {
       json = undefined;
     }
-    return { code, stdout, stderr: io.stderr(), json, prompted, interrupted };
+    return { code, stdout, stderr: io.stderr(), json, prompted, interrupted, refused: prompted && !!opts.refuse };
   } finally {
     sb.afterKscliMutation = undefined;
   }

@@ -15,7 +15,7 @@ import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { InProcessSandbox, inProcessPorts } from './in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in-process.js';
 import { runViolations, type RunRecord } from './invariants.js';
-import { storeFacts } from './world.js';
+import { runStart, storeFacts } from './world.js';
 
 export const DAY = 86_400_000;
 
@@ -56,7 +56,9 @@ interface KscliStep {
   enable: boolean;
   flags: string[];
   windowDays: number;
-  confirm: 'yes' | 'prompt';
+  confirm: 'yes' | 'prompt' | 'refuse';
+  /** --dry-run (D1: no mutating request) */
+  dryRun: boolean;
   /** the colleague acts while the plan is on screen (prompt runs only) */
   race?: ActorAction;
   /** the colleague acts, or SIGINT arrives, after this many mutating calls */
@@ -79,18 +81,21 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
     enable: fc.boolean(),
     flags: fc.subarray(OVERRIDES),
     windowDays: fc.integer({ min: 7, max: 30 }),
-    confirm: fc.constantFrom<'yes' | 'prompt'>('yes', 'prompt'),
+    confirm: fc.constantFrom<'yes' | 'prompt' | 'refuse'>('yes', 'yes', 'prompt', 'prompt', 'refuse'),
+    // one run in six is a dry run: it must change nothing whatever the rest of the step says
+    dryRun: fc.constantFrom(false, false, false, false, false, true),
     race: fc.option(actorAction, { nil: undefined, freq: 2 }),
     // A colleague's disconnect between two calls must be seen by the re-check before the next
     // ScheduleKeyDeletion (it reads the store afresh for every key: S4).
     // 'delete-by-clock' mid-batch would move the clock by days between two calls of one run.
-    // SIGINT keeps one chance in five (as before 'disconnect' joined), for the interrupt coverage.
+    // SIGINT gets one chance in three: dry runs and refused prompts (which never apply) take a share
+    // of the runs, and the interrupt coverage must not thin out.
     midBatch: fc.option(
       fc.record({
         after: fc.integer({ min: 1, max: 3 }),
         what: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom<ActorAction | 'sigint'>('create-key', 'schedule', 'cancel', 'disconnect', 'connect') },
-          { weight: 1, arbitrary: fc.constant<ActorAction | 'sigint'>('sigint') },
+          { weight: 2, arbitrary: fc.constant<ActorAction | 'sigint'>('sigint') },
         ),
       }),
       {
@@ -100,26 +105,47 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
     ),
     fault: fc.option(faultSpec, { nil: undefined, freq: 2 }),
   },
-  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm'] },
+  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm', 'dryRun'] },
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: kscliStep },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('actor' as const), action: actorAction, pick: fc.nat(10) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }) },
 );
+/**
+ * Everything random about the world a schedule plays in comes from the generator, hence from
+ * fast-check's seed: the sandbox's ids, its start time, AWS's deletion lag. Nothing reads the wall
+ * clock, so a seed and path replay the same run, request for request (replay.test.ts proves it).
+ */
+const worldArb = fc.record({
+  /** seeds the sandbox's ids (keys a colleague creates, request ids, event ids) */
+  seed: fc.nat(),
+  /** sandbox time at the start: some day of 2026-2027 at some minute */
+  startMs: fc.integer({ min: 0, max: 400 * 1440 }).map((min) => Date.UTC(2026, 0, 1) + min * 60_000),
+  /** AWS deletes a key up to 24 h after its DeletionDate; now and then exactly at it */
+  deletionLagMs: fc.constantFrom(DAY, DAY, DAY, 0),
+  deletionLagSeed: fc.nat(),
+});
+export type World = { seed: number; startMs: number; deletionLagMs: number; deletionLagSeed: number };
+export const DEFAULT_WORLD: World = { seed: 1, startMs: Date.UTC(2026, 10, 2, 9), deletionLagMs: DAY, deletionLagSeed: 1 };
+
 /** Generated schedules of up to `maxSteps` steps (the property test uses 7). */
 export const scenarios = (maxSteps = 7) =>
   fc.record({
     store: fc.constantFrom(DEMO_STORE_ID, DEMO_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID, DEMO_IDLE_STORE_ID),
     /** how long DISCONNECTING lasts in sandbox time (AWS: minutes; the sandbox default: 2 s) */
     disconnectMs: fc.constantFrom(2000, 2000, 60_000),
+    world: worldArb,
     steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
   });
 export const scenarioArb = scenarios(7);
+export type ScenarioSpec = { store: string; disconnectMs: number; world: World; steps: Step[] };
 
 // ---- the world -------------------------------------------------------------------------------
 
 let current: InProcessSandbox;
+/** sandbox time in the scenario being played (for sabotages that must follow the clock) */
+export const sandboxNow = (): number => current.model.now().getTime();
 /** the real kscli's ports, over the sandbox of the scenario being played */
 export const realPorts = inProcessPorts(() => current);
 const homes: string[] = [];
@@ -139,6 +165,12 @@ export const coverage = {
   faultedRuns: 0,
   injected: 0,
   blockedOnRecheck: 0,
+  refusedPrompts: 0,
+  dryRuns: 0,
+  /** kscli ran while a key of the store was past its DeletionDate and not yet deleted (AWS's lag) */
+  runsDuringLag: 0,
+  /** convergence came back exactly at the nextRunAfter kscli named */
+  cameBackAtNextRun: 0,
 };
 
 /** A key of another store, a plain customer key and an AWS-managed key: never to be scheduled. */
@@ -202,6 +234,7 @@ function faultConfig(f: FaultSpec): FaultConfig {
 function argvFor(s: KscliStep, sb: InProcessSandbox, store: string): string[] {
   const argv = [s.cmd, store, '--output', 'json'];
   if (s.confirm === 'yes') argv.push('--yes');
+  if (s.dryRun) argv.push('--dry-run');
   const candidates = keysOf(sb, store);
   const ref = (id: string) => (s.arnForm ? `arn:aws:kms:us-east-1:111122223333:key/${id}` : id);
   const allows = (flag: string): boolean => {
@@ -229,14 +262,21 @@ export class Scenario {
   private requestsSeen = 0;
   runs = 0;
   readonly log: string[] = [];
+  /** what each kscli run printed (stdout, then stderr), the temporary home replaced by ~ */
+  readonly outputs: string[] = [];
 
   constructor(
     readonly store: string,
     private readonly ports: AwsPorts,
     disconnectMs = 2000,
+    world: World = DEFAULT_WORLD,
   ) {
     // DISCONNECTING lasts 2 s of sandbox time, as the real sandbox's default
-    this.sb = new InProcessSandbox({ config: { disconnectMs, connectMs: 3000 } });
+    this.sb = new InProcessSandbox({
+      config: { disconnectMs, connectMs: 3000, deletionLagMs: world.deletionLagMs, deletionLagSeed: world.deletionLagSeed },
+      seed: world.seed,
+      startMs: world.startMs,
+    });
     current = this.sb;
     this.home = mkdtempSync(join(tmpdir(), 'kscli-prop-'));
     homes.push(this.home);
@@ -246,14 +286,30 @@ export class Scenario {
   async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, disturbed = false): Promise<KscliResult> {
     this.runs += 1;
     this.sb.run = this.runs;
+    const start = runStart(this.sb.model, this.store);
     const result = await runKscli(this.sb, this.ports, this.home, argv, opts);
+    this.outputs.push(`${result.stdout}\n--- stderr ---\n${result.stderr}`.split(this.home).join('~'));
     coverage.exits[result.code] = (coverage.exits[result.code] ?? 0) + 1;
     if (result.interrupted) coverage.sigints += 1;
     if (result.json?.plan && (result.stderr.includes('stopped:') || /changed since the plan/.test(result.stderr))) coverage.blockedOnRecheck += 1;
     const journal = readJournal(journalPath(this.home, this.store));
     const requests = this.sb.requests.slice(this.requestsSeen);
     const actorActed = requests.some((r) => r.caller === 'actor' && r.mutating) || result.interrupted;
-    const rec: RunRecord = { run: this.runs, argv, storeId: this.store, result, journal: journal.slice(this.journalSeen), requests, faulted: disturbed || actorActed };
+    const rec: RunRecord = {
+      run: this.runs,
+      argv,
+      storeId: this.store,
+      result,
+      journal: journal.slice(this.journalSeen),
+      journalSoFar: journal,
+      requests,
+      faulted: disturbed || actorActed,
+      start,
+      refusedPrompt: result.refused,
+    };
+    if (result.refused) coverage.refusedPrompts += 1;
+    if (argv.includes('--dry-run')) coverage.dryRuns += 1;
+    if (Object.keys(start.storeKeyStates).some((id) => this.inLag(id))) coverage.runsDuringLag += 1;
     this.journalSeen = journal.length;
     this.requestsSeen = this.sb.requests.length;
     this.log.push(`run ${this.runs}: kscli ${argv.join(' ')} -> ${result.code}${result.json?.outcome ? ` (${result.json.outcome})` : ''}`);
@@ -271,6 +327,12 @@ export class Scenario {
     return result;
   }
 
+  /** the key is past its DeletionDate and AWS has not deleted it yet */
+  inLag(keyId: string): boolean {
+    const k = (this.sb.model as any).acc.keyById.get(keyId) as { deletionDate?: number } | undefined;
+    return k?.deletionDate !== undefined && k.deletionDate <= this.sb.model.now().getTime();
+  }
+
   note(line: string): void {
     this.log.push(line);
     this.requestsSeen = this.sb.requests.length;
@@ -280,7 +342,7 @@ export class Scenario {
   async converge(): Promise<void> {
     this.sb.setFaults({});
     const flags = new Set<string>(['--yes', '--output', 'json']);
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 16; i++) {
       const r = await this.kscli(['delete-store', this.store, ...flags, '--wait-timeout', '10m']);
       if (r.code === 0) {
         if (storeFacts(this.sb.model, this.store).exists) throw new Error(`C1 delete-store exit 0 but the store still exists\n${this.log.join('\n')}`);
@@ -288,8 +350,19 @@ export class Scenario {
         return;
       }
       if (r.code === 8) {
-        this.sb.advance(31 * DAY);
-        this.note('sandbox advance --days 31');
+        // come back exactly when kscli said (AWS deletes up to 24 h after the DeletionDate): C5
+        const next = Date.parse(String(r.json?.nextRunAfter ?? ''));
+        const waitedFor = ((r.json?.keysLeft ?? []) as Array<{ keyId: string; state?: string }>).filter((k) => k.state === 'PendingDeletion').map((k) => k.keyId);
+        if (Number.isFinite(next) && waitedFor.length > 0) {
+          this.sb.advance(Math.max(0, next - this.sb.model.now().getTime()));
+          this.note(`sandbox advance to nextRunAfter ${new Date(next).toISOString()}`);
+          coverage.cameBackAtNextRun += 1;
+          const left = waitedFor.filter((id) => (this.sb.model as any).acc.keyById.has(id));
+          if (left.length) throw new Error(`C5 kscli said to come back after ${new Date(next).toISOString()}, but then ${left.length} key(s) it waited for still exist: ${left.join(', ')} (AWS deletes up to 24 h after the DeletionDate)\n${this.log.join('\n')}`);
+        } else {
+          this.sb.advance(31 * DAY);
+          this.note('sandbox advance --days 31');
+        }
         continue;
       }
       if (r.code === 3) {
@@ -299,16 +372,17 @@ export class Scenario {
         for (const f of named) flags.add(f);
         continue;
       }
-      throw new Error(`C3 delete-store exit ${r.code} with no faults and no colleague\n${this.log.join('\n')}\n${r.stderr}`);
+      // any other exit without faults or a colleague is already an E1 violation (kscli() threw)
+      throw new Error(`E1 delete-store exit ${r.code} with no faults and no colleague\n${this.log.join('\n')}\n${r.stderr}`);
     }
-    throw new Error(`C4 delete-store did not finish in 12 runs\n${this.log.join('\n')}`);
+    throw new Error(`C4 delete-store did not finish in 16 runs\n${this.log.join('\n')}`);
   }
 }
 
-/** Plays one generated schedule; throws (with the whole story) when an invariant breaks. */
-export async function play(store: string, steps: Step[], ports: AwsPorts = realPorts, disconnectMs = 2000): Promise<void> {
+/** Plays one generated schedule; throws (with the whole story) when an invariant breaks. Returns the played scenario. */
+export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, ports: AwsPorts = realPorts): Promise<Scenario> {
   coverage.scenarios += 1;
-  const sc = new Scenario(store, ports, disconnectMs);
+  const sc = new Scenario(store, ports, disconnectMs, world);
   for (const s of steps) {
     if (s.kind === 'advance') {
       sc.sb.advance(s.hours * 3_600_000);
@@ -323,7 +397,8 @@ export async function play(store: string, steps: Step[], ports: AwsPorts = realP
     const argv = argvFor(s, sc.sb, store);
     sc.sb.setFaults(s.fault ? faultConfig(s.fault) : {});
     const opts: Parameters<typeof runKscli>[4] = {};
-    if (s.confirm === 'prompt')
+    if (s.confirm === 'refuse') opts.refuse = true;
+    if (s.confirm !== 'yes')
       opts.onPrompt = () => {
         if (!s.race) return;
         coverage.promptRaces += 1;
@@ -340,7 +415,7 @@ export async function play(store: string, steps: Step[], ports: AwsPorts = realP
         },
       };
     }
-    const extra = [s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '', s.race && s.confirm === 'prompt' ? `colleague during prompt: ${s.race}` : '', s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '']
+    const extra = [s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '', s.race && s.confirm !== 'yes' ? `colleague during prompt: ${s.race}` : '', s.confirm === 'refuse' ? 'the operator refuses at the prompt' : '', s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '']
       .filter(Boolean)
       .join('; ');
     if (extra) sc.note(`  (${extra})`);
@@ -354,5 +429,6 @@ export async function play(store: string, steps: Step[], ports: AwsPorts = realP
     sc.sb.setFaults({});
   }
   await sc.converge();
+  return sc;
 }
 

@@ -80,3 +80,30 @@ export function targetOfParams(params: Record<string, unknown> | undefined): str
   const v = params.KeyId ?? params.CustomKeyStoreId ?? params.filterName ?? params.AlarmName ?? params.BackupId ?? (Array.isArray(params.AlarmNames) ? params.AlarmNames[0] : undefined);
   return typeof v === 'string' ? (keyIdOf(v) ?? v) : undefined;
 }
+
+/** The world when a kscli run starts: what the command-level invariants are judged against. */
+export interface RunStart {
+  /** sandbox time at the start */
+  nowMs: number;
+  /** keys of the target store and their visible states */
+  storeKeyStates: Record<string, string>;
+  /** alias name -> key id, for --key alias/... */
+  aliases: Record<string, string>;
+  /** key id -> the last cryptographic use AWS recorded (GetKeyLastUsage's truth), epoch ms */
+  lastUsed: Record<string, number>;
+}
+
+export function runStart(model: SandboxModel, storeId: string): RunStart {
+  const acc = accOf(model);
+  const storeKeyStates: Record<string, string> = {};
+  const lastUsed: Record<string, number> = {};
+  for (const id of acc.storeKeys.get(storeId) ?? []) {
+    const k = acc.keyById.get(id);
+    if (!k) continue;
+    storeKeyStates[id] = visibleState(acc, k);
+    if (k.lastUsage) lastUsed[id] = k.lastUsage.t;
+  }
+  const aliases: Record<string, string> = {};
+  for (const a of acc.state.aliases) if (a.keyId) aliases[a.name] = a.keyId;
+  return { nowMs: acc.nowMs(), storeKeyStates, aliases, lastUsed };
+}

@@ -50,7 +50,7 @@ import type {
   TrailInfo,
   TrailStatus,
 } from '../../../src/aws/ports.js';
-import { AwsCallError } from '../../../src/errors.js';
+import { AwsCallError, ExitCode, KscliError } from '../../../src/errors.js';
 import { FakeClock } from './clock.js';
 
 export const MUTATING_OPERATIONS = new Set([
@@ -344,7 +344,8 @@ export class FakeAccount implements AwsPorts {
         if (keyId.startsWith('alias/')) throw self.err('ScheduleKeyDeletion', 'NotFoundException', 'aliases are not accepted');
         const k = self.keyOrThrow('ScheduleKeyDeletion', keyId);
         if (days < 7 || days > 30) throw self.err('ScheduleKeyDeletion', 'ValidationException', `PendingWindowInDays ${days} is out of range 7-30`);
-        if (k.keyManager === 'AWS') throw self.err('ScheduleKeyDeletion', 'AccessDeniedException', 'AWS managed keys cannot be deleted');
+        // what the real adapter makes of AWS's AccessDeniedException (src/aws/errors.ts): exit 4
+        if (k.keyManager === 'AWS') throw new KscliError(ExitCode.Credentials, `access denied for ScheduleKeyDeletion in ${self.region}: AWS managed keys cannot be deleted`, 'allow ScheduleKeyDeletion for this caller');
         if (k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion') throw self.err('ScheduleKeyDeletion', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
         if (k.state === 'Updating') throw self.err('ScheduleKeyDeletion', 'KMSInvalidStateException', `${k.arn} is updating.`);
         self.snapshotBeforeWrite(k, copyKey(k));
@@ -387,7 +388,8 @@ export class FakeAccount implements AwsPorts {
         if (s.connectionState === 'DISCONNECTING' || s.connectionState === 'FAILED') {
           throw self.err('ConnectCustomKeyStore', 'CustomKeyStoreInvalidStateException', `store ${storeId} is ${s.connectionState}`);
         }
-        self.setConnection(s, 'CONNECTED');
+        // CONNECTING first (aws-facts 9: up to 20 min), as the sandbox: CONNECTED after a few polls
+        if (s.connectionState !== 'CONNECTED') self.setConnection(s, 'CONNECTING');
       },
       async disconnectStore(storeId) {
         await self.call('DisconnectCustomKeyStore', [storeId]);
@@ -400,10 +402,11 @@ export class FakeAccount implements AwsPorts {
       async deleteStore(storeId) {
         await self.call('DeleteCustomKeyStore', [storeId]);
         const s = self.storeOrThrow('DeleteCustomKeyStore', storeId);
-        if (s.connectionState !== 'DISCONNECTED') throw self.err('DeleteCustomKeyStore', 'CustomKeyStoreInvalidStateException', `store ${storeId} is ${s.connectionState}`);
+        // keys first, as the sandbox (which error AWS reports when both apply is not documented)
         if ([...self.keys.values()].some((k) => k.customKeyStoreId === storeId)) {
           throw self.err('DeleteCustomKeyStore', 'CustomKeyStoreHasCMKsException', 'Custom key store contains AWS KMS keys');
         }
+        if (s.connectionState !== 'DISCONNECTED') throw self.err('DeleteCustomKeyStore', 'CustomKeyStoreInvalidStateException', `store ${storeId} is ${s.connectionState}`);
         self.stores.delete(storeId);
       },
     };
@@ -429,7 +432,7 @@ export class FakeAccount implements AwsPorts {
   setConnection(store: StoreInfo, state: ConnectionState): void {
     store.connectionState = state;
     if (state !== 'FAILED') delete store.connectionErrorCode;
-    if (state === 'DISCONNECTING') this.disconnecting.set(store.id, this.disconnectPolls);
+    if (state === 'DISCONNECTING' || state === 'CONNECTING') this.disconnecting.set(store.id, this.disconnectPolls);
     for (const k of this.keys.values()) {
       if (k.customKeyStoreId !== store.id || k.state === 'PendingDeletion') continue;
       if (state === 'CONNECTED' && k.state === 'Unavailable') {
@@ -444,17 +447,18 @@ export class FakeAccount implements AwsPorts {
 
   private tickDisconnect(storeId: string): void {
     const s = this.stores.get(storeId);
-    // a store put in DISCONNECTING by a test directly gets the same countdown
+    // a store put in DISCONNECTING by a test directly gets the same countdown (CONNECTING too)
     if (s?.connectionState === 'DISCONNECTING' && !this.disconnecting.has(storeId)) this.disconnecting.set(storeId, this.disconnectPolls);
     const left = this.disconnecting.get(storeId);
     if (left === undefined) return;
-    if (!s || s.connectionState !== 'DISCONNECTING') {
+    if (!s || (s.connectionState !== 'DISCONNECTING' && s.connectionState !== 'CONNECTING')) {
       this.disconnecting.delete(storeId);
       return;
     }
     if (left <= 0) {
-      s.connectionState = 'DISCONNECTED';
       this.disconnecting.delete(storeId);
+      if (s.connectionState === 'CONNECTING') this.setConnection(s, 'CONNECTED');
+      else s.connectionState = 'DISCONNECTED';
     } else {
       this.disconnecting.set(storeId, left - 1);
     }

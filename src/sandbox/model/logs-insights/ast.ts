@@ -11,7 +11,26 @@ export type Expr =
   | { kind: 'unary'; op: 'not' | '-'; arg: Expr; start: number; end: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; start: number; end: number };
 
-export type BinaryOp = 'and' | 'or' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'like' | 'not like' | '=~' | 'in' | 'not in' | '+' | '-' | '*' | '/' | '%' | '^';
+export type BinaryOp =
+  | 'and'
+  | 'or'
+  | '='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'like'
+  | 'not like'
+  | '=~'
+  | 'in'
+  | 'not in'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '^';
 
 /** An expression with its output name: `expr as alias`, else the expression's own text. */
 export interface Projection {
@@ -27,7 +46,13 @@ export type Command =
   | { kind: 'sort'; keys: Array<{ expr: Expr; name: string; desc: boolean }>; start: number }
   | { kind: 'limit'; n: number; start: number }
   | { kind: 'dedup'; fields: Projection[]; start: number }
-  | { kind: 'parse'; source: Expr; pattern: { glob: string } | { regex: string; flags: string }; names: string[]; start: number };
+  | {
+      kind: 'parse';
+      source: Expr;
+      pattern: { glob: string } | { regex: string; flags: string };
+      names: string[];
+      start: number;
+    };
 
 export interface Query {
   text: string;

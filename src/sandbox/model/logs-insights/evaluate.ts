@@ -11,7 +11,18 @@
  * console shows them (the API's order for that case is not documented: UNCONFIRMED).
  */
 import type { Command, Expr, Projection, Query } from './ast.js';
-import { AGGREGATES, asNumber, callScalar, compareValues, formatValue, makeAggregator, TIME_SCALARS, valuesEqual, type Aggregator, type Value } from './functions.js';
+import {
+  AGGREGATES,
+  asNumber,
+  callScalar,
+  compareValues,
+  formatValue,
+  makeAggregator,
+  TIME_SCALARS,
+  valuesEqual,
+  type Aggregator,
+  type Value,
+} from './functions.js';
 
 /** Where the records come from: log group `g`, record `i` of that group. */
 export interface RecordSource {
@@ -57,7 +68,8 @@ class Compiler {
     if (e.kind === 'field') return this.timeNames.has(e.name);
     if (e.kind === 'call') {
       if (TIME_SCALARS.has(e.name)) return true;
-      if (['min', 'max', 'earliest', 'latest', 'coalesce', 'greatest', 'least'].includes(e.name)) return e.args.length > 0 && e.args.every((a) => this.isTime(a));
+      if (['min', 'max', 'earliest', 'latest', 'coalesce', 'greatest', 'least'].includes(e.name))
+        return e.args.length > 0 && e.args.every((a) => this.isTime(a));
     }
     return false;
   }
@@ -155,7 +167,9 @@ class Compiler {
       }
       case 'in':
       case 'not in': {
-        const list = (e.right as Extract<Expr, { kind: 'list' }>).items.map((item) => (item.kind === 'literal' ? item.value : -((item as { arg: { value: number } }).arg.value)));
+        const list = (e.right as Extract<Expr, { kind: 'list' }>).items.map((item) =>
+          item.kind === 'literal' ? item.value : -(item as { arg: { value: number } }).arg.value,
+        );
         // sets, not a scan of the list: kscli puts thousands of key ARNs in one list
         const strings = new Set(list.map(String));
         const numbers = new Set(list.map((x) => asNumber(x)).filter((n): n is number => n !== undefined));
@@ -304,11 +318,7 @@ class StatsStage {
   readonly byNames: string[];
   private readonly time: (it: Item) => number;
 
-  constructor(
-    c: Compiler,
-    cmd: Extract<Command, { kind: 'stats' }>,
-    time: (it: Item) => number,
-  ) {
+  constructor(c: Compiler, cmd: Extract<Command, { kind: 'stats' }>, time: (it: Item) => number) {
     this.time = time;
     this.byGetters = cmd.by.map((p) => c.expr(p.expr));
     this.byNames = cmd.by.map((p) => p.name);
@@ -320,7 +330,12 @@ class StatsStage {
         const a0 = e.args[0];
         const star = a0 === undefined || a0.kind === 'star';
         const param = e.name === 'pct' && e.args[1]?.kind === 'literal' ? asNumber(e.args[1].value) : undefined;
-        this.aggArgs.push({ name: e.name, arg: star ? () => 1 : c.expr(a0), star, ...(param !== undefined ? { param } : {}) });
+        this.aggArgs.push({
+          name: e.name,
+          arg: star ? () => 1 : c.expr(a0),
+          star,
+          ...(param !== undefined ? { param } : {}),
+        });
         return;
       }
       if (e.kind === 'call') e.args.forEach(visit);
@@ -434,7 +449,11 @@ export class Execution {
     for (; k < cmds.length; k++) {
       const cmd = cmds[k]!;
       if (!sorted && !hasStats && (cmd.kind === 'limit' || cmd.kind === 'dedup')) {
-        this.later.push(sortStage(c, [{ expr: { kind: 'field', name: '@timestamp', start: 0, end: 0 }, name: '@timestamp', desc: true }]));
+        this.later.push(
+          sortStage(c, [
+            { expr: { kind: 'field', name: '@timestamp', start: 0, end: 0 }, name: '@timestamp', desc: true },
+          ]),
+        );
         sorted = true;
       }
       switch (cmd.kind) {
@@ -493,16 +512,29 @@ export class Execution {
         }
       }
     }
-    if (!hasStats && !sorted) this.later.push(sortStage(c, [{ expr: { kind: 'field', name: '@timestamp', start: 0, end: 0 }, name: '@timestamp', desc: true }]));
+    if (!hasStats && !sorted)
+      this.later.push(
+        sortStage(c, [
+          { expr: { kind: 'field', name: '@timestamp', start: 0, end: 0 }, name: '@timestamp', desc: true },
+        ]),
+      );
     this.aggregated = hasStats;
 
     // what a result row shows: the last display, else the fields listed (after the last stats: its
     // columns and the fields added after it), else @timestamp and @message
     let names: Projection[];
     if (projection) names = projection;
-    else if (statsNames) names = [...statsNames.map((n) => ({ expr: { kind: 'field', name: n, start: 0, end: 0 } as Expr, name: n })), ...fieldsSeen.filter((p) => !statsNames!.includes(p.name))];
+    else if (statsNames)
+      names = [
+        ...statsNames.map((n) => ({ expr: { kind: 'field', name: n, start: 0, end: 0 } as Expr, name: n })),
+        ...fieldsSeen.filter((p) => !statsNames!.includes(p.name)),
+      ];
     else if (fieldsSeen.length > 0) names = dedupeByName(fieldsSeen);
-    else names = ['@timestamp', '@message'].map((n) => ({ expr: { kind: 'field', name: n, start: 0, end: 0 } as Expr, name: n }));
+    else
+      names = ['@timestamp', '@message'].map((n) => ({
+        expr: { kind: 'field', name: n, start: 0, end: 0 } as Expr,
+        name: n,
+      }));
     // output reads names as they stand at the end (computed ones from x)
     this.output = dedupeByName(names).map((p) => ({ name: p.name, get: c.field(p.name) }));
     this.outputTime = new Set([...c.timeNames]);
@@ -539,7 +571,8 @@ export class Execution {
         const v = o.get(it);
         if (v !== undefined) row.push({ field: o.name, value: formatValue(v, this.outputTime.has(o.name)) });
       }
-      if (!this.aggregated && it.i >= 0 && !this.output.some((o) => o.name === '@ptr')) row.push({ field: '@ptr', value: this.source.ptr(it.g, it.i) });
+      if (!this.aggregated && it.i >= 0 && !this.output.some((o) => o.name === '@ptr'))
+        row.push({ field: '@ptr', value: this.source.ptr(it.g, it.i) });
       return row;
     });
   }

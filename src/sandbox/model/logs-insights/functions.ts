@@ -62,7 +62,8 @@ export const SCALARS: ReadonlyMap<string, FunctionSpec> = new Map([
 /** A number when the value is one or reads as one (a numeric string), else undefined. */
 export function asNumber(v: Value): number | undefined {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) return Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim()))
+    return Number(v);
   return undefined;
 }
 
@@ -129,7 +130,11 @@ export function callScalar(name: string, args: Value[]): Value {
       return len === undefined ? s.slice(from) : s.slice(from, from + len);
     }
     case 'replace':
-      return a0 === undefined ? undefined : String(a0).split(String(args[1] ?? '')).join(String(args[2] ?? ''));
+      return a0 === undefined
+        ? undefined
+        : String(a0)
+            .split(String(args[1] ?? ''))
+            .join(String(args[2] ?? ''));
     case 'abs':
     case 'ceil':
     case 'floor': {

@@ -60,13 +60,15 @@ class Parser {
 
   query(): Command[] {
     const commands: Command[] = [];
-    if (this.peek().kind === 'eof') throw new QuerySyntaxError(`mismatched input '<EOF>' expecting ${EXPECT_COMMAND}`, 0, 0);
+    if (this.peek().kind === 'eof')
+      throw new QuerySyntaxError(`mismatched input '<EOF>' expecting ${EXPECT_COMMAND}`, 0, 0);
     let stats = 0;
     for (;;) {
       const at = this.peek();
       const cmd = this.command();
       // "as many as two stats commands" per query (A2)
-      if (cmd.kind === 'stats' && ++stats > 2) throw new QuerySyntaxError('a query can have at most two stats commands', at.start, at.end);
+      if (cmd.kind === 'stats' && ++stats > 2)
+        throw new QuerySyntaxError('a query can have at most two stats commands', at.start, at.end);
       commands.push(cmd);
       const t = this.peek();
       if (t.kind === 'eof') break;
@@ -99,7 +101,8 @@ class Parser {
       case 'limit':
       case 'head': {
         const n = this.next();
-        if (n.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 1) this.fail(n, 'a positive integer');
+        if (n.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 1)
+          this.fail(n, 'a positive integer');
         return { kind: 'limit', n: n.value as number, start };
       }
       case 'dedup':
@@ -138,7 +141,12 @@ class Parser {
   private stats(start: number): Command {
     const aggs = this.projections(true);
     for (const a of aggs) {
-      if (!containsAggregate(a.expr)) throw new QuerySyntaxError(`stats needs an aggregation function such as count(*), got '${a.name}'`, a.expr.start, a.expr.end);
+      if (!containsAggregate(a.expr))
+        throw new QuerySyntaxError(
+          `stats needs an aggregation function such as count(*), got '${a.name}'`,
+          a.expr.start,
+          a.expr.end,
+        );
     }
     let by: Projection[] = [];
     if (this.isWord(this.peek(), 'by')) {
@@ -179,12 +187,22 @@ class Parser {
         this.next();
         names.push(this.fieldName());
       }
-      if (names.length !== stars) throw new QuerySyntaxError(`parse: the pattern has ${stars} '*' but ${names.length} names follow 'as'`, pat.start, this.toks[this.pos - 1]!.end);
+      if (names.length !== stars)
+        throw new QuerySyntaxError(
+          `parse: the pattern has ${stars} '*' but ${names.length} names follow 'as'`,
+          pat.start,
+          this.toks[this.pos - 1]!.end,
+        );
       return { kind: 'parse', source, pattern: { glob: pat.value as string }, names, start };
     }
     if (pat.kind === 'regex') {
       const names = [...(pat.value as string).matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
-      if (names.length === 0) throw new QuerySyntaxError('parse: the regular expression names no group, e.g. (?<name>\\S+)', pat.start, pat.end);
+      if (names.length === 0)
+        throw new QuerySyntaxError(
+          'parse: the regular expression names no group, e.g. (?<name>\\S+)',
+          pat.start,
+          pat.end,
+        );
       return { kind: 'parse', source, pattern: { regex: pat.value as string, flags: pat.flags ?? '' }, names, start };
     }
     this.fail(pat, 'a "glob * pattern" or a /regex/');
@@ -308,7 +326,8 @@ class Parser {
     if (t.kind === 'op' && t.text === '-') {
       this.next();
       const arg = this.unary();
-      if (arg.kind === 'literal' && typeof arg.value === 'number') return { kind: 'literal', value: -arg.value, start: t.start, end: arg.end };
+      if (arg.kind === 'literal' && typeof arg.value === 'number')
+        return { kind: 'literal', value: -arg.value, start: t.start, end: arg.end };
       return { kind: 'unary', op: '-', arg, start: t.start, end: arg.end };
     }
     return this.primary();
@@ -389,7 +408,13 @@ function checkAggregates(e: Expr, allowed: boolean, inside = false): void {
   if (e.kind === 'call') {
     const agg = AGGREGATES.has(e.name);
     if (agg && (!allowed || inside)) {
-      throw new QuerySyntaxError(inside ? `aggregation function ${e.name}() cannot be nested` : `aggregation function ${e.name}() is only allowed in stats`, e.start, e.end);
+      throw new QuerySyntaxError(
+        inside
+          ? `aggregation function ${e.name}() cannot be nested`
+          : `aggregation function ${e.name}() is only allowed in stats`,
+        e.start,
+        e.end,
+      );
     }
     for (const a of e.args) checkAggregates(a, allowed, inside || agg);
   } else if (e.kind === 'unary') checkAggregates(e.arg, allowed, inside);

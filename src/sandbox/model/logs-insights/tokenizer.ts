@@ -52,9 +52,28 @@ const DURATION_UNITS = ['ms', 'mon', 'mo', 'min', 'sec', 'hr', 's', 'm', 'h', 'd
 /** Tokens after which a `/` is a division: the ones that end a value. */
 function endsValue(t: Token | undefined): boolean {
   if (!t) return false;
-  if (t.kind === 'number' || t.kind === 'string' || t.kind === 'quoted' || t.kind === 'regex' || t.kind === 'duration') return true;
+  if (t.kind === 'number' || t.kind === 'string' || t.kind === 'quoted' || t.kind === 'regex' || t.kind === 'duration')
+    return true;
   if (t.kind === 'punct') return t.text === ')' || t.text === ']';
-  if (t.kind === 'ident') return !['like', 'and', 'or', 'not', 'in', 'by', 'as', 'filter', 'fields', 'display', 'stats', 'sort', 'parse', 'limit', 'head', 'dedup'].includes(t.text.toLowerCase());
+  if (t.kind === 'ident')
+    return ![
+      'like',
+      'and',
+      'or',
+      'not',
+      'in',
+      'by',
+      'as',
+      'filter',
+      'fields',
+      'display',
+      'stats',
+      'sort',
+      'parse',
+      'limit',
+      'head',
+      'dedup',
+    ].includes(t.text.toLowerCase());
   return false;
 }
 
@@ -102,7 +121,8 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     // `parse @message /regex/`: after the parsed field comes a pattern, not a division
-    const afterParseField = out.length >= 2 && out[out.length - 2]!.kind === 'ident' && out[out.length - 2]!.text.toLowerCase() === 'parse';
+    const afterParseField =
+      out.length >= 2 && out[out.length - 2]!.kind === 'ident' && out[out.length - 2]!.text.toLowerCase() === 'parse';
     if (c === '/' && (!endsValue(out[out.length - 1]) || afterParseField)) {
       i++;
       let body = '';

@@ -78,8 +78,8 @@ describe('custom key store lifecycle', () => {
 });
 
 describe('key deletion at expiry', () => {
-  it('deletes at DeletionDate with a DeleteKey service event whose backing key deletion SUCCEEDED while CONNECTED', () => {
-    const m = createModel(scenario('demo'));
+  it('deletes at DeletionDate (deletion lag 0) with a DeleteKey service event whose backing key deletion SUCCEEDED while CONNECTED', () => {
+    const m = createModel(scenario('demo'), { config: { deletionLagMs: 0 } });
     const arn = `arn:aws:kms:us-east-1:111122223333:key/${DEMO_KEYS.pending}`;
     m.advance(5 * DAY - 60_000);
     expect(kms(m, 'DescribeKey', { KeyId: DEMO_KEYS.pending }).KeyMetadata.KeyState).toBe('PendingDeletion');

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchLogsClient, DescribeQueriesCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DescribeQueriesCommand,
+  GetQueryResultsCommand,
+  StartQueryCommand,
+  StopQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { realModelFactory, resetState, startSandbox, type RunningSandbox } from '../../../../src/sandbox/index.js';
 import { DEMO_LOG_GROUP, DEMO_STORE_ID } from '../../../../src/sandbox/model/index.js';
 
@@ -37,9 +43,19 @@ const now = () => Math.floor(Date.now() / 1000);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kscli-insights-'));
   const statePath = join(dir, 'state.json');
-  resetState(await realModelFactory(), statePath, 'large', { keys: 500, storeKeys: 100, noiseEvents: 2000, usedShare: 0.2 });
+  resetState(await realModelFactory(), statePath, 'large', {
+    keys: 500,
+    storeKeys: 100,
+    noiseEvents: 2000,
+    usedShare: 0.2,
+  });
   sb = await startSandbox({ statePath });
-  client = new CloudWatchLogsClient({ endpoint: sb.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret' }, maxAttempts: 1 });
+  client = new CloudWatchLogsClient({
+    endpoint: sb.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret' },
+    maxAttempts: 1,
+  });
 });
 afterAll(async () => {
   client?.destroy();
@@ -50,7 +66,12 @@ afterAll(async () => {
 describe('Logs Insights through the AWS SDK', () => {
   it('GET /__sandbox/config shows the settings; POST refuses unknown names and bad values', async () => {
     const current = (await (await fetch(`${sb.url}/__sandbox/config`)).json()) as Record<string, number>;
-    expect(current).toMatchObject({ insightsMaxConcurrent: 100, insightsDefaultLimit: 10_000, insightsMaxLimit: 100_000, insightsTimeoutMs: 3_600_000 });
+    expect(current).toMatchObject({
+      insightsMaxConcurrent: 100,
+      insightsDefaultLimit: 10_000,
+      insightsMaxLimit: 100_000,
+      insightsTimeoutMs: 3_600_000,
+    });
     for (const bad of [{ insightsNope: 1 }, { insightsScheduledMs: -1 }, { insightsScheduledMs: 'fast' }]) {
       const res = await fetch(`${sb.url}/__sandbox/config`, { method: 'POST', body: JSON.stringify(bad) });
       expect(res.status, JSON.stringify(bad)).toBe(400);
@@ -89,17 +110,71 @@ describe('Logs Insights through the AWS SDK', () => {
   });
 
   it('MalformedQueryException carries queryCompileError.location', async () => {
-    const e = await errorOf(client.send(new StartQueryCommand({ logGroupName: DEMO_LOG_GROUP, startTime: now() - 60, endTime: now(), queryString: 'filter a = 1 | bogus' })));
+    const e = await errorOf(
+      client.send(
+        new StartQueryCommand({
+          logGroupName: DEMO_LOG_GROUP,
+          startTime: now() - 60,
+          endTime: now(),
+          queryString: 'filter a = 1 | bogus',
+        }),
+      ),
+    );
     expect(e.name).toBe('MalformedQueryException');
-    expect(e.queryCompileError).toEqual({ location: { startCharOffset: 15, endCharOffset: 19 }, message: expect.stringMatching(/mismatched input 'bogus'/) });
+    expect(e.queryCompileError).toEqual({
+      location: { startCharOffset: 15, endCharOffset: 19 },
+      message: expect.stringMatching(/mismatched input 'bogus'/),
+    });
   });
 
   it('ResourceNotFoundException, InvalidParameterException, and LimitExceededException at the concurrency cap; StopQuery and DescribeQueries', async () => {
-    expect((await errorOf(client.send(new StartQueryCommand({ logGroupName: 'missing', startTime: 0, endTime: now(), queryString: 'stats count(*)' })))).name).toBe('ResourceNotFoundException');
-    expect((await errorOf(client.send(new StartQueryCommand({ logGroupName: DEMO_LOG_GROUP, startTime: now(), endTime: now() - 5, queryString: 'stats count(*)' })))).name).toBe('InvalidParameterException');
+    expect(
+      (
+        await errorOf(
+          client.send(
+            new StartQueryCommand({
+              logGroupName: 'missing',
+              startTime: 0,
+              endTime: now(),
+              queryString: 'stats count(*)',
+            }),
+          ),
+        )
+      ).name,
+    ).toBe('ResourceNotFoundException');
+    expect(
+      (
+        await errorOf(
+          client.send(
+            new StartQueryCommand({
+              logGroupName: DEMO_LOG_GROUP,
+              startTime: now(),
+              endTime: now() - 5,
+              queryString: 'stats count(*)',
+            }),
+          ),
+        )
+      ).name,
+    ).toBe('InvalidParameterException');
     await configure({ insightsScheduledMs: 0, insightsMinRunMs: 60_000, insightsMaxConcurrent: 1 });
-    const { queryId } = await client.send(new StartQueryCommand({ logGroupName: DEMO_LOG_GROUP, startTime: 0, endTime: now(), queryString: 'stats count(*)' }));
-    const limit = await errorOf(client.send(new StartQueryCommand({ logGroupName: DEMO_LOG_GROUP, startTime: 0, endTime: now(), queryString: 'stats count(*)' })));
+    const { queryId } = await client.send(
+      new StartQueryCommand({
+        logGroupName: DEMO_LOG_GROUP,
+        startTime: 0,
+        endTime: now(),
+        queryString: 'stats count(*)',
+      }),
+    );
+    const limit = await errorOf(
+      client.send(
+        new StartQueryCommand({
+          logGroupName: DEMO_LOG_GROUP,
+          startTime: 0,
+          endTime: now(),
+          queryString: 'stats count(*)',
+        }),
+      ),
+    );
     expect(limit.name).toBe('LimitExceededException');
     const running = await client.send(new DescribeQueriesCommand({ status: 'Running' }));
     expect(running.queries!.map((q) => q.queryId)).toEqual([queryId]);

@@ -113,6 +113,8 @@ describe('sandbox HTTP server', () => {
     expect(r.body.__type).toBe('KMSInternalException');
     expect((await kms('DescribeKey', { KeyId: KEY })).body.KeyMetadata.KeyState).toBe('Enabled'); // not applied
     expect((await kms('ListKeys')).status).toBe(200);
+    const logged = sb.requests().find((e) => e.operation === 'ScheduleKeyDeletion');
+    expect(logged).toMatchObject({ outcome: 'KMSInternalException', fault: 'error', handled: false, mutating: true });
   });
 
   it('drops the connection without an answer, before or after handling', async () => {
@@ -131,6 +133,8 @@ describe('sandbox HTTP server', () => {
     sb.faults.configure({});
     expect((await kms('DescribeKey', { KeyId: KEY })).body.KeyMetadata.KeyState).toBe('PendingDeletion');
     expect(sb.requests().map((e) => e.outcome).filter((o) => o.startsWith('dropped'))).toEqual(['dropped', 'dropped-after-handling']);
+    // every request is logged with whether the model handled it, whatever the client was answered
+    expect(sb.requests().filter((e) => e.operation === 'ScheduleKeyDeletion').map((e) => `${e.outcome}:${e.handled}`)).toEqual(['dropped:false', 'dropped-after-handling:true']);
   });
 
   it('adds latency to every answer', async () => {

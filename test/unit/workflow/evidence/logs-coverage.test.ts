@@ -4,7 +4,11 @@
  * oldest event, creation) shortens the coverage and is named.
  */
 import { describe, expect, it } from 'vitest';
-import { judgeCandidate, surveyLogCoverage, type CandidateFacts } from '../../../../src/workflow/evidence/logs-coverage.js';
+import {
+  judgeCandidate,
+  surveyLogCoverage,
+  type CandidateFacts,
+} from '../../../../src/workflow/evidence/logs-coverage.js';
 import { ACCOUNT, addGoodTrail, FakeAccount, REGION } from './fake-aws.js';
 
 const DAY = 86_400_000;
@@ -14,11 +18,27 @@ const ctx = { region: REGION, windowStart: WINDOW_START, now: NOW };
 
 function facts(over: Partial<CandidateFacts> = {}): CandidateFacts {
   return {
-    trail: { name: 'management-events', arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management-events`, homeRegion: REGION, isMultiRegionTrail: true, cloudWatchLogsLogGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ct:*` },
+    trail: {
+      name: 'management-events',
+      arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/management-events`,
+      homeRegion: REGION,
+      isMultiRegionTrail: true,
+      cloudWatchLogsLogGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ct:*`,
+    },
     status: { isLogging: true, startLoggingTime: new Date(NOW.getTime() - 400 * DAY) },
     selectors: { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true }] },
-    logGroupRef: { name: 'ct', region: REGION, accountId: ACCOUNT, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ct` },
-    logGroup: { name: 'ct', arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ct`, retentionInDays: 400, creationTime: new Date(NOW.getTime() - 500 * DAY) },
+    logGroupRef: {
+      name: 'ct',
+      region: REGION,
+      accountId: ACCOUNT,
+      arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ct`,
+    },
+    logGroup: {
+      name: 'ct',
+      arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ct`,
+      retentionInDays: 400,
+      creationTime: new Date(NOW.getTime() - 500 * DAY),
+    },
     oldestEvent: new Date(NOW.getTime() - 399 * DAY),
     ...over,
   };
@@ -33,12 +53,42 @@ describe('judgeCandidate', () => {
   });
 
   it.each([
-    ['a WriteOnly trail', { selectors: { eventSelectors: [{ readWriteType: 'WriteOnly' as const, includeManagementEvents: true }] } }, /does not record KMS read-only management events/],
-    ['KMS excluded', { selectors: { eventSelectors: [{ readWriteType: 'All' as const, includeManagementEvents: true, excludeManagementEventSources: ['kms.amazonaws.com'] }] } }, /does not record KMS read-only/],
-    ['management events off', { selectors: { eventSelectors: [{ readWriteType: 'All' as const, includeManagementEvents: false }] } }, /does not record KMS read-only/],
-    ['a single-region trail of another region', { trail: { ...facts().trail, isMultiRegionTrail: false, homeRegion: 'us-west-2' } }, /records only us-west-2, not us-east-1/],
+    [
+      'a WriteOnly trail',
+      { selectors: { eventSelectors: [{ readWriteType: 'WriteOnly' as const, includeManagementEvents: true }] } },
+      /does not record KMS read-only management events/,
+    ],
+    [
+      'KMS excluded',
+      {
+        selectors: {
+          eventSelectors: [
+            {
+              readWriteType: 'All' as const,
+              includeManagementEvents: true,
+              excludeManagementEventSources: ['kms.amazonaws.com'],
+            },
+          ],
+        },
+      },
+      /does not record KMS read-only/,
+    ],
+    [
+      'management events off',
+      { selectors: { eventSelectors: [{ readWriteType: 'All' as const, includeManagementEvents: false }] } },
+      /does not record KMS read-only/,
+    ],
+    [
+      'a single-region trail of another region',
+      { trail: { ...facts().trail, isMultiRegionTrail: false, homeRegion: 'us-west-2' } },
+      /records only us-west-2, not us-east-1/,
+    ],
     ['a trail that is not logging', { status: { isLogging: false } }, /is not logging/],
-    ['a delivery error', { status: { isLogging: true, latestCloudWatchLogsDeliveryError: 'AccessDenied' } }, /fails to deliver to CloudWatch Logs/],
+    [
+      'a delivery error',
+      { status: { isLogging: true, latestCloudWatchLogsDeliveryError: 'AccessDenied' } },
+      /fails to deliver to CloudWatch Logs/,
+    ],
     ['a trail that cannot be read', { readError: 'GetTrailStatus: AccessDeniedException' }, /cannot be inspected/],
     ['a missing log group', { logGroup: null }, /does not exist in us-east-1/],
     ['a DELIVERY-class log group', { logGroup: { ...facts().logGroup!, logGroupClass: 'DELIVERY' } }, /class DELIVERY/],
@@ -63,14 +113,25 @@ describe('judgeCandidate', () => {
     expect(j.limits.join(' ')).toMatch(/keeps events 30 days/);
   });
 
-  it('the oldest event and the group\'s creation bound it too; the latest bound wins', () => {
-    const j = judgeCandidate(facts({ oldestEvent: new Date(NOW.getTime() - 20 * DAY), logGroup: { ...facts().logGroup!, creationTime: new Date(NOW.getTime() - 40 * DAY) } }), ctx);
+  it("the oldest event and the group's creation bound it too; the latest bound wins", () => {
+    const j = judgeCandidate(
+      facts({
+        oldestEvent: new Date(NOW.getTime() - 20 * DAY),
+        logGroup: { ...facts().logGroup!, creationTime: new Date(NOW.getTime() - 40 * DAY) },
+      }),
+      ctx,
+    );
     expect(j.from).toEqual(new Date(NOW.getTime() - 20 * DAY));
-    expect(j.limits.join(' | ')).toMatch(/oldest event .* 2026-11-10.*\| log group ct was created|log group ct was created.*oldest event/);
+    expect(j.limits.join(' | ')).toMatch(
+      /oldest event .* 2026-11-10.*\| log group ct was created|log group ct was created.*oldest event/,
+    );
   });
 
-  it('a window beyond the log group\'s reach (--days 400, retention 365) is covered from 365 days back', () => {
-    const j = judgeCandidate(facts({ logGroup: { ...facts().logGroup!, retentionInDays: 365 } }), { ...ctx, windowStart: new Date(NOW.getTime() - 400 * DAY) });
+  it("a window beyond the log group's reach (--days 400, retention 365) is covered from 365 days back", () => {
+    const j = judgeCandidate(facts({ logGroup: { ...facts().logGroup!, retentionInDays: 365 } }), {
+      ...ctx,
+      windowStart: new Date(NOW.getTime() - 400 * DAY),
+    });
     expect(j.from).toEqual(new Date(NOW.getTime() - 365 * DAY));
   });
 });
@@ -79,10 +140,23 @@ describe('surveyLogCoverage', () => {
   it('finds the trail delivering to CloudWatch Logs and its group, with the query identifier', async () => {
     const acct = new FakeAccount();
     addGoodTrail(acct, {}, { retentionInDays: 3653, creationTime: new Date(NOW.getTime() - 500 * DAY) });
-    acct.trailStatus.set(acct.trails[0]!.arn, { isLogging: true, startLoggingTime: new Date(NOW.getTime() - 400 * DAY) });
+    acct.trailStatus.set(acct.trails[0]!.arn, {
+      isLogging: true,
+      startLoggingTime: new Date(NOW.getTime() - 400 * DAY),
+    });
     acct.oldestStream.set('aws-cloudtrail-logs', new Date(NOW.getTime() - 400 * DAY));
-    const c = await surveyLogCoverage(acct.ports(), { region: REGION, owners: [ACCOUNT], windowStart: WINDOW_START, now: NOW });
-    expect(c).toMatchObject({ extent: 'full', queryIdentifier: 'aws-cloudtrail-logs', trail: 'management-events', from: WINDOW_START });
+    const c = await surveyLogCoverage(acct.ports(), {
+      region: REGION,
+      owners: [ACCOUNT],
+      windowStart: WINDOW_START,
+      now: NOW,
+    });
+    expect(c).toMatchObject({
+      extent: 'full',
+      queryIdentifier: 'aws-cloudtrail-logs',
+      trail: 'management-events',
+      from: WINDOW_START,
+    });
     // the owner's stream of this region is the one whose oldest event counts
     expect(acct.callsOf('DescribeLogStreams')[0]!.arg).toBe('aws-cloudtrail-logs');
   });
@@ -90,19 +164,47 @@ describe('surveyLogCoverage', () => {
   it('--log-group-arn naming a group no trail delivers to: none, and the reason says so', async () => {
     const acct = new FakeAccount();
     addGoodTrail(acct);
-    const c = await surveyLogCoverage(acct.ports(), { region: REGION, owners: [ACCOUNT], windowStart: WINDOW_START, now: NOW, logGroup: `arn:aws:logs:${REGION}:999988887777:log-group:org-trail` });
+    const c = await surveyLogCoverage(acct.ports(), {
+      region: REGION,
+      owners: [ACCOUNT],
+      windowStart: WINDOW_START,
+      now: NOW,
+      logGroup: `arn:aws:logs:${REGION}:999988887777:log-group:org-trail`,
+    });
     expect(c.extent).toBe('none');
-    expect(c.problems.join(' ')).toMatch(/no CloudTrail trail visible in us-east-1 delivers to log group arn:aws:logs:us-east-1:999988887777:log-group:org-trail/);
+    expect(c.problems.join(' ')).toMatch(
+      /no CloudTrail trail visible in us-east-1 delivers to log group arn:aws:logs:us-east-1:999988887777:log-group:org-trail/,
+    );
   });
 
-  it('an organization trail\'s group in another account is queried by ARN', async () => {
+  it("an organization trail's group in another account is queried by ARN", async () => {
     const acct = new FakeAccount();
     const lgArn = `arn:aws:logs:${REGION}:999988887777:log-group:org-trail`;
-    acct.trails.push({ name: 'org', arn: `arn:aws:cloudtrail:${REGION}:999988887777:trail/org`, homeRegion: REGION, isMultiRegionTrail: true, isOrganizationTrail: true, cloudWatchLogsLogGroupArn: `${lgArn}:*` });
+    acct.trails.push({
+      name: 'org',
+      arn: `arn:aws:cloudtrail:${REGION}:999988887777:trail/org`,
+      homeRegion: REGION,
+      isMultiRegionTrail: true,
+      isOrganizationTrail: true,
+      cloudWatchLogsLogGroupArn: `${lgArn}:*`,
+    });
     acct.logGroups.set('org-trail', { name: 'org-trail', arn: lgArn, region: REGION, retentionInDays: 400 });
     acct.oldestStream.set('org-trail', new Date(NOW.getTime() - 200 * DAY));
-    acct.trailStatus.set(`arn:aws:cloudtrail:${REGION}:999988887777:trail/org`, { isLogging: true, startLoggingTime: new Date(NOW.getTime() - 300 * DAY) });
-    const c = await surveyLogCoverage(acct.ports(), { region: REGION, owners: [ACCOUNT], windowStart: WINDOW_START, now: NOW, logGroup: lgArn });
-    expect(c).toMatchObject({ extent: 'full', queryIdentifier: lgArn, logGroup: { accountId: '999988887777', name: 'org-trail' } });
+    acct.trailStatus.set(`arn:aws:cloudtrail:${REGION}:999988887777:trail/org`, {
+      isLogging: true,
+      startLoggingTime: new Date(NOW.getTime() - 300 * DAY),
+    });
+    const c = await surveyLogCoverage(acct.ports(), {
+      region: REGION,
+      owners: [ACCOUNT],
+      windowStart: WINDOW_START,
+      now: NOW,
+      logGroup: lgArn,
+    });
+    expect(c).toMatchObject({
+      extent: 'full',
+      queryIdentifier: lgArn,
+      logGroup: { accountId: '999988887777', name: 'org-trail' },
+    });
   });
 });

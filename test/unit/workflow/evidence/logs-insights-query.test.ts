@@ -22,7 +22,15 @@ const B = `arn:aws:kms:us-east-1:${ACCOUNT}:key/2222bbbb-0000-0000-0000-00000000
 const OTHER = '444455556666';
 
 function row(over: Partial<UsageRow>): UsageRow {
-  return { eventName: 'Decrypt', calls: 1, principal: `arn:aws:iam::${ACCOUNT}:role/app`, newest: new Date('2026-11-01T00:00:00Z'), newestEventId: 'e1', recipientAccountId: ACCOUNT, ...over };
+  return {
+    eventName: 'Decrypt',
+    calls: 1,
+    principal: `arn:aws:iam::${ACCOUNT}:role/app`,
+    newest: new Date('2026-11-01T00:00:00Z'),
+    newestEventId: 'e1',
+    recipientAccountId: ACCOUNT,
+    ...over,
+  };
 }
 
 describe('buildUsageQuery', () => {
@@ -30,7 +38,8 @@ describe('buildUsageQuery', () => {
     const q = buildUsageQuery({ kind: 'arns', arns: [A, B] }, [ACCOUNT]);
     for (const name of CRYPTOGRAPHIC_EVENT_NAMES) expect(q).toContain(`"${name}"`);
     // kscli's own management reads are not in the list
-    for (const name of ['DescribeKey', 'GetKeyPolicy', 'ListGrants', 'GetKeyLastUsage', 'ListAliases']) expect(q).not.toContain(`"${name}"`);
+    for (const name of ['DescribeKey', 'GetKeyPolicy', 'ListGrants', 'GetKeyLastUsage', 'ListAliases'])
+      expect(q).not.toContain(`"${name}"`);
     expect(q).toContain(`resources.0.ARN in ["${A}", "${B}"]`);
     expect(q).toContain(`resources.1.ARN in ["${A}", "${B}"]`);
     expect(q).toContain(`recipientAccountId in ["${ACCOUNT}"] or errorCode like /AccessDenied/`);
@@ -40,8 +49,11 @@ describe('buildUsageQuery', () => {
     expect(q).not.toMatch(/by .*userIdentity\.arn\b/);
   });
 
-  it('a prefix scope matches the account and region\'s keys by a regular expression, with / escaped', () => {
-    const q = buildUsageQuery({ kind: 'prefix', keyArnPrefix: `arn:aws:kms:us-east-1:${ACCOUNT}:key/`, idPrefix: 'a' }, [ACCOUNT]);
+  it("a prefix scope matches the account and region's keys by a regular expression, with / escaped", () => {
+    const q = buildUsageQuery(
+      { kind: 'prefix', keyArnPrefix: `arn:aws:kms:us-east-1:${ACCOUNT}:key/`, idPrefix: 'a' },
+      [ACCOUNT],
+    );
     expect(q).toContain(`resources.0.ARN like /^arn:aws:kms:us-east-1:${ACCOUNT}:key\\/a/`);
     expect(q).toContain(`resources.1.ARN like /^arn:aws:kms:us-east-1:${ACCOUNT}:key\\/a/`);
   });
@@ -70,12 +82,32 @@ describe('reading the rows', () => {
   it('rebuilds the caller as the per-key path names it: the role of a session, the IAM user, the service', () => {
     const base = { 'resources.0.ARN': A, eventName: 'Decrypt', calls: '3', newest: '2026-11-01 00:00:00.000' };
     expect(
-      parseUsageRow({ ...base, 'userIdentity.type': 'AssumedRole', 'userIdentity.sessionContext.sessionIssuer.arn': `arn:aws:iam::${ACCOUNT}:role/app`, newestCallerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/i-123` }).principal,
+      parseUsageRow({
+        ...base,
+        'userIdentity.type': 'AssumedRole',
+        'userIdentity.sessionContext.sessionIssuer.arn': `arn:aws:iam::${ACCOUNT}:role/app`,
+        newestCallerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/i-123`,
+      }).principal,
     ).toBe(`arn:aws:iam::${ACCOUNT}:role/app`);
-    expect(parseUsageRow({ ...base, 'userIdentity.type': 'IAMUser', 'userIdentity.userName': 'bob', newestCallerArn: `arn:aws:iam::${ACCOUNT}:user/bob` }).principal).toBe(`arn:aws:iam::${ACCOUNT}:user/bob`);
-    expect(parseUsageRow({ ...base, 'userIdentity.type': 'AWSService', 'userIdentity.invokedBy': 'rds.amazonaws.com' }).principal).toBe('rds.amazonaws.com');
+    expect(
+      parseUsageRow({
+        ...base,
+        'userIdentity.type': 'IAMUser',
+        'userIdentity.userName': 'bob',
+        newestCallerArn: `arn:aws:iam::${ACCOUNT}:user/bob`,
+      }).principal,
+    ).toBe(`arn:aws:iam::${ACCOUNT}:user/bob`);
+    expect(
+      parseUsageRow({ ...base, 'userIdentity.type': 'AWSService', 'userIdentity.invokedBy': 'rds.amazonaws.com' })
+        .principal,
+    ).toBe('rds.amazonaws.com');
     const r = parseUsageRow({ ...base, errorCode: 'DisabledException', newestErrorMessage: `${A} is disabled.` });
-    expect(r).toMatchObject({ sourceKey: A, calls: 3, errorCode: 'DisabledException', newestErrorMessage: `${A} is disabled.` });
+    expect(r).toMatchObject({
+      sourceKey: A,
+      calls: 3,
+      errorCode: 'DisabledException',
+      newestErrorMessage: `${A} is disabled.`,
+    });
     expect(r.newest?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
   });
 });
@@ -83,10 +115,18 @@ describe('reading the rows', () => {
 describe('summarizeUsageRows', () => {
   it('counts use per key, newest first, and callers with counts', () => {
     const s = summarizeUsageRows(
-      [row({ sourceKey: A, calls: 2, newest: new Date('2026-11-02T00:00:00Z'), newestEventId: 'new' }), row({ sourceKey: A, eventName: 'Encrypt', calls: 1, principal: 'p2' }), row({ sourceKey: B, calls: 0 })],
+      [
+        row({ sourceKey: A, calls: 2, newest: new Date('2026-11-02T00:00:00Z'), newestEventId: 'new' }),
+        row({ sourceKey: A, eventName: 'Encrypt', calls: 1, principal: 'p2' }),
+        row({ sourceKey: B, calls: 0 }),
+      ],
       [A, B],
     );
-    expect(s.get(A)).toMatchObject({ operations: { Decrypt: 2, Encrypt: 1 }, newest: { eventId: 'new', eventName: 'Decrypt' }, failedAttemptCount: 0 });
+    expect(s.get(A)).toMatchObject({
+      operations: { Decrypt: 2, Encrypt: 1 },
+      newest: { eventId: 'new', eventName: 'Decrypt' },
+      failedAttemptCount: 0,
+    });
     expect(s.get(A)!.principals).toEqual([
       { principal: `arn:aws:iam::${ACCOUNT}:role/app`, count: 2 },
       { principal: 'p2', count: 1 },
@@ -96,7 +136,13 @@ describe('summarizeUsageRows', () => {
   });
 
   it('a ReEncrypt counts for its source key and its destination key; re-encrypting under the same key counts once', () => {
-    const s = summarizeUsageRows([row({ sourceKey: A, destinationKey: B, eventName: 'ReEncrypt', calls: 4 }), row({ sourceKey: B, destinationKey: B, eventName: 'ReEncrypt', calls: 1 })], [A, B]);
+    const s = summarizeUsageRows(
+      [
+        row({ sourceKey: A, destinationKey: B, eventName: 'ReEncrypt', calls: 4 }),
+        row({ sourceKey: B, destinationKey: B, eventName: 'ReEncrypt', calls: 1 }),
+      ],
+      [A, B],
+    );
     expect(s.get(A)!.operations).toEqual({ ReEncrypt: 4 });
     expect(s.get(B)!.operations).toEqual({ ReEncrypt: 5 });
   });
@@ -104,8 +150,19 @@ describe('summarizeUsageRows', () => {
   it('failed attempts: count, newest first, error codes', () => {
     const s = summarizeUsageRows(
       [
-        row({ sourceKey: A, errorCode: 'DisabledException', calls: 3, newest: new Date('2026-11-03T00:00:00Z'), newestErrorMessage: 'is disabled.' }),
-        row({ sourceKey: A, errorCode: 'KMSInvalidStateException', calls: 1, newest: new Date('2026-11-05T00:00:00Z') }),
+        row({
+          sourceKey: A,
+          errorCode: 'DisabledException',
+          calls: 3,
+          newest: new Date('2026-11-03T00:00:00Z'),
+          newestErrorMessage: 'is disabled.',
+        }),
+        row({
+          sourceKey: A,
+          errorCode: 'KMSInvalidStateException',
+          calls: 1,
+          newest: new Date('2026-11-05T00:00:00Z'),
+        }),
       ],
       [A],
     );
@@ -117,12 +174,18 @@ describe('summarizeUsageRows', () => {
     expect(a.operations).toEqual({});
   });
 
-  it('counts an event once: another account\'s copy of a cross-account call is left out, but a denied one (logged only there) counts', () => {
+  it("counts an event once: another account's copy of a cross-account call is left out, but a denied one (logged only there) counts", () => {
     const s = summarizeUsageRows(
       [
         row({ sourceKey: A, calls: 1 }), // the owner's copy
         row({ sourceKey: A, calls: 1, recipientAccountId: OTHER }), // the caller's copy of the same call
-        row({ sourceKey: A, calls: 2, recipientAccountId: OTHER, errorCode: 'AccessDeniedException', principal: `arn:aws:iam::${OTHER}:role/x` }),
+        row({
+          sourceKey: A,
+          calls: 2,
+          recipientAccountId: OTHER,
+          errorCode: 'AccessDeniedException',
+          principal: `arn:aws:iam::${OTHER}:role/x`,
+        }),
       ],
       [A],
     );

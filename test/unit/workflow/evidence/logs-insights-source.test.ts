@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { assessKeysImpl } from '../../../../src/workflow/evidence/assess.js';
 import { gatherUsageEvidence } from '../../../../src/workflow/evidence/logs-insights-source.js';
-import { LogsQueryFailed, runUsageQueries, splitScope } from '../../../../src/workflow/evidence/logs-insights-runner.js';
+import {
+  LogsQueryFailed,
+  runUsageQueries,
+  splitScope,
+} from '../../../../src/workflow/evidence/logs-insights-runner.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../../src/errors.js';
 import { ACCOUNT, addGoodTrail, FakeAccount, kmsEvent, makeKey, REGION } from './fake-aws.js';
 
@@ -19,31 +23,59 @@ const noWait = async () => {};
 /** An account whose trail has delivered to its log group for 400 days. */
 function covered(opts: { retentionInDays?: number; startedDaysAgo?: number } = {}) {
   const acct = new FakeAccount();
-  addGoodTrail(acct, {}, { retentionInDays: opts.retentionInDays ?? 3653, creationTime: new Date(NOW.getTime() - 500 * DAY) });
-  acct.trailStatus.set(acct.trails[0]!.arn, { isLogging: true, startLoggingTime: new Date(NOW.getTime() - (opts.startedDaysAgo ?? 400) * DAY) });
+  addGoodTrail(
+    acct,
+    {},
+    { retentionInDays: opts.retentionInDays ?? 3653, creationTime: new Date(NOW.getTime() - 500 * DAY) },
+  );
+  acct.trailStatus.set(acct.trails[0]!.arn, {
+    isLogging: true,
+    startLoggingTime: new Date(NOW.getTime() - (opts.startedDaysAgo ?? 400) * DAY),
+  });
   acct.oldestStream.set('aws-cloudtrail-logs', new Date(NOW.getTime() - 400 * DAY));
   const used = makeKey({ creationDate: new Date(NOW.getTime() - 300 * DAY) });
   const failing = makeKey({ creationDate: new Date(NOW.getTime() - 300 * DAY) });
   const idle = makeKey({ creationDate: new Date(NOW.getTime() - 60 * DAY) });
   const old = makeKey({ creationDate: new Date(NOW.getTime() - 300 * DAY) });
   acct.keys.push(used, failing, idle, old);
-  acct.events.set(used.arn, [kmsEvent(used, 'Decrypt', new Date(NOW.getTime() - 5 * DAY)), kmsEvent(used, 'DescribeKey', new Date(NOW.getTime() - DAY))]);
-  acct.events.set(failing.arn, [kmsEvent(failing, 'Decrypt', new Date(NOW.getTime() - 2 * DAY), { errorCode: 'DisabledException', errorMessage: 'is disabled.', principal: `arn:aws:iam::${ACCOUNT}:role/batch` })]);
+  acct.events.set(used.arn, [
+    kmsEvent(used, 'Decrypt', new Date(NOW.getTime() - 5 * DAY)),
+    kmsEvent(used, 'DescribeKey', new Date(NOW.getTime() - DAY)),
+  ]);
+  acct.events.set(failing.arn, [
+    kmsEvent(failing, 'Decrypt', new Date(NOW.getTime() - 2 * DAY), {
+      errorCode: 'DisabledException',
+      errorMessage: 'is disabled.',
+      principal: `arn:aws:iam::${ACCOUNT}:role/batch`,
+    }),
+  ]);
   // tracking started before the keys existed (the fake's default, 2024-01-01): GetKeyLastUsage proves "never used" for `old`
-  acct.lastUsage.set(used.keyId, { trackingStartDate: new Date('2024-01-01T00:00:00Z'), lastUsage: { operation: 'Decrypt', timestamp: new Date(NOW.getTime() - 5 * DAY) } });
+  acct.lastUsage.set(used.keyId, {
+    trackingStartDate: new Date('2024-01-01T00:00:00Z'),
+    lastUsage: { operation: 'Decrypt', timestamp: new Date(NOW.getTime() - 5 * DAY) },
+  });
   return { acct, keys: [used, failing, idle, old], used, failing, idle, old };
 }
 
 const verdicts = (m: Map<string, { verdict: string }>) => Object.fromEntries([...m].map(([k, v]) => [k, v.verdict]));
 
 describe('runUsageQueries', () => {
-  const scope = { kind: 'arns' as const, arns: ['arn:aws:kms:us-east-1:111122223333:key/a', 'arn:aws:kms:us-east-1:111122223333:key/b'] };
+  const scope = {
+    kind: 'arns' as const,
+    arns: ['arn:aws:kms:us-east-1:111122223333:key/a', 'arn:aws:kms:us-east-1:111122223333:key/b'],
+  };
   const span = [new Date(NOW.getTime() - 90 * DAY), NOW] as const;
 
   it('polls until Complete and reports status and records scanned', async () => {
     const { acct } = covered();
     const seen: string[] = [];
-    const r = await runUsageQueries(scope, ...span, { logs: acct.ports().logs(), logGroupIdentifiers: ['g'], owners: [ACCOUNT], sleep: noWait, onProgress: (p) => seen.push(p.status) });
+    const r = await runUsageQueries(scope, ...span, {
+      logs: acct.ports().logs(),
+      logGroupIdentifiers: ['g'],
+      owners: [ACCOUNT],
+      sleep: noWait,
+      onProgress: (p) => seen.push(p.status),
+    });
     expect(seen).toEqual(['Scheduled', 'Scheduled', 'Running', 'Complete']);
     expect(r.queries).toHaveLength(1);
     expect(acct.insights.started[0]).toMatchObject({ logGroupIdentifiers: ['g'], limit: 10_000 });
@@ -52,7 +84,12 @@ describe('runUsageQueries', () => {
   it('a Timeout splits the time range in two halves that share no second', async () => {
     const { acct } = covered();
     acct.insights.statusesFor = (req) => (req === acct.insights.started[0] ? ['Running', 'Timeout'] : ['Complete']);
-    const r = await runUsageQueries(scope, ...span, { logs: acct.ports().logs(), logGroupIdentifiers: ['g'], owners: [ACCOUNT], sleep: noWait });
+    const r = await runUsageQueries(scope, ...span, {
+      logs: acct.ports().logs(),
+      logGroupIdentifiers: ['g'],
+      owners: [ACCOUNT],
+      sleep: noWait,
+    });
     expect(acct.insights.started).toHaveLength(3);
     const [, a, b] = acct.insights.started;
     expect(a!.startTime).toEqual(span[0]);
@@ -63,8 +100,19 @@ describe('runUsageQueries', () => {
 
   it('a result at the row limit splits the keys and asks again', async () => {
     const { acct } = covered();
-    acct.insights.rows = [{ calls: '1', eventName: 'Decrypt', 'resources.0.ARN': scope.arns[0]! }, { calls: '1', eventName: 'Decrypt', 'resources.0.ARN': scope.arns[1]! }];
-    await expect(runUsageQueries(scope, ...span, { logs: acct.ports().logs(), logGroupIdentifiers: ['g'], owners: [ACCOUNT], sleep: noWait, rowLimit: 2 })).rejects.toThrow(/cannot be split further/);
+    acct.insights.rows = [
+      { calls: '1', eventName: 'Decrypt', 'resources.0.ARN': scope.arns[0]! },
+      { calls: '1', eventName: 'Decrypt', 'resources.0.ARN': scope.arns[1]! },
+    ];
+    await expect(
+      runUsageQueries(scope, ...span, {
+        logs: acct.ports().logs(),
+        logGroupIdentifiers: ['g'],
+        owners: [ACCOUNT],
+        sleep: noWait,
+        rowLimit: 2,
+      }),
+    ).rejects.toThrow(/cannot be split further/);
     // the two one-key halves were asked after the full result
     expect(acct.insights.started.map((q) => q.queryString.match(/key\/[ab]/g)?.length)).toEqual([4, 2, 2]);
     expect(splitScope({ kind: 'prefix', keyArnPrefix: 'x/', idPrefix: '' })).toHaveLength(17);
@@ -74,17 +122,32 @@ describe('runUsageQueries', () => {
     const { acct } = covered();
     acct.insights.rows = [{ calls: '1', eventName: 'Decrypt', 'resources.0.ARN': scope.arns[0]! }];
     acct.insights.recordsMatched = 3;
-    const err = await runUsageQueries(scope, ...span, { logs: acct.ports().logs(), logGroupIdentifiers: ['g'], owners: [ACCOUNT], sleep: noWait }).catch((e) => e);
+    const err = await runUsageQueries(scope, ...span, {
+      logs: acct.ports().logs(),
+      logGroupIdentifiers: ['g'],
+      owners: [ACCOUNT],
+      sleep: noWait,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(LogsQueryFailed);
     expect(err.message).toMatch(/accounts for 1 of 3 matched events/);
   });
 
-  it('LimitExceededException at StartQuery (the account\'s concurrent queries) waits and tries again', async () => {
+  it("LimitExceededException at StartQuery (the account's concurrent queries) waits and tries again", async () => {
     const { acct } = covered();
     acct.insights.failStart = (_req, n) => {
-      if (n === 0 && !acct.insights.started.length && acct.callsOf('StartQuery').length === 1) throw new AwsCallError('StartQuery', 'LimitExceededException', 'Account maximum query concurrency limit of [100] reached.');
+      if (n === 0 && !acct.insights.started.length && acct.callsOf('StartQuery').length === 1)
+        throw new AwsCallError(
+          'StartQuery',
+          'LimitExceededException',
+          'Account maximum query concurrency limit of [100] reached.',
+        );
     };
-    const r = await runUsageQueries(scope, ...span, { logs: acct.ports().logs(), logGroupIdentifiers: ['g'], owners: [ACCOUNT], sleep: noWait });
+    const r = await runUsageQueries(scope, ...span, {
+      logs: acct.ports().logs(),
+      logGroupIdentifiers: ['g'],
+      owners: [ACCOUNT],
+      sleep: noWait,
+    });
     expect(acct.callsOf('StartQuery')).toHaveLength(2);
     expect(r.queries).toHaveLength(1);
   });
@@ -111,7 +174,14 @@ describe('runUsageQueries', () => {
   it.each(['Failed', 'Cancelled', 'Unknown'] as const)('a query that ends %s fails the source', async (status) => {
     const { acct } = covered();
     acct.insights.statuses = ['Running', status];
-    await expect(runUsageQueries(scope, ...span, { logs: acct.ports().logs(), logGroupIdentifiers: ['g'], owners: [ACCOUNT], sleep: noWait })).rejects.toThrow(new RegExp(`ended ${status}`));
+    await expect(
+      runUsageQueries(scope, ...span, {
+        logs: acct.ports().logs(),
+        logGroupIdentifiers: ['g'],
+        owners: [ACCOUNT],
+        sleep: noWait,
+      }),
+    ).rejects.toThrow(new RegExp(`ended ${status}`));
   });
 });
 
@@ -129,8 +199,15 @@ describe('gatherUsageEvidence / assessKeys', () => {
     expect(acct.callsOf('StartQuery')).toHaveLength(1);
     const viaApi = await run(acct, keys, { evidence: 'api' });
     expect(verdicts(viaLogs)).toEqual(verdicts(viaApi));
-    expect(verdicts(viaLogs)).toEqual({ [used.keyId]: 'in-use', [failing.keyId]: 'in-use', [idle.keyId]: 'unused', [old.keyId]: 'unused' });
-    expect(viaLogs.get(used.keyId)!.reason).toMatch(/log group aws-cloudtrail-logs via Logs Insights 2026-09-01\.\.2026-11-30\): 1 cryptographic call/);
+    expect(verdicts(viaLogs)).toEqual({
+      [used.keyId]: 'in-use',
+      [failing.keyId]: 'in-use',
+      [idle.keyId]: 'unused',
+      [old.keyId]: 'unused',
+    });
+    expect(viaLogs.get(used.keyId)!.reason).toMatch(
+      /log group aws-cloudtrail-logs via Logs Insights 2026-09-01\.\.2026-11-30\): 1 cryptographic call/,
+    );
     expect(viaLogs.get(failing.keyId)!.evidence.cloudTrail.failedErrorCodes).toEqual({ DisabledException: 1 });
     expect(viaLogs.get(used.keyId)!.evidence.source).toBe('logs-insights');
     expect(viaLogs.get(used.keyId)!.evidence.lastUsage.status).toBe('not-asked');
@@ -140,7 +217,9 @@ describe('gatherUsageEvidence / assessKeys', () => {
     const { acct, keys, old } = covered();
     const r = await run(acct, keys, { days: 400 });
     expect(r.get(old.keyId)!.verdict).toBe('unused');
-    expect(r.get(old.keyId)!.reason).toMatch(/no use in 2026-02-03\.\.2026-11-30: CloudTrail \(log group aws-cloudtrail-logs via Logs Insights 2025-10-26\.\.2026-11-30\)/);
+    expect(r.get(old.keyId)!.reason).toMatch(
+      /no use in 2026-02-03\.\.2026-11-30: CloudTrail \(log group aws-cloudtrail-logs via Logs Insights 2025-10-26\.\.2026-11-30\)/,
+    );
   });
 
   it('a retention of 30 days: the log group for 30 days, LookupEvents for the 60 before (ending where the group starts), GetKeyLastUsage as before', async () => {
@@ -156,7 +235,9 @@ describe('gatherUsageEvidence / assessKeys', () => {
     expect(summary.limits.join(' ')).toMatch(/keeps events 30 days/);
     const viaApi = await run(acct, keys, { evidence: 'api' });
     expect(verdicts(r)).toEqual(verdicts(viaApi));
-    expect(r.get(idle.keyId)!.reason).toMatch(/LookupEvents 2026-09-01\.\.2026-10-31 \+ log group aws-cloudtrail-logs via Logs Insights 2026-10-31\.\.2026-11-30/);
+    expect(r.get(idle.keyId)!.reason).toMatch(
+      /LookupEvents 2026-09-01\.\.2026-10-31 \+ log group aws-cloudtrail-logs via Logs Insights 2026-10-31\.\.2026-11-30/,
+    );
   });
 
   it('a query that fails falls back to the per-key APIs with a warning: never a false unused', async () => {
@@ -184,11 +265,15 @@ describe('gatherUsageEvidence / assessKeys', () => {
 
   it('--evidence logs refuses (exit 3) with the reason when the log group cannot be trusted, before any per-key call', async () => {
     const { acct, keys } = covered();
-    acct.selectors.set(acct.trails[0]!.arn, { eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }] });
+    acct.selectors.set(acct.trails[0]!.arn, {
+      eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }],
+    });
     const err = await run(acct, keys, { evidence: 'logs' }).catch((e) => e);
     expect(err).toBeInstanceOf(KscliError);
     expect(err.exitCode).toBe(ExitCode.Blocked);
-    expect(err.message).toMatch(/--evidence logs: no CloudTrail log group can be trusted .*does not record KMS read-only management events/);
+    expect(err.message).toMatch(
+      /--evidence logs: no CloudTrail log group can be trusted .*does not record KMS read-only management events/,
+    );
     expect(acct.callsOf('GetKeyLastUsage')).toEqual([]);
   });
 
@@ -202,13 +287,27 @@ describe('gatherUsageEvidence / assessKeys', () => {
 
   it('auto with an untrusted group (KMS excluded) and --days 200: the per-key APIs over 90 days, with a warning naming both', async () => {
     const { acct, keys } = covered();
-    acct.selectors.set(acct.trails[0]!.arn, { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, excludeManagementEventSources: ['kms.amazonaws.com'] }] });
+    acct.selectors.set(acct.trails[0]!.arn, {
+      eventSelectors: [
+        { readWriteType: 'All', includeManagementEvents: true, excludeManagementEventSources: ['kms.amazonaws.com'] },
+      ],
+    });
     const warnings: string[] = [];
-    const { summary } = await gatherUsageEvidence(acct.ports(), keys, { mode: 'auto', days: 200, now: NOW, region: REGION, warn: (l) => warnings.push(l) });
+    const { summary } = await gatherUsageEvidence(acct.ports(), keys, {
+      mode: 'auto',
+      days: 200,
+      now: NOW,
+      region: REGION,
+      warn: (l) => warnings.push(l),
+    });
     expect(summary.source).toBe('api');
-    expect(summary.segments).toEqual([{ source: 'lookup-events', start: new Date(NOW.getTime() - 90 * DAY), end: NOW }]);
+    expect(summary.segments).toEqual([
+      { source: 'lookup-events', start: new Date(NOW.getTime() - 90 * DAY), end: NOW },
+    ]);
     expect(warnings.join(' ')).toMatch(/does not record KMS read-only/);
-    expect(warnings.join(' ')).toMatch(/--days 200: CloudTrail event history reaches back 90 days, so the evidence covers 2026-09-01\.\.2026-11-30 only/);
+    expect(warnings.join(' ')).toMatch(
+      /--days 200: CloudTrail event history reaches back 90 days, so the evidence covers 2026-09-01\.\.2026-11-30 only/,
+    );
     expect(acct.callsOf('StartQuery')).toEqual([]);
   });
 });

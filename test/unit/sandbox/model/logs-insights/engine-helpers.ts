@@ -1,6 +1,10 @@
 /** Runs the query engine on its own over plain event objects (no sandbox, no HTTP). */
 import type { Value } from '../../../../../src/sandbox/model/logs-insights/functions.js';
-import { Execution, type RecordSource, type ResultField } from '../../../../../src/sandbox/model/logs-insights/evaluate.js';
+import {
+  Execution,
+  type RecordSource,
+  type ResultField,
+} from '../../../../../src/sandbox/model/logs-insights/evaluate.js';
 import { parseQuery } from '../../../../../src/sandbox/model/logs-insights/parser.js';
 import { readPath } from '../../../../../src/sandbox/model/log-store.js';
 
@@ -30,7 +34,8 @@ export function sourceOf(events: TestEvent[]): RecordSource {
 export function run(query: string, events: TestEvent[], limit = 10_000, chunk?: number): Array<Record<string, string>> {
   const exec = new Execution(parseQuery(query), sourceOf(events), 1);
   const step = chunk ?? events.length;
-  for (let i = 0; i < events.length; i += Math.max(1, step)) exec.feed(0, i, Math.min(events.length, i + Math.max(1, step)));
+  for (let i = 0; i < events.length; i += Math.max(1, step))
+    exec.feed(0, i, Math.min(events.length, i + Math.max(1, step)));
   return exec.results(limit).map(toObject);
 }
 
@@ -44,7 +49,13 @@ export const keyArn = (n: number): string => `arn:aws:kms:us-east-1:${ACC}:key/0
 
 /** A few CloudTrail-shaped KMS events, oldest first. */
 export function kmsEvents(): TestEvent[] {
-  const ev = (h: number, name: string, keys: number[], who: string, extra: Record<string, unknown> = {}): TestEvent => ({
+  const ev = (
+    h: number,
+    name: string,
+    keys: number[],
+    who: string,
+    extra: Record<string, unknown> = {},
+  ): TestEvent => ({
     t: T0 + h * 3_600_000,
     e: {
       eventSource: 'kms.amazonaws.com',
@@ -64,7 +75,10 @@ export function kmsEvents(): TestEvent[] {
     ev(4, 'ReEncrypt', [1, 3], 'app-a'),
     ev(5, 'Decrypt', [1], 'app-a'),
     ev(6, 'Decrypt', [4], 'app-d', { errorCode: 'DisabledException' }),
-    { t: T0 + 7 * 3_600_000, e: { eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', readOnly: true, 'odd-name': 'x', count: 7 } },
+    {
+      t: T0 + 7 * 3_600_000,
+      e: { eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', readOnly: true, 'odd-name': 'x', count: 7 },
+    },
   ];
 }
 

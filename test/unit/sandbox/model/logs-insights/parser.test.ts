@@ -15,7 +15,9 @@ function syntaxError(q: string): QuerySyntaxError {
 
 describe('tokenizer', () => {
   it('reads dotted and @ field names, backtick names, strings, numbers, periods and regexes with offsets', () => {
-    const toks = tokenize('filter resources.0.ARN = "a\\"b" and `odd-name` =~ /x\\/y/ | stats count(*) by bin(1h) # comment');
+    const toks = tokenize(
+      'filter resources.0.ARN = "a\\"b" and `odd-name` =~ /x\\/y/ | stats count(*) by bin(1h) # comment',
+    );
     expect(toks.map((t) => [t.kind, t.value])).toEqual([
       ['ident', 'filter'],
       ['ident', 'resources.0.ARN'],
@@ -99,13 +101,17 @@ describe('parser', () => {
   });
 
   it('accepts keywords and function names in any case, head as limit, parse with a glob and a regex, dedup', () => {
-    const q = parseQuery('FILTER isPresent(errorCode) AND ispresent(a) | HEAD 5 | parse @message "user=* id=*" as user, id | parse @message /(?<op>\\w+)$/ | dedup user');
+    const q = parseQuery(
+      'FILTER isPresent(errorCode) AND ispresent(a) | HEAD 5 | parse @message "user=* id=*" as user, id | parse @message /(?<op>\\w+)$/ | dedup user',
+    );
     expect(q.commands.map((c) => c.kind)).toEqual(['filter', 'limit', 'parse', 'parse', 'dedup']);
   });
 
   it('reports an unknown command with the service wording and its location', () => {
     const e = syntaxError('filter x = 1 | count(*)');
-    expect(e.message).toBe("mismatched input 'count' expecting {K_PARSE, K_FIELDS, K_DISPLAY, K_FILTER, K_STATS, K_SORT, K_LIMIT, K_HEAD, K_DEDUP}");
+    expect(e.message).toBe(
+      "mismatched input 'count' expecting {K_PARSE, K_FIELDS, K_DISPLAY, K_FILTER, K_STATS, K_SORT, K_LIMIT, K_HEAD, K_DEDUP}",
+    );
     expect([e.start, e.end]).toEqual([15, 19]);
   });
 

@@ -1,0 +1,265 @@
+/**
+ * The organization sandbox: many accounts, each with its own state per Region (a "cell": the
+ * AccountModel of one account and Region), behind the one SandboxModel the HTTP layer talks to.
+ *
+ * Routing: the Region comes from the SigV4 credential scope; the account from the access key: a
+ * session key this sandbox issued (AssumeRole) acts in its role's account until it expires
+ * (ExpiredTokenException afterwards); any other key acts in the home account (the demo's caller).
+ *
+ * Cells are made on demand. A call that changes a cell keeps it (and the state file holds it);
+ * a read-only call in a cell that holds nothing is answered from a throw-away empty cell and
+ * leaves no CloudTrail event there. That simplification keeps 1,000 accounts x 17 Regions cheap
+ * (an inventory reads every one of them); no kscli evidence ever looks for events in a Region
+ * that holds no key.
+ *
+ * AWS failures the organization adds (aws-facts-estate-and-scale.md B):
+ * - a Region the account has not enabled: UnrecognizedClientException for the JSON services
+ *   (UNCONFIRMED for KMS specifically; the facts say "expect" it), InvalidClientTokenId for STS;
+ * - a Region a service control policy denies: AccessDeniedException (CloudHsmAccessDeniedException);
+ * - Organizations and Account Management are global: no Region check.
+ */
+import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus } from '../../contract.js';
+import { SandboxError } from '../../contract.js';
+import { AccountModel } from '../model.js';
+import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from '../state.js';
+import { identityFor } from '../identity.js';
+import { Account } from '../account.js';
+import { handleAccount, regionEnabled, regionOptStatus } from './account-regions.js';
+import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
+import { handleOrganizations } from './organizations.js';
+import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
+
+/** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
+const SESSION_KEEP_MS = 12 * 3_600_000;
+
+const QUERY_SERVICES = new Set(['sts', 'sns']);
+
+function cellKey(account: string, region: string): string {
+  return `${account}/${region}`;
+}
+
+export class OrgModel implements SandboxModel {
+  private readonly cells = new Map<string, AccountModel>();
+  /** cells a call touched since the last takeDirty (so takeDirty does not visit 17,000 cells) */
+  private readonly touched = new Set<AccountModel>();
+  private dirty = false;
+  /** the settings every cell shares (timings, caps), given to cells made later */
+  private readonly config: SandboxConfig;
+
+  constructor(readonly doc: OrgDocument) {
+    for (const state of doc.cells) {
+      state.clockOffsetMs = doc.clockOffsetMs;
+      this.cells.set(cellKey(state.accountId, state.region), new AccountModel(state));
+    }
+    const home = this.cells.get(cellKey(doc.homeAccount, doc.homeRegion));
+    this.config = { ...defaultConfig(), ...(home?.acc.state.config ?? {}) };
+    doc.cells = []; // the cells map owns them now; toJSON rebuilds the list
+  }
+
+  /** A lone account (the demo, or any version-1 state file) as the home cell of an organization-less model. */
+  static fromAccount(state: AccountState): OrgModel {
+    return new OrgModel({ version: 1, kind: 'org', clockOffsetMs: state.clockOffsetMs, homeAccount: state.accountId, homeRegion: state.region, sessions: {}, cells: [state] });
+  }
+
+  get org(): OrgState | undefined {
+    return this.doc.org;
+  }
+
+  get accountId(): string {
+    return this.doc.homeAccount;
+  }
+
+  /** The home cell (the demo account in us-east-1), for status and tests. */
+  home(): AccountModel {
+    return this.cell(this.doc.homeAccount, this.doc.homeRegion, true)!;
+  }
+
+  /** A stored cell, or (create) a fresh empty one that is stored. */
+  cell(account: string, region: string, create = false): AccountModel | undefined {
+    const key = cellKey(account, region);
+    let c = this.cells.get(key);
+    if (!c && create) {
+      c = this.freshCell(account, region);
+      this.cells.set(key, c);
+      this.dirty = true;
+    }
+    return c;
+  }
+
+  private freshCell(account: string, region: string): AccountModel {
+    const state = emptyState();
+    state.accountId = account;
+    state.region = region;
+    state.clockOffsetMs = this.doc.clockOffsetMs;
+    state.config = { ...this.config };
+    return new AccountModel(state);
+  }
+
+  now(): Date {
+    return new Date(Date.now() + this.doc.clockOffsetMs);
+  }
+
+  private session(accessKeyId: string | undefined): SessionRecord | undefined {
+    return accessKeyId ? this.doc.sessions[accessKeyId] : undefined;
+  }
+
+  accountFor(ctx: CallContext): string {
+    return this.session(ctx.accessKeyId)?.account ?? this.doc.homeAccount;
+  }
+
+  /** Sets ctx.accountId and ctx.principal, or throws what AWS answers for these credentials. */
+  private authenticate(ctx: CallContext): string {
+    const key = ctx.accessKeyId;
+    const s = this.session(key);
+    if (s) {
+      ctx.accountId = s.account;
+      ctx.principal = { type: 'AssumedRole', arn: sessionArn(s), principalId: s.principalId, userName: s.session };
+      // UNCONFIRMED which name AWS uses for an expired caller session (aws-facts B2): the
+      // query services (STS) are commonly `ExpiredToken`, the JSON ones `ExpiredTokenException`
+      if (this.now().getTime() >= s.expires) {
+        throw new SandboxError(QUERY_SERVICES.has(ctx.service) ? 'ExpiredToken' : 'ExpiredTokenException', 'The security token included in the request is expired', 400);
+      }
+      return s.account;
+    }
+    if (key?.startsWith(SESSION_KEY_PREFIX)) throw this.invalidToken(ctx);
+    ctx.accountId = this.doc.homeAccount;
+    return this.doc.homeAccount;
+  }
+
+  private invalidToken(ctx: CallContext): SandboxError {
+    return ctx.service === 'sts'
+      ? new SandboxError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
+      : new SandboxError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+  }
+
+  private checkRegion(ctx: CallContext, account: string): void {
+    if (ctx.service === 'organizations' || ctx.service === 'account') return;
+    if (!regionEnabled(this.org, account, ctx.region)) throw this.invalidToken(ctx);
+    const denied = this.org?.accounts.find((a) => a.id === account)?.deniedRegions;
+    if (denied?.includes(ctx.region) && (ctx.service === 'kms' || ctx.service === 'cloudhsm')) {
+      const who = ctx.principal?.arn ?? `arn:aws:iam::${account}:root`;
+      const service = ctx.service === 'kms' ? 'kms' : 'cloudhsm';
+      throw new SandboxError(
+        ctx.service === 'kms' ? 'AccessDeniedException' : 'CloudHsmAccessDeniedException',
+        `User: ${who} is not authorized to perform: ${service}:${ctx.operation} with an explicit deny in a service control policy`,
+        400,
+      );
+    }
+  }
+
+  handle(ctx: CallContext, input: Record<string, unknown>): unknown {
+    const account = this.authenticate(ctx);
+    this.checkRegion(ctx, account);
+    if (ctx.service === 'organizations') return handleOrganizations(this.org, account, ctx.operation, input);
+    if (ctx.service === 'account') return handleAccount(this.org, account, ctx.operation, input);
+    if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
+
+    const region = this.cellRegion(ctx);
+    const key = cellKey(account, region);
+    const stored = this.cells.get(key);
+    const cell = stored ?? this.freshCell(account, region);
+    const out = cell.handle(ctx, input);
+    if (!stored && cell.acc.dirty) {
+      this.cells.set(key, cell);
+      this.dirty = true;
+    }
+    if (cell.acc.dirty) this.touched.add(cell);
+    return out;
+  }
+
+  /**
+   * The Region whose cell answers: the call's, in an organization; for a lone account (the demo
+   * and every version-1 state file) its one state answers in every Region, as it always did, so
+   * that a trail or log group edited into another home Region is still found there.
+   */
+  private cellRegion(ctx: CallContext): string {
+    return this.org ? ctx.region : this.doc.homeRegion;
+  }
+
+  private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
+    const home = this.cells.get(cellKey(account, ctx.region));
+    const acc = home?.acc ?? new Account(emptyState());
+    const caller = ctx.principal ? { account, arn: ctx.principal.arn, isSession: true } : { account, arn: identityFor(acc, ctx.accessKeyId).arn.replace(acc.accountId, account), isSession: false };
+    const now = this.now().getTime();
+    const result = assumeRole(this.org, caller, input, now);
+    for (const [k, s] of Object.entries(this.doc.sessions)) if (s.expires + SESSION_KEEP_MS < now) delete this.doc.sessions[k];
+    this.doc.sessions[result.accessKeyId] = result.session;
+    this.dirty = true;
+    return result.output;
+  }
+
+  recordCall(ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void {
+    const account = ctx.accountId ?? this.accountFor(ctx);
+    // a throw-away cell (read-only call where nothing is stored) keeps no CloudTrail history
+    const cell = this.cells.get(cellKey(account, this.cellRegion(ctx)));
+    if (!cell) return;
+    cell.recordCall(ctx, input, outcome);
+    this.touched.add(cell);
+  }
+
+  advance(ms: number): AdvanceReport {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance: ms must be a finite number >= 0');
+    const from = this.now();
+    const report: AdvanceReport = { from, to: from, deletedKeys: [], storeTransitions: [], purgedBackups: [] };
+    for (const cell of this.cells.values()) {
+      const r = cell.advance(ms);
+      report.deletedKeys.push(...r.deletedKeys);
+      report.storeTransitions.push(...r.storeTransitions);
+      report.purgedBackups.push(...r.purgedBackups);
+      this.touched.add(cell);
+    }
+    this.doc.clockOffsetMs += ms;
+    this.dirty = true;
+    report.to = this.now();
+    return report;
+  }
+
+  status(): SandboxStatus {
+    const status = this.home().status();
+    status.now = this.now();
+    if (this.org) {
+      let stores = 0;
+      for (const c of this.cells.values()) stores += c.acc.state.stores.length;
+      status.estate = { organizationId: this.org.id, accounts: this.org.accounts.length, regions: [...this.org.regions], storedCells: this.cells.size, stores };
+    }
+    return status;
+  }
+
+  /** Where the organization's Regions stand for one account (tests, status). */
+  regionStatus(account: string, region: string): string | undefined {
+    return regionOptStatus(this.org, account, region);
+  }
+
+  /** The settings of every cell (they share one configuration; new cells take it too). */
+  configure(patch: Record<string, unknown> = {}): Record<string, number> {
+    const settings = this.home().configure(patch);
+    if (Object.keys(patch).length > 0) {
+      Object.assign(this.config, settings);
+      for (const cell of this.cells.values()) {
+        if (cell === this.home()) continue;
+        cell.configure(patch);
+        this.touched.add(cell);
+      }
+      this.touched.add(this.home());
+    }
+    return settings;
+  }
+
+  takeDirty(): boolean {
+    let d = this.dirty;
+    this.dirty = false;
+    for (const c of this.touched) if (c.takeDirty()) d = true;
+    this.touched.clear();
+    return d;
+  }
+
+  /**
+   * A lone account with nothing beyond its home cell serialises as that account's state (the
+   * version-1 file of the demo, unchanged); anything more as an OrgDocument.
+   */
+  toJSON(): unknown {
+    const home = this.cells.get(cellKey(this.doc.homeAccount, this.doc.homeRegion));
+    if (!this.org && this.cells.size === 1 && home && Object.keys(this.doc.sessions).length === 0) return home.toJSON();
+    return { ...this.doc, cells: [...this.cells.values()].map((c) => c.toJSON()) };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * `kscli inventory`: one row per custom key store across accounts x Regions (issue 11). Per
+ * account-Region: DescribeCustomKeyStores; only where stores exist, the keys (ListKeys +
+ * DescribeKey: no API filters keys by store, aws-facts 2.5), the CloudHSM clusters behind the
+ * stores, and with --usage the verdict of every key (the evidence code of issue 3). Read-only.
+ */
+import type { ClusterInfo, KeyInfo, StoreInfo } from '../../aws/ports.js';
+import type { EstateAws } from '../../aws/estate/ports.js';
+import type { EvidencePort } from '../evidence-port.js';
+import type { EstateAccount } from './accounts.js';
+import { classify, type Gap, type Skip } from './gaps.js';
+import { runEstate, type EstateProgress, type EstateRunOptions, type RegionWork } from './runner.js';
+
+export interface UsageCounts {
+  inUse: number;
+  unused: number;
+  unknown: number;
+}
+
+export interface StoreRow {
+  accountId: string;
+  accountName?: string;
+  region: string;
+  store: StoreInfo;
+  /** CloudHSM stores: the cluster (null: not found), or why it could not be read */
+  cluster?: ClusterInfo | null;
+  clusterError?: string;
+  keyCount: number;
+  keyCounts: Record<string, number>;
+  usage?: UsageCounts;
+  usageError?: string;
+}
+
+export interface InventoryOptions extends EstateRunOptions {
+  /** --usage: verdict counts per store */
+  usage?: { evidence: () => Promise<EvidencePort>; days?: number; unusedDays?: number; now: Date };
+}
+
+export interface InventoryResult {
+  rows: StoreRow[];
+  gaps: Gap[];
+  skips: Skip[];
+  progress: EstateProgress;
+  accounts: EstateAccount[];
+}
+
+function countStates(keys: KeyInfo[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k.state] = (out[k.state] ?? 0) + 1;
+  return out;
+}
+
+async function readRegion(w: RegionWork, opts: InventoryOptions, gaps: Gap[]): Promise<StoreRow[]> {
+  const kms = w.session.kms(w.region);
+  const stores = await kms.describeStores();
+  if (stores.length === 0) return [];
+  const keys = await kms.scanKeys((k) => !!k.customKeyStoreId);
+  const byStore = new Map<string, KeyInfo[]>();
+  for (const k of keys) {
+    const list = byStore.get(k.customKeyStoreId!) ?? [];
+    list.push(k);
+    byStore.set(k.customKeyStoreId!, list);
+  }
+  const clusters = new Map<string, ClusterInfo | null | Error>();
+  for (const s of stores) {
+    if (s.type !== 'AWS_CLOUDHSM' || !s.clusterId || clusters.has(s.clusterId)) continue;
+    try {
+      clusters.set(s.clusterId, await w.session.cloudhsm(w.region).describeCluster(s.clusterId));
+    } catch (error) {
+      clusters.set(s.clusterId, error as Error);
+      gaps.push({ ...classify(error, { accountId: w.account.id, accountName: w.account.name, region: w.region }), reason: `cluster ${s.clusterId}: ${(error as Error).message}` });
+    }
+  }
+  let verdicts: Map<string, { verdict: string }> | undefined;
+  let usageError: string | undefined;
+  if (opts.usage && keys.length > 0) {
+    try {
+      const evidence = await opts.usage.evidence();
+      const ports = await w.session.ports(w.region);
+      verdicts = await evidence.assessKeys(ports, keys, { allowInUse: true, allowUnknownUsage: true, days: opts.usage.days, unusedDays: opts.usage.unusedDays, now: opts.usage.now });
+    } catch (error) {
+      usageError = (error as Error).message;
+      gaps.push({ ...classify(error, { accountId: w.account.id, accountName: w.account.name, region: w.region }), reason: `usage not established: ${usageError}` });
+    }
+  }
+  return stores.map((store) => {
+    const mine = byStore.get(store.id) ?? [];
+    const c = store.clusterId ? clusters.get(store.clusterId) : undefined;
+    const row: StoreRow = {
+      accountId: w.account.id,
+      ...(w.account.name ? { accountName: w.account.name } : {}),
+      region: w.region,
+      store,
+      keyCount: mine.length,
+      keyCounts: countStates(mine),
+    };
+    if (store.type === 'AWS_CLOUDHSM') {
+      if (c instanceof Error) row.clusterError = c.message;
+      else row.cluster = c ?? null;
+    }
+    if (opts.usage) {
+      if (verdicts) {
+        const u: UsageCounts = { inUse: 0, unused: 0, unknown: 0 };
+        for (const k of mine) {
+          const v = verdicts.get(k.keyId)?.verdict;
+          if (v === 'in-use') u.inUse++;
+          else if (v === 'unused') u.unused++;
+          else u.unknown++;
+        }
+        row.usage = u;
+      } else if (usageError) row.usageError = usageError;
+      else if (mine.length === 0) row.usage = { inUse: 0, unused: 0, unknown: 0 };
+    }
+    return row;
+  });
+}
+
+/** Runs the inventory; rows come back sorted by account, Region and store ID. */
+export async function runInventory(estate: EstateAws, opts: InventoryOptions): Promise<InventoryResult> {
+  const rows: StoreRow[] = [];
+  const gaps: Gap[] = [];
+  const skips: Skip[] = [];
+  const progress = await runEstate(
+    estate,
+    opts,
+    async (w) => {
+      const regionGaps: Gap[] = [];
+      const found = await readRegion(w, opts, regionGaps);
+      rows.push(...found);
+      gaps.push(...regionGaps);
+    },
+    { gap: (g) => gaps.push(g), skip: (s) => skips.push(s) },
+  );
+  const order = (a: { accountId: string; region?: string }, b: { accountId: string; region?: string }) => a.accountId.localeCompare(b.accountId) || (a.region ?? '').localeCompare(b.region ?? '');
+  rows.sort((a, b) => order(a, b) || a.store.id.localeCompare(b.store.id));
+  gaps.sort(order);
+  skips.sort(order);
+  return { rows, gaps, skips, progress, accounts: opts.accounts };
+}
