@@ -172,6 +172,7 @@ interface Sabotage {
   /** a port-level bug; module-level bugs are switched on by `invariant` */
   ports?: AwsPorts;
   module?: boolean;
+  /** generated schedules to search (default 600); N2 needs a cancel-deletion --enable after a journalled cancel, rarer since plan-file steps share the schedule */
   runs?: number;
 }
 
@@ -233,7 +234,7 @@ export const SABOTAGES: Sabotage[] = [
       };
     }),
   },
-  { invariant: 'N2', name: 'cancel-deletion --enable takes every key the journal saw for one it cancelled (re-enables a key a human disabled)', module: true },
+  { invariant: 'N2', name: 'cancel-deletion --enable takes every key the journal saw for one it cancelled (re-enables a key a human disabled)', module: true, runs: 1500 },
   { invariant: 'B1', name: 'the ready lines of a plan are applied before the blocked check', module: true },
   { invariant: 'D1', name: '--dry-run is lost', module: true },
   { invariant: 'R1', name: 'the answer at the confirmation prompt is ignored', module: true },
