@@ -22,6 +22,7 @@ const LINES: Array<[string, SchemaName[]]> = [
   ['- mutating commands', ['plan', 'delete-store']],
   ['- `backups`', ['backups']],
   ['- `orphans`', ['orphans']],
+  ['- `inventory`', ['inventory']],
   ['- `sandbox status`', ['sandbox-status', 'sandbox-reset', 'sandbox-advance']],
 ];
 
