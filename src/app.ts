@@ -10,8 +10,6 @@ import type { IO } from './ui/io.js';
 
 /** The formats of --output. A new format is added here, to the --output choices, and to the renderers in src/ui/render/. */
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
-/** The formats beyond table and json, offered by the commands that say so (withDeps' `outputs`). */
-export type ExtraOutputFormat = 'csv' | 'markdown';
 
 export interface GlobalOptions {
   region?: string;
@@ -26,6 +24,8 @@ export interface GlobalOptions {
   journal?: string;
   sandbox: boolean;
   maxRps?: string[];
+  /** --plan-out FILE: compute the plan, change nothing, write the plan file (issue 9) */
+  planOut?: string;
 }
 
 export interface RunContext {
@@ -35,6 +35,8 @@ export interface RunContext {
   system?: SystemHooks;
   /** tests: parts of Deps to use instead of the real ones (fake AWS ports, scripted prompter, clock) */
   inject?: Partial<Deps>;
+  /** the command line as given (without the program name): a saved plan records it for the reviewer */
+  argv?: string[];
 }
 
 /** What every command module gets: the IO, the environment, and its program's global options. */

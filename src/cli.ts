@@ -4,12 +4,13 @@
  * `--version`, `--help` and flag errors stay fast and need no credentials.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
 import { fitText } from './ui/wrap.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
 import { commandModules } from './commands/index.js';
+import { kscliVersion } from './version.js';
+import { PLAN_COMMANDS } from './workflow/plan-file/document.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -24,21 +25,23 @@ Exit codes:
   130 interrupted (Ctrl-C) during apply; the journal records the call in flight
 `;
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function buildProgram(app: App): Command {
   const program = new Command('kscli');
   program
     .description('Retire AWS KMS custom key stores (CloudHSM and external) without losing data by accident.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(kscliVersion(), '-V, --version', 'print the version')
     .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)')
-    .addOption(new Option('--output <format>', 'table or json (default: table on a terminal, json otherwise); inventory also csv and markdown').choices(['table', 'json', 'csv', 'markdown']))
+    .addOption(
+      new Option(
+        '--output <format>',
+        'table, json, markdown (a review document: usage, show, inventory and plans) or csv (inventory) (default: table on a terminal, json otherwise)',
+      ).choices(['table', 'json', 'markdown', 'csv']),
+    )
     .option('--dry-run', 'print the plan and make no mutating call', false)
+    .option('--plan-out <file>', 'mutating commands: print the plan, make no mutating call, and save it for review and `kscli apply <file>`')
     .option('-y, --yes', 'act without asking (runbooks); never prompts', false)
     .option('--expected-account <id>', 'refuse to change anything unless the credentials belong to this 12-digit account')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -47,6 +50,7 @@ export function buildProgram(app: App): Command {
     .option('--sandbox', 'run against the local sandbox account (started in-process; no AWS account needed)', false)
     .option('--max-rps <op=n...>', 'override the client-side pace for an operation, e.g. DescribeKey=500')
     .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, action) => checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io)))
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({
@@ -72,7 +76,34 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
     journal: o.journal,
     sandbox: Boolean(o.sandbox),
     maxRps: o.maxRps,
+    planOut: o.planOut,
   };
+}
+
+/**
+ * --plan-out and --output markdown make sense for some commands only: elsewhere they are bad input
+ * (exit 2) rather than silently ignored, before any AWS call.
+ */
+export function checkOutputFlags(command: string, opts: Record<string, unknown>, g: GlobalOptions): void {
+  const mutating = (PLAN_COMMANDS as readonly string[]).includes(command) && (command !== 'backups' || opts.delete === true);
+  if (g.planOut !== undefined) {
+    if (!mutating) throw new KscliError(ExitCode.BadInput, `--plan-out saves the plan of a command that changes something; ${command}${command === 'backups' ? ' without --delete' : ''} changes nothing`, `use it with ${PLAN_COMMANDS.filter((c) => c !== 'backups').join(', ')} or backups --delete`);
+    if (g.planOut.trim() === '') throw new KscliError(ExitCode.BadInput, '--plan-out needs a file name', 'e.g. --plan-out change-1234.json');
+  }
+  // csv is a flat list: only inventory's rows are one
+  if (g.output === 'csv' && command !== 'inventory') {
+    throw new KscliError(ExitCode.BadInput, '--output csv is offered by kscli inventory only', 'use --output table or --output json here');
+  }
+  if (g.output === 'markdown') {
+    const ok = command === 'usage' || command === 'show' || command === 'inventory' || (mutating && (g.planOut !== undefined || g.dryRun));
+    if (!ok) {
+      throw new KscliError(
+        ExitCode.BadInput,
+        `--output markdown is a review document: it is available for usage, show, inventory, and the plan of a mutating command (with --dry-run or --plan-out), not for ${command}${mutating ? ' while it applies' : ''}`,
+        mutating ? `add --dry-run or --plan-out <file>, or use --output table or json` : 'use --output table or json',
+      );
+    }
+  }
 }
 
 /** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */
@@ -98,6 +129,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const holder: { program?: Command } = {};
   const app: App = {
     ...ctx,
+    argv,
     globals: () => resolveGlobals(holder.program!, ctx.io),
     setExitCode: (code) => {
       exitCode = code;

@@ -19,6 +19,8 @@ import { createProgress, type ProgressUI } from './ui/progress.js';
 import { createStyle, type Style } from './ui/style.js';
 import { systemClock, type Clock } from './workflow/clock.js';
 import type { EvidencePort } from './workflow/evidence-port.js';
+import { recordingEvidence, type EvidenceRecorder } from './workflow/plan-file/evidence-recorder.js';
+import type { VerdictObservation } from './workflow/plan-file/document.js';
 import type { LockSystem } from './workflow/lock.js';
 
 /** What main.ts passes about the process (the only module touching process.*). */
@@ -60,6 +62,12 @@ export interface Deps {
    * --sandbox this starts the in-process sandbox, as the first AWS call would.
    */
   awsConfig(): Promise<AwsConfig>;
+  /** `kscli apply FILE`: the digest of the saved plan this run applies; every journal line carries it */
+  planDigest?: string;
+  /** the command line as given, without the program name (a saved plan records it for the reviewer) */
+  argv: string[];
+  /** the usage verdicts evidence() computed in this run: what a saved plan rests on (issue 9) */
+  recordedVerdicts(): VerdictObservation[];
   /** stops what deps started (the in-process sandbox) */
   close(): Promise<void>;
 }
@@ -119,6 +127,7 @@ export async function createDeps(app: App): Promise<Deps> {
   const home = inject.home ?? env.HOME ?? homedir();
   let identity: Promise<CallerIdentity> | undefined;
   let evidence: Promise<EvidencePort> | undefined;
+  let recorder: EvidenceRecorder | undefined;
   const deps: Deps = {
     io,
     env,
@@ -133,14 +142,18 @@ export async function createDeps(app: App): Promise<Deps> {
     home,
     system: inject.system ?? app.system ?? fallbackSystem(),
     identity: () => (identity ??= aws!.sts().getCallerIdentity()),
+    // every verdict the deletion steps compute is recorded as it is returned (a saved plan keeps them)
     evidence: () =>
-      (evidence ??= inject.evidence
+      (evidence ??= (inject.evidence
         ? inject.evidence()
         : (async (): Promise<EvidencePort> => {
             const mod = await import('./workflow/evidence/index.js');
             return { assessKeys: mod.assessKeys, planAlarm: mod.planAlarm, alarmInPlace: mod.alarmInPlace };
-          })()),
+          })()
+      ).then((port) => (recorder = recordingEvidence(port)).port)),
     awsConfig: () => (awsConfig ? awsConfig() : Promise.reject(new Error('no AWS configuration: the AWS ports were injected'))),
+    recordedVerdicts: () => recorder?.verdicts() ?? [],
+    argv: app.argv ?? [],
     close: async () => {
       for (const c of closers.splice(0)) await c();
     },

@@ -16,6 +16,8 @@ import { deleteStoreCommand } from './delete-store/index.js';
 import { backupsCommand } from './backups/index.js';
 import { orphansCommand } from './orphans/index.js';
 import { sandboxCommand } from './sandbox/index.js';
+import { showCommand } from './show/index.js';
+import { applyCommand } from './apply/index.js';
 import { schemaCommand } from './schema/index.js';
 import { completionCommand } from './completion/index.js';
 
@@ -31,6 +33,8 @@ export const commandModules: CommandModule[] = [
   deleteStoreCommand,
   backupsCommand,
   orphansCommand,
+  showCommand,
+  applyCommand,
   sandboxCommand,
   schemaCommand,
   completionCommand,

@@ -7,8 +7,15 @@ import type { Deps } from '../deps.js';
 import { renderPlanOutcome, renderPlanPreview, type PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
 import type { PlannedStep } from '../workflow/plan.js';
 import { runPlan, type PlanSpec } from '../workflow/plan-runner/index.js';
+import { runPlanOut } from './plan-out.js';
 
-export async function runPlanCommand<P extends PlannedStep, D = undefined>(deps: Deps, spec: PlanSpec<P, D>, extras?: PlanOutcomeExtras<D>): Promise<number> {
+/**
+ * `options`: the command's typed options (JSON values). With --plan-out, or --output markdown, the
+ * plan is made for review instead (plan-out.ts) and saved with them: `kscli apply FILE` plans
+ * again with exactly these.
+ */
+export async function runPlanCommand<P extends PlannedStep, D = undefined>(deps: Deps, spec: PlanSpec<P, D>, extras: PlanOutcomeExtras<D> | undefined, options: object): Promise<number> {
+  if (deps.globals.planOut !== undefined || deps.globals.output === 'markdown') return runPlanOut(deps, spec, options as Record<string, unknown>, extras);
   const outcome = await runPlan(deps, spec, {
     say: (line) => deps.io.err.write(`${line}\n`),
     onPlanned: (prepared) => renderPlanPreview(deps, prepared),

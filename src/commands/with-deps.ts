@@ -3,17 +3,12 @@
  * AWS call), Deps are built, the returned number becomes the exit code, an AWS answer no step
  * explains becomes one line naming the call, and what Deps started is closed.
  */
-import type { App, ExtraOutputFormat } from '../app.js';
+import type { App } from '../app.js';
 import type { Deps } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import { validateAccountId } from '../workflow/validate.js';
 
-/** `outputs`: the --output formats beyond table and json the command renders (inventory: csv, markdown); others are refused. */
-export async function withDeps(app: App, action: (deps: Deps) => Promise<number>, outputs: ReadonlyArray<ExtraOutputFormat> = []): Promise<void> {
-  const output = app.globals().output;
-  if ((output === 'csv' || output === 'markdown') && !outputs.includes(output)) {
-    throw new KscliError(ExitCode.BadInput, `--output ${output} is offered by kscli inventory only`, 'use --output table or --output json here');
-  }
+export async function withDeps(app: App, action: (deps: Deps) => Promise<number>): Promise<void> {
   const expected = app.globals().expectedAccount;
   if (expected !== undefined) validateAccountId(expected); // bad input: before any AWS call
   // loaded here, not at start-up: --help, --version and bad input never pay for Deps (or the SDK)

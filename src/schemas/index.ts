@@ -12,7 +12,8 @@ import type { TObject } from '@sinclair/typebox';
 import { StoresDocument } from './stores.js';
 import { FindKeysDocument } from './find-keys.js';
 import { UsageDocument } from './usage.js';
-import { DeleteStoreDocument, PlanDocument } from './plan.js';
+import { ApplyDocument, DeleteStoreDocument, PlanDocument } from './plan.js';
+import { PlanFileDocument } from './plan-file.js';
 import { BackupsDocument, OrphansDocument } from './reports.js';
 import { SandboxAdvanceDocument, SandboxResetDocument, SandboxStatusDocument } from './sandbox.js';
 import { InventoryDocument } from './inventory.js';
@@ -26,6 +27,8 @@ export const SCHEMAS: Readonly<Record<SchemaName, TObject>> = {
   usage: UsageDocument,
   plan: PlanDocument,
   'delete-store': DeleteStoreDocument,
+  apply: ApplyDocument,
+  'plan-file': PlanFileDocument,
   backups: BackupsDocument,
   orphans: OrphansDocument,
   'sandbox-status': SandboxStatusDocument,

@@ -9,6 +9,8 @@ export const SCHEMA_COMMANDS = {
   usage: ['usage'],
   plan: ['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'backups --delete'],
   'delete-store': ['delete-store'],
+  apply: ['apply'],
+  'plan-file': ['show'],
   backups: ['backups'],
   orphans: ['orphans'],
   'sandbox-status': ['sandbox status'],
@@ -30,6 +32,7 @@ const GLOBAL_VALUE_OPTIONS = new Set([
   '--output',
   '--expected-account',
   '--journal',
+  '--plan-out',
 ]);
 
 /** The arguments that are not options nor global options' values: the command, its subcommand... */
@@ -51,6 +54,8 @@ export function schemaFor(argv: readonly string[]): SchemaName | undefined {
   if (command === undefined) return undefined;
   if (PLAN_COMMANDS.has(command)) return 'plan';
   if (SINGLE.has(command)) return command as SchemaName;
+  if (command === 'apply') return 'apply';
+  if (command === 'show') return 'plan-file';
   if (command === 'backups') return argv.includes('--delete') ? 'plan' : 'backups';
   if (command === 'sandbox' && (sub === 'status' || sub === 'reset' || sub === 'advance')) return `sandbox-${sub}`;
   return undefined;

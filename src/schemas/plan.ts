@@ -51,6 +51,15 @@ export const PlanItem = Type.Object(
 );
 export type PlanItemJson = Static<typeof PlanItem>;
 
+/** The saved plan a document refers to: where it was written (--plan-out) or read (apply), and its digest. */
+export const PlanFileRef = Type.Object(
+  {
+    path: Type.Optional(Type.String()),
+    digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
+  },
+  { additionalProperties: false },
+);
+
 export const Outcome = Type.Union([
   Type.Literal('done'),
   Type.Literal('pending'),
@@ -74,6 +83,8 @@ const planProperties = {
   warnings: Type.Array(Type.String()),
   /** the override flags given whose checks failed (and were overridden) */
   overrides: Type.Array(Type.String()),
+  /** --plan-out FILE, and kscli apply FILE: the saved plan (issue 9) */
+  planFile: Type.Optional(PlanFileRef),
 };
 
 /** What changed in the store while a run applied its plan (workflow/drift.ts). */
@@ -132,6 +143,49 @@ export const DeleteStoreDocument = documentSchema(
   },
 );
 export type DeleteStoreDocument = Static<typeof DeleteStoreDocument>;
+
+/**
+ * kscli apply FILE (issue 9): the document of the plan's command plus "planFile", or, when the
+ * apply is refused (nothing changed), "outcome": "refused" with one line per reason and no plan.
+ */
+export const ApplyDocument = documentSchema(
+  'apply',
+  'kscli apply FILE: the outcome of applying a saved plan (the document of its command), or its refusal with every reason.',
+  {
+    command: Type.Union([
+      Type.Literal('alarm'),
+      Type.Literal('schedule-deletion'),
+      Type.Literal('cancel-deletion'),
+      Type.Literal('disconnect-store'),
+      Type.Literal('delete-store'),
+      Type.Literal('backups'),
+    ]),
+    storeId: Type.String(),
+    account: Type.String(),
+    region: Type.String(),
+    outcome: Type.Union([Outcome, Type.Literal('refused')]),
+    /** refused: why, one line each (nothing was changed) */
+    reasons: Type.Optional(Type.Array(Type.String())),
+    plan: Type.Optional(Type.Array(PlanItem)),
+    nextRunAfter: Type.Optional(IsoDate),
+    warnings: Type.Optional(Type.Array(Type.String())),
+    overrides: Type.Optional(Type.Array(Type.String())),
+    planFile: PlanFileRef,
+    phase: Type.Optional(Type.String()),
+    keysLeft: Type.Optional(
+      Type.Array(
+        Type.Object({ keyId: Type.String(), state: Type.String(), deletionDate: IsoDateOrNull }, { additionalProperties: false }),
+      ),
+    ),
+    keysLeftOut: Type.Optional(
+      Type.Array(Type.Object({ keyId: Type.String(), state: Type.String() }, { additionalProperties: false })),
+    ),
+    changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
+    backups: Type.Optional(BackupsReportJson),
+    orphans: Type.Optional(OrphansReportJson),
+  },
+);
+export type ApplyDocument = Static<typeof ApplyDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<

@@ -3,6 +3,7 @@
  * lines (waits) are printed in place on a TTY and only on change otherwise.
  */
 import type { IO } from './io.js';
+import { visibleLength } from './wrap.js';
 
 export interface ProgressBar {
   update(done: number, total?: number): void;
@@ -15,6 +16,22 @@ export interface ProgressUI {
   status(line: string): void;
   /** ends a status line */
   done(): void;
+}
+
+/**
+ * A status line cut to `width` at a space (issue 14): the words shown are whole, so a log group or
+ * key ID is either complete or left out, never cut in half; '…' says that the line goes on.
+ */
+export function fitStatus(line: string, width: number): string {
+  if (visibleLength(line) <= width) return line;
+  const words = line.split(' ');
+  let out = '';
+  for (const w of words) {
+    const next = out ? `${out} ${w}` : w;
+    if (visibleLength(next) + 1 > width) break;
+    out = next;
+  }
+  return `${out}…`;
 }
 
 export function createProgress(io: IO): ProgressUI {
@@ -63,10 +80,8 @@ export function createProgress(io: IO): ProgressUI {
     },
     status(line: string) {
       if (io.errIsTTY) {
-        // an in-place line must fit the terminal: one that wraps can no longer be redrawn in place
-        const width = io.errColumns;
-        const fitted = width && line.length > width - 1 ? `${line.slice(0, Math.max(0, width - 2))}…` : line;
-        io.err.write(`\r\u001b[2K${fitted}`);
+        // redrawn in place: a line wider than the terminal would wrap and the redraw would stack copies
+        io.err.write(`\r\u001b[2K${io.errColumns ? fitStatus(line, io.errColumns - 1) : line}`);
         statusOpen = true;
       } else if (line.replace(/\d+/g, '#') !== lastStatus) {
         io.err.write(`${line}\n`);

@@ -27,7 +27,8 @@ export function bytes(n: number): string {
 }
 
 export function queryProgressLine(p: QueryProgressView): string {
-  return `Logs Insights on ${p.logGroup}: ${p.status}, ${count(p.recordsScanned)} records scanned (${bytes(p.bytesScanned)})`;
+  // what changes first, the log group last: a narrow terminal cuts the line's end (ui/progress.ts fitStatus)
+  return `Logs Insights ${p.status}, ${count(p.recordsScanned)} records scanned (${bytes(p.bytesScanned)}) on ${p.logGroup}`;
 }
 
 /** A callback for the evidence step that draws the line, and ends it when the queries are done. */

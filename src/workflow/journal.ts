@@ -38,6 +38,8 @@ export interface CallEntry {
   overrides?: string[];
   /** facts returned by the call or read back (deletion date, "already done", a race noticed) */
   result?: Record<string, unknown>;
+  /** `kscli apply FILE`: the digest of the saved plan this run applies (on every line of the run) */
+  planDigest?: string;
 }
 
 export interface KeySeenEntry {
@@ -48,6 +50,7 @@ export interface KeySeenEntry {
   creationDate: string;
   storeId?: string;
   clusterId?: string;
+  planDigest?: string;
 }
 
 /** The default journal file of one store in one account and region. */
@@ -57,6 +60,7 @@ export function defaultJournalPath(home: string, account: string, region: string
 
 export class Journal {
   private seen: Set<string> | undefined;
+  private planDigest: string | undefined;
 
   constructor(
     readonly path: string,
@@ -88,8 +92,14 @@ export class Journal {
     }
   }
 
+  /** Every line written from now on carries the saved plan's digest (`kscli apply FILE`). */
+  bindPlan(digest: string): void {
+    this.planDigest = digest;
+  }
+
   private appendLine(obj: object): void {
-    appendFileSync(this.path, `${JSON.stringify(obj)}\n`, { mode: 0o600 });
+    const line = this.planDigest ? { ...obj, planDigest: this.planDigest } : obj;
+    appendFileSync(this.path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
   }
 
   /** One line per call phase. */

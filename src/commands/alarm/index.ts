@@ -71,7 +71,7 @@ Examples:
         const options = { storeId, ...parseAlarmFlags(flags) };
         return withDeps(app, async (deps) => {
           const [{ runPlanCommand }, { alarmSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
-          return runPlanCommand(deps, await alarmSpec(options));
+          return runPlanCommand(deps, await alarmSpec(options), undefined, options);
         });
       });
   },

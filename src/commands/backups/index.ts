@@ -39,7 +39,8 @@ export const backupsCommand: CommandModule = {
             const { backupDeletionSpec, runBackupsReport } = await import('./run.js');
             if (flags.delete) {
               const { runPlanCommand } = await import('../plan-command.js');
-              return runPlanCommand(deps, backupDeletionSpec(deps, { storeId, force: Boolean(flags.force) }));
+              const options = { storeId, force: Boolean(flags.force) };
+              return runPlanCommand(deps, backupDeletionSpec(deps, options), undefined, options);
             }
             const { backupsRenderer } = await import('../../ui/render/backups.js');
             renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));

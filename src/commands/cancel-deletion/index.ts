@@ -31,7 +31,8 @@ export const cancelDeletionCommand: CommandModule = {
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
           const [{ runPlanCommand }, { cancelDeletionSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
-          return runPlanCommand(deps, cancelDeletionSpec({ storeId, selection, enable: Boolean(flags.enable), flags }));
+          const options = { storeId, selection, enable: Boolean(flags.enable), flags };
+          return runPlanCommand(deps, cancelDeletionSpec(options), undefined, options);
         });
       });
   },

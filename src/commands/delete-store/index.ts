@@ -57,8 +57,8 @@ export const deleteStoreCommand: CommandModule = {
           const selection = parseKeyFlags(flags, deps.region);
           const [{ runPlanCommand }, { deleteStoreSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
           const { deleteStoreExtras } = await import('../../ui/render/delete-store.js');
-          const spec = deleteStoreSpec(deps, { storeId, selection, windowDays, waitTimeoutMs, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags });
-          return runPlanCommand(deps, spec, deleteStoreExtras);
+          const options = { storeId, selection, windowDays, waitTimeoutMs, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags };
+          return runPlanCommand(deps, deleteStoreSpec(deps, options), deleteStoreExtras, options);
         });
       });
   },

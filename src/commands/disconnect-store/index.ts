@@ -34,7 +34,8 @@ export const disconnectStoreCommand: CommandModule = {
         const waitTimeoutMs = parseWaitTimeoutFlag(flags.waitTimeout);
         return withDeps(app, async (deps) => {
           const [{ runPlanCommand }, { disconnectStoreSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
-          return runPlanCommand(deps, disconnectStoreSpec(deps, { storeId, waitTimeoutMs, force: Boolean(flags.force), allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial) }));
+          const options = { storeId, waitTimeoutMs, force: Boolean(flags.force), allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial) };
+          return runPlanCommand(deps, disconnectStoreSpec(deps, options), undefined, options);
         });
       });
   },

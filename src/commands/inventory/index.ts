@@ -86,7 +86,6 @@ export const inventoryCommand: CommandModule = {
             if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
             return view.result.gaps.length > 0 ? ExitCode.Incomplete : ExitCode.Ok;
           },
-          ['csv', 'markdown'],
         );
       });
   },

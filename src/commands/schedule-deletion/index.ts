@@ -55,7 +55,8 @@ export const scheduleDeletionCommand: CommandModule = {
           const selection = parseKeyFlags(flags, deps.region);
           const port = await deps.evidence();
           const [{ runPlanCommand }, { scheduleDeletionSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
-          return runPlanCommand(deps, scheduleDeletionSpec(port, { storeId, selection, windowDays, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags }));
+          const options = { storeId, selection, windowDays, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags };
+          return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);
         });
       });
   },

@@ -15,7 +15,7 @@ import type { KeyAssessment, LogPrefetch } from '../../workflow/evidence/index.j
 import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-source.js';
 import type { EvidenceMode } from '../../workflow/evidence/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
-import { describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../workflow/validate.js';
 
 const DAY_MS = 86_400_000;
@@ -54,6 +54,8 @@ export interface UsageResult {
   assessments: KeyAssessment[];
   /** the source, the stretches searched, the log group, the queries, the fallbacks */
   evidence?: EvidenceRunSummary;
+  /** the account (STS), when it can be read: the review document names it */
+  account?: string;
 }
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
@@ -132,6 +134,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
     const searchedFrom = summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ?? new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
     return {
       store,
+      account: await accountOrUndefined(deps),
       region: deps.region,
       window: { cloudTrailStart: searchedFrom, cloudTrailEnd: now, cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS), requestedDays: days, unusedDays },
       keys,

@@ -10,7 +10,7 @@
  * is not documented (UNCONFIRMED): a uniform draw over the window covers both ends.
  */
 import type { Account } from './account.js';
-import { seededRandom } from './ids.js';
+import { seededRandom } from './seeded-random.js';
 import type { KeyRecord } from './state.js';
 
 /** FNV-1a over the string: a 32-bit seed for the draw. */

@@ -4,6 +4,7 @@
  * give the account a seeded source instead, so key ids, event ids and request ids repeat.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { seededRandom } from './seeded-random.js';
 
 export interface IdSource {
   uuid(): string;
@@ -31,17 +32,6 @@ export function idSource(bytes: (n: number) => Buffer): IdSource {
   };
 }
 
-/** mulberry32: small, fast, good enough for ids and simulated delays (not for secrets). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Ids from a seed: the same seed gives the same sequence of ids. */
 export function seededIds(seed: number): IdSource {

@@ -6,6 +6,7 @@
  */
 import { SandboxError, type ServiceName } from '../contract.js';
 import { throttlingError } from './quotas.js';
+import { seededRandom } from '../model/seeded-random.js';
 
 /** `{ '*': 0.1, ScheduleKeyDeletion: 0.5 }`: the operation's value, else the global one. */
 export type PerOperation = Record<string, number>;
@@ -38,17 +39,6 @@ export interface FaultDecision {
   staleMs: number;
 }
 
-/** mulberry32: small, fast, good enough for fault dice, and reproducible from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function valueFor(spec: PerOperation | undefined, operation: string): number {
   if (!spec) return 0;

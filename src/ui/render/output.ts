@@ -43,6 +43,7 @@ export interface Renderer<R> {
 
 export function render<R>(out: Writable, format: OutputFormat, ctx: TableContext, renderer: Renderer<R>, result: R): void {
   if (format === 'json') writeJson(out, renderer.json(result) as Record<string, unknown>);
+  // cli.ts refuses a format the command does not offer (exit 2)
   else if (format === 'csv' && renderer.csv) out.write(renderer.csv(result));
   else if (format === 'markdown' && renderer.markdown) out.write(renderer.markdown(result));
   else out.write(renderer.table(result, ctx));

@@ -77,7 +77,7 @@ export function planDocumentJson<D>(outcome: PlanOutcome<D>, extras: PlanOutcome
 }
 
 /** Why the run stopped, on stderr: what blocks the plan (and the flags that override it), a re-check that failed, an interrupt. */
-function stopNotice<D>(outcome: PlanOutcome<D>): string[] {
+export function stopNotice<D>(outcome: PlanOutcome<D>): string[] {
   const { report, finish: f } = outcome;
   if (!report) {
     if (f.outcome !== 'blocked') return [];

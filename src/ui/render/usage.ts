@@ -38,6 +38,7 @@ import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';
 import { renderUsageDetails, renderUsageSummary } from '../usage-summary.js';
 import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
+import { renderUsageMarkdown } from '../markdown/usage-review.js';
 import type { Body } from '../../schemas/common.js';
 import type { UsageDocument } from '../../schemas/usage.js';
 
@@ -50,21 +51,32 @@ export interface UsageRenderOptions {
   details?: boolean;
 }
 
+const usageJson = (r: UsageResult): UsageJson => ({
+  store: storeJson(r.store),
+  window: {
+    cloudTrailStart: r.window.cloudTrailStart.toISOString(),
+    cloudTrailEnd: r.window.cloudTrailEnd.toISOString(),
+    cloudTrailDays: r.window.cloudTrailDays,
+    requestedDays: r.window.requestedDays,
+    unusedDays: r.window.unusedDays,
+  },
+  evidence: r.evidence ? evidenceSummaryJson(r.evidence) : null,
+  keys: r.assessments.map(keyUsageJson),
+  note: REVIEW_SIGNAL_NOTE,
+});
+
 export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResult> {
   return {
-    json: (r): UsageJson => ({
-      store: storeJson(r.store),
-      window: {
-        cloudTrailStart: r.window.cloudTrailStart.toISOString(),
-        cloudTrailEnd: r.window.cloudTrailEnd.toISOString(),
-        cloudTrailDays: r.window.cloudTrailDays,
-        requestedDays: r.window.requestedDays,
-        unusedDays: r.window.unusedDays,
-      },
-      evidence: r.evidence ? evidenceSummaryJson(r.evidence) : null,
-      keys: r.assessments.map(keyUsageJson),
-      note: REVIEW_SIGNAL_NOTE,
-    }),
+    json: usageJson,
+    // the review document is made from the same data as the JSON (src/ui/markdown/usage-review.ts)
+    markdown: (r) =>
+      renderUsageMarkdown({
+        ...usageJson(r),
+        ...(r.account ? { account: r.account } : {}),
+        ...(r.evidence ? { evidenceLine: evidenceSummaryLine(r.evidence) } : {}),
+        region: r.region,
+        generatedAt: r.window.cloudTrailEnd.toISOString(),
+      }),
     table(r, { style, width, now }) {
       const { store, window, assessments: results } = r;
       let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); ${r.evidence ? evidenceSummaryLine(r.evidence) : `CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}`}; unused means no use for ${window.unusedDays} days\n`;

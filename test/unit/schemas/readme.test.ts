@@ -20,6 +20,8 @@ const LINES: Array<[string, SchemaName[]]> = [
   ['- `find-keys`', ['find-keys']],
   ['- `usage`', ['usage']],
   ['- mutating commands', ['plan', 'delete-store']],
+  ['- `apply FILE`', ['apply']],
+  ['- `show FILE --output json`', ['plan-file']],
   ['- `backups`', ['backups']],
   ['- `orphans`', ['orphans']],
   ['- `inventory`', ['inventory']],

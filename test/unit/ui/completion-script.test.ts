@@ -65,7 +65,7 @@ describe('kscli completion <shell>', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')).toEqual([
       'schedule-deletion schema',
-      'table json',
+      'table json markdown csv',
       'cks-1234567890abcdef0',
       '--exclude-key',
       'serve reset advance status',

@@ -211,3 +211,13 @@ describe('wrapWords and fitText', () => {
     expect(out.find((l) => l.startsWith('  word'))).toBeDefined();
   });
 });
+
+describe('fitStatus (a status line redrawn in place)', () => {
+  it('cuts at a space, words whole, and says it goes on', async () => {
+    const { fitStatus } = await import('../../../src/ui/progress.js');
+    const line = 'Logs Insights Running, 87 records scanned (83.6 KB) on aws-cloudtrail-logs-111122223333';
+    expect(fitStatus(line, 200)).toBe(line);
+    expect(fitStatus(line, 79)).toBe('Logs Insights Running, 87 records scanned (83.6 KB) on…');
+    expect(fitStatus(line, 79).length).toBeLessThanOrEqual(79);
+  });
+});

@@ -24,6 +24,7 @@ import { scenario as accountScenario } from '../scenarios.js';
 import { DAY_MS, emptyState, type AccountState, type ClusterRecord, type ConnectionState, type KeyRecord, type LogicalKeyState } from '../state.js';
 import type { OrgAccount, OrgDocument, OrgState, OrgUnit } from './org-state.js';
 import { isOptInRegion, NO_CLOUDHSM_REGIONS, SCENARIO_REGION_ORDER } from './partition.js';
+import { seededRandom } from '../seeded-random.js';
 
 export interface OrgScenarioOptions {
   accounts?: number;
@@ -50,17 +51,6 @@ const OUS: OrgUnit[] = [
 ];
 const MEMBER_OUS = [OUS[4]!, OUS[1]!, OUS[2]!, OUS[3]!];
 
-/** mulberry32: a small seeded PRNG, so a scenario is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function memberAccountId(i: number): string {
   return `2${String(i).padStart(11, '0')}`;
@@ -190,7 +180,7 @@ export function orgScenario(opts: OrgScenarioOptions = {}): OrgDocument {
   checkCount('regions', nRegions, 1, SCENARIO_REGION_ORDER.length);
   checkCount('stores', nStores, 0, 100_000);
   const now = opts.now?.getTime() ?? Date.now();
-  const rand = prng(opts.seed ?? ORG_DEFAULTS.seed);
+  const rand = seededRandom(opts.seed ?? ORG_DEFAULTS.seed);
   const regions = SCENARIO_REGION_ORDER.slice(0, nRegions);
   const org = buildOrg(nAccounts, regions, now);
 

@@ -1,0 +1,38 @@
+/**
+ * kscli show FILE [--output table|json|markdown]: a saved plan (issue 9), verified against its
+ * digest (a file edited after it was made is refused, exit 2), rendered for review. Reads no AWS.
+ *
+ * JSON (--output json): the plan document itself (see src/workflow/plan-file/document.ts), verified.
+ */
+import type { Command } from 'commander';
+import type { App, CommandModule } from '../../app.js';
+import { ExitCode } from '../../errors.js';
+
+export const showCommand: CommandModule = {
+  register(program: Command, app: App) {
+    program
+      .command('show')
+      .argument('<file>', 'a plan file written by --plan-out')
+      .description('show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  kscli show change-1234.json\n  kscli show change-1234.json --output markdown > change-1234.md\n',
+      )
+      .action(async (file: string) => {
+        // loaded when the command runs, not for --help
+        const [{ readPlanFile, serializePlan }, { renderPlanMarkdown }, { renderPlanFile }, { createStyle }] =
+          await Promise.all([
+            import('../../workflow/plan-file/index.js'),
+            import('../../ui/markdown/plan-review.js'),
+            import('../../ui/render/plan-file.js'),
+            import('../../ui/style.js'),
+          ]);
+        const globals = app.globals();
+        const plan = readPlanFile(file);
+        if (globals.output === 'json') app.io.out.write(serializePlan(plan));
+        else if (globals.output === 'markdown') app.io.out.write(renderPlanMarkdown(plan, { file }));
+        else app.io.out.write(renderPlanFile(plan, file, createStyle(globals.color)));
+        app.setExitCode(ExitCode.Ok);
+      });
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * The saved plan (issue 9; src/workflow/plan-file/document.ts): what `--plan-out FILE` writes and
+ * `kscli show FILE --output json` prints. Canonical JSON (keys sorted), sealed by "digest".
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { documentSchema, IsoDate, IsoDateOrNull, StoreType } from './common.js';
+
+const Check = Type.Object(
+  {
+    name: Type.String(),
+    ok: Type.Boolean(),
+    detail: Type.Optional(Type.String()),
+    overrideFlag: Type.Optional(Type.String()),
+    overridden: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const Item = Type.Object(
+  {
+    target: Type.String(),
+    targetKind: Type.String({ description: 'key, store, alarm, metric-filter or backup' }),
+    action: Type.String(),
+    status: Type.Union([Type.Literal('apply'), Type.Literal('skip'), Type.Literal('blocked')]),
+    reason: Type.String(),
+    checks: Type.Array(Check),
+    /** the AWS call's parameters, e.g. {"KeyId", "PendingWindowInDays"} */
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+const Use = Type.Object(
+  { operation: Type.String(), time: IsoDate, principal: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+const Observations = Type.Object(
+  {
+    store: Type.Object(
+      {
+        storeId: Type.String(),
+        name: Type.String(),
+        type: StoreType,
+        connectionState: Type.String(),
+        connectionErrorCode: Type.Optional(Type.String()),
+        clusterId: Type.Union([Type.String(), Type.Null()]),
+        creationDate: IsoDate,
+      },
+      { additionalProperties: false },
+    ),
+    keys: Type.Array(
+      Type.Object(
+        {
+          keyId: Type.String(),
+          state: Type.String(),
+          deletionDate: IsoDateOrNull,
+          keyManager: Type.Optional(Type.String()),
+          aliases: Type.Optional(Type.Array(Type.String())),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    verdicts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            keyId: Type.String(),
+            verdict: Type.Union([Type.Literal('in-use'), Type.Literal('unused'), Type.Literal('unknown')]),
+            reason: Type.String(),
+            window: Type.Object({ start: IsoDate, end: IsoDate }, { additionalProperties: false }),
+            newestUse: Type.Optional(Use),
+            failedAttempts: Type.Integer({ minimum: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    alarm: Type.Optional(
+      Type.Object(
+        {
+          trail: Type.Union([Type.String(), Type.Null()]),
+          logGroup: Type.Union([Type.String(), Type.Null()]),
+          homeRegion: Type.Union([Type.String(), Type.Null()]),
+          metricFilter: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+          alarm: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    backups: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { backupId: Type.String(), clusterId: Type.Union([Type.String(), Type.Null()]), state: Type.String() },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const PlanFileDocument = documentSchema(
+  'plan-file',
+  'A saved plan (--plan-out FILE; kscli show FILE --output json): what kscli apply FILE carries out, and the observations it rests on.',
+  {
+    kind: Type.Literal('kscli-plan'),
+    kscliVersion: Type.String(),
+    command: Type.Union([
+      Type.Literal('alarm'),
+      Type.Literal('schedule-deletion'),
+      Type.Literal('cancel-deletion'),
+      Type.Literal('disconnect-store'),
+      Type.Literal('delete-store'),
+      Type.Literal('backups'),
+    ]),
+    storeId: Type.String(),
+    /** the command's typed options: apply plans again with exactly these */
+    options: Type.Record(Type.String(), Type.Unknown()),
+    commandLine: Type.String(),
+    createdAt: IsoDate,
+    account: Type.String(),
+    region: Type.String(),
+    callerArn: Type.String(),
+    phase: Type.Optional(Type.String()),
+    blocked: Type.Boolean(),
+    blockedReasons: Type.Array(Type.String()),
+    items: Type.Array(Item),
+    overrides: Type.Array(Type.Object({ flag: Type.String(), by: Type.String() }, { additionalProperties: false })),
+    warnings: Type.Array(Type.String()),
+    observations: Observations,
+    nextRunAfter: Type.Optional(IsoDate),
+    digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
+  },
+);
+export type PlanFileDocument = Static<typeof PlanFileDocument>;
