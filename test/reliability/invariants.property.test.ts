@@ -11,6 +11,8 @@
  *     mutating calls of a batch;
  *   - SIGINT between two mutating calls of a batch;
  *   - clock advances;
+ *   - plans saved with --plan-out, applied later with `kscli apply FILE --yes` (after the colleague or
+ *     the clock moved the world, or not; now and then the file edited after saving: exit 2);
  * and after every run checks the invariants of helpers/invariants.ts (S1-S5, J1-J3, E1). At the end,
  * with faults and the colleague gone, re-running delete-store (advancing the clock while it says
  * "pending", adding the override flags its "blocked" message names) must reach "store deleted".
@@ -44,7 +46,7 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
     expect(storeFacts(sb.model, DEMO_IDLE_STORE_ID).exists).toBe(true);
   });
 
-  it(`holds every invariant (S1-S5, X1, K1, O1-O2, N1-N2, B1, D1, R1, J1-J3, E1, I1-I2) after every step and converges (C1, C2, C4, C5), over ${RUNS} generated runs`, { timeout: Math.max(600_000, RUNS * 600) }, async () => {
+  it(`holds every invariant (S1-S5, X1, K1, O1-O2, N1-N2, B1, D1, R1, P1-P2, J1-J3, E1, I1-I2) after every step and converges (C1, C2, C4, C5), over ${RUNS} generated runs`, { timeout: Math.max(600_000, RUNS * 600) }, async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (spec) => {
         await play(spec);
@@ -68,6 +70,11 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
       // and convergence coming back exactly at the nextRunAfter kscli named
       expect(coverage.runsDuringLag).toBeGreaterThan(20);
       expect(coverage.cameBackAtNextRun).toBeGreaterThan(100);
+      // saved plans applied later (P1, P2): some acted, some were refused because the world moved, some were edited
+      expect(coverage.planFilesSaved).toBeGreaterThan(100);
+      expect(coverage.appliesApplied).toBeGreaterThan(20);
+      expect(coverage.appliesRefused).toBeGreaterThan(20);
+      expect(coverage.appliesTampered).toBeGreaterThan(10);
     }
   });
 });

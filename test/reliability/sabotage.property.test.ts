@@ -81,6 +81,23 @@ vi.mock('../../src/workflow/evidence/index.js', async (importOriginal) => {
   };
 });
 
+vi.mock('../../src/workflow/plan-file/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/workflow/plan-file/index.js')>();
+  const { readFileSync } = await import('node:fs');
+  return {
+    ...real,
+    // P1: the digest is not checked (the file's own digest is taken as recomputed): an edited plan is read as sealed
+    readPlanFile: (path: string) => {
+      if (bug.active !== 'P1') return real.readPlanFile(path);
+      const doc = JSON.parse(readFileSync(path, 'utf8')) as Parameters<typeof real.computeDigest>[0];
+      return real.parsePlanFile(JSON.stringify({ ...doc, digest: real.computeDigest(doc) }), path);
+    },
+    // P2: apply neither compares the world with the saved plan nor keeps to its apply items (the plan is computed afresh and applied)
+    staleness: async (...args: Parameters<typeof real.staleness>) => (bug.active === 'P2' ? [] : real.staleness(...args)),
+    restrictToPlan: (...args: Parameters<typeof real.restrictToPlan>) => (bug.active === 'P2' ? args[0] : real.restrictToPlan(...args)),
+  };
+});
+
 vi.mock('../../src/ui/render/plan.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/ui/render/plan.js')>();
   return {
@@ -279,6 +296,8 @@ export const SABOTAGES: Sabotage[] = [
     })),
   },
   { invariant: 'C5', name: "nextRunAfter forgets AWS's deletion lag (come back at the DeletionDate, not 24 h later)", module: true },
+  { invariant: 'P1', name: 'apply does not check the digest: an edited plan file is read as sealed', module: true },
+  { invariant: 'P2', name: 'apply neither compares the world with the saved plan nor keeps to its apply items', module: true },
 ];
 
 describe('each invariant catches its own sabotage', () => {

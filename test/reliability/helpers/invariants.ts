@@ -25,7 +25,9 @@
  *  B1 a run blocked at its plan (exit 3, nothing applied) made no mutating request
  *  D1 --dry-run made no mutating request
  *  R1 a refused confirmation made no mutating request and exited 5
- *  P1 a plan file refused by `kscli apply` made no mutating request (hook: see planFileViolations)
+ *  P1 a plan file refused by `kscli apply` (edited: exit 2; the world moved: exit 3, outcome refused)
+ *     made no mutating request; an edited file is always refused with exit 2
+ *  P2 a successful `kscli apply` made mutating requests only for the saved plan's apply items
  *  J1 every mutating request kscli made appears in the journal with its outcome
  *  J2 every journal intent has its outcome line (the run did not die)
  *  J3 a call the journal or the output reports done was done: AWS shows its effect
@@ -56,6 +58,17 @@ export interface RunRecord {
   start: RunStart;
   /** the confirmation prompt was shown and the operator refused it */
   refusedPrompt: boolean;
+  /** a `kscli apply` run: the saved plan (as saved, before any tampering); `argv` then holds the saved command's options */
+  planFile?: PlanFileRun;
+}
+
+export interface PlanFileRun {
+  /** the argv that saved the plan, without --plan-out */
+  savedArgv: string[];
+  /** the saved plan's items, read from the file as written by --plan-out */
+  items: Array<{ target: string; action: string; status: 'apply' | 'skip' | 'blocked' }>;
+  /** a value of the file was edited after saving */
+  tampered: boolean;
 }
 
 /** kscli looks at the last 90 days by default; a margin of a day keeps the judge off the boundary. */
@@ -165,7 +178,7 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
   const list = mine.map((r) => `${r.operation} ${targetOfParams(r.params)} -> ${r.outcome}`).join(', ');
   const applied = ((result.json?.plan ?? []) as Array<{ result?: string }>).some((p) => p.result !== undefined);
   if (result.code === 3 && result.json?.outcome === 'blocked' && !applied && mine.length > 0) v.push(`B1 blocked at the plan, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
-  if (has(rec.argv, '--dry-run') && mine.length > 0) v.push(`D1 --dry-run made ${mine.length} mutating request(s): ${list} (${cmd})`);
+  if ((has(rec.argv, '--dry-run') || has(rec.argv, '--plan-out')) && mine.length > 0) v.push(`D1 --dry-run (or --plan-out) made ${mine.length} mutating request(s): ${list} (${cmd})`);
   if (rec.refusedPrompt) {
     if (mine.length > 0) v.push(`R1 the confirmation was refused, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
     if (result.code !== 5) v.push(`R1 the confirmation was refused, yet exit ${result.code} instead of 5 (${cmd})`);
@@ -174,15 +187,28 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
 }
 
 /**
- * P1 (issue 9, `kscli apply FILE`): a plan file refused (stale, edited, other account/region/store)
- * changes nothing. HOOK for h9-plans: once `apply` exists, the generator gains an 'apply' step and
- * this judges it: a refused apply (non-zero exit before the apply phase) made no mutating request.
- * Until then it judges nothing, and the sabotage table lists it as pending.
+ * P1 and P2 (issue 9, `kscli apply FILE`), judged from the sandbox's request log and the saved file:
+ *  P1 a refused plan file changes nothing: an edited file (digest mismatch) is exit 2, and any refusal
+ *     (exit 2, or exit 3 with outcome "refused") made no mutating request;
+ *  P2 an apply that acted touched only what the saved plan listed as apply items: a key that
+ *     qualifies now but was not listed (or was listed as skip/blocked) is never asked for.
  */
 export function planFileViolations(rec: RunRecord, mine: LoggedRequest[]): string[] {
-  if (rec.argv[0] !== 'apply') return [];
-  const refused = rec.result.code !== 0 && rec.result.code !== 8 && rec.result.code !== 130 && !((rec.result.json?.plan ?? []) as Array<{ result?: string }>).some((p) => p.result !== undefined);
-  return refused && mine.length > 0 ? [`P1 the plan file was refused (exit ${rec.result.code}), yet ${mine.length} mutating request(s) were made (run ${rec.run}: kscli ${rec.argv.join(' ')})`] : [];
+  const pf = rec.planFile;
+  if (!pf) return [];
+  const v: string[] = [];
+  const { code } = rec.result;
+  const cmd = `run ${rec.run}: kscli apply (${rec.argv.join(' ')}) -> exit ${code}`;
+  const list = mine.map((r) => `${r.operation} ${targetOfParams(r.params)} -> ${r.outcome}`).join(', ');
+  if (pf.tampered && code !== 2) v.push(`P1 an edited plan file was not refused with exit 2 (exit ${code}) (${cmd})`);
+  const refused = code === 2 || (code === 3 && rec.result.json?.outcome === 'refused');
+  if (refused && mine.length > 0) v.push(`P1 the plan file was refused (exit ${code}), yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+  const listed = new Set(pf.items.filter((i) => i.status === 'apply').map((i) => keyIdOf(i.target) ?? i.target));
+  for (const req of mine) {
+    const target = targetOfParams(req.params);
+    if (target === undefined || !listed.has(target)) v.push(`P2 ${req.operation} ${target ?? JSON.stringify(req.params)} (answer ${req.outcome}) is not an apply item of the saved plan (apply items: ${[...listed].join(', ') || 'none'}) (${cmd})`);
+  }
+  return v;
 }
 
 function journalTarget(line: JournalLine): string[] {
@@ -245,7 +271,8 @@ export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
   }
 
   // E1: documented exit codes, explained failures
-  if (![0, 1, 3, 5, 8, 130].includes(result.code)) v.push(`E1 exit ${result.code} is not expected here (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
+  // exit 2 (bad input) is expected of an edited plan file only (P1 judges it)
+  if (![0, 1, 3, 5, 8, 130].includes(result.code) && !(result.code === 2 && rec.planFile?.tampered)) v.push(`E1 exit ${result.code} is not expected here (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
   if (result.code === 130 && !result.interrupted) v.push(`E1 exit 130 (interrupted) without a SIGINT (${cmd})`);
   if (result.code === 5 && !rec.refusedPrompt) v.push(`E1 exit 5 (cancelled at the prompt) but the prompt was not refused (${cmd})`);
   if (/unexpected error/.test(result.stderr)) v.push(`E1 "unexpected error" (a bug) (${cmd}); stderr: ${result.stderr.trim().slice(0, 600)}`);

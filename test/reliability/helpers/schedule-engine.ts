@@ -5,7 +5,7 @@
  * test so that sabotage.property.test.ts can run the same engine against a deliberately broken
  * kscli and prove that the invariants catch it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,7 +14,7 @@ import { DEMO_IDLE_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID } from '../../../s
 import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { InProcessSandbox, inProcessPorts } from './in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in-process.js';
-import { runViolations, type RunRecord } from './invariants.js';
+import { runViolations, type PlanFileRun, type RunRecord } from './invariants.js';
 import { runStart, storeFacts } from './world.js';
 
 export const DAY = 86_400_000;
@@ -64,8 +64,20 @@ interface KscliStep {
   /** the colleague acts, or SIGINT arrives, after this many mutating calls */
   midBatch?: { after: number; what: ActorAction | 'sigint' };
   fault?: FaultSpec;
+  /** --plan-out <file in the run's home>: the plan is saved (and kept) for a later 'apply' step (the prompt, race, mid-batch and fault fields are then unused) */
+  planOut: boolean;
 }
-export type Step = KscliStep | { kind: 'actor'; action: ActorAction; pick: number } | { kind: 'advance'; hours: number };
+/**
+ * `kscli apply <a file saved earlier in this schedule> --yes`: between save and apply the colleague
+ * and the clock may have moved the world (refused, exit 3) or not (applied). `tamper` edits a value
+ * of the saved file first: the digest no longer matches, exit 2 before any AWS call (P1).
+ */
+interface ApplyStep {
+  kind: 'apply';
+  pick: number;
+  tamper: boolean;
+}
+export type Step = KscliStep | ApplyStep | { kind: 'actor'; action: ActorAction; pick: number } | { kind: 'advance'; hours: number };
 
 const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
   {
@@ -104,12 +116,16 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
       },
     ),
     fault: fc.option(faultSpec, { nil: undefined, freq: 2 }),
+    // saving runs are a step of their own (below), so prompts, races and SIGINTs keep their share
+    planOut: fc.constant(false),
   },
-  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm', 'dryRun'] },
+  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm', 'dryRun', 'planOut'] },
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: kscliStep },
+  { weight: 2, arbitrary: kscliStep.map((s) => ({ ...s, planOut: true })) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('actor' as const), action: actorAction, pick: fc.nat(10) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('apply' as const), pick: fc.nat(10), tamper: fc.constantFrom(false, false, false, true) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }) },
 );
 /**
@@ -129,7 +145,7 @@ const worldArb = fc.record({
 export type World = { seed: number; startMs: number; deletionLagMs: number; deletionLagSeed: number };
 export const DEFAULT_WORLD: World = { seed: 1, startMs: Date.UTC(2026, 10, 2, 9), deletionLagMs: DAY, deletionLagSeed: 1 };
 
-/** Generated schedules of up to `maxSteps` steps (the property test uses 7). */
+/** Generated schedules of up to `maxSteps` steps (the property test uses 9: two of the step kinds save and apply plan files). */
 export const scenarios = (maxSteps = 7) =>
   fc.record({
     store: fc.constantFrom(DEMO_STORE_ID, DEMO_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID, DEMO_IDLE_STORE_ID),
@@ -138,7 +154,7 @@ export const scenarios = (maxSteps = 7) =>
     world: worldArb,
     steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
   });
-export const scenarioArb = scenarios(7);
+export const scenarioArb = scenarios(9);
 export type ScenarioSpec = { store: string; disconnectMs: number; world: World; steps: Step[] };
 
 // ---- the world -------------------------------------------------------------------------------
@@ -171,6 +187,14 @@ export const coverage = {
   runsDuringLag: 0,
   /** convergence came back exactly at the nextRunAfter kscli named */
   cameBackAtNextRun: 0,
+  /** plan files saved with --plan-out */
+  planFilesSaved: 0,
+  /** `kscli apply` of a saved plan that acted (exit 0 or 8) */
+  appliesApplied: 0,
+  /** `kscli apply` refused (exit 3, outcome refused) */
+  appliesRefused: 0,
+  /** `kscli apply` of a tampered file */
+  appliesTampered: 0,
 };
 
 /** A key of another store, a plain customer key and an AWS-managed key: never to be scheduled. */
@@ -231,10 +255,11 @@ function faultConfig(f: FaultSpec): FaultConfig {
   return { seed: f.seed, [f.kind]: { [f.op]: value } };
 }
 
-function argvFor(s: KscliStep, sb: InProcessSandbox, store: string): string[] {
+function argvFor(s: KscliStep, sb: InProcessSandbox, store: string, planOut?: string): string[] {
   const argv = [s.cmd, store, '--output', 'json'];
-  if (s.confirm === 'yes') argv.push('--yes');
-  if (s.dryRun) argv.push('--dry-run');
+  if (planOut) argv.push('--plan-out', planOut);
+  else if (s.confirm === 'yes') argv.push('--yes');
+  if (s.dryRun && !planOut) argv.push('--dry-run');
   const candidates = keysOf(sb, store);
   const ref = (id: string) => (s.arnForm ? `arn:aws:kms:us-east-1:111122223333:key/${id}` : id);
   const allows = (flag: string): boolean => {
@@ -283,7 +308,10 @@ export class Scenario {
   }
 
   /** Runs kscli once and checks every invariant; throws with the whole story when one fails. */
-  async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, disturbed = false): Promise<KscliResult> {
+  /** plan files saved so far (path, and the argv that made it: the options apply runs with) */
+  readonly planFiles: Array<{ path: string; argv: string[] }> = [];
+
+  async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, disturbed = false, planFile?: PlanFileRun): Promise<KscliResult> {
     this.runs += 1;
     this.sb.run = this.runs;
     const start = runStart(this.sb.model, this.store);
@@ -297,7 +325,9 @@ export class Scenario {
     const actorActed = requests.some((r) => r.caller === 'actor' && r.mutating) || result.interrupted;
     const rec: RunRecord = {
       run: this.runs,
-      argv,
+      // an apply run is judged with the options saved in the plan (its overrides, --key, --exclude-key)
+      argv: planFile ? [...planFile.savedArgv, '--yes'] : argv,
+      planFile,
       storeId: this.store,
       result,
       journal: journal.slice(this.journalSeen),
@@ -309,6 +339,9 @@ export class Scenario {
     };
     if (result.refused) coverage.refusedPrompts += 1;
     if (argv.includes('--dry-run')) coverage.dryRuns += 1;
+    if (planFile?.tampered) coverage.appliesTampered += 1;
+    else if (planFile && (result.code === 0 || result.code === 8)) coverage.appliesApplied += 1;
+    else if (planFile && result.json?.outcome === 'refused') coverage.appliesRefused += 1;
     if (Object.keys(start.storeKeyStates).some((id) => this.inLag(id))) coverage.runsDuringLag += 1;
     this.journalSeen = journal.length;
     this.requestsSeen = this.sb.requests.length;
@@ -331,6 +364,35 @@ export class Scenario {
   inLag(keyId: string): boolean {
     const k = (this.sb.model as any).acc.keyById.get(keyId) as { deletionDate?: number } | undefined;
     return k?.deletionDate !== undefined && k.deletionDate <= this.sb.model.now().getTime();
+  }
+
+  /** `<command> ... --plan-out <file>`: computes and saves the plan (no prompt, no fault, no colleague) */
+  async savePlan(s: KscliStep): Promise<void> {
+    const path = join(this.home, `plan-${this.runs + 1}.json`);
+    const argv = argvFor(s, this.sb, this.store, path);
+    await this.kscli(argv);
+    if (!existsSync(path)) return;
+    coverage.planFilesSaved += 1;
+    this.planFiles.push({ path, argv: argv.filter((a, i) => a !== '--plan-out' && argv[i - 1] !== '--plan-out') });
+  }
+
+  /** `kscli apply <saved file> --yes`; with `tamper`, on a copy with one value edited (exit 2 expected) */
+  async apply(s: ApplyStep): Promise<void> {
+    const saved = this.planFiles[s.pick % Math.max(1, this.planFiles.length)];
+    if (!saved) return;
+    const doc = JSON.parse(readFileSync(saved.path, 'utf8')) as { createdAt: string; items: Array<Record<string, unknown>> };
+    let path = saved.path;
+    if (s.tamper) {
+      // a reviewer's "small fix" after the digest was taken: the plan re-dated, or an item's status flipped
+      const first = doc.items[0];
+      if (s.pick % 2 === 1 && first) first.status = first.status === 'apply' ? 'skip' : 'apply';
+      else doc.createdAt = new Date(Date.parse(doc.createdAt) - 3_600_000).toISOString();
+      path = saved.path.replace(/\.json$/, `-tampered-${this.runs + 1}.json`);
+      writeFileSync(path, JSON.stringify(doc, null, 2));
+      this.note(`  (the plan file ${saved.path.split(this.home).join('~')} edited after saving)`);
+    }
+    const items = (JSON.parse(readFileSync(saved.path, 'utf8')) as typeof doc).items;
+    await this.kscli(['apply', path, '--yes', '--output', 'json'], {}, false, { savedArgv: saved.argv, items: items as PlanFileRun['items'], tampered: s.tamper });
   }
 
   note(line: string): void {
@@ -392,6 +454,14 @@ export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, 
     if (s.kind === 'actor') {
       act(sc.sb, store, s.action, s.pick);
       sc.note(`colleague: ${s.action}`);
+      continue;
+    }
+    if (s.kind === 'apply') {
+      await sc.apply(s);
+      continue;
+    }
+    if (s.planOut) {
+      await sc.savePlan(s);
       continue;
     }
     const argv = argvFor(s, sc.sb, store);
