@@ -4,6 +4,8 @@
  * floor is computed from the calls kscli actually made (the sandbox request log, answered calls
  * only), so it stays honest whatever the evidence module decides to ask. No throttling error may
  * reach the user: exit 0 and no word of throttling on stderr.
+ * `--evidence api`: this row measures the per-key path at its quota floor; since issue 10 the
+ * default (auto) answers from the trail's log group when it covers the window (the usage-logs rows).
  */
 import { cpuSecondsOf } from '../lib/children.mjs';
 import { answered, countCalls, kscli, timeline } from '../lib/kscli.mjs';
@@ -25,7 +27,7 @@ export async function usageRow(ctx) {
   while (runs.length < maxRuns && (runs.length === 0 || budgetLeftS() > lastS * 1.1)) {
     const mark = log.mark();
     const cpuBefore = cpuSecondsOf(sandboxPid);
-    const r = await kscli(['--endpoint-url', url, '--output', 'json', 'usage', storeId], { home, measure: true, timeoutMs: 400_000 });
+    const r = await kscli(['--endpoint-url', url, '--output', 'json', 'usage', storeId, '--evidence', 'api'], { home, measure: true, timeoutMs: 400_000 });
     const sandboxCpuS = cpuSecondsOf(sandboxPid) - cpuBefore;
     const entries = log.since(mark);
     const calls = countCalls(entries);

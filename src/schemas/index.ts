@@ -16,6 +16,7 @@ import { ApplyDocument, DeleteStoreDocument, PlanDocument } from './plan.js';
 import { PlanFileDocument } from './plan-file.js';
 import { BackupsDocument, OrphansDocument } from './reports.js';
 import { SandboxAdvanceDocument, SandboxResetDocument, SandboxStatusDocument } from './sandbox.js';
+import { InventoryDocument } from './inventory.js';
 import { SCHEMA_COMMANDS, type SchemaName } from './names.js';
 
 export { schemaFor, SCHEMA_COMMANDS, SCHEMA_NAMES, type SchemaName } from './names.js';
@@ -33,6 +34,7 @@ export const SCHEMAS: Readonly<Record<SchemaName, TObject>> = {
   'sandbox-status': SandboxStatusDocument,
   'sandbox-reset': SandboxResetDocument,
   'sandbox-advance': SandboxAdvanceDocument,
+  inventory: InventoryDocument,
 };
 
 /** The schema as plain JSON (TypeBox's symbol keys dropped): what schemas/<name>.json holds. */

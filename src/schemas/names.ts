@@ -16,13 +16,14 @@ export const SCHEMA_COMMANDS = {
   'sandbox-status': ['sandbox status'],
   'sandbox-reset': ['sandbox reset'],
   'sandbox-advance': ['sandbox advance'],
+  inventory: ['inventory'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SchemaName = keyof typeof SCHEMA_COMMANDS;
 export const SCHEMA_NAMES = Object.keys(SCHEMA_COMMANDS) as SchemaName[];
 
 const PLAN_COMMANDS = new Set(['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store']);
-const SINGLE = new Set(['stores', 'find-keys', 'usage', 'delete-store', 'orphans']);
+const SINGLE = new Set(['stores', 'find-keys', 'usage', 'delete-store', 'orphans', 'inventory']);
 /** The global options that take a value (cli.ts): their value is not the command. */
 const GLOBAL_VALUE_OPTIONS = new Set([
   '--region',

@@ -53,6 +53,13 @@ describe('the AWS SDK is loaded only by commands that call AWS', () => {
     expect(heavy).toEqual([]);
   });
 
+  it('--help loads neither the estate runner (nor the account-file reader and its YAML parser) nor cli-table3', () => {
+    const r = loadedModules(['--help']);
+    expect(r.code).toBe(0);
+    const heavy = r.modules.filter((m) => /\/workflow\/estate\/(?!options)[a-z-]+\.js$|\/aws\/|node_modules\/(js-yaml|cli-table3)\//.test(m));
+    expect(heavy).toEqual([]);
+  });
+
   it('control: a command that calls AWS does load the SDK, and the trace sees it', () => {
     const r = loadedModules(['stores', '--sandbox', '--output', 'json']);
     expect(r.code).toBe(0);

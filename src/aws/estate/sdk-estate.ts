@@ -7,11 +7,34 @@
  * quota bucket.
  *
  * Loaded only by the estate commands (dynamic import): --help never loads it or the SDK.
+ *
+ * The table of AWS services (../services.ts): KMS, CloudHSM and STS clients, the KMS and CloudHSM
+ * ports' method lists and adapters come from their entries (AWS_SERVICES.<service>.client/adapter/
+ * methods), so the estate builds them exactly as createAwsPorts does. What still DEVIATES from the
+ * table, and why:
+ * - Organizations (ListAccounts, ListAccountsForParent, ListChildren, DescribeOrganization), the
+ *   Account Management API (ListRegions) and STS AssumeRole are NOT entries. An entry becomes a
+ *   member of AwsPorts (ports.ts derives the per-Region ports type from the table), built by
+ *   createAwsPorts for every command and faked by every unit test's model of AWS; these three are
+ *   not per-Region ports of one account: Organizations and Account are global services (us-east-1)
+ *   called with the caller's or each member account's credentials, and AssumeRole produces the
+ *   credentials the other ports are built with. Making them entries needs a second kind of entry
+ *   (global, outside AwsPorts) in the table; not done yet (issue 11 follow-up).
+ * - Consequences, all for those three only: (1) endpoints: `--endpoint-url` and AWS_ENDPOINT_URL
+ *   apply (config.endpointUrl), but config.ts does not resolve AWS_ENDPOINT_URL_ORGANIZATIONS /
+ *   AWS_ENDPOINT_URL_ACCOUNT (it resolves the table's services only). With no endpoint passed the
+ *   SDK clients (>= 3.1169) read those variables themselves, but when AWS_ENDPOINT_URL is also set
+ *   kscli passes it explicitly and it wins over the more specific variable (the SDK's order is the
+ *   reverse), and error messages name the default host `https://<service>.us-east-1.amazonaws.com`
+ *   (site() below) rather than the variable's. AssumeRole uses the table's STS client, so it
+ *   follows AWS_ENDPOINT_URL_STS. (2) lazy loading is done here by hand (dynamic import() of
+ *   @aws-sdk/client-organizations / client-account on first call), not by lazyPort over an entry.
+ *   (3) --max-rps: their operations have no quota in the table, so they are never paced and
+ *   --max-rps cannot name them (quotas.ts OPERATION_QUOTAS is built from the table); the
+ *   Organizations client has its own unpaced RegionPacer({}) and the Account client the caller
+ *   account-Region's pacer, which paces nothing of ListRegions.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { KMSClient } from '@aws-sdk/client-kms';
-import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
-import type { STSClient } from '@aws-sdk/client-sts';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig, AwsPorts, CallerIdentity, CloudHsmPort, KmsPort } from '../ports.js';
 import { mapFailure } from '../errors.js';
@@ -20,6 +43,7 @@ import { instrument, type MiddlewareStackLike } from '../middleware.js';
 import { OPERATION_QUOTAS, RegionPacer } from '../quotas.js';
 import type { TokenBucket } from '../rate-limiter.js';
 import { lazyPort } from '../index.js';
+import { AWS_SERVICES, type ClientOf, type ServiceKey } from '../services.js';
 import type { AccountAccess, AccountSession, EstateAws, OrgAccountInfo, OrganizationInfo, OrganizationsPort, RegionInfo } from './ports.js';
 
 interface Credentials {
@@ -42,25 +66,8 @@ const GLOBAL_REGION = 'us-east-1';
 /** Sockets for the whole estate run: the global concurrency plus the scans inside one Region. */
 const MAX_SOCKETS = 256;
 
-const KMS_METHODS = {
-  describeStores: true,
-  describeStore: true,
-  scanKeys: true,
-  describeKey: true,
-  listAliases: true,
-  listKeyAliases: true,
-  getKeyPolicy: true,
-  listGrants: true,
-  getKeyLastUsage: true,
-  scheduleKeyDeletion: true,
-  cancelKeyDeletion: true,
-  enableKey: true,
-  disableKey: true,
-  connectStore: true,
-  disconnectStore: true,
-  deleteStore: true,
-} as const;
-const CLOUDHSM_METHODS = { describeCluster: true, describeClustersFromBackups: true, describeBackups: true, deleteBackup: true } as const;
+/** The table's services used here, and the two global services outside it (see the top comment). */
+type EstateService = Extract<ServiceKey, 'kms' | 'sts' | 'cloudhsm'> | 'organizations' | 'account';
 
 /** Whose call this is: the account's credentials and the account-Region's pacer. */
 interface CallContextStore {
@@ -94,7 +101,7 @@ class ContextPacer extends RegionPacer {
 
 export class SdkEstate implements EstateAws {
   private handler: Promise<NodeHttpHandler> | undefined;
-  private homeSts: Promise<STSClient> | undefined;
+  private homeSts: Promise<ClientOf<'sts'>> | undefined;
   /**
    * One KMS client per Region, shared by every account: building an SDK client per account-Region
    * cost most of kscli's CPU over 17,000 of them. Each call still signs with its own account's
@@ -102,7 +109,7 @@ export class SdkEstate implements EstateAws {
    * pacer read them from the call's async context (`inAccount`), and a call made outside one fails
    * rather than borrow another account's credentials.
    */
-  private readonly kmsByRegion = new Map<string, Promise<KMSClient>>();
+  private readonly kmsByRegion = new Map<string, Promise<ClientOf<'kms'>>>();
   readonly context = new AsyncLocalStorage<CallContextStore>();
 
   constructor(
@@ -114,12 +121,12 @@ export class SdkEstate implements EstateAws {
     return this.config.region;
   }
 
-  endpoint(service: 'kms' | 'sts' | 'cloudhsm' | 'organizations' | 'account'): string | undefined {
+  endpoint(service: EstateService): string | undefined {
     const perService = service === 'organizations' || service === 'account' ? undefined : this.config.serviceEndpoints?.[service];
     return perService ?? this.config.endpointUrl;
   }
 
-  site(service: 'kms' | 'sts' | 'cloudhsm' | 'organizations' | 'account', region: string): { region: string; endpoint: string } {
+  site(service: EstateService, region: string): { region: string; endpoint: string } {
     const fallback = service === 'organizations' || service === 'account' ? `https://${service}.${GLOBAL_REGION}.amazonaws.com` : defaultEndpoint(service, region);
     return { region, endpoint: this.endpoint(service) ?? fallback };
   }
@@ -134,7 +141,7 @@ export class SdkEstate implements EstateAws {
   }
 
   /** Options shared by every client of the run. `credentials` undefined: the SDK's default chain. */
-  async base(service: 'kms' | 'sts' | 'cloudhsm' | 'organizations' | 'account', region: string, credentials?: CredentialProvider | Credentials) {
+  async base(service: EstateService, region: string, credentials?: CredentialProvider | Credentials) {
     const endpoint = this.endpoint(service);
     return {
       region,
@@ -149,11 +156,8 @@ export class SdkEstate implements EstateAws {
   }
 
   /** The STS client of the home Region with the current credentials (static ones with --sandbox). */
-  sts(): Promise<STSClient> {
-    this.homeSts ??= (async () => {
-      const { STSClient } = await import('@aws-sdk/client-sts');
-      return new STSClient(await this.base('sts', this.config.region, this.config.credentials ? { ...this.config.credentials } : undefined));
-    })();
+  sts(): Promise<ClientOf<'sts'>> {
+    this.homeSts ??= (async () => AWS_SERVICES.sts.client(await this.base('sts', this.config.region, this.config.credentials ? { ...this.config.credentials } : undefined)))();
     return this.homeSts;
   }
 
@@ -206,14 +210,13 @@ export class SdkEstate implements EstateAws {
   }
 
   /** The KMS client of a Region, for every account (see kmsByRegion). */
-  sharedKms(region: string): Promise<KMSClient> {
+  sharedKms(region: string): Promise<ClientOf<'kms'>> {
     let client = this.kmsByRegion.get(region);
     if (!client) {
       client = (async () => {
-        const { KMSClient } = await import('@aws-sdk/client-kms');
         // `memoized`: the SDK calls it for every request instead of caching one identity per client
         const credentials = Object.assign(async () => this.currentContext().credentials(), { memoized: true });
-        const c = new KMSClient(await this.base('kms', region, credentials));
+        const c = await AWS_SERVICES.kms.client(await this.base('kms', region, credentials));
         this.instrumentClient(c, 'kms', new ContextPacer(() => this.currentContext(), this.config.maxRps ?? {}));
         return c;
       })();
@@ -306,7 +309,7 @@ function toAccount(a: { Id?: string; Name?: string; Email?: string; State?: stri
 
 interface RegionClients {
   pacer: RegionPacer;
-  cloudhsm?: Promise<CloudHSMV2Client>;
+  cloudhsm?: Promise<ClientOf<'cloudhsm'>>;
   ports?: Promise<AwsPorts>;
 }
 
@@ -404,17 +407,17 @@ class SdkAccountSession implements AccountSession {
   kms(region: string): KmsPort {
     const clients = this.clientsOf(region);
     const store: CallContextStore = { accountId: this.accountId, credentials: this.provider(), pacer: clients.pacer };
-    const port = lazyPort(KMS_METHODS, async () => {
-      const { KmsAdapter } = await import('../adapters/kms.js');
-      return new KmsAdapter(() => this.estate.sharedKms(region), this.estate.site('kms', region), {
+    const port = lazyPort(AWS_SERVICES.kms.methods, () =>
+      AWS_SERVICES.kms.adapter(() => this.estate.sharedKms(region), {
+        site: this.estate.site('kms', region),
+        bucket: (operation) => clients.pacer.bucket(operation),
         scanConcurrency: SCAN_CONCURRENCY,
-        describeKeyBucket: () => clients.pacer.bucket('DescribeKey'),
         debugLog: this.estate.config.debugLog,
-      });
-    }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      }),
+    ) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     // every call of this port, and everything it awaits, runs as this account in this Region
     const inContext = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    for (const name of Object.keys(KMS_METHODS)) inContext[name] = (...args) => this.estate.context.run(store, () => port[name]!(...args));
+    for (const name of Object.keys(AWS_SERVICES.kms.methods)) inContext[name] = (...args) => this.estate.context.run(store, () => port[name]!(...args));
     return inContext as unknown as KmsPort;
   }
 
@@ -422,15 +425,18 @@ class SdkAccountSession implements AccountSession {
     const clients = this.clientsOf(region);
     const client = () =>
       (clients.cloudhsm ??= (async () => {
-        const { CloudHSMV2Client } = await import('@aws-sdk/client-cloudhsm-v2');
-        const c = new CloudHSMV2Client((await this.estate.base('cloudhsm', region, this.provider())) as never);
+        const c = await AWS_SERVICES.cloudhsm.client(await this.estate.base('cloudhsm', region, this.provider()));
         this.estate.instrumentClient(c, 'cloudhsm', clients.pacer);
         return c;
       })());
-    return lazyPort(CLOUDHSM_METHODS, async () => {
-      const { CloudHsmAdapter } = await import('../adapters/cloudhsm.js');
-      return new CloudHsmAdapter(client, this.estate.site('cloudhsm', region));
-    }) as CloudHsmPort;
+    return lazyPort(AWS_SERVICES.cloudhsm.methods, () =>
+      AWS_SERVICES.cloudhsm.adapter(client, {
+        site: this.estate.site('cloudhsm', region),
+        bucket: (operation) => clients.pacer.bucket(operation),
+        scanConcurrency: SCAN_CONCURRENCY,
+        debugLog: this.estate.config.debugLog,
+      }),
+    ) as CloudHsmPort;
   }
 
   async ports(region: string): Promise<AwsPorts> {

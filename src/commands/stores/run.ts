@@ -51,7 +51,7 @@ export async function runStoresInRegions(deps: Deps, selection: Exclude<RegionSe
   const [{ SdkEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
     import('../../aws/estate/sdk-estate.js'),
     import('../../workflow/estate/inventory.js'),
-    import('../../workflow/estate/runner.js'),
+    import('../../workflow/estate/options.js'),
   ]);
   const estate = new SdkEstate(await deps.awsConfig());
   const caller = await estate.callerIdentity();

@@ -17,7 +17,7 @@ export function resetState(factory: ModelFactory, statePath: string, scenario: S
     model.takeDirty();
     rmSync(requestLogPath(statePath), { force: true });
     return { json: model.toJSON(), result: model.status() };
-  }, lock);
+  }, { ...lock, ignoreCurrent: true });
 }
 
 /** Moves the sandbox clock forward and applies what AWS would have done meanwhile. */

@@ -168,11 +168,13 @@ export class StateFile {
   }
 
   /** Load-modify-save under the lock, for one-shot commands (`sandbox advance`, `reset`). */
-  update<T>(fn: (current: LoadedState | undefined) => { json: unknown; result: T }, opts?: LockOptions): T {
+  update<T>(fn: (current: LoadedState | undefined) => { json: unknown; result: T }, opts?: LockOptions & { ignoreCurrent?: boolean }): T {
     return withFileLock(
       this.path,
       () => {
-        const current = this.exists() ? this.read() : undefined;
+        // `reset` replaces the file whatever it holds: a corrupt file must not stop the command its
+        // own error message tells the user to run
+        const current = this.exists() && !opts?.ignoreCurrent ? this.read() : undefined;
         const { json, result } = fn(current);
         this.write(json);
         return result;

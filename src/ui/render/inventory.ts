@@ -3,13 +3,17 @@
  * (one row per store) and Markdown (a report to paste). Gaps are part of every rendering: one line
  * each (CSV has no place for them: the command writes them to stderr, gapLines).
  *
- * JSON: see src/commands/inventory/index.ts.
+ * JSON: src/schemas/inventory.ts (schemas/inventory.json).
  */
 import type { InventoryResult, StoreRow } from '../../workflow/estate/inventory.js';
 import type { Gap, Skip } from '../../workflow/estate/gaps.js';
 import { renderTable } from '../table.js';
 import type { Style } from '../style.js';
 import type { Renderer } from './output.js';
+import type { Body } from '../../schemas/common.js';
+import type { InventoryDocument } from '../../schemas/inventory.js';
+
+export type InventoryJson = Body<InventoryDocument>;
 
 export interface InventoryMeta {
   accountSource: 'caller' | 'file' | 'org';
@@ -103,7 +107,7 @@ export function renderInventoryTable(result: InventoryResult, meta: InventoryMet
   return out;
 }
 
-export function inventoryJson(result: InventoryResult, meta: InventoryMeta): Record<string, unknown> {
+export function inventoryJson(result: InventoryResult, meta: InventoryMeta): InventoryJson {
   return {
     complete: result.gaps.length === 0,
     accountSource: meta.accountSource,

@@ -4,11 +4,15 @@
  */
 import { badInput } from '../../errors.js';
 import type { RegionSelection } from './runner.js';
-import { DEFAULT_CONCURRENCY } from './runner.js';
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 export const MAX_CONCURRENCY = 512;
+/**
+ * Account-Regions read at once. Here, not in runner.ts: the flag parsers load at start-up (--help),
+ * and importing the runner would load it, the account-file reader and its YAML parser too.
+ */
+export const DEFAULT_CONCURRENCY = 32;
 
 /** `--regions us-east-1,eu-west-1` or `--regions all`; undefined: the home Region. */
 export function parseRegions(value: string | undefined): RegionSelection {

@@ -50,7 +50,6 @@ export interface EstateSink {
   skip(s: Skip): void;
 }
 
-export const DEFAULT_CONCURRENCY = 32;
 /** Accounts prepared ahead of the Region pool: enough to keep it fed, few enough to bound memory. */
 const ACCOUNT_LOOKAHEAD = 16;
 

@@ -24,6 +24,7 @@ const LINES: Array<[string, SchemaName[]]> = [
   ['- `show FILE --output json`', ['plan-file']],
   ['- `backups`', ['backups']],
   ['- `orphans`', ['orphans']],
+  ['- `inventory`', ['inventory']],
   ['- `sandbox status`', ['sandbox-status', 'sandbox-reset', 'sandbox-advance']],
 ];
 

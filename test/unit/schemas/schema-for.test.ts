@@ -8,6 +8,7 @@ import { memoryIO } from '../../../src/ui/io.js';
 describe('schemaFor: which schema the document of an argv follows', () => {
   it.each([
     [['stores', '--sandbox'], 'stores'],
+    [['inventory', '--org', '--regions', 'all'], 'inventory'],
     [['--region', 'eu-west-1', '--output', 'json', 'find-keys', 'cks-1234567890abcdef0'], 'find-keys'],
     [['usage', 'cks-1234567890abcdef0', '--days', '30'], 'usage'],
     [['--sandbox', 'schedule-deletion', 'cks-1234567890abcdef0', '--dry-run'], 'plan'],

@@ -161,4 +161,14 @@ describe('model holder', () => {
     holder.current();
     expect(reloaded).toBe(1); // its own state is not reloaded again
   });
+
+  it('the fix the error names works: reset replaces a corrupt file (it is not read first)', async () => {
+    const { resetState } = await import('../../../../src/sandbox/server/offline.js');
+    const { realModelFactory } = await import('../../../../src/sandbox/index.js');
+    const path = join(dir, 'state.json');
+    writeFileSync(path, '{"keys": [');
+    const status = resetState(await realModelFactory(), path, 'demo');
+    expect(status.stores.length).toBeGreaterThan(0);
+    expect(() => JSON.parse(readFileSync(path, 'utf8'))).not.toThrow();
+  });
 });
