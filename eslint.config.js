@@ -8,7 +8,22 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        performance: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -30,20 +45,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: `^(\\.\\./){${depth}}(?!util/)`, message: 'the sandbox imports nothing from the CLI (only src/util leaf helpers)' }] },
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./){${depth}}(?!util/)`,
+              message: 'the sandbox imports nothing from the CLI (only src/util leaf helpers)',
+            },
+          ],
+        },
       ],
     },
   })),
   {
     files: ['src/util/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'src/util holds leaf helpers: they import nothing of kscli' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'src/util holds leaf helpers: they import nothing of kscli' }] },
+      ],
     },
   },
   {
     files: ['src/workflow/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'commander', 'chalk', '@inquirer/*', 'cli-progress', '**/cli.js', '**/commands/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['@aws-sdk/*', 'commander', 'chalk', '@inquirer/*', 'cli-progress', '**/cli.js', '**/commands/**'],
+        },
+      ],
     },
   },
   {

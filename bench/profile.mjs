@@ -13,7 +13,14 @@ import { killAll, killAllNow, removeDir, startServer, stop } from './lib/childre
 import { BIN, childEnv, kscli, makeTempDir, resetLarge, storeWithKeys } from './lib/kscli.mjs';
 import { summariseProfile } from './lib/cpu-profile.mjs';
 
-const { values: opt } = parseArgs({ options: { keys: { type: 'string', default: '10000' }, keep: { type: 'boolean', default: false }, top: { type: 'string', default: '20' }, 'raise-quotas': { type: 'boolean', default: false } } });
+const { values: opt } = parseArgs({
+  options: {
+    keys: { type: 'string', default: '10000' },
+    keep: { type: 'boolean', default: false },
+    top: { type: 'string', default: '20' },
+    'raise-quotas': { type: 'boolean', default: false },
+  },
+});
 // --raise-quotas: the sandbox's DescribeKey/ListKeys quotas and kscli's --max-rps lifted (as the memory rows of run.mjs do)
 const serveQuotas = opt['raise-quotas'] ? ['--quota', 'DescribeKey=100000', '--quota', 'ListKeys=10000'] : [];
 const maxRps = opt['raise-quotas'] ? ['--max-rps', 'DescribeKey=100000', '--max-rps', 'ListKeys=10000'] : [];
@@ -41,11 +48,36 @@ try {
   const storeId = storeWithKeys(reset.status, 200);
   const sandboxDir = join(tmp, 'prof-sandbox');
   const kscliDir = join(tmp, 'prof-kscli');
-  const { child, firstLine } = await startServer(process.execPath, ['--cpu-prof', '--cpu-prof-dir', sandboxDir, BIN, 'sandbox', 'serve', '--port', '0', '--state', statePath, '--latency-ms', '20', ...serveQuotas], { env: childEnv(home), cwd: home });
+  const { child, firstLine } = await startServer(
+    process.execPath,
+    [
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      sandboxDir,
+      BIN,
+      'sandbox',
+      'serve',
+      '--port',
+      '0',
+      '--state',
+      statePath,
+      '--latency-ms',
+      '20',
+      ...serveQuotas,
+    ],
+    { env: childEnv(home), cwd: home },
+  );
   const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(firstLine)[1];
-  const r = await kscli(['--endpoint-url', url, ...maxRps, '--output', 'json', 'find-keys', storeId], { home, measure: true, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', kscliDir], timeoutMs: 300_000 });
+  const r = await kscli(['--endpoint-url', url, ...maxRps, '--output', 'json', 'find-keys', storeId], {
+    home,
+    measure: true,
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', kscliDir],
+    timeoutMs: 300_000,
+  });
   await stop(child);
-  say(`find-keys over ${opt.keys} keys: exit ${r.code}, ${(r.wallMs / 1000).toFixed(2)} s wall, kscli CPU ${(r.usage.userCpuS + r.usage.systemCpuS).toFixed(2)} s, peak RSS ${(r.usage.maxRssKb / 1024).toFixed(0)} MB`);
+  say(
+    `find-keys over ${opt.keys} keys: exit ${r.code}, ${(r.wallMs / 1000).toFixed(2)} s wall, kscli CPU ${(r.usage.userCpuS + r.usage.systemCpuS).toFixed(2)} s, peak RSS ${(r.usage.maxRssKb / 1024).toFixed(0)} MB`,
+  );
   print('kscli find-keys', join(kscliDir, readdirSync(kscliDir)[0]));
   print('sandbox serve', join(sandboxDir, readdirSync(sandboxDir)[0]));
   if (opt.keep) say(`\nprofiles kept in ${kscliDir} and ${sandboxDir}`);

@@ -22,7 +22,15 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { available, killAll, killAllNow, removeDir, stop } from './lib/children.mjs';
-import { childEnv, makeTempDir, RequestLogReader, resetLarge, ROOT, serveSandbox, storeWithKeys } from './lib/kscli.mjs';
+import {
+  childEnv,
+  makeTempDir,
+  RequestLogReader,
+  resetLarge,
+  ROOT,
+  serveSandbox,
+  storeWithKeys,
+} from './lib/kscli.mjs';
 import { formatRow, row, verdict } from './lib/row.mjs';
 import { findKeysRows } from './rows/find-keys.mjs';
 import { memoryRows } from './rows/memory.mjs';
@@ -97,28 +105,67 @@ async function section(name, ids, fn) {
   } catch (e) {
     broken = true;
     say(`  ERROR: ${e.message}`);
-    for (const id of ids) rows.push(row({ id, what: `${name}: could not be measured`, measured: null, unit: '', referenceKind: '-', reference: null, ratio: null, target: '-', pass: null, note: `ERROR: ${e.message.split('\n')[0]}`, error: e.message }));
+    for (const id of ids)
+      rows.push(
+        row({
+          id,
+          what: `${name}: could not be measured`,
+          measured: null,
+          unit: '',
+          referenceKind: '-',
+          reference: null,
+          ratio: null,
+          target: '-',
+          pass: null,
+          note: `ERROR: ${e.message.split('\n')[0]}`,
+          error: e.message,
+        }),
+      );
   }
 }
 
 async function main() {
   const kscliVersion = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
   const awsVersion = await available('aws', childEnv(home));
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
-  say(`kscli ${kscliVersion} benchmark, ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`);
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+  say(
+    `kscli ${kscliVersion} benchmark, ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}`,
+  );
   say(`AWS CLI: ${awsVersion ?? 'not on PATH (the AWS CLI baselines are skipped)'}`);
   say(`sandbox: kscli sandbox serve --latency-ms 20 with AWS's request quotas; temp dir ${tmp}`);
 
-  await section('startup', ['startup-version', 'startup-help'], () => startupRows({ home, runs: int('startup-runs'), awsVersion, say }));
+  await section('startup', ['startup-version', 'startup-help'], () =>
+    startupRows({ home, runs: int('startup-runs'), awsVersion, say }),
+  );
 
   await section('find-keys', ['find-keys-vs-floor', 'find-keys-vs-aws-cli'], async () => {
     const statePath = join(tmp, 'find-keys.json');
     const reset = await resetLarge(statePath, KEYS, STORE_KEYS, home);
     const storeId = storeWithKeys(reset.status, STORE_KEYS);
-    say(`  sandbox reset --scenario large --keys ${KEYS} --store-keys ${STORE_KEYS}: ${(reset.wallMs / 1000).toFixed(1)} s; store ${storeId}`);
+    say(
+      `  sandbox reset --scenario large --keys ${KEYS} --store-keys ${STORE_KEYS}: ${(reset.wallMs / 1000).toFixed(1)} s; store ${storeId}`,
+    );
     const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
     try {
-      return await findKeysRows({ home, url: sandbox.url, storeId, totalKeys: KEYS, storeKeys: STORE_KEYS, sandboxPid: sandbox.pid, log: new RequestLogReader(statePath), rounds: int('rounds'), awsSample: int('aws-sample'), awsVersion, say });
+      return await findKeysRows({
+        home,
+        url: sandbox.url,
+        storeId,
+        totalKeys: KEYS,
+        storeKeys: STORE_KEYS,
+        sandboxPid: sandbox.pid,
+        log: new RequestLogReader(statePath),
+        rounds: int('rounds'),
+        awsSample: int('aws-sample'),
+        awsVersion,
+        say,
+      });
     } finally {
       await stop(sandbox.child);
     }
@@ -130,7 +177,9 @@ async function main() {
     for (const s of [small, large]) {
       const reset = await resetLarge(s.statePath, s.keys, STORE_KEYS, home);
       s.storeId = storeWithKeys(reset.status, STORE_KEYS);
-      say(`  sandbox reset --scenario large --keys ${s.keys} --store-keys ${STORE_KEYS}: ${(reset.wallMs / 1000).toFixed(1)} s`);
+      say(
+        `  sandbox reset --scenario large --keys ${s.keys} --store-keys ${STORE_KEYS}: ${(reset.wallMs / 1000).toFixed(1)} s`,
+      );
     }
     return memoryRows({ home, small, large, storeKeys: STORE_KEYS, runs: int('memory-runs'), say });
   });
@@ -141,31 +190,49 @@ async function main() {
     const storeId = storeWithKeys(reset.status, STORE_KEYS);
     const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
     try {
-      return [await usageRow({ home, url: sandbox.url, storeId, storeKeys: STORE_KEYS, sandboxPid: sandbox.pid, log: new RequestLogReader(statePath), maxRuns: int('usage-runs'), budgetLeftS: () => budgetS - elapsedS() - 10, say })];
+      return [
+        await usageRow({
+          home,
+          url: sandbox.url,
+          storeId,
+          storeKeys: STORE_KEYS,
+          sandboxPid: sandbox.pid,
+          log: new RequestLogReader(statePath),
+          maxRuns: int('usage-runs'),
+          budgetLeftS: () => budgetS - elapsedS() - 10,
+          say,
+        }),
+      ];
     } finally {
       await stop(sandbox.child);
     }
   });
 
-  await section('usage-logs', ['usage-logs-200', 'usage-logs-10k-vs-floor', 'usage-logs-10k-vs-api-floor'], async () => {
-    const statePath = join(tmp, 'usage-logs.json');
-    const reset = await resetLarge(statePath, KEYS, STORE_KEYS, home);
-    const storeId = storeWithKeys(reset.status, STORE_KEYS);
-    const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
-    const out = [];
-    try {
-      out.push(await usageLogs200Row({ home, url: sandbox.url, storeId, storeKeys: STORE_KEYS, statePath, say }));
-    } finally {
-      await stop(sandbox.child);
-    }
-    out.push(...(await usageLogs10kRow({ home, tmp, keys: int('usage-logs-keys'), say })));
-    return out;
-  });
+  await section(
+    'usage-logs',
+    ['usage-logs-200', 'usage-logs-10k-vs-floor', 'usage-logs-10k-vs-api-floor'],
+    async () => {
+      const statePath = join(tmp, 'usage-logs.json');
+      const reset = await resetLarge(statePath, KEYS, STORE_KEYS, home);
+      const storeId = storeWithKeys(reset.status, STORE_KEYS);
+      const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
+      const out = [];
+      try {
+        out.push(await usageLogs200Row({ home, url: sandbox.url, storeId, storeKeys: STORE_KEYS, statePath, say }));
+      } finally {
+        await stop(sandbox.child);
+      }
+      out.push(...(await usageLogs10kRow({ home, tmp, keys: int('usage-logs-keys'), say })));
+      return out;
+    },
+  );
 
   await section('inventory', ['inventory-org-time', 'inventory-org-rss', 'inventory-vs-aws-cli'], async () => {
     const statePath = join(tmp, 'org.json');
     const reset = await resetOrg(statePath, home);
-    say(`  sandbox reset --scenario org --accounts ${ORG.accounts} --regions ${ORG.regions} --stores ${ORG.stores}: ${(reset.wallMs / 1000).toFixed(1)} s`);
+    say(
+      `  sandbox reset --scenario org --accounts ${ORG.accounts} --regions ${ORG.regions} --stores ${ORG.stores}: ${(reset.wallMs / 1000).toFixed(1)} s`,
+    );
     return inventoryRows({ home, statePath, awsVersion, awsSample: 10, say });
   });
 
@@ -174,7 +241,9 @@ async function main() {
   say('');
   for (const r of rows) if (r.note) say(`${r.id}: ${r.note}`);
   const passed = rows.filter((r) => r.pass === true).length;
-  say(`\n${passed} of ${rows.length} targets PASS${broken ? '; the harness could not measure some rows (exit 1)' : ''}`);
+  say(
+    `\n${passed} of ${rows.length} targets PASS${broken ? '; the harness could not measure some rows (exit 1)' : ''}`,
+  );
 
   writeFileSync(
     RESULTS,

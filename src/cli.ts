@@ -25,7 +25,6 @@ Exit codes:
   130 interrupted (Ctrl-C) during apply; the journal records the call in flight
 `;
 
-
 export function buildProgram(app: App): Command {
   const program = new Command('kscli');
   program
@@ -33,7 +32,10 @@ export function buildProgram(app: App): Command {
     .version(kscliVersion(), '-V, --version', 'print the version')
     .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)')
+    .option(
+      '--endpoint-url <url>',
+      'send every AWS call to this endpoint (also AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>)',
+    )
     .addOption(
       new Option(
         '--output <format>',
@@ -41,16 +43,24 @@ export function buildProgram(app: App): Command {
       ).choices(['table', 'json', 'markdown', 'csv']),
     )
     .option('--dry-run', 'print the plan and make no mutating call', false)
-    .option('--plan-out <file>', 'mutating commands: print the plan, make no mutating call, and save it for review and `kscli apply <file>`')
+    .option(
+      '--plan-out <file>',
+      'mutating commands: print the plan, make no mutating call, and save it for review and `kscli apply <file>`',
+    )
     .option('-y, --yes', 'act without asking (runbooks); never prompts', false)
-    .option('--expected-account <id>', 'refuse to change anything unless the credentials belong to this 12-digit account')
+    .option(
+      '--expected-account <id>',
+      'refuse to change anything unless the credentials belong to this 12-digit account',
+    )
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('--debug', 'log every AWS call and show stack traces', false)
     .option('--journal <path>', 'journal file (default ~/.kscli/journal/<account>-<region>-<store>.jsonl)')
     .option('--sandbox', 'run against the local sandbox account (started in-process; no AWS account needed)', false)
     .option('--max-rps <op=n...>', 'override the client-side pace for an operation, e.g. DescribeKey=500')
     .showHelpAfterError('(run with --help for usage)')
-    .hook('preAction', (_program, action) => checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io)))
+    .hook('preAction', (_program, action) =>
+      checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io)),
+    )
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({
@@ -85,17 +95,32 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
  * (exit 2) rather than silently ignored, before any AWS call.
  */
 export function checkOutputFlags(command: string, opts: Record<string, unknown>, g: GlobalOptions): void {
-  const mutating = (PLAN_COMMANDS as readonly string[]).includes(command) && (command !== 'backups' || opts.delete === true);
+  const mutating =
+    (PLAN_COMMANDS as readonly string[]).includes(command) && (command !== 'backups' || opts.delete === true);
   if (g.planOut !== undefined) {
-    if (!mutating) throw new KscliError(ExitCode.BadInput, `--plan-out saves the plan of a command that changes something; ${command}${command === 'backups' ? ' without --delete' : ''} changes nothing`, `use it with ${PLAN_COMMANDS.filter((c) => c !== 'backups').join(', ')} or backups --delete`);
-    if (g.planOut.trim() === '') throw new KscliError(ExitCode.BadInput, '--plan-out needs a file name', 'e.g. --plan-out change-1234.json');
+    if (!mutating)
+      throw new KscliError(
+        ExitCode.BadInput,
+        `--plan-out saves the plan of a command that changes something; ${command}${command === 'backups' ? ' without --delete' : ''} changes nothing`,
+        `use it with ${PLAN_COMMANDS.filter((c) => c !== 'backups').join(', ')} or backups --delete`,
+      );
+    if (g.planOut.trim() === '')
+      throw new KscliError(ExitCode.BadInput, '--plan-out needs a file name', 'e.g. --plan-out change-1234.json');
   }
   // csv is a flat list: only inventory's rows are one
   if (g.output === 'csv' && command !== 'inventory') {
-    throw new KscliError(ExitCode.BadInput, '--output csv is offered by kscli inventory only', 'use --output table or --output json here');
+    throw new KscliError(
+      ExitCode.BadInput,
+      '--output csv is offered by kscli inventory only',
+      'use --output table or --output json here',
+    );
   }
   if (g.output === 'markdown') {
-    const ok = command === 'usage' || command === 'show' || command === 'inventory' || (mutating && (g.planOut !== undefined || g.dryRun));
+    const ok =
+      command === 'usage' ||
+      command === 'show' ||
+      command === 'inventory' ||
+      (mutating && (g.planOut !== undefined || g.dryRun));
     if (!ok) {
       throw new KscliError(
         ExitCode.BadInput,
@@ -143,7 +168,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exit code 0
-      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.Ok;
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
+        return ExitCode.Ok;
       return ExitCode.BadInput;
     }
     const debug = argv.includes('--debug');

@@ -73,7 +73,12 @@ export interface Deps {
 }
 
 export function lockSystem(deps: Deps): LockSystem {
-  return { pid: deps.system.pid, hostname: deps.system.hostname, isProcessAlive: (p) => deps.system.isProcessAlive(p), now: () => deps.clock.now() };
+  return {
+    pid: deps.system.pid,
+    hostname: deps.system.hostname,
+    isProcessAlive: (p) => deps.system.isProcessAlive(p),
+    now: () => deps.clock.now(),
+  };
 }
 
 /** Dummy credentials for the in-process sandbox: it accepts any signature. */
@@ -144,14 +149,16 @@ export async function createDeps(app: App): Promise<Deps> {
     identity: () => (identity ??= aws!.sts().getCallerIdentity()),
     // every verdict the deletion steps compute is recorded as it is returned (a saved plan keeps them)
     evidence: () =>
-      (evidence ??= (inject.evidence
-        ? inject.evidence()
-        : (async (): Promise<EvidencePort> => {
-            const mod = await import('./workflow/evidence/index.js');
-            return { assessKeys: mod.assessKeys, planAlarm: mod.planAlarm, alarmInPlace: mod.alarmInPlace };
-          })()
+      (evidence ??= (
+        inject.evidence
+          ? inject.evidence()
+          : (async (): Promise<EvidencePort> => {
+              const mod = await import('./workflow/evidence/index.js');
+              return { assessKeys: mod.assessKeys, planAlarm: mod.planAlarm, alarmInPlace: mod.alarmInPlace };
+            })()
       ).then((port) => (recorder = recordingEvidence(port)).port)),
-    awsConfig: () => (awsConfig ? awsConfig() : Promise.reject(new Error('no AWS configuration: the AWS ports were injected'))),
+    awsConfig: () =>
+      awsConfig ? awsConfig() : Promise.reject(new Error('no AWS configuration: the AWS ports were injected')),
     recordedVerdicts: () => recorder?.verdicts() ?? [],
     argv: app.argv ?? [],
     close: async () => {

@@ -19,7 +19,8 @@ let outputGone = false;
 const onOutputGone = () => {
   if (outputGone) return;
   outputGone = true;
-  if (applying) applying(); // as one Ctrl-C: finish the call in flight, journal it, exit 130
+  if (applying)
+    applying(); // as one Ctrl-C: finish the call in flight, journal it, exit 130
   else {
     // nothing is being changed: a read command (or a dry run) ends as git does; a mutating one
     // that stops before or after its apply did not finish its job: 130, as interrupted

@@ -77,7 +77,15 @@ export function run(cmd, args, { env, cwd, timeoutMs = 120_000, input } = {}) {
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs: performance.now() - started, startedAtMs, timedOut });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        wallMs: performance.now() - started,
+        startedAtMs,
+        timedOut,
+      });
     });
     child.stdin.end(input ?? '');
   });

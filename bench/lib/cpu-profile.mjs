@@ -40,6 +40,10 @@ export function summariseProfile(file, top = 25) {
     const fname = `${cf.functionName || '(anonymous)'} ${ownerOf(cf.url)}:${cf.lineNumber + 1}`;
     functions.set(fname, (functions.get(fname) ?? 0) + us);
   }
-  const sorted = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => [k, Math.round(us / 100) / 10]);
+  const sorted = (m) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => [k, Math.round(us / 100) / 10]);
   return { totalMs: Math.round(total / 1000), byOwner: sorted(owners), byFunction: sorted(functions) };
 }

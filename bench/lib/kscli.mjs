@@ -46,7 +46,10 @@ export function makeTempDir(prefix = 'kscli-bench-') {
  * `liveHeapEveryMs` and `nodeArgs: ['--expose-gc']`); with `nodeArgs`, extra Node flags (e.g.
  * --cpu-prof) go before the script.
  */
-export async function kscli(args, { home, env, timeoutMs = 300_000, measure = false, nodeArgs = [], liveHeapEveryMs } = {}) {
+export async function kscli(
+  args,
+  { home, env, timeoutMs = 300_000, measure = false, nodeArgs = [], liveHeapEveryMs } = {},
+) {
   const childEnvironment = { ...(env ?? childEnv(home)) };
   if (liveHeapEveryMs) childEnvironment.KSCLI_BENCH_LIVE_HEAP_MS = String(liveHeapEveryMs);
   const pre = [...nodeArgs];
@@ -65,7 +68,11 @@ export async function kscli(args, { home, env, timeoutMs = 300_000, measure = fa
 export async function kscliModules(args, { home }) {
   const traceFile = join(home, `trace-${process.hrtime.bigint()}.txt`);
   const env = { ...childEnv(home), KSCLI_BENCH_TRACE_FILE: traceFile };
-  const r = await run(process.execPath, ['--import', TRACE_PRELOAD, BIN, ...args], { env, cwd: home, timeoutMs: 60_000 });
+  const r = await run(process.execPath, ['--import', TRACE_PRELOAD, BIN, ...args], {
+    env,
+    cwd: home,
+    timeoutMs: 60_000,
+  });
   const lines = existsSync(traceFile) ? readFileSync(traceFile, 'utf8').split('\n').filter(Boolean) : [];
   return { run: r, modules: [...new Set(lines.map((l) => l.slice(4)))] };
 }
@@ -81,8 +88,25 @@ export function packageOf(moduleId) {
 
 /** `kscli sandbox reset --scenario large`: resolves the JSON status it prints. */
 export async function resetLarge(statePath, keys, storeKeys, home) {
-  const r = await kscli(['--output', 'json', 'sandbox', 'reset', '--scenario', 'large', '--keys', String(keys), '--store-keys', String(storeKeys), '--state', statePath], { home, timeoutMs: 300_000 });
-  if (r.code !== 0) throw new Error(`sandbox reset (${keys} keys) failed with exit ${r.code}: ${r.stderr.trim().slice(-1000)}`);
+  const r = await kscli(
+    [
+      '--output',
+      'json',
+      'sandbox',
+      'reset',
+      '--scenario',
+      'large',
+      '--keys',
+      String(keys),
+      '--store-keys',
+      String(storeKeys),
+      '--state',
+      statePath,
+    ],
+    { home, timeoutMs: 300_000 },
+  );
+  if (r.code !== 0)
+    throw new Error(`sandbox reset (${keys} keys) failed with exit ${r.code}: ${r.stderr.trim().slice(-1000)}`);
   return { status: JSON.parse(r.stdout), wallMs: r.wallMs };
 }
 
@@ -99,8 +123,23 @@ export function storeWithKeys(status, storeKeys) {
  * `listening on URL`. Quotas are AWS's unless `extraArgs` says otherwise.
  */
 export async function serveSandbox(statePath, { home, latencyMs = 20, extraArgs = [] }) {
-  const args = [BIN, 'sandbox', 'serve', '--port', '0', '--state', statePath, '--latency-ms', String(latencyMs), ...extraArgs];
-  const { child, firstLine, stderr } = await startServer(process.execPath, args, { env: childEnv(home), cwd: home, timeoutMs: 120_000 });
+  const args = [
+    BIN,
+    'sandbox',
+    'serve',
+    '--port',
+    '0',
+    '--state',
+    statePath,
+    '--latency-ms',
+    String(latencyMs),
+    ...extraArgs,
+  ];
+  const { child, firstLine, stderr } = await startServer(process.execPath, args, {
+    env: childEnv(home),
+    cwd: home,
+    timeoutMs: 120_000,
+  });
   const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(firstLine);
   if (!m) throw new Error(`sandbox serve printed "${firstLine}" instead of "listening on http://127.0.0.1:PORT"`);
   return { url: m[1], pid: child.pid, child, stderr };
@@ -170,7 +209,11 @@ export function timeline(entries, startedAtMs) {
     p.toS = Math.round(p.toS * 1000) / 1000;
   }
   const times = entries.map(at);
-  return { firstRequestS: times.length ? Math.min(...times) : null, lastRequestS: times.length ? Math.max(...times) : null, phases };
+  return {
+    firstRequestS: times.length ? Math.min(...times) : null,
+    lastRequestS: times.length ? Math.max(...times) : null,
+    phases,
+  };
 }
 
 /** Requests the sandbox answered (not throttled) for one operation. */

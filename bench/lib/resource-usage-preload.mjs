@@ -28,6 +28,14 @@ if (file) {
   process.on('exit', () => {
     const u = process.resourceUsage();
     // maxRSS is in kilobytes, CPU times in microseconds
-    writeFileSync(file, JSON.stringify({ maxRssKb: u.maxRSS, userCpuS: u.userCPUTime / 1e6, systemCpuS: u.systemCPUTime / 1e6, peakLiveHeapKb }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        maxRssKb: u.maxRSS,
+        userCpuS: u.userCPUTime / 1e6,
+        systemCpuS: u.systemCPUTime / 1e6,
+        peakLiveHeapKb,
+      }),
+    );
   });
 }

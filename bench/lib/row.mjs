@@ -32,6 +32,11 @@ export function verdict(r) {
 
 /** The printed line of a row. */
 export function formatRow(r) {
-  const ratio = r.ratio === null || r.ratio === undefined || !Number.isFinite(r.ratio) ? '-' : r.ratio >= 100 ? `${Math.round(r.ratio)}x` : `${r.ratio.toFixed(2)}x`;
+  const ratio =
+    r.ratio === null || r.ratio === undefined || !Number.isFinite(r.ratio)
+      ? '-'
+      : r.ratio >= 100
+        ? `${Math.round(r.ratio)}x`
+        : `${r.ratio.toFixed(2)}x`;
   return `${verdict(r).padEnd(4)}  ${r.what.padEnd(58)} measured ${fmt(r.measured, r.unit).padStart(9)}  ${r.referenceKind} ${fmt(r.reference, r.unit).padStart(10)}  ratio ${ratio.padStart(6)}  target ${r.target}`;
 }

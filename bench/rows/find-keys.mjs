@@ -42,7 +42,11 @@ export async function findKeysRows(ctx) {
 
   if (awsVersion) {
     // step 1 of the loop: list the account's keys (the AWS CLI follows every page itself)
-    const r = await run('aws', ['kms', 'list-keys', '--endpoint-url', url, '--output', 'json'], { env, cwd: home, timeoutMs: 300_000 });
+    const r = await run('aws', ['kms', 'list-keys', '--endpoint-url', url, '--output', 'json'], {
+      env,
+      cwd: home,
+      timeoutMs: 300_000,
+    });
     if (r.code !== 0) throw new Error(`aws kms list-keys failed (${r.code}): ${r.stderr.slice(-500)}`);
     const ids = JSON.parse(r.stdout).Keys.map((k) => k.KeyId);
     listKeys = { wallMs: r.wallMs, keys: ids.length };
@@ -55,7 +59,11 @@ export async function findKeysRows(ctx) {
   for (let i = 0; i < rounds; i += 1) {
     const mark = log.mark();
     const cpuBefore = cpuSecondsOf(sandboxPid);
-    const r = await kscli(['--endpoint-url', url, '--output', 'json', 'find-keys', storeId], { home, measure: true, timeoutMs: 180_000 });
+    const r = await kscli(['--endpoint-url', url, '--output', 'json', 'find-keys', storeId], {
+      home,
+      measure: true,
+      timeoutMs: 180_000,
+    });
     const sandboxCpuS = cpuSecondsOf(sandboxPid) - cpuBefore;
     if (r.code !== 0) throw new Error(`kscli find-keys exited ${r.code}: ${r.stderr.trim().slice(-1500)}`);
     const found = JSON.parse(r.stdout).keys.length;
@@ -86,11 +94,22 @@ export async function findKeysRows(ctx) {
     );
 
     if (awsVersion && batches[i].length) {
-      const b = await run('sh', ['-c', AWS_LOOP], { env: { ...env, KEYS: batches[i].join(' '), URL: url, STORE: storeId }, cwd: home, timeoutMs: 300_000 });
+      const b = await run('sh', ['-c', AWS_LOOP], {
+        env: { ...env, KEYS: batches[i].join(' '), URL: url, STORE: storeId },
+        cwd: home,
+        timeoutMs: 300_000,
+      });
       const errors = (b.stdout.match(/^ERR /gm) ?? []).length;
-      if (errors) throw new Error(`the AWS CLI loop failed on ${errors} of ${batches[i].length} keys: ${b.stderr.slice(-500)}`);
-      awsBatches.push({ keys: batches[i].length, wallS: b.wallMs / 1000, found: (b.stdout.match(/^FOUND /gm) ?? []).length });
-      say(`  AWS CLI loop batch ${i + 1}/${rounds}: ${batches[i].length} describe-key processes in ${(b.wallMs / 1000).toFixed(2)} s`);
+      if (errors)
+        throw new Error(`the AWS CLI loop failed on ${errors} of ${batches[i].length} keys: ${b.stderr.slice(-500)}`);
+      awsBatches.push({
+        keys: batches[i].length,
+        wallS: b.wallMs / 1000,
+        found: (b.stdout.match(/^FOUND /gm) ?? []).length,
+      });
+      say(
+        `  AWS CLI loop batch ${i + 1}/${rounds}: ${batches[i].length} describe-key processes in ${(b.wallMs / 1000).toFixed(2)} s`,
+      );
     }
   }
 
@@ -119,7 +138,18 @@ export async function findKeysRows(ctx) {
 
   if (!awsVersion) {
     rows.push(
-      row({ id: 'find-keys-vs-aws-cli', what: 'find-keys vs the AWS CLI loop', measured: wallS, unit: 's', referenceKind: 'baseline', reference: null, ratio: null, target: `>= ${BASELINE_TARGET}x faster`, pass: null, note: 'SKIPPED: no `aws` on PATH (install the AWS CLI to measure the baseline)' }),
+      row({
+        id: 'find-keys-vs-aws-cli',
+        what: 'find-keys vs the AWS CLI loop',
+        measured: wallS,
+        unit: 's',
+        referenceKind: 'baseline',
+        reference: null,
+        ratio: null,
+        target: `>= ${BASELINE_TARGET}x faster`,
+        pass: null,
+        note: 'SKIPPED: no `aws` on PATH (install the AWS CLI to measure the baseline)',
+      }),
     );
     return rows;
   }
@@ -140,7 +170,13 @@ export async function findKeysRows(ctx) {
       note:
         `AWS CLI loop (${awsVersion.split(' ')[0]}) ESTIMATED, not run in full: aws kms list-keys (${(listKeys.wallMs / 1000).toFixed(2)} s, run once) + ` +
         `${totalKeys.toLocaleString('en-US')} x ${perKeyS.toFixed(3)} s per describe-key process (mean over ${sampled} keys sampled evenly from the listing, one process each, scaled linearly)`,
-      details: { listKeysS: round(listKeys.wallMs / 1000), perKeyS: round(perKeyS, 4), meanBatchPerKeyS: round(mean(awsBatches.map((b) => b.wallS / b.keys)), 4), batches: awsBatches, estimatedLoopS: round(loopS, 1) },
+      details: {
+        listKeysS: round(listKeys.wallMs / 1000),
+        perKeyS: round(perKeyS, 4),
+        meanBatchPerKeyS: round(mean(awsBatches.map((b) => b.wallS / b.keys)), 4),
+        batches: awsBatches,
+        estimatedLoopS: round(loopS, 1),
+      },
     }),
   );
   return rows;

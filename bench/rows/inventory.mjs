@@ -21,8 +21,27 @@ export const RSS_LIMIT_MB = 300;
 const EXTERNAL_ID = 'kscli-audit';
 
 export async function resetOrg(statePath, home) {
-  const r = await kscli(['--output', 'json', 'sandbox', 'reset', '--scenario', 'org', '--accounts', String(ORG.accounts), '--regions', String(ORG.regions), '--stores', String(ORG.stores), '--state', statePath], { home, timeoutMs: 300_000 });
-  if (r.code !== 0) throw new Error(`sandbox reset --scenario org failed with exit ${r.code}: ${r.stderr.trim().slice(-1000)}`);
+  const r = await kscli(
+    [
+      '--output',
+      'json',
+      'sandbox',
+      'reset',
+      '--scenario',
+      'org',
+      '--accounts',
+      String(ORG.accounts),
+      '--regions',
+      String(ORG.regions),
+      '--stores',
+      String(ORG.stores),
+      '--state',
+      statePath,
+    ],
+    { home, timeoutMs: 300_000 },
+  );
+  if (r.code !== 0)
+    throw new Error(`sandbox reset --scenario org failed with exit ${r.code}: ${r.stderr.trim().slice(-1000)}`);
   return { status: JSON.parse(r.stdout), wallMs: r.wallMs };
 }
 
@@ -34,35 +53,85 @@ async function awsSample(ctx, url, accountIds, regions) {
   const describeMs = [];
   for (let i = 0; i < Math.max(1, Math.ceil(n / 3)); i++) {
     const account = accountIds[i % accountIds.length];
-    const a = await run('aws', ['sts', 'assume-role', '--role-arn', `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, '--role-session-name', 'docs-loop', '--external-id', EXTERNAL_ID, '--endpoint-url', url, '--output', 'json'], { env, cwd: home, timeoutMs: 60_000 });
+    const a = await run(
+      'aws',
+      [
+        'sts',
+        'assume-role',
+        '--role-arn',
+        `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+        '--role-session-name',
+        'docs-loop',
+        '--external-id',
+        EXTERNAL_ID,
+        '--endpoint-url',
+        url,
+        '--output',
+        'json',
+      ],
+      { env, cwd: home, timeoutMs: 60_000 },
+    );
     if (a.code !== 0) throw new Error(`aws sts assume-role failed (${a.code}): ${a.stderr.slice(-500)}`);
     assumeMs.push(a.wallMs);
     const c = JSON.parse(a.stdout).Credentials;
-    const roleEnv = { ...env, AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken };
+    const roleEnv = {
+      ...env,
+      AWS_ACCESS_KEY_ID: c.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+      AWS_SESSION_TOKEN: c.SessionToken,
+    };
     for (let j = 0; j < 3 && describeMs.length < n; j++) {
       const region = regions[(i * 3 + j) % regions.length];
-      const d = await run('aws', ['kms', 'describe-custom-key-stores', '--region', region, '--endpoint-url', url, '--output', 'json'], { env: roleEnv, cwd: home, timeoutMs: 60_000 });
-      if (d.code !== 0) throw new Error(`aws kms describe-custom-key-stores failed (${d.code}): ${d.stderr.slice(-500)}`);
+      const d = await run(
+        'aws',
+        ['kms', 'describe-custom-key-stores', '--region', region, '--endpoint-url', url, '--output', 'json'],
+        { env: roleEnv, cwd: home, timeoutMs: 60_000 },
+      );
+      if (d.code !== 0)
+        throw new Error(`aws kms describe-custom-key-stores failed (${d.code}): ${d.stderr.slice(-500)}`);
       describeMs.push(d.wallMs);
     }
   }
-  say(`  AWS CLI sample: ${assumeMs.length} assume-role (mean ${round(mean(assumeMs) / 1000, 2)} s), ${describeMs.length} describe-custom-key-stores (mean ${round(mean(describeMs) / 1000, 2)} s)`);
-  return { assumeS: mean(assumeMs) / 1000, describeS: mean(describeMs) / 1000, samples: { assumeMs: assumeMs.map((x) => round(x)), describeMs: describeMs.map((x) => round(x)) } };
+  say(
+    `  AWS CLI sample: ${assumeMs.length} assume-role (mean ${round(mean(assumeMs) / 1000, 2)} s), ${describeMs.length} describe-custom-key-stores (mean ${round(mean(describeMs) / 1000, 2)} s)`,
+  );
+  return {
+    assumeS: mean(assumeMs) / 1000,
+    describeS: mean(describeMs) / 1000,
+    samples: { assumeMs: assumeMs.map((x) => round(x)), describeMs: describeMs.map((x) => round(x)) },
+  };
 }
 
 export async function inventoryRows(ctx) {
   const { home, statePath, awsVersion, say } = ctx;
   const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
   try {
-    const r = await kscli(['--endpoint-url', sandbox.url, '--output', 'json', 'inventory', '--org', '--regions', 'all', '--external-id', EXTERNAL_ID], { home, measure: true, timeoutMs: 600_000 });
+    const r = await kscli(
+      [
+        '--endpoint-url',
+        sandbox.url,
+        '--output',
+        'json',
+        'inventory',
+        '--org',
+        '--regions',
+        'all',
+        '--external-id',
+        EXTERNAL_ID,
+      ],
+      { home, measure: true, timeoutMs: 600_000 },
+    );
     // 6 = complete with gaps: the scenario has accounts without the role and SCP-denied Regions on purpose
-    if (r.code !== 6 && r.code !== 0) throw new Error(`kscli inventory exited ${r.code}: ${r.stderr.trim().slice(-1500)}`);
+    if (r.code !== 6 && r.code !== 0)
+      throw new Error(`kscli inventory exited ${r.code}: ${r.stderr.trim().slice(-1500)}`);
     const doc = JSON.parse(r.stdout);
     const wallS = r.wallMs / 1000;
     const rssMb = r.usage.maxRssKb / 1024;
     const cpuS = r.usage.userCpuS + r.usage.systemCpuS;
     const s = doc.summary;
-    say(`  kscli inventory --org --regions all: ${s.stores} stores in ${s.accountsWithStores} accounts, ${s.accountRegionsRead} account-Regions read, ${s.gaps} gaps, ${s.skipped} skipped; ${wallS.toFixed(1)} s, ${cpuS.toFixed(1)} s CPU, peak RSS ${rssMb.toFixed(1)} MB`);
+    say(
+      `  kscli inventory --org --regions all: ${s.stores} stores in ${s.accountsWithStores} accounts, ${s.accountRegionsRead} account-Regions read, ${s.gaps} gaps, ${s.skipped} skipped; ${wallS.toFixed(1)} s, ${cpuS.toFixed(1)} s CPU, peak RSS ${rssMb.toFixed(1)} MB`,
+    );
     const rows = [
       row({
         id: 'inventory-org-time',
@@ -91,11 +160,29 @@ export async function inventoryRows(ctx) {
       }),
     ];
     if (!awsVersion) {
-      rows.push(row({ id: 'inventory-vs-aws-cli', what: 'inventory vs the documented AWS CLI loop', measured: wallS, unit: 's', referenceKind: 'baseline', reference: null, ratio: null, target: 'reported', pass: null, note: 'SKIPPED: no `aws` on PATH' }));
+      rows.push(
+        row({
+          id: 'inventory-vs-aws-cli',
+          what: 'inventory vs the documented AWS CLI loop',
+          measured: wallS,
+          unit: 's',
+          referenceKind: 'baseline',
+          reference: null,
+          ratio: null,
+          target: 'reported',
+          pass: null,
+          note: 'SKIPPED: no `aws` on PATH',
+        }),
+      );
       return rows;
     }
     const members = doc.stores.map((x) => x.accountId).filter((id) => id !== '111122223333');
-    const sample = await awsSample(ctx, sandbox.url, members.length ? [...new Set(members)] : ['200000000003'], ['us-east-1', 'us-west-2', 'eu-central-1', 'ap-northeast-1']);
+    const sample = await awsSample(ctx, sandbox.url, members.length ? [...new Set(members)] : ['200000000003'], [
+      'us-east-1',
+      'us-west-2',
+      'eu-central-1',
+      'ap-northeast-1',
+    ]);
     const activeAccounts = s.accounts - doc.skipped.filter((k) => k.kind === 'account-not-active').length;
     const estimateS = sample.assumeS * activeAccounts + sample.describeS * s.accountRegionsRead;
     rows.push(

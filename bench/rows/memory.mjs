@@ -20,7 +20,14 @@ export const MEMORY_LIMIT_MB = 200;
 export const LIVE_GROWTH_LIMIT_MB = 2;
 
 const RAISED_QUOTAS = ['--quota', 'DescribeKey=100000', '--quota', 'ListKeys=10000', '--quota', 'ListAliases=10000'];
-const RAISED_MAX_RPS = ['--max-rps', 'DescribeKey=100000', '--max-rps', 'ListKeys=10000', '--max-rps', 'ListAliases=10000'];
+const RAISED_MAX_RPS = [
+  '--max-rps',
+  'DescribeKey=100000',
+  '--max-rps',
+  'ListKeys=10000',
+  '--max-rps',
+  'ListAliases=10000',
+];
 
 /** Live-heap sampling period of the second run (a full collection each time: ~1% of the run). */
 const LIVE_HEAP_EVERY_MS = 250;
@@ -40,17 +47,33 @@ async function measure(ctx, statePath, storeId, expectedKeys, label) {
       const one = {};
       for (const mode of ['rss', 'live']) {
         const extra = mode === 'live' ? { nodeArgs: ['--expose-gc'], liveHeapEveryMs: LIVE_HEAP_EVERY_MS } : {};
-        const r = await kscli(['--endpoint-url', sandbox.url, ...RAISED_MAX_RPS, '--output', 'json', 'find-keys', storeId], { home, measure: true, timeoutMs: 400_000, ...extra });
-        if (r.code !== 0) throw new Error(`kscli find-keys (${label}) exited ${r.code}: ${r.stderr.trim().slice(-1500)}`);
+        const r = await kscli(
+          ['--endpoint-url', sandbox.url, ...RAISED_MAX_RPS, '--output', 'json', 'find-keys', storeId],
+          { home, measure: true, timeoutMs: 400_000, ...extra },
+        );
+        if (r.code !== 0)
+          throw new Error(`kscli find-keys (${label}) exited ${r.code}: ${r.stderr.trim().slice(-1500)}`);
         const found = JSON.parse(r.stdout).keys.length;
-        if (found !== expectedKeys) throw new Error(`kscli find-keys (${label}) found ${found} keys, expected ${expectedKeys}`);
-        if (mode === 'rss') Object.assign(one, { maxRssMb: round(r.usage.maxRssKb / 1024, 1), wallS: round(r.wallMs / 1000, 2), cpuS: round(r.usage.userCpuS + r.usage.systemCpuS, 2) });
+        if (found !== expectedKeys)
+          throw new Error(`kscli find-keys (${label}) found ${found} keys, expected ${expectedKeys}`);
+        if (mode === 'rss')
+          Object.assign(one, {
+            maxRssMb: round(r.usage.maxRssKb / 1024, 1),
+            wallS: round(r.wallMs / 1000, 2),
+            cpuS: round(r.usage.userCpuS + r.usage.systemCpuS, 2),
+          });
         else one.peakLiveHeapMb = round((r.usage.peakLiveHeapKb ?? NaN) / 1024, 1);
       }
       samples.push(one);
-      say(`  find-keys over ${label}: peak RSS ${one.maxRssMb.toFixed(1)} MB (${one.wallS.toFixed(1)} s); peak live heap ${one.peakLiveHeapMb?.toFixed(1)} MB`);
+      say(
+        `  find-keys over ${label}: peak RSS ${one.maxRssMb.toFixed(1)} MB (${one.wallS.toFixed(1)} s); peak live heap ${one.peakLiveHeapMb?.toFixed(1)} MB`,
+      );
     }
-    return { rssMb: median(samples.map((s) => s.maxRssMb)), liveMb: median(samples.map((s) => s.peakLiveHeapMb)), samples };
+    return {
+      rssMb: median(samples.map((s) => s.maxRssMb)),
+      liveMb: median(samples.map((s) => s.peakLiveHeapMb)),
+      samples,
+    };
   } finally {
     await stop(sandbox.child);
   }
@@ -91,7 +114,11 @@ export async function memoryRows(ctx) {
         `peak live heap (garbage collected every ${LIVE_HEAP_EVERY_MS} ms in a second run with --expose-gc) ${a.liveMb.toFixed(1)} MB at ${small.keys.toLocaleString('en-US')} keys, ` +
         `${b.liveMb.toFixed(1)} MB at ${large.keys.toLocaleString('en-US')}; ratio = large / small. Peak RSS ${a.rssMb.toFixed(1)} -> ${b.rssMb.toFixed(1)} MB ` +
         `(${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB: garbage not yet collected in a longer run, not kept keys); ${note}`,
-      details: { small: { rssMb: a.rssMb, liveHeapMb: a.liveMb, samples: a.samples }, large: { rssMb: b.rssMb, liveHeapMb: b.liveMb, samples: b.samples }, rssGrowthMb: round(growth, 1) },
+      details: {
+        small: { rssMb: a.rssMb, liveHeapMb: a.liveMb, samples: a.samples },
+        large: { rssMb: b.rssMb, liveHeapMb: b.liveMb, samples: b.samples },
+        rssGrowthMb: round(growth, 1),
+      },
     }),
   ];
 }

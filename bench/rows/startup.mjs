@@ -24,18 +24,32 @@ export async function startupRows(ctx) {
     const h = await kscli(['--help'], { home });
     if (h.code !== 0) throw new Error(`kscli --help exited ${h.code}: ${h.stderr}`);
     times.help.push(h.wallMs);
-    if (awsVersion) times.aws.push((await run('aws', ['--version'], { env: childEnv(home), cwd: home, timeoutMs: 30_000 })).wallMs);
+    if (awsVersion)
+      times.aws.push((await run('aws', ['--version'], { env: childEnv(home), cwd: home, timeoutMs: 30_000 })).wallMs);
   }
   const traces = {};
-  for (const [name, args] of [['version', ['--version']], ['help', ['--help']]]) {
+  for (const [name, args] of [
+    ['version', ['--version']],
+    ['help', ['--help']],
+  ]) {
     const { modules } = await kscliModules(args, { home });
     const packages = {};
     for (const m of modules) {
       const p = packageOf(m);
       if (p) packages[p] = (packages[p] ?? 0) + 1;
     }
-    traces[name] = { modules: modules.length, packages, awsSdk: Object.keys(packages).filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/')) };
-    say(`  kscli --${name}: ${modules.length} modules loaded; packages: ${Object.entries(packages).map(([p, n]) => `${p} (${n})`).join(', ') || 'none'}`);
+    traces[name] = {
+      modules: modules.length,
+      packages,
+      awsSdk: Object.keys(packages).filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/')),
+    };
+    say(
+      `  kscli --${name}: ${modules.length} modules loaded; packages: ${
+        Object.entries(packages)
+          .map(([p, n]) => `${p} (${n})`)
+          .join(', ') || 'none'
+      }`,
+    );
   }
   const awsMs = awsVersion ? median(times.aws) : null;
   const out = [];
@@ -55,8 +69,14 @@ export async function startupRows(ctx) {
         pass: ms < TARGET_MS && sdk.length === 0,
         note:
           `median of ${runs} runs, spawn to exit; baseline = aws --version ${awsMs ? `(${awsVersion.split(' ')[0]}), median ${Math.round(awsMs)} ms, ratio = how many times faster` : 'SKIPPED: no aws on PATH'}; ` +
-          (sdk.length ? `LOADS THE AWS SDK: ${sdk.join(', ')}` : `no @aws-sdk or @smithy module loaded (${traces[name].modules} modules in all; packages: ${Object.keys(traces[name].packages).join(', ') || 'none'})`),
-        details: { runsMs: times[name].map((t) => round(t, 1)), awsVersionRunsMs: times.aws.map((t) => round(t, 1)), trace: traces[name] },
+          (sdk.length
+            ? `LOADS THE AWS SDK: ${sdk.join(', ')}`
+            : `no @aws-sdk or @smithy module loaded (${traces[name].modules} modules in all; packages: ${Object.keys(traces[name].packages).join(', ') || 'none'})`),
+        details: {
+          runsMs: times[name].map((t) => round(t, 1)),
+          awsVersionRunsMs: times.aws.map((t) => round(t, 1)),
+          trace: traces[name],
+        },
       }),
     );
   }

@@ -27,7 +27,11 @@ export async function usageRow(ctx) {
   while (runs.length < maxRuns && (runs.length === 0 || budgetLeftS() > lastS * 1.1)) {
     const mark = log.mark();
     const cpuBefore = cpuSecondsOf(sandboxPid);
-    const r = await kscli(['--endpoint-url', url, '--output', 'json', 'usage', storeId, '--evidence', 'api'], { home, measure: true, timeoutMs: 400_000 });
+    const r = await kscli(['--endpoint-url', url, '--output', 'json', 'usage', storeId, '--evidence', 'api'], {
+      home,
+      measure: true,
+      timeoutMs: 400_000,
+    });
     const sandboxCpuS = cpuSecondsOf(sandboxPid) - cpuBefore;
     const entries = log.since(mark);
     const calls = countCalls(entries);
@@ -49,7 +53,11 @@ export async function usageRow(ctx) {
       floorS,
       getKeyLastUsageCalls: gklu,
       lookupEventsCalls: lookups,
-      throttledBySandbox: Object.fromEntries(Object.entries(calls).filter(([, c]) => c.throttled > 0).map(([op, c]) => [op, c.throttled])),
+      throttledBySandbox: Object.fromEntries(
+        Object.entries(calls)
+          .filter(([, c]) => c.throttled > 0)
+          .map(([op, c]) => [op, c.throttled]),
+      ),
       throttlingReachedUser: r.code !== 0 || throttledOnStderr,
       stderrTail: r.stderr.trim().slice(-300),
       kscliCpuS: r.usage ? round(r.usage.userCpuS + r.usage.systemCpuS) : null,

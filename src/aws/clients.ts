@@ -77,7 +77,9 @@ export class AwsClients {
       cacheMiddleware: true,
       requestHandler: await this.httpHandler(),
       // the home Region's STS client resolves the chain that everyone else shares
-      ...(service === 'sts' && region === this.config.region && !this.config.credentials ? {} : { credentials: await this.sharedCredentials() }),
+      ...(service === 'sts' && region === this.config.region && !this.config.credentials
+        ? {}
+        : { credentials: await this.sharedCredentials() }),
     };
   }
 
@@ -87,7 +89,12 @@ export class AwsClients {
     if (!client) {
       client = (async () => {
         const created = await create(await this.baseConfig(service, region));
-        instrument((created as { middlewareStack: MiddlewareStackLike }).middlewareStack, service, this.pacer(region), this.config.debugLog);
+        instrument(
+          (created as { middlewareStack: MiddlewareStackLike }).middlewareStack,
+          service,
+          this.pacer(region),
+          this.config.debugLog,
+        );
         return created;
       })();
       this.clients.set(key, client);
@@ -113,7 +120,11 @@ export class AwsClients {
   /** One handler, so every client draws from one keep-alive pool of sockets. */
   private httpHandler(): Promise<NodeHttpHandler> {
     this.handler ??= (async () => {
-      const [{ NodeHttpHandler }, http, https] = await Promise.all([import('@smithy/node-http-handler'), import('node:http'), import('node:https')]);
+      const [{ NodeHttpHandler }, http, https] = await Promise.all([
+        import('@smithy/node-http-handler'),
+        import('node:http'),
+        import('node:https'),
+      ]);
       const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
       const debugLog = this.config.debugLog;
       return new NodeHttpHandler({

@@ -39,7 +39,11 @@ export interface ResolveExtras {
   profileExists?: (profile: string, env: NodeJS.ProcessEnv) => Promise<boolean>;
 }
 
-export async function resolveAwsConfig(options: AwsOptions, env: NodeJS.ProcessEnv, extras: ResolveExtras = {}): Promise<AwsConfig> {
+export async function resolveAwsConfig(
+  options: AwsOptions,
+  env: NodeJS.ProcessEnv,
+  extras: ResolveExtras = {},
+): Promise<AwsConfig> {
   const profile = nonEmpty(options.profile) ?? nonEmpty(env.AWS_PROFILE);
   if (profile && !(await (extras.profileExists ?? readProfileExists)(profile, env))) {
     // The SDK would only say "Could not resolve credentials using profile" on the first call;
@@ -95,7 +99,10 @@ export function validRegion(region: string, source: string): string {
   );
 }
 
-function resolveEndpoints(options: AwsOptions, env: NodeJS.ProcessEnv): Pick<AwsConfig, 'endpointUrl'> & { serviceEndpoints: NonNullable<AwsConfig['serviceEndpoints']> } {
+function resolveEndpoints(
+  options: AwsOptions,
+  env: NodeJS.ProcessEnv,
+): Pick<AwsConfig, 'endpointUrl'> & { serviceEndpoints: NonNullable<AwsConfig['serviceEndpoints']> } {
   const flag = nonEmpty(options.endpointUrl);
   // the flag is the most specific choice the user made: it wins over every variable
   if (flag) return { endpointUrl: validEndpoint(flag, '--endpoint-url'), serviceEndpoints: {} };
@@ -126,19 +133,31 @@ export function validEndpoint(value: string, source: string): string {
 /** `["DescribeKey=500", "ListKeys=100,LookupEvents=1"]` -> { DescribeKey: 500, ListKeys: 100, LookupEvents: 1 } */
 export function parseMaxRps(values: string[]): Record<string, number> {
   const result: Record<string, number> = {};
-  const items = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const items = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   for (const item of items) {
     const match = /^([A-Za-z]+)=(\d+(?:\.\d+)?)$/.exec(item);
     if (!match) {
-      throw badInput(`invalid --max-rps '${item}': expected Operation=N`, 'for example --max-rps DescribeKey=500 (N requests per second, more than 0)');
+      throw badInput(
+        `invalid --max-rps '${item}': expected Operation=N`,
+        'for example --max-rps DescribeKey=500 (N requests per second, more than 0)',
+      );
     }
     const operation = pacedOperationName(match[1]!);
     if (!operation) {
-      throw badInput(`unknown operation '${match[1]}' in --max-rps`, `paced operations: ${Object.keys(OPERATION_QUOTAS).join(', ')}`);
+      throw badInput(
+        `unknown operation '${match[1]}' in --max-rps`,
+        `paced operations: ${Object.keys(OPERATION_QUOTAS).join(', ')}`,
+      );
     }
     const rps = Number(match[2]);
     if (!(rps > 0)) {
-      throw badInput(`invalid --max-rps '${item}': the rate must be more than 0`, `for example --max-rps ${operation}=1`);
+      throw badInput(
+        `invalid --max-rps '${item}': the rate must be more than 0`,
+        `for example --max-rps ${operation}=1`,
+      );
     }
     result[operation] = rps;
   }

@@ -30,8 +30,14 @@ interface SdkErrorLike {
   $response?: unknown;
 }
 
-const EXPIRED = { problem: 'the AWS credentials have expired', fix: 'refresh them (`aws sso login`, or new session credentials) and try again' };
-const BAD_SIGNATURE = { problem: 'AWS rejected the request signature', fix: 'check the secret access key and the system clock' };
+const EXPIRED = {
+  problem: 'the AWS credentials have expired',
+  fix: 'refresh them (`aws sso login`, or new session credentials) and try again',
+};
+const BAD_SIGNATURE = {
+  problem: 'AWS rejected the request signature',
+  fix: 'check the secret access key and the system clock',
+};
 
 /** Error names that mean "these credentials do not work", whatever the service. */
 const CREDENTIAL_ERRORS: Readonly<Record<string, { problem: string; fix: string }>> = {
@@ -45,7 +51,10 @@ const CREDENTIAL_ERRORS: Readonly<Record<string, { problem: string; fix: string 
   },
   ExpiredToken: EXPIRED,
   ExpiredTokenException: EXPIRED,
-  RequestExpired: { problem: 'the request expired before AWS received it', fix: 'check the system clock, then try again' },
+  RequestExpired: {
+    problem: 'the request expired before AWS received it',
+    fix: 'check the system clock, then try again',
+  },
   InvalidClientTokenId: {
     problem: 'AWS does not recognise the access key',
     fix: 'check AWS_PROFILE / --profile and AWS_ACCESS_KEY_ID; the key may be deleted or from another partition',
@@ -58,7 +67,10 @@ const CREDENTIAL_ERRORS: Readonly<Record<string, { problem: string; fix: string 
   IncompleteSignatureException: BAD_SIGNATURE,
   InvalidSignatureException: BAD_SIGNATURE,
   SignatureDoesNotMatch: BAD_SIGNATURE,
-  MissingAuthenticationToken: { problem: 'the request carried no credentials', fix: 'set AWS_PROFILE (or --profile) or run `aws sso login`' },
+  MissingAuthenticationToken: {
+    problem: 'the request carried no credentials',
+    fix: 'set AWS_PROFILE (or --profile) or run `aws sso login`',
+  },
 };
 
 /** Transport-level failures (Node error codes and the SDK's timeout names). */
@@ -105,7 +117,12 @@ export function isThrottlingError(error: unknown): boolean {
 
 /** AccessDenied, AccessDeniedException, CloudHsmAccessDeniedException, AccessDeniedFault ... */
 function isAccessDenied(name: string): boolean {
-  return name.startsWith('AccessDenied') || name.endsWith('AccessDeniedException') || name === 'UnauthorizedOperation' || name === 'AuthorizationError';
+  return (
+    name.startsWith('AccessDenied') ||
+    name.endsWith('AccessDeniedException') ||
+    name === 'UnauthorizedOperation' ||
+    name === 'AuthorizationError'
+  );
 }
 
 /** The error to throw for an SDK error raised by one call. Errors that are not from the SDK pass through. */
@@ -137,12 +154,20 @@ export function toPortError(error: unknown, site: CallSite): Error {
   const code = e.code ?? '';
   if (NETWORK_CODES.has(code) || NETWORK_CODES.has(name) || TIMEOUT_NAMES.has(name)) {
     // The SDK names a dropped connection TimeoutError too; the socket's code says what happened.
-    const reason = NETWORK_CODES.has(code) ? (code === 'ECONNRESET' || code === 'EPIPE' ? `connection closed, ${code}` : code) : TIMEOUT_NAMES.has(name) ? 'timed out' : code || name;
+    const reason = NETWORK_CODES.has(code)
+      ? code === 'ECONNRESET' || code === 'EPIPE'
+        ? `connection closed, ${code}`
+        : code
+      : TIMEOUT_NAMES.has(name)
+        ? 'timed out'
+        : code || name;
     const fix =
       code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'check --region, --endpoint-url / AWS_ENDPOINT_URL* and DNS'
         : 'check --endpoint-url / AWS_ENDPOINT_URL*, the network, a proxy or firewall, and that the service is reachable';
-    return new KscliError(ExitCode.Failure, `cannot reach ${site.endpoint} for ${call} (${reason})${after}`, fix, { cause: error });
+    return new KscliError(ExitCode.Failure, `cannot reach ${site.endpoint} for ${call} (${reason})${after}`, fix, {
+      cause: error,
+    });
   }
 
   if (isThrottlingError(error)) {

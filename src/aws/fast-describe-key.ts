@@ -58,7 +58,12 @@ export interface FastDescribeKeyOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-type SdkShapedError = Error & { code?: string; $fault?: 'client' | 'server'; $metadata: { httpStatusCode?: number; requestId?: string; attempts?: number }; $response?: unknown };
+type SdkShapedError = Error & {
+  code?: string;
+  $fault?: 'client' | 'server';
+  $metadata: { httpStatusCode?: number; requestId?: string; attempts?: number };
+  $response?: unknown;
+};
 
 export class FastDescribeKey {
   /** learnt from the SDK's first request */
@@ -133,7 +138,14 @@ export class FastDescribeKey {
       const retryable = throttled || isTransient(error);
       if (!retryable || attempt >= maxAttempts) {
         error.$metadata = { ...error.$metadata, attempts: attempt };
-        this.log(error.$metadata.httpStatusCode ? `${error.$metadata.httpStatusCode} ${error.name}` : (error.code ?? error.name), started, error.$metadata.requestId, attempt);
+        this.log(
+          error.$metadata.httpStatusCode
+            ? `${error.$metadata.httpStatusCode} ${error.name}`
+            : (error.code ?? error.name),
+          started,
+          error.$metadata.requestId,
+          attempt,
+        );
         throw error;
       }
       const base = throttled ? THROTTLE_BASE_MS : TRANSIENT_BASE_MS;
@@ -142,7 +154,10 @@ export class FastDescribeKey {
   }
 
   /** One signed request and its answer; errors in the SDK's shape. */
-  private async once(target: Target, keyId: string): Promise<{ metadata?: KeyMetadata; status: number; requestId?: string }> {
+  private async once(
+    target: Target,
+    keyId: string,
+  ): Promise<{ metadata?: KeyMetadata; status: number; requestId?: string }> {
     const body = JSON.stringify({ KeyId: keyId });
     const headers: Record<string, string> = {
       'content-type': 'application/x-amz-json-1.1',
@@ -151,10 +166,22 @@ export class FastDescribeKey {
       'content-length': String(Buffer.byteLength(body)),
     };
     if (target.userAgent) headers['user-agent'] = target.userAgent;
-    const request = new HttpRequest({ protocol: target.protocol, hostname: target.hostname, port: target.port, method: 'POST', path: target.path, headers, body });
+    const request = new HttpRequest({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: 'POST',
+      path: target.path,
+      headers,
+      body,
+    });
     const offsetMs = this.kms.config.systemClockOffset ?? 0;
     const signed = await this.signerFor(target).sign(request, { signingDate: new Date(Date.now() + offsetMs) });
-    const handler = this.kms.config.requestHandler as unknown as { handle(r: HttpRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }> };
+    const handler = this.kms.config.requestHandler as unknown as {
+      handle(
+        r: HttpRequest,
+      ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }>;
+    };
     let response;
     try {
       ({ response } = await handler.handle(signed as HttpRequest));
@@ -175,7 +202,14 @@ export class FastDescribeKey {
       parsed = undefined;
     }
     if (status >= 200 && status < 300) {
-      if (!parsed) throw shaped(new Error(`Deserialization error: the DescribeKey reply is not JSON (HTTP ${status})`), 'SerializationException', status, requestId, { statusCode: status });
+      if (!parsed)
+        throw shaped(
+          new Error(`Deserialization error: the DescribeKey reply is not JSON (HTTP ${status})`),
+          'SerializationException',
+          status,
+          requestId,
+          { statusCode: status },
+        );
       return { metadata: toMetadata(parsed.KeyMetadata), status, requestId };
     }
     throw errorFrom(status, response.headers, parsed, requestId);
@@ -195,7 +229,9 @@ export class FastDescribeKey {
   private log(status: string, started: number, requestId: string | undefined, attempts: number): void {
     if (!this.options.debugLog) return;
     const tries = attempts > 1 ? ` attempts=${attempts}` : '';
-    this.options.debugLog(`kms.DescribeKey ${status} ${Math.round(performance.now() - started)}ms ${requestId ?? '-'}${tries}`);
+    this.options.debugLog(
+      `kms.DescribeKey ${status} ${Math.round(performance.now() - started)}ms ${requestId ?? '-'}${tries}`,
+    );
   }
 }
 
@@ -238,7 +274,13 @@ function toMetadata(value: unknown): KeyMetadata | undefined {
  * with HTTP 200) gets no `$fault`, as the SDK's deserialization errors, so errors.ts reports it as
  * an unreadable reply rather than as a service error.
  */
-function shaped(error: Error, name: string, status: number | undefined, requestId: string | undefined, response?: unknown): SdkShapedError {
+function shaped(
+  error: Error,
+  name: string,
+  status: number | undefined,
+  requestId: string | undefined,
+  response?: unknown,
+): SdkShapedError {
   const e = error as SdkShapedError;
   e.name = name;
   if (response === undefined) e.$fault = status !== undefined && status >= 500 ? 'server' : 'client';
@@ -252,15 +294,29 @@ function shaped(error: Error, name: string, status: number | undefined, requestI
  * header, else the body's `code`, else `__type` (the text after `#`, before `:`); the message from
  * `message` or `Message`.
  */
-function errorFrom(status: number, headers: Record<string, string>, body: Record<string, unknown> | undefined, requestId: string | undefined): SdkShapedError {
+function errorFrom(
+  status: number,
+  headers: Record<string, string>,
+  body: Record<string, unknown> | undefined,
+  requestId: string | undefined,
+): SdkShapedError {
   if (!body) return shaped(new Error(`HTTP ${status} with a body that is not JSON`), 'UnknownError', status, requestId);
-  const raw = headers['x-amzn-errortype'] ?? (typeof body.code === 'string' ? body.code : undefined) ?? (typeof body.__type === 'string' ? body.__type : undefined) ?? 'UnknownError';
+  const raw =
+    headers['x-amzn-errortype'] ??
+    (typeof body.code === 'string' ? body.code : undefined) ??
+    (typeof body.__type === 'string' ? body.__type : undefined) ??
+    'UnknownError';
   const name = raw.split(':')[0]!.split('#').pop()!;
-  const message = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : name;
+  const message =
+    typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : name;
   return shaped(new Error(message), name, status, requestId);
 }
 
 function isTransient(error: SdkShapedError): boolean {
   const status = error.$metadata?.httpStatusCode;
-  return TRANSIENT_NAMES.has(error.name) || TRANSIENT_CODES.has(error.code ?? '') || (status !== undefined && status >= 500 && status <= 504);
+  return (
+    TRANSIENT_NAMES.has(error.name) ||
+    TRANSIENT_CODES.has(error.code ?? '') ||
+    (status !== undefined && status >= 500 && status <= 504)
+  );
 }

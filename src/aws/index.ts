@@ -8,7 +8,14 @@
  */
 import type { AwsConfig, AwsPorts } from './ports.js';
 import { AwsClients, SCAN_CONCURRENCY } from './clients.js';
-import { AWS_SERVICES, SERVICE_KEYS, type AdapterContext, type MethodNames, type PortOf, type ServiceKey } from './services.js';
+import {
+  AWS_SERVICES,
+  SERVICE_KEYS,
+  type AdapterContext,
+  type MethodNames,
+  type PortOf,
+  type ServiceKey,
+} from './services.js';
 
 /** A port whose every method first loads the real adapter (once), then delegates to it. */
 export function lazyPort<T extends object>(methods: MethodNames<T>, load: () => Promise<T>): T {
@@ -73,6 +80,8 @@ export function createAwsPorts(config: AwsConfig, options: CreateAwsPortsOptions
     return made;
   }
 
-  const accessors = Object.fromEntries(SERVICE_KEYS.map((service) => [service, (region?: string) => port(service, region)]));
+  const accessors = Object.fromEntries(
+    SERVICE_KEYS.map((service) => [service, (region?: string) => port(service, region)]),
+  );
   return { region: home, ...accessors } as AwsPorts;
 }

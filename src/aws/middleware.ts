@@ -24,7 +24,10 @@ type Middleware = (next: Handler, context: HandlerContext) => Handler;
 /** The subset of a client's middleware stack used here. */
 export interface MiddlewareStackLike {
   add(middleware: Middleware, options: { step: string; name: string; priority?: string }): void;
-  addRelativeTo(middleware: Middleware, options: { relation: 'before' | 'after'; toMiddleware: string; name: string }): void;
+  addRelativeTo(
+    middleware: Middleware,
+    options: { relation: 'before' | 'after'; toMiddleware: string; name: string },
+  ): void;
   remove(name: string): boolean;
 }
 
@@ -47,7 +50,11 @@ export const THROTTLE_ROUNDS_PER_ATTEMPT = 8;
  * and each re-send is signed afresh. A throttled answer lowers the bucket's rate (AIMD) and is
  * re-sent here rather than surfaced: throttling is never the user's problem.
  */
-export function pacingMiddleware(pacer: RegionPacer, rounds = THROTTLE_ROUNDS_PER_ATTEMPT, onThrottle?: (operation: string, newRate: number) => void): Middleware {
+export function pacingMiddleware(
+  pacer: RegionPacer,
+  rounds = THROTTLE_ROUNDS_PER_ATTEMPT,
+  onThrottle?: (operation: string, newRate: number) => void,
+): Middleware {
   return (next, context) => {
     const operation = operationOf(context);
     const bucket = pacer.bucket(operation);
@@ -71,7 +78,11 @@ export function pacingMiddleware(pacer: RegionPacer, rounds = THROTTLE_ROUNDS_PE
  * One line per call (after the SDK's retries): `service.Operation status durationMs requestId`.
  * Never headers, bodies, signatures or credentials; an error contributes only its name.
  */
-export function debugLogMiddleware(service: string, log: (line: string) => void, now: () => number = () => performance.now()): Middleware {
+export function debugLogMiddleware(
+  service: string,
+  log: (line: string) => void,
+  now: () => number = () => performance.now(),
+): Middleware {
   return (next, context) => async (args) => {
     const started = now();
     const op = `${service}.${operationOf(context)}`;
@@ -81,8 +92,14 @@ export function debugLogMiddleware(service: string, log: (line: string) => void,
       log(line(op, String(meta.httpStatusCode ?? '-'), now() - started, meta.requestId, meta.attempts));
       return result;
     } catch (error) {
-      const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number } };
-      const status = e.$metadata?.httpStatusCode ? `${e.$metadata.httpStatusCode} ${e.name ?? ''}`.trim() : (e.code ?? e.name ?? 'error');
+      const e = error as {
+        name?: string;
+        code?: string;
+        $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+      };
+      const status = e.$metadata?.httpStatusCode
+        ? `${e.$metadata.httpStatusCode} ${e.name ?? ''}`.trim()
+        : (e.code ?? e.name ?? 'error');
       log(line(op, status, now() - started, e.$metadata?.requestId, e.$metadata?.attempts));
       throw error;
     }
@@ -95,12 +112,29 @@ function line(op: string, status: string, ms: number, requestId?: string, attemp
 }
 
 /** Adds kscli's middleware to one client. */
-export function instrument(stack: MiddlewareStackLike, service: string, pacer: RegionPacer, debugLog?: (line: string) => void): void {
+export function instrument(
+  stack: MiddlewareStackLike,
+  service: string,
+  pacer: RegionPacer,
+  debugLog?: (line: string) => void,
+): void {
   // The SDK's own logger middleware builds a redacted copy of every input and output for its
   // logger even when that logger discards it (a measurable share of the CPU at 2000 calls/s).
   // kscli never gives the SDK a logger; --debug uses the line below instead.
   stack.remove('loggerMiddleware');
-  const onThrottle = debugLog ? (op: string, rate: number) => debugLog(`${service}.${op} throttled by AWS: re-sending, pace now ${rate.toFixed(1)}/s`) : undefined;
-  stack.addRelativeTo(pacingMiddleware(pacer, THROTTLE_ROUNDS_PER_ATTEMPT, onThrottle), { relation: 'after', toMiddleware: 'retryMiddleware', name: 'kscliPacingMiddleware' });
-  if (debugLog) stack.add(debugLogMiddleware(service, debugLog), { step: 'initialize', name: 'kscliDebugLogMiddleware', priority: 'high' });
+  const onThrottle = debugLog
+    ? (op: string, rate: number) =>
+        debugLog(`${service}.${op} throttled by AWS: re-sending, pace now ${rate.toFixed(1)}/s`)
+    : undefined;
+  stack.addRelativeTo(pacingMiddleware(pacer, THROTTLE_ROUNDS_PER_ATTEMPT, onThrottle), {
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+    name: 'kscliPacingMiddleware',
+  });
+  if (debugLog)
+    stack.add(debugLogMiddleware(service, debugLog), {
+      step: 'initialize',
+      name: 'kscliDebugLogMiddleware',
+      priority: 'high',
+    });
 }

@@ -14,7 +14,8 @@ export class TaskPool {
   private failure: { error: unknown } | undefined;
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`pool limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`pool limit must be a positive integer, got ${limit}`);
   }
 
   /** Starts `task` as soon as fewer than `limit` tasks run; resolves once it has started. */

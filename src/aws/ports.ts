@@ -151,7 +151,8 @@ export interface TrailEvent {
 }
 
 export interface LookupQuery {
-  attributeKey: 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId';
+  attributeKey:
+    'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId';
   attributeValue: string;
   startTime?: Date;
   endTime?: Date;

@@ -69,7 +69,8 @@ export class TokenBucket {
   private timerSet = false;
 
   constructor(options: TokenBucketOptions) {
-    if (!(options.rate > 0) || !Number.isFinite(options.rate)) throw new RangeError(`rate must be a positive number, got ${options.rate}`);
+    if (!(options.rate > 0) || !Number.isFinite(options.rate))
+      throw new RangeError(`rate must be a positive number, got ${options.rate}`);
     this.ceiling = options.rate;
     this.burst = Math.max(1, options.burst ?? options.rate);
     this.decreaseFactor = options.decreaseFactor ?? 0.5;

@@ -14,8 +14,14 @@ import { runPlanOut } from './plan-out.js';
  * plan is made for review instead (plan-out.ts) and saved with them: `kscli apply FILE` plans
  * again with exactly these.
  */
-export async function runPlanCommand<P extends PlannedStep, D = undefined>(deps: Deps, spec: PlanSpec<P, D>, extras: PlanOutcomeExtras<D> | undefined, options: object): Promise<number> {
-  if (deps.globals.planOut !== undefined || deps.globals.output === 'markdown') return runPlanOut(deps, spec, options as Record<string, unknown>, extras);
+export async function runPlanCommand<P extends PlannedStep, D = undefined>(
+  deps: Deps,
+  spec: PlanSpec<P, D>,
+  extras: PlanOutcomeExtras<D> | undefined,
+  options: object,
+): Promise<number> {
+  if (deps.globals.planOut !== undefined || deps.globals.output === 'markdown')
+    return runPlanOut(deps, spec, options as Record<string, unknown>, extras);
   const outcome = await runPlan(deps, spec, {
     say: (line) => deps.io.err.write(`${line}\n`),
     onPlanned: (prepared) => renderPlanPreview(deps, prepared),

@@ -11,7 +11,8 @@ import type { App } from '../app.js';
 import { ExitCode, KscliError } from '../errors.js';
 import { parseRegions } from '../workflow/estate/options.js';
 
-export const REGIONS_HELP = 'comma-separated Regions, or all (every Region the account has enabled, from account:ListRegions)';
+export const REGIONS_HELP =
+  'comma-separated Regions, or all (every Region the account has enabled, from account:ListRegions)';
 
 export function addRegionsOption(cmd: Command, what: string): Command {
   return cmd.option('--regions <list|all>', `${what}: ${REGIONS_HELP}`);
@@ -24,12 +25,26 @@ const SEARCH_CONCURRENCY = 8;
  * Runs `action` with the Region that holds `storeId` (of the Regions `regionsFlag` names). Without
  * the flag, runs it as is. Not found anywhere: exit 3 naming the Regions searched.
  */
-export async function inStoreRegion(app: App, storeId: string, regionsFlag: string | undefined, action: (app: App) => Promise<void>): Promise<void> {
+export async function inStoreRegion(
+  app: App,
+  storeId: string,
+  regionsFlag: string | undefined,
+  action: (app: App) => Promise<void>,
+): Promise<void> {
   if (regionsFlag === undefined) return action(app);
   const selection = parseRegions(regionsFlag);
-  if (app.globals().region && selection.mode !== 'home') throw new KscliError(ExitCode.BadInput, 'give either --region or --regions, not both', '--regions searches for the store; --region names its Region');
+  if (app.globals().region && selection.mode !== 'home')
+    throw new KscliError(
+      ExitCode.BadInput,
+      'give either --region or --regions, not both',
+      '--regions searches for the store; --region names its Region',
+    );
   // loaded only when --regions is used: --help and the one-Region runs never pay for them
-  const [{ createDeps }, { TaskPool }, { classify }] = await Promise.all([import('../deps.js'), import('../aws/pool.js'), import('../workflow/estate/gaps.js')]);
+  const [{ createDeps }, { TaskPool }, { classify }] = await Promise.all([
+    import('../deps.js'),
+    import('../aws/pool.js'),
+    import('../workflow/estate/gaps.js'),
+  ]);
   const deps = await createDeps(app);
   let found: string[] = [];
   let searched: string[] = [];
@@ -43,7 +58,9 @@ export async function inStoreRegion(app: App, storeId: string, regionsFlag: stri
       selection.mode === 'list'
         ? selection.regions
         : selection.mode === 'all'
-          ? (await session.listRegions()).filter((r) => ['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLING'].includes(r.status)).map((r) => r.name)
+          ? (await session.listRegions())
+              .filter((r) => ['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLING'].includes(r.status))
+              .map((r) => r.name)
           : [deps.region];
     const pool = new TaskPool(SEARCH_CONCURRENCY);
     for (const region of searched) {
@@ -71,6 +88,8 @@ export async function inStoreRegion(app: App, storeId: string, regionsFlag: stri
     await deps.close();
   }
   const region = found[0]!;
-  app.io.err.write(`kscli: ${storeId} is in ${region}${failures.length ? ` (not readable: ${failures.join(', ')})` : ''}\n`);
+  app.io.err.write(
+    `kscli: ${storeId} is in ${region}${failures.length ? ` (not readable: ${failures.join(', ')})` : ''}\n`,
+  );
   return action({ ...app, globals: () => ({ ...app.globals(), region }) });
 }

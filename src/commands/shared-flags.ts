@@ -34,7 +34,8 @@ export interface KeySelectionOptions {
 export const keyOption = (description = 'only this key (repeatable); default: every key of the store'): Option =>
   new Option('--key <id|arn|alias>', description).argParser(collect).default([]);
 
-export const excludeKeyOption = (): Option => new Option('--exclude-key <id|arn|alias>', 'leave this key out (repeatable)').argParser(collect).default([]);
+export const excludeKeyOption = (): Option =>
+  new Option('--exclude-key <id|arn|alias>', 'leave this key out (repeatable)').argParser(collect).default([]);
 
 export function addKeyOptions(cmd: Command): Command {
   return cmd.addOption(keyOption()).addOption(excludeKeyOption());
@@ -80,7 +81,10 @@ export const evidenceOption = (): Option =>
     "where use evidence comes from: auto (the trail's log group via Logs Insights where it covers the window, the per-key APIs for the rest), logs (the log group, or refuse), api (GetKeyLastUsage + LookupEvents per key)",
   ).default('auto');
 export const logGroupArnOption = (): Option =>
-  new Option('--log-group-arn <arn>', "the CloudTrail log group to query for evidence, by ARN: another region, or another account (an organization trail's)");
+  new Option(
+    '--log-group-arn <arn>',
+    "the CloudTrail log group to query for evidence, by ARN: another region, or another account (an organization trail's)",
+  );
 
 export function addEvidenceSourceOptions(cmd: Command): Command {
   return cmd.addOption(evidenceOption()).addOption(logGroupArnOption());
@@ -94,27 +98,49 @@ export interface EvidenceSourceOptions {
 
 export function parseEvidenceSourceFlags(flags: EvidenceSourceFlags): EvidenceSourceOptions {
   const evidence = String(flags.evidence ?? 'auto');
-  if (!EVIDENCE_MODES.includes(evidence as EvidenceMode)) throw badInput(`--evidence "${evidence}" must be one of ${EVIDENCE_MODES.join(', ')}`, 'auto is the default');
+  if (!EVIDENCE_MODES.includes(evidence as EvidenceMode))
+    throw badInput(`--evidence "${evidence}" must be one of ${EVIDENCE_MODES.join(', ')}`, 'auto is the default');
   const logGroupArn = flags.logGroupArn;
   if (logGroupArn !== undefined && !LOG_GROUP_ARN.test(logGroupArn)) {
-    throw badInput(`--log-group-arn "${logGroupArn}" is not a log group ARN`, 'give arn:aws:logs:REGION:ACCOUNT:log-group:NAME (aws logs describe-log-groups shows it), or --log-group NAME for this account');
+    throw badInput(
+      `--log-group-arn "${logGroupArn}" is not a log group ARN`,
+      'give arn:aws:logs:REGION:ACCOUNT:log-group:NAME (aws logs describe-log-groups shows it), or --log-group NAME for this account',
+    );
   }
   const days = parseDaysFlag(flags.days);
   if (days !== undefined && days > MAX_CLOUDTRAIL_DAYS && evidence === 'api') {
-    throw badInput(`--days ${days} with --evidence api: CloudTrail event history reaches back ${MAX_CLOUDTRAIL_DAYS} days`, "use --evidence auto or logs: a trail's log group that keeps events that long can answer");
+    throw badInput(
+      `--days ${days} with --evidence api: CloudTrail event history reaches back ${MAX_CLOUDTRAIL_DAYS} days`,
+      "use --evidence auto or logs: a trail's log group that keeps events that long can answer",
+    );
   }
-  return { evidence: evidence as EvidenceMode, ...(logGroupArn ? { logGroupArn } : {}), ...(days !== undefined ? { days } : {}) };
+  return {
+    evidence: evidence as EvidenceMode,
+    ...(logGroupArn ? { logGroupArn } : {}),
+    ...(days !== undefined ? { days } : {}),
+  };
 }
 
-export const allowInUseOption = (): Option => new Option('--allow-in-use', 'schedule keys whose usage verdict is in-use (recorded in the journal)').default(false);
+export const allowInUseOption = (): Option =>
+  new Option('--allow-in-use', 'schedule keys whose usage verdict is in-use (recorded in the journal)').default(false);
 export const allowUnknownUsageOption = (): Option =>
-  new Option('--allow-unknown-usage', 'schedule keys whose usage cannot be established (recorded in the journal)').default(false);
-export const noAlarmOption = (): Option => new Option('--no-alarm', 'do not require the pending-deletion alarm (recorded in the journal)');
-export const snsTopicArnOption = (description = 'SNS topic the pending-deletion alarm notifies'): Option => new Option('--sns-topic-arn <arn>', description);
-export const logGroupOption = (description = 'CloudWatch Logs group of the trail to put the metric filter on (and to query for evidence)'): Option => new Option('--log-group <name>', description);
-export const daysOption = (description = `evidence window in days (default 90; above 90 only where the trail's log group keeps events that long, max ${MAX_EVIDENCE_DAYS})`): Option =>
-  new Option('--days <n>', description);
-export const unusedDaysOption = (description = 'a key unused for this many days counts as unused (default 90, or --days when larger)'): Option => new Option('--unused-days <n>', description);
+  new Option(
+    '--allow-unknown-usage',
+    'schedule keys whose usage cannot be established (recorded in the journal)',
+  ).default(false);
+export const noAlarmOption = (): Option =>
+  new Option('--no-alarm', 'do not require the pending-deletion alarm (recorded in the journal)');
+export const snsTopicArnOption = (description = 'SNS topic the pending-deletion alarm notifies'): Option =>
+  new Option('--sns-topic-arn <arn>', description);
+export const logGroupOption = (
+  description = 'CloudWatch Logs group of the trail to put the metric filter on (and to query for evidence)',
+): Option => new Option('--log-group <name>', description);
+export const daysOption = (
+  description = `evidence window in days (default 90; above 90 only where the trail's log group keeps events that long, max ${MAX_EVIDENCE_DAYS})`,
+): Option => new Option('--days <n>', description);
+export const unusedDaysOption = (
+  description = 'a key unused for this many days counts as unused (default 90, or --days when larger)',
+): Option => new Option('--unused-days <n>', description);
 
 export function addEvidenceOptions(cmd: Command): Command {
   return cmd
@@ -130,9 +156,11 @@ export function addEvidenceOptions(cmd: Command): Command {
 }
 
 /** --days: above 90 only through a log group (checked against --evidence by parseEvidenceSourceFlags). */
-export const parseDaysFlag = (value: string | undefined): number | undefined => parsePositiveInt(value, '--days', MAX_EVIDENCE_DAYS);
+export const parseDaysFlag = (value: string | undefined): number | undefined =>
+  parsePositiveInt(value, '--days', MAX_EVIDENCE_DAYS);
 /** --unused-days: at most ten years. */
-export const parseUnusedDaysFlag = (value: string | undefined): number | undefined => parsePositiveInt(value, '--unused-days', 3650);
+export const parseUnusedDaysFlag = (value: string | undefined): number | undefined =>
+  parsePositiveInt(value, '--unused-days', 3650);
 
 export function parseEvidenceFlags(flags: EvidenceFlags): EvidenceOptions {
   return {
@@ -149,15 +177,18 @@ export function parseEvidenceFlags(flags: EvidenceFlags): EvidenceOptions {
 // ---- the flags of the store-retirement steps ----
 
 /** --window-days: AWS's waiting period before a key scheduled for deletion is deleted, 7 to 30. */
-export const windowDaysOption = (description: string): Option => new Option('--window-days <days>', description).default('30');
+export const windowDaysOption = (description: string): Option =>
+  new Option('--window-days <days>', description).default('30');
 export const parseWindowDaysFlag = (value: string | undefined): number => parseWindowDays(value);
 
 /** --wait-timeout: how long disconnect-store and delete-store wait for DISCONNECTED. */
-export const waitTimeoutOption = (): Option => new Option('--wait-timeout <duration>', 'how long to wait for DISCONNECTED, e.g. 90s, 30m').default('20m');
+export const waitTimeoutOption = (): Option =>
+  new Option('--wait-timeout <duration>', 'how long to wait for DISCONNECTED, e.g. 90s, 30m').default('20m');
 export const parseWaitTimeoutFlag = (value: string): number => parseDuration(value, '--wait-timeout');
 
 /** --allow-disconnected: schedule keys of a CloudHSM store that is not CONNECTED (material orphaned). */
-export const allowDisconnectedOption = (description: string): Option => new Option('--allow-disconnected', description).default(false);
+export const allowDisconnectedOption = (description: string): Option =>
+  new Option('--allow-disconnected', description).default(false);
 
 /** --force: each command says what it overrides. */
 export const forceOption = (description: string): Option => new Option('--force', description).default(false);

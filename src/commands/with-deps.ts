@@ -19,7 +19,12 @@ export async function withDeps(app: App, action: (deps: Deps) => Promise<number>
   } catch (err) {
     // an AWS answer no step explains: one line naming the call (the stack only with --debug)
     if (err instanceof AwsCallError) {
-      throw new KscliError(ExitCode.Failure, `${err.operation} failed: ${err.code}: ${err.message}`, 'run again with --debug for details', { cause: err });
+      throw new KscliError(
+        ExitCode.Failure,
+        `${err.operation} failed: ${err.code}: ${err.message}`,
+        'run again with --debug for details',
+        { cause: err },
+      );
     }
     throw err;
   } finally {

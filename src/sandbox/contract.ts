@@ -9,7 +9,8 @@
  */
 
 /** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
-export type ServiceName = 'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account';
+export type ServiceName =
+  'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account';
 
 export interface CallContext {
   service: ServiceName;
@@ -95,7 +96,11 @@ export interface SandboxModel {
    * to the log groups of trails that record it, run their metric filters and evaluate alarms.
    * Cryptographic calls also update what GetKeyLastUsage returns (in `handle`, on success).
    */
-  recordCall(ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void;
+  recordCall(
+    ctx: CallContext,
+    input: Record<string, unknown>,
+    outcome: { output?: unknown; error?: SandboxError },
+  ): void;
   /** Move the clock forward and apply what AWS would have done meanwhile. */
   advance(ms: number): AdvanceReport;
   status(): SandboxStatus;

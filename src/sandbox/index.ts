@@ -68,7 +68,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
   const factory = opts.factory ?? (await realModelFactory());
   const file = new StateFile(statePath);
   const model = loadOrCreate(file, factory);
-  const holder = new ModelHolder(factory, file, model, { saveDelayMs: opts.saveDelayMs, saveMaxWaitMs: opts.saveMaxWaitMs, onNotice: opts.onNotice });
+  const holder = new ModelHolder(factory, file, model, {
+    saveDelayMs: opts.saveDelayMs,
+    saveMaxWaitMs: opts.saveMaxWaitMs,
+    onNotice: opts.onNotice,
+  });
   const log = new RequestLog(requestLogPath(statePath));
   const faults: FaultConfig = { ...(opts.faults ?? {}) };
   if (opts.latencyMs !== undefined) faults.latencyMs = opts.latencyMs;

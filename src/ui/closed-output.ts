@@ -22,7 +22,15 @@ export function isOutputGone(err: unknown): boolean {
 }
 
 /** The commands that can change AWS (every one goes through the plan runner, src/commands/run-plan.ts). */
-export const MUTATING_COMMANDS: ReadonlySet<string> = new Set(['schedule-deletion', 'cancel-deletion', 'disconnect-store', 'delete-store', 'alarm', 'backups', 'apply']);
+export const MUTATING_COMMANDS: ReadonlySet<string> = new Set([
+  'schedule-deletion',
+  'cancel-deletion',
+  'disconnect-store',
+  'delete-store',
+  'alarm',
+  'backups',
+  'apply',
+]);
 
 /** The command named by argv (global options may come first). */
 export function commandOf(argv: string[]): string | undefined {

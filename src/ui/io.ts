@@ -74,7 +74,9 @@ export function processIO(opts: { color?: boolean } = {}): IO {
 }
 
 /** An IO that records what was written, for tests. */
-export function memoryIO(opts: { isTTY?: boolean; canPrompt?: boolean; columns?: number } = {}): IO & { stdout(): string; stderr(): string } {
+export function memoryIO(
+  opts: { isTTY?: boolean; canPrompt?: boolean; columns?: number } = {},
+): IO & { stdout(): string; stderr(): string } {
   let out = '';
   let err = '';
   const raw = { write: (s: string) => (out += s) };

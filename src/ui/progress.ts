@@ -51,7 +51,12 @@ export function createProgress(io: IO): ProgressUI {
           if (stopped) return;
           const mod = (m as any).default ?? m;
           bar = new mod.SingleBar(
-            { format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream: io.err as NodeJS.WritableStream, hideCursor: false, clearOnComplete: false },
+            {
+              format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`,
+              stream: io.err as NodeJS.WritableStream,
+              hideCursor: false,
+              clearOnComplete: false,
+            },
             mod.Presets.shades_classic,
           );
           bar!.start(latest[1] ?? 0, latest[0]);

@@ -20,12 +20,12 @@ export interface ConfirmDestructive {
   now?: Date;
 }
 
-
 export interface Prompter {
   confirmDestructive(req: ConfirmDestructive): Promise<boolean>;
 }
 
-export const cancelledAtPrompt = () => new KscliError(ExitCode.Cancelled, 'cancelled at the prompt: nothing was changed');
+export const cancelledAtPrompt = () =>
+  new KscliError(ExitCode.Cancelled, 'cancelled at the prompt: nothing was changed');
 
 export function inquirerPrompter(io: IO): Prompter {
   return {
@@ -42,7 +42,8 @@ export function inquirerPrompter(io: IO): Prompter {
       } catch (err) {
         // Inquirer rejects with ExitPromptError on Ctrl-C and AbortPromptError on abort
         const name = (err as Error)?.name;
-        if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') throw cancelledAtPrompt();
+        if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError')
+          throw cancelledAtPrompt();
         throw err;
       } finally {
         // Inquirer leaves a TTY stdin flowing after Ctrl-C or a finished answer, which keeps the

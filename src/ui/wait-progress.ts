@@ -11,6 +11,8 @@ export function disconnectWaitProgress(progress: ProgressUI): DisconnectOptions[
       progress.done();
       return;
     }
-    progress.status(`waiting for DISCONNECTED: ${state}, ${Math.round(elapsed / 1000)} s of at most ${Math.round(timeout / 1000)} s`);
+    progress.status(
+      `waiting for DISCONNECTED: ${state}, ${Math.round(elapsed / 1000)} s of at most ${Math.round(timeout / 1000)} s`,
+    );
   };
 }

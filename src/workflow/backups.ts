@@ -33,7 +33,11 @@ export interface BackupsReport {
   warnings: string[];
 }
 
-export function earliestKeyDate(store: StoreInfo, liveKeys: KeyInfo[], seen: KeySeenEntry[]): { since: Date; source: BackupsReport['sinceSource'] } {
+export function earliestKeyDate(
+  store: StoreInfo,
+  liveKeys: KeyInfo[],
+  seen: KeySeenEntry[],
+): { since: Date; source: BackupsReport['sinceSource'] } {
   let since: Date | undefined;
   let source: BackupsReport['sinceSource'] = 'store-creation';
   for (const s of seen) {
@@ -53,7 +57,12 @@ export function earliestKeyDate(store: StoreInfo, liveKeys: KeyInfo[], seen: Key
   return since ? { since, source } : { since: store.creationDate, source: 'store-creation' };
 }
 
-export async function backupsReport(aws: AwsPorts, store: StoreInfo, liveKeys: KeyInfo[], seen: KeySeenEntry[]): Promise<BackupsReport> {
+export async function backupsReport(
+  aws: AwsPorts,
+  store: StoreInfo,
+  liveKeys: KeyInfo[],
+  seen: KeySeenEntry[],
+): Promise<BackupsReport> {
   const hsm = aws.cloudhsm();
   const clusters = new Set<string>();
   if (store.clusterId) clusters.add(store.clusterId);
@@ -76,14 +85,26 @@ export async function backupsReport(aws: AwsPorts, store: StoreInfo, liveKeys: K
     .sort((a, b) => (a.createTimestamp?.getTime() ?? 0) - (b.createTimestamp?.getTime() ?? 0))
     .map((backup) => {
       const created = backup.createTimestamp;
-      if (created && created < since) return { backup, atRisk: false, reason: `taken before ${since.toISOString()}, the first key's creation: cannot hold the store's keys` };
-      return { backup, atRisk: true, reason: `taken ${created ? created.toISOString() : 'at an unknown time'}, on or after the first key's creation: may hold key material` };
+      if (created && created < since)
+        return {
+          backup,
+          atRisk: false,
+          reason: `taken before ${since.toISOString()}, the first key's creation: cannot hold the store's keys`,
+        };
+      return {
+        backup,
+        atRisk: true,
+        reason: `taken ${created ? created.toISOString() : 'at an unknown time'}, on or after the first key's creation: may hold key material`,
+      };
     });
   const warnings = [
     'Deleting a backup also removes every other key and user it holds.',
     'Cross-region copies of these backups are not searched: run "kscli backups" with --region for each region you copied backups to.',
   ];
-  if (source === 'store-creation') warnings.push('No key creation date is known (no live keys, no journal): backups are judged from the store creation date.');
+  if (source === 'store-creation')
+    warnings.push(
+      'No key creation date is known (no live keys, no journal): backups are judged from the store creation date.',
+    );
   return { clusterIds: [...clusters], since, sinceSource: source, lines, warnings };
 }
 
@@ -94,27 +115,59 @@ export async function backupsReport(aws: AwsPorts, store: StoreInfo, liveKeys: K
  */
 export function evaluateBackupDeletion(line: BackupLine, storeKeyCount: number, force: boolean): PlanItem {
   const b = line.backup;
-  const details = { clusterId: b.clusterId, state: b.state, createTimestamp: b.createTimestamp?.toISOString(), params: { BackupId: b.backupId } };
-  const base = { target: b.backupId, targetKind: 'backup' as const, action: DELETE_BACKUP, checks: [] as PlanItem['checks'], details };
+  const details = {
+    clusterId: b.clusterId,
+    state: b.state,
+    createTimestamp: b.createTimestamp?.toISOString(),
+    params: { BackupId: b.backupId },
+  };
+  const base = {
+    target: b.backupId,
+    targetKind: 'backup' as const,
+    action: DELETE_BACKUP,
+    checks: [] as PlanItem['checks'],
+    details,
+  };
   if (!line.atRisk) return { ...base, status: 'skip', reason: line.reason };
-  if (b.state === 'PENDING_DELETION') return { ...base, status: 'skip', reason: `already PENDING_DELETION${b.deleteTimestamp ? ` (gone after ${b.deleteTimestamp.toISOString()})` : ''}` };
+  if (b.state === 'PENDING_DELETION')
+    return {
+      ...base,
+      status: 'skip',
+      reason: `already PENDING_DELETION${b.deleteTimestamp ? ` (gone after ${b.deleteTimestamp.toISOString()})` : ''}`,
+    };
   if (b.state === 'DELETED') return { ...base, status: 'skip', reason: 'already DELETED' };
-  if (b.state !== 'READY') return { ...base, status: 'skip', reason: `${b.state}: only READY backups can be deleted; run again later` };
+  if (b.state !== 'READY')
+    return { ...base, status: 'skip', reason: `${b.state}: only READY backups can be deleted; run again later` };
   const keysGone = storeKeyCount === 0;
   base.checks.push({
     name: 'store-keys-deleted',
     ok: keysGone,
-    detail: keysGone ? undefined : `the store still holds ${storeKeyCount} key(s): this backup is a recovery copy of their material`,
+    detail: keysGone
+      ? undefined
+      : `the store still holds ${storeKeyCount} key(s): this backup is a recovery copy of their material`,
     overrideFlag: '--force',
     ...(!keysGone && force ? { overridden: true } : {}),
   });
   if (!keysGone && !force) {
-    return { ...base, status: 'blocked', reason: `the store still holds ${storeKeyCount} key(s) whose material this backup can restore: delete the keys first (kscli delete-store), or pass --force` };
+    return {
+      ...base,
+      status: 'blocked',
+      reason: `the store still holds ${storeKeyCount} key(s) whose material this backup can restore: delete the keys first (kscli delete-store), or pass --force`,
+    };
   }
-  return { ...base, status: 'apply', reason: `delete (stays restorable for 7 days as PENDING_DELETION)${keysGone ? '' : ' (--force)'}` };
+  return {
+    ...base,
+    status: 'apply',
+    reason: `delete (stays restorable for 7 days as PENDING_DELETION)${keysGone ? '' : ' (--force)'}`,
+  };
 }
 
-export function planBackupDeletion(ctx: StepContext, report: BackupsReport, storeKeyCount: number, force: boolean): PlannedStep {
+export function planBackupDeletion(
+  ctx: StepContext,
+  report: BackupsReport,
+  storeKeyCount: number,
+  force: boolean,
+): PlannedStep {
   const executables: Executable[] = report.lines.map((line) => {
     const item = evaluateBackupDeletion(line, storeKeyCount, force);
     if (item.status !== 'apply') return { item, apply: async () => ({}) };
@@ -123,16 +176,25 @@ export function planBackupDeletion(ctx: StepContext, report: BackupsReport, stor
       apply: async () => {
         const after = await ctx.aws.cloudhsm().deleteBackup(item.target);
         const back = await readBack(
-          async () => (await ctx.aws.cloudhsm().describeBackups([line.backup.clusterId ?? ''])).find((b) => b.backupId === item.target),
+          async () =>
+            (await ctx.aws.cloudhsm().describeBackups([line.backup.clusterId ?? ''])).find(
+              (b) => b.backupId === item.target,
+            ),
           (b) => !b || b.state === 'PENDING_DELETION' || b.state === 'DELETED',
           ctx.clock,
         );
-        return { state: back.value?.state ?? after.state, deleteTimestamp: back.value?.deleteTimestamp ?? after.deleteTimestamp };
+        return {
+          state: back.value?.state ?? after.state,
+          deleteTimestamp: back.value?.deleteTimestamp ?? after.deleteTimestamp,
+        };
       },
     };
   });
   return {
-    warnings: [...report.warnings, 'Deleted backups stay restorable for 7 days (PENDING_DELETION, RestoreBackup); after that they are gone.'],
+    warnings: [
+      ...report.warnings,
+      'Deleted backups stay restorable for 7 days (PENDING_DELETION, RestoreBackup); after that they are gone.',
+    ],
     overrides: force ? ['--force'] : [],
     executables,
   };

@@ -19,16 +19,33 @@ export const ENABLE = 'EnableKey';
 export function evaluateCancel(key: KeyInfo, aliases?: string[]): PlanItem {
   const details = { ...keyDetails(key, aliases), params: { KeyId: key.keyId } };
   if (key.state !== 'PendingDeletion') {
-    return { target: key.keyId, targetKind: 'key', action: CANCEL, status: 'skip', reason: `not pending deletion (${key.state})`, checks: [{ name: 'pending-deletion', ok: false }], details };
+    return {
+      target: key.keyId,
+      targetKind: 'key',
+      action: CANCEL,
+      status: 'skip',
+      reason: `not pending deletion (${key.state})`,
+      checks: [{ name: 'pending-deletion', ok: false }],
+      details,
+    };
   }
-  return { target: key.keyId, targetKind: 'key', action: CANCEL, status: 'apply', reason: 'cancel the deletion (AWS leaves the key Disabled)', checks: [{ name: 'pending-deletion', ok: true }], details };
+  return {
+    target: key.keyId,
+    targetKind: 'key',
+    action: CANCEL,
+    status: 'apply',
+    reason: 'cancel the deletion (AWS leaves the key Disabled)',
+    checks: [{ name: 'pending-deletion', ok: true }],
+    details,
+  };
 }
 
 export function evaluateEnable(key: KeyInfo, storeConnected: boolean): PlanItem {
   const details = { arn: key.arn, state: key.state, params: { KeyId: key.keyId } };
   const base = { target: key.keyId, targetKind: 'key' as const, action: ENABLE, checks: [], details };
   if (key.state === 'Enabled') return { ...base, status: 'skip', reason: 'already Enabled' };
-  if (key.state === 'PendingDeletion') return { ...base, status: 'blocked', reason: 'still PendingDeletion: the cancel did not take effect' };
+  if (key.state === 'PendingDeletion')
+    return { ...base, status: 'blocked', reason: 'still PendingDeletion: the cancel did not take effect' };
   const later = storeConnected ? '' : ' (takes effect when the store is connected again)';
   return { ...base, status: 'apply', reason: `re-enable${later}` };
 }
@@ -39,7 +56,12 @@ function cancelExecutable(ctx: StepContext, item: PlanItem): Executable {
     item,
     recheck: async () => {
       const key = await ctx.aws.kms().describeKey(keyId);
-      if (!key) return { ...item, status: 'skip', reason: 'the key no longer exists (its waiting period ended before the cancel)' };
+      if (!key)
+        return {
+          ...item,
+          status: 'skip',
+          reason: 'the key no longer exists (its waiting period ended before the cancel)',
+        };
       return evaluateCancel(key, item.details?.aliases as string[] | undefined);
     },
     apply: async () => {
@@ -48,12 +70,25 @@ function cancelExecutable(ctx: StepContext, item: PlanItem): Executable {
         await ctx.aws.kms().cancelKeyDeletion(keyId);
       } catch (err) {
         // "is not pending deletion": someone cancelled it meanwhile (aws-facts 1.2 [4])
-        if (!(err instanceof AwsCallError && err.code === 'KMSInvalidStateException' && /not pending deletion/i.test(err.message))) throw err;
+        if (!(
+          err instanceof AwsCallError &&
+          err.code === 'KMSInvalidStateException' &&
+          /not pending deletion/i.test(err.message)
+        ))
+          throw err;
         note = 'was no longer pending deletion (cancelled by someone else meanwhile)';
       }
-      const back = await readBack(() => ctx.aws.kms().describeKey(keyId), (k) => !!k && k.state !== 'PendingDeletion', ctx.clock);
+      const back = await readBack(
+        () => ctx.aws.kms().describeKey(keyId),
+        (k) => !!k && k.state !== 'PendingDeletion',
+        ctx.clock,
+      );
       if (!back.confirmed) {
-        throw new KscliError(ExitCode.Failure, `CancelKeyDeletion on ${keyId} returned, but the key still reads as PendingDeletion`, 'run the same command again');
+        throw new KscliError(
+          ExitCode.Failure,
+          `CancelKeyDeletion on ${keyId} returned, but the key still reads as PendingDeletion`,
+          'run the same command again',
+        );
       }
       return { state: back.value?.state, ...(note ? { note } : {}) };
     },
@@ -110,7 +145,12 @@ export async function planCancelDeletion(
     if (opts.enable && item.status === 'skip' && opts.cancelledEarlier?.has(key.keyId) && key.state !== 'Enabled') {
       // cancelled by an earlier kscli run that stopped before its EnableKey: finish the job
       const enable = evaluateEnable(key, connected);
-      executables.push(enableExecutable(ctx, { ...enable, reason: `${enable.reason} (kscli cancelled its deletion earlier; the enable had not happened)` }));
+      executables.push(
+        enableExecutable(ctx, {
+          ...enable,
+          reason: `${enable.reason} (kscli cancelled its deletion earlier; the enable had not happened)`,
+        }),
+      );
       continue;
     }
     executables.push(item.status === 'apply' ? cancelExecutable(ctx, item) : { item, apply: noop });
@@ -123,7 +163,9 @@ export async function planCancelDeletion(
   for (const k of selection.excluded) executables.push({ item: excludedLine(k, CANCEL), apply: noop });
   const warnings: string[] = [];
   if (!opts.enable && executables.some((e) => e.item.status === 'apply')) {
-    warnings.push('AWS leaves a cancelled key Disabled: pass --enable to re-enable it, or run "aws kms enable-key" later.');
+    warnings.push(
+      'AWS leaves a cancelled key Disabled: pass --enable to re-enable it, or run "aws kms enable-key" later.',
+    );
   }
   return { warnings, overrides: [], executables };
 }

@@ -19,5 +19,11 @@ export interface StepContext {
   /** aborted on Ctrl-C while planning: the Logs Insights queries are stopped (issue 10) */
   signal?: AbortSignal;
   /** progress of running Logs Insights queries (a status line on a TTY) */
-  queryProgress?: (p: { logGroup: string; status: string; recordsScanned: number; bytesScanned: number; done: boolean }) => void;
+  queryProgress?: (p: {
+    logGroup: string;
+    status: string;
+    recordsScanned: number;
+    bytesScanned: number;
+    done: boolean;
+  }) => void;
 }

@@ -23,7 +23,13 @@ import type { EvidencePort } from './evidence-port.js';
 import { readBack } from './readback.js';
 import { listStoreKeys, nextRunAfter } from './inventory.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
-import { evidenceOverrides, planScheduleItems, SCHEDULE, SECURITY_HUB_WARNING, type ScheduleOptions } from './schedule-deletion.js';
+import {
+  evidenceOverrides,
+  planScheduleItems,
+  SCHEDULE,
+  SECURITY_HUB_WARNING,
+  type ScheduleOptions,
+} from './schedule-deletion.js';
 import type { KeyRef } from './validate.js';
 import { disconnectExecutable, evaluateDisconnect, type DisconnectOptions } from './disconnect-store.js';
 import { findOrphans, type OrphanedMaterial } from './orphans.js';
@@ -53,16 +59,47 @@ export function keptKeysSentence(kept: KeyInfo[]): string {
 }
 
 /** Preconditions of DeleteCustomKeyStore (aws-facts 2.2): DISCONNECTED and no keys in any state. */
-export function evaluateDeleteStore(storeId: string, storeExists: boolean, connectionState: string | undefined, keys: KeyInfo[], expectDisconnectFirst: boolean): PlanItem {
-  const base = { target: storeId, targetKind: 'store' as const, action: DELETE_STORE, checks: [] as PlanItem['checks'], details: { params: { CustomKeyStoreId: storeId } } };
+export function evaluateDeleteStore(
+  storeId: string,
+  storeExists: boolean,
+  connectionState: string | undefined,
+  keys: KeyInfo[],
+  expectDisconnectFirst: boolean,
+): PlanItem {
+  const base = {
+    target: storeId,
+    targetKind: 'store' as const,
+    action: DELETE_STORE,
+    checks: [] as PlanItem['checks'],
+    details: { params: { CustomKeyStoreId: storeId } },
+  };
   if (!storeExists) return { ...base, status: 'skip', reason: 'already deleted' };
   const noKeys = keys.length === 0;
-  base.checks.push({ name: 'no-keys', ok: noKeys, detail: noKeys ? undefined : `${keys.length} key(s) in the store (${[...new Set(keys.map((k) => k.state))].join(', ')})` });
-  if (!noKeys) return { ...base, status: 'blocked', reason: `the store holds ${keys.length} key(s) again: run delete-store again to schedule them` };
+  base.checks.push({
+    name: 'no-keys',
+    ok: noKeys,
+    detail: noKeys
+      ? undefined
+      : `${keys.length} key(s) in the store (${[...new Set(keys.map((k) => k.state))].join(', ')})`,
+  });
+  if (!noKeys)
+    return {
+      ...base,
+      status: 'blocked',
+      reason: `the store holds ${keys.length} key(s) again: run delete-store again to schedule them`,
+    };
   const disconnected = connectionState === 'DISCONNECTED' || expectDisconnectFirst;
-  base.checks.push({ name: 'store-disconnected', ok: disconnected, detail: disconnected ? undefined : `store is ${connectionState}` });
+  base.checks.push({
+    name: 'store-disconnected',
+    ok: disconnected,
+    detail: disconnected ? undefined : `store is ${connectionState}`,
+  });
   if (!disconnected) return { ...base, status: 'blocked', reason: `store is ${connectionState}, not DISCONNECTED` };
-  return { ...base, status: 'apply', reason: expectDisconnectFirst ? 'delete the store once DISCONNECTED' : 'delete the store (DISCONNECTED, no keys)' };
+  return {
+    ...base,
+    status: 'apply',
+    reason: expectDisconnectFirst ? 'delete the store once DISCONNECTED' : 'delete the store (DISCONNECTED, no keys)',
+  };
 }
 
 function deleteExecutable(ctx: StepContext, item: PlanItem): Executable {
@@ -83,9 +120,17 @@ function deleteExecutable(ctx: StepContext, item: PlanItem): Executable {
         if (!(err instanceof AwsCallError && err.code === 'CustomKeyStoreNotFoundException')) throw err;
         note = 'was already deleted';
       }
-      const back = await readBack(() => ctx.aws.kms().describeStore(ctx.store.id), (s) => s === null, ctx.clock);
+      const back = await readBack(
+        () => ctx.aws.kms().describeStore(ctx.store.id),
+        (s) => s === null,
+        ctx.clock,
+      );
       if (!back.confirmed) {
-        throw new KscliError(ExitCode.Failure, `DeleteCustomKeyStore on ${ctx.store.id} returned, but the store is still listed`, 'run the same command again');
+        throw new KscliError(
+          ExitCode.Failure,
+          `DeleteCustomKeyStore on ${ctx.store.id} returned, but the store is still listed`,
+          'run the same command again',
+        );
       }
       return note ? { note } : {};
     },
@@ -143,7 +188,9 @@ export async function planDeleteStore(
   // the same selection rules as schedule-deletion: a named key outside the store, or an exclude
   // that matches nothing (a typo in the key to protect), is a blocked line
   const selection =
-    include.length || exclude.length ? await selectKeys(ctx.aws, ctx.store.id, storeKeys, include, exclude, SCHEDULE) : { selected: storeKeys, excluded: [], refused: [] };
+    include.length || exclude.length
+      ? await selectKeys(ctx.aws, ctx.store.id, storeKeys, include, exclude, SCHEDULE)
+      : { selected: storeKeys, excluded: [], refused: [] };
   const refused: Executable[] = selection.refused.map((item) => ({ item, apply: noop }));
   const inScope = new Set(selection.selected.map((k) => k.keyId));
   const excludedIds = new Set(selection.excluded.map((k) => k.keyId));
@@ -153,13 +200,16 @@ export async function planDeleteStore(
   // left out and not on their way out: they keep the store alive
   const keptKeys = storeKeys.filter((k) => k.state !== 'PendingDeletion' && !inScope.has(k.keyId));
   const keptLines: Executable[] = keptKeys.map((k) => ({
-    item: excludedIds.has(k.keyId) ? excludedLine(k, SCHEDULE, 'not scheduled; the store cannot be deleted while it exists') : notNamedLine(k),
+    item: excludedIds.has(k.keyId)
+      ? excludedLine(k, SCHEDULE, 'not scheduled; the store cannot be deleted while it exists')
+      : notNamedLine(k),
     apply: noop,
   }));
   const waitingLines: Executable[] = pending.map((k) => {
     const item = waitingLine(k);
     // --exclude-key protects a key from being scheduled; it does not cancel a deletion
-    if (excludedIds.has(k.keyId)) item.reason += '; --exclude-key does not cancel its deletion (kscli cancel-deletion does)';
+    if (excludedIds.has(k.keyId))
+      item.reason += '; --exclude-key does not cancel its deletion (kscli cancel-deletion does)';
     return { item, apply: noop };
   });
   const overrides = evidenceOverrides(opts.schedule.evidence);
@@ -182,29 +232,58 @@ export async function planDeleteStore(
       );
     } else {
       executables.push({
-        item: { target: 'pending-deletion alarm', targetKind: 'alarm', action: 'CheckAlarm', status: 'skip', reason: 'not created (--no-alarm)', checks: [] },
+        item: {
+          target: 'pending-deletion alarm',
+          targetKind: 'alarm',
+          action: 'CheckAlarm',
+          status: 'skip',
+          reason: 'not created (--no-alarm)',
+          checks: [],
+        },
         apply: noop,
       });
     }
     const aliases = await aliasesByKey(ctx.aws);
     executables.push(...(await planScheduleItems(ctx, evidence, toSchedule, opts.schedule, aliases)));
     executables.push(...waitingLines, ...keptLines, ...refused);
-    return { phase: 'schedule-keys', warnings: [SECURITY_HUB_WARNING, ...keptWarning], overrides, executables, nextRunAfter: nextRunAfter(pending), keptKeys };
+    return {
+      phase: 'schedule-keys',
+      warnings: [SECURITY_HUB_WARNING, ...keptWarning],
+      overrides,
+      executables,
+      nextRunAfter: nextRunAfter(pending),
+      keptKeys,
+    };
   }
 
   if (pending.length > 0) {
     // case 2: the keys wait for their deletion date; a CloudHSM store must stay connected meanwhile
     const warnings: string[] = [...keptWarning];
     if (ctx.store.type === 'AWS_CLOUDHSM' && ctx.store.connectionState !== 'CONNECTED') {
-      warnings.push(`store is ${ctx.store.connectionState}: reconnect it before the keys' deletion dates, or KMS cannot delete their material from the cluster (it would be orphaned)`);
+      warnings.push(
+        `store is ${ctx.store.connectionState}: reconnect it before the keys' deletion dates, or KMS cannot delete their material from the cluster (it would be orphaned)`,
+      );
     }
-    return { phase: 'keys-pending', warnings, overrides, executables: [...waitingLines, ...keptLines, ...refused], nextRunAfter: nextRunAfter(pending), keptKeys };
+    return {
+      phase: 'keys-pending',
+      warnings,
+      overrides,
+      executables: [...waitingLines, ...keptLines, ...refused],
+      nextRunAfter: nextRunAfter(pending),
+      keptKeys,
+    };
   }
 
   if (keptKeys.length > 0) {
     // only left-out keys remain: nothing to schedule, and the store cannot be disconnected and deleted
     const phase: DeleteStorePhase = ctx.store.connectionState === 'DISCONNECTED' ? 'delete' : 'disconnect-and-delete';
-    return { phase, warnings: [], overrides, executables: [...keptLines, ...refused, { item: keptBlocksDeleteLine(ctx.store.id, keptKeys), apply: noop }], keptKeys };
+    return {
+      phase,
+      warnings: [],
+      overrides,
+      executables: [...keptLines, ...refused, { item: keptBlocksDeleteLine(ctx.store.id, keptKeys), apply: noop }],
+      keptKeys,
+    };
   }
 
   // cases 3 and 4: no keys left
@@ -213,15 +292,24 @@ export async function planDeleteStore(
   if (ctx.store.type === 'AWS_CLOUDHSM') {
     orphans = await findOrphans(ctx.aws, ctx.store.id, ctx.clock.now());
     if (orphans.length) {
-      warnings.push(`${orphans.length} deleted key(s) of this store left key material in the cluster (see "kscli orphans ${ctx.store.id}"): clean it up with the cluster tools; the store's deletion does not remove it`);
+      warnings.push(
+        `${orphans.length} deleted key(s) of this store left key material in the cluster (see "kscli orphans ${ctx.store.id}"): clean it up with the cluster tools; the store's deletion does not remove it`,
+      );
     }
   }
   const executables: Executable[] = [...refused];
   let phase: DeleteStorePhase = 'delete';
   if (ctx.store.connectionState !== 'DISCONNECTED') {
     phase = 'disconnect-and-delete';
-    executables.push(disconnectExecutable(ctx, evaluateDisconnect(ctx.store, storeKeys, opts.disconnect), opts.disconnect));
+    executables.push(
+      disconnectExecutable(ctx, evaluateDisconnect(ctx.store, storeKeys, opts.disconnect), opts.disconnect),
+    );
   }
-  executables.push(deleteExecutable(ctx, evaluateDeleteStore(ctx.store.id, true, ctx.store.connectionState, storeKeys, phase === 'disconnect-and-delete')));
+  executables.push(
+    deleteExecutable(
+      ctx,
+      evaluateDeleteStore(ctx.store.id, true, ctx.store.connectionState, storeKeys, phase === 'disconnect-and-delete'),
+    ),
+  );
   return { phase, warnings, overrides, executables, orphans, keptKeys };
 }

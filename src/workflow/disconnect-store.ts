@@ -30,12 +30,25 @@ export interface DisconnectOptions {
   onWait?: (state: string, elapsedMs: number, timeoutMs: number) => void;
 }
 
-export function evaluateDisconnect(store: StoreInfo, keys: KeyInfo[], opts: Pick<DisconnectOptions, 'allowOrphanedMaterial' | 'force'>): PlanItem {
+export function evaluateDisconnect(
+  store: StoreInfo,
+  keys: KeyInfo[],
+  opts: Pick<DisconnectOptions, 'allowOrphanedMaterial' | 'force'>,
+): PlanItem {
   const checks: Check[] = [];
   const details = { connectionState: store.connectionState, params: { CustomKeyStoreId: store.id } };
-  const line = (action: string, status: PlanItem['status'], reason: string): PlanItem => ({ target: store.id, targetKind: 'store', action, status, reason, checks, details });
+  const line = (action: string, status: PlanItem['status'], reason: string): PlanItem => ({
+    target: store.id,
+    targetKind: 'store',
+    action,
+    status,
+    reason,
+    checks,
+    details,
+  });
   if (store.connectionState === 'DISCONNECTED') return line(DISCONNECT, 'skip', 'already DISCONNECTED');
-  if (store.connectionState === 'DISCONNECTING') return line(WAIT_DISCONNECTED, 'apply', 'already DISCONNECTING: wait until DISCONNECTED');
+  if (store.connectionState === 'DISCONNECTING')
+    return line(WAIT_DISCONNECTED, 'apply', 'already DISCONNECTING: wait until DISCONNECTED');
 
   const reasons: string[] = [];
   const pending = keys.filter((k) => k.state === 'PendingDeletion');
@@ -44,12 +57,15 @@ export function evaluateDisconnect(store: StoreInfo, keys: KeyInfo[], opts: Pick
     const c: Check = {
       name: 'no-keys-pending-deletion',
       ok,
-      detail: ok ? undefined : `${pending.length} key(s) pending deletion: disconnected, KMS cannot delete their material from the cluster, which stays orphaned`,
+      detail: ok
+        ? undefined
+        : `${pending.length} key(s) pending deletion: disconnected, KMS cannot delete their material from the cluster, which stays orphaned`,
       overrideFlag: '--allow-orphaned-material',
     };
     if (!ok && opts.allowOrphanedMaterial) c.overridden = true;
     checks.push(c);
-    if (!ok && !opts.allowOrphanedMaterial) reasons.push(`${c.detail} (wait until they are deleted, or pass --allow-orphaned-material)`);
+    if (!ok && !opts.allowOrphanedMaterial)
+      reasons.push(`${c.detail} (wait until they are deleted, or pass --allow-orphaned-material)`);
   }
   const enabled = keys.filter((k) => k.state === 'Enabled');
   const ok = enabled.length === 0;
@@ -64,7 +80,11 @@ export function evaluateDisconnect(store: StoreInfo, keys: KeyInfo[], opts: Pick
   if (!ok && !opts.force) reasons.push(`${c.detail} (schedule or disable them first, or pass --force)`);
   if (reasons.length) return line(DISCONNECT, 'blocked', reasons.join('; '));
   const overridden = checks.filter((x) => x.overridden).map((x) => x.overrideFlag);
-  return line(DISCONNECT, 'apply', `disconnect (${store.connectionState} now), then wait until DISCONNECTED${overridden.length ? ` (${overridden.join(', ')})` : ''}`);
+  return line(
+    DISCONNECT,
+    'apply',
+    `disconnect (${store.connectionState} now), then wait until DISCONNECTED${overridden.length ? ` (${overridden.join(', ')})` : ''}`,
+  );
 }
 
 /**
@@ -87,7 +107,11 @@ export async function waitUntilDisconnected(ctx: StepContext, opts: DisconnectOp
   const grace = opts.staleReadGraceMs ?? STALE_READ_GRACE_MS;
   for (;;) {
     const store = await ctx.aws.kms().describeStore(ctx.store.id);
-    if (!store) throw new KscliError(ExitCode.Failure, `store ${ctx.store.id} disappeared while kscli waited for it to disconnect`);
+    if (!store)
+      throw new KscliError(
+        ExitCode.Failure,
+        `store ${ctx.store.id} disappeared while kscli waited for it to disconnect`,
+      );
     const elapsed = ctx.clock.now().getTime() - start;
     opts.onWait?.(store.connectionState, elapsed, opts.waitTimeoutMs);
     if (store.connectionState === 'DISCONNECTED') return store;
@@ -111,7 +135,11 @@ export async function waitUntilDisconnected(ctx: StepContext, opts: DisconnectOp
       );
     }
     if (ctx.interrupted?.()) {
-      throw new KscliError(ExitCode.Interrupted, `interrupted while store ${ctx.store.id} was ${store.connectionState}`, 'AWS keeps disconnecting it: run the same command again to resume');
+      throw new KscliError(
+        ExitCode.Interrupted,
+        `interrupted while store ${ctx.store.id} was ${store.connectionState}`,
+        'AWS keeps disconnecting it: run the same command again to resume',
+      );
     }
     await ctx.clock.sleep(poll);
   }
@@ -151,14 +179,20 @@ export function disconnectExecutable(ctx: StepContext, item: PlanItem, opts: Dis
   };
 }
 
-export async function planDisconnectStore(ctx: StepContext, storeKeys: KeyInfo[], opts: DisconnectOptions): Promise<PlannedStep> {
+export async function planDisconnectStore(
+  ctx: StepContext,
+  storeKeys: KeyInfo[],
+  opts: DisconnectOptions,
+): Promise<PlannedStep> {
   const item = evaluateDisconnect(ctx.store, storeKeys, opts);
   const overrides: string[] = [];
   if (opts.force) overrides.push('--force');
   if (opts.allowOrphanedMaterial) overrides.push('--allow-orphaned-material');
   const warnings: string[] = [];
   if (item.status === 'apply' && item.action === DISCONNECT && storeKeys.some((k) => k.state !== 'PendingDeletion')) {
-    warnings.push('Disconnecting makes every key of the store Unavailable at once (keys pending deletion stay PendingDeletion).');
+    warnings.push(
+      'Disconnecting makes every key of the store Unavailable at once (keys pending deletion stay PendingDeletion).',
+    );
   }
   return { warnings, overrides, executables: [disconnectExecutable(ctx, item, opts)] };
 }

@@ -21,9 +21,19 @@ export function compareKeys(before: KeyInfo[], after: KeyInfo[]): KeyDrift[] {
   for (const k of after) {
     const old = was.get(k.keyId);
     if (!old) {
-      out.push({ keyId: k.keyId, state: k.state, change: 'created', note: `key ${k.keyId} appeared in the store since the plan (${k.state}): not acted on in this run; run again to plan it` });
+      out.push({
+        keyId: k.keyId,
+        state: k.state,
+        change: 'created',
+        note: `key ${k.keyId} appeared in the store since the plan (${k.state}): not acted on in this run; run again to plan it`,
+      });
     } else if (old.state === 'PendingDeletion' && k.state !== 'PendingDeletion') {
-      out.push({ keyId: k.keyId, state: k.state, change: 'deletion-cancelled', note: `key ${k.keyId}: someone cancelled its deletion since the plan (now ${k.state}); not scheduled again in this run` });
+      out.push({
+        keyId: k.keyId,
+        state: k.state,
+        change: 'deletion-cancelled',
+        note: `key ${k.keyId}: someone cancelled its deletion since the plan (now ${k.state}); not scheduled again in this run`,
+      });
     }
   }
   return out;
@@ -39,7 +49,10 @@ export async function keyDriftSince(ctx: StepContext, before: KeyInfo[]): Promis
  * this list, not from the plan: a colleague may have cancelled a deletion while the plan was on
  * screen, and the report must agree with changedSincePlan.
  */
-export async function storeKeysAfterApply(ctx: StepContext, before: KeyInfo[]): Promise<{ keys: KeyInfo[]; drift: KeyDrift[] }> {
+export async function storeKeysAfterApply(
+  ctx: StepContext,
+  before: KeyInfo[],
+): Promise<{ keys: KeyInfo[]; drift: KeyDrift[] }> {
   const keys = await listStoreKeys(ctx.aws, ctx.store.id);
   return { keys, drift: compareKeys(before, keys) };
 }

@@ -10,7 +10,11 @@ import { KscliError, ExitCode } from '../errors.js';
  * The store, or exit 3 with a sentence naming store, region and account (DescribeCustomKeyStores
  * answers CustomKeyStoreNotFoundException for an unknown ID: the port returns null).
  */
-export async function describeStoreOrFail(aws: AwsPorts, storeId: string, account: () => Promise<string | undefined>): Promise<StoreInfo> {
+export async function describeStoreOrFail(
+  aws: AwsPorts,
+  storeId: string,
+  account: () => Promise<string | undefined>,
+): Promise<StoreInfo> {
   const store = await aws.kms().describeStore(storeId);
   if (store) return store;
   let acct: string | undefined;

@@ -86,9 +86,14 @@ export class Journal {
       if ((statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new KscliError(ExitCode.BadInput, `cannot write the journal ${this.path} (${code})`, 'choose a writable file with --journal <path>', {
-        cause: err,
-      });
+      throw new KscliError(
+        ExitCode.BadInput,
+        `cannot write the journal ${this.path} (${code})`,
+        'choose a writable file with --journal <path>',
+        {
+          cause: err,
+        },
+      );
     }
   }
 

@@ -59,10 +59,19 @@ export async function selectKeys(
     for (const ref of include) {
       const key = await resolveRef(aws, ref, storeKeys);
       if (!key) {
-        refused.push(refusedLine(ref, action, `key ${ref.input} does not exist in this account and region`, 'key-exists'));
+        refused.push(
+          refusedLine(ref, action, `key ${ref.input} does not exist in this account and region`, 'key-exists'),
+        );
       } else if (key.customKeyStoreId !== storeId) {
         const where = key.customKeyStoreId ? `custom key store ${key.customKeyStoreId}` : 'no custom key store';
-        refused.push(refusedLine(ref, action, `key ${key.keyId} is not in store ${storeId} (it is in ${where}); nothing is done in this run`, 'key-in-store'));
+        refused.push(
+          refusedLine(
+            ref,
+            action,
+            `key ${key.keyId} is not in store ${storeId} (it is in ${where}); nothing is done in this run`,
+            'key-in-store',
+          ),
+        );
       } else if (!selected.some((k) => k.keyId === key.keyId)) {
         selected.push(key);
       }
@@ -73,7 +82,12 @@ export async function selectKeys(
     const key = await resolveRef(aws, ref, storeKeys);
     if (!key || key.customKeyStoreId !== storeId) {
       refused.push(
-        refusedLine(ref, action, `--exclude-key ${ref.input} matches no key of store ${storeId}: check the ID (a typo here would act on the key you meant to keep)`, 'exclude-matches'),
+        refusedLine(
+          ref,
+          action,
+          `--exclude-key ${ref.input} matches no key of store ${storeId}: check the ID (a typo here would act on the key you meant to keep)`,
+          'exclude-matches',
+        ),
       );
       continue;
     }

@@ -92,5 +92,9 @@ export function acquireLock(path: string, command: string, sys: LockSystem): Hel
       /* someone else removed it first */
     }
   }
-  throw new KscliError(ExitCode.Blocked, `could not take the lock ${path}: another kscli took it at the same moment`, 'run again');
+  throw new KscliError(
+    ExitCode.Blocked,
+    `could not take the lock ${path}: another kscli took it at the same moment`,
+    'run again',
+  );
 }

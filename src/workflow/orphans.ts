@@ -69,10 +69,19 @@ export function orphanFromEvent(ev: TrailEvent, storeId: string): OrphanedMateri
   };
 }
 
-export async function findOrphans(aws: AwsPorts, storeId: string, now: Date, onPage?: (n: number) => void): Promise<OrphanedMaterial[]> {
+export async function findOrphans(
+  aws: AwsPorts,
+  storeId: string,
+  now: Date,
+  onPage?: (n: number) => void,
+): Promise<OrphanedMaterial[]> {
   const events = await aws.cloudtrail().lookupEvents(
     // no EndTime: CloudTrail's default is "now" on its side (the local clock may lag: e.g. the sandbox's)
-    { attributeKey: 'EventName', attributeValue: 'DeleteKey', startTime: new Date(now.getTime() - 90 * 24 * 3600 * 1000) },
+    {
+      attributeKey: 'EventName',
+      attributeValue: 'DeleteKey',
+      startTime: new Date(now.getTime() - 90 * 24 * 3600 * 1000),
+    },
     onPage,
   );
   const out: OrphanedMaterial[] = [];

@@ -39,17 +39,34 @@ export interface ScheduleOptions {
  * The checks that do not need evidence, for one key, as a plan line. Pure: the plan and the
  * re-check before the call both use it.
  */
-export function evaluateScheduleKey(key: KeyInfo, store: StoreInfo, opts: Pick<ScheduleOptions, 'windowDays' | 'allowDisconnected'>, aliases?: string[]): PlanItem {
+export function evaluateScheduleKey(
+  key: KeyInfo,
+  store: StoreInfo,
+  opts: Pick<ScheduleOptions, 'windowDays' | 'allowDisconnected'>,
+  aliases?: string[],
+): PlanItem {
   const checks: Check[] = [];
   const details = { ...keyDetails(key, aliases), params: { KeyId: key.keyId, PendingWindowInDays: opts.windowDays } };
-  const line = (status: PlanItem['status'], reason: string): PlanItem => ({ target: key.keyId, targetKind: 'key', action: SCHEDULE, status, reason, checks, details });
+  const line = (status: PlanItem['status'], reason: string): PlanItem => ({
+    target: key.keyId,
+    targetKind: 'key',
+    action: SCHEDULE,
+    status,
+    reason,
+    checks,
+    details,
+  });
 
   const inStore = key.customKeyStoreId === store.id;
   checks.push({ name: 'key-in-store', ok: inStore, detail: inStore ? undefined : `key is not in store ${store.id}` });
   if (!inStore) return line('blocked', `not in store ${store.id}`);
 
   const customer = key.keyManager === 'CUSTOMER';
-  checks.push({ name: 'customer-managed', ok: customer, detail: customer ? undefined : 'AWS-managed keys cannot be scheduled for deletion' });
+  checks.push({
+    name: 'customer-managed',
+    ok: customer,
+    detail: customer ? undefined : 'AWS-managed keys cannot be scheduled for deletion',
+  });
   if (!customer) return line('blocked', 'AWS-managed key: AWS does not let anyone delete it');
 
   if (key.state === 'PendingDeletion') {
@@ -77,7 +94,10 @@ export function evaluateScheduleKey(key: KeyInfo, store: StoreInfo, opts: Pick<S
     if (!connected && opts.allowDisconnected) c.overridden = true;
     checks.push(c);
     if (!connected && !opts.allowDisconnected) {
-      return line('blocked', `store is ${store.connectionState}, not CONNECTED: connect it first, or pass --allow-disconnected (the key material would be orphaned in the cluster)`);
+      return line(
+        'blocked',
+        `store is ${store.connectionState}, not CONNECTED: connect it first, or pass --allow-disconnected (the key material would be orphaned in the cluster)`,
+      );
     }
   }
   const note = checks.some((c) => c.overridden) ? ' (store not connected: --allow-disconnected)' : '';
@@ -131,7 +151,9 @@ export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: Sched
       if (!store) return { ...item, status: 'blocked', reason: `store ${ctx.store.id} no longer exists` };
       const fresh = evaluateScheduleKey(key, store, opts, item.details?.aliases as string[] | undefined);
       // the evidence verdict is not recomputed (minutes of CloudTrail); its check is carried over
-      const evidenceChecks = item.checks.filter((c) => c.name !== 'key-in-store' && !fresh.checks.some((f) => f.name === c.name));
+      const evidenceChecks = item.checks.filter(
+        (c) => c.name !== 'key-in-store' && !fresh.checks.some((f) => f.name === c.name),
+      );
       return { ...fresh, checks: [...fresh.checks, ...evidenceChecks], details: { ...item.details, ...fresh.details } };
     },
     apply: async () => {
@@ -143,8 +165,13 @@ export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: Sched
         // The re-check just saw it schedulable, so either a colleague scheduled it in between, or the
         // SDK retried our own call whose first answer was lost (timeout, dropped connection): the
         // error cannot tell which, so the note names both rather than blame someone else.
-        if (err instanceof AwsCallError && err.code === 'KMSInvalidStateException' && /is pending deletion/i.test(err.message)) {
-          note = 'already PendingDeletion (possibly by our earlier attempt whose answer was lost, or by someone else meanwhile)';
+        if (
+          err instanceof AwsCallError &&
+          err.code === 'KMSInvalidStateException' &&
+          /is pending deletion/i.test(err.message)
+        ) {
+          note =
+            'already PendingDeletion (possibly by our earlier attempt whose answer was lost, or by someone else meanwhile)';
         } else {
           throw explainAccessDenied(err, opts.windowDays);
         }
@@ -167,12 +194,28 @@ export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: Sched
 }
 
 /** The alarm line: required unless --no-alarm (issue 3). */
-export async function alarmLine(ctx: StepContext, evidence: EvidencePort, storeKeys: KeyInfo[], opts: EvidenceOptions): Promise<PlanItem> {
+export async function alarmLine(
+  ctx: StepContext,
+  evidence: EvidencePort,
+  storeKeys: KeyInfo[],
+  opts: EvidenceOptions,
+): Promise<PlanItem> {
   const base = { target: 'pending-deletion alarm', targetKind: 'alarm' as const, action: 'CheckAlarm' };
   if (!opts.alarm) {
-    return { ...base, status: 'skip', reason: 'not required (--no-alarm)', checks: [{ name: 'alarm-in-place', ok: false, overrideFlag: '--no-alarm', overridden: true }] };
+    return {
+      ...base,
+      status: 'skip',
+      reason: 'not required (--no-alarm)',
+      checks: [{ name: 'alarm-in-place', ok: false, overrideFlag: '--no-alarm', overridden: true }],
+    };
   }
-  const check = await evidence.alarmInPlace(ctx.aws, { store: ctx.store, storeKeys, region: ctx.region, snsTopicArn: opts.snsTopicArn, logGroup: opts.logGroup });
+  const check = await evidence.alarmInPlace(ctx.aws, {
+    store: ctx.store,
+    storeKeys,
+    region: ctx.region,
+    snsTopicArn: opts.snsTopicArn,
+    logGroup: opts.logGroup,
+  });
   if (check.ok) return { ...base, status: 'skip', reason: check.detail ?? 'already in place', checks: [check] };
   return {
     ...base,
@@ -217,7 +260,9 @@ export async function planScheduleItems(
         sleep: (ms: number) => ctx.clock.sleep(ms),
         onProgress: ctx.scanProgress,
         ...(opts.evidence.evidence ? { evidence: opts.evidence.evidence } : {}),
-        ...(opts.evidence.logGroupArn ?? opts.evidence.logGroup ? { logGroup: opts.evidence.logGroupArn ?? opts.evidence.logGroup } : {}),
+        ...((opts.evidence.logGroupArn ?? opts.evidence.logGroup)
+          ? { logGroup: opts.evidence.logGroupArn ?? opts.evidence.logGroup }
+          : {}),
         region: ctx.region,
         warn: ctx.say,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -244,14 +289,17 @@ export async function planScheduleDeletion(
   for (const item of selection.refused) executables.push({ item, apply: noop });
   const keyItems = await planScheduleItems(ctx, evidence, selection.selected, opts, aliases);
   // the alarm matters only when a key would become PendingDeletion
-  if (keyItems.some((e) => e.item.status !== 'skip')) executables.push({ item: await alarmLine(ctx, evidence, storeKeys, opts.evidence), apply: noop });
+  if (keyItems.some((e) => e.item.status !== 'skip'))
+    executables.push({ item: await alarmLine(ctx, evidence, storeKeys, opts.evidence), apply: noop });
   executables.push(...keyItems);
   for (const k of selection.excluded) executables.push({ item: excludedLine(k, SCHEDULE), apply: noop });
 
   const warnings: string[] = [];
   if (executables.some((e) => e.item.status === 'apply')) warnings.push(SECURITY_HUB_WARNING);
   if (ctx.store.type === 'EXTERNAL_KEY_STORE') {
-    warnings.push('External key store: KMS never deletes the external keys themselves; a deleted KMS key cannot be recreated, even from the same external key (aws-facts 8).');
+    warnings.push(
+      'External key store: KMS never deletes the external keys themselves; a deleted KMS key cannot be recreated, even from the same external key (aws-facts 8).',
+    );
   }
   if (storeKeys.length === 0) warnings.push(`store ${ctx.store.id} holds no keys`);
   const overrides = evidenceOverrides(opts.evidence);

@@ -20,7 +20,12 @@ export async function accountOrUndefined(deps: Deps): Promise<string | undefined
 /** The journal of a store; --journal overrides the default path. */
 export function journalFor(deps: Deps, account: string, callerArn: string, storeId: string, command: string): Journal {
   const path = deps.globals.journal ?? defaultJournalPath(deps.home, account, deps.region, storeId);
-  const journal = new Journal(path, { account, region: deps.region, callerArn, command }, () => deps.clock.now(), !deps.globals.journal);
+  const journal = new Journal(
+    path,
+    { account, region: deps.region, callerArn, command },
+    () => deps.clock.now(),
+    !deps.globals.journal,
+  );
   // `kscli apply FILE`: every line of the run names the saved plan it applies
   if (deps.planDigest) journal.bindPlan(deps.planDigest);
   return journal;

@@ -39,13 +39,17 @@ export function parseKeyRef(value: string, region: string): KeyRef {
     const [, , arnRegion, account, id] = m;
     if (!KEY_ID.test(id!)) throw badInput(`"${value}" is not a key ARN: "${id}" is not a key ID`);
     if (arnRegion !== region) {
-      throw badInput(`key ${value} is in region ${arnRegion}, not ${region}`, `run with --region ${arnRegion}, or name a key of ${region}`);
+      throw badInput(
+        `key ${value} is in region ${arnRegion}, not ${region}`,
+        `run with --region ${arnRegion}, or name a key of ${region}`,
+      );
     }
     return { kind: 'arn', input: value, keyId: id!.toLowerCase(), region: arnRegion!, account: account! };
   }
   if (ALIAS_NAME.test(v)) return { kind: 'alias', input: value };
   if ((m = ALIAS_ARN.exec(v))) {
-    if (m[2] !== region) throw badInput(`alias ${value} is in region ${m[2]}, not ${region}`, `run with --region ${m[2]}`);
+    if (m[2] !== region)
+      throw badInput(`alias ${value} is in region ${m[2]}, not ${region}`, `run with --region ${m[2]}`);
     return { kind: 'alias', input: value, region: m[2], account: m[3] };
   }
   throw badInput(
@@ -64,9 +68,11 @@ export function checkKeyRefAccount(ref: KeyRef, account: string): void {
 /** --window-days: 7..30 inclusive (the SDK model allows 1..365, so kscli enforces it: aws-facts 3.1). */
 export function parseWindowDays(value: string | undefined): number {
   if (value === undefined) return 30;
-  if (!/^\d+$/.test(value.trim())) throw badInput(`--window-days "${value}" is not a whole number`, 'use a number of days from 7 to 30');
+  if (!/^\d+$/.test(value.trim()))
+    throw badInput(`--window-days "${value}" is not a whole number`, 'use a number of days from 7 to 30');
   const n = Number(value);
-  if (n < 7 || n > 30) throw badInput(`--window-days ${n} is outside 7-30`, 'AWS accepts a waiting period of 7 to 30 days');
+  if (n < 7 || n > 30)
+    throw badInput(`--window-days ${n} is outside 7-30`, 'AWS accepts a waiting period of 7 to 30 days');
   return n;
 }
 

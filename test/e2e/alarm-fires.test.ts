@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { ALARM_NAME, alarmSpec, FILTER_PATTERN, METRIC_NAME, METRIC_NAMESPACE } from '../../src/workflow/evidence/alarm-spec.js';
+import {
+  ALARM_NAME,
+  alarmSpec,
+  FILTER_PATTERN,
+  METRIC_NAME,
+  METRIC_NAMESPACE,
+} from '../../src/workflow/evidence/alarm-spec.js';
 import { DEMO, expectExit, expectNoMutatingRequests, sdkClientConfig, startE2E, type E2E } from './helpers/index.js';
 
 /** issue 3: the documented pattern, matched on failed calls to keys pending deletion (the spec kscli creates) */
@@ -48,7 +54,8 @@ describe('kscli alarm, end to end', () => {
     const puts = t.sandbox.requestsSince(mark).filter((q) => q.mutating || /^Put/.test(q.operation ?? ''));
     expect(puts.map((q) => `${q.operation}:${q.outcome}`).sort()).toEqual(['PutMetricAlarm:ok', 'PutMetricFilter:ok']);
 
-    const filters = (await logs.send(new DescribeMetricFiltersCommand({ logGroupName: DEMO.logGroup }))).metricFilters ?? [];
+    const filters =
+      (await logs.send(new DescribeMetricFiltersCommand({ logGroupName: DEMO.logGroup }))).metricFilters ?? [];
     const filter = filters.find((f) => f.filterPattern === PATTERN);
     expect(filter, JSON.stringify(filters, null, 1)).toBeDefined();
     const metric = filter!.metricTransformations![0]!;
@@ -93,7 +100,9 @@ describe('kscli alarm, end to end', () => {
 
   it('using the key that is pending deletion fails with "... is pending deletion." and the alarm goes to ALARM', async () => {
     // Encrypt with the pending key: KMS refuses it (KMSInvalidStateException)
-    await expect(kms.send(new EncryptCommand({ KeyId: DEMO.keys.pending, Plaintext: new TextEncoder().encode('hello') }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new EncryptCommand({ KeyId: DEMO.keys.pending, Plaintext: new TextEncoder().encode('hello') })),
+    ).rejects.toMatchObject({
       name: 'KMSInvalidStateException',
       message: expect.stringMatching(/is pending deletion\.$/),
     });
@@ -104,7 +113,9 @@ describe('kscli alarm, end to end', () => {
   });
 
   it('GenerateDataKey on the pending key fails the same way', async () => {
-    await expect(kms.send(new GenerateDataKeyCommand({ KeyId: DEMO.keys.pending, KeySpec: 'AES_256' }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new GenerateDataKeyCommand({ KeyId: DEMO.keys.pending, KeySpec: 'AES_256' })),
+    ).rejects.toMatchObject({
       message: expect.stringMatching(/is pending deletion\.$/),
     });
   });

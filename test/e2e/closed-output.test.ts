@@ -11,7 +11,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, startE2E, STACK_FRAME, type E2E } from './helpers/index.js';
 import { toProcessEnv } from './helpers/env.js';
-import { HSM_STORE, readJournal, requestsMissingFromJournal, setFaults, storeStatus, waitFor } from '../reliability/helpers/e2e-world.js';
+import {
+  HSM_STORE,
+  readJournal,
+  requestsMissingFromJournal,
+  setFaults,
+  storeStatus,
+  waitFor,
+} from '../reliability/helpers/e2e-world.js';
 
 interface Exit {
   code: number | null;
@@ -20,8 +27,16 @@ interface Exit {
 }
 
 /** Spawns kscli; `closeOut` / `closeErr` close the reading end of stdout / stderr at once. */
-function spawnKscli(t: E2E, args: string[], opts: { closeOut?: boolean; closeErr?: boolean } = {}): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [BIN, '--endpoint-url', t.sandbox.url, ...args], { cwd: ROOT, env: toProcessEnv(t.env()), stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnKscli(
+  t: E2E,
+  args: string[],
+  opts: { closeOut?: boolean; closeErr?: boolean } = {},
+): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [BIN, '--endpoint-url', t.sandbox.url, ...args], {
+    cwd: ROOT,
+    env: toProcessEnv(t.env()),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stdout!.on('error', () => {});
   child.stderr!.on('error', () => {});
@@ -43,7 +58,10 @@ describe('a closed stdout or stderr (issue 12)', () => {
   });
 
   it('`kscli --help | head -1` in a shell: exit 0, no EPIPE', () => {
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --help | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --help | head -1`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stdout).toMatch(/^Usage: kscli/);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
     expect(r.status).toBe(0);
@@ -68,18 +86,28 @@ describe('a closed stdout or stderr (issue 12)', () => {
     expect(r.code).toBe(0);
   });
 
-  it('a dry run of delete-store with stdout closed: exit 0 (a read), no stack trace, nothing changed', { timeout: 60_000 }, async () => {
-    const before = t.sandbox.requests().length;
-    const r = await spawnKscli(t, ['delete-store', HSM_STORE, '--dry-run'], { closeOut: true }).exit;
-    expect(r.stderr).not.toMatch(STACK_FRAME);
-    expect(r.code).toBe(0);
-    expect(t.sandbox.requests().slice(before).filter((q) => q.mutating)).toEqual([]);
-  });
+  it(
+    'a dry run of delete-store with stdout closed: exit 0 (a read), no stack trace, nothing changed',
+    { timeout: 60_000 },
+    async () => {
+      const before = t.sandbox.requests().length;
+      const r = await spawnKscli(t, ['delete-store', HSM_STORE, '--dry-run'], { closeOut: true }).exit;
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.code).toBe(0);
+      expect(
+        t.sandbox
+          .requests()
+          .slice(before)
+          .filter((q) => q.mutating),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('output gone during a mutating run (issue 12)', () => {
   const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--allow-in-use'];
-  const firstScheduleHandled = (t: E2E) => async () => ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2;
+  const firstScheduleHandled = (t: E2E) => async () =>
+    ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2;
 
   async function checkStoppedAfterCallInFlight(t: E2E, r: Exit): Promise<void> {
     expect(r.code, r.stderr).toBe(130);
@@ -88,61 +116,77 @@ describe('output gone during a mutating run (issue 12)', () => {
     expect(schedules, 'only the call in flight reached AWS').toHaveLength(1);
     const keyId = String(schedules[0]!.params?.KeyId);
     const journal = readJournal(t, HSM_STORE);
-    expect(journal.filter((l) => l.operation === 'ScheduleKeyDeletion' && l.target === keyId).map((l) => `${l.phase}:${l.outcome ?? ''}`)).toEqual(['intent:', 'outcome:ok']);
+    expect(
+      journal
+        .filter((l) => l.operation === 'ScheduleKeyDeletion' && l.target === keyId)
+        .map((l) => `${l.phase}:${l.outcome ?? ''}`),
+    ).toEqual(['intent:', 'outcome:ok']);
     expect(requestsMissingFromJournal(t.sandbox.requests(), journal)).toEqual([]);
   }
 
-  it('a table-mode run piped to `head -1`: the plan hits the closed pipe, the run stops at once (at most the call then in flight), exit 130', { timeout: 60_000 }, async () => {
-    const t = await startE2E('closed-output-plan');
-    try {
-      const r = await spawnKscli(t, [...DELETE_STORE, '--output', 'table'], { closeOut: true }).exit;
-      expect(r.stderr).not.toMatch(STACK_FRAME);
-      expect(r.code).toBe(130);
-      // the EPIPE of the plan's lines arrives a moment after they were written: before the apply
-      // (nothing changes) or during its first call (that call finishes and is journalled)
-      const mutating = t.sandbox.requests().filter((q) => q.mutating);
-      expect(mutating.length).toBeLessThanOrEqual(1);
-      expect(requestsMissingFromJournal(t.sandbox.requests(), readJournal(t, HSM_STORE))).toEqual([]);
-    } finally {
-      await t.stop();
-    }
-  });
+  it(
+    'a table-mode run piped to `head -1`: the plan hits the closed pipe, the run stops at once (at most the call then in flight), exit 130',
+    { timeout: 60_000 },
+    async () => {
+      const t = await startE2E('closed-output-plan');
+      try {
+        const r = await spawnKscli(t, [...DELETE_STORE, '--output', 'table'], { closeOut: true }).exit;
+        expect(r.stderr).not.toMatch(STACK_FRAME);
+        expect(r.code).toBe(130);
+        // the EPIPE of the plan's lines arrives a moment after they were written: before the apply
+        // (nothing changes) or during its first call (that call finishes and is journalled)
+        const mutating = t.sandbox.requests().filter((q) => q.mutating);
+        expect(mutating.length).toBeLessThanOrEqual(1);
+        expect(requestsMissingFromJournal(t.sandbox.requests(), readJournal(t, HSM_STORE))).toEqual([]);
+      } finally {
+        await t.stop();
+      }
+    },
+  );
 
-  it('stdout and stderr closed in the middle of the batch: kscli notices at its next write, every call it made is journalled (intent and outcome), exit 130', { timeout: 120_000 }, async () => {
-    // a pipe's reader going away is only seen on the next write; kscli writes nothing between two
-    // calls of a batch on a pipe, so the rest of the batch may run: what matters is that no call is
-    // cut off from its journal line and that the run ends without a stack trace
-    const t = await startE2E('closed-output-apply');
-    try {
-      await setFaults(t, { slowMs: { ScheduleKeyDeletion: 1000 } });
-      const { child, exit } = spawnKscli(t, DELETE_STORE);
-      await waitFor('the first ScheduleKeyDeletion to be in flight', firstScheduleHandled(t), 30_000, 20);
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-      const r = await exit;
-      expect(r.code).toBe(130);
-      const journal = readJournal(t, HSM_STORE);
-      expect(requestsMissingFromJournal(t.sandbox.requests(), journal)).toEqual([]);
-      const intents = journal.filter((l) => l.phase === 'intent' && l.operation === 'ScheduleKeyDeletion');
-      const outcomes = journal.filter((l) => l.phase === 'outcome' && l.operation === 'ScheduleKeyDeletion');
-      expect(outcomes.map((l) => l.target).sort()).toEqual(intents.map((l) => l.target).sort());
-    } finally {
-      await t.stop();
-    }
-  });
+  it(
+    'stdout and stderr closed in the middle of the batch: kscli notices at its next write, every call it made is journalled (intent and outcome), exit 130',
+    { timeout: 120_000 },
+    async () => {
+      // a pipe's reader going away is only seen on the next write; kscli writes nothing between two
+      // calls of a batch on a pipe, so the rest of the batch may run: what matters is that no call is
+      // cut off from its journal line and that the run ends without a stack trace
+      const t = await startE2E('closed-output-apply');
+      try {
+        await setFaults(t, { slowMs: { ScheduleKeyDeletion: 1000 } });
+        const { child, exit } = spawnKscli(t, DELETE_STORE);
+        await waitFor('the first ScheduleKeyDeletion to be in flight', firstScheduleHandled(t), 30_000, 20);
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        const r = await exit;
+        expect(r.code).toBe(130);
+        const journal = readJournal(t, HSM_STORE);
+        expect(requestsMissingFromJournal(t.sandbox.requests(), journal)).toEqual([]);
+        const intents = journal.filter((l) => l.phase === 'intent' && l.operation === 'ScheduleKeyDeletion');
+        const outcomes = journal.filter((l) => l.phase === 'outcome' && l.operation === 'ScheduleKeyDeletion');
+        expect(outcomes.map((l) => l.target).sort()).toEqual(intents.map((l) => l.target).sort());
+      } finally {
+        await t.stop();
+      }
+    },
+  );
 
-  it('SIGHUP (the terminal went away) while a ScheduleKeyDeletion is in flight: the same, exit 130, no stack trace', { timeout: 120_000 }, async () => {
-    const t = await startE2E('closed-output-hup');
-    try {
-      await setFaults(t, { slowMs: { ScheduleKeyDeletion: 2500 } });
-      const { child, exit } = spawnKscli(t, DELETE_STORE);
-      await waitFor('the first ScheduleKeyDeletion to be in flight', firstScheduleHandled(t), 30_000, 20);
-      child.kill('SIGHUP');
-      const r = await exit;
-      await checkStoppedAfterCallInFlight(t, r);
-      expect(r.stderr).toMatch(/interrupted/);
-    } finally {
-      await t.stop();
-    }
-  });
+  it(
+    'SIGHUP (the terminal went away) while a ScheduleKeyDeletion is in flight: the same, exit 130, no stack trace',
+    { timeout: 120_000 },
+    async () => {
+      const t = await startE2E('closed-output-hup');
+      try {
+        await setFaults(t, { slowMs: { ScheduleKeyDeletion: 2500 } });
+        const { child, exit } = spawnKscli(t, DELETE_STORE);
+        await waitFor('the first ScheduleKeyDeletion to be in flight', firstScheduleHandled(t), 30_000, 20);
+        child.kill('SIGHUP');
+        const r = await exit;
+        await checkStoppedAfterCallInFlight(t, r);
+        expect(r.stderr).toMatch(/interrupted/);
+      } finally {
+        await t.stop();
+      }
+    },
+  );
 });

@@ -31,19 +31,79 @@ interface DryCase {
 }
 
 const DRY_RUNS: DryCase[] = [
-  { name: 'alarm', args: ['alarm', DEMO.hsmStore, '--sns-topic-arn', DEMO.topicArn], code: 0, action: 'PutMetricAlarm' },
-  { name: 'schedule-deletion (the used key blocks it)', args: ['schedule-deletion', DEMO.hsmStore], code: 3, action: 'ScheduleKeyDeletion' },
-  { name: 'schedule-deletion with the overrides', args: ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm', '--window-days', '7'], code: 0, action: 'ScheduleKeyDeletion' },
-  { name: 'schedule-deletion of one key', args: ['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--no-alarm'], code: 0, action: 'ScheduleKeyDeletion' },
+  {
+    name: 'alarm',
+    args: ['alarm', DEMO.hsmStore, '--sns-topic-arn', DEMO.topicArn],
+    code: 0,
+    action: 'PutMetricAlarm',
+  },
+  {
+    name: 'schedule-deletion (the used key blocks it)',
+    args: ['schedule-deletion', DEMO.hsmStore],
+    code: 3,
+    action: 'ScheduleKeyDeletion',
+  },
+  {
+    name: 'schedule-deletion with the overrides',
+    args: ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm', '--window-days', '7'],
+    code: 0,
+    action: 'ScheduleKeyDeletion',
+  },
+  {
+    name: 'schedule-deletion of one key',
+    args: ['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--no-alarm'],
+    code: 0,
+    action: 'ScheduleKeyDeletion',
+  },
   { name: 'cancel-deletion', args: ['cancel-deletion', DEMO.hsmStore], code: 0, action: 'CancelKeyDeletion' },
-  { name: 'cancel-deletion --enable', args: ['cancel-deletion', DEMO.hsmStore, '--enable'], code: 0, action: 'CancelKeyDeletion' },
-  { name: 'disconnect-store (Enabled and pending keys block it)', args: ['disconnect-store', DEMO.hsmStore], code: 3, action: 'DisconnectCustomKeyStore' },
-  { name: 'disconnect-store with the overrides', args: ['disconnect-store', DEMO.hsmStore, '--force', '--allow-orphaned-material'], code: 0, action: 'DisconnectCustomKeyStore' },
-  { name: 'disconnect-store of the external store --force', args: ['disconnect-store', DEMO.xksStore, '--force'], code: 0, action: 'DisconnectCustomKeyStore' },
-  { name: 'delete-store (the used key blocks it)', args: ['delete-store', DEMO.hsmStore], code: 3, action: 'ScheduleKeyDeletion' },
-  { name: 'delete-store --allow-in-use', args: ['delete-store', DEMO.hsmStore, '--allow-in-use'], code: 0, action: 'ScheduleKeyDeletion' },
-  { name: 'delete-store of the idle store', args: ['delete-store', DEMO.idleStore], code: 0, action: 'DeleteCustomKeyStore' },
-  { name: 'backups --delete --force', args: ['backups', DEMO.hsmStore, '--delete', '--force'], code: 0, action: 'DeleteBackup' },
+  {
+    name: 'cancel-deletion --enable',
+    args: ['cancel-deletion', DEMO.hsmStore, '--enable'],
+    code: 0,
+    action: 'CancelKeyDeletion',
+  },
+  {
+    name: 'disconnect-store (Enabled and pending keys block it)',
+    args: ['disconnect-store', DEMO.hsmStore],
+    code: 3,
+    action: 'DisconnectCustomKeyStore',
+  },
+  {
+    name: 'disconnect-store with the overrides',
+    args: ['disconnect-store', DEMO.hsmStore, '--force', '--allow-orphaned-material'],
+    code: 0,
+    action: 'DisconnectCustomKeyStore',
+  },
+  {
+    name: 'disconnect-store of the external store --force',
+    args: ['disconnect-store', DEMO.xksStore, '--force'],
+    code: 0,
+    action: 'DisconnectCustomKeyStore',
+  },
+  {
+    name: 'delete-store (the used key blocks it)',
+    args: ['delete-store', DEMO.hsmStore],
+    code: 3,
+    action: 'ScheduleKeyDeletion',
+  },
+  {
+    name: 'delete-store --allow-in-use',
+    args: ['delete-store', DEMO.hsmStore, '--allow-in-use'],
+    code: 0,
+    action: 'ScheduleKeyDeletion',
+  },
+  {
+    name: 'delete-store of the idle store',
+    args: ['delete-store', DEMO.idleStore],
+    code: 0,
+    action: 'DeleteCustomKeyStore',
+  },
+  {
+    name: 'backups --delete --force',
+    args: ['backups', DEMO.hsmStore, '--delete', '--force'],
+    code: 0,
+    action: 'DeleteBackup',
+  },
 ];
 
 describe('--dry-run of every mutating command: the plan, and zero mutating requests', () => {
@@ -56,7 +116,10 @@ describe('--dry-run of every mutating command: the plan, and zero mutating reque
       expect(doc.schemaVersion).toBe(1);
       expect(doc.outcome).toBe(c.code === 0 ? 'dry-run' : 'blocked');
       expect(Array.isArray(doc.plan)).toBe(true);
-      expect(doc.plan.map((p: any) => p.action), JSON.stringify(doc.plan, null, 1)).toContain(c.action);
+      expect(
+        doc.plan.map((p: any) => p.action),
+        JSON.stringify(doc.plan, null, 1),
+      ).toContain(c.action);
       expectNoMutatingRequests(t.sandbox.requestsSince(mark), `from ${c.args.join(' ')} --dry-run`);
     });
   }
@@ -127,15 +190,28 @@ describe('--expected-account guards the account', () => {
       expect(r.stderr).toContain('999999999999');
       expect(r.stderr).toContain(DEMO.account);
       expect(r.stderr).not.toMatch(/^\s+at\s/m);
-      expectNoMutatingRequests(t.sandbox.requestsSince(mark), `from ${args.join(' ')} with the wrong --expected-account`);
+      expectNoMutatingRequests(
+        t.sandbox.requestsSince(mark),
+        `from ${args.join(' ')} with the wrong --expected-account`,
+      );
     });
   }
 
   it('the right --expected-account lets the run act (the guard is not a blanket refusal)', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['delete-store', DEMO.idleStore, '--yes', '--expected-account', DEMO.account, '--output', 'json']);
+    const r = await t.kscli([
+      'delete-store',
+      DEMO.idleStore,
+      '--yes',
+      '--expected-account',
+      DEMO.account,
+      '--output',
+      'json',
+    ]);
     expectExit(r, 0);
-    const deletes = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'DeleteCustomKeyStore' && q.outcome === 'ok');
+    const deletes = t.sandbox
+      .requestsSince(mark)
+      .filter((q) => q.operation === 'DeleteCustomKeyStore' && q.outcome === 'ok');
     expect(deletes.map((q) => q.params?.CustomKeyStoreId)).toEqual([DEMO.idleStore]);
   });
 });

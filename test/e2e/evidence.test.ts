@@ -9,14 +9,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DEMO, expectExit, expectNoMutatingRequests, sdkClientConfig, startE2E, type E2E, type LoggedRequest } from './helpers/index.js';
+import {
+  DEMO,
+  expectExit,
+  expectNoMutatingRequests,
+  sdkClientConfig,
+  startE2E,
+  type E2E,
+  type LoggedRequest,
+} from './helpers/index.js';
 
-const CRYPTO_OPS = new Set(['Encrypt', 'Decrypt', 'ReEncrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'Sign', 'Verify', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret']);
+const CRYPTO_OPS = new Set([
+  'Encrypt',
+  'Decrypt',
+  'ReEncrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'Sign',
+  'Verify',
+  'GenerateMac',
+  'VerifyMac',
+  'DeriveSharedSecret',
+]);
 const DATE = /\d{4}-\d{2}-\d{2}/;
 
 /** The most requests of `operation` that arrived within any 1000 ms (by the sandbox's arrival time). */
 function maxPerSecond(requests: LoggedRequest[], operation: string): number {
-  const times = requests.filter((r) => r.operation === operation).map((r) => Date.parse(r.time)).sort((a, b) => a - b);
+  const times = requests
+    .filter((r) => r.operation === operation)
+    .map((r) => Date.parse(r.time))
+    .sort((a, b) => a - b);
   let max = 0;
   for (let i = 0, j = 0; j < times.length; j++) {
     while (times[j]! - times[i]! >= 1000) i++;
@@ -56,7 +82,18 @@ describe('kscli usage against the live sandbox account', () => {
     expect(doc.schemaVersion).toBe(1);
     expect(doc.keys.map((k: any) => k.keyId).sort()).toEqual(Object.values(DEMO.keys).sort());
     for (const k of doc.keys) {
-      for (const field of ['keyId', 'arn', 'verdict', 'lastUsage', 'cloudTrail', 'policyPrincipals', 'grants', 'aliases', 'reason']) expect(k, `${k.keyId} lacks ${field}`).toHaveProperty(field);
+      for (const field of [
+        'keyId',
+        'arn',
+        'verdict',
+        'lastUsage',
+        'cloudTrail',
+        'policyPrincipals',
+        'grants',
+        'aliases',
+        'reason',
+      ])
+        expect(k, `${k.keyId} lacks ${field}`).toHaveProperty(field);
       expect(['in-use', 'unused', 'unknown']).toContain(k.verdict);
       // the verdict line says which evidence it rests on and over which dates
       expect(k.reason).toMatch(DATE);
@@ -70,7 +107,8 @@ describe('kscli usage against the live sandbox account', () => {
     expect(used.verdict).toBe('in-use');
     expect(JSON.stringify(used.cloudTrail)).toContain('role/app-backend');
     expect(JSON.stringify(used.grants)).toContain('rds.amazonaws.com');
-    for (const id of [DEMO.keys.unusedA, DEMO.keys.unusedB, DEMO.keys.disabled]) expect(keys[id].verdict, JSON.stringify(keys[id], null, 1)).toBe('unused');
+    for (const id of [DEMO.keys.unusedA, DEMO.keys.unusedB, DEMO.keys.disabled])
+      expect(keys[id].verdict, JSON.stringify(keys[id], null, 1)).toBe('unused');
   });
 
   it('the table says that inactivity is a review signal, not proof', async () => {
@@ -82,14 +120,24 @@ describe('kscli usage against the live sandbox account', () => {
   it("kscli's own read-only calls are in CloudTrail but never count as use", async () => {
     // plenty of kscli calls on the unused key: DescribeKey, GetKeyPolicy, ListGrants, GetKeyLastUsage ...
     expectExit(await t.kscli(['find-keys', DEMO.hsmStore]), 0);
-    expectExit(await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--no-alarm', '--dry-run']), 0);
-    const events = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: DEMO.keyArn(DEMO.keys.unusedA) }] }));
+    expectExit(
+      await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--no-alarm', '--dry-run']),
+      0,
+    );
+    const events = await trail.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: DEMO.keyArn(DEMO.keys.unusedA) }],
+      }),
+    );
     const names = new Set((events.Events ?? []).map((e) => e.EventName));
-    expect([...names], 'kscli calls recorded by the sandbox CloudTrail').toEqual(expect.arrayContaining(['DescribeKey']));
+    expect([...names], 'kscli calls recorded by the sandbox CloudTrail').toEqual(
+      expect.arrayContaining(['DescribeKey']),
+    );
 
     const key = (await usage('--key', DEMO.keys.unusedA))[DEMO.keys.unusedA];
     expect(key.verdict, JSON.stringify(key, null, 1)).toBe('unused');
-    for (const op of Object.keys(key.cloudTrail.operations ?? {})) expect(CRYPTO_OPS.has(op), `${op} counted as use`).toBe(true);
+    for (const op of Object.keys(key.cloudTrail.operations ?? {}))
+      expect(CRYPTO_OPS.has(op), `${op} counted as use`).toBe(true);
   });
 
   it('a successful Encrypt by another actor makes a key in-use', async () => {
@@ -99,7 +147,9 @@ describe('kscli usage against the live sandbox account', () => {
   });
 
   it('a failed attempt on the Disabled key ("is disabled") makes it in-use too', async () => {
-    await expect(kms.send(new EncryptCommand({ KeyId: DEMO.keys.disabled, Plaintext: new TextEncoder().encode('x') }))).rejects.toMatchObject({ name: 'DisabledException' });
+    await expect(
+      kms.send(new EncryptCommand({ KeyId: DEMO.keys.disabled, Plaintext: new TextEncoder().encode('x') })),
+    ).rejects.toMatchObject({ name: 'DisabledException' });
     const key = (await usage('--key', DEMO.keys.disabled))[DEMO.keys.disabled];
     expect(key.verdict, JSON.stringify(key, null, 1)).toBe('in-use');
     expect(JSON.stringify(key.cloudTrail)).toMatch(/is disabled/);
@@ -109,7 +159,10 @@ describe('kscli usage against the live sandbox account', () => {
     const mark = t.sandbox.mark();
     const r = await t.kscli(['delete-store', DEMO.hsmStore, '--yes', '--output', 'json']);
     expectExit(r, 3);
-    const blocked = r.json().plan.filter((p: any) => p.status === 'blocked').map((p: any) => p.target);
+    const blocked = r
+      .json()
+      .plan.filter((p: any) => p.status === 'blocked')
+      .map((p: any) => p.target);
     expect(blocked).toEqual(expect.arrayContaining([DEMO.keys.used, DEMO.keys.unusedB, DEMO.keys.disabled]));
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
   });
@@ -117,7 +170,13 @@ describe('kscli usage against the live sandbox account', () => {
   it('paces itself under the quotas: at most 5 GetKeyLastUsage and 2 LookupEvents per second, never throttled', async () => {
     // 6 more keys in the store: 11 keys, so a client that did not pace would exceed both quotas
     for (let i = 0; i < 6; i++) {
-      await kms.send(new CreateKeyCommand({ CustomKeyStoreId: DEMO.hsmStore, Origin: 'AWS_CLOUDHSM', Description: `e2e pacing ${i}` }));
+      await kms.send(
+        new CreateKeyCommand({
+          CustomKeyStoreId: DEMO.hsmStore,
+          Origin: 'AWS_CLOUDHSM',
+          Description: `e2e pacing ${i}`,
+        }),
+      );
     }
     const mark = t.sandbox.mark();
     const r = await t.kscli(['usage', DEMO.hsmStore, '--output', 'json'], { timeoutMs: 120_000 });

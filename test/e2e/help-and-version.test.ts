@@ -10,7 +10,19 @@ import { assertBuilt, expectExit, ROOT, runKscli } from './helpers/index.js';
 
 /** nothing but PATH: no AWS variables, no HOME */
 const BARE_ENV = { PATH: process.env.PATH };
-const COMMANDS = ['stores', 'find-keys', 'usage', 'alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'delete-store', 'backups', 'orphans', 'sandbox'];
+const COMMANDS = [
+  'stores',
+  'find-keys',
+  'usage',
+  'alarm',
+  'schedule-deletion',
+  'cancel-deletion',
+  'disconnect-store',
+  'delete-store',
+  'backups',
+  'orphans',
+  'sandbox',
+];
 const SANDBOX_COMMANDS = ['serve', 'reset', 'advance', 'status'];
 
 assertBuilt();
@@ -33,9 +45,23 @@ describe('--version and --help without credentials', () => {
   it('--help lists every command and the exit codes, and exits 0', async () => {
     const r = await runKscli(['--help'], { env: BARE_ENV, timeoutMs: 15_000 });
     expectExit(r, 0);
-    for (const cmd of COMMANDS) expect(r.stdout, `kscli --help should list ${cmd}`).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
-    for (const code of ['0', '1', '2', '3', '4', '5', '8']) expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
-    for (const flag of ['--region', '--profile', '--endpoint-url', '--output', '--dry-run', '--yes', '--expected-account', '--no-color', '--debug', '--journal', '--sandbox']) {
+    for (const cmd of COMMANDS)
+      expect(r.stdout, `kscli --help should list ${cmd}`).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    for (const code of ['0', '1', '2', '3', '4', '5', '8'])
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    for (const flag of [
+      '--region',
+      '--profile',
+      '--endpoint-url',
+      '--output',
+      '--dry-run',
+      '--yes',
+      '--expected-account',
+      '--no-color',
+      '--debug',
+      '--journal',
+      '--sandbox',
+    ]) {
       expect(r.stdout, `global option ${flag}`).toContain(flag);
     }
   });

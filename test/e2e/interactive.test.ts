@@ -6,9 +6,18 @@
  * pseudo-terminal (util-linux `script`); every run must also END (no timer left behind).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, expectExit, expectNoMutatingRequests, ptyAvailable, runInPty, startE2E, type E2E } from './helpers/index.js';
+import {
+  DEMO,
+  expectExit,
+  expectNoMutatingRequests,
+  ptyAvailable,
+  runInPty,
+  startE2E,
+  type E2E,
+} from './helpers/index.js';
 
-if (!ptyAvailable) console.warn('interactive.test.ts skipped: util-linux `script` is not on PATH (apt-get install bsdutils)');
+if (!ptyAvailable)
+  console.warn('interactive.test.ts skipped: util-linux `script` is not on PATH (apt-get install bsdutils)');
 
 const PROMPT = new RegExp(`Type ${DEMO.idleStore}`);
 
@@ -22,7 +31,11 @@ describe.skipIf(!ptyAvailable)('the typed confirmation on a terminal', () => {
   });
 
   const run = (steps: { waitFor: RegExp; send: string }[]) =>
-    runInPty(['--endpoint-url', t.sandbox.url, 'delete-store', DEMO.idleStore, '--output', 'table'], { env: t.env(), steps, timeoutMs: 15_000 });
+    runInPty(['--endpoint-url', t.sandbox.url, 'delete-store', DEMO.idleStore, '--output', 'table'], {
+      env: t.env(),
+      steps,
+      timeoutMs: 15_000,
+    });
 
   // Each refusal is tried 3 times: the process must END after it every time. A run that leaves the
   // terminal hanging is as bad as a wrong exit code, and such hangs are races (e.g. a progress bar
@@ -50,7 +63,9 @@ describe.skipIf(!ptyAvailable)('the typed confirmation on a terminal', () => {
     const mark = t.sandbox.mark();
     const r = await run([{ waitFor: PROMPT, send: `${DEMO.idleStore}\r` }]);
     expectExit(r, 0);
-    const deletes = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'DeleteCustomKeyStore' && q.outcome === 'ok');
+    const deletes = t.sandbox
+      .requestsSince(mark)
+      .filter((q) => q.operation === 'DeleteCustomKeyStore' && q.outcome === 'ok');
     expect(deletes.map((q) => q.params?.CustomKeyStoreId)).toEqual([DEMO.idleStore]);
   });
 });
@@ -76,19 +91,31 @@ describe.skipIf(!ptyAvailable)('colour on a terminal: on by default, off with NO
   const args = () => ['--endpoint-url', t.sandbox.url, 'disconnect-store', DEMO.hsmStore, '--yes', '--output', 'table'];
 
   it('a terminal without NO_COLOR gets colour (the control for the two tests below)', async () => {
-    const r = await runInPty(args(), { env: { ...envWithout('NO_COLOR'), TERM: 'xterm-256color' }, keepAnsi: true, timeoutMs: 15_000 });
+    const r = await runInPty(args(), {
+      env: { ...envWithout('NO_COLOR'), TERM: 'xterm-256color' },
+      keepAnsi: true,
+      timeoutMs: 15_000,
+    });
     expectExit(r, 3);
     expect(SGR.test(r.stdout), r.describe()).toBe(true);
   });
 
   it('NO_COLOR=1: no colour codes', async () => {
-    const r = await runInPty(args(), { env: { ...t.env(), TERM: 'xterm-256color' }, keepAnsi: true, timeoutMs: 15_000 });
+    const r = await runInPty(args(), {
+      env: { ...t.env(), TERM: 'xterm-256color' },
+      keepAnsi: true,
+      timeoutMs: 15_000,
+    });
     expectExit(r, 3);
     expect(SGR.test(r.stdout), r.describe()).toBe(false);
   });
 
   it('--no-color: no colour codes', async () => {
-    const r = await runInPty([...args(), '--no-color'], { env: { ...envWithout('NO_COLOR'), TERM: 'xterm-256color' }, keepAnsi: true, timeoutMs: 15_000 });
+    const r = await runInPty([...args(), '--no-color'], {
+      env: { ...envWithout('NO_COLOR'), TERM: 'xterm-256color' },
+      keepAnsi: true,
+      timeoutMs: 15_000,
+    });
     expectExit(r, 3);
     expect(SGR.test(r.stdout), r.describe()).toBe(false);
   });
@@ -108,7 +135,10 @@ describe.skipIf(!ptyAvailable)('on a terminal every run ends', () => {
   // the process would never exit. Five quick runs make that race show.
   it('find-keys on a terminal exits 0 every time, within seconds', async () => {
     for (let i = 0; i < 5; i++) {
-      const r = await runInPty(['--endpoint-url', t.sandbox.url, 'find-keys', DEMO.hsmStore, '--output', 'table'], { env: t.env(), timeoutMs: 10_000 });
+      const r = await runInPty(['--endpoint-url', t.sandbox.url, 'find-keys', DEMO.hsmStore, '--output', 'table'], {
+        env: t.env(),
+        timeoutMs: 10_000,
+      });
       expectExit(r, 0);
       expect(r.stdout).toContain(DEMO.keys.used);
     }

@@ -20,7 +20,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const scheduledIds = (rs: LoggedRequest[]) => rs.filter((r) => r.operation === 'ScheduleKeyDeletion').map((r) => String(r.params?.KeyId));
+const scheduledIds = (rs: LoggedRequest[]) =>
+  rs.filter((r) => r.operation === 'ScheduleKeyDeletion').map((r) => String(r.params?.KeyId));
 
 async function keyStates(store = DEMO.hsmStore): Promise<Record<string, any>> {
   const r = await t.kscli(['find-keys', store, '--output', 'json']);
@@ -31,7 +32,15 @@ async function keyStates(store = DEMO.hsmStore): Promise<Record<string, any>> {
 describe('schedule-deletion', () => {
   it('refuses without the pending-deletion alarm (exit 3) unless --no-alarm, and changes nothing', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--key',
+      DEMO.keys.unusedA,
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 3);
     expect(r.stdout + r.stderr).toMatch(/alarm/);
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
@@ -39,7 +48,18 @@ describe('schedule-deletion', () => {
 
   it('a --key outside the store refuses the whole run: not even the good key is scheduled (exit 3)', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--key', xksKey, '--no-alarm', '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--key',
+      DEMO.keys.unusedA,
+      '--key',
+      xksKey,
+      '--no-alarm',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 3);
     expect(JSON.stringify(r.json().plan)).toContain(xksKey);
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
@@ -47,7 +67,17 @@ describe('schedule-deletion', () => {
 
   it('an --exclude-key that matches no key of the store is blocked (a typo would delete the key meant to be kept)', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--exclude-key', xksKey, '--allow-in-use', '--no-alarm', '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--exclude-key',
+      xksKey,
+      '--allow-in-use',
+      '--no-alarm',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 3);
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
   });
@@ -56,14 +86,27 @@ describe('schedule-deletion', () => {
   it('--key K --window-days 7 --no-alarm --yes schedules exactly that key, 7 days out, and journals the override', async () => {
     sandboxNow = Date.parse((await t.sandbox.status()).now);
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--window-days', '7', '--no-alarm', '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--key',
+      DEMO.keys.unusedA,
+      '--window-days',
+      '7',
+      '--no-alarm',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 0);
     const doc = r.json();
     expect(doc.schemaVersion).toBe(1);
     expect(doc.outcome).toBe('done');
     expect(doc.overrides).toContain('--no-alarm');
     const calls = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'ScheduleKeyDeletion');
-    expect(calls.map((q) => [q.params?.KeyId, q.params?.PendingWindowInDays, q.outcome])).toEqual([[DEMO.keys.unusedA, 7, 'ok']]);
+    expect(calls.map((q) => [q.params?.KeyId, q.params?.PendingWindowInDays, q.outcome])).toEqual([
+      [DEMO.keys.unusedA, 7, 'ok'],
+    ]);
     const key = (await keyStates())[DEMO.keys.unusedA];
     expect(key.state).toBe('PendingDeletion');
     const days = (Date.parse(key.deletionDate) - sandboxNow) / DAY;
@@ -73,7 +116,18 @@ describe('schedule-deletion', () => {
 
   it('running it again skips the key already pending, with a reason, and calls nothing', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--window-days', '7', '--no-alarm', '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--key',
+      DEMO.keys.unusedA,
+      '--window-days',
+      '7',
+      '--no-alarm',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 0);
     const item = r.json().plan.find((p: any) => p.target === DEMO.keys.unusedA);
     expect(item.status).toBe('skip');
@@ -85,16 +139,36 @@ describe('schedule-deletion', () => {
 
 describe('cancel-deletion', () => {
   it('cancels one key: AWS leaves it Disabled', async () => {
-    const r = await t.kscli(['cancel-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'cancel-deletion',
+      DEMO.hsmStore,
+      '--key',
+      DEMO.keys.unusedA,
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 0);
     expect((await keyStates())[DEMO.keys.unusedA]).toMatchObject({ state: 'Disabled', deletionDate: null });
   });
 
   it('--enable cancels and re-enables the demo key that was pending', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['cancel-deletion', DEMO.hsmStore, '--key', DEMO.keys.pending, '--enable', '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'cancel-deletion',
+      DEMO.hsmStore,
+      '--key',
+      DEMO.keys.pending,
+      '--enable',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 0);
-    const ops = t.sandbox.requestsSince(mark).filter((q) => q.mutating).map((q) => q.operation);
+    const ops = t.sandbox
+      .requestsSince(mark)
+      .filter((q) => q.mutating)
+      .map((q) => q.operation);
     expect(ops).toEqual(['CancelKeyDeletion', 'EnableKey']);
     expect((await keyStates())[DEMO.keys.pending]).toMatchObject({ state: 'Enabled', deletionDate: null });
   });
@@ -117,9 +191,13 @@ describe('disconnect-store', () => {
   });
 
   it('--force disconnects the external store and waits until DISCONNECTED (exit 0)', async () => {
-    const r = await t.kscli(['disconnect-store', DEMO.xksStore, '--force', '--yes', '--output', 'json'], { timeoutMs: 120_000 });
+    const r = await t.kscli(['disconnect-store', DEMO.xksStore, '--force', '--yes', '--output', 'json'], {
+      timeoutMs: 120_000,
+    });
     expectExit(r, 0);
-    const store = (await t.kscli(['stores', '--output', 'json'])).json().stores.find((s: any) => s.storeId === DEMO.xksStore);
+    const store = (await t.kscli(['stores', '--output', 'json']))
+      .json()
+      .stores.find((s: any) => s.storeId === DEMO.xksStore);
     expect(store.connectionState).toBe('DISCONNECTED');
   });
 

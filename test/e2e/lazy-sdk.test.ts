@@ -20,7 +20,12 @@ function loadedModules(args: string[]): { code: number | null; modules: string[]
   const trace = join(dir, 'trace.txt');
   const r = spawnSync(process.execPath, ['--import', PRELOAD, join(ROOT, 'bin', 'kscli.js'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: dir, KSCLI_BENCH_TRACE_FILE: trace, KSCLI_SANDBOX_STATE: join(dir, 'state.json') },
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      KSCLI_BENCH_TRACE_FILE: trace,
+      KSCLI_SANDBOX_STATE: join(dir, 'state.json'),
+    },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -44,19 +49,28 @@ describe('the AWS SDK is loaded only by commands that call AWS', () => {
     expect(sdkModules(r.modules)).toEqual([]);
   });
 
-  it('--help loads only the command definitions: not Deps, a command\'s run, its renderer, nor the plan runner', () => {
+  it("--help loads only the command definitions: not Deps, a command's run, its renderer, nor the plan runner", () => {
     const r = loadedModules(['--help']);
     expect(r.code).toBe(0);
     const kscli = r.modules.filter((m) => m.includes('/dist/src/') || /\/dist\/[a-z]/.test(m));
-    expect(kscli.some((m) => m.includes('/commands/schedule-deletion/index.js')), 'the trace lists the command definitions').toBe(true);
-    const heavy = kscli.filter((m) => /\/deps\.js$|\/commands\/[a-z-]+\/run\.js$|\/ui\/render\/(?!output)[a-z-]+\.js$|\/workflow\/plan-runner\//.test(m));
+    expect(
+      kscli.some((m) => m.includes('/commands/schedule-deletion/index.js')),
+      'the trace lists the command definitions',
+    ).toBe(true);
+    const heavy = kscli.filter((m) =>
+      /\/deps\.js$|\/commands\/[a-z-]+\/run\.js$|\/ui\/render\/(?!output)[a-z-]+\.js$|\/workflow\/plan-runner\//.test(
+        m,
+      ),
+    );
     expect(heavy).toEqual([]);
   });
 
   it('--help loads neither the estate runner (nor the account-file reader and its YAML parser) nor cli-table3', () => {
     const r = loadedModules(['--help']);
     expect(r.code).toBe(0);
-    const heavy = r.modules.filter((m) => /\/workflow\/estate\/(?!options)[a-z-]+\.js$|\/aws\/|node_modules\/(js-yaml|cli-table3)\//.test(m));
+    const heavy = r.modules.filter((m) =>
+      /\/workflow\/estate\/(?!options)[a-z-]+\.js$|\/aws\/|node_modules\/(js-yaml|cli-table3)\//.test(m),
+    );
     expect(heavy).toEqual([]);
   });
 

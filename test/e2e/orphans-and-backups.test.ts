@@ -21,7 +21,17 @@ afterAll(async () => {
 
 describe('orphaned key material and backups', () => {
   it('schedules every key of the store (7 days)', async () => {
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm', '--window-days', '7', '--yes', '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--allow-in-use',
+      '--no-alarm',
+      '--window-days',
+      '7',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 0);
   });
 
@@ -34,7 +44,10 @@ describe('orphaned key material and backups', () => {
   });
 
   it('with --allow-orphaned-material it disconnects (exit 0); the waiting period ends with FAILURE for every key', async () => {
-    const r = await t.kscli(['disconnect-store', DEMO.hsmStore, '--allow-orphaned-material', '--yes', '--output', 'json'], { timeoutMs: 120_000 });
+    const r = await t.kscli(
+      ['disconnect-store', DEMO.hsmStore, '--allow-orphaned-material', '--yes', '--output', 'json'],
+      { timeoutMs: 120_000 },
+    );
     expectExit(r, 0);
     const report = await t.sandbox.advanceDays(31);
     expect(report.deletedKeys.map((k: any) => k.keyId).sort()).toEqual([...STORE_KEYS].sort());
@@ -78,7 +91,10 @@ describe('orphaned key material and backups', () => {
     const r = await t.kscli(['backups', DEMO.hsmStore, '--delete', '--yes', '--output', 'table']);
     expectExit(r, 0);
     expect(r.stdout + r.stderr).toMatch(/7 days/);
-    const deleted = t.sandbox.requestsSince(mark).filter((q) => q.operation === 'DeleteBackup' && q.outcome === 'ok').map((q) => q.params?.BackupId);
+    const deleted = t.sandbox
+      .requestsSince(mark)
+      .filter((q) => q.operation === 'DeleteBackup' && q.outcome === 'ok')
+      .map((q) => q.params?.BackupId);
     expect([...deleted].sort()).toEqual([...mayHold].sort());
   });
 
@@ -87,7 +103,10 @@ describe('orphaned key material and backups', () => {
     const r = await t.kscli(['delete-store', DEMO.hsmStore, '--yes', '--output', 'table']);
     expectExit(r, 0);
     for (const id of STORE_KEYS) expect(r.stdout).toContain(id);
-    const mutating = t.sandbox.requestsSince(mark).filter((q) => q.mutating).map((q) => q.operation);
+    const mutating = t.sandbox
+      .requestsSince(mark)
+      .filter((q) => q.mutating)
+      .map((q) => q.operation);
     expect(mutating).toEqual(['DeleteCustomKeyStore']);
   });
 });

@@ -14,7 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeCustomKeyStoresCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DEMO, expectExit, expectNoMutatingRequests, isMutatingRequest, readJournalDir, sdkClientConfig, startE2E, unjournaledRequests, type E2E, type LoggedRequest } from './helpers/index.js';
+import {
+  DEMO,
+  expectExit,
+  expectNoMutatingRequests,
+  isMutatingRequest,
+  readJournalDir,
+  sdkClientConfig,
+  startE2E,
+  unjournaledRequests,
+  type E2E,
+  type LoggedRequest,
+} from './helpers/index.js';
 
 const STORE_KEYS = Object.values(DEMO.keys);
 /** the keys delete-store must schedule: every key of the store but the one already pending */
@@ -31,7 +42,9 @@ afterAll(async () => {
 });
 
 const scheduled = (requests: LoggedRequest[]) =>
-  requests.filter((r) => r.operation === 'ScheduleKeyDeletion' && r.outcome === 'ok').map((r) => String(r.params?.KeyId));
+  requests
+    .filter((r) => r.operation === 'ScheduleKeyDeletion' && r.outcome === 'ok')
+    .map((r) => String(r.params?.KeyId));
 const ops = (requests: LoggedRequest[]) => requests.filter(isMutatingRequest).map((r) => `${r.operation}:${r.outcome}`);
 
 describe('the runbook on the demo account', () => {
@@ -47,15 +60,25 @@ describe('the runbook on the demo account', () => {
     expect(doc.store).toMatchObject({ storeId: DEMO.hsmStore, type: 'AWS_CLOUDHSM', connectionState: 'CONNECTED' });
     expect(doc.keys).toHaveLength(5);
     for (const k of doc.keys) {
-      expect(Object.keys(k).sort()).toEqual(expect.arrayContaining(['aliases', 'arn', 'creationDate', 'deletionDate', 'keyId', 'state']));
+      expect(Object.keys(k).sort()).toEqual(
+        expect.arrayContaining(['aliases', 'arn', 'creationDate', 'deletionDate', 'keyId', 'state']),
+      );
       expect(k.arn).toBe(DEMO.keyArn(k.keyId));
       expect(Array.isArray(k.aliases)).toBe(true);
       expect(k.creationDate).toMatch(ISO);
     }
     const byId = Object.fromEntries(doc.keys.map((k: any) => [k.keyId, k]));
     expect(Object.keys(byId).sort()).toEqual([...STORE_KEYS].sort());
-    expect(byId[DEMO.keys.used]).toMatchObject({ state: 'Enabled', aliases: ['alias/payments-legacy'], deletionDate: null });
-    expect(byId[DEMO.keys.unusedA]).toMatchObject({ state: 'Enabled', aliases: ['alias/reports-archive'], deletionDate: null });
+    expect(byId[DEMO.keys.used]).toMatchObject({
+      state: 'Enabled',
+      aliases: ['alias/payments-legacy'],
+      deletionDate: null,
+    });
+    expect(byId[DEMO.keys.unusedA]).toMatchObject({
+      state: 'Enabled',
+      aliases: ['alias/reports-archive'],
+      deletionDate: null,
+    });
     expect(byId[DEMO.keys.unusedB]).toMatchObject({ state: 'Enabled', deletionDate: null });
     expect(byId[DEMO.keys.disabled]).toMatchObject({ state: 'Disabled', deletionDate: null });
     expect(byId[DEMO.keys.pending].state).toBe('PendingDeletion');
@@ -95,7 +118,11 @@ describe('the runbook on the demo account', () => {
     expect(usedItem?.status, JSON.stringify(doc.plan, null, 1)).toBe('blocked');
     expect(JSON.stringify(usedItem)).toContain('--allow-in-use');
     // every key of the store has a line (a planner never drops a key silently)
-    for (const id of STORE_KEYS) expect(doc.plan.some((p: any) => p.target === id), `no plan line for ${id}`).toBe(true);
+    for (const id of STORE_KEYS)
+      expect(
+        doc.plan.some((p: any) => p.target === id),
+        `no plan line for ${id}`,
+      ).toBe(true);
     expect(r.stderr).toContain('--allow-in-use');
     expectNoMutatingRequests(t.sandbox.requestsSince(mark), 'from a blocked delete-store');
   });
@@ -112,7 +139,15 @@ describe('the runbook on the demo account', () => {
   it('delete-store --yes --exclude-key <used key> schedules the other keys and leaves the used one alone (exit 8)', async () => {
     // issue 2: "the operator narrows the plan (--key, --exclude-key) or overrides the precondition"
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['delete-store', DEMO.hsmStore, '--yes', '--exclude-key', DEMO.keys.used, '--output', 'json']);
+    const r = await t.kscli([
+      'delete-store',
+      DEMO.hsmStore,
+      '--yes',
+      '--exclude-key',
+      DEMO.keys.used,
+      '--output',
+      'json',
+    ]);
     expectExit(r, 8);
     const after = t.sandbox.requestsSince(mark);
     expect(scheduled(after).sort()).toEqual([DEMO.keys.unusedA, DEMO.keys.unusedB, DEMO.keys.disabled].sort());
@@ -135,7 +170,8 @@ describe('the runbook on the demo account', () => {
     for (const id of scheduled(after)) expect(TO_SCHEDULE).toContain(id);
     expect(scheduled(after)).toContain(DEMO.keys.used);
     expect(scheduled(after)).not.toContain(DEMO.keys.pending);
-    for (const r2 of after.filter((x) => x.operation === 'ScheduleKeyDeletion')) expect(r2.params?.PendingWindowInDays ?? 30).toBe(30);
+    for (const r2 of after.filter((x) => x.operation === 'ScheduleKeyDeletion'))
+      expect(r2.params?.PendingWindowInDays ?? 30).toBe(30);
 
     // AWS's state now: every key of the store pending deletion
     const keys = (await t.kscli(['find-keys', DEMO.hsmStore, '--output', 'json'])).json().keys;
@@ -173,16 +209,25 @@ describe('the runbook on the demo account', () => {
     const file = join(t.ws.journalDir, `${DEMO.account}-${DEMO.region}-${DEMO.hsmStore}.jsonl`);
     expect(existsSync(file), `journal ${file}`).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const entries = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const entries = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     for (const keyId of TO_SCHEDULE) {
       const mine = entries.filter((e) => e.operation === 'ScheduleKeyDeletion' && JSON.stringify(e).includes(keyId));
       expect(mine.length, `journal entries for ${keyId}`).toBeGreaterThan(0);
-      expect(mine.some((e) => e.outcome === 'ok'), `an ok outcome for ${keyId}: ${JSON.stringify(mine)}`).toBe(true);
+      expect(
+        mine.some((e) => e.outcome === 'ok'),
+        `an ok outcome for ${keyId}: ${JSON.stringify(mine)}`,
+      ).toBe(true);
       for (const e of mine) expect(e).toMatchObject({ account: DEMO.account, region: DEMO.region });
       expect(mine.some((e) => typeof e.callerArn === 'string' && e.callerArn.startsWith('arn:aws:'))).toBe(true);
     }
     // issue 2: the override used is recorded in the journal
-    expect(entries.some((e) => JSON.stringify(e.overrides ?? []).includes('--allow-in-use')), 'a journal line recording --allow-in-use').toBe(true);
+    expect(
+      entries.some((e) => JSON.stringify(e.overrides ?? []).includes('--allow-in-use')),
+      'a journal line recording --allow-in-use',
+    ).toBe(true);
     // issue 2: "the first time kscli sees a key it records its id and creation date there too"
     for (const keyId of STORE_KEYS) {
       const seen = entries.find((e) => e.keyId === keyId && typeof e.creationDate === 'string');
@@ -221,7 +266,9 @@ describe('the runbook on the demo account', () => {
     expect(r.json().stores.map((s: any) => s.storeId)).not.toContain(DEMO.hsmStore);
     const kms = new KMSClient(sdkClientConfig(t.sandbox.url));
     try {
-      await expect(kms.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: DEMO.hsmStore }))).rejects.toMatchObject({ name: 'CustomKeyStoreNotFoundException' });
+      await expect(
+        kms.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: DEMO.hsmStore })),
+      ).rejects.toMatchObject({ name: 'CustomKeyStoreNotFoundException' });
     } finally {
       kms.destroy();
     }

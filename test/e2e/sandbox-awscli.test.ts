@@ -13,7 +13,10 @@ import { createInterface } from 'node:readline';
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'kscli.js');
 const awsOnPath = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!awsOnPath) console.warn('sandbox-awscli.test.ts skipped: the AWS CLI (`aws`) is not on PATH; install it (pip install awscli, or apt-get install awscli) to run these tests');
+if (!awsOnPath)
+  console.warn(
+    'sandbox-awscli.test.ts skipped: the AWS CLI (`aws`) is not on PATH; install it (pip install awscli, or apt-get install awscli) to run these tests',
+  );
 
 const PYTHON = 'python3';
 const botocoreOnPath = awsOnPath && spawnSync(PYTHON, ['-c', 'import botocore'], { encoding: 'utf8' }).status === 0;
@@ -70,7 +73,11 @@ function awsEnv(): NodeJS.ProcessEnv {
 
 /** Runs `aws <args> --endpoint-url URL --output json`; returns the parsed stdout or the error text. */
 function aws(...args: string[]): { status: number; json: any; stderr: string } {
-  const r = spawnSync('aws', [...args, '--endpoint-url', url, '--output', 'json'], { env: awsEnv(), encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('aws', [...args, '--endpoint-url', url, '--output', 'json'], {
+    env: awsEnv(),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   let json: any;
   try {
     json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
@@ -85,7 +92,9 @@ async function advance(body: Record<string, number>): Promise<void> {
   try {
     res = await fetch(`${url}/__sandbox/advance`, { method: 'POST', body: JSON.stringify(body) });
   } catch (e) {
-    throw new Error(`POST /__sandbox/advance failed (${(e as Error).message}); sandbox serve ${serve?.exitCode === null ? 'is running' : `exited ${serve?.exitCode}`}; its stderr: ${serveStderr}`);
+    throw new Error(
+      `POST /__sandbox/advance failed (${(e as Error).message}); sandbox serve ${serve?.exitCode === null ? 'is running' : `exited ${serve?.exitCode}`}; its stderr: ${serveStderr}`,
+    );
   }
   expect(res.status).toBe(200);
 }
@@ -106,9 +115,13 @@ async function pollStore(storeId: string, state: string): Promise<string[]> {
 
 describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(ROOT, 'dist', 'main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
     dir = mkdtempSync(join(tmpdir(), 'kscli-awscli-'));
-    serve = spawn(process.execPath, [BIN, 'sandbox', 'serve', '--port', '0', '--state', join(dir, 'state.json')], { env: { ...process.env, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    serve = spawn(process.execPath, [BIN, 'sandbox', 'serve', '--port', '0', '--state', join(dir, 'state.json')], {
+      env: { ...process.env, HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     serve.stderr!.on('data', (c) => (serveStderr += c));
     const stderr = () => serveStderr;
     const first = await new Promise<string>((ok, fail) => {
@@ -190,11 +203,34 @@ describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
   });
 
   it('cloudwatch put-metric-alarm, describe-alarms and delete-alarms (query-compatible JSON)', () => {
-    const put = aws('cloudwatch', 'put-metric-alarm', '--alarm-name', 'awscli-test-alarm', '--metric-name', 'KMSKeyPendingDeletionUse', '--namespace', 'CloudTrailMetrics', '--statistic', 'Sum', '--period', '300', '--threshold', '1', '--comparison-operator', 'GreaterThanOrEqualToThreshold', '--evaluation-periods', '1');
+    const put = aws(
+      'cloudwatch',
+      'put-metric-alarm',
+      '--alarm-name',
+      'awscli-test-alarm',
+      '--metric-name',
+      'KMSKeyPendingDeletionUse',
+      '--namespace',
+      'CloudTrailMetrics',
+      '--statistic',
+      'Sum',
+      '--period',
+      '300',
+      '--threshold',
+      '1',
+      '--comparison-operator',
+      'GreaterThanOrEqualToThreshold',
+      '--evaluation-periods',
+      '1',
+    );
     expect(put.status, put.stderr).toBe(0);
     const r = aws('cloudwatch', 'describe-alarms', '--alarm-names', 'awscli-test-alarm');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.json.MetricAlarms[0]).toMatchObject({ AlarmName: 'awscli-test-alarm', Threshold: 1, EvaluationPeriods: 1 });
+    expect(r.json.MetricAlarms[0]).toMatchObject({
+      AlarmName: 'awscli-test-alarm',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
     const del = aws('cloudwatch', 'delete-alarms', '--alarm-names', 'awscli-test-alarm');
     expect(del.status, del.stderr).toBe(0);
     expect(aws('cloudwatch', 'describe-alarms', '--alarm-names', 'awscli-test-alarm').json.MetricAlarms).toEqual([]);
@@ -208,15 +244,23 @@ describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
 
   it('logs start-query and get-query-results: Logs Insights over the trail log group, Scheduled/Running until sandbox time passes, then Complete', async () => {
     // slow the queries down (each CLI call takes a second or more here), then let sandbox time pass
-    const res = await fetch(`${url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ insightsScheduledMs: 600_000, insightsMinRunMs: 600_000 }) });
+    const res = await fetch(`${url}/__sandbox/config`, {
+      method: 'POST',
+      body: JSON.stringify({ insightsScheduledMs: 600_000, insightsMinRunMs: 600_000 }),
+    });
     expect(res.status).toBe(200);
     const now = Math.floor(Date.now() / 1000);
     const start = aws(
-      'logs', 'start-query',
-      '--log-group-name', 'aws-cloudtrail-logs-111122223333',
-      '--start-time', String(now - 30 * 86_400),
-      '--end-time', String(now + 3_600),
-      '--query-string', 'filter eventSource = "kms.amazonaws.com" and eventName = "Decrypt" | stats count(*) as calls, latest(@timestamp) as last by resources.0.ARN, userIdentity.sessionContext.sessionIssuer.arn',
+      'logs',
+      'start-query',
+      '--log-group-name',
+      'aws-cloudtrail-logs-111122223333',
+      '--start-time',
+      String(now - 30 * 86_400),
+      '--end-time',
+      String(now + 3_600),
+      '--query-string',
+      'filter eventSource = "kms.amazonaws.com" and eventName = "Decrypt" | stats count(*) as calls, latest(@timestamp) as last by resources.0.ARN, userIdentity.sessionContext.sessionIssuer.arn',
     );
     expect(start.status, start.stderr).toBe(0);
     const queryId = start.json.queryId as string;
@@ -227,7 +271,9 @@ describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
     const done = aws('logs', 'get-query-results', '--query-id', queryId);
     expect(done.status, done.stderr).toBe(0);
     expect(done.json.status).toBe('Complete');
-    const rows = done.json.results.map((row: Array<{ field: string; value: string }>) => Object.fromEntries(row.map((f) => [f.field, f.value])));
+    const rows = done.json.results.map((row: Array<{ field: string; value: string }>) =>
+      Object.fromEntries(row.map((f) => [f.field, f.value])),
+    );
     expect(rows).toEqual([
       expect.objectContaining({
         'resources.0.ARN': 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
@@ -239,11 +285,25 @@ describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
     const described = aws('logs', 'describe-queries', '--log-group-name', 'aws-cloudtrail-logs-111122223333');
     expect(described.status, described.stderr).toBe(0);
     expect(described.json.queries.map((q: { queryId: string }) => q.queryId)).toContain(queryId);
-    await fetch(`${url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ insightsScheduledMs: 300, insightsMinRunMs: 700 }) });
+    await fetch(`${url}/__sandbox/config`, {
+      method: 'POST',
+      body: JSON.stringify({ insightsScheduledMs: 300, insightsMinRunMs: 700 }),
+    });
   });
 
   it('logs start-query with a query that does not compile: MalformedQueryException', () => {
-    const r = aws('logs', 'start-query', '--log-group-name', 'aws-cloudtrail-logs-111122223333', '--start-time', '0', '--end-time', '100', '--query-string', 'filter x = 1 | count(*)');
+    const r = aws(
+      'logs',
+      'start-query',
+      '--log-group-name',
+      'aws-cloudtrail-logs-111122223333',
+      '--start-time',
+      '0',
+      '--end-time',
+      '100',
+      '--query-string',
+      'filter x = 1 | count(*)',
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/MalformedQueryException.*mismatched input 'count'/);
   });
@@ -261,13 +321,23 @@ describe.skipIf(!awsOnPath)('the AWS CLI against kscli sandbox serve', () => {
     writeFileSync(script, CW_QUERY_SCRIPT);
     const r = spawnSync(PYTHON, [script, url], { env: awsEnv(), encoding: 'utf8', timeout: 30_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ name: 'query-alarm', threshold: 1, dims: [{ Name: 'KeyId', Value: 'k' }], error: 'ResourceNotFound', after: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      name: 'query-alarm',
+      threshold: 1,
+      dims: [{ Name: 'KeyId', Value: 'k' }],
+      error: 'ResourceNotFound',
+      after: 0,
+    });
   });
 
   it('logged every AWS CLI call in the request log, without the credentials', async () => {
     const { readRequestLog } = await import('../../src/sandbox/index.js');
     const log = readRequestLog(join(dir, 'state.json'));
-    expect(log.some((e) => e.operation === 'DeleteCustomKeyStore' && e.outcome === 'CustomKeyStoreHasCMKsException' && e.mutating)).toBe(true);
+    expect(
+      log.some(
+        (e) => e.operation === 'DeleteCustomKeyStore' && e.outcome === 'CustomKeyStoreHasCMKsException' && e.mutating,
+      ),
+    ).toBe(true);
     expect(JSON.stringify(log)).not.toContain('AKIDSANDBOXTEST00000');
   });
 });

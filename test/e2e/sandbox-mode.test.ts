@@ -25,7 +25,10 @@ afterAll(() => ws?.remove());
 describe('--sandbox: the rehearsal without an AWS account', () => {
   it('find-keys --sandbox works without any AWS environment and creates the demo state', async () => {
     expect(existsSync(statePath)).toBe(false);
-    const r = await runKscli(['find-keys', DEMO.hsmStore, '--sandbox', '--output', 'json'], { env: env(), timeoutMs: 60_000 });
+    const r = await runKscli(['find-keys', DEMO.hsmStore, '--sandbox', '--output', 'json'], {
+      env: env(),
+      timeoutMs: 60_000,
+    });
     expectExit(r, 0);
     const doc = r.json();
     expect(doc.schemaVersion).toBe(1);
@@ -35,7 +38,12 @@ describe('--sandbox: the rehearsal without an AWS account', () => {
 
   it('ignores AWS variables that point elsewhere: --sandbox points every client at the sandbox', async () => {
     const r = await runKscli(['stores', '--sandbox', '--output', 'json'], {
-      env: { ...env(), AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_PROFILE: 'nope', AWS_ACCESS_KEY_ID: 'AKIAKSCLITESTDUMMY01' },
+      env: {
+        ...env(),
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+        AWS_PROFILE: 'nope',
+        AWS_ACCESS_KEY_ID: 'AKIAKSCLITESTDUMMY01',
+      },
       timeoutMs: 60_000,
     });
     expectExit(r, 0);
@@ -43,14 +51,20 @@ describe('--sandbox: the rehearsal without an AWS account', () => {
   });
 
   it('the README flow: delete-store (exit 8), sandbox advance --days 31, delete-store (exit 0)', async () => {
-    const first = await runKscli(['delete-store', DEMO.hsmStore, '--sandbox', '--yes', '--allow-in-use', '--output', 'json'], { env: env(), timeoutMs: 60_000 });
+    const first = await runKscli(
+      ['delete-store', DEMO.hsmStore, '--sandbox', '--yes', '--allow-in-use', '--output', 'json'],
+      { env: env(), timeoutMs: 60_000 },
+    );
     expectExit(first, 8);
     expect(first.json().nextRunAfter).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
     const advance = await runKscli(['sandbox', 'advance', '--days', '31'], { env: env(), timeoutMs: 30_000 });
     expectExit(advance, 0);
 
-    const second = await runKscli(['delete-store', DEMO.hsmStore, '--sandbox', '--yes', '--output', 'table'], { env: env(), timeoutMs: 120_000 });
+    const second = await runKscli(['delete-store', DEMO.hsmStore, '--sandbox', '--yes', '--output', 'table'], {
+      env: env(),
+      timeoutMs: 120_000,
+    });
     expectExit(second, 0);
     expect(second.stdout).toContain(`store ${DEMO.hsmStore} deleted`);
 
@@ -62,7 +76,10 @@ describe('--sandbox: the rehearsal without an AWS account', () => {
   it('without KSCLI_SANDBOX_STATE the state lives in ~/.kscli/sandbox/state.json', async () => {
     const home = join(ws.dir, 'other-home');
     mkdirSync(home);
-    const r = await runKscli(['stores', '--sandbox', '--output', 'json'], { env: { PATH: process.env.PATH, HOME: home }, timeoutMs: 60_000 });
+    const r = await runKscli(['stores', '--sandbox', '--output', 'json'], {
+      env: { PATH: process.env.PATH, HOME: home },
+      timeoutMs: 60_000,
+    });
     expectExit(r, 0);
     expect(existsSync(join(home, '.kscli', 'sandbox', 'state.json'))).toBe(true);
   });

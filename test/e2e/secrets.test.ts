@@ -22,7 +22,11 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function run(args: string[], code: number | number[], opts: { endpoint?: boolean; watchLocks?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+async function run(
+  args: string[],
+  code: number | number[],
+  opts: { endpoint?: boolean; watchLocks?: boolean; timeoutMs?: number } = {},
+): Promise<RunResult> {
   let watching = opts.watchLocks ?? false;
   const watcher = (async () => {
     while (watching) {
@@ -82,7 +86,10 @@ describe('no credential in any output, journal, lock or request log', () => {
     await run(['delete-store', DEMO.hsmStore, '--yes', '--allow-in-use', '--debug'], 8, { watchLocks: true });
     // delete-store made the alarm without an SNS action: adding one is a different configuration (--replace)
     await run(['alarm', DEMO.hsmStore, '--sns-topic-arn', DEMO.topicArn, '--replace', '--yes', '--debug'], 0);
-    await run(['disconnect-store', DEMO.xksStore, '--yes', '--force', '--debug'], 0, { watchLocks: true, timeoutMs: 120_000 });
+    await run(['disconnect-store', DEMO.xksStore, '--yes', '--force', '--debug'], 0, {
+      watchLocks: true,
+      timeoutMs: 120_000,
+    });
     await t.sandbox.advanceDays(31);
     await run(['delete-store', DEMO.hsmStore, '--yes', '--debug'], 0, { watchLocks: true, timeoutMs: 120_000 });
     await run(['delete-store', DEMO.idleStore, '--yes'], 0, { watchLocks: true });

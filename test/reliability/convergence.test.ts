@@ -36,7 +36,10 @@ describe('delete-store converges after its own DeleteCustomKeyStore answer was l
     expect(first.code, first.stderr).toBe(1);
     expect(storeFacts(sb.model, DEMO_IDLE_STORE_ID).exists, 'AWS handled the delete').toBe(false);
     const journal = readJournal(journalPath(home, DEMO_IDLE_STORE_ID));
-    expect(journal.filter((l) => l.operation === 'DeleteCustomKeyStore').map((l) => l.phase)).toEqual(['intent', 'outcome']);
+    expect(journal.filter((l) => l.operation === 'DeleteCustomKeyStore').map((l) => l.phase)).toEqual([
+      'intent',
+      'outcome',
+    ]);
 
     sb.setFaults({});
     const again = await runKscli(sb, ports, home, argv);

@@ -58,11 +58,18 @@ async function checkRun(t: E2E, r: RunResult, allowed: number[]): Promise<void> 
   }
   const s = await storeStatus(t, HSM_STORE);
   if (s && (s.keyStates.PendingDeletion ?? 0) > 0) {
-    expect(s.connectionState, `S3: CloudHSM store not CONNECTED while ${s.keyStates.PendingDeletion} key(s) wait for deletion\n${r.describe()}`).toBe('CONNECTED');
+    expect(
+      s.connectionState,
+      `S3: CloudHSM store not CONNECTED while ${s.keyStates.PendingDeletion} key(s) wait for deletion\n${r.describe()}`,
+    ).toBe('CONNECTED');
   }
 }
 
-async function wholeWorkflow(label: string, faults: FaultConfig, opts: { during?: (t: E2E) => Promise<void>; settleMs?: number; faultyRuns?: number } = {}): Promise<Story> {
+async function wholeWorkflow(
+  label: string,
+  faults: FaultConfig,
+  opts: { during?: (t: E2E) => Promise<void>; settleMs?: number; faultyRuns?: number } = {},
+): Promise<Story> {
   const t = await startE2E(`faults-${label}`);
   const story: Story = { runs: [], advances: [], injected: 0 };
   try {
@@ -76,8 +83,9 @@ async function wholeWorkflow(label: string, faults: FaultConfig, opts: { during?
       story.runs.push(r);
       await checkRun(t, r, [0, 8, 1]);
       if (r.code === 0) done = true;
-      else if (r.code === 8) // `kscli sandbox advance --days 31`, in its own process, as an operator would
-      story.advances.push(await t.sandbox.advanceDays(31));
+      else if (r.code === 8)
+        // `kscli sandbox advance --days 31`, in its own process, as an operator would
+        story.advances.push(await t.sandbox.advanceDays(31));
     }
     story.injected = t.sandbox.requests().filter((q) => q.fault && q.fault !== 'quota').length;
     // faults off: running again finishes the job
@@ -100,15 +108,32 @@ async function wholeWorkflow(label: string, faults: FaultConfig, opts: { during?
     const journal = readJournal(t, HSM_STORE);
     expect(requestsMissingFromJournal(requests, journal), 'J1: mutating requests missing from the journal').toEqual([]);
     expect(scheduledOutside(requests, HSM_STORE_KEYS), 'S1: keys outside the store scheduled').toEqual([]);
-    expect(deletesWithKeys(requests, HSM_STORE, story.advances, Object.values((await storeStatus(t, HSM_STORE))?.keyStates ?? {}).reduce((a, b) => a + b, 0)), 'S2: DeleteCustomKeyStore sent while the store held keys (whatever the answer)').toEqual([]);
+    expect(
+      deletesWithKeys(
+        requests,
+        HSM_STORE,
+        story.advances,
+        Object.values((await storeStatus(t, HSM_STORE))?.keyStates ?? {}).reduce((a, b) => a + b, 0),
+      ),
+      'S2: DeleteCustomKeyStore sent while the store held keys (whatever the answer)',
+    ).toEqual([]);
     expect(doneButNotDone(requests, journal), 'J3: reported done, not done by AWS').toEqual([]);
-    const orphaned = story.advances.flatMap((a) => a.deletedKeys as Array<{ keyId: string; storeId?: string; backingKeysDeletionStatus?: string }>).filter((k) => k.storeId === HSM_STORE && k.backingKeysDeletionStatus !== 'SUCCESS');
+    const orphaned = story.advances
+      .flatMap((a) => a.deletedKeys as Array<{ keyId: string; storeId?: string; backingKeysDeletionStatus?: string }>)
+      .filter((k) => k.storeId === HSM_STORE && k.backingKeysDeletionStatus !== 'SUCCESS');
     expect(orphaned, 'S3: key material orphaned (store not connected when a key was deleted)').toEqual([]);
     // every key of the store was scheduled and is gone
-    const deleted = new Set(story.advances.flatMap((a) => (a.deletedKeys as Array<{ keyId: string }>).map((k) => k.keyId)));
+    const deleted = new Set(
+      story.advances.flatMap((a) => (a.deletedKeys as Array<{ keyId: string }>).map((k) => k.keyId)),
+    );
     for (const k of HSM_STORE_KEYS) expect(deleted.has(k), `key ${k} was never deleted`).toBe(true);
     if (process.env.KSCLI_RELIABILITY_VERBOSE) {
-      console.info(`${label}: exits ${story.runs.map((r) => r.code).join(' ')}; ${story.injected} faults injected\n${story.runs.filter((r) => r.code === 1).map((r) => r.stderrLines.join('\n')).join('\n')}`);
+      console.info(
+        `${label}: exits ${story.runs.map((r) => r.code).join(' ')}; ${story.injected} faults injected\n${story.runs
+          .filter((r) => r.code === 1)
+          .map((r) => r.stderrLines.join('\n'))
+          .join('\n')}`,
+      );
     }
     return story;
   } finally {
@@ -126,34 +151,62 @@ describe.concurrent('faults over the whole delete-store workflow (issue 6 item 1
   it('5xx errors: 30% of all calls, and every second mutating call', { timeout: 300_000 }, async () => {
     const story = await wholeWorkflow('5xx', {
       seed: 12,
-      errorRate: { '*': 0.3, ScheduleKeyDeletion: 0.5, DisconnectCustomKeyStore: 0.5, DeleteCustomKeyStore: 0.5, PutMetricFilter: 0.5, PutMetricAlarm: 0.5 },
+      errorRate: {
+        '*': 0.3,
+        ScheduleKeyDeletion: 0.5,
+        DisconnectCustomKeyStore: 0.5,
+        DeleteCustomKeyStore: 0.5,
+        PutMetricFilter: 0.5,
+        PutMetricAlarm: 0.5,
+      },
     });
     expect(story.injected).toBeGreaterThan(5);
   });
 
-  it('5xx that outlast the SDK retries on ScheduleKeyDeletion: each run stops saying so, the next run resumes', { timeout: 300_000 }, async () => {
-    const story = await wholeWorkflow('5xx-persistent', { seed: 18, errorRate: { ScheduleKeyDeletion: 1 } }, { faultyRuns: 2 });
-    const stopped = story.runs.filter((r) => r.code === 1);
-    expect(stopped.length, 'no run stopped on the 5xx').toBeGreaterThan(0);
-    for (const r of stopped) expect(r.stderr).toMatch(/KMSInternalException|InternalFailure|ServiceUnavailable|HTTP 5\d\d/);
-  });
+  it(
+    '5xx that outlast the SDK retries on ScheduleKeyDeletion: each run stops saying so, the next run resumes',
+    { timeout: 300_000 },
+    async () => {
+      const story = await wholeWorkflow(
+        '5xx-persistent',
+        { seed: 18, errorRate: { ScheduleKeyDeletion: 1 } },
+        { faultyRuns: 2 },
+      );
+      const stopped = story.runs.filter((r) => r.code === 1);
+      expect(stopped.length, 'no run stopped on the 5xx').toBeGreaterThan(0);
+      for (const r of stopped)
+        expect(r.stderr).toMatch(/KMSInternalException|InternalFailure|ServiceUnavailable|HTTP 5\d\d/);
+    },
+  );
 
-  it('a throttling burst that outlasts the SDK retries on ScheduleKeyDeletion: the run stops saying so, the next run resumes', { timeout: 300_000 }, async () => {
-    const story = await wholeWorkflow('throttle-persistent', { seed: 19, throttleRate: { ScheduleKeyDeletion: 1 } }, { faultyRuns: 1 });
-    const stopped = story.runs.filter((r) => r.code === 1);
-    expect(stopped.length, 'no run stopped on the throttling').toBeGreaterThan(0);
-    for (const r of stopped) expect(r.stderr).toMatch(/thrott/i);
-  });
+  it(
+    'a throttling burst that outlasts the SDK retries on ScheduleKeyDeletion: the run stops saying so, the next run resumes',
+    { timeout: 300_000 },
+    async () => {
+      const story = await wholeWorkflow(
+        'throttle-persistent',
+        { seed: 19, throttleRate: { ScheduleKeyDeletion: 1 } },
+        { faultyRuns: 1 },
+      );
+      const stopped = story.runs.filter((r) => r.code === 1);
+      expect(stopped.length, 'no run stopped on the throttling').toBeGreaterThan(0);
+      for (const r of stopped) expect(r.stderr).toMatch(/thrott/i);
+    },
+  );
 
-  it('dropped connections: before the call is handled, and after (the answer is lost)', { timeout: 300_000 }, async () => {
-    const story = await wholeWorkflow('drops', {
-      seed: 13,
-      dropRate: { '*': 0.15 },
-      // handled by AWS, answer lost: the retry (or the next run) must see it as done, not do it twice
-      dropAfterRate: { ScheduleKeyDeletion: 0.5, DisconnectCustomKeyStore: 1, DeleteCustomKeyStore: 1 },
-    });
-    expect(story.injected).toBeGreaterThan(3);
-  });
+  it(
+    'dropped connections: before the call is handled, and after (the answer is lost)',
+    { timeout: 300_000 },
+    async () => {
+      const story = await wholeWorkflow('drops', {
+        seed: 13,
+        dropRate: { '*': 0.15 },
+        // handled by AWS, answer lost: the retry (or the next run) must see it as done, not do it twice
+        dropAfterRate: { ScheduleKeyDeletion: 0.5, DisconnectCustomKeyStore: 1, DeleteCustomKeyStore: 1 },
+      });
+      expect(story.injected).toBeGreaterThan(3);
+    },
+  );
 
   it('an answer slower than the SDK request timeout (30 s) on ScheduleKeyDeletion', { timeout: 300_000 }, async () => {
     const story = await wholeWorkflow(
@@ -164,7 +217,12 @@ describe.concurrent('faults over the whole delete-store workflow (issue 6 item 1
         // is held back past the SDK timeout), later calls are fast again: the SDK's retry of that call
         // meets a key already pending deletion
         during: async (t) => {
-          await waitFor('the first ScheduleKeyDeletion to be handled', async () => ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2, 120_000, 100);
+          await waitFor(
+            'the first ScheduleKeyDeletion to be handled',
+            async () => ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2,
+            120_000,
+            100,
+          );
           await setFaults(t, {});
         },
       },
@@ -173,44 +231,62 @@ describe.concurrent('faults over the whole delete-store workflow (issue 6 item 1
     expect(first.durationMs, 'the first run should have waited out the SDK timeout').toBeGreaterThan(29_000);
   });
 
-  it('all of them at once (throttling, 5xx, drops before and after handling, stale reads)', { timeout: 300_000 }, async () => {
-    const story = await wholeWorkflow(
-      'chaos',
-      {
-        seed: 17,
-        throttleRate: { '*': 0.15 },
-        errorRate: { '*': 0.15 },
-        dropRate: { '*': 0.05 },
-        dropAfterRate: { ScheduleKeyDeletion: 0.3, DisconnectCustomKeyStore: 0.5, DeleteCustomKeyStore: 0.5 },
-        staleMs: { '*': 1000 },
-      },
-      { settleMs: 1500 },
-    );
-    expect(story.injected).toBeGreaterThan(5);
-  });
+  it(
+    'all of them at once (throttling, 5xx, drops before and after handling, stale reads)',
+    { timeout: 300_000 },
+    async () => {
+      const story = await wholeWorkflow(
+        'chaos',
+        {
+          seed: 17,
+          throttleRate: { '*': 0.15 },
+          errorRate: { '*': 0.15 },
+          dropRate: { '*': 0.05 },
+          dropAfterRate: { ScheduleKeyDeletion: 0.3, DisconnectCustomKeyStore: 0.5, DeleteCustomKeyStore: 0.5 },
+          staleMs: { '*': 1000 },
+        },
+        { settleMs: 1500 },
+      );
+      expect(story.injected).toBeGreaterThan(5);
+    },
+  );
 
-  it('stale reads after a write: DescribeKey and DescribeCustomKeyStores show the old state for 3 s', { timeout: 300_000 }, async () => {
-    const story = await wholeWorkflow('stale', { seed: 15, staleMs: { '*': 3000 } }, { settleMs: 3500 });
-    expect(story.injected, 'no stale read was served').toBeGreaterThan(0);
-  });
+  it(
+    'stale reads after a write: DescribeKey and DescribeCustomKeyStores show the old state for 3 s',
+    { timeout: 300_000 },
+    async () => {
+      const story = await wholeWorkflow('stale', { seed: 15, staleMs: { '*': 3000 } }, { settleMs: 3500 });
+      expect(story.injected, 'no stale read was served').toBeGreaterThan(0);
+    },
+  );
 });
 
-describe('eventual consistency of kscli\'s own writes (aws-facts 9)', () => {
+describe("eventual consistency of kscli's own writes (aws-facts 9)", () => {
   // aws-facts 9: a read right after a write may show the old state for seconds; architecture.md 3:
   // "confirms the effect by reading it back (eventual consistency: retry the read)". A disconnect
   // whose next DescribeCustomKeyStores still says CONNECTED is the normal case, not a colleague.
-  it('the disconnect-and-delete phase finishes in one run when reads lag 3 s behind its own writes', { timeout: 120_000 }, async () => {
-    const t = await startE2E('faults-stale-disconnect');
-    try {
-      expect((await t.kscli(DELETE_STORE)).code).toBe(8);
-      await advanceDays(t, 31);
-      await setFaults(t, { seed: 16, staleMs: { '*': 3000 } });
-      const r = await t.kscli(DELETE_STORE, { timeoutMs: 90_000 });
-      expect(t.sandbox.requests().some((q) => q.fault === 'stale'), 'no stale read was served').toBe(true);
-      expect(r.code, `a stale read after kscli's own DisconnectCustomKeyStore stopped the run:\n${r.describe()}`).toBe(0);
-      expect((await status(t)).stores.map((s: { id: string }) => s.id)).not.toContain(HSM_STORE);
-    } finally {
-      await t.stop();
-    }
-  });
+  it(
+    'the disconnect-and-delete phase finishes in one run when reads lag 3 s behind its own writes',
+    { timeout: 120_000 },
+    async () => {
+      const t = await startE2E('faults-stale-disconnect');
+      try {
+        expect((await t.kscli(DELETE_STORE)).code).toBe(8);
+        await advanceDays(t, 31);
+        await setFaults(t, { seed: 16, staleMs: { '*': 3000 } });
+        const r = await t.kscli(DELETE_STORE, { timeoutMs: 90_000 });
+        expect(
+          t.sandbox.requests().some((q) => q.fault === 'stale'),
+          'no stale read was served',
+        ).toBe(true);
+        expect(
+          r.code,
+          `a stale read after kscli's own DisconnectCustomKeyStore stopped the run:\n${r.describe()}`,
+        ).toBe(0);
+        expect((await status(t)).stores.map((s: { id: string }) => s.id)).not.toContain(HSM_STORE);
+      } finally {
+        await t.stop();
+      }
+    },
+  );
 });

@@ -66,48 +66,68 @@ function summary(requests: Seen[]): string[] {
 
 /** The plan as the operator sees it, without dates and random ids of keys outside the store. */
 function planOf(json: any): string[] {
-  return (json.plan as Array<{ target: string; action: string; status: string; result?: string }>).map((p) => `${p.target} ${p.action} ${p.status} ${p.result ?? ''}`);
+  return (json.plan as Array<{ target: string; action: string; status: string; result?: string }>).map(
+    (p) => `${p.target} ${p.action} ${p.status} ${p.result ?? ''}`,
+  );
 }
 
 describe('the in-process sandbox is faithful to the HTTP sandbox', () => {
-  it('the whole delete-store workflow makes the same requests, with the same outcomes, and prints the same plans', { timeout: 60_000 }, async () => {
-    // over HTTP: the real adapters and SDK clients against startSandbox on loopback
-    const dir = tempDir();
-    const sandbox = await startSandbox({ statePath: join(dir, 'state.json'), port: 0 });
-    // Logs Insights queries complete at the first poll, as in the in-process sandbox
-    await fetch(`${sandbox.url}/__sandbox/config`, { method: 'POST', body: JSON.stringify({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0 }) });
-    const http: Array<{ code: number; json: any }> = [];
-    let httpRequests: Seen[];
-    try {
-      const aws = createAwsPorts({ region: 'us-east-1', endpointUrl: sandbox.url, credentials: { accessKeyId: 'ASIAFIDELITYTEST0001', secretAccessKey: 'fidelity-not-a-secret' } });
-      const evidence = () => import('../../src/workflow/evidence/index.js') as Promise<EvidencePort>;
-      const once = async () => {
-        const io = memoryIO();
-        const code = await run(ARGV, { io, env: { HOME: join(dir, 'home'), NO_COLOR: '1' }, inject: { aws, evidence, home: join(dir, 'home') } as any });
-        http.push({ code, json: JSON.parse(io.stdout()) });
-      };
-      await once();
-      const advanced = await fetch(`${sandbox.url}/__sandbox/advance`, { method: 'POST', body: JSON.stringify({ days: 31 }) });
-      expect(advanced.ok).toBe(true);
-      // the disconnect-and-delete phase: kscli polls DescribeCustomKeyStores in real time here
-      await once();
-      httpRequests = sandbox.requests();
-    } finally {
-      await sandbox.close();
-    }
+  it(
+    'the whole delete-store workflow makes the same requests, with the same outcomes, and prints the same plans',
+    { timeout: 60_000 },
+    async () => {
+      // over HTTP: the real adapters and SDK clients against startSandbox on loopback
+      const dir = tempDir();
+      const sandbox = await startSandbox({ statePath: join(dir, 'state.json'), port: 0 });
+      // Logs Insights queries complete at the first poll, as in the in-process sandbox
+      await fetch(`${sandbox.url}/__sandbox/config`, {
+        method: 'POST',
+        body: JSON.stringify({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0 }),
+      });
+      const http: Array<{ code: number; json: any }> = [];
+      let httpRequests: Seen[];
+      try {
+        const aws = createAwsPorts({
+          region: 'us-east-1',
+          endpointUrl: sandbox.url,
+          credentials: { accessKeyId: 'ASIAFIDELITYTEST0001', secretAccessKey: 'fidelity-not-a-secret' },
+        });
+        const evidence = () => import('../../src/workflow/evidence/index.js') as Promise<EvidencePort>;
+        const once = async () => {
+          const io = memoryIO();
+          const code = await run(ARGV, {
+            io,
+            env: { HOME: join(dir, 'home'), NO_COLOR: '1' },
+            inject: { aws, evidence, home: join(dir, 'home') } as any,
+          });
+          http.push({ code, json: JSON.parse(io.stdout()) });
+        };
+        await once();
+        const advanced = await fetch(`${sandbox.url}/__sandbox/advance`, {
+          method: 'POST',
+          body: JSON.stringify({ days: 31 }),
+        });
+        expect(advanced.ok).toBe(true);
+        // the disconnect-and-delete phase: kscli polls DescribeCustomKeyStores in real time here
+        await once();
+        httpRequests = sandbox.requests();
+      } finally {
+        await sandbox.close();
+      }
 
-    // in process: the same two runs, the clock moved the same way
-    const sb = new InProcessSandbox();
-    const ports = inProcessPorts(() => sb);
-    const home = tempDir();
-    const inproc = [await runKscli(sb, ports, home, ARGV)];
-    sb.advance(31 * 86_400_000);
-    inproc.push(await runKscli(sb, ports, home, ARGV));
+      // in process: the same two runs, the clock moved the same way
+      const sb = new InProcessSandbox();
+      const ports = inProcessPorts(() => sb);
+      const home = tempDir();
+      const inproc = [await runKscli(sb, ports, home, ARGV)];
+      sb.advance(31 * 86_400_000);
+      inproc.push(await runKscli(sb, ports, home, ARGV));
 
-    expect(inproc.map((r) => r.code)).toEqual(http.map((r) => r.code));
-    expect(inproc.map((r) => r.code)).toEqual([8, 0]);
-    for (let i = 0; i < 2; i++) expect(planOf(inproc[i]!.json)).toEqual(planOf(http[i]!.json));
-    // the in-process clock moves on kscli's waits: it polls DescribeCustomKeyStores as often as over HTTP
-    expect(summary(sb.requests)).toEqual(summary(httpRequests));
-  });
+      expect(inproc.map((r) => r.code)).toEqual(http.map((r) => r.code));
+      expect(inproc.map((r) => r.code)).toEqual([8, 0]);
+      for (let i = 0; i < 2; i++) expect(planOf(inproc[i]!.json)).toEqual(planOf(http[i]!.json));
+      // the in-process clock moves on kscli's waits: it polls DescribeCustomKeyStores as often as over HTTP
+      expect(summary(sb.requests)).toEqual(summary(httpRequests));
+    },
+  );
 });

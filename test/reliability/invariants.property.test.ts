@@ -46,35 +46,45 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
     expect(storeFacts(sb.model, DEMO_IDLE_STORE_ID).exists).toBe(true);
   });
 
-  it(`holds every invariant (S1-S5, X1, K1, O1-O2, N1-N2, B1, D1, R1, P1-P2, J1-J3, E1, I1-I2) after every step and converges (C1, C2, C4, C5), over ${RUNS} generated runs`, { timeout: Math.max(600_000, RUNS * 600) }, async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async (spec) => {
-        await play(spec);
-      }),
-      { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), ...(PATH ? { path: PATH } : {}), endOnFailure: process.env.KSCLI_PROPERTY_SHRINK === '0' },
-    );
-    if (process.env.KSCLI_RELIABILITY_VERBOSE) console.info(JSON.stringify(coverage));
-    // the generated schedules really took the interesting paths (a property that never meets a
-    // fault, a race or an interrupt proves nothing about them)
-    if (RUNS >= 1000 && PATH === undefined) {
-      expect(coverage.converged).toBe(coverage.scenarios);
-      for (const code of ['0', '1', '3', '8', '130']) expect(coverage.exits[code] ?? 0, `no run ended with exit ${code}`).toBeGreaterThan(10);
-      expect(coverage.promptRaces).toBeGreaterThan(50);
-      expect(coverage.midBatchActs).toBeGreaterThan(50);
-      expect(coverage.sigints).toBeGreaterThan(20);
-      expect(coverage.faultedRuns).toBeGreaterThan(100);
-      expect(coverage.blockedOnRecheck).toBeGreaterThan(10);
-      expect(coverage.refusedPrompts).toBeGreaterThan(50);
-      expect(coverage.dryRuns).toBeGreaterThan(50);
-      // AWS's deletion lag met kscli: runs while a key was past its DeletionDate but not deleted,
-      // and convergence coming back exactly at the nextRunAfter kscli named
-      expect(coverage.runsDuringLag).toBeGreaterThan(20);
-      expect(coverage.cameBackAtNextRun).toBeGreaterThan(100);
-      // saved plans applied later (P1, P2): some acted, some were refused because the world moved, some were edited
-      expect(coverage.planFilesSaved).toBeGreaterThan(100);
-      expect(coverage.appliesApplied).toBeGreaterThan(20);
-      expect(coverage.appliesRefused).toBeGreaterThan(20);
-      expect(coverage.appliesTampered).toBeGreaterThan(10);
-    }
-  });
+  it(
+    `holds every invariant (S1-S5, X1, K1, O1-O2, N1-N2, B1, D1, R1, P1-P2, J1-J3, E1, I1-I2) after every step and converges (C1, C2, C4, C5), over ${RUNS} generated runs`,
+    { timeout: Math.max(600_000, RUNS * 600) },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async (spec) => {
+          await play(spec);
+        }),
+        {
+          numRuns: RUNS,
+          ...(SEED !== undefined ? { seed: SEED } : {}),
+          ...(PATH ? { path: PATH } : {}),
+          endOnFailure: process.env.KSCLI_PROPERTY_SHRINK === '0',
+        },
+      );
+      if (process.env.KSCLI_RELIABILITY_VERBOSE) console.info(JSON.stringify(coverage));
+      // the generated schedules really took the interesting paths (a property that never meets a
+      // fault, a race or an interrupt proves nothing about them)
+      if (RUNS >= 1000 && PATH === undefined) {
+        expect(coverage.converged).toBe(coverage.scenarios);
+        for (const code of ['0', '1', '3', '8', '130'])
+          expect(coverage.exits[code] ?? 0, `no run ended with exit ${code}`).toBeGreaterThan(10);
+        expect(coverage.promptRaces).toBeGreaterThan(50);
+        expect(coverage.midBatchActs).toBeGreaterThan(50);
+        expect(coverage.sigints).toBeGreaterThan(20);
+        expect(coverage.faultedRuns).toBeGreaterThan(100);
+        expect(coverage.blockedOnRecheck).toBeGreaterThan(10);
+        expect(coverage.refusedPrompts).toBeGreaterThan(50);
+        expect(coverage.dryRuns).toBeGreaterThan(50);
+        // AWS's deletion lag met kscli: runs while a key was past its DeletionDate but not deleted,
+        // and convergence coming back exactly at the nextRunAfter kscli named
+        expect(coverage.runsDuringLag).toBeGreaterThan(20);
+        expect(coverage.cameBackAtNextRun).toBeGreaterThan(100);
+        // saved plans applied later (P1, P2): some acted, some were refused because the world moved, some were edited
+        expect(coverage.planFilesSaved).toBeGreaterThan(100);
+        expect(coverage.appliesApplied).toBeGreaterThan(20);
+        expect(coverage.appliesRefused).toBeGreaterThan(20);
+        expect(coverage.appliesTampered).toBeGreaterThan(10);
+      }
+    },
+  );
 });

@@ -63,7 +63,12 @@ function world() {
     journalSeen = journal.length;
     requestsSeen = sb.requests.length;
     expect(violations, `${argv.join(' ')}\n${result.stderr}`).toEqual([]);
-    const kscliMutations = requests.filter((r) => r.caller === 'kscli' && r.mutating).map((r) => `${r.operation} ${String(r.params?.KeyId ?? r.params?.CustomKeyStoreId ?? r.params?.filterName ?? r.params?.AlarmName)}`);
+    const kscliMutations = requests
+      .filter((r) => r.caller === 'kscli' && r.mutating)
+      .map(
+        (r) =>
+          `${r.operation} ${String(r.params?.KeyId ?? r.params?.CustomKeyStoreId ?? r.params?.filterName ?? r.params?.AlarmName)}`,
+      );
     return { ...result, kscliMutations };
   };
   /** the colleague types at the prompt's moment: after the plan, before the first mutating call */
@@ -73,7 +78,8 @@ function world() {
 }
 
 const DELETE = ['delete-store', STORE, '--allow-in-use'];
-const scheduled = (r: { kscliMutations: string[] }) => r.kscliMutations.filter((m) => m.startsWith('ScheduleKeyDeletion')).map((m) => m.split(' ')[1]);
+const scheduled = (r: { kscliMutations: string[] }) =>
+  r.kscliMutations.filter((m) => m.startsWith('ScheduleKeyDeletion')).map((m) => m.split(' ')[1]);
 
 /** Every key of the demo store scheduled and deleted: the next delete-store disconnects and deletes. */
 async function toDeletePhase(w: ReturnType<typeof world>): Promise<void> {
@@ -89,15 +95,21 @@ describe('races between plan and apply (issue 6 item 2)', () => {
     const r = await w.kscli(
       DELETE,
       w.duringPrompt(() => {
-        created = ((w.colleague('CreateKey', { CustomKeyStoreId: STORE, Origin: 'AWS_CLOUDHSM' }) as any).KeyMetadata.KeyId as string) ?? '';
+        created =
+          ((w.colleague('CreateKey', { CustomKeyStoreId: STORE, Origin: 'AWS_CLOUDHSM' }) as any).KeyMetadata
+            .KeyId as string) ?? '';
       }),
     );
     expect(r.prompted).toBe(true);
     expect(r.code, r.stderr).toBe(8);
-    expect(scheduled(r).sort()).toEqual([DEMO_KEYS.unusedA, DEMO_KEYS.unusedB, DEMO_KEYS.used, DEMO_KEYS.disabled].sort());
+    expect(scheduled(r).sort()).toEqual(
+      [DEMO_KEYS.unusedA, DEMO_KEYS.unusedB, DEMO_KEYS.used, DEMO_KEYS.disabled].sort(),
+    );
     expect(keyFacts(w.sb.model, created).state).toBe('Enabled');
     expect(r.stderr).toContain(created);
-    expect(r.json?.changedSincePlan).toEqual(expect.arrayContaining([expect.objectContaining({ keyId: created, change: 'created' })]));
+    expect(r.json?.changedSincePlan).toEqual(
+      expect.arrayContaining([expect.objectContaining({ keyId: created, change: 'created' })]),
+    );
     // the next run plans it; the job still finishes
     const next = await w.kscli([...DELETE, '--yes']);
     expect(next.code).toBe(8);
@@ -113,7 +125,8 @@ describe('races between plan and apply (issue 6 item 2)', () => {
     const r = await w.kscli(
       DELETE,
       w.duringPrompt(() => {
-        created = (w.colleague('CreateKey', { CustomKeyStoreId: STORE, Origin: 'AWS_CLOUDHSM' }) as any).KeyMetadata.KeyId as string;
+        created = (w.colleague('CreateKey', { CustomKeyStoreId: STORE, Origin: 'AWS_CLOUDHSM' }) as any).KeyMetadata
+          .KeyId as string;
       }),
     );
     expect(r.code, r.stderr).toBe(3);
@@ -128,7 +141,10 @@ describe('races between plan and apply (issue 6 item 2)', () => {
     const w = world();
     // a second pending key, so the plan has two cancels
     w.colleague('ScheduleKeyDeletion', { KeyId: DEMO_KEYS.unusedB, PendingWindowInDays: 30 });
-    const r = await w.kscli(['cancel-deletion', STORE], w.duringPrompt(() => w.colleague('CancelKeyDeletion', { KeyId: DEMO_KEYS.unusedB })));
+    const r = await w.kscli(
+      ['cancel-deletion', STORE],
+      w.duringPrompt(() => w.colleague('CancelKeyDeletion', { KeyId: DEMO_KEYS.unusedB })),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.kscliMutations).toEqual([`CancelKeyDeletion ${DEMO_KEYS.pending}`]);
     expect(r.stderr).toContain(DEMO_KEYS.unusedB);
@@ -136,25 +152,45 @@ describe('races between plan and apply (issue 6 item 2)', () => {
     const line = (r.json?.plan as any[]).find((p) => p.target === DEMO_KEYS.unusedB);
     expect(line).toMatchObject({ result: 'skipped' });
     const journal = readJournal(journalPath(w.home, STORE));
-    expect(journal).toEqual(expect.arrayContaining([expect.objectContaining({ operation: 'CancelKeyDeletion', target: DEMO_KEYS.unusedB, phase: 'outcome', outcome: 'skipped' })]));
+    expect(journal).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          operation: 'CancelKeyDeletion',
+          target: DEMO_KEYS.unusedB,
+          phase: 'outcome',
+          outcome: 'skipped',
+        }),
+      ]),
+    );
   });
 
   it('a deletion cancelled while delete-store shows its plan is reported, and not claimed as still pending', async () => {
     const w = world();
-    const r = await w.kscli(DELETE, w.duringPrompt(() => w.colleague('CancelKeyDeletion', { KeyId: DEMO_KEYS.pending })));
+    const r = await w.kscli(
+      DELETE,
+      w.duringPrompt(() => w.colleague('CancelKeyDeletion', { KeyId: DEMO_KEYS.pending })),
+    );
     expect(r.code, r.stderr).toBe(8);
     // a colleague's cancel is deliberate: kscli does not schedule the key again in the same run
     expect(scheduled(r)).not.toContain(DEMO_KEYS.pending);
     expect(keyFacts(w.sb.model, DEMO_KEYS.pending).state).toBe('Disabled');
-    expect(r.json?.changedSincePlan).toEqual(expect.arrayContaining([expect.objectContaining({ keyId: DEMO_KEYS.pending, change: 'deletion-cancelled' })]));
+    expect(r.json?.changedSincePlan).toEqual(
+      expect.arrayContaining([expect.objectContaining({ keyId: DEMO_KEYS.pending, change: 'deletion-cancelled' })]),
+    );
     // the pending list the operator acts on must match AWS: the cancelled key does not wait for deletion
     const left = (r.json?.keysLeft as Array<{ keyId: string; state: string }>) ?? [];
-    expect(left.filter((k) => k.keyId === DEMO_KEYS.pending && k.state === 'PendingDeletion'), 'keysLeft claims a cancelled key is PendingDeletion').toEqual([]);
+    expect(
+      left.filter((k) => k.keyId === DEMO_KEYS.pending && k.state === 'PendingDeletion'),
+      'keysLeft claims a cancelled key is PendingDeletion',
+    ).toEqual([]);
   });
 
   it('the store disconnected by a colleague while the plan is on screen blocks every ScheduleKeyDeletion (exit 3)', async () => {
     const w = world();
-    const r = await w.kscli(DELETE, w.duringPrompt(() => w.colleague('DisconnectCustomKeyStore', { CustomKeyStoreId: STORE })));
+    const r = await w.kscli(
+      DELETE,
+      w.duringPrompt(() => w.colleague('DisconnectCustomKeyStore', { CustomKeyStoreId: STORE })),
+    );
     expect(r.code, r.stderr).toBe(3);
     expect(scheduled(r)).toEqual([]);
     expect(r.stderr).toMatch(/stopped/);
@@ -165,7 +201,9 @@ describe('races between plan and apply (issue 6 item 2)', () => {
   it('the store disconnected by a colleague between two ScheduleKeyDeletion calls blocks the rest of the batch', async () => {
     const w = world();
     // the alarm's PutMetricFilter and PutMetricAlarm come first: act after the first key's call
-    const r = await w.kscli([...DELETE, '--yes', '--no-alarm'], { midBatch: { after: 1, act: () => w.colleague('DisconnectCustomKeyStore', { CustomKeyStoreId: STORE }) } });
+    const r = await w.kscli([...DELETE, '--yes', '--no-alarm'], {
+      midBatch: { after: 1, act: () => w.colleague('DisconnectCustomKeyStore', { CustomKeyStoreId: STORE }) },
+    });
     // the invariant check of w.kscli (S4) already failed if a key was scheduled on the disconnected store
     expect(scheduled(r)).toHaveLength(1);
     expect(r.code, r.stderr).toBe(3);
@@ -174,7 +212,10 @@ describe('races between plan and apply (issue 6 item 2)', () => {
   it('a key scheduled by a colleague while disconnect-store shows its plan blocks the disconnect (its material would be orphaned)', async () => {
     const w = world();
     w.colleague('CancelKeyDeletion', { KeyId: DEMO_KEYS.pending });
-    const r = await w.kscli(['disconnect-store', STORE, '--force'], w.duringPrompt(() => w.colleague('ScheduleKeyDeletion', { KeyId: DEMO_KEYS.unusedA, PendingWindowInDays: 7 })));
+    const r = await w.kscli(
+      ['disconnect-store', STORE, '--force'],
+      w.duringPrompt(() => w.colleague('ScheduleKeyDeletion', { KeyId: DEMO_KEYS.unusedA, PendingWindowInDays: 7 })),
+    );
     expect(r.code, r.stderr).toBe(3);
     expect(r.kscliMutations).toEqual([]);
     expect(r.stderr).toMatch(/pending deletion/);
@@ -184,7 +225,10 @@ describe('races between plan and apply (issue 6 item 2)', () => {
 
   it('a key deleted (its waiting period ended) while cancel-deletion shows its plan is skipped, saying so', async () => {
     const w = world();
-    const r = await w.kscli(['cancel-deletion', STORE, '--key', DEMO_KEYS.pending], w.duringPrompt(() => w.sb.advance(6 * DAY)));
+    const r = await w.kscli(
+      ['cancel-deletion', STORE, '--key', DEMO_KEYS.pending],
+      w.duringPrompt(() => w.sb.advance(6 * DAY)),
+    );
     expect(keyFacts(w.sb.model, DEMO_KEYS.pending).exists).toBe(false);
     expect(r.code, r.stderr).toBe(0);
     expect(r.kscliMutations).toEqual([]);
@@ -195,7 +239,10 @@ describe('races between plan and apply (issue 6 item 2)', () => {
   it('a store disconnected by a colleague while the delete phase is on screen: kscli waits for DISCONNECTED and deletes, without a second disconnect', async () => {
     const w = world();
     await toDeletePhase(w);
-    const r = await w.kscli(DELETE, w.duringPrompt(() => w.colleague('DisconnectCustomKeyStore', { CustomKeyStoreId: STORE })));
+    const r = await w.kscli(
+      DELETE,
+      w.duringPrompt(() => w.colleague('DisconnectCustomKeyStore', { CustomKeyStoreId: STORE })),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.kscliMutations).toEqual([`DeleteCustomKeyStore ${STORE}`]);
     expect(r.stderr).toMatch(/changed since the plan/);

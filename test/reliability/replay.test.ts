@@ -16,11 +16,19 @@ afterAll(() => removeHomes());
 
 /** Everything the run left behind that a replay must reproduce. */
 function record(sc: Scenario): string {
-  const journal = existsSync(journalPath(sc.home, sc.store)) ? readFileSync(journalPath(sc.home, sc.store), 'utf8') : '';
+  const journal = existsSync(journalPath(sc.home, sc.store))
+    ? readFileSync(journalPath(sc.home, sc.store), 'utf8')
+    : '';
   // A saved plan records its command line, whose --plan-out path lies in the run's temporary home
   // (a new directory each time): the home is written ~ and a plan file's digest, which covers that
   // path, is written as a placeholder. Everything else must match byte for byte.
-  return JSON.stringify({ requests: sc.sb.requests, journal, outputs: sc.outputs, story: sc.log, now: sc.sb.model.now().toISOString() })
+  return JSON.stringify({
+    requests: sc.sb.requests,
+    journal,
+    outputs: sc.outputs,
+    story: sc.log,
+    now: sc.sb.model.now().toISOString(),
+  })
     .split(sc.home)
     .join('~')
     .replace(/sha256:[0-9a-f]+/g, 'sha256:<digest>');
@@ -39,13 +47,17 @@ async function digestsOf(seed: number, numRuns: number, path?: string): Promise<
 }
 
 describe('a seed replays the same run (issue 12: deterministic time)', () => {
-  it('the same seed twice gives the same request logs, journals and outputs, run for run', { timeout: 300_000 }, async () => {
-    const first = await digestsOf(20261130, 12);
-    const second = await digestsOf(20261130, 12);
-    expect(second).toEqual(first);
-    // not vacuous: the twelve runs differ from each other
-    expect(new Set(first).size).toBe(first.length);
-  });
+  it(
+    'the same seed twice gives the same request logs, journals and outputs, run for run',
+    { timeout: 300_000 },
+    async () => {
+      const first = await digestsOf(20261130, 12);
+      const second = await digestsOf(20261130, 12);
+      expect(second).toEqual(first);
+      // not vacuous: the twelve runs differ from each other
+      expect(new Set(first).size).toBe(first.length);
+    },
+  );
 
   it('a seed and a path replay that one run alone (how a failure is replayed)', { timeout: 300_000 }, async () => {
     const all = await digestsOf(777, 8);
@@ -53,13 +65,17 @@ describe('a seed replays the same run (issue 12: deterministic time)', () => {
     expect(alone).toEqual([all[5]]);
   });
 
-  it('the world\'s seeds matter: another sandbox seed or deletion-lag seed changes the log (the comparison can fail)', { timeout: 120_000 }, async () => {
-    const [spec] = fc.sample(scenarioArb, { seed: 99, numRuns: 1 }) as ScenarioSpec[];
-    const base = record(await play(spec!));
-    expect(record(await play(spec!))).toBe(base);
-    expect(record(await play({ ...spec!, world: { ...spec!.world, seed: spec!.world.seed + 1 } }))).not.toBe(base);
-    // the sandbox's request ids are seeded; the wall clock is not consulted (times are sandbox times)
-    const sc = await play(spec!);
-    for (const r of sc.sb.requests) expect(r.time).toBe(r.sandboxTime);
-  });
+  it(
+    "the world's seeds matter: another sandbox seed or deletion-lag seed changes the log (the comparison can fail)",
+    { timeout: 120_000 },
+    async () => {
+      const [spec] = fc.sample(scenarioArb, { seed: 99, numRuns: 1 }) as ScenarioSpec[];
+      const base = record(await play(spec!));
+      expect(record(await play(spec!))).toBe(base);
+      expect(record(await play({ ...spec!, world: { ...spec!.world, seed: spec!.world.seed + 1 } }))).not.toBe(base);
+      // the sandbox's request ids are seeded; the wall clock is not consulted (times are sandbox times)
+      const sc = await play(spec!);
+      for (const r of sc.sb.requests) expect(r.time).toBe(r.sandboxTime);
+    },
+  );
 });

@@ -24,7 +24,14 @@ vi.mock('../../src/workflow/key-selection.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/workflow/key-selection.js')>();
   return {
     ...real,
-    selectKeys: (aws: AwsPorts, storeId: string, storeKeys: KeyInfo[], include: any[], exclude: any[], action: string) => {
+    selectKeys: (
+      aws: AwsPorts,
+      storeId: string,
+      storeKeys: KeyInfo[],
+      include: any[],
+      exclude: any[],
+      action: string,
+    ) => {
       if (bug.active === 'X1') return real.selectKeys(aws, storeId, storeKeys, include, [], action);
       if (bug.active === 'K1') return real.selectKeys(aws, storeId, storeKeys, [], exclude, action);
       return real.selectKeys(aws, storeId, storeKeys, include, exclude, action);
@@ -75,7 +82,8 @@ vi.mock('../../src/workflow/evidence/index.js', async (importOriginal) => {
     // O1: the usage evidence is misread: every key looks unused
     assessKeys: async (...args: Parameters<typeof real.assessKeys>) => {
       const m = await real.assessKeys(...args);
-      if (bug.active === 'O1') for (const [id, a] of m) m.set(id, { ...a, verdict: 'unused', check: { ...a.check, ok: true } });
+      if (bug.active === 'O1')
+        for (const [id, a] of m) m.set(id, { ...a, verdict: 'unused', check: { ...a.check, ok: true } });
       return m;
     },
   };
@@ -93,8 +101,10 @@ vi.mock('../../src/workflow/plan-file/index.js', async (importOriginal) => {
       return real.parsePlanFile(JSON.stringify({ ...doc, digest: real.computeDigest(doc) }), path);
     },
     // P2: apply neither compares the world with the saved plan nor keeps to its apply items (the plan is computed afresh and applied)
-    staleness: async (...args: Parameters<typeof real.staleness>) => (bug.active === 'P2' ? [] : real.staleness(...args)),
-    restrictToPlan: (...args: Parameters<typeof real.restrictToPlan>) => (bug.active === 'P2' ? args[0] : real.restrictToPlan(...args)),
+    staleness: async (...args: Parameters<typeof real.staleness>) =>
+      bug.active === 'P2' ? [] : real.staleness(...args),
+    restrictToPlan: (...args: Parameters<typeof real.restrictToPlan>) =>
+      bug.active === 'P2' ? args[0] : real.restrictToPlan(...args),
   };
 });
 
@@ -103,7 +113,10 @@ vi.mock('../../src/ui/render/plan.js', async (importOriginal) => {
   return {
     ...real,
     // C2: the blocked summary no longer names the flags that override a check
-    blockedSummary: (items: Parameters<typeof real.blockedSummary>[0]) => real.blockedSummary(items).map((l: string) => (bug.active === 'C2' ? l.replace(/--[a-z-]+/g, 'the override') : l)),
+    blockedSummary: (items: Parameters<typeof real.blockedSummary>[0]) =>
+      real
+        .blockedSummary(items)
+        .map((l: string) => (bug.active === 'C2' ? l.replace(/--[a-z-]+/g, 'the override') : l)),
   };
 });
 
@@ -115,11 +128,17 @@ vi.mock('../../src/workflow/plan-runner/index.js', async (importOriginal) => {
       let d = deps;
       let s = spec;
       // D1: --dry-run is lost (and the run goes ahead as with --yes)
-      if (bug.active === 'D1' && deps.globals.dryRun) d = { ...deps, globals: { ...deps.globals, dryRun: false, yes: true } };
+      if (bug.active === 'D1' && deps.globals.dryRun)
+        d = { ...deps, globals: { ...deps.globals, dryRun: false, yes: true } };
       // R1: the answer at the prompt is ignored
-      if (bug.active === 'R1') d = { ...deps, prompter: { confirmDestructive: async (req: any) => (await deps.prompter.confirmDestructive(req), true) } };
+      if (bug.active === 'R1')
+        d = {
+          ...deps,
+          prompter: { confirmDestructive: async (req: any) => (await deps.prompter.confirmDestructive(req), true) },
+        };
       // I2: SIGINT is caught (the process does not die) but the batch is never told
-      if (bug.active === 'I2') d = { ...deps, system: { ...deps.system, onInterrupt: () => deps.system.onInterrupt(() => {}) } };
+      if (bug.active === 'I2')
+        d = { ...deps, system: { ...deps.system, onInterrupt: () => deps.system.onInterrupt(() => {}) } };
       // B1: the lines that are ready are applied before the blocked check
       if (bug.active === 'B1')
         s = {
@@ -140,7 +159,8 @@ vi.mock('../../src/workflow/plan-runner/index.js', async (importOriginal) => {
       // I1: an interrupted run reports success
       if (bug.active === 'I1' && code === 130) return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };
       // C1: delete-store says done while the keys still wait for deletion
-      if (bug.active === 'C1' && outcome.command === 'delete-store' && code === 8) return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };
+      if (bug.active === 'C1' && outcome.command === 'delete-store' && code === 8)
+        return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };
       return outcome;
     },
   };
@@ -164,7 +184,6 @@ function withKms(overrides: (real: KmsPort) => Partial<KmsPort>): AwsPorts {
   });
   return { ...realPorts, region: realPorts.region, kms: () => kms };
 }
-
 
 interface Sabotage {
   invariant: string;
@@ -194,7 +213,9 @@ export const SABOTAGES: Sabotage[] = [
       scanKeys: async (keep, progress) => {
         const keys = await real.scanKeys(keep, progress);
         const ids = new Set(keys.map((k) => k.customKeyStoreId).filter(Boolean) as string[]);
-        for (const id of ids) if ((await real.describeStore(id))?.connectionState !== 'CONNECTED') return keys.filter((k) => k.customKeyStoreId !== id);
+        for (const id of ids)
+          if ((await real.describeStore(id))?.connectionState !== 'CONNECTED')
+            return keys.filter((k) => k.customKeyStoreId !== id);
         return keys;
       },
     })),
@@ -202,7 +223,9 @@ export const SABOTAGES: Sabotage[] = [
   {
     invariant: 'S3',
     name: 'the key scan misses keys pending deletion (the store is disconnected while they wait)',
-    ports: withKms((real) => ({ scanKeys: (keep, progress) => real.scanKeys((k) => keep(k) && k.state !== 'PendingDeletion', progress) })),
+    ports: withKms((real) => ({
+      scanKeys: (keep, progress) => real.scanKeys((k) => keep(k) && k.state !== 'PendingDeletion', progress),
+    })),
   },
   {
     invariant: 'S4',
@@ -217,7 +240,10 @@ export const SABOTAGES: Sabotage[] = [
   {
     invariant: 'S5',
     name: 'the key scan reads Enabled keys as Disabled (disconnect-store goes ahead without --force)',
-    ports: withKms((real) => ({ scanKeys: async (keep, progress) => (await real.scanKeys(keep, progress)).map((k) => (k.state === 'Enabled' ? { ...k, state: 'Disabled' } : k)) })),
+    ports: withKms((real) => ({
+      scanKeys: async (keep, progress) =>
+        (await real.scanKeys(keep, progress)).map((k) => (k.state === 'Enabled' ? { ...k, state: 'Disabled' } : k)),
+    })),
   },
   { invariant: 'X1', name: 'key selection ignores --exclude-key', module: true },
   { invariant: 'K1', name: 'key selection ignores --key (every key of the store is selected)', module: true },
@@ -227,14 +253,22 @@ export const SABOTAGES: Sabotage[] = [
     invariant: 'N1',
     name: 'the scan and DescribeKey read Disabled keys as PendingDeletion (cancel-deletion asks AWS to cancel keys that were never pending; AWS refuses, kscli shrugs)',
     ports: withKms((real) => {
-      const lie = (k: KeyInfo | null) => (k && k.state === 'Disabled' ? { ...k, state: 'PendingDeletion' as const, deletionDate: new Date(Date.UTC(2030, 0, 1)) } : k);
+      const lie = (k: KeyInfo | null) =>
+        k && k.state === 'Disabled'
+          ? { ...k, state: 'PendingDeletion' as const, deletionDate: new Date(Date.UTC(2030, 0, 1)) }
+          : k;
       return {
         scanKeys: async (keep, progress) => (await real.scanKeys(keep, progress)).map((k) => lie(k)!),
         describeKey: async (ref) => lie(await real.describeKey(ref)),
       };
     }),
   },
-  { invariant: 'N2', name: 'cancel-deletion --enable takes every key the journal saw for one it cancelled (re-enables a key a human disabled)', module: true, runs: 1500 },
+  {
+    invariant: 'N2',
+    name: 'cancel-deletion --enable takes every key the journal saw for one it cancelled (re-enables a key a human disabled)',
+    module: true,
+    runs: 1500,
+  },
   { invariant: 'B1', name: 'the ready lines of a plan are applied before the blocked check', module: true },
   { invariant: 'D1', name: '--dry-run is lost', module: true },
   { invariant: 'R1', name: 'the answer at the confirmation prompt is ignored', module: true },
@@ -267,7 +301,11 @@ export const SABOTAGES: Sabotage[] = [
             throw new TypeError("Cannot read properties of undefined (reading 'KeyMetadata')");
           }
         };
-      return { describeKey: wrap(real.describeKey.bind(real)), describeStore: wrap(real.describeStore.bind(real)), scheduleKeyDeletion: wrap(real.scheduleKeyDeletion.bind(real)) };
+      return {
+        describeKey: wrap(real.describeKey.bind(real)),
+        describeStore: wrap(real.describeStore.bind(real)),
+        scheduleKeyDeletion: wrap(real.scheduleKeyDeletion.bind(real)),
+      };
     }),
   },
   { invariant: 'I1', name: 'an interrupted run exits 0', module: true },
@@ -296,9 +334,17 @@ export const SABOTAGES: Sabotage[] = [
       },
     })),
   },
-  { invariant: 'C5', name: "nextRunAfter forgets AWS's deletion lag (come back at the DeletionDate, not 24 h later)", module: true },
+  {
+    invariant: 'C5',
+    name: "nextRunAfter forgets AWS's deletion lag (come back at the DeletionDate, not 24 h later)",
+    module: true,
+  },
   { invariant: 'P1', name: 'apply does not check the digest: an edited plan file is read as sealed', module: true },
-  { invariant: 'P2', name: 'apply neither compares the world with the saved plan nor keeps to its apply items', module: true },
+  {
+    invariant: 'P2',
+    name: 'apply neither compares the world with the saved plan nor keeps to its apply items',
+    module: true,
+  },
 ];
 
 describe('each invariant catches its own sabotage', () => {
@@ -324,8 +370,14 @@ describe('each invariant catches its own sabotage', () => {
     });
   }
 
-  it('with no sabotage on, the wrappers are the real functions (the same seed passes)', { timeout: 300_000 }, async () => {
-    await fc.assert(fc.asyncProperty(scenarioArb, async (spec) => void (await play(spec))), { numRuns: 60, seed: 20261123 });
-  });
+  it(
+    'with no sabotage on, the wrappers are the real functions (the same seed passes)',
+    { timeout: 300_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async (spec) => void (await play(spec))),
+        { numRuns: 60, seed: 20261123 },
+      );
+    },
+  );
 });
-

@@ -58,7 +58,10 @@ export class CloudHsmAdapter implements CloudHsmPort {
     if (clusterIds.length === 0) return [];
     return this.call('DescribeBackups', async (hsm) => {
       const backups: BackupInfo[] = [];
-      for await (const page of paginateDescribeBackups({ client: hsm, pageSize: PAGE_SIZE.DescribeBackups }, { Filters: { clusterIds: [...clusterIds] } })) {
+      for await (const page of paginateDescribeBackups(
+        { client: hsm, pageSize: PAGE_SIZE.DescribeBackups },
+        { Filters: { clusterIds: [...clusterIds] } },
+      )) {
         for (const backup of page.Backups ?? []) backups.push(toBackupInfo(backup));
       }
       return backups;

@@ -31,7 +31,9 @@ export class CloudTrailAdapter implements CloudTrailPort {
       const events: TrailEvent[] = [];
       const input = {
         // only one attribute per call: combining "this key" with "only Decrypt" is the caller's job
-        LookupAttributes: [{ AttributeKey: query.attributeKey as LookupAttributeKey, AttributeValue: query.attributeValue }],
+        LookupAttributes: [
+          { AttributeKey: query.attributeKey as LookupAttributeKey, AttributeValue: query.attributeValue },
+        ],
         ...(query.startTime ? { StartTime: query.startTime } : {}),
         ...(query.endTime ? { EndTime: query.endTime } : {}),
       };
@@ -65,9 +67,13 @@ export class CloudTrailAdapter implements CloudTrailPort {
       const out = await trail.send(new GetTrailStatusCommand({ Name: trailArn }));
       return {
         isLogging: out.IsLogging ?? false,
-        ...(out.LatestCloudWatchLogsDeliveryError ? { latestCloudWatchLogsDeliveryError: out.LatestCloudWatchLogsDeliveryError } : {}),
+        ...(out.LatestCloudWatchLogsDeliveryError
+          ? { latestCloudWatchLogsDeliveryError: out.LatestCloudWatchLogsDeliveryError }
+          : {}),
         ...(out.StartLoggingTime ? { startLoggingTime: out.StartLoggingTime } : {}),
-        ...(out.LatestCloudWatchLogsDeliveryTime ? { latestCloudWatchLogsDeliveryTime: out.LatestCloudWatchLogsDeliveryTime } : {}),
+        ...(out.LatestCloudWatchLogsDeliveryTime
+          ? { latestCloudWatchLogsDeliveryTime: out.LatestCloudWatchLogsDeliveryTime }
+          : {}),
       };
     });
   }
@@ -80,7 +86,9 @@ export class CloudTrailAdapter implements CloudTrailPort {
         result.eventSelectors = out.EventSelectors.map((s) => ({
           ...(s.ReadWriteType ? { readWriteType: s.ReadWriteType } : {}),
           ...(s.IncludeManagementEvents !== undefined ? { includeManagementEvents: s.IncludeManagementEvents } : {}),
-          ...(s.ExcludeManagementEventSources ? { excludeManagementEventSources: [...s.ExcludeManagementEventSources] } : {}),
+          ...(s.ExcludeManagementEventSources
+            ? { excludeManagementEventSources: [...s.ExcludeManagementEventSources] }
+            : {}),
         }));
       }
       if (out.AdvancedEventSelectors) {

@@ -70,7 +70,10 @@ export class KmsAdapter implements KmsPort {
   async describeStores(): Promise<StoreInfo[]> {
     return this.call('DescribeCustomKeyStores', async (kms) => {
       const stores: StoreInfo[] = [];
-      for await (const page of paginateDescribeCustomKeyStores({ client: kms, pageSize: PAGE_SIZE.DescribeCustomKeyStores }, {})) {
+      for await (const page of paginateDescribeCustomKeyStores(
+        { client: kms, pageSize: PAGE_SIZE.DescribeCustomKeyStores },
+        {},
+      )) {
         for (const entry of page.CustomKeyStores ?? []) stores.push(toStoreInfo(entry));
       }
       return stores;
@@ -94,7 +97,9 @@ export class KmsAdapter implements KmsPort {
   async scanKeys(keep: (key: KeyInfo) => boolean, onProgress?: Progress): Promise<KeyInfo[]> {
     const kms = await this.client();
     const pool = new TaskPool(this.options.scanConcurrency);
-    const fast = this.options.describeKeyBucket ? new FastDescribeKey(kms, { bucket: this.options.describeKeyBucket(), debugLog: this.options.debugLog }) : undefined;
+    const fast = this.options.describeKeyBucket
+      ? new FastDescribeKey(kms, { bucket: this.options.describeKeyBucket(), debugLog: this.options.debugLog })
+      : undefined;
     // kept keys with their listing position, so the result is in ListKeys order whatever the
     // order in which the concurrent DescribeKey calls return
     const kept: Array<{ index: number; key: KeyInfo }> = [];
@@ -190,7 +195,9 @@ export class KmsAdapter implements KmsPort {
 
   async scheduleKeyDeletion(keyId: string, pendingWindowInDays: number): Promise<ScheduleResult> {
     return this.call('ScheduleKeyDeletion', async (kms) => {
-      const out = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }));
+      const out = await kms.send(
+        new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowInDays }),
+      );
       return {
         // the response's KeyId is the key ARN (aws-facts.md 3.1)
         keyArn: out.KeyId ?? keyId,
@@ -215,20 +222,28 @@ export class KmsAdapter implements KmsPort {
   }
 
   async connectStore(storeId: string): Promise<void> {
-    await this.call('ConnectCustomKeyStore', (kms) => kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId })));
+    await this.call('ConnectCustomKeyStore', (kms) =>
+      kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId })),
+    );
   }
 
   async disconnectStore(storeId: string): Promise<void> {
-    await this.call('DisconnectCustomKeyStore', (kms) => kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId })));
+    await this.call('DisconnectCustomKeyStore', (kms) =>
+      kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId })),
+    );
   }
 
   async deleteStore(storeId: string): Promise<void> {
-    await this.call('DeleteCustomKeyStore', (kms) => kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: storeId })));
+    await this.call('DeleteCustomKeyStore', (kms) =>
+      kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: storeId })),
+    );
   }
 
   private async describeKeyWith(kms: KMSClient, keyId: string, fast?: FastDescribeKey): Promise<KeyInfo | null> {
     try {
-      const meta = fast ? await fast.describe(keyId) : (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+      const meta = fast
+        ? await fast.describe(keyId)
+        : (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
       return meta ? toKeyInfo(meta) : null;
     } catch (error) {
       if (nameOf(error) === 'NotFoundException') return null;
@@ -265,7 +280,9 @@ function nameOf(error: unknown): string | undefined {
 
 export function toStoreInfo(entry: CustomKeyStoresListEntry): StoreInfo {
   // CustomKeyStoreType was added after external key stores; older entries are CloudHSM stores
-  const type: StoreType = (entry.CustomKeyStoreType as StoreType | undefined) ?? (entry.XksProxyConfiguration ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM');
+  const type: StoreType =
+    (entry.CustomKeyStoreType as StoreType | undefined) ??
+    (entry.XksProxyConfiguration ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM');
   return {
     id: entry.CustomKeyStoreId ?? '',
     name: entry.CustomKeyStoreName ?? '',

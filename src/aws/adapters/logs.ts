@@ -21,7 +21,14 @@ import {
   type LogGroup,
   type ResultField,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogGroupInfo, LogsPort, LogsQueryRequest, LogsQueryResults, LogsQueryStatus, MetricFilterSpec } from '../ports.js';
+import type {
+  LogGroupInfo,
+  LogsPort,
+  LogsQueryRequest,
+  LogsQueryResults,
+  LogsQueryStatus,
+  MetricFilterSpec,
+} from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
 
@@ -39,7 +46,10 @@ export class LogsAdapter implements LogsPort {
       // there is no exact-name lookup: the prefix also matches "name-2", "name/x"..., so page until
       // the exact name shows up. Another account's group is visible only from a monitoring account
       // (CloudWatch cross-account observability): accountIdentifiers + includeLinkedAccounts.
-      const input = { logGroupNamePrefix: name, ...(accountId ? { accountIdentifiers: [accountId], includeLinkedAccounts: true } : {}) };
+      const input = {
+        logGroupNamePrefix: name,
+        ...(accountId ? { accountIdentifiers: [accountId], includeLinkedAccounts: true } : {}),
+      };
       for await (const page of paginateDescribeLogGroups({ client: logs, pageSize: PAGE_SIZE }, input)) {
         const group = (page.logGroups ?? []).find((g) => g.logGroupName === name);
         if (group) return toLogGroupInfo(group);
@@ -92,7 +102,15 @@ export class LogsAdapter implements LogsPort {
         rows.push(...(out.results ?? []).map(toRow));
       }
       const st = out.statistics ?? {};
-      return { status, rows, statistics: { recordsMatched: st.recordsMatched ?? 0, recordsScanned: st.recordsScanned ?? 0, bytesScanned: st.bytesScanned ?? 0 } };
+      return {
+        status,
+        rows,
+        statistics: {
+          recordsMatched: st.recordsMatched ?? 0,
+          recordsScanned: st.recordsScanned ?? 0,
+          bytesScanned: st.bytesScanned ?? 0,
+        },
+      };
     });
   }
 
@@ -103,7 +121,8 @@ export class LogsAdapter implements LogsPort {
       } catch (err) {
         // a query that has already ended: AWS answers with an error whose code is UNCONFIRMED
         // (aws-facts-estate-and-scale A1.2); either way nothing is left running
-        if (/not running|already|InvalidParameter/i.test(`${(err as Error).name} ${(err as Error).message}`)) return false;
+        if (/not running|already|InvalidParameter/i.test(`${(err as Error).name} ${(err as Error).message}`))
+          return false;
         throw err;
       }
     });
@@ -138,14 +157,18 @@ export class LogsAdapter implements LogsPort {
           logGroupName: spec.logGroupName,
           filterName: spec.filterName,
           filterPattern: spec.filterPattern,
-          metricTransformations: [{ metricName: spec.metricName, metricNamespace: spec.metricNamespace, metricValue: spec.metricValue }],
+          metricTransformations: [
+            { metricName: spec.metricName, metricNamespace: spec.metricNamespace, metricValue: spec.metricValue },
+          ],
         }),
       ),
     );
   }
 
   async deleteMetricFilter(logGroupName: string, filterName: string): Promise<void> {
-    await this.call('DeleteMetricFilter', (logs) => logs.send(new DeleteMetricFilterCommand({ logGroupName, filterName })));
+    await this.call('DeleteMetricFilter', (logs) =>
+      logs.send(new DeleteMetricFilterCommand({ logGroupName, filterName })),
+    );
   }
 
   private call<T>(operation: string, fn: (client: CloudWatchLogsClient) => Promise<T>): Promise<T> {

@@ -44,7 +44,15 @@ import { OPERATION_QUOTAS, RegionPacer } from '../quotas.js';
 import type { TokenBucket } from '../rate-limiter.js';
 import { lazyPort } from '../index.js';
 import { AWS_SERVICES, type ClientOf, type ServiceKey } from '../services.js';
-import type { AccountAccess, AccountSession, EstateAws, OrgAccountInfo, OrganizationInfo, OrganizationsPort, RegionInfo } from './ports.js';
+import type {
+  AccountAccess,
+  AccountSession,
+  EstateAws,
+  OrgAccountInfo,
+  OrganizationInfo,
+  OrganizationsPort,
+  RegionInfo,
+} from './ports.js';
 
 interface Credentials {
   accessKeyId: string;
@@ -122,20 +130,34 @@ export class SdkEstate implements EstateAws {
   }
 
   endpoint(service: EstateService): string | undefined {
-    const perService = service === 'organizations' || service === 'account' ? undefined : this.config.serviceEndpoints?.[service];
+    const perService =
+      service === 'organizations' || service === 'account' ? undefined : this.config.serviceEndpoints?.[service];
     return perService ?? this.config.endpointUrl;
   }
 
   site(service: EstateService, region: string): { region: string; endpoint: string } {
-    const fallback = service === 'organizations' || service === 'account' ? `https://${service}.${GLOBAL_REGION}.amazonaws.com` : defaultEndpoint(service, region);
+    const fallback =
+      service === 'organizations' || service === 'account'
+        ? `https://${service}.${GLOBAL_REGION}.amazonaws.com`
+        : defaultEndpoint(service, region);
     return { region, endpoint: this.endpoint(service) ?? fallback };
   }
 
   httpHandler(): Promise<NodeHttpHandler> {
     this.handler ??= (async () => {
-      const [{ NodeHttpHandler }, http, https] = await Promise.all([import('@smithy/node-http-handler'), import('node:http'), import('node:https')]);
+      const [{ NodeHttpHandler }, http, https] = await Promise.all([
+        import('@smithy/node-http-handler'),
+        import('node:http'),
+        import('node:https'),
+      ]);
       const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
-      return new NodeHttpHandler({ httpAgent: new http.Agent(agentOptions), httpsAgent: new https.Agent(agentOptions), connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true });
+      return new NodeHttpHandler({
+        httpAgent: new http.Agent(agentOptions),
+        httpsAgent: new https.Agent(agentOptions),
+        connectionTimeout: 5_000,
+        requestTimeout: 30_000,
+        throwOnRequestTimeout: true,
+      });
     })();
     return this.handler;
   }
@@ -157,7 +179,14 @@ export class SdkEstate implements EstateAws {
 
   /** The STS client of the home Region with the current credentials (static ones with --sandbox). */
   sts(): Promise<ClientOf<'sts'>> {
-    this.homeSts ??= (async () => AWS_SERVICES.sts.client(await this.base('sts', this.config.region, this.config.credentials ? { ...this.config.credentials } : undefined)))();
+    this.homeSts ??= (async () =>
+      AWS_SERVICES.sts.client(
+        await this.base(
+          'sts',
+          this.config.region,
+          this.config.credentials ? { ...this.config.credentials } : undefined,
+        ),
+      ))();
     return this.homeSts;
   }
 
@@ -174,11 +203,14 @@ export class SdkEstate implements EstateAws {
   }
 
   async callerIdentity(): Promise<CallerIdentity> {
-    return mapFailure({ service: 'sts', operation: 'GetCallerIdentity', ...this.site('sts', this.config.region) }, async () => {
-      const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-      const out = await (await this.sts()).send(new GetCallerIdentityCommand({}));
-      return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
-    });
+    return mapFailure(
+      { service: 'sts', operation: 'GetCallerIdentity', ...this.site('sts', this.config.region) },
+      async () => {
+        const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+        const out = await (await this.sts()).send(new GetCallerIdentityCommand({}));
+        return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+      },
+    );
   }
 
   organizations(): OrganizationsPort {
@@ -240,7 +272,9 @@ class SdkOrganizations implements OrganizationsPort {
   private org() {
     this.client ??= (async () => {
       const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
-      const c = new OrganizationsClient(await this.estate.base('organizations', GLOBAL_REGION, this.estate.homeCredentials()));
+      const c = new OrganizationsClient(
+        await this.estate.base('organizations', GLOBAL_REGION, this.estate.homeCredentials()),
+      );
       this.estate.instrumentClient(c, 'organizations', this.pacer);
       return c;
     })();
@@ -268,7 +302,9 @@ class SdkOrganizations implements OrganizationsPort {
       // "can occasionally return an empty set of results even when more results are available":
       // only a missing NextToken ends the listing (aws-facts-estate-and-scale.md B1)
       do {
-        const page: import('@aws-sdk/client-organizations').ListAccountsCommandOutput = await org.send(new ListAccountsCommand({ MaxResults: 20, NextToken: token }));
+        const page: import('@aws-sdk/client-organizations').ListAccountsCommandOutput = await org.send(
+          new ListAccountsCommand({ MaxResults: 20, NextToken: token }),
+        );
         for (const a of page.Accounts ?? []) out.push(toAccount(a));
         token = page.NextToken;
       } while (token);
@@ -286,14 +322,23 @@ class SdkOrganizations implements OrganizationsPort {
         const parent = parents.shift()!;
         let token: string | undefined;
         do {
-          const page: import('@aws-sdk/client-organizations').ListAccountsForParentCommandOutput = await org.send(new ListAccountsForParentCommand({ ParentId: parent, MaxResults: 20, NextToken: token }));
+          const page: import('@aws-sdk/client-organizations').ListAccountsForParentCommandOutput = await org.send(
+            new ListAccountsForParentCommand({ ParentId: parent, MaxResults: 20, NextToken: token }),
+          );
           for (const a of page.Accounts ?? []) out.push(toAccount(a));
           token = page.NextToken;
         } while (token);
         // ListAccountsForParent returns direct children only: walk the OUs below
         token = undefined;
         do {
-          const page: import('@aws-sdk/client-organizations').ListChildrenCommandOutput = await org.send(new ListChildrenCommand({ ParentId: parent, ChildType: 'ORGANIZATIONAL_UNIT', MaxResults: 20, NextToken: token }));
+          const page: import('@aws-sdk/client-organizations').ListChildrenCommandOutput = await org.send(
+            new ListChildrenCommand({
+              ParentId: parent,
+              ChildType: 'ORGANIZATIONAL_UNIT',
+              MaxResults: 20,
+              NextToken: token,
+            }),
+          );
           for (const c of page.Children ?? []) if (c.Id) parents.push(c.Id);
           token = page.NextToken;
         } while (token);
@@ -304,7 +349,12 @@ class SdkOrganizations implements OrganizationsPort {
 }
 
 function toAccount(a: { Id?: string; Name?: string; Email?: string; State?: string; Status?: string }): OrgAccountInfo {
-  return { id: a.Id ?? '', ...(a.Name ? { name: a.Name } : {}), ...(a.Email ? { email: a.Email } : {}), state: a.State ?? a.Status ?? 'UNKNOWN' };
+  return {
+    id: a.Id ?? '',
+    ...(a.Name ? { name: a.Name } : {}),
+    ...(a.Email ? { email: a.Email } : {}),
+    state: a.State ?? a.Status ?? 'UNKNOWN',
+  };
 }
 
 interface RegionClients {
@@ -340,20 +390,30 @@ class SdkAccountSession implements AccountSession {
 
   private assume(): Promise<Credentials> {
     const access = this.access;
-    const p = mapFailure({ service: 'sts', operation: 'AssumeRole', ...this.estate.site('sts', this.estate.homeRegion) }, async () => {
-      const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-      const out = await (await this.estate.sts()).send(
-        new AssumeRoleCommand({
-          RoleArn: access.roleArn,
-          RoleSessionName: access.sessionName ?? 'kscli',
-          DurationSeconds: SESSION_SECONDS,
-          ...(access.externalId ? { ExternalId: access.externalId } : {}),
-        }),
-      );
-      const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole answered without credentials');
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-    });
+    const p = mapFailure(
+      { service: 'sts', operation: 'AssumeRole', ...this.estate.site('sts', this.estate.homeRegion) },
+      async () => {
+        const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+        const out = await (
+          await this.estate.sts()
+        ).send(
+          new AssumeRoleCommand({
+            RoleArn: access.roleArn,
+            RoleSessionName: access.sessionName ?? 'kscli',
+            DurationSeconds: SESSION_SECONDS,
+            ...(access.externalId ? { ExternalId: access.externalId } : {}),
+          }),
+        );
+        const c = out.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole answered without credentials');
+        return {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          expiration: c.Expiration,
+        };
+      },
+    );
     this.creds = p;
     p.catch(() => {
       if (this.creds === p) this.creds = undefined;
@@ -385,23 +445,33 @@ class SdkAccountSession implements AccountSession {
   }
 
   async listRegions(): Promise<RegionInfo[]> {
-    const store: CallContextStore = { accountId: this.accountId, credentials: this.provider(), pacer: this.clientsOf(GLOBAL_REGION).pacer };
+    const store: CallContextStore = {
+      accountId: this.accountId,
+      credentials: this.provider(),
+      pacer: this.clientsOf(GLOBAL_REGION).pacer,
+    };
     return this.estate.context.run(store, () => this.listRegionsInContext());
   }
 
   private async listRegionsInContext(): Promise<RegionInfo[]> {
-    return mapFailure({ service: 'account', operation: 'ListRegions', ...this.estate.site('account', GLOBAL_REGION) }, async () => {
-      const { ListRegionsCommand } = await import('@aws-sdk/client-account');
-      const client = await this.estate.sharedAccount();
-      const out: RegionInfo[] = [];
-      let token: string | undefined;
-      do {
-        const page: import('@aws-sdk/client-account').ListRegionsCommandOutput = await client.send(new ListRegionsCommand({ MaxResults: 50, NextToken: token }));
-        for (const r of page.Regions ?? []) if (r.RegionName) out.push({ name: r.RegionName, status: r.RegionOptStatus ?? 'UNKNOWN' });
-        token = page.NextToken;
-      } while (token);
-      return out;
-    });
+    return mapFailure(
+      { service: 'account', operation: 'ListRegions', ...this.estate.site('account', GLOBAL_REGION) },
+      async () => {
+        const { ListRegionsCommand } = await import('@aws-sdk/client-account');
+        const client = await this.estate.sharedAccount();
+        const out: RegionInfo[] = [];
+        let token: string | undefined;
+        do {
+          const page: import('@aws-sdk/client-account').ListRegionsCommandOutput = await client.send(
+            new ListRegionsCommand({ MaxResults: 50, NextToken: token }),
+          );
+          for (const r of page.Regions ?? [])
+            if (r.RegionName) out.push({ name: r.RegionName, status: r.RegionOptStatus ?? 'UNKNOWN' });
+          token = page.NextToken;
+        } while (token);
+        return out;
+      },
+    );
   }
 
   kms(region: string): KmsPort {
@@ -417,7 +487,8 @@ class SdkAccountSession implements AccountSession {
     ) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     // every call of this port, and everything it awaits, runs as this account in this Region
     const inContext = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    for (const name of Object.keys(AWS_SERVICES.kms.methods)) inContext[name] = (...args) => this.estate.context.run(store, () => port[name]!(...args));
+    for (const name of Object.keys(AWS_SERVICES.kms.methods))
+      inContext[name] = (...args) => this.estate.context.run(store, () => port[name]!(...args));
     return inContext as unknown as KmsPort;
   }
 
@@ -446,7 +517,15 @@ class SdkAccountSession implements AccountSession {
       // the evidence code reads a handful of calls per key: static credentials valid for at least
       // REFRESH_MARGIN_MS are enough, and its clients live only as long as this Region's work
       const c = await this.credentials();
-      return createAwsPorts({ ...this.estate.config, region, credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) } });
+      return createAwsPorts({
+        ...this.estate.config,
+        region,
+        credentials: {
+          accessKeyId: c.accessKeyId,
+          secretAccessKey: c.secretAccessKey,
+          ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+        },
+      });
     })();
     return clients.ports;
   }

@@ -34,9 +34,13 @@ const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 export function parseAlarmFlags(flags: AlarmFlags): Omit<AlarmOptions, 'storeId'> {
   const { snsTopicArn, logGroup } = flags;
   if (snsTopicArn !== undefined && !SNS_TOPIC_ARN.test(snsTopicArn)) {
-    throw badInput(`--sns-topic-arn "${snsTopicArn}" is not an SNS topic ARN`, 'e.g. arn:aws:sns:eu-west-1:111122223333:kms-alerts');
+    throw badInput(
+      `--sns-topic-arn "${snsTopicArn}" is not an SNS topic ARN`,
+      'e.g. arn:aws:sns:eu-west-1:111122223333:kms-alerts',
+    );
   }
-  if (logGroup !== undefined && !LOG_GROUP_NAME.test(logGroup)) throw badInput(`--log-group "${logGroup}" is not a CloudWatch Logs log group name`);
+  if (logGroup !== undefined && !LOG_GROUP_NAME.test(logGroup))
+    throw badInput(`--log-group "${logGroup}" is not a CloudWatch Logs log group name`);
   return { snsTopicArn, logGroup, replace: Boolean(flags.replace) };
 }
 
@@ -45,7 +49,9 @@ export const alarmCommand: CommandModule = {
     program
       .command('alarm')
       .addArgument(storeIdArgument())
-      .description('create (idempotently) the CloudWatch alarm that fires when anyone tries to use a KMS key pending deletion')
+      .description(
+        'create (idempotently) the CloudWatch alarm that fires when anyone tries to use a KMS key pending deletion',
+      )
       .addOption(snsTopicArnOption("SNS topic the alarm notifies (must exist, in the trail's home region)"))
       .addOption(logGroupOption('use the trail that delivers to this CloudWatch Logs log group'))
       .option('--replace', 'overwrite a kscli filter or alarm whose configuration differs', false)
@@ -70,7 +76,10 @@ Examples:
         const storeId = validateStoreId(storeIdInput);
         const options = { storeId, ...parseAlarmFlags(flags) };
         return withDeps(app, async (deps) => {
-          const [{ runPlanCommand }, { alarmSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
+          const [{ runPlanCommand }, { alarmSpec }] = await Promise.all([
+            import('../plan-command.js'),
+            import('./run.js'),
+          ]);
           return runPlanCommand(deps, await alarmSpec(options), undefined, options);
         });
       });

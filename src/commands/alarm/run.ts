@@ -20,14 +20,25 @@ export async function alarmSpec(o: AlarmOptions): Promise<PlanSpec> {
     command: 'alarm',
     storeId,
     plan: async (ctx, keys) => {
-      const executables = await planAlarm(ctx.aws, { store: ctx.store, storeKeys: keys, region: ctx.region, ...alarmOpts });
+      const executables = await planAlarm(ctx.aws, {
+        store: ctx.store,
+        storeKeys: keys,
+        region: ctx.region,
+        ...alarmOpts,
+      });
       const warnings: string[] = [];
       const alarmItem = executables.find((e) => e.item.action === 'PutMetricAlarm')?.item;
       const actions = alarmItem?.details?.alarmActions as string[] | undefined;
-      if (actions && actions.length === 0) warnings.push('no --sns-topic-arn: the alarm will change state but notify nobody');
-      else if (alarmOpts.snsTopicArn) warnings.push('email subscribers of the topic receive nothing until they confirm the subscription email from no-reply@sns.amazonaws.com');
+      if (actions && actions.length === 0)
+        warnings.push('no --sns-topic-arn: the alarm will change state but notify nobody');
+      else if (alarmOpts.snsTopicArn)
+        warnings.push(
+          'email subscribers of the topic receive nothing until they confirm the subscription email from no-reply@sns.amazonaws.com',
+        );
       if (executables.some((e) => e.item.action === 'PutMetricFilter' && e.item.status === 'apply')) {
-        warnings.push('a metric filter counts only events ingested after it exists; CloudTrail delivers an event in about 5 minutes');
+        warnings.push(
+          'a metric filter counts only events ingested after it exists; CloudTrail delivers an event in about 5 minutes',
+        );
       }
       return { warnings, overrides: alarmOpts.replace ? ['--replace'] : [], executables };
     },

@@ -27,11 +27,18 @@ export const backupsCommand: CommandModule = {
     program
       .command('backups')
       .addArgument(storeIdArgument())
-      .description("CloudHSM cluster backups that may still hold the store's key material (--delete removes READY ones)")
+      .description(
+        "CloudHSM cluster backups that may still hold the store's key material (--delete removes READY ones)",
+      )
       .option('--delete', 'delete the READY backups that may hold key material (restorable for 7 days)', false)
-      .addOption(forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'))
+      .addOption(
+        forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'),
+      )
       .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
-      .addHelpText('after', '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n  kscli backups cks-1234567890abcdef0 --regions all\n')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n  kscli backups cks-1234567890abcdef0 --regions all\n',
+      )
       .action((storeIdInput: string, flags: BackupsFlags) => {
         const storeId = validateStoreId(storeIdInput);
         return inStoreRegion(app, storeId, flags.regions, (inRegion) =>

@@ -21,16 +21,24 @@ export const cancelDeletionCommand: CommandModule = {
     const cmd = program
       .command('cancel-deletion')
       .addArgument(storeIdArgument())
-      .description('cancel pending deletions of the keys of a store (AWS leaves them Disabled; --enable re-enables them)')
+      .description(
+        'cancel pending deletions of the keys of a store (AWS leaves them Disabled; --enable re-enables them)',
+      )
       .option('--enable', 're-enable each key after cancelling its deletion', false);
     addKeyOptions(cmd);
     cmd
-      .addHelpText('after', '\nExamples:\n  kscli cancel-deletion cks-1234567890abcdef0 --key 1234abcd-12ab-34cd-56ef-1234567890ab --enable\n  kscli cancel-deletion cks-1234567890abcdef0 --dry-run\n')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  kscli cancel-deletion cks-1234567890abcdef0 --key 1234abcd-12ab-34cd-56ef-1234567890ab --enable\n  kscli cancel-deletion cks-1234567890abcdef0 --dry-run\n',
+      )
       .action((storeIdInput: string, flags: CancelDeletionFlags) => {
         const storeId = validateStoreId(storeIdInput);
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
-          const [{ runPlanCommand }, { cancelDeletionSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
+          const [{ runPlanCommand }, { cancelDeletionSpec }] = await Promise.all([
+            import('../plan-command.js'),
+            import('./run.js'),
+          ]);
           const options = { storeId, selection, enable: Boolean(flags.enable), flags };
           return runPlanCommand(deps, cancelDeletionSpec(options), undefined, options);
         });

@@ -19,6 +19,10 @@ export function cancelDeletionSpec(o: CancelDeletionOptions): PlanSpec {
     storeId: o.storeId,
     keyRefs: [...o.selection.include, ...o.selection.exclude],
     selection: { key: o.flags.key, excludeKey: o.flags.excludeKey, enable: o.enable },
-    plan: (ctx, keys, journal) => planCancelDeletion(ctx, keys, o.selection, { enable: o.enable, cancelledEarlier: cancelledNotEnabled(journal.entries()) }),
+    plan: (ctx, keys, journal) =>
+      planCancelDeletion(ctx, keys, o.selection, {
+        enable: o.enable,
+        cancelledEarlier: cancelledNotEnabled(journal.entries()),
+      }),
   };
 }

@@ -36,10 +36,14 @@ export const deleteStoreCommand: CommandModule = {
     const cmd = program
       .command('delete-store')
       .addArgument(storeIdArgument())
-      .description('the whole retirement of a store: schedule its keys, wait, disconnect, delete; run it again until it exits 0')
+      .description(
+        'the whole retirement of a store: schedule its keys, wait, disconnect, delete; run it again until it exits 0',
+      )
       .addOption(windowDaysOption('waiting period for the keys it schedules, 7 to 30'))
       .addOption(waitTimeoutOption())
-      .addOption(allowDisconnectedOption('schedule keys even though the CloudHSM store is not CONNECTED (material orphaned)'));
+      .addOption(
+        allowDisconnectedOption('schedule keys even though the CloudHSM store is not CONNECTED (material orphaned)'),
+      );
     // narrowing a blocked plan (issue 2); the store cannot be deleted while a key left out exists
     addKeyOptions(cmd);
     addEvidenceOptions(cmd);
@@ -55,9 +59,20 @@ export const deleteStoreCommand: CommandModule = {
         const evidence = parseEvidenceFlags(flags);
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
-          const [{ runPlanCommand }, { deleteStoreSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
+          const [{ runPlanCommand }, { deleteStoreSpec }] = await Promise.all([
+            import('../plan-command.js'),
+            import('./run.js'),
+          ]);
           const { deleteStoreExtras } = await import('../../ui/render/delete-store.js');
-          const options = { storeId, selection, windowDays, waitTimeoutMs, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags };
+          const options = {
+            storeId,
+            selection,
+            windowDays,
+            waitTimeoutMs,
+            allowDisconnected: Boolean(flags.allowDisconnected),
+            evidence,
+            flags,
+          };
           return runPlanCommand(deps, deleteStoreSpec(deps, options), deleteStoreExtras, options);
         });
       });

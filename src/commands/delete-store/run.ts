@@ -52,7 +52,9 @@ export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
  */
 function pendingFinish(keys: KeyInfo[], keptKeys: KeyInfo[], phase: string, storeId: string): DeleteStoreFinish {
   const next = nextRunAfter(keys);
-  const lines = [`${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`];
+  const lines = [
+    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`,
+  ];
   if (keptKeys.length) lines.push(`${keptKeysSentence(keptKeys)}.`);
   return {
     outcome: 'pending',
@@ -74,13 +76,17 @@ function pendingFinish(keys: KeyInfo[], keptKeys: KeyInfo[], phase: string, stor
  * aws-facts 9), yet no store means nothing is left to do: every later run would otherwise stop on
  * "not found" forever. Without such a line, a missing store stays exit 3 (a typo, another region).
  */
-export function alreadyDeletedFinish(journal: Journal, storeId: string, where: { account: string; region: string }): DeleteStoreFinish | undefined {
-  const calls = journal
-    .entries()
-    .filter((e): e is CallEntry => {
-      const c = e as CallEntry;
-      return c.operation === DELETE_STORE && c.target === storeId && c.account === where.account && c.region === where.region;
-    });
+export function alreadyDeletedFinish(
+  journal: Journal,
+  storeId: string,
+  where: { account: string; region: string },
+): DeleteStoreFinish | undefined {
+  const calls = journal.entries().filter((e): e is CallEntry => {
+    const c = e as CallEntry;
+    return (
+      c.operation === DELETE_STORE && c.target === storeId && c.account === where.account && c.region === where.region
+    );
+  });
   if (calls.length === 0) return undefined;
   const confirmed = calls.find((c) => c.phase === 'outcome' && (c.outcome === 'ok' || c.outcome === 'skipped'));
   const line = confirmed
@@ -102,7 +108,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
       return planDeleteStore(ctx, () => deps.evidence(), keys, {
         schedule: { windowDays: o.windowDays, allowDisconnected: o.allowDisconnected, evidence: o.evidence },
         // the store holds no keys in these phases: nothing for --force to override
-        disconnect: { force: false, allowOrphanedMaterial: false, waitTimeoutMs: o.waitTimeoutMs, onWait: disconnectWaitProgress(deps.progress) },
+        disconnect: {
+          force: false,
+          allowOrphanedMaterial: false,
+          waitTimeoutMs: o.waitTimeoutMs,
+          onWait: disconnectWaitProgress(deps.progress),
+        },
         selection: o.selection,
       });
     },
@@ -133,7 +144,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
         );
         return { ...f, extra: { ...f.extra, changedSincePlan: after.drift } };
       }
-      const f: DeleteStoreFinish = { outcome: 'done', exitCode: ExitCode.Ok, lines: [`store ${storeId} deleted`], extra: { phase: planned.phase } };
+      const f: DeleteStoreFinish = {
+        outcome: 'done',
+        exitCode: ExitCode.Ok,
+        lines: [`store ${storeId} deleted`],
+        extra: { phase: planned.phase },
+      };
       if (ctx.store.type === 'AWS_CLOUDHSM') {
         // case 5: what KMS leaves behind: backups holding key material, orphaned material
         const backups = await backupsReport(deps.aws, ctx.store, [], journalRef?.keysSeen() ?? []);

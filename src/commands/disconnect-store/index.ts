@@ -27,14 +27,29 @@ export const disconnectStoreCommand: CommandModule = {
       .description('disconnect a custom key store, then wait until it is DISCONNECTED')
       .addOption(waitTimeoutOption())
       .addOption(forceOption('disconnect even though keys are Enabled (their callers break at once)'))
-      .option('--allow-orphaned-material', 'disconnect a CloudHSM store whose keys wait for deletion (their key material stays in the cluster)', false)
-      .addHelpText('after', '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run\n  kscli disconnect-store cks-1234567890abcdef0 --wait-timeout 30m --yes\n')
+      .option(
+        '--allow-orphaned-material',
+        'disconnect a CloudHSM store whose keys wait for deletion (their key material stays in the cluster)',
+        false,
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run\n  kscli disconnect-store cks-1234567890abcdef0 --wait-timeout 30m --yes\n',
+      )
       .action((storeIdInput: string, flags: DisconnectStoreFlags) => {
         const storeId = validateStoreId(storeIdInput);
         const waitTimeoutMs = parseWaitTimeoutFlag(flags.waitTimeout);
         return withDeps(app, async (deps) => {
-          const [{ runPlanCommand }, { disconnectStoreSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
-          const options = { storeId, waitTimeoutMs, force: Boolean(flags.force), allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial) };
+          const [{ runPlanCommand }, { disconnectStoreSpec }] = await Promise.all([
+            import('../plan-command.js'),
+            import('./run.js'),
+          ]);
+          const options = {
+            storeId,
+            waitTimeoutMs,
+            force: Boolean(flags.force),
+            allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial),
+          };
           return runPlanCommand(deps, disconnectStoreSpec(deps, options), undefined, options);
         });
       });

@@ -19,13 +19,16 @@ export const findKeysCommand: CommandModule = {
       .option('--regions <list|all>', `where to look for the store when its Region is not known: ${REGIONS_HELP}`)
       .addHelpText(
         'after',
-        '\nExample:\n  kscli find-keys cks-1234567890abcdef0\n  kscli find-keys cks-1234567890abcdef0 --output json | jq -r \'.keys[].keyId\'\n  kscli find-keys cks-1234567890abcdef0 --regions all\n',
+        "\nExample:\n  kscli find-keys cks-1234567890abcdef0\n  kscli find-keys cks-1234567890abcdef0 --output json | jq -r '.keys[].keyId'\n  kscli find-keys cks-1234567890abcdef0 --regions all\n",
       )
       .action((storeIdInput: string, flags: { regions?: string }) => {
         const storeId = validateStoreId(storeIdInput);
         return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
           withDeps(inRegion, async (deps) => {
-            const [{ runFindKeys }, { findKeysRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/find-keys.js')]);
+            const [{ runFindKeys }, { findKeysRenderer }] = await Promise.all([
+              import('./run.js'),
+              import('../../ui/render/find-keys.js'),
+            ]);
             renderResult(deps, findKeysRenderer, await runFindKeys(deps, storeId));
             return 0;
           }),

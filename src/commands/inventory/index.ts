@@ -20,7 +20,14 @@
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { withDeps } from '../with-deps.js';
-import { parseConcurrency, parseExternalId, parseOu, parseRegions, parseRoleName, DEFAULT_ROLE_NAME } from '../../workflow/estate/options.js';
+import {
+  parseConcurrency,
+  parseExternalId,
+  parseOu,
+  parseRegions,
+  parseRoleName,
+  DEFAULT_ROLE_NAME,
+} from '../../workflow/estate/options.js';
 import { parsePositiveInt } from '../../workflow/validate.js';
 import { badInput, ExitCode } from '../../errors.js';
 import { renderResult } from '../../ui/render/output.js';
@@ -42,20 +49,32 @@ export const inventoryCommand: CommandModule = {
   register(program: Command, app: App) {
     program
       .command('inventory')
-      .description('every custom key store across accounts and Regions: state, keys, HSMs and (--usage) usage; read-only')
-      .option('--org', 'every ACTIVE account of the AWS Organization (ListAccounts: run from the management account or a delegated administrator)', false)
+      .description(
+        'every custom key store across accounts and Regions: state, keys, HSMs and (--usage) usage; read-only',
+      )
+      .option(
+        '--org',
+        'every ACTIVE account of the AWS Organization (ListAccounts: run from the management account or a delegated administrator)',
+        false,
+      )
       .option('--ou <id>', 'with --org: only this organizational unit and the OUs below it')
-      .option('--accounts <file>', 'the accounts listed in FILE: IDs one per line, a CSV with an account_id column, or a c7n-org accounts.yml')
+      .option(
+        '--accounts <file>',
+        'the accounts listed in FILE: IDs one per line, a CSV with an account_id column, or a c7n-org accounts.yml',
+      )
       .option('--role-name <name>', `role assumed in each other account (default ${DEFAULT_ROLE_NAME})`)
       .option('--external-id <id>', 'sts:ExternalId for the role trust policies that demand one')
-      .option('--regions <list|all>', 'comma-separated Regions, or all: every Region each account has enabled (default: --region)')
+      .option(
+        '--regions <list|all>',
+        'comma-separated Regions, or all: every Region each account has enabled (default: --region)',
+      )
       .option('--concurrency <n>', 'account-Regions read at once across the estate (default 32)')
       .option('--usage', 'add the usage verdict counts per store (CloudTrail evidence; slower)', false)
       .option('--days <n>', 'with --usage: CloudTrail history to examine, in days (max 90)')
       .option('--unused-days <n>', 'with --usage: a key unused for this many days counts as unused (default 90)')
       .addHelpText(
         'after',
-        '\nThe caller\'s own account is read with the current credentials; every other account through STS AssumeRole\n' +
+        "\nThe caller's own account is read with the current credentials; every other account through STS AssumeRole\n" +
           '(session name kscli-<operator>). Accounts or Regions that cannot be read are gaps: listed, and exit code 6.\n' +
           'Nothing is changed (--dry-run is accepted and changes nothing either).\n\n' +
           'Examples:\n  kscli inventory --regions all\n  kscli inventory --org --regions all --output csv > stores.csv\n' +
@@ -66,7 +85,8 @@ export const inventoryCommand: CommandModule = {
         // every flag checked before any AWS call
         if (flags.org && flags.accounts) throw badInput('give either --org or --accounts FILE, not both');
         if (flags.ou && !flags.org) throw badInput('--ou narrows --org: add --org');
-        if (!flags.usage && (flags.days !== undefined || flags.unusedDays !== undefined)) throw badInput('--days and --unused-days apply with --usage');
+        if (!flags.usage && (flags.days !== undefined || flags.unusedDays !== undefined))
+          throw badInput('--days and --unused-days apply with --usage');
         const parsed = {
           regions: parseRegions(flags.regions),
           concurrency: parseConcurrency(flags.concurrency),
@@ -76,17 +96,17 @@ export const inventoryCommand: CommandModule = {
           days: parsePositiveInt(flags.days, '--days', 90),
           unusedDays: parsePositiveInt(flags.unusedDays, '--unused-days', 3650),
         };
-        return withDeps(
-          app,
-          async (deps) => {
-            const [{ runInventoryCommand }, { gapLines, inventoryRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/inventory.js')]);
-            const view = await runInventoryCommand(deps, flags, parsed);
-            renderResult(deps, inventoryRenderer, view);
-            // CSV has no room for them: one stderr line per gap and skip
-            if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
-            return view.result.gaps.length > 0 ? ExitCode.Incomplete : ExitCode.Ok;
-          },
-        );
+        return withDeps(app, async (deps) => {
+          const [{ runInventoryCommand }, { gapLines, inventoryRenderer }] = await Promise.all([
+            import('./run.js'),
+            import('../../ui/render/inventory.js'),
+          ]);
+          const view = await runInventoryCommand(deps, flags, parsed);
+          renderResult(deps, inventoryRenderer, view);
+          // CSV has no room for them: one stderr line per gap and skip
+          if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
+          return view.result.gaps.length > 0 ? ExitCode.Incomplete : ExitCode.Ok;
+        });
       });
   },
 };

@@ -32,7 +32,12 @@ async function orgAccounts(estate: EstateAws, caller: string, ou: string | undef
   } catch (error) {
     const code = awsErrorName(error);
     if (code === 'AWSOrganizationsNotInUseException') {
-      throw new KscliError(ExitCode.BadInput, `--org: account ${caller} is not a member of an AWS Organization`, 'drop --org to read this account, or list the accounts in a file (--accounts FILE)', { cause: error });
+      throw new KscliError(
+        ExitCode.BadInput,
+        `--org: account ${caller} is not a member of an AWS Organization`,
+        'drop --org to read this account, or list the accounts in a file (--accounts FILE)',
+        { cause: error },
+      );
     }
     if (code?.startsWith('AccessDenied')) {
       throw new KscliError(
@@ -42,13 +47,23 @@ async function orgAccounts(estate: EstateAws, caller: string, ou: string | undef
         { cause: error },
       );
     }
-    if (code === 'ParentNotFoundException') throw new KscliError(ExitCode.BadInput, `--ou ${ou}: no such organizational unit in this organization`, 'aws organizations list-roots and list-organizational-units-for-parent show the IDs', { cause: error });
+    if (code === 'ParentNotFoundException')
+      throw new KscliError(
+        ExitCode.BadInput,
+        `--ou ${ou}: no such organizational unit in this organization`,
+        'aws organizations list-roots and list-organizational-units-for-parent show the IDs',
+        { cause: error },
+      );
     throw error;
   }
 }
 
 /** Runs the inventory; the caller renders the view (ui/render/inventory.ts). */
-export async function runInventoryCommand(deps: Deps, flags: InventoryFlags, parsed: ParsedInventoryFlags): Promise<InventoryView> {
+export async function runInventoryCommand(
+  deps: Deps,
+  flags: InventoryFlags,
+  parsed: ParsedInventoryFlags,
+): Promise<InventoryView> {
   const fileAccounts = flags.accounts ? readAccountsFile(flags.accounts) : undefined;
   const config = await deps.awsConfig();
   const { SdkEstate } = await import('../../aws/estate/sdk-estate.js');
@@ -60,7 +75,9 @@ export async function runInventoryCommand(deps: Deps, flags: InventoryFlags, par
   } catch {
     /* no user database entry (containers): the caller ARN usually names the operator anyway */
   }
-  const accounts = fileAccounts ?? (flags.org ? await orgAccounts(estate, caller.account, parsed.ou) : [{ id: caller.account, state: 'ACTIVE' }]);
+  const accounts =
+    fileAccounts ??
+    (flags.org ? await orgAccounts(estate, caller.account, parsed.ou) : [{ id: caller.account, state: 'ACTIVE' }]);
   const meta: InventoryMeta = {
     accountSource: fileAccounts ? 'file' : flags.org ? 'org' : 'caller',
     regions: parsed.regions.mode === 'list' ? parsed.regions.regions : parsed.regions.mode,
@@ -78,7 +95,16 @@ export async function runInventoryCommand(deps: Deps, flags: InventoryFlags, par
       sessionName: sessionNameFor(operatorOf(caller.arn, local)),
       concurrency: parsed.concurrency,
       onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
-      ...(flags.usage ? { usage: { evidence: () => deps.evidence(), days: parsed.days, unusedDays: parsed.unusedDays, now: deps.clock.now() } } : {}),
+      ...(flags.usage
+        ? {
+            usage: {
+              evidence: () => deps.evidence(),
+              days: parsed.days,
+              unusedDays: parsed.unusedDays,
+              now: deps.clock.now(),
+            },
+          }
+        : {}),
     });
   } finally {
     bar.stop();

@@ -18,12 +18,18 @@ export const orphansCommand: CommandModule = {
       .addArgument(storeIdArgument())
       .description('keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps')
       .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
-      .addHelpText('after', "\nExample:\n  kscli orphans cks-1234567890abcdef0\n  kscli orphans cks-1234567890abcdef0 --regions all   # the store's Region unknown\n")
+      .addHelpText(
+        'after',
+        "\nExample:\n  kscli orphans cks-1234567890abcdef0\n  kscli orphans cks-1234567890abcdef0 --regions all   # the store's Region unknown\n",
+      )
       .action((storeIdInput: string, flags: { regions?: string }) => {
         const storeId = validateStoreId(storeIdInput);
         return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
           withDeps(inRegion, async (deps) => {
-            const [{ runOrphans }, { orphansRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/orphans.js')]);
+            const [{ runOrphans }, { orphansRenderer }] = await Promise.all([
+              import('./run.js'),
+              import('../../ui/render/orphans.js'),
+            ]);
             renderResult(deps, orphansRenderer, await runOrphans(deps, storeId));
             return 0;
           }),

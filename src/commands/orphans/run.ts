@@ -19,6 +19,8 @@ export async function runOrphans(deps: Deps, storeId: string): Promise<OrphansRe
   const store = await describeStore(deps, storeId);
   if (store.type === 'EXTERNAL_KEY_STORE') return { store, orphans: [] };
   const bar = deps.progress.bar('reading CloudTrail DeleteKey events');
-  const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() => bar.stop());
+  const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() =>
+    bar.stop(),
+  );
   return { store, orphans };
 }

@@ -21,7 +21,8 @@ export function share(flag: string, value: string | undefined): number | undefin
   if (value === undefined) return undefined;
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(value);
   const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
-  if (!(n >= 0 && n <= 1)) throw badInput(`${flag} ${value}: expected a share between 0 and 1, or a percentage such as 10%`);
+  if (!(n >= 0 && n <= 1))
+    throw badInput(`${flag} ${value}: expected a share between 0 and 1, or a percentage such as 10%`);
   return n;
 }
 

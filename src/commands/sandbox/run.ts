@@ -29,7 +29,11 @@ export interface SandboxAdvanceResult {
   viaServer: boolean;
 }
 
-export async function runSandboxReset(statePath: string, scenario: 'demo' | 'large' | 'org', sizes: ScenarioParams): Promise<SandboxResetResult> {
+export async function runSandboxReset(
+  statePath: string,
+  scenario: 'demo' | 'large' | 'org',
+  sizes: ScenarioParams,
+): Promise<SandboxResetResult> {
   const { realModelFactory, resetState } = await import('../../sandbox/index.js');
   const status = resetState(await realModelFactory(), statePath, scenario, sizes);
   return { statePath, scenario, status };
@@ -38,14 +42,20 @@ export async function runSandboxReset(statePath: string, scenario: 'demo' | 'lar
 export async function runSandboxAdvance(statePath: string, ms: number): Promise<SandboxAdvanceResult> {
   const { realModelFactory, advanceState, callOwningServer } = await import('../../sandbox/index.js');
   // a running server holds unsaved changes in memory: it must do the advance itself
-  const viaServer = (await callOwningServer(statePath, 'POST', 'advance', { ms })) as (Omit<AdvanceReport, 'from' | 'to'> & { from: string; to: string }) | undefined;
-  const report: AdvanceReport = viaServer ? { ...viaServer, from: new Date(viaServer.from), to: new Date(viaServer.to) } : advanceState(await realModelFactory(), statePath, ms);
+  const viaServer = (await callOwningServer(statePath, 'POST', 'advance', { ms })) as
+    (Omit<AdvanceReport, 'from' | 'to'> & { from: string; to: string }) | undefined;
+  const report: AdvanceReport = viaServer
+    ? { ...viaServer, from: new Date(viaServer.from), to: new Date(viaServer.to) }
+    : advanceState(await realModelFactory(), statePath, ms);
   return { statePath, report, viaServer: viaServer !== undefined };
 }
 
 export async function runSandboxStatus(statePath: string): Promise<SandboxStatusResult> {
   const { realModelFactory, readStatus, callOwningServer } = await import('../../sandbox/index.js');
-  const viaServer = (await callOwningServer(statePath, 'GET', 'status')) as (Omit<SandboxStatus, 'now'> & { now: string }) | undefined;
-  const status: SandboxStatus = viaServer ? { ...viaServer, now: new Date(viaServer.now) } : readStatus(await realModelFactory(), statePath);
+  const viaServer = (await callOwningServer(statePath, 'GET', 'status')) as
+    (Omit<SandboxStatus, 'now'> & { now: string }) | undefined;
+  const status: SandboxStatus = viaServer
+    ? { ...viaServer, now: new Date(viaServer.now) }
+    : readStatus(await realModelFactory(), statePath);
   return { statePath, status };
 }

@@ -32,18 +32,23 @@ export async function serve(app: App, opts: ServeOptions): Promise<void> {
   type FaultConfig = import('../../sandbox/index.js').FaultConfig;
 
   const port = opts.port === undefined ? 0 : Number(opts.port);
-  if (!/^\d+$/.test(opts.port ?? '0') || port > 65535) throw badInput(`--port ${opts.port}: expected a port number 0-65535 (0 picks a free one)`);
+  if (!/^\d+$/.test(opts.port ?? '0') || port > 65535)
+    throw badInput(`--port ${opts.port}: expected a port number 0-65535 (0 picks a free one)`);
   let faults: FaultConfig = {};
   if (opts.faultsFile) {
     try {
       faults = JSON.parse(readFileSync(opts.faultsFile, 'utf8')) as FaultConfig;
     } catch (e) {
-      throw badInput(`--faults-file ${opts.faultsFile}: ${(e as Error).message.split('\n')[0]}`, 'give a JSON file like {"errorRate": {"*": 0.1}, "latencyMs": 20}');
+      throw badInput(
+        `--faults-file ${opts.faultsFile}: ${(e as Error).message.split('\n')[0]}`,
+        'give a JSON file like {"errorRate": {"*": 0.1}, "latencyMs": 20}',
+      );
     }
   }
   let quotaOverrides: Record<string, number>;
   try {
-    const perOp = (flags: string[] | undefined, kind: string, max?: number) => parsePerOperationFlags(flags, kind, { max });
+    const perOp = (flags: string[] | undefined, kind: string, max?: number) =>
+      parsePerOperationFlags(flags, kind, { max });
     faults = {
       ...faults,
       ...(opts.errorRate && { errorRate: perOp(opts.errorRate, 'error-rate', 1) }),
@@ -72,7 +77,9 @@ export async function serve(app: App, opts: ServeOptions): Promise<void> {
   });
   // the FIRST stdout line: scripts and tests read the port from it
   app.io.out.write(`listening on ${sandbox.url}\n`);
-  app.io.err.write(`sandbox: state ${statePath}; request log ${statePath}.requests.jsonl; admin API ${sandbox.url}/__sandbox/; stop with Ctrl-C\n`);
+  app.io.err.write(
+    `sandbox: state ${statePath}; request log ${statePath}.requests.jsonl; admin API ${sandbox.url}/__sandbox/; stop with Ctrl-C\n`,
+  );
 
   await new Promise<void>((resolve) => {
     const offInt = app.system?.onInterrupt(() => stop());
@@ -86,4 +93,3 @@ export async function serve(app: App, opts: ServeOptions): Promise<void> {
   await sandbox.close();
   app.io.err.write(`sandbox: stopped; state saved to ${statePath}\n`);
 }
-

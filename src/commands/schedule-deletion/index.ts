@@ -39,7 +39,11 @@ export const scheduleDeletionCommand: CommandModule = {
       .addArgument(storeIdArgument())
       .description('schedule deletion of the keys of a store (all, or --key ones), after checking each precondition')
       .addOption(windowDaysOption('waiting period before AWS deletes the keys, 7 to 30'))
-      .addOption(allowDisconnectedOption('schedule even though the CloudHSM store is not CONNECTED (the key material will be orphaned in the cluster)'));
+      .addOption(
+        allowDisconnectedOption(
+          'schedule even though the CloudHSM store is not CONNECTED (the key material will be orphaned in the cluster)',
+        ),
+      );
     addKeyOptions(cmd);
     addEvidenceOptions(cmd);
     cmd
@@ -54,8 +58,18 @@ export const scheduleDeletionCommand: CommandModule = {
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
           const port = await deps.evidence();
-          const [{ runPlanCommand }, { scheduleDeletionSpec }] = await Promise.all([import('../plan-command.js'), import('./run.js')]);
-          const options = { storeId, selection, windowDays, allowDisconnected: Boolean(flags.allowDisconnected), evidence, flags };
+          const [{ runPlanCommand }, { scheduleDeletionSpec }] = await Promise.all([
+            import('../plan-command.js'),
+            import('./run.js'),
+          ]);
+          const options = {
+            storeId,
+            selection,
+            windowDays,
+            allowDisconnected: Boolean(flags.allowDisconnected),
+            evidence,
+            flags,
+          };
           return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);
         });
       });

@@ -26,7 +26,12 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
     storeId: o.storeId,
     keyRefs: [...o.selection.include, ...o.selection.exclude],
     selection: { key: o.flags.key, excludeKey: o.flags.excludeKey, windowDays: o.windowDays },
-    plan: (ctx, keys) => planScheduleDeletion(ctx, port, keys, o.selection, { windowDays: o.windowDays, allowDisconnected: o.allowDisconnected, evidence: o.evidence }),
+    plan: (ctx, keys) =>
+      planScheduleDeletion(ctx, port, keys, o.selection, {
+        windowDays: o.windowDays,
+        allowDisconnected: o.allowDisconnected,
+        evidence: o.evidence,
+      }),
     finish: async (_planned, report, ctx, keysAtPlan) => {
       const drift = await keyDriftSince(ctx, keysAtPlan);
       for (const d of drift) ctx.say(d.note);

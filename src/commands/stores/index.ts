@@ -25,7 +25,10 @@ export const storesCommand: CommandModule = {
       .action((flags: { regions?: string }) => {
         const selection = parseRegions(flags.regions);
         return withDeps(app, async (deps) => {
-          const [{ runStores, runStoresInRegions }, { storesRenderer }] = await Promise.all([import('./run.js'), import('../../ui/render/stores.js')]);
+          const [{ runStores, runStoresInRegions }, { storesRenderer }] = await Promise.all([
+            import('./run.js'),
+            import('../../ui/render/stores.js'),
+          ]);
           const result = selection.mode === 'home' ? await runStores(deps) : await runStoresInRegions(deps, selection);
           renderResult(deps, storesRenderer, result);
           return result.gaps?.length ? ExitCode.Incomplete : ExitCode.Ok;

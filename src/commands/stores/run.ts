@@ -31,7 +31,10 @@ export async function runStores(deps: Deps): Promise<StoresResult> {
   const keys = stores.length
     ? await deps.aws
         .kms()
-        .scanKeys((k) => !!k.customKeyStoreId, (d, t) => bar.update(d, t))
+        .scanKeys(
+          (k) => !!k.customKeyStoreId,
+          (d, t) => bar.update(d, t),
+        )
         .finally(() => bar.stop())
     : [];
   return {
@@ -47,7 +50,10 @@ export async function runStores(deps: Deps): Promise<StoresResult> {
  * `stores --regions LIST|all`: the caller's account in several Regions at once, through the estate
  * runner (each Region its own quota bucket; a Region that cannot be read is a gap).
  */
-export async function runStoresInRegions(deps: Deps, selection: Exclude<RegionSelection, { mode: 'home' }>): Promise<StoresResult> {
+export async function runStoresInRegions(
+  deps: Deps,
+  selection: Exclude<RegionSelection, { mode: 'home' }>,
+): Promise<StoresResult> {
   const [{ SdkEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
     import('../../aws/estate/sdk-estate.js'),
     import('../../workflow/estate/inventory.js'),
@@ -68,7 +74,12 @@ export async function runStoresInRegions(deps: Deps, selection: Exclude<RegionSe
   return {
     region: deps.region,
     regions: selection.mode === 'all' ? 'all' : selection.regions,
-    stores: result.rows.map((r) => ({ store: r.store, keyCount: r.keyCount, keyCounts: r.keyCounts, region: r.region })),
+    stores: result.rows.map((r) => ({
+      store: r.store,
+      keyCount: r.keyCount,
+      keyCounts: r.keyCounts,
+      region: r.region,
+    })),
     gaps: result.gaps,
     skipped: result.skips,
   };

@@ -34,14 +34,24 @@ export const usageCommand: CommandModule = {
     program
       .command('usage')
       .addArgument(storeIdArgument())
-      .description('show the evidence of each key\'s use (GetKeyLastUsage, CloudTrail, key policy, grants, aliases) and a verdict: in-use, unused or unknown')
+      .description(
+        "show the evidence of each key's use (GetKeyLastUsage, CloudTrail, key policy, grants, aliases) and a verdict: in-use, unused or unknown",
+      )
       .addOption(keyOption('only this key of the store (repeatable); default: every key of the store'))
       .addOption(daysOption())
-      .addOption(unusedDaysOption('a key with no use (nor failed attempt) for this many days is unused (default 90, or --days when larger)'))
+      .addOption(
+        unusedDaysOption(
+          'a key with no use (nor failed attempt) for this many days is unused (default 90, or --days when larger)',
+        ),
+      )
       .addOption(evidenceOption())
       .addOption(logGroupOption('the CloudTrail log group (of a trail of this account) to query for evidence'))
       .addOption(logGroupArnOption())
-      .option('--details', 'show the evidence of every key (default: only of the keys that need a decision, in-use and unknown)', false)
+      .option(
+        '--details',
+        'show the evidence of every key (default: only of the keys that need a decision, in-use and unknown)',
+        false,
+      )
       .addHelpText(
         'after',
         `
@@ -82,8 +92,22 @@ Examples:
         const logGroup = source.logGroupArn ?? flags.logGroup;
         return withDeps(app, async (deps) => {
           const { include } = parseKeyFlags(flags, deps.region);
-          const [{ runUsage }, { usageRendererWith }] = await Promise.all([import('./run.js'), import('../../ui/render/usage.js')]);
-          renderResult(deps, usageRendererWith({ details: flags.details }), await runUsage(deps, { storeId, include, days, unusedDays, evidence: source.evidence, ...(logGroup ? { logGroup } : {}) }));
+          const [{ runUsage }, { usageRendererWith }] = await Promise.all([
+            import('./run.js'),
+            import('../../ui/render/usage.js'),
+          ]);
+          renderResult(
+            deps,
+            usageRendererWith({ details: flags.details }),
+            await runUsage(deps, {
+              storeId,
+              include,
+              days,
+              unusedDays,
+              evidence: source.evidence,
+              ...(logGroup ? { logGroup } : {}),
+            }),
+          );
           return 0;
         });
       });

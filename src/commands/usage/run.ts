@@ -98,9 +98,15 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
     const storeKeys = await scanStoreKeys(deps, storeId);
     const selection = await selectKeys(deps.aws, storeId, storeKeys, o.include, [], 'usage');
     if (selection.refused.length) {
-      throw new KscliError(ExitCode.Blocked, selection.refused.map((r) => r.reason).join('; '), `run "kscli find-keys ${storeId}" to list the keys of the store`);
+      throw new KscliError(
+        ExitCode.Blocked,
+        selection.refused.map((r) => r.reason).join('; '),
+        `run "kscli find-keys ${storeId}" to list the keys of the store`,
+      );
     }
-    const keys = selection.selected.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
+    const keys = selection.selected.sort(
+      (a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId),
+    );
     await recordKeysSeen(deps, storeId, 'usage', storeKeys);
     const bar = deps.progress.bar('examining key usage');
     const shown = evidenceProgress(deps.progress, bar);
@@ -131,12 +137,20 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       bar.stop();
     }
     // what was searched, never more: the earliest stretch of the evidence
-    const searchedFrom = summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ?? new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
+    const searchedFrom =
+      summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ??
+      new Date(now.getTime() - Math.min(days, 90) * DAY_MS);
     return {
       store,
       account: await accountOrUndefined(deps),
       region: deps.region,
-      window: { cloudTrailStart: searchedFrom, cloudTrailEnd: now, cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS), requestedDays: days, unusedDays },
+      window: {
+        cloudTrailStart: searchedFrom,
+        cloudTrailEnd: now,
+        cloudTrailDays: Math.round((now.getTime() - searchedFrom.getTime()) / DAY_MS),
+        requestedDays: days,
+        unusedDays,
+      },
       keys,
       assessments: keys.map((k) => assessed.get(k.keyId)!),
       ...(summary ? { evidence: summary } : {}),

@@ -104,7 +104,8 @@ export class Account {
       this.state.aliases = this.state.aliases.filter((a) => a.keyId !== k.id);
       for (const a of aliases) this.aliasByName.delete(a.name);
     }
-    if (this.state.grants.some((g) => g.keyId === k.id)) this.state.grants = this.state.grants.filter((g) => g.keyId !== k.id);
+    if (this.state.grants.some((g) => g.keyId === k.id))
+      this.state.grants = this.state.grants.filter((g) => g.keyId !== k.id);
     this.dirty = true;
   }
 

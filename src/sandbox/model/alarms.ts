@@ -114,16 +114,31 @@ export function evaluateAlarm(acc: Account, alarm: AlarmRecord, now: number): vo
 }
 
 function opText(op: string): string {
-  return op.replace(/Threshold$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return op
+    .replace(/Threshold$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
-function setAlarmState(acc: Account, alarm: AlarmRecord, next: AlarmRecord['StateValue'], reason: string, now: number): void {
+function setAlarmState(
+  acc: Account,
+  alarm: AlarmRecord,
+  next: AlarmRecord['StateValue'],
+  reason: string,
+  now: number,
+): void {
   const old = alarm.StateValue;
   alarm.StateValue = next;
   alarm.StateReason = reason;
   alarm.stateUpdated = now;
   addHistory(acc, alarm.AlarmName, now, 'StateUpdate', `Alarm updated from ${old} to ${next}`);
-  const actions = !alarm.ActionsEnabled ? [] : next === 'ALARM' ? alarm.AlarmActions : next === 'OK' ? alarm.OKActions : alarm.InsufficientDataActions;
+  const actions = !alarm.ActionsEnabled
+    ? []
+    : next === 'ALARM'
+      ? alarm.AlarmActions
+      : next === 'OK'
+        ? alarm.OKActions
+        : alarm.InsufficientDataActions;
   for (const arn of actions) {
     const message = JSON.stringify({
       AlarmName: alarm.AlarmName,
@@ -135,14 +150,34 @@ function setAlarmState(acc: Account, alarm: AlarmRecord, next: AlarmRecord['Stat
       Region: acc.region,
       AlarmArn: alarm.AlarmArn,
       OldStateValue: old,
-      Trigger: { MetricName: alarm.MetricName, Namespace: alarm.Namespace, Statistic: alarm.Statistic.toUpperCase(), Period: alarm.Period, EvaluationPeriods: alarm.EvaluationPeriods, ComparisonOperator: alarm.ComparisonOperator, Threshold: alarm.Threshold },
+      Trigger: {
+        MetricName: alarm.MetricName,
+        Namespace: alarm.Namespace,
+        Statistic: alarm.Statistic.toUpperCase(),
+        Period: alarm.Period,
+        EvaluationPeriods: alarm.EvaluationPeriods,
+        ComparisonOperator: alarm.ComparisonOperator,
+        Threshold: alarm.Threshold,
+      },
     });
     const delivered = publish(acc, arn, `${next}: "${alarm.AlarmName}" in ${acc.region}`, message, now);
-    addHistory(acc, alarm.AlarmName, now, 'Action', delivered ? `Successfully executed action ${arn}` : `Failed to execute action ${arn}`);
+    addHistory(
+      acc,
+      alarm.AlarmName,
+      now,
+      'Action',
+      delivered ? `Successfully executed action ${arn}` : `Failed to execute action ${arn}`,
+    );
   }
 }
 
-function addHistory(acc: Account, name: string, t: number, type: 'StateUpdate' | 'ConfigurationUpdate' | 'Action', summary: string): void {
+function addHistory(
+  acc: Account,
+  name: string,
+  t: number,
+  type: 'StateUpdate' | 'ConfigurationUpdate' | 'Action',
+  summary: string,
+): void {
   const h = acc.state.alarmHistory;
   h.push({ AlarmName: name, t, HistoryItemType: type, HistorySummary: summary });
   if (h.length > MAX_HISTORY) h.splice(0, h.length - MAX_HISTORY);
@@ -156,7 +191,12 @@ export function sweepAlarms(acc: Account, now: number): void {
 }
 
 const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
-const OPERATORS = ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'];
+const OPERATORS = [
+  'GreaterThanOrEqualToThreshold',
+  'GreaterThanThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+];
 
 function invalid(message: string): SandboxError {
   return new SandboxError('ValidationError', message);
@@ -168,31 +208,47 @@ function list(value: unknown): string[] {
 
 const putMetricAlarm: Handler = (acc, input) => {
   const name = input.AlarmName;
-  if (typeof name !== 'string' || name.length < 1 || name.length > 255) invalidThrow('AlarmName must be 1-255 characters.');
+  if (typeof name !== 'string' || name.length < 1 || name.length > 255)
+    invalidThrow('AlarmName must be 1-255 characters.');
   const ns = input.Namespace;
   const metric = input.MetricName;
-  if (typeof ns !== 'string' || typeof metric !== 'string') throw invalid('Namespace and MetricName are required for a metric alarm (metric math alarms are not supported by the sandbox).');
+  if (typeof ns !== 'string' || typeof metric !== 'string')
+    throw invalid(
+      'Namespace and MetricName are required for a metric alarm (metric math alarms are not supported by the sandbox).',
+    );
   const stat = input.Statistic;
-  if (typeof stat !== 'string' || !STATISTICS.includes(stat)) throw invalid(`Statistic must be one of ${STATISTICS.join(', ')}.`);
+  if (typeof stat !== 'string' || !STATISTICS.includes(stat))
+    throw invalid(`Statistic must be one of ${STATISTICS.join(', ')}.`);
   const period = Number(input.Period);
   // aws-facts 4.2: 10, 20, 30 or a multiple of 60
-  if (!Number.isInteger(period) || !(period === 10 || period === 20 || period === 30 || (period >= 60 && period % 60 === 0))) {
+  if (
+    !Number.isInteger(period) ||
+    !(period === 10 || period === 20 || period === 30 || (period >= 60 && period % 60 === 0))
+  ) {
     throw invalid('The parameter Period must be 10, 20, 30 or a multiple of 60.');
   }
   const evals = Number(input.EvaluationPeriods);
-  if (!Number.isInteger(evals) || evals < 1) throw invalid('The parameter EvaluationPeriods must be greater than or equal to 1.');
+  if (!Number.isInteger(evals) || evals < 1)
+    throw invalid('The parameter EvaluationPeriods must be greater than or equal to 1.');
   const dtoa = input.DatapointsToAlarm === undefined ? undefined : Number(input.DatapointsToAlarm);
-  if (dtoa !== undefined && (!Number.isInteger(dtoa) || dtoa < 1 || dtoa > evals)) throw invalid('DatapointsToAlarm must be between 1 and EvaluationPeriods.');
+  if (dtoa !== undefined && (!Number.isInteger(dtoa) || dtoa < 1 || dtoa > evals))
+    throw invalid('DatapointsToAlarm must be between 1 and EvaluationPeriods.');
   const threshold = Number(input.Threshold);
   if (input.Threshold === undefined || Number.isNaN(threshold)) throw invalid('Threshold is required.');
   const op = input.ComparisonOperator;
-  if (typeof op !== 'string' || !OPERATORS.includes(op)) throw invalid(`ComparisonOperator must be one of ${OPERATORS.join(', ')}.`);
+  if (typeof op !== 'string' || !OPERATORS.includes(op))
+    throw invalid(`ComparisonOperator must be one of ${OPERATORS.join(', ')}.`);
   const treat = input.TreatMissingData as string | undefined;
-  if (treat !== undefined && !['breaching', 'notBreaching', 'ignore', 'missing'].includes(treat)) throw invalid('TreatMissingData must be breaching, notBreaching, ignore or missing.');
+  if (treat !== undefined && !['breaching', 'notBreaching', 'ignore', 'missing'].includes(treat))
+    throw invalid('TreatMissingData must be breaching, notBreaching, ignore or missing.');
   const alarmActions = list(input.AlarmActions);
   const okActions = list(input.OKActions);
   const insufficientActions = list(input.InsufficientDataActions);
-  for (const [field, actions] of [['AlarmActions', alarmActions], ['OKActions', okActions], ['InsufficientDataActions', insufficientActions]] as const) {
+  for (const [field, actions] of [
+    ['AlarmActions', alarmActions],
+    ['OKActions', okActions],
+    ['InsufficientDataActions', insufficientActions],
+  ] as const) {
     // aws-facts 4.2: at most 5 actions
     if (actions.length > 5) throw invalid(`The collection ${field} must not have a size greater than 5.`);
   }
@@ -203,7 +259,8 @@ const putMetricAlarm: Handler = (acc, input) => {
     AlarmName: alarmName,
     AlarmArn: `arn:aws:cloudwatch:${acc.region}:${acc.accountId}:alarm:${alarmName}`,
     ...(typeof input.AlarmDescription === 'string' ? { AlarmDescription: input.AlarmDescription } : {}),
-    ActionsEnabled: input.ActionsEnabled === undefined ? true : input.ActionsEnabled === true || input.ActionsEnabled === 'true',
+    ActionsEnabled:
+      input.ActionsEnabled === undefined ? true : input.ActionsEnabled === true || input.ActionsEnabled === 'true',
     OKActions: okActions,
     AlarmActions: alarmActions,
     InsufficientDataActions: insufficientActions,
@@ -226,7 +283,13 @@ const putMetricAlarm: Handler = (acc, input) => {
   };
   if (existing) acc.state.alarms[acc.state.alarms.indexOf(existing)] = record;
   else acc.state.alarms.push(record);
-  addHistory(acc, alarmName, now, 'ConfigurationUpdate', existing ? `Alarm "${alarmName}" updated` : `Alarm "${alarmName}" created`);
+  addHistory(
+    acc,
+    alarmName,
+    now,
+    'ConfigurationUpdate',
+    existing ? `Alarm "${alarmName}" updated` : `Alarm "${alarmName}" created`,
+  );
   return {};
 };
 
@@ -249,7 +312,8 @@ const describeAlarms: Handler = (acc, input) => {
   const names = list(input.AlarmNames);
   if (names.length > 0) alarms = alarms.filter((a) => names.includes(a.AlarmName));
   if (typeof input.AlarmNamePrefix === 'string') {
-    if (names.length > 0) throw new SandboxError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be used together.');
+    if (names.length > 0)
+      throw new SandboxError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be used together.');
     const prefix = input.AlarmNamePrefix;
     alarms = alarms.filter((a) => a.AlarmName.startsWith(prefix));
   }
@@ -261,7 +325,8 @@ const describeAlarms: Handler = (acc, input) => {
   let start = 0;
   if (input.NextToken !== undefined) {
     start = Number(Buffer.from(String(input.NextToken), 'base64url').toString('utf8'));
-    if (!Number.isInteger(start) || start < 0 || start > alarms.length) throw new SandboxError('InvalidNextToken', 'The service returned an invalid next token.');
+    if (!Number.isInteger(start) || start < 0 || start > alarms.length)
+      throw new SandboxError('InvalidNextToken', 'The service returned an invalid next token.');
   }
   const page = alarms.slice(start, start + max);
   const end = start + page.length;
@@ -277,7 +342,12 @@ const deleteAlarms: Handler = (acc, input) => {
   if (names.length > 100) throw invalid('AlarmNames must not have more than 100 members.');
   const missing = names.filter((n) => !acc.state.alarms.some((a) => a.AlarmName === n));
   // CloudWatch refuses the whole call when a named alarm does not exist (ResourceNotFound)
-  if (missing.length > 0) throw new SandboxError('ResourceNotFound', `${missing.length} of the alarms could not be found: ${missing.join(', ')}`, 404);
+  if (missing.length > 0)
+    throw new SandboxError(
+      'ResourceNotFound',
+      `${missing.length} of the alarms could not be found: ${missing.join(', ')}`,
+      404,
+    );
   acc.state.alarms = acc.state.alarms.filter((a) => !names.includes(a.AlarmName));
   acc.dirty = true;
   return {};
@@ -292,7 +362,13 @@ const describeAlarmHistory: Handler = (acc, input) => {
       .slice()
       .reverse()
       .slice(0, 100)
-      .map((x) => ({ AlarmName: x.AlarmName, AlarmType: 'MetricAlarm', Timestamp: new Date(x.t), HistoryItemType: x.HistoryItemType, HistorySummary: x.HistorySummary })),
+      .map((x) => ({
+        AlarmName: x.AlarmName,
+        AlarmType: 'MetricAlarm',
+        Timestamp: new Date(x.t),
+        HistoryItemType: x.HistoryItemType,
+        HistorySummary: x.HistorySummary,
+      })),
   };
 };
 

@@ -86,7 +86,10 @@ const describeClusters: Handler = (acc, input) => {
   const f = filters(input, ['clusterIds', 'vpcIds', 'states']);
   const max = maxResults(input.MaxResults, 25);
   const clusters = acc.state.clusters.filter(
-    (c) => (!f.clusterIds || f.clusterIds.includes(c.id)) && (!f.vpcIds || f.vpcIds.includes(c.vpcId)) && (!f.states || f.states.includes(c.state)),
+    (c) =>
+      (!f.clusterIds || f.clusterIds.includes(c.id)) &&
+      (!f.vpcIds || f.vpcIds.includes(c.vpcId)) &&
+      (!f.states || f.states.includes(c.state)),
   );
   const { page: items, next } = page(clusters, input.NextToken, fingerprint(f), max);
   return { Clusters: items.map((c) => clusterOutput(c)), ...(next ? { NextToken: next } : {}) };
@@ -119,7 +122,8 @@ function findBackup(acc: Account, id: unknown): BackupRecord {
 const deleteBackup: Handler = (acc, input) => {
   const b = findBackup(acc, input.BackupId);
   // aws-facts 7: only a READY backup can be deleted
-  if (b.state !== 'READY') throw invalidRequest(`Backup ${b.id} is in state ${b.state}. Only backups in state READY can be deleted.`);
+  if (b.state !== 'READY')
+    throw invalidRequest(`Backup ${b.id} is in state ${b.state}. Only backups in state READY can be deleted.`);
   b.state = 'PENDING_DELETION';
   b.deleteAt = acc.nowMs() + BACKUP_PENDING_DELETION_MS;
   acc.dueStale = true;
@@ -129,7 +133,10 @@ const deleteBackup: Handler = (acc, input) => {
 
 const restoreBackup: Handler = (acc, input) => {
   const b = findBackup(acc, input.BackupId);
-  if (b.state !== 'PENDING_DELETION') throw invalidRequest(`Backup ${b.id} is in state ${b.state}. Only backups in state PENDING_DELETION can be restored.`);
+  if (b.state !== 'PENDING_DELETION')
+    throw invalidRequest(
+      `Backup ${b.id} is in state ${b.state}. Only backups in state PENDING_DELETION can be restored.`,
+    );
   b.state = 'READY';
   delete b.deleteAt;
   acc.dueStale = true;

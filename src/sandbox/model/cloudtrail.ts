@@ -10,7 +10,16 @@ import { decodeToken, encodeToken, fingerprint } from './paging.js';
 import type { EventRecord, TrailRecord } from './state.js';
 import { EVENT_HISTORY_MS } from './trail-events.js';
 
-const ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'];
+const ATTRIBUTE_KEYS = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+];
 
 function predicate(key: string, value: string): (e: EventRecord) => boolean {
   switch (key) {
@@ -53,16 +62,28 @@ const lookupEvents: Handler = (acc, input) => {
     throw new SandboxError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
   }
   const attr = attrs[0];
-  if (attr && (!ATTRIBUTE_KEYS.includes(String(attr.AttributeKey)) || typeof attr.AttributeValue !== 'string' || attr.AttributeValue.length < 1 || attr.AttributeValue.length > 2000)) {
-    throw new SandboxError('InvalidLookupAttributesException', `Invalid lookup attribute: ${String(attr.AttributeKey)}`);
+  if (
+    attr &&
+    (!ATTRIBUTE_KEYS.includes(String(attr.AttributeKey)) ||
+      typeof attr.AttributeValue !== 'string' ||
+      attr.AttributeValue.length < 1 ||
+      attr.AttributeValue.length > 2000)
+  ) {
+    throw new SandboxError(
+      'InvalidLookupAttributesException',
+      `Invalid lookup attribute: ${String(attr.AttributeKey)}`,
+    );
   }
-  if (input.EventCategory !== undefined && input.EventCategory !== 'insight') throw new SandboxError('InvalidEventCategoryException', 'Invalid event category.');
+  if (input.EventCategory !== undefined && input.EventCategory !== 'insight')
+    throw new SandboxError('InvalidEventCategoryException', 'Invalid event category.');
   const max = input.MaxResults === undefined ? 50 : Number(input.MaxResults);
-  if (!Number.isInteger(max) || max < 1 || max > 50) throw new SandboxError('InvalidMaxResultsException', 'MaxResults must be between 1 and 50.');
+  if (!Number.isInteger(max) || max < 1 || max > 50)
+    throw new SandboxError('InvalidMaxResultsException', 'MaxResults must be between 1 and 50.');
   const now = acc.nowMs();
   const startIn = toDate(input.StartTime)?.getTime();
   const endIn = toDate(input.EndTime)?.getTime();
-  if (startIn !== undefined && endIn !== undefined && startIn > endIn) throw new SandboxError('InvalidTimeRangeException', 'Start time must be before end time.');
+  if (startIn !== undefined && endIn !== undefined && startIn > endIn)
+    throw new SandboxError('InvalidTimeRangeException', 'Start time must be before end time.');
   // the 90-day window of event history
   const start = Math.max(startIn ?? 0, now - EVENT_HISTORY_MS);
   const end = endIn ?? Number.POSITIVE_INFINITY;
@@ -72,7 +93,11 @@ const lookupEvents: Handler = (acc, input) => {
   let fromSeq = Number.POSITIVE_INFINITY;
   if (input.NextToken !== undefined) {
     const body = decodeToken(input.NextToken, fp);
-    if (!body || typeof body.p !== 'number') throw new SandboxError('InvalidNextTokenException', 'Invalid NextToken. Resend it with the same parameters as the first call.');
+    if (!body || typeof body.p !== 'number')
+      throw new SandboxError(
+        'InvalidNextTokenException',
+        'Invalid NextToken. Resend it with the same parameters as the first call.',
+      );
     fromSeq = body.p;
   }
   const matches = attr ? predicate(attr.AttributeKey!, attr.AttributeValue!) : () => true;
@@ -91,7 +116,10 @@ const lookupEvents: Handler = (acc, input) => {
   if (attr?.AttributeKey === 'ResourceName') {
     // indexed: walk only the events about this resource (a key ARN, or a key id)
     const value = attr.AttributeValue!;
-    const seqs = acc.eventsByResource.get(value) ?? (acc.keyById.has(value) ? acc.eventsByResource.get(acc.keyArn(value)) : undefined) ?? [];
+    const seqs =
+      acc.eventsByResource.get(value) ??
+      (acc.keyById.has(value) ? acc.eventsByResource.get(acc.keyArn(value)) : undefined) ??
+      [];
     const byName = acc.eventsByResource.get(value) ? matches : () => true;
     for (let i = seqs.length - 1; i >= 0; i--) {
       if (seqs[i]! > fromSeq) continue;
@@ -125,7 +153,11 @@ function trailArn(acc: Account, t: TrailRecord): string {
 
 function findTrail(acc: Account, nameOrArn: unknown): TrailRecord {
   const t = acc.state.trails.find((x) => x.name === nameOrArn || trailArn(acc, x) === nameOrArn);
-  if (!t) throw new SandboxError('TrailNotFoundException', `Unknown trail: ${String(nameOrArn)} for the user: ${acc.accountId}`);
+  if (!t)
+    throw new SandboxError(
+      'TrailNotFoundException',
+      `Unknown trail: ${String(nameOrArn)} for the user: ${acc.accountId}`,
+    );
   return t;
 }
 
@@ -159,8 +191,15 @@ const getTrailStatus: Handler = (acc, input) => {
   const t = findTrail(acc, input.Name);
   return {
     IsLogging: t.logging,
-    ...(t.startedAt !== undefined ? { StartLoggingTime: new Date(t.startedAt), TimeLoggingStarted: new Date(t.startedAt).toISOString() } : {}),
-    ...(t.lastCwlDelivery !== undefined ? { LatestCloudWatchLogsDeliveryTime: new Date(t.lastCwlDelivery), LatestDeliveryTime: new Date(t.lastCwlDelivery) } : {}),
+    ...(t.startedAt !== undefined
+      ? { StartLoggingTime: new Date(t.startedAt), TimeLoggingStarted: new Date(t.startedAt).toISOString() }
+      : {}),
+    ...(t.lastCwlDelivery !== undefined
+      ? {
+          LatestCloudWatchLogsDeliveryTime: new Date(t.lastCwlDelivery),
+          LatestDeliveryTime: new Date(t.lastCwlDelivery),
+        }
+      : {}),
   };
 };
 
@@ -170,7 +209,12 @@ const getEventSelectors: Handler = (acc, input) => {
   const selectors = t.eventSelectors ?? [{ ReadWriteType: 'All', IncludeManagementEvents: true }];
   return {
     TrailARN: trailArn(acc, t),
-    EventSelectors: selectors.map((s) => ({ ReadWriteType: s.ReadWriteType, IncludeManagementEvents: s.IncludeManagementEvents, DataResources: [], ExcludeManagementEventSources: s.ExcludeManagementEventSources ?? [] })),
+    EventSelectors: selectors.map((s) => ({
+      ReadWriteType: s.ReadWriteType,
+      IncludeManagementEvents: s.IncludeManagementEvents,
+      DataResources: [],
+      ExcludeManagementEventSources: s.ExcludeManagementEventSources ?? [],
+    })),
   };
 };
 

@@ -46,11 +46,18 @@ const encrypt: Handler = (acc, input, ctx) => {
   const k = resolveKey(acc, input.KeyId, true);
   const plaintext = blobBytes(input.Plaintext);
   if (!plaintext || plaintext.length === 0 || plaintext.length > 4096) {
-    throw new SandboxError('ValidationException', "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and 4096");
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and 4096",
+    );
   }
   requireUsable(acc, k);
   markUsed(acc, k, 'Encrypt', ctx.requestId);
-  return { CiphertextBlob: makeCiphertext(k.id, plaintext), KeyId: acc.keyArn(k.id), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+  return {
+    CiphertextBlob: makeCiphertext(k.id, plaintext),
+    KeyId: acc.keyArn(k.id),
+    EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  };
 };
 
 const decrypt: Handler = (acc, input, ctx) => {
@@ -60,11 +67,19 @@ const decrypt: Handler = (acc, input, ctx) => {
   if (!k) throw new SandboxError('NotFoundException', `Key '${acc.keyArn(parsed.keyId)}' does not exist`);
   if (input.KeyId !== undefined) {
     const named = resolveKey(acc, input.KeyId, true);
-    if (named.id !== k.id) throw new SandboxError('IncorrectKeyException', 'The key ID in the request does not identify a KMS key that can perform this operation.');
+    if (named.id !== k.id)
+      throw new SandboxError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify a KMS key that can perform this operation.',
+      );
   }
   requireUsable(acc, k);
   markUsed(acc, k, 'Decrypt', ctx.requestId);
-  return { KeyId: acc.keyArn(k.id), Plaintext: parsed.plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+  return {
+    KeyId: acc.keyArn(k.id),
+    Plaintext: parsed.plaintext.toString('base64'),
+    EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  };
 };
 
 const generateDataKey: Handler = (acc, input, ctx) => {
@@ -72,7 +87,10 @@ const generateDataKey: Handler = (acc, input, ctx) => {
   let size: number;
   if (input.KeySpec !== undefined) {
     if (input.KeySpec !== 'AES_256' && input.KeySpec !== 'AES_128') {
-      throw new SandboxError('ValidationException', "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]");
+      throw new SandboxError(
+        'ValidationException',
+        "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]",
+      );
     }
     size = input.KeySpec === 'AES_256' ? 32 : 16;
   } else {
@@ -82,7 +100,11 @@ const generateDataKey: Handler = (acc, input, ctx) => {
   requireUsable(acc, k);
   markUsed(acc, k, 'GenerateDataKey', ctx.requestId);
   const plaintext = randomBytes(size);
-  return { CiphertextBlob: makeCiphertext(k.id, plaintext), Plaintext: plaintext.toString('base64'), KeyId: acc.keyArn(k.id) };
+  return {
+    CiphertextBlob: makeCiphertext(k.id, plaintext),
+    Plaintext: plaintext.toString('base64'),
+    KeyId: acc.keyArn(k.id),
+  };
 };
 
 export const cryptoHandlers: Record<string, Handler> = {
@@ -91,4 +113,10 @@ export const cryptoHandlers: Record<string, Handler> = {
   GenerateDataKey: generateDataKey,
 };
 
-export const CRYPTO_OPERATIONS = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt']);
+export const CRYPTO_OPERATIONS = new Set([
+  'Encrypt',
+  'Decrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncrypt',
+]);

@@ -34,7 +34,10 @@ export function requireString(input: Record<string, unknown>, field: string, cod
   const v = input[field];
   if (typeof v !== 'string' || v.length === 0) {
     const lower = field.charAt(0).toLowerCase() + field.slice(1);
-    throw new SandboxError(code, `1 validation error detected: Value null at '${lower}' failed to satisfy constraint: Member must not be null`);
+    throw new SandboxError(
+      code,
+      `1 validation error detected: Value null at '${lower}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return v;
 }

@@ -50,7 +50,15 @@ function tokenize(src: string): Token[] {
       continue;
     }
     let j = i;
-    while (j < src.length && !/\s/.test(src[j]!) && !'(){}=<>"'.includes(src[j]!) && src.slice(j, j + 2) !== '&&' && src.slice(j, j + 2) !== '||' && src.slice(j, j + 2) !== '!=') j++;
+    while (
+      j < src.length &&
+      !/\s/.test(src[j]!) &&
+      !'(){}=<>"'.includes(src[j]!) &&
+      src.slice(j, j + 2) !== '&&' &&
+      src.slice(j, j + 2) !== '||' &&
+      src.slice(j, j + 2) !== '!='
+    )
+      j++;
     out.push({ kind: 'word', text: src.slice(i, j) });
     i = j;
   }
@@ -93,7 +101,10 @@ function select(event: unknown, path: Path): unknown {
 }
 
 function wildcardRegex(value: string): RegExp {
-  const body = value.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = value
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 's');
 }
 
@@ -159,7 +170,8 @@ class Parser {
       if (a === 'NOT' && b === 'EXISTS') return (e) => select(e, path) === MISSING;
       throw new FilterPatternError(`Unknown operator ${op.text} ${b}`);
     }
-    if (op.kind !== 'sym' || !['=', '!=', '<', '<=', '>', '>='].includes(op.text)) throw new FilterPatternError(`Expected an operator but found ${op.text}`);
+    if (op.kind !== 'sym' || !['=', '!=', '<', '<=', '>', '>='].includes(op.text))
+      throw new FilterPatternError(`Expected an operator but found ${op.text}`);
     const v = this.next();
     if (v.kind === 'sym') throw new FilterPatternError(`Expected a value but found ${v.text}`);
     return comparison(path, op.text, v);
@@ -191,7 +203,9 @@ function comparison(path: Path, op: string, v: Token): Node {
 }
 
 function textMatcher(pattern: string): Matcher {
-  const terms = tokenize(pattern).map((t) => t.text).filter((t) => t.length > 0);
+  const terms = tokenize(pattern)
+    .map((t) => t.text)
+    .filter((t) => t.length > 0);
   return (_event, raw) => terms.every((t) => raw.includes(t));
 }
 

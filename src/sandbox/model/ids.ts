@@ -16,7 +16,10 @@ export interface IdSource {
 }
 
 export function idSource(bytes: (n: number) => Buffer): IdSource {
-  const hex = (len: number) => bytes(Math.ceil(len / 2)).toString('hex').slice(0, len);
+  const hex = (len: number) =>
+    bytes(Math.ceil(len / 2))
+      .toString('hex')
+      .slice(0, len);
   return {
     uuid() {
       // RFC 4122 version 4 layout (what crypto.randomUUID returns)
@@ -32,7 +35,6 @@ export function idSource(bytes: (n: number) => Buffer): IdSource {
   };
 }
 
-
 /** Ids from a seed: the same seed gives the same sequence of ids. */
 export function seededIds(seed: number): IdSource {
   const next = seededRandom(seed);
@@ -45,4 +47,3 @@ export function seededIds(seed: number): IdSource {
 
 /** The system's randomness (the served sandbox); randomUUID draws from a pool: 100,000 keys stay fast. */
 export const cryptoIds: IdSource = { ...idSource((n) => randomBytes(n)), uuid: () => randomUUID() };
-

@@ -9,13 +9,31 @@ import { defaultConfig, emptyState, STATE_VERSION, type AccountState, type Sandb
 import { OrgModel } from './org/org-model.js';
 import { isOrgDocument } from './org/org-state.js';
 
-export { scenario, DEMO_KEYS, DEMO_STORE_ID, DEMO_IDLE_STORE_ID, DEMO_XKS_STORE_ID, DEMO_CLUSTER_ID, DEMO_TOPIC_ARN, DEMO_LOG_GROUP, DEMO_TRAIL } from './scenarios.js';
+export {
+  scenario,
+  DEMO_KEYS,
+  DEMO_STORE_ID,
+  DEMO_IDLE_STORE_ID,
+  DEMO_XKS_STORE_ID,
+  DEMO_CLUSTER_ID,
+  DEMO_TOPIC_ARN,
+  DEMO_LOG_GROUP,
+  DEMO_TRAIL,
+} from './scenarios.js';
 export type { ScenarioName, ScenarioOptions } from './scenarios.js';
 export { AccountModel, implementedOperations } from './model.js';
 export { compileFilterPattern } from './filter-pattern.js';
 export type { AccountState, SandboxConfig } from './state.js';
 export { OrgModel } from './org/org-model.js';
-export { orgScenario, ORG_DEFAULTS, ORG_ID, ORG_ROLE, AUDIT_EXTERNAL_ID, MANAGEMENT_ACCOUNT, memberAccountId } from './org/org-scenario.js';
+export {
+  orgScenario,
+  ORG_DEFAULTS,
+  ORG_ID,
+  ORG_ROLE,
+  AUDIT_EXTERNAL_ID,
+  MANAGEMENT_ACCOUNT,
+  memberAccountId,
+} from './org/org-scenario.js';
 export type { OrgScenarioOptions } from './org/org-scenario.js';
 export type { OrgDocument, OrgState, OrgAccount } from './org/org-state.js';
 
@@ -52,7 +70,8 @@ export function createModel(json?: unknown, opts: CreateModelOptions = {}): Sand
  */
 export function createSandboxModel(json?: unknown, opts: CreateModelOptions = {}): OrgModel {
   if (isOrgDocument(json)) {
-    if (json.version !== 1 || !Array.isArray(json.cells)) throw new TypeError(`sandbox state: unsupported organization document version ${String(json.version)}`);
+    if (json.version !== 1 || !Array.isArray(json.cells))
+      throw new TypeError(`sandbox state: unsupported organization document version ${String(json.version)}`);
     const doc = json;
     doc.cells = doc.cells.map((c) => checkState(c));
     doc.sessions ??= {};
@@ -65,9 +84,11 @@ export function createSandboxModel(json?: unknown, opts: CreateModelOptions = {}
 }
 
 function checkState(json: unknown): AccountState {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError('sandbox state: expected an object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TypeError('sandbox state: expected an object');
   const s = json as Partial<AccountState>;
-  if (s.version !== STATE_VERSION) throw new TypeError(`sandbox state: unsupported version ${String(s.version)} (expected ${STATE_VERSION})`);
+  if (s.version !== STATE_VERSION)
+    throw new TypeError(`sandbox state: unsupported version ${String(s.version)} (expected ${STATE_VERSION})`);
   if (!Array.isArray(s.keys)) throw new TypeError('sandbox state: keys must be an array');
   // fill members added after a state file was written
   const filled = { ...emptyState(), ...s } as AccountState;

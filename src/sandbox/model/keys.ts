@@ -30,15 +30,23 @@ const KEY_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  */
 export function resolveKey(acc: Account, keyId: unknown, aliases: boolean): KeyRecord {
   if (typeof keyId !== 'string' || keyId.length === 0) {
-    throw new SandboxError('ValidationException', "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null");
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+    );
   }
   if (keyId.startsWith('arn:')) {
     const m = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key\/.+|alias\/.+)$/.exec(keyId);
     if (!m) throw new SandboxError('InvalidArnException', `${keyId} is not a valid ARN`);
     const [, region, account, resource] = m as unknown as [string, string, string, string];
     if (resource.startsWith('alias/')) {
-      if (!aliases) throw new SandboxError('InvalidArnException', `${keyId} is an alias ARN; this operation needs a key ID or key ARN`);
-      if (region !== acc.region || account !== acc.accountId) throw new SandboxError('NotFoundException', `Alias ${keyId} is not found.`);
+      if (!aliases)
+        throw new SandboxError(
+          'InvalidArnException',
+          `${keyId} is an alias ARN; this operation needs a key ID or key ARN`,
+        );
+      if (region !== acc.region || account !== acc.accountId)
+        throw new SandboxError('NotFoundException', `Alias ${keyId} is not found.`);
       return byAlias(acc, resource);
     }
     const id = resource.slice(4);
@@ -109,7 +117,8 @@ export function requireUsable(acc: Account, k: KeyRecord): void {
 }
 
 function requirePendingNot(acc: Account, k: KeyRecord): void {
-  if (k.state === 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is pending deletion.`);
+  if (k.state === 'PendingDeletion')
+    throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is pending deletion.`);
 }
 
 /**
@@ -118,7 +127,10 @@ function requirePendingNot(acc: Account, k: KeyRecord): void {
  */
 function requireCustomerManaged(acc: Account, k: KeyRecord, op: string): void {
   if (k.manager === 'AWS') {
-    throw new SandboxError('AccessDeniedException', `User is not authorized to perform: kms:${op} on resource: ${acc.keyArn(k.id)} because no resource-based policy allows the kms:${op} action`);
+    throw new SandboxError(
+      'AccessDeniedException',
+      `User is not authorized to perform: kms:${op} on resource: ${acc.keyArn(k.id)} because no resource-based policy allows the kms:${op} action`,
+    );
   }
 }
 
@@ -166,36 +178,52 @@ const createKey: Handler = (acc, input) => {
   const origin = input.Origin as string | undefined;
   if (typeof storeId === 'string' && storeId) {
     const store = acc.storeById.get(storeId);
-    if (!store) throw new SandboxError('CustomKeyStoreNotFoundException', `Custom key store ${storeId} does not exist.`);
+    if (!store)
+      throw new SandboxError('CustomKeyStoreNotFoundException', `Custom key store ${storeId} does not exist.`);
     const expected = store.type === 'AWS_CLOUDHSM' ? 'AWS_CLOUDHSM' : 'EXTERNAL_KEY_STORE';
     if (origin !== undefined && origin !== expected) {
-      throw new SandboxError('ValidationException', `Origin must be ${expected} to create a key in custom key store ${storeId}.`);
+      throw new SandboxError(
+        'ValidationException',
+        `Origin must be ${expected} to create a key in custom key store ${storeId}.`,
+      );
     }
     if (store.state !== 'CONNECTED') {
-      throw new SandboxError('CustomKeyStoreInvalidStateException', `Custom key store ${storeId} is not connected. Its connection state is ${store.state}.`);
+      throw new SandboxError(
+        'CustomKeyStoreInvalidStateException',
+        `Custom key store ${storeId} is not connected. Its connection state is ${store.state}.`,
+      );
     }
     k.storeId = storeId;
     k.origin = expected;
     if (store.type === 'AWS_CLOUDHSM') {
       const cluster = acc.state.clusters.find((c) => c.id === store.clusterId);
-      const activeAzs = new Set((cluster?.hsms ?? []).filter((h) => h.State === 'ACTIVE').map((h) => h.AvailabilityZone));
+      const activeAzs = new Set(
+        (cluster?.hsms ?? []).filter((h) => h.State === 'ACTIVE').map((h) => h.AvailabilityZone),
+      );
       // aws-facts 2.2: creating keys needs two active HSMs in different Availability Zones
       if (!cluster || activeAzs.size < 2) {
-        throw new SandboxError('CloudHsmClusterInvalidConfigurationException', `The CloudHSM cluster ${store.clusterId} associated with custom key store ${storeId} must contain at least two active HSMs, each in a different Availability Zone.`);
+        throw new SandboxError(
+          'CloudHsmClusterInvalidConfigurationException',
+          `The CloudHSM cluster ${store.clusterId} associated with custom key store ${storeId} must contain at least two active HSMs, each in a different Availability Zone.`,
+        );
       }
       k.clusterId = cluster.id;
       k.keyHandle = `0x${(cluster.nextHandle++).toString(16).padStart(8, '0')}`;
       k.backingKeyId = acc.ids.hex(64);
     } else {
       if (typeof input.XksKeyId !== 'string' || !input.XksKeyId) {
-        throw new SandboxError('ValidationException', 'XksKeyId is required to create a KMS key in an external key store.');
+        throw new SandboxError(
+          'ValidationException',
+          'XksKeyId is required to create a KMS key in an external key store.',
+        );
       }
       k.xksKeyId = input.XksKeyId;
     }
   } else if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
     throw new SandboxError('ValidationException', `CustomKeyStoreId is required when Origin is ${origin}.`);
   }
-  if (Array.isArray(input.Tags) && input.Tags.length > 0) k.tags = (input.Tags as KeyRecord['tags'])!.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
+  if (Array.isArray(input.Tags) && input.Tags.length > 0)
+    k.tags = (input.Tags as KeyRecord['tags'])!.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
   acc.addKey(k);
   return { KeyMetadata: keyMetadata(acc, k) };
 };
@@ -222,10 +250,16 @@ const listAliases: Handler = (acc, input) => {
 
 const createAlias: Handler = (acc, input) => {
   const name = requireString(input, 'AliasName');
-  if (!/^alias\/[a-zA-Z0-9/_-]+$/.test(name) || name.length > 256) throw validation('aliasName', name, 'Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$');
-  if (name.startsWith('alias/aws/')) throw new SandboxError('NotAuthorizedException', 'Alias names that begin with alias/aws/ are reserved for AWS managed keys.');
+  if (!/^alias\/[a-zA-Z0-9/_-]+$/.test(name) || name.length > 256)
+    throw validation('aliasName', name, 'Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$');
+  if (name.startsWith('alias/aws/'))
+    throw new SandboxError(
+      'NotAuthorizedException',
+      'Alias names that begin with alias/aws/ are reserved for AWS managed keys.',
+    );
   const k = resolveKey(acc, input.TargetKeyId, false);
-  if (acc.aliasByName.has(name)) throw new SandboxError('AlreadyExistsException', `An alias with the name ${acc.aliasArn(name)} already exists`);
+  if (acc.aliasByName.has(name))
+    throw new SandboxError('AlreadyExistsException', `An alias with the name ${acc.aliasArn(name)} already exists`);
   requirePendingNot(acc, k);
   const now = acc.nowMs();
   const alias = { name, keyId: k.id, created: now, updated: now };
@@ -238,7 +272,13 @@ const createAlias: Handler = (acc, input) => {
 /** The default key policy (account root) plus any principals the scenario gave the key. */
 export function keyPolicy(acc: Account, k: KeyRecord): string {
   const statements: unknown[] = [
-    { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acc.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${acc.accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
   ];
   if (k.policyPrincipals && k.policyPrincipals.length > 0) {
     statements.push({
@@ -318,13 +358,19 @@ const scheduleKeyDeletion: Handler = (acc, input) => {
   k.deletionDate = acc.nowMs() + days * DAY_MS;
   k.pendingWindow = days;
   acc.setLogicalState(k, 'PendingDeletion');
-  return { KeyId: acc.keyArn(k.id), DeletionDate: new Date(k.deletionDate), KeyState: 'PendingDeletion', PendingWindowInDays: days };
+  return {
+    KeyId: acc.keyArn(k.id),
+    DeletionDate: new Date(k.deletionDate),
+    KeyState: 'PendingDeletion',
+    PendingWindowInDays: days,
+  };
 };
 
 const cancelKeyDeletion: Handler = (acc, input) => {
   const k = resolveKey(acc, input.KeyId, false);
   requireCustomerManaged(acc, k, 'CancelKeyDeletion');
-  if (k.state !== 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is not pending deletion.`);
+  if (k.state !== 'PendingDeletion')
+    throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is not pending deletion.`);
   // aws-facts 3.2: a cancelled key is Disabled. While its store is disconnected it shows
   // Unavailable and becomes Disabled on reconnect: undocumented (state-rules.json says "verify");
   // it follows from visibleState() deriving Unavailable from the store.
@@ -354,7 +400,14 @@ const getKeyLastUsage: Handler = (acc, input) => {
 
 /** Adds a grant (scenarios only: the sandbox has no CreateGrant operation yet). */
 export function addGrant(acc: Account, keyId: string, grantee: string, operations: string[], name?: string): void {
-  acc.state.grants.push({ id: acc.ids.grantId(), keyId, grantee, operations, created: acc.nowMs(), ...(name ? { name } : {}) });
+  acc.state.grants.push({
+    id: acc.ids.grantId(),
+    keyId,
+    grantee,
+    operations,
+    created: acc.nowMs(),
+    ...(name ? { name } : {}),
+  });
 }
 
 export const keyHandlers: Record<string, Handler> = {

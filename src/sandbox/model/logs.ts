@@ -52,7 +52,8 @@ export function deliverToLogGroup(acc: Account, groupName: string, event: unknow
 function metricValue(tr: MetricTransformation, event: unknown): number {
   if (tr.metricValue.startsWith('$.')) {
     let cur: unknown = event;
-    for (const part of tr.metricValue.slice(2).split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+    for (const part of tr.metricValue.slice(2).split('.'))
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
     const n = Number(cur);
     return Number.isFinite(n) ? n : 0;
   }
@@ -64,7 +65,8 @@ const describeLogGroups: Handler = (acc, input) => {
   const limit = intInRange(input.limit, 'limit', 1, 50, 50, (m) => invalidParam(`limit: ${m}`));
   const prefix = typeof input.logGroupNamePrefix === 'string' ? input.logGroupNamePrefix : '';
   const pattern = typeof input.logGroupNamePattern === 'string' ? input.logGroupNamePattern : undefined;
-  if (prefix && pattern) throw invalidParam('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
+  if (prefix && pattern)
+    throw invalidParam('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
   const groups = acc.state.logGroups
     .filter((g) => g.name.startsWith(prefix) && (pattern === undefined || g.name.includes(pattern)))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -97,15 +99,23 @@ const putMetricFilter: Handler = (acc, input) => {
   const groupName = input.logGroupName;
   const name = input.filterName;
   const pattern = input.filterPattern;
-  if (typeof name !== 'string' || name.length < 1 || name.length > 512 || /[:*]/.test(name)) throw invalidParam('filterName must be 1-512 characters without : or *.');
+  if (typeof name !== 'string' || name.length < 1 || name.length > 512 || /[:*]/.test(name))
+    throw invalidParam('filterName must be 1-512 characters without : or *.');
   if (typeof pattern !== 'string') throw invalidParam('filterPattern is required.');
   // aws-facts 4.1: filter patterns are capped at 1024 characters
-  if (pattern.length > 1024) throw invalidParam('1 validation error detected: Value at \'filterPattern\' failed to satisfy constraint: Member must have length less than or equal to 1024');
+  if (pattern.length > 1024)
+    throw invalidParam(
+      "1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024",
+    );
   const trs = input.metricTransformations;
   // aws-facts 4.2: exactly one metric transformation
   if (!Array.isArray(trs) || trs.length !== 1) throw invalidParam('metricTransformations must contain exactly 1 item.');
   const tr = trs[0] as Record<string, unknown>;
-  if (typeof tr.metricName !== 'string' || typeof tr.metricNamespace !== 'string' || typeof tr.metricValue !== 'string') {
+  if (
+    typeof tr.metricName !== 'string' ||
+    typeof tr.metricNamespace !== 'string' ||
+    typeof tr.metricValue !== 'string'
+  ) {
     throw invalidParam('metricTransformations needs metricName, metricNamespace and metricValue.');
   }
   try {
@@ -117,14 +127,17 @@ const putMetricFilter: Handler = (acc, input) => {
   const group = findGroup(acc, groupName);
   if (!group) throw groupNotFound();
   const existing = group.filters.findIndex((f) => f.name === name);
-  if (existing < 0 && group.filters.length >= MAX_FILTERS_PER_GROUP) throw new SandboxError('LimitExceededException', 'Resource limit exceeded.');
+  if (existing < 0 && group.filters.length >= MAX_FILTERS_PER_GROUP)
+    throw new SandboxError('LimitExceededException', 'Resource limit exceeded.');
   const transformation: MetricTransformation = {
     metricName: tr.metricName,
     metricNamespace: tr.metricNamespace,
     metricValue: tr.metricValue,
     ...(typeof tr.defaultValue === 'number' ? { defaultValue: tr.defaultValue } : {}),
     ...(typeof tr.unit === 'string' ? { unit: tr.unit } : {}),
-    ...(tr.dimensions && typeof tr.dimensions === 'object' ? { dimensions: tr.dimensions as Record<string, string> } : {}),
+    ...(tr.dimensions && typeof tr.dimensions === 'object'
+      ? { dimensions: tr.dimensions as Record<string, string> }
+      : {}),
   };
   const record = { name, pattern, transformations: [transformation], created: acc.nowMs() };
   if (existing >= 0) group.filters[existing] = record;
@@ -135,7 +148,8 @@ const putMetricFilter: Handler = (acc, input) => {
 
 const describeMetricFilters: Handler = (acc, input) => {
   const limit = intInRange(input.limit, 'limit', 1, 50, 50, (m) => invalidParam(`limit: ${m}`));
-  if (input.filterNamePrefix !== undefined && input.logGroupName === undefined) throw invalidParam('filterNamePrefix requires logGroupName.');
+  if (input.filterNamePrefix !== undefined && input.logGroupName === undefined)
+    throw invalidParam('filterNamePrefix requires logGroupName.');
   let groups = acc.state.logGroups;
   if (input.logGroupName !== undefined) {
     const g = findGroup(acc, input.logGroupName);
@@ -150,7 +164,13 @@ const describeMetricFilters: Handler = (acc, input) => {
       const tr = f.transformations[0]!;
       if (input.metricName !== undefined && tr.metricName !== input.metricName) continue;
       if (input.metricNamespace !== undefined && tr.metricNamespace !== input.metricNamespace) continue;
-      all.push({ filterName: f.name, filterPattern: f.pattern, metricTransformations: f.transformations, creationTime: f.created, logGroupName: g.name });
+      all.push({
+        filterName: f.name,
+        filterPattern: f.pattern,
+        metricTransformations: f.transformations,
+        creationTime: f.created,
+        logGroupName: g.name,
+      });
     }
   }
   const fp = fingerprint([input.logGroupName, prefix, input.metricName, input.metricNamespace]);
@@ -176,12 +196,16 @@ const deleteMetricFilter: Handler = (acc, input) => {
 };
 
 /** PutRetentionPolicy's allowed values ([M-logs] retentionInDays). */
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 const putRetentionPolicy: Handler = (acc, input) => {
   const days = Number(input.retentionInDays);
   if (!RETENTION_DAYS.includes(days)) {
-    throw invalidParam(`1 validation error detected: Value '${String(input.retentionInDays)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+    throw invalidParam(
+      `1 validation error detected: Value '${String(input.retentionInDays)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+    );
   }
   const group = findGroup(acc, input.logGroupName);
   if (!group) throw groupNotFound();
@@ -206,15 +230,21 @@ const deleteRetentionPolicy: Handler = (acc, input) => {
  */
 const describeLogStreams: Handler = (acc, input) => {
   const ref = input.logGroupIdentifier ?? input.logGroupName;
-  if (input.logGroupIdentifier !== undefined && input.logGroupName !== undefined) throw invalidParam('Specify logGroupName or logGroupIdentifier, not both.');
-  const name = typeof ref === 'string' && ref.startsWith('arn:') ? ref.replace(/^arn:[^:]+:logs:[^:]+:\d{12}:log-group:/, '').replace(/:\*$/, '') : ref;
+  if (input.logGroupIdentifier !== undefined && input.logGroupName !== undefined)
+    throw invalidParam('Specify logGroupName or logGroupIdentifier, not both.');
+  const name =
+    typeof ref === 'string' && ref.startsWith('arn:')
+      ? ref.replace(/^arn:[^:]+:logs:[^:]+:\d{12}:log-group:/, '').replace(/:\*$/, '')
+      : ref;
   const group = findGroup(acc, name);
   if (!group) throw groupNotFound();
   const limit = intInRange(input.limit, 'limit', 1, 50, 50, (m) => invalidParam(`limit: ${m}`));
   const orderBy = input.orderBy ?? 'LogStreamName';
-  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw invalidParam('orderBy must be LogStreamName or LastEventTime.');
+  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime')
+    throw invalidParam('orderBy must be LogStreamName or LastEventTime.');
   const prefix = typeof input.logStreamNamePrefix === 'string' ? input.logStreamNamePrefix : '';
-  if (prefix && orderBy === 'LastEventTime') throw invalidParam('Cannot order by LastEventTime with a logStreamNamePrefix.');
+  if (prefix && orderBy === 'LastEventTime')
+    throw invalidParam('Cannot order by LastEventTime with a logStreamNamePrefix.');
   const streams = new Map<string, { first: number; last: number }>();
   for (const e of group.events ?? []) {
     const s = streams.get(e.s);

@@ -71,12 +71,19 @@ export class AccountModel implements SandboxModel {
     this.catchUp();
     const handler = HANDLERS[ctx.service]?.[ctx.operation];
     if (!handler || !Object.prototype.hasOwnProperty.call(HANDLERS[ctx.service], ctx.operation)) {
-      throw new SandboxError('UnknownOperationException', `The operation ${ctx.operation} is not supported by the kscli sandbox for ${ctx.service}.`);
+      throw new SandboxError(
+        'UnknownOperationException',
+        `The operation ${ctx.operation} is not supported by the kscli sandbox for ${ctx.service}.`,
+      );
     }
     return handler(this.acc, input ?? {}, ctx);
   }
 
-  recordCall(ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void {
+  recordCall(
+    ctx: CallContext,
+    input: Record<string, unknown>,
+    outcome: { output?: unknown; error?: SandboxError },
+  ): void {
     // the HTTP layer may record calls it answered itself (throttling, injected faults): apply
     // what came due first so that events stay in time order
     this.catchUp();
@@ -123,8 +130,10 @@ export class AccountModel implements SandboxModel {
     const config = this.acc.state.config as unknown as Record<string, number>;
     const known = defaultConfig() as unknown as Record<string, number>;
     for (const [name, value] of Object.entries(patch)) {
-      if (!(name in known)) throw new RangeError(`unknown sandbox setting ${name}; known: ${Object.keys(known).join(', ')}`);
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
+      if (!(name in known))
+        throw new RangeError(`unknown sandbox setting ${name}; known: ${Object.keys(known).join(', ')}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+        throw new RangeError(`${name} must be a finite number >= 0`);
     }
     for (const [name, value] of Object.entries(patch)) config[name] = value as number;
     if (Object.keys(patch).length > 0) this.acc.dirty = true;

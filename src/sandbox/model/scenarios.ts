@@ -35,7 +35,14 @@ import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './keys.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './trail-events.js';
-import { DAY_MS, DEFAULT_TRACKING_START, emptyState, type AccountState, type ClusterRecord, type KeyRecord } from './state.js';
+import {
+  DAY_MS,
+  DEFAULT_TRACKING_START,
+  emptyState,
+  type AccountState,
+  type ClusterRecord,
+  type KeyRecord,
+} from './state.js';
 
 export type ScenarioName = 'demo' | 'large';
 
@@ -68,7 +75,10 @@ export const DEMO_KEYS = {
 } as const;
 
 function cluster(id: string, created: number, vpc: string, azSuffix: string): ClusterRecord {
-  const subnets = { 'us-east-1a': `subnet-0a${azSuffix}1111111111111`, 'us-east-1b': `subnet-0b${azSuffix}2222222222222` };
+  const subnets = {
+    'us-east-1a': `subnet-0a${azSuffix}1111111111111`,
+    'us-east-1b': `subnet-0b${azSuffix}2222222222222`,
+  };
   return {
     id,
     state: 'ACTIVE',
@@ -94,15 +104,34 @@ function infrastructure(acc: Account, now: number): void {
   s.config.trackingStart = Math.min(DEFAULT_TRACKING_START, now - 200 * DAY_MS);
   s.clusters.push(cluster(DEMO_CLUSTER_ID, now - 400 * DAY_MS, 'vpc-0a1b2c3d4e5f60718', '1'));
   s.clusters.push(cluster(DEMO_IDLE_CLUSTER_ID, now - 380 * DAY_MS, 'vpc-0a1b2c3d4e5f60718', '2'));
-  acc.addStore({ id: DEMO_STORE_ID, name: 'retiring-hsm-store', type: 'AWS_CLOUDHSM', created: now - 390 * DAY_MS, state: 'CONNECTED', clusterId: DEMO_CLUSTER_ID });
-  acc.addStore({ id: DEMO_IDLE_STORE_ID, name: 'standby-hsm-store', type: 'AWS_CLOUDHSM', created: now - 370 * DAY_MS, state: 'DISCONNECTED', clusterId: DEMO_IDLE_CLUSTER_ID });
+  acc.addStore({
+    id: DEMO_STORE_ID,
+    name: 'retiring-hsm-store',
+    type: 'AWS_CLOUDHSM',
+    created: now - 390 * DAY_MS,
+    state: 'CONNECTED',
+    clusterId: DEMO_CLUSTER_ID,
+  });
+  acc.addStore({
+    id: DEMO_IDLE_STORE_ID,
+    name: 'standby-hsm-store',
+    type: 'AWS_CLOUDHSM',
+    created: now - 370 * DAY_MS,
+    state: 'DISCONNECTED',
+    clusterId: DEMO_IDLE_CLUSTER_ID,
+  });
   acc.addStore({
     id: DEMO_XKS_STORE_ID,
     name: 'external-store',
     type: 'EXTERNAL_KEY_STORE',
     created: now - 360 * DAY_MS,
     state: 'CONNECTED',
-    xks: { Connectivity: 'PUBLIC_ENDPOINT', AccessKeyId: 'XKSPROXYACCESSKEYEX1', UriEndpoint: 'https://xks.example.com', UriPath: '/kms/xks/v1' },
+    xks: {
+      Connectivity: 'PUBLIC_ENDPOINT',
+      AccessKeyId: 'XKSPROXYACCESSKEYEX1',
+      UriEndpoint: 'https://xks.example.com',
+      UriPath: '/kms/xks/v1',
+    },
   });
   s.trails.push({
     name: DEMO_TRAIL,
@@ -114,7 +143,13 @@ function infrastructure(acc: Account, now: number): void {
     logging: true,
     startedAt: now - 400 * DAY_MS,
   });
-  s.logGroups.push({ name: DEMO_LOG_GROUP, created: now - 400 * DAY_MS, logGroupClass: 'STANDARD', storedBytes: 0, filters: [] });
+  s.logGroups.push({
+    name: DEMO_LOG_GROUP,
+    created: now - 400 * DAY_MS,
+    logGroupClass: 'STANDARD',
+    storedBytes: 0,
+    filters: [],
+  });
   s.topics.push({ arn: DEMO_TOPIC_ARN, displayName: 'KMS alerts', published: [] });
 }
 
@@ -136,7 +171,12 @@ function demo(now: number, ids: IdSource): AccountState {
   const s = acc.state;
   infrastructure(acc, now);
   const hsm = s.clusters[0]!;
-  const customer = (i: number): KeyRecord => ({ id: acc.ids.uuid(), created: now - (500 - i * 7) * DAY_MS, state: 'Enabled', description: `customer key ${i + 1}` });
+  const customer = (i: number): KeyRecord => ({
+    id: acc.ids.uuid(),
+    created: now - (500 - i * 7) * DAY_MS,
+    state: 'Enabled',
+    description: `customer key ${i + 1}`,
+  });
 
   // ListKeys order mixes store keys among the others, as a real account's would
   for (let i = 0; i < 8; i++) acc.addKey(customer(i));
@@ -146,7 +186,13 @@ function demo(now: number, ids: IdSource): AccountState {
   acc.addKey(used);
   const awsManaged = ['ebs', 'rds', 's3'];
   awsManaged.forEach((svc, i) => {
-    const k: KeyRecord = { id: acc.ids.uuid(), created: now - (450 - i) * DAY_MS, state: 'Enabled', manager: 'AWS', description: `Default key that protects my ${svc.toUpperCase()} data when no other key is defined` };
+    const k: KeyRecord = {
+      id: acc.ids.uuid(),
+      created: now - (450 - i) * DAY_MS,
+      state: 'Enabled',
+      manager: 'AWS',
+      description: `Default key that protects my ${svc.toUpperCase()} data when no other key is defined`,
+    };
     acc.addKey(k);
     s.aliases.push({ name: `alias/aws/${svc}`, keyId: k.id, created: k.created, updated: k.created });
   });
@@ -159,23 +205,63 @@ function demo(now: number, ids: IdSource): AccountState {
   const disabled = storeKey(acc, DEMO_KEYS.disabled, now - 120 * DAY_MS, hsm);
   disabled.state = 'Disabled';
   acc.addKey(disabled);
-  acc.addKey({ id: acc.ids.uuid(), created: now - 100 * DAY_MS, state: 'Enabled', origin: 'EXTERNAL_KEY_STORE', storeId: DEMO_XKS_STORE_ID, xksKeyId: 'xks-key-0001', description: 'external key 1' });
+  acc.addKey({
+    id: acc.ids.uuid(),
+    created: now - 100 * DAY_MS,
+    state: 'Enabled',
+    origin: 'EXTERNAL_KEY_STORE',
+    storeId: DEMO_XKS_STORE_ID,
+    xksKeyId: 'xks-key-0001',
+    description: 'external key 1',
+  });
   acc.addKey(storeKey(acc, DEMO_KEYS.unusedA, now - 60 * DAY_MS, hsm));
   for (let i = 14; i < 20; i++) acc.addKey(customer(i));
   acc.addKey(storeKey(acc, DEMO_KEYS.unusedB, now - 45 * DAY_MS, hsm));
-  acc.addKey({ id: acc.ids.uuid(), created: now - 90 * DAY_MS, state: 'Enabled', origin: 'EXTERNAL_KEY_STORE', storeId: DEMO_XKS_STORE_ID, xksKeyId: 'xks-key-0002', description: 'external key 2' });
+  acc.addKey({
+    id: acc.ids.uuid(),
+    created: now - 90 * DAY_MS,
+    state: 'Enabled',
+    origin: 'EXTERNAL_KEY_STORE',
+    storeId: DEMO_XKS_STORE_ID,
+    xksKeyId: 'xks-key-0002',
+    description: 'external key 2',
+  });
 
-  s.aliases.push({ name: 'alias/payments-legacy', keyId: DEMO_KEYS.used, created: used.created, updated: used.created });
-  s.aliases.push({ name: 'alias/reports-archive', keyId: DEMO_KEYS.unusedA, created: now - 60 * DAY_MS, updated: now - 60 * DAY_MS });
+  s.aliases.push({
+    name: 'alias/payments-legacy',
+    keyId: DEMO_KEYS.used,
+    created: used.created,
+    updated: used.created,
+  });
+  s.aliases.push({
+    name: 'alias/reports-archive',
+    keyId: DEMO_KEYS.unusedA,
+    created: now - 60 * DAY_MS,
+    updated: now - 60 * DAY_MS,
+  });
   for (const a of s.aliases) acc.aliasByName.set(a.name, a);
   addGrant(acc, DEMO_KEYS.used, 'rds.amazonaws.com', ['Decrypt', 'GenerateDataKey', 'DescribeKey'], 'rds-payments-db');
   s.grants[0]!.created = now - 290 * DAY_MS;
 
   // two backups before the first key of the store, three after
   const firstKey = now - 300 * DAY_MS;
-  const backupTimes = [firstKey - 20 * DAY_MS, firstKey - 10 * DAY_MS, now - 200 * DAY_MS, now - 30 * DAY_MS, now - DAY_MS];
-  const backupIds = ['backup-a1b2c3d4e5f', 'backup-b2c3d4e5f6g', 'backup-c3d4e5f6g7h', 'backup-d4e5f6g7h2i', 'backup-e5f6g7h2i3j'];
-  backupTimes.forEach((t, i) => s.backups.push({ id: backupIds[i]!, clusterId: DEMO_CLUSTER_ID, state: 'READY', created: t }));
+  const backupTimes = [
+    firstKey - 20 * DAY_MS,
+    firstKey - 10 * DAY_MS,
+    now - 200 * DAY_MS,
+    now - 30 * DAY_MS,
+    now - DAY_MS,
+  ];
+  const backupIds = [
+    'backup-a1b2c3d4e5f',
+    'backup-b2c3d4e5f6g',
+    'backup-c3d4e5f6g7h',
+    'backup-d4e5f6g7h2i',
+    'backup-e5f6g7h2i3j',
+  ];
+  backupTimes.forEach((t, i) =>
+    s.backups.push({ id: backupIds[i]!, clusterId: DEMO_CLUSTER_ID, state: 'READY', created: t }),
+  );
 
   // the Decrypt three days ago by the app-backend role
   const usedAt = now - 3 * DAY_MS;
@@ -192,7 +278,15 @@ function demo(now: number, ids: IdSource): AccountState {
         arn: `arn:aws:sts::${s.accountId}:assumed-role/app-backend/i-0abc123def4567890`,
         accountId: s.accountId,
         accessKeyId: 'ASIAAPPBACKENDEXAMPL',
-        sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAAPPBACKEND000001', arn: DEMO_APP_ROLE, accountId: s.accountId, userName: 'app-backend' } },
+        sessionContext: {
+          sessionIssuer: {
+            type: 'Role',
+            principalId: 'AROAAPPBACKEND000001',
+            arn: DEMO_APP_ROLE,
+            accountId: s.accountId,
+            userName: 'app-backend',
+          },
+        },
       },
       eventTime: isoSeconds(usedAt),
       eventSource: 'kms.amazonaws.com',
@@ -212,7 +306,16 @@ function demo(now: number, ids: IdSource): AccountState {
       recipientAccountId: s.accountId,
       eventCategory: 'Management',
     },
-    { id: eventId, t: usedAt, name: 'Decrypt', source: 'kms.amazonaws.com', readOnly: true, accessKeyId: 'ASIAAPPBACKENDEXAMPL', username: 'i-0abc123def4567890', resources: [{ type: 'AWS::KMS::Key', name: usedArn }] },
+    {
+      id: eventId,
+      t: usedAt,
+      name: 'Decrypt',
+      source: 'kms.amazonaws.com',
+      readOnly: true,
+      accessKeyId: 'ASIAAPPBACKENDEXAMPL',
+      username: 'i-0abc123def4567890',
+      resources: [{ type: 'AWS::KMS::Key', name: usedArn }],
+    },
   );
   used.lastUsage = { op: 'Decrypt', t: usedAt, requestId, eventId };
   return s;
@@ -220,7 +323,8 @@ function demo(now: number, ids: IdSource): AccountState {
 
 function large(now: number, total: number, inStore: number, history: HistoryOptions, ids: IdSource): AccountState {
   if (!Number.isInteger(total) || total < 0) throw new RangeError('keys must be an integer >= 0');
-  if (!Number.isInteger(inStore) || inStore < 0 || inStore > total) throw new RangeError('storeKeys must be an integer between 0 and keys');
+  if (!Number.isInteger(inStore) || inStore < 0 || inStore > total)
+    throw new RangeError('storeKeys must be an integer between 0 and keys');
   const acc = new Account(emptyState(), { ids });
   // the sandbox clock at `now` while the history is written (retention is counted from it)
   acc.state.clockOffsetMs = now - Date.now();
@@ -259,7 +363,8 @@ export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): Accoun
   let state: AccountState;
   const ids = opts.seed !== undefined ? seededIds(opts.seed) : cryptoIds;
   if (name === 'demo') state = demo(now, ids);
-  else if (name === 'large') state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
+  else if (name === 'large')
+    state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
   else throw new RangeError(`unknown scenario ${String(name)}: use demo or large`);
   state.clockOffsetMs = now - Date.now();
   return state;

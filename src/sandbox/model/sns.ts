@@ -31,7 +31,16 @@ const getTopicAttributes: Handler = (acc, input) => {
     Policy: JSON.stringify({
       Version: '2008-10-17',
       Id: '__default_policy_ID',
-      Statement: [{ Sid: '__default_statement_ID', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['SNS:Publish', 'SNS:Subscribe'], Resource: topic.arn, Condition: { StringEquals: { 'AWS:SourceOwner': acc.accountId } } }],
+      Statement: [
+        {
+          Sid: '__default_statement_ID',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['SNS:Publish', 'SNS:Subscribe'],
+          Resource: topic.arn,
+          Condition: { StringEquals: { 'AWS:SourceOwner': acc.accountId } },
+        },
+      ],
     }),
   };
   if (topic.kmsMasterKeyId) attributes.KmsMasterKeyId = topic.kmsMasterKeyId;

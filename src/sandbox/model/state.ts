@@ -68,7 +68,13 @@ export interface StoreRecord {
   errorCode?: string;
   clusterId?: string;
   trustAnchor?: string;
-  xks?: { Connectivity: string; AccessKeyId: string; UriEndpoint: string; UriPath: string; VpcEndpointServiceName?: string };
+  xks?: {
+    Connectivity: string;
+    AccessKeyId: string;
+    UriEndpoint: string;
+    UriPath: string;
+    VpcEndpointServiceName?: string;
+  };
 }
 
 export interface HsmRecord {

@@ -19,7 +19,10 @@ function storeNotFound(idOrName: string): SandboxError {
 
 function getStore(acc: Account, id: unknown): StoreRecord {
   if (typeof id !== 'string' || !id) {
-    throw new SandboxError('ValidationException', "1 validation error detected: Value null at 'customKeyStoreId' failed to satisfy constraint: Member must not be null");
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'customKeyStoreId' failed to satisfy constraint: Member must not be null",
+    );
   }
   const s = acc.storeById.get(id);
   if (!s) throw storeNotFound(id);
@@ -27,7 +30,10 @@ function getStore(acc: Account, id: unknown): StoreRecord {
 }
 
 function invalidState(s: StoreRecord, op: string): SandboxError {
-  return new SandboxError('CustomKeyStoreInvalidStateException', `${op} is not valid for custom key store ${s.id} in connection state ${s.state}.`);
+  return new SandboxError(
+    'CustomKeyStoreInvalidStateException',
+    `${op} is not valid for custom key store ${s.id} in connection state ${s.state}.`,
+  );
 }
 
 export function storeEntry(s: StoreRecord): Record<string, unknown> {
@@ -51,27 +57,45 @@ export function storeEntry(s: StoreRecord): Record<string, unknown> {
 const createCustomKeyStore: Handler = (acc, input) => {
   const name = input.CustomKeyStoreName;
   if (typeof name !== 'string' || !name || name.length > 256) {
-    throw new SandboxError('ValidationException', "1 validation error detected: Value at 'customKeyStoreName' failed to satisfy constraint: Member must have length between 1 and 256");
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value at 'customKeyStoreName' failed to satisfy constraint: Member must have length between 1 and 256",
+    );
   }
   const type = (input.CustomKeyStoreType as string | undefined) ?? 'AWS_CLOUDHSM';
   if (type !== 'AWS_CLOUDHSM' && type !== 'EXTERNAL_KEY_STORE') {
-    throw new SandboxError('ValidationException', "Value at 'customKeyStoreType' failed to satisfy constraint: Member must satisfy enum value set: [AWS_CLOUDHSM, EXTERNAL_KEY_STORE]");
+    throw new SandboxError(
+      'ValidationException',
+      "Value at 'customKeyStoreType' failed to satisfy constraint: Member must satisfy enum value set: [AWS_CLOUDHSM, EXTERNAL_KEY_STORE]",
+    );
   }
   if (acc.state.stores.some((s) => s.name === name)) {
-    throw new SandboxError('CustomKeyStoreNameInUseException', `Custom key store name ${name} is already in use in this account and Region.`);
+    throw new SandboxError(
+      'CustomKeyStoreNameInUseException',
+      `Custom key store name ${name} is already in use in this account and Region.`,
+    );
   }
   if (acc.state.stores.length >= STORE_QUOTA) {
-    throw new SandboxError('LimitExceededException', `You have reached the limit of ${STORE_QUOTA} custom key stores in this account and Region.`);
+    throw new SandboxError(
+      'LimitExceededException',
+      `You have reached the limit of ${STORE_QUOTA} custom key stores in this account and Region.`,
+    );
   }
   const s: StoreRecord = { id: acc.ids.customKeyStoreId(), name, type, created: acc.nowMs(), state: 'DISCONNECTED' };
   if (type === 'AWS_CLOUDHSM') {
     const clusterId = input.CloudHsmClusterId;
     const cluster = acc.state.clusters.find((c) => c.id === clusterId);
     if (typeof clusterId !== 'string' || !cluster) {
-      throw new SandboxError('CloudHsmClusterNotFoundException', `AWS CloudHSM cluster ${String(clusterId)} not found.`);
+      throw new SandboxError(
+        'CloudHsmClusterNotFoundException',
+        `AWS CloudHSM cluster ${String(clusterId)} not found.`,
+      );
     }
     if (acc.state.stores.some((x) => x.clusterId === clusterId)) {
-      throw new SandboxError('CloudHsmClusterInUseException', `AWS CloudHSM cluster ${clusterId} is already associated with a custom key store.`);
+      throw new SandboxError(
+        'CloudHsmClusterInUseException',
+        `AWS CloudHSM cluster ${clusterId} is already associated with a custom key store.`,
+      );
     }
     s.clusterId = clusterId;
     if (typeof input.TrustAnchorCertificate === 'string') s.trustAnchor = input.TrustAnchorCertificate;
@@ -79,10 +103,15 @@ const createCustomKeyStore: Handler = (acc, input) => {
   } else {
     s.xks = {
       Connectivity: (input.XksProxyConnectivity as string) ?? 'PUBLIC_ENDPOINT',
-      AccessKeyId: String((input.XksProxyAuthenticationCredential as { AccessKeyId?: string } | undefined)?.AccessKeyId ?? 'XKSPROXYACCESSKEY'),
+      AccessKeyId: String(
+        (input.XksProxyAuthenticationCredential as { AccessKeyId?: string } | undefined)?.AccessKeyId ??
+          'XKSPROXYACCESSKEY',
+      ),
       UriEndpoint: String(input.XksProxyUriEndpoint ?? 'https://xks.example.com'),
       UriPath: String(input.XksProxyUriPath ?? '/kms/xks/v1'),
-      ...(typeof input.XksProxyVpcEndpointServiceName === 'string' ? { VpcEndpointServiceName: input.XksProxyVpcEndpointServiceName } : {}),
+      ...(typeof input.XksProxyVpcEndpointServiceName === 'string'
+        ? { VpcEndpointServiceName: input.XksProxyVpcEndpointServiceName }
+        : {}),
     };
   }
   acc.addStore(s);
@@ -116,7 +145,10 @@ const connectCustomKeyStore: Handler = (acc, input) => {
       const cluster = acc.state.clusters.find((c) => c.id === s.clusterId);
       // aws-facts 2.2: connecting needs an ACTIVE cluster with at least one active HSM
       if (!cluster || cluster.state !== 'ACTIVE' || !cluster.hsms.some((h) => h.State === 'ACTIVE')) {
-        throw new SandboxError('CloudHsmClusterNotActiveException', `The AWS CloudHSM cluster ${s.clusterId} is not active.`);
+        throw new SandboxError(
+          'CloudHsmClusterNotActiveException',
+          `The AWS CloudHSM cluster ${s.clusterId} is not active.`,
+        );
       }
     }
     s.state = 'CONNECTING';
@@ -147,7 +179,10 @@ const deleteCustomKeyStore: Handler = (acc, input) => {
   // to clear the other error while keys are pending deletion would orphan their key material.
   const keys = acc.storeKeys.get(s.id);
   if (keys && keys.size > 0) {
-    throw new SandboxError('CustomKeyStoreHasCMKsException', `Custom key store ${s.id} contains KMS keys. Delete all KMS keys in the custom key store before deleting it.`);
+    throw new SandboxError(
+      'CustomKeyStoreHasCMKsException',
+      `Custom key store ${s.id} contains KMS keys. Delete all KMS keys in the custom key store before deleting it.`,
+    );
   }
   if (s.state !== 'DISCONNECTED') throw invalidState(s, 'DeleteCustomKeyStore');
   acc.removeStore(s);

@@ -39,12 +39,16 @@ export function applyDue(acc: Account, until: number, report?: DueReport): void 
   }
   if (acc.dueAt > until) return;
   const due: Due[] = [];
-  for (const s of acc.state.stores) if (s.transitionAt !== undefined && s.transitionAt <= until) due.push({ t: s.transitionAt, order: 0, kind: 'store', id: s.id });
+  for (const s of acc.state.stores)
+    if (s.transitionAt !== undefined && s.transitionAt <= until)
+      due.push({ t: s.transitionAt, order: 0, kind: 'store', id: s.id });
   for (const id of acc.pendingDeletion) {
     const d = deletionMoment(acc, acc.keyById.get(id));
     if (d !== undefined && d <= until) due.push({ t: d, order: 1, kind: 'key', id });
   }
-  for (const b of acc.state.backups) if (b.deleteAt !== undefined && b.deleteAt <= until) due.push({ t: b.deleteAt, order: 2, kind: 'backup', id: b.id });
+  for (const b of acc.state.backups)
+    if (b.deleteAt !== undefined && b.deleteAt <= until)
+      due.push({ t: b.deleteAt, order: 2, kind: 'backup', id: b.id });
   // in time order; at the same instant a connection change lands before a deletion
   due.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const item of due) {
@@ -94,7 +98,11 @@ function deleteKeyAtExpiry(acc: Account, k: KeyRecord, t: number, report?: DueRe
   }
   acc.removeKey(k);
   recordDeleteKeyEvent(acc, t, arn, additional);
-  report?.deletedKeys.push({ keyId: k.id, ...(k.storeId ? { storeId: k.storeId } : {}), ...(status ? { backingKeysDeletionStatus: status } : {}) });
+  report?.deletedKeys.push({
+    keyId: k.id,
+    ...(k.storeId ? { storeId: k.storeId } : {}),
+    ...(status ? { backingKeysDeletionStatus: status } : {}),
+  });
 }
 
 function purgeBackup(acc: Account, id: string, report?: DueReport): void {

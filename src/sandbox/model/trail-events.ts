@@ -25,11 +25,22 @@ export function eventSource(service: ServiceName): string {
 
 /** Read-only per CloudTrail: Describe/List/Get/Lookup, and KMS's cryptographic calls (aws-facts 4.2). */
 export function isReadOnly(operation: string): boolean {
-  return /^(Describe|List|Get|Lookup)/.test(operation) || CRYPTO_OPERATIONS.has(operation) || operation.startsWith('GenerateDataKey');
+  return (
+    /^(Describe|List|Get|Lookup)/.test(operation) ||
+    CRYPTO_OPERATIONS.has(operation) ||
+    operation.startsWith('GenerateDataKey')
+  );
 }
 
 /** Input members that carry secrets or payload bytes never reach an event. */
-const REDACTED = new Set(['Plaintext', 'CiphertextBlob', 'KeyStorePassword', 'XksProxyAuthenticationCredential', 'SecretAccessKey', 'SessionToken']);
+const REDACTED = new Set([
+  'Plaintext',
+  'CiphertextBlob',
+  'KeyStorePassword',
+  'XksProxyAuthenticationCredential',
+  'SecretAccessKey',
+  'SessionToken',
+]);
 
 function camel(key: string): string {
   return key.length > 0 ? key.charAt(0).toLowerCase() + key.slice(1) : key;
@@ -87,7 +98,11 @@ function keyResources(acc: Account, input: Record<string, unknown>, output: unkn
 }
 
 /** Stores one event and delivers it to the trails that record it. */
-export function appendEvent(acc: Account, event: Record<string, unknown>, meta: Omit<EventRecord, 'seq' | 'json'>): EventRecord {
+export function appendEvent(
+  acc: Account,
+  event: Record<string, unknown>,
+  meta: Omit<EventRecord, 'seq' | 'json'>,
+): EventRecord {
   const json = JSON.stringify(event);
   const record: EventRecord = { seq: acc.state.nextSeq++, json, ...meta };
   acc.state.events.push(record);
@@ -118,7 +133,16 @@ export function trailRecords(trail: TrailRecord, event: Record<string, unknown>)
   if (trail.advancedEventSelectors && trail.advancedEventSelectors.length > 0) {
     return trail.advancedEventSelectors.some((sel) =>
       sel.FieldSelectors.every((f) => {
-        const value = f.Field === 'eventCategory' ? 'Management' : f.Field === 'readOnly' ? String(readOnly) : f.Field === 'eventSource' ? source : f.Field === 'eventName' ? String(event.eventName) : undefined;
+        const value =
+          f.Field === 'eventCategory'
+            ? 'Management'
+            : f.Field === 'readOnly'
+              ? String(readOnly)
+              : f.Field === 'eventSource'
+                ? source
+                : f.Field === 'eventName'
+                  ? String(event.eventName)
+                  : undefined;
         if (value === undefined) return true;
         if (f.Equals && !f.Equals.includes(value)) return false;
         if (f.NotEquals && f.NotEquals.includes(value)) return false;
@@ -138,7 +162,12 @@ export function trailRecords(trail: TrailRecord, event: Record<string, unknown>)
 }
 
 /** recordCall of the contract: one AwsApiCall event per call. */
-export function recordApiCall(acc: Account, ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): EventRecord {
+export function recordApiCall(
+  acc: Account,
+  ctx: CallContext,
+  input: Record<string, unknown>,
+  outcome: { output?: unknown; error?: SandboxError },
+): EventRecord {
   const t = acc.nowMs();
   const id = identityFor(acc, ctx.accessKeyId, ctx.principal);
   const readOnly = isReadOnly(ctx.operation);
@@ -160,11 +189,18 @@ export function recordApiCall(acc: Account, ctx: CallContext, input: Record<stri
     event.errorMessage = outcome.error.message;
   }
   event.requestParameters = Object.keys(input).length === 0 ? null : toTrailShape(input);
-  event.responseElements = readOnly || outcome.error || outcome.output === undefined ? null : toTrailShape(outcome.output) ?? null;
-  if (event.responseElements && typeof event.responseElements === 'object' && Object.keys(event.responseElements).length === 0) event.responseElements = null;
+  event.responseElements =
+    readOnly || outcome.error || outcome.output === undefined ? null : (toTrailShape(outcome.output) ?? null);
+  if (
+    event.responseElements &&
+    typeof event.responseElements === 'object' &&
+    Object.keys(event.responseElements).length === 0
+  )
+    event.responseElements = null;
   if (ctx.service === 'kms' && arns.length === 1) {
     const k = acc.keyById.get(arns[0]!.slice(arns[0]!.lastIndexOf('/') + 1));
-    if (k?.storeId) event.additionalEventData = { customKeyStoreId: k.storeId, ...(k.xksKeyId ? { xksKeyId: k.xksKeyId } : {}) };
+    if (k?.storeId)
+      event.additionalEventData = { customKeyStoreId: k.storeId, ...(k.xksKeyId ? { xksKeyId: k.xksKeyId } : {}) };
     // GetKeyLastUsage names the CloudTrail event of the last successful cryptographic call
     if (k && !outcome.error && k.lastUsage?.requestId === ctx.requestId) k.lastUsage.eventId = eventId;
   }
@@ -172,7 +208,9 @@ export function recordApiCall(acc: Account, ctx: CallContext, input: Record<stri
     requestID: ctx.requestId,
     eventID: eventId,
     readOnly,
-    ...(arns.length > 0 ? { resources: arns.map((arn) => ({ accountId: acc.accountId, type: 'AWS::KMS::Key', ARN: arn })) } : {}),
+    ...(arns.length > 0
+      ? { resources: arns.map((arn) => ({ accountId: acc.accountId, type: 'AWS::KMS::Key', ARN: arn })) }
+      : {}),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: acc.accountId,

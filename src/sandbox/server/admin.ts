@@ -33,19 +33,32 @@ function parse(body: string): Record<string, unknown> {
 /** Milliseconds from `{days}`, `{hours}` or `{ms}`; throws on anything else. */
 export function advanceMs(body: Record<string, unknown>): number {
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
-  const ms = n(body.ms) ?? (n(body.hours) !== undefined ? n(body.hours)! * 3_600_000 : undefined) ?? (n(body.days) !== undefined ? n(body.days)! * 86_400_000 : undefined);
+  const ms =
+    n(body.ms) ??
+    (n(body.hours) !== undefined ? n(body.hours)! * 3_600_000 : undefined) ??
+    (n(body.days) !== undefined ? n(body.days)! * 86_400_000 : undefined);
   if (ms === undefined) throw new Error('give {"days": N}, {"hours": N} or {"ms": N} with N >= 0');
   return ms;
 }
 
-export async function handleAdmin(handler: SandboxHttpHandler, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+export async function handleAdmin(
+  handler: SandboxHttpHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+): Promise<void> {
   const path = (req.url ?? '').split('?')[0]!.slice(ADMIN_PREFIX.length);
   const route = `${req.method} ${path}`;
   try {
     switch (route) {
       case 'GET health': {
         const model = handler.holder.current();
-        return reply(res, 200, { ok: true, statePath: handler.holder.statePath, now: model.now().toISOString(), accountId: model.accountId });
+        return reply(res, 200, {
+          ok: true,
+          statePath: handler.holder.statePath,
+          now: model.now().toISOString(),
+          accountId: model.accountId,
+        });
       }
       case 'GET requests':
         return reply(res, 200, { requests: handler.log.list() });
@@ -61,7 +74,10 @@ export async function handleAdmin(handler: SandboxHttpHandler, req: IncomingMess
         return reply(res, 200, handler.quotas.describe());
       case 'POST quotas': {
         const b = parse(body);
-        handler.quotas.configure({ enabled: typeof b.enabled === 'boolean' ? b.enabled : undefined, overrides: (b.overrides as Record<string, number> | undefined) ?? undefined });
+        handler.quotas.configure({
+          enabled: typeof b.enabled === 'boolean' ? b.enabled : undefined,
+          overrides: (b.overrides as Record<string, number> | undefined) ?? undefined,
+        });
         return reply(res, 200, handler.quotas.describe());
       }
       case 'POST advance': {
@@ -73,7 +89,8 @@ export async function handleAdmin(handler: SandboxHttpHandler, req: IncomingMess
       case 'GET config':
       case 'POST config': {
         const model = handler.holder.current();
-        if (!model.configure) return reply(res, 404, { __type: 'UnknownOperationException', message: 'this model has no settings' });
+        if (!model.configure)
+          return reply(res, 404, { __type: 'UnknownOperationException', message: 'this model has no settings' });
         const config = model.configure(route === 'POST config' ? parse(body) : {});
         handler.holder.afterChange();
         return reply(res, 200, config);

@@ -39,7 +39,6 @@ export interface FaultDecision {
   staleMs: number;
 }
 
-
 export function valueFor(spec: PerOperation | undefined, operation: string): number {
   if (!spec) return 0;
   return spec[operation] ?? spec['*'] ?? 0;
@@ -49,14 +48,30 @@ export function valueFor(spec: PerOperation | undefined, operation: string): num
 export function internalError(service: ServiceName): SandboxError {
   switch (service) {
     case 'kms':
-      return new SandboxError('KMSInternalException', 'The request was rejected because an internal exception occurred. The request can be retried. (injected fault)', 500);
+      return new SandboxError(
+        'KMSInternalException',
+        'The request was rejected because an internal exception occurred. The request can be retried. (injected fault)',
+        500,
+      );
     case 'cloudhsm':
-      return new SandboxError('CloudHsmInternalFailureException', 'The request was rejected because of an AWS CloudHSM internal failure. The request can be retried. (injected fault)', 500);
+      return new SandboxError(
+        'CloudHsmInternalFailureException',
+        'The request was rejected because of an AWS CloudHSM internal failure. The request can be retried. (injected fault)',
+        500,
+      );
     case 'cloudtrail':
     case 'logs':
-      return new SandboxError('ServiceUnavailableException', 'The service is unavailable. Try again later. (injected fault)', 500);
+      return new SandboxError(
+        'ServiceUnavailableException',
+        'The service is unavailable. Try again later. (injected fault)',
+        500,
+      );
     default:
-      return new SandboxError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure. (injected fault)', 500);
+      return new SandboxError(
+        'InternalFailure',
+        'The request processing has failed because of an unknown error, exception or failure. (injected fault)',
+        500,
+      );
   }
 }
 
@@ -106,7 +121,11 @@ export class FaultInjector {
  * Parses the `R[:Op]` flags (`--error-rate 0.1 --error-rate 1:ScheduleKeyDeletion`) into a
  * PerOperation. `kind` names the flag in the error message.
  */
-export function parsePerOperationFlags(flags: string[] | undefined, kind: string, opts: { max?: number } = {}): PerOperation | undefined {
+export function parsePerOperationFlags(
+  flags: string[] | undefined,
+  kind: string,
+  opts: { max?: number } = {},
+): PerOperation | undefined {
   if (!flags || flags.length === 0) return undefined;
   const out: PerOperation = {};
   for (const flag of flags) {
@@ -114,7 +133,9 @@ export function parsePerOperationFlags(flags: string[] | undefined, kind: string
     const value = m ? Number(m[1]) : NaN;
     if (!m || (opts.max !== undefined && value > opts.max)) {
       const range = opts.max !== undefined ? `a number from 0 to ${opts.max}` : 'a number';
-      throw new Error(`--${kind} ${flag}: expected ${range}, optionally followed by :Operation (e.g. 0.2:ScheduleKeyDeletion)`);
+      throw new Error(
+        `--${kind} ${flag}: expected ${range}, optionally followed by :Operation (e.g. 0.2:ScheduleKeyDeletion)`,
+      );
     }
     out[m[2] ?? '*'] = value;
   }

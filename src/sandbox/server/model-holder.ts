@@ -113,7 +113,9 @@ export class ModelHolder {
     this.model = modelFromFile(this.factory, this.file.path, loaded.json);
     if (this.timer) {
       this.cancelPending();
-      this.opts.onNotice?.(`state file ${this.file.path} was changed by another process; its version wins over unsaved changes`);
+      this.opts.onNotice?.(
+        `state file ${this.file.path} was changed by another process; its version wins over unsaved changes`,
+      );
     } else {
       this.opts.onNotice?.(`state file ${this.file.path} was changed by another process; reloaded`);
     }
@@ -160,7 +162,9 @@ export class ModelHolder {
     withFileLock(file.path, () => {
       if (file.changedByOthers()) {
         this.model = modelFromFile(this.factory, file.path, file.read().json);
-        this.opts.onNotice?.(`state file ${file.path} was changed by another process; its version wins over unsaved changes`);
+        this.opts.onNotice?.(
+          `state file ${file.path} was changed by another process; its version wins over unsaved changes`,
+        );
         this.onReload();
         return;
       }

@@ -5,19 +5,34 @@
  */
 import { rmSync } from 'node:fs';
 import type { AdvanceReport, SandboxStatus } from '../contract.js';
-import { loadOrCreate, modelFromFile, type ModelFactory, type ScenarioName, type ScenarioParams } from './model-holder.js';
+import {
+  loadOrCreate,
+  modelFromFile,
+  type ModelFactory,
+  type ScenarioName,
+  type ScenarioParams,
+} from './model-holder.js';
 import { requestLogPath } from './request-log.js';
 import { StateFile, type LockOptions } from './state-file.js';
 
 /** Replaces the account with a fresh scenario and starts a new request log. */
-export function resetState(factory: ModelFactory, statePath: string, scenario: ScenarioName, opts: ScenarioParams = {}, lock?: LockOptions): SandboxStatus {
+export function resetState(
+  factory: ModelFactory,
+  statePath: string,
+  scenario: ScenarioName,
+  opts: ScenarioParams = {},
+  lock?: LockOptions,
+): SandboxStatus {
   const file = new StateFile(statePath);
-  return file.update((_current) => {
-    const model = factory.scenario(scenario, opts);
-    model.takeDirty();
-    rmSync(requestLogPath(statePath), { force: true });
-    return { json: model.toJSON(), result: model.status() };
-  }, { ...lock, ignoreCurrent: true });
+  return file.update(
+    (_current) => {
+      const model = factory.scenario(scenario, opts);
+      model.takeDirty();
+      rmSync(requestLogPath(statePath), { force: true });
+      return { json: model.toJSON(), result: model.status() };
+    },
+    { ...lock, ignoreCurrent: true },
+  );
 }
 
 /** Moves the sandbox clock forward and applies what AWS would have done meanwhile. */

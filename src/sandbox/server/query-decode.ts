@@ -6,7 +6,17 @@
  */
 
 /** Fields that are numbers or booleans in the JSON protocol but arrive as text in awsQuery. */
-const NUMERIC_FIELDS = new Set(['Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'MaxRecords', 'MaxItems', 'DurationSeconds', 'Limit', 'MaxResults']);
+const NUMERIC_FIELDS = new Set([
+  'Period',
+  'EvaluationPeriods',
+  'DatapointsToAlarm',
+  'Threshold',
+  'MaxRecords',
+  'MaxItems',
+  'DurationSeconds',
+  'Limit',
+  'MaxResults',
+]);
 const BOOLEAN_FIELDS = new Set(['ActionsEnabled']);
 
 export interface QueryRequest {

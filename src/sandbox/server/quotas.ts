@@ -40,11 +40,17 @@ export type QuotaOverrides = Record<string, number>;
 /** The error AWS answers when a bucket is empty, in each service's words. */
 export function throttlingError(service: ServiceName): SandboxError {
   if (service === 'kms') {
-    return new SandboxError('ThrottlingException', 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.', 400);
+    return new SandboxError(
+      'ThrottlingException',
+      'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.',
+      400,
+    );
   }
   // awsQuery services name it `Throttling`; the JSON services `ThrottlingException`.
-  if (service === 'monitoring' || service === 'sts' || service === 'sns') return new SandboxError('Throttling', 'Rate exceeded', 400);
-  if (service === 'organizations' || service === 'account') return new SandboxError('TooManyRequestsException', 'Rate exceeded', 400);
+  if (service === 'monitoring' || service === 'sts' || service === 'sns')
+    return new SandboxError('Throttling', 'Rate exceeded', 400);
+  if (service === 'organizations' || service === 'account')
+    return new SandboxError('TooManyRequestsException', 'Rate exceeded', 400);
   return new SandboxError('ThrottlingException', 'Rate exceeded', 400);
 }
 
@@ -130,7 +136,8 @@ export function parseQuotaFlags(flags: string[] | undefined): QuotaOverrides {
   const out: QuotaOverrides = {};
   for (const flag of flags ?? []) {
     const m = /^([A-Za-z0-9_.]+)=(\d+(?:\.\d+)?)$/.exec(flag.trim());
-    if (!m || Number(m[2]) <= 0) throw new Error(`--quota ${flag}: expected Operation=N with N > 0, e.g. DescribeKey=100`);
+    if (!m || Number(m[2]) <= 0)
+      throw new Error(`--quota ${flag}: expected Operation=N with N > 0, e.g. DescribeKey=100`);
     out[m[1]!] = Number(m[2]);
   }
   return out;

@@ -24,13 +24,16 @@ export function registerServer(statePath: string, record: ServerRecord): void {
 /** Removes the record if it is still ours (another server may have started on the same file since). */
 export function unregisterServer(statePath: string, record: ServerRecord): void {
   const current = readServerRecord(statePath);
-  if (current && current.pid === record.pid && current.url === record.url) rmSync(serverRecordPath(statePath), { force: true });
+  if (current && current.pid === record.pid && current.url === record.url)
+    rmSync(serverRecordPath(statePath), { force: true });
 }
 
 export function readServerRecord(statePath: string): ServerRecord | undefined {
   try {
     const r = JSON.parse(readFileSync(serverRecordPath(statePath), 'utf8')) as ServerRecord;
-    return typeof r.pid === 'number' && typeof r.url === 'string' && r.url.startsWith('http://127.0.0.1:') ? r : undefined;
+    return typeof r.pid === 'number' && typeof r.url === 'string' && r.url.startsWith('http://127.0.0.1:')
+      ? r
+      : undefined;
   } catch {
     return undefined;
   }
@@ -40,12 +43,21 @@ export function readServerRecord(statePath: string): ServerRecord | undefined {
  * Calls the admin API of the server that owns the state file; undefined when none is running (no
  * record, or it does not answer: the process died without cleaning up).
  */
-export async function callOwningServer(statePath: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown | undefined> {
+export async function callOwningServer(
+  statePath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<unknown | undefined> {
   const record = readServerRecord(statePath);
   if (!record) return undefined;
   let res: Response;
   try {
-    res = await fetch(`${record.url}/__sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`${record.url}/__sandbox/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch {
     return undefined;
   }

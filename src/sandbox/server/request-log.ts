@@ -38,14 +38,71 @@ export interface RequestLogEntry {
 
 /** Mutating operations that do not follow the name patterns below. */
 const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
-  kms: new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey', 'ConnectCustomKeyStore', 'DisconnectCustomKeyStore', 'UpdateCustomKeyStore', 'UpdateAlias', 'UpdateKeyDescription', 'PutKeyPolicy', 'RetireGrant', 'RevokeGrant', 'TagResource', 'UntagResource', 'EnableKeyRotation', 'DisableKeyRotation', 'ImportKeyMaterial', 'ReplicateKey', 'UpdatePrimaryRegion', 'RotateKeyOnDemand']),
-  cloudhsm: new Set(['DeleteBackup', 'RestoreBackup', 'CopyBackupToRegion', 'InitializeCluster', 'ModifyBackupAttributes', 'ModifyCluster', 'TagResource', 'UntagResource']),
-  logs: new Set(['PutMetricFilter', 'DeleteMetricFilter', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'PutLogEvents', 'TagLogGroup', 'TagResource', 'UntagResource']),
-  monitoring: new Set(['PutMetricAlarm', 'DeleteAlarms', 'PutMetricData', 'SetAlarmState', 'EnableAlarmActions', 'DisableAlarmActions', 'PutCompositeAlarm', 'TagResource', 'UntagResource']),
+  kms: new Set([
+    'ScheduleKeyDeletion',
+    'CancelKeyDeletion',
+    'EnableKey',
+    'DisableKey',
+    'ConnectCustomKeyStore',
+    'DisconnectCustomKeyStore',
+    'UpdateCustomKeyStore',
+    'UpdateAlias',
+    'UpdateKeyDescription',
+    'PutKeyPolicy',
+    'RetireGrant',
+    'RevokeGrant',
+    'TagResource',
+    'UntagResource',
+    'EnableKeyRotation',
+    'DisableKeyRotation',
+    'ImportKeyMaterial',
+    'ReplicateKey',
+    'UpdatePrimaryRegion',
+    'RotateKeyOnDemand',
+  ]),
+  cloudhsm: new Set([
+    'DeleteBackup',
+    'RestoreBackup',
+    'CopyBackupToRegion',
+    'InitializeCluster',
+    'ModifyBackupAttributes',
+    'ModifyCluster',
+    'TagResource',
+    'UntagResource',
+  ]),
+  logs: new Set([
+    'PutMetricFilter',
+    'DeleteMetricFilter',
+    'PutRetentionPolicy',
+    'DeleteRetentionPolicy',
+    'PutLogEvents',
+    'TagLogGroup',
+    'TagResource',
+    'UntagResource',
+  ]),
+  monitoring: new Set([
+    'PutMetricAlarm',
+    'DeleteAlarms',
+    'PutMetricData',
+    'SetAlarmState',
+    'EnableAlarmActions',
+    'DisableAlarmActions',
+    'PutCompositeAlarm',
+    'TagResource',
+    'UntagResource',
+  ]),
   cloudtrail: new Set(['StartLogging', 'StopLogging', 'PutEventSelectors', 'UpdateTrail', 'AddTags', 'RemoveTags']),
   sns: new Set(['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', 'TagResource', 'UntagResource']),
   sts: new Set([]),
-  organizations: new Set(['InviteAccountToOrganization', 'LeaveOrganization', 'MoveAccount', 'RemoveAccountFromOrganization', 'EnableAWSServiceAccess', 'DisableAWSServiceAccess', 'CloseAccount']),
+  organizations: new Set([
+    'InviteAccountToOrganization',
+    'LeaveOrganization',
+    'MoveAccount',
+    'RemoveAccountFromOrganization',
+    'EnableAWSServiceAccess',
+    'DisableAWSServiceAccess',
+    'CloseAccount',
+  ]),
   account: new Set(['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation']),
 };
 
@@ -57,14 +114,16 @@ export function isMutating(service: string | undefined, operation: string | unde
 }
 
 /** Members never logged: key material, secrets, and credentials of external key store proxies. */
-const SECRET_FIELDS = /^(Plaintext|CiphertextBlob|KeyStorePassword|XksProxyAuthenticationCredential|RawSecretAccessKey|AccessKeyId|SecretAccessKey|SessionToken|Password|TrustAnchorCertificate|PublicKey|KeyMaterial|ImportToken|Message|Signature)$/i;
+const SECRET_FIELDS =
+  /^(Plaintext|CiphertextBlob|KeyStorePassword|XksProxyAuthenticationCredential|RawSecretAccessKey|AccessKeyId|SecretAccessKey|SessionToken|Password|TrustAnchorCertificate|PublicKey|KeyMaterial|ImportToken|Message|Signature)$/i;
 const MAX_STRING = 256;
 const MAX_ITEMS = 20;
 
 /** A copy of the input that is safe to write to disk: secrets replaced, long values cut. */
 export function safeParams(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value;
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}...(${value.length} chars)` : value;
+  if (typeof value === 'string')
+    return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}...(${value.length} chars)` : value;
   if (typeof value !== 'object') return value;
   if (depth > 4) return '[nested]';
   if (Array.isArray(value)) {

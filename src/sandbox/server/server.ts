@@ -89,7 +89,15 @@ export class SandboxHttpHandler {
     if (url.startsWith(ADMIN_PREFIX)) return handleAdmin(this, req, res, await readBody(req).catch(() => ''));
 
     let call: DecodedCall | undefined;
-    const entry: RequestLogEntry = { time, requestId, outcome: 'ok', status: 200, durationMs: 0, mutating: false, handled: false };
+    const entry: RequestLogEntry = {
+      time,
+      requestId,
+      outcome: 'ok',
+      status: 200,
+      durationMs: 0,
+      mutating: false,
+      handled: false,
+    };
     const finish = (answer: EncodedResponse | 'drop', outcome: string): void => {
       entry.outcome = outcome;
       entry.status = answer === 'drop' ? 0 : answer.status;
@@ -105,10 +113,12 @@ export class SandboxHttpHandler {
 
     try {
       const body = await readBody(req);
-      if (req.method !== 'POST') throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${req.method} ${url}.`, 405);
+      if (req.method !== 'POST')
+        throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${req.method} ${url}.`, 405);
       call = decodeCall(req.headers, body, url);
     } catch (e) {
-      const err = e instanceof SandboxError ? e : new SandboxError('SerializationException', 'The request could not be read.');
+      const err =
+        e instanceof SandboxError ? e : new SandboxError('SerializationException', 'The request could not be read.');
       finish(encodeError(call, err, requestId), err.code);
       return;
     }
@@ -165,11 +175,20 @@ export class SandboxHttpHandler {
         commit(true);
       } catch (e) {
         commit(false);
-        const staleAnswer = e instanceof SandboxError ? this.stale.staleInsteadOfError(call.operation, call.input, nowMs) : undefined;
+        const staleAnswer =
+          e instanceof SandboxError ? this.stale.staleInsteadOfError(call.operation, call.input, nowMs) : undefined;
         if (staleAnswer !== undefined) {
           output = staleAnswer;
           entry.fault = 'stale';
-        } else error = e instanceof SandboxError ? e : new SandboxError('InternalFailure', `sandbox bug while handling ${call.operation}: ${(e as Error)?.message ?? String(e)}`, 500);
+        } else
+          error =
+            e instanceof SandboxError
+              ? e
+              : new SandboxError(
+                  'InternalFailure',
+                  `sandbox bug while handling ${call.operation}: ${(e as Error)?.message ?? String(e)}`,
+                  500,
+                );
       }
       try {
         model.recordCall(ctx, call.input, error ? { error } : { output });
@@ -205,7 +224,15 @@ export async function listen(opts: SandboxServerOptions): Promise<RunningServer>
   const server = createServer((req, res) => {
     handler.handle(req, res).catch((e: unknown) => {
       // last resort: still JSON, never an HTML page or a hung socket
-      if (!res.headersSent) send(res, encodeError(undefined, new SandboxError('InternalFailure', String((e as Error)?.message ?? e), 500), randomUUID()));
+      if (!res.headersSent)
+        send(
+          res,
+          encodeError(
+            undefined,
+            new SandboxError('InternalFailure', String((e as Error)?.message ?? e), 500),
+            randomUUID(),
+          ),
+        );
     });
   });
   // Clients close idle keep-alive sockets themselves (undici after ~4 s, the SDK's agent sooner);
@@ -216,7 +243,13 @@ export async function listen(opts: SandboxServerOptions): Promise<RunningServer>
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
-        reject(new SandboxRunError('bad-input', `cannot listen on 127.0.0.1:${opts.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, 'choose another --port, or --port 0 for a free one'));
+        reject(
+          new SandboxRunError(
+            'bad-input',
+            `cannot listen on 127.0.0.1:${opts.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
+            'choose another --port, or --port 0 for a free one',
+          ),
+        );
       } else reject(e);
     });
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

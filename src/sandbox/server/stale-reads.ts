@@ -23,7 +23,13 @@ export class StaleReads {
    * Captures the current answers about the target of a mutating call, if any; returns a commit
    * function to call with the outcome (a failed mutation changed nothing, so it leaves no window).
    */
-  beforeMutation(model: SandboxModel, ctx: CallContext, input: Record<string, unknown>, staleMs: number, nowMs: number): (succeeded: boolean) => void {
+  beforeMutation(
+    model: SandboxModel,
+    ctx: CallContext,
+    input: Record<string, unknown>,
+    staleMs: number,
+    nowMs: number,
+  ): (succeeded: boolean) => void {
     if (staleMs <= 0 || ctx.service !== 'kms' || !isMutating(ctx.service, ctx.operation)) return () => {};
     const until = nowMs + staleMs;
     const pending: Array<() => void> = [];
@@ -81,7 +87,8 @@ export class StaleReads {
 
   /** For a DescribeKey/DescribeCustomKeyStores that the model rejects (deleted target) within the window. */
   staleInsteadOfError(operation: string, input: Record<string, unknown>, nowMs: number): unknown | undefined {
-    if (operation === 'DescribeKey' && typeof input.KeyId === 'string') return this.live(this.keys, input.KeyId, nowMs)?.value;
+    if (operation === 'DescribeKey' && typeof input.KeyId === 'string')
+      return this.live(this.keys, input.KeyId, nowMs)?.value;
     if (operation === 'DescribeCustomKeyStores' && typeof input.CustomKeyStoreId === 'string') {
       const snap = this.live(this.stores, input.CustomKeyStoreId, nowMs);
       return snap ? { CustomKeyStores: [snap.value], Truncated: false } : undefined;

@@ -8,7 +8,19 @@
  * change (inode, size, mtime differ from its own last write) and reloads before the next request.
  */
 import { makeDirs } from '../../util/make-dirs.js';
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { SandboxRunError } from '../errors.js';
@@ -93,7 +105,11 @@ export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new SandboxRunError('failure', `the sandbox state ${file} is locked by process ${holder?.pid} since ${holder?.startedAt}`, `wait for it to finish, or delete ${lockPath} if that process is not a kscli sandbox`);
+        throw new SandboxRunError(
+          'failure',
+          `the sandbox state ${file} is locked by process ${holder?.pid} since ${holder?.startedAt}`,
+          `wait for it to finish, or delete ${lockPath} if that process is not a kscli sandbox`,
+        );
       }
       sleepSync(5);
     }
@@ -110,7 +126,11 @@ export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {
 }
 
 export function corruptStateError(file: string, detail: string): SandboxRunError {
-  return new SandboxRunError('bad-input', `the sandbox state file ${file} is corrupt (${detail})`, `run: kscli sandbox reset --state ${file}`);
+  return new SandboxRunError(
+    'bad-input',
+    `the sandbox state file ${file} is corrupt (${detail})`,
+    `run: kscli sandbox reset --state ${file}`,
+  );
 }
 
 /** The raw JSON document and the stamp of the version read. */
@@ -168,7 +188,10 @@ export class StateFile {
   }
 
   /** Load-modify-save under the lock, for one-shot commands (`sandbox advance`, `reset`). */
-  update<T>(fn: (current: LoadedState | undefined) => { json: unknown; result: T }, opts?: LockOptions & { ignoreCurrent?: boolean }): T {
+  update<T>(
+    fn: (current: LoadedState | undefined) => { json: unknown; result: T },
+    opts?: LockOptions & { ignoreCurrent?: boolean },
+  ): T {
     return withFileLock(
       this.path,
       () => {

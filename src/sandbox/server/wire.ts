@@ -28,7 +28,17 @@ export interface EncodedResponse {
   body: string;
 }
 
-const SERVICES: ReadonlySet<string> = new Set<ServiceName>(['kms', 'cloudhsm', 'cloudtrail', 'logs', 'monitoring', 'sns', 'sts', 'organizations', 'account']);
+const SERVICES: ReadonlySet<string> = new Set<ServiceName>([
+  'kms',
+  'cloudhsm',
+  'cloudtrail',
+  'logs',
+  'monitoring',
+  'sns',
+  'sts',
+  'organizations',
+  'account',
+]);
 
 /**
  * restJson1 operations (the Account Management API: `POST /listRegions` with a JSON body, no
@@ -59,8 +69,14 @@ const QUERY_VERSIONS: Record<string, ServiceName> = {
 export const DEFAULT_REGION = 'us-east-1';
 
 /** `Credential=AKID/DATE/REGION/SERVICE/aws4_request` from a SigV4 Authorization header (signature not checked). */
-export function parseCredentialScope(authorization: string | undefined): { accessKeyId?: string; region?: string; service?: string } {
-  const m = authorization ? /Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization) : null;
+export function parseCredentialScope(authorization: string | undefined): {
+  accessKeyId?: string;
+  region?: string;
+  service?: string;
+} {
+  const m = authorization
+    ? /Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(authorization)
+    : null;
   if (!m) return {};
   return { accessKeyId: m[1], region: m[3], service: m[4] };
 }
@@ -89,7 +105,11 @@ function parseJsonObject(body: string): Record<string, unknown> {
  * Decodes a POST (to `/`, or to a restJson1 path). Throws SandboxError (400) for requests no AWS
  * client would send.
  */
-export function decodeCall(headers: Record<string, string | string[] | undefined>, body: string, path = '/'): DecodedCall {
+export function decodeCall(
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  path = '/',
+): DecodedCall {
   const scope = parseCredentialScope(header(headers, 'authorization'));
   const scopeService = scope.service && SERVICES.has(scope.service) ? (scope.service as ServiceName) : undefined;
   const region = scope.region ?? DEFAULT_REGION;
@@ -98,7 +118,14 @@ export function decodeCall(headers: Record<string, string | string[] | undefined
 
   const rest = REST_JSON_ROUTES[path.split('?')[0]!];
   if (!target && rest) {
-    return { protocol: 'restJson1', service: rest.service, operation: rest.operation, region, accessKeyId: scope.accessKeyId, input: parseJsonObject(body) };
+    return {
+      protocol: 'restJson1',
+      service: rest.service,
+      operation: rest.operation,
+      region,
+      accessKeyId: scope.accessKeyId,
+      input: parseJsonObject(body),
+    };
   }
 
   if (target) {
@@ -106,7 +133,10 @@ export function decodeCall(headers: Record<string, string | string[] | undefined
     const operation = dot >= 0 ? target.slice(dot + 1) : target;
     const prefix = dot >= 0 ? target.slice(0, dot).split('.').pop()! : '';
     const service = scopeService ?? TARGET_PREFIXES[prefix];
-    const protocol: WireProtocol = contentType.includes('json-1.0') || (!contentType.includes('json-1.1') && service === 'monitoring') ? 'awsJson1_0' : 'awsJson1_1';
+    const protocol: WireProtocol =
+      contentType.includes('json-1.0') || (!contentType.includes('json-1.1') && service === 'monitoring')
+        ? 'awsJson1_0'
+        : 'awsJson1_1';
     if (!service) throw new SandboxError('UnknownOperationException', `No service handles the target ${target}.`);
     if (!operation) throw new SandboxError('UnknownOperationException', `The target ${target} names no operation.`);
     return { protocol, service, operation, region, accessKeyId: scope.accessKeyId, input: parseJsonObject(body) };
@@ -121,10 +151,20 @@ export function decodeCall(headers: Record<string, string | string[] | undefined
     }
     const service = scopeService ?? (query.version ? QUERY_VERSIONS[query.version] : undefined);
     if (!service) throw new SandboxError('UnknownOperationException', `No service handles the action ${query.action}.`);
-    return { protocol: 'awsQuery', service, operation: query.action, region, accessKeyId: scope.accessKeyId, input: query.input };
+    return {
+      protocol: 'awsQuery',
+      service,
+      operation: query.action,
+      region,
+      accessKeyId: scope.accessKeyId,
+      input: query.input,
+    };
   }
 
-  throw new SandboxError('UnknownOperationException', 'The request has neither an X-Amz-Target header nor an awsQuery Action: not an AWS API call.');
+  throw new SandboxError(
+    'UnknownOperationException',
+    'The request has neither an X-Amz-Target header nor an awsQuery Action: not an AWS API call.',
+  );
 }
 
 /** JSON.stringify with Dates as epoch seconds (numbers, fractions allowed), as the JSON protocols want. */
@@ -140,21 +180,41 @@ function jsonContentType(protocol: WireProtocol): string {
   return protocol === 'awsJson1_0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
 }
 
-export function encodeSuccess(call: Pick<DecodedCall, 'protocol' | 'service' | 'operation'>, output: unknown, requestId: string): EncodedResponse {
+export function encodeSuccess(
+  call: Pick<DecodedCall, 'protocol' | 'service' | 'operation'>,
+  output: unknown,
+  requestId: string,
+): EncodedResponse {
   if (call.protocol === 'awsQuery') {
-    return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: encodeQueryResponse(call.service, call.operation, output, requestId) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: encodeQueryResponse(call.service, call.operation, output, requestId),
+    };
   }
-  return { status: 200, headers: { 'content-type': jsonContentType(call.protocol), 'x-amzn-requestid': requestId }, body: toAwsJson(output) };
+  return {
+    status: 200,
+    headers: { 'content-type': jsonContentType(call.protocol), 'x-amzn-requestid': requestId },
+    body: toAwsJson(output),
+  };
 }
 
 /**
  * An error in the caller's protocol. Without a decoded call (garbage, wrong method) the answer is
  * JSON anyway: a client must never get HTML (wire-protocols.md, "Errors").
  */
-export function encodeError(call: Pick<DecodedCall, 'protocol' | 'service'> | undefined, err: SandboxError, requestId: string): EncodedResponse {
+export function encodeError(
+  call: Pick<DecodedCall, 'protocol' | 'service'> | undefined,
+  err: SandboxError,
+  requestId: string,
+): EncodedResponse {
   const status = err.status;
   if (call?.protocol === 'awsQuery') {
-    return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: encodeQueryError(call.service, err.code, err.message, status, requestId) };
+    return {
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: encodeQueryError(call.service, err.code, err.message, status, requestId),
+    };
   }
   const headers: Record<string, string> = {
     'content-type': jsonContentType(call?.protocol ?? 'awsJson1_1'),
@@ -163,6 +223,7 @@ export function encodeError(call: Pick<DecodedCall, 'protocol' | 'service'> | un
   };
   // CloudWatch's JSON is query-compatible: the SDK and botocore take the awsQuery error code from
   // this header (e.g. `ResourceNotFound;Sender`), which can differ from the JSON __type.
-  if (call?.service === 'monitoring') headers['x-amzn-query-error'] = `${err.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
+  if (call?.service === 'monitoring')
+    headers['x-amzn-query-error'] = `${err.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
   return { status, headers, body: JSON.stringify({ __type: err.code, message: err.message, ...(err.details ?? {}) }) };
 }

@@ -23,7 +23,10 @@ const MAP_MEMBERS: Record<string, Set<string>> = {
 };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function scalarText(value: unknown): string {
@@ -59,9 +62,17 @@ function encodeFields(obj: Record<string, unknown>, maps: Set<string> | undefine
 }
 
 /** A successful awsQuery answer. An empty output has no `<OpResult>` element, as AWS sends it. */
-export function encodeQueryResponse(service: ServiceName, operation: string, output: unknown, requestId: string): string {
+export function encodeQueryResponse(
+  service: ServiceName,
+  operation: string,
+  output: unknown,
+  requestId: string,
+): string {
   const ns = QUERY_NAMESPACES[service] ?? QUERY_NAMESPACES.monitoring!;
-  const fields = output && typeof output === 'object' ? encodeFields(output as Record<string, unknown>, MAP_MEMBERS[`${service}.${operation}`]) : '';
+  const fields =
+    output && typeof output === 'object'
+      ? encodeFields(output as Record<string, unknown>, MAP_MEMBERS[`${service}.${operation}`])
+      : '';
   const result = fields ? `<${operation}Result>${fields}</${operation}Result>` : '';
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
@@ -71,7 +82,13 @@ export function encodeQueryResponse(service: ServiceName, operation: string, out
 }
 
 /** An awsQuery error: `Sender` for client faults (4xx), `Receiver` for server faults (5xx). */
-export function encodeQueryError(service: ServiceName, code: string, message: string, status: number, requestId: string): string {
+export function encodeQueryError(
+  service: ServiceName,
+  code: string,
+  message: string,
+  status: number,
+  requestId: string,
+): string {
   const ns = QUERY_NAMESPACES[service] ?? QUERY_NAMESPACES.monitoring!;
   const type = status >= 500 ? 'Receiver' : 'Sender';
   return (

@@ -19,6 +19,9 @@ export type BackupsJson = Body<BackupsDocument>;
 
 export const backupsRenderer: Renderer<BackupsResult> = {
   json: (r): BackupsJson =>
-    r.kind === 'not-cloudhsm' ? { store: storeJson(r.store), clusterIds: [], backups: [], warnings: [r.note] } : { store: storeJson(r.store), ...backupsJson(r.report) },
-  table: (r, { style, width }) => (r.kind === 'not-cloudhsm' ? `${r.note}\n` : renderBackups(style, r.report, { width })),
+    r.kind === 'not-cloudhsm'
+      ? { store: storeJson(r.store), clusterIds: [], backups: [], warnings: [r.note] }
+      : { store: storeJson(r.store), ...backupsJson(r.report) },
+  table: (r, { style, width }) =>
+    r.kind === 'not-cloudhsm' ? `${r.note}\n` : renderBackups(style, r.report, { width }),
 };

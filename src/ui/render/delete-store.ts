@@ -9,5 +9,8 @@ import { backupsJson, orphansJson, renderBackups, renderOrphans } from './report
 
 export const deleteStoreExtras: PlanOutcomeExtras<DeleteStoreCleanup> = {
   json: (c) => ({ backups: backupsJson(c.backups), orphans: orphansJson(c.orphans) }),
-  lines: (c, style, layout) => [renderBackups(style, c.backups, layout).trimEnd(), renderOrphans(style, c.storeId, c.orphans, layout).trimEnd()],
+  lines: (c, style, layout) => [
+    renderBackups(style, c.backups, layout).trimEnd(),
+    renderOrphans(style, c.storeId, c.orphans, layout).trimEnd(),
+  ],
 };

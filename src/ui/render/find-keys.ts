@@ -22,7 +22,14 @@ export type FindKeysJson = Body<FindKeysDocument>;
 export const findKeysRenderer: Renderer<FindKeysResult> = {
   json: ({ store, keys, aliases }): FindKeysJson => ({
     store: storeJson(store),
-    keys: keys.map((k) => ({ keyId: k.keyId, arn: k.arn, state: k.state, aliases: aliases.get(k.keyId) ?? [], creationDate: k.creationDate.toISOString(), deletionDate: iso(k.deletionDate) })),
+    keys: keys.map((k) => ({
+      keyId: k.keyId,
+      arn: k.arn,
+      state: k.state,
+      aliases: aliases.get(k.keyId) ?? [],
+      creationDate: k.creationDate.toISOString(),
+      deletionDate: iso(k.deletionDate),
+    })),
   }),
   table({ store, keys, aliases }, { style, width, now }) {
     let s = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}): ${keys.length} key(s)\n`;

@@ -50,7 +50,8 @@ function accountText(id: string, name?: string): string {
 
 function stateText(r: StoreRow, st?: Style): string {
   const s = r.store;
-  if (s.connectionState === 'FAILED') return st ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`) : `FAILED (${s.connectionErrorCode ?? '?'})`;
+  if (s.connectionState === 'FAILED')
+    return st ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`) : `FAILED (${s.connectionErrorCode ?? '?'})`;
   if (s.connectionState === 'CONNECTED' && st) return st.ok(s.connectionState);
   return s.connectionState;
 }
@@ -87,10 +88,32 @@ export function renderInventoryTable(result: InventoryResult, meta: InventoryMet
   const s = summaryOf(result);
   let out = '';
   if (result.rows.length > 0) {
-    const headers = ['ACCOUNT', 'REGION', 'STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'HSMS', 'KEYS', ...(meta.usage ? ['USAGE'] : [])];
+    const headers = [
+      'ACCOUNT',
+      'REGION',
+      'STORE',
+      'NAME',
+      'TYPE',
+      'STATE',
+      'CLUSTER',
+      'HSMS',
+      'KEYS',
+      ...(meta.usage ? ['USAGE'] : []),
+    ];
     out += renderTable(
       headers,
-      result.rows.map((r) => [accountText(r.accountId, r.accountName), r.region, r.store.id, r.store.name, r.store.type, stateText(r, st), r.store.clusterId ?? '-', hsmText(r), keysText(r), ...(meta.usage ? [usageText(r)] : [])]),
+      result.rows.map((r) => [
+        accountText(r.accountId, r.accountName),
+        r.region,
+        r.store.id,
+        r.store.name,
+        r.store.type,
+        stateText(r, st),
+        r.store.clusterId ?? '-',
+        hsmText(r),
+        keysText(r),
+        ...(meta.usage ? [usageText(r)] : []),
+      ]),
     );
   } else out += 'no custom key stores found\n';
   if (result.gaps.length > 0) {
@@ -100,7 +123,8 @@ export function renderInventoryTable(result: InventoryResult, meta: InventoryMet
   if (result.skips.length > 0) {
     out += `\nskipped (${result.skips.length}): nothing readable there\n`;
     for (const k of result.skips.slice(0, SKIPS_SHOWN)) out += `  ${gapLine(k)}\n`;
-    if (result.skips.length > SKIPS_SHOWN) out += `  ... and ${result.skips.length - SKIPS_SHOWN} more (--output json lists them all)\n`;
+    if (result.skips.length > SKIPS_SHOWN)
+      out += `  ... and ${result.skips.length - SKIPS_SHOWN} more (--output json lists them all)\n`;
   }
   out += `\n${s.stores} custom key store(s), ${s.keys} key(s), ${s.hsms} HSM(s) in ${s.accountsWithStores} of ${s.accounts} account(s); ${s.accountRegionsRead} account-Region(s) read`;
   out += result.gaps.length > 0 ? `; ${st.warn(`INCOMPLETE: ${result.gaps.length} gap(s)`)}\n` : '; complete\n';
@@ -124,14 +148,29 @@ export function inventoryJson(result: InventoryResult, meta: InventoryMeta): Inv
       ...(r.store.connectionErrorCode ? { connectionErrorCode: r.store.connectionErrorCode } : {}),
       clusterId: r.store.clusterId ?? null,
       creationDate: r.store.creationDate.toISOString(),
-      cluster: r.cluster ? { state: r.cluster.state, hsmCount: r.cluster.hsmCount, activeHsmCount: r.cluster.activeHsmCount } : null,
+      cluster: r.cluster
+        ? { state: r.cluster.state, hsmCount: r.cluster.hsmCount, activeHsmCount: r.cluster.activeHsmCount }
+        : null,
       ...(r.clusterError ? { clusterError: r.clusterError } : {}),
       keyCount: r.keyCount,
       keyCounts: r.keyCounts,
       ...(meta.usage ? { usage: r.usage ?? null, ...(r.usageError ? { usageError: r.usageError } : {}) } : {}),
     })),
-    gaps: result.gaps.map((g) => ({ accountId: g.accountId, accountName: g.accountName ?? null, region: g.region ?? null, kind: g.kind, errorCode: g.errorCode ?? null, reason: g.reason })),
-    skipped: result.skips.map((k) => ({ accountId: k.accountId, accountName: k.accountName ?? null, region: k.region ?? null, kind: k.kind, reason: k.reason })),
+    gaps: result.gaps.map((g) => ({
+      accountId: g.accountId,
+      accountName: g.accountName ?? null,
+      region: g.region ?? null,
+      kind: g.kind,
+      errorCode: g.errorCode ?? null,
+      reason: g.reason,
+    })),
+    skipped: result.skips.map((k) => ({
+      accountId: k.accountId,
+      accountName: k.accountName ?? null,
+      region: k.region ?? null,
+      kind: k.kind,
+      reason: k.reason,
+    })),
   };
 }
 
@@ -142,16 +181,42 @@ function csvCell(v: string | number | undefined | null): string {
 
 export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta): string {
   const header = [
-    'account_id', 'account_name', 'region', 'store_id', 'store_name', 'type', 'connection_state', 'connection_error_code', 'cluster_id', 'cluster_state', 'hsm_count',
-    'key_count', ...KEY_STATES.map((k) => `keys_${k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}`), 'keys_other', ...(meta.usage ? ['keys_in_use', 'keys_unused', 'keys_usage_unknown'] : []),
+    'account_id',
+    'account_name',
+    'region',
+    'store_id',
+    'store_name',
+    'type',
+    'connection_state',
+    'connection_error_code',
+    'cluster_id',
+    'cluster_state',
+    'hsm_count',
+    'key_count',
+    ...KEY_STATES.map((k) => `keys_${k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}`),
+    'keys_other',
+    ...(meta.usage ? ['keys_in_use', 'keys_unused', 'keys_usage_unknown'] : []),
   ];
   const lines = [header.join(',')];
   for (const r of result.rows) {
     const known = KEY_STATES.reduce((n, k) => n + (r.keyCounts[k] ?? 0), 0);
     lines.push(
       [
-        r.accountId, r.accountName, r.region, r.store.id, r.store.name, r.store.type, r.store.connectionState, r.store.connectionErrorCode, r.store.clusterId, r.cluster?.state, r.cluster?.hsmCount,
-        r.keyCount, ...KEY_STATES.map((k) => r.keyCounts[k] ?? 0), r.keyCount - known, ...(meta.usage ? [r.usage?.inUse, r.usage?.unused, r.usage?.unknown] : []),
+        r.accountId,
+        r.accountName,
+        r.region,
+        r.store.id,
+        r.store.name,
+        r.store.type,
+        r.store.connectionState,
+        r.store.connectionErrorCode,
+        r.store.clusterId,
+        r.cluster?.state,
+        r.cluster?.hsmCount,
+        r.keyCount,
+        ...KEY_STATES.map((k) => r.keyCounts[k] ?? 0),
+        r.keyCount - known,
+        ...(meta.usage ? [r.usage?.inUse, r.usage?.unused, r.usage?.unknown] : []),
       ]
         .map(csvCell)
         .join(','),
@@ -162,7 +227,12 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
 
 /** The gaps and skips as stderr lines, for CSV (which has no room for them). */
 export function gapLines(result: InventoryResult): string {
-  return [...result.gaps.map((g) => `kscli: gap: ${gapLine(g)}`), ...result.skips.map((k) => `kscli: skipped: ${gapLine(k)}`)].map((l) => `${l}\n`).join('');
+  return [
+    ...result.gaps.map((g) => `kscli: gap: ${gapLine(g)}`),
+    ...result.skips.map((k) => `kscli: skipped: ${gapLine(k)}`),
+  ]
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 function mdCell(s: string): string {
@@ -176,10 +246,32 @@ export function renderInventoryMarkdown(result: InventoryResult, meta: Inventory
   md += `- **${s.stores}** custom key stores, **${s.keys}** keys, **${s.hsms}** HSMs, in ${s.accountsWithStores} of ${s.accounts} accounts (${s.accountRegionsRead} account-Regions read)\n`;
   md += `- ${result.gaps.length === 0 ? 'Complete: every account and Region asked for was read.' : `**Incomplete: ${result.gaps.length} gap(s)** (listed below)`}\n\n`;
   if (result.rows.length > 0) {
-    const headers = ['Account', 'Region', 'Store', 'Name', 'Type', 'State', 'Cluster', 'HSMs', 'Keys', ...(meta.usage ? ['Usage'] : [])];
+    const headers = [
+      'Account',
+      'Region',
+      'Store',
+      'Name',
+      'Type',
+      'State',
+      'Cluster',
+      'HSMs',
+      'Keys',
+      ...(meta.usage ? ['Usage'] : []),
+    ];
     md += `| ${headers.join(' | ')} |\n|${headers.map(() => '---').join('|')}|\n`;
     for (const r of result.rows) {
-      const cells = [accountText(r.accountId, r.accountName), r.region, `\`${r.store.id}\``, r.store.name, r.store.type, stateText(r), r.store.clusterId ?? '-', hsmText(r), keysText(r), ...(meta.usage ? [usageText(r)] : [])];
+      const cells = [
+        accountText(r.accountId, r.accountName),
+        r.region,
+        `\`${r.store.id}\``,
+        r.store.name,
+        r.store.type,
+        stateText(r),
+        r.store.clusterId ?? '-',
+        hsmText(r),
+        keysText(r),
+        ...(meta.usage ? [usageText(r)] : []),
+      ];
       md += `| ${cells.map(mdCell).join(' | ')} |\n`;
     }
     md += '\n';

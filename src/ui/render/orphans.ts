@@ -19,7 +19,8 @@ export type OrphansJson = Body<OrphansDocument>;
 export const orphansRenderer: Renderer<OrphansResult> = {
   json: ({ store, orphans }): OrphansJson => ({ store: storeJson(store), ...orphansJson(orphans) }),
   table({ store, orphans }, { style, width }) {
-    if (store.type === 'EXTERNAL_KEY_STORE') return `${store.id} is an external key store: KMS never deletes external keys, so nothing can be orphaned.\n`;
+    if (store.type === 'EXTERNAL_KEY_STORE')
+      return `${store.id} is an external key store: KMS never deletes external keys, so nothing can be orphaned.\n`;
     return renderOrphans(style, store.id, orphans, { width });
   },
 };

@@ -41,7 +41,13 @@ export interface Renderer<R> {
   markdown?(result: R): string;
 }
 
-export function render<R>(out: Writable, format: OutputFormat, ctx: TableContext, renderer: Renderer<R>, result: R): void {
+export function render<R>(
+  out: Writable,
+  format: OutputFormat,
+  ctx: TableContext,
+  renderer: Renderer<R>,
+  result: R,
+): void {
   if (format === 'json') writeJson(out, renderer.json(result) as Record<string, unknown>);
   // cli.ts refuses a format the command does not offer (exit 2)
   else if (format === 'csv' && renderer.csv) out.write(renderer.csv(result));
@@ -50,6 +56,10 @@ export function render<R>(out: Writable, format: OutputFormat, ctx: TableContext
 }
 
 /** Renders a command's result in the --output format of this run. */
-export function renderResult<R>(deps: Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>, renderer: Renderer<R>, result: R): void {
+export function renderResult<R>(
+  deps: Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>,
+  renderer: Renderer<R>,
+  result: R,
+): void {
   render(deps.io.out, deps.globals.output, tableContext(deps), renderer, result);
 }

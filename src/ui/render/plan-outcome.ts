@@ -45,14 +45,17 @@ export interface PlanOutcomeExtras<D> {
 type RenderDeps = Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>;
 
 /** A line for stderr fitted to its terminal's width (stderr is not fitted as it is written: Inquirer draws on it). */
-const errFit = (deps: RenderDeps, text: string): string => (deps.io.errColumns ? fitText(text, deps.io.errColumns) : text);
+const errFit = (deps: RenderDeps, text: string): string =>
+  deps.io.errColumns ? fitText(text, deps.io.errColumns) : text;
 
 /** The plan as the operator sees it before confirming (table output only: JSON is one document at the end). */
 export function renderPlanPreview(deps: RenderDeps, prepared: PreparedPlan): void {
   if (deps.globals.output === 'json') return;
   const { io, style } = deps;
   const { store, planned } = prepared;
-  io.out.write(`${style.bold(`Plan: ${prepared.command} ${store.id}`)} (${store.name}, ${store.type}, ${store.connectionState}) in account ${prepared.identity.account}, region ${prepared.ctx.region}\n`);
+  io.out.write(
+    `${style.bold(`Plan: ${prepared.command} ${store.id}`)} (${store.name}, ${store.type}, ${store.connectionState}) in account ${prepared.identity.account}, region ${prepared.ctx.region}\n`,
+  );
   io.out.write(renderPlanTable(prepared.items, style, tableContext(deps)));
   for (const w of planned.warnings) io.out.write(`${style.warn('warning:')} ${w}\n`);
   if (planned.overrides.length) io.out.write(`overrides: ${planned.overrides.join(' ')}\n`);
@@ -60,7 +63,9 @@ export function renderPlanPreview(deps: RenderDeps, prepared: PreparedPlan): voi
 
 export function planDocumentJson<D>(outcome: PlanOutcome<D>, extras: PlanOutcomeExtras<D> = {}): PlanDocumentJson {
   const { finish: f, report, planned } = outcome;
-  const plan = report ? report.results.map((r) => planItemJson(r.item, r, describeError)) : planned.executables.map((e) => planItemJson(e.item));
+  const plan = report
+    ? report.results.map((r) => planItemJson(r.item, r, describeError))
+    : planned.executables.map((e) => planItemJson(e.item));
   return {
     command: outcome.command,
     storeId: outcome.store.id,
@@ -82,17 +87,27 @@ export function stopNotice<D>(outcome: PlanOutcome<D>): string[] {
   if (!report) {
     if (f.outcome !== 'blocked') return [];
     const items = outcome.planned.executables.map((e) => e.item);
-    const head = outcome.narrowable ? 'blocked: narrow the plan with --key / --exclude-key, or override a check with its flag:' : 'blocked: fix the cause, or override a check with its flag:';
+    const head = outcome.narrowable
+      ? 'blocked: narrow the plan with --key / --exclude-key, or override a check with its flag:'
+      : 'blocked: fix the cause, or override a check with its flag:';
     return [head, ...blockedSummary(items).map((l) => `  ${l}`)];
   }
   if (outcome.error !== undefined) return [];
-  if (report.blockedOnRecheck) return [`stopped: ${report.blockedOnRecheck.target}: ${report.blockedOnRecheck.reason} (the world changed since the plan; what is done stays done)`];
-  if (report.interrupted) return ['interrupted: the journal records what was done; run the same command again to continue'];
+  if (report.blockedOnRecheck)
+    return [
+      `stopped: ${report.blockedOnRecheck.target}: ${report.blockedOnRecheck.reason} (the world changed since the plan; what is done stays done)`,
+    ];
+  if (report.interrupted)
+    return ['interrupted: the journal records what was done; run the same command again to continue'];
   return [];
 }
 
 /** Prints how the run ended: stderr notices, then the results table and the last line, or the JSON document. */
-export function renderPlanOutcome<D>(deps: RenderDeps, outcome: PlanOutcome<D>, extras: PlanOutcomeExtras<D> = {}): void {
+export function renderPlanOutcome<D>(
+  deps: RenderDeps,
+  outcome: PlanOutcome<D>,
+  extras: PlanOutcomeExtras<D> = {},
+): void {
   const { io, style } = deps;
   for (const line of stopNotice(outcome)) io.err.write(`${errFit(deps, line)}\n`);
   if (deps.globals.output === 'json') {
@@ -104,10 +119,13 @@ export function renderPlanOutcome<D>(deps: RenderDeps, outcome: PlanOutcome<D>, 
   const now = layout.now ?? new Date();
   if (report) io.out.write(renderResultsTable(report.results, style, describeError, layout));
   for (const l of f.lines ?? []) io.out.write(`${withRelativeDates(l, now)}\n`);
-  for (const l of f.data !== undefined && extras.lines ? extras.lines(f.data, style, layout) : []) io.out.write(`${l}\n`);
+  for (const l of f.data !== undefined && extras.lines ? extras.lines(f.data, style, layout) : [])
+    io.out.write(`${l}\n`);
   const tail: Record<OutcomeKind, string> = {
     done: style.ok('done'),
-    pending: style.warn(`pending: run again after ${f.nextRunAfter ? isoWithRelative(f.nextRunAfter, now) : 'AWS finishes'}`),
+    pending: style.warn(
+      `pending: run again after ${f.nextRunAfter ? isoWithRelative(f.nextRunAfter, now) : 'AWS finishes'}`,
+    ),
     blocked: style.bad('blocked: nothing was changed'),
     'dry-run': 'dry run: nothing was changed',
     cancelled: 'cancelled',

@@ -55,19 +55,42 @@ export function renderPlanTable(items: PlanItem[], style: Style, layout: PlanLay
   if (items.length === 0) return 'nothing to plan\n';
   const rows = items.map((i) => {
     const d = i.details ?? {};
-    const what = [typeof d.state === 'string' ? d.state : '', Array.isArray(d.aliases) ? (d.aliases as string[]).join(',') : ''].filter(Boolean).join(' ');
+    const what = [
+      typeof d.state === 'string' ? d.state : '',
+      Array.isArray(d.aliases) ? (d.aliases as string[]).join(',') : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     return [planStatusWord(style, i.status), i.target, i.action, what, human(i.reason)];
   });
-  return renderTable(['STATUS', 'TARGET', 'ACTION', 'STATE', 'REASON'], rows, { width: layout.width, record: PLAN_RECORD });
+  return renderTable(['STATUS', 'TARGET', 'ACTION', 'STATE', 'REASON'], rows, {
+    width: layout.width,
+    record: PLAN_RECORD,
+  });
 }
 
-export function renderResultsTable(results: ItemResult[], style: Style, describeError: (e: unknown) => string, layout: PlanLayout = {}): string {
+export function renderResultsTable(
+  results: ItemResult[],
+  style: Style,
+  describeError: (e: unknown) => string,
+  layout: PlanLayout = {},
+): string {
   const human = (s: string) => (layout.now ? withRelativeDates(s, layout.now) : s);
   const rows = results
     .filter((r) => r.item.status !== 'skip' || r.note)
     .map((r) => {
       const outcome = outcomeWord(style, r.outcome);
-      const detail = r.error !== undefined ? describeError(r.error) : [r.note, typeof r.result?.deletionDate === 'string' || r.result?.deletionDate instanceof Date ? `deletion ${new Date(r.result.deletionDate as string).toISOString()}` : ''].filter(Boolean).join('; ');
+      const detail =
+        r.error !== undefined
+          ? describeError(r.error)
+          : [
+              r.note,
+              typeof r.result?.deletionDate === 'string' || r.result?.deletionDate instanceof Date
+                ? `deletion ${new Date(r.result.deletionDate as string).toISOString()}`
+                : '',
+            ]
+              .filter(Boolean)
+              .join('; ');
       return [outcome, r.item.target, r.item.action, human(detail)];
     });
   if (rows.length === 0) return '';
@@ -78,7 +101,9 @@ export function renderResultsTable(results: ItemResult[], style: Style, describe
 export function blockedSummary(items: PlanItem[]): string[] {
   const lines: string[] = [];
   for (const i of items.filter((x) => x.status === 'blocked')) {
-    const flags = [...new Set(i.checks.filter((c) => !c.ok && !c.overridden && c.overrideFlag).map((c) => c.overrideFlag!))];
+    const flags = [
+      ...new Set(i.checks.filter((c) => !c.ok && !c.overridden && c.overrideFlag).map((c) => c.overrideFlag!)),
+    ];
     const missing = flags.filter((f) => !i.reason.includes(f));
     lines.push(`${i.target}: ${i.reason}${missing.length ? ` [override: ${missing.join(' ')}]` : ''}`);
   }

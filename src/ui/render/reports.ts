@@ -37,7 +37,13 @@ export function renderBackups(style: Style, r: BackupsReport, layout: TableLayou
   if (r.lines.length) {
     s += renderTable(
       ['BACKUP', 'CLUSTER', 'STATE', 'CREATED', 'MAY HOLD KEYS'],
-      r.lines.map((l) => [l.backup.backupId, l.backup.clusterId ?? '-', l.backup.state, l.backup.createTimestamp?.toISOString() ?? '-', l.atRisk ? style.warn('yes') : 'no']),
+      r.lines.map((l) => [
+        l.backup.backupId,
+        l.backup.clusterId ?? '-',
+        l.backup.state,
+        l.backup.createTimestamp?.toISOString() ?? '-',
+        l.atRisk ? style.warn('yes') : 'no',
+      ]),
       { width: layout.width, record: { head: [0, 4], flow: true } },
     );
   }
@@ -45,14 +51,18 @@ export function renderBackups(style: Style, r: BackupsReport, layout: TableLayou
   return s;
 }
 
-
-
 export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
   return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };
 }
 
-export function renderOrphans(style: Style, storeId: string, orphans: OrphanedMaterial[], layout: TableLayout = {}): string {
-  if (orphans.length === 0) return `No orphaned key material found for ${storeId} in the last 90 days of CloudTrail DeleteKey events.\n`;
+export function renderOrphans(
+  style: Style,
+  storeId: string,
+  orphans: OrphanedMaterial[],
+  layout: TableLayout = {},
+): string {
+  if (orphans.length === 0)
+    return `No orphaned key material found for ${storeId} in the last 90 days of CloudTrail DeleteKey events.\n`;
   let s = `${style.warn(`${orphans.length} deleted key(s) of ${storeId} left key material in the cluster`)} (CloudTrail DeleteKey, backingKeysDeletionStatus FAILURE):\n`;
   s += renderTable(
     ['KEY ARN', 'CLUSTER', 'KEY HANDLES', 'DELETED'],

@@ -36,8 +36,19 @@ export function renderStatus(status: SandboxStatus, statePath: string, width?: n
     { width, record: { head: [0, 3], flow: true } },
   );
   text += `\nkeys outside custom key stores: ${status.keysOutsideStores}\n`;
-  text += status.alarms.length ? `\n${renderTable(['ALARM', 'STATE'], status.alarms.map((a) => [a.name, a.state]), { width })}` : '\nno CloudWatch alarms\n';
-  if (status.backups.length) text += `\n${renderTable(['BACKUP', 'CLUSTER', 'STATE'], status.backups.map((b) => [b.id, b.clusterId, b.state]), { width })}`;
+  text += status.alarms.length
+    ? `\n${renderTable(
+        ['ALARM', 'STATE'],
+        status.alarms.map((a) => [a.name, a.state]),
+        { width },
+      )}`
+    : '\nno CloudWatch alarms\n';
+  if (status.backups.length)
+    text += `\n${renderTable(
+      ['BACKUP', 'CLUSTER', 'STATE'],
+      status.backups.map((b) => [b.id, b.clusterId, b.state]),
+      { width },
+    )}`;
   return text;
 }
 
@@ -48,16 +59,28 @@ export function renderAdvance(report: AdvanceReport, width?: number): string {
     text += `\nkeys deleted (their waiting period ended):\n`;
     text += renderTable(
       ['KEY', 'STORE', 'KEY MATERIAL IN HSM'],
-      report.deletedKeys.map((k) => [k.keyId, k.storeId ?? '-', k.backingKeysDeletionStatus === 'FAILURE' ? 'FAILURE (orphaned: the store was not connected)' : (k.backingKeysDeletionStatus ?? '-')]),
+      report.deletedKeys.map((k) => [
+        k.keyId,
+        k.storeId ?? '-',
+        k.backingKeysDeletionStatus === 'FAILURE'
+          ? 'FAILURE (orphaned: the store was not connected)'
+          : (k.backingKeysDeletionStatus ?? '-'),
+      ]),
       { width, record: { flow: true } },
     );
   }
   if (report.storeTransitions.length) {
     text += `\nstore connection changes:\n`;
-    text += renderTable(['STORE', 'FROM', 'TO'], report.storeTransitions.map((t) => [t.storeId, t.from, t.to]), { width });
+    text += renderTable(
+      ['STORE', 'FROM', 'TO'],
+      report.storeTransitions.map((t) => [t.storeId, t.from, t.to]),
+      { width },
+    );
   }
-  if (report.purgedBackups.length) text += `\nbackups purged (7 days after deletion): ${report.purgedBackups.join(', ')}\n`;
-  if (!report.deletedKeys.length && !report.storeTransitions.length && !report.purgedBackups.length) text += 'nothing came due\n';
+  if (report.purgedBackups.length)
+    text += `\nbackups purged (7 days after deletion): ${report.purgedBackups.join(', ')}\n`;
+  if (!report.deletedKeys.length && !report.storeTransitions.length && !report.purgedBackups.length)
+    text += 'nothing came due\n';
   return text;
 }
 
@@ -75,10 +98,16 @@ export const sandboxStatusRenderer: Renderer<SandboxStatusResult> = {
 
 export const sandboxResetRenderer: Renderer<SandboxResetResult> = {
   json: (r): Body<SandboxResetDocument> => ({ statePath: r.statePath, scenario: r.scenario, ...statusJson(r.status) }),
-  table: (r, { width }) => `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath, width)}`,
+  table: (r, { width }) =>
+    `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath, width)}`,
 };
 
 export const sandboxAdvanceRenderer: Renderer<SandboxAdvanceResult> = {
-  json: (r): Body<SandboxAdvanceDocument> => ({ statePath: r.statePath, ...r.report, from: r.report.from.toISOString(), to: r.report.to.toISOString() }),
+  json: (r): Body<SandboxAdvanceDocument> => ({
+    statePath: r.statePath,
+    ...r.report,
+    from: r.report.from.toISOString(),
+    to: r.report.to.toISOString(),
+  }),
   table: (r, { width }) => renderAdvance(r.report, width),
 };

@@ -27,12 +27,22 @@ export type StoresJson = Body<StoresDocument>;
 export const storesRenderer: Renderer<StoresResult> = {
   json: (r): StoresJson => ({
     region: r.region,
-    stores: r.stores.map((s) => ({ ...storeJson(s.store), keyCount: s.keyCount, keyCounts: s.keyCounts, ...(s.region ? { region: s.region } : {}) })),
+    stores: r.stores.map((s) => ({
+      ...storeJson(s.store),
+      keyCount: s.keyCount,
+      keyCounts: s.keyCounts,
+      ...(s.region ? { region: s.region } : {}),
+    })),
     ...(r.regions
       ? {
           regions: r.regions,
           complete: (r.gaps ?? []).length === 0,
-          gaps: (r.gaps ?? []).map((g) => ({ region: g.region ?? null, kind: g.kind, errorCode: g.errorCode ?? null, reason: g.reason })),
+          gaps: (r.gaps ?? []).map((g) => ({
+            region: g.region ?? null,
+            kind: g.kind,
+            errorCode: g.errorCode ?? null,
+            reason: g.reason,
+          })),
           skipped: (r.skipped ?? []).map((k) => ({ region: k.region ?? null, kind: k.kind, reason: k.reason })),
         }
       : {}),
@@ -44,12 +54,23 @@ export const storesRenderer: Renderer<StoresResult> = {
       s.id,
       s.name,
       s.type,
-      s.connectionState === 'CONNECTED' ? st.ok(s.connectionState) : s.connectionState === 'FAILED' ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`) : s.connectionState,
+      s.connectionState === 'CONNECTED'
+        ? st.ok(s.connectionState)
+        : s.connectionState === 'FAILED'
+          ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`)
+          : s.connectionState,
       s.clusterId ?? '-',
       s.creationDate.toISOString().slice(0, 10),
-      keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+      keyCount === 0
+        ? '0'
+        : `${keyCount}: ${Object.entries(keyCounts)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
     ]);
-    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, { width, record: { head: [0, 3], flow: true } });
+    return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, {
+      width,
+      record: { head: [0, 3], flow: true },
+    });
   },
 };
 
@@ -67,7 +88,11 @@ function multiRegionTable(r: StoresResult, st: Style): string {
             s.type,
             s.connectionState === 'FAILED' ? st.bad(`FAILED (${s.connectionErrorCode ?? '?'})`) : s.connectionState,
             s.clusterId ?? '-',
-            keyCount === 0 ? '0' : `${keyCount}: ${Object.entries(keyCounts).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+            keyCount === 0
+              ? '0'
+              : `${keyCount}: ${Object.entries(keyCounts)
+                  .map(([k, n]) => `${k} ${n}`)
+                  .join(', ')}`,
           ]),
         );
   for (const g of r.gaps ?? []) out += `${st.warn('gap')}: ${g.region ?? 'all Regions'}: ${g.kind}: ${g.reason}\n`;

@@ -81,7 +81,12 @@ export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResul
       const { store, window, assessments: results } = r;
       let out = `${store.id} (${store.name}, ${store.type}, ${store.connectionState}), region ${r.region}: ${r.keys.length} key(s); ${r.evidence ? evidenceSummaryLine(r.evidence) : `CloudTrail ${day(window.cloudTrailStart)}..${day(window.cloudTrailEnd)}`}; unused means no use for ${window.unusedDays} days\n`;
       if (results.length) {
-        const view = { style, width, now: now ?? window.cloudTrailEnd, window: { start: window.cloudTrailStart, end: window.cloudTrailEnd } };
+        const view = {
+          style,
+          width,
+          now: now ?? window.cloudTrailEnd,
+          window: { start: window.cloudTrailStart, end: window.cloudTrailEnd },
+        };
         const count = (v: string) => results.filter((x) => x.verdict === v).length;
         // the counts first, each in its verdict's colour and said in words
         out += `${style.bad(`${count('in-use')} in-use`)}, ${style.warn(`${count('unknown')} unknown`)}, ${style.ok(`${count('unused')} unused`)}\n\n`;

@@ -29,7 +29,10 @@ const ID_HEADERS = ['account_id', 'accountid', 'account id', 'id', 'account'];
 const NAME_HEADERS = ['name', 'account_name', 'accountname', 'account name', 'alias'];
 
 function fileError(file: string, detail: string): Error {
-  return badInput(`--accounts ${file}: ${detail}`, 'give 12-digit account IDs one per line, a CSV with an account_id column, or a c7n-org accounts.yml');
+  return badInput(
+    `--accounts ${file}: ${detail}`,
+    'give 12-digit account IDs one per line, a CSV with an account_id column, or a c7n-org accounts.yml',
+  );
 }
 
 function checkId(file: string, id: string, where: string): string {
@@ -68,13 +71,19 @@ function fromYaml(file: string, text: string): EstateAccount[] {
     throw fileError(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   const list = (doc as { accounts?: unknown })?.accounts;
-  if (!Array.isArray(list)) throw fileError(file, 'a YAML accounts file needs a top-level "accounts:" list (the c7n-org format)');
+  if (!Array.isArray(list))
+    throw fileError(file, 'a YAML accounts file needs a top-level "accounts:" list (the c7n-org format)');
   return list.map((entry, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const where = `accounts[${i}]`;
     const id = checkId(file, String(e.account_id ?? e.accountId ?? e.id ?? ''), where);
-    if (Array.isArray(e.role)) throw fileError(file, `${where}: a list of roles (role chaining) is not supported; give the role in the account itself`);
-    const regions = e.regions === undefined ? undefined : Array.isArray(e.regions) ? e.regions.map(String) : [String(e.regions)];
+    if (Array.isArray(e.role))
+      throw fileError(
+        file,
+        `${where}: a list of roles (role chaining) is not supported; give the role in the account itself`,
+      );
+    const regions =
+      e.regions === undefined ? undefined : Array.isArray(e.regions) ? e.regions.map(String) : [String(e.regions)];
     return {
       id,
       state: 'ACTIVE',
@@ -90,7 +99,8 @@ function fromCsv(file: string, lines: string[]): EstateAccount[] {
   const header = splitCsvLine(lines[0]!).map((h) => h.toLowerCase());
   const idCol = header.findIndex((h) => ID_HEADERS.includes(h));
   const nameCol = header.findIndex((h) => NAME_HEADERS.includes(h));
-  if (idCol < 0) throw fileError(file, `line 1: the CSV header has no account ID column (one of ${ID_HEADERS.join(', ')})`);
+  if (idCol < 0)
+    throw fileError(file, `line 1: the CSV header has no account ID column (one of ${ID_HEADERS.join(', ')})`);
   return lines.slice(1).map((line, i) => {
     const cells = splitCsvLine(line);
     const name = nameCol >= 0 ? cells[nameCol] : undefined;

@@ -10,7 +10,15 @@
  */
 import { AwsCallError, KscliError } from '../../errors.js';
 
-export type GapKind = 'assume-role-denied' | 'access-denied' | 'credentials-expired' | 'region-not-enabled' | 'regions-unknown' | 'throttled' | 'unreachable' | 'error';
+export type GapKind =
+  | 'assume-role-denied'
+  | 'access-denied'
+  | 'credentials-expired'
+  | 'region-not-enabled'
+  | 'regions-unknown'
+  | 'throttled'
+  | 'unreachable'
+  | 'error';
 export type SkipKind = 'account-not-active' | 'region-not-enabled' | 'service-not-offered';
 
 export interface Gap {
@@ -53,21 +61,44 @@ function message(error: unknown): string {
 }
 
 /** What one failed account or Region becomes in the report. */
-export function classify(error: unknown, where: { accountId: string; accountName?: string; region?: string; assuming?: boolean }): Gap {
+export function classify(
+  error: unknown,
+  where: { accountId: string; accountName?: string; region?: string; assuming?: boolean },
+): Gap {
   const code = awsErrorName(error);
-  const base = { accountId: where.accountId, ...(where.accountName ? { accountName: where.accountName } : {}), ...(where.region ? { region: where.region } : {}), ...(code ? { errorCode: code } : {}) };
+  const base = {
+    accountId: where.accountId,
+    ...(where.accountName ? { accountName: where.accountName } : {}),
+    ...(where.region ? { region: where.region } : {}),
+    ...(code ? { errorCode: code } : {}),
+  };
   const text = message(error);
   if (where.assuming) {
-    if (code?.startsWith('AccessDenied')) return { ...base, kind: 'assume-role-denied', reason: `the role cannot be assumed (missing, not trusting this caller, or another --external-id): ${text}` };
+    if (code?.startsWith('AccessDenied'))
+      return {
+        ...base,
+        kind: 'assume-role-denied',
+        reason: `the role cannot be assumed (missing, not trusting this caller, or another --external-id): ${text}`,
+      };
   }
-  if (code && (code.startsWith('AccessDenied') || code.endsWith('AccessDeniedException') || code === 'UnauthorizedOperation')) return { ...base, kind: 'access-denied', reason: text };
+  if (
+    code &&
+    (code.startsWith('AccessDenied') || code.endsWith('AccessDeniedException') || code === 'UnauthorizedOperation')
+  )
+    return { ...base, kind: 'access-denied', reason: text };
   if (code === 'UnrecognizedClientException' || code === 'InvalidClientTokenId') {
     // a valid session token rejected in one Region: the account has not enabled it (aws-facts B3;
     // for KMS specifically UNCONFIRMED, hence "probably")
-    return { ...base, kind: 'region-not-enabled', reason: `the Region rejected valid credentials (${code}): probably not enabled for this account` };
+    return {
+      ...base,
+      kind: 'region-not-enabled',
+      reason: `the Region rejected valid credentials (${code}): probably not enabled for this account`,
+    };
   }
-  if (isExpiredCredentials(error)) return { ...base, kind: 'credentials-expired', reason: `credentials expired and could not be renewed: ${text}` };
-  if (code && /Throttl|TooManyRequests|RequestLimitExceeded/.test(code)) return { ...base, kind: 'throttled', reason: text };
+  if (isExpiredCredentials(error))
+    return { ...base, kind: 'credentials-expired', reason: `credentials expired and could not be renewed: ${text}` };
+  if (code && /Throttl|TooManyRequests|RequestLimitExceeded/.test(code))
+    return { ...base, kind: 'throttled', reason: text };
   if (/cannot reach|timed out|ECONN|ENOTFOUND/.test(text)) return { ...base, kind: 'unreachable', reason: text };
   if (/kept throttling/.test(text)) return { ...base, kind: 'throttled', reason: text };
   return { ...base, kind: 'error', reason: text };

@@ -68,7 +68,10 @@ async function readRegion(w: RegionWork, opts: InventoryOptions, gaps: Gap[]): P
       clusters.set(s.clusterId, await w.session.cloudhsm(w.region).describeCluster(s.clusterId));
     } catch (error) {
       clusters.set(s.clusterId, error as Error);
-      gaps.push({ ...classify(error, { accountId: w.account.id, accountName: w.account.name, region: w.region }), reason: `cluster ${s.clusterId}: ${(error as Error).message}` });
+      gaps.push({
+        ...classify(error, { accountId: w.account.id, accountName: w.account.name, region: w.region }),
+        reason: `cluster ${s.clusterId}: ${(error as Error).message}`,
+      });
     }
   }
   let verdicts: Map<string, { verdict: string }> | undefined;
@@ -77,10 +80,19 @@ async function readRegion(w: RegionWork, opts: InventoryOptions, gaps: Gap[]): P
     try {
       const evidence = await opts.usage.evidence();
       const ports = await w.session.ports(w.region);
-      verdicts = await evidence.assessKeys(ports, keys, { allowInUse: true, allowUnknownUsage: true, days: opts.usage.days, unusedDays: opts.usage.unusedDays, now: opts.usage.now });
+      verdicts = await evidence.assessKeys(ports, keys, {
+        allowInUse: true,
+        allowUnknownUsage: true,
+        days: opts.usage.days,
+        unusedDays: opts.usage.unusedDays,
+        now: opts.usage.now,
+      });
     } catch (error) {
       usageError = (error as Error).message;
-      gaps.push({ ...classify(error, { accountId: w.account.id, accountName: w.account.name, region: w.region }), reason: `usage not established: ${usageError}` });
+      gaps.push({
+        ...classify(error, { accountId: w.account.id, accountName: w.account.name, region: w.region }),
+        reason: `usage not established: ${usageError}`,
+      });
     }
   }
   return stores.map((store) => {
@@ -131,7 +143,8 @@ export async function runInventory(estate: EstateAws, opts: InventoryOptions): P
     },
     { gap: (g) => gaps.push(g), skip: (s) => skips.push(s) },
   );
-  const order = (a: { accountId: string; region?: string }, b: { accountId: string; region?: string }) => a.accountId.localeCompare(b.accountId) || (a.region ?? '').localeCompare(b.region ?? '');
+  const order = (a: { accountId: string; region?: string }, b: { accountId: string; region?: string }) =>
+    a.accountId.localeCompare(b.accountId) || (a.region ?? '').localeCompare(b.region ?? '');
   rows.sort((a, b) => order(a, b) || a.store.id.localeCompare(b.store.id));
   gaps.sort(order);
   skips.sort(order);

@@ -60,8 +60,18 @@ function named(a: EstateAccount): { accountId: string; accountName?: string } {
 }
 
 /** Runs `work` in every account-Region; resolves when all are done. Never rejects for AWS errors. */
-export async function runEstate(estate: EstateAws, opts: EstateRunOptions, work: (w: RegionWork) => Promise<void>, sink: EstateSink): Promise<EstateProgress> {
-  const progress: EstateProgress = { accountsDone: 0, accountsTotal: opts.accounts.length, regionsDone: 0, regionsKnown: 0 };
+export async function runEstate(
+  estate: EstateAws,
+  opts: EstateRunOptions,
+  work: (w: RegionWork) => Promise<void>,
+  sink: EstateSink,
+): Promise<EstateProgress> {
+  const progress: EstateProgress = {
+    accountsDone: 0,
+    accountsTotal: opts.accounts.length,
+    regionsDone: 0,
+    regionsKnown: 0,
+  };
   const report = () => opts.onProgress?.({ ...progress });
   const regionPool = new TaskPool(Math.max(1, opts.concurrency));
   const accountPool = new TaskPool(Math.max(1, Math.min(ACCOUNT_LOOKAHEAD, opts.concurrency)));
@@ -99,8 +109,12 @@ export async function runEstate(estate: EstateAws, opts: EstateRunOptions, work:
     const self = account.id === opts.callerAccount;
     const session = estate.session({
       accountId: account.id,
-      ...(self ? {} : { roleArn: roleArnFor(account.id, account.role ?? opts.roleName), sessionName: opts.sessionName }),
-      ...(!self && (account.externalId ?? opts.externalId) ? { externalId: account.externalId ?? opts.externalId } : {}),
+      ...(self
+        ? {}
+        : { roleArn: roleArnFor(account.id, account.role ?? opts.roleName), sessionName: opts.sessionName }),
+      ...(!self && (account.externalId ?? opts.externalId)
+        ? { externalId: account.externalId ?? opts.externalId }
+        : {}),
     });
     try {
       await session.ready();
@@ -141,8 +155,16 @@ export async function runEstate(estate: EstateAws, opts: EstateRunOptions, work:
 }
 
 /** The Regions to read in one account; records skips for Regions it has not enabled. */
-async function regionsOf(estate: EstateAws, session: AccountSession, account: EstateAccount, selection: RegionSelection, sink: EstateSink): Promise<string[]> {
-  const wanted = account.regions ?? (selection.mode === 'list' ? selection.regions : selection.mode === 'home' ? [estate.homeRegion] : undefined);
+async function regionsOf(
+  estate: EstateAws,
+  session: AccountSession,
+  account: EstateAccount,
+  selection: RegionSelection,
+  sink: EstateSink,
+): Promise<string[]> {
+  const wanted =
+    account.regions ??
+    (selection.mode === 'list' ? selection.regions : selection.mode === 'home' ? [estate.homeRegion] : undefined);
   // one Region asked for: no ListRegions call (the common single-account run stays one call)
   if (wanted && wanted.length === 1) return wanted;
   let listed: RegionInfo[];
@@ -151,7 +173,11 @@ async function regionsOf(estate: EstateAws, session: AccountSession, account: Es
   } catch (error) {
     const gap = classify(error, named(account));
     if (wanted) return wanted; // read them all; a disabled one will show as its own gap
-    sink.gap({ ...gap, kind: 'regions-unknown', reason: `cannot list the account's enabled Regions (${gap.errorCode ?? gap.kind}): only ${estate.homeRegion} was read; give --regions to choose` });
+    sink.gap({
+      ...gap,
+      kind: 'regions-unknown',
+      reason: `cannot list the account's enabled Regions (${gap.errorCode ?? gap.kind}): only ${estate.homeRegion} was read; give --regions to choose`,
+    });
     return [estate.homeRegion];
   }
   const status = new Map(listed.map((r) => [r.name, r.status]));
@@ -159,7 +185,8 @@ async function regionsOf(estate: EstateAws, session: AccountSession, account: Es
   const out: string[] = [];
   for (const region of wanted) {
     const s = status.get(region);
-    if (s !== undefined && !ENABLED.has(s)) sink.skip({ ...named(account), region, kind: 'region-not-enabled', reason: `Region ${s} for this account` });
+    if (s !== undefined && !ENABLED.has(s))
+      sink.skip({ ...named(account), region, kind: 'region-not-enabled', reason: `Region ${s} for this account` });
     else out.push(region);
   }
   return out;

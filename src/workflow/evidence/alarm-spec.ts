@@ -19,7 +19,14 @@ export const METRIC_NAME = 'KeyPendingDeletionUseCount';
 export const ALARM_NAME = 'kscli-kms-key-pending-deletion-use';
 
 export function metricFilterSpec(logGroupName: string): MetricFilterSpec {
-  return { logGroupName, filterName: FILTER_NAME, filterPattern: FILTER_PATTERN, metricName: METRIC_NAME, metricNamespace: METRIC_NAMESPACE, metricValue: '1' };
+  return {
+    logGroupName,
+    filterName: FILTER_NAME,
+    filterPattern: FILTER_PATTERN,
+    metricName: METRIC_NAME,
+    metricNamespace: METRIC_NAMESPACE,
+    metricValue: '1',
+  };
 }
 
 export function alarmSpec(alarmActions: string[]): AlarmSpec {
@@ -45,20 +52,39 @@ export function filterDifferences(existing: MetricFilterSpec, wanted: MetricFilt
   const fields: Array<keyof MetricFilterSpec> = ['filterPattern', 'metricName', 'metricNamespace', 'metricValue'];
   // CloudWatch Logs may normalise whitespace in a pattern; compare without it.
   const norm = (f: keyof MetricFilterSpec, v: string) => (f === 'filterPattern' ? v.replace(/\s+/g, '') : v);
-  return fields.filter((f) => norm(f, existing[f]) !== norm(f, wanted[f])).map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
+  return fields
+    .filter((f) => norm(f, existing[f]) !== norm(f, wanted[f]))
+    .map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
 }
 
 /**
  * The alarm differences that matter. The description is kscli's prose, not configuration.
  * `compareActions` false: the operator named no topic, so whatever actions the alarm has are kept.
  */
-export function alarmDifferences(existing: AlarmInfo | AlarmSpec, wanted: AlarmSpec, compareActions: boolean): string[] {
-  const fields: Array<keyof AlarmSpec> = ['namespace', 'metricName', 'statistic', 'period', 'evaluationPeriods', 'datapointsToAlarm', 'threshold', 'comparisonOperator', 'treatMissingData'];
-  const diffs = fields.filter((f) => existing[f] !== wanted[f]).map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
+export function alarmDifferences(
+  existing: AlarmInfo | AlarmSpec,
+  wanted: AlarmSpec,
+  compareActions: boolean,
+): string[] {
+  const fields: Array<keyof AlarmSpec> = [
+    'namespace',
+    'metricName',
+    'statistic',
+    'period',
+    'evaluationPeriods',
+    'datapointsToAlarm',
+    'threshold',
+    'comparisonOperator',
+    'treatMissingData',
+  ];
+  const diffs = fields
+    .filter((f) => existing[f] !== wanted[f])
+    .map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
   if (compareActions) {
     const a = [...existing.alarmActions].sort().join(',');
     const b = [...wanted.alarmActions].sort().join(',');
-    if (a !== b) diffs.push(`alarmActions: ${JSON.stringify(existing.alarmActions)} -> ${JSON.stringify(wanted.alarmActions)}`);
+    if (a !== b)
+      diffs.push(`alarmActions: ${JSON.stringify(existing.alarmActions)} -> ${JSON.stringify(wanted.alarmActions)}`);
   }
   return diffs;
 }

@@ -45,7 +45,8 @@ async function trailFacts(aws: AwsPorts, trail: TrailInfo): Promise<TrailFacts> 
 }
 
 function noTrailMessage(ctx: AlarmContext, trails: AlarmSurvey['trails']): string {
-  if (ctx.logGroup && trails.length === 0) return `no CloudTrail trail delivers to log group ${ctx.logGroup}: pick the log group of a trail (aws cloudtrail describe-trails) or omit --log-group`;
+  if (ctx.logGroup && trails.length === 0)
+    return `no CloudTrail trail delivers to log group ${ctx.logGroup}: pick the log group of a trail (aws cloudtrail describe-trails) or omit --log-group`;
   if (trails.length === 0) {
     return `no CloudTrail trail covers ${ctx.region}: create a trail that logs management events (read and write) to CloudWatch Logs, start it, then run kscli alarm again`;
   }
@@ -54,7 +55,10 @@ function noTrailMessage(ctx: AlarmContext, trails: AlarmSurvey['trails']): strin
 
 export async function surveyAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<AlarmSurvey> {
   let allTrails = await aws.cloudtrail().describeTrails();
-  if (ctx.logGroup) allTrails = allTrails.filter((t) => t.cloudWatchLogsLogGroupArn && parseLogGroupArn(t.cloudWatchLogsLogGroupArn)?.name === ctx.logGroup);
+  if (ctx.logGroup)
+    allTrails = allTrails.filter(
+      (t) => t.cloudWatchLogsLogGroupArn && parseLogGroupArn(t.cloudWatchLogsLogGroupArn)?.name === ctx.logGroup,
+    );
   const assessed = await Promise.all(
     allTrails.map(async (trail) => {
       try {
@@ -64,11 +68,17 @@ export async function surveyAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Ala
         // e.g. an organization trail of the management account: a member account lists it but may
         // not read its status or selectors. It cannot be vouched for, so it cannot serve.
         const gap = sourceGapOf(err);
-        return { trail, facts: undefined, suitability: { suitable: false, problems: [`trail ${trail.name} cannot be inspected (${gap.error})`] } };
+        return {
+          trail,
+          facts: undefined,
+          suitability: { suitable: false, problems: [`trail ${trail.name} cannot be inspected (${gap.error})`] },
+        };
       }
     }),
   );
-  const suitable = assessed.flatMap((a) => (a.facts && a.suitability.suitable ? [{ facts: a.facts, suitability: a.suitability }] : []));
+  const suitable = assessed.flatMap((a) =>
+    a.facts && a.suitability.suitable ? [{ facts: a.facts, suitability: a.suitability }] : [],
+  );
 
   // Idempotence across runs: prefer the trail whose log group already holds kscli's filter, then a
   // trail of this region, then the first by name.
@@ -103,19 +113,34 @@ export async function surveyAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Ala
 
   const encrypted: EncryptedResource[] = [
     { kind: 'trail', name: best.facts.trail.name, region: homeRegion, kmsKeyRef: best.facts.trail.kmsKeyId },
-    { kind: 'log group', name: best.facts.logGroup!.name, region: homeRegion, kmsKeyRef: best.facts.logGroup!.kmsKeyId },
+    {
+      kind: 'log group',
+      name: best.facts.logGroup!.name,
+      region: homeRegion,
+      kmsKeyRef: best.facts.logGroup!.kmsKeyId,
+    },
   ];
   if (ctx.snsTopicArn) {
     const topicRegion = snsTopicRegion(ctx.snsTopicArn);
     if (!topicRegion) survey.blockers.push(`${ctx.snsTopicArn} is not an SNS topic ARN`);
     else if (topicRegion !== homeRegion) {
-      survey.blockers.push(`SNS topic ${ctx.snsTopicArn} is in ${topicRegion}, but the alarm must live in ${homeRegion} (the trail's home region) and alarm actions must be in the alarm's region: use a topic in ${homeRegion}`);
+      survey.blockers.push(
+        `SNS topic ${ctx.snsTopicArn} is in ${topicRegion}, but the alarm must live in ${homeRegion} (the trail's home region) and alarm actions must be in the alarm's region: use a topic in ${homeRegion}`,
+      );
     } else {
       const topic = await aws.sns(topicRegion).getTopic(ctx.snsTopicArn);
-      if (!topic) survey.blockers.push(`SNS topic ${ctx.snsTopicArn} does not exist: create it (aws sns create-topic) and subscribe to it first`);
+      if (!topic)
+        survey.blockers.push(
+          `SNS topic ${ctx.snsTopicArn} does not exist: create it (aws sns create-topic) and subscribe to it first`,
+        );
       else {
         survey.topic = topic;
-        encrypted.push({ kind: 'SNS topic', name: topic.topicArn, region: topicRegion, kmsKeyRef: topic.kmsMasterKeyId });
+        encrypted.push({
+          kind: 'SNS topic',
+          name: topic.topicArn,
+          region: topicRegion,
+          kmsKeyRef: topic.kmsMasterKeyId,
+        });
       }
     }
   } else {
@@ -124,7 +149,13 @@ export async function surveyAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Ala
       const topicRegion = snsTopicRegion(action);
       if (!topicRegion) continue;
       const topic = await aws.sns(topicRegion).getTopic(action);
-      if (topic) encrypted.push({ kind: 'SNS topic', name: topic.topicArn, region: topicRegion, kmsKeyRef: topic.kmsMasterKeyId });
+      if (topic)
+        encrypted.push({
+          kind: 'SNS topic',
+          name: topic.topicArn,
+          region: topicRegion,
+          kmsKeyRef: topic.kmsMasterKeyId,
+        });
     }
   }
   survey.selfEncryption = await selfEncryptionProblems(aws, ctx.storeKeys, encrypted);

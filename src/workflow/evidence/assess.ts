@@ -7,7 +7,12 @@
 import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
 import type { Check } from '../plan.js';
 import { MAX_CLOUDTRAIL_DAYS } from './gather.js';
-import { gatherUsageEvidence, type EvidenceRunSummary, type LogPrefetch, type UsageEvidenceOptions } from './logs-insights-source.js';
+import {
+  gatherUsageEvidence,
+  type EvidenceRunSummary,
+  type LogPrefetch,
+  type UsageEvidenceOptions,
+} from './logs-insights-source.js';
 import type { EvidenceMode, KeyEvidence, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
@@ -48,15 +53,29 @@ export interface KeyAssessment {
   reason: string;
 }
 
-export function usageCheck(verdict: Verdict, reason: string, opts: Pick<AssessOptions, 'allowInUse' | 'allowUnknownUsage'>): Check {
+export function usageCheck(
+  verdict: Verdict,
+  reason: string,
+  opts: Pick<AssessOptions, 'allowInUse' | 'allowUnknownUsage'>,
+): Check {
   // detail is the reason alone: plans print it after the verdict ("in-use: <detail>")
   if (verdict === 'unused') return { name: 'usage-verdict', ok: true, detail: reason };
   const overrideFlag = verdict === 'in-use' ? '--allow-in-use' : '--allow-unknown-usage';
   const overridden = verdict === 'in-use' ? opts.allowInUse : opts.allowUnknownUsage;
-  return { name: 'usage-verdict', ok: false, detail: reason, overrideFlag, ...(overridden ? { overridden: true } : {}) };
+  return {
+    name: 'usage-verdict',
+    ok: false,
+    detail: reason,
+    overrideFlag,
+    ...(overridden ? { overridden: true } : {}),
+  };
 }
 
-export async function assessKeysImpl(aws: AwsPorts, keys: KeyInfo[], opts: AssessOptions): Promise<Map<string, KeyAssessment>> {
+export async function assessKeysImpl(
+  aws: AwsPorts,
+  keys: KeyInfo[],
+  opts: AssessOptions,
+): Promise<Map<string, KeyAssessment>> {
   const now = opts.now ?? new Date();
   const days = opts.days ?? MAX_CLOUDTRAIL_DAYS;
   // a window beyond 90 days is asked for to find rare use: use in it must count (an annual report)

@@ -67,7 +67,8 @@ export function classifyEvent(event: TrailEvent, keyArn: string): EventClass {
  */
 export function principalOf(event: TrailEvent): string {
   const id = event.detail?.userIdentity ?? {};
-  const base: string | undefined = id.sessionContext?.sessionIssuer?.arn ?? id.arn ?? (id.type === 'AWSService' ? id.invokedBy : undefined);
+  const base: string | undefined =
+    id.sessionContext?.sessionIssuer?.arn ?? id.arn ?? (id.type === 'AWSService' ? id.invokedBy : undefined);
   const via = typeof id.invokedBy === 'string' && base !== id.invokedBy ? ` via ${id.invokedBy}` : '';
   if (base) return `${base}${via}`;
   if (event.username) return `${event.username}${via}`;
@@ -96,7 +97,8 @@ export function countDay(days: Map<string, DailyCount>, when: Date, failed: bool
 }
 
 /** The per-day counts as the evidence carries them: oldest day first. */
-export const dailyList = (days: Map<string, DailyCount>): DailyCount[] => [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+export const dailyList = (days: Map<string, DailyCount>): DailyCount[] =>
+  [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 
 export const MAX_LISTED_FAILED_ATTEMPTS = 20;
 
@@ -119,7 +121,8 @@ export function summarizeKeyEvents(events: TrailEvent[], keyArn: string): EventS
     countDay(days, e.eventTime, cls === 'failed-use');
     if (cls === 'use') {
       operations[e.eventName] = (operations[e.eventName] ?? 0) + 1;
-      if (!newest || e.eventTime > newest.eventTime) newest = { eventId: e.eventId, eventName: e.eventName, eventTime: e.eventTime, principal };
+      if (!newest || e.eventTime > newest.eventTime)
+        newest = { eventId: e.eventId, eventName: e.eventName, eventTime: e.eventTime, principal };
     } else {
       failed.push({
         eventId: e.eventId,
@@ -134,7 +137,9 @@ export function summarizeKeyEvents(events: TrailEvent[], keyArn: string): EventS
   failed.sort((a, b) => b.eventTime.getTime() - a.eventTime.getTime());
   return {
     operations,
-    principals: [...principals].map(([principal, count]) => ({ principal, count })).sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
+    principals: [...principals]
+      .map(([principal, count]) => ({ principal, count }))
+      .sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
     newest,
     newestFailed: failed[0],
     failedAttemptCount: failed.length,

@@ -18,7 +18,14 @@ import { summarizeKeyEvents } from './cloudtrail-classify.js';
 import { grantEvidence } from './grants.js';
 import { extractPolicyPrincipals } from './policy-principals.js';
 import { readSource } from './source-errors.js';
-import type { AliasesEvidence, CloudTrailEvidence, GrantsEvidence, KeyEvidence, LastUsageEvidence, PolicyEvidence } from './types.js';
+import type {
+  AliasesEvidence,
+  CloudTrailEvidence,
+  GrantsEvidence,
+  KeyEvidence,
+  LastUsageEvidence,
+  PolicyEvidence,
+} from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -56,7 +63,12 @@ export interface GatherOptions {
 const notAsked = 'not needed: the CloudTrail log group covers the window (Logs Insights)';
 
 /** Runs `work` over every item with at most `size` in flight; an aborted signal starts no further item. */
-export async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !signal?.aborted) {
@@ -75,13 +87,32 @@ function lastUsageEvidence(r: Awaited<ReturnType<typeof readSource<LastUsageInfo
     ...(v.keyCreationDate ? { keyCreationDate: v.keyCreationDate } : {}),
     ...(v.trackingStartDate ? { trackingStartDate: v.trackingStartDate } : {}),
     ...(v.lastUsage
-      ? { operation: v.lastUsage.operation, timestamp: v.lastUsage.timestamp, ...(v.lastUsage.cloudTrailEventId ? { cloudTrailEventId: v.lastUsage.cloudTrailEventId } : {}) }
+      ? {
+          operation: v.lastUsage.operation,
+          timestamp: v.lastUsage.timestamp,
+          ...(v.lastUsage.cloudTrailEventId ? { cloudTrailEventId: v.lastUsage.cloudTrailEventId } : {}),
+        }
       : {}),
   };
 }
 
-function cloudTrailEvidence(r: Awaited<ReturnType<typeof readSource<TrailEvent[]>>>, key: KeyInfo, window: { start: Date; end: Date }): CloudTrailEvidence {
-  if (!r.ok) return { status: r.status, error: r.error, window, operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], ignoredEventCount: 0, daily: [] };
+function cloudTrailEvidence(
+  r: Awaited<ReturnType<typeof readSource<TrailEvent[]>>>,
+  key: KeyInfo,
+  window: { start: Date; end: Date },
+): CloudTrailEvidence {
+  if (!r.ok)
+    return {
+      status: r.status,
+      error: r.error,
+      window,
+      operations: {},
+      principals: [],
+      failedAttemptCount: 0,
+      failedAttempts: [],
+      ignoredEventCount: 0,
+      daily: [],
+    };
   const s = summarizeKeyEvents(r.value, key.arn);
   return {
     status: 'ok',
@@ -113,11 +144,17 @@ async function grantsEvidence(aws: AwsPorts, key: KeyInfo): Promise<GrantsEviden
 
 async function aliasesEvidence(aws: AwsPorts, key: KeyInfo): Promise<AliasesEvidence> {
   const r = await readSource(() => aws.kms().listKeyAliases(key.keyId));
-  return r.ok ? { status: 'ok', names: r.value.map((a) => a.aliasName).sort() } : { status: r.status, error: r.error, names: [] };
+  return r.ok
+    ? { status: 'ok', names: r.value.map((a) => a.aliasName).sort() }
+    : { status: r.status, error: r.error, names: [] };
 }
 
 /** The evidence of every key, keyed by keyId, in the order of `keys`. */
-export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: GatherOptions): Promise<Map<string, KeyEvidence>> {
+export async function gatherEvidence(
+  aws: AwsPorts,
+  keys: KeyInfo[],
+  opts: GatherOptions,
+): Promise<Map<string, KeyEvidence>> {
   const days = Math.min(Math.max(opts.days, 1), MAX_CLOUDTRAIL_DAYS);
   const window = { start: new Date(opts.now.getTime() - days * DAY_MS), end: opts.lookupEnd ?? opts.now };
   const askLastUsage = opts.lastUsage !== false;
@@ -131,11 +168,24 @@ export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: Gathe
         ...(askLastUsage ? {} : { lastUsage: { status: 'not-asked', error: notAsked } }),
         ...(askLookup
           ? {}
-          : { cloudTrail: { status: 'not-asked', error: notAsked, window, operations: {}, principals: [], failedAttemptCount: 0, failedAttempts: [], ignoredEventCount: 0 } }),
+          : {
+              cloudTrail: {
+                status: 'not-asked',
+                error: notAsked,
+                window,
+                operations: {},
+                principals: [],
+                failedAttemptCount: 0,
+                failedAttempts: [],
+                ignoredEventCount: 0,
+              },
+            }),
       } satisfies Partial<KeyEvidence>,
     ]),
   );
-  const remaining = new Map<string, number>(keys.map((k) => [k.keyId, Number(askAccess) + Number(askLastUsage) + Number(askLookup)]));
+  const remaining = new Map<string, number>(
+    keys.map((k) => [k.keyId, Number(askAccess) + Number(askLastUsage) + Number(askLookup)]),
+  );
   let done = 0;
   opts.onProgress?.(0, keys.length);
   const finished = (key: KeyInfo) => {
@@ -145,26 +195,52 @@ export async function gatherEvidence(aws: AwsPorts, keys: KeyInfo[], opts: Gathe
   };
 
   await Promise.all([
-    pool(askLastUsage ? keys : [], POOL_SIZES.lastUsage, async (key) => {
-      partial.get(key.keyId)!.lastUsage = lastUsageEvidence(await readSource(() => aws.kms().getKeyLastUsage(key.keyId)));
-      finished(key);
-    }, signal),
-    pool(askLookup ? keys : [], POOL_SIZES.cloudTrail, async (key) => {
-      // ResourceName = the full key ARN (aws-facts 5): one attribute per call, so "only
-      // cryptographic calls" is filtered client-side by summarizeKeyEvents. No EndTime: CloudTrail's
-      // own "now" ends the window, so a clock skew (or the sandbox's moved clock) hides no event.
-      // (With the log group covering the recent part, the window ends where the log group starts.)
-      const r = await readSource(() =>
-        aws.cloudtrail().lookupEvents({ attributeKey: 'ResourceName', attributeValue: key.arn, startTime: window.start, ...(opts.lookupEnd ? { endTime: opts.lookupEnd } : {}) }),
-      );
-      partial.get(key.keyId)!.cloudTrail = cloudTrailEvidence(r, key, window);
-      finished(key);
-    }, signal),
-    pool(askAccess ? keys : [], POOL_SIZES.access, async (key) => {
-      const [policyPrincipals, grants, aliases] = await Promise.all([policyEvidence(aws, key), grantsEvidence(aws, key), aliasesEvidence(aws, key)]);
-      Object.assign(partial.get(key.keyId)!, { policyPrincipals, grants, aliases });
-      finished(key);
-    }, signal),
+    pool(
+      askLastUsage ? keys : [],
+      POOL_SIZES.lastUsage,
+      async (key) => {
+        partial.get(key.keyId)!.lastUsage = lastUsageEvidence(
+          await readSource(() => aws.kms().getKeyLastUsage(key.keyId)),
+        );
+        finished(key);
+      },
+      signal,
+    ),
+    pool(
+      askLookup ? keys : [],
+      POOL_SIZES.cloudTrail,
+      async (key) => {
+        // ResourceName = the full key ARN (aws-facts 5): one attribute per call, so "only
+        // cryptographic calls" is filtered client-side by summarizeKeyEvents. No EndTime: CloudTrail's
+        // own "now" ends the window, so a clock skew (or the sandbox's moved clock) hides no event.
+        // (With the log group covering the recent part, the window ends where the log group starts.)
+        const r = await readSource(() =>
+          aws.cloudtrail().lookupEvents({
+            attributeKey: 'ResourceName',
+            attributeValue: key.arn,
+            startTime: window.start,
+            ...(opts.lookupEnd ? { endTime: opts.lookupEnd } : {}),
+          }),
+        );
+        partial.get(key.keyId)!.cloudTrail = cloudTrailEvidence(r, key, window);
+        finished(key);
+      },
+      signal,
+    ),
+    pool(
+      askAccess ? keys : [],
+      POOL_SIZES.access,
+      async (key) => {
+        const [policyPrincipals, grants, aliases] = await Promise.all([
+          policyEvidence(aws, key),
+          grantsEvidence(aws, key),
+          aliasesEvidence(aws, key),
+        ]);
+        Object.assign(partial.get(key.keyId)!, { policyPrincipals, grants, aliases });
+        finished(key);
+      },
+      signal,
+    ),
   ]);
   if (signal?.aborted) throw new KscliError(ExitCode.Interrupted, 'interrupted while gathering evidence');
 

@@ -19,7 +19,11 @@ export { prefetchLogEvidence, type LogPrefetch } from './logs-insights-source.js
  * 'usage-verdict' check, keyed by keyId: in-use blocks unless --allow-in-use, unknown unless
  * --allow-unknown-usage. An overridden check stays ok:false with overridden:true.
  */
-export async function assessKeys(aws: AwsPorts, keys: KeyInfo[], opts: AssessOptions): Promise<Map<string, KeyAssessment>> {
+export async function assessKeys(
+  aws: AwsPorts,
+  keys: KeyInfo[],
+  opts: AssessOptions,
+): Promise<Map<string, KeyAssessment>> {
   return assessKeysImpl(aws, keys, opts);
 }
 

@@ -11,18 +11,27 @@ import type { PolicyPrincipal } from './types.js';
 
 const CRYPTO_ACTIONS = [...CRYPTOGRAPHIC_EVENT_NAMES].map((n) => `kms:${n}`);
 
-const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const asArray = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
 
 /** IAM action matching: case-insensitive, `*` any run of characters, `?` one character. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 
 /** The cryptographic actions one statement allows, as the statement writes them (or the ones NotAction leaves). */
 function cryptoActionsOf(statement: any): string[] {
   if (statement.Action !== undefined) {
-    return asArray<string>(statement.Action).filter((p) => typeof p === 'string' && CRYPTO_ACTIONS.some((a) => actionMatches(p, a)));
+    return asArray<string>(statement.Action).filter(
+      (p) => typeof p === 'string' && CRYPTO_ACTIONS.some((a) => actionMatches(p, a)),
+    );
   }
   if (statement.NotAction !== undefined) {
     const excluded = asArray<string>(statement.NotAction);
@@ -56,7 +65,8 @@ export function extractPolicyPrincipals(policyText: string): PolicyPrincipal[] {
     const entries: Array<[string, string]> = [];
     if (st.Principal === '*') entries.push(['AWS', '*']);
     else if (st.Principal && typeof st.Principal === 'object') {
-      for (const [type, values] of Object.entries(st.Principal)) for (const v of asArray(values as string | string[])) entries.push([type, String(v)]);
+      for (const [type, values] of Object.entries(st.Principal))
+        for (const v of asArray(values as string | string[])) entries.push([type, String(v)]);
     }
     // NotPrincipal with Allow grants everyone except the listed principals (IAM docs advise against it).
     if (st.NotPrincipal !== undefined) entries.push(['AWS', '*']);

@@ -19,7 +19,13 @@ import type { KeyAssessment } from './assess.js';
 export type KeyUsageJson = KeyUsage;
 
 /** What JSON.stringify makes of a value: Dates become ISO strings (the compiler checks the schema). */
-type Jsonified<T> = T extends Date ? string : T extends Array<infer U> ? Array<Jsonified<U>> : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+type Jsonified<T> = T extends Date
+  ? string
+  : T extends Array<infer U>
+    ? Array<Jsonified<U>>
+    : T extends object
+      ? { [K in keyof T]: Jsonified<T[K]> }
+      : T;
 
 /** Dates become ISO strings, undefined fields vanish: the document is plain JSON data. */
 const plain = <T>(v: T): Jsonified<T> => JSON.parse(JSON.stringify(v)) as Jsonified<T>;

@@ -20,7 +20,11 @@ const KEY_ARN = /^arn:aws[\w-]*:kms:([\w-]+):(\d{12}):key\/(.+)$/;
 const ALIAS_REF = /^(arn:aws[\w-]*:kms:([\w-]+):\d{12}:)?alias\//;
 
 /** The store key a reference names, or undefined. Aliases are resolved with DescribeKey in kscli's region. */
-export async function storeKeyFor(aws: AwsPorts, storeKeys: KeyInfo[], res: EncryptedResource): Promise<KeyInfo | undefined> {
+export async function storeKeyFor(
+  aws: AwsPorts,
+  storeKeys: KeyInfo[],
+  res: EncryptedResource,
+): Promise<KeyInfo | undefined> {
   const ref = res.kmsKeyRef;
   if (!ref) return undefined;
   const arn = KEY_ARN.exec(ref);
@@ -38,7 +42,11 @@ export async function storeKeyFor(aws: AwsPorts, storeKeys: KeyInfo[], res: Encr
 }
 
 /** One sentence per resource encrypted with a key of the store. */
-export async function selfEncryptionProblems(aws: AwsPorts, storeKeys: KeyInfo[], resources: EncryptedResource[]): Promise<string[]> {
+export async function selfEncryptionProblems(
+  aws: AwsPorts,
+  storeKeys: KeyInfo[],
+  resources: EncryptedResource[],
+): Promise<string[]> {
   const problems: string[] = [];
   for (const res of resources) {
     const key = await storeKeyFor(aws, storeKeys, res);

@@ -14,17 +14,23 @@ export interface SourceGap {
 
 export function sourceGapOf(err: unknown): SourceGap {
   // The ports map AccessDenied (and credential problems) to KscliError(Credentials), see ports.ts.
-  if (err instanceof KscliError && err.exitCode === ExitCode.Credentials) return { status: 'access-denied', error: err.message };
+  if (err instanceof KscliError && err.exitCode === ExitCode.Credentials)
+    return { status: 'access-denied', error: err.message };
   if (err instanceof KscliError) return { status: 'unavailable', error: err.message };
   if (err instanceof AwsCallError) {
     const denied = /AccessDenied|NotAuthorized|UnauthorizedOperation/i.test(err.code);
-    return { status: denied ? 'access-denied' : 'unavailable', error: `${err.operation}: ${err.code}${err.message ? `: ${err.message}` : ''}` };
+    return {
+      status: denied ? 'access-denied' : 'unavailable',
+      error: `${err.operation}: ${err.code}${err.message ? `: ${err.message}` : ''}`,
+    };
   }
   throw err;
 }
 
 /** Runs one evidence read; an AWS failure becomes a gap the verdict can see. */
-export async function readSource<T>(read: () => Promise<T>): Promise<{ ok: true; value: T } | ({ ok: false } & SourceGap)> {
+export async function readSource<T>(
+  read: () => Promise<T>,
+): Promise<{ ok: true; value: T } | ({ ok: false } & SourceGap)> {
   try {
     return { ok: true, value: await read() };
   } catch (err) {

@@ -48,7 +48,10 @@ function fieldAccepts(fs: FieldSelector, value: string | undefined): boolean {
 }
 
 /** Selectors are OR-ed, the field selectors of one selector AND-ed (CloudTrail advanced event selectors). */
-function advancedSelectorsRecord(selectors: NonNullable<EventSelectors['advancedEventSelectors']>, eventName: string): boolean {
+function advancedSelectorsRecord(
+  selectors: NonNullable<EventSelectors['advancedEventSelectors']>,
+  eventName: string,
+): boolean {
   const fields = kmsCallFields(eventName);
   return selectors.some((s) => s.fieldSelectors.every((fs) => fieldAccepts(fs, fields[fs.field])));
 }
@@ -66,7 +69,8 @@ function basicSelectorsRecordKmsReads(selectors: NonNullable<EventSelectors['eve
 export function recordsKmsReadEvents(selectors: EventSelectors): boolean {
   const advanced = selectors.advancedEventSelectors ?? [];
   // A trail uses either basic or advanced selectors; advanced ones replace the basic ones.
-  if (advanced.length > 0) return [...CRYPTOGRAPHIC_EVENT_NAMES].every((name) => advancedSelectorsRecord(advanced, name));
+  if (advanced.length > 0)
+    return [...CRYPTOGRAPHIC_EVENT_NAMES].every((name) => advancedSelectorsRecord(advanced, name));
   const basic = selectors.eventSelectors;
   // no selectors at all: a trail's default records all management events
   if (basic === undefined) return true;
@@ -90,13 +94,21 @@ export function parseLogGroupArn(arn: string): { region: string; account: string
 export function trailProblems(facts: Omit<TrailFacts, 'logGroup'>, region: string): string[] {
   const { trail, status, selectors } = facts;
   const problems: string[] = [];
-  if (!status.isLogging) problems.push(`trail ${trail.name} is not logging: run aws cloudtrail start-logging --name ${trail.arn}`);
+  if (!status.isLogging)
+    problems.push(`trail ${trail.name} is not logging: run aws cloudtrail start-logging --name ${trail.arn}`);
   if (!trail.cloudWatchLogsLogGroupArn) {
-    problems.push(`trail ${trail.name} does not deliver to CloudWatch Logs: set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn (aws cloudtrail update-trail, in ${trail.homeRegion})`);
+    problems.push(
+      `trail ${trail.name} does not deliver to CloudWatch Logs: set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn (aws cloudtrail update-trail, in ${trail.homeRegion})`,
+    );
   } else if (status.latestCloudWatchLogsDeliveryError) {
-    problems.push(`trail ${trail.name} fails to deliver to CloudWatch Logs (${status.latestCloudWatchLogsDeliveryError}): check its CloudWatchLogsRoleArn`);
+    problems.push(
+      `trail ${trail.name} fails to deliver to CloudWatch Logs (${status.latestCloudWatchLogsDeliveryError}): check its CloudWatchLogsRoleArn`,
+    );
   }
-  if (!coversRegion(trail, region)) problems.push(`trail ${trail.name} records only ${trail.homeRegion}, not ${region}: make it multi-region or use a trail of ${region}`);
+  if (!coversRegion(trail, region))
+    problems.push(
+      `trail ${trail.name} records only ${trail.homeRegion}, not ${region}: make it multi-region or use a trail of ${region}`,
+    );
   if (!recordsKmsReadEvents(selectors)) {
     problems.push(
       `trail ${trail.name} does not record KMS read-only management events (a WriteOnly selector or one excluding ${KMS_EVENT_SOURCE}): KMS cryptographic calls are read-only events; fix its event selectors`,
@@ -110,9 +122,14 @@ export function assessTrail(facts: TrailFacts, region: string): Suitability {
   const problems = trailProblems(facts, region);
   if (trail.cloudWatchLogsLogGroupArn) {
     const lg = parseLogGroupArn(trail.cloudWatchLogsLogGroupArn);
-    if (!logGroup) problems.push(`log group ${lg?.name ?? trail.cloudWatchLogsLogGroupArn} of trail ${trail.name} does not exist in ${trail.homeRegion}`);
+    if (!logGroup)
+      problems.push(
+        `log group ${lg?.name ?? trail.cloudWatchLogsLogGroupArn} of trail ${trail.name} does not exist in ${trail.homeRegion}`,
+      );
     else if (logGroup.logGroupClass && logGroup.logGroupClass !== 'STANDARD') {
-      problems.push(`log group ${logGroup.name} is of class ${logGroup.logGroupClass}: metric filters work only on STANDARD log groups`);
+      problems.push(
+        `log group ${logGroup.name} is of class ${logGroup.logGroupClass}: metric filters work only on STANDARD log groups`,
+      );
     }
   }
   return { suitable: problems.length === 0, problems };

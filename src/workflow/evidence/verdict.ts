@@ -27,7 +27,8 @@ export interface VerdictDates {
   unusedDays: number;
 }
 
-const sourceGap = (name: string, s: { status: string; error?: string }) => `${name} ${s.status}${s.error ? ` (${s.error})` : ''}`;
+const sourceGap = (name: string, s: { status: string; error?: string }) =>
+  `${name} ${s.status}${s.error ? ` (${s.error})` : ''}`;
 
 /**
  * The name of the CloudTrail evidence in a verdict line: "CloudTrail" for LookupEvents (as before
@@ -38,7 +39,9 @@ export function cloudTrailLabel(ct: KeyEvidence['cloudTrail']): string {
   const segs = ct.segments ?? [];
   if (segs.length === 0 || segs.every((s) => s.source === 'lookup-events')) return 'CloudTrail';
   const parts = segs.map((s) =>
-    s.source === 'logs-insights' ? `log group ${s.logGroup ?? '?'} via Logs Insights ${day(s.start)}..${day(s.end)}` : `LookupEvents ${day(s.start)}..${day(s.end)}`,
+    s.source === 'logs-insights'
+      ? `log group ${s.logGroup ?? '?'} via Logs Insights ${day(s.start)}..${day(s.end)}`
+      : `LookupEvents ${day(s.start)}..${day(s.end)}`,
   );
   return `CloudTrail (${parts.join(' + ')})`;
 }
@@ -80,7 +83,11 @@ export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResu
   if (recentFailure) {
     return {
       verdict: 'in-use',
-      reason: `${cloudTrailLabel(ct)}: ${ct.failedAttemptCount} failed attempt(s) in ${day(ct.window.start)}..${day(ct.window.end)}, newest ${recentFailure.eventName} by ${recentFailure.principal} on ${recentFailure.eventTime.toISOString()} (${recentFailure.errorCode ?? 'error'}: ${recentFailure.errorMessage ?? ''}); the caller still depends on the key`.replace(/: \)/, ')'),
+      reason:
+        `${cloudTrailLabel(ct)}: ${ct.failedAttemptCount} failed attempt(s) in ${day(ct.window.start)}..${day(ct.window.end)}, newest ${recentFailure.eventName} by ${recentFailure.principal} on ${recentFailure.eventTime.toISOString()} (${recentFailure.errorCode ?? 'error'}: ${recentFailure.errorMessage ?? ''}); the caller still depends on the key`.replace(
+          /: \)/,
+          ')',
+        ),
     };
   }
 
@@ -121,4 +128,4 @@ export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResu
 }
 
 export const REVIEW_SIGNAL_NOTE =
-  'Inactivity is a review signal, not proof: a service holding a plaintext data key keeps working without calling KMS, and calls in other regions or accounts are not in this region\'s CloudTrail.';
+  "Inactivity is a review signal, not proof: a service holding a plaintext data key keeps working without calling KMS, and calls in other regions or accounts are not in this region's CloudTrail.";

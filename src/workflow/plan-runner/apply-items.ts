@@ -111,7 +111,13 @@ export async function applyPlan(executables: Executable[], opts: ApplyOptions): 
         continue;
       }
     }
-    opts.journal.call({ operation: item.action, target: item.target, params: paramsOf(item), phase: 'intent', overrides: opts.overrides });
+    opts.journal.call({
+      operation: item.action,
+      target: item.target,
+      params: paramsOf(item),
+      phase: 'intent',
+      overrides: opts.overrides,
+    });
     try {
       const result = await ex.apply();
       opts.journal.call({

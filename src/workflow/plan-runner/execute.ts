@@ -27,17 +27,35 @@ export async function applyPrepared<P extends PlannedStep, D>(
   hooks: Pick<RunPlanHooks, 'say'>,
 ): Promise<Applied<D>> {
   const { store, identity, journal, planned, ctx, interrupt } = prepared;
-  const lock = acquireLock(lockPath(deps.home, identity.account, deps.region, store.id), prepared.command, lockSystem(deps));
-  if (lock.tookOverFrom) hooks.say(`took over the lock of kscli pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
+  const lock = acquireLock(
+    lockPath(deps.home, identity.account, deps.region, store.id),
+    prepared.command,
+    lockSystem(deps),
+  );
+  if (lock.tookOverFrom)
+    hooks.say(
+      `took over the lock of kscli pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`,
+    );
   const off = deps.system.onInterrupt(() => {
     interrupt.requested = true;
     hooks.say('\ninterrupted: finishing the call in flight, then stopping (Ctrl-C again to quit at once)');
   });
   let report: ApplyReport;
   // one line for the run itself: how the plan was narrowed and which checks were overridden
-  journal.call({ operation: 'ApplyPlan', target: store.id, params: { ...(prepared.selection ?? {}), changes: mutating.length }, phase: 'intent', overrides: planned.overrides });
+  journal.call({
+    operation: 'ApplyPlan',
+    target: store.id,
+    params: { ...(prepared.selection ?? {}), changes: mutating.length },
+    phase: 'intent',
+    overrides: planned.overrides,
+  });
   try {
-    report = await applyPlan(planned.executables, { journal, overrides: planned.overrides, interrupted: () => interrupt.requested, say: ctx.say });
+    report = await applyPlan(planned.executables, {
+      journal,
+      overrides: planned.overrides,
+      interrupted: () => interrupt.requested,
+      say: ctx.say,
+    });
   } finally {
     off();
     lock.release();
@@ -52,11 +70,16 @@ export async function applyPrepared<P extends PlannedStep, D>(
     outcome: report.error !== undefined ? 'error' : 'ok',
     ...(report.error !== undefined ? { error: describeError(report.error) } : {}),
     overrides: planned.overrides,
-    result: { ...counts, ...(report.interrupted ? { interrupted: true } : {}), ...(report.blockedOnRecheck ? { blockedOnRecheck: report.blockedOnRecheck.target } : {}) },
+    result: {
+      ...counts,
+      ...(report.interrupted ? { interrupted: true } : {}),
+      ...(report.blockedOnRecheck ? { blockedOnRecheck: report.blockedOnRecheck.target } : {}),
+    },
   });
   if (report.error !== undefined) {
     const code = report.error instanceof KscliError ? report.error.exitCode : ExitCode.Failure;
-    const outcome: OutcomeKind = code === ExitCode.Interrupted ? 'interrupted' : code === ExitCode.Pending ? 'pending' : 'failed';
+    const outcome: OutcomeKind =
+      code === ExitCode.Interrupted ? 'interrupted' : code === ExitCode.Pending ? 'pending' : 'failed';
     // an AWS answer the step does not treat as "already done": name the call, not a stack trace
     const error =
       report.error instanceof AwsCallError
@@ -71,6 +94,8 @@ export async function applyPrepared<P extends PlannedStep, D>(
   }
   if (report.blockedOnRecheck) return { report, finish: { outcome: 'blocked', exitCode: ExitCode.Blocked } };
   if (report.interrupted) return { report, finish: { outcome: 'interrupted', exitCode: ExitCode.Interrupted } };
-  const finish: Finish<D> = spec.finish ? await spec.finish(planned, report, ctx, prepared.keys) : { outcome: 'done', exitCode: ExitCode.Ok };
+  const finish: Finish<D> = spec.finish
+    ? await spec.finish(planned, report, ctx, prepared.keys)
+    : { outcome: 'done', exitCode: ExitCode.Ok };
   return { report, finish };
 }

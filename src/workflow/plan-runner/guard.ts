@@ -20,7 +20,11 @@ export type PlanDecision<D> =
   /** apply these items; `mutating` are those that change AWS (they need the confirmation) */
   | { apply: PlanItem[]; mutating: PlanItem[] };
 
-export function guardPlan<P extends PlannedStep, D>(prepared: PreparedPlan<P>, spec: Pick<PlanSpec<P, D>, 'idle'>, opts: Pick<RunPlanOptions, 'planOnly'>): PlanDecision<D> {
+export function guardPlan<P extends PlannedStep, D>(
+  prepared: PreparedPlan<P>,
+  spec: Pick<PlanSpec<P, D>, 'idle'>,
+  opts: Pick<RunPlanOptions, 'planOnly'>,
+): PlanDecision<D> {
   const { items, planned, keys } = prepared;
   if (items.some((i) => i.status === 'blocked')) return { stop: { outcome: 'blocked', exitCode: ExitCode.Blocked } };
   if (opts.planOnly) {
@@ -28,7 +32,8 @@ export function guardPlan<P extends PlannedStep, D>(prepared: PreparedPlan<P>, s
     return { stop: { outcome: 'dry-run', exitCode: ExitCode.Ok, nextRunAfter: idle?.nextRunAfter } };
   }
   const toApply = items.filter((i) => i.status === 'apply');
-  if (toApply.length === 0) return { stop: spec.idle?.(planned, keys) ?? { outcome: 'nothing-to-do', exitCode: ExitCode.Ok } };
+  if (toApply.length === 0)
+    return { stop: spec.idle?.(planned, keys) ?? { outcome: 'nothing-to-do', exitCode: ExitCode.Ok } };
   return { apply: toApply, mutating: toApply.filter((i) => !NON_MUTATING_ACTIONS.has(i.action)) };
 }
 
@@ -39,10 +44,19 @@ export type Confirmation = { confirmed: true } | { confirmed: false; error: unkn
  * with --yes). No terminal and no --yes is bad input (exit 2), thrown at once: the plan was shown
  * and nothing else happens.
  */
-export async function confirmPlan(deps: Pick<Deps, 'io' | 'prompter' | 'region'> & Partial<Pick<Deps, 'clock'>>, prepared: PreparedPlan, mutating: PlanItem[], opts: Pick<RunPlanOptions, 'yes'>): Promise<Confirmation> {
+export async function confirmPlan(
+  deps: Pick<Deps, 'io' | 'prompter' | 'region'> & Partial<Pick<Deps, 'clock'>>,
+  prepared: PreparedPlan,
+  mutating: PlanItem[],
+  opts: Pick<RunPlanOptions, 'yes'>,
+): Promise<Confirmation> {
   if (mutating.length === 0 || opts.yes) return { confirmed: true };
   if (!deps.io.canPrompt()) {
-    throw new KscliError(ExitCode.BadInput, 'no terminal to confirm on: pass --yes to act without asking', 'review the plan with --dry-run first');
+    throw new KscliError(
+      ExitCode.BadInput,
+      'no terminal to confirm on: pass --yes to act without asking',
+      'review the plan with --dry-run first',
+    );
   }
   const { store, identity } = prepared;
   try {

@@ -7,5 +7,22 @@ export { runPlan, outcomeOf } from './run-plan.js';
 export { preparePlan, type StoreGone } from './prepare.js';
 export { guardPlan, confirmPlan, NON_MUTATING_ACTIONS, type PlanDecision, type Confirmation } from './guard.js';
 export { applyPrepared, type Applied } from './execute.js';
-export { applyPlan, describeError, jsonSafe, type ApplyOptions, type ApplyReport, type ItemOutcome, type ItemResult } from './apply-items.js';
-export type { Finish, InterruptFlag, OutcomeKind, PlanOutcome, PlanSpec, PreparedPlan, RunPlanHooks, RunPlanOptions } from './types.js';
+export {
+  applyPlan,
+  describeError,
+  jsonSafe,
+  type ApplyOptions,
+  type ApplyReport,
+  type ItemOutcome,
+  type ItemResult,
+} from './apply-items.js';
+export type {
+  Finish,
+  InterruptFlag,
+  OutcomeKind,
+  PlanOutcome,
+  PlanSpec,
+  PreparedPlan,
+  RunPlanHooks,
+  RunPlanOptions,
+} from './types.js';

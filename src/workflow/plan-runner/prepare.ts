@@ -13,7 +13,15 @@ import type { PlannedStep } from '../plan.js';
 import { describeStoreOrFail } from '../inventory.js';
 import { journalFor, scanStoreKeys } from '../store-session.js';
 import { checkKeyRefAccount } from '../validate.js';
-import type { Finish, InterruptFlag, PlanOutcome, PlanSpec, PreparedPlan, RunPlanHooks, RunPlanOptions } from './types.js';
+import type {
+  Finish,
+  InterruptFlag,
+  PlanOutcome,
+  PlanSpec,
+  PreparedPlan,
+  RunPlanHooks,
+  RunPlanOptions,
+} from './types.js';
 
 /** The store was not found and the command says what that means (e.g. delete-store: already deleted). */
 export interface StoreGone<D> {
@@ -43,7 +51,9 @@ export async function preparePlan<P extends PlannedStep, D>(
     store = await describeStoreOrFail(deps.aws, spec.storeId, async () => id.account);
   } catch (err) {
     const f: Finish<D> | undefined =
-      err instanceof KscliError && err.exitCode === ExitCode.Blocked ? spec.storeNotFound?.(journal, { account: id.account, region: deps.region }) : undefined;
+      err instanceof KscliError && err.exitCode === ExitCode.Blocked
+        ? spec.storeNotFound?.(journal, { account: id.account, region: deps.region })
+        : undefined;
     if (!f) throw err;
     return {
       storeGone: {

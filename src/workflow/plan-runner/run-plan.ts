@@ -34,13 +34,19 @@ export async function runPlan<P extends PlannedStep, D = undefined>(
   if ('stop' in decision) return outcomeOf(prepared, decision.stop);
   const confirmation = await confirmPlan(deps, prepared, decision.mutating, opts);
   // aborting at the prompt is never success (exit 5): the JSON document says "cancelled" too
-  if (!confirmation.confirmed) return outcomeOf(prepared, { outcome: 'cancelled', exitCode: ExitCode.Cancelled }, undefined, confirmation.error);
+  if (!confirmation.confirmed)
+    return outcomeOf(prepared, { outcome: 'cancelled', exitCode: ExitCode.Cancelled }, undefined, confirmation.error);
 
   const applied = await applyPrepared(deps, prepared, spec, decision.mutating, hooks);
   return outcomeOf(prepared, applied.finish, applied.report, applied.error);
 }
 
-export function outcomeOf<P extends PlannedStep, D>(prepared: PreparedPlan<P>, finish: Finish<D>, report?: ApplyReport, error?: unknown): PlanOutcome<D> {
+export function outcomeOf<P extends PlannedStep, D>(
+  prepared: PreparedPlan<P>,
+  finish: Finish<D>,
+  report?: ApplyReport,
+  error?: unknown,
+): PlanOutcome<D> {
   return {
     command: prepared.command,
     store: prepared.store,

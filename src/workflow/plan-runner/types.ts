@@ -12,7 +12,8 @@ import type { ApplyReport } from './apply-items.js';
 import type { PlanExtras } from '../../schemas/plan.js';
 
 /** How a run ends; the JSON document's "outcome". */
-export type OutcomeKind = 'done' | 'pending' | 'blocked' | 'dry-run' | 'cancelled' | 'nothing-to-do' | 'interrupted' | 'failed';
+export type OutcomeKind =
+  'done' | 'pending' | 'blocked' | 'dry-run' | 'cancelled' | 'nothing-to-do' | 'interrupted' | 'failed';
 
 /**
  * The end of a run as the command sees it. `D` is what a command adds for its own renderer (e.g.

@@ -24,7 +24,10 @@ export function expectNoStackTrace(r: RunResult): void {
  * somewhere in stderr (the line after, usually), no stack trace, and no more than a short message
  * (`maxLines`, default 3: message, hint, commander's "(run with --help for usage)").
  */
-export function expectCleanError(r: RunResult, want: { code: number; problem: RegExp; fix?: RegExp; maxLines?: number }): void {
+export function expectCleanError(
+  r: RunResult,
+  want: { code: number; problem: RegExp; fix?: RegExp; maxLines?: number },
+): void {
   expectExit(r, want.code);
   expectNoStackTrace(r);
   expect(r.stderrLines.length, `expected an error message on stderr:\n${r.describe()}`).toBeGreaterThan(0);

@@ -19,7 +19,11 @@ function newestSource(dir: string): { file: string; mtimeMs: number } {
   let newest = { file: '', mtimeMs: 0 };
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    const candidate = entry.isDirectory() ? newestSource(path) : entry.name.endsWith('.ts') || entry.name.endsWith('.json') ? { file: path, mtimeMs: statSync(path).mtimeMs } : newest;
+    const candidate = entry.isDirectory()
+      ? newestSource(path)
+      : entry.name.endsWith('.ts') || entry.name.endsWith('.json')
+        ? { file: path, mtimeMs: statSync(path).mtimeMs }
+        : newest;
     if (candidate.mtimeMs > newest.mtimeMs) newest = candidate;
   }
   return newest;
@@ -34,12 +38,16 @@ let checked = false;
 export function assertBuilt(): void {
   if (checked) return;
   if (!existsSync(DIST_ENTRY)) {
-    throw new Error(`${DIST_ENTRY} is missing: run "npm run build" first (npm test and npm run test:e2e build before testing)`);
+    throw new Error(
+      `${DIST_ENTRY} is missing: run "npm run build" first (npm test and npm run test:e2e build before testing)`,
+    );
   }
   const built = statSync(DIST_ENTRY).mtimeMs;
   const src = newestSource(join(ROOT, 'src'));
   if (src.mtimeMs > built + 1000) {
-    console.warn(`e2e: ${src.file} is newer than dist/: the tests run the last build; run "npm run build" to test your change`);
+    console.warn(
+      `e2e: ${src.file} is newer than dist/: the tests run the last build; run "npm run build" to test your change`,
+    );
   }
   checked = true;
 }

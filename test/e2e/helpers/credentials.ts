@@ -10,7 +10,11 @@ export const DUMMY_CREDENTIALS = {
 } as const;
 
 /** Every string that must never appear anywhere kscli writes. */
-export const SECRET_STRINGS: readonly string[] = [DUMMY_CREDENTIALS.accessKeyId, DUMMY_CREDENTIALS.secretAccessKey, DUMMY_CREDENTIALS.sessionToken];
+export const SECRET_STRINGS: readonly string[] = [
+  DUMMY_CREDENTIALS.accessKeyId,
+  DUMMY_CREDENTIALS.secretAccessKey,
+  DUMMY_CREDENTIALS.sessionToken,
+];
 
 /** The strings of SECRET_STRINGS found in `text` (empty when clean). */
 export function secretsIn(text: string): string[] {

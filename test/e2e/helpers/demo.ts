@@ -27,5 +27,6 @@ export const DEMO = {
     /** PendingDeletion, deleted in 5 days */
     pending: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
   },
-  keyArn: (keyId: string, region = 'us-east-1', account = '111122223333') => `arn:aws:kms:${region}:${account}:key/${keyId}`,
+  keyArn: (keyId: string, region = 'us-east-1', account = '111122223333') =>
+    `arn:aws:kms:${region}:${account}:key/${keyId}`,
 } as const;

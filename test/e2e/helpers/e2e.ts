@@ -47,7 +47,13 @@ export async function startE2E(label: string, serve: ServeOptions = {}): Promise
     kscli(args, call = {}) {
       const env = call.env ?? kscliEnv(ws, { credentials: call.credentials, extra: call.extra });
       const full = call.endpoint === false ? args : ['--endpoint-url', sandbox.url, ...args];
-      return runKscli(full, { env, timeoutMs: call.timeoutMs ?? 60_000, stdin: call.stdin, cwd: call.cwd, onSpawn: call.onSpawn });
+      return runKscli(full, {
+        env,
+        timeoutMs: call.timeoutMs ?? 60_000,
+        stdin: call.stdin,
+        cwd: call.cwd,
+        onSpawn: call.onSpawn,
+      });
     },
     async stop() {
       await sandbox.stop();

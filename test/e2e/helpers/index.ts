@@ -8,9 +8,21 @@ export { kscliEnv, type Env, type EnvOptions } from './env.js';
 export { createWorkspace, type Workspace } from './workspace.js';
 export { runKscli, type RunOptions, type RunResult } from './run.js';
 export { startServe, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
-export { readRequestLog, requestLogFile, isMutatingRequest, mutatingOperations, type LoggedRequest } from './request-log.js';
+export {
+  readRequestLog,
+  requestLogFile,
+  isMutatingRequest,
+  mutatingOperations,
+  type LoggedRequest,
+} from './request-log.js';
 export { startE2E, type E2E, type KscliCall } from './e2e.js';
-export { expectExit, expectCleanError, expectNoMutatingRequests, expectNoStackTrace, STACK_FRAME } from './assertions.js';
+export {
+  expectExit,
+  expectCleanError,
+  expectNoMutatingRequests,
+  expectNoStackTrace,
+  STACK_FRAME,
+} from './assertions.js';
 export { DEMO } from './demo.js';
 export { sdkClientConfig } from './sdk.js';
 export { readJournal, readJournalDir, unjournaledRequests, type JournalLine } from './journal.js';

@@ -38,9 +38,16 @@ export function readJournalDir(dir: string): JournalLine[] {
  * whose target appears in the request's parameters (key ID, store ID, filter or alarm name).
  */
 export function unjournaledRequests(requests: LoggedRequest[], journal: JournalLine[]): string[] {
-  const outcomes = journal.filter((e) => e.phase === 'outcome' && typeof e.operation === 'string' && typeof e.target === 'string');
+  const outcomes = journal.filter(
+    (e) => e.phase === 'outcome' && typeof e.operation === 'string' && typeof e.target === 'string',
+  );
   return requests
     .filter((r) => isMutatingRequest(r) && r.outcome === 'ok')
-    .filter((r) => !outcomes.some((e) => e.operation === r.operation && JSON.stringify(r.params ?? {}).includes(e.target as string)))
+    .filter(
+      (r) =>
+        !outcomes.some(
+          (e) => e.operation === r.operation && JSON.stringify(r.params ?? {}).includes(e.target as string),
+        ),
+    )
     .map((r) => `${r.operation} ${JSON.stringify(r.params)}`);
 }

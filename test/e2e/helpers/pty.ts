@@ -43,7 +43,11 @@ export function runInPty(
   const command = opts.size ? `stty cols ${opts.size.cols} rows ${opts.size.rows} && exec ${kscli}` : kscli;
   return new Promise((resolve, reject) => {
     // -q quiet, -f flush, -e return the child's exit code, -c run this command; no typescript file
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: toProcessEnv({ SHELL: '/bin/sh', ...opts.env }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: ROOT,
+      env: toProcessEnv({ SHELL: '/bin/sh', ...opts.env }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let screen = '';
     let stderr = '';
     let step = 0;
@@ -80,7 +84,8 @@ export function runInPty(
         json: () => {
           throw new Error('a terminal run has no separate JSON stdout');
         },
-        describe: () => `kscli ${args.join(' ')} (on a pty; ${step}/${steps.length} steps typed)\n-> exit ${code}${timedOut ? ' TIMED OUT' : ''}\n--- terminal ---\n${text}\n--- script stderr ---\n${stderr}`,
+        describe: () =>
+          `kscli ${args.join(' ')} (on a pty; ${step}/${steps.length} steps typed)\n-> exit ${code}${timedOut ? ' TIMED OUT' : ''}\n--- terminal ---\n${text}\n--- script stderr ---\n${stderr}`,
       });
     });
   });

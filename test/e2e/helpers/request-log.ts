@@ -39,7 +39,8 @@ export function readRequestLog(statePath: string): LoggedRequest[] {
  * AWS operation names that change state, in every service kscli talks to. Read-only verbs are
  * Describe*, List*, Get*, Lookup*; Encrypt/Decrypt/GenerateDataKey change no resource.
  */
-const MUTATING_VERB = /^(Create|Delete|Put|Update|Schedule|Cancel|Enable|Disable|Connect|Disconnect|Restore|Copy|Modify|Initialize|Tag|Untag|Set|Publish|Subscribe|Unsubscribe|Start|Stop|Retire|Revoke|Import|Replicate|Rotate|Add|Remove)/;
+const MUTATING_VERB =
+  /^(Create|Delete|Put|Update|Schedule|Cancel|Enable|Disable|Connect|Disconnect|Restore|Copy|Modify|Initialize|Tag|Untag|Set|Publish|Subscribe|Unsubscribe|Start|Stop|Retire|Revoke|Import|Replicate|Rotate|Add|Remove)/;
 
 /**
  * Verbs of that list that change nothing in the account: a Logs Insights query is started and

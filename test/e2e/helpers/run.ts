@@ -77,7 +77,9 @@ export function runKscli(args: string[], opts: RunOptions): Promise<RunResult> {
           try {
             return JSON.parse(stdout) as T;
           } catch {
-            throw new Error(`stdout of "kscli ${args.join(' ')}" is not one JSON document:\n${stdout}\nstderr:\n${stderr}`);
+            throw new Error(
+              `stdout of "kscli ${args.join(' ')}" is not one JSON document:\n${stdout}\nstderr:\n${stderr}`,
+            );
           }
         },
         describe() {

@@ -59,8 +59,23 @@ process.once('exit', () => {
 });
 
 export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promise<ServedSandbox> {
-  const args = [BIN, 'sandbox', 'serve', '--port', '0', '--state', ws.statePath, '--latency-ms', String(opts.latencyMs ?? 1), ...(opts.args ?? [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: toProcessEnv(kscliEnv(ws, { credentials: false })), stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    BIN,
+    'sandbox',
+    'serve',
+    '--port',
+    '0',
+    '--state',
+    ws.statePath,
+    '--latency-ms',
+    String(opts.latencyMs ?? 1),
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: toProcessEnv(kscliEnv(ws, { credentials: false })),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -70,14 +85,23 @@ export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promis
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`sandbox serve printed no "listening on" line in ${opts.startTimeoutMs ?? 20_000} ms; stderr:\n${stderr}`));
+      reject(
+        new Error(
+          `sandbox serve printed no "listening on" line in ${opts.startTimeoutMs ?? 20_000} ms; stderr:\n${stderr}`,
+        ),
+      );
     }, opts.startTimeoutMs ?? 20_000);
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
       clearTimeout(timer);
       const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
       if (m) resolve(m[1]!);
-      else reject(new Error(`sandbox serve: the first stdout line is not "listening on http://127.0.0.1:PORT": ${JSON.stringify(line)}`));
+      else
+        reject(
+          new Error(
+            `sandbox serve: the first stdout line is not "listening on http://127.0.0.1:PORT": ${JSON.stringify(line)}`,
+          ),
+        );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -86,7 +110,10 @@ export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promis
   });
 
   const admin = (sandboxArgs: string[], o: { output?: 'json' | 'table' } = {}) =>
-    runKscli(['sandbox', ...sandboxArgs, '--state', ws.statePath, '--output', o.output ?? 'json'], { env: kscliEnv(ws, { credentials: false }), timeoutMs: 30_000 });
+    runKscli(['sandbox', ...sandboxArgs, '--state', ws.statePath, '--output', o.output ?? 'json'], {
+      env: kscliEnv(ws, { credentials: false }),
+      timeoutMs: 30_000,
+    });
   const adminJson = async (sandboxArgs: string[]) => {
     const r = await admin(sandboxArgs);
     if (r.code !== 0) throw new Error(`kscli sandbox ${sandboxArgs.join(' ')} failed:\n${r.describe()}`);

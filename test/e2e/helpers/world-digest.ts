@@ -30,7 +30,12 @@ export interface WorldDigest {
 export async function accountDigest(t: E2E): Promise<string> {
   const res = await fetch(`${t.sandbox.url}/__sandbox/state`);
   if (!res.ok) throw new Error(`GET /__sandbox/state: ${res.status}`);
-  const state = (await res.json()) as { events?: Array<{ readOnly?: boolean }>; nextSeq?: number; trails?: Array<Record<string, unknown>>; logGroups?: Array<Record<string, unknown>> };
+  const state = (await res.json()) as {
+    events?: Array<{ readOnly?: boolean }>;
+    nextSeq?: number;
+    trails?: Array<Record<string, unknown>>;
+    logGroups?: Array<Record<string, unknown>>;
+  };
   const { nextSeq: _seq, events, trails, logGroups, ...rest } = state;
   return sha(
     JSON.stringify({
@@ -74,7 +79,10 @@ export function filesDigest(dir: string, skip: (path: string) => boolean): strin
           .split('\n')
           .filter((l) => l.trim() !== '' && !KEY_SEEN.test(l));
         if (calls.length) out.push(`${rel} journal ${(st.mode & 0o777).toString(8)} ${sha(calls.join('\n'))}`);
-      } else out.push(`${rel} ${st.isSymbolicLink() ? 'link' : 'file'} ${(st.mode & 0o777).toString(8)} ${st.isFile() ? sha(readFileSync(p)) : ''}`);
+      } else
+        out.push(
+          `${rel} ${st.isSymbolicLink() ? 'link' : 'file'} ${(st.mode & 0o777).toString(8)} ${st.isFile() ? sha(readFileSync(p)) : ''}`,
+        );
     }
   };
   if (existsSync(dir)) walk(dir);

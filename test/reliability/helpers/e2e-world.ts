@@ -32,9 +32,14 @@ export const status = (t: E2E) => admin(t, 'GET', 'status');
 /** Moves the sandbox clock (POST /__sandbox/advance); the report lists deleted keys with their backing-key status. */
 export const advanceDays = (t: E2E, days: number) => admin(t, 'POST', 'advance', { days });
 
-export async function storeStatus(t: E2E, storeId: string): Promise<{ connectionState: string; keyStates: Record<string, number> } | undefined> {
+export async function storeStatus(
+  t: E2E,
+  storeId: string,
+): Promise<{ connectionState: string; keyStates: Record<string, number> } | undefined> {
   const s = await status(t);
-  return (s.stores as Array<{ id: string; connectionState: string; keyStates: Record<string, number> }>).find((x) => x.id === storeId);
+  return (s.stores as Array<{ id: string; connectionState: string; keyStates: Record<string, number> }>).find(
+    (x) => x.id === storeId,
+  );
 }
 
 /** A colleague at another terminal: the SDK pointed at the sandbox, no retries. */
@@ -58,7 +63,13 @@ export const keyIdOf = (v: unknown): string => String(v).replace(/^arn:aws:kms:[
 /** What a mutating request was about, in the form the journal names its target. */
 export function requestTarget(r: LoggedRequest): string | undefined {
   const p = r.params ?? {};
-  const v = p.KeyId ?? p.CustomKeyStoreId ?? p.filterName ?? p.AlarmName ?? p.BackupId ?? (Array.isArray(p.AlarmNames) ? p.AlarmNames[0] : undefined);
+  const v =
+    p.KeyId ??
+    p.CustomKeyStoreId ??
+    p.filterName ??
+    p.AlarmName ??
+    p.BackupId ??
+    (Array.isArray(p.AlarmNames) ? p.AlarmNames[0] : undefined);
   return v === undefined ? undefined : keyIdOf(v);
 }
 
@@ -66,13 +77,23 @@ export function requestTarget(r: LoggedRequest): string | undefined {
  * J1: every mutating request in the log (except the colleague's, by request id) appears in the
  * journal as an outcome line for the same operation and target. Returns the ones missing.
  */
-export function requestsMissingFromJournal(requests: LoggedRequest[], journal: JournalLine[], notKscli: Set<string> = new Set()): string[] {
+export function requestsMissingFromJournal(
+  requests: LoggedRequest[],
+  journal: JournalLine[],
+  notKscli: Set<string> = new Set(),
+): string[] {
   const outcomes = journal.filter((l) => l.phase === 'outcome');
   return requests
     .filter((r) => r.mutating && !notKscli.has(r.requestId))
     .filter((r) => {
       const target = requestTarget(r);
-      return !outcomes.some((l) => l.operation === r.operation && (target === undefined || keyIdOf(l.target) === target || keyIdOf(l.params?.KeyId ?? l.params?.CustomKeyStoreId ?? '') === target));
+      return !outcomes.some(
+        (l) =>
+          l.operation === r.operation &&
+          (target === undefined ||
+            keyIdOf(l.target) === target ||
+            keyIdOf(l.params?.KeyId ?? l.params?.CustomKeyStoreId ?? '') === target),
+      );
     })
     .map((r) => `${r.operation} ${requestTarget(r)} -> ${r.outcome}${r.fault ? ` (fault ${r.fault})` : ''}`);
 }
@@ -80,7 +101,9 @@ export function requestsMissingFromJournal(requests: LoggedRequest[], journal: J
 /** S1: ScheduleKeyDeletion only ever named keys of the store. */
 export function scheduledOutside(requests: LoggedRequest[], storeKeys: Iterable<string>): string[] {
   const inStore = new Set(storeKeys);
-  return requests.filter((r) => r.operation === 'ScheduleKeyDeletion' && !inStore.has(keyIdOf(r.params?.KeyId))).map((r) => `${keyIdOf(r.params?.KeyId)} -> ${r.outcome}`);
+  return requests
+    .filter((r) => r.operation === 'ScheduleKeyDeletion' && !inStore.has(keyIdOf(r.params?.KeyId)))
+    .map((r) => `${keyIdOf(r.params?.KeyId)} -> ${r.outcome}`);
 }
 
 /** What `sandbox advance` reported (POST /__sandbox/advance): the keys AWS deleted meanwhile. */
@@ -97,12 +120,27 @@ export interface AdvanceReportJson {
  * its last key (the keys are deleted inside an advance: before its `from` they all existed), and
  * forever while it holds keys now.
  */
-export function deletesWithKeys(requests: LoggedRequest[], storeId: string, advances: AdvanceReportJson[], keysNow: number): string[] {
+export function deletesWithKeys(
+  requests: LoggedRequest[],
+  storeId: string,
+  advances: AdvanceReportJson[],
+  keysNow: number,
+): string[] {
   let heldUntil = keysNow > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  if (keysNow === 0) for (const a of advances) if (a.deletedKeys.some((k) => k.storeId === storeId)) heldUntil = Math.max(heldUntil, Date.parse(a.from));
+  if (keysNow === 0)
+    for (const a of advances)
+      if (a.deletedKeys.some((k) => k.storeId === storeId)) heldUntil = Math.max(heldUntil, Date.parse(a.from));
   return requests
-    .filter((r) => r.operation === 'DeleteCustomKeyStore' && requestTarget(r) === storeId && Date.parse(r.sandboxTime ?? '') < heldUntil)
-    .map((r) => `DeleteCustomKeyStore at ${r.sandboxTime} -> ${r.outcome}${r.fault ? ` (fault ${r.fault})` : ''}, while the store held keys`);
+    .filter(
+      (r) =>
+        r.operation === 'DeleteCustomKeyStore' &&
+        requestTarget(r) === storeId &&
+        Date.parse(r.sandboxTime ?? '') < heldUntil,
+    )
+    .map(
+      (r) =>
+        `DeleteCustomKeyStore at ${r.sandboxTime} -> ${r.outcome}${r.fault ? ` (fault ${r.fault})` : ''}, while the store held keys`,
+    );
 }
 
 /** Answers after which AWS did what was asked: handled, or handled with the answer lost on the way. */
@@ -117,19 +155,34 @@ const HANDLED = new Set(['ok', 'dropped-after-handling']);
  * of its own was handled, and that one backs the line.
  */
 export function doneButNotDone(requests: LoggedRequest[], journal: JournalLine[]): string[] {
-  const real = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisconnectCustomKeyStore', 'DeleteCustomKeyStore', 'PutMetricFilter', 'PutMetricAlarm']);
+  const real = new Set([
+    'ScheduleKeyDeletion',
+    'CancelKeyDeletion',
+    'EnableKey',
+    'DisconnectCustomKeyStore',
+    'DeleteCustomKeyStore',
+    'PutMetricFilter',
+    'PutMetricAlarm',
+  ]);
   const backed = (op: string, target: string, by: string) =>
     requests.some((r) => r.operation === op && requestTarget(r) === target && HANDLED.has(r.outcome) && r.time <= by);
   return journal
     .filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation && real.has(l.operation))
     .filter((l) => !backed(l.operation!, keyIdOf(l.target), l.time))
     .map((l) => {
-      const asked = requests.filter((r) => r.operation === l.operation && requestTarget(r) === keyIdOf(l.target)).map((r) => r.outcome);
+      const asked = requests
+        .filter((r) => r.operation === l.operation && requestTarget(r) === keyIdOf(l.target))
+        .map((r) => r.outcome);
       return `${l.operation} ${l.target}: journal says ok at ${l.time}; AWS answered ${asked.length ? asked.join(', ') : 'nothing (never asked)'}`;
     });
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 25,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

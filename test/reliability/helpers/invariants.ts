@@ -100,17 +100,27 @@ export function requestViolations(req: LoggedRequest, rec: RunRecord): string[] 
   const total = Object.values(s.storeKeyStates ?? {}).reduce((a, b) => a + b, 0);
   switch (req.operation) {
     case 'ScheduleKeyDeletion':
-      if (s.keyStoreId !== rec.storeId) v.push(`S1 key outside store ${rec.storeId} scheduled (its store: ${s.keyStoreId ?? 'none'}): ${where}`);
-      else if (s.storeType === 'AWS_CLOUDHSM' && s.storeState !== 'CONNECTED' && !has(rec.argv, '--allow-disconnected')) {
+      if (s.keyStoreId !== rec.storeId)
+        v.push(`S1 key outside store ${rec.storeId} scheduled (its store: ${s.keyStoreId ?? 'none'}): ${where}`);
+      else if (
+        s.storeType === 'AWS_CLOUDHSM' &&
+        s.storeState !== 'CONNECTED' &&
+        !has(rec.argv, '--allow-disconnected')
+      ) {
         v.push(`S4 key scheduled while its CloudHSM store was ${s.storeState}, without --allow-disconnected: ${where}`);
       }
       break;
     case 'DeleteCustomKeyStore':
-      if (total > 0) v.push(`S2 DeleteCustomKeyStore sent while the store held ${total} key(s) ${JSON.stringify(s.storeKeyStates)}: ${where}`);
+      if (total > 0)
+        v.push(
+          `S2 DeleteCustomKeyStore sent while the store held ${total} key(s) ${JSON.stringify(s.storeKeyStates)}: ${where}`,
+        );
       break;
     case 'DisconnectCustomKeyStore':
       if (s.storeType === 'AWS_CLOUDHSM' && pending > 0 && !has(rec.argv, '--allow-orphaned-material')) {
-        v.push(`S3 CloudHSM store disconnected while ${pending} key(s) wait for deletion, without --allow-orphaned-material: ${where}`);
+        v.push(
+          `S3 CloudHSM store disconnected while ${pending} key(s) wait for deletion, without --allow-orphaned-material: ${where}`,
+        );
       }
       if ((s.storeKeyStates?.Enabled ?? 0) > 0 && !has(rec.argv, '--force')) {
         v.push(`S5 store disconnected with ${s.storeKeyStates!.Enabled} Enabled key(s), without --force: ${where}`);
@@ -130,7 +140,9 @@ export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): stri
   const named = namedKeys(rec.argv, '--key', rec.start);
   const intents = rec.journal.filter((l) => l.phase === 'intent');
   const cancelledByKscli = new Set(
-    rec.journalSoFar.filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation === 'CancelKeyDeletion').map((l) => keyIdOf(l.target ?? targetOfParams(l.params))!),
+    rec.journalSoFar
+      .filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation === 'CancelKeyDeletion')
+      .map((l) => keyIdOf(l.target ?? targetOfParams(l.params))!),
   );
   const pendingAtStart = (id: string) => rec.start.storeKeyStates[id] === 'PendingDeletion';
   for (const req of mine) {
@@ -144,26 +156,40 @@ export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): stri
       const used = rec.start.lastUsed[key];
       const t = Date.parse(req.sandboxTime ?? '');
       const inUse = used !== undefined && t - used < EVIDENCE_WINDOW_MS;
-      const item = ((rec.result.json?.plan ?? []) as Array<{ target?: string; action?: string; reason?: string }>).find((p) => p.target === key && p.action === 'ScheduleKeyDeletion');
-      const needs = [...(inUse || /\bin-use\b/.test(item?.reason ?? '') ? ['--allow-in-use'] : []), ...(/\bunknown\b/.test(item?.reason ?? '') ? ['--allow-unknown-usage'] : [])];
+      const item = ((rec.result.json?.plan ?? []) as Array<{ target?: string; action?: string; reason?: string }>).find(
+        (p) => p.target === key && p.action === 'ScheduleKeyDeletion',
+      );
+      const needs = [
+        ...(inUse || /\bin-use\b/.test(item?.reason ?? '') ? ['--allow-in-use'] : []),
+        ...(/\bunknown\b/.test(item?.reason ?? '') ? ['--allow-unknown-usage'] : []),
+      ];
       for (const flag of needs) {
         if (!has(rec.argv, flag)) {
-          v.push(`O1 a key in use (${inUse ? `AWS recorded a use on ${new Date(used!).toISOString()}` : `the plan said: ${item?.reason}`}) was scheduled without ${flag}: ${where}`);
+          v.push(
+            `O1 a key in use (${inUse ? `AWS recorded a use on ${new Date(used!).toISOString()}` : `the plan said: ${item?.reason}`}) was scheduled without ${flag}: ${where}`,
+          );
           continue;
         }
         const intent = intents.find((l) => l.operation === 'ScheduleKeyDeletion' && keyIdOf(l.target) === key);
-        if (!intent?.overrides?.includes(flag)) v.push(`O2 ${flag} was needed to schedule ${key}, but the journal's intent line does not record it (${JSON.stringify(intent ?? null)}; ${cmd})`);
+        if (!intent?.overrides?.includes(flag))
+          v.push(
+            `O2 ${flag} was needed to schedule ${key}, but the journal's intent line does not record it (${JSON.stringify(intent ?? null)}; ${cmd})`,
+          );
       }
     }
     if (req.operation === 'CancelKeyDeletion') {
       const s = req.snapshot ?? {};
       if (s.keyStoreId !== rec.storeId || !(pendingAtStart(key) || s.keyState === 'PendingDeletion')) {
-        v.push(`N1 CancelKeyDeletion for a key that was not pending deletion in the store (at the start: ${rec.start.storeKeyStates[key] ?? 'not in the store'}, when asked: ${s.keyState} in ${s.keyStoreId ?? 'no store'}): ${where}`);
+        v.push(
+          `N1 CancelKeyDeletion for a key that was not pending deletion in the store (at the start: ${rec.start.storeKeyStates[key] ?? 'not in the store'}, when asked: ${s.keyState} in ${s.keyStoreId ?? 'no store'}): ${where}`,
+        );
       }
     }
     if (req.operation === 'EnableKey') {
       if (!(key in rec.start.storeKeyStates) || !(pendingAtStart(key) || cancelledByKscli.has(key))) {
-        v.push(`N2 EnableKey for a key that was neither pending deletion at the start (${rec.start.storeKeyStates[key] ?? 'not in the store'}) nor cancelled by kscli per the journal: ${where}`);
+        v.push(
+          `N2 EnableKey for a key that was neither pending deletion at the start (${rec.start.storeKeyStates[key] ?? 'not in the store'}) nor cancelled by kscli per the journal: ${where}`,
+        );
       }
     }
   }
@@ -177,10 +203,13 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
   const cmd = `run ${rec.run}: kscli ${rec.argv.join(' ')} -> exit ${result.code}`;
   const list = mine.map((r) => `${r.operation} ${targetOfParams(r.params)} -> ${r.outcome}`).join(', ');
   const applied = ((result.json?.plan ?? []) as Array<{ result?: string }>).some((p) => p.result !== undefined);
-  if (result.code === 3 && result.json?.outcome === 'blocked' && !applied && mine.length > 0) v.push(`B1 blocked at the plan, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
-  if ((has(rec.argv, '--dry-run') || has(rec.argv, '--plan-out')) && mine.length > 0) v.push(`D1 --dry-run (or --plan-out) made ${mine.length} mutating request(s): ${list} (${cmd})`);
+  if (result.code === 3 && result.json?.outcome === 'blocked' && !applied && mine.length > 0)
+    v.push(`B1 blocked at the plan, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+  if ((has(rec.argv, '--dry-run') || has(rec.argv, '--plan-out')) && mine.length > 0)
+    v.push(`D1 --dry-run (or --plan-out) made ${mine.length} mutating request(s): ${list} (${cmd})`);
   if (rec.refusedPrompt) {
-    if (mine.length > 0) v.push(`R1 the confirmation was refused, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+    if (mine.length > 0)
+      v.push(`R1 the confirmation was refused, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
     if (result.code !== 5) v.push(`R1 the confirmation was refused, yet exit ${result.code} instead of 5 (${cmd})`);
   }
   return v;
@@ -202,11 +231,15 @@ export function planFileViolations(rec: RunRecord, mine: LoggedRequest[]): strin
   const list = mine.map((r) => `${r.operation} ${targetOfParams(r.params)} -> ${r.outcome}`).join(', ');
   if (pf.tampered && code !== 2) v.push(`P1 an edited plan file was not refused with exit 2 (exit ${code}) (${cmd})`);
   const refused = code === 2 || (code === 3 && rec.result.json?.outcome === 'refused');
-  if (refused && mine.length > 0) v.push(`P1 the plan file was refused (exit ${code}), yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+  if (refused && mine.length > 0)
+    v.push(`P1 the plan file was refused (exit ${code}), yet ${mine.length} mutating request(s): ${list} (${cmd})`);
   const listed = new Set(pf.items.filter((i) => i.status === 'apply').map((i) => keyIdOf(i.target) ?? i.target));
   for (const req of mine) {
     const target = targetOfParams(req.params);
-    if (target === undefined || !listed.has(target)) v.push(`P2 ${req.operation} ${target ?? JSON.stringify(req.params)} (answer ${req.outcome}) is not an apply item of the saved plan (apply items: ${[...listed].join(', ') || 'none'}) (${cmd})`);
+    if (target === undefined || !listed.has(target))
+      v.push(
+        `P2 ${req.operation} ${target ?? JSON.stringify(req.params)} (answer ${req.outcome}) is not an apply item of the saved plan (apply items: ${[...listed].join(', ') || 'none'}) (${cmd})`,
+      );
   }
   return v;
 }
@@ -229,18 +262,29 @@ export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
   const outcomes = rec.journal.filter((l) => l.phase === 'outcome');
   for (const req of mine) {
     const target = targetOfParams(req.params);
-    const found = outcomes.some((l) => l.operation === req.operation && (target === undefined || journalTarget(l).includes(target)));
-    if (!found) v.push(`J1 ${req.operation} on ${target} (answer ${req.outcome}) is not in the journal with an outcome (${cmd})`);
+    const found = outcomes.some(
+      (l) => l.operation === req.operation && (target === undefined || journalTarget(l).includes(target)),
+    );
+    if (!found)
+      v.push(`J1 ${req.operation} on ${target} (answer ${req.outcome}) is not in the journal with an outcome (${cmd})`);
   }
   // J2: no intent without its outcome
   for (const intent of rec.journal.filter((l) => l.phase === 'intent')) {
-    const done = outcomes.some((o) => o.operation === intent.operation && o.target === intent.target && o.time >= intent.time);
+    const done = outcomes.some(
+      (o) => o.operation === intent.operation && o.target === intent.target && o.time >= intent.time,
+    );
     if (!done) v.push(`J2 journal intent ${intent.operation} ${intent.target} has no outcome line (${cmd})`);
   }
   // J3: what the journal reports done, AWS did (unless a colleague undid it within this run)
-  const actorTouched = new Set(rec.requests.filter((r) => r.caller === 'actor').flatMap((r) => [targetOfParams(r.params), r.snapshot?.storeId].filter(Boolean) as string[]));
+  const actorTouched = new Set(
+    rec.requests
+      .filter((r) => r.caller === 'actor')
+      .flatMap((r) => [targetOfParams(r.params), r.snapshot?.storeId].filter(Boolean) as string[]),
+  );
   // what the output reports done counts as much as the journal: the operator reads the output
-  const reportedDone: JournalLine[] = ((result.json?.plan as Array<{ action?: string; target?: string; result?: string }> | undefined) ?? [])
+  const reportedDone: JournalLine[] = (
+    (result.json?.plan as Array<{ action?: string; target?: string; result?: string }> | undefined) ?? []
+  )
     .filter((p) => p.result === 'done')
     .map((p) => ({ time: '', operation: p.action, target: p.target, phase: 'outcome', outcome: 'ok' }));
   for (const line of [...outcomes.filter((l) => l.outcome === 'ok'), ...reportedDone]) {
@@ -249,21 +293,26 @@ export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
     const k = keyFacts(model, target);
     switch (line.operation) {
       case 'ScheduleKeyDeletion':
-        if (k.exists && k.state !== 'PendingDeletion') v.push(`J3 journal says ScheduleKeyDeletion ${target} ok, but AWS shows ${k.state} (${cmd})`);
+        if (k.exists && k.state !== 'PendingDeletion')
+          v.push(`J3 journal says ScheduleKeyDeletion ${target} ok, but AWS shows ${k.state} (${cmd})`);
         break;
       case 'CancelKeyDeletion':
-        if (k.exists && k.state === 'PendingDeletion') v.push(`J3 journal says CancelKeyDeletion ${target} ok, but AWS shows PendingDeletion (${cmd})`);
+        if (k.exists && k.state === 'PendingDeletion')
+          v.push(`J3 journal says CancelKeyDeletion ${target} ok, but AWS shows PendingDeletion (${cmd})`);
         break;
       case 'EnableKey':
-        if (k.exists && k.logicalState !== 'Enabled') v.push(`J3 journal says EnableKey ${target} ok, but the key is ${k.logicalState} (${cmd})`);
+        if (k.exists && k.logicalState !== 'Enabled')
+          v.push(`J3 journal says EnableKey ${target} ok, but the key is ${k.logicalState} (${cmd})`);
         break;
       case 'DisconnectCustomKeyStore': {
         const st = storeFacts(model, target);
-        if (st.exists && st.state !== 'DISCONNECTED' && st.state !== 'DISCONNECTING') v.push(`J3 journal says DisconnectCustomKeyStore ok, but the store is ${st.state} (${cmd})`);
+        if (st.exists && st.state !== 'DISCONNECTED' && st.state !== 'DISCONNECTING')
+          v.push(`J3 journal says DisconnectCustomKeyStore ok, but the store is ${st.state} (${cmd})`);
         break;
       }
       case 'DeleteCustomKeyStore':
-        if (storeFacts(model, target).exists) v.push(`J3 journal says DeleteCustomKeyStore ok, but the store still exists (${cmd})`);
+        if (storeFacts(model, target).exists)
+          v.push(`J3 journal says DeleteCustomKeyStore ok, but the store still exists (${cmd})`);
         break;
       default:
         break;
@@ -272,15 +321,22 @@ export function runViolations(rec: RunRecord, model: SandboxModel): string[] {
 
   // E1: documented exit codes, explained failures
   // exit 2 (bad input) is expected of an edited plan file only (P1 judges it)
-  if (![0, 1, 3, 5, 8, 130].includes(result.code) && !(result.code === 2 && rec.planFile?.tampered)) v.push(`E1 exit ${result.code} is not expected here (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
+  if (![0, 1, 3, 5, 8, 130].includes(result.code) && !(result.code === 2 && rec.planFile?.tampered))
+    v.push(`E1 exit ${result.code} is not expected here (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
   if (result.code === 130 && !result.interrupted) v.push(`E1 exit 130 (interrupted) without a SIGINT (${cmd})`);
-  if (result.code === 5 && !rec.refusedPrompt) v.push(`E1 exit 5 (cancelled at the prompt) but the prompt was not refused (${cmd})`);
-  if (/unexpected error/.test(result.stderr)) v.push(`E1 "unexpected error" (a bug) (${cmd}); stderr: ${result.stderr.trim().slice(0, 600)}`);
+  if (result.code === 5 && !rec.refusedPrompt)
+    v.push(`E1 exit 5 (cancelled at the prompt) but the prompt was not refused (${cmd})`);
+  if (/unexpected error/.test(result.stderr))
+    v.push(`E1 "unexpected error" (a bug) (${cmd}); stderr: ${result.stderr.trim().slice(0, 600)}`);
   if (result.code === 1) {
     const lines = result.stderr.split('\n');
     const i = lines.findIndex((l) => l.startsWith('kscli: '));
-    if (i < 0 || !/^\s+\S/.test(lines[i + 1] ?? '')) v.push(`E1 exit 1 without a "kscli: <what happened>" line and a hint on what to do next (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
+    if (i < 0 || !/^\s+\S/.test(lines[i + 1] ?? ''))
+      v.push(
+        `E1 exit 1 without a "kscli: <what happened>" line and a hint on what to do next (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`,
+      );
   }
-  if (result.code === 1 && !rec.faulted) v.push(`E1 exit 1 with no fault injected (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
+  if (result.code === 1 && !rec.faulted)
+    v.push(`E1 exit 1 with no fault injected (${cmd}); stderr: ${result.stderr.trim().slice(0, 400)}`);
   return v;
 }

@@ -55,7 +55,13 @@ export function sandboxClock(sb: () => InProcessSandbox): Clock {
   };
 }
 
-export async function runKscli(sb: InProcessSandbox, ports: AwsPorts, home: string, argv: string[], opts: RunOptions = {}): Promise<KscliResult> {
+export async function runKscli(
+  sb: InProcessSandbox,
+  ports: AwsPorts,
+  home: string,
+  argv: string[],
+  opts: RunOptions = {},
+): Promise<KscliResult> {
   const io = memoryIO({ canPrompt: opts.onPrompt !== undefined });
   let onSigint: (() => void) | undefined;
   let interrupted = false;

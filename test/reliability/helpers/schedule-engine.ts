@@ -22,7 +22,14 @@ export const DAY = 86_400_000;
 // ---- what can happen -------------------------------------------------------------------------
 
 type ActorAction = 'create-key' | 'schedule' | 'cancel' | 'disconnect' | 'connect' | 'delete-by-clock';
-const actorAction = fc.constantFrom<ActorAction>('create-key', 'schedule', 'cancel', 'disconnect', 'connect', 'delete-by-clock');
+const actorAction = fc.constantFrom<ActorAction>(
+  'create-key',
+  'schedule',
+  'cancel',
+  'disconnect',
+  'connect',
+  'delete-by-clock',
+);
 
 type FaultKind = 'errorRate' | 'throttleRate' | 'dropRate' | 'dropAfterRate' | 'staleMs';
 interface FaultSpec {
@@ -33,14 +40,31 @@ interface FaultSpec {
 }
 const faultSpec: fc.Arbitrary<FaultSpec> = fc.record({
   kind: fc.constantFrom<FaultKind>('errorRate', 'throttleRate', 'dropRate', 'dropAfterRate', 'staleMs'),
-  op: fc.constantFrom('*', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DescribeKey', 'ListKeys', 'DescribeCustomKeyStores', 'DisconnectCustomKeyStore', 'DeleteCustomKeyStore'),
+  op: fc.constantFrom(
+    '*',
+    'ScheduleKeyDeletion',
+    'CancelKeyDeletion',
+    'EnableKey',
+    'DescribeKey',
+    'ListKeys',
+    'DescribeCustomKeyStores',
+    'DisconnectCustomKeyStore',
+    'DeleteCustomKeyStore',
+  ),
   rate: fc.constantFrom(0.05, 0.2, 0.5, 1),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
 const COMMANDS = ['schedule-deletion', 'cancel-deletion', 'disconnect-store', 'delete-store'] as const;
 type Command = (typeof COMMANDS)[number];
-const OVERRIDES = ['--allow-disconnected', '--allow-in-use', '--allow-unknown-usage', '--no-alarm', '--force', '--allow-orphaned-material'];
+const OVERRIDES = [
+  '--allow-disconnected',
+  '--allow-in-use',
+  '--allow-unknown-usage',
+  '--no-alarm',
+  '--force',
+  '--allow-orphaned-material',
+];
 type Outsider = 'customer' | 'other-store' | 'aws-managed' | 'aws-alias';
 
 interface KscliStep {
@@ -77,7 +101,8 @@ interface ApplyStep {
   pick: number;
   tamper: boolean;
 }
-export type Step = KscliStep | ApplyStep | { kind: 'actor'; action: ActorAction; pick: number } | { kind: 'advance'; hours: number };
+export type Step =
+  KscliStep | ApplyStep | { kind: 'actor'; action: ActorAction; pick: number } | { kind: 'advance'; hours: number };
 
 const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
   {
@@ -85,7 +110,10 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
     cmd: fc.constantFrom(...COMMANDS),
     keys: fc.array(fc.nat(40), { maxLength: 3 }),
     exclude: fc.array(fc.nat(40), { maxLength: 2 }),
-    outsider: fc.option(fc.constantFrom<Outsider>('customer', 'other-store', 'aws-managed', 'aws-alias'), { nil: undefined, freq: 6 }),
+    outsider: fc.option(fc.constantFrom<Outsider>('customer', 'other-store', 'aws-managed', 'aws-alias'), {
+      nil: undefined,
+      freq: 6,
+    }),
     // alias/payments-legacy names a key of the demo CloudHSM store (ScheduleKeyDeletion refuses aliases: kscli resolves it)
     alias: fc.boolean(),
     shortWait: fc.boolean(),
@@ -106,7 +134,16 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
       fc.record({
         after: fc.integer({ min: 1, max: 3 }),
         what: fc.oneof(
-          { weight: 4, arbitrary: fc.constantFrom<ActorAction | 'sigint'>('create-key', 'schedule', 'cancel', 'disconnect', 'connect') },
+          {
+            weight: 4,
+            arbitrary: fc.constantFrom<ActorAction | 'sigint'>(
+              'create-key',
+              'schedule',
+              'cancel',
+              'disconnect',
+              'connect',
+            ),
+          },
           { weight: 2, arbitrary: fc.constant<ActorAction | 'sigint'>('sigint') },
         ),
       }),
@@ -119,14 +156,40 @@ const kscliStep: fc.Arbitrary<KscliStep> = fc.record(
     // saving runs are a step of their own (below), so prompts, races and SIGINTs keep their share
     planOut: fc.constant(false),
   },
-  { requiredKeys: ['kind', 'cmd', 'keys', 'exclude', 'alias', 'shortWait', 'arnForm', 'enable', 'flags', 'windowDays', 'confirm', 'dryRun', 'planOut'] },
+  {
+    requiredKeys: [
+      'kind',
+      'cmd',
+      'keys',
+      'exclude',
+      'alias',
+      'shortWait',
+      'arnForm',
+      'enable',
+      'flags',
+      'windowDays',
+      'confirm',
+      'dryRun',
+      'planOut',
+    ],
+  },
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: kscliStep },
   { weight: 2, arbitrary: kscliStep.map((s) => ({ ...s, planOut: true })) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('actor' as const), action: actorAction, pick: fc.nat(10) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('apply' as const), pick: fc.nat(10), tamper: fc.constantFrom(false, false, false, true) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('apply' as const),
+      pick: fc.nat(10),
+      tamper: fc.constantFrom(false, false, false, true),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }),
+  },
 );
 /**
  * Everything random about the world a schedule plays in comes from the generator, hence from
@@ -143,7 +206,12 @@ const worldArb = fc.record({
   deletionLagSeed: fc.nat(),
 });
 export type World = { seed: number; startMs: number; deletionLagMs: number; deletionLagSeed: number };
-export const DEFAULT_WORLD: World = { seed: 1, startMs: Date.UTC(2026, 10, 2, 9), deletionLagMs: DAY, deletionLagSeed: 1 };
+export const DEFAULT_WORLD: World = {
+  seed: 1,
+  startMs: Date.UTC(2026, 10, 2, 9),
+  deletionLagMs: DAY,
+  deletionLagSeed: 1,
+};
 
 /** Generated schedules of up to `maxSteps` steps (the property test uses 9: two of the step kinds save and apply plan files). */
 export const scenarios = (maxSteps = 7) =>
@@ -217,12 +285,18 @@ function act(sb: InProcessSandbox, store: string, action: ActorAction, pick: num
   try {
     switch (action) {
       case 'create-key':
-        sb.actor('CreateKey', store === DEMO_XKS_STORE_ID ? { CustomKeyStoreId: store, Origin: 'EXTERNAL_KEY_STORE', XksKeyId: `xks-colleague-${pick}` } : { CustomKeyStoreId: store, Origin: 'AWS_CLOUDHSM' });
+        sb.actor(
+          'CreateKey',
+          store === DEMO_XKS_STORE_ID
+            ? { CustomKeyStoreId: store, Origin: 'EXTERNAL_KEY_STORE', XksKeyId: `xks-colleague-${pick}` }
+            : { CustomKeyStoreId: store, Origin: 'AWS_CLOUDHSM' },
+        );
         break;
       case 'schedule': {
         // a colleague schedules a key of the store themselves (it then waits for deletion: S3 matters)
         const open = keysOf(sb, store).filter((id) => acc.keyById.get(id)?.state !== 'PendingDeletion');
-        if (open.length) sb.actor('ScheduleKeyDeletion', { KeyId: open[pick % open.length], PendingWindowInDays: 7 + (pick % 24) });
+        if (open.length)
+          sb.actor('ScheduleKeyDeletion', { KeyId: open[pick % open.length], PendingWindowInDays: 7 + (pick % 24) });
         break;
       }
       case 'cancel': {
@@ -272,11 +346,13 @@ function argvFor(s: KscliStep, sb: InProcessSandbox, store: string, planOut?: st
     if (s.outsider) named.push(outsiderKey(sb, store, s.outsider));
     for (const k of named) argv.push('--key', k.startsWith('alias/') ? k : ref(k));
     if (s.alias) argv.push('--key', 'alias/payments-legacy');
-    if (candidates.length) for (const i of s.exclude) argv.push('--exclude-key', ref(candidates[i % candidates.length]!));
+    if (candidates.length)
+      for (const i of s.exclude) argv.push('--exclude-key', ref(candidates[i % candidates.length]!));
   }
   if (s.cmd === 'cancel-deletion' && s.enable) argv.push('--enable');
   if (s.cmd === 'schedule-deletion' || s.cmd === 'delete-store') argv.push('--window-days', String(s.windowDays));
-  if (s.cmd === 'disconnect-store' || s.cmd === 'delete-store') argv.push('--wait-timeout', s.shortWait ? '20s' : '10m');
+  if (s.cmd === 'disconnect-store' || s.cmd === 'delete-store')
+    argv.push('--wait-timeout', s.shortWait ? '20s' : '10m');
   return argv;
 }
 
@@ -298,7 +374,12 @@ export class Scenario {
   ) {
     // DISCONNECTING lasts 2 s of sandbox time, as the real sandbox's default
     this.sb = new InProcessSandbox({
-      config: { disconnectMs, connectMs: 3000, deletionLagMs: world.deletionLagMs, deletionLagSeed: world.deletionLagSeed },
+      config: {
+        disconnectMs,
+        connectMs: 3000,
+        deletionLagMs: world.deletionLagMs,
+        deletionLagSeed: world.deletionLagSeed,
+      },
       seed: world.seed,
       startMs: world.startMs,
     });
@@ -311,7 +392,12 @@ export class Scenario {
   /** plan files saved so far (path, and the argv that made it: the options apply runs with) */
   readonly planFiles: Array<{ path: string; argv: string[] }> = [];
 
-  async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, disturbed = false, planFile?: PlanFileRun): Promise<KscliResult> {
+  async kscli(
+    argv: string[],
+    opts: Parameters<typeof runKscli>[4] = {},
+    disturbed = false,
+    planFile?: PlanFileRun,
+  ): Promise<KscliResult> {
     this.runs += 1;
     this.sb.run = this.runs;
     const start = runStart(this.sb.model, this.store);
@@ -319,7 +405,8 @@ export class Scenario {
     this.outputs.push(`${result.stdout}\n--- stderr ---\n${result.stderr}`.split(this.home).join('~'));
     coverage.exits[result.code] = (coverage.exits[result.code] ?? 0) + 1;
     if (result.interrupted) coverage.sigints += 1;
-    if (result.json?.plan && (result.stderr.includes('stopped:') || /changed since the plan/.test(result.stderr))) coverage.blockedOnRecheck += 1;
+    if (result.json?.plan && (result.stderr.includes('stopped:') || /changed since the plan/.test(result.stderr)))
+      coverage.blockedOnRecheck += 1;
     const journal = readJournal(journalPath(this.home, this.store));
     const requests = this.sb.requests.slice(this.requestsSeen);
     const actorActed = requests.some((r) => r.caller === 'actor' && r.mutating) || result.interrupted;
@@ -345,18 +432,31 @@ export class Scenario {
     if (Object.keys(start.storeKeyStates).some((id) => this.inLag(id))) coverage.runsDuringLag += 1;
     this.journalSeen = journal.length;
     this.requestsSeen = this.sb.requests.length;
-    this.log.push(`run ${this.runs}: kscli ${argv.join(' ')} -> ${result.code}${result.json?.outcome ? ` (${result.json.outcome})` : ''}`);
+    this.log.push(
+      `run ${this.runs}: kscli ${argv.join(' ')} -> ${result.code}${result.json?.outcome ? ` (${result.json.outcome})` : ''}`,
+    );
     const violations = runViolations(rec, this.sb.model);
     if (opts.interruptAfter !== undefined && result.interrupted) {
       // SIGINT while a call is in flight: that call finishes, nothing after it starts. Exit 130 when
       // items were left undone; when the interrupted call was the last one, the run is complete (0, or 8 pending)
-      const notRun = (result.json?.plan as Array<{ result?: string }> | undefined)?.filter((p) => p.result === 'not-run').length ?? 0;
+      const notRun =
+        (result.json?.plan as Array<{ result?: string }> | undefined)?.filter((p) => p.result === 'not-run').length ??
+        0;
       const okCodes = notRun > 0 ? [130, 1] : [130, 1, 0, 8];
-      if (!okCodes.includes(result.code)) violations.push(`I1 SIGINT during apply, yet exit ${result.code} with ${notRun} item(s) not run (expected ${okCodes.join(' or ')})`);
+      if (!okCodes.includes(result.code))
+        violations.push(
+          `I1 SIGINT during apply, yet exit ${result.code} with ${notRun} item(s) not run (expected ${okCodes.join(' or ')})`,
+        );
       const after = requests.filter((r) => r.caller === 'kscli' && r.mutating).slice(opts.interruptAfter);
-      if (after.length) violations.push(`I2 ${after.length} mutating call(s) started after SIGINT: ${after.map((r) => `${r.operation} ${JSON.stringify(r.params)}`).join(', ')}`);
+      if (after.length)
+        violations.push(
+          `I2 ${after.length} mutating call(s) started after SIGINT: ${after.map((r) => `${r.operation} ${JSON.stringify(r.params)}`).join(', ')}`,
+        );
     }
-    if (violations.length) throw new Error(`${violations.join('\n')}\n--- story ---\n${this.log.join('\n')}\n--- stderr of the last run ---\n${result.stderr}`);
+    if (violations.length)
+      throw new Error(
+        `${violations.join('\n')}\n--- story ---\n${this.log.join('\n')}\n--- stderr of the last run ---\n${result.stderr}`,
+      );
     return result;
   }
 
@@ -380,7 +480,10 @@ export class Scenario {
   async apply(s: ApplyStep): Promise<void> {
     const saved = this.planFiles[s.pick % Math.max(1, this.planFiles.length)];
     if (!saved) return;
-    const doc = JSON.parse(readFileSync(saved.path, 'utf8')) as { createdAt: string; items: Array<Record<string, unknown>> };
+    const doc = JSON.parse(readFileSync(saved.path, 'utf8')) as {
+      createdAt: string;
+      items: Array<Record<string, unknown>>;
+    };
     let path = saved.path;
     if (s.tamper) {
       // a reviewer's "small fix" after the digest was taken: the plan re-dated, or an item's status flipped
@@ -392,7 +495,11 @@ export class Scenario {
       this.note(`  (the plan file ${saved.path.split(this.home).join('~')} edited after saving)`);
     }
     const items = (JSON.parse(readFileSync(saved.path, 'utf8')) as typeof doc).items;
-    await this.kscli(['apply', path, '--yes', '--output', 'json'], {}, false, { savedArgv: saved.argv, items: items as PlanFileRun['items'], tampered: s.tamper });
+    await this.kscli(['apply', path, '--yes', '--output', 'json'], {}, false, {
+      savedArgv: saved.argv,
+      items: items as PlanFileRun['items'],
+      tampered: s.tamper,
+    });
   }
 
   note(line: string): void {
@@ -407,20 +514,26 @@ export class Scenario {
     for (let i = 0; i < 16; i++) {
       const r = await this.kscli(['delete-store', this.store, ...flags, '--wait-timeout', '10m']);
       if (r.code === 0) {
-        if (storeFacts(this.sb.model, this.store).exists) throw new Error(`C1 delete-store exit 0 but the store still exists\n${this.log.join('\n')}`);
+        if (storeFacts(this.sb.model, this.store).exists)
+          throw new Error(`C1 delete-store exit 0 but the store still exists\n${this.log.join('\n')}`);
         coverage.converged += 1;
         return;
       }
       if (r.code === 8) {
         // come back exactly when kscli said (AWS deletes up to 24 h after the DeletionDate): C5
         const next = Date.parse(String(r.json?.nextRunAfter ?? ''));
-        const waitedFor = ((r.json?.keysLeft ?? []) as Array<{ keyId: string; state?: string }>).filter((k) => k.state === 'PendingDeletion').map((k) => k.keyId);
+        const waitedFor = ((r.json?.keysLeft ?? []) as Array<{ keyId: string; state?: string }>)
+          .filter((k) => k.state === 'PendingDeletion')
+          .map((k) => k.keyId);
         if (Number.isFinite(next) && waitedFor.length > 0) {
           this.sb.advance(Math.max(0, next - this.sb.model.now().getTime()));
           this.note(`sandbox advance to nextRunAfter ${new Date(next).toISOString()}`);
           coverage.cameBackAtNextRun += 1;
           const left = waitedFor.filter((id) => (this.sb.model as any).acc.keyById.has(id));
-          if (left.length) throw new Error(`C5 kscli said to come back after ${new Date(next).toISOString()}, but then ${left.length} key(s) it waited for still exist: ${left.join(', ')} (AWS deletes up to 24 h after the DeletionDate)\n${this.log.join('\n')}`);
+          if (left.length)
+            throw new Error(
+              `C5 kscli said to come back after ${new Date(next).toISOString()}, but then ${left.length} key(s) it waited for still exist: ${left.join(', ')} (AWS deletes up to 24 h after the DeletionDate)\n${this.log.join('\n')}`,
+            );
         } else {
           this.sb.advance(31 * DAY);
           this.note('sandbox advance --days 31');
@@ -430,19 +543,25 @@ export class Scenario {
       if (r.code === 3) {
         // the operator does what the message says: add the override flags it names
         const named = [...new Set((r.stderr.match(/--(allow-[a-z-]+|no-alarm)/g) ?? []).filter((f) => !flags.has(f)))];
-        if (named.length === 0) throw new Error(`C2 delete-store is blocked and names no way forward\n${this.log.join('\n')}\n${r.stderr}`);
+        if (named.length === 0)
+          throw new Error(`C2 delete-store is blocked and names no way forward\n${this.log.join('\n')}\n${r.stderr}`);
         for (const f of named) flags.add(f);
         continue;
       }
       // any other exit without faults or a colleague is already an E1 violation (kscli() threw)
-      throw new Error(`E1 delete-store exit ${r.code} with no faults and no colleague\n${this.log.join('\n')}\n${r.stderr}`);
+      throw new Error(
+        `E1 delete-store exit ${r.code} with no faults and no colleague\n${this.log.join('\n')}\n${r.stderr}`,
+      );
     }
     throw new Error(`C4 delete-store did not finish in 16 runs\n${this.log.join('\n')}`);
   }
 }
 
 /** Plays one generated schedule; throws (with the whole story) when an invariant breaks. Returns the played scenario. */
-export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, ports: AwsPorts = realPorts): Promise<Scenario> {
+export async function play(
+  { store, steps, disconnectMs, world }: ScenarioSpec,
+  ports: AwsPorts = realPorts,
+): Promise<Scenario> {
   coverage.scenarios += 1;
   const sc = new Scenario(store, ports, disconnectMs, world);
   for (const s of steps) {
@@ -485,7 +604,12 @@ export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, 
         },
       };
     }
-    const extra = [s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '', s.race && s.confirm !== 'yes' ? `colleague during prompt: ${s.race}` : '', s.confirm === 'refuse' ? 'the operator refuses at the prompt' : '', s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '']
+    const extra = [
+      s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '',
+      s.race && s.confirm !== 'yes' ? `colleague during prompt: ${s.race}` : '',
+      s.confirm === 'refuse' ? 'the operator refuses at the prompt' : '',
+      s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     if (extra) sc.note(`  (${extra})`);
@@ -501,4 +625,3 @@ export async function play({ store, steps, disconnectMs, world }: ScenarioSpec, 
   await sc.converge();
   return sc;
 }
-

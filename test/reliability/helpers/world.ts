@@ -33,7 +33,10 @@ function accOf(model: SandboxModel) {
   return (model as SandboxModel & AccountModel).acc;
 }
 
-export function storeFacts(model: SandboxModel, storeId: string): { exists: boolean; type?: string; state?: string; keyStates: Record<string, number>; keyIds: string[] } {
+export function storeFacts(
+  model: SandboxModel,
+  storeId: string,
+): { exists: boolean; type?: string; state?: string; keyStates: Record<string, number>; keyIds: string[] } {
   const acc = accOf(model);
   const s = acc.storeById.get(storeId);
   const keyStates: Record<string, number> = {};
@@ -47,7 +50,10 @@ export function storeFacts(model: SandboxModel, storeId: string): { exists: bool
   return { exists: !!s, type: s?.type, state: s?.state, keyStates, keyIds };
 }
 
-export function keyFacts(model: SandboxModel, keyRef: string): { exists: boolean; storeId?: string; state?: string; logicalState?: string } {
+export function keyFacts(
+  model: SandboxModel,
+  keyRef: string,
+): { exists: boolean; storeId?: string; state?: string; logicalState?: string } {
   const acc = accOf(model);
   const k = acc.keyById.get(keyIdOf(keyRef) ?? '');
   if (!k) return { exists: false };
@@ -77,7 +83,13 @@ export function snapshotFor(model: SandboxModel, _operation: string, input: Reco
 /** The operation name and target of a journal line, in the form the request log has them. */
 export function targetOfParams(params: Record<string, unknown> | undefined): string | undefined {
   if (!params) return undefined;
-  const v = params.KeyId ?? params.CustomKeyStoreId ?? params.filterName ?? params.AlarmName ?? params.BackupId ?? (Array.isArray(params.AlarmNames) ? params.AlarmNames[0] : undefined);
+  const v =
+    params.KeyId ??
+    params.CustomKeyStoreId ??
+    params.filterName ??
+    params.AlarmName ??
+    params.BackupId ??
+    (Array.isArray(params.AlarmNames) ? params.AlarmNames[0] : undefined);
   return typeof v === 'string' ? (keyIdOf(v) ?? v) : undefined;
 }
 

@@ -11,7 +11,11 @@ const SERVICES = ['kms', 'sts', 'cloudtrail', 'logs', 'cloudwatch', 'sns', 'clou
 
 describe('client configuration', () => {
   it('passes the configured endpoint to every client, the CloudHSM v2 client included', async () => {
-    const clients = new AwsClients({ region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:4566', credentials: TEST_CREDENTIALS });
+    const clients = new AwsClients({
+      region: 'eu-west-1',
+      endpointUrl: 'http://127.0.0.1:4566',
+      credentials: TEST_CREDENTIALS,
+    });
     for (const service of SERVICES) {
       const client = await clients.get(service);
       const endpoint = await (client.config.endpoint as unknown as EndpointProvider)();
@@ -75,9 +79,14 @@ describe('clients against a loopback endpoint', () => {
     describeAnswers = [];
     server = await startLoopback((req) => {
       if (req.operation === 'DescribeKey') {
-        return describeAnswers.shift() ?? { body: { KeyMetadata: { KeyId: String(req.body.KeyId), KeyState: 'Enabled', CreationDate: 1700000000 } } };
+        return (
+          describeAnswers.shift() ?? {
+            body: { KeyMetadata: { KeyId: String(req.body.KeyId), KeyState: 'Enabled', CreationDate: 1700000000 } },
+          }
+        );
       }
-      if (req.operation === 'DescribeClusters') return { body: { Clusters: [{ ClusterId: 'cluster-abc', State: 'ACTIVE', Hsms: [] }] } };
+      if (req.operation === 'DescribeClusters')
+        return { body: { Clusters: [{ ClusterId: 'cluster-abc', State: 'ACTIVE', Hsms: [] }] } };
       return { status: 400, body: { __type: 'UnknownOperationException', message: req.operation } };
     });
   });
@@ -88,7 +97,10 @@ describe('clients against a loopback endpoint', () => {
 
   it('sends CloudHSM v2 calls to the configured endpoint (its client ignores AWS_ENDPOINT_URL)', async () => {
     const ports = createAwsPorts({ region: 'us-east-1', endpointUrl: server.url, credentials: TEST_CREDENTIALS });
-    expect(await ports.cloudhsm().describeCluster('cluster-abc')).toMatchObject({ clusterId: 'cluster-abc', state: 'ACTIVE' });
+    expect(await ports.cloudhsm().describeCluster('cluster-abc')).toMatchObject({
+      clusterId: 'cluster-abc',
+      state: 'ACTIVE',
+    });
     expect(server.seen.map((r) => r.target)).toEqual(['BaldrApiService.DescribeClusters']);
   });
 
@@ -104,7 +116,12 @@ describe('clients against a loopback endpoint', () => {
   });
 
   it('re-sends a throttled call instead of failing, and slows that operation down', async () => {
-    const ports = createAwsPorts({ region: 'us-east-1', endpointUrl: server.url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const ports = createAwsPorts({
+      region: 'us-east-1',
+      endpointUrl: server.url,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     describeAnswers.push({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } });
     // maxAttempts 1: the SDK itself does not retry, so only kscli's pacing layer can save the call
     expect(await ports.kms().describeKey('k1')).toMatchObject({ keyId: 'k1', state: 'Enabled' });
@@ -112,7 +129,12 @@ describe('clients against a loopback endpoint', () => {
   });
 
   it('lowers the rate of the throttled operation in its Region', async () => {
-    const clients = new AwsClients({ region: 'us-east-1', endpointUrl: server.url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const clients = new AwsClients({
+      region: 'us-east-1',
+      endpointUrl: server.url,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     describeAnswers.push({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } });
     const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');
     await (await clients.get('kms')).send(new DescribeKeyCommand({ KeyId: 'k1' }));
@@ -121,7 +143,12 @@ describe('clients against a loopback endpoint', () => {
   });
 
   it('passes errors other than throttling straight through (no re-send)', async () => {
-    const ports = createAwsPorts({ region: 'us-east-1', endpointUrl: server.url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const ports = createAwsPorts({
+      region: 'us-east-1',
+      endpointUrl: server.url,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     describeAnswers.push({ status: 400, body: { __type: 'AccessDeniedException', message: 'not authorized' } });
     const error = await ports
       .kms()
@@ -133,7 +160,12 @@ describe('clients against a loopback endpoint', () => {
 
   it('logs one line per call with --debug, without credentials or headers', async () => {
     const lines: string[] = [];
-    const ports = createAwsPorts({ region: 'us-east-1', endpointUrl: server.url, credentials: TEST_CREDENTIALS, debugLog: (l) => lines.push(l) });
+    const ports = createAwsPorts({
+      region: 'us-east-1',
+      endpointUrl: server.url,
+      credentials: TEST_CREDENTIALS,
+      debugLog: (l) => lines.push(l),
+    });
     await ports.kms().describeKey('k1');
     await ports.cloudhsm().describeCluster('cluster-abc');
     expect(lines).toHaveLength(2);
@@ -162,6 +194,8 @@ describe('unreachable endpoint', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KscliError);
     expect((error as KscliError).exitCode).toBe(ExitCode.Failure);
-    expect((error as KscliError).message).toBe(`cannot reach ${endpointUrl} for kms:DescribeCustomKeyStores (ECONNREFUSED)`);
+    expect((error as KscliError).message).toBe(
+      `cannot reach ${endpointUrl} for kms:DescribeCustomKeyStores (ECONNREFUSED)`,
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudHSMV2Client, DeleteBackupCommand, DescribeBackupsCommand, DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
+import {
+  CloudHSMV2Client,
+  DeleteBackupCommand,
+  DescribeBackupsCommand,
+  DescribeClustersCommand,
+} from '@aws-sdk/client-cloudhsm-v2';
 import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
 import { ExitCode, KscliError } from '../../../src/errors.js';
 
@@ -22,7 +27,16 @@ describe('describeBackups', () => {
     hsm.on(DescribeBackupsCommand).callsFake(async (input: { NextToken?: string }) => {
       inputs.push(structuredClone(input));
       return input.NextToken
-        ? { Backups: [{ BackupId: 'backup-2', BackupState: 'PENDING_DELETION', ClusterId: 'cluster-b', DeleteTimestamp: new Date(9000) }] }
+        ? {
+            Backups: [
+              {
+                BackupId: 'backup-2',
+                BackupState: 'PENDING_DELETION',
+                ClusterId: 'cluster-b',
+                DeleteTimestamp: new Date(9000),
+              },
+            ],
+          }
         : {
             Backups: [
               {
@@ -86,7 +100,9 @@ describe('clusters', () => {
       activeHsmCount: 1,
       createTimestamp: new Date(2000),
     });
-    expect(hsm.commandCalls(DescribeClustersCommand)[0]!.args[0].input).toEqual({ Filters: { clusterIds: ['cluster-a'] } });
+    expect(hsm.commandCalls(DescribeClustersCommand)[0]!.args[0].input).toEqual({
+      Filters: { clusterIds: ['cluster-a'] },
+    });
     hsm.on(DescribeClustersCommand).resolves({ Clusters: [] });
     expect(await adapter().describeCluster('cluster-x')).toBeNull();
   });
@@ -94,7 +110,9 @@ describe('clusters', () => {
   it('describeClustersFromBackups pages every cluster at 25 and keeps those restored from the backups', async () => {
     hsm.on(DescribeClustersCommand).callsFake(async (input: { NextToken?: string; MaxResults?: number }) => {
       expect(input.MaxResults).toBe(25);
-      return input.NextToken ? { Clusters: [cluster('cluster-c', 'backup-1')] } : { Clusters: [cluster('cluster-a'), cluster('cluster-b', 'backup-9')], NextToken: 'n' };
+      return input.NextToken
+        ? { Clusters: [cluster('cluster-c', 'backup-1')] }
+        : { Clusters: [cluster('cluster-a'), cluster('cluster-b', 'backup-9')], NextToken: 'n' };
     });
     const clusters = await adapter().describeClustersFromBackups(['backup-1', 'backup-2']);
     expect(clusters.map((c) => [c.clusterId, c.sourceBackupId])).toEqual([['cluster-c', 'backup-1']]);
@@ -103,8 +121,14 @@ describe('clusters', () => {
 
 describe('deleteBackup', () => {
   it('returns the backup AWS answered, and maps denial to exit 4', async () => {
-    hsm.on(DeleteBackupCommand, { BackupId: 'backup-1' }).resolves({ Backup: { BackupId: 'backup-1', BackupState: 'PENDING_DELETION', DeleteTimestamp: new Date(3000) } });
-    expect(await adapter().deleteBackup('backup-1')).toEqual({ backupId: 'backup-1', state: 'PENDING_DELETION', deleteTimestamp: new Date(3000) });
+    hsm
+      .on(DeleteBackupCommand, { BackupId: 'backup-1' })
+      .resolves({ Backup: { BackupId: 'backup-1', BackupState: 'PENDING_DELETION', DeleteTimestamp: new Date(3000) } });
+    expect(await adapter().deleteBackup('backup-1')).toEqual({
+      backupId: 'backup-1',
+      state: 'PENDING_DELETION',
+      deleteTimestamp: new Date(3000),
+    });
     hsm.on(DeleteBackupCommand).rejects(serviceError('CloudHsmAccessDeniedException', 'denied'));
     const error = await adapter()
       .deleteBackup('backup-1')

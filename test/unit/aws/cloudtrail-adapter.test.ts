@@ -1,7 +1,13 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  LookupEventsCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { CloudTrailAdapter } from '../../../src/aws/adapters/cloudtrail.js';
 import { ExitCode, KscliError } from '../../../src/errors.js';
 
@@ -31,15 +37,30 @@ describe('lookupEvents', () => {
     const inputs: Array<Record<string, unknown>> = [];
     trail.on(LookupEventsCommand).callsFake(async (input: { NextToken?: string }) => {
       inputs.push({ ...input });
-      if (!input.NextToken) return { Events: [event('e1', 'Decrypt', { resources: [{ ARN: KEY_ARN }], errorCode: 'DisabledException' })], NextToken: 't1' };
-      if (input.NextToken === 't1') return { Events: [event('e2', 'Encrypt', { resources: [{ ARN: KEY_ARN }] }), event('e3', 'DescribeKey', {})], NextToken: 't2' };
+      if (!input.NextToken)
+        return {
+          Events: [event('e1', 'Decrypt', { resources: [{ ARN: KEY_ARN }], errorCode: 'DisabledException' })],
+          NextToken: 't1',
+        };
+      if (input.NextToken === 't1')
+        return {
+          Events: [event('e2', 'Encrypt', { resources: [{ ARN: KEY_ARN }] }), event('e3', 'DescribeKey', {})],
+          NextToken: 't2',
+        };
       return { Events: [event('e4', 'Decrypt', 'not json')] };
     });
     const pages: number[] = [];
     const start = new Date('2026-08-01T00:00:00Z');
-    const events = await adapter().lookupEvents({ attributeKey: 'ResourceName', attributeValue: KEY_ARN, startTime: start }, (n) => pages.push(n));
+    const events = await adapter().lookupEvents(
+      { attributeKey: 'ResourceName', attributeValue: KEY_ARN, startTime: start },
+      (n) => pages.push(n),
+    );
 
-    const query = { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: KEY_ARN }], StartTime: start, MaxResults: 50 };
+    const query = {
+      LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: KEY_ARN }],
+      StartTime: start,
+      MaxResults: 50,
+    };
     expect(inputs).toEqual([query, { ...query, NextToken: 't1' }, { ...query, NextToken: 't2' }]);
     expect(pages).toEqual([1, 3, 4]);
     expect(events.map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3', 'e4']);
@@ -57,7 +78,9 @@ describe('lookupEvents', () => {
   });
 
   it('maps a denied lookup to exit 4', async () => {
-    trail.on(LookupEventsCommand).rejects(serviceError('AccessDeniedException', 'not authorized to perform: cloudtrail:LookupEvents'));
+    trail
+      .on(LookupEventsCommand)
+      .rejects(serviceError('AccessDeniedException', 'not authorized to perform: cloudtrail:LookupEvents'));
     const error = await adapter()
       .lookupEvents({ attributeKey: 'EventName', attributeValue: 'DeleteKey' })
       .catch((e: unknown) => e);
@@ -95,13 +118,28 @@ describe('trails', () => {
 
   it('getTrailStatus and getEventSelectors map their answers', async () => {
     trail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestCloudWatchLogsDeliveryError: 'AccessDenied' });
-    expect(await adapter().getTrailStatus('arn:t')).toEqual({ isLogging: true, latestCloudWatchLogsDeliveryError: 'AccessDenied' });
+    expect(await adapter().getTrailStatus('arn:t')).toEqual({
+      isLogging: true,
+      latestCloudWatchLogsDeliveryError: 'AccessDenied',
+    });
     trail.on(GetEventSelectorsCommand).resolves({
-      EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, ExcludeManagementEventSources: ['kms.amazonaws.com'] }],
+      EventSelectors: [
+        {
+          ReadWriteType: 'WriteOnly',
+          IncludeManagementEvents: true,
+          ExcludeManagementEventSources: ['kms.amazonaws.com'],
+        },
+      ],
       AdvancedEventSelectors: [{ Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }],
     });
     expect(await adapter().getEventSelectors('arn:t')).toEqual({
-      eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true, excludeManagementEventSources: ['kms.amazonaws.com'] }],
+      eventSelectors: [
+        {
+          readWriteType: 'WriteOnly',
+          includeManagementEvents: true,
+          excludeManagementEventSources: ['kms.amazonaws.com'],
+        },
+      ],
       advancedEventSelectors: [{ name: 'mgmt', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }],
     });
   });

@@ -24,7 +24,9 @@ describe('region', () => {
     const profileRegion = async () => 'ap-south-1';
     expect((await resolveAwsConfig({ region: 'us-west-2' }, env, { profileRegion })).region).toBe('us-west-2');
     expect((await resolveAwsConfig({}, env, { profileRegion })).region).toBe('eu-west-1');
-    expect((await resolveAwsConfig({}, { AWS_DEFAULT_REGION: 'eu-west-2' }, { profileRegion })).region).toBe('eu-west-2');
+    expect((await resolveAwsConfig({}, { AWS_DEFAULT_REGION: 'eu-west-2' }, { profileRegion })).region).toBe(
+      'eu-west-2',
+    );
     expect((await resolveAwsConfig({}, {}, { profileRegion })).region).toBe('ap-south-1');
     expect((await resolveAwsConfig({}, {}, { profileRegion: noProfileRegion })).region).toBe(DEFAULT_REGION);
   });
@@ -37,7 +39,9 @@ describe('region', () => {
     expect((await resolveAwsConfig({ profile: 'ops' }, env)).region).toBe('ca-central-1');
     expect((await resolveAwsConfig({}, { ...env, AWS_PROFILE: 'ops' })).region).toBe('ca-central-1');
     expect((await resolveAwsConfig({}, env)).region).toBe('eu-north-1');
-    expect((await resolveAwsConfig({ profile: 'nocfg' }, env, { profileExists: async () => true })).region).toBe(DEFAULT_REGION);
+    expect((await resolveAwsConfig({ profile: 'nocfg' }, env, { profileExists: async () => true })).region).toBe(
+      DEFAULT_REGION,
+    );
   });
 
   it('refuses a profile that is in neither shared file, naming it and the fix (exit 4, before any AWS call)', async () => {
@@ -66,7 +70,14 @@ describe('region', () => {
   });
 
   it('accepts the region shapes AWS uses', async () => {
-    for (const region of ['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'ap-southeast-5']) {
+    for (const region of [
+      'us-east-1',
+      'eu-central-2',
+      'us-gov-west-1',
+      'cn-northwest-1',
+      'us-isob-east-1',
+      'ap-southeast-5',
+    ]) {
       expect((await resolveAwsConfig({ region }, {}, { profileRegion: noProfileRegion })).region).toBe(region);
     }
   });
@@ -99,7 +110,11 @@ describe('endpoints', () => {
   it('takes AWS_ENDPOINT_URL_<SERVICE> per service (the SDK names) and AWS_ENDPOINT_URL for the rest', async () => {
     const config = await resolveAwsConfig({}, env, extras);
     expect(config.endpointUrl).toBe('http://127.0.0.1:4566');
-    expect(config.serviceEndpoints).toEqual({ kms: 'http://127.0.0.1:5000', cloudhsm: 'http://127.0.0.1:5001', logs: 'http://127.0.0.1:5002' });
+    expect(config.serviceEndpoints).toEqual({
+      kms: 'http://127.0.0.1:5000',
+      cloudhsm: 'http://127.0.0.1:5001',
+      logs: 'http://127.0.0.1:5002',
+    });
   });
 
   it('ignores the variables when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', async () => {
@@ -119,7 +134,11 @@ describe('endpoints', () => {
 
 describe('--max-rps', () => {
   it('parses Op=N items, repeated or comma-separated, with canonical operation names', () => {
-    expect(parseMaxRps(['DescribeKey=500', 'listkeys=100,LookupEvents=0.5'])).toEqual({ DescribeKey: 500, ListKeys: 100, LookupEvents: 0.5 });
+    expect(parseMaxRps(['DescribeKey=500', 'listkeys=100,LookupEvents=0.5'])).toEqual({
+      DescribeKey: 500,
+      ListKeys: 100,
+      LookupEvents: 0.5,
+    });
     expect(parseMaxRps([])).toEqual({});
   });
 

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { isThrottlingError, sanitize, toPortError, type CallSite } from '../../../src/aws/errors.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../src/errors.js';
 
-const site: CallSite = { service: 'kms', operation: 'DescribeKey', region: 'eu-west-1', endpoint: 'https://kms.eu-west-1.amazonaws.com' };
+const site: CallSite = {
+  service: 'kms',
+  operation: 'DescribeKey',
+  region: 'eu-west-1',
+  endpoint: 'https://kms.eu-west-1.amazonaws.com',
+};
 
 function kscli(error: Error): KscliError {
   expect(error).toBeInstanceOf(KscliError);
@@ -13,7 +18,12 @@ function kscli(error: Error): KscliError {
 
 describe('toPortError', () => {
   it('maps missing credentials to exit 4 with the fix', () => {
-    const e = kscli(toPortError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), site));
+    const e = kscli(
+      toPortError(
+        Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+        site,
+      ),
+    );
     expect(e.exitCode).toBe(ExitCode.Credentials);
     expect(e.message).toContain('no usable AWS credentials');
     expect(e.message).toContain('kms:DescribeKey');
@@ -22,27 +32,40 @@ describe('toPortError', () => {
     expect(e.hint).toContain('--sandbox');
   });
 
-  it.each(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'IncompleteSignature', 'SignatureDoesNotMatch'])(
-    'maps %s to exit 4',
+  it.each([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException',
+    'IncompleteSignature',
+    'SignatureDoesNotMatch',
+  ])('maps %s to exit 4', (name) => {
+    const e = kscli(
+      toPortError(serviceError(name, 'The security token included in the request is invalid.', 403), site),
+    );
+    expect(e.exitCode).toBe(ExitCode.Credentials);
+    expect(e.message).toContain('kms:DescribeKey');
+    expect(e.hint).toBeTruthy();
+  });
+
+  it.each(['AccessDeniedException', 'AccessDenied', 'CloudHsmAccessDeniedException'])(
+    'maps %s to exit 4, keeping what AWS says is missing',
     (name) => {
-      const e = kscli(toPortError(serviceError(name, 'The security token included in the request is invalid.', 403), site));
+      const message =
+        'User: arn:aws:iam::111122223333:user/ops is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:eu-west-1:111122223333:key/k1';
+      const e = kscli(toPortError(serviceError(name, message), site));
       expect(e.exitCode).toBe(ExitCode.Credentials);
-      expect(e.message).toContain('kms:DescribeKey');
-      expect(e.hint).toBeTruthy();
+      expect(e.message).toContain('access denied for kms:DescribeKey in eu-west-1');
+      expect(e.message).toContain('is not authorized to perform: kms:DescribeKey');
+      expect(e.hint).toContain('allow kms:DescribeKey');
     },
   );
 
-  it.each(['AccessDeniedException', 'AccessDenied', 'CloudHsmAccessDeniedException'])('maps %s to exit 4, keeping what AWS says is missing', (name) => {
-    const message = 'User: arn:aws:iam::111122223333:user/ops is not authorized to perform: kms:DescribeKey on resource: arn:aws:kms:eu-west-1:111122223333:key/k1';
-    const e = kscli(toPortError(serviceError(name, message), site));
-    expect(e.exitCode).toBe(ExitCode.Credentials);
-    expect(e.message).toContain('access denied for kms:DescribeKey in eu-west-1');
-    expect(e.message).toContain('is not authorized to perform: kms:DescribeKey');
-    expect(e.hint).toContain('allow kms:DescribeKey');
-  });
-
   it('maps a refused connection to exit 1 naming the endpoint and what to check', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), {
+      code: 'ECONNREFUSED',
+      $metadata: { attempts: 5 },
+    });
     const e = kscli(toPortError(refused, { ...site, endpoint: 'http://127.0.0.1:4566' }));
     expect(e.exitCode).toBe(ExitCode.Failure);
     expect(e.message).toBe('cannot reach http://127.0.0.1:4566 for kms:DescribeKey (ECONNREFUSED) after 5 attempts');
@@ -50,7 +73,12 @@ describe('toPortError', () => {
   });
 
   it('maps DNS failures to exit 1 and points at the region', () => {
-    const e = kscli(toPortError(Object.assign(new Error('getaddrinfo ENOTFOUND kms.xx-nowhere-1.amazonaws.com'), { code: 'ENOTFOUND' }), site));
+    const e = kscli(
+      toPortError(
+        Object.assign(new Error('getaddrinfo ENOTFOUND kms.xx-nowhere-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+        site,
+      ),
+    );
     expect(e.exitCode).toBe(ExitCode.Failure);
     expect(e.hint).toContain('--region');
   });
@@ -62,7 +90,14 @@ describe('toPortError', () => {
   });
 
   it('maps 5xx left after retries to exit 1 with the request ID', () => {
-    const e = kscli(toPortError(Object.assign(serviceError('KMSInternalException', 'internal', 500, 'rq-5'), { $metadata: { httpStatusCode: 500, requestId: 'rq-5', attempts: 5 } }), site));
+    const e = kscli(
+      toPortError(
+        Object.assign(serviceError('KMSInternalException', 'internal', 500, 'rq-5'), {
+          $metadata: { httpStatusCode: 500, requestId: 'rq-5', attempts: 5 },
+        }),
+        site,
+      ),
+    );
     expect(e.exitCode).toBe(ExitCode.Failure);
     expect(e.message).toContain('KMSInternalException');
     expect(e.message).toContain('after 5 attempts');
@@ -76,13 +111,30 @@ describe('toPortError', () => {
   });
 
   it('passes other service errors to the workflow as AwsCallError', () => {
-    const e = toPortError(serviceError('KMSInvalidStateException', 'arn:... is pending deletion.', 400, 'rq-2'), { ...site, operation: 'DisableKey' });
+    const e = toPortError(serviceError('KMSInvalidStateException', 'arn:... is pending deletion.', 400, 'rq-2'), {
+      ...site,
+      operation: 'DisableKey',
+    });
     expect(e).toBeInstanceOf(AwsCallError);
-    expect(e).toMatchObject({ operation: 'DisableKey', code: 'KMSInvalidStateException', message: 'arn:... is pending deletion.', httpStatus: 400, requestId: 'rq-2' });
+    expect(e).toMatchObject({
+      operation: 'DisableKey',
+      code: 'KMSInvalidStateException',
+      message: 'arn:... is pending deletion.',
+      httpStatus: 400,
+      requestId: 'rq-2',
+    });
   });
 
   it('reports a reply the SDK could not parse as an unreadable answer, not as a crash', () => {
-    const e = kscli(toPortError(Object.assign(new SyntaxError('Unexpected token <'), { $response: { statusCode: 200 }, $metadata: { httpStatusCode: 200 } }), site));
+    const e = kscli(
+      toPortError(
+        Object.assign(new SyntaxError('Unexpected token <'), {
+          $response: { statusCode: 200 },
+          $metadata: { httpStatusCode: 200 },
+        }),
+        site,
+      ),
+    );
     expect(e.exitCode).toBe(ExitCode.Failure);
     expect(e.message).toContain('unreadable reply from https://kms.eu-west-1.amazonaws.com');
   });
@@ -96,7 +148,14 @@ describe('toPortError', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const token = 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDexampletokenvalue1234567890';
     for (const name of ['AccessDeniedException', 'SomeOtherException', 'KMSInternalException']) {
-      const e = toPortError(serviceError(name, `bad signature for ${secret} with token ${token}`, name === 'KMSInternalException' ? 500 : 400), site);
+      const e = toPortError(
+        serviceError(
+          name,
+          `bad signature for ${secret} with token ${token}`,
+          name === 'KMSInternalException' ? 500 : 400,
+        ),
+        site,
+      );
       expect(e.message).not.toContain(secret);
       expect(e.message).not.toContain(token);
       expect(e.message).toContain('[redacted]');

@@ -39,19 +39,38 @@ const METADATA = {
   Enabled: false,
 };
 const ok = (): Reply => ({ body: JSON.stringify({ KeyMetadata: METADATA }) });
-const awsError = (type: string, message: string, status = 400): Reply => ({ status, body: JSON.stringify({ __type: type, message }) });
+const awsError = (type: string, message: string, status = 400): Reply => ({
+  status,
+  body: JSON.stringify({ __type: type, message }),
+});
 
 /**
  * An independent SigV4 check (AWS's documented algorithm, written here from the spec, not taken
  * from the SDK): it accepts the SDK's own requests, so accepting ours means ours are signed right.
  */
-function signatureValid(method: string, path: string, headers: IncomingHttpHeaders, body: string, secret: string): boolean {
+function signatureValid(
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: string,
+  secret: string,
+): boolean {
   const auth = String(headers.authorization ?? '');
-  const m = /^AWS4-HMAC-SHA256 Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m) return false;
   const [, date, region, service, signedHeaders, signature] = m;
   const names = signedHeaders!.split(';');
-  const canonicalHeaders = names.map((n) => `${n}:${String(headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  const canonicalHeaders = names
+    .map(
+      (n) =>
+        `${n}:${String(headers[n] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('');
   const payloadHash = createHash('sha256').update(body).digest('hex');
   const canonical = [method, path, '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const amzDate = String(headers['x-amz-date']);
@@ -71,16 +90,28 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(reply: (n: number, seen: Seen) => Reply, secret = TEST_CREDENTIALS.secretAccessKey): Promise<{ url: string; seen: Seen[] }> {
+async function serve(
+  reply: (n: number, seen: Seen) => Reply,
+  secret = TEST_CREDENTIALS.secretAccessKey,
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      const s: Seen = { headers: req.headers, body, viaSdk: 'amz-sdk-invocation-id' in req.headers, signatureValid: signatureValid(req.method!, req.url!, req.headers, body, secret) };
+      const s: Seen = {
+        headers: req.headers,
+        body,
+        viaSdk: 'amz-sdk-invocation-id' in req.headers,
+        signatureValid: signatureValid(req.method!, req.url!, req.headers, body, secret),
+      };
       seen.push(s);
       const r = reply(seen.length, s);
-      res.writeHead(r.status ?? 200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${seen.length}`, ...r.headers });
+      res.writeHead(r.status ?? 200, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': `req-${seen.length}`,
+        ...r.headers,
+      });
       res.end(r.body);
     });
   });
@@ -113,7 +144,8 @@ describe('FastDescribeKey', () => {
     expect(second!.CreationDate).toEqual(new Date('2024-01-02T03:04:05.123Z'));
     expect(second!.DeletionDate).toEqual(new Date(1893456000 * 1000));
     const [sdk, , own] = seen;
-    for (const h of ['x-amz-target', 'content-type', 'host', 'user-agent']) expect(own!.headers[h]).toBe(sdk!.headers[h]);
+    for (const h of ['x-amz-target', 'content-type', 'host', 'user-agent'])
+      expect(own!.headers[h]).toBe(sdk!.headers[h]);
     expect(JSON.parse(own!.body)).toEqual(JSON.parse(sdk!.body));
     // same credential scope (key ID, date, Region, service), and a signature that verifies
     const scope = (s: Seen) => /Credential=([^,]+)/.exec(String(s.headers.authorization))![1];
@@ -165,7 +197,14 @@ describe('FastDescribeKey', () => {
   });
 
   it('throws service errors in the SDK shape: name from __type, $fault, status and request ID', async () => {
-    const { url } = await serve((n) => (n === 1 ? ok() : awsError('com.amazonaws.kms#NotFoundException', 'Key arn:aws:kms:us-east-1:111122223333:key/x does not exist')));
+    const { url } = await serve((n) =>
+      n === 1
+        ? ok()
+        : awsError(
+            'com.amazonaws.kms#NotFoundException',
+            'Key arn:aws:kms:us-east-1:111122223333:key/x does not exist',
+          ),
+    );
     const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'));
     await fast.describe(KEY);
     const e = await rejection(fast.describe('x'));
@@ -176,7 +215,11 @@ describe('FastDescribeKey', () => {
   });
 
   it('retries throttling through the pacing bucket, which slows down', async () => {
-    const { url, seen } = await serve((n) => (n === 2 || n === 3 ? awsError('ThrottlingException', 'You have exceeded the rate at which you may call KMS.') : ok()));
+    const { url, seen } = await serve((n) =>
+      n === 2 || n === 3
+        ? awsError('ThrottlingException', 'You have exceeded the rate at which you may call KMS.')
+        : ok(),
+    );
     const bucket = new TokenBucket({ rate: 1000, burst: 10 });
     const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'), { bucket, sleep: noSleep });
     await fast.describe(KEY);
@@ -187,7 +230,9 @@ describe('FastDescribeKey', () => {
 
   it('retries 5xx answers up to maxAttempts, then throws what the SDK would (mapped to exit 1 by the adapter)', async () => {
     let failing = 1;
-    const { url, seen } = await serve((n) => (n > 1 && failing-- > 0 ? awsError('KMSInternalException', 'internal', 500) : ok()));
+    const { url, seen } = await serve((n) =>
+      n > 1 && failing-- > 0 ? awsError('KMSInternalException', 'internal', 500) : ok(),
+    );
     const kms = await testClients({ endpointUrl: url, maxAttempts: 3 }).get('kms');
     const fast = new FastDescribeKey(kms, { sleep: noSleep });
     await fast.describe(KEY);
@@ -201,7 +246,9 @@ describe('FastDescribeKey', () => {
   });
 
   it('turns a reply that is not JSON into the unreadable-reply error, never a crash', async () => {
-    const { url } = await serve((n) => (n === 1 ? ok() : { body: '<html>proxy login</html>', headers: { 'content-type': 'text/html' } }));
+    const { url } = await serve((n) =>
+      n === 1 ? ok() : { body: '<html>proxy login</html>', headers: { 'content-type': 'text/html' } },
+    );
     const fast = new FastDescribeKey(await testClients({ endpointUrl: url }).get('kms'));
     await fast.describe(KEY);
     const raw = await rejection(fast.describe(KEY));
@@ -215,14 +262,27 @@ describe('FastDescribeKey', () => {
     const keys = ['k1', 'k2', 'k3', 'k4'];
     const { url, seen } = await serve((_, s) => {
       const target = String(s.headers['x-amz-target']);
-      if (target.endsWith('ListKeys')) return { body: JSON.stringify({ Keys: keys.map((KeyId) => ({ KeyId })), Truncated: false }) };
+      if (target.endsWith('ListKeys'))
+        return { body: JSON.stringify({ Keys: keys.map((KeyId) => ({ KeyId })), Truncated: false }) };
       const id = (JSON.parse(s.body) as { KeyId: string }).KeyId;
       if (id === 'k3') return awsError('NotFoundException', 'gone');
-      return { body: JSON.stringify({ KeyMetadata: { ...METADATA, KeyId: id, CustomKeyStoreId: id === 'k2' || id === 'k4' ? 'cks-1234567890abcdef0' : undefined } }) };
+      return {
+        body: JSON.stringify({
+          KeyMetadata: {
+            ...METADATA,
+            KeyId: id,
+            CustomKeyStoreId: id === 'k2' || id === 'k4' ? 'cks-1234567890abcdef0' : undefined,
+          },
+        }),
+      };
     });
     const clients = testClients({ endpointUrl: url });
     const bucket = new TokenBucket({ rate: 1000, burst: 10 });
-    const adapter = new KmsAdapter(() => clients.get('kms'), { region: 'us-east-1', endpoint: url }, { scanConcurrency: 1, describeKeyBucket: () => bucket });
+    const adapter = new KmsAdapter(
+      () => clients.get('kms'),
+      { region: 'us-east-1', endpoint: url },
+      { scanConcurrency: 1, describeKeyBucket: () => bucket },
+    );
     const found = await adapter.scanKeys((k) => k.customKeyStoreId === 'cks-1234567890abcdef0');
     expect(found.map((k) => k.keyId)).toEqual(['k2', 'k4']);
     const describes = seen.filter((s) => String(s.headers['x-amz-target']).endsWith('DescribeKey'));
@@ -232,11 +292,16 @@ describe('FastDescribeKey', () => {
 
   it('maps a persistent failure of the fast path like any SDK failure (exit code 1, no raw error)', async () => {
     const { url } = await serve((n, s) => {
-      if (String(s.headers['x-amz-target']).endsWith('ListKeys')) return { body: JSON.stringify({ Keys: [{ KeyId: 'k1' }, { KeyId: 'k2' }], Truncated: false }) };
+      if (String(s.headers['x-amz-target']).endsWith('ListKeys'))
+        return { body: JSON.stringify({ Keys: [{ KeyId: 'k1' }, { KeyId: 'k2' }], Truncated: false }) };
       return n <= 2 ? ok() : awsError('KMSInternalException', 'internal', 500);
     });
     const clients = testClients({ endpointUrl: url });
-    const adapter = new KmsAdapter(() => clients.get('kms'), { region: 'us-east-1', endpoint: url }, { scanConcurrency: 1, describeKeyBucket: () => undefined });
+    const adapter = new KmsAdapter(
+      () => clients.get('kms'),
+      { region: 'us-east-1', endpoint: url },
+      { scanConcurrency: 1, describeKeyBucket: () => undefined },
+    );
     const e = await rejection(adapter.scanKeys(() => true));
     expect(e).toBeInstanceOf(KscliError);
     expect((e as KscliError).exitCode).toBe(ExitCode.Failure);

@@ -61,8 +61,10 @@ describe('scanKeys', () => {
     const listInputs: Array<Record<string, unknown>> = [];
     kms.on(ListKeysCommand).callsFake(async (input: { Marker?: string; Limit?: number }) => {
       listInputs.push({ ...input });
-      if (!input.Marker) return { Keys: ['k1', 'k2', 'k3'].map((KeyId) => ({ KeyId })), NextMarker: 'm1', Truncated: true };
-      if (input.Marker === 'm1') return { Keys: ['k4', 'k5', 'k6'].map((KeyId) => ({ KeyId })), NextMarker: 'm2', Truncated: true };
+      if (!input.Marker)
+        return { Keys: ['k1', 'k2', 'k3'].map((KeyId) => ({ KeyId })), NextMarker: 'm1', Truncated: true };
+      if (input.Marker === 'm1')
+        return { Keys: ['k4', 'k5', 'k6'].map((KeyId) => ({ KeyId })), NextMarker: 'm2', Truncated: true };
       await options.page3Gate;
       return { Keys: ['k7', 'k8'].map((KeyId) => ({ KeyId })), Truncated: false };
     });
@@ -76,7 +78,12 @@ describe('scanKeys', () => {
         case 'k8':
           return { KeyMetadata: inStore(input.KeyId) };
         case 'k4':
-          return { KeyMetadata: inStore(input.KeyId, { KeyState: 'PendingDeletion', DeletionDate: new Date('2030-01-01T00:00:00Z') }) };
+          return {
+            KeyMetadata: inStore(input.KeyId, {
+              KeyState: 'PendingDeletion',
+              DeletionDate: new Date('2030-01-01T00:00:00Z'),
+            }),
+          };
         case 'k6':
           return { KeyMetadata: inStore(input.KeyId, { CustomKeyStoreId: OTHER_STORE }) };
         default:
@@ -123,7 +130,9 @@ describe('scanKeys', () => {
       releasePage3();
       return { KeyMetadata: meta('k1') };
     });
-    const deadline = new Promise((_, reject) => setTimeout(() => reject(new Error('not streaming: page 3 waited for describes that never came')), 5000));
+    const deadline = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('not streaming: page 3 waited for describes that never came')), 5000),
+    );
     const keys = await Promise.race([adapter().scanKeys(keepStore), deadline]);
     expect((keys as KeyInfo[]).map((k) => k.keyId)).toEqual(['k2', 'k4', 'k8']);
   });
@@ -138,7 +147,9 @@ describe('scanKeys', () => {
   });
 
   it('keeps at most `scanConcurrency` DescribeKey calls in flight', async () => {
-    kms.on(ListKeysCommand).resolves({ Keys: Array.from({ length: 50 }, (_, i) => ({ KeyId: `k${i}` })), Truncated: false });
+    kms
+      .on(ListKeysCommand)
+      .resolves({ Keys: Array.from({ length: 50 }, (_, i) => ({ KeyId: `k${i}` })), Truncated: false });
     let inFlight = 0;
     let peak = 0;
     kms.on(DescribeKeyCommand).callsFake(async (input: { KeyId: string }) => {
@@ -154,7 +165,14 @@ describe('scanKeys', () => {
 
   it('fails with the mapped error when DescribeKey is denied, after the calls in flight end', async () => {
     mockAccount();
-    kms.on(DescribeKeyCommand, { KeyId: 'k3' }).rejects(serviceError('AccessDeniedException', 'User: arn:aws:iam::111122223333:user/ops is not authorized to perform: kms:DescribeKey'));
+    kms
+      .on(DescribeKeyCommand, { KeyId: 'k3' })
+      .rejects(
+        serviceError(
+          'AccessDeniedException',
+          'User: arn:aws:iam::111122223333:user/ops is not authorized to perform: kms:DescribeKey',
+        ),
+      );
     const error = await rejection(adapter().scanKeys(keepStore));
     expect(error).toBeInstanceOf(KscliError);
     expect((error as KscliError).exitCode).toBe(ExitCode.Credentials);
@@ -162,7 +180,9 @@ describe('scanKeys', () => {
   });
 
   it('fails with the mapped error when ListKeys fails', async () => {
-    kms.on(ListKeysCommand).rejects(new KMSInternalException({ message: 'internal', $metadata: { httpStatusCode: 500, attempts: 5 } }));
+    kms
+      .on(ListKeysCommand)
+      .rejects(new KMSInternalException({ message: 'internal', $metadata: { httpStatusCode: 500, attempts: 5 } }));
     const error = await rejection(adapter().scanKeys(keepStore));
     expect(error).toBeInstanceOf(KscliError);
     expect((error as KscliError).exitCode).toBe(ExitCode.Failure);
@@ -217,18 +237,34 @@ describe('custom key stores', () => {
         clusterId: 'cluster-abcdefghijk',
         creationDate: new Date('2023-05-06T00:00:00Z'),
       },
-      { id: OTHER_STORE, name: 'xks', type: 'EXTERNAL_KEY_STORE', connectionState: 'CONNECTED', creationDate: new Date('2024-05-06T00:00:00Z') },
+      {
+        id: OTHER_STORE,
+        name: 'xks',
+        type: 'EXTERNAL_KEY_STORE',
+        connectionState: 'CONNECTED',
+        creationDate: new Date('2024-05-06T00:00:00Z'),
+      },
     ]);
   });
 
   it('describeStore answers null for CustomKeyStoreNotFoundException', async () => {
-    kms.on(DescribeCustomKeyStoresCommand, { CustomKeyStoreId: STORE }).rejects(new CustomKeyStoreNotFoundException({ message: 'no such store', $metadata: {} }));
+    kms
+      .on(DescribeCustomKeyStoresCommand, { CustomKeyStoreId: STORE })
+      .rejects(new CustomKeyStoreNotFoundException({ message: 'no such store', $metadata: {} }));
     expect(await adapter().describeStore(STORE)).toBeNull();
   });
 
   it('describeStore filters by id', async () => {
     kms.on(DescribeCustomKeyStoresCommand, { CustomKeyStoreId: STORE }).resolves({
-      CustomKeyStores: [{ CustomKeyStoreId: STORE, CustomKeyStoreName: 'n', CloudHsmClusterId: 'cluster-x', ConnectionState: 'CONNECTED', CreationDate: new Date(0) }],
+      CustomKeyStores: [
+        {
+          CustomKeyStoreId: STORE,
+          CustomKeyStoreName: 'n',
+          CloudHsmClusterId: 'cluster-x',
+          ConnectionState: 'CONNECTED',
+          CreationDate: new Date(0),
+        },
+      ],
     });
     const store = await adapter().describeStore(STORE);
     // no CustomKeyStoreType: an entry from before external key stores existed is a CloudHSM store
@@ -249,7 +285,15 @@ describe('keys', () => {
       return input.Marker
         ? { Grants: [{ GrantId: 'g2', Operations: ['Encrypt'] }], Truncated: false }
         : {
-            Grants: [{ GrantId: 'g1', Name: 'ebs', GranteePrincipal: 'ec2.amazonaws.com', Operations: ['Decrypt', 'GenerateDataKey'], CreationDate: new Date(1000) }],
+            Grants: [
+              {
+                GrantId: 'g1',
+                Name: 'ebs',
+                GranteePrincipal: 'ec2.amazonaws.com',
+                Operations: ['Decrypt', 'GenerateDataKey'],
+                CreationDate: new Date(1000),
+              },
+            ],
             NextMarker: 'n',
             Truncated: true,
           };
@@ -260,16 +304,35 @@ describe('keys', () => {
       { KeyId: 'k1', Limit: 100, Marker: 'n' },
     ]);
     expect(grants).toEqual([
-      { grantId: 'g1', name: 'ebs', granteePrincipal: 'ec2.amazonaws.com', operations: ['Decrypt', 'GenerateDataKey'], creationDate: new Date(1000) },
+      {
+        grantId: 'g1',
+        name: 'ebs',
+        granteePrincipal: 'ec2.amazonaws.com',
+        operations: ['Decrypt', 'GenerateDataKey'],
+        creationDate: new Date(1000),
+      },
       { grantId: 'g2', operations: ['Encrypt'] },
     ]);
   });
 
   it('getKeyLastUsage maps an empty KeyLastUsage to no lastUsage', async () => {
-    kms.on(GetKeyLastUsageCommand).resolves({ KeyId: 'k1', TrackingStartDate: new Date(5000), KeyCreationDate: new Date(6000), KeyLastUsage: {} });
-    expect(await adapter().getKeyLastUsage('k1')).toEqual({ keyId: 'k1', trackingStartDate: new Date(5000), keyCreationDate: new Date(6000) });
-    kms.on(GetKeyLastUsageCommand).resolves({ KeyId: 'k1', KeyLastUsage: { Operation: 'Decrypt', Timestamp: new Date(7000), CloudTrailEventId: 'ev' } });
-    expect((await adapter().getKeyLastUsage('k1')).lastUsage).toEqual({ operation: 'Decrypt', timestamp: new Date(7000), cloudTrailEventId: 'ev' });
+    kms
+      .on(GetKeyLastUsageCommand)
+      .resolves({ KeyId: 'k1', TrackingStartDate: new Date(5000), KeyCreationDate: new Date(6000), KeyLastUsage: {} });
+    expect(await adapter().getKeyLastUsage('k1')).toEqual({
+      keyId: 'k1',
+      trackingStartDate: new Date(5000),
+      keyCreationDate: new Date(6000),
+    });
+    kms.on(GetKeyLastUsageCommand).resolves({
+      KeyId: 'k1',
+      KeyLastUsage: { Operation: 'Decrypt', Timestamp: new Date(7000), CloudTrailEventId: 'ev' },
+    });
+    expect((await adapter().getKeyLastUsage('k1')).lastUsage).toEqual({
+      operation: 'Decrypt',
+      timestamp: new Date(7000),
+      cloudTrailEventId: 'ev',
+    });
   });
 
   it('scheduleKeyDeletion returns the ARN, date and state AWS answered', async () => {
@@ -289,7 +352,10 @@ describe('keys', () => {
 
   it('passes KMSInvalidStateException to the workflow as AwsCallError with its code and message', async () => {
     kms.on(ScheduleKeyDeletionCommand).rejects(
-      new KMSInvalidStateException({ message: 'arn:aws:kms:us-east-1:111122223333:key/k1 is pending deletion.', $metadata: { httpStatusCode: 400, requestId: 'rq-9' } }),
+      new KMSInvalidStateException({
+        message: 'arn:aws:kms:us-east-1:111122223333:key/k1 is pending deletion.',
+        $metadata: { httpStatusCode: 400, requestId: 'rq-9' },
+      }),
     );
     const error = await rejection(adapter().scheduleKeyDeletion('k1', 30));
     expect(error).toBeInstanceOf(AwsCallError);

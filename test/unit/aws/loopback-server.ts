@@ -27,7 +27,12 @@ export async function startLoopback(answer: (req: SeenRequest) => Answer): Promi
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
-      const request: SeenRequest = { operation: target.slice(target.lastIndexOf('.') + 1), target, headers: req.headers, body: parseJson(raw) };
+      const request: SeenRequest = {
+        operation: target.slice(target.lastIndexOf('.') + 1),
+        target,
+        headers: req.headers,
+        body: parseJson(raw),
+      };
       seen.push(request);
       const { status = 200, body } = answer(request);
       n += 1;

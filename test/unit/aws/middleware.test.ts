@@ -1,6 +1,11 @@
 import { serviceError } from './sdk-test-env.js';
 import { describe, expect, it } from 'vitest';
-import { debugLogMiddleware, operationOf, pacingMiddleware, THROTTLE_ROUNDS_PER_ATTEMPT } from '../../../src/aws/middleware.js';
+import {
+  debugLogMiddleware,
+  operationOf,
+  pacingMiddleware,
+  THROTTLE_ROUNDS_PER_ATTEMPT,
+} from '../../../src/aws/middleware.js';
 import { RegionPacer } from '../../../src/aws/quotas.js';
 
 type Next = Parameters<ReturnType<typeof pacingMiddleware>>[0];
@@ -21,7 +26,10 @@ function downstream(failures: Error[]): { next: Next; calls: () => number } {
 describe('pacingMiddleware', () => {
   it('takes a token per attempt and re-sends a throttled call after slowing its bucket', async () => {
     const pacer = new RegionPacer();
-    const { next, calls } = downstream([serviceError('ThrottlingException', 'Rate exceeded'), serviceError('ThrottlingException', 'Rate exceeded')]);
+    const { next, calls } = downstream([
+      serviceError('ThrottlingException', 'Rate exceeded'),
+      serviceError('ThrottlingException', 'Rate exceeded'),
+    ]);
     const handler = pacingMiddleware(pacer)(next, { commandName: 'ListAliasesCommand' });
     await expect(handler({ input: {} })).resolves.toBe(ok);
     expect(calls()).toBe(3);
@@ -39,7 +47,9 @@ describe('pacingMiddleware', () => {
 
   it('gives up after its rounds and hands the throttle to the SDK retry', async () => {
     const pacer = new RegionPacer({ GetKeyPolicy: 100_000 });
-    const throttles = Array.from({ length: THROTTLE_ROUNDS_PER_ATTEMPT + 5 }, () => serviceError('ThrottlingException', 'Rate exceeded'));
+    const throttles = Array.from({ length: THROTTLE_ROUNDS_PER_ATTEMPT + 5 }, () =>
+      serviceError('ThrottlingException', 'Rate exceeded'),
+    );
     const { next, calls } = downstream(throttles);
     const handler = pacingMiddleware(pacer, 3)(next, { commandName: 'GetKeyPolicyCommand' });
     await expect(handler({ input: {} })).rejects.toMatchObject({ name: 'ThrottlingException' });
@@ -57,10 +67,20 @@ describe('debugLogMiddleware', () => {
     const lines: string[] = [];
     let t = 0;
     const clock = () => (t += 12);
-    const good = debugLogMiddleware('kms', (l) => lines.push(l), clock)(async () => ok, { commandName: 'DescribeKeyCommand' });
+    const good = debugLogMiddleware(
+      'kms',
+      (l) => lines.push(l),
+      clock,
+    )(async () => ok, { commandName: 'DescribeKeyCommand' });
     await good({ input: {} });
-    const denied = Object.assign(serviceError('AccessDeniedException', 'secret-looking detail AKIDXXXX', 400, 'rq-2'), { $metadata: { httpStatusCode: 400, requestId: 'rq-2', attempts: 1 } });
-    const bad = debugLogMiddleware('kms', (l) => lines.push(l), clock)(
+    const denied = Object.assign(serviceError('AccessDeniedException', 'secret-looking detail AKIDXXXX', 400, 'rq-2'), {
+      $metadata: { httpStatusCode: 400, requestId: 'rq-2', attempts: 1 },
+    });
+    const bad = debugLogMiddleware(
+      'kms',
+      (l) => lines.push(l),
+      clock,
+    )(
       async () => {
         throw denied;
       },
@@ -72,8 +92,15 @@ describe('debugLogMiddleware', () => {
 
   it('names network errors by their code', async () => {
     const lines: string[] = [];
-    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } });
-    const handler = debugLogMiddleware('sts', (l) => lines.push(l), () => 0)(
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), {
+      code: 'ECONNREFUSED',
+      $metadata: { attempts: 5 },
+    });
+    const handler = debugLogMiddleware(
+      'sts',
+      (l) => lines.push(l),
+      () => 0,
+    )(
       async () => {
         throw refused;
       },
@@ -95,7 +122,9 @@ describe('pacingMiddleware with --debug', () => {
     const pacer = new RegionPacer({ GetKeyLastUsage: 1000 });
     const notes: string[] = [];
     const { next } = downstream([serviceError('ThrottlingException', 'Rate exceeded')]);
-    const handler = pacingMiddleware(pacer, 8, (op, rate) => notes.push(`${op} ${rate}`))(next, { commandName: 'GetKeyLastUsageCommand' });
+    const handler = pacingMiddleware(pacer, 8, (op, rate) => notes.push(`${op} ${rate}`))(next, {
+      commandName: 'GetKeyLastUsageCommand',
+    });
     await handler({ input: {} });
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/^GetKeyLastUsage 475(\.\d+)?$/);

@@ -1,7 +1,12 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  DescribeMetricFiltersCommand,
+  PutMetricFilterCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -32,10 +37,24 @@ describe('LogsAdapter', () => {
     logs.on(DescribeLogGroupsCommand).callsFake(async (input: { nextToken?: string; logGroupNamePrefix?: string }) => {
       expect(input.logGroupNamePrefix).toBe('ct');
       return input.nextToken
-        ? { logGroups: [{ logGroupName: 'ct', arn: 'arn:aws:logs:us-east-1:1:log-group:ct:*', logGroupClass: 'STANDARD', kmsKeyId: 'arn:k' }] }
+        ? {
+            logGroups: [
+              {
+                logGroupName: 'ct',
+                arn: 'arn:aws:logs:us-east-1:1:log-group:ct:*',
+                logGroupClass: 'STANDARD',
+                kmsKeyId: 'arn:k',
+              },
+            ],
+          }
         : { logGroups: [{ logGroupName: 'ct-2', arn: 'arn:aws:logs:us-east-1:1:log-group:ct-2:*' }], nextToken: 'n' };
     });
-    expect(await adapter().describeLogGroup('ct')).toEqual({ name: 'ct', arn: 'arn:aws:logs:us-east-1:1:log-group:ct', logGroupClass: 'STANDARD', kmsKeyId: 'arn:k' });
+    expect(await adapter().describeLogGroup('ct')).toEqual({
+      name: 'ct',
+      arn: 'arn:aws:logs:us-east-1:1:log-group:ct',
+      logGroupClass: 'STANDARD',
+      kmsKeyId: 'arn:k',
+    });
   });
 
   it('describeLogGroup answers null when only other names share the prefix', async () => {
@@ -55,8 +74,18 @@ describe('LogsAdapter', () => {
       ],
     });
     const [spec] = await adapter().describeMetricFilters('ct', 'kscli');
-    expect(spec).toEqual({ logGroupName: 'ct', filterName: 'kscli-pending', filterPattern: '{ $.errorMessage = "* is pending deletion." }', metricName: 'M', metricNamespace: 'NS', metricValue: '1' });
-    expect(logs.commandCalls(DescribeMetricFiltersCommand)[0]!.args[0].input).toMatchObject({ logGroupName: 'ct', filterNamePrefix: 'kscli' });
+    expect(spec).toEqual({
+      logGroupName: 'ct',
+      filterName: 'kscli-pending',
+      filterPattern: '{ $.errorMessage = "* is pending deletion." }',
+      metricName: 'M',
+      metricNamespace: 'NS',
+      metricValue: '1',
+    });
+    expect(logs.commandCalls(DescribeMetricFiltersCommand)[0]!.args[0].input).toMatchObject({
+      logGroupName: 'ct',
+      filterNamePrefix: 'kscli',
+    });
     logs.on(PutMetricFilterCommand).resolves({});
     await adapter().putMetricFilter(spec!);
     expect(logs.commandCalls(PutMetricFilterCommand)[0]!.args[0].input).toEqual({
@@ -138,17 +167,27 @@ describe('SnsAdapter', () => {
   };
 
   it('getTopic reads KmsMasterKeyId, and answers null for NotFound', async () => {
-    sns.on(GetTopicAttributesCommand, { TopicArn: 'arn:t' }).resolves({ Attributes: { TopicArn: 'arn:t', KmsMasterKeyId: 'alias/aws/sns' } });
+    sns
+      .on(GetTopicAttributesCommand, { TopicArn: 'arn:t' })
+      .resolves({ Attributes: { TopicArn: 'arn:t', KmsMasterKeyId: 'alias/aws/sns' } });
     expect(await adapter().getTopic('arn:t')).toEqual({ topicArn: 'arn:t', kmsMasterKeyId: 'alias/aws/sns' });
-    sns.on(GetTopicAttributesCommand, { TopicArn: 'arn:gone' }).rejects(serviceError('NotFoundException', 'Topic does not exist', 404));
+    sns
+      .on(GetTopicAttributesCommand, { TopicArn: 'arn:gone' })
+      .rejects(serviceError('NotFoundException', 'Topic does not exist', 404));
     expect(await adapter().getTopic('arn:gone')).toBeNull();
   });
 });
 
 describe('StsAdapter', () => {
   it('getCallerIdentity maps the identity', async () => {
-    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/ops', UserId: 'AIDA' });
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/ops', UserId: 'AIDA' });
     const clients = testClients();
-    expect(await new StsAdapter(() => clients.get('sts'), SITE).getCallerIdentity()).toEqual({ account: '111122223333', arn: 'arn:aws:iam::111122223333:user/ops', userId: 'AIDA' });
+    expect(await new StsAdapter(() => clients.get('sts'), SITE).getCallerIdentity()).toEqual({
+      account: '111122223333',
+      arn: 'arn:aws:iam::111122223333:user/ops',
+      userId: 'AIDA',
+    });
   });
 });

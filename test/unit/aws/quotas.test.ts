@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OPERATION_QUOTAS, QUOTA_SAFETY_FACTOR, RegionPacer, paceForQuota, pacedOperationName } from '../../../src/aws/quotas.js';
+import {
+  OPERATION_QUOTAS,
+  QUOTA_SAFETY_FACTOR,
+  RegionPacer,
+  paceForQuota,
+  pacedOperationName,
+} from '../../../src/aws/quotas.js';
 import { TokenBucket, type Clock } from '../../../src/aws/rate-limiter.js';
 
 const fakeClock: Clock = {

@@ -72,7 +72,13 @@ describe('TokenBucket', () => {
   });
 
   it('halves the rate on a throttle, counts a volley of throttles once, and recovers linearly', async () => {
-    const bucket = new TokenBucket({ rate: 100, burst: 1, recoveryPerSecond: 10, throttleCooldownMs: 1000, clock: fakeClock });
+    const bucket = new TokenBucket({
+      rate: 100,
+      burst: 1,
+      recoveryPerSecond: 10,
+      throttleCooldownMs: 1000,
+      clock: fakeClock,
+    });
     bucket.onThrottle();
     expect(bucket.currentRate()).toBe(50);
     // the other calls of the same window answered ThrottlingException too: one signal
@@ -113,7 +119,13 @@ describe('TokenBucket', () => {
   });
 
   it('never lowers the rate below its floor', () => {
-    const bucket = new TokenBucket({ rate: 2, minRate: 0.5, throttleCooldownMs: 0, recoveryPerSecond: 0.000001, clock: fakeClock });
+    const bucket = new TokenBucket({
+      rate: 2,
+      minRate: 0.5,
+      throttleCooldownMs: 0,
+      recoveryPerSecond: 0.000001,
+      clock: fakeClock,
+    });
     for (let i = 0; i < 20; i += 1) bucket.onThrottle();
     expect(bucket.currentRate()).toBe(0.5);
   });

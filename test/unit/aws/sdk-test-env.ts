@@ -11,7 +11,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTESTTESTTEST', secretAccessKey: 'test-secret-not-real' };
 
 export function testClients(overrides: Partial<AwsConfig> = {}): AwsClients {
-  return new AwsClients({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9', credentials: TEST_CREDENTIALS, maxAttempts: 1, ...overrides });
+  return new AwsClients({
+    region: 'us-east-1',
+    endpointUrl: 'http://127.0.0.1:9',
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+    ...overrides,
+  });
 }
 
 export const SITE = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9' };

@@ -6,7 +6,11 @@ describe('stores', () => {
     const w = makeWorld();
     const a = w.account;
     const hsm = a.addStore({ name: 'prod' });
-    const xks = a.addStore({ type: 'EXTERNAL_KEY_STORE', connectionState: 'FAILED', connectionErrorCode: 'XKS_PROXY_TIMED_OUT' });
+    const xks = a.addStore({
+      type: 'EXTERNAL_KEY_STORE',
+      connectionState: 'FAILED',
+      connectionErrorCode: 'XKS_PROXY_TIMED_OUT',
+    });
     a.addKey({ store: hsm });
     a.addKey({ store: hsm });
     a.addKey({ store: hsm, state: 'PendingDeletion' });
@@ -26,7 +30,13 @@ describe('stores', () => {
       keyCount: 3,
       keyCounts: { Enabled: 2, PendingDeletion: 1 },
     });
-    expect(doc.stores.find((s: any) => s.storeId === xks.id)).toMatchObject({ type: 'EXTERNAL_KEY_STORE', connectionState: 'FAILED', connectionErrorCode: 'XKS_PROXY_TIMED_OUT', clusterId: null, keyCount: 0 });
+    expect(doc.stores.find((s: any) => s.storeId === xks.id)).toMatchObject({
+      type: 'EXTERNAL_KEY_STORE',
+      connectionState: 'FAILED',
+      connectionErrorCode: 'XKS_PROXY_TIMED_OUT',
+      clusterId: null,
+      keyCount: 0,
+    });
   });
 
   it('table', async () => {
@@ -44,8 +54,17 @@ describe('find-keys', () => {
   it('JSON exactly {schemaVersion, store, keys[{keyId, arn, state, aliases, creationDate, deletionDate}]}', async () => {
     const w = makeWorld();
     const s = w.account.addStore();
-    const k1 = w.account.addKey({ store: s, aliases: ['alias/app', 'alias/app2'], creationDate: new Date('2025-01-02T00:00:00Z') });
-    const k2 = w.account.addKey({ store: s, state: 'PendingDeletion', deletionDate: new Date('2026-12-01T00:00:00Z'), creationDate: new Date('2025-01-03T00:00:00Z') });
+    const k1 = w.account.addKey({
+      store: s,
+      aliases: ['alias/app', 'alias/app2'],
+      creationDate: new Date('2025-01-02T00:00:00Z'),
+    });
+    const k2 = w.account.addKey({
+      store: s,
+      state: 'PendingDeletion',
+      deletionDate: new Date('2026-12-01T00:00:00Z'),
+      creationDate: new Date('2025-01-03T00:00:00Z'),
+    });
     w.account.addKey({ store: w.account.addStore() });
     const r = await runCli(['find-keys', s.id, '--output', 'json'], w);
     expect(r.code).toBe(0);
@@ -53,8 +72,22 @@ describe('find-keys', () => {
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'store', 'keys']);
     expect(doc.store).toMatchObject({ storeId: s.id, type: 'AWS_CLOUDHSM', connectionState: 'CONNECTED' });
     expect(doc.keys).toEqual([
-      { keyId: k1.keyId, arn: k1.arn, state: 'Enabled', aliases: ['alias/app', 'alias/app2'], creationDate: '2025-01-02T00:00:00.000Z', deletionDate: null },
-      { keyId: k2.keyId, arn: k2.arn, state: 'PendingDeletion', aliases: [], creationDate: '2025-01-03T00:00:00.000Z', deletionDate: '2026-12-01T00:00:00.000Z' },
+      {
+        keyId: k1.keyId,
+        arn: k1.arn,
+        state: 'Enabled',
+        aliases: ['alias/app', 'alias/app2'],
+        creationDate: '2025-01-02T00:00:00.000Z',
+        deletionDate: null,
+      },
+      {
+        keyId: k2.keyId,
+        arn: k2.arn,
+        state: 'PendingDeletion',
+        aliases: [],
+        creationDate: '2025-01-03T00:00:00.000Z',
+        deletionDate: '2026-12-01T00:00:00.000Z',
+      },
     ]);
   });
 
@@ -117,7 +150,13 @@ describe('backups', () => {
     a.addKey({ store: s, creationDate: new Date('2025-03-01T00:00:00Z') });
     const old = a.addBackup({ clusterId: s.clusterId!, createTimestamp: new Date('2025-02-01T00:00:00Z') });
     const recent = a.addBackup({ clusterId: s.clusterId!, createTimestamp: new Date('2025-04-01T00:00:00Z') });
-    a.clusters.set('cluster-restored1', { clusterId: 'cluster-restored1', state: 'ACTIVE', hsmCount: 1, activeHsmCount: 1, sourceBackupId: recent.backupId });
+    a.clusters.set('cluster-restored1', {
+      clusterId: 'cluster-restored1',
+      state: 'ACTIVE',
+      hsmCount: 1,
+      activeHsmCount: 1,
+      sourceBackupId: recent.backupId,
+    });
     const derived = a.addBackup({ clusterId: 'cluster-restored1', createTimestamp: new Date('2025-05-01T00:00:00Z') });
     a.addBackup({ clusterId: 'cluster-unrelated', createTimestamp: new Date('2025-05-01T00:00:00Z') });
     const r = await runCli(['backups', s.id, '--output', 'json'], w);
@@ -155,8 +194,16 @@ describe('backups', () => {
     await runCli(['find-keys', s.id, '--output', 'json'], w); // the journal remembers the key's creation date
     a.keys.delete(key.keyId); // deleted: the backups are all that is left of its material
     const ready = a.addBackup({ clusterId: s.clusterId!, createTimestamp: new Date('2025-04-01T00:00:00Z') });
-    const pending = a.addBackup({ clusterId: s.clusterId!, createTimestamp: new Date('2025-04-02T00:00:00Z'), state: 'PENDING_DELETION' });
-    const creating = a.addBackup({ clusterId: s.clusterId!, createTimestamp: new Date('2025-04-03T00:00:00Z'), state: 'CREATE_IN_PROGRESS' });
+    const pending = a.addBackup({
+      clusterId: s.clusterId!,
+      createTimestamp: new Date('2025-04-02T00:00:00Z'),
+      state: 'PENDING_DELETION',
+    });
+    const creating = a.addBackup({
+      clusterId: s.clusterId!,
+      createTimestamp: new Date('2025-04-03T00:00:00Z'),
+      state: 'CREATE_IN_PROGRESS',
+    });
     const old = a.addBackup({ clusterId: s.clusterId!, createTimestamp: new Date('2025-01-01T00:00:00Z') });
     let r = await runCli(['backups', s.id, '--delete', '--output', 'json'], w);
     expect(r.code).toBe(2); // no TTY, no --yes
@@ -169,7 +216,12 @@ describe('backups', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(a.callsOf('DeleteBackup').map((c) => c.args[0])).toEqual([ready.backupId]);
     const status = Object.fromEntries(r.json().plan.map((p: any) => [p.target, p.status]));
-    expect(status).toEqual({ [ready.backupId]: 'apply', [pending.backupId]: 'skip', [creating.backupId]: 'skip', [old.backupId]: 'skip' });
+    expect(status).toEqual({
+      [ready.backupId]: 'apply',
+      [pending.backupId]: 'skip',
+      [creating.backupId]: 'skip',
+      [old.backupId]: 'skip',
+    });
     expect(a.backups.get(ready.backupId)!.state).toBe('PENDING_DELETION');
   });
 
@@ -202,7 +254,10 @@ describe('AWS errors no step explains', () => {
   it('are one line naming the call, exit 1, no "unexpected error"', async () => {
     const { AwsCallError } = await import('../../../src/errors.js');
     const w = makeWorld();
-    w.account.failNext('DescribeCustomKeyStores', new AwsCallError('DescribeCustomKeyStores', 'InvalidMarkerException', 'bad marker'));
+    w.account.failNext(
+      'DescribeCustomKeyStores',
+      new AwsCallError('DescribeCustomKeyStores', 'InvalidMarkerException', 'bad marker'),
+    );
     const r = await runCli(['stores'], w);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^kscli: DescribeCustomKeyStores failed: InvalidMarkerException: bad marker$/m);

@@ -26,8 +26,14 @@ function signals() {
       pid: process.pid,
       hostname: 'test',
       isProcessAlive: () => true,
-      onInterrupt: (h: () => void) => (handlers.int.push(h), () => (handlers.int = handlers.int.filter((x) => x !== h))),
-      onTerminate: (h: () => void) => (handlers.term.push(h), () => (handlers.term = handlers.term.filter((x) => x !== h))),
+      onInterrupt: (h: () => void) => (
+        handlers.int.push(h),
+        () => (handlers.int = handlers.int.filter((x) => x !== h))
+      ),
+      onTerminate: (h: () => void) => (
+        handlers.term.push(h),
+        () => (handlers.term = handlers.term.filter((x) => x !== h))
+      ),
     },
   };
 }
@@ -44,7 +50,9 @@ describe('kscli sandbox', () => {
     expect(r.code, r.err).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc).toMatchObject({ schemaVersion: 1, statePath: state, accountId: '111122223333' });
-    expect(doc.stores.map((s: any) => s.id)).toEqual(expect.arrayContaining(['cks-1234567890abcdef0', 'cks-0987654321fedcba0', 'cks-11111111111111111']));
+    expect(doc.stores.map((s: any) => s.id)).toEqual(
+      expect.arrayContaining(['cks-1234567890abcdef0', 'cks-0987654321fedcba0', 'cks-11111111111111111']),
+    );
     expect(existsSync(state)).toBe(true);
   });
 
@@ -62,7 +70,10 @@ describe('kscli sandbox', () => {
     const report = JSON.parse(r.out);
     expect(Date.parse(report.to) - Date.parse(report.from)).toBeGreaterThanOrEqual(6 * 86_400_000 - 1000);
     expect(report.deletedKeys).toHaveLength(1);
-    expect(report.deletedKeys[0]).toMatchObject({ storeId: 'cks-1234567890abcdef0', backingKeysDeletionStatus: 'SUCCESS' });
+    expect(report.deletedKeys[0]).toMatchObject({
+      storeId: 'cks-1234567890abcdef0',
+      backingKeysDeletionStatus: 'SUCCESS',
+    });
     const after = JSON.parse((await kscli(['--output', 'json', 'sandbox', 'status', '--state', state])).out);
     expect(Date.parse(after.now) - Date.parse(before.now)).toBeGreaterThanOrEqual(6 * 86_400_000 - 1000);
   });
@@ -77,7 +88,20 @@ describe('kscli sandbox', () => {
 
   it('reset --scenario large builds N keys with M in the demo store, and starts a new request log', async () => {
     writeFileSync(requestLogPath(state), '{"old": true}\n');
-    const r = await kscli(['--output', 'json', 'sandbox', 'reset', '--scenario', 'large', '--keys', '300', '--store-keys', '40', '--state', state]);
+    const r = await kscli([
+      '--output',
+      'json',
+      'sandbox',
+      'reset',
+      '--scenario',
+      'large',
+      '--keys',
+      '300',
+      '--store-keys',
+      '40',
+      '--state',
+      state,
+    ]);
     expect(r.code, r.err).toBe(0);
     const doc = JSON.parse(r.out);
     const store = doc.stores.find((s: any) => s.id === 'cks-1234567890abcdef0');
@@ -90,19 +114,75 @@ describe('kscli sandbox', () => {
   it('reset --scenario large --used-share / --noise-events shape the usage history; bad values exit 2 with the fix', async () => {
     const keysWithHistory = (share: string) => {
       const json = JSON.parse(readFileSync(state, 'utf8'));
-      const storeArns = new Set(json.keys.filter((k: any) => k.storeId === 'cks-1234567890abcdef0').map((k: any) => `arn:aws:kms:us-east-1:111122223333:key/${k.id}`));
+      const storeArns = new Set(
+        json.keys
+          .filter((k: any) => k.storeId === 'cks-1234567890abcdef0')
+          .map((k: any) => `arn:aws:kms:us-east-1:111122223333:key/${k.id}`),
+      );
       const used = new Set<string>();
       for (const e of json.logGroups[0].events ?? []) {
         const ev = JSON.parse(e.m);
-        if (['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt'].includes(ev.eventName)) for (const r of ev.resources ?? []) if (storeArns.has(r.ARN)) used.add(r.ARN);
+        if (
+          ['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt'].includes(
+            ev.eventName,
+          )
+        )
+          for (const r of ev.resources ?? []) if (storeArns.has(r.ARN)) used.add(r.ARN);
       }
-      return { used: used.size, events: (json.logGroups[0].events ?? []).length, retention: json.logGroups[0].retentionInDays, share };
+      return {
+        used: used.size,
+        events: (json.logGroups[0].events ?? []).length,
+        retention: json.logGroups[0].retentionInDays,
+        share,
+      };
     };
-    expect((await kscli(['sandbox', 'reset', '--scenario', 'large', '--keys', '300', '--store-keys', '40', '--used-share', '25%', '--noise-events', '50', '--state', state])).code).toBe(0);
+    expect(
+      (
+        await kscli([
+          'sandbox',
+          'reset',
+          '--scenario',
+          'large',
+          '--keys',
+          '300',
+          '--store-keys',
+          '40',
+          '--used-share',
+          '25%',
+          '--noise-events',
+          '50',
+          '--state',
+          state,
+        ])
+      ).code,
+    ).toBe(0);
     expect(keysWithHistory('25%')).toMatchObject({ used: 10, retention: 400 });
-    expect((await kscli(['sandbox', 'reset', '--scenario', 'large', '--keys', '300', '--store-keys', '40', '--used-share', '0', '--noise-events', '0', '--state', state])).code).toBe(0);
+    expect(
+      (
+        await kscli([
+          'sandbox',
+          'reset',
+          '--scenario',
+          'large',
+          '--keys',
+          '300',
+          '--store-keys',
+          '40',
+          '--used-share',
+          '0',
+          '--noise-events',
+          '0',
+          '--state',
+          state,
+        ])
+      ).code,
+    ).toBe(0);
     expect(keysWithHistory('0')).toMatchObject({ used: 0, events: 0 });
-    for (const bad of [['--used-share', '150%'], ['--used-share', 'lots'], ['--noise-events', '-3']]) {
+    for (const bad of [
+      ['--used-share', '150%'],
+      ['--used-share', 'lots'],
+      ['--noise-events', '-3'],
+    ]) {
       const r = await kscli(['sandbox', 'reset', '--scenario', 'large', ...bad, '--state', state]);
       expect(r.code, bad.join(' ')).toBe(2);
       expect(r.err).toContain(bad[0]!);
@@ -122,13 +202,24 @@ describe('kscli sandbox', () => {
   it('serve prints "listening on URL" first, answers AWS calls, and saves the state on SIGTERM', async () => {
     const { handlers, system } = signals();
     const io = memoryIO();
-    const done = run(['sandbox', 'serve', '--port', '0', '--state', state, '--quota', 'ListKeys=1000'], { io, env: { HOME: dir }, system } as any);
+    const done = run(['sandbox', 'serve', '--port', '0', '--state', state, '--quota', 'ListKeys=1000'], {
+      io,
+      env: { HOME: dir },
+      system,
+    } as any);
     let first = '';
     for (let i = 0; i < 200 && !io.stdout().includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
     first = io.stdout().split('\n')[0]!;
     expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
     const url = first.slice('listening on '.length);
-    const res = await fetch(url, { method: 'POST', headers: { 'x-amz-target': 'TrentService.DisconnectCustomKeyStore', 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ CustomKeyStoreId: 'cks-11111111111111111' }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'TrentService.DisconnectCustomKeyStore',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: JSON.stringify({ CustomKeyStoreId: 'cks-11111111111111111' }),
+    });
     expect(res.status).toBe(200);
     expect(handlers.term).toHaveLength(1);
     handlers.term[0]!();
@@ -145,7 +236,11 @@ describe('kscli sandbox', () => {
     for (let i = 0; i < 200 && !io.stdout().includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
     const url = io.stdout().split('\n')[0]!.slice('listening on '.length);
     const kms = async (op: string, input: unknown) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'x-amz-target': `TrentService.${op}`, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(input) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'x-amz-target': `TrentService.${op}`, 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify(input),
+      });
       return (await res.json()) as any;
     };
     const key = '0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11';
@@ -171,7 +266,9 @@ describe('kscli sandbox', () => {
   it('uses $KSCLI_SANDBOX_STATE when --state is not given', async () => {
     const io = memoryIO();
     const custom = join(dir, 'custom', 'sb.json');
-    expect(await run(['--output', 'json', 'sandbox', 'status'], { io, env: { HOME: dir, KSCLI_SANDBOX_STATE: custom } })).toBe(0);
+    expect(
+      await run(['--output', 'json', 'sandbox', 'status'], { io, env: { HOME: dir, KSCLI_SANDBOX_STATE: custom } }),
+    ).toBe(0);
     expect(JSON.parse(io.stdout()).statePath).toBe(custom);
     expect(existsSync(custom)).toBe(true);
   });

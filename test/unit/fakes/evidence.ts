@@ -14,7 +14,9 @@ export interface StubEvidenceOptions {
   onAlarmApplied?: () => void;
 }
 
-export function stubEvidence(opts: StubEvidenceOptions = {}): EvidencePort & { assessed: string[][]; alarmCreated: boolean } {
+export function stubEvidence(
+  opts: StubEvidenceOptions = {},
+): EvidencePort & { assessed: string[][]; alarmCreated: boolean } {
   const stub = {
     assessed: [] as string[][],
     alarmCreated: false,
@@ -23,12 +25,19 @@ export function stubEvidence(opts: StubEvidenceOptions = {}): EvidencePort & { a
       const out = new Map<string, KeyAssessment>();
       for (const k of keys) {
         const verdict = opts.verdicts?.[k.keyId] ?? 'unused';
-        const flag = verdict === 'in-use' ? '--allow-in-use' : verdict === 'unknown' ? '--allow-unknown-usage' : undefined;
+        const flag =
+          verdict === 'in-use' ? '--allow-in-use' : verdict === 'unknown' ? '--allow-unknown-usage' : undefined;
         const allowed = verdict === 'in-use' ? o.allowInUse : verdict === 'unknown' ? o.allowUnknownUsage : true;
         const ok = verdict === 'unused';
         out.set(k.keyId, {
           verdict,
-          check: { name: 'usage-verdict', ok, detail: ok ? 'no use in 90 days' : `verdict ${verdict}`, overrideFlag: flag, ...(!ok && allowed ? { overridden: true } : {}) },
+          check: {
+            name: 'usage-verdict',
+            ok,
+            detail: ok ? 'no use in 90 days' : `verdict ${verdict}`,
+            overrideFlag: flag,
+            ...(!ok && allowed ? { overridden: true } : {}),
+          },
           evidence: {},
         });
       }
@@ -38,7 +47,14 @@ export function stubEvidence(opts: StubEvidenceOptions = {}): EvidencePort & { a
       const inPlace = opts.alarmInPlace ?? stub.alarmCreated;
       return [
         {
-          item: { target: 'kscli-pending-deletion', targetKind: 'alarm', action: 'PutMetricAlarm', status: inPlace ? 'skip' : 'apply', reason: inPlace ? 'already in place' : 'create the alarm', checks: [] },
+          item: {
+            target: 'kscli-pending-deletion',
+            targetKind: 'alarm',
+            action: 'PutMetricAlarm',
+            status: inPlace ? 'skip' : 'apply',
+            reason: inPlace ? 'already in place' : 'create the alarm',
+            checks: [],
+          },
           apply: async () => {
             stub.alarmCreated = true;
             opts.onAlarmApplied?.();
@@ -49,7 +65,12 @@ export function stubEvidence(opts: StubEvidenceOptions = {}): EvidencePort & { a
     },
     async alarmInPlace() {
       const ok = opts.alarmInPlace ?? true;
-      return { name: 'alarm-in-place', ok, detail: ok ? 'alarm kscli-pending-deletion in place' : 'no alarm for use of keys pending deletion', overrideFlag: '--no-alarm' };
+      return {
+        name: 'alarm-in-place',
+        ok,
+        detail: ok ? 'alarm kscli-pending-deletion in place' : 'no alarm for use of keys pending deletion',
+        overrideFlag: '--no-alarm',
+      };
     },
   };
   return stub;

@@ -129,7 +129,11 @@ export class FakeAccount implements AwsPorts {
   constructor(opts: { region?: string; accountId?: string; clock?: FakeClock } = {}) {
     this.region = opts.region ?? 'eu-west-1';
     this.accountId = opts.accountId ?? '111122223333';
-    this.identity = { account: this.accountId, arn: `arn:aws:iam::${this.accountId}:role/operator`, userId: 'AROAEXAMPLE:operator' };
+    this.identity = {
+      account: this.accountId,
+      arn: `arn:aws:iam::${this.accountId}:role/operator`,
+      userId: 'AROAEXAMPLE:operator',
+    };
     this.clock = opts.clock ?? new FakeClock();
     this.clock.onAdvance = (now) => this.expireKeys(now);
   }
@@ -150,7 +154,13 @@ export class FakeAccount implements AwsPorts {
     };
     this.stores.set(store.id, store);
     if (store.clusterId && !this.clusters.has(store.clusterId)) {
-      this.clusters.set(store.clusterId, { clusterId: store.clusterId, state: 'ACTIVE', hsmCount: 2, activeHsmCount: 2, createTimestamp: new Date('2024-12-01T00:00:00Z') });
+      this.clusters.set(store.clusterId, {
+        clusterId: store.clusterId,
+        state: 'ACTIVE',
+        hsmCount: 2,
+        activeHsmCount: 2,
+        createTimestamp: new Date('2024-12-01T00:00:00Z'),
+      });
     }
     return store;
   }
@@ -171,20 +181,31 @@ export class FakeAccount implements AwsPorts {
       ...(store?.clusterId ? { cloudHsmClusterId: store.clusterId } : {}),
       creationDate: opts.creationDate ?? new Date('2025-02-01T00:00:00Z'),
       ...(opts.deletionDate ? { deletionDate: opts.deletionDate } : {}),
-      ...(state === 'PendingDeletion' && !opts.deletionDate ? { deletionDate: new Date(this.clock.now().getTime() + 10 * 86400_000) } : {}),
+      ...(state === 'PendingDeletion' && !opts.deletionDate
+        ? { deletionDate: new Date(this.clock.now().getTime() + 10 * 86400_000) }
+        : {}),
       ...(opts.restoreState ? { restoreState: opts.restoreState } : {}),
     };
     if (state === 'Unavailable' && !key.restoreState) key.restoreState = 'Enabled';
     this.keys.set(keyId, key);
     for (const a of opts.aliases ?? []) {
-      this.aliases.push({ aliasName: a, aliasArn: `arn:aws:kms:${this.region}:${this.accountId}:${a}`, targetKeyId: keyId });
+      this.aliases.push({
+        aliasName: a,
+        aliasArn: `arn:aws:kms:${this.region}:${this.accountId}:${a}`,
+        targetKeyId: keyId,
+      });
     }
     return key;
   }
 
   addBackup(b: Partial<BackupInfo> & { clusterId: string }): BackupInfo {
     const n = ++seq;
-    const backup: BackupInfo = { backupId: b.backupId ?? `backup-${hex(n, 11)}`, state: b.state ?? 'READY', createTimestamp: b.createTimestamp ?? this.clock.now(), ...b };
+    const backup: BackupInfo = {
+      backupId: b.backupId ?? `backup-${hex(n, 11)}`,
+      state: b.state ?? 'READY',
+      createTimestamp: b.createTimestamp ?? this.clock.now(),
+      ...b,
+    };
     this.backups.set(backup.backupId, backup);
     return backup;
   }
@@ -246,7 +267,8 @@ export class FakeAccount implements AwsPorts {
       if (k.state !== 'PendingDeletion' || !k.deletionDate) continue;
       if (k.deletionDate.getTime() + this.deletionLagMs > now.getTime()) continue;
       this.keys.delete(k.keyId);
-      for (let i = this.aliases.length - 1; i >= 0; i--) if (this.aliases[i]!.targetKeyId === k.keyId) this.aliases.splice(i, 1);
+      for (let i = this.aliases.length - 1; i >= 0; i--)
+        if (this.aliases[i]!.targetKeyId === k.keyId) this.aliases.splice(i, 1);
       const store = this.storeOf(k);
       if (store?.type === 'AWS_CLOUDHSM') {
         const ok = store.connectionState === 'CONNECTED';
@@ -265,7 +287,9 @@ export class FakeAccount implements AwsPorts {
               customKeyStoreId: store.id,
               clusterId: store.clusterId,
               backingKeys: JSON.stringify([{ keyHandle: handle, backingKeyId: `bk-${k.keyId}` }]),
-              backingKeysDeletionStatus: JSON.stringify([{ keyHandle: handle, backingKeyId: `bk-${k.keyId}`, deletionStatus: ok ? 'SUCCESS' : 'FAILURE' }]),
+              backingKeysDeletionStatus: JSON.stringify([
+                { keyHandle: handle, backingKeyId: `bk-${k.keyId}`, deletionStatus: ok ? 'SUCCESS' : 'FAILURE' },
+              ]),
             },
           },
         });
@@ -328,7 +352,21 @@ export class FakeAccount implements AwsPorts {
       async getKeyPolicy(keyId) {
         await self.call('GetKeyPolicy', [keyId]);
         const k = self.keyOrThrow('GetKeyPolicy', keyId);
-        return k.policy ?? JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${self.accountId}:root` }, Action: 'kms:*', Resource: '*' }] });
+        return (
+          k.policy ??
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'Enable IAM User Permissions',
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${self.accountId}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          })
+        );
       },
       async listGrants(keyId) {
         await self.call('ListGrants', [keyId]);
@@ -337,17 +375,35 @@ export class FakeAccount implements AwsPorts {
       async getKeyLastUsage(keyId) {
         await self.call('GetKeyLastUsage', [keyId]);
         const k = self.keyOrThrow('GetKeyLastUsage', keyId);
-        return { keyId: k.keyId, keyCreationDate: k.creationDate, trackingStartDate: new Date('2025-01-01T00:00:00Z'), ...(k.lastUsage ? { lastUsage: k.lastUsage } : {}) };
+        return {
+          keyId: k.keyId,
+          keyCreationDate: k.creationDate,
+          trackingStartDate: new Date('2025-01-01T00:00:00Z'),
+          ...(k.lastUsage ? { lastUsage: k.lastUsage } : {}),
+        };
       },
       async scheduleKeyDeletion(keyId, days) {
         await self.call('ScheduleKeyDeletion', [keyId, days]);
-        if (keyId.startsWith('alias/')) throw self.err('ScheduleKeyDeletion', 'NotFoundException', 'aliases are not accepted');
+        if (keyId.startsWith('alias/'))
+          throw self.err('ScheduleKeyDeletion', 'NotFoundException', 'aliases are not accepted');
         const k = self.keyOrThrow('ScheduleKeyDeletion', keyId);
-        if (days < 7 || days > 30) throw self.err('ScheduleKeyDeletion', 'ValidationException', `PendingWindowInDays ${days} is out of range 7-30`);
+        if (days < 7 || days > 30)
+          throw self.err(
+            'ScheduleKeyDeletion',
+            'ValidationException',
+            `PendingWindowInDays ${days} is out of range 7-30`,
+          );
         // what the real adapter makes of AWS's AccessDeniedException (src/aws/errors.ts): exit 4
-        if (k.keyManager === 'AWS') throw new KscliError(ExitCode.Credentials, `access denied for ScheduleKeyDeletion in ${self.region}: AWS managed keys cannot be deleted`, 'allow ScheduleKeyDeletion for this caller');
-        if (k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion') throw self.err('ScheduleKeyDeletion', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
-        if (k.state === 'Updating') throw self.err('ScheduleKeyDeletion', 'KMSInvalidStateException', `${k.arn} is updating.`);
+        if (k.keyManager === 'AWS')
+          throw new KscliError(
+            ExitCode.Credentials,
+            `access denied for ScheduleKeyDeletion in ${self.region}: AWS managed keys cannot be deleted`,
+            'allow ScheduleKeyDeletion for this caller',
+          );
+        if (k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion')
+          throw self.err('ScheduleKeyDeletion', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        if (k.state === 'Updating')
+          throw self.err('ScheduleKeyDeletion', 'KMSInvalidStateException', `${k.arn} is updating.`);
         self.snapshotBeforeWrite(k, copyKey(k));
         k.state = 'PendingDeletion';
         delete k.restoreState;
@@ -357,7 +413,8 @@ export class FakeAccount implements AwsPorts {
       async cancelKeyDeletion(keyId) {
         await self.call('CancelKeyDeletion', [keyId]);
         const k = self.keyOrThrow('CancelKeyDeletion', keyId);
-        if (k.state !== 'PendingDeletion') throw self.err('CancelKeyDeletion', 'KMSInvalidStateException', `${k.arn} is not pending deletion.`);
+        if (k.state !== 'PendingDeletion')
+          throw self.err('CancelKeyDeletion', 'KMSInvalidStateException', `${k.arn} is not pending deletion.`);
         self.snapshotBeforeWrite(k, copyKey(k));
         delete k.deletionDate;
         const store = self.storeOf(k);
@@ -371,14 +428,17 @@ export class FakeAccount implements AwsPorts {
       async enableKey(keyId) {
         await self.call('EnableKey', [keyId]);
         const k = self.keyOrThrow('EnableKey', keyId);
-        if (k.state === 'PendingDeletion') throw self.err('EnableKey', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
-        if (k.state === 'Unavailable') k.restoreState = 'Enabled'; // takes effect on reconnect (aws-facts 1.2 [12])
+        if (k.state === 'PendingDeletion')
+          throw self.err('EnableKey', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        if (k.state === 'Unavailable')
+          k.restoreState = 'Enabled'; // takes effect on reconnect (aws-facts 1.2 [12])
         else k.state = 'Enabled';
       },
       async disableKey(keyId) {
         await self.call('DisableKey', [keyId]);
         const k = self.keyOrThrow('DisableKey', keyId);
-        if (k.state === 'PendingDeletion') throw self.err('DisableKey', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        if (k.state === 'PendingDeletion')
+          throw self.err('DisableKey', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
         if (k.state === 'Unavailable') k.restoreState = 'Disabled';
         else k.state = 'Disabled';
       },
@@ -386,7 +446,11 @@ export class FakeAccount implements AwsPorts {
         await self.call('ConnectCustomKeyStore', [storeId]);
         const s = self.storeOrThrow('ConnectCustomKeyStore', storeId);
         if (s.connectionState === 'DISCONNECTING' || s.connectionState === 'FAILED') {
-          throw self.err('ConnectCustomKeyStore', 'CustomKeyStoreInvalidStateException', `store ${storeId} is ${s.connectionState}`);
+          throw self.err(
+            'ConnectCustomKeyStore',
+            'CustomKeyStoreInvalidStateException',
+            `store ${storeId} is ${s.connectionState}`,
+          );
         }
         // CONNECTING first (aws-facts 9: up to 20 min), as the sandbox: CONNECTED after a few polls
         if (s.connectionState !== 'CONNECTED') self.setConnection(s, 'CONNECTING');
@@ -395,7 +459,11 @@ export class FakeAccount implements AwsPorts {
         await self.call('DisconnectCustomKeyStore', [storeId]);
         const s = self.storeOrThrow('DisconnectCustomKeyStore', storeId);
         if (s.connectionState === 'DISCONNECTING' || s.connectionState === 'DISCONNECTED') {
-          throw self.err('DisconnectCustomKeyStore', 'CustomKeyStoreInvalidStateException', `store ${storeId} is ${s.connectionState}`);
+          throw self.err(
+            'DisconnectCustomKeyStore',
+            'CustomKeyStoreInvalidStateException',
+            `store ${storeId} is ${s.connectionState}`,
+          );
         }
         self.setConnection(s, 'DISCONNECTING');
       },
@@ -404,9 +472,18 @@ export class FakeAccount implements AwsPorts {
         const s = self.storeOrThrow('DeleteCustomKeyStore', storeId);
         // keys first, as the sandbox (which error AWS reports when both apply is not documented)
         if ([...self.keys.values()].some((k) => k.customKeyStoreId === storeId)) {
-          throw self.err('DeleteCustomKeyStore', 'CustomKeyStoreHasCMKsException', 'Custom key store contains AWS KMS keys');
+          throw self.err(
+            'DeleteCustomKeyStore',
+            'CustomKeyStoreHasCMKsException',
+            'Custom key store contains AWS KMS keys',
+          );
         }
-        if (s.connectionState !== 'DISCONNECTED') throw self.err('DeleteCustomKeyStore', 'CustomKeyStoreInvalidStateException', `store ${storeId} is ${s.connectionState}`);
+        if (s.connectionState !== 'DISCONNECTED')
+          throw self.err(
+            'DeleteCustomKeyStore',
+            'CustomKeyStoreInvalidStateException',
+            `store ${storeId} is ${s.connectionState}`,
+          );
         self.stores.delete(storeId);
       },
     };
@@ -448,7 +525,8 @@ export class FakeAccount implements AwsPorts {
   private tickDisconnect(storeId: string): void {
     const s = this.stores.get(storeId);
     // a store put in DISCONNECTING by a test directly gets the same countdown (CONNECTING too)
-    if (s?.connectionState === 'DISCONNECTING' && !this.disconnecting.has(storeId)) this.disconnecting.set(storeId, this.disconnectPolls);
+    if (s?.connectionState === 'DISCONNECTING' && !this.disconnecting.has(storeId))
+      this.disconnecting.set(storeId, this.disconnectPolls);
     const left = this.disconnecting.get(storeId);
     if (left === undefined) return;
     if (!s || (s.connectionState !== 'DISCONNECTING' && s.connectionState !== 'CONNECTING')) {
@@ -545,11 +623,15 @@ export class FakeAccount implements AwsPorts {
       },
       async describeMetricFilters(group, prefix) {
         await self.call('DescribeMetricFilters', [group, prefix]);
-        return self.metricFilters.filter((f) => f.logGroupName === group && (!prefix || f.filterName.startsWith(prefix))).map((f) => ({ ...f }));
+        return self.metricFilters
+          .filter((f) => f.logGroupName === group && (!prefix || f.filterName.startsWith(prefix)))
+          .map((f) => ({ ...f }));
       },
       async putMetricFilter(spec) {
         await self.call('PutMetricFilter', [spec]);
-        const i = self.metricFilters.findIndex((f) => f.logGroupName === spec.logGroupName && f.filterName === spec.filterName);
+        const i = self.metricFilters.findIndex(
+          (f) => f.logGroupName === spec.logGroupName && f.filterName === spec.filterName,
+        );
         if (i >= 0) self.metricFilters.splice(i, 1);
         self.metricFilters.push({ ...spec });
       },
@@ -599,17 +681,22 @@ export class FakeAccount implements AwsPorts {
       },
       async describeClustersFromBackups(ids) {
         await self.call('DescribeClusters', [ids]);
-        return [...self.clusters.values()].filter((c) => c.sourceBackupId && ids.includes(c.sourceBackupId)).map((c) => ({ ...c }));
+        return [...self.clusters.values()]
+          .filter((c) => c.sourceBackupId && ids.includes(c.sourceBackupId))
+          .map((c) => ({ ...c }));
       },
       async describeBackups(clusterIds) {
         await self.call('DescribeBackups', [clusterIds]);
-        return [...self.backups.values()].filter((b) => b.clusterId && clusterIds.includes(b.clusterId)).map((b) => ({ ...b }));
+        return [...self.backups.values()]
+          .filter((b) => b.clusterId && clusterIds.includes(b.clusterId))
+          .map((b) => ({ ...b }));
       },
       async deleteBackup(id) {
         await self.call('DeleteBackup', [id]);
         const b = self.backups.get(id);
         if (!b) throw self.err('DeleteBackup', 'CloudHsmResourceNotFoundException', `backup ${id} not found`);
-        if (b.state !== 'READY') throw self.err('DeleteBackup', 'CloudHsmInvalidRequestException', `backup ${id} is ${b.state}`);
+        if (b.state !== 'READY')
+          throw self.err('DeleteBackup', 'CloudHsmInvalidRequestException', `backup ${id} is ${b.state}`);
         b.state = 'PENDING_DELETION';
         b.deleteTimestamp = new Date(self.clock.now().getTime() + 7 * 86400_000);
         return { ...b };

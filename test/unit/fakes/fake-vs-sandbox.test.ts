@@ -86,7 +86,12 @@ async function onFake(storeState: StoreState, keyState: KeyState, op: Op): Promi
   const store = f.addStore({ id: DEMO_STORE_ID, connectionState: storeState });
   f.addStore({ id: DEMO_IDLE_STORE_ID, connectionState: 'DISCONNECTED' });
   const unavailable = storeState !== 'CONNECTED' && keyState !== 'PendingDeletion';
-  f.addKey({ keyId: KEY, store, state: unavailable ? 'Unavailable' : keyState, ...(unavailable ? { restoreState: keyState } : {}) });
+  f.addKey({
+    keyId: KEY,
+    store,
+    state: unavailable ? 'Unavailable' : keyState,
+    ...(unavailable ? { restoreState: keyState } : {}),
+  });
   f.addKey({ store }); // the store holds other keys too, as the demo store does
   const aws = f.addKey({ keyManager: 'AWS', store: null });
   return observe(f.kms(), op, aws.keyId);
@@ -107,7 +112,7 @@ const OPS: Op[] = [
   { op: 'DeleteCustomKeyStore', store: 'idle' },
 ];
 
-describe('the unit tests\' fake and the sandbox model agree (state x operation)', () => {
+describe("the unit tests' fake and the sandbox model agree (state x operation)", () => {
   for (const storeState of STORE_STATES)
     for (const keyState of KEY_STATES)
       for (const op of OPS) {

@@ -50,7 +50,11 @@ export function makeWorld(opts: Partial<World> = {}): World {
   };
 }
 
-export const silentProgress: ProgressUI = { bar: () => ({ update: () => {}, stop: () => {} }), status: () => {}, done: () => {} };
+export const silentProgress: ProgressUI = {
+  bar: () => ({ update: () => {}, stop: () => {} }),
+  status: () => {},
+  done: () => {},
+};
 
 export interface CliResult {
   code: number;

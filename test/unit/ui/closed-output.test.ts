@@ -7,7 +7,8 @@ import { commandOf, isOutputGone, MUTATING_COMMANDS, watchClosedOutput } from '.
 
 describe('closed output', () => {
   it('EPIPE, EIO and a destroyed stream mean the reader went away; ENOSPC does not', () => {
-    for (const code of ['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED']) expect(isOutputGone(Object.assign(new Error(code), { code }))).toBe(true);
+    for (const code of ['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED'])
+      expect(isOutputGone(Object.assign(new Error(code), { code }))).toBe(true);
     expect(isOutputGone(Object.assign(new Error('full'), { code: 'ENOSPC' }))).toBe(false);
   });
 
@@ -19,7 +20,9 @@ describe('closed output', () => {
 
   it('every command that goes through the plan runner is in the mutating list', () => {
     const dir = join(import.meta.dirname, '../../../src/commands');
-    const verbs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const verbs = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     const source = (verb: string) =>
       readdirSync(join(dir, verb))
         .filter((f) => f.endsWith('.ts'))

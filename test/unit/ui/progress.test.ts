@@ -6,7 +6,14 @@ describe('progress bar', () => {
   it('never starts a bar when the work ends before the bar module has loaded', async () => {
     // a stream that looks like a terminal to cli-progress, recording what is drawn
     let drawn = '';
-    const tty = { isTTY: true, columns: 80, write: (s: string) => ((drawn += s), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
+    const tty = {
+      isTTY: true,
+      columns: 80,
+      write: (s: string) => ((drawn += s), true),
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    };
     const io = { ...memoryIO({ isTTY: true }), err: tty };
     const bar = createProgress(io).bar('scanning keys');
     bar.update(1, 2);

@@ -14,7 +14,15 @@ function ttyIO() {
   const output = new PassThrough();
   let err = '';
   output.on('data', (d) => (err += String(d)));
-  const io: IO = { out: { write: () => true }, err: output, in: input, isTTY: true, errIsTTY: true, color: false, canPrompt: () => true };
+  const io: IO = {
+    out: { write: () => true },
+    err: output,
+    in: input,
+    isTTY: true,
+    errIsTTY: true,
+    color: false,
+    canPrompt: () => true,
+  };
   return { io, input, stderr: () => err };
 }
 

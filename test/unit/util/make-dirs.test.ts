@@ -14,7 +14,7 @@ describe('makeDirs', () => {
     makeDirs(dir, 0o700); // existing: nothing to do
   });
 
-  it('fails at once under /proc, where Node\'s recursive mkdir spins forever', () => {
+  it("fails at once under /proc, where Node's recursive mkdir spins forever", () => {
     expect(() => makeDirs('/proc/kscli-no-such-dir/journal')).toThrow(/ENOENT|EACCES|EPERM/);
   }, 5_000);
 });

@@ -5,7 +5,8 @@ import { AwsCallError, ExitCode, KscliError } from '../../../src/errors.js';
 import { evaluateDeleteStore } from '../../../src/workflow/delete-store.js';
 import type { KeyState, StoreInfo } from '../../../src/aws/ports.js';
 
-const del = (w: World, id: string, ...flags: string[]) => runCli(['delete-store', id, '--yes', '--output', 'json', ...flags], w);
+const del = (w: World, id: string, ...flags: string[]) =>
+  runCli(['delete-store', id, '--yes', '--output', 'json', ...flags], w);
 
 describe('delete-store: the five cases', () => {
   it('1. keys not yet scheduled: alarm first, then schedule them, exit 8 with the latest DeletionDate + 24 h', async () => {
@@ -20,7 +21,11 @@ describe('delete-store: the five cases', () => {
     const doc = r.json();
     expect(doc.outcome).toBe('pending');
     expect(doc.phase).toBe('schedule-keys');
-    expect(doc.plan.map((p: any) => p.action)).toEqual(['PutMetricAlarm', 'ScheduleKeyDeletion', 'ScheduleKeyDeletion']);
+    expect(doc.plan.map((p: any) => p.action)).toEqual([
+      'PutMetricAlarm',
+      'ScheduleKeyDeletion',
+      'ScheduleKeyDeletion',
+    ]);
     expect(ev.alarmCreated).toBe(true);
     expect(w.account.callsOf('ScheduleKeyDeletion').map((c) => c.args[0])).toEqual([k1.keyId]);
     // k1: now + 30 d = 2026-12-23T12:00Z; + 24 h
@@ -47,7 +52,11 @@ describe('delete-store: the five cases', () => {
     w.account.addKey({ store: s, state: 'PendingDeletion', deletionDate: new Date('2026-12-05T00:00:00Z') });
     const r = await runCli(['delete-store', s.id, '--output', 'json'], w); // no --yes, no TTY: still fine
     expect(r.code, r.stderr).toBe(8);
-    expect(r.json()).toMatchObject({ outcome: 'pending', phase: 'keys-pending', nextRunAfter: '2026-12-06T00:00:00.000Z' });
+    expect(r.json()).toMatchObject({
+      outcome: 'pending',
+      phase: 'keys-pending',
+      nextRunAfter: '2026-12-06T00:00:00.000Z',
+    });
     expect(r.json().keysLeft).toHaveLength(2);
     expect(w.account.mutatingCalls()).toEqual([]);
   });
@@ -67,7 +76,10 @@ describe('delete-store: the five cases', () => {
     const r = await del(w, s.id);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().phase).toBe('disconnect-and-delete');
-    expect(w.account.mutatingCalls().map((c) => c.operation)).toEqual(['DisconnectCustomKeyStore', 'DeleteCustomKeyStore']);
+    expect(w.account.mutatingCalls().map((c) => c.operation)).toEqual([
+      'DisconnectCustomKeyStore',
+      'DeleteCustomKeyStore',
+    ]);
     expect(w.account.callsOf('LookupEvents').length).toBeGreaterThan(0);
     expect(w.account.stores.has(s.id)).toBe(false);
   });
@@ -130,7 +142,10 @@ describe('delete-store: the delete call preconditions', () => {
     const w = makeWorld();
     const s = w.account.addStore({ connectionState: 'DISCONNECTED' });
     w.account.before('ListKeys', () => {}); // plan's scan
-    w.account.before('ListKeys', () => void w.account.addKey({ store: w.account.stores.get(s.id)!, state: 'Unavailable' }));
+    w.account.before(
+      'ListKeys',
+      () => void w.account.addKey({ store: w.account.stores.get(s.id)!, state: 'Unavailable' }),
+    );
     const r = await del(w, s.id);
     expect(r.code).toBe(3);
     expect(w.account.callsOf('DeleteCustomKeyStore')).toHaveLength(0);
@@ -141,7 +156,10 @@ describe('delete-store: the delete call preconditions', () => {
     const w = makeWorld();
     const s = w.account.addStore({ connectionState: 'DISCONNECTED' });
     w.account.before('DeleteCustomKeyStore', () => void w.account.stores.delete(s.id));
-    w.account.failNext('DeleteCustomKeyStore', new AwsCallError('DeleteCustomKeyStore', 'CustomKeyStoreNotFoundException', 'not found'));
+    w.account.failNext(
+      'DeleteCustomKeyStore',
+      new AwsCallError('DeleteCustomKeyStore', 'CustomKeyStoreNotFoundException', 'not found'),
+    );
     const r = await del(w, s.id);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().plan.at(-1).note).toMatch(/already deleted/);
@@ -209,7 +227,10 @@ describe('delete-store: the whole multi-week job, re-run at every point', () => 
     expect(r.json().outcome).toBe('interrupted');
     expect(w.account.stores.get(s.id)!.connectionState).toBe('DISCONNECTING');
     r = await del(w, s.id);
-    expect(r.json().plan.map((p: any) => [p.action, p.status])).toEqual([['WaitForDisconnected', 'apply'], ['DeleteCustomKeyStore', 'apply']]);
+    expect(r.json().plan.map((p: any) => [p.action, p.status])).toEqual([
+      ['WaitForDisconnected', 'apply'],
+      ['DeleteCustomKeyStore', 'apply'],
+    ]);
     expect(r.code).toBe(0);
     expect(w.account.callsOf('DisconnectCustomKeyStore')).toHaveLength(1);
     expect(w.account.callsOf('DeleteCustomKeyStore')).toHaveLength(1);
@@ -217,11 +238,25 @@ describe('delete-store: the whole multi-week job, re-run at every point', () => 
 });
 
 describe('DeleteCustomKeyStore preconditions (one row per state)', () => {
-  const key = (state: KeyState) => ({ keyId: 'k', arn: 'a', accountId: '1', state, keyManager: 'CUSTOMER' as const, origin: 'AWS_CLOUDHSM', creationDate: new Date(0) });
+  const key = (state: KeyState) => ({
+    keyId: 'k',
+    arn: 'a',
+    accountId: '1',
+    state,
+    keyManager: 'CUSTOMER' as const,
+    origin: 'AWS_CLOUDHSM',
+    creationDate: new Date(0),
+  });
   const rows: Array<[string, boolean, string, KeyState[], string]> = [
     ['gone already', false, 'DISCONNECTED', [], 'skip'],
     ['DISCONNECTED, no keys', true, 'DISCONNECTED', [], 'apply'],
-    ['DISCONNECTED, a key PendingDeletion (still blocks AWS: aws-facts 2.3)', true, 'DISCONNECTED', ['PendingDeletion'], 'blocked'],
+    [
+      'DISCONNECTED, a key PendingDeletion (still blocks AWS: aws-facts 2.3)',
+      true,
+      'DISCONNECTED',
+      ['PendingDeletion'],
+      'blocked',
+    ],
     ['DISCONNECTED, an Unavailable key', true, 'DISCONNECTED', ['Unavailable'], 'blocked'],
     ['CONNECTED, no keys', true, 'CONNECTED', [], 'blocked'],
     ['DISCONNECTING, no keys', true, 'DISCONNECTING', [], 'blocked'],
@@ -247,7 +282,9 @@ describe('delete-store: what it reports after scheduling comes from AWS, not fro
     const r = await del(w, s.id);
     expect(r.code, r.stderr).toBe(8);
     expect(r.json().keysLeft.map((k: any) => k.keyId)).toEqual([k1.keyId]);
-    expect(r.json().changedSincePlan).toEqual([expect.objectContaining({ keyId: cancelled.keyId, change: 'deletion-cancelled' })]);
+    expect(r.json().changedSincePlan).toEqual([
+      expect.objectContaining({ keyId: cancelled.keyId, change: 'deletion-cancelled' }),
+    ]);
     // k1 only: now + 30 d + 24 h (the cancelled key's earlier date no longer counts)
     expect(r.json().nextRunAfter).toBe('2026-12-24T12:00:00.000Z');
   });
@@ -258,7 +295,10 @@ describe('delete-store: a DeleteCustomKeyStore that was not confirmed', () => {
     const w = makeWorld();
     const s = w.account.addStore({ connectionState: 'DISCONNECTED' });
     w.account.before('DeleteCustomKeyStore', () => void w.account.stores.delete(s.id));
-    w.account.failNext('DeleteCustomKeyStore', new KscliError(ExitCode.Failure, 'cannot reach kms for kms:DeleteCustomKeyStore (ECONNRESET)'));
+    w.account.failNext(
+      'DeleteCustomKeyStore',
+      new KscliError(ExitCode.Failure, 'cannot reach kms for kms:DeleteCustomKeyStore (ECONNRESET)'),
+    );
     const first = await del(w, s.id);
     expect(first.code).toBe(1);
     const again = await del(w, s.id);
@@ -328,7 +368,9 @@ describe('delete-store --exclude-key / --key (issue 2: narrowing a blocked plan)
     expect(r.json().keysLeftOut).toEqual([{ keyId: used.keyId, state: 'Enabled' }]);
     const table = await runCli(['delete-store', s.id, '--yes', '--exclude-key', used.keyId, '--output', 'table'], w);
     expect(table.code).toBe(8);
-    expect(table.stdout).toMatch(/left out with --exclude-key\/--key stay in the store .*cannot be deleted while they exist/);
+    expect(table.stdout).toMatch(
+      /left out with --exclude-key\/--key stay in the store .*cannot be deleted while they exist/,
+    );
   });
 
   it('an --exclude-key that matches no key of the store blocks (exit 3), nothing scheduled', async () => {

@@ -14,16 +14,108 @@ describe('disconnect-store preconditions (one row per state)', () => {
     disconnectCalls: number;
     reason: RegExp;
   }> = [
-    { name: 'DISCONNECTED already: nothing to do', store: { connectionState: 'DISCONNECTED' }, keys: ['Unavailable'], code: 0, action: 'DisconnectCustomKeyStore', status: 'skip', disconnectCalls: 0, reason: /already DISCONNECTED/ },
-    { name: 'DISCONNECTING: just wait', store: { connectionState: 'DISCONNECTING' }, keys: [], code: 0, action: 'WaitForDisconnected', status: 'apply', disconnectCalls: 0, reason: /wait until DISCONNECTED/ },
-    { name: 'CONNECTED, no keys', store: {}, keys: [], code: 0, action: 'DisconnectCustomKeyStore', status: 'apply', disconnectCalls: 1, reason: /disconnect/ },
-    { name: 'CONNECTED, Disabled keys only', store: {}, keys: ['Disabled'], code: 0, action: 'DisconnectCustomKeyStore', status: 'apply', disconnectCalls: 1, reason: /disconnect/ },
-    { name: 'CloudHSM with keys PendingDeletion: blocked', store: {}, keys: ['PendingDeletion'], code: 3, action: 'DisconnectCustomKeyStore', status: 'blocked', disconnectCalls: 0, reason: /orphaned.*--allow-orphaned-material/ },
-    { name: 'CloudHSM with keys PendingDeletion + --allow-orphaned-material', store: {}, keys: ['PendingDeletion'], flags: ['--allow-orphaned-material'], code: 0, action: 'DisconnectCustomKeyStore', status: 'apply', disconnectCalls: 1, reason: /--allow-orphaned-material/ },
-    { name: 'external store with keys PendingDeletion: nothing to orphan', store: { type: 'EXTERNAL_KEY_STORE' }, keys: ['PendingDeletion'], code: 0, action: 'DisconnectCustomKeyStore', status: 'apply', disconnectCalls: 1, reason: /disconnect/ },
-    { name: 'Enabled keys: blocked', store: {}, keys: ['Enabled'], code: 3, action: 'DisconnectCustomKeyStore', status: 'blocked', disconnectCalls: 0, reason: /Enabled.*--force/ },
-    { name: 'Enabled keys + --force', store: {}, keys: ['Enabled'], flags: ['--force'], code: 0, action: 'DisconnectCustomKeyStore', status: 'apply', disconnectCalls: 1, reason: /--force/ },
-    { name: 'FAILED store can be disconnected', store: { connectionState: 'FAILED', connectionErrorCode: 'NETWORK_ERRORS' }, keys: [], code: 0, action: 'DisconnectCustomKeyStore', status: 'apply', disconnectCalls: 1, reason: /FAILED now/ },
+    {
+      name: 'DISCONNECTED already: nothing to do',
+      store: { connectionState: 'DISCONNECTED' },
+      keys: ['Unavailable'],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'skip',
+      disconnectCalls: 0,
+      reason: /already DISCONNECTED/,
+    },
+    {
+      name: 'DISCONNECTING: just wait',
+      store: { connectionState: 'DISCONNECTING' },
+      keys: [],
+      code: 0,
+      action: 'WaitForDisconnected',
+      status: 'apply',
+      disconnectCalls: 0,
+      reason: /wait until DISCONNECTED/,
+    },
+    {
+      name: 'CONNECTED, no keys',
+      store: {},
+      keys: [],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'apply',
+      disconnectCalls: 1,
+      reason: /disconnect/,
+    },
+    {
+      name: 'CONNECTED, Disabled keys only',
+      store: {},
+      keys: ['Disabled'],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'apply',
+      disconnectCalls: 1,
+      reason: /disconnect/,
+    },
+    {
+      name: 'CloudHSM with keys PendingDeletion: blocked',
+      store: {},
+      keys: ['PendingDeletion'],
+      code: 3,
+      action: 'DisconnectCustomKeyStore',
+      status: 'blocked',
+      disconnectCalls: 0,
+      reason: /orphaned.*--allow-orphaned-material/,
+    },
+    {
+      name: 'CloudHSM with keys PendingDeletion + --allow-orphaned-material',
+      store: {},
+      keys: ['PendingDeletion'],
+      flags: ['--allow-orphaned-material'],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'apply',
+      disconnectCalls: 1,
+      reason: /--allow-orphaned-material/,
+    },
+    {
+      name: 'external store with keys PendingDeletion: nothing to orphan',
+      store: { type: 'EXTERNAL_KEY_STORE' },
+      keys: ['PendingDeletion'],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'apply',
+      disconnectCalls: 1,
+      reason: /disconnect/,
+    },
+    {
+      name: 'Enabled keys: blocked',
+      store: {},
+      keys: ['Enabled'],
+      code: 3,
+      action: 'DisconnectCustomKeyStore',
+      status: 'blocked',
+      disconnectCalls: 0,
+      reason: /Enabled.*--force/,
+    },
+    {
+      name: 'Enabled keys + --force',
+      store: {},
+      keys: ['Enabled'],
+      flags: ['--force'],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'apply',
+      disconnectCalls: 1,
+      reason: /--force/,
+    },
+    {
+      name: 'FAILED store can be disconnected',
+      store: { connectionState: 'FAILED', connectionErrorCode: 'NETWORK_ERRORS' },
+      keys: [],
+      code: 0,
+      action: 'DisconnectCustomKeyStore',
+      status: 'apply',
+      disconnectCalls: 1,
+      reason: /FAILED now/,
+    },
   ];
   for (const row of rows) {
     it(row.name, async () => {
@@ -36,7 +128,8 @@ describe('disconnect-store preconditions (one row per state)', () => {
       expect(line).toMatchObject({ action: row.action, status: row.status });
       expect(line.reason).toMatch(row.reason);
       expect(w.account.callsOf('DisconnectCustomKeyStore')).toHaveLength(row.disconnectCalls);
-      if (row.code === 0 && row.status === 'apply') expect(w.account.stores.get(s.id)!.connectionState).toBe('DISCONNECTED');
+      if (row.code === 0 && row.status === 'apply')
+        expect(w.account.stores.get(s.id)!.connectionState).toBe('DISCONNECTED');
     });
   }
 
@@ -90,7 +183,9 @@ describe('disconnect-store preconditions (one row per state)', () => {
   it('CustomKeyStoreInvalidStateException because someone disconnected it meanwhile counts as done', async () => {
     const w = makeWorld();
     const s = w.account.addStore();
-    w.account.before('DisconnectCustomKeyStore', () => w.account.setConnection(w.account.stores.get(s.id)!, 'DISCONNECTING'));
+    w.account.before('DisconnectCustomKeyStore', () =>
+      w.account.setConnection(w.account.stores.get(s.id)!, 'DISCONNECTING'),
+    );
     const r = await runCli(['disconnect-store', s.id, '--yes', '--output', 'json'], w);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().plan[0].note).toMatch(/already DISCONNECTING/);

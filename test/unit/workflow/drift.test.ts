@@ -10,7 +10,12 @@ import { compareKeys, keyDriftSince, storeKeysAfterApply } from '../../../src/wo
 import { FakeAccount } from '../fakes/fake-aws.js';
 
 const key = (keyId: string, state: KeyInfo['state']): KeyInfo =>
-  ({ keyId, arn: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`, state, creationDate: new Date('2025-01-01') }) as KeyInfo;
+  ({
+    keyId,
+    arn: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`,
+    state,
+    creationDate: new Date('2025-01-01'),
+  }) as KeyInfo;
 
 describe('compareKeys', () => {
   it('nothing changed: no drift', () => {
@@ -20,17 +25,27 @@ describe('compareKeys', () => {
 
   it('a key that appeared since the plan is reported as created, with its state', () => {
     expect(compareKeys([key('a', 'Enabled')], [key('a', 'Enabled'), key('n', 'Enabled')])).toEqual([
-      { keyId: 'n', state: 'Enabled', change: 'created', note: 'key n appeared in the store since the plan (Enabled): not acted on in this run; run again to plan it' },
+      {
+        keyId: 'n',
+        state: 'Enabled',
+        change: 'created',
+        note: 'key n appeared in the store since the plan (Enabled): not acted on in this run; run again to plan it',
+      },
     ]);
   });
 
   it('a deletion cancelled since the plan is reported with the state the key is in now', () => {
     expect(compareKeys([key('a', 'PendingDeletion')], [key('a', 'Disabled')])).toEqual([
-      { keyId: 'a', state: 'Disabled', change: 'deletion-cancelled', note: 'key a: someone cancelled its deletion since the plan (now Disabled); not scheduled again in this run' },
+      {
+        keyId: 'a',
+        state: 'Disabled',
+        change: 'deletion-cancelled',
+        note: 'key a: someone cancelled its deletion since the plan (now Disabled); not scheduled again in this run',
+      },
     ]);
   });
 
-  it('the run\'s own changes, keys gone, and other state changes are not drift', () => {
+  it("the run's own changes, keys gone, and other state changes are not drift", () => {
     const before = [key('scheduled', 'Enabled'), key('gone', 'PendingDeletion'), key('disabled', 'Enabled')];
     const after = [key('scheduled', 'PendingDeletion'), key('disabled', 'Disabled')];
     expect(compareKeys(before, after)).toEqual([]);
@@ -38,7 +53,7 @@ describe('compareKeys', () => {
 });
 
 describe('storeKeysAfterApply / keyDriftSince', () => {
-  it('lists the store\'s keys again from AWS (only this store\'s) and compares them with the plan\'s', async () => {
+  it("lists the store's keys again from AWS (only this store's) and compares them with the plan's", async () => {
     const acct = new FakeAccount();
     const store = acct.addStore();
     const other = acct.addStore();

@@ -17,7 +17,9 @@ describe('selectKeys', () => {
     const other = a.addKey({ store: a.addStore() });
     const plain = a.addKey({ store: null });
     const storeKeys = [{ ...mine }];
-    const refs = [mine.keyId, other.keyId, plain.keyId, '99999999-1111-4222-8333-999999999999'].map((k) => parseKeyRef(k, a.region));
+    const refs = [mine.keyId, other.keyId, plain.keyId, '99999999-1111-4222-8333-999999999999'].map((k) =>
+      parseKeyRef(k, a.region),
+    );
     const sel = await selectKeys(a, s.id, storeKeys, refs, [], 'ScheduleKeyDeletion');
     expect(sel.selected.map((k) => k.keyId)).toEqual([mine.keyId]);
     expect(sel.refused.map((r) => [r.target, r.status, r.checks[0]!.name])).toEqual([

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { acquireLock, lockPath } from '../../../src/workflow/lock.js';
 import type { KscliError } from '../../../src/errors.js';
 
-const sys = (pid: number, alive: number[] = []) => ({ pid, hostname: 'h', isProcessAlive: (p: number) => alive.includes(p), now: () => new Date('2026-11-23T12:00:00Z') });
+const sys = (pid: number, alive: number[] = []) => ({
+  pid,
+  hostname: 'h',
+  isProcessAlive: (p: number) => alive.includes(p),
+  now: () => new Date('2026-11-23T12:00:00Z'),
+});
 
 describe('lock', () => {
   const home = mkdtempSync(join(tmpdir(), 'kscli-lock-'));
@@ -14,7 +19,11 @@ describe('lock', () => {
   it('is created 0600 with the holder pid and start time, and released', () => {
     const lock = acquireLock(path, 'delete-store', sys(10));
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 10, startedAt: '2026-11-23T12:00:00.000Z', command: 'delete-store' });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      pid: 10,
+      startedAt: '2026-11-23T12:00:00.000Z',
+      command: 'delete-store',
+    });
     lock.release();
     expect(existsSync(path)).toBe(false);
   });

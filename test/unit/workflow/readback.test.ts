@@ -18,7 +18,11 @@ describe('readBack', () => {
   it('seen on the first read: confirmed at once, no pause', async () => {
     const clock = new FakeClock();
     const r = reads(['PendingDeletion']);
-    expect(await readBack(r.read, (v) => v === 'PendingDeletion', clock)).toEqual({ confirmed: true, value: 'PendingDeletion', attempts: 5 });
+    expect(await readBack(r.read, (v) => v === 'PendingDeletion', clock)).toEqual({
+      confirmed: true,
+      value: 'PendingDeletion',
+      attempts: 5,
+    });
     expect(r.count()).toBe(1);
     expect(clock.sleeps).toEqual([]);
   });
@@ -41,8 +45,14 @@ describe('readBack', () => {
     expect(clock.sleeps).toEqual([2000, 4000, 8000, 8000, 8000, 8000]);
   });
 
-  it('an error while reading is the caller\'s to handle (not swallowed)', async () => {
+  it("an error while reading is the caller's to handle (not swallowed)", async () => {
     const clock = new FakeClock();
-    await expect(readBack(async () => Promise.reject(new Error('throttled')), () => true, clock)).rejects.toThrow('throttled');
+    await expect(
+      readBack(
+        async () => Promise.reject(new Error('throttled')),
+        () => true,
+        clock,
+      ),
+    ).rejects.toThrow('throttled');
   });
 });

@@ -22,14 +22,61 @@ describe('schedule-deletion preconditions (one row per state)', () => {
     code: number;
     reason: RegExp;
   }> = [
-    { name: 'Enabled key, CONNECTED CloudHSM store', key: { state: 'Enabled' }, status: 'apply', code: 0, reason: /schedule deletion in 30 days/ },
+    {
+      name: 'Enabled key, CONNECTED CloudHSM store',
+      key: { state: 'Enabled' },
+      status: 'apply',
+      code: 0,
+      reason: /schedule deletion in 30 days/,
+    },
     { name: 'Disabled key', key: { state: 'Disabled' }, status: 'apply', code: 0, reason: /schedule/ },
-    { name: 'already PendingDeletion -> skip with reason', key: { state: 'PendingDeletion' }, status: 'skip', code: 0, reason: /already PendingDeletion \(deletion on/ },
-    { name: 'AWS-managed key', key: { state: 'Enabled', keyManager: 'AWS' }, status: 'blocked', code: 3, reason: /AWS-managed/ },
-    { name: 'CloudHSM store DISCONNECTED', store: { connectionState: 'DISCONNECTED' }, key: { state: 'Unavailable' }, status: 'blocked', code: 3, reason: /not CONNECTED.*--allow-disconnected/ },
-    { name: 'CloudHSM store FAILED', store: { connectionState: 'FAILED', connectionErrorCode: 'NETWORK_ERRORS' }, key: { state: 'Enabled' }, status: 'blocked', code: 3, reason: /FAILED, not CONNECTED/ },
-    { name: 'CloudHSM store DISCONNECTED with --allow-disconnected', store: { connectionState: 'DISCONNECTED' }, key: { state: 'Unavailable' }, flags: ['--allow-disconnected'], status: 'apply', code: 0, reason: /--allow-disconnected/ },
-    { name: 'external store DISCONNECTED needs no connection', store: { type: 'EXTERNAL_KEY_STORE', connectionState: 'DISCONNECTED' }, key: { state: 'Unavailable' }, status: 'apply', code: 0, reason: /schedule/ },
+    {
+      name: 'already PendingDeletion -> skip with reason',
+      key: { state: 'PendingDeletion' },
+      status: 'skip',
+      code: 0,
+      reason: /already PendingDeletion \(deletion on/,
+    },
+    {
+      name: 'AWS-managed key',
+      key: { state: 'Enabled', keyManager: 'AWS' },
+      status: 'blocked',
+      code: 3,
+      reason: /AWS-managed/,
+    },
+    {
+      name: 'CloudHSM store DISCONNECTED',
+      store: { connectionState: 'DISCONNECTED' },
+      key: { state: 'Unavailable' },
+      status: 'blocked',
+      code: 3,
+      reason: /not CONNECTED.*--allow-disconnected/,
+    },
+    {
+      name: 'CloudHSM store FAILED',
+      store: { connectionState: 'FAILED', connectionErrorCode: 'NETWORK_ERRORS' },
+      key: { state: 'Enabled' },
+      status: 'blocked',
+      code: 3,
+      reason: /FAILED, not CONNECTED/,
+    },
+    {
+      name: 'CloudHSM store DISCONNECTED with --allow-disconnected',
+      store: { connectionState: 'DISCONNECTED' },
+      key: { state: 'Unavailable' },
+      flags: ['--allow-disconnected'],
+      status: 'apply',
+      code: 0,
+      reason: /--allow-disconnected/,
+    },
+    {
+      name: 'external store DISCONNECTED needs no connection',
+      store: { type: 'EXTERNAL_KEY_STORE', connectionState: 'DISCONNECTED' },
+      key: { state: 'Unavailable' },
+      status: 'apply',
+      code: 0,
+      reason: /schedule/,
+    },
     { name: 'Updating key', key: { state: 'Updating' }, status: 'blocked', code: 3, reason: /Updating/ },
   ];
   for (const row of rows) {
@@ -51,7 +98,10 @@ describe('schedule-deletion preconditions (one row per state)', () => {
     const other = a.addStore();
     const mine = a.addKey({ store: s });
     const foreign = a.addKey({ store: other });
-    const r = await runCli(['schedule-deletion', s.id, '--key', mine.keyId, '--key', foreign.keyId, '--yes', '--output', 'json'], w);
+    const r = await runCli(
+      ['schedule-deletion', s.id, '--key', mine.keyId, '--key', foreign.keyId, '--yes', '--output', 'json'],
+      w,
+    );
     expect(r.code).toBe(ExitCode.Blocked);
     expect(r.json().plan.find((p: any) => p.target === foreign.keyId).reason).toMatch(/not in store/);
     expect(a.mutatingCalls()).toEqual([]);
@@ -60,7 +110,10 @@ describe('schedule-deletion preconditions (one row per state)', () => {
   it('a --key that does not exist is refused', async () => {
     const { w, s, a } = world();
     a.addKey({ store: s });
-    const r = await runCli(['schedule-deletion', s.id, '--key', '99999999-1111-4222-8333-999999999999', '--yes', '--output', 'json'], w);
+    const r = await runCli(
+      ['schedule-deletion', s.id, '--key', '99999999-1111-4222-8333-999999999999', '--yes', '--output', 'json'],
+      w,
+    );
     expect(r.code).toBe(3);
     expect(a.mutatingCalls()).toEqual([]);
   });
@@ -82,7 +135,10 @@ describe('schedule-deletion preconditions (one row per state)', () => {
     expect(r.code).toBe(0);
     expect(a.callsOf('ScheduleKeyDeletion').map((c) => c.args[0])).toEqual([k1.keyId]);
     expect(r.json().plan.find((p: any) => p.target === k2.keyId).reason).toMatch(/excluded/);
-    r = await runCli(['schedule-deletion', s.id, '--exclude-key', '99999999-1111-4222-8333-999999999999', '--yes', '--output', 'json'], w);
+    r = await runCli(
+      ['schedule-deletion', s.id, '--exclude-key', '99999999-1111-4222-8333-999999999999', '--yes', '--output', 'json'],
+      w,
+    );
     expect(r.code).toBe(3);
   });
 
@@ -127,7 +183,10 @@ describe('schedule-deletion preconditions (one row per state)', () => {
     expect(r.stderr).toMatch(/--allow-in-use/);
     r = await runCli(['schedule-deletion', s.id, '--yes', '--output', 'json', '--allow-in-use'], w);
     expect(r.code).toBe(3);
-    r = await runCli(['schedule-deletion', s.id, '--yes', '--output', 'json', '--allow-in-use', '--allow-unknown-usage'], w);
+    r = await runCli(
+      ['schedule-deletion', s.id, '--yes', '--output', 'json', '--allow-in-use', '--allow-unknown-usage'],
+      w,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(a.callsOf('ScheduleKeyDeletion')).toHaveLength(3);
     expect(r.json().overrides).toEqual(['--allow-in-use', '--allow-unknown-usage']);
@@ -154,7 +213,10 @@ describe('schedule-deletion preconditions (one row per state)', () => {
     r = await runCli(['schedule-deletion', s.id, '--yes', '--output', 'json', '--no-alarm'], w);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().overrides).toContain('--no-alarm');
-    const journal = readFileSync(join(w.home, '.kscli', 'journal', `111122223333-eu-west-1-${s.id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const journal = readFileSync(join(w.home, '.kscli', 'journal', `111122223333-eu-west-1-${s.id}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const calls = journal.filter((l) => l.operation === 'ScheduleKeyDeletion' || l.operation === 'ApplyPlan');
     expect(calls.map((c) => [c.operation, c.phase])).toEqual([
       ['ApplyPlan', 'intent'],
@@ -193,7 +255,10 @@ describe('schedule-deletion preconditions (one row per state)', () => {
   it('an AccessDenied is explained (the pending-window policy condition), exit 4', async () => {
     const { w, s, a } = world();
     a.addKey({ store: s });
-    a.failNext('ScheduleKeyDeletion', new KscliError(ExitCode.Credentials, 'AccessDeniedException: not authorized to perform kms:ScheduleKeyDeletion'));
+    a.failNext(
+      'ScheduleKeyDeletion',
+      new KscliError(ExitCode.Credentials, 'AccessDeniedException: not authorized to perform kms:ScheduleKeyDeletion'),
+    );
     const r = await runCli(['schedule-deletion', s.id, '--window-days', '7', '--yes', '--output', 'json'], w);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/kms:ScheduleKeyDeletionPendingWindowInDays/);

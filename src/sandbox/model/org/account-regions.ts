@@ -16,7 +16,11 @@ function validation(reason: string, message: string): SandboxError {
 }
 
 /** The opt status of `region` for `account`; undefined when the Region is not in the sandbox's partition. */
-export function regionOptStatus(org: OrgState | undefined, account: string, region: string): RegionOptStatus | undefined {
+export function regionOptStatus(
+  org: OrgState | undefined,
+  account: string,
+  region: string,
+): RegionOptStatus | undefined {
   if (!org) return 'ENABLED_BY_DEFAULT'; // a lone account (the demo): every Region works
   if (!org.regions.includes(region)) return undefined;
   if (!isOptInRegion(region)) return 'ENABLED_BY_DEFAULT';
@@ -32,25 +36,42 @@ export function regionEnabled(org: OrgState | undefined, account: string, region
 function targetAccount(org: OrgState | undefined, caller: string, input: Record<string, unknown>): string {
   const id = input.AccountId;
   if (id === undefined || id === null || id === '') return caller;
-  if (typeof id !== 'string' || !/^\d{12}$/.test(id)) throw validation('fieldValidationFailed', 'AccountId must be 12 digits');
+  if (typeof id !== 'string' || !/^\d{12}$/.test(id))
+    throw validation('fieldValidationFailed', 'AccountId must be 12 digits');
   const admin = org && (caller === org.managementAccountId || org.delegatedAdmins.includes(caller));
-  if (!admin) throw new SandboxError('AccessDeniedException', `User is not authorized to perform account:ListRegions for account ${id}`, 403);
+  if (!admin)
+    throw new SandboxError(
+      'AccessDeniedException',
+      `User is not authorized to perform account:ListRegions for account ${id}`,
+      403,
+    );
   // the management account must not name itself (aws-facts B3)
-  if (id === org.managementAccountId) throw validation('invalidRegionOptTarget', 'The management account cannot specify its own AccountId; omit it');
-  if (!org.accounts.some((a) => a.id === id)) throw new SandboxError('AccessDeniedException', `Account ${id} is not a member of your organization`, 403);
+  if (id === org.managementAccountId)
+    throw validation('invalidRegionOptTarget', 'The management account cannot specify its own AccountId; omit it');
+  if (!org.accounts.some((a) => a.id === id))
+    throw new SandboxError('AccessDeniedException', `Account ${id} is not a member of your organization`, 403);
   return id;
 }
 
 /** All Regions the sandbox knows for a lone account: the demo has no partition list of its own. */
 const LONE_ACCOUNT_REGIONS = ['us-east-1'];
 
-export function handleAccount(org: OrgState | undefined, caller: string, operation: string, input: Record<string, unknown>): unknown {
+export function handleAccount(
+  org: OrgState | undefined,
+  caller: string,
+  operation: string,
+  input: Record<string, unknown>,
+): unknown {
   const account = targetAccount(org, caller, input);
   const regions = org?.regions ?? LONE_ACCOUNT_REGIONS;
   switch (operation) {
     case 'ListRegions': {
-      const wanted = Array.isArray(input.RegionOptStatusContains) ? (input.RegionOptStatusContains as string[]) : undefined;
-      const all = regions.map((r) => ({ RegionName: r, RegionOptStatus: regionOptStatus(org, account, r)! })).filter((r) => !wanted || wanted.includes(r.RegionOptStatus));
+      const wanted = Array.isArray(input.RegionOptStatusContains)
+        ? (input.RegionOptStatusContains as string[])
+        : undefined;
+      const all = regions
+        .map((r) => ({ RegionName: r, RegionOptStatus: regionOptStatus(org, account, r)! }))
+        .filter((r) => !wanted || wanted.includes(r.RegionOptStatus));
       const p = page(all, input, {
         max: 50,
         invalidToken: () => validation('fieldValidationFailed', 'NextToken is invalid'),
@@ -65,6 +86,9 @@ export function handleAccount(org: OrgState | undefined, caller: string, operati
       return { RegionName: name, RegionOptStatus: status };
     }
     default:
-      throw new SandboxError('UnknownOperationException', `The operation ${operation} is not supported by the kscli sandbox for account.`);
+      throw new SandboxError(
+        'UnknownOperationException',
+        `The operation ${operation} is not supported by the kscli sandbox for account.`,
+      );
   }
 }

@@ -43,20 +43,38 @@ export interface AssumeRoleResult {
   output: Record<string, unknown>;
 }
 
-export function assumeRole(org: OrgState | undefined, caller: AssumeRoleCaller, input: Record<string, unknown>, nowMs: number): AssumeRoleResult {
+export function assumeRole(
+  org: OrgState | undefined,
+  caller: AssumeRoleCaller,
+  input: Record<string, unknown>,
+  nowMs: number,
+): AssumeRoleResult {
   const roleArn = String(input.RoleArn ?? '');
   const sessionName = String(input.RoleSessionName ?? '');
   const m = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]{1,64})$/.exec(roleArn);
-  if (roleArn.length < 20 || roleArn.length > 2048 || !m) throw validationError(`1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must be a role ARN`);
+  if (roleArn.length < 20 || roleArn.length > 2048 || !m)
+    throw validationError(
+      `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must be a role ARN`,
+    );
   if (sessionName.length < 2 || sessionName.length > 64 || !/^[\w+=,.@-]*$/.test(sessionName)) {
-    throw validationError(`1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must have length 2-64 and match [\\w+=,.@-]*`);
+    throw validationError(
+      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must have length 2-64 and match [\\w+=,.@-]*`,
+    );
   }
-  const duration = input.DurationSeconds === undefined || input.DurationSeconds === '' ? 3600 : Number(input.DurationSeconds);
+  const duration =
+    input.DurationSeconds === undefined || input.DurationSeconds === '' ? 3600 : Number(input.DurationSeconds);
   if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw validationError(`1 validation error detected: Value '${String(input.DurationSeconds)}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+    throw validationError(
+      `1 validation error detected: Value '${String(input.DurationSeconds)}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`,
+    );
   }
   const [, account, roleName] = m as unknown as [string, string, string];
-  const denied = () => new SandboxError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+  const denied = () =>
+    new SandboxError(
+      'AccessDenied',
+      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      403,
+    );
   const target = org?.accounts.find((a) => a.id === account);
   const role = target?.roles[roleName];
   // the standard roles trust the management account only
@@ -64,14 +82,25 @@ export function assumeRole(org: OrgState | undefined, caller: AssumeRoleCaller, 
   if (target.state !== 'ACTIVE') throw denied();
   if (role.externalId !== undefined && input.ExternalId !== role.externalId) throw denied();
   if (caller.isSession && duration > CHAINED_MAX_S) {
-    throw validationError(`The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.`);
+    throw validationError(
+      `The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.`,
+    );
   }
-  if (duration > ROLE_MAX_SESSION_S) throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  if (duration > ROLE_MAX_SESSION_S)
+    throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
 
   const accessKeyId = `${SESSION_KEY_PREFIX}${upper(13)}`;
   const roleId = `AROA${upper(17)}`;
   const expires = nowMs + duration * 1000;
-  const session: SessionRecord = { account, role: roleName, session: sessionName, expires, sourceAccount: caller.account, principalId: `${roleId}:${sessionName}`, ...(caller.isSession ? { chained: true } : {}) };
+  const session: SessionRecord = {
+    account,
+    role: roleName,
+    session: sessionName,
+    expires,
+    sourceAccount: caller.account,
+    principalId: `${roleId}:${sessionName}`,
+    ...(caller.isSession ? { chained: true } : {}),
+  };
   return {
     accessKeyId,
     session,

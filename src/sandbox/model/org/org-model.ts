@@ -58,7 +58,15 @@ export class OrgModel implements SandboxModel {
 
   /** A lone account (the demo, or any version-1 state file) as the home cell of an organization-less model. */
   static fromAccount(state: AccountState): OrgModel {
-    return new OrgModel({ version: 1, kind: 'org', clockOffsetMs: state.clockOffsetMs, homeAccount: state.accountId, homeRegion: state.region, sessions: {}, cells: [state] });
+    return new OrgModel({
+      version: 1,
+      kind: 'org',
+      clockOffsetMs: state.clockOffsetMs,
+      homeAccount: state.accountId,
+      homeRegion: state.region,
+      sessions: {},
+      cells: [state],
+    });
   }
 
   get org(): OrgState | undefined {
@@ -117,7 +125,11 @@ export class OrgModel implements SandboxModel {
       // UNCONFIRMED which name AWS uses for an expired caller session (aws-facts B2): the
       // query services (STS) are commonly `ExpiredToken`, the JSON ones `ExpiredTokenException`
       if (this.now().getTime() >= s.expires) {
-        throw new SandboxError(QUERY_SERVICES.has(ctx.service) ? 'ExpiredToken' : 'ExpiredTokenException', 'The security token included in the request is expired', 400);
+        throw new SandboxError(
+          QUERY_SERVICES.has(ctx.service) ? 'ExpiredToken' : 'ExpiredTokenException',
+          'The security token included in the request is expired',
+          400,
+        );
       }
       return s.account;
     }
@@ -179,16 +191,23 @@ export class OrgModel implements SandboxModel {
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
     const home = this.cells.get(cellKey(account, ctx.region));
     const acc = home?.acc ?? new Account(emptyState());
-    const caller = ctx.principal ? { account, arn: ctx.principal.arn, isSession: true } : { account, arn: identityFor(acc, ctx.accessKeyId).arn.replace(acc.accountId, account), isSession: false };
+    const caller = ctx.principal
+      ? { account, arn: ctx.principal.arn, isSession: true }
+      : { account, arn: identityFor(acc, ctx.accessKeyId).arn.replace(acc.accountId, account), isSession: false };
     const now = this.now().getTime();
     const result = assumeRole(this.org, caller, input, now);
-    for (const [k, s] of Object.entries(this.doc.sessions)) if (s.expires + SESSION_KEEP_MS < now) delete this.doc.sessions[k];
+    for (const [k, s] of Object.entries(this.doc.sessions))
+      if (s.expires + SESSION_KEEP_MS < now) delete this.doc.sessions[k];
     this.doc.sessions[result.accessKeyId] = result.session;
     this.dirty = true;
     return result.output;
   }
 
-  recordCall(ctx: CallContext, input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void {
+  recordCall(
+    ctx: CallContext,
+    input: Record<string, unknown>,
+    outcome: { output?: unknown; error?: SandboxError },
+  ): void {
     const account = ctx.accountId ?? this.accountFor(ctx);
     // a throw-away cell (read-only call where nothing is stored) keeps no CloudTrail history
     const cell = this.cells.get(cellKey(account, this.cellRegion(ctx)));
@@ -220,7 +239,13 @@ export class OrgModel implements SandboxModel {
     if (this.org) {
       let stores = 0;
       for (const c of this.cells.values()) stores += c.acc.state.stores.length;
-      status.estate = { organizationId: this.org.id, accounts: this.org.accounts.length, regions: [...this.org.regions], storedCells: this.cells.size, stores };
+      status.estate = {
+        organizationId: this.org.id,
+        accounts: this.org.accounts.length,
+        regions: [...this.org.regions],
+        storedCells: this.cells.size,
+        stores,
+      };
     }
     return status;
   }

@@ -21,7 +21,15 @@
  */
 import { Account } from '../account.js';
 import { scenario as accountScenario } from '../scenarios.js';
-import { DAY_MS, emptyState, type AccountState, type ClusterRecord, type ConnectionState, type KeyRecord, type LogicalKeyState } from '../state.js';
+import {
+  DAY_MS,
+  emptyState,
+  type AccountState,
+  type ClusterRecord,
+  type ConnectionState,
+  type KeyRecord,
+  type LogicalKeyState,
+} from '../state.js';
 import type { OrgAccount, OrgDocument, OrgState, OrgUnit } from './org-state.js';
 import { isOptInRegion, NO_CLOUDHSM_REGIONS, SCENARIO_REGION_ORDER } from './partition.js';
 import { seededRandom } from '../seeded-random.js';
@@ -51,19 +59,29 @@ const OUS: OrgUnit[] = [
 ];
 const MEMBER_OUS = [OUS[4]!, OUS[1]!, OUS[2]!, OUS[3]!];
 
-
 export function memberAccountId(i: number): string {
   return `2${String(i).padStart(11, '0')}`;
 }
 
 function checkCount(name: string, n: number, min: number, max: number): void {
-  if (!Number.isInteger(n) || n < min || n > max) throw new RangeError(`${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}`);
 }
 
 function buildOrg(nAccounts: number, regions: string[], now: number): OrgState {
   const optIns = regions.filter(isOptInRegion);
   const accounts: OrgAccount[] = [
-    { id: MANAGEMENT_ACCOUNT, name: 'management', email: 'aws-root@example.com', state: 'ACTIVE', parentId: ORG_ROOT_ID, joinedMethod: 'CREATED', joined: now - 900 * DAY_MS, roles: {}, optIn: [...optIns] },
+    {
+      id: MANAGEMENT_ACCOUNT,
+      name: 'management',
+      email: 'aws-root@example.com',
+      state: 'ACTIVE',
+      parentId: ORG_ROOT_ID,
+      joinedMethod: 'CREATED',
+      joined: now - 900 * DAY_MS,
+      roles: {},
+      optIn: [...optIns],
+    },
   ];
   for (let i = 1; i < nAccounts; i++) {
     const ou = MEMBER_OUS[i % MEMBER_OUS.length]!;
@@ -83,7 +101,16 @@ function buildOrg(nAccounts: number, regions: string[], now: number): OrgState {
     if (i % 10 === 1 && regions.length >= 3) a.deniedRegions = [regions[2]!];
     accounts.push(a);
   }
-  return { id: ORG_ID, managementAccountId: MANAGEMENT_ACCOUNT, managementEmail: 'aws-root@example.com', rootId: ORG_ROOT_ID, ous: OUS.map((o) => ({ ...o })), accounts, delegatedAdmins: [], regions };
+  return {
+    id: ORG_ID,
+    managementAccountId: MANAGEMENT_ACCOUNT,
+    managementEmail: 'aws-root@example.com',
+    rootId: ORG_ROOT_ID,
+    ous: OUS.map((o) => ({ ...o })),
+    accounts,
+    delegatedAdmins: [],
+    regions,
+  };
 }
 
 function hexOf(rand: () => number, n: number): string {
@@ -123,7 +150,10 @@ function addScatteredStore(acc: Account, rand: () => number, n: number, now: num
   let clusterRec: ClusterRecord | undefined;
   if (cloudHsm) {
     const hsmCount = state === 'CONNECTED' ? 2 + Math.floor(rand() * 2) : Math.floor(rand() * 3);
-    const subnets: Record<string, string> = { [`${region}a`]: `subnet-0${hexOf(rand, 16)}`, [`${region}b`]: `subnet-0${hexOf(rand, 16)}` };
+    const subnets: Record<string, string> = {
+      [`${region}a`]: `subnet-0${hexOf(rand, 16)}`,
+      [`${region}b`]: `subnet-0${hexOf(rand, 16)}`,
+    };
     const azs = Object.keys(subnets);
     clusterRec = {
       id: `cluster-${b32(rand, 11)}`,
@@ -152,12 +182,28 @@ function addScatteredStore(acc: Account, rand: () => number, n: number, now: num
     state,
     ...(state === 'FAILED' ? { errorCode: cloudHsm ? pick(rand, FAILED_CODES) : 'XKS_PROXY_TIMED_OUT' } : {}),
     ...(clusterRec ? { clusterId: clusterRec.id, trustAnchor: 'sandbox-trust-anchor' } : {}),
-    ...(!cloudHsm ? { xks: { Connectivity: 'PUBLIC_ENDPOINT', AccessKeyId: `XKS${b32(rand, 17).toUpperCase()}`, UriEndpoint: `https://xks${n + 1}.example.com`, UriPath: '/kms/xks/v1' } } : {}),
+    ...(!cloudHsm
+      ? {
+          xks: {
+            Connectivity: 'PUBLIC_ENDPOINT',
+            AccessKeyId: `XKS${b32(rand, 17).toUpperCase()}`,
+            UriEndpoint: `https://xks${n + 1}.example.com`,
+            UriPath: '/kms/xks/v1',
+          },
+        }
+      : {}),
   });
   const keys = Math.floor(rand() * 7);
   for (let k = 0; k < keys; k++) {
     const logical = pick(rand, KEY_STATES);
-    const key: KeyRecord = { id: uuidOf(rand), created: created + (k + 1) * DAY_MS, state: logical, origin: cloudHsm ? 'AWS_CLOUDHSM' : 'EXTERNAL_KEY_STORE', storeId, description: `key ${k + 1} of store ${n + 1}` };
+    const key: KeyRecord = {
+      id: uuidOf(rand),
+      created: created + (k + 1) * DAY_MS,
+      state: logical,
+      origin: cloudHsm ? 'AWS_CLOUDHSM' : 'EXTERNAL_KEY_STORE',
+      storeId,
+      description: `key ${k + 1} of store ${n + 1}`,
+    };
     if (clusterRec) {
       key.clusterId = clusterRec.id;
       key.keyHandle = `0x${(clusterRec.nextHandle++).toString(16).padStart(8, '0')}`;
@@ -212,5 +258,14 @@ export function orgScenario(opts: OrgScenarioOptions = {}): OrgDocument {
   }
   const clockOffsetMs = now - Date.now();
   for (const acc of cells.values()) acc.state.clockOffsetMs = clockOffsetMs;
-  return { version: 1, kind: 'org', clockOffsetMs, homeAccount: MANAGEMENT_ACCOUNT, homeRegion: 'us-east-1', org, sessions: {}, cells: [...cells.values()].map((a) => a.state) };
+  return {
+    version: 1,
+    kind: 'org',
+    clockOffsetMs,
+    homeAccount: MANAGEMENT_ACCOUNT,
+    homeRegion: 'us-east-1',
+    org,
+    sessions: {},
+    cells: [...cells.values()].map((a) => a.state),
+  };
 }

@@ -31,8 +31,16 @@ function invalidInput(reason: string, message: string): SandboxError {
 const pageOpts = {
   max: MAX_RESULTS,
   emptyPageOnce: true,
-  invalidToken: () => invalidInput('INVALID_NEXT_TOKEN', 'You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.'),
-  badMaxResults: (v: unknown) => invalidInput('MAX_VALUE_EXCEEDED', `1 validation error detected: Value '${String(v)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_RESULTS} and greater than or equal to 1`),
+  invalidToken: () =>
+    invalidInput(
+      'INVALID_NEXT_TOKEN',
+      'You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.',
+    ),
+  badMaxResults: (v: unknown) =>
+    invalidInput(
+      'MAX_VALUE_EXCEEDED',
+      `1 validation error detected: Value '${String(v)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_RESULTS} and greater than or equal to 1`,
+    ),
 };
 
 /** The legacy Status of a State: CLOSED and PENDING_ACTIVATION have no Status of their own. */
@@ -72,11 +80,20 @@ function parentExists(org: OrgState, id: unknown): id is string {
 }
 
 function parentNotFound(): SandboxError {
-  return new SandboxError('ParentNotFoundException', 'We can\'t find a root or OU with the ParentId that you specified.', 400);
+  return new SandboxError(
+    'ParentNotFoundException',
+    "We can't find a root or OU with the ParentId that you specified.",
+    400,
+  );
 }
 
 /** Answers one Organizations call for `caller` (the account the credentials belong to). */
-export function handleOrganizations(org: OrgState | undefined, caller: string, operation: string, input: Record<string, unknown>): unknown {
+export function handleOrganizations(
+  org: OrgState | undefined,
+  caller: string,
+  operation: string,
+  input: Record<string, unknown>,
+): unknown {
   if (!org || !org.accounts.some((a) => a.id === caller)) throw notInUse();
   const admin = caller === org.managementAccountId || org.delegatedAdmins.includes(caller);
   switch (operation) {
@@ -111,27 +128,53 @@ export function handleOrganizations(org: OrgState | undefined, caller: string, o
     }
     case 'ListRoots': {
       if (!admin) throw accessDenied();
-      return { Roots: [{ Id: org.rootId, Arn: `arn:aws:organizations::${org.managementAccountId}:root/${org.id}/${org.rootId}`, Name: 'Root', PolicyTypes: [] }] };
+      return {
+        Roots: [
+          {
+            Id: org.rootId,
+            Arn: `arn:aws:organizations::${org.managementAccountId}:root/${org.id}/${org.rootId}`,
+            Name: 'Root',
+            PolicyTypes: [],
+          },
+        ],
+      };
     }
     case 'ListChildren': {
       if (!admin) throw accessDenied();
       if (!parentExists(org, input.ParentId)) throw parentNotFound();
       const type = input.ChildType;
-      if (type !== 'ACCOUNT' && type !== 'ORGANIZATIONAL_UNIT') throw invalidInput('INVALID_ENUM', `ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT, not ${String(type)}`);
+      if (type !== 'ACCOUNT' && type !== 'ORGANIZATIONAL_UNIT')
+        throw invalidInput('INVALID_ENUM', `ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT, not ${String(type)}`);
       const children =
         type === 'ACCOUNT'
           ? org.accounts.filter((a) => a.parentId === input.ParentId).map((a) => ({ Id: a.id, Type: 'ACCOUNT' }))
-          : org.ous.filter((o) => o.parentId === input.ParentId).map((o) => ({ Id: o.id, Type: 'ORGANIZATIONAL_UNIT' }));
+          : org.ous
+              .filter((o) => o.parentId === input.ParentId)
+              .map((o) => ({ Id: o.id, Type: 'ORGANIZATIONAL_UNIT' }));
       const p = page(children, input, pageOpts);
       return { Children: p.items, ...(p.nextToken ? { NextToken: p.nextToken } : {}) };
     }
     case 'DescribeOrganizationalUnit': {
       if (!admin) throw accessDenied();
       const ou = org.ous.find((o) => o.id === input.OrganizationalUnitId);
-      if (!ou) throw new SandboxError('OrganizationalUnitNotFoundException', "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.", 400);
-      return { OrganizationalUnit: { Id: ou.id, Name: ou.name, Arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${ou.id}` } };
+      if (!ou)
+        throw new SandboxError(
+          'OrganizationalUnitNotFoundException',
+          "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.",
+          400,
+        );
+      return {
+        OrganizationalUnit: {
+          Id: ou.id,
+          Name: ou.name,
+          Arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${ou.id}`,
+        },
+      };
     }
     default:
-      throw new SandboxError('UnknownOperationException', `The operation ${operation} is not supported by the kscli sandbox for organizations.`);
+      throw new SandboxError(
+        'UnknownOperationException',
+        `The operation ${operation} is not supported by the kscli sandbox for organizations.`,
+      );
   }
 }

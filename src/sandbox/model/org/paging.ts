@@ -36,7 +36,11 @@ export interface PageOptions {
 }
 
 /** One page of `items` from `NextToken`/`MaxResults`. */
-export function page<T>(items: readonly T[], input: Record<string, unknown>, opts: PageOptions): { items: T[]; nextToken?: string } {
+export function page<T>(
+  items: readonly T[],
+  input: Record<string, unknown>,
+  opts: PageOptions,
+): { items: T[]; nextToken?: string } {
   const raw = input.MaxResults;
   let size = opts.max;
   if (raw !== undefined && raw !== null) {

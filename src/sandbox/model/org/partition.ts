@@ -7,13 +7,43 @@
  */
 
 export const DEFAULT_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-  'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
 ] as const;
 
 export const OPT_IN_REGIONS = [
-  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6',
-  'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-west-1',
+  'eu-central-2',
+  'eu-south-1',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
 ] as const;
 
 const OPT_IN: ReadonlySet<string> = new Set(OPT_IN_REGIONS);
@@ -38,8 +68,26 @@ export function isKnownRegion(region: string): boolean {
  * has opt-in Regions some accounts have not enabled. M = 17 gives 13 default and 4 opt-in Regions.
  */
 export const SCENARIO_REGION_ORDER: readonly string[] = [
-  'us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-4', 'eu-central-1', 'ap-northeast-1', 'eu-south-1', 'us-east-2',
-  'ap-southeast-2', 'af-south-1', 'us-west-1', 'ca-central-1', 'eu-west-2', 'me-south-1', 'eu-west-3', 'eu-north-1',
-  'ap-south-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'sa-east-1',
+  'us-east-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-4',
+  'eu-central-1',
+  'ap-northeast-1',
+  'eu-south-1',
+  'us-east-2',
+  'ap-southeast-2',
+  'af-south-1',
+  'us-west-1',
+  'ca-central-1',
+  'eu-west-2',
+  'me-south-1',
+  'eu-west-3',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'sa-east-1',
   ...OPT_IN_REGIONS.filter((r) => !['ap-southeast-4', 'eu-south-1', 'af-south-1', 'me-south-1'].includes(r)),
 ];

@@ -24,21 +24,34 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = () => ({ region: 'us-east-1', endpointUrl: sb.url, credentials: { accessKeyId: 'AKIDUNITTEST00000001', secretAccessKey: 'x' }, maxAttempts: 1 });
+const config = () => ({
+  region: 'us-east-1',
+  endpointUrl: sb.url,
+  credentials: { accessKeyId: 'AKIDUNITTEST00000001', secretAccessKey: 'x' },
+  maxAttempts: 1,
+});
 const assumes = () => sb.requests().filter((r) => r.operation === 'AssumeRole').length;
 
 describe('AccountSession', () => {
   it('assumes once, renews within the refresh margin before expiry, and after invalidate()', async () => {
     let now = Date.now();
     const estate = new SdkEstate(config(), () => now);
-    const s = estate.session({ accountId: '200000000003', roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole', sessionName: 'kscli-unit' });
+    const s = estate.session({
+      accountId: '200000000003',
+      roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole',
+      sessionName: 'kscli-unit',
+    });
     const before = assumes();
     await s.ready();
     await s.ready();
     expect(assumes() - before).toBe(1);
     expect((await s.kms('us-west-2').describeStores()).length).toBeGreaterThan(0);
     const log = sb.requests();
-    expect(log[log.length - 1]).toMatchObject({ operation: 'DescribeCustomKeyStores', account: '200000000003', region: 'us-west-2' });
+    expect(log[log.length - 1]).toMatchObject({
+      operation: 'DescribeCustomKeyStores',
+      account: '200000000003',
+      region: 'us-west-2',
+    });
     // kscli's clock reaches the last 5 minutes of the hour (measured from now: the session began
     // before this line, so it ends less than an hour from here): assume again before calling
     now = Date.now() + 3_600_000 - REFRESH_MARGIN_MS + 60_000;
@@ -51,16 +64,31 @@ describe('AccountSession', () => {
 
   it('two accounts interleaved on the shared Region client: every call signed as its own account', async () => {
     const estate = new SdkEstate(config());
-    const member = estate.session({ accountId: '200000000003', roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole', sessionName: 'kscli-unit' });
+    const member = estate.session({
+      accountId: '200000000003',
+      roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole',
+      sessionName: 'kscli-unit',
+    });
     const self = estate.session({ accountId: '111122223333' });
     await member.ready();
     const memberStores = (await member.kms('us-west-2').describeStores()).map((x) => x.id).sort();
     const selfStores = (await self.kms('us-west-2').describeStores()).map((x) => x.id).sort();
     expect(memberStores).not.toEqual(selfStores);
     const mark = sb.requests().length;
-    const runs = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? member : self).kms('us-west-2').describeStores().then((r) => ({ i, ids: r.map((x) => x.id).sort() }))));
+    const runs = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        (i % 2 ? member : self)
+          .kms('us-west-2')
+          .describeStores()
+          .then((r) => ({ i, ids: r.map((x) => x.id).sort() })),
+      ),
+    );
     for (const r of runs) expect(r.ids).toEqual(r.i % 2 ? memberStores : selfStores);
-    const accounts = sb.requests().slice(mark).filter((q) => q.operation === 'DescribeCustomKeyStores').map((q) => q.account);
+    const accounts = sb
+      .requests()
+      .slice(mark)
+      .filter((q) => q.operation === 'DescribeCustomKeyStores')
+      .map((q) => q.account);
     expect(accounts.filter((a) => a === '200000000003')).toHaveLength(12);
     expect(accounts.filter((a) => a === '111122223333')).toHaveLength(12);
   });
@@ -76,28 +104,50 @@ describe('AccountSession', () => {
 
   it('a role that cannot be assumed fails ready() with AccessDenied, classified as assume-role-denied', async () => {
     const estate = new SdkEstate(config());
-    const s = estate.session({ accountId: '200000000004', roleArn: 'arn:aws:iam::200000000004:role/OrganizationAccountAccessRole', sessionName: 'kscli-unit' });
+    const s = estate.session({
+      accountId: '200000000004',
+      roleArn: 'arn:aws:iam::200000000004:role/OrganizationAccountAccessRole',
+      sessionName: 'kscli-unit',
+    });
     const err = await s.ready().then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(KscliError);
     expect((err as KscliError).exitCode).toBe(ExitCode.Credentials);
-    expect(classify(err, { accountId: '200000000004', assuming: true })).toMatchObject({ kind: 'assume-role-denied', errorCode: 'AccessDenied' });
+    expect(classify(err, { accountId: '200000000004', assuming: true })).toMatchObject({
+      kind: 'assume-role-denied',
+      errorCode: 'AccessDenied',
+    });
   });
 });
 
 describe('classify', () => {
   const where = { accountId: '200000000001', region: 'eu-west-1' };
-  const sdkError = (name: string) => new KscliError(ExitCode.Credentials, `${name} happened`, undefined, { cause: Object.assign(new Error('x'), { name }) });
+  const sdkError = (name: string) =>
+    new KscliError(ExitCode.Credentials, `${name} happened`, undefined, {
+      cause: Object.assign(new Error('x'), { name }),
+    });
   it('sorts each AWS failure into its kind', () => {
     expect(classify(sdkError('AccessDeniedException'), where).kind).toBe('access-denied');
     expect(classify(sdkError('UnrecognizedClientException'), where).kind).toBe('region-not-enabled');
     expect(classify(sdkError('InvalidClientTokenId'), where).kind).toBe('region-not-enabled');
     expect(classify(sdkError('ExpiredTokenException'), where).kind).toBe('credentials-expired');
-    expect(classify(new KscliError(ExitCode.Failure, 'AWS kept throttling kms:ListKeys in eu-west-1', undefined, { cause: Object.assign(new Error('x'), { name: 'ThrottlingException' }) }), where).kind).toBe('throttled');
-    expect(classify(new KscliError(ExitCode.Failure, 'cannot reach http://x for kms:ListKeys (ECONNREFUSED)'), where).kind).toBe('unreachable');
-    expect(classify(new AwsCallError('ListKeys', 'KMSInternalException', 'boom'), where)).toMatchObject({ kind: 'error', errorCode: 'KMSInternalException' });
+    expect(
+      classify(
+        new KscliError(ExitCode.Failure, 'AWS kept throttling kms:ListKeys in eu-west-1', undefined, {
+          cause: Object.assign(new Error('x'), { name: 'ThrottlingException' }),
+        }),
+        where,
+      ).kind,
+    ).toBe('throttled');
+    expect(
+      classify(new KscliError(ExitCode.Failure, 'cannot reach http://x for kms:ListKeys (ECONNREFUSED)'), where).kind,
+    ).toBe('unreachable');
+    expect(classify(new AwsCallError('ListKeys', 'KMSInternalException', 'boom'), where)).toMatchObject({
+      kind: 'error',
+      errorCode: 'KMSInternalException',
+    });
   });
   it('treats both names of an expired session as expiry (which one AWS sends is UNCONFIRMED)', () => {
     expect(isExpiredCredentials(sdkError('ExpiredToken'))).toBe(true);

@@ -11,19 +11,25 @@ const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
 
 function deleteKeyEventTimes(m: ReturnType<typeof createModel>): string[] {
-  const out = call(m, 'cloudtrail', 'LookupEvents', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DeleteKey' }] });
+  const out = call(m, 'cloudtrail', 'LookupEvents', {
+    LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DeleteKey' }],
+  });
   return out.Events.map((e: any) => JSON.parse(e.CloudTrailEvent).eventTime as string);
 }
 
 describe('deletion lag', () => {
-  it('the default is AWS\'s: up to 24 h, seeded', () => {
+  it("the default is AWS's: up to 24 h, seeded", () => {
     const m = createModel(scenario('demo', { now: NOW }), { now: NOW });
     expect(m.acc.state.config.deletionLagMs).toBe(DAY);
   });
 
   it('a key stays PendingDeletion (DeletionDate in the past) until its drawn moment, then goes with a DeleteKey event at that moment', () => {
     for (const seed of [1, 2, 3, 42, 977]) {
-      const m = createModel(scenario('demo', { now: NOW }), { now: NOW, config: { deletionLagSeed: seed }, wallClock: () => NOW.getTime() });
+      const m = createModel(scenario('demo', { now: NOW }), {
+        now: NOW,
+        config: { deletionLagSeed: seed },
+        wallClock: () => NOW.getTime(),
+      });
       const date = NOW.getTime() + 5 * DAY; // the demo's pending key
       const lag = deletionLag(seed, DEMO_KEYS.pending, date, DAY);
       expect(lag).toBeGreaterThanOrEqual(0);
@@ -35,7 +41,9 @@ describe('deletion lag', () => {
       const report = m.advance(1);
       expect(report.deletedKeys.map((k) => k.keyId)).toEqual([DEMO_KEYS.pending]);
       expect(callError(m, 'kms', 'DescribeKey', { KeyId: DEMO_KEYS.pending }).code).toBe('NotFoundException');
-      expect(deleteKeyEventTimes(m)).toEqual([new Date(Math.floor((date + lag) / 1000) * 1000).toISOString().replace('.000Z', 'Z')]);
+      expect(deleteKeyEventTimes(m)).toEqual([
+        new Date(Math.floor((date + lag) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+      ]);
     }
   });
 
@@ -50,15 +58,25 @@ describe('deletion lag', () => {
   });
 
   it('deletionLagMs 0 deletes exactly at DeletionDate', () => {
-    const m = createModel(scenario('demo', { now: NOW }), { now: NOW, config: { deletionLagMs: 0 }, wallClock: () => NOW.getTime() });
+    const m = createModel(scenario('demo', { now: NOW }), {
+      now: NOW,
+      config: { deletionLagMs: 0 },
+      wallClock: () => NOW.getTime(),
+    });
     m.advance(5 * DAY - 1);
     expect(kms(m, 'DescribeKey', { KeyId: DEMO_KEYS.pending }).KeyMetadata.KeyState).toBe('PendingDeletion');
     expect(m.advance(1).deletedKeys.map((k) => k.keyId)).toEqual([DEMO_KEYS.pending]);
   });
 
   it('a deletion cancelled during the lag keeps the key (UNCONFIRMED for AWS: the key is still PendingDeletion then)', () => {
-    const seed = [...Array(50).keys()].find((s) => deletionLag(s, DEMO_KEYS.pending, NOW.getTime() + 5 * DAY, DAY) > 3_600_000)!;
-    const m = createModel(scenario('demo', { now: NOW }), { now: NOW, config: { deletionLagSeed: seed }, wallClock: () => NOW.getTime() });
+    const seed = [...Array(50).keys()].find(
+      (s) => deletionLag(s, DEMO_KEYS.pending, NOW.getTime() + 5 * DAY, DAY) > 3_600_000,
+    )!;
+    const m = createModel(scenario('demo', { now: NOW }), {
+      now: NOW,
+      config: { deletionLagSeed: seed },
+      wallClock: () => NOW.getTime(),
+    });
     m.advance(5 * DAY + 1000);
     kms(m, 'CancelKeyDeletion', { KeyId: DEMO_KEYS.pending });
     m.advance(2 * DAY);

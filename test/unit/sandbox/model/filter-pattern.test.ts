@@ -47,7 +47,10 @@ describe('filter patterns', () => {
     expect(matches(pattern, event)).toBe(expected);
   });
 
-  it.each(['{ $.a = }', '{ $.a = 1', '{ a = 1 }', '{ $.a > x }', '{ $.a = "open }', '{ $.a = 1 } extra'])('rejects %s', (pattern) => {
-    expect(() => compileFilterPattern(pattern)).toThrow(FilterPatternError);
-  });
+  it.each(['{ $.a = }', '{ $.a = 1', '{ a = 1 }', '{ $.a > x }', '{ $.a = "open }', '{ $.a = 1 } extra'])(
+    'rejects %s',
+    (pattern) => {
+      expect(() => compileFilterPattern(pattern)).toThrow(FilterPatternError);
+    },
+  );
 });

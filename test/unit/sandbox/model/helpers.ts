@@ -4,7 +4,12 @@ import { SandboxError, type ServiceName, type SandboxModel } from '../../../../s
 
 export const ACCESS_KEY = 'ASIASANDBOXTEST00001';
 
-export function call(model: SandboxModel, service: ServiceName, operation: string, input: Record<string, unknown> = {}): any {
+export function call(
+  model: SandboxModel,
+  service: ServiceName,
+  operation: string,
+  input: Record<string, unknown> = {},
+): any {
   const ctx = { service, operation, region: 'us-east-1', accessKeyId: ACCESS_KEY, requestId: randomUUID() };
   try {
     const output = model.handle(ctx, input);
@@ -17,7 +22,12 @@ export function call(model: SandboxModel, service: ServiceName, operation: strin
 }
 
 /** The SandboxError a call throws (fails the test when it succeeds). */
-export function callError(model: SandboxModel, service: ServiceName, operation: string, input: Record<string, unknown> = {}): SandboxError {
+export function callError(
+  model: SandboxModel,
+  service: ServiceName,
+  operation: string,
+  input: Record<string, unknown> = {},
+): SandboxError {
   try {
     call(model, service, operation, input);
   } catch (e) {

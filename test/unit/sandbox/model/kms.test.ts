@@ -1,6 +1,12 @@
 /** KMS key operations: KeyId forms, listing and paging, policy, grants, usage and cryptography. */
 import { describe, expect, it } from 'vitest';
-import { createModel, scenario, DEMO_KEYS, DEMO_STORE_ID, DEMO_XKS_STORE_ID } from '../../../../src/sandbox/model/index.js';
+import {
+  createModel,
+  scenario,
+  DEMO_KEYS,
+  DEMO_STORE_ID,
+  DEMO_XKS_STORE_ID,
+} from '../../../../src/sandbox/model/index.js';
 import type { AccountState } from '../../../../src/sandbox/model/state.js';
 import { b64, callError, kms } from './helpers.js';
 
@@ -33,9 +39,17 @@ describe('DescribeKey', () => {
   });
 
   it('NotFoundException for unknown keys and aliases', () => {
-    expect(callError(m, 'kms', 'DescribeKey', { KeyId: '00000000-0000-4000-8000-000000000000' }).code).toBe('NotFoundException');
-    expect(callError(m, 'kms', 'DescribeKey', { KeyId: 'alias/nope' }).message).toBe('Alias arn:aws:kms:us-east-1:111122223333:alias/nope is not found.');
-    expect(callError(m, 'kms', 'DescribeKey', { KeyId: 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000' }).code).toBe('NotFoundException');
+    expect(callError(m, 'kms', 'DescribeKey', { KeyId: '00000000-0000-4000-8000-000000000000' }).code).toBe(
+      'NotFoundException',
+    );
+    expect(callError(m, 'kms', 'DescribeKey', { KeyId: 'alias/nope' }).message).toBe(
+      'Alias arn:aws:kms:us-east-1:111122223333:alias/nope is not found.',
+    );
+    expect(
+      callError(m, 'kms', 'DescribeKey', {
+        KeyId: 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000',
+      }).code,
+    ).toBe('NotFoundException');
     expect(callError(m, 'kms', 'DescribeKey', { KeyId: 'arn:aws:kms:nonsense' }).code).toBe('InvalidArnException');
   });
 
@@ -47,8 +61,13 @@ describe('DescribeKey', () => {
   });
 
   it('operations documented as "key ID or key ARN" refuse aliases', () => {
-    expect(callError(m, 'kms', 'ScheduleKeyDeletion', { KeyId: 'alias/payments-legacy' }).code).toBe('NotFoundException');
-    expect(callError(m, 'kms', 'ScheduleKeyDeletion', { KeyId: 'arn:aws:kms:us-east-1:111122223333:alias/payments-legacy' }).code).toBe('InvalidArnException');
+    expect(callError(m, 'kms', 'ScheduleKeyDeletion', { KeyId: 'alias/payments-legacy' }).code).toBe(
+      'NotFoundException',
+    );
+    expect(
+      callError(m, 'kms', 'ScheduleKeyDeletion', { KeyId: 'arn:aws:kms:us-east-1:111122223333:alias/payments-legacy' })
+        .code,
+    ).toBe('InvalidArnException');
     expect(callError(m, 'kms', 'GetKeyLastUsage', { KeyId: 'alias/payments-legacy' }).code).toBe('NotFoundException');
     expect(kms(m, 'DescribeKey', { KeyId: DEMO_KEYS.used }).KeyMetadata.KeyState).toBe('Enabled');
   });
@@ -112,7 +131,11 @@ describe('aliases, policy, grants, tags', () => {
     expect(all).toEqual(expect.arrayContaining(['alias/aws/ebs', 'alias/payments-legacy', 'alias/reports-archive']));
     const forKey = kms(m, 'ListAliases', { KeyId: DEMO_KEYS.used });
     expect(forKey.Aliases).toEqual([
-      expect.objectContaining({ AliasName: 'alias/payments-legacy', AliasArn: 'arn:aws:kms:us-east-1:111122223333:alias/payments-legacy', TargetKeyId: DEMO_KEYS.used }),
+      expect.objectContaining({
+        AliasName: 'alias/payments-legacy',
+        AliasArn: 'arn:aws:kms:us-east-1:111122223333:alias/payments-legacy',
+        TargetKeyId: DEMO_KEYS.used,
+      }),
     ]);
     expect(forKey.Truncated).toBe(false);
     expect(callError(m, 'kms', 'ListAliases', { Limit: 101 }).code).toBe('ValidationException');
@@ -123,9 +146,14 @@ describe('aliases, policy, grants, tags', () => {
     const m = createModel(scenario('demo'));
     expect(kms(m, 'CreateAlias', { AliasName: 'alias/new', TargetKeyId: DEMO_KEYS.unusedB })).toEqual({});
     expect(kms(m, 'DescribeKey', { KeyId: 'alias/new' }).KeyMetadata.KeyId).toBe(DEMO_KEYS.unusedB);
-    expect(callError(m, 'kms', 'CreateAlias', { AliasName: 'alias/new', TargetKeyId: DEMO_KEYS.unusedA }).code).toBe('AlreadyExistsException');
+    expect(callError(m, 'kms', 'CreateAlias', { AliasName: 'alias/new', TargetKeyId: DEMO_KEYS.unusedA }).code).toBe(
+      'AlreadyExistsException',
+    );
     const e = callError(m, 'kms', 'CreateAlias', { AliasName: 'alias/other', TargetKeyId: DEMO_KEYS.pending });
-    expect([e.code, e.message]).toEqual(['KMSInvalidStateException', `${arnOf(DEMO_KEYS.pending)} is pending deletion.`]);
+    expect([e.code, e.message]).toEqual([
+      'KMSInvalidStateException',
+      `${arnOf(DEMO_KEYS.pending)} is pending deletion.`,
+    ]);
   });
 
   it('GetKeyPolicy names the account root and the principals the scenario added', () => {
@@ -141,7 +169,13 @@ describe('aliases, policy, grants, tags', () => {
   it('ListGrants shows the service-principal grant of the used key; ListResourceTags answers', () => {
     const m = createModel(scenario('demo'));
     const out = kms(m, 'ListGrants', { KeyId: DEMO_KEYS.used });
-    expect(out.Grants).toEqual([expect.objectContaining({ KeyId: arnOf(DEMO_KEYS.used), GranteePrincipal: 'rds.amazonaws.com', Operations: expect.arrayContaining(['Decrypt']) })]);
+    expect(out.Grants).toEqual([
+      expect.objectContaining({
+        KeyId: arnOf(DEMO_KEYS.used),
+        GranteePrincipal: 'rds.amazonaws.com',
+        Operations: expect.arrayContaining(['Decrypt']),
+      }),
+    ]);
     expect(out.Grants[0].GrantId).toMatch(/^[0-9a-f]{64}$/);
     expect(kms(m, 'ListGrants', { KeyId: DEMO_KEYS.unusedA }).Grants).toEqual([]);
     expect(kms(m, 'ListResourceTags', { KeyId: DEMO_KEYS.unusedA })).toEqual({ Tags: [], Truncated: false });
@@ -156,7 +190,9 @@ describe('cryptography and GetKeyLastUsage', () => {
     const dec = kms(m, 'Decrypt', { CiphertextBlob: enc.CiphertextBlob });
     expect(Buffer.from(dec.Plaintext, 'base64').toString()).toBe('hello');
     expect(dec.KeyId).toBe(arnOf(DEMO_KEYS.unusedA));
-    expect(callError(m, 'kms', 'Decrypt', { CiphertextBlob: enc.CiphertextBlob, KeyId: DEMO_KEYS.unusedB }).code).toBe('IncorrectKeyException');
+    expect(callError(m, 'kms', 'Decrypt', { CiphertextBlob: enc.CiphertextBlob, KeyId: DEMO_KEYS.unusedB }).code).toBe(
+      'IncorrectKeyException',
+    );
     expect(callError(m, 'kms', 'Decrypt', { CiphertextBlob: b64('junk') }).code).toBe('InvalidCiphertextException');
     const dk = kms(m, 'GenerateDataKey', { KeyId: DEMO_KEYS.unusedA, KeySpec: 'AES_256' });
     expect(Buffer.from(dk.Plaintext, 'base64')).toHaveLength(32);
@@ -175,7 +211,11 @@ describe('cryptography and GetKeyLastUsage', () => {
     kms(m, 'GenerateDataKey', { KeyId: DEMO_KEYS.unusedB, NumberOfBytes: 16 });
     const after = kms(m, 'GetKeyLastUsage', { KeyId: DEMO_KEYS.unusedB });
     expect(after.KeyId).toBe(arnOf(DEMO_KEYS.unusedB));
-    expect(after.KeyLastUsage).toMatchObject({ Operation: 'GenerateDataKey', CloudTrailEventId: expect.any(String), KmsRequestId: expect.any(String) });
+    expect(after.KeyLastUsage).toMatchObject({
+      Operation: 'GenerateDataKey',
+      CloudTrailEventId: expect.any(String),
+      KmsRequestId: expect.any(String),
+    });
     const events = (m.toJSON() as AccountState).events;
     const event = events.find((e) => e.id === after.KeyLastUsage.CloudTrailEventId)!;
     expect(event.name).toBe('GenerateDataKey');
@@ -186,13 +226,29 @@ describe('cryptography and GetKeyLastUsage', () => {
 describe('CreateKey', () => {
   it('creates keys in a CONNECTED CloudHSM store and an external store', () => {
     const m = createModel(scenario('demo'));
-    const hsm = kms(m, 'CreateKey', { CustomKeyStoreId: DEMO_STORE_ID, Origin: 'AWS_CLOUDHSM', Description: 'x' }).KeyMetadata;
-    expect(hsm).toMatchObject({ Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: DEMO_STORE_ID, CloudHsmClusterId: 'cluster-1a23b4cdefg', KeyState: 'Enabled', Description: 'x' });
+    const hsm = kms(m, 'CreateKey', {
+      CustomKeyStoreId: DEMO_STORE_ID,
+      Origin: 'AWS_CLOUDHSM',
+      Description: 'x',
+    }).KeyMetadata;
+    expect(hsm).toMatchObject({
+      Origin: 'AWS_CLOUDHSM',
+      CustomKeyStoreId: DEMO_STORE_ID,
+      CloudHsmClusterId: 'cluster-1a23b4cdefg',
+      KeyState: 'Enabled',
+      Description: 'x',
+    });
     expect(hsm.KeyId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    const xks = kms(m, 'CreateKey', { CustomKeyStoreId: DEMO_XKS_STORE_ID, Origin: 'EXTERNAL_KEY_STORE', XksKeyId: 'ext-1' }).KeyMetadata;
+    const xks = kms(m, 'CreateKey', {
+      CustomKeyStoreId: DEMO_XKS_STORE_ID,
+      Origin: 'EXTERNAL_KEY_STORE',
+      XksKeyId: 'ext-1',
+    }).KeyMetadata;
     expect(xks).toMatchObject({ Origin: 'EXTERNAL_KEY_STORE', XksKeyConfiguration: { Id: 'ext-1' } });
     expect(kms(m, 'CreateKey', {}).KeyMetadata).toMatchObject({ Origin: 'AWS_KMS', KeyManager: 'CUSTOMER' });
-    expect(callError(m, 'kms', 'CreateKey', { CustomKeyStoreId: 'cks-00000000000000000' }).code).toBe('CustomKeyStoreNotFoundException');
+    expect(callError(m, 'kms', 'CreateKey', { CustomKeyStoreId: 'cks-00000000000000000' }).code).toBe(
+      'CustomKeyStoreNotFoundException',
+    );
   });
 });
 

@@ -1,6 +1,13 @@
 /** Store connection lifecycle over sandbox time, and key deletion at expiry with its DeleteKey event. */
 import { describe, expect, it } from 'vitest';
-import { createModel, scenario, DEMO_CLUSTER_ID, DEMO_KEYS, DEMO_STORE_ID, DEMO_XKS_STORE_ID } from '../../../../src/sandbox/model/index.js';
+import {
+  createModel,
+  scenario,
+  DEMO_CLUSTER_ID,
+  DEMO_KEYS,
+  DEMO_STORE_ID,
+  DEMO_XKS_STORE_ID,
+} from '../../../../src/sandbox/model/index.js';
 import type { AccountState } from '../../../../src/sandbox/model/state.js';
 import { call, callError, kms } from './helpers.js';
 
@@ -9,7 +16,9 @@ const storeState = (m: ReturnType<typeof createModel>, id: string): string =>
   kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreId: id }).CustomKeyStores[0].ConnectionState;
 
 function deleteKeyEvents(m: ReturnType<typeof createModel>): any[] {
-  const out = call(m, 'cloudtrail', 'LookupEvents', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DeleteKey' }] });
+  const out = call(m, 'cloudtrail', 'LookupEvents', {
+    LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DeleteKey' }],
+  });
   return out.Events.map((e: any) => JSON.parse(e.CloudTrailEvent));
 }
 
@@ -18,7 +27,9 @@ describe('custom key store lifecycle', () => {
     const m = createModel(scenario('demo'));
     kms(m, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
     expect(storeState(m, DEMO_STORE_ID)).toBe('DISCONNECTING');
-    expect(callError(m, 'kms', 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID }).code).toBe('CustomKeyStoreHasCMKsException');
+    expect(callError(m, 'kms', 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID }).code).toBe(
+      'CustomKeyStoreHasCMKsException',
+    );
     m.advance(1_900);
     expect(storeState(m, DEMO_STORE_ID)).toBe('DISCONNECTING');
     const report = m.advance(200);
@@ -43,30 +54,60 @@ describe('custom key store lifecycle', () => {
     const json = scenario('demo') as AccountState;
     for (let i = 0; i < 7; i++) json.clusters.push({ ...json.clusters[0]!, id: `cluster-extra${i}abcdef` });
     const m = createModel(json);
-    expect(callError(m, 'kms', 'CreateCustomKeyStore', { CustomKeyStoreName: 'retiring-hsm-store', CloudHsmClusterId: 'cluster-extra0abcdef' }).code).toBe('CustomKeyStoreNameInUseException');
-    expect(callError(m, 'kms', 'CreateCustomKeyStore', { CustomKeyStoreName: 'x', CloudHsmClusterId: 'cluster-nope' }).code).toBe('CloudHsmClusterNotFoundException');
-    expect(callError(m, 'kms', 'CreateCustomKeyStore', { CustomKeyStoreName: 'x', CloudHsmClusterId: DEMO_CLUSTER_ID }).code).toBe('CloudHsmClusterInUseException');
+    expect(
+      callError(m, 'kms', 'CreateCustomKeyStore', {
+        CustomKeyStoreName: 'retiring-hsm-store',
+        CloudHsmClusterId: 'cluster-extra0abcdef',
+      }).code,
+    ).toBe('CustomKeyStoreNameInUseException');
+    expect(
+      callError(m, 'kms', 'CreateCustomKeyStore', { CustomKeyStoreName: 'x', CloudHsmClusterId: 'cluster-nope' }).code,
+    ).toBe('CloudHsmClusterNotFoundException');
+    expect(
+      callError(m, 'kms', 'CreateCustomKeyStore', { CustomKeyStoreName: 'x', CloudHsmClusterId: DEMO_CLUSTER_ID }).code,
+    ).toBe('CloudHsmClusterInUseException');
     for (let i = 0; i < 7; i++) {
-      const out = kms(m, 'CreateCustomKeyStore', { CustomKeyStoreName: `store-${i}`, CloudHsmClusterId: `cluster-extra${i}abcdef`, KeyStorePassword: 'kmsPswd1' });
+      const out = kms(m, 'CreateCustomKeyStore', {
+        CustomKeyStoreName: `store-${i}`,
+        CloudHsmClusterId: `cluster-extra${i}abcdef`,
+        KeyStorePassword: 'kmsPswd1',
+      });
       expect(out.CustomKeyStoreId).toMatch(/^cks-[0-9a-f]{17}$/);
     }
     expect(kms(m, 'DescribeCustomKeyStores', {}).CustomKeyStores).toHaveLength(10);
-    expect(callError(m, 'kms', 'CreateCustomKeyStore', { CustomKeyStoreName: 'eleventh', CustomKeyStoreType: 'EXTERNAL_KEY_STORE' }).code).toBe('LimitExceededException');
+    expect(
+      callError(m, 'kms', 'CreateCustomKeyStore', {
+        CustomKeyStoreName: 'eleventh',
+        CustomKeyStoreType: 'EXTERNAL_KEY_STORE',
+      }).code,
+    ).toBe('LimitExceededException');
     // the password is never kept
     expect(JSON.stringify(m.toJSON())).not.toContain('kmsPswd1');
   });
 
   it('DescribeCustomKeyStores: filter by id or name, not both; NotFound when nothing matches; paging', () => {
     const m = createModel(scenario('demo'));
-    expect(kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreName: 'retiring-hsm-store' }).CustomKeyStores[0]).toMatchObject({
+    expect(
+      kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreName: 'retiring-hsm-store' }).CustomKeyStores[0],
+    ).toMatchObject({
       CustomKeyStoreId: DEMO_STORE_ID,
       CustomKeyStoreType: 'AWS_CLOUDHSM',
       CloudHsmClusterId: DEMO_CLUSTER_ID,
       ConnectionState: 'CONNECTED',
     });
-    expect(kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_XKS_STORE_ID }).CustomKeyStores[0].XksProxyConfiguration.Connectivity).toBe('PUBLIC_ENDPOINT');
-    expect(callError(m, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_STORE_ID, CustomKeyStoreName: 'retiring-hsm-store' }).code).toBe('ValidationException');
-    expect(callError(m, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreName: 'nope' }).code).toBe('CustomKeyStoreNotFoundException');
+    expect(
+      kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_XKS_STORE_ID }).CustomKeyStores[0]
+        .XksProxyConfiguration.Connectivity,
+    ).toBe('PUBLIC_ENDPOINT');
+    expect(
+      callError(m, 'kms', 'DescribeCustomKeyStores', {
+        CustomKeyStoreId: DEMO_STORE_ID,
+        CustomKeyStoreName: 'retiring-hsm-store',
+      }).code,
+    ).toBe('ValidationException');
+    expect(callError(m, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreName: 'nope' }).code).toBe(
+      'CustomKeyStoreNotFoundException',
+    );
     const p1 = kms(m, 'DescribeCustomKeyStores', { Limit: 2 });
     expect(p1.CustomKeyStores).toHaveLength(2);
     expect(p1.Truncated).toBe(true);
@@ -84,7 +125,9 @@ describe('key deletion at expiry', () => {
     m.advance(5 * DAY - 60_000);
     expect(kms(m, 'DescribeKey', { KeyId: DEMO_KEYS.pending }).KeyMetadata.KeyState).toBe('PendingDeletion');
     const report = m.advance(120_000);
-    expect(report.deletedKeys).toEqual([{ keyId: DEMO_KEYS.pending, storeId: DEMO_STORE_ID, backingKeysDeletionStatus: 'SUCCESS' }]);
+    expect(report.deletedKeys).toEqual([
+      { keyId: DEMO_KEYS.pending, storeId: DEMO_STORE_ID, backingKeysDeletionStatus: 'SUCCESS' },
+    ]);
     const e = callError(m, 'kms', 'DescribeKey', { KeyId: DEMO_KEYS.pending });
     expect(e.code).toBe('NotFoundException');
     expect(e.message).toBe(`Key '${arn}' does not exist`);
@@ -100,7 +143,10 @@ describe('key deletion at expiry', () => {
     });
     const backing = JSON.parse(event.additionalEventData.backingKeys);
     const status = JSON.parse(event.additionalEventData.backingKeysDeletionStatus);
-    expect(backing[0]).toEqual({ keyHandle: expect.stringMatching(/^0x[0-9a-f]{8}$/), backingKeyId: expect.any(String) });
+    expect(backing[0]).toEqual({
+      keyHandle: expect.stringMatching(/^0x[0-9a-f]{8}$/),
+      backingKeyId: expect.any(String),
+    });
     expect(status).toEqual([{ ...backing[0], deletionStatus: 'SUCCESS' }]);
     expect((m.toJSON() as AccountState).orphanedKeyMaterial[DEMO_CLUSTER_ID] ?? []).toEqual([]);
     // the key leaves ListKeys and its aliases go with it
@@ -111,7 +157,9 @@ describe('key deletion at expiry', () => {
     const m = createModel(scenario('demo'));
     kms(m, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
     const report = m.advance(6 * DAY);
-    expect(report.deletedKeys).toEqual([{ keyId: DEMO_KEYS.pending, storeId: DEMO_STORE_ID, backingKeysDeletionStatus: 'FAILURE' }]);
+    expect(report.deletedKeys).toEqual([
+      { keyId: DEMO_KEYS.pending, storeId: DEMO_STORE_ID, backingKeysDeletionStatus: 'FAILURE' },
+    ]);
     const [event] = deleteKeyEvents(m);
     expect(JSON.parse(event.additionalEventData.backingKeysDeletionStatus)[0].deletionStatus).toBe('FAILURE');
     const orphans = (m.toJSON() as AccountState).orphanedKeyMaterial[DEMO_CLUSTER_ID]!;
@@ -130,7 +178,9 @@ describe('key deletion at expiry', () => {
 
   it('external-store keys are deleted without backing key status (aws-facts 8)', () => {
     const m = createModel(scenario('demo'));
-    const xksKey = kms(m, 'ListKeys', { Limit: 1000 }).Keys.map((k: any) => kms(m, 'DescribeKey', { KeyId: k.KeyId }).KeyMetadata).find((md: any) => md.CustomKeyStoreId === DEMO_XKS_STORE_ID);
+    const xksKey = kms(m, 'ListKeys', { Limit: 1000 })
+      .Keys.map((k: any) => kms(m, 'DescribeKey', { KeyId: k.KeyId }).KeyMetadata)
+      .find((md: any) => md.CustomKeyStoreId === DEMO_XKS_STORE_ID);
     kms(m, 'ScheduleKeyDeletion', { KeyId: xksKey.KeyId, PendingWindowInDays: 7 });
     const report = m.advance(8 * DAY);
     expect(report.deletedKeys).toContainEqual({ keyId: xksKey.KeyId, storeId: DEMO_XKS_STORE_ID });
@@ -152,9 +202,16 @@ describe('clock, dirty flag and event order', () => {
   it('read-only calls leave the state clean until their event is recorded', () => {
     const m = createModel(scenario('demo'));
     m.takeDirty();
-    m.handle({ service: 'kms', operation: 'DescribeKey', region: 'us-east-1', requestId: 'r1' }, { KeyId: DEMO_KEYS.used });
+    m.handle(
+      { service: 'kms', operation: 'DescribeKey', region: 'us-east-1', requestId: 'r1' },
+      { KeyId: DEMO_KEYS.used },
+    );
     expect(m.takeDirty()).toBe(false);
-    m.recordCall({ service: 'kms', operation: 'DescribeKey', region: 'us-east-1', requestId: 'r1' }, { KeyId: DEMO_KEYS.used }, { output: {} });
+    m.recordCall(
+      { service: 'kms', operation: 'DescribeKey', region: 'us-east-1', requestId: 'r1' },
+      { KeyId: DEMO_KEYS.used },
+      { output: {} },
+    );
     expect(m.takeDirty()).toBe(true);
   });
 
@@ -162,7 +219,11 @@ describe('clock, dirty flag and event order', () => {
     const json = scenario('demo', { now: new Date(Date.now() - 6 * DAY) }) as AccountState;
     json.clockOffsetMs = 0;
     const m = createModel(json);
-    m.recordCall({ service: 'kms', operation: 'ListKeys', region: 'us-east-1', requestId: 'r2' }, {}, { output: { Keys: [] } });
+    m.recordCall(
+      { service: 'kms', operation: 'ListKeys', region: 'us-east-1', requestId: 'r2' },
+      {},
+      { output: { Keys: [] } },
+    );
     const events = (m.toJSON() as AccountState).events;
     expect(events.slice(-2).map((e) => e.name)).toEqual(['DeleteKey', 'ListKeys']);
     expect(events[events.length - 2]!.t).toBeLessThanOrEqual(events[events.length - 1]!.t);

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { SandboxError, type CallContext, type ServiceName } from '../../../../src/sandbox/contract.js';
 import { createSandboxModel, orgScenario, scenario, OrgModel } from '../../../../src/sandbox/model/index.js';
 
-function ctx(service: ServiceName, operation: string, region = 'us-east-1', accessKeyId = 'AKIAHOMECALLER000001'): CallContext {
+function ctx(
+  service: ServiceName,
+  operation: string,
+  region = 'us-east-1',
+  accessKeyId = 'AKIAHOMECALLER000001',
+): CallContext {
   return { service, operation, region, accessKeyId, requestId: randomUUID() };
 }
 
@@ -38,7 +43,8 @@ const org = (opts = {}) => createSandboxModel(orgScenario(opts));
 const ROLE = (account: string) => `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
 
 function assume(m: OrgModel, account: string, extra: Record<string, unknown> = {}) {
-  return call(m, ctx('sts', 'AssumeRole'), { RoleArn: ROLE(account), RoleSessionName: 'kscli-test', ...extra }).Credentials;
+  return call(m, ctx('sts', 'AssumeRole'), { RoleArn: ROLE(account), RoleSessionName: 'kscli-test', ...extra })
+    .Credentials;
 }
 
 describe('routing and cells', () => {
@@ -48,7 +54,10 @@ describe('routing and cells', () => {
     expect(m.accountFor(ctx('kms', 'ListKeys', 'us-west-2', creds.AccessKeyId))).toBe('200000000003');
     expect(m.accountFor(ctx('kms', 'ListKeys'))).toBe('111122223333');
     const who = call(m, ctx('sts', 'GetCallerIdentity', 'us-east-1', creds.AccessKeyId));
-    expect(who).toMatchObject({ Account: '200000000003', Arn: 'arn:aws:sts::200000000003:assumed-role/OrganizationAccountAccessRole/kscli-test' });
+    expect(who).toMatchObject({
+      Account: '200000000003',
+      Arn: 'arn:aws:sts::200000000003:assumed-role/OrganizationAccountAccessRole/kscli-test',
+    });
     // the demo's stores are the home account's us-east-1, not another Region's
     expect(call(m, ctx('kms', 'DescribeCustomKeyStores')).CustomKeyStores).toHaveLength(3);
     expect(call(m, ctx('kms', 'DescribeCustomKeyStores', 'us-west-2')).CustomKeyStores).toEqual([]);
@@ -88,13 +97,22 @@ describe('STS AssumeRole', () => {
     const m = org();
     const denied = error(() => assume(m, '200000000004'));
     expect(denied).toMatchObject({ code: 'AccessDenied', status: 403 });
-    expect(denied.message).toMatch(/is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::200000000004:role\/OrganizationAccountAccessRole/);
+    expect(denied.message).toMatch(
+      /is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::200000000004:role\/OrganizationAccountAccessRole/,
+    );
     expect(error(() => assume(m, '200000000002')).code).toBe('AccessDenied');
     expect(error(() => assume(m, '200000000002', { ExternalId: 'wrong' })).code).toBe('AccessDenied');
     expect(assume(m, '200000000002', { ExternalId: 'kscli-audit' }).AccessKeyId).toMatch(/^ASIA/);
     expect(error(() => assume(m, '999999999999')).code).toBe('AccessDenied');
     const member = assume(m, '200000000003');
-    expect(error(() => call(m, ctx('sts', 'AssumeRole', 'us-east-1', member.AccessKeyId), { RoleArn: ROLE('200000000001'), RoleSessionName: 'chain' })).code).toBe('AccessDenied');
+    expect(
+      error(() =>
+        call(m, ctx('sts', 'AssumeRole', 'us-east-1', member.AccessKeyId), {
+          RoleArn: ROLE('200000000001'),
+          RoleSessionName: 'chain',
+        }),
+      ).code,
+    ).toBe('AccessDenied');
   });
 
   it('validates its parameters as STS does', () => {
@@ -102,7 +120,10 @@ describe('STS AssumeRole', () => {
     expect(error(() => assume(m, '200000000003', { RoleSessionName: 'x' })).code).toBe('ValidationError');
     expect(error(() => assume(m, '200000000003', { DurationSeconds: 600 })).code).toBe('ValidationError');
     expect(error(() => assume(m, '200000000003', { DurationSeconds: 7200 })).message).toMatch(/MaxSessionDuration/);
-    expect(error(() => call(m, ctx('sts', 'AssumeRole'), { RoleArn: 'not-an-arn-at-all-really', RoleSessionName: 'ok' })).code).toBe('ValidationError');
+    expect(
+      error(() => call(m, ctx('sts', 'AssumeRole'), { RoleArn: 'not-an-arn-at-all-really', RoleSessionName: 'ok' }))
+        .code,
+    ).toBe('ValidationError');
   });
 
   it('an expired session gets ExpiredTokenException (JSON services) or ExpiredToken (STS); a forgotten sandbox key is unrecognised', () => {
@@ -110,9 +131,16 @@ describe('STS AssumeRole', () => {
     const creds = assume(m, '200000000003');
     expect(new Date(creds.Expiration).getTime() - m.now().getTime()).toBeGreaterThan(3_599_000);
     m.advance(3_600_000);
-    expect(error(() => call(m, ctx('kms', 'ListKeys', 'us-east-1', creds.AccessKeyId)))).toMatchObject({ code: 'ExpiredTokenException', status: 400 });
-    expect(error(() => call(m, ctx('sts', 'GetCallerIdentity', 'us-east-1', creds.AccessKeyId))).code).toBe('ExpiredToken');
-    expect(error(() => call(m, ctx('kms', 'ListKeys', 'us-east-1', 'ASIASBXNOSUCHSESSION'))).code).toBe('UnrecognizedClientException');
+    expect(error(() => call(m, ctx('kms', 'ListKeys', 'us-east-1', creds.AccessKeyId)))).toMatchObject({
+      code: 'ExpiredTokenException',
+      status: 400,
+    });
+    expect(error(() => call(m, ctx('sts', 'GetCallerIdentity', 'us-east-1', creds.AccessKeyId))).code).toBe(
+      'ExpiredToken',
+    );
+    expect(error(() => call(m, ctx('kms', 'ListKeys', 'us-east-1', 'ASIASBXNOSUCHSESSION'))).code).toBe(
+      'UnrecognizedClientException',
+    );
   });
 });
 
@@ -120,10 +148,18 @@ describe('Regions', () => {
   it('a Region the account has not enabled: UnrecognizedClientException (STS: InvalidClientTokenId); an SCP-denied one: AccessDeniedException', () => {
     const m = org();
     const one = assume(m, '200000000001');
-    expect(error(() => call(m, ctx('kms', 'ListKeys', 'ap-southeast-4', one.AccessKeyId))).code).toBe('UnrecognizedClientException');
-    expect(error(() => call(m, ctx('sts', 'GetCallerIdentity', 'ap-southeast-4', one.AccessKeyId))).code).toBe('InvalidClientTokenId');
-    expect(error(() => call(m, ctx('kms', 'DescribeCustomKeyStores', 'eu-west-1', one.AccessKeyId))).message).toMatch(/explicit deny in a service control policy/);
-    expect(error(() => call(m, ctx('cloudhsm', 'DescribeClusters', 'eu-west-1', one.AccessKeyId))).code).toBe('CloudHsmAccessDeniedException');
+    expect(error(() => call(m, ctx('kms', 'ListKeys', 'ap-southeast-4', one.AccessKeyId))).code).toBe(
+      'UnrecognizedClientException',
+    );
+    expect(error(() => call(m, ctx('sts', 'GetCallerIdentity', 'ap-southeast-4', one.AccessKeyId))).code).toBe(
+      'InvalidClientTokenId',
+    );
+    expect(error(() => call(m, ctx('kms', 'DescribeCustomKeyStores', 'eu-west-1', one.AccessKeyId))).message).toMatch(
+      /explicit deny in a service control policy/,
+    );
+    expect(error(() => call(m, ctx('cloudhsm', 'DescribeClusters', 'eu-west-1', one.AccessKeyId))).code).toBe(
+      'CloudHsmAccessDeniedException',
+    );
     // the management account has every Region enabled
     expect(call(m, ctx('kms', 'ListKeys', 'ap-southeast-4')).Keys).toBeDefined();
   });
@@ -138,9 +174,17 @@ describe('Regions', () => {
       { RegionName: 'eu-west-1', RegionOptStatus: 'ENABLED_BY_DEFAULT' },
       { RegionName: 'ap-southeast-4', RegionOptStatus: 'ENABLED' },
     ]);
-    expect(call(m, ctx('account', 'ListRegions'), { AccountId: '200000000001' }).Regions[3]).toEqual({ RegionName: 'ap-southeast-4', RegionOptStatus: 'DISABLED' });
-    expect(error(() => call(m, ctx('account', 'ListRegions', 'us-east-1', three.AccessKeyId), { AccountId: '200000000001' })).code).toBe('AccessDeniedException');
-    expect(error(() => call(m, ctx('account', 'ListRegions'), { AccountId: '111122223333' })).code).toBe('ValidationException');
+    expect(call(m, ctx('account', 'ListRegions'), { AccountId: '200000000001' }).Regions[3]).toEqual({
+      RegionName: 'ap-southeast-4',
+      RegionOptStatus: 'DISABLED',
+    });
+    expect(
+      error(() => call(m, ctx('account', 'ListRegions', 'us-east-1', three.AccessKeyId), { AccountId: '200000000001' }))
+        .code,
+    ).toBe('AccessDeniedException');
+    expect(error(() => call(m, ctx('account', 'ListRegions'), { AccountId: '111122223333' })).code).toBe(
+      'ValidationException',
+    );
   });
 });
 
@@ -166,36 +210,59 @@ describe('Organizations', () => {
     const first = call(m, ctx('organizations', 'ListAccounts'), { MaxResults: 10 }).Accounts;
     expect(first.find((a: any) => a.Id === '200000000005')).toMatchObject({ State: 'SUSPENDED', Status: 'SUSPENDED' });
     expect(first.find((a: any) => a.Id === '200000000009')).toMatchObject({ State: 'CLOSED', Status: 'SUSPENDED' });
-    expect(error(() => call(m, ctx('organizations', 'ListAccounts'), { MaxResults: 21 })).code).toBe('InvalidInputException');
-    expect(error(() => call(m, ctx('organizations', 'ListAccounts'), { NextToken: '!!' })).code).toBe('InvalidInputException');
+    expect(error(() => call(m, ctx('organizations', 'ListAccounts'), { MaxResults: 21 })).code).toBe(
+      'InvalidInputException',
+    );
+    expect(error(() => call(m, ctx('organizations', 'ListAccounts'), { NextToken: '!!' })).code).toBe(
+      'InvalidInputException',
+    );
   });
 
   it('members may describe the organization but not list its accounts', () => {
     const m = org();
     const three = assume(m, '200000000003');
-    expect(call(m, ctx('organizations', 'DescribeOrganization', 'us-east-1', three.AccessKeyId)).Organization.MasterAccountId).toBe('111122223333');
-    expect(error(() => call(m, ctx('organizations', 'ListAccounts', 'us-east-1', three.AccessKeyId))).code).toBe('AccessDeniedException');
+    expect(
+      call(m, ctx('organizations', 'DescribeOrganization', 'us-east-1', three.AccessKeyId)).Organization
+        .MasterAccountId,
+    ).toBe('111122223333');
+    expect(error(() => call(m, ctx('organizations', 'ListAccounts', 'us-east-1', three.AccessKeyId))).code).toBe(
+      'AccessDeniedException',
+    );
   });
 
   it('ListChildren and ListAccountsForParent walk the OU tree; direct children only', () => {
     const m = org({ accounts: 12 });
-    const ous = call(m, ctx('organizations', 'ListChildren'), { ParentId: 'ou-k5c1-workloads', ChildType: 'ORGANIZATIONAL_UNIT' }).Children;
+    const ous = call(m, ctx('organizations', 'ListChildren'), {
+      ParentId: 'ou-k5c1-workloads',
+      ChildType: 'ORGANIZATIONAL_UNIT',
+    }).Children;
     expect(ous.map((c: any) => c.Id)).toEqual(['ou-k5c1-prod0001', 'ou-k5c1-dev00001']);
-    expect(call(m, ctx('organizations', 'ListAccountsForParent'), { ParentId: 'ou-k5c1-workloads' }).Accounts).toEqual([]);
-    expect(call(m, ctx('organizations', 'ListAccountsForParent'), { ParentId: 'ou-k5c1-prod0001' }).Accounts.map((a: any) => a.Id)).toEqual(['200000000001', '200000000005', '200000000009']);
-    expect(error(() => call(m, ctx('organizations', 'ListAccountsForParent'), { ParentId: 'ou-k5c1-nothere1' })).code).toBe('ParentNotFoundException');
+    expect(call(m, ctx('organizations', 'ListAccountsForParent'), { ParentId: 'ou-k5c1-workloads' }).Accounts).toEqual(
+      [],
+    );
+    expect(
+      call(m, ctx('organizations', 'ListAccountsForParent'), { ParentId: 'ou-k5c1-prod0001' }).Accounts.map(
+        (a: any) => a.Id,
+      ),
+    ).toEqual(['200000000001', '200000000005', '200000000009']);
+    expect(
+      error(() => call(m, ctx('organizations', 'ListAccountsForParent'), { ParentId: 'ou-k5c1-nothere1' })).code,
+    ).toBe('ParentNotFoundException');
   });
 });
 
 describe('scenario org', () => {
   it('is deterministic for a seed and scales to 1,000 accounts x 17 Regions with few stored cells', () => {
-    expect(JSON.stringify(orgScenario({ now: new Date(0) }).cells.map((c) => c.stores.map((s) => s.id)))).toBe(JSON.stringify(orgScenario({ now: new Date(0) }).cells.map((c) => c.stores.map((s) => s.id))));
+    expect(JSON.stringify(orgScenario({ now: new Date(0) }).cells.map((c) => c.stores.map((s) => s.id)))).toBe(
+      JSON.stringify(orgScenario({ now: new Date(0) }).cells.map((c) => c.stores.map((s) => s.id))),
+    );
     const big = orgScenario({ accounts: 1000, regions: 17, stores: 50 });
     expect(big.org!.accounts).toHaveLength(1000);
     expect(big.org!.regions).toHaveLength(17);
     expect(big.cells.length).toBeLessThanOrEqual(51);
     expect(big.cells.reduce((n, c) => n + c.stores.length, 0)).toBe(53);
     // CloudHSM stores only where CloudHSM is offered
-    for (const c of big.cells) if (c.region === 'ap-southeast-4') expect(c.stores.every((s) => s.type === 'EXTERNAL_KEY_STORE')).toBe(true);
+    for (const c of big.cells)
+      if (c.region === 'ap-southeast-4') expect(c.stores.every((s) => s.type === 'EXTERNAL_KEY_STORE')).toBe(true);
   });
 });

@@ -1,6 +1,13 @@
 /** The demo and large scenarios hold what the README and the end-to-end tests rely on. */
 import { describe, expect, it } from 'vitest';
-import { createModel, scenario, DEMO_IDLE_STORE_ID, DEMO_KEYS, DEMO_STORE_ID, DEMO_XKS_STORE_ID } from '../../../../src/sandbox/model/index.js';
+import {
+  createModel,
+  scenario,
+  DEMO_IDLE_STORE_ID,
+  DEMO_KEYS,
+  DEMO_STORE_ID,
+  DEMO_XKS_STORE_ID,
+} from '../../../../src/sandbox/model/index.js';
 import type { AccountState } from '../../../../src/sandbox/model/state.js';
 import { call, callError, kms } from './helpers.js';
 
@@ -56,7 +63,9 @@ describe('demo scenario', () => {
     const used = kms(m, 'GetKeyLastUsage', { KeyId: DEMO_KEYS.used }).KeyLastUsage;
     expect(used.Operation).toBe('Decrypt');
     expect(Math.round((m.now().getTime() - used.Timestamp.getTime()) / DAY)).toBe(3);
-    const event = call(m, 'cloudtrail', 'LookupEvents', { LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: used.CloudTrailEventId }] }).Events[0];
+    const event = call(m, 'cloudtrail', 'LookupEvents', {
+      LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: used.CloudTrailEventId }],
+    }).Events[0];
     const parsed = JSON.parse(event.CloudTrailEvent);
     expect(parsed.eventName).toBe('Decrypt');
     expect(parsed.userIdentity.sessionContext.sessionIssuer.arn).toBe('arn:aws:iam::111122223333:role/app-backend');
@@ -64,7 +73,10 @@ describe('demo scenario', () => {
   });
 
   it('has 2 external keys, 20 customer keys and 3 AWS-managed keys outside the stores', () => {
-    expect(keys.filter((k) => k.CustomKeyStoreId === DEMO_XKS_STORE_ID).map((k) => k.KeyState)).toEqual(['Enabled', 'Enabled']);
+    expect(keys.filter((k) => k.CustomKeyStoreId === DEMO_XKS_STORE_ID).map((k) => k.KeyState)).toEqual([
+      'Enabled',
+      'Enabled',
+    ]);
     expect(keys.filter((k) => k.CustomKeyStoreId === DEMO_IDLE_STORE_ID)).toEqual([]);
     const outside = keys.filter((k) => !k.CustomKeyStoreId);
     expect(outside.filter((k) => k.KeyManager === 'CUSTOMER' && k.Origin === 'AWS_KMS')).toHaveLength(20);
@@ -73,16 +85,26 @@ describe('demo scenario', () => {
   });
 
   it('has two backups before the first store key and three after', () => {
-    const first = Math.min(...keys.filter((k) => k.CustomKeyStoreId === DEMO_STORE_ID).map((k) => k.CreationDate.getTime()));
-    const backups = call(m, 'cloudhsm', 'DescribeBackups', { Filters: { clusterIds: ['cluster-1a23b4cdefg'] } }).Backups;
-    expect(backups.filter((b: any) => b.CreateTimestamp.getTime() < first && b.BackupState === 'READY')).toHaveLength(2);
-    expect(backups.filter((b: any) => b.CreateTimestamp.getTime() >= first && b.BackupState === 'READY')).toHaveLength(3);
+    const first = Math.min(
+      ...keys.filter((k) => k.CustomKeyStoreId === DEMO_STORE_ID).map((k) => k.CreationDate.getTime()),
+    );
+    const backups = call(m, 'cloudhsm', 'DescribeBackups', {
+      Filters: { clusterIds: ['cluster-1a23b4cdefg'] },
+    }).Backups;
+    expect(backups.filter((b: any) => b.CreateTimestamp.getTime() < first && b.BackupState === 'READY')).toHaveLength(
+      2,
+    );
+    expect(backups.filter((b: any) => b.CreateTimestamp.getTime() >= first && b.BackupState === 'READY')).toHaveLength(
+      3,
+    );
   });
 
   it('the idle store can be deleted at once', () => {
     const mm = createModel(scenario('demo'));
     expect(kms(mm, 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_IDLE_STORE_ID })).toEqual({});
-    expect(callError(mm, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_IDLE_STORE_ID }).code).toBe('CustomKeyStoreNotFoundException');
+    expect(callError(mm, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_IDLE_STORE_ID }).code).toBe(
+      'CustomKeyStoreNotFoundException',
+    );
   });
 
   it('status() sums keys per store and state', () => {
@@ -126,7 +148,9 @@ describe('large scenario', () => {
     expect(positions).toHaveLength(10);
     expect(positions[0]).toBeGreaterThan(0);
     expect(positions[9]! - positions[0]!).toBeGreaterThan(500);
-    expect(json.keys.every((k) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(k.id))).toBe(true);
+    expect(
+      json.keys.every((k) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(k.id)),
+    ).toBe(true);
     expect(json.keys.every((k) => !k.lastUsage)).toBe(true);
     expect(json.events).toEqual([]);
   });
@@ -165,6 +189,8 @@ describe('large scenario', () => {
     expect(loadMs).toBeLessThan(3_000);
     expect(describeMs).toBeLessThan(3_000);
     expect(listMs).toBeLessThan(2_000);
-    console.log(`large: generate ${generateMs.toFixed(0)} ms, serialise+load ${loadMs.toFixed(0)} ms (${(text.length / 1e6).toFixed(1)} MB), 10k DescribeKey+events ${describeMs.toFixed(0)} ms, ListKeys 100 pages ${listMs.toFixed(0)} ms`);
+    console.log(
+      `large: generate ${generateMs.toFixed(0)} ms, serialise+load ${loadMs.toFixed(0)} ms (${(text.length / 1e6).toFixed(1)} MB), 10k DescribeKey+events ${describeMs.toFixed(0)} ms, ListKeys 100 pages ${listMs.toFixed(0)} ms`,
+    );
   });
 });

@@ -15,7 +15,8 @@ const storeOps = rules.storeOperations as unknown as Record<string, Record<strin
 /** A model with a fresh CloudHSM key brought into `state`, and a ciphertext made while it was Enabled. */
 function keyIn(state: string) {
   const model = createModel(scenario('demo'));
-  const keyId: string = kms(model, 'CreateKey', { CustomKeyStoreId: DEMO_STORE_ID, Origin: 'AWS_CLOUDHSM' }).KeyMetadata.KeyId;
+  const keyId: string = kms(model, 'CreateKey', { CustomKeyStoreId: DEMO_STORE_ID, Origin: 'AWS_CLOUDHSM' }).KeyMetadata
+    .KeyId;
   const arn = `arn:aws:kms:us-east-1:111122223333:key/${keyId}`;
   const ciphertext: string = kms(model, 'Encrypt', { KeyId: keyId, Plaintext: b64('secret') }).CiphertextBlob;
   if (state === 'Disabled') kms(model, 'DisableKey', { KeyId: keyId });
@@ -39,7 +40,21 @@ function inputFor(op: string, keyId: string, ciphertext: string): Record<string,
 }
 
 // ReEncrypt is not implemented by the sandbox (kscli never calls it)
-const IMPLEMENTED_KEY_OPS = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'DisableKey', 'EnableKey', 'Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey', 'GetKeyPolicy', 'ListGrants', 'ListResourceTags', 'ListAliases', 'GetKeyLastUsage']);
+const IMPLEMENTED_KEY_OPS = new Set([
+  'ScheduleKeyDeletion',
+  'CancelKeyDeletion',
+  'DisableKey',
+  'EnableKey',
+  'Encrypt',
+  'Decrypt',
+  'GenerateDataKey',
+  'DescribeKey',
+  'GetKeyPolicy',
+  'ListGrants',
+  'ListResourceTags',
+  'ListAliases',
+  'GetKeyLastUsage',
+]);
 
 const keyRows: Array<[string, string, Outcome]> = [];
 for (const [ops, byState] of Object.entries(keyOps)) {
@@ -70,7 +85,11 @@ describe('key operations by key state (state-rules.json)', () => {
 
   it('storeOnDisconnect: PendingDeletion keys stay PendingDeletion, the others become Unavailable, reconnect restores them', () => {
     const model = createModel(scenario('demo'), { config: { connectMs: 10, disconnectMs: 10 } });
-    const ids = ['1234abcd-12ab-34cd-56ef-1234567890ab', '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'];
+    const ids = [
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+      '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    ];
     const stateOf = (id: string): string => kms(model, 'DescribeKey', { KeyId: id }).KeyMetadata.KeyState;
     expect(ids.map(stateOf)).toEqual(['Enabled', 'Disabled', 'PendingDeletion']);
     kms(model, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
@@ -87,7 +106,9 @@ describe('key operations by key state (state-rules.json)', () => {
     const id = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
     kms(model, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
     model.advance(100);
-    expect(kms(model, 'CancelKeyDeletion', { KeyId: id })).toEqual({ KeyId: `arn:aws:kms:us-east-1:111122223333:key/${id}` });
+    expect(kms(model, 'CancelKeyDeletion', { KeyId: id })).toEqual({
+      KeyId: `arn:aws:kms:us-east-1:111122223333:key/${id}`,
+    });
     expect(kms(model, 'DescribeKey', { KeyId: id }).KeyMetadata.KeyState).toBe('Unavailable');
     kms(model, 'ConnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
     model.advance(100);
@@ -115,10 +136,14 @@ describe('custom key store operations by connection state (state-rules.json)', (
   it.each(storeRows)('%s on a %s store', (op, state, outcome) => {
     const model = storeIn(state);
     const storeState = (): string | undefined =>
-      kms(model, 'DescribeCustomKeyStores', {}).CustomKeyStores.find((s: any) => s.CustomKeyStoreId === DEMO_IDLE_STORE_ID)?.ConnectionState;
+      kms(model, 'DescribeCustomKeyStores', {}).CustomKeyStores.find(
+        (s: any) => s.CustomKeyStoreId === DEMO_IDLE_STORE_ID,
+      )?.ConnectionState;
     const isCreate = op.startsWith('CreateKey');
     const operation = isCreate ? 'CreateKey' : op;
-    const input = isCreate ? { CustomKeyStoreId: DEMO_IDLE_STORE_ID, Origin: 'AWS_CLOUDHSM' } : { CustomKeyStoreId: DEMO_IDLE_STORE_ID };
+    const input = isCreate
+      ? { CustomKeyStoreId: DEMO_IDLE_STORE_ID, Origin: 'AWS_CLOUDHSM' }
+      : { CustomKeyStoreId: DEMO_IDLE_STORE_ID };
     if (outcome.error) {
       expect(callError(model, 'kms', operation, input).code).toBe(outcome.error);
       expect(storeState()).toBe(state);
@@ -126,41 +151,61 @@ describe('custom key store operations by connection state (state-rules.json)', (
       expect(kms(model, operation, input).KeyMetadata.KeyState).toBe(outcome.ok);
     } else if (outcome.ok === 'deleted') {
       expect(kms(model, operation, input)).toEqual({});
-      expect(callError(model, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_IDLE_STORE_ID }).code).toBe('CustomKeyStoreNotFoundException');
+      expect(callError(model, 'kms', 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_IDLE_STORE_ID }).code).toBe(
+        'CustomKeyStoreNotFoundException',
+      );
     } else {
       expect(kms(model, operation, input)).toEqual({});
       expect(storeState()).toBe(outcome.ok);
     }
   });
 
-  it.each(Object.keys(storeOps).filter((op) => op !== 'any'))('%s on an unknown store: CustomKeyStoreNotFoundException', (op) => {
-    const model = createModel(scenario('demo'));
-    const operation = op.startsWith('CreateKey') ? 'CreateKey' : op;
-    expect(callError(model, 'kms', operation, { CustomKeyStoreId: 'cks-00000000000000000' }).code).toBe((storeOps.any!.unknownStore as Outcome).error);
-  });
+  it.each(Object.keys(storeOps).filter((op) => op !== 'any'))(
+    '%s on an unknown store: CustomKeyStoreNotFoundException',
+    (op) => {
+      const model = createModel(scenario('demo'));
+      const operation = op.startsWith('CreateKey') ? 'CreateKey' : op;
+      expect(callError(model, 'kms', operation, { CustomKeyStoreId: 'cks-00000000000000000' }).code).toBe(
+        (storeOps.any!.unknownStore as Outcome).error,
+      );
+    },
+  );
 
   it('DeleteCustomKeyStore on a DISCONNECTED store with keys (even PendingDeletion): CustomKeyStoreHasCMKsException', () => {
     const model = createModel(scenario('demo'), { config: { disconnectMs: 10 } });
     kms(model, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
     model.advance(100);
-    for (const id of ['0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11', '2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60', '1234abcd-12ab-34cd-56ef-1234567890ab', '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9']) {
+    for (const id of [
+      '0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11',
+      '2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60',
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+    ]) {
       kms(model, 'ScheduleKeyDeletion', { KeyId: id, PendingWindowInDays: 7 });
     }
-    expect(callError(model, 'kms', 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID }).code).toBe('CustomKeyStoreHasCMKsException');
+    expect(callError(model, 'kms', 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID }).code).toBe(
+      'CustomKeyStoreHasCMKsException',
+    );
     model.advance(31 * 86_400_000);
     expect(kms(model, 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID })).toEqual({});
   });
 
   it('when both errors apply, HasCMKs wins (the sandbox choice; AWS does not document the order)', () => {
     const model = createModel(scenario('demo'));
-    expect(callError(model, 'kms', 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID }).code).toBe('CustomKeyStoreHasCMKsException');
+    expect(callError(model, 'kms', 'DeleteCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID }).code).toBe(
+      'CustomKeyStoreHasCMKsException',
+    );
   });
 
   it('pending window days follow windowDays', () => {
     const model = createModel(scenario('demo'));
     const id = '0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11';
-    expect(callError(model, 'kms', 'ScheduleKeyDeletion', { KeyId: id, PendingWindowInDays: rules.windowDays.min - 1 }).code).toBe('ValidationException');
-    expect(callError(model, 'kms', 'ScheduleKeyDeletion', { KeyId: id, PendingWindowInDays: rules.windowDays.max + 1 }).code).toBe('ValidationException');
+    expect(
+      callError(model, 'kms', 'ScheduleKeyDeletion', { KeyId: id, PendingWindowInDays: rules.windowDays.min - 1 }).code,
+    ).toBe('ValidationException');
+    expect(
+      callError(model, 'kms', 'ScheduleKeyDeletion', { KeyId: id, PendingWindowInDays: rules.windowDays.max + 1 }).code,
+    ).toBe('ValidationException');
     const out = kms(model, 'ScheduleKeyDeletion', { KeyId: id });
     expect(out.PendingWindowInDays).toBe(rules.windowDays.default);
     expect(out.KeyId).toBe(`arn:aws:kms:us-east-1:111122223333:key/${id}`);

@@ -2,7 +2,13 @@
  * A tiny stand-in for the account model (src/sandbox/model/), enough to test the HTTP layer on
  * its own: a few keys and stores with AWS-like errors, an STS identity, an SNS topic and alarms.
  */
-import { SandboxError, type AdvanceReport, type CallContext, type SandboxModel, type SandboxStatus } from '../../../../src/sandbox/contract.js';
+import {
+  SandboxError,
+  type AdvanceReport,
+  type CallContext,
+  type SandboxModel,
+  type SandboxStatus,
+} from '../../../../src/sandbox/contract.js';
 import type { ModelFactory } from '../../../../src/sandbox/server/model-holder.js';
 
 interface FakeState {
@@ -40,12 +46,20 @@ export class FakeModel implements SandboxModel {
   private key(input: Record<string, unknown>) {
     const id = String(input.KeyId ?? '');
     const key = this.state.keys.find((k) => k.id === id || id.endsWith(`key/${k.id}`));
-    if (!key) throw new SandboxError('NotFoundException', `Key 'arn:aws:kms:us-east-1:111122223333:key/${id}' does not exist`);
+    if (!key)
+      throw new SandboxError('NotFoundException', `Key 'arn:aws:kms:us-east-1:111122223333:key/${id}' does not exist`);
     return key;
   }
 
   private meta(k: { id: string; state: string; storeId?: string }) {
-    return { KeyId: k.id, Arn: `arn:aws:kms:us-east-1:111122223333:key/${k.id}`, KeyState: k.state, CreationDate: new Date('2026-01-02T03:04:05.500Z'), CustomKeyStoreId: k.storeId, Enabled: k.state === 'Enabled' };
+    return {
+      KeyId: k.id,
+      Arn: `arn:aws:kms:us-east-1:111122223333:key/${k.id}`,
+      KeyState: k.state,
+      CreationDate: new Date('2026-01-02T03:04:05.500Z'),
+      CustomKeyStoreId: k.storeId,
+      Enabled: k.state === 'Enabled',
+    };
   }
 
   handle(ctx: CallContext, input: Record<string, unknown>): unknown {
@@ -56,16 +70,30 @@ export class FakeModel implements SandboxModel {
         return { KeyMetadata: this.meta(this.key(input)) };
       case 'kms.ScheduleKeyDeletion': {
         const k = this.key(input);
-        if (k.state === 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${this.meta(k).Arn} is pending deletion.`);
+        if (k.state === 'PendingDeletion')
+          throw new SandboxError('KMSInvalidStateException', `${this.meta(k).Arn} is pending deletion.`);
         k.state = 'PendingDeletion';
         this.dirty = true;
-        return { KeyId: this.meta(k).Arn, KeyState: 'PendingDeletion', DeletionDate: new Date(this.now().getTime() + 30 * 86_400_000), PendingWindowInDays: 30 };
+        return {
+          KeyId: this.meta(k).Arn,
+          KeyState: 'PendingDeletion',
+          DeletionDate: new Date(this.now().getTime() + 30 * 86_400_000),
+          PendingWindowInDays: 30,
+        };
       }
       case 'kms.DescribeCustomKeyStores': {
         const id = input.CustomKeyStoreId as string | undefined;
         const stores = this.state.stores.filter((s) => !id || s.id === id);
-        if (id && stores.length === 0) throw new SandboxError('CustomKeyStoreNotFoundException', `No custom key store ${id}`);
-        return { CustomKeyStores: stores.map((s) => ({ CustomKeyStoreId: s.id, ConnectionState: s.state, CreationDate: new Date('2026-01-01T00:00:00Z') })), Truncated: false };
+        if (id && stores.length === 0)
+          throw new SandboxError('CustomKeyStoreNotFoundException', `No custom key store ${id}`);
+        return {
+          CustomKeyStores: stores.map((s) => ({
+            CustomKeyStoreId: s.id,
+            ConnectionState: s.state,
+            CreationDate: new Date('2026-01-01T00:00:00Z'),
+          })),
+          Truncated: false,
+        };
       }
       case 'kms.DisconnectCustomKeyStore': {
         const s = this.state.stores.find((x) => x.id === input.CustomKeyStoreId);
@@ -77,8 +105,10 @@ export class FakeModel implements SandboxModel {
       case 'kms.DeleteCustomKeyStore': {
         const s = this.state.stores.find((x) => x.id === input.CustomKeyStoreId);
         if (!s) throw new SandboxError('CustomKeyStoreNotFoundException', 'not found');
-        if (this.state.keys.some((k) => k.storeId === s.id)) throw new SandboxError('CustomKeyStoreHasCMKsException', 'The custom key store has KMS keys.');
-        if (s.state !== 'DISCONNECTED') throw new SandboxError('CustomKeyStoreInvalidStateException', 'The custom key store must be disconnected.');
+        if (this.state.keys.some((k) => k.storeId === s.id))
+          throw new SandboxError('CustomKeyStoreHasCMKsException', 'The custom key store has KMS keys.');
+        if (s.state !== 'DISCONNECTED')
+          throw new SandboxError('CustomKeyStoreInvalidStateException', 'The custom key store must be disconnected.');
         this.state.stores = this.state.stores.filter((x) => x !== s);
         this.dirty = true;
         return {};
@@ -86,11 +116,16 @@ export class FakeModel implements SandboxModel {
       case 'sts.GetCallerIdentity':
         return { UserId: 'AIDAEXAMPLE', Account: this.accountId, Arn: 'arn:aws:iam::111122223333:user/sandbox' };
       case 'sns.GetTopicAttributes':
-        if (input.TopicArn !== 'arn:aws:sns:us-east-1:111122223333:kms-alerts') throw new SandboxError('NotFound', 'Topic does not exist', 404);
+        if (input.TopicArn !== 'arn:aws:sns:us-east-1:111122223333:kms-alerts')
+          throw new SandboxError('NotFound', 'Topic does not exist', 404);
         return { Attributes: { TopicArn: String(input.TopicArn), DisplayName: 'a<b' } };
       case 'monitoring.PutMetricAlarm':
         this.state.alarms = this.state.alarms.filter((a) => a.name !== input.AlarmName);
-        this.state.alarms.push({ name: String(input.AlarmName), threshold: Number(input.Threshold), dimensions: (input.Dimensions as FakeState['alarms'][0]['dimensions']) ?? [] });
+        this.state.alarms.push({
+          name: String(input.AlarmName),
+          threshold: Number(input.Threshold),
+          dimensions: (input.Dimensions as FakeState['alarms'][0]['dimensions']) ?? [],
+        });
         this.dirty = true;
         return {};
       case 'monitoring.DescribeAlarms': {
@@ -98,7 +133,14 @@ export class FakeModel implements SandboxModel {
         return {
           MetricAlarms: this.state.alarms
             .filter((a) => !names || names.includes(a.name))
-            .map((a) => ({ AlarmName: a.name, Threshold: a.threshold, Dimensions: a.dimensions, StateValue: 'OK', StateUpdatedTimestamp: new Date('2026-11-01T00:00:00Z'), AlarmActions: ['arn:aws:sns:us-east-1:111122223333:kms-alerts'] })),
+            .map((a) => ({
+              AlarmName: a.name,
+              Threshold: a.threshold,
+              Dimensions: a.dimensions,
+              StateValue: 'OK',
+              StateUpdatedTimestamp: new Date('2026-11-01T00:00:00Z'),
+              AlarmActions: ['arn:aws:sns:us-east-1:111122223333:kms-alerts'],
+            })),
         };
       }
       case 'monitoring.DeleteAlarms': {
@@ -112,7 +154,11 @@ export class FakeModel implements SandboxModel {
       case 'cloudtrail.LookupEvents':
         return { Events: [{ EventId: 'e1', EventName: 'Decrypt', EventTime: new Date('2026-11-20T00:00:00Z') }] };
       case 'cloudhsm.DescribeClusters':
-        return { Clusters: [{ ClusterId: 'cluster-1a23b4cdefg', State: 'ACTIVE', CreateTimestamp: new Date('2025-01-01T00:00:00Z') }] };
+        return {
+          Clusters: [
+            { ClusterId: 'cluster-1a23b4cdefg', State: 'ACTIVE', CreateTimestamp: new Date('2025-01-01T00:00:00Z') },
+          ],
+        };
       case 'logs.DescribeLogGroups':
         return { logGroups: [{ logGroupName: 'aws-cloudtrail-logs-111122223333', creationTime: 1700000000000 }] };
       default:
@@ -120,7 +166,11 @@ export class FakeModel implements SandboxModel {
     }
   }
 
-  recordCall(ctx: CallContext, _input: Record<string, unknown>, outcome: { output?: unknown; error?: SandboxError }): void {
+  recordCall(
+    ctx: CallContext,
+    _input: Record<string, unknown>,
+    outcome: { output?: unknown; error?: SandboxError },
+  ): void {
     this.calls.push({ operation: ctx.operation, outcome: outcome.error ? outcome.error.code : 'ok' });
   }
 
@@ -135,7 +185,13 @@ export class FakeModel implements SandboxModel {
     return {
       now: this.now(),
       accountId: this.accountId,
-      stores: this.state.stores.map((s) => ({ id: s.id, name: s.id, type: 'AWS_CLOUDHSM', connectionState: s.state, keyStates: {} })),
+      stores: this.state.stores.map((s) => ({
+        id: s.id,
+        name: s.id,
+        type: 'AWS_CLOUDHSM',
+        connectionState: s.state,
+        keyStates: {},
+      })),
       keysOutsideStores: this.state.keys.filter((k) => !k.storeId).length,
       alarms: this.state.alarms.map((a) => ({ name: a.name, state: 'OK' })),
       backups: [],

@@ -6,7 +6,10 @@ const run = (f: FaultInjector, op: string, n: number) => Array.from({ length: n 
 describe('fault decisions', () => {
   it('replays the same faults for the same seed and differs for another', () => {
     const cfg = { errorRate: { '*': 0.3 }, throttleRate: { '*': 0.2 }, dropRate: { '*': 0.1 } };
-    const pattern = (seed: number) => run(new FaultInjector({ ...cfg, seed }), 'DescribeKey', 200).map((d) => (d.drop ? 'D' : (d.error?.code[0] ?? '.'))).join('');
+    const pattern = (seed: number) =>
+      run(new FaultInjector({ ...cfg, seed }), 'DescribeKey', 200)
+        .map((d) => (d.drop ? 'D' : (d.error?.code[0] ?? '.')))
+        .join('');
     expect(pattern(42)).toBe(pattern(42));
     expect(pattern(42)).not.toBe(pattern(43));
   });
@@ -27,7 +30,11 @@ describe('fault decisions', () => {
   });
 
   it('lets the per-operation value win over the global one', () => {
-    const f = new FaultInjector({ errorRate: { '*': 1, DescribeKey: 0 }, slowMs: { '*': 10, ListKeys: 500 }, latencyMs: 5 });
+    const f = new FaultInjector({
+      errorRate: { '*': 1, DescribeKey: 0 },
+      slowMs: { '*': 10, ListKeys: 500 },
+      latencyMs: 5,
+    });
     expect(f.decide('kms', 'DescribeKey').error).toBeUndefined();
     expect(f.decide('kms', 'CreateKey').error).toBeDefined();
     expect(f.decide('kms', 'ListKeys').delayMs).toBe(505);
@@ -49,7 +56,10 @@ describe('fault decisions', () => {
   });
 
   it('parses R[:Op] flags and rejects the rest', () => {
-    expect(parsePerOperationFlags(['0.1', '1:ScheduleKeyDeletion'], 'error-rate', { max: 1 })).toEqual({ '*': 0.1, ScheduleKeyDeletion: 1 });
+    expect(parsePerOperationFlags(['0.1', '1:ScheduleKeyDeletion'], 'error-rate', { max: 1 })).toEqual({
+      '*': 0.1,
+      ScheduleKeyDeletion: 1,
+    });
     expect(parsePerOperationFlags(undefined, 'error-rate')).toBeUndefined();
     expect(() => parsePerOperationFlags(['2'], 'error-rate', { max: 1 })).toThrow(/--error-rate 2/);
     expect(() => parsePerOperationFlags(['x:Op'], 'slow-ms')).toThrow();

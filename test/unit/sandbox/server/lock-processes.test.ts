@@ -26,7 +26,11 @@ describe.skipIf(!existsSync(MODULE))('state file lock across processes', () => {
         { length: 4 },
         () =>
           new Promise<number>((ok) => {
-            const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(MODULE).href, path], { stdio: 'inherit' });
+            const child = spawn(
+              process.execPath,
+              ['--input-type=module', '-e', CHILD, pathToFileURL(MODULE).href, path],
+              { stdio: 'inherit' },
+            );
             child.on('exit', (code) => ok(code ?? -1));
           }),
       );

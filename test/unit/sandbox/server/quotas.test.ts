@@ -6,11 +6,22 @@ function limiter(opts: ConstructorParameters<typeof QuotaLimiter>[0] = {}) {
   return { clock, q: new QuotaLimiter({ ...opts, clock: () => clock.t }) };
 }
 
-const admitted = (q: QuotaLimiter, service: 'kms' | 'cloudtrail', op: string, n: number) => Array.from({ length: n }, () => q.admit(service, op)).filter((e) => !e).length;
+const admitted = (q: QuotaLimiter, service: 'kms' | 'cloudtrail', op: string, n: number) =>
+  Array.from({ length: n }, () => q.admit(service, op)).filter((e) => !e).length;
 
 describe('request quotas (aws-facts.md section 6)', () => {
   it('holds AWS documented rates', () => {
-    expect(DEFAULT_QUOTAS).toMatchObject({ 'kms.DescribeKey': 2000, 'kms.ListKeys': 500, 'kms.ScheduleKeyDeletion': 15, 'kms.CancelKeyDeletion': 5, 'kms.DescribeCustomKeyStores': 5, 'kms.GetKeyLastUsage': 5, 'kms.GetKeyPolicy': 1000, 'kms.ListGrants': 100, 'cloudtrail.LookupEvents': 2 });
+    expect(DEFAULT_QUOTAS).toMatchObject({
+      'kms.DescribeKey': 2000,
+      'kms.ListKeys': 500,
+      'kms.ScheduleKeyDeletion': 15,
+      'kms.CancelKeyDeletion': 5,
+      'kms.DescribeCustomKeyStores': 5,
+      'kms.GetKeyLastUsage': 5,
+      'kms.GetKeyPolicy': 1000,
+      'kms.ListGrants': 100,
+      'cloudtrail.LookupEvents': 2,
+    });
   });
 
   it('allows a burst of one second of rate, then throttles with AWS message', () => {
@@ -19,7 +30,9 @@ describe('request quotas (aws-facts.md section 6)', () => {
     const err = q.admit('kms', 'ScheduleKeyDeletion');
     expect(err?.code).toBe('ThrottlingException');
     expect(err?.status).toBe(400);
-    expect(err?.message).toBe('You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.');
+    expect(err?.message).toBe(
+      'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.',
+    );
   });
 
   it('refills at the rate: 5/s gives one more call every 200 ms', () => {
@@ -43,7 +56,10 @@ describe('request quotas (aws-facts.md section 6)', () => {
   it('throttles CloudTrail LookupEvents at 2/s with Rate exceeded', () => {
     const { q } = limiter();
     expect(admitted(q, 'cloudtrail', 'LookupEvents', 5)).toBe(2);
-    expect(q.admit('cloudtrail', 'LookupEvents')).toMatchObject({ code: 'ThrottlingException', message: 'Rate exceeded' });
+    expect(q.admit('cloudtrail', 'LookupEvents')).toMatchObject({
+      code: 'ThrottlingException',
+      message: 'Rate exceeded',
+    });
   });
 
   it('honours overrides and --no-quotas', () => {

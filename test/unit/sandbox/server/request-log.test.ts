@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMutating, readRequestLog, RequestLog, requestLogPath, safeParams } from '../../../../src/sandbox/server/request-log.js';
+import {
+  isMutating,
+  readRequestLog,
+  RequestLog,
+  requestLogPath,
+  safeParams,
+} from '../../../../src/sandbox/server/request-log.js';
 
 let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));

@@ -8,24 +8,53 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KMSClient, DescribeKeyCommand, ListKeysCommand, DescribeCustomKeyStoresCommand, ScheduleKeyDeletionCommand, DeleteCustomKeyStoreCommand, DecryptCommand } from '@aws-sdk/client-kms';
+import {
+  KMSClient,
+  DescribeKeyCommand,
+  ListKeysCommand,
+  DescribeCustomKeyStoresCommand,
+  ScheduleKeyDeletionCommand,
+  DeleteCustomKeyStoreCommand,
+  DecryptCommand,
+} from '@aws-sdk/client-kms';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudHSMV2Client, DescribeClustersCommand, DescribeBackupsCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SNSClient, GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { readRequestLog, startSandbox, type RunningSandbox } from '../../../../src/sandbox/index.js';
-import { DEMO_CLUSTER_ID, DEMO_KEYS, DEMO_LOG_GROUP, DEMO_STORE_ID, DEMO_TOPIC_ARN } from '../../../../src/sandbox/model/index.js';
+import {
+  DEMO_CLUSTER_ID,
+  DEMO_KEYS,
+  DEMO_LOG_GROUP,
+  DEMO_STORE_ID,
+  DEMO_TOPIC_ARN,
+} from '../../../../src/sandbox/model/index.js';
 
 let dir: string;
 let sb: RunningSandbox;
-let cfg: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; maxAttempts: number };
+let cfg: {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kscli-sdk-'));
   sb = await startSandbox({ statePath: join(dir, 'state.json') });
-  cfg = { endpoint: sb.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret' }, maxAttempts: 1 };
+  cfg = {
+    endpoint: sb.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret' },
+    maxAttempts: 1,
+  };
 });
 afterAll(async () => {
   await sb?.close();
@@ -46,7 +75,11 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
     const kms = new KMSClient(cfg);
     expect((await kms.send(new ListKeysCommand({}))).Keys?.length).toBeGreaterThan(0);
     const d = await kms.send(new DescribeKeyCommand({ KeyId: DEMO_KEYS.used }));
-    expect(d.KeyMetadata).toMatchObject({ KeyId: DEMO_KEYS.used, KeyState: 'Enabled', CustomKeyStoreId: DEMO_STORE_ID });
+    expect(d.KeyMetadata).toMatchObject({
+      KeyId: DEMO_KEYS.used,
+      KeyState: 'Enabled',
+      CustomKeyStoreId: DEMO_STORE_ID,
+    });
     expect(d.KeyMetadata?.CreationDate).toBeInstanceOf(Date);
   });
 
@@ -56,7 +89,9 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
     expect(nf.name).toBe('NotFoundException');
     expect(nf.$fault).toBe('client');
     expect(nf.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const pending = await errorOf(kms.send(new ScheduleKeyDeletionCommand({ KeyId: DEMO_KEYS.pending, PendingWindowInDays: 7 })));
+    const pending = await errorOf(
+      kms.send(new ScheduleKeyDeletionCommand({ KeyId: DEMO_KEYS.pending, PendingWindowInDays: 7 })),
+    );
     expect(pending.name).toBe('KMSInvalidStateException');
     const hasKeys = await errorOf(kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: DEMO_STORE_ID })));
     expect(['CustomKeyStoreHasCMKsException', 'CustomKeyStoreInvalidStateException']).toContain(hasKeys.name);
@@ -64,7 +99,9 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
 
   it('recordCall turns each call into a CloudTrail event: the DescribeKey calls above show in LookupEvents', async () => {
     const trail = new CloudTrailClient(cfg);
-    const out = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DescribeKey' }] }));
+    const out = await trail.send(
+      new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DescribeKey' }] }),
+    );
     expect(out.Events?.length).toBeGreaterThan(0);
     expect(out.Events?.[0]?.EventTime).toBeInstanceOf(Date);
   });
@@ -87,11 +124,17 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
     const kms = new KMSClient(cfg);
     sb.faults.configure({ staleMs: { ScheduleKeyDeletion: 300 } });
     try {
-      const scheduled = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: DEMO_KEYS.unusedB, PendingWindowInDays: 7 }));
+      const scheduled = await kms.send(
+        new ScheduleKeyDeletionCommand({ KeyId: DEMO_KEYS.unusedB, PendingWindowInDays: 7 }),
+      );
       expect(scheduled.KeyState).toBe('PendingDeletion');
-      expect((await kms.send(new DescribeKeyCommand({ KeyId: DEMO_KEYS.unusedB }))).KeyMetadata?.KeyState).toBe('Enabled');
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: DEMO_KEYS.unusedB }))).KeyMetadata?.KeyState).toBe(
+        'Enabled',
+      );
       await new Promise((r) => setTimeout(r, 350));
-      expect((await kms.send(new DescribeKeyCommand({ KeyId: DEMO_KEYS.unusedB }))).KeyMetadata?.KeyState).toBe('PendingDeletion');
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: DEMO_KEYS.unusedB }))).KeyMetadata?.KeyState).toBe(
+        'PendingDeletion',
+      );
     } finally {
       sb.faults.configure({});
     }
@@ -100,10 +143,24 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
   it('CloudWatch (awsJson1_0, query-compatible): alarm round-trip; a missing alarm by name', async () => {
     const cw = new CloudWatchClient(cfg);
     await cw.send(
-      new PutMetricAlarmCommand({ AlarmName: 'sdk-test', MetricName: 'KMSKeyPendingDeletionUse', Namespace: 'CloudTrailMetrics', Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [DEMO_TOPIC_ARN] }),
+      new PutMetricAlarmCommand({
+        AlarmName: 'sdk-test',
+        MetricName: 'KMSKeyPendingDeletionUse',
+        Namespace: 'CloudTrailMetrics',
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [DEMO_TOPIC_ARN],
+      }),
     );
     const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['sdk-test'] }));
-    expect(out.MetricAlarms?.[0]).toMatchObject({ AlarmName: 'sdk-test', Threshold: 1, AlarmActions: [DEMO_TOPIC_ARN] });
+    expect(out.MetricAlarms?.[0]).toMatchObject({
+      AlarmName: 'sdk-test',
+      Threshold: 1,
+      AlarmActions: [DEMO_TOPIC_ARN],
+    });
     expect(out.MetricAlarms?.[0]?.StateUpdatedTimestamp).toBeInstanceOf(Date);
     await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['sdk-test'] }));
     expect((await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['sdk-test'] }))).MetricAlarms).toEqual([]);
@@ -139,7 +196,9 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
     const sns = new SNSClient(cfg);
     const out = await sns.send(new GetTopicAttributesCommand({ TopicArn: DEMO_TOPIC_ARN }));
     expect(out.Attributes?.TopicArn).toBe(DEMO_TOPIC_ARN);
-    const e = await errorOf(sns.send(new GetTopicAttributesCommand({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:nope' })));
+    const e = await errorOf(
+      sns.send(new GetTopicAttributesCommand({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:nope' })),
+    );
     expect(e.name).toBe('NotFoundException');
   });
 
@@ -151,8 +210,18 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
 
   it('every call is in the request log, mutating ones flagged', () => {
     const log = readRequestLog(sb.statePath);
-    expect(log.find((e) => e.operation === 'PutMetricAlarm')).toMatchObject({ service: 'monitoring', mutating: true, outcome: 'ok' });
-    expect(log.find((e) => e.operation === 'GetCallerIdentity')).toMatchObject({ service: 'sts', protocol: 'awsQuery', mutating: false });
-    expect(log.find((e) => e.operation === 'DescribeCustomKeyStores' && e.fault === 'throttle')?.outcome).toBe('ThrottlingException');
+    expect(log.find((e) => e.operation === 'PutMetricAlarm')).toMatchObject({
+      service: 'monitoring',
+      mutating: true,
+      outcome: 'ok',
+    });
+    expect(log.find((e) => e.operation === 'GetCallerIdentity')).toMatchObject({
+      service: 'sts',
+      protocol: 'awsQuery',
+      mutating: false,
+    });
+    expect(log.find((e) => e.operation === 'DescribeCustomKeyStores' && e.fault === 'throttle')?.outcome).toBe(
+      'ThrottlingException',
+    );
   });
 });

@@ -21,10 +21,19 @@ afterEach(async () => {
 
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const STORE = 'cks-1234567890abcdef0';
-const auth = (service: string) => `AWS4-HMAC-SHA256 Credential=AKIDSECRETLOOKING/20261123/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=deadbeef`;
+const auth = (service: string) =>
+  `AWS4-HMAC-SHA256 Credential=AKIDSECRETLOOKING/20261123/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=deadbeef`;
 
 async function kms(op: string, input: unknown = {}) {
-  const res = await fetch(sb.url, { method: 'POST', headers: { 'x-amz-target': `TrentService.${op}`, 'content-type': 'application/x-amz-json-1.1', authorization: auth('kms') }, body: JSON.stringify(input) });
+  const res = await fetch(sb.url, {
+    method: 'POST',
+    headers: {
+      'x-amz-target': `TrentService.${op}`,
+      'content-type': 'application/x-amz-json-1.1',
+      authorization: auth('kms'),
+    },
+    body: JSON.stringify(input),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
 }
 
@@ -52,9 +61,15 @@ describe('sandbox HTTP server', () => {
   });
 
   it('speaks awsQuery XML to STS callers', async () => {
-    const res = await fetch(sb.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth('sts') }, body: 'Action=GetCallerIdentity&Version=2011-06-15' });
+    const res = await fetch(sb.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth('sts') },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    });
     const xml = await res.text();
-    expect(xml).toContain('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>');
+    expect(xml).toContain(
+      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>',
+    );
     expect(xml).toContain('<Account>111122223333</Account>');
   });
 
@@ -68,7 +83,12 @@ describe('sandbox HTTP server', () => {
       ['ScheduleKeyDeletion', 'ok', true],
       ['Encrypt', 'UnknownOperationException', false],
     ]);
-    expect(log[1]).toMatchObject({ service: 'kms', region: 'us-east-1', status: 200, params: { KeyId: KEY, PendingWindowInDays: 7 } });
+    expect(log[1]).toMatchObject({
+      service: 'kms',
+      region: 'us-east-1',
+      status: 200,
+      params: { KeyId: KEY, PendingWindowInDays: 7 },
+    });
     expect(typeof log[1]!.durationMs).toBe('number');
     expect(log[1]!.sandboxTime).toMatch(/^\d{4}-/);
     const raw = readFileSync(`${sb.statePath}.requests.jsonl`, 'utf8');
@@ -101,12 +121,18 @@ describe('sandbox HTTP server', () => {
     for (let i = 0; i < 7; i++) results.push((await kms('DescribeCustomKeyStores')).status);
     expect(results.filter((s) => s === 200)).toHaveLength(5);
     const r = await kms('DescribeCustomKeyStores');
-    expect(r.body).toEqual({ __type: 'ThrottlingException', message: 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.' });
+    expect(r.body).toEqual({
+      __type: 'ThrottlingException',
+      message: 'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.',
+    });
     expect(sb.requests().at(-1)?.fault).toBe('quota');
   });
 
   it('injects 5xx per operation, changeable at run time through the admin API', async () => {
-    const set = await fetch(`${sb.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ errorRate: { ScheduleKeyDeletion: 1 } }) });
+    const set = await fetch(`${sb.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ errorRate: { ScheduleKeyDeletion: 1 } }),
+    });
     expect(set.status).toBe(200);
     const r = await kms('ScheduleKeyDeletion', { KeyId: KEY });
     expect(r.status).toBe(500);
@@ -120,7 +146,14 @@ describe('sandbox HTTP server', () => {
   it('drops the connection without an answer, before or after handling', async () => {
     const post = (op: string, input: unknown) =>
       new Promise<string>((resolve) => {
-        const req = request(sb.url, { method: 'POST', headers: { 'x-amz-target': `TrentService.${op}`, 'content-type': 'application/x-amz-json-1.1' } }, (res) => resolve(`status ${res.statusCode}`));
+        const req = request(
+          sb.url,
+          {
+            method: 'POST',
+            headers: { 'x-amz-target': `TrentService.${op}`, 'content-type': 'application/x-amz-json-1.1' },
+          },
+          (res) => resolve(`status ${res.statusCode}`),
+        );
         req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
         req.end(JSON.stringify(input));
       });
@@ -132,9 +165,19 @@ describe('sandbox HTTP server', () => {
     expect(await post('ScheduleKeyDeletion', { KeyId: KEY })).toBe('ECONNRESET');
     sb.faults.configure({});
     expect((await kms('DescribeKey', { KeyId: KEY })).body.KeyMetadata.KeyState).toBe('PendingDeletion');
-    expect(sb.requests().map((e) => e.outcome).filter((o) => o.startsWith('dropped'))).toEqual(['dropped', 'dropped-after-handling']);
+    expect(
+      sb
+        .requests()
+        .map((e) => e.outcome)
+        .filter((o) => o.startsWith('dropped')),
+    ).toEqual(['dropped', 'dropped-after-handling']);
     // every request is logged with whether the model handled it, whatever the client was answered
-    expect(sb.requests().filter((e) => e.operation === 'ScheduleKeyDeletion').map((e) => `${e.outcome}:${e.handled}`)).toEqual(['dropped:false', 'dropped-after-handling:true']);
+    expect(
+      sb
+        .requests()
+        .filter((e) => e.operation === 'ScheduleKeyDeletion')
+        .map((e) => `${e.outcome}:${e.handled}`),
+    ).toEqual(['dropped:false', 'dropped-after-handling:true']);
   });
 
   it('adds latency to every answer', async () => {
@@ -154,7 +197,9 @@ describe('sandbox HTTP server', () => {
     expect(sb.requests().at(-1)?.fault).toBe('stale');
     await new Promise((r) => setTimeout(r, 400)); // also lets the DescribeCustomKeyStores bucket refill
     expect((await kms('DescribeKey', { KeyId: KEY })).body.KeyMetadata.KeyState).toBe('PendingDeletion');
-    expect((await kms('DescribeCustomKeyStores', { CustomKeyStoreId: STORE })).body.CustomKeyStores[0].ConnectionState).toBe('DISCONNECTED');
+    expect(
+      (await kms('DescribeCustomKeyStores', { CustomKeyStoreId: STORE })).body.CustomKeyStores[0].ConnectionState,
+    ).toBe('DISCONNECTED');
   });
 
   it('leaves no stale window after a failed mutation', async () => {
@@ -168,9 +213,13 @@ describe('sandbox HTTP server', () => {
 
   it('has an admin API for the request log, status and advancing the clock', async () => {
     await kms('ListKeys');
-    const reqs = (await (await fetch(`${sb.url}/__sandbox/requests`)).json()) as { requests: Array<{ operation: string }> };
+    const reqs = (await (await fetch(`${sb.url}/__sandbox/requests`)).json()) as {
+      requests: Array<{ operation: string }>;
+    };
     expect(reqs.requests.map((r) => r.operation)).toEqual(['ListKeys']);
-    const adv = (await (await fetch(`${sb.url}/__sandbox/advance`, { method: 'POST', body: '{"days": 2}' })).json()) as { from: string; to: string };
+    const adv = (await (
+      await fetch(`${sb.url}/__sandbox/advance`, { method: 'POST', body: '{"days": 2}' })
+    ).json()) as { from: string; to: string };
     expect(Date.parse(adv.to) - Date.parse(adv.from)).toBeGreaterThanOrEqual(2 * 86_400_000);
     const status = (await (await fetch(`${sb.url}/__sandbox/status`)).json()) as { accountId: string };
     expect(status.accountId).toBe('111122223333');

@@ -79,7 +79,9 @@ describe('lock file', () => {
     try {
       writeFileSync(`${path}.lock`, JSON.stringify({ pid: child.pid, startedAt: '2026-11-23T00:00:00.000Z' }));
       let ran = false;
-      expect(() => withFileLock(path, () => (ran = true), { timeoutMs: 100 })).toThrow(new RegExp(`locked by process ${child.pid}`));
+      expect(() => withFileLock(path, () => (ran = true), { timeoutMs: 100 })).toThrow(
+        new RegExp(`locked by process ${child.pid}`),
+      );
       expect(ran).toBe(false);
     } finally {
       child.kill();

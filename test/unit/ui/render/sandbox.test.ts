@@ -23,7 +23,15 @@ describe('kscli sandbox output', () => {
   });
 
   it('advance says so when nothing came due', () => {
-    expect(renderAdvance({ from: new Date(0), to: new Date(3_600_000), deletedKeys: [], storeTransitions: [], purgedBackups: [] })).toContain('nothing came due');
+    expect(
+      renderAdvance({
+        from: new Date(0),
+        to: new Date(3_600_000),
+        deletedKeys: [],
+        storeTransitions: [],
+        purgedBackups: [],
+      }),
+    ).toContain('nothing came due');
   });
 
   it('status shows the clock, stores with key counts per state, and alarms', () => {
@@ -31,7 +39,15 @@ describe('kscli sandbox output', () => {
       {
         now: new Date('2026-11-23T12:00:00Z'),
         accountId: '111122223333',
-        stores: [{ id: 'cks-1234567890abcdef0', name: 'demo', type: 'AWS_CLOUDHSM', connectionState: 'CONNECTED', keyStates: { Enabled: 3, Disabled: 1, PendingDeletion: 1 } }],
+        stores: [
+          {
+            id: 'cks-1234567890abcdef0',
+            name: 'demo',
+            type: 'AWS_CLOUDHSM',
+            connectionState: 'CONNECTED',
+            keyStates: { Enabled: 3, Disabled: 1, PendingDeletion: 1 },
+          },
+        ],
         keysOutsideStores: 23,
         alarms: [{ name: 'kms-pending-deletion-use', state: 'ALARM' }],
         backups: [],
@@ -39,7 +55,9 @@ describe('kscli sandbox output', () => {
       '/tmp/s.json',
     );
     expect(text).toContain('clock 2026-11-23T12:00:00.000Z');
-    expect(text).toMatch(/cks-1234567890abcdef0\s+demo\s+AWS_CLOUDHSM\s+CONNECTED\s+Enabled 3, Disabled 1, PendingDeletion 1/);
+    expect(text).toMatch(
+      /cks-1234567890abcdef0\s+demo\s+AWS_CLOUDHSM\s+CONNECTED\s+Enabled 3, Disabled 1, PendingDeletion 1/,
+    );
     expect(text).toContain('keys outside custom key stores: 23');
     expect(text).toMatch(/kms-pending-deletion-use\s+ALARM/);
   });

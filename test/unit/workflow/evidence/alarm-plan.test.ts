@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreInfo } from '../../../../src/aws/ports.js';
 import { AwsCallError } from '../../../../src/errors.js';
-import { ALARM_NAME, alarmSpec, FILTER_NAME, FILTER_PATTERN, METRIC_NAME, METRIC_NAMESPACE, metricFilterSpec } from '../../../../src/workflow/evidence/alarm-spec.js';
+import {
+  ALARM_NAME,
+  alarmSpec,
+  FILTER_NAME,
+  FILTER_PATTERN,
+  METRIC_NAME,
+  METRIC_NAMESPACE,
+  metricFilterSpec,
+} from '../../../../src/workflow/evidence/alarm-spec.js';
 import { alarmInPlace, planAlarm, type AlarmContext } from '../../../../src/workflow/evidence/index.js';
 import { ACCOUNT, addGoodTrail, FakeAccount, makeKey, REGION, STORE_ID } from './fake-aws.js';
 
-const store: StoreInfo = { id: STORE_ID, name: 'retiring', type: 'AWS_CLOUDHSM', connectionState: 'CONNECTED', clusterId: 'cluster-1234567abcd', creationDate: new Date('2024-01-01') };
+const store: StoreInfo = {
+  id: STORE_ID,
+  name: 'retiring',
+  type: 'AWS_CLOUDHSM',
+  connectionState: 'CONNECTED',
+  clusterId: 'cluster-1234567abcd',
+  creationDate: new Date('2024-01-01'),
+};
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:kms-alerts`;
 
 function setup() {
@@ -17,7 +32,8 @@ function setup() {
   return { acct, storeKey, ctx };
 }
 
-const statuses = async (acct: FakeAccount, ctx: AlarmContext) => (await planAlarm(acct.ports(), ctx)).map((e) => [e.item.action, e.item.status]);
+const statuses = async (acct: FakeAccount, ctx: AlarmContext) =>
+  (await planAlarm(acct.ports(), ctx)).map((e) => [e.item.action, e.item.status]);
 
 async function applyAll(acct: FakeAccount, ctx: AlarmContext) {
   for (const e of await planAlarm(acct.ports(), ctx)) {
@@ -27,7 +43,7 @@ async function applyAll(acct: FakeAccount, ctx: AlarmContext) {
 }
 
 describe('alarm spec', () => {
-  it('is the documented filter under kscli\'s own metric, not the CIS name', () => {
+  it("is the documented filter under kscli's own metric, not the CIS name", () => {
     expect(FILTER_PATTERN).toBe('{ $.eventSource = kms* && $.errorMessage = "* is pending deletion." }');
     expect(`${METRIC_NAMESPACE}/${METRIC_NAME}`).toBe('kscli/KeyPendingDeletionUseCount');
     expect(METRIC_NAME).not.toBe('KMSKeyPendingDeletionErrorCount');
@@ -46,7 +62,7 @@ describe('alarm spec', () => {
 });
 
 describe('planAlarm: idempotent', () => {
-  it('absent -> create both, in the trail\'s home region, with the SNS action', async () => {
+  it("absent -> create both, in the trail's home region, with the SNS action", async () => {
     const { acct, ctx } = setup();
     acct.topics.set(TOPIC, { topicArn: TOPIC });
     const c = { ...ctx, snsTopicArn: TOPIC };
@@ -85,17 +101,27 @@ describe('planAlarm: idempotent', () => {
 
   it('different -> blocked with the difference, unless --replace', async () => {
     const { acct, ctx } = setup();
-    acct.filters.push({ ...metricFilterSpec('aws-cloudtrail-logs'), filterPattern: '{ $.eventSource = kms* }', region: REGION });
+    acct.filters.push({
+      ...metricFilterSpec('aws-cloudtrail-logs'),
+      filterPattern: '{ $.eventSource = kms* }',
+      region: REGION,
+    });
     acct.alarms.set(`${REGION}/${ALARM_NAME}`, { ...alarmSpec([]), period: 60, stateValue: 'OK', region: REGION });
     const ex = await planAlarm(acct.ports(), ctx);
     expect(ex.map((e) => e.item.status)).toEqual(['blocked', 'blocked']);
     expect(ex[0]!.item.reason).toMatch(/different configuration .*filterPattern.*run with --replace/);
     expect(ex[1]!.item.reason).toMatch(/period: 60 -> 300.*run with --replace/);
-    expect(ex[1]!.item.checks.find((c) => c.name === 'same-configuration')).toMatchObject({ ok: false, overrideFlag: '--replace' });
+    expect(ex[1]!.item.checks.find((c) => c.name === 'same-configuration')).toMatchObject({
+      ok: false,
+      overrideFlag: '--replace',
+    });
 
     const replaced = await planAlarm(acct.ports(), { ...ctx, replace: true });
     expect(replaced.map((e) => e.item.status)).toEqual(['apply', 'apply']);
-    expect(replaced[1]!.item.checks.find((c) => c.name === 'same-configuration')).toMatchObject({ ok: false, overridden: true });
+    expect(replaced[1]!.item.checks.find((c) => c.name === 'same-configuration')).toMatchObject({
+      ok: false,
+      overridden: true,
+    });
     await applyAll(acct, { ...ctx, replace: true });
     expect(acct.filters[0]!.filterPattern).toBe(FILTER_PATTERN);
     expect(acct.alarms.get(`${REGION}/${ALARM_NAME}`)!.period).toBe(300);
@@ -105,7 +131,7 @@ describe('planAlarm: idempotent', () => {
     ]);
   });
 
-  it('a named topic different from the alarm\'s actions is a difference', async () => {
+  it("a named topic different from the alarm's actions is a difference", async () => {
     const { acct, ctx } = setup();
     const other = `arn:aws:sns:${REGION}:${ACCOUNT}:other`;
     acct.topics.set(TOPIC, { topicArn: TOPIC });
@@ -116,7 +142,7 @@ describe('planAlarm: idempotent', () => {
     expect(ex[1]!.item.reason).toMatch(/alarmActions/);
   });
 
-  it('the metric filter goes to the trail\'s home region, not kscli\'s region', async () => {
+  it("the metric filter goes to the trail's home region, not kscli's region", async () => {
     const acct = new FakeAccount();
     const key = makeKey();
     addGoodTrail(acct, { homeRegion: 'eu-central-1', isMultiRegionTrail: true });
@@ -157,13 +183,16 @@ describe('planAlarm: blocked with what to fix', () => {
     const { acct, ctx } = setup();
     addGoodTrail(acct, { name: 'org-trail' }, { name: 'org-logs' });
     acct.fail.GetEventSelectors = (arn) => {
-      if (String(arn).endsWith('/org-trail')) throw new AwsCallError('GetEventSelectors', 'TrailNotFoundException', 'Unknown trail');
+      if (String(arn).endsWith('/org-trail'))
+        throw new AwsCallError('GetEventSelectors', 'TrailNotFoundException', 'Unknown trail');
     };
     const ex = await planAlarm(acct.ports(), ctx);
     expect(ex[0]!.item).toMatchObject({ status: 'apply', details: { trail: 'management-events' } });
     acct.trails.splice(0, 1);
     const only = await planAlarm(acct.ports(), ctx);
-    expect(only[0]!.item.reason).toMatch(/trail org-trail cannot be inspected \(GetEventSelectors: TrailNotFoundException: Unknown trail\)/);
+    expect(only[0]!.item.reason).toMatch(
+      /trail org-trail cannot be inspected \(GetEventSelectors: TrailNotFoundException: Unknown trail\)/,
+    );
   });
 
   it('--log-group that no trail delivers to', async () => {
@@ -180,7 +209,7 @@ describe('planAlarm: blocked with what to fix', () => {
     expect(ex[1]!.item.checks.find((c) => c.name === 'sns-topic-exists')).toMatchObject({ ok: false });
   });
 
-  it('an SNS topic outside the alarm\'s region', async () => {
+  it("an SNS topic outside the alarm's region", async () => {
     const { acct, ctx } = setup();
     const far = `arn:aws:sns:ap-south-1:${ACCOUNT}:t`;
     acct.topics.set(far, { topicArn: far });
@@ -195,7 +224,9 @@ describe('self-encryption refusal: a key of this store must not protect the alar
     acct.trails[0]!.kmsKeyId = storeKey.arn;
     const ex = await planAlarm(acct.ports(), ctx);
     expect(ex.map((e) => e.item.status)).toEqual(['blocked', 'blocked']);
-    expect(ex[0]!.item.reason).toMatch(new RegExp(`trail management-events is encrypted with ${storeKey.keyId}, a key of this store`));
+    expect(ex[0]!.item.reason).toMatch(
+      new RegExp(`trail management-events is encrypted with ${storeKey.keyId}, a key of this store`),
+    );
     expect(ex[0]!.item.checks.find((c) => c.name === 'no-self-encryption')).toMatchObject({ ok: false });
   });
 
@@ -271,6 +302,9 @@ describe('alarmInPlace', () => {
     expect((await alarmInPlace(acct.ports(), ctx)).detail).toMatch(/a key of this store/);
     acct.logGroups.get('aws-cloudtrail-logs')!.kmsKeyId = undefined;
     acct.trailStatus.set(acct.trails[0]!.arn, { isLogging: false });
-    expect(await alarmInPlace(acct.ports(), ctx)).toMatchObject({ ok: false, detail: expect.stringMatching(/not logging/) });
+    expect(await alarmInPlace(acct.ports(), ctx)).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/not logging/),
+    });
   });
 });

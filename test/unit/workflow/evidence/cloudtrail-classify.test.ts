@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, principalOf, summarizeKeyEvents } from '../../../../src/workflow/evidence/cloudtrail-classify.js';
+import {
+  classifyEvent,
+  principalOf,
+  summarizeKeyEvents,
+} from '../../../../src/workflow/evidence/cloudtrail-classify.js';
 import { kmsEvent, makeKey } from './fake-aws.js';
 
 const key = makeKey();
@@ -8,12 +12,25 @@ const t = (d: number) => new Date(Date.UTC(2026, 10, d));
 
 describe('own-call exclusion: management reads are never use', () => {
   // kscli itself makes these calls while gathering evidence; each references the key in resources[]
-  it.each(['DescribeKey', 'GetKeyPolicy', 'ListGrants', 'GetKeyLastUsage', 'ListAliases', 'ListResourceTags', 'GetKeyRotationStatus', 'ScheduleKeyDeletion', 'DisableKey', 'GenerateRandom'])(
-    '%s is ignored',
-    (eventName) => {
-      expect(classifyEvent(kmsEvent(key, eventName, t(1), { principal: 'arn:aws:iam::111122223333:user/kscli-operator' }), key.arn)).toBe('ignored');
-    },
-  );
+  it.each([
+    'DescribeKey',
+    'GetKeyPolicy',
+    'ListGrants',
+    'GetKeyLastUsage',
+    'ListAliases',
+    'ListResourceTags',
+    'GetKeyRotationStatus',
+    'ScheduleKeyDeletion',
+    'DisableKey',
+    'GenerateRandom',
+  ])('%s is ignored', (eventName) => {
+    expect(
+      classifyEvent(
+        kmsEvent(key, eventName, t(1), { principal: 'arn:aws:iam::111122223333:user/kscli-operator' }),
+        key.arn,
+      ),
+    ).toBe('ignored');
+  });
 
   it('a run of kscli own calls leaves the counts empty', () => {
     const own = ['DescribeKey', 'GetKeyPolicy', 'ListGrants', 'GetKeyLastUsage'].map((n) => kmsEvent(key, n, t(2)));
@@ -26,12 +43,21 @@ describe('own-call exclusion: management reads are never use', () => {
 });
 
 describe('cryptographic use', () => {
-  it.each(['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateMac', 'VerifyMac', 'Sign', 'Verify', 'DeriveSharedSecret'])(
-    '%s is use',
-    (eventName) => {
-      expect(classifyEvent(kmsEvent(key, eventName, t(1)), key.arn)).toBe('use');
-    },
-  );
+  it.each([
+    'Encrypt',
+    'Decrypt',
+    'ReEncrypt',
+    'GenerateDataKey',
+    'GenerateDataKeyWithoutPlaintext',
+    'GenerateDataKeyPair',
+    'GenerateMac',
+    'VerifyMac',
+    'Sign',
+    'Verify',
+    'DeriveSharedSecret',
+  ])('%s is use', (eventName) => {
+    expect(classifyEvent(kmsEvent(key, eventName, t(1)), key.arn)).toBe('use');
+  });
 
   it('matches the key in resources[].ARN even without requestParameters.keyId (symmetric Decrypt)', () => {
     const e = kmsEvent(key, 'Decrypt', t(1));
@@ -39,7 +65,7 @@ describe('cryptographic use', () => {
     expect(classifyEvent(e, key.arn)).toBe('use');
   });
 
-  it('does not trust requestParameters.keyId: an event whose resources name another key is not this key\'s use', () => {
+  it("does not trust requestParameters.keyId: an event whose resources name another key is not this key's use", () => {
     const e = kmsEvent(other, 'Decrypt', t(1));
     e.detail.requestParameters = { keyId: key.arn };
     expect(classifyEvent(e, key.arn)).toBe('ignored');
@@ -63,7 +89,10 @@ describe('cryptographic use', () => {
   it('failed attempts (errorCode / errorMessage) are dependence, listed newest first', () => {
     const events = [
       kmsEvent(key, 'Decrypt', t(3), { errorCode: 'DisabledException', errorMessage: `${key.arn} is disabled.` }),
-      kmsEvent(key, 'Encrypt', t(5), { errorCode: 'KMSInvalidStateException', errorMessage: `${key.arn} is pending deletion.` }),
+      kmsEvent(key, 'Encrypt', t(5), {
+        errorCode: 'KMSInvalidStateException',
+        errorMessage: `${key.arn} is pending deletion.`,
+      }),
       kmsEvent(key, 'GenerateDataKey', t(4)),
     ];
     expect(classifyEvent(events[0]!, key.arn)).toBe('failed-use');

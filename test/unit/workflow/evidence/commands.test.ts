@@ -23,12 +23,31 @@ function account() {
     eventName: name,
     eventTime: new Date(t),
     eventSource: 'kms.amazonaws.com',
-    detail: { eventSource: 'kms.amazonaws.com', userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/batch/s1', sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/batch' } } }, resources: [{ ARN: failing.arn }], ...extra },
+    detail: {
+      eventSource: 'kms.amazonaws.com',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/batch/s1',
+        sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/batch' } },
+      },
+      resources: [{ ARN: failing.arn }],
+      ...extra,
+    },
   });
   acct.events.push(
-    event('Decrypt', '2026-11-21T00:00:00Z', { errorCode: 'DisabledException', errorMessage: `${failing.arn} is disabled.` }),
+    event('Decrypt', '2026-11-21T00:00:00Z', {
+      errorCode: 'DisabledException',
+      errorMessage: `${failing.arn} is disabled.`,
+    }),
     // kscli's own reads of the idle key: never use
-    { ...event('DescribeKey', '2026-11-22T00:00:00Z'), detail: { eventSource: 'kms.amazonaws.com', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ops' }, resources: [{ ARN: idle.arn }] } },
+    {
+      ...event('DescribeKey', '2026-11-22T00:00:00Z'),
+      detail: {
+        eventSource: 'kms.amazonaws.com',
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ops' },
+        resources: [{ ARN: idle.arn }],
+      },
+    },
   );
   return { acct, store, used, failing, idle };
 }
@@ -43,7 +62,11 @@ function addTrail(acct: FakeAccount) {
     status: { isLogging: true },
     selectors: { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true }] },
   });
-  acct.logGroups.set('ct-logs', { name: 'ct-logs', arn: 'arn:aws:logs:eu-west-1:111122223333:log-group:ct-logs', logGroupClass: 'STANDARD' });
+  acct.logGroups.set('ct-logs', {
+    name: 'ct-logs',
+    arn: 'arn:aws:logs:eu-west-1:111122223333:log-group:ct-logs',
+    logGroupClass: 'STANDARD',
+  });
 }
 
 describe('kscli usage', () => {
@@ -54,15 +77,46 @@ describe('kscli usage', () => {
     const doc = r.json();
     expect(Object.keys(doc).sort()).toEqual(['evidence', 'keys', 'note', 'schemaVersion', 'store', 'window']);
     expect(doc.schemaVersion).toBe(1);
-    expect(doc.window).toEqual({ cloudTrailStart: '2026-08-25T12:00:00.000Z', cloudTrailEnd: '2026-11-23T12:00:00.000Z', cloudTrailDays: 90, requestedDays: 90, unusedDays: 90 });
+    expect(doc.window).toEqual({
+      cloudTrailStart: '2026-08-25T12:00:00.000Z',
+      cloudTrailEnd: '2026-11-23T12:00:00.000Z',
+      cloudTrailDays: 90,
+      requestedDays: 90,
+      unusedDays: 90,
+    });
     // this fake account has no trail delivering to CloudWatch Logs: the per-key APIs answer, and the JSON says so
     expect(doc.evidence).toMatchObject({ mode: 'auto', source: 'api', segments: [{ source: 'lookup-events' }] });
-    expect(doc.evidence.logGroupProblems.join(' ')).toMatch(/no CloudTrail trail visible in eu-west-1 delivers to CloudWatch Logs/);
-    expect(doc.keys.map((k: any) => Object.keys(k))).toEqual(Array(3).fill(['keyId', 'arn', 'verdict', 'evidenceSource', 'lastUsage', 'cloudTrail', 'policyPrincipals', 'grants', 'aliases', 'reason']));
+    expect(doc.evidence.logGroupProblems.join(' ')).toMatch(
+      /no CloudTrail trail visible in eu-west-1 delivers to CloudWatch Logs/,
+    );
+    expect(doc.keys.map((k: any) => Object.keys(k))).toEqual(
+      Array(3).fill([
+        'keyId',
+        'arn',
+        'verdict',
+        'evidenceSource',
+        'lastUsage',
+        'cloudTrail',
+        'policyPrincipals',
+        'grants',
+        'aliases',
+        'reason',
+      ]),
+    );
     expect(doc.keys.every((k: any) => k.evidenceSource === 'api')).toBe(true);
     const by = (id: string) => doc.keys.find((k: any) => k.keyId === id);
-    expect(by(used.keyId)).toMatchObject({ verdict: 'in-use', lastUsage: { status: 'ok', operation: 'Decrypt', timestamp: '2026-11-20T08:00:00.000Z' }, aliases: { status: 'ok', names: ['alias/app'] } });
-    expect(by(failing.keyId)).toMatchObject({ verdict: 'in-use', cloudTrail: { failedAttemptCount: 1, failedAttempts: [{ errorCode: 'DisabledException', principal: 'arn:aws:iam::111122223333:role/batch' }] } });
+    expect(by(used.keyId)).toMatchObject({
+      verdict: 'in-use',
+      lastUsage: { status: 'ok', operation: 'Decrypt', timestamp: '2026-11-20T08:00:00.000Z' },
+      aliases: { status: 'ok', names: ['alias/app'] },
+    });
+    expect(by(failing.keyId)).toMatchObject({
+      verdict: 'in-use',
+      cloudTrail: {
+        failedAttemptCount: 1,
+        failedAttempts: [{ errorCode: 'DisabledException', principal: 'arn:aws:iam::111122223333:role/batch' }],
+      },
+    });
     expect(by(idle.keyId)).toMatchObject({ verdict: 'unused', cloudTrail: { operations: {}, ignoredEventCount: 1 } });
     expect(by(idle.keyId).policyPrincipals.principals[0]).toMatchObject({ kind: 'account', actions: ['kms:*'] });
     expect(doc.note).toMatch(/review signal, not proof/);
@@ -75,7 +129,9 @@ describe('kscli usage', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/KEY ID\s+VERDICT\s+LAST USE/);
     expect(r.stdout).toContain(`${idle.keyId}  unused`);
-    expect(r.stdout).toMatch(/failed:\s+1, newest Decrypt by arn:aws:iam::111122223333:role\/batch .*DisabledException/);
+    expect(r.stdout).toMatch(
+      /failed:\s+1, newest Decrypt by arn:aws:iam::111122223333:role\/batch .*DisabledException/,
+    );
     expect(r.stdout).toContain('2 in-use, 1 unused, 0 unknown');
     expect(r.stdout).toMatch(/Inactivity is a review signal, not proof/);
   });
@@ -109,8 +165,14 @@ describe('kscli usage', () => {
   it('--unused-days beyond what the evidence covers gives unknown', async () => {
     const { acct, store, idle } = account();
     acct.keys.get(idle.keyId)!.creationDate = new Date('2024-01-01T00:00:00Z'); // before tracking started (2025-01-01)
-    const r = await runCli(['usage', store.id, '--key', idle.keyId, '--unused-days', '1000', '--output', 'json'], makeWorld({ account: acct }));
-    expect(r.json().keys[0]).toMatchObject({ verdict: 'unknown', reason: expect.stringMatching(/evidence starts 2025-01-01/) });
+    const r = await runCli(
+      ['usage', store.id, '--key', idle.keyId, '--unused-days', '1000', '--output', 'json'],
+      makeWorld({ account: acct }),
+    );
+    expect(r.json().keys[0]).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/evidence starts 2025-01-01/),
+    });
   });
 
   it('--help shows an example', async () => {
@@ -144,7 +206,10 @@ describe('kscli alarm', () => {
     const { acct, store } = account();
     addTrail(acct);
     acct.topics.set(TOPIC, { topicArn: TOPIC });
-    const r = await runCli(['alarm', store.id, '--yes', '--sns-topic-arn', TOPIC, '--output', 'json'], makeWorld({ account: acct }));
+    const r = await runCli(
+      ['alarm', store.id, '--yes', '--sns-topic-arn', TOPIC, '--output', 'json'],
+      makeWorld({ account: acct }),
+    );
     expect(r.code).toBe(0);
     expect(r.json().outcome).toBe('done');
     expect(acct.metricFilters).toHaveLength(1);
@@ -176,7 +241,9 @@ describe('kscli alarm', () => {
 
   it('a malformed --sns-topic-arn or store ID exits 2 before any AWS call', async () => {
     const { acct, store } = account();
-    expect((await runCli(['alarm', store.id, '--sns-topic-arn', 'kms-alerts'], makeWorld({ account: acct }))).code).toBe(2);
+    expect(
+      (await runCli(['alarm', store.id, '--sns-topic-arn', 'kms-alerts'], makeWorld({ account: acct }))).code,
+    ).toBe(2);
     expect((await runCli(['alarm', 'cks-nope'], makeWorld({ account: acct }))).code).toBe(2);
     expect(acct.calls).toEqual([]);
   });
@@ -192,7 +259,10 @@ describe('--evidence on the deletion commands (issue 10)', () => {
     const { acct, store, idle } = account();
     // the real evidence module, not the harness's stub
     const evidence = await import('../../../../src/workflow/evidence/index.js');
-    const r = await runCli(['schedule-deletion', store.id, '--key', idle.keyId, '--evidence', 'logs', '--yes', '--no-alarm'], makeWorld({ account: acct, evidence }));
+    const r = await runCli(
+      ['schedule-deletion', store.id, '--key', idle.keyId, '--evidence', 'logs', '--yes', '--no-alarm'],
+      makeWorld({ account: acct, evidence }),
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/--evidence logs: no CloudTrail log group can be trusted/);
     expect(acct.mutatingCalls()).toEqual([]);

@@ -47,7 +47,18 @@ export function makeKey(over: Partial<KeyInfo> = {}): KeyInfo {
 }
 
 /** A CloudTrail event as LookupEvents returns it, for a key. */
-export function kmsEvent(key: KeyInfo, eventName: string, eventTime: Date, over: { errorCode?: string; errorMessage?: string; principal?: string; resources?: unknown[]; eventSource?: string } = {}): TrailEvent {
+export function kmsEvent(
+  key: KeyInfo,
+  eventName: string,
+  eventTime: Date,
+  over: {
+    errorCode?: string;
+    errorMessage?: string;
+    principal?: string;
+    resources?: unknown[];
+    eventSource?: string;
+  } = {},
+): TrailEvent {
   const principal = over.principal ?? `arn:aws:iam::${ACCOUNT}:role/app`;
   return {
     eventId: `ev-${eventName}-${eventTime.getTime()}-${Math.random().toString(36).slice(2, 8)}`,
@@ -59,7 +70,11 @@ export function kmsEvent(key: KeyInfo, eventName: string, eventTime: Date, over:
       eventSource: over.eventSource ?? 'kms.amazonaws.com',
       eventName,
       userIdentity: principal.includes(':role/')
-        ? { type: 'AssumedRole', arn: principal.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/session-1', sessionContext: { sessionIssuer: { arn: principal } } }
+        ? {
+            type: 'AssumedRole',
+            arn: principal.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/session-1',
+            sessionContext: { sessionIssuer: { arn: principal } },
+          }
         : { type: 'IAMUser', arn: principal },
       resources: over.resources ?? [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: key.arn }],
       ...(over.errorCode ? { errorCode: over.errorCode } : {}),
@@ -185,7 +200,11 @@ export class FakeInsights {
     const status = this.stopped.includes(id) ? 'Cancelled' : seq[Math.min(n, seq.length - 1)]!;
     const rows = status === 'Complete' ? (this.rows ?? this.aggregate(req)) : [];
     const matched = this.recordsMatched ?? rows.reduce((a, r) => a + Number(r.calls ?? 0), 0);
-    return { status, rows, statistics: { recordsMatched: matched, recordsScanned: matched * 10 + n, bytesScanned: matched * 1000 } };
+    return {
+      status,
+      rows,
+      statistics: { recordsMatched: matched, recordsScanned: matched * 10 + n, bytesScanned: matched * 1000 },
+    };
   }
 
   stop(id: string): boolean {
@@ -195,7 +214,20 @@ export class FakeInsights {
 
   /** kscli's query, evaluated the plain way over the fake account's events. */
   aggregate(req: LogsQueryRequest): Array<Record<string, string>> {
-    const crypto = new Set(['Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateMac', 'VerifyMac', 'Sign', 'Verify', 'DeriveSharedSecret']);
+    const crypto = new Set([
+      'Encrypt',
+      'Decrypt',
+      'ReEncrypt',
+      'GenerateDataKey',
+      'GenerateDataKeyWithoutPlaintext',
+      'GenerateDataKeyPair',
+      'GenerateDataKeyPairWithoutPlaintext',
+      'GenerateMac',
+      'VerifyMac',
+      'Sign',
+      'Verify',
+      'DeriveSharedSecret',
+    ]);
     const seen = new Set<TrailEvent>();
     const groups = new Map<string, { row: Record<string, string>; calls: number; newest: number; eventId: string }>();
     for (const list of this.acct.events.values()) {
@@ -203,7 +235,8 @@ export class FakeInsights {
         if (seen.has(e)) continue;
         seen.add(e);
         const t = e.eventTime.getTime();
-        if (t < Math.floor(req.startTime.getTime() / 1000) * 1000 || t > Math.ceil(req.endTime.getTime() / 1000) * 1000) continue;
+        if (t < Math.floor(req.startTime.getTime() / 1000) * 1000 || t > Math.ceil(req.endTime.getTime() / 1000) * 1000)
+          continue;
         if (e.eventSource !== 'kms.amazonaws.com' || !crypto.has(e.eventName)) continue;
         const d = { ...e.detail, eventName: e.eventName };
         const row: Record<string, string> = {};
@@ -225,7 +258,12 @@ export class FakeInsights {
         groups.set(key, g);
       }
     }
-    return [...groups.values()].map((g) => ({ ...g.row, calls: String(g.calls), newest: String(g.newest), newestEventId: g.eventId }));
+    return [...groups.values()].map((g) => ({
+      ...g.row,
+      calls: String(g.calls),
+      newest: String(g.newest),
+      newestEventId: g.eventId,
+    }));
   }
 }
 
@@ -254,7 +292,10 @@ export class FakeAccount {
 
   constructor(private readonly opts: FakeAccountOptions = {}) {
     if (opts.clock) {
-      for (const [op, quota] of [['GetKeyLastUsage', 5], ['LookupEvents', 2]] as const) {
+      for (const [op, quota] of [
+        ['GetKeyLastUsage', 5],
+        ['LookupEvents', 2],
+      ] as const) {
         this.buckets[op] = new TokenBucket({ ...paceForQuota(quota), clock: opts.clock });
       }
     }
@@ -282,18 +323,38 @@ export class FakeAccount {
     const kms = {
       describeKey: async (ref: string) => {
         self.record('DescribeKey', ref);
-        const aliasHit = [...self.aliases].find(([, names]) => names.includes(ref.replace(/^arn:.*:(alias\/.*)$/, '$1')));
+        const aliasHit = [...self.aliases].find(([, names]) =>
+          names.includes(ref.replace(/^arn:.*:(alias\/.*)$/, '$1')),
+        );
         return self.keys.find((k) => k.keyId === ref || k.arn === ref || k.keyId === aliasHit?.[0]) ?? null;
       },
       getKeyLastUsage: async (keyId: string) => {
         await self.paced('GetKeyLastUsage', keyId);
         self.fail.GetKeyLastUsage?.(keyId);
         const key = self.keys.find((k) => k.keyId === keyId);
-        return { keyId, keyCreationDate: key?.creationDate, ...(self.lastUsage.get(keyId) ?? { trackingStartDate: new Date('2024-01-01T00:00:00Z') }) };
+        return {
+          keyId,
+          keyCreationDate: key?.creationDate,
+          ...(self.lastUsage.get(keyId) ?? { trackingStartDate: new Date('2024-01-01T00:00:00Z') }),
+        };
       },
       getKeyPolicy: async (keyId: string) => {
         self.record('GetKeyPolicy', keyId);
-        return self.policies.get(keyId) ?? JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] });
+        return (
+          self.policies.get(keyId) ??
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'root',
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          })
+        );
       },
       listGrants: async (keyId: string) => {
         self.record('ListGrants', keyId);
@@ -301,12 +362,18 @@ export class FakeAccount {
       },
       listKeyAliases: async (keyId: string) => {
         self.record('ListAliases', keyId);
-        return (self.aliases.get(keyId) ?? []).map((aliasName) => ({ aliasName, aliasArn: `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName}`, targetKeyId: keyId }));
+        return (self.aliases.get(keyId) ?? []).map((aliasName) => ({
+          aliasName,
+          aliasArn: `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName}`,
+          targetKeyId: keyId,
+        }));
       },
     };
     const cloudtrail = (r = region) => ({
       lookupEvents: async (q: LookupQuery) => {
-        const all = (self.events.get(q.attributeValue) ?? []).filter((e) => (!q.startTime || e.eventTime >= q.startTime) && (!q.endTime || e.eventTime <= q.endTime));
+        const all = (self.events.get(q.attributeValue) ?? []).filter(
+          (e) => (!q.startTime || e.eventTime >= q.startTime) && (!q.endTime || e.eventTime <= q.endTime),
+        );
         const pages = self.lookupPages.get(q.attributeValue) ?? Math.max(1, Math.ceil(all.length / 50));
         for (let p = 0; p < pages; p++) {
           await self.paced('LookupEvents', q.attributeValue);
@@ -353,11 +420,17 @@ export class FakeAccount {
       },
       describeMetricFilters: async (logGroupName: string, prefix?: string) => {
         self.record('DescribeMetricFilters', logGroupName);
-        return self.filters.filter((f) => f.region === r && f.logGroupName === logGroupName && (!prefix || f.filterName.startsWith(prefix))).map(({ region: _r, ...f }) => f);
+        return self.filters
+          .filter(
+            (f) => f.region === r && f.logGroupName === logGroupName && (!prefix || f.filterName.startsWith(prefix)),
+          )
+          .map(({ region: _r, ...f }) => f);
       },
       putMetricFilter: async (spec: MetricFilterSpec) => {
         self.record('PutMetricFilter', spec);
-        self.filters = self.filters.filter((f) => !(f.region === r && f.logGroupName === spec.logGroupName && f.filterName === spec.filterName));
+        self.filters = self.filters.filter(
+          (f) => !(f.region === r && f.logGroupName === spec.logGroupName && f.filterName === spec.filterName),
+        );
         self.filters.push({ ...spec, region: r });
       },
       deleteMetricFilter: async () => {
@@ -403,7 +476,11 @@ export class FakeAccount {
 }
 
 /** A trail that can feed the alarm: logging, multi-region, delivering to a STANDARD log group. */
-export function addGoodTrail(acct: FakeAccount, over: Partial<TrailInfo> = {}, logGroupOver: Partial<LogGroupInfo> = {}): TrailInfo {
+export function addGoodTrail(
+  acct: FakeAccount,
+  over: Partial<TrailInfo> = {},
+  logGroupOver: Partial<LogGroupInfo> = {},
+): TrailInfo {
   const homeRegion = over.homeRegion ?? REGION;
   const lgName = logGroupOver.name ?? 'aws-cloudtrail-logs';
   const trail: TrailInfo = {
@@ -415,6 +492,12 @@ export function addGoodTrail(acct: FakeAccount, over: Partial<TrailInfo> = {}, l
     ...over,
   };
   acct.trails.push(trail);
-  acct.logGroups.set(lgName, { name: lgName, arn: `arn:aws:logs:${homeRegion}:${ACCOUNT}:log-group:${lgName}`, logGroupClass: 'STANDARD', region: homeRegion, ...logGroupOver });
+  acct.logGroups.set(lgName, {
+    name: lgName,
+    arn: `arn:aws:logs:${homeRegion}:${ACCOUNT}:log-group:${lgName}`,
+    logGroupClass: 'STANDARD',
+    region: homeRegion,
+    ...logGroupOver,
+  });
   return trail;
 }

@@ -28,7 +28,9 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
     const progress: Array<[number, number | undefined]> = [];
 
     const started = clock.now();
-    const evidence = await clock.run(gatherEvidence(acct.ports(), acct.keys, { days: 90, now: NOW, onProgress: (d, t) => progress.push([d, t]) }));
+    const evidence = await clock.run(
+      gatherEvidence(acct.ports(), acct.keys, { days: 90, now: NOW, onProgress: (d, t) => progress.push([d, t]) }),
+    );
     const elapsedS = (clock.now() - started) / 1000;
 
     const glu = acct.callsOf('GetKeyLastUsage');
@@ -59,12 +61,20 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
     acct.keys = [key];
     acct.aliases.set(key.keyId, ['alias/b', 'alias/a']);
     acct.grants.set(key.keyId, [{ grantId: 'g', granteePrincipal: 'ebs.amazonaws.com', operations: ['Decrypt'] }]);
-    acct.events.set(key.arn, [kmsEvent(key, 'Decrypt', new Date('2026-11-20T00:00:00Z')), kmsEvent(key, 'DescribeKey', new Date('2026-11-21T00:00:00Z'))]);
+    acct.events.set(key.arn, [
+      kmsEvent(key, 'Decrypt', new Date('2026-11-20T00:00:00Z')),
+      kmsEvent(key, 'DescribeKey', new Date('2026-11-21T00:00:00Z')),
+    ]);
     const ev = (await gatherEvidence(acct.ports(), acct.keys, { days: 30, now: NOW })).get(key.keyId)!;
     expect(ev.aliases).toEqual({ status: 'ok', names: ['alias/a', 'alias/b'] });
     expect(ev.grants.grants[0]!.awsService).toBe(true);
     expect(ev.policyPrincipals.principals[0]!.kind).toBe('account');
-    expect(ev.cloudTrail).toMatchObject({ status: 'ok', operations: { Decrypt: 1 }, ignoredEventCount: 1, window: { start: new Date('2026-10-24T12:00:00Z'), end: NOW } });
+    expect(ev.cloudTrail).toMatchObject({
+      status: 'ok',
+      operations: { Decrypt: 1 },
+      ignoredEventCount: 1,
+      window: { start: new Date('2026-10-24T12:00:00Z'), end: NOW },
+    });
     expect(acct.callsOf('LookupEvents')[0]!.arg).toBe(key.arn);
   });
 
@@ -73,10 +83,15 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
     const [a, b] = [makeKey(), makeKey()];
     acct.keys = [a, b];
     acct.fail.GetKeyLastUsage = (id) => {
-      if (id === a.keyId) throw new KscliError(ExitCode.Credentials, 'AccessDeniedException: not authorized to perform kms:GetKeyLastUsage');
+      if (id === a.keyId)
+        throw new KscliError(
+          ExitCode.Credentials,
+          'AccessDeniedException: not authorized to perform kms:GetKeyLastUsage',
+        );
     };
     acct.fail.LookupEvents = (q) => {
-      if (q.attributeValue === a.arn) throw new AwsCallError('LookupEvents', 'UnsupportedOperationException', 'not supported');
+      if (q.attributeValue === a.arn)
+        throw new AwsCallError('LookupEvents', 'UnsupportedOperationException', 'not supported');
     };
     acct.fail.GetKeyPolicy = (id) => {
       if (id === a.keyId) throw new KscliError(ExitCode.Credentials, 'AccessDeniedException on GetKeyPolicy');
@@ -84,7 +99,10 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
     const r = await assessKeys(acct.ports(), acct.keys, { allowInUse: false, allowUnknownUsage: false, now: NOW });
     const ea = r.get(a.keyId)!;
     expect(ea.evidence.lastUsage.status).toBe('access-denied');
-    expect(ea.evidence.cloudTrail).toMatchObject({ status: 'unavailable', error: 'LookupEvents: UnsupportedOperationException: not supported' });
+    expect(ea.evidence.cloudTrail).toMatchObject({
+      status: 'unavailable',
+      error: 'LookupEvents: UnsupportedOperationException: not supported',
+    });
     expect(ea.evidence.policyPrincipals.status).toBe('access-denied');
     expect(ea.verdict).toBe('unknown');
     expect(r.get(b.keyId)!.verdict).toBe('unused');
@@ -101,18 +119,31 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
 });
 
 describe('assessKeys: the usage-verdict check', () => {
-  async function assessOne(setup: (acct: FakeAccount, key: ReturnType<typeof makeKey>) => void, flags: { allowInUse?: boolean; allowUnknownUsage?: boolean } = {}) {
+  async function assessOne(
+    setup: (acct: FakeAccount, key: ReturnType<typeof makeKey>) => void,
+    flags: { allowInUse?: boolean; allowUnknownUsage?: boolean } = {},
+  ) {
     const acct = new FakeAccount();
     const key = makeKey();
     acct.keys = [key];
     setup(acct, key);
-    const r = await assessKeys(acct.ports(), acct.keys, { allowInUse: false, allowUnknownUsage: false, ...flags, now: NOW });
+    const r = await assessKeys(acct.ports(), acct.keys, {
+      allowInUse: false,
+      allowUnknownUsage: false,
+      ...flags,
+      now: NOW,
+    });
     return r.get(key.keyId)!;
   }
-  const inUse = (acct: FakeAccount, key: ReturnType<typeof makeKey>) => acct.lastUsage.set(key.keyId, { trackingStartDate: new Date('2024-01-01'), lastUsage: { operation: 'Decrypt', timestamp: new Date('2026-11-22') } });
-  const unknown = (acct: FakeAccount) => (acct.fail.LookupEvents = () => {
-    throw new KscliError(ExitCode.Credentials, 'AccessDenied on LookupEvents');
-  });
+  const inUse = (acct: FakeAccount, key: ReturnType<typeof makeKey>) =>
+    acct.lastUsage.set(key.keyId, {
+      trackingStartDate: new Date('2024-01-01'),
+      lastUsage: { operation: 'Decrypt', timestamp: new Date('2026-11-22') },
+    });
+  const unknown = (acct: FakeAccount) =>
+    (acct.fail.LookupEvents = () => {
+      throw new KscliError(ExitCode.Credentials, 'AccessDenied on LookupEvents');
+    });
 
   it('unused passes', async () => {
     const a = await assessOne(() => {});
@@ -121,7 +152,12 @@ describe('assessKeys: the usage-verdict check', () => {
   });
   it('in-use blocks with --allow-in-use as override', async () => {
     const a = await assessOne(inUse);
-    expect(a.check).toEqual({ name: 'usage-verdict', ok: false, detail: expect.stringMatching(/^GetKeyLastUsage: Decrypt on 2026-11-22/), overrideFlag: '--allow-in-use' });
+    expect(a.check).toEqual({
+      name: 'usage-verdict',
+      ok: false,
+      detail: expect.stringMatching(/^GetKeyLastUsage: Decrypt on 2026-11-22/),
+      overrideFlag: '--allow-in-use',
+    });
   });
   it('in-use with --allow-in-use stays failed but overridden', async () => {
     const a = await assessOne(inUse, { allowInUse: true });
@@ -133,7 +169,11 @@ describe('assessKeys: the usage-verdict check', () => {
   });
   it('unknown blocks with --allow-unknown-usage as override', async () => {
     const a = await assessOne(unknown);
-    expect(a.check).toMatchObject({ ok: false, overrideFlag: '--allow-unknown-usage', detail: expect.stringMatching(/^no use found, but CloudTrail LookupEvents access-denied/) });
+    expect(a.check).toMatchObject({
+      ok: false,
+      overrideFlag: '--allow-unknown-usage',
+      detail: expect.stringMatching(/^no use found, but CloudTrail LookupEvents access-denied/),
+    });
     expect(a.check.overridden).toBeUndefined();
     const b = await assessOne(unknown, { allowUnknownUsage: true });
     expect(b.check.overridden).toBe(true);

@@ -33,13 +33,21 @@ function evidence(created: Date, lastUsage: LastUsageEvidence, cloudTrail: Cloud
 
 const TRACKING_OLD = daysAgo(400);
 const TRACKING_RECENT = daysAgo(30);
-const luNever = (tracking: Date, created?: Date): LastUsageEvidence => ({ status: 'ok', trackingStartDate: tracking, ...(created ? { keyCreationDate: created } : {}) });
+const luNever = (tracking: Date, created?: Date): LastUsageEvidence => ({
+  status: 'ok',
+  trackingStartDate: tracking,
+  ...(created ? { keyCreationDate: created } : {}),
+});
 
 // One row per evidence combination (issue 3, "verdict rules"). `because` must appear in the reason.
 const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict: string; because: RegExp }> = [
   {
     name: 'recent successful use in GetKeyLastUsage',
-    ev: evidence(daysAgo(500), { status: 'ok', trackingStartDate: TRACKING_OLD, operation: 'Decrypt', timestamp: daysAgo(3) }, ct()),
+    ev: evidence(
+      daysAgo(500),
+      { status: 'ok', trackingStartDate: TRACKING_OLD, operation: 'Decrypt', timestamp: daysAgo(3) },
+      ct(),
+    ),
     verdict: 'in-use',
     because: /GetKeyLastUsage: Decrypt on .* within 2026-08-25\.\.2026-11-23/,
   },
@@ -48,7 +56,10 @@ const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict:
     ev: evidence(
       daysAgo(500),
       { status: 'access-denied', error: 'AccessDenied' },
-      ct({ operations: { Encrypt: 4 }, newest: { eventId: 'e1', eventName: 'Encrypt', eventTime: daysAgo(10), principal: 'role/app' } }),
+      ct({
+        operations: { Encrypt: 4 },
+        newest: { eventId: 'e1', eventName: 'Encrypt', eventTime: daysAgo(10), principal: 'role/app' },
+      }),
     ),
     verdict: 'in-use',
     because: /CloudTrail: 4 cryptographic call\(s\).*newest Encrypt by role\/app/,
@@ -60,7 +71,16 @@ const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict:
       luNever(TRACKING_OLD),
       ct({
         failedAttemptCount: 2,
-        failedAttempts: [{ eventId: 'e2', eventName: 'Decrypt', eventTime: daysAgo(2), principal: 'role/batch', errorCode: 'DisabledException', errorMessage: 'arn:... is disabled.' }],
+        failedAttempts: [
+          {
+            eventId: 'e2',
+            eventName: 'Decrypt',
+            eventTime: daysAgo(2),
+            principal: 'role/batch',
+            errorCode: 'DisabledException',
+            errorMessage: 'arn:... is disabled.',
+          },
+        ],
       }),
     ),
     verdict: 'in-use',
@@ -68,9 +88,14 @@ const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict:
   },
   {
     name: 'last use older than the period, nothing in CloudTrail: unused',
-    ev: evidence(daysAgo(500), { status: 'ok', trackingStartDate: TRACKING_OLD, operation: 'Encrypt', timestamp: daysAgo(200) }, ct()),
+    ev: evidence(
+      daysAgo(500),
+      { status: 'ok', trackingStartDate: TRACKING_OLD, operation: 'Encrypt', timestamp: daysAgo(200) },
+      ct(),
+    ),
     verdict: 'unused',
-    because: /no use in 2026-08-25\.\.2026-11-23: GetKeyLastUsage: last Encrypt on .*; CloudTrail: no cryptographic call or failed attempt in 2026-08-25\.\.2026-11-23/,
+    because:
+      /no use in 2026-08-25\.\.2026-11-23: GetKeyLastUsage: last Encrypt on .*; CloudTrail: no cryptographic call or failed attempt in 2026-08-25\.\.2026-11-23/,
   },
   {
     name: 'nothing found, tracking started before the period: full coverage, unused',
@@ -100,7 +125,11 @@ const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict:
   },
   {
     name: 'AccessDenied on GetKeyLastUsage, CloudTrail window shorter than the period: unknown',
-    ev: evidence(daysAgo(500), { status: 'access-denied', error: 'not authorized to GetKeyLastUsage' }, ct({ window: { start: daysAgo(30), end: NOW } })),
+    ev: evidence(
+      daysAgo(500),
+      { status: 'access-denied', error: 'not authorized to GetKeyLastUsage' },
+      ct({ window: { start: daysAgo(30), end: NOW } }),
+    ),
     verdict: 'unknown',
     because: /GetKeyLastUsage access-denied \(not authorized to GetKeyLastUsage\)/,
   },
@@ -112,19 +141,32 @@ const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict:
   },
   {
     name: 'CloudTrail lookups unavailable: failed attempts cannot be ruled out',
-    ev: evidence(daysAgo(500), luNever(TRACKING_OLD), ct({ status: 'unavailable', error: 'LookupEvents: ServiceUnavailable' })),
+    ev: evidence(
+      daysAgo(500),
+      luNever(TRACKING_OLD),
+      ct({ status: 'unavailable', error: 'LookupEvents: ServiceUnavailable' }),
+    ),
     verdict: 'unknown',
-    because: /CloudTrail LookupEvents unavailable \(LookupEvents: ServiceUnavailable\): failed attempts cannot be ruled out/,
+    because:
+      /CloudTrail LookupEvents unavailable \(LookupEvents: ServiceUnavailable\): failed attempts cannot be ruled out/,
   },
   {
     name: 'CloudTrail access denied and GetKeyLastUsage unavailable',
-    ev: evidence(daysAgo(500), { status: 'unavailable', error: 'UnknownOperation' }, ct({ status: 'access-denied', error: 'denied' })),
+    ev: evidence(
+      daysAgo(500),
+      { status: 'unavailable', error: 'UnknownOperation' },
+      ct({ status: 'access-denied', error: 'denied' }),
+    ),
     verdict: 'unknown',
     because: /CloudTrail LookupEvents access-denied.*GetKeyLastUsage unavailable/,
   },
   {
     name: 'use before the --unused-days period does not make a key in-use',
-    ev: evidence(daysAgo(500), { status: 'ok', trackingStartDate: TRACKING_OLD, operation: 'Decrypt', timestamp: daysAgo(45) }, ct()),
+    ev: evidence(
+      daysAgo(500),
+      { status: 'ok', trackingStartDate: TRACKING_OLD, operation: 'Decrypt', timestamp: daysAgo(45) },
+      ct(),
+    ),
     unusedDays: 30,
     verdict: 'unused',
     because: /no use in 2026-10-24\.\.2026-11-23/,
@@ -134,7 +176,18 @@ const rows: Array<{ name: string; ev: KeyEvidence; unusedDays?: number; verdict:
     ev: evidence(
       daysAgo(500),
       luNever(TRACKING_OLD),
-      ct({ failedAttemptCount: 1, failedAttempts: [{ eventId: 'e', eventName: 'Decrypt', eventTime: daysAgo(60), principal: 'p', errorCode: 'DisabledException' }] }),
+      ct({
+        failedAttemptCount: 1,
+        failedAttempts: [
+          {
+            eventId: 'e',
+            eventName: 'Decrypt',
+            eventTime: daysAgo(60),
+            principal: 'p',
+            errorCode: 'DisabledException',
+          },
+        ],
+      }),
     ),
     unusedDays: 30,
     verdict: 'unused',

@@ -14,7 +14,12 @@ import { applyPlan, describeError, jsonSafe } from '../../../../src/workflow/pla
 
 function journal(): Journal {
   const dir = mkdtempSync(join(tmpdir(), 'kscli-apply-'));
-  const j = new Journal(join(dir, 'j.jsonl'), { account: '111122223333', region: 'eu-west-1', callerArn: 'arn:aws:iam::111122223333:user/op', command: 'test' }, () => new Date('2026-11-23T12:00:00.000Z'), false);
+  const j = new Journal(
+    join(dir, 'j.jsonl'),
+    { account: '111122223333', region: 'eu-west-1', callerArn: 'arn:aws:iam::111122223333:user/op', command: 'test' },
+    () => new Date('2026-11-23T12:00:00.000Z'),
+    false,
+  );
   j.ensureWritable();
   return j;
 }
@@ -22,11 +27,28 @@ function journal(): Journal {
 const calls = (j: Journal) => j.entries() as CallEntry[];
 
 function item(target: string, over: Partial<PlanItem> = {}): PlanItem {
-  return { target, targetKind: 'key', action: 'ScheduleKeyDeletion', status: 'apply', reason: 'schedule deletion', checks: [], details: { params: { PendingWindowInDays: 7 } }, ...over };
+  return {
+    target,
+    targetKind: 'key',
+    action: 'ScheduleKeyDeletion',
+    status: 'apply',
+    reason: 'schedule deletion',
+    checks: [],
+    details: { params: { PendingWindowInDays: 7 } },
+    ...over,
+  };
 }
 
 /** An executable that records its calls in `log`. */
-function exec(target: string, log: string[], opts: { item?: Partial<PlanItem>; recheck?: () => Promise<PlanItem>; apply?: () => Promise<Record<string, unknown>> } = {}): Executable {
+function exec(
+  target: string,
+  log: string[],
+  opts: {
+    item?: Partial<PlanItem>;
+    recheck?: () => Promise<PlanItem>;
+    apply?: () => Promise<Record<string, unknown>>;
+  } = {},
+): Executable {
   return {
     item: item(target, opts.item),
     ...(opts.recheck ? { recheck: async () => (log.push(`recheck ${target}`), opts.recheck!()) } : {}),
@@ -39,7 +61,12 @@ function exec(target: string, log: string[], opts: { item?: Partial<PlanItem>; r
 
 const run = (executables: Executable[], j = journal(), interrupted = () => false) => {
   const said: string[] = [];
-  return applyPlan(executables, { journal: j, overrides: ['--allow-in-use'], interrupted, say: (l) => said.push(l) }).then((report) => ({ report, said, j }));
+  return applyPlan(executables, {
+    journal: j,
+    overrides: ['--allow-in-use'],
+    interrupted,
+    say: (l) => said.push(l),
+  }).then((report) => ({ report, said, j }));
 };
 
 describe('applyPlan', () => {
@@ -63,7 +90,11 @@ describe('applyPlan', () => {
       ['k2', 'intent', null],
       ['k2', 'outcome', 'ok'],
     ]);
-    expect(calls(j)[0]).toMatchObject({ operation: 'ScheduleKeyDeletion', params: { PendingWindowInDays: 7 }, overrides: ['--allow-in-use'] });
+    expect(calls(j)[0]).toMatchObject({
+      operation: 'ScheduleKeyDeletion',
+      params: { PendingWindowInDays: 7 },
+      overrides: ['--allow-in-use'],
+    });
     // dates in the journal are ISO strings
     expect(calls(j)[1]!.result).toEqual({ deletionDate: '2026-11-30T12:00:00.000Z' });
     expect(report.results.map((r) => r.outcome)).toEqual(['done', 'done']);
@@ -73,7 +104,10 @@ describe('applyPlan', () => {
 
   it('items planned as skip or blocked are reported as such, never called nor journaled', async () => {
     const log: string[] = [];
-    const { report, j } = await run([exec('k1', log, { item: { status: 'skip', reason: 'already PendingDeletion' } }), exec('k2', log, { item: { status: 'blocked', reason: 'in use' } })]);
+    const { report, j } = await run([
+      exec('k1', log, { item: { status: 'skip', reason: 'already PendingDeletion' } }),
+      exec('k2', log, { item: { status: 'blocked', reason: 'in use' } }),
+    ]);
     expect(log).toEqual([]);
     expect(calls(j)).toEqual([]);
     expect(report.results.map((r) => r.outcome)).toEqual(['skipped', 'blocked']);
@@ -81,30 +115,50 @@ describe('applyPlan', () => {
 
   it('a re-check that finds the target already done skips it, says so, and journals the skip', async () => {
     const log: string[] = [];
-    const { report, said, j } = await run([exec('k1', log, { recheck: async () => item('k1', { status: 'skip', reason: 'already PendingDeletion (someone else)' }) }), exec('k2', log)]);
+    const { report, said, j } = await run([
+      exec('k1', log, {
+        recheck: async () => item('k1', { status: 'skip', reason: 'already PendingDeletion (someone else)' }),
+      }),
+      exec('k2', log),
+    ]);
     expect(log).toEqual(['recheck k1', 'apply k2']);
-    expect(report.results[0]).toMatchObject({ outcome: 'skipped', note: 'changed since the plan: already PendingDeletion (someone else)' });
+    expect(report.results[0]).toMatchObject({
+      outcome: 'skipped',
+      note: 'changed since the plan: already PendingDeletion (someone else)',
+    });
     expect(said).toEqual(['k1: changed since the plan: already PendingDeletion (someone else)']);
-    expect(calls(j)[0]).toMatchObject({ target: 'k1', phase: 'outcome', outcome: 'skipped', result: { reason: 'already PendingDeletion (someone else)' } });
+    expect(calls(j)[0]).toMatchObject({
+      target: 'k1',
+      phase: 'outcome',
+      outcome: 'skipped',
+      result: { reason: 'already PendingDeletion (someone else)' },
+    });
   });
 
   it('a re-check that now blocks stops the run before it: nothing after it is called', async () => {
     const log: string[] = [];
     const blocked = item('k2', { status: 'blocked', reason: 'now Enabled and in use' });
-    const { report, j } = await run([exec('k1', log), exec('k2', log, { recheck: async () => blocked }), exec('k3', log)]);
+    const { report, j } = await run([
+      exec('k1', log),
+      exec('k2', log, { recheck: async () => blocked }),
+      exec('k3', log),
+    ]);
     expect(log).toEqual(['apply k1', 'recheck k2']);
     expect(report.blockedOnRecheck).toEqual(blocked);
     expect(report.results.map((r) => r.outcome)).toEqual(['done', 'blocked', 'not-run']);
     expect(calls(j).map((c) => c.target)).toEqual(['k1', 'k1']);
   });
 
-  it('a re-check that fails is the run\'s error: nothing is called after it', async () => {
+  it("a re-check that fails is the run's error: nothing is called after it", async () => {
     const log: string[] = [];
     const boom = new AwsCallError('DescribeKey', 'KMSInternalException', 'try later');
     const { report, j } = await run([exec('k1', log, { recheck: async () => Promise.reject(boom) }), exec('k2', log)]);
     expect(log).toEqual(['recheck k1']);
     expect(report.error).toBe(boom);
-    expect(report.results[0]).toMatchObject({ outcome: 'failed', note: 're-check failed: KMSInternalException: try later' });
+    expect(report.results[0]).toMatchObject({
+      outcome: 'failed',
+      note: 're-check failed: KMSInternalException: try later',
+    });
     expect(report.results[1]!.outcome).toBe('not-run');
     expect(calls(j)).toEqual([]);
   });
@@ -145,8 +199,10 @@ describe('applyPlan', () => {
     expect(report.results[0]!.outcome).toBe('done');
   });
 
-  it('a note in the call\'s result is said and kept with the item', async () => {
-    const { report, said } = await run([exec('k1', [], { apply: async () => ({ note: 'already PendingDeletion: counted as done' }) })]);
+  it("a note in the call's result is said and kept with the item", async () => {
+    const { report, said } = await run([
+      exec('k1', [], { apply: async () => ({ note: 'already PendingDeletion: counted as done' }) }),
+    ]);
     expect(said).toEqual(['k1: already PendingDeletion: counted as done']);
     expect(report.results[0]).toMatchObject({ outcome: 'done', note: 'already PendingDeletion: counted as done' });
   });
@@ -160,6 +216,11 @@ describe('describeError and jsonSafe', () => {
     expect(describeError('text')).toBe('text');
   });
   it('dates become ISO strings, nothing else changes', () => {
-    expect(jsonSafe({ d: new Date('2026-01-02T03:04:05.000Z'), n: 1, s: 'x', a: [1] })).toEqual({ d: '2026-01-02T03:04:05.000Z', n: 1, s: 'x', a: [1] });
+    expect(jsonSafe({ d: new Date('2026-01-02T03:04:05.000Z'), n: 1, s: 'x', a: [1] })).toEqual({
+      d: '2026-01-02T03:04:05.000Z',
+      n: 1,
+      s: 'x',
+      a: [1],
+    });
   });
 });

@@ -16,8 +16,13 @@ function setup(keys = 2, tty = false) {
   return { w, s, a: w.account, ks };
 }
 
-const journalFile = (home: string, storeId: string) => join(home, '.kscli', 'journal', `111122223333-eu-west-1-${storeId}.jsonl`);
-const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const journalFile = (home: string, storeId: string) =>
+  join(home, '.kscli', 'journal', `111122223333-eu-west-1-${storeId}.jsonl`);
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('confirmation', () => {
   it('typing the store ID applies the plan', async () => {
@@ -129,7 +134,10 @@ describe('--expected-account', () => {
   });
   it('a match goes ahead', async () => {
     const { w, s, a } = setup(1);
-    const r = await runCli(['schedule-deletion', s.id, '--yes', '--expected-account', '111122223333', '--output', 'json'], w);
+    const r = await runCli(
+      ['schedule-deletion', s.id, '--yes', '--expected-account', '111122223333', '--output', 'json'],
+      w,
+    );
     expect(r.code).toBe(0);
     expect(a.mutatingCalls()).toHaveLength(1);
   });
@@ -148,12 +156,15 @@ describe('the store must exist', () => {
     expect(r.stderr).toMatch(/cks-0123456789abcdef0 was not found in account 111122223333, region eu-west-1/);
     expect(r.stderr).not.toMatch(/at .*\.ts/);
   });
-  it.each(['cks-123', 'CKS-0123456789abcdef', 'cks-0123456789abcdefg', 'key-0123456789abcdef0', ''])('malformed store ID %j: exit 2 before any AWS call', async (id) => {
-    const w = makeWorld();
-    const r = await runCli(['find-keys', id], w);
-    expect(r.code).toBe(2);
-    expect(w.account.calls).toEqual([]);
-  });
+  it.each(['cks-123', 'CKS-0123456789abcdef', 'cks-0123456789abcdefg', 'key-0123456789abcdef0', ''])(
+    'malformed store ID %j: exit 2 before any AWS call',
+    async (id) => {
+      const w = makeWorld();
+      const r = await runCli(['find-keys', id], w);
+      expect(r.code).toBe(2);
+      expect(w.account.calls).toEqual([]);
+    },
+  );
 });
 
 describe('journal', () => {
@@ -173,7 +184,14 @@ describe('journal', () => {
       [ks[1]!.keyId, 'intent', undefined],
       [ks[1]!.keyId, 'outcome', 'ok'],
     ]);
-    expect(calls[0]).toMatchObject({ account: '111122223333', region: 'eu-west-1', callerArn: 'arn:aws:iam::111122223333:role/operator', command: 'schedule-deletion', params: { KeyId: ks[0]!.keyId, PendingWindowInDays: 30 }, overrides: ['--allow-unknown-usage'] });
+    expect(calls[0]).toMatchObject({
+      account: '111122223333',
+      region: 'eu-west-1',
+      callerArn: 'arn:aws:iam::111122223333:role/operator',
+      command: 'schedule-deletion',
+      params: { KeyId: ks[0]!.keyId, PendingWindowInDays: 30 },
+      overrides: ['--allow-unknown-usage'],
+    });
     expect(calls[1].result.deletionDate).toMatch(/^\d{4}-/);
     expect(readFileSync(path, 'utf8')).not.toMatch(/secret|AKID|token/i);
   });
@@ -222,12 +240,16 @@ describe('journal', () => {
 });
 
 describe('lock', () => {
-  const lockFile = (home: string, storeId: string) => join(home, '.kscli', 'locks', `111122223333-eu-west-1-${storeId}.lock`);
+  const lockFile = (home: string, storeId: string) =>
+    join(home, '.kscli', 'locks', `111122223333-eu-west-1-${storeId}.lock`);
 
   it('a live holder is refused (exit 3, naming its pid) and nothing is changed', async () => {
     const { w, s, a } = setup(1);
     mkdirSync(join(w.home, '.kscli', 'locks'), { recursive: true });
-    writeFileSync(lockFile(w.home, s.id), JSON.stringify({ pid: 777, startedAt: '2026-11-23T11:00:00Z', hostname: 'test-host', command: 'delete-store' }));
+    writeFileSync(
+      lockFile(w.home, s.id),
+      JSON.stringify({ pid: 777, startedAt: '2026-11-23T11:00:00Z', hostname: 'test-host', command: 'delete-store' }),
+    );
     w.system.alive.add(777);
     const r = await runCli(['schedule-deletion', s.id, '--yes'], w);
     expect(r.code).toBe(3);
@@ -238,7 +260,10 @@ describe('lock', () => {
   it('a dead holder is taken over with a message; the lock is 0600 while held and removed after', async () => {
     const { w, s, a } = setup(1);
     mkdirSync(join(w.home, '.kscli', 'locks'), { recursive: true });
-    writeFileSync(lockFile(w.home, s.id), JSON.stringify({ pid: 778, startedAt: '2026-11-23T11:00:00Z', hostname: 'test-host', command: 'delete-store' }));
+    writeFileSync(
+      lockFile(w.home, s.id),
+      JSON.stringify({ pid: 778, startedAt: '2026-11-23T11:00:00Z', hostname: 'test-host', command: 'delete-store' }),
+    );
     let mode = 0;
     a.before('ScheduleKeyDeletion', () => {
       mode = statSync(lockFile(w.home, s.id)).mode & 0o777;
@@ -263,14 +288,24 @@ describe('interrupt (SIGINT) during apply', () => {
     const j = lines(journalFile(w.home, s.id)).filter((l) => l.operation === 'ScheduleKeyDeletion');
     expect(j.map((l) => l.phase)).toEqual(['intent', 'outcome']);
     expect(r.json().outcome).toBe('interrupted');
-    expect(r.json().plan.map((p: any) => p.result).filter((x: string) => x === 'not-run')).toHaveLength(2);
+    expect(
+      r
+        .json()
+        .plan.map((p: any) => p.result)
+        .filter((x: string) => x === 'not-run'),
+    ).toHaveLength(2);
     const run = lines(journalFile(w.home, s.id)).filter((l) => l.operation === 'ApplyPlan');
     expect(run.map((l) => l.phase)).toEqual(['intent', 'outcome']);
     expect(run[1].result).toMatchObject({ done: 1, 'not-run': 2, interrupted: true });
     // the next run picks up
     const again = await runCli(['schedule-deletion', s.id, '--yes', '--output', 'json'], w);
     expect(again.code).toBe(0);
-    expect(a.callsOf('ScheduleKeyDeletion').map((c) => c.args[0]).sort()).toEqual(ks.map((k) => k.keyId).sort());
+    expect(
+      a
+        .callsOf('ScheduleKeyDeletion')
+        .map((c) => c.args[0])
+        .sort(),
+    ).toEqual(ks.map((k) => k.keyId).sort());
   });
 });
 
@@ -301,13 +336,26 @@ describe('plan rendering', () => {
     const { w, s, ks } = setup(1);
     const r = await runCli(['schedule-deletion', s.id, '--yes', '--output', 'json'], w);
     const doc = r.json();
-    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['schemaVersion', 'command', 'storeId', 'plan', 'outcome', 'nextRunAfter', 'warnings', 'overrides']));
+    expect(Object.keys(doc)).toEqual(
+      expect.arrayContaining([
+        'schemaVersion',
+        'command',
+        'storeId',
+        'plan',
+        'outcome',
+        'nextRunAfter',
+        'warnings',
+        'overrides',
+      ]),
+    );
     expect(doc).toMatchObject({ schemaVersion: 1, command: 'schedule-deletion', storeId: s.id, outcome: 'done' });
     const line = doc.plan.find((p: any) => p.target === ks[0]!.keyId);
     expect(line).toMatchObject({ targetKind: 'key', action: 'ScheduleKeyDeletion', status: 'apply', result: 'done' });
     expect(line.details).toMatchObject({ arn: ks[0]!.arn, state: 'PendingDeletion' });
     expect(line.details.deletionDate).toBe('2026-12-23T12:00:00.000Z');
     expect(line.details.params).toBeUndefined();
-    expect(line.checks.map((c: any) => c.name)).toEqual(expect.arrayContaining(['key-in-store', 'customer-managed', 'store-connected', 'usage-verdict']));
+    expect(line.checks.map((c: any) => c.name)).toEqual(
+      expect.arrayContaining(['key-in-store', 'customer-managed', 'store-connected', 'usage-verdict']),
+    );
   });
 });
