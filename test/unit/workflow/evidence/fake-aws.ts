@@ -24,6 +24,7 @@ import type {
 import type { Clock } from '../../../../src/aws/rate-limiter.js';
 import { TokenBucket } from '../../../../src/aws/rate-limiter.js';
 import { paceForQuota } from '../../../../src/aws/quotas.js';
+import { CRYPTOGRAPHIC_EVENT_NAMES } from '../../../../src/workflow/evidence/cloudtrail-classify.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -214,20 +215,8 @@ export class FakeInsights {
 
   /** kscli's query, evaluated the plain way over the fake account's events. */
   aggregate(req: LogsQueryRequest): Array<Record<string, string>> {
-    const crypto = new Set([
-      'Encrypt',
-      'Decrypt',
-      'ReEncrypt',
-      'GenerateDataKey',
-      'GenerateDataKeyWithoutPlaintext',
-      'GenerateDataKeyPair',
-      'GenerateDataKeyPairWithoutPlaintext',
-      'GenerateMac',
-      'VerifyMac',
-      'Sign',
-      'Verify',
-      'DeriveSharedSecret',
-    ]);
+    // the same list kscli's query asks for: what counts as use is defined once
+    const crypto = CRYPTOGRAPHIC_EVENT_NAMES;
     const seen = new Set<TrailEvent>();
     const groups = new Map<string, { row: Record<string, string>; calls: number; newest: number; eventId: string }>();
     for (const list of this.acct.events.values()) {
