@@ -223,4 +223,22 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     const log = readRequestLog(join(dir, 'state.json')).filter((e) => e.operation === 'RevokeGrant');
     expect(log.at(-1)).toMatchObject({ service: 'kms', outcome: 'ok', handled: true, mutating: true });
   });
+
+  it('the admin API resets to an empty account with any account ID; bad bodies are refused', async () => {
+    const res = await fetch(`${url}/__sandbox/reset`, {
+      method: 'POST',
+      body: JSON.stringify({ scenario: 'empty', accountId: '444455556666' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accountId: '444455556666', stores: [], keysOutsideStores: 0 });
+    expect(aws('list-keys').json.Keys).toEqual([]);
+    const created = aws('create-key', '--description', 'first key of an empty account');
+    expect(created.json.KeyMetadata.Arn).toMatch(/^arn:aws:kms:us-east-1:444455556666:key\//);
+    const bad = await fetch(`${url}/__sandbox/reset`, {
+      method: 'POST',
+      body: JSON.stringify({ scenario: 'demo', accountId: '444455556666' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe('accountId applies to the empty scenario only');
+  });
 });

@@ -19,7 +19,7 @@ export interface SandboxStatusResult {
 }
 
 export interface SandboxResetResult extends SandboxStatusResult {
-  scenario: 'demo' | 'large' | 'org';
+  scenario: 'demo' | 'large' | 'org' | 'empty';
 }
 
 export interface SandboxAdvanceResult {
@@ -31,7 +31,7 @@ export interface SandboxAdvanceResult {
 
 export async function runSandboxReset(
   statePath: string,
-  scenario: 'demo' | 'large' | 'org',
+  scenario: 'demo' | 'large' | 'org' | 'empty',
   sizes: ScenarioParams,
 ): Promise<SandboxResetResult> {
   const { realModelFactory, resetState } = await import('../../sandbox/index.js');

@@ -44,7 +44,7 @@ import {
   type KeyRecord,
 } from './state.js';
 
-export type ScenarioName = 'demo' | 'large';
+export type ScenarioName = 'demo' | 'large' | 'empty';
 
 export interface ScenarioOptions extends HistoryOptions {
   keys?: number;
@@ -52,6 +52,8 @@ export interface ScenarioOptions extends HistoryOptions {
   now?: Date;
   /** seed the random ids (customer keys, events) so that the same seed builds the same account */
   seed?: number;
+  /** empty scenario: the account's 12-digit ID (default 111122223333, the demo's) */
+  accountId?: string;
 }
 
 /** The large scenario's log group retention: longer than CloudTrail's 90-day event history. */
@@ -357,6 +359,18 @@ function large(now: number, total: number, inStore: number, history: HistoryOpti
   return acc.state;
 }
 
+/**
+ * The empty scenario (issue 22): an account with nothing in it, in us-east-1 and every other
+ * Region, for scripts and other tools that build their own world. Any 12-digit account ID.
+ */
+function emptyAccount(accountId: string | undefined): AccountState {
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new RangeError(`account ID ${accountId} is not 12 digits`);
+  const state = emptyState();
+  if (accountId) state.accountId = accountId;
+  return state;
+}
+
 /** The state JSON of a scenario, for createModel(). The sandbox clock starts at `now`. */
 export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): AccountState {
   const now = opts.now?.getTime() ?? Date.now();
@@ -365,7 +379,8 @@ export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): Accoun
   if (name === 'demo') state = demo(now, ids);
   else if (name === 'large')
     state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
-  else throw new RangeError(`unknown scenario ${String(name)}: use demo or large`);
+  else if (name === 'empty') state = emptyAccount(opts.accountId);
+  else throw new RangeError(`unknown scenario ${String(name)}: use demo, large or empty`);
   state.clockOffsetMs = now - Date.now();
   return state;
 }

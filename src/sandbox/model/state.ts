@@ -41,6 +41,10 @@ export interface KeyRecord {
   spec?: string;
   /** absent: ENCRYPT_DECRYPT */
   usage?: string;
+  /** automatic rotation (kms/rotation.ts): absent means disabled */
+  rotation?: { periodDays: number; next: number };
+  /** completed rotations, oldest first (ListKeyRotations) */
+  rotations?: Array<{ t: number; type: 'AUTOMATIC' | 'ON_DEMAND' }>;
   tags?: Array<{ TagKey: string; TagValue: string }>;
   /** last successful cryptographic use (GetKeyLastUsage) */
   lastUsage?: { op: string; t: number; requestId: string; eventId?: string };

@@ -27,6 +27,7 @@ import { Account } from '../account.js';
 import { regionEnabled, regionOptStatus } from '../account-management/account-regions.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { serviceEntry } from '../../services/table.js';
+import { trailArn } from '../cloudtrail/cloudtrail.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
@@ -168,6 +169,8 @@ export class OrgModel implements SandboxModel {
 
     const region = this.cellRegion(ctx);
     const key = cellKey(account, region);
+    const byArn = this.trailCellByArn(ctx, account, input);
+    if (byArn) return byArn.handle(ctx, input);
     const stored = this.cells.get(key);
     const cell = stored ?? this.freshCell(account, region);
     const out = cell.handle(ctx, input);
@@ -187,6 +190,21 @@ export class OrgModel implements SandboxModel {
    */
   private cellRegion(ctx: CallContext): string {
     return ctx.region;
+  }
+
+  /**
+   * CloudTrail answers a call that names a trail by its ARN from any Region (GetTrailStatus of a
+   * shadow trail must use the ARN): the cell that holds the trail answers.
+   */
+  private trailCellByArn(ctx: CallContext, account: string, input: Record<string, unknown>): AccountModel | undefined {
+    if (ctx.service !== 'cloudtrail') return undefined;
+    const name = input.Name ?? input.TrailName;
+    if (typeof name !== 'string' || !name.startsWith('arn:')) return undefined;
+    const here = this.cells.get(cellKey(account, ctx.region));
+    if (here?.acc.state.trails.some((t) => trailArn(here.acc, t) === name)) return undefined;
+    for (const c of this.cells.values())
+      if (c.acc.accountId === account && c.acc.state.trails.some((t) => trailArn(c.acc, t) === name)) return c;
+    return undefined;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
