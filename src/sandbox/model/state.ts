@@ -10,7 +10,7 @@
 export const STATE_VERSION = 1;
 
 /** What a key is "by itself"; the visible KeyState adds Unavailable from its store (keys.ts). */
-export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
 export type KeyState = LogicalKeyState | 'Unavailable';
 export type ConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
 
@@ -24,8 +24,8 @@ export interface KeyRecord {
   description?: string;
   /** absent: CUSTOMER */
   manager?: 'AWS';
-  /** absent: AWS_KMS */
-  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /** absent: AWS_KMS; EXTERNAL: imported key material (PendingImport until ImportKeyMaterial) */
+  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE' | 'EXTERNAL';
   storeId?: string;
   /** CloudHSM keys: the cluster holding the backing key, its handle and id */
   clusterId?: string;

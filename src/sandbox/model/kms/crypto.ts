@@ -53,6 +53,8 @@ const encrypt: Handler = (acc, input, ctx) => {
     );
   }
   requireUsable(acc, k);
+  // asymmetric encryption is not modelled: only symmetric encryption keys encrypt here
+  requireEncryptKey(acc, k);
   markUsed(acc, k, 'Encrypt', ctx.requestId);
   return {
     CiphertextBlob: makeCiphertext(k.id, plaintext),
