@@ -8,7 +8,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { hostname } from 'node:os';
 import { run } from './cli.js';
 import { processIO } from './ui/io.js';
-import { commandOf, MUTATING_COMMANDS, watchClosedOutput } from './ui/closed-output.js';
+import { commandOf, watchClosedOutput } from './ui/closed-output.js';
+import { MUTATING_COMMANDS } from './commands/catalog.js';
 import type { SystemHooks } from './deps.js';
 
 const io = processIO({ color: !process.argv.includes('--no-color') });

@@ -54,7 +54,7 @@ describe('the AWS SDK is loaded only by commands that call AWS', () => {
     expect(r.code).toBe(0);
     const kscli = r.modules.filter((m) => m.includes('/dist/src/') || /\/dist\/[a-z]/.test(m));
     expect(
-      kscli.some((m) => m.includes('/commands/schedule-deletion/index.js')),
+      kscli.some((m) => m.includes('/commands/schedule-deletion/command.js')),
       'the trace lists the command definitions',
     ).toBe(true);
     const heavy = kscli.filter((m) =>

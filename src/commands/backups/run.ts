@@ -1,6 +1,8 @@
 /**
  * kscli backups: the report (read-only), and --delete as a plan for the plan runner.
  */
+import type { PlanModule } from '../descriptor.js';
+import { BackupDeletionOptionsSchema } from './options.js';
 import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
@@ -48,3 +50,9 @@ export function backupDeletionSpec(deps: Pick<Deps, 'aws'>, o: BackupDeletionOpt
     },
   };
 }
+
+/** What the backups descriptor loads for --delete (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof BackupDeletionOptionsSchema> = {
+  optionsSchema: BackupDeletionOptionsSchema,
+  spec: async (deps, o) => ({ spec: backupDeletionSpec(deps, o) }),
+};

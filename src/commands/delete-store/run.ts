@@ -11,6 +11,8 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
+import type { PlanModule } from '../descriptor.js';
+import { DeleteStoreOptionsSchema } from './options.js';
 import type { KeyInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
@@ -160,3 +162,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     },
   };
 }
+
+/** What the delete-store descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof DeleteStoreOptionsSchema> = {
+  optionsSchema: DeleteStoreOptionsSchema,
+  spec: async (deps, o) => {
+    const { deleteStoreExtras } = await import('../../ui/render/delete-store.js');
+    return { spec: deleteStoreSpec(deps, o), extras: deleteStoreExtras };
+  },
+};
