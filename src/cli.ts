@@ -8,7 +8,8 @@ import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
 import { fitText } from './ui/wrap.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
-import { commandNamed, mutatesWith } from './commands/catalog.js';
+import { mutatesWith } from './commands/catalog.js';
+import type { CommandDescriptor } from './commands/descriptor.js';
 import { COMMANDS } from './commands/registry.js';
 import { kscliVersion } from './version.js';
 
@@ -59,7 +60,7 @@ export function buildProgram(app: App): Command {
     .option('--max-rps <op=n...>', 'override the client-side pace for an operation, e.g. DescribeKey=500')
     .showHelpAfterError('(run with --help for usage)')
     .hook('preAction', (_program, action) =>
-      checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io)),
+      checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io), app.commands),
     )
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
@@ -68,7 +69,8 @@ export function buildProgram(app: App): Command {
       writeErr: (s) => app.io.err.write(s),
     });
   // every command from its descriptor: name, summary and flags now; its run code loads when it runs
-  for (const d of COMMANDS) d.define(program.command(d.name, { hidden: d.hidden }).description(d.summary), app);
+  for (const d of app.commands ?? COMMANDS)
+    d.define(program.command(d.name, { hidden: d.hidden }).description(d.summary), app);
   return program;
 }
 
@@ -95,8 +97,13 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
  * --plan-out and --output markdown make sense for some commands only: elsewhere they are bad input
  * (exit 2) rather than silently ignored, before any AWS call.
  */
-export function checkOutputFlags(command: string, opts: Record<string, unknown>, g: GlobalOptions): void {
-  const d = commandNamed(command);
+export function checkOutputFlags(
+  command: string,
+  opts: Record<string, unknown>,
+  g: GlobalOptions,
+  commands: readonly CommandDescriptor[] = COMMANDS,
+): void {
+  const d = commands.find((c) => c.name === command);
   // a plan command, mutating with these flags (backups only with --delete)
   const mutating = d?.fromSaved !== undefined && mutatesWith(d, opts);
   const flagged = d !== undefined && typeof d.mutates === 'object' ? d.mutates.withFlag : undefined;
