@@ -18,15 +18,17 @@ import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
 import { disconnectWaitProgress } from '../../ui/wait-progress.js';
-import { backupsReport, type BackupsReport } from '../../workflow/backups.js';
+import { backupsReport } from '../../workflow/backups.js';
 import { DELETE_STORE, keptKeysSentence, planDeleteStore, type DeleteStorePlan } from '../../workflow/delete-store.js';
 import { storeKeysAfterApply } from '../../workflow/drift.js';
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { CallEntry, Journal } from '../../workflow/journal.js';
-import { findOrphans, type OrphanedMaterial } from '../../workflow/orphans.js';
+import { findOrphans } from '../../workflow/orphans.js';
 import type { Finish, PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
+import type { DeleteStoreCleanup } from '../../workflow/results.js';
+export type { DeleteStoreCleanup };
 
 export interface DeleteStoreOptions {
   storeId: string;
@@ -37,13 +39,6 @@ export interface DeleteStoreOptions {
   evidence: EvidenceOptions;
   /** the flags as given, journaled with the run */
   flags: KeyFlags;
-}
-
-/** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
-export interface DeleteStoreCleanup {
-  storeId: string;
-  backups: BackupsReport;
-  orphans: OrphanedMaterial[];
 }
 
 export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
