@@ -19,6 +19,7 @@
  * `account.ports()` wherever AwsPorts is expected.
  */
 /* eslint-disable @typescript-eslint/no-this-alias -- the port objects close over the account as `self` */
+import { FakeDataServices } from './fake-data.js';
 import type {
   AlarmInfo,
   AlarmSpec,
@@ -604,6 +605,10 @@ export class FakeAccount implements AwsPorts {
         await self.call('DescribeLogGroups', [name]);
         return self.logGroups.get(name) ?? null;
       },
+      async encryptedLogGroups() {
+        await self.call('DescribeLogGroups', []);
+        return self.data.logGroups();
+      },
       async oldestStreamEvent(group) {
         await self.call('DescribeLogStreams', [group]);
         return null;
@@ -702,6 +707,36 @@ export class FakeAccount implements AwsPorts {
         return { ...b };
       },
     };
+  }
+
+  // ---- issue 19: the services that hold data at rest (test/unit/fakes/fake-data.ts) ----
+  readonly data = new FakeDataServices(
+    (op, args) => this.call(op, args),
+    () => this.region,
+  );
+  config(_region?: string) {
+    return this.data.config();
+  }
+  s3(_region?: string) {
+    return this.data.s3();
+  }
+  ec2(_region?: string) {
+    return this.data.ec2();
+  }
+  rds(_region?: string) {
+    return this.data.rds();
+  }
+  dynamodb(_region?: string) {
+    return this.data.dynamodb();
+  }
+  backup(_region?: string) {
+    return this.data.backup();
+  }
+  secretsmanager(_region?: string) {
+    return this.data.secretsmanager();
+  }
+  ssm(_region?: string) {
+    return this.data.ssm();
   }
 
   /** This account as AwsPorts (it is one; the method reads better at call sites). */
