@@ -8,7 +8,12 @@
  *   and the default host `https://<endpointPrefix>.<region>.amazonaws.com` named in messages;
  * - the `--max-rps` operation names and their default pace (`quotas`, read by quotas.ts).
  *
- * To add a service (say Organizations or STS AssumeRole):
+ * A service's `scope` says where its client lives: `regional` services have one client per Region
+ * asked for; `global` ones (Organizations, Account Management) one client in the partition's
+ * global Region (`globalRegionFor`), whatever Region the caller names: their endpoint variables,
+ * `--max-rps` names, pacing and the host named in errors come from the same entry all the same.
+ *
+ * To add a service:
  *   1. write its port interface in ports.ts and its adapter in adapters/<service>.ts (the adapter
  *      takes `() => Promise<Client>` and an AdapterSite; it imports the SDK client module);
  *   2. add ONE entry below: the SDK's serviceId-derived env suffix, the endpoint prefix, the port's
@@ -25,9 +30,12 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AccountClient } from '@aws-sdk/client-account';
 import type { CloudHsmPort, CloudTrailPort, CloudWatchPort, KmsPort, LogsPort, SnsPort, StsPort } from './ports.js';
+import type { AccountPort, OrganizationsPort } from './estate/ports.js';
 import type { AdapterSite } from './adapters/site.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { Pacing } from './rate-limiter.js';
 
 /** The constructor options shared by every client (clients.ts fills them in). */
 export interface BaseClientConfig {
@@ -46,7 +54,7 @@ export interface AdapterContext {
   /** Region and endpoint, for error messages */
   site: AdapterSite;
   /** the bucket pacing one operation in this Region (undefined: not paced) */
-  bucket(operation: string): TokenBucket | undefined;
+  bucket(operation: string): Pacing | undefined;
   /** DescribeKey calls in flight during a key scan */
   scanConcurrency: number;
   /** --debug sink */
@@ -56,7 +64,27 @@ export interface AdapterContext {
 /** Every method of a port, so that the lazy wrapper cannot forget one (the compiler checks). */
 export type MethodNames<T> = Record<keyof T, true>;
 
+/**
+ * Where a service's endpoint lives: one per Region, or one for the whole partition (the
+ * `aws-global` endpoints of Organizations and Account Management, hosted in us-east-1).
+ */
+export type ServiceScope = 'regional' | 'global';
+
+/**
+ * The Region a global service's client is built in, for a caller whose home Region is `home`:
+ * us-east-1 in the commercial partition (aws-facts-estate-and-scale.md B1). The China and
+ * GovCloud hosts are UNCONFIRMED against AWS's endpoint list: kscli uses the partitions' usual
+ * global Regions (cn-northwest-1, us-gov-west-1); an AWS_ENDPOINT_URL_<SERVICE> overrides them.
+ */
+export function globalRegionFor(home: string): string {
+  if (home.startsWith('cn-')) return 'cn-northwest-1';
+  if (home.startsWith('us-gov-')) return 'us-gov-west-1';
+  return 'us-east-1';
+}
+
 export interface ServiceEntry<Client, Port> {
+  /** regional: a client per Region; global: one client in `globalRegionFor(home)` */
+  scope: ServiceScope;
   /** `AWS_ENDPOINT_URL_<this>`: the SDK's serviceId upper-cased, spaces as underscores */
   endpointEnvSuffix: string;
   /** the default host's first label (`monitoring` for CloudWatch), for messages only */
@@ -65,6 +93,11 @@ export interface ServiceEntry<Client, Port> {
   methods: MethodNames<Port>;
   /** requests per second per account and Region of the operations kscli paces (aws-facts.md 6) */
   quotas?: Readonly<Record<string, number>>;
+  /**
+   * Operations AWS publishes no quota for (not paced by default), which `--max-rps` may still
+   * name to pace them (say a shared organization whose ListAccounts others call too).
+   */
+  unpublishedQuotas?: readonly string[];
   /** builds the SDK client; loads the SDK module */
   client(base: BaseClientConfig): Promise<Client>;
   /** builds the adapter; loads the adapter module (and through it the SDK) */
@@ -76,6 +109,7 @@ const service = <Client, Port>(entry: ServiceEntry<Client, Port>): ServiceEntry<
 
 export const AWS_SERVICES = {
   kms: service<KMSClient, KmsPort>({
+    scope: 'regional',
     endpointEnvSuffix: 'KMS',
     endpointPrefix: 'kms',
     methods: {
@@ -127,13 +161,17 @@ export const AWS_SERVICES = {
     },
   }),
   sts: service<STSClient, StsPort>({
+    scope: 'regional',
     endpointEnvSuffix: 'STS',
     endpointPrefix: 'sts',
-    methods: { getCallerIdentity: true },
+    methods: { getCallerIdentity: true, assumeRole: true },
+    // AssumeRole's rate quota is UNCONFIRMED (aws-facts-estate-and-scale.md, open questions)
+    unpublishedQuotas: ['AssumeRole'],
     client: async (base) => new (await import('@aws-sdk/client-sts')).STSClient(base),
     adapter: async (client, { site }) => new (await import('./adapters/sts.js')).StsAdapter(client, site),
   }),
   cloudtrail: service<CloudTrailClient, CloudTrailPort>({
+    scope: 'regional',
     endpointEnvSuffix: 'CLOUDTRAIL',
     endpointPrefix: 'cloudtrail',
     methods: { lookupEvents: true, describeTrails: true, getTrailStatus: true, getEventSelectors: true },
@@ -143,6 +181,7 @@ export const AWS_SERVICES = {
     adapter: async (client, { site }) => new (await import('./adapters/cloudtrail.js')).CloudTrailAdapter(client, site),
   }),
   logs: service<CloudWatchLogsClient, LogsPort>({
+    scope: 'regional',
     endpointEnvSuffix: 'CLOUDWATCH_LOGS',
     endpointPrefix: 'logs',
     methods: {
@@ -159,6 +198,7 @@ export const AWS_SERVICES = {
     adapter: async (client, { site }) => new (await import('./adapters/logs.js')).LogsAdapter(client, site),
   }),
   cloudwatch: service<CloudWatchClient, CloudWatchPort>({
+    scope: 'regional',
     endpointEnvSuffix: 'CLOUDWATCH',
     endpointPrefix: 'monitoring',
     methods: { describeAlarm: true, putMetricAlarm: true, deleteAlarms: true },
@@ -166,6 +206,7 @@ export const AWS_SERVICES = {
     adapter: async (client, { site }) => new (await import('./adapters/cloudwatch.js')).CloudWatchAdapter(client, site),
   }),
   sns: service<SNSClient, SnsPort>({
+    scope: 'regional',
     endpointEnvSuffix: 'SNS',
     endpointPrefix: 'sns',
     methods: { getTopic: true },
@@ -173,6 +214,7 @@ export const AWS_SERVICES = {
     adapter: async (client, { site }) => new (await import('./adapters/sns.js')).SnsAdapter(client, site),
   }),
   cloudhsm: service<CloudHSMV2Client, CloudHsmPort>({
+    scope: 'regional',
     // serviceId "CloudHSM V2"; the 3.332 client ignores every endpoint variable, so kscli resolves
     // them itself (config.ts) and passes `endpoint` to every client (wire-protocols.md)
     endpointEnvSuffix: 'CLOUDHSM_V2',
@@ -181,6 +223,27 @@ export const AWS_SERVICES = {
     // the 3.332 client's types predate some options; its constructor reads the same names
     client: async (base) => new (await import('@aws-sdk/client-cloudhsm-v2')).CloudHSMV2Client(base as never),
     adapter: async (client, { site }) => new (await import('./adapters/cloudhsm.js')).CloudHsmAdapter(client, site),
+  }),
+  organizations: service<OrganizationsClient, OrganizationsPort>({
+    scope: 'global',
+    endpointEnvSuffix: 'ORGANIZATIONS',
+    endpointPrefix: 'organizations',
+    methods: { describeOrganization: true, listAccounts: true, listAccountsUnder: true },
+    // AWS publishes no Organizations throttle (aws-facts-estate-and-scale.md B1): unpaced unless named
+    unpublishedQuotas: ['DescribeOrganization', 'ListAccounts', 'ListAccountsForParent', 'ListChildren'],
+    client: async (base) => new (await import('@aws-sdk/client-organizations')).OrganizationsClient(base),
+    adapter: async (client, { site }) =>
+      new (await import('./adapters/organizations.js')).OrganizationsAdapter(client, site),
+  }),
+  account: service<AccountClient, AccountPort>({
+    scope: 'global',
+    endpointEnvSuffix: 'ACCOUNT',
+    endpointPrefix: 'account',
+    methods: { listRegions: true },
+    // Account Management quotas page: ListRegions 5 per second (aws-facts-estate-and-scale.md B3)
+    quotas: { ListRegions: 5 },
+    client: async (base) => new (await import('@aws-sdk/client-account')).AccountClient(base),
+    adapter: async (client, { site }) => new (await import('./adapters/account.js')).AccountAdapter(client, site),
   }),
 };
 
@@ -193,3 +256,16 @@ export type ClientOf<K extends ServiceKey> = Awaited<ReturnType<AwsServices[K]['
 export type PortOf<K extends ServiceKey> = Awaited<ReturnType<AwsServices[K]['adapter']>>;
 
 export const SERVICE_KEYS = Object.keys(AWS_SERVICES) as ServiceKey[];
+
+/**
+ * The entry of `service` with its own Client and Port types. The table's entries are typed one by
+ * one; indexing it by a generic K loses that pairing, which this one cast restores.
+ */
+export function entryOf<K extends ServiceKey>(service: K): ServiceEntry<ClientOf<K>, PortOf<K>> {
+  return AWS_SERVICES[service] as unknown as ServiceEntry<ClientOf<K>, PortOf<K>>;
+}
+
+/** The Region a client of `service` is built in for a caller asking for `region`. */
+export function clientRegion(service: ServiceKey, region: string): string {
+  return AWS_SERVICES[service].scope === 'global' ? globalRegionFor(region) : region;
+}

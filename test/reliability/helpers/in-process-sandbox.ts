@@ -24,6 +24,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import type { AwsPorts } from '../../../src/aws/ports.js';
+import { fakePorts } from '../../unit/fakes/fake-ports.js';
 import { KmsAdapter } from '../../../src/aws/adapters/kms.js';
 import { StsAdapter } from '../../../src/aws/adapters/sts.js';
 import { CloudTrailAdapter } from '../../../src/aws/adapters/cloudtrail.js';
@@ -315,14 +316,6 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)),
     site,
   );
-  return {
-    region,
-    kms: () => kms,
-    sts: () => sts,
-    cloudtrail: () => trail,
-    logs: () => logs,
-    cloudwatch: () => cw,
-    sns: () => sns,
-    cloudhsm: () => hsm,
-  };
+  // the global services (Organizations, Account) are not used by one-account runs: unfaked
+  return fakePorts({ region, kms, sts, cloudtrail: trail, logs, cloudwatch: cw, sns, cloudhsm: hsm });
 }
