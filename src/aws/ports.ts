@@ -144,6 +144,24 @@ export interface CallerIdentity {
 
 export interface StsPort {
   getCallerIdentity(): Promise<CallerIdentity>;
+  /** STS AssumeRole (aws-facts-estate-and-scale.md B2): credentials in another account. */
+  assumeRole(request: AssumeRoleRequest): Promise<AssumedCredentials>;
+}
+
+export interface AssumeRoleRequest {
+  roleArn: string;
+  /** 2-64 characters of [\w+=,.@-]: visible in the role owner's CloudTrail */
+  sessionName: string;
+  durationSeconds: number;
+  externalId?: string;
+}
+
+/** Temporary credentials, in the shape the SDK's credential providers return. */
+export interface AssumedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
 }
 
 /** One CloudTrail event (LookupEvents), with the parsed CloudTrailEvent JSON. */

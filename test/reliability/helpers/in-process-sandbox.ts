@@ -40,6 +40,7 @@ import { BackupAdapter } from '../../../src/aws/adapters/backup.js';
 import { SecretsAdapter } from '../../../src/aws/adapters/secrets.js';
 import { SsmAdapter } from '../../../src/aws/adapters/ssm.js';
 import type { AwsPorts } from '../../../src/aws/ports.js';
+import { fakePorts } from '../../unit/fakes/fake-ports.js';
 import { KmsAdapter } from '../../../src/aws/adapters/kms.js';
 import { StsAdapter } from '../../../src/aws/adapters/sts.js';
 import { CloudTrailAdapter } from '../../../src/aws/adapters/cloudtrail.js';
@@ -67,7 +68,7 @@ export interface LoggedRequest extends RequestLogEntry {
   snapshot?: CallSnapshot;
 }
 
-/** Access key ids: the model derives the caller identity from them (src/sandbox/model/identity.ts). */
+/** Access key ids: the model derives the caller identity from them (src/sandbox/model/sts/identity.ts). */
 const KSCLI_ACCESS_KEY = 'ASIAKSCLIINPROCESS01';
 const ACTOR_ACCESS_KEY = 'ASIACOLLEAGUEACTOR01';
 
@@ -365,22 +366,22 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     once(() => routed(new SSMClient(base), data('ssm'), target)),
     site,
   );
-  return {
+  return fakePorts({
     region,
-    kms: () => kms,
-    sts: () => sts,
-    cloudtrail: () => trail,
-    logs: () => logs,
-    cloudwatch: () => cw,
-    sns: () => sns,
-    cloudhsm: () => hsm,
-    config: () => config,
-    s3: () => s3,
-    ec2: () => ec2,
-    rds: () => rds,
-    dynamodb: () => ddb,
-    backup: () => backup,
-    secretsmanager: () => secrets,
-    ssm: () => ssm,
-  };
+    kms,
+    sts,
+    cloudtrail: trail,
+    logs,
+    cloudwatch: cw,
+    sns,
+    cloudhsm: hsm,
+    config,
+    s3,
+    ec2,
+    rds,
+    dynamodb: ddb,
+    backup,
+    secretsmanager: secrets,
+    ssm,
+  });
 }

@@ -22,6 +22,8 @@ describe('the service table derives every per-service list', () => {
       cloudwatch: 'AWS_ENDPOINT_URL_CLOUDWATCH',
       sns: 'AWS_ENDPOINT_URL_SNS',
       cloudhsm: 'AWS_ENDPOINT_URL_CLOUDHSM_V2',
+      organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
+      account: 'AWS_ENDPOINT_URL_ACCOUNT',
     });
     for (const entry of Object.values(AWS_SERVICES) as Array<{ quotas?: Record<string, number> }>) {
       expect(OPERATION_QUOTAS).toMatchObject(entry.quotas ?? {});
