@@ -10,6 +10,7 @@ import type { Gap, Skip } from './estate/gaps.js';
 import type { KeyAssessment } from './evidence/index.js';
 import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
 import type { OrphanedMaterial } from './orphans.js';
+import type { DependentsRun } from './evidence/dependents/types.js';
 
 export interface StoreRow {
   store: StoreInfo;
@@ -59,6 +60,8 @@ export interface UsageResult {
   evidence?: EvidenceRunSummary;
   /** the account (STS), when it can be read: the review document names it */
   account?: string;
+  /** how the data-at-rest search covered each resource type (issue 19) */
+  dependents?: DependentsRun;
 }
 
 export type BackupsResult =

@@ -54,7 +54,7 @@ export default definePlanCommand({
       .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n  kscli backups cks-1234567890abcdef0 --regions all\n',
+        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run   # exit 3 while the store holds keys: these backups are their recovery copies\n  kscli backups cks-1234567890abcdef0 --regions all\n',
       );
   },
   parse: parseBackups,

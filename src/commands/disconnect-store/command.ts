@@ -43,7 +43,7 @@ export default definePlanCommand({
       )
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run\n  kscli disconnect-store cks-1234567890abcdef0 --wait-timeout 30m --yes\n',
+        '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run   # exit 3 while keys wait for deletion or are Enabled\n  kscli disconnect-store cks-0987654321fedcba0 --wait-timeout 30m --yes\n',
       );
   },
   parse: parseDisconnectStore,

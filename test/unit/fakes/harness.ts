@@ -83,7 +83,7 @@ export async function runCli(
     env: { HOME: world.home },
     system: world.system,
     inject: {
-      aws: world.account,
+      aws: world.account.ports(),
       prompter: world.prompter,
       clock: world.account.clock,
       home: world.home,
