@@ -224,6 +224,43 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     expect(log.at(-1)).toMatchObject({ service: 'kms', outcome: 'ok', handled: true, mutating: true });
   });
 
+  it('data keys, re-encryption, random bytes, rotation and CreateKey specs: the CLI runs them, botocore checks the shapes', () => {
+    const sym = aws('create-key', '--description', 'rotation test').json.KeyMetadata.KeyId as string;
+    expect(aws('enable-key-rotation', '--key-id', sym, '--rotation-period-in-days', '90').status).toBe(0);
+    expect(aws('get-key-rotation-status', '--key-id', sym).json).toMatchObject({
+      KeyRotationEnabled: true,
+      RotationPeriodInDays: 90,
+    });
+    expect(aws('rotate-key-on-demand', '--key-id', sym).status).toBe(0);
+    expect(aws('list-key-rotations', '--key-id', sym).json.Rotations[0].RotationType).toBe('ON_DEMAND');
+    expect(aws('disable-key-rotation', '--key-id', sym).status).toBe(0);
+    const hsm = aws('enable-key-rotation', '--key-id', KEY);
+    expect(hsm.stderr).toContain('(UnsupportedOperationException)');
+    expect(
+      aws('generate-random', '--number-of-bytes', '16', '--custom-key-store-id', 'cks-1234567890abcdef0').status,
+    ).toBe(0);
+    const both = aws('generate-data-key', '--key-id', sym, '--key-spec', 'AES_256', '--number-of-bytes', '32');
+    expect(both.stderr).toContain('(ValidationException)');
+    const results = botocore([
+      { op: 'CreateKey', params: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' } },
+      { op: 'CreateKey', params: { MultiRegion: true } },
+      { op: 'CreateKey', params: { Origin: 'EXTERNAL' } },
+      { op: 'GenerateDataKeyWithoutPlaintext', params: { KeyId: sym, KeySpec: 'AES_256' } },
+      { op: 'ReEncrypt', params: { CiphertextBlob: '$3.CiphertextBlob', DestinationKeyId: sym } },
+      { op: 'GenerateRandom', params: { NumberOfBytes: 32 } },
+      { op: 'GetKeyRotationStatus', params: { KeyId: sym } },
+      { op: 'ListKeyRotations', params: { KeyId: sym } },
+      { op: 'RotateKeyOnDemand', params: { KeyId: sym } },
+      { op: 'DescribeKey', params: { KeyId: '$1.KeyMetadata.KeyId' } },
+    ]);
+    for (const r of results) {
+      expect(r.error, `${r.op}: ${r.message}`).toBeUndefined();
+      expect(r.problems, r.op).toEqual([]);
+    }
+    expect(results[1]!.answer.KeyMetadata.KeyId).toMatch(/^mrk-/);
+    expect(results[2]!.answer.KeyMetadata.KeyState).toBe('PendingImport');
+  });
+
   it('the admin API resets to an empty account with any account ID; bad bodies are refused', async () => {
     const res = await fetch(`${url}/__sandbox/reset`, {
       method: 'POST',
