@@ -4,13 +4,16 @@
  * binary), and botocore checks every raw answer against the KMS service model's output shapes
  * (helpers/botocore-shapes.py). The request log shows each call arrived and was handled.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readRequestLog } from '../../src/sandbox/index.js';
+
+// each test runs 5-15 AWS CLI processes (about 1 s each, up to 10 s on a loaded 2-core machine)
+vi.setConfig({ testTimeout: 300_000 });
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'kscli.js');
