@@ -10,7 +10,20 @@
 
 /** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
 export type ServiceName =
-  'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account';
+  | 'kms'
+  | 'cloudhsm'
+  | 'cloudtrail'
+  | 'logs'
+  | 'monitoring'
+  | 'sns'
+  | 'sts'
+  | 'organizations'
+  | 'account'
+  // the data services (issue 19): model/<service>/ and model/config/
+  | DataServiceName;
+
+/** The services that hold data at rest, and AWS Config. */
+export type DataServiceName = 'config' | 's3' | 'ec2' | 'rds' | 'dynamodb' | 'backup' | 'secretsmanager' | 'ssm';
 
 export interface CallContext {
   service: ServiceName;

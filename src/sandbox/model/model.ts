@@ -18,19 +18,23 @@ import { snsHandlers } from './sns.js';
 import { defaultConfig, type AccountState } from './state.js';
 import { storeHandlers } from './stores.js';
 import { applyDue, type DueReport } from './timeline.js';
+import { dataHandlers } from './data/handlers.js';
+import { logsKmsHandlers } from './logs-kms.js';
 import { EVENT_HISTORY_MS, recordApiCall } from './trail-events.js';
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
   cloudhsm: cloudhsmHandlers,
   cloudtrail: cloudtrailHandlers,
-  logs: { ...logsHandlers, ...insightsHandlers },
+  logs: { ...logsHandlers, ...insightsHandlers, ...logsKmsHandlers },
   monitoring: cloudwatchHandlers,
   sns: snsHandlers,
   sts: stsHandlers,
   // global services of an organization sandbox: org/org-model.ts answers them before any cell
   organizations: {},
   account: {},
+  // the data services and AWS Config (issue 19), each in its own folder
+  ...dataHandlers,
 };
 
 /** Alarms are re-evaluated at most this often as sandbox time passes (CloudWatch: each minute). */

@@ -66,6 +66,15 @@ export function internalError(service: ServiceName): SandboxError {
         'The service is unavailable. Try again later. (injected fault)',
         500,
       );
+    case 's3':
+    case 'ec2':
+      return new SandboxError(
+        'InternalError',
+        'We encountered an internal error. Please try again. (injected fault)',
+        500,
+      );
+    case 'dynamodb':
+      return new SandboxError('InternalServerError', 'Internal server error (injected fault)', 500);
     default:
       return new SandboxError(
         'InternalFailure',

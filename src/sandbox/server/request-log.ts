@@ -71,6 +71,8 @@ const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
     'UntagResource',
   ]),
   logs: new Set([
+    'AssociateKmsKey',
+    'DisassociateKmsKey',
     'PutMetricFilter',
     'DeleteMetricFilter',
     'PutRetentionPolicy',
@@ -104,6 +106,7 @@ const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
     'CloseAccount',
   ]),
   account: new Set(['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation']),
+  config: new Set(['StartConfigurationRecorder', 'StopConfigurationRecorder']),
 };
 
 /** True when the operation changes the account. Create* and Delete* change it in every service. */

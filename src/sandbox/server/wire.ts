@@ -10,8 +10,12 @@
 import { SandboxError, type ServiceName } from '../contract.js';
 import { decodeQueryBody } from './query-decode.js';
 import { encodeQueryError, encodeQueryResponse } from './xml-encode.js';
+import { decodeRestRoute } from './protocols/rest-routes.js';
+import { encodeS3Error, encodeS3Success } from './protocols/s3-xml.js';
+import { encodeEc2Error, encodeEc2Success } from './protocols/ec2-xml.js';
 
-export type WireProtocol = 'awsJson1_1' | 'awsJson1_0' | 'awsQuery' | 'restJson1';
+/** restXml: S3; ec2Query: EC2's own query protocol (form body like awsQuery, a different XML answer). */
+export type WireProtocol = 'awsJson1_1' | 'awsJson1_0' | 'awsQuery' | 'restJson1' | 'restXml' | 'ec2Query';
 
 export interface DecodedCall {
   protocol: WireProtocol;
@@ -38,6 +42,14 @@ const SERVICES: ReadonlySet<string> = new Set<ServiceName>([
   'sts',
   'organizations',
   'account',
+  'config',
+  's3',
+  'ec2',
+  'rds',
+  'dynamodb',
+  'backup',
+  'secretsmanager',
+  'ssm',
 ]);
 
 /**
@@ -57,6 +69,10 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   Logs_20140328: 'logs',
   GraniteServiceVersion20100801: 'monitoring',
   AWSOrganizationsV20161128: 'organizations',
+  StarlingDoveService: 'config',
+  DynamoDB_20120810: 'dynamodb',
+  secretsmanager: 'secretsmanager',
+  AmazonSSM: 'ssm',
 };
 
 /** awsQuery API versions, for form requests without a credential scope. */
@@ -64,6 +80,8 @@ const QUERY_VERSIONS: Record<string, ServiceName> = {
   '2011-06-15': 'sts',
   '2010-03-31': 'sns',
   '2010-08-01': 'monitoring',
+  '2016-11-15': 'ec2',
+  '2014-10-31': 'rds',
 };
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -102,19 +120,35 @@ function parseJsonObject(body: string): Record<string, unknown> {
 }
 
 /**
- * Decodes a POST (to `/`, or to a restJson1 path). Throws SandboxError (400) for requests no AWS
- * client would send.
+ * Decodes a request: a POST (to `/`, or to a restJson1 path), or a REST call of S3 or AWS Backup
+ * (any method). Throws SandboxError (400) for requests no AWS client would send.
  */
 export function decodeCall(
   headers: Record<string, string | string[] | undefined>,
   body: string,
   path = '/',
+  method = 'POST',
 ): DecodedCall {
   const scope = parseCredentialScope(header(headers, 'authorization'));
   const scopeService = scope.service && SERVICES.has(scope.service) ? (scope.service as ServiceName) : undefined;
   const region = scope.region ?? DEFAULT_REGION;
   const target = header(headers, 'x-amz-target');
   const contentType = header(headers, 'content-type') ?? '';
+
+  if (!target) {
+    const route = decodeRestRoute(method, path, scopeService, body);
+    if (route)
+      return {
+        protocol: route.service === 's3' ? 'restXml' : 'restJson1',
+        service: route.service,
+        operation: route.operation,
+        region,
+        accessKeyId: scope.accessKeyId,
+        input: route.input,
+      };
+  }
+  if (method !== 'POST')
+    throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${method} ${path}.`, 405);
 
   const rest = REST_JSON_ROUTES[path.split('?')[0]!];
   if (!target && rest) {
@@ -152,7 +186,7 @@ export function decodeCall(
     const service = scopeService ?? (query.version ? QUERY_VERSIONS[query.version] : undefined);
     if (!service) throw new SandboxError('UnknownOperationException', `No service handles the action ${query.action}.`);
     return {
-      protocol: 'awsQuery',
+      protocol: service === 'ec2' ? 'ec2Query' : 'awsQuery',
       service,
       operation: query.action,
       region,
@@ -185,6 +219,8 @@ export function encodeSuccess(
   output: unknown,
   requestId: string,
 ): EncodedResponse {
+  if (call.protocol === 'restXml') return encodeS3Success(call.operation, output, requestId);
+  if (call.protocol === 'ec2Query') return encodeEc2Success(call.operation, output, requestId);
   if (call.protocol === 'awsQuery') {
     return {
       status: 200,
@@ -204,11 +240,13 @@ export function encodeSuccess(
  * JSON anyway: a client must never get HTML (wire-protocols.md, "Errors").
  */
 export function encodeError(
-  call: Pick<DecodedCall, 'protocol' | 'service'> | undefined,
+  call: (Pick<DecodedCall, 'protocol' | 'service'> & { operation?: string }) | undefined,
   err: SandboxError,
   requestId: string,
 ): EncodedResponse {
   const status = err.status;
+  if (call?.protocol === 'restXml') return encodeS3Error(call.operation, err, requestId);
+  if (call?.protocol === 'ec2Query') return encodeEc2Error(err, requestId);
   if (call?.protocol === 'awsQuery') {
     return {
       status,

@@ -11,6 +11,24 @@ export const QUERY_NAMESPACES: Partial<Record<ServiceName, string>> = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   monitoring: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
+  rds: 'http://rds.amazonaws.com/doc/2014-10-31/',
+};
+
+/**
+ * List members whose model names the element (`locationName`) instead of `<member>`: RDS names
+ * each item after its shape (`<DBInstances><DBInstance>`), and the SDK's parser reads only that.
+ */
+const LIST_MEMBER_NAMES: Partial<Record<ServiceName, Record<string, string>>> = {
+  rds: {
+    DBInstances: 'DBInstance',
+    DBClusters: 'DBCluster',
+    DBSnapshots: 'DBSnapshot',
+    DBClusterSnapshots: 'DBClusterSnapshot',
+    DBClusterMembers: 'DBClusterMember',
+    TagList: 'Tag',
+    VpcSecurityGroups: 'VpcSecurityGroupMembership',
+    AvailabilityZones: 'AvailabilityZone',
+  },
 };
 
 /**
@@ -34,12 +52,18 @@ function scalarText(value: unknown): string {
   return escapeXml(String(value));
 }
 
-function encodeValue(value: unknown, maps: Set<string> | undefined, field: string): string {
+function encodeValue(
+  value: unknown,
+  maps: Set<string> | undefined,
+  field: string,
+  members?: Record<string, string>,
+): string {
   if (value instanceof Date || typeof value !== 'object' || value === null) return scalarText(value);
   if (Array.isArray(value)) {
+    const tag = members?.[field] ?? 'member';
     return value
       .filter((v) => v !== undefined && v !== null)
-      .map((v) => `<member>${encodeValue(v, undefined, '')}</member>`)
+      .map((v) => `<${tag}>${encodeValue(v, undefined, '', members)}</${tag}>`)
       .join('');
   }
   const obj = value as Record<string, unknown>;
@@ -49,14 +73,18 @@ function encodeValue(value: unknown, maps: Set<string> | undefined, field: strin
       .map(([k, v]) => `<entry><key>${escapeXml(k)}</key><value>${encodeValue(v, undefined, '')}</value></entry>`)
       .join('');
   }
-  return encodeFields(obj, undefined);
+  return encodeFields(obj, undefined, members);
 }
 
-function encodeFields(obj: Record<string, unknown>, maps: Set<string> | undefined): string {
+function encodeFields(
+  obj: Record<string, unknown>,
+  maps: Set<string> | undefined,
+  members?: Record<string, string>,
+): string {
   let xml = '';
   for (const [key, value] of Object.entries(obj)) {
     if (value === undefined || value === null) continue;
-    xml += `<${key}>${encodeValue(value, maps, key)}</${key}>`;
+    xml += `<${key}>${encodeValue(value, maps, key, members)}</${key}>`;
   }
   return xml;
 }
@@ -71,7 +99,11 @@ export function encodeQueryResponse(
   const ns = QUERY_NAMESPACES[service] ?? QUERY_NAMESPACES.monitoring!;
   const fields =
     output && typeof output === 'object'
-      ? encodeFields(output as Record<string, unknown>, MAP_MEMBERS[`${service}.${operation}`])
+      ? encodeFields(
+          output as Record<string, unknown>,
+          MAP_MEMBERS[`${service}.${operation}`],
+          LIST_MEMBER_NAMES[service],
+        )
       : '';
   const result = fields ? `<${operation}Result>${fields}</${operation}Result>` : '';
   return (

@@ -28,6 +28,7 @@ import { handleAccount, regionEnabled, regionOptStatus } from './account-regions
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { handleOrganizations } from './organizations.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
+import { bindEstate } from '../config/estate.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
 const SESSION_KEEP_MS = 12 * 3_600_000;
@@ -170,6 +171,12 @@ export class OrgModel implements SandboxModel {
     const key = cellKey(account, region);
     const stored = this.cells.get(key);
     const cell = stored ?? this.freshCell(account, region);
+    // an AWS Config aggregator reads the other cells (config/estate.ts)
+    if (ctx.service === 'config')
+      bindEstate(cell.acc, {
+        cells: () => [...this.cells.values()].map((c) => c.acc),
+        organizationAccounts: () => this.org?.accounts.map((a) => a.id),
+      });
     const out = cell.handle(ctx, input);
     if (!stored && cell.acc.dirty) {
       this.cells.set(key, cell);
@@ -185,7 +192,8 @@ export class OrgModel implements SandboxModel {
    * that a trail or log group edited into another home Region is still found there.
    */
   private cellRegion(ctx: CallContext): string {
-    return this.org ? ctx.region : this.doc.homeRegion;
+    // S3 buckets are listed account-wide whatever the Region of the endpoint: they live in the home Region's cell
+    return this.org && ctx.service !== 's3' ? ctx.region : this.doc.homeRegion;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
