@@ -137,7 +137,8 @@ async function serve(state: string): Promise<{ proc: ChildProcess; url: string; 
   return s;
 }
 
-describe.skipIf(!awsOnPath)('the AWS CLI against the sandbox data services', () => {
+// each aws call costs 0.4 s of interpreter start-up, several seconds on a loaded machine
+describe.skipIf(!awsOnPath)('the AWS CLI against the sandbox data services', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'main.js')))
       throw new Error('dist/ is missing: run `npm run build` first (npm test does)');

@@ -37,7 +37,7 @@ export function generateData(acc: Account, spec: GeneratedData): DataState {
     if (spec.storeId && k.storeId === spec.storeId) storeKeys.push(k.id);
     else if (!k.storeId) otherKeys.push(k.id);
   }
-  const now = acc.nowMs();
+  const now = spec.at;
   const region = acc.region;
   const account = acc.accountId;
   const vault: VaultRecord = {

@@ -348,7 +348,7 @@ export function largeData(now: number, resources: number, storeId: string, seed:
   if (!Number.isInteger(resources) || resources < 0 || resources > 1_000_000)
     throw new RangeError('resources must be a whole number from 0 to 1000000');
   const d = emptyData();
-  if (resources > 0) d.generated = { count: resources, seed, storeId, storeShare: 0.1 };
+  if (resources > 0) d.generated = { count: resources, seed, storeId, storeShare: 0.1, at: now };
   d.recorders.push(recorder(now));
   return d;
 }

@@ -190,6 +190,8 @@ export interface GeneratedData {
   /** share of the generated resources encrypted under keys of this custom key store */
   storeId?: string;
   storeShare: number;
+  /** the scenario's creation time, epoch ms: resource dates count back from it (the same on every load) */
+  at: number;
 }
 
 export interface DataState {

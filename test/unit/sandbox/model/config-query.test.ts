@@ -19,7 +19,7 @@ function world() {
   const d = dataOf(m.acc);
   d.recorders[0]!.allSupported = true;
   d.recorders[0]!.resourceTypes = [];
-  d.generated = { count: 300, seed: 3, storeId: 'cks-1234567890abcdef0', storeShare: 0.3 };
+  d.generated = { count: 300, seed: 3, storeId: 'cks-1234567890abcdef0', storeShare: 0.3, at: NOW.getTime() };
   changed(m.acc);
   return m;
 }
@@ -250,7 +250,7 @@ function sql(c: Cond): string {
 function pathsOf(c: Cond): string[] {
   if (c.k === 'and' || c.k === 'or') return [...pathsOf(c.a), ...pathsOf(c.b)];
   if (c.k === 'not') return pathsOf(c.a);
-  return [c.path];
+  return 'path' in c ? [c.path] : [];
 }
 
 const TEXT_PATHS = [
