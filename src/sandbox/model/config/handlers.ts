@@ -19,7 +19,7 @@ import type { Handler } from '../handler.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { estateOf } from './estate.js';
 import { recordedItems } from './items.js';
-import { isAggregateQuery, runQuery, type Item, type QueryResult } from './query/evaluate.js';
+import { buildIndex, isAggregateQuery, runQuery, type Item, type QueryResult } from './query/evaluate.js';
 import { parseQuery } from './query/parser.js';
 import { ConfigQueryError } from './query/tokenizer.js';
 
@@ -280,18 +280,35 @@ const deleteConfigurationAggregator: Handler = (acc, input) => {
   return {};
 };
 
-/** Query results per account, kept while the data does not change (paging re-runs nothing). */
-const resultCache = new WeakMap<Account, Map<string, QueryResult>>();
-const RESULT_CACHE_SIZE = 32;
+/**
+ * Per account: query results (paging re-runs nothing) and, per scope and data version, the items
+ * and their value indexes by path (a store's keys are looked up in an index, not by scanning
+ * 50,000 items for each of hundreds of queries). Dropped when the data changes.
+ */
+interface ScopeCache {
+  version: string;
+  items: Item[];
+  indexes: Map<string, Map<string, number[]>>;
+  results: Map<string, QueryResult>;
+}
+const caches = new WeakMap<Account, Map<string, ScopeCache>>();
+const RESULT_CACHE_SIZE = 64;
 
-function cachedRun(acc: Account, key: string, run: () => QueryResult): QueryResult {
-  let m = resultCache.get(acc);
-  if (!m) resultCache.set(acc, (m = new Map()));
-  const hit = m.get(key);
+function scopeCache(acc: Account, scope: string, version: string, items: () => Item[]): ScopeCache {
+  let m = caches.get(acc);
+  if (!m) caches.set(acc, (m = new Map()));
+  let c = m.get(scope);
+  if (!c || c.version !== version)
+    m.set(scope, (c = { version, items: items(), indexes: new Map(), results: new Map() }));
+  return c;
+}
+
+function cachedRun(c: ScopeCache, expression: string, run: () => QueryResult): QueryResult {
+  const hit = c.results.get(expression);
   if (hit) return hit;
   const r = run();
-  if (m.size >= RESULT_CACHE_SIZE) m.delete(m.keys().next().value!);
-  m.set(key, r);
+  if (c.results.size >= RESULT_CACHE_SIZE) c.results.delete(c.results.keys().next().value!);
+  c.results.set(expression, r);
   return r;
 }
 
@@ -326,7 +343,13 @@ function select(
     if (e instanceof ConfigQueryError) throw new SandboxError('InvalidExpressionException', e.message);
     throw e;
   }
-  const result = cachedRun(acc, `${scope}\u0000${version}\u0000${expression}`, () => runQuery(query, items()));
+  const c = scopeCache(acc, scope, version, items);
+  const index = (path: string): Map<string, number[]> => {
+    let idx = c.indexes.get(path);
+    if (!idx) c.indexes.set(path, (idx = buildIndex(c.items, path)));
+    return idx;
+  };
+  const result = cachedRun(c, expression, () => runQuery(query, c.items, index));
   const pageSize = limit > 0 ? limit : isAggregateQuery(query) ? DEFAULT_AGGREGATE_PAGE : DEFAULT_PAGE;
   const fp = fingerprint([scope, expression]);
   let start = 0;

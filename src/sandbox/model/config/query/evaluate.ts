@@ -19,25 +19,36 @@ import { selectName } from './ast.js';
 
 export type Item = Record<string, unknown>;
 
+const splitCache = new Map<string, string[]>();
+
+function segments(path: string): string[] {
+  let segs = splitCache.get(path);
+  if (!segs) {
+    if (splitCache.size > 10_000) splitCache.clear();
+    splitCache.set(path, (segs = path.split('.')));
+  }
+  return segs;
+}
+
+function walk(node: unknown, segs: string[], i: number, out: unknown[]): void {
+  if (node === undefined || node === null) return;
+  if (Array.isArray(node)) {
+    for (const e of node) walk(e, segs, i, out);
+    return;
+  }
+  if (i === segs.length) {
+    if (typeof node !== 'object') out.push(node);
+    return;
+  }
+  if (typeof node !== 'object') return;
+  walk((node as Record<string, unknown>)[segs[i]!], segs, i + 1, out);
+}
+
 /** The scalar values at a dotted path (arrays flattened at every level). */
 export function valuesAt(item: unknown, path: string): unknown[] {
   const out: unknown[] = [];
-  const segs = path.split('.');
-  const walk = (node: unknown, i: number): void => {
-    if (node === undefined || node === null) return;
-    if (Array.isArray(node)) {
-      for (const e of node) walk(e, i);
-      return;
-    }
-    if (i === segs.length) {
-      out.push(node);
-      return;
-    }
-    if (typeof node !== 'object') return;
-    walk((node as Record<string, unknown>)[segs[i]!], i + 1);
-  };
-  walk(item, 0);
-  return out.filter((v) => typeof v !== 'object');
+  walk(item, segments(path), 0, out);
+  return out;
 }
 
 function isNumeric(v: unknown): boolean {
@@ -186,8 +197,50 @@ export function isAggregateQuery(q: Query): boolean {
   return q.select.some((s) => s.kind === 'aggregate');
 }
 
-export function runQuery(q: Query, items: Iterable<Item>): QueryResult {
+/** Positions of the items holding each value at a path (text of the value), built once per data version. */
+export type ValueIndex = (path: string) => Map<string, number[]>;
+
+export function buildIndex(items: Item[], path: string): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  for (let i = 0; i < items.length; i++)
+    for (const v of new Set(valuesAt(items[i], path).map(String))) {
+      let list = index.get(v);
+      if (!list) index.set(v, (list = []));
+      list.push(i);
+    }
+  return index;
+}
+
+function conjuncts(c: Condition): Condition[] {
+  return c.kind === 'and' ? [...conjuncts(c.left), ...conjuncts(c.right)] : [c];
+}
+
+/**
+ * The items a WHERE can only match, from the index of its most selective `path = 'text'` or
+ * `path IN ('text', ...)` conjunct (the query kscli sends: key ARNs in an IN list), in item order;
+ * undefined when no conjunct can use an index. The full condition still runs on each candidate.
+ */
+function candidates(where: Condition, items: Item[], index: ValueIndex): Item[] | undefined {
+  let best: Set<number> | undefined;
+  for (const c of conjuncts(where)) {
+    let path: string;
+    let values: Literal[];
+    if (c.kind === 'in') [path, values] = [c.path, c.values];
+    else if (c.kind === 'compare' && c.op === '=') [path, values] = [c.path, [c.value]];
+    else continue;
+    // numbers compare numerically ('5.0' = 5): only text literals match the index's text exactly
+    if (values.some((v) => typeof v !== 'string')) continue;
+    const idx = index(path);
+    const hits = new Set<number>();
+    for (const v of values) for (const i of idx.get(v as string) ?? []) hits.add(i);
+    if (!best || hits.size < best.size) best = hits;
+  }
+  return best ? [...best].sort((a, b) => a - b).map((i) => items[i]!) : undefined;
+}
+
+export function runQuery(q: Query, all: Item[], index?: ValueIndex): QueryResult {
   const where = q.where ? compileCondition(q.where) : undefined;
+  const items = (q.where && index && candidates(q.where, all, index)) || all;
   const matched: Item[] = [];
   for (const it of items) if (!where || where(it)) matched.push(it);
   const fields = q.star ? ['*'] : q.select.map(selectName);
