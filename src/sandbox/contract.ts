@@ -8,22 +8,9 @@
  * tells the model about the outcome so that it becomes a CloudTrail event.
  */
 
-/** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
-export type ServiceName =
-  | 'kms'
-  | 'cloudhsm'
-  | 'cloudtrail'
-  | 'logs'
-  | 'monitoring'
-  | 'sns'
-  | 'sts'
-  | 'organizations'
-  | 'account'
-  // the data services (issue 19): model/<service>/ and model/config/
-  | DataServiceName;
-
-/** The services that hold data at rest, and AWS Config. */
-export type DataServiceName = 'config' | 's3' | 'ec2' | 'rds' | 'dynamodb' | 'backup' | 'secretsmanager' | 'ssm';
+/** The SigV4 service names of the credential scope, which is how the HTTP layer routes (services/table.ts). */
+import type { ServiceName } from './services/table.js';
+export type { ServiceName };
 
 export interface CallContext {
   service: ServiceName;

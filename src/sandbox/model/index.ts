@@ -23,7 +23,7 @@ export {
 export type { ScenarioName, ScenarioOptions } from './scenarios.js';
 export { DEMO_DATA, DEMO_RECORDED_TYPES } from './data/scenario.js';
 export { AccountModel, implementedOperations } from './model.js';
-export { compileFilterPattern } from './filter-pattern.js';
+export { compileFilterPattern } from './logs/filter-pattern.js';
 export type { AccountState, SandboxConfig } from './state.js';
 export { OrgModel } from './org/org-model.js';
 export {

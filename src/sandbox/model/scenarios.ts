@@ -32,9 +32,9 @@
  */
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
-import { addGrant } from './keys.js';
+import { addGrant } from './kms/grants.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
-import { appendEvent, isoSeconds } from './trail-events.js';
+import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import { addDemoData, largeData } from './data/scenario.js';
 import {
   DAY_MS,
@@ -243,9 +243,10 @@ function demo(now: number, ids: IdSource): AccountState {
     updated: now - 60 * DAY_MS,
   });
   for (const a of s.aliases) acc.aliasByName.set(a.name, a);
-  addDemoData(acc, now, DEMO_KEYS.unusedA);
   addGrant(acc, DEMO_KEYS.used, 'rds.amazonaws.com', ['Decrypt', 'GenerateDataKey', 'DescribeKey'], 'rds-payments-db');
   s.grants[0]!.created = now - 290 * DAY_MS;
+  // data at rest, AWS Config and the services' grants (data/scenario.ts)
+  addDemoData(acc, now, DEMO_KEYS.unusedA);
 
   // two backups before the first key of the store, three after
   const firstKey = now - 300 * DAY_MS;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SandboxError, type CallContext } from '../contract.js';
 import { SandboxRunError } from '../errors.js';
-import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire.js';
+import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire/wire.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaLimiter, type QuotaOptions } from './quotas.js';
 import { StaleReads } from './stale-reads.js';
@@ -83,6 +83,7 @@ export class SandboxHttpHandler {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // arrival: the request's headers are in (the body may still be on its way)
     const started = performance.now();
     const requestId = randomUUID();
     const time = new Date().toISOString();
@@ -103,6 +104,7 @@ export class SandboxHttpHandler {
       entry.outcome = outcome;
       entry.status = answer === 'drop' ? 0 : answer.status;
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      entry.answerTime = new Date().toISOString();
       try {
         this.log.append(entry);
       } catch {

@@ -28,6 +28,7 @@ import type { Account } from '../account.js';
 import { DAY_MS, type KeyRecord } from '../state.js';
 import { dataOf } from './access.js';
 import { emptyData, type DataState, type RecorderRecord } from './state.js';
+import { dynamodbGrant, ebsGrant } from '../ec2/grants.js';
 
 export const DEMO_DATA = {
   bucket: 'reports-archive-111122223333',
@@ -341,6 +342,12 @@ export function addDemoData(acc: Account, now: number, reportsKeyId: string): vo
     kmsKeyId: arn(ck(10)),
   });
   d.recorders.push(recorder(now, DEMO_RECORDED_TYPES));
+
+  // the grants the services made: EC2's for each encrypted volume, DynamoDB's for the orders
+  // table. (The reports key has none: its snapshots outlived their volume, whose grant was retired.)
+  ebsGrant(acc, ck(3).id, 'vol-0123456789abcdef2', { instanceId: 'i-0def456abc7890123', created: days(150) });
+  ebsGrant(acc, ebsKey, 'vol-0123456789abcdef0', { instanceId: 'i-0abc123def4567890', created: days(300) });
+  dynamodbGrant(acc, ck(6).id, 'orders', days(330));
 }
 
 /** The large scenario's data: generated on first read (access.ts), a recorder of every type. */
@@ -363,6 +370,12 @@ export function addOrgData(management: Account, member: Account, now: number, st
       allRegions: true,
       regions: [],
     },
+  });
+  // EC2 in the member account made its grant on the management account's key
+  ebsGrant(management, storeKeyArn.split('/').pop()!, DEMO_DATA.crossAccountVolume, {
+    instanceId: 'i-0feedfacefeed0001',
+    volumeAccount: member.accountId,
+    created: now - 40 * DAY_MS,
   });
   const d = dataOf(member);
   d.volumes.push({

@@ -15,6 +15,7 @@ import { resolveKeyArn } from '../data/keys.js';
 import type { SnapshotRecord, VolumeRecord } from '../data/state.js';
 import type { Handler } from '../handler.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
+import { ebsGrant } from './grants.js';
 
 /** A query-protocol list (`VolumeId.1`, `Filter.1.Value.1`) as the decoder gives it: an array, or one value. */
 export function listOf(v: unknown): unknown[] {
@@ -251,6 +252,9 @@ const createVolume: Handler = (acc, input) => {
   };
   const tags = tagsFrom(input);
   if (tags) v.tags = tags;
+  // EC2's grant on the key for the new volume (a key of another account keeps its grants there)
+  const keyId = kmsKeyId?.split('/').pop();
+  if (keyId && kmsKeyId!.includes(`:${acc.accountId}:`) && acc.keyById.has(keyId)) ebsGrant(acc, keyId, v.id);
   dataOf(acc).volumes.push(v);
   changed(acc);
   return volumeItem(v);

@@ -103,6 +103,44 @@ describe('org data', () => {
   });
 });
 
+describe('service grants', () => {
+  it("EC2's grants name their volume by aws:ebs:id, DynamoDB's its table; CreateVolume makes one; the cross-account volume's is on the store key", () => {
+    const m = createModel(scenario('demo', { now: NOW }));
+    const vol = dataView(m.acc).volumes.find((v) => v.id === 'vol-0123456789abcdef2')!;
+    const grants = call(m, 'kms', 'ListGrants', { KeyId: vol.kmsKeyId }).Grants;
+    expect(grants).toEqual([
+      expect.objectContaining({
+        GranteePrincipal: `arn:aws:sts::111122223333:assumed-role/aws:ec2-infrastructure/i-0def456abc7890123`,
+        Constraints: { EncryptionContextSubset: { 'aws:ebs:id': 'vol-0123456789abcdef2' } },
+      }),
+    ]);
+    const table = dataView(m.acc).tables.find((t) => t.name === 'orders')!;
+    expect(
+      call(m, 'kms', 'ListGrants', { KeyId: table.kmsKeyArn }).Grants[0].Constraints.EncryptionContextSubset,
+    ).toEqual({
+      'aws:dynamodb:tableName': 'orders',
+      'aws:dynamodb:subscriberId': '111122223333',
+    });
+    expect(call(m, 'kms', 'ListGrants', { KeyId: DEMO_KEYS.unusedA }).Grants).toEqual([]);
+    const made = call(m, 'ec2', 'CreateVolume', {
+      AvailabilityZone: 'us-east-1a',
+      Size: 8,
+      KmsKeyId: 'alias/reports-archive',
+    });
+    const after = call(m, 'kms', 'ListGrants', { KeyId: DEMO_KEYS.unusedA }).Grants;
+    expect(after.map((g: any) => g.Constraints.EncryptionContextSubset['aws:ebs:id'])).toEqual([made.volumeId]);
+
+    const org = createSandboxModel(orgScenario({ now: NOW }));
+    const storeGrants = call(org, 'kms', 'ListGrants', { KeyId: DEMO_KEYS.unusedB }).Grants;
+    expect(storeGrants).toEqual([
+      expect.objectContaining({
+        GranteePrincipal: `arn:aws:sts::${DEMO_DATA.crossAccount}:assumed-role/aws:ec2-infrastructure/i-0feedfacefeed0001`,
+        Constraints: { EncryptionContextSubset: { 'aws:ebs:id': DEMO_DATA.crossAccountVolume } },
+      }),
+    ]);
+  });
+});
+
 describe('large data', () => {
   it('50,000 generated resources: absent from the state file, the same after a reload, queryable and paged', () => {
     const base = scenario('large', { now: NOW, keys: 2000, storeKeys: 200, usedShare: 0, noiseEvents: 0, seed: 5 });
