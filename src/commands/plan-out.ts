@@ -9,6 +9,7 @@
  * plus "planFile": {"path", "digest"}; markdown: the review document on stdout (the file and the
  * digest on stderr).
  */
+import { nextStepFor } from '../ui/next-step.js';
 import type { Deps } from '../deps.js';
 import { renderPlanMarkdown } from '../ui/markdown/plan-review.js';
 import {
@@ -79,7 +80,7 @@ export async function runPlanOut<P extends PlannedStep, D>(
   const outcome = outcomeOf(prepared, finish);
   const written =
     path !== undefined
-      ? planWrittenLines(path, plan)
+      ? planWrittenLines(path, plan, nextStepFor(deps))
       : [`plan digest: ${plan.digest} (not saved: add --plan-out <file> to save it)`];
 
   if (deps.globals.output === 'markdown') {

@@ -3,6 +3,7 @@
  * typed options the plan file saved (the same functions the commands themselves call, so the plan
  * computed on apply is computed exactly as the saved one was).
  */
+import { nextStepFor } from '../../ui/next-step.js';
 import type { Deps } from '../../deps.js';
 import type { PlanOutcomeExtras } from '../../ui/render/plan-outcome.js';
 import { deleteStoreExtras } from '../../ui/render/delete-store.js';
@@ -25,7 +26,7 @@ type Options = Record<string, unknown>;
 const SPECS: Record<PlanCommand, (deps: Deps, o: Options) => Promise<SavedSpec>> = {
   alarm: async (_deps, o) => ({ spec: await alarmSpec(o as unknown as AlarmOptions) }),
   'schedule-deletion': async (deps, o) => ({
-    spec: scheduleDeletionSpec(await deps.evidence(), o as unknown as ScheduleDeletionOptions),
+    spec: scheduleDeletionSpec(await deps.evidence(), o as unknown as ScheduleDeletionOptions, nextStepFor(deps)),
   }),
   'cancel-deletion': async (_deps, o) => ({ spec: cancelDeletionSpec(o as unknown as CancelDeletionOptions) }),
   'disconnect-store': async (deps, o) => ({ spec: disconnectStoreSpec(deps, o as unknown as DisconnectStoreOptions) }),

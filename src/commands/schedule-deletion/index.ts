@@ -10,6 +10,7 @@
  *   "nextRunAfter"?: ISO (when the scheduled keys will be gone: run delete-store then),
  *   "changedSincePlan"?: [{"keyId", "state", "change": "created" | "deletion-cancelled", "note"}] (after an apply)
  */
+import { nextStepFor } from '../../ui/next-step.js';
 import type { Command } from 'commander';
 import type { App, CommandModule } from '../../app.js';
 import { validateStoreId } from '../../workflow/validate.js';
@@ -70,7 +71,7 @@ export const scheduleDeletionCommand: CommandModule = {
             evidence,
             flags,
           };
-          return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);
+          return runPlanCommand(deps, scheduleDeletionSpec(port, options, nextStepFor(deps)), undefined, options);
         });
       });
   },
