@@ -95,6 +95,8 @@ export function renderUsageSummary(results: KeyAssessment[], view: UsageView): s
     width: view.width,
     record: { head: [0, 1, 6], flow: true },
   });
+  // the legend explains sparklines: when no row drew one (no per-day counts anywhere), it explains nothing
+  if (!results.some((a) => a.evidence.cloudTrail.status === 'ok' && a.evidence.cloudTrail.daily)) return table;
   const legend = activityLegend(view);
   return `${table}${view.width ? fitText(legend, view.width) : legend}\n`;
 }
