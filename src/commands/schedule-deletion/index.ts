@@ -71,7 +71,13 @@ export const scheduleDeletionCommand: CommandModule = {
             evidence,
             flags,
           };
-          return runPlanCommand(deps, scheduleDeletionSpec(port, options, nextStepFor(deps)), undefined, options);
+          return runPlanCommand(
+            deps,
+            'schedule-deletion',
+            scheduleDeletionSpec(port, options, nextStepFor(deps)),
+            undefined,
+            options,
+          );
         });
       });
   },
