@@ -2,13 +2,15 @@
  * kscli schedule-deletion as a plan for the plan runner (src/workflow/plan-runner/); after the
  * apply, what changed in the store meanwhile and when the keys will be gone.
  */
+import type { PlanModule } from '../descriptor.js';
+import { ScheduleDeletionOptionsSchema } from './options.js';
 import { ExitCode } from '../../errors.js';
 import { keyDriftSince } from '../../workflow/drift.js';
 import type { EvidenceOptions, EvidencePort } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planScheduleDeletion } from '../../workflow/schedule-deletion.js';
-import type { NextStep } from '../../ui/next-step.js';
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 
 export interface ScheduleDeletionOptions {
@@ -53,3 +55,9 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
     },
   };
 }
+
+/** What the schedule-deletion descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof ScheduleDeletionOptionsSchema> = {
+  optionsSchema: ScheduleDeletionOptionsSchema,
+  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o, nextStepFor(deps)) }),
+};

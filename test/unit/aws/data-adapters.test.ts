@@ -62,7 +62,7 @@ describe('ConfigAdapter', () => {
       ],
     });
     config.on(DescribeConfigurationRecorderStatusCommand).resolves({
-      ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }],
+      ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success' }],
     });
     expect(await adapter().describeRecorders()).toEqual([
       {
@@ -75,7 +75,7 @@ describe('ConfigAdapter', () => {
       },
     ]);
     expect(await adapter().describeRecorderStatus()).toEqual([
-      { name: 'default', recording: true, lastStatus: 'SUCCESS' },
+      { name: 'default', recording: true, lastStatus: 'Success' },
     ]);
   });
 

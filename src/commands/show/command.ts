@@ -4,14 +4,17 @@
  *
  * JSON (--output json): the plan document itself (see src/workflow/plan-file/document.ts), verified.
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { ExitCode } from '../../errors.js';
 
-export const showCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('show')
+export default defineCommand({
+  name: 'show',
+  summary: 'show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest',
+  mutates: false,
+  schemas: [{ schema: 'plan-file', usage: 'show' }],
+  formats: ['markdown'],
+  define(cmd, app) {
+    cmd
       .argument('<file>', 'a plan file written by --plan-out')
       .description('show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest')
       .addHelpText(
@@ -25,16 +28,18 @@ export const showCommand: CommandModule = {
           { renderPlanMarkdown },
           { renderPlanFile },
           { createStyle },
+          catalog,
           { nextStepFor },
         ] = await Promise.all([
           import('../../workflow/plan-file/index.js'),
           import('../../ui/markdown/plan-review.js'),
           import('../../ui/render/plan-file.js'),
           import('../../ui/style.js'),
+          import('../catalog.js'),
           import('../../ui/next-step.js'),
         ]);
         const globals = app.globals();
-        const plan = readPlanFile(file);
+        const plan = readPlanFile(file, catalog.PLAN_COMMANDS);
         if (globals.output === 'json') app.io.out.write(serializePlan(plan));
         else if (globals.output === 'markdown') app.io.out.write(renderPlanMarkdown(plan, { file }));
         // show reads nothing from AWS: the apply line names the plan's own region
@@ -45,4 +50,4 @@ export const showCommand: CommandModule = {
         app.setExitCode(ExitCode.Ok);
       });
   },
-};
+});
