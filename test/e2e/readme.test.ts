@@ -65,8 +65,17 @@ class StandInAccount {
     const state = join(admin.dir, 'account-state.json');
     const reset = await admin.run(`kscli sandbox reset --scenario org --state ${state} --output json > /dev/null`);
     if (reset.code !== 0) throw new Error(`sandbox reset failed:\n${reset.screen}`);
-    const first = await admin.startBackground(`kscli sandbox serve --port 0 --state ${state}`, /listening on \S+/);
+    const first = await admin.startBackground(
+      `kscli sandbox serve --port 0 --state ${state} --latency-ms 0`,
+      /listening on \S+/,
+    );
     const url = /listening on (\S+)/.exec(first)![1]!;
+    // the stand-in answers Logs Insights queries at once (AWS takes seconds; the suite has a budget)
+    const config = await fetch(`${url}/__sandbox/config`, {
+      method: 'POST',
+      body: JSON.stringify({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0 }),
+    });
+    if (!config.ok) throw new Error(`POST /__sandbox/config: ${config.status}`);
     return new StandInAccount(
       {
         AWS_ENDPOINT_URL: url,

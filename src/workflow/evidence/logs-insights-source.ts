@@ -36,7 +36,14 @@ import {
   type RunnerResult,
 } from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
-import type { CloudTrailEvidence, CoverageSegment, EvidenceMode, EvidenceSource, KeyEvidence } from './types.js';
+import type {
+  CloudTrailEvidence,
+  CoverageSegment,
+  DailyCount,
+  EvidenceMode,
+  EvidenceSource,
+  KeyEvidence,
+} from './types.js';
 import { day } from './verdict.js';
 
 const DAY_MS = 86_400_000;
@@ -188,6 +195,7 @@ function logsEvidence(
     ...(s.newest ? { newest: s.newest } : {}),
     failedAttemptCount: s.failedAttemptCount,
     failedAttempts: s.failedAttempts,
+    ...(s.daily ? { daily: s.daily } : {}),
     // Logs Insights returns only the use events: what else referenced the key is never fetched
     ignoredEventCount: 0,
     segments,
@@ -226,7 +234,18 @@ export function mergeCloudTrail(older: CloudTrailEvidence, recent: CloudTrailEvi
       ...(recent.segments ?? []),
     ],
     failedErrorCodes,
+    ...(older.daily && recent.daily ? { daily: mergeDaily(older.daily, recent.daily) } : {}),
   };
+}
+
+/** Per-day counts of two stretches: a day both touch (the boundary day) adds up. */
+function mergeDaily(a: DailyCount[], b: DailyCount[]): DailyCount[] {
+  const days = new Map<string, DailyCount>();
+  for (const d of [...a, ...b]) {
+    const c = days.get(d.day) ?? { day: d.day, succeeded: 0, failed: 0 };
+    days.set(d.day, { day: d.day, succeeded: c.succeeded + d.succeeded, failed: c.failed + d.failed });
+  }
+  return [...days.values()].sort((x, y) => x.day.localeCompare(y.day));
 }
 
 /** The scope of the query: the keys' ARNs when they fit in one query string, else every key of the account and region. */

@@ -254,6 +254,7 @@ export class OrgModel implements SandboxModel {
         regions: [...this.org.regions],
         storedCells: this.cells.size,
         stores,
+        ...orgDirectory(this.org),
       };
     }
     return status;
@@ -296,4 +297,24 @@ export class OrgModel implements SandboxModel {
     if (!this.org && this.cells.size === 1 && home && Object.keys(this.doc.sessions).length === 0) return home.toJSON();
     return { ...this.doc, cells: [...this.cells.values()].map((c) => c.toJSON()) };
   }
+}
+
+/** The OUs (with their paths) and accounts (with their OU and assumable role) of `sandbox status`. */
+function orgDirectory(org: OrgState): {
+  organizationalUnits: Array<{ id: string; name: string; path: string }>;
+  memberAccounts: Array<{ id: string; name: string; state: string; parentId: string; access: string }>;
+} {
+  const byId = new Map(org.ous.map((u) => [u.id, u]));
+  const path = (id: string): string => {
+    const u = byId.get(id);
+    return u ? `${u.parentId === org.rootId ? '' : `${path(u.parentId)}/`}${u.name}` : '';
+  };
+  return {
+    organizationalUnits: org.ous.map((u) => ({ id: u.id, name: u.name, path: path(u.id) })),
+    memberAccounts: org.accounts.map((a) => {
+      const roles = Object.entries(a.roles).map(([n, r]) => (r.externalId ? `${n} (ExternalId ${r.externalId})` : n));
+      const access = a.id === org.managementAccountId ? 'management account' : roles.join(', ') || 'no role to assume';
+      return { id: a.id, name: a.name, state: a.state, parentId: a.parentId, access };
+    }),
+  };
 }
