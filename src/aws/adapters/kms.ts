@@ -327,5 +327,17 @@ function toGrantInfo(grant: GrantListEntry): GrantInfo {
     ...(grant.RetiringPrincipal ? { retiringPrincipal: grant.RetiringPrincipal } : {}),
     operations: [...(grant.Operations ?? [])],
     ...(grant.CreationDate ? { creationDate: grant.CreationDate } : {}),
+    ...(grant.Constraints?.EncryptionContextSubset || grant.Constraints?.EncryptionContextEquals
+      ? {
+          constraints: {
+            ...(grant.Constraints.EncryptionContextSubset
+              ? { encryptionContextSubset: { ...grant.Constraints.EncryptionContextSubset } }
+              : {}),
+            ...(grant.Constraints.EncryptionContextEquals
+              ? { encryptionContextEquals: { ...grant.Constraints.EncryptionContextEquals } }
+              : {}),
+          },
+        }
+      : {}),
   };
 }

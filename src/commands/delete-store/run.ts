@@ -11,20 +11,25 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
+import type { PlanModule } from '../descriptor.js';
+import { DeleteStoreOptionsSchema } from './options.js';
 import type { KeyInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
 import { disconnectWaitProgress } from '../../ui/wait-progress.js';
-import { backupsReport, type BackupsReport } from '../../workflow/backups.js';
+import { backupsReport } from '../../workflow/backups.js';
 import { DELETE_STORE, keptKeysSentence, planDeleteStore, type DeleteStorePlan } from '../../workflow/delete-store.js';
 import { storeKeysAfterApply } from '../../workflow/drift.js';
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { CallEntry, Journal } from '../../workflow/journal.js';
-import { findOrphans, type OrphanedMaterial } from '../../workflow/orphans.js';
+import { findOrphans } from '../../workflow/orphans.js';
 import type { Finish, PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
+import type { DeleteStoreCleanup } from '../../workflow/results.js';
+export type { DeleteStoreCleanup };
 
 export interface DeleteStoreOptions {
   storeId: string;
@@ -37,29 +42,28 @@ export interface DeleteStoreOptions {
   flags: KeyFlags;
 }
 
-/** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
-export interface DeleteStoreCleanup {
-  storeId: string;
-  backups: BackupsReport;
-  orphans: OrphanedMaterial[];
-}
-
 export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
 
 /**
  * Exit 8: the keys wait for deletion. `keys` are the keys PendingDeletion (as AWS lists them),
  * `keptKeys` those --exclude-key / --key left out, which keep the store alive after that date.
  */
-function pendingFinish(keys: KeyInfo[], keptKeys: KeyInfo[], phase: string, storeId: string): DeleteStoreFinish {
-  const next = nextRunAfter(keys);
+function pendingFinish(
+  keys: KeyInfo[],
+  keptKeys: KeyInfo[],
+  phase: string,
+  storeId: string,
+  next: NextStep,
+): DeleteStoreFinish {
+  const after = nextRunAfter(keys);
   const lines = [
-    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`,
+    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run again after ${after?.toISOString() ?? 'they are gone'}:\n  ${next(['delete-store', storeId])}`,
   ];
   if (keptKeys.length) lines.push(`${keptKeysSentence(keptKeys)}.`);
   return {
     outcome: 'pending',
     exitCode: ExitCode.Pending,
-    nextRunAfter: next,
+    nextRunAfter: after,
     lines,
     extra: {
       phase,
@@ -124,6 +128,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           planned.keptKeys,
           planned.phase,
           storeId,
+          nextStepFor(deps),
         );
       }
       return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, extra: { phase: planned.phase } };
@@ -141,6 +146,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           after.keys.filter((k) => keptIds.has(k.keyId) && k.state !== 'PendingDeletion'),
           planned.phase,
           storeId,
+          nextStepFor(deps),
         );
         return { ...f, extra: { ...f.extra, changedSincePlan: after.drift } };
       }
@@ -160,3 +166,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     },
   };
 }
+
+/** What the delete-store descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof DeleteStoreOptionsSchema> = {
+  optionsSchema: DeleteStoreOptionsSchema,
+  spec: async (deps, o) => {
+    const { deleteStoreExtras } = await import('../../ui/render/delete-store.js');
+    return { spec: deleteStoreSpec(deps, o), extras: deleteStoreExtras };
+  },
+};

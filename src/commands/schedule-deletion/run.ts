@@ -2,12 +2,15 @@
  * kscli schedule-deletion as a plan for the plan runner (src/workflow/plan-runner/); after the
  * apply, what changed in the store meanwhile and when the keys will be gone.
  */
+import type { PlanModule } from '../descriptor.js';
+import { ScheduleDeletionOptionsSchema } from './options.js';
 import { ExitCode } from '../../errors.js';
 import { keyDriftSince } from '../../workflow/drift.js';
 import type { EvidenceOptions, EvidencePort } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planScheduleDeletion } from '../../workflow/schedule-deletion.js';
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 
 export interface ScheduleDeletionOptions {
@@ -20,7 +23,8 @@ export interface ScheduleDeletionOptions {
   flags: KeyFlags;
 }
 
-export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOptions): PlanSpec {
+/** `next` builds the delete-store line printed at the end, with this run's global flags. */
+export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOptions, next: NextStep): PlanSpec {
   return {
     command: 'schedule-deletion',
     storeId: o.storeId,
@@ -38,14 +42,22 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
       const scheduled = report.results
         .filter((r) => r.outcome === 'done' && r.result?.deletionDate)
         .map((r) => ({ deletionDate: new Date(r.result!.deletionDate as string) }));
-      const next = nextRunAfter(scheduled);
+      const after = nextRunAfter(scheduled);
       return {
         outcome: 'done',
         exitCode: ExitCode.Ok,
-        nextRunAfter: next,
-        lines: next ? [`AWS deletes the keys by ${next.toISOString()}; then run: kscli delete-store ${o.storeId}`] : [],
+        nextRunAfter: after,
+        lines: after
+          ? [`AWS deletes the keys by ${after.toISOString()}; then run:\n  ${next(['delete-store', o.storeId])}`]
+          : [],
         extra: { changedSincePlan: drift },
       };
     },
   };
 }
+
+/** What the schedule-deletion descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof ScheduleDeletionOptionsSchema> = {
+  optionsSchema: ScheduleDeletionOptionsSchema,
+  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o, nextStepFor(deps)) }),
+};

@@ -21,8 +21,9 @@ export {
   DEMO_TRAIL,
 } from './scenarios.js';
 export type { ScenarioName, ScenarioOptions } from './scenarios.js';
+export { DEMO_DATA, DEMO_RECORDED_TYPES } from './data/scenario.js';
 export { AccountModel, implementedOperations } from './model.js';
-export { compileFilterPattern } from './filter-pattern.js';
+export { compileFilterPattern } from './logs/filter-pattern.js';
 export type { AccountState, SandboxConfig } from './state.js';
 export { OrgModel } from './org/org-model.js';
 export {

@@ -7,6 +7,8 @@
  * so `toJSON()` needs no copy.
  */
 
+import type { DataState } from './data/state.js';
+
 export const STATE_VERSION = 1;
 
 /** What a key is "by itself"; the visible KeyState adds Unavailable from its store (keys.ts). */
@@ -35,6 +37,12 @@ export interface KeyRecord {
   xksKeyId?: string;
   /** extra AWS principals the key policy names besides the account root */
   policyPrincipals?: string[];
+  /** the key policy as set by CreateKey or PutKeyPolicy; absent: the default policy (kms/policies.ts) */
+  policy?: string;
+  /** absent: SYMMETRIC_DEFAULT */
+  spec?: string;
+  /** absent: ENCRYPT_DECRYPT */
+  usage?: string;
   tags?: Array<{ TagKey: string; TagValue: string }>;
   /** last successful cryptographic use (GetKeyLastUsage) */
   lastUsage?: { op: string; t: number; requestId: string; eventId?: string };
@@ -55,6 +63,10 @@ export interface GrantRecord {
   grantee: string;
   retiring?: string;
   operations: string[];
+  /** encryption context constraints, e.g. EBS's `{ EncryptionContextSubset: { 'aws:ebs:id': 'vol-…' } }` */
+  constraints?: { EncryptionContextSubset?: Record<string, string>; EncryptionContextEquals?: Record<string, string> };
+  /** the account whose principal created the grant (absent: this account) */
+  issuingAccount?: string;
 }
 
 export interface StoreRecord {
@@ -307,6 +319,8 @@ export interface AccountState {
   topics: TopicRecord[];
   /** identities by access key id; unknown ids get the default identity (identity.ts) */
   identities: Record<string, IdentityRecord>;
+  /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
+  data?: DataState;
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SandboxError, type CallContext } from '../contract.js';
 import { SandboxRunError } from '../errors.js';
-import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire.js';
+import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire/wire.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaLimiter, type QuotaOptions } from './quotas.js';
 import { StaleReads } from './stale-reads.js';
@@ -59,10 +59,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, answer: EncodedResponse): void {
+function send(res: ServerResponse, answer: EncodedResponse, head = false): void {
   const body = Buffer.from(answer.body, 'utf8');
   res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
-  res.end(body);
+  // a HEAD answer (S3 HeadBucket) has headers only
+  res.end(head ? undefined : body);
 }
 
 export class SandboxHttpHandler {
@@ -110,14 +111,12 @@ export class SandboxHttpHandler {
         /* a full disk must not take the sandbox down; the in-memory log still has it */
       }
       if (answer === 'drop') req.socket.destroy();
-      else send(res, answer);
+      else send(res, answer, req.method === 'HEAD');
     };
 
     try {
       const body = await readBody(req);
-      if (req.method !== 'POST')
-        throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${req.method} ${url}.`, 405);
-      call = decodeCall(req.headers, body, url);
+      call = decodeCall(req.headers, body, url, req.method ?? 'GET');
     } catch (e) {
       const err =
         e instanceof SandboxError ? e : new SandboxError('SerializationException', 'The request could not be read.');

@@ -19,6 +19,7 @@
  * `account.ports()` (fakePorts over this account's ports) wherever AwsPorts is expected.
  */
 /* eslint-disable @typescript-eslint/no-this-alias -- the port objects close over the account as `self` */
+import { FakeDataServices } from './fake-data.js';
 import type {
   AlarmInfo,
   AlarmSpec,
@@ -605,6 +606,10 @@ export class FakeAccount {
         await self.call('DescribeLogGroups', [name]);
         return self.logGroups.get(name) ?? null;
       },
+      async encryptedLogGroups() {
+        await self.call('DescribeLogGroups', []);
+        return self.data.logGroups();
+      },
       async oldestStreamEvent(group) {
         await self.call('DescribeLogStreams', [group]);
         return null;
@@ -705,6 +710,36 @@ export class FakeAccount {
     };
   }
 
+  // ---- issue 19: the services that hold data at rest (test/unit/fakes/fake-data.ts) ----
+  readonly data = new FakeDataServices(
+    (op, args) => this.call(op, args),
+    () => this.region,
+  );
+  config(_region?: string) {
+    return this.data.config();
+  }
+  s3(_region?: string) {
+    return this.data.s3();
+  }
+  ec2(_region?: string) {
+    return this.data.ec2();
+  }
+  rds(_region?: string) {
+    return this.data.rds();
+  }
+  dynamodb(_region?: string) {
+    return this.data.dynamodb();
+  }
+  backup(_region?: string) {
+    return this.data.backup();
+  }
+  secretsmanager(_region?: string) {
+    return this.data.secretsmanager();
+  }
+  ssm(_region?: string) {
+    return this.data.ssm();
+  }
+
   /** This account as AwsPorts: its ports through fakePorts (an unmodelled call throws, named). */
   ports(): AwsPorts {
     return fakePorts({
@@ -716,6 +751,14 @@ export class FakeAccount {
       cloudwatch: (r) => this.cloudwatch(r),
       sns: (r) => this.sns(r),
       cloudhsm: (r) => this.cloudhsm(r),
+      config: (r) => this.config(r),
+      s3: (r) => this.s3(r),
+      ec2: (r) => this.ec2(r),
+      rds: (r) => this.rds(r),
+      dynamodb: (r) => this.dynamodb(r),
+      backup: (r) => this.backup(r),
+      secretsmanager: (r) => this.secretsmanager(r),
+      ssm: (r) => this.ssm(r),
     });
   }
 }

@@ -22,12 +22,13 @@ import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus } from '..
 import { SandboxError } from '../../contract.js';
 import { AccountModel } from '../model.js';
 import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from '../state.js';
-import { identityFor } from '../identity.js';
+import { identityFor } from '../sts/identity.js';
 import { Account } from '../account.js';
-import { handleAccount, regionEnabled, regionOptStatus } from './account-regions.js';
+import { regionEnabled, regionOptStatus } from '../account-management/account-regions.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
-import { handleOrganizations } from './organizations.js';
+import { serviceEntry } from '../../services/table.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
+import { bindEstate } from '../config/estate.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
 const SESSION_KEEP_MS = 12 * 3_600_000;
@@ -145,7 +146,7 @@ export class OrgModel implements SandboxModel {
   }
 
   private checkRegion(ctx: CallContext, account: string): void {
-    if (ctx.service === 'organizations' || ctx.service === 'account') return;
+    if (serviceEntry(ctx.service)?.scope === 'global') return;
     if (!regionEnabled(this.org, account, ctx.region)) throw this.invalidToken(ctx);
     const denied = this.org?.accounts.find((a) => a.id === account)?.deniedRegions;
     if (denied?.includes(ctx.region) && (ctx.service === 'kms' || ctx.service === 'cloudhsm')) {
@@ -162,14 +163,20 @@ export class OrgModel implements SandboxModel {
   handle(ctx: CallContext, input: Record<string, unknown>): unknown {
     const account = this.authenticate(ctx);
     this.checkRegion(ctx, account);
-    if (ctx.service === 'organizations') return handleOrganizations(this.org, account, ctx.operation, input);
-    if (ctx.service === 'account') return handleAccount(this.org, account, ctx.operation, input);
+    const entry = serviceEntry(ctx.service);
+    if (entry?.global) return entry.global(this.org, account, ctx.operation, input);
     if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
 
     const region = this.cellRegion(ctx);
     const key = cellKey(account, region);
     const stored = this.cells.get(key);
     const cell = stored ?? this.freshCell(account, region);
+    // an AWS Config aggregator reads the other cells (config/estate.ts)
+    if (ctx.service === 'config')
+      bindEstate(cell.acc, {
+        cells: () => [...this.cells.values()].map((c) => c.acc),
+        organizationAccounts: () => this.org?.accounts.map((a) => a.id),
+      });
     const out = cell.handle(ctx, input);
     if (!stored && cell.acc.dirty) {
       this.cells.set(key, cell);
@@ -180,12 +187,14 @@ export class OrgModel implements SandboxModel {
   }
 
   /**
-   * The Region whose cell answers: the call's, in an organization; for a lone account (the demo
-   * and every version-1 state file) its one state answers in every Region, as it always did, so
-   * that a trail or log group edited into another home Region is still found there.
+   * The Region whose cell answers: always the call's (issue 22). A lone account (the demo, every
+   * version-1 state file) has its state in its home Region and an empty state in every other
+   * Region, made on the first change there, as in AWS; ARNs, errors and CloudTrail events of
+   * a call carry the Region it was sent to.
    */
   private cellRegion(ctx: CallContext): string {
-    return this.org ? ctx.region : this.doc.homeRegion;
+    // S3 buckets are listed account-wide whatever the Region of the endpoint: they live in the home Region's cell
+    return ctx.service === 's3' ? this.doc.homeRegion : ctx.region;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
@@ -245,6 +254,7 @@ export class OrgModel implements SandboxModel {
         regions: [...this.org.regions],
         storedCells: this.cells.size,
         stores,
+        ...orgDirectory(this.org),
       };
     }
     return status;
@@ -287,4 +297,24 @@ export class OrgModel implements SandboxModel {
     if (!this.org && this.cells.size === 1 && home && Object.keys(this.doc.sessions).length === 0) return home.toJSON();
     return { ...this.doc, cells: [...this.cells.values()].map((c) => c.toJSON()) };
   }
+}
+
+/** The OUs (with their paths) and accounts (with their OU and assumable role) of `sandbox status`. */
+function orgDirectory(org: OrgState): {
+  organizationalUnits: Array<{ id: string; name: string; path: string }>;
+  memberAccounts: Array<{ id: string; name: string; state: string; parentId: string; access: string }>;
+} {
+  const byId = new Map(org.ous.map((u) => [u.id, u]));
+  const path = (id: string): string => {
+    const u = byId.get(id);
+    return u ? `${u.parentId === org.rootId ? '' : `${path(u.parentId)}/`}${u.name}` : '';
+  };
+  return {
+    organizationalUnits: org.ous.map((u) => ({ id: u.id, name: u.name, path: path(u.id) })),
+    memberAccounts: org.accounts.map((a) => {
+      const roles = Object.entries(a.roles).map(([n, r]) => (r.externalId ? `${n} (ExternalId ${r.externalId})` : n));
+      const access = a.id === org.managementAccountId ? 'management account' : roles.join(', ') || 'no role to assume';
+      return { id: a.id, name: a.name, state: a.state, parentId: a.parentId, access };
+    }),
+  };
 }

@@ -25,6 +25,7 @@ import type {
 } from '../../../../src/aws/ports.js';
 import type { Clock } from '../../../../src/aws/rate-limiter.js';
 import { TokenBucket } from '../../../../src/aws/rate-limiter.js';
+import { FakeDataServices } from '../../fakes/fake-data.js';
 import { paceForQuota } from '../../../../src/aws/quotas.js';
 import { CRYPTOGRAPHIC_EVENT_NAMES } from '../../../../src/workflow/evidence/cloudtrail-classify.js';
 import { fakePorts } from '../../fakes/fake-ports.js';
@@ -300,6 +301,11 @@ export class EvidenceAccount {
     if (this.opts.clock && this.opts.latencyMs) await this.opts.clock.sleep(this.opts.latencyMs);
   }
 
+  readonly data = new FakeDataServices(
+    async (op, args) => this.record(op, args),
+    () => REGION,
+  );
+
   private record(op: string, arg?: unknown): void {
     this.calls.push({ op, at: this.opts.clock?.now() ?? 0, arg });
     this.fail[op]?.(arg);
@@ -352,6 +358,17 @@ export class EvidenceAccount {
         self.record('ListGrants', keyId);
         return self.grants.get(keyId) ?? [];
       },
+      // every alias of the account (the data-at-rest search matches resources named by alias)
+      listAliases: async () => {
+        self.record('ListAliases');
+        return [...self.aliases].flatMap(([keyId, names]) =>
+          names.map((aliasName) => ({
+            aliasName,
+            aliasArn: `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName}`,
+            targetKeyId: keyId,
+          })),
+        );
+      },
       listKeyAliases: async (keyId: string) => {
         self.record('ListAliases', keyId);
         return (self.aliases.get(keyId) ?? []).map((aliasName) => ({
@@ -387,6 +404,7 @@ export class EvidenceAccount {
       },
     });
     const logs = (r = region) => ({
+      encryptedLogGroups: async () => self.data.logGroups(),
       describeLogGroup: async (name: string) => {
         self.record('DescribeLogGroups', name);
         const lg = self.logGroups.get(name);
@@ -445,7 +463,23 @@ export class EvidenceAccount {
         return self.topics.get(arn) ?? null;
       },
     });
-    return fakePorts({ region, kms: () => kms, cloudtrail, logs, cloudwatch, sns });
+    // issue 19: no Config recorder, nothing encrypted: direct reads answer "none found"
+    return fakePorts({
+      region,
+      kms: () => kms,
+      cloudtrail,
+      logs,
+      cloudwatch,
+      sns,
+      config: () => self.data.config(),
+      s3: () => self.data.s3(),
+      ec2: () => self.data.ec2(),
+      rds: () => self.data.rds(),
+      dynamodb: () => self.data.dynamodb(),
+      backup: () => self.data.backup(),
+      secretsmanager: () => self.data.secretsmanager(),
+      ssm: () => self.data.ssm(),
+    });
   }
 }
 
