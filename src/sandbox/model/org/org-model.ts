@@ -28,6 +28,7 @@ import { regionEnabled, regionOptStatus } from '../account-management/account-re
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { serviceEntry } from '../../services/table.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
+import { bindEstate } from '../config/estate.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
 const SESSION_KEEP_MS = 12 * 3_600_000;
@@ -170,6 +171,12 @@ export class OrgModel implements SandboxModel {
     const key = cellKey(account, region);
     const stored = this.cells.get(key);
     const cell = stored ?? this.freshCell(account, region);
+    // an AWS Config aggregator reads the other cells (config/estate.ts)
+    if (ctx.service === 'config')
+      bindEstate(cell.acc, {
+        cells: () => [...this.cells.values()].map((c) => c.acc),
+        organizationAccounts: () => this.org?.accounts.map((a) => a.id),
+      });
     const out = cell.handle(ctx, input);
     if (!stored && cell.acc.dirty) {
       this.cells.set(key, cell);
@@ -186,7 +193,8 @@ export class OrgModel implements SandboxModel {
    * a call carry the Region it was sent to.
    */
   private cellRegion(ctx: CallContext): string {
-    return ctx.region;
+    // S3 buckets are listed account-wide whatever the Region of the endpoint: they live in the home Region's cell
+    return ctx.service === 's3' ? this.doc.homeRegion : ctx.region;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
