@@ -36,6 +36,7 @@ import {
   type RunnerResult,
 } from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
+import { cloudTrailSection } from './cloudtrail-section.js';
 import type { CloudTrailEvidence, CoverageSegment, EvidenceMode, EvidenceSource, KeyEvidence } from './types.js';
 import { day } from './verdict.js';
 
@@ -180,19 +181,8 @@ function logsEvidence(
   window: { start: Date; end: Date },
   segments: CoverageSegment[],
 ): CloudTrailEvidence {
-  return {
-    status: 'ok',
-    window,
-    operations: s.operations,
-    principals: s.principals,
-    ...(s.newest ? { newest: s.newest } : {}),
-    failedAttemptCount: s.failedAttemptCount,
-    failedAttempts: s.failedAttempts,
-    // Logs Insights returns only the use events: what else referenced the key is never fetched
-    ignoredEventCount: 0,
-    segments,
-    failedErrorCodes: s.failedErrorCodes,
-  };
+  // Logs Insights returns only the use events: what else referenced the key is never fetched
+  return cloudTrailSection(s, window, { ignoredEventCount: 0, segments, failedErrorCodes: s.failedErrorCodes });
 }
 
 /** LookupEvents for the older part + the log group for the recent part, as one CloudTrail section. */
