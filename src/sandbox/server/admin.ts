@@ -24,7 +24,17 @@ import { requestLogPath } from './request-log.js';
 export const ADMIN_PREFIX = '/__sandbox/';
 
 const SCENARIOS: readonly ScenarioName[] = ['demo', 'large', 'org', 'empty'];
-const SIZE_PARAMS = ['accounts', 'regions', 'stores', 'keys', 'storeKeys', 'usedShare', 'noiseEvents', 'seed'] as const;
+const SIZE_PARAMS = [
+  'accounts',
+  'regions',
+  'stores',
+  'keys',
+  'storeKeys',
+  'usedShare',
+  'noiseEvents',
+  'seed',
+  'resources',
+] as const;
 
 /** The body of POST /__sandbox/reset, checked: refused (400) with a message naming the problem. */
 export function resetRequest(body: Record<string, unknown>): { name: ScenarioName; params: ScenarioParams } {
