@@ -115,17 +115,17 @@ async function runShellBlock(expect: ExpectStatic, block: ShellBlock, shell: Rea
       .toBe(expected);
     return;
   }
-  // a fixed port in the README (4566) is replaced by a free one, so parallel suites never collide
-  let port: string | undefined;
+  // a fixed port in the README (4566) is replaced by a free one, so parallel suites never collide;
+  // the server keeps running for the later blocks of the same shell, and so does the replacement
   for (const c of block.commands) {
     const reason = notRun(c.text);
     if (reason) continue;
     let text = c.text;
-    if (port) text = text.replace(/\b4566\b/g, port);
+    if (shell.servedPort) text = text.replace(/\b4566\b/g, shell.servedPort);
     // `sandbox serve` runs until Ctrl-C: the test checks its first line and stops it at the end
     if (c.background || /\bsandbox serve\b/.test(text)) {
       const first = await shell.startBackground(text.replace(/--port 4566\b/, '--port 0'), /listening on \S+/);
-      port = /127\.0\.0\.1:(\d+)/.exec(first)?.[1];
+      shell.servedPort = /127\.0\.0\.1:(\d+)/.exec(first)?.[1];
       continue;
     }
     const r = await shell.run(text);
