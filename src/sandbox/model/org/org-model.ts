@@ -21,6 +21,8 @@
 import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus } from '../../contract.js';
 import { SandboxError } from '../../contract.js';
 import { AccountModel } from '../model.js';
+import type { AccountEnv } from '../account.js';
+import { cryptoIds } from '../ids.js';
 import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from '../state.js';
 import { identityFor } from '../sts/identity.js';
 import { Account } from '../account.js';
@@ -48,10 +50,20 @@ export class OrgModel implements SandboxModel {
   /** the settings every cell shares (timings, caps), given to cells made later */
   private readonly config: SandboxConfig;
 
-  constructor(readonly doc: OrgDocument) {
+  /**
+   * The clock and ids every cell and the organization itself draw from: the system's by default;
+   * a constant clock and seeded ids in tests, so a multi-account run replays from its seed.
+   */
+  private readonly env: Required<AccountEnv>;
+
+  constructor(
+    readonly doc: OrgDocument,
+    env: AccountEnv = {},
+  ) {
+    this.env = { wallClock: env.wallClock ?? Date.now, ids: env.ids ?? cryptoIds };
     for (const state of doc.cells) {
       state.clockOffsetMs = doc.clockOffsetMs;
-      this.cells.set(cellKey(state.accountId, state.region), new AccountModel(state));
+      this.cells.set(cellKey(state.accountId, state.region), new AccountModel(state, this.env));
     }
     const home = this.cells.get(cellKey(doc.homeAccount, doc.homeRegion));
     this.config = { ...defaultConfig(), ...(home?.acc.state.config ?? {}) };
@@ -59,16 +71,19 @@ export class OrgModel implements SandboxModel {
   }
 
   /** A lone account (the demo, or any version-1 state file) as the home cell of an organization-less model. */
-  static fromAccount(state: AccountState): OrgModel {
-    return new OrgModel({
-      version: 1,
-      kind: 'org',
-      clockOffsetMs: state.clockOffsetMs,
-      homeAccount: state.accountId,
-      homeRegion: state.region,
-      sessions: {},
-      cells: [state],
-    });
+  static fromAccount(state: AccountState, env: AccountEnv = {}): OrgModel {
+    return new OrgModel(
+      {
+        version: 1,
+        kind: 'org',
+        clockOffsetMs: state.clockOffsetMs,
+        homeAccount: state.accountId,
+        homeRegion: state.region,
+        sessions: {},
+        cells: [state],
+      },
+      env,
+    );
   }
 
   get org(): OrgState | undefined {
@@ -102,11 +117,11 @@ export class OrgModel implements SandboxModel {
     state.region = region;
     state.clockOffsetMs = this.doc.clockOffsetMs;
     state.config = { ...this.config };
-    return new AccountModel(state);
+    return new AccountModel(state, this.env);
   }
 
   now(): Date {
-    return new Date(Date.now() + this.doc.clockOffsetMs);
+    return new Date(this.env.wallClock() + this.doc.clockOffsetMs);
   }
 
   private session(accessKeyId: string | undefined): SessionRecord | undefined {
@@ -222,7 +237,7 @@ export class OrgModel implements SandboxModel {
       ? { account, arn: ctx.principal.arn, isSession: true }
       : { account, arn: identityFor(acc, ctx.accessKeyId).arn.replace(acc.accountId, account), isSession: false };
     const now = this.now().getTime();
-    const result = assumeRole(this.org, caller, input, now);
+    const result = assumeRole(this.org, caller, input, now, this.env.ids);
     for (const [k, s] of Object.entries(this.doc.sessions))
       if (s.expires + SESSION_KEEP_MS < now) delete this.doc.sessions[k];
     this.doc.sessions[result.accessKeyId] = result.session;
