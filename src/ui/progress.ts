@@ -52,7 +52,8 @@ export function createProgress(io: IO): ProgressUI {
           // the module loads lazily: a scan that ended meanwhile must not start a bar whose redraw
           // timer would keep the process alive after the command is done
           if (stopped) return;
-          const mod = (m as any).default ?? m;
+          // the CommonJS module arrives as its default export or as the namespace itself
+          const mod = m.default ?? m;
           bar = new mod.SingleBar(
             {
               format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`,

@@ -36,6 +36,7 @@ import {
   type RunnerResult,
 } from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
+import { cloudTrailSection } from './cloudtrail-section.js';
 import type {
   CloudTrailEvidence,
   CoverageSegment,
@@ -187,20 +188,13 @@ function logsEvidence(
   window: { start: Date; end: Date },
   segments: CoverageSegment[],
 ): CloudTrailEvidence {
-  return {
-    status: 'ok',
-    window,
-    operations: s.operations,
-    principals: s.principals,
-    ...(s.newest ? { newest: s.newest } : {}),
-    failedAttemptCount: s.failedAttemptCount,
-    failedAttempts: s.failedAttempts,
-    ...(s.daily ? { daily: s.daily } : {}),
-    // Logs Insights returns only the use events: what else referenced the key is never fetched
+  // Logs Insights returns only the use events: what else referenced the key is never fetched
+  return cloudTrailSection(s, window, {
     ignoredEventCount: 0,
+    ...(s.daily ? { daily: s.daily } : {}),
     segments,
     failedErrorCodes: s.failedErrorCodes,
-  };
+  });
 }
 
 /** LookupEvents for the older part + the log group for the recent part, as one CloudTrail section. */
