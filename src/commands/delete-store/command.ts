@@ -73,7 +73,7 @@ export default definePlanCommand({
     addEvidenceOptions(cmd);
     cmd.addHelpText(
       'after',
-      '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run   # exit 3 while a key is in use: the plan names it\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab   # schedules the others: exit 8, run again after the date it prints; the store stays until that key goes too\n',
+      '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run   # exit 3 while a key is in use: the plan names it\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab --exclude-key alias/reports-archive   # schedules the others: exit 8, run again after the date it prints; the store stays until that key goes too\n',
     );
   },
   parse: parseDeleteStore,
