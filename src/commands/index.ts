@@ -13,6 +13,8 @@ import { scheduleDeletionCommand } from './schedule-deletion/index.js';
 import { cancelDeletionCommand } from './cancel-deletion/index.js';
 import { disconnectStoreCommand } from './disconnect-store/index.js';
 import { deleteStoreCommand } from './delete-store/index.js';
+import { disableKeysCommand } from './disable-keys/index.js';
+import { enableKeysCommand } from './enable-keys/index.js';
 import { backupsCommand } from './backups/index.js';
 import { orphansCommand } from './orphans/index.js';
 import { sandboxCommand } from './sandbox/index.js';
@@ -29,6 +31,8 @@ export const commandModules: CommandModule[] = [
   alarmCommand,
   scheduleDeletionCommand,
   cancelDeletionCommand,
+  disableKeysCommand,
+  enableKeysCommand,
   disconnectStoreCommand,
   deleteStoreCommand,
   backupsCommand,

@@ -7,7 +7,15 @@ export const SCHEMA_COMMANDS = {
   stores: ['stores'],
   'find-keys': ['find-keys'],
   usage: ['usage'],
-  plan: ['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'backups --delete'],
+  plan: [
+    'alarm',
+    'schedule-deletion',
+    'cancel-deletion',
+    'disconnect-store',
+    'backups --delete',
+    'disable-keys',
+    'enable-keys',
+  ],
   'delete-store': ['delete-store'],
   apply: ['apply'],
   'plan-file': ['show'],
@@ -22,7 +30,14 @@ export const SCHEMA_COMMANDS = {
 export type SchemaName = keyof typeof SCHEMA_COMMANDS;
 export const SCHEMA_NAMES = Object.keys(SCHEMA_COMMANDS) as SchemaName[];
 
-const PLAN_COMMANDS = new Set(['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store']);
+const PLAN_COMMANDS = new Set([
+  'alarm',
+  'schedule-deletion',
+  'cancel-deletion',
+  'disconnect-store',
+  'disable-keys',
+  'enable-keys',
+]);
 const SINGLE = new Set(['stores', 'find-keys', 'usage', 'delete-store', 'orphans', 'inventory']);
 /** The global options that take a value (cli.ts): their value is not the command. */
 const GLOBAL_VALUE_OPTIONS = new Set([

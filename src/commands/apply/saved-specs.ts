@@ -14,6 +14,8 @@ import { cancelDeletionSpec, type CancelDeletionOptions } from '../cancel-deleti
 import { deleteStoreSpec, type DeleteStoreOptions } from '../delete-store/run.js';
 import { disconnectStoreSpec, type DisconnectStoreOptions } from '../disconnect-store/run.js';
 import { scheduleDeletionSpec, type ScheduleDeletionOptions } from '../schedule-deletion/run.js';
+import { disableKeysSpec, type DisableKeysOptions } from '../disable-keys/run.js';
+import { enableKeysSpec, type EnableKeysOptions } from '../enable-keys/run.js';
 
 export interface SavedSpec {
   spec: PlanSpec<any, any>;
@@ -34,6 +36,8 @@ const SPECS: Record<PlanCommand, (deps: Deps, o: Options) => Promise<SavedSpec>>
     extras: deleteStoreExtras,
   }),
   backups: async (deps, o) => ({ spec: backupDeletionSpec(deps, o as unknown as BackupDeletionOptions) }),
+  'disable-keys': async (_deps, o) => ({ spec: disableKeysSpec(o as unknown as DisableKeysOptions) }),
+  'enable-keys': async (_deps, o) => ({ spec: enableKeysSpec(o as unknown as EnableKeysOptions) }),
 };
 
 export function savedSpec(deps: Deps, command: PlanCommand, options: Options): Promise<SavedSpec> {

@@ -23,9 +23,10 @@ import {
   type EvidenceFlags,
   type KeyFlags,
 } from '../shared-flags.js';
+import { addTrialOptions, parseTrialFlags, type TrialFlags } from '../trial-flags.js';
 import { withDeps } from '../with-deps.js';
 
-export interface DeleteStoreFlags extends KeyFlags, EvidenceFlags {
+export interface DeleteStoreFlags extends KeyFlags, EvidenceFlags, TrialFlags {
   windowDays: string;
   waitTimeout: string;
   allowDisconnected: boolean;
@@ -47,6 +48,7 @@ export const deleteStoreCommand: CommandModule = {
     // narrowing a blocked plan (issue 2); the store cannot be deleted while a key left out exists
     addKeyOptions(cmd);
     addEvidenceOptions(cmd);
+    addTrialOptions(cmd);
     cmd
       .addHelpText(
         'after',
@@ -57,6 +59,7 @@ export const deleteStoreCommand: CommandModule = {
         const windowDays = parseWindowDaysFlag(flags.windowDays);
         const waitTimeoutMs = parseWaitTimeoutFlag(flags.waitTimeout);
         const evidence = parseEvidenceFlags(flags);
+        const trial = parseTrialFlags(flags);
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
           const [{ runPlanCommand }, { deleteStoreSpec }] = await Promise.all([
@@ -71,6 +74,7 @@ export const deleteStoreCommand: CommandModule = {
             waitTimeoutMs,
             allowDisconnected: Boolean(flags.allowDisconnected),
             evidence,
+            trial,
             flags,
           };
           return runPlanCommand(deps, deleteStoreSpec(deps, options), deleteStoreExtras, options);

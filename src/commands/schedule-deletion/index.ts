@@ -25,9 +25,10 @@ import {
   type EvidenceFlags,
   type KeyFlags,
 } from '../shared-flags.js';
+import { addTrialOptions, parseTrialFlags, type TrialFlags } from '../trial-flags.js';
 import { withDeps } from '../with-deps.js';
 
-export interface ScheduleDeletionFlags extends KeyFlags, EvidenceFlags {
+export interface ScheduleDeletionFlags extends KeyFlags, EvidenceFlags, TrialFlags {
   windowDays: string;
   allowDisconnected: boolean;
 }
@@ -46,6 +47,7 @@ export const scheduleDeletionCommand: CommandModule = {
       );
     addKeyOptions(cmd);
     addEvidenceOptions(cmd);
+    addTrialOptions(cmd);
     cmd
       .addHelpText(
         'after',
@@ -55,6 +57,7 @@ export const scheduleDeletionCommand: CommandModule = {
         const storeId = validateStoreId(storeIdInput);
         const windowDays = parseWindowDaysFlag(flags.windowDays);
         const evidence = parseEvidenceFlags(flags);
+        const trial = parseTrialFlags(flags);
         return withDeps(app, async (deps) => {
           const selection = parseKeyFlags(flags, deps.region);
           const port = await deps.evidence();
@@ -68,6 +71,7 @@ export const scheduleDeletionCommand: CommandModule = {
             windowDays,
             allowDisconnected: Boolean(flags.allowDisconnected),
             evidence,
+            trial,
             flags,
           };
           return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);

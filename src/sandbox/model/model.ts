@@ -17,11 +17,13 @@ import { insightsHandlers } from './logs-insights.js';
 import { snsHandlers } from './sns.js';
 import { defaultConfig, type AccountState } from './state.js';
 import { storeHandlers } from './stores.js';
-import { applyDue, type DueReport } from './timeline.js';
+import { type DueReport } from './timeline.js';
+import { advanceWorld } from './callers.js';
+import { keyTagHandlers } from './key-tags.js';
 import { EVENT_HISTORY_MS, recordApiCall } from './trail-events.js';
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
-  kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
+  kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers, ...keyTagHandlers },
   cloudhsm: cloudhsmHandlers,
   cloudtrail: cloudtrailHandlers,
   logs: { ...logsHandlers, ...insightsHandlers },
@@ -59,7 +61,7 @@ export class AccountModel implements SandboxModel {
   /** Applies what came due up to now; alarms are swept once a sandbox minute. */
   private catchUp(report?: DueReport): void {
     const now = this.acc.nowMs();
-    applyDue(this.acc, now, report);
+    advanceWorld(this.acc, now, report);
     if (this.acc.state.alarms.length > 0 && now - this.acc.lastAlarmSweep >= ALARM_SWEEP_MS) {
       // the first sweep after load only sets the baseline (no evaluation of a fresh alarm at once)
       if (this.acc.lastAlarmSweep === 0) this.acc.lastAlarmSweep = now;
@@ -98,7 +100,7 @@ export class AccountModel implements SandboxModel {
     this.acc.state.clockOffsetMs += ms;
     this.acc.dirty = true;
     const now = this.acc.nowMs();
-    applyDue(this.acc, now, report);
+    advanceWorld(this.acc, now, report);
     this.acc.pruneEvents(now - EVENT_HISTORY_MS);
     sweepAlarms(this.acc, now);
     return { from, to: new Date(now), ...report };

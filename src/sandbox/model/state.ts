@@ -6,6 +6,7 @@
  * The in-memory model keeps these very objects and adds Map indexes next to them (see account.ts),
  * so `toJSON()` needs no copy.
  */
+import type { CallerRecord } from './callers.js';
 
 export const STATE_VERSION = 1;
 
@@ -307,6 +308,8 @@ export interface AccountState {
   topics: TopicRecord[];
   /** identities by access key id; unknown ids get the default identity (identity.ts) */
   identities: Record<string, IdentityRecord>;
+  /** callers that keep calling keys as sandbox time passes (callers.ts; absent in older files) */
+  callers?: CallerRecord[];
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';

@@ -27,6 +27,8 @@ export const PLAN_COMMANDS = [
   'disconnect-store',
   'delete-store',
   'backups',
+  'disable-keys',
+  'enable-keys',
 ] as const;
 export type PlanCommand = (typeof PLAN_COMMANDS)[number];
 
