@@ -155,6 +155,7 @@ vi.mock('../../src/workflow/plan-runner/index.js', async (importOriginal) => {
           },
         };
       const outcome = await real.runPlan(d, s, hooks, opts);
+      if ('halted' in outcome) return outcome;
       const code = outcome.finish.exitCode;
       // I1: an interrupted run reports success
       if (bug.active === 'I1' && code === 130) return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };
@@ -365,6 +366,7 @@ describe('each invariant catches its own sabotage', () => {
         // no shrinking: any counterexample will do, and a stable seed keeps the test deterministic
         { numRuns: sabotage.runs ?? 600, seed: 20261123, endOnFailure: true },
       );
+      console.info(`SABOTAGE ${sabotage.invariant} runs=${details.numRuns}`);
       expect(details.failed, `the sabotage went unnoticed in ${details.numRuns} generated runs`).toBe(true);
       expect(String((details.errorInstance as Error | undefined)?.message)).toMatch(caughtBy);
     });

@@ -68,8 +68,8 @@ Refused (exit 3) when the trail, its log group or the topic is encrypted with a 
 
 Examples:
   kscli alarm cks-1234567890abcdef0 --dry-run
-  kscli alarm cks-1234567890abcdef0 --sns-topic-arn arn:aws:sns:eu-west-1:111122223333:kms-alerts
-  kscli alarm cks-1234567890abcdef0 --log-group aws-cloudtrail-logs --replace --yes
+  kscli alarm cks-1234567890abcdef0 --sns-topic-arn arn:aws:sns:us-east-1:111122223333:kms-alerts
+  kscli alarm cks-1234567890abcdef0 --log-group aws-cloudtrail-logs-111122223333 --replace --yes
 `,
       )
       .action((storeIdInput: string, flags: AlarmFlags) => {
@@ -80,7 +80,7 @@ Examples:
             import('../plan-command.js'),
             import('./run.js'),
           ]);
-          return runPlanCommand(deps, await alarmSpec(options), undefined, options);
+          return runPlanCommand(deps, 'alarm', await alarmSpec(options), undefined, options);
         });
       });
   },

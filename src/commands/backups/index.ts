@@ -37,7 +37,7 @@ export const backupsCommand: CommandModule = {
       .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run\n  kscli backups cks-1234567890abcdef0 --regions all\n',
+        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run   # exit 3 while the store holds keys: these backups are their recovery copies\n  kscli backups cks-1234567890abcdef0 --regions all\n',
       )
       .action((storeIdInput: string, flags: BackupsFlags) => {
         const storeId = validateStoreId(storeIdInput);
@@ -47,7 +47,7 @@ export const backupsCommand: CommandModule = {
             if (flags.delete) {
               const { runPlanCommand } = await import('../plan-command.js');
               const options = { storeId, force: Boolean(flags.force) };
-              return runPlanCommand(deps, backupDeletionSpec(deps, options), undefined, options);
+              return runPlanCommand(deps, 'backups', backupDeletionSpec(deps, options), undefined, options);
             }
             const { backupsRenderer } = await import('../../ui/render/backups.js');
             renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));

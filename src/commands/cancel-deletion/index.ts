@@ -29,7 +29,7 @@ export const cancelDeletionCommand: CommandModule = {
     cmd
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli cancel-deletion cks-1234567890abcdef0 --key 1234abcd-12ab-34cd-56ef-1234567890ab --enable\n  kscli cancel-deletion cks-1234567890abcdef0 --dry-run\n',
+        '\nExamples:\n  kscli cancel-deletion cks-1234567890abcdef0 --key 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d --enable\n  kscli cancel-deletion cks-1234567890abcdef0 --dry-run\n',
       )
       .action((storeIdInput: string, flags: CancelDeletionFlags) => {
         const storeId = validateStoreId(storeIdInput);
@@ -40,7 +40,7 @@ export const cancelDeletionCommand: CommandModule = {
             import('./run.js'),
           ]);
           const options = { storeId, selection, enable: Boolean(flags.enable), flags };
-          return runPlanCommand(deps, cancelDeletionSpec(options), undefined, options);
+          return runPlanCommand(deps, 'cancel-deletion', cancelDeletionSpec(options), undefined, options);
         });
       });
   },

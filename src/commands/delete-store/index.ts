@@ -52,7 +52,7 @@ export const deleteStoreCommand: CommandModule = {
     cmd
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333   # exit 8: run again after the date it prints\n  kscli delete-store cks-1234567890abcdef0 --yes --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab   # schedule the others; the store stays until that key goes too\n',
+        '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run   # exit 3 while a key is in use: the plan names it\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab   # schedules the others: exit 8, run again after the date it prints; the store stays until that key goes too\n',
       )
       .action((storeIdInput: string, flags: DeleteStoreFlags) => {
         const storeId = validateStoreId(storeIdInput);
@@ -77,7 +77,7 @@ export const deleteStoreCommand: CommandModule = {
             trial,
             flags,
           };
-          return runPlanCommand(deps, deleteStoreSpec(deps, options), deleteStoreExtras, options);
+          return runPlanCommand(deps, 'delete-store', deleteStoreSpec(deps, options), deleteStoreExtras, options);
         });
       });
   },

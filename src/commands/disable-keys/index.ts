@@ -66,7 +66,7 @@ export const disableKeysCommand: CommandModule = {
             ...(flags.logGroup ? { logGroup: flags.logGroup } : {}),
             flags: { key: flags.key, excludeKey: flags.excludeKey },
           };
-          return runPlanCommand(deps, disableKeysSpec(options), undefined, options);
+          return runPlanCommand(deps, 'disable-keys', disableKeysSpec(options), undefined, options);
         });
       });
   },

@@ -34,7 +34,7 @@ export const disconnectStoreCommand: CommandModule = {
       )
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run\n  kscli disconnect-store cks-1234567890abcdef0 --wait-timeout 30m --yes\n',
+        '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run   # exit 3 while keys wait for deletion or are Enabled\n  kscli disconnect-store cks-0987654321fedcba0 --wait-timeout 30m --yes\n',
       )
       .action((storeIdInput: string, flags: DisconnectStoreFlags) => {
         const storeId = validateStoreId(storeIdInput);
@@ -50,7 +50,7 @@ export const disconnectStoreCommand: CommandModule = {
             force: Boolean(flags.force),
             allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial),
           };
-          return runPlanCommand(deps, disconnectStoreSpec(deps, options), undefined, options);
+          return runPlanCommand(deps, 'disconnect-store', disconnectStoreSpec(deps, options), undefined, options);
         });
       });
   },

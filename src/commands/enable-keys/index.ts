@@ -36,7 +36,7 @@ export const enableKeysCommand: CommandModule = {
             import('./run.js'),
           ]);
           const options = { storeId, selection, flags: { key: flags.key, excludeKey: flags.excludeKey } };
-          return runPlanCommand(deps, enableKeysSpec(options), undefined, options);
+          return runPlanCommand(deps, 'enable-keys', enableKeysSpec(options), undefined, options);
         });
       });
   },

@@ -77,9 +77,11 @@ export const inventoryCommand: CommandModule = {
         "\nThe caller's own account is read with the current credentials; every other account through STS AssumeRole\n" +
           '(session name kscli-<operator>). Accounts or Regions that cannot be read are gaps: listed, and exit code 6.\n' +
           'Nothing is changed (--dry-run is accepted and changes nothing either).\n\n' +
-          'Examples:\n  kscli inventory --regions all\n  kscli inventory --org --regions all --output csv > stores.csv\n' +
-          '  kscli inventory --org --ou ou-ab12-cd34ef56 --role-name AuditRole --external-id audit-2026 --output markdown\n' +
-          '  kscli inventory --accounts accounts.yml --usage --output json\n',
+          'Examples:\n  kscli inventory --regions all\n' +
+          '  kscli inventory --org --regions all --output csv > stores.csv   # exit 6 when an account or Region cannot be read\n' +
+          '  kscli inventory --org --ou ou-k5c1-dev00001 --role-name OrganizationAccountAccessRole --external-id kscli-audit --output markdown\n' +
+          `  printf 'accounts:\\n  - account_id: "111122223333"\\n' > accounts.yml\n` +
+          '  kscli inventory --accounts accounts.yml --usage --output json   # a c7n-org accounts.yml\n',
       )
       .action((flags: InventoryFlags) => {
         // every flag checked before any AWS call

@@ -61,7 +61,7 @@ export const sandboxCommand: CommandModule = {
         'after',
         '\nThe sandbox is a local AWS account (KMS, CloudHSM v2, CloudTrail, CloudWatch, Logs, STS, SNS) kept in one JSON file\n' +
           '($KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json; created from the demo scenario when missing).\n\n' +
-          'Example:\n  kscli sandbox serve --port 4566 &\n  kscli --endpoint-url http://127.0.0.1:4566 stores\n  kscli sandbox advance --days 31\n',
+          'Example:\n  kscli sandbox serve --port 4566 &\n  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x kscli --endpoint-url http://127.0.0.1:4566 stores   # any credentials\n  kscli sandbox advance --days 31\n',
       );
 
     sandbox
@@ -105,7 +105,7 @@ export const sandboxCommand: CommandModule = {
       .addHelpText(
         'after',
         '\nAt run time: POST /__sandbox/faults (JSON as --faults-file), GET /__sandbox/requests, POST /__sandbox/advance {"days": N}.\n\n' +
-          'Example:\n  kscli sandbox serve --port 0 --state /tmp/sb.json --latency-ms 5 --error-rate 0.2:ScheduleKeyDeletion --fault-seed 7\n',
+          'Example:\n  kscli sandbox serve --port 0 --state sb.json --latency-ms 5 --error-rate 0.2:ScheduleKeyDeletion --fault-seed 7\n',
       )
       .action(async (opts: ServeOptions) => (await import('./serve.js')).serve(app, opts));
 
@@ -140,8 +140,8 @@ export const sandboxCommand: CommandModule = {
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText(
         'after',
-        '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state /tmp/big.json\n' +
-          '  kscli sandbox reset --scenario org --accounts 1000 --regions 17 --stores 50 --state /tmp/org.json\n',
+        '\nExample:\n  kscli sandbox reset\n  kscli sandbox reset --scenario large --keys 5000 --store-keys 300 --used-share 25% --state big.json\n' +
+          '  kscli sandbox reset --scenario org --accounts 1000 --regions 17 --stores 50 --state org.json\n',
       )
       .action(async (flags: SandboxResetFlags) => {
         const keys = positiveInteger('--keys', flags.keys);

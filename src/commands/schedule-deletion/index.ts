@@ -51,7 +51,7 @@ export const scheduleDeletionCommand: CommandModule = {
     cmd
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli schedule-deletion cks-1234567890abcdef0 --dry-run\n  kscli schedule-deletion cks-1234567890abcdef0 --key 1234abcd-12ab-34cd-56ef-1234567890ab --window-days 7\n  kscli schedule-deletion cks-1234567890abcdef0 --yes --expected-account 111122223333 --output json\n',
+        '\nExamples:\n  kscli schedule-deletion cks-1234567890abcdef0 --dry-run   # exit 3 until the alarm exists (kscli alarm) and while a key is in use\n  kscli alarm cks-1234567890abcdef0 --yes && kscli schedule-deletion cks-1234567890abcdef0 --key 2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60 --window-days 7\n  kscli schedule-deletion cks-1234567890abcdef0 --yes --expected-account 111122223333 --output json   # exit 3 while a key is in use (--allow-in-use overrides)\n',
       )
       .action((storeIdInput: string, flags: ScheduleDeletionFlags) => {
         const storeId = validateStoreId(storeIdInput);
@@ -74,7 +74,7 @@ export const scheduleDeletionCommand: CommandModule = {
             trial,
             flags,
           };
-          return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);
+          return runPlanCommand(deps, 'schedule-deletion', scheduleDeletionSpec(port, options), undefined, options);
         });
       });
   },

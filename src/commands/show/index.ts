@@ -16,7 +16,7 @@ export const showCommand: CommandModule = {
       .description('show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest')
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli show change-1234.json\n  kscli show change-1234.json --output markdown > change-1234.md\n',
+        '\nExamples:\n  kscli disconnect-store cks-0987654321fedcba0 --plan-out change-1234.json\n  kscli show change-1234.json\n  kscli show change-1234.json --output markdown > change-1234.md\n',
       )
       .action(async (file: string) => {
         // loaded when the command runs, not for --help

@@ -21,6 +21,7 @@ import {
   type EvidenceSourceFlags,
 } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
+import { configAggregatorOption, dependentsOption } from '../dependents-flags.js';
 
 export interface UsageFlags extends EvidenceSourceFlags {
   key: string[];
@@ -47,6 +48,8 @@ export const usageCommand: CommandModule = {
       .addOption(evidenceOption())
       .addOption(logGroupOption('the CloudTrail log group (of a trail of this account) to query for evidence'))
       .addOption(logGroupArnOption())
+      .addOption(dependentsOption())
+      .addOption(configAggregatorOption())
       .option(
         '--details',
         'show the evidence of every key (default: only of the keys that need a decision, in-use and unknown)',
@@ -66,14 +69,25 @@ Evidence sources (--evidence):
   --days may exceed 90 where the log group keeps events that long; each verdict line states the
   dates and the source actually searched. Ctrl-C stops the running queries (StopQuery).
 
+Data at rest (--dependents, issue 19):
+  auto     AWS Config advanced queries for the resource types its recorder records, direct reads
+           (S3, EBS, RDS, DynamoDB, AWS Backup, Secrets Manager, CloudWatch Logs, SSM) for the rest
+  config   AWS Config only; direct  the direct reads only; off  not searched
+  --config-aggregator NAME queries the organization through that aggregator (resources in other
+  accounts encrypted under these keys). S3 objects under a key other than their bucket's default
+  need S3 Inventory reports: "none found" says nothing about them.
+
 Verdicts:
+  protects-data  resources are encrypted under the key: deleting it destroys their data
   in-use   successful cryptographic use in the last --unused-days, or failed attempts in that period
            (a caller getting "is disabled" errors still depends on the key)
   unused   none, and the evidence covers that whole period
-  unknown  the evidence has a gap: access denied, API unavailable, or the key is older than both
-           GetKeyLastUsage's tracking start and the CloudTrail window
+  unknown  the evidence has a gap: access denied, API unavailable, the key is older than both
+           GetKeyLastUsage's tracking start and the CloudTrail window, or a resource type that
+           may hold data under it could not be searched
   Inactivity is a review signal, not proof. schedule-deletion and delete-store refuse in-use keys
-  (unless --allow-in-use) and unknown ones (unless --allow-unknown-usage).
+  (unless --allow-in-use), unknown ones (unless --allow-unknown-usage) and keys that protect data
+  (unless --allow-data-loss).
 
 Examples:
   kscli usage cks-1234567890abcdef0
@@ -106,6 +120,8 @@ Examples:
               unusedDays,
               evidence: source.evidence,
               ...(logGroup ? { logGroup } : {}),
+              dependents: source.dependents,
+              ...(source.configAggregator ? { configAggregator: source.configAggregator } : {}),
             }),
           );
           return 0;

@@ -14,6 +14,7 @@ import { evidenceProgress, type QueryProgressView } from '../../ui/query-progres
 import type { KeyAssessment, LogPrefetch } from '../../workflow/evidence/index.js';
 import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-source.js';
 import type { EvidenceMode } from '../../workflow/evidence/types.js';
+import type { DependentsMode, DependentsRun } from '../../workflow/evidence/dependents/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../workflow/validate.js';
@@ -30,6 +31,9 @@ export interface UsageOptions {
   evidence?: EvidenceMode;
   /** --log-group NAME / --log-group-arn ARN */
   logGroup?: string;
+  /** --dependents (default auto) and --config-aggregator (issue 19) */
+  dependents?: DependentsMode;
+  configAggregator?: string;
 }
 
 /**
@@ -56,6 +60,8 @@ export interface UsageResult {
   evidence?: EvidenceRunSummary;
   /** the account (STS), when it can be read: the review document names it */
   account?: string;
+  /** how the data-at-rest search covered each resource type (issue 19) */
+  dependents?: DependentsRun;
 }
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
@@ -114,6 +120,10 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
     if (lastView) shown.onQuery(lastView);
     let assessed: Map<string, KeyAssessment>;
     let summary: EvidenceRunSummary | undefined;
+    let dependents: DependentsRun | undefined;
+    // one bar for both searches: the keys' use evidence and the data-at-rest readers (issue 19)
+    const counts = { keys: [0, keys.length], data: [0, 0] };
+    const redraw = () => shown.onKeys(counts.keys[0]! + counts.data[0]!, counts.keys[1]! + counts.data[1]!);
     try {
       // allow both: `usage` reports verdicts, it blocks nothing
       assessed = await assessKeys(deps.aws, keys, {
@@ -127,7 +137,17 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
         region: deps.region,
         signal: abort.signal,
         sleep: (ms: number) => deps.clock.sleep(ms),
-        onProgress: shown.onKeys,
+        onProgress: (done, total) => {
+          counts.keys = [done, total ?? keys.length];
+          redraw();
+        },
+        onDependentsProgress: (done, total) => {
+          counts.data = [done, total ?? counts.data[1]!];
+          redraw();
+        },
+        dependents: o.dependents ?? 'auto',
+        ...(o.configAggregator ? { configAggregator: o.configAggregator } : {}),
+        onDependents: (run) => (dependents = run),
         onQueryProgress: shown.onQuery,
         warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
         onSummary: (s) => (summary = s),
@@ -154,6 +174,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       keys,
       assessments: keys.map((k) => assessed.get(k.keyId)!),
       ...(summary ? { evidence: summary } : {}),
+      ...(dependents ? { dependents } : {}),
     };
   } finally {
     // a query nobody will read (the command failed first) is stopped, not left running

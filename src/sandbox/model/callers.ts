@@ -17,10 +17,10 @@
  * seed and its call count, so the same state and the same clock moves give the same events.
  */
 import type { Account } from './account.js';
-import { requireUsable } from './keys.js';
+import { requireUsable } from './kms/keys.js';
 import { SandboxError } from '../contract.js';
 import { applyDue, type DueReport } from './timeline.js';
-import { appendEvent, isoSeconds } from './trail-events.js';
+import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import { DAY_MS } from './state.js';
 
 /** One caller of one key, kept in the state file (`state.callers`). */

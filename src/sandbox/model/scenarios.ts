@@ -33,10 +33,10 @@
  */
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
-import { addGrant } from './keys.js';
+import { addGrant } from './kms/grants.js';
 import { demoCallers } from './callers.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
-import { appendEvent, isoSeconds } from './trail-events.js';
+import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import {
   DAY_MS,
   DEFAULT_TRACKING_START,

@@ -10,7 +10,7 @@
 import type { AdvanceReport } from '../contract.js';
 import type { Account } from './account.js';
 import { deletionMoment } from './deletion-lag.js';
-import { recordDeleteKeyEvent } from './trail-events.js';
+import { recordDeleteKeyEvent } from './cloudtrail/trail-events.js';
 import type { KeyRecord } from './state.js';
 
 type Due =

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SandboxError, type CallContext } from '../contract.js';
 import { SandboxRunError } from '../errors.js';
-import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire.js';
+import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire/wire.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaLimiter, type QuotaOptions } from './quotas.js';
 import { StaleReads } from './stale-reads.js';
@@ -82,6 +82,7 @@ export class SandboxHttpHandler {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // arrival: the request's headers are in (the body may still be on its way)
     const started = performance.now();
     const requestId = randomUUID();
     const time = new Date().toISOString();
@@ -102,6 +103,7 @@ export class SandboxHttpHandler {
       entry.outcome = outcome;
       entry.status = answer === 'drop' ? 0 : answer.status;
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      entry.answerTime = new Date().toISOString();
       try {
         this.log.append(entry);
       } catch {
@@ -113,9 +115,7 @@ export class SandboxHttpHandler {
 
     try {
       const body = await readBody(req);
-      if (req.method !== 'POST')
-        throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${req.method} ${url}.`, 405);
-      call = decodeCall(req.headers, body, url);
+      call = decodeCall(req.headers, body, url, req.method ?? 'GET');
     } catch (e) {
       const err =
         e instanceof SandboxError ? e : new SandboxError('SerializationException', 'The request could not be read.');

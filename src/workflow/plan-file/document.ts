@@ -91,7 +91,7 @@ export interface UseObservation {
 /** A key's usage verdict and the evidence window it rests on. */
 export interface VerdictObservation {
   keyId: string;
-  verdict: 'in-use' | 'unused' | 'unknown';
+  verdict: 'in-use' | 'unused' | 'unknown' | 'protects-data';
   /** the verdict's one-line reason (which evidence, over which dates) */
   reason: string;
   /** CloudTrail window the verdict examined */
@@ -100,6 +100,11 @@ export interface VerdictObservation {
   newestUse?: UseObservation;
   /** failed attempts in the window (a caller that still depends on the key) */
   failedAttempts: number;
+  /**
+   * The data at rest found under the key (issue 19): `apply` searches again, and a resource that
+   * appeared since the plan is a difference. Resources as "<type> <id>[ in <account>]", sorted.
+   */
+  dataAtRest?: { status: 'found' | 'none-found' | 'gap' | 'off'; resources: string[]; gaps: string[] };
 }
 
 /** The pending-deletion alarm as it was read: the trail feeding it, and what exists under kscli's names. */

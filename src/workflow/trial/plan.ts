@@ -8,7 +8,7 @@ import { aliasesByKey, excludedLine, keyDetails, selectKeys } from '../key-selec
 import type { Executable, PlanItem, PlannedStep } from '../plan.js';
 import type { KeyRef } from '../validate.js';
 import { planDisabledUseAlarm } from './alarm.js';
-import { grantsDynamoDbDependents, type DynamoDbDependents } from './dynamodb.js';
+import { dependentsDynamoDb, type DynamoDbDependents } from './dynamodb.js';
 import { DISABLE, ENABLE, endTrialIds, evaluateDisable, evaluateEnable, type DynamoDependence } from './evaluate.js';
 import { disableExecutable, enableExecutable } from './executables.js';
 import { readTrials, trialSentence, type TrialReport } from './state.js';
@@ -58,7 +58,13 @@ async function disableLines(
   aliases: Map<string, string[]>,
 ): Promise<Executable[]> {
   const now = ctx.clock.now();
-  const dynamo = opts.dynamo ?? grantsDynamoDbDependents(ctx.aws);
+  const dynamo =
+    opts.dynamo ??
+    dependentsDynamoDb(
+      ctx.aws,
+      keys.filter((k) => k.state === 'Enabled'),
+      ctx.region,
+    );
   const out: Executable[] = [];
   for (const k of keys) {
     // only a trial longer than DynamoDB's 7 days needs to know (one ListGrants per Enabled key)

@@ -76,7 +76,7 @@ export async function runCli(argv: string[], world: World): Promise<CliResult> {
     env: { HOME: world.home },
     system: world.system,
     inject: {
-      aws: world.account,
+      aws: world.account.ports(),
       prompter: world.prompter,
       clock: world.account.clock,
       home: world.home,

@@ -22,11 +22,11 @@ import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus } from '..
 import { SandboxError } from '../../contract.js';
 import { AccountModel } from '../model.js';
 import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from '../state.js';
-import { identityFor } from '../identity.js';
+import { identityFor } from '../sts/identity.js';
 import { Account } from '../account.js';
-import { handleAccount, regionEnabled, regionOptStatus } from './account-regions.js';
+import { regionEnabled, regionOptStatus } from '../account-management/account-regions.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
-import { handleOrganizations } from './organizations.js';
+import { serviceEntry } from '../../services/table.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
@@ -145,7 +145,7 @@ export class OrgModel implements SandboxModel {
   }
 
   private checkRegion(ctx: CallContext, account: string): void {
-    if (ctx.service === 'organizations' || ctx.service === 'account') return;
+    if (serviceEntry(ctx.service)?.scope === 'global') return;
     if (!regionEnabled(this.org, account, ctx.region)) throw this.invalidToken(ctx);
     const denied = this.org?.accounts.find((a) => a.id === account)?.deniedRegions;
     if (denied?.includes(ctx.region) && (ctx.service === 'kms' || ctx.service === 'cloudhsm')) {
@@ -162,8 +162,8 @@ export class OrgModel implements SandboxModel {
   handle(ctx: CallContext, input: Record<string, unknown>): unknown {
     const account = this.authenticate(ctx);
     this.checkRegion(ctx, account);
-    if (ctx.service === 'organizations') return handleOrganizations(this.org, account, ctx.operation, input);
-    if (ctx.service === 'account') return handleAccount(this.org, account, ctx.operation, input);
+    const entry = serviceEntry(ctx.service);
+    if (entry?.global) return entry.global(this.org, account, ctx.operation, input);
     if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
 
     const region = this.cellRegion(ctx);
@@ -180,12 +180,13 @@ export class OrgModel implements SandboxModel {
   }
 
   /**
-   * The Region whose cell answers: the call's, in an organization; for a lone account (the demo
-   * and every version-1 state file) its one state answers in every Region, as it always did, so
-   * that a trail or log group edited into another home Region is still found there.
+   * The Region whose cell answers: always the call's (issue 22). A lone account (the demo, every
+   * version-1 state file) has its state in its home Region and an empty state in every other
+   * Region, made on the first change there, as in AWS; ARNs, errors and CloudTrail events of
+   * a call carry the Region it was sent to.
    */
   private cellRegion(ctx: CallContext): string {
-    return this.org ? ctx.region : this.doc.homeRegion;
+    return ctx.region;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
