@@ -3,6 +3,7 @@
  * --allow-dynamodb-archive, and --end-trial (a running trial cut short, by key). Kept out of
  * shared-flags.ts so that the trial is one place.
  */
+import { Type } from '@sinclair/typebox';
 import { Option, type Command } from 'commander';
 import { parsePositiveInt } from '../workflow/validate.js';
 import { collect } from './shared-flags.js';
@@ -57,3 +58,10 @@ export function parseTrialFlags(flags: TrialFlags): TrialFlagOptions {
     endTrial: flags.endTrial ?? [],
   };
 }
+
+/** The trial options as a plan file saves them (src/commands/option-schemas.ts). */
+export const TrialFlagOptionsSchema = Type.Object({
+  trialDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TRIAL_DAYS })),
+  allowDynamoDbArchive: Type.Boolean(),
+  endTrial: Type.Array(Type.String()),
+});

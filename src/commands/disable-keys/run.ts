@@ -3,6 +3,8 @@
  * and how the run ends (the trial's end, the rollback command).
  */
 import { ExitCode } from '../../errors.js';
+import type { PlanModule } from '../descriptor.js';
+import { DisableKeysOptionsSchema } from './options.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planDisableKeys, rollbackCommand, trialJson, type TrialPlanned } from '../../workflow/trial/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
@@ -57,3 +59,9 @@ export function disableKeysSpec(o: DisableKeysOptions): PlanSpec<TrialPlanned> {
     },
   };
 }
+
+/** What the disable-keys descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof DisableKeysOptionsSchema> = {
+  optionsSchema: DisableKeysOptionsSchema,
+  spec: async (_deps, o) => ({ spec: disableKeysSpec(o) }),
+};

@@ -2,6 +2,8 @@
  * kscli enable-keys as a plan for the plan runner (src/workflow/trial/plan.ts).
  */
 import { ExitCode } from '../../errors.js';
+import type { PlanModule } from '../descriptor.js';
+import { EnableKeysOptionsSchema } from './options.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planEnableKeys, trialJson, type TrialPlanned } from '../../workflow/trial/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
@@ -31,3 +33,9 @@ export function enableKeysSpec(o: EnableKeysOptions): PlanSpec<TrialPlanned> {
     },
   };
 }
+
+/** What the enable-keys descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof EnableKeysOptionsSchema> = {
+  optionsSchema: EnableKeysOptionsSchema,
+  spec: async (_deps, o) => ({ spec: enableKeysSpec(o) }),
+};

@@ -7,7 +7,6 @@
  * about max(200/5, lookups/2) seconds. On a terminal: the query's status and records scanned, then
  * a progress bar with an ETA. Ctrl-C stops the running queries (StopQuery) and exits 130.
  */
-import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { evidenceProgress, type QueryProgressView } from '../../ui/query-progress.js';
@@ -18,6 +17,8 @@ import type { DependentsMode, DependentsRun } from '../../workflow/evidence/depe
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../workflow/validate.js';
+import type { UsageWindow, UsageResult } from '../../workflow/results.js';
+export type { UsageWindow, UsageResult };
 
 const DAY_MS = 86_400_000;
 
@@ -34,34 +35,6 @@ export interface UsageOptions {
   /** --dependents (default auto) and --config-aggregator (issue 19) */
   dependents?: DependentsMode;
   configAggregator?: string;
-}
-
-/**
- * The evidence window the verdicts rest on: what was searched (never more), and what was asked
- * (`requestedDays`: --days, which only a log group can honour beyond 90).
- */
-export interface UsageWindow {
-  cloudTrailStart: Date;
-  cloudTrailEnd: Date;
-  cloudTrailDays: number;
-  requestedDays: number;
-  unusedDays: number;
-}
-
-export interface UsageResult {
-  store: StoreInfo;
-  region: string;
-  window: UsageWindow;
-  /** the keys examined, oldest first */
-  keys: KeyInfo[];
-  /** one per key, in the same order */
-  assessments: KeyAssessment[];
-  /** the source, the stretches searched, the log group, the queries, the fallbacks */
-  evidence?: EvidenceRunSummary;
-  /** the account (STS), when it can be read: the review document names it */
-  account?: string;
-  /** how the data-at-rest search covered each resource type (issue 19) */
-  dependents?: DependentsRun;
 }
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {

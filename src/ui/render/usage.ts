@@ -36,7 +36,7 @@
  * status is ok | access-denied | unavailable for every evidence section, or not-asked when the log
  * group covered the window and the per-key call was not needed.
  */
-import type { UsageResult } from '../../commands/usage/run.js';
+import type { UsageResult } from '../../workflow/results.js';
 import { keyUsageJson } from '../../workflow/evidence/report.js';
 import { evidenceSummaryJson, evidenceSummaryLine } from '../../workflow/evidence/summary.js';
 import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';

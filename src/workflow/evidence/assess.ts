@@ -139,7 +139,7 @@ export async function assessKeysImpl(
         region,
         ...(key ? { accountId: key.accountId } : {}),
       });
-    const v = combineVerdict(use, dep, opts.allowDataLoss ?? false);
+    const v = combineVerdict(use, dep, opts.allowDataLoss ?? false, key?.accountId);
     out.set(keyId, {
       verdict: v.verdict,
       reason: v.reason,

@@ -49,7 +49,7 @@ export class FakeDataServices {
         excludedResourceTypes: [],
       },
     ];
-    this.recorderStatus = [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }];
+    this.recorderStatus = [{ name: 'default', recording: true, lastStatus: 'Success' }];
   }
 
   private recorded(type: string): boolean {

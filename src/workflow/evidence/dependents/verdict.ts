@@ -19,9 +19,10 @@ import type { FoundResource, KeyDependents, TypeCoverage } from './types.js';
 export const RESOURCES_NAMED = 3;
 
 /** "EC2 Snapshot snap-0a1b, S3 Bucket reports-archive (+2 more)" */
-export function resourceList(resources: FoundResource[], max = RESOURCES_NAMED): string {
+export function resourceList(resources: FoundResource[], max = RESOURCES_NAMED, keyAccount?: string): string {
   const named = resources.slice(0, max).map((r) => {
-    const other = r.accountId ? ` in account ${r.accountId}` : '';
+    // another account's resource (an aggregator's answer) says whose it is
+    const other = r.accountId && keyAccount && r.accountId !== keyAccount ? ` in account ${r.accountId}` : '';
     return `${shortType(r.resourceType)} ${r.resourceId}${other}`;
   });
   return `${named.join(', ')}${resources.length > max ? ` (+${resources.length - max} more)` : ''}`;
@@ -77,6 +78,7 @@ export function combineVerdict(
   use: VerdictResult & { verdict: Exclude<Verdict, 'protects-data'> },
   dep: KeyDependents | undefined,
   allowDataLoss: boolean,
+  keyAccount?: string,
 ): CombinedVerdict {
   if (!dep || dep.status === 'off' || dep.status === 'none-found') {
     return { ...use, useVerdict: use.verdict, useReason: use.reason };
@@ -90,7 +92,7 @@ export function combineVerdict(
     return { ...use, reason: `${use.reason}; ${gap}`, useVerdict: use.verdict, useReason: `${use.reason}; ${gap}` };
   }
   const n = dep.resources.length;
-  const detail = `${n} resource(s) encrypted under it: ${resourceList(dep.resources)}; deleting the key destroys their data`;
+  const detail = `${n} resource(s) encrypted under it: ${resourceList(dep.resources, RESOURCES_NAMED, keyAccount)}; deleting the key destroys their data`;
   return {
     verdict: 'protects-data',
     reason: `protects data: ${detail} (${use.verdict}: ${use.reason})`,

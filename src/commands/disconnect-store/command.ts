@@ -7,11 +7,10 @@
  * JSON (--output json): the mutating-command document (src/ui/render/plan-outcome.ts) with
  * "command": "disconnect-store" and one plan line, action "DisconnectCustomKeyStore" or "WaitForDisconnected".
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
 import { validateStoreId } from '../../workflow/validate.js';
+import { definePlanCommand } from '../descriptor.js';
 import { forceOption, parseWaitTimeoutFlag, storeIdArgument, waitTimeoutOption } from '../shared-flags.js';
-import { withDeps } from '../with-deps.js';
+import type { DisconnectStoreOptions } from './run.js';
 
 export interface DisconnectStoreFlags {
   waitTimeout: string;
@@ -19,12 +18,22 @@ export interface DisconnectStoreFlags {
   allowOrphanedMaterial: boolean;
 }
 
-export const disconnectStoreCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('disconnect-store')
+export const parseDisconnectStore = (args: string[], flags: DisconnectStoreFlags): DisconnectStoreOptions => ({
+  storeId: validateStoreId(args[0] ?? ''),
+  waitTimeoutMs: parseWaitTimeoutFlag(flags.waitTimeout),
+  force: Boolean(flags.force),
+  allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial),
+});
+
+export default definePlanCommand({
+  name: 'disconnect-store',
+  summary: 'disconnect a custom key store, then wait until it is DISCONNECTED',
+  mutates: true,
+  subject: 'store',
+  schemas: [{ schema: 'plan', usage: 'disconnect-store' }],
+  define(cmd) {
+    cmd
       .addArgument(storeIdArgument())
-      .description('disconnect a custom key store, then wait until it is DISCONNECTED')
       .addOption(waitTimeoutOption())
       .addOption(forceOption('disconnect even though keys are Enabled (their callers break at once)'))
       .option(
@@ -35,23 +44,9 @@ export const disconnectStoreCommand: CommandModule = {
       .addHelpText(
         'after',
         '\nExamples:\n  kscli disconnect-store cks-1234567890abcdef0 --dry-run   # exit 3 while keys wait for deletion or are Enabled\n  kscli disconnect-store cks-0987654321fedcba0 --wait-timeout 30m --yes\n',
-      )
-      .action((storeIdInput: string, flags: DisconnectStoreFlags) => {
-        const storeId = validateStoreId(storeIdInput);
-        const waitTimeoutMs = parseWaitTimeoutFlag(flags.waitTimeout);
-        return withDeps(app, async (deps) => {
-          const [{ runPlanCommand }, { disconnectStoreSpec }] = await Promise.all([
-            import('../plan-command.js'),
-            import('./run.js'),
-          ]);
-          const options = {
-            storeId,
-            waitTimeoutMs,
-            force: Boolean(flags.force),
-            allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial),
-          };
-          return runPlanCommand(deps, 'disconnect-store', disconnectStoreSpec(deps, options), undefined, options);
-        });
-      });
+      );
   },
-};
+  parse: parseDisconnectStore,
+  options: (_deps, input) => input,
+  load: () => import('./run.js').then((m) => m.planModule),
+});

@@ -3,18 +3,20 @@
  * --regions, of several Regions at once (regions-flag.ts).
  * Parse -> run (./run.ts) -> render (src/ui/render/stores.ts, which documents the JSON).
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { ExitCode } from '../../errors.js';
 import { renderResult } from '../../ui/render/output.js';
 import { parseRegions } from '../../workflow/estate/options.js';
 import { REGIONS_HELP } from '../regions-flag.js';
 import { withDeps } from '../with-deps.js';
 
-export const storesCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('stores')
+export default defineCommand({
+  name: 'stores',
+  summary: 'list the custom key stores of the region, with their keys counted by state',
+  mutates: false,
+  schemas: [{ schema: 'stores', usage: 'stores' }],
+  define(cmd, app) {
+    cmd
       .description('list the custom key stores of the region, with their keys counted by state')
       .option('--regions <list|all>', `read several Regions at once: ${REGIONS_HELP}`)
       .addHelpText(
@@ -35,4 +37,4 @@ export const storesCommand: CommandModule = {
         });
       });
   },
-};
+});

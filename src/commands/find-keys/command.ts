@@ -2,18 +2,20 @@
  * kscli find-keys <storeId>: every KMS key of the store (--regions: in whichever Region holds it).
  * Parse -> run (./run.ts) -> render (src/ui/render/find-keys.ts, which documents the JSON).
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 
-export const findKeysCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('find-keys')
+export default defineCommand({
+  name: 'find-keys',
+  summary: 'list every KMS key in a custom key store: state, aliases, creation and deletion dates',
+  mutates: false,
+  schemas: [{ schema: 'find-keys', usage: 'find-keys' }],
+  define(cmd, app) {
+    cmd
       .addArgument(storeIdArgument())
       .description('list every KMS key in a custom key store: state, aliases, creation and deletion dates')
       .option('--regions <list|all>', `where to look for the store when its Region is not known: ${REGIONS_HELP}`)
@@ -35,4 +37,4 @@ export const findKeysCommand: CommandModule = {
         );
       });
   },
-};
+});

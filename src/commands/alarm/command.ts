@@ -13,12 +13,10 @@
  * {"target": "kscli-kms-key-pending-deletion-use", "targetKind": "metric-filter" | "alarm",
  *  "action": "PutMetricFilter" | "PutMetricAlarm", "status", "reason", "checks", "details": {"logGroup", "region", ...}}.
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
 import { badInput } from '../../errors.js';
 import { validateStoreId } from '../../workflow/validate.js';
+import { definePlanCommand } from '../descriptor.js';
 import { logGroupOption, snsTopicArnOption, storeIdArgument } from '../shared-flags.js';
-import { withDeps } from '../with-deps.js';
 import type { AlarmOptions } from './run.js';
 
 export interface AlarmFlags {
@@ -44,14 +42,19 @@ export function parseAlarmFlags(flags: AlarmFlags): Omit<AlarmOptions, 'storeId'
   return { snsTopicArn, logGroup, replace: Boolean(flags.replace) };
 }
 
-export const alarmCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('alarm')
+export function parseAlarm(args: string[], flags: AlarmFlags): AlarmOptions {
+  return { storeId: validateStoreId(args[0] ?? ''), ...parseAlarmFlags(flags) };
+}
+
+export default definePlanCommand({
+  name: 'alarm',
+  summary: 'create (idempotently) the CloudWatch alarm that fires when anyone tries to use a KMS key pending deletion',
+  mutates: true,
+  subject: 'store',
+  schemas: [{ schema: 'plan', usage: 'alarm' }],
+  define(cmd) {
+    cmd
       .addArgument(storeIdArgument())
-      .description(
-        'create (idempotently) the CloudWatch alarm that fires when anyone tries to use a KMS key pending deletion',
-      )
       .addOption(snsTopicArnOption("SNS topic the alarm notifies (must exist, in the trail's home region)"))
       .addOption(logGroupOption('use the trail that delivers to this CloudWatch Logs log group'))
       .option('--replace', 'overwrite a kscli filter or alarm whose configuration differs', false)
@@ -71,17 +74,9 @@ Examples:
   kscli alarm cks-1234567890abcdef0 --sns-topic-arn arn:aws:sns:us-east-1:111122223333:kms-alerts
   kscli alarm cks-1234567890abcdef0 --log-group aws-cloudtrail-logs-111122223333 --replace --yes
 `,
-      )
-      .action((storeIdInput: string, flags: AlarmFlags) => {
-        const storeId = validateStoreId(storeIdInput);
-        const options = { storeId, ...parseAlarmFlags(flags) };
-        return withDeps(app, async (deps) => {
-          const [{ runPlanCommand }, { alarmSpec }] = await Promise.all([
-            import('../plan-command.js'),
-            import('./run.js'),
-          ]);
-          return runPlanCommand(deps, 'alarm', await alarmSpec(options), undefined, options);
-        });
-      });
+      );
   },
-};
+  parse: parseAlarm,
+  options: (_deps, input) => input,
+  load: () => import('./run.js').then((m) => m.planModule),
+});

@@ -4,8 +4,9 @@
  * (src/ui/render/sandbox.ts, which documents the JSON). The sandbox modules are imported inside the
  * actions, so that `kscli --version` and `--help` never load them.
  */
-import { Command, Option } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { Option } from 'commander';
+import type { App } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { collect } from '../shared-flags.js';
 import type { Renderer } from '../../ui/render/output.js';
 import { badInput } from '../../errors.js';
@@ -52,10 +53,17 @@ const load = () =>
     ...render,
   }));
 
-export const sandboxCommand: CommandModule = {
-  register(program: Command, app: App) {
-    const sandbox = program
-      .command('sandbox')
+export default defineCommand({
+  name: 'sandbox',
+  summary: 'run, reset, inspect and time-travel the local sandbox account (no AWS account needed)',
+  mutates: false,
+  schemas: [
+    { schema: 'sandbox-status', usage: 'sandbox status' },
+    { schema: 'sandbox-reset', usage: 'sandbox reset' },
+    { schema: 'sandbox-advance', usage: 'sandbox advance' },
+  ],
+  define(cmd, app) {
+    const sandbox = cmd
       .description('run, reset, inspect and time-travel the local sandbox account (no AWS account needed)')
       .addHelpText(
         'after',
@@ -215,4 +223,4 @@ export const sandboxCommand: CommandModule = {
         await output(app, sandboxStatusRenderer, await runSandboxStatus(await statePathOf(app, flags)));
       });
   },
-};
+});

@@ -3,18 +3,20 @@
  * (--regions: in whichever Region holds the store).
  * Parse -> run (./run.ts) -> render (src/ui/render/orphans.ts, which documents the JSON).
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 
-export const orphansCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('orphans')
+export default defineCommand({
+  name: 'orphans',
+  summary: 'keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps',
+  mutates: false,
+  schemas: [{ schema: 'orphans', usage: 'orphans' }],
+  define(cmd, app) {
+    cmd
       .addArgument(storeIdArgument())
       .description('keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps')
       .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
@@ -36,4 +38,4 @@ export const orphansCommand: CommandModule = {
         );
       });
   },
-};
+});

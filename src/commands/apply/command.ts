@@ -8,8 +8,7 @@
  * src/ui/render/plan-outcome.ts) plus "planFile": {"path", "digest"}; on a refusal:
  * {"command", "storeId", "account", "region", "outcome": "refused", "reasons": ["..."], "planFile": {...}}.
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { DEFAULT_MAX_AGE } from '../../workflow/plan-file/document.js';
 import { withDeps } from '../with-deps.js';
 
@@ -18,10 +17,15 @@ interface ApplyFlags {
   allowOtherCaller: boolean;
 }
 
-export const applyCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('apply')
+export default defineCommand({
+  name: 'apply',
+  summary:
+    'apply a saved plan (from --plan-out) exactly as reviewed, or refuse and name every difference if AWS changed since',
+  mutates: true,
+  schemas: [{ schema: 'apply', usage: 'apply' }],
+  // it runs another command's saved plan: that command's subject, lock, journal and prompt
+  define(cmd, app) {
+    cmd
       .argument('<file>', 'a plan file written by --plan-out')
       .description(
         'apply a saved plan (from --plan-out) exactly as reviewed, or refuse and name every difference if AWS changed since',
@@ -46,8 +50,11 @@ Examples:
       )
       .action(async (file: string, flags: ApplyFlags) => {
         // the file first: an edited or foreign file is refused before any AWS call
-        const { parseMaxAge, readPlanFile } = await import('../../workflow/plan-file/index.js');
-        const plan = readPlanFile(file);
+        const [{ parseMaxAge, readPlanFile }, { PLAN_COMMANDS }] = await Promise.all([
+          import('../../workflow/plan-file/index.js'),
+          import('../catalog.js'),
+        ]);
+        const plan = readPlanFile(file, PLAN_COMMANDS);
         const maxAgeMs = parseMaxAge(flags.maxAge);
         return withDeps(app, async (deps) => {
           // the plan runner and every command's spec load only when a plan is applied (--help stays light)
@@ -56,4 +63,4 @@ Examples:
         });
       });
   },
-};
+});

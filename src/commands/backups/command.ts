@@ -8,13 +8,12 @@
  * JSON (--output json): the report as src/ui/render/backups.ts documents it; with --delete, the
  * mutating-command document (src/ui/render/plan-outcome.ts), "command": "backups", plan actions "DeleteBackup".
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
+import { definePlanCommand } from '../descriptor.js';
+import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
 
 export interface BackupsFlags {
   delete: boolean;
@@ -22,14 +21,32 @@ export interface BackupsFlags {
   regions?: string;
 }
 
-export const backupsCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('backups')
+export interface BackupsInput {
+  storeId: string;
+  delete: boolean;
+  force: boolean;
+  regions?: string;
+}
+
+export const parseBackups = (args: string[], flags: BackupsFlags): BackupsInput => ({
+  storeId: validateStoreId(args[0] ?? ''),
+  delete: Boolean(flags.delete),
+  force: Boolean(flags.force),
+  regions: flags.regions,
+});
+
+export default definePlanCommand({
+  name: 'backups',
+  summary: "CloudHSM cluster backups that may still hold the store's key material (--delete removes READY ones)",
+  mutates: { withFlag: 'delete' },
+  subject: 'store',
+  schemas: [
+    { schema: 'plan', usage: 'backups --delete' },
+    { schema: 'backups', usage: 'backups' },
+  ],
+  define(cmd) {
+    cmd
       .addArgument(storeIdArgument())
-      .description(
-        "CloudHSM cluster backups that may still hold the store's key material (--delete removes READY ones)",
-      )
       .option('--delete', 'delete the READY backups that may hold key material (restorable for 7 days)', false)
       .addOption(
         forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'),
@@ -38,22 +55,21 @@ export const backupsCommand: CommandModule = {
       .addHelpText(
         'after',
         '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run   # exit 3 while the store holds keys: these backups are their recovery copies\n  kscli backups cks-1234567890abcdef0 --regions all\n',
-      )
-      .action((storeIdInput: string, flags: BackupsFlags) => {
-        const storeId = validateStoreId(storeIdInput);
-        return inStoreRegion(app, storeId, flags.regions, (inRegion) =>
-          withDeps(inRegion, async (deps) => {
-            const { backupDeletionSpec, runBackupsReport } = await import('./run.js');
-            if (flags.delete) {
-              const { runPlanCommand } = await import('../plan-command.js');
-              const options = { storeId, force: Boolean(flags.force) };
-              return runPlanCommand(deps, 'backups', backupDeletionSpec(deps, options), undefined, options);
-            }
-            const { backupsRenderer } = await import('../../ui/render/backups.js');
-            renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));
-            return 0;
-          }),
-        );
-      });
+      );
   },
-};
+  parse: parseBackups,
+  options: (_deps, i) => ({ storeId: i.storeId, force: i.force }),
+  load: () => import('./run.js').then((m) => m.planModule),
+  // without --delete: the report (no plan)
+  report: (app, i) =>
+    withDeps(app, async (deps) => {
+      const [{ runBackupsReport }, { backupsRenderer }] = await Promise.all([
+        import('./run.js'),
+        import('../../ui/render/backups.js'),
+      ]);
+      renderResult(deps, backupsRenderer, await runBackupsReport(deps, i.storeId));
+      return 0;
+    }),
+  // --regions: find the store's region first, then run there
+  around: (app, i, run) => inStoreRegion(app, i.storeId, i.regions, run),
+});

@@ -3,8 +3,7 @@
  * and a verdict (issue 3; rules in src/workflow/evidence/verdict.ts). Read-only.
  * Parse -> run (./run.ts) -> render (src/ui/render/usage.ts, which documents the JSON).
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import {
@@ -30,10 +29,15 @@ export interface UsageFlags extends EvidenceSourceFlags {
   details: boolean;
 }
 
-export const usageCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('usage')
+export default defineCommand({
+  name: 'usage',
+  summary:
+    "show the evidence of each key's use (GetKeyLastUsage, CloudTrail, key policy, grants, aliases) and a verdict: in-use, unused or unknown",
+  mutates: false,
+  schemas: [{ schema: 'usage', usage: 'usage' }],
+  formats: ['markdown'],
+  define(cmd, app) {
+    cmd
       .addArgument(storeIdArgument())
       .description(
         "show the evidence of each key's use (GetKeyLastUsage, CloudTrail, key policy, grants, aliases) and a verdict: in-use, unused or unknown",
@@ -128,4 +132,4 @@ Examples:
         });
       });
   },
-};
+});

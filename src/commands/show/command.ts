@@ -4,14 +4,17 @@
  *
  * JSON (--output json): the plan document itself (see src/workflow/plan-file/document.ts), verified.
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { ExitCode } from '../../errors.js';
 
-export const showCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('show')
+export default defineCommand({
+  name: 'show',
+  summary: 'show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest',
+  mutates: false,
+  schemas: [{ schema: 'plan-file', usage: 'show' }],
+  formats: ['markdown'],
+  define(cmd, app) {
+    cmd
       .argument('<file>', 'a plan file written by --plan-out')
       .description('show a saved plan (from --plan-out) as a table, JSON or Markdown, after verifying its digest')
       .addHelpText(
@@ -20,19 +23,20 @@ export const showCommand: CommandModule = {
       )
       .action(async (file: string) => {
         // loaded when the command runs, not for --help
-        const [{ readPlanFile, serializePlan }, { renderPlanMarkdown }, { renderPlanFile }, { createStyle }] =
+        const [{ readPlanFile, serializePlan }, { renderPlanMarkdown }, { renderPlanFile }, { createStyle }, catalog] =
           await Promise.all([
             import('../../workflow/plan-file/index.js'),
             import('../../ui/markdown/plan-review.js'),
             import('../../ui/render/plan-file.js'),
             import('../../ui/style.js'),
+            import('../catalog.js'),
           ]);
         const globals = app.globals();
-        const plan = readPlanFile(file);
+        const plan = readPlanFile(file, catalog.PLAN_COMMANDS);
         if (globals.output === 'json') app.io.out.write(serializePlan(plan));
         else if (globals.output === 'markdown') app.io.out.write(renderPlanMarkdown(plan, { file }));
         else app.io.out.write(renderPlanFile(plan, file, createStyle(globals.color)));
         app.setExitCode(ExitCode.Ok);
       });
   },
-};
+});

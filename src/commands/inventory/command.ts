@@ -17,8 +17,7 @@
  * Exit: 0 complete, 6 complete with gaps (each listed), 2 bad input, 4 the account source itself
  * cannot be read (ListAccounts denied).
  */
-import type { Command } from 'commander';
-import type { App, CommandModule } from '../../app.js';
+import { defineCommand } from '../descriptor.js';
 import { withDeps } from '../with-deps.js';
 import {
   parseConcurrency,
@@ -45,10 +44,14 @@ export interface InventoryFlags {
   unusedDays?: string;
 }
 
-export const inventoryCommand: CommandModule = {
-  register(program: Command, app: App) {
-    program
-      .command('inventory')
+export default defineCommand({
+  name: 'inventory',
+  summary: 'every custom key store across accounts and Regions: state, keys, HSMs and (--usage) usage; read-only',
+  mutates: false,
+  schemas: [{ schema: 'inventory', usage: 'inventory' }],
+  formats: ['markdown', 'csv'],
+  define(cmd, app) {
+    cmd
       .description(
         'every custom key store across accounts and Regions: state, keys, HSMs and (--usage) usage; read-only',
       )
@@ -111,4 +114,4 @@ export const inventoryCommand: CommandModule = {
         });
       });
   },
-};
+});
