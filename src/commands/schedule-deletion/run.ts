@@ -15,6 +15,7 @@ import type { PlannedStep } from '../../workflow/plan.js';
 import { planTrialPhase, type TrialReport } from '../../workflow/trial/index.js';
 import type { TrialFlagOptions } from '../trial-flags.js';
 import { trialExtra, trialPendingFinish, trialPhaseOptions, trialStartedFinish } from '../trial-finish.js';
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 
 export interface ScheduleDeletionOptions {
@@ -31,7 +32,12 @@ export interface ScheduleDeletionOptions {
 
 type SchedulePlanned = PlannedStep & { phase?: string; trials?: Map<string, TrialReport>; trialEnd?: Date };
 
-export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOptions): PlanSpec<SchedulePlanned> {
+/** `next` builds the delete-store line printed at the end, with this run's global flags. */
+export function scheduleDeletionSpec(
+  port: EvidencePort,
+  o: ScheduleDeletionOptions,
+  next: NextStep,
+): PlanSpec<SchedulePlanned> {
   const trial = trialPhaseOptions(o.trial, o.evidence);
   return {
     command: 'schedule-deletion',
@@ -68,12 +74,14 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
       const scheduled = report.results
         .filter((r) => r.outcome === 'done' && r.result?.deletionDate)
         .map((r) => ({ deletionDate: new Date(r.result!.deletionDate as string) }));
-      const next = nextRunAfter(scheduled);
+      const after = nextRunAfter(scheduled);
       return {
         outcome: 'done',
         exitCode: ExitCode.Ok,
-        nextRunAfter: next,
-        lines: next ? [`AWS deletes the keys by ${next.toISOString()}; then run: kscli delete-store ${o.storeId}`] : [],
+        nextRunAfter: after,
+        lines: after
+          ? [`AWS deletes the keys by ${after.toISOString()}; then run:\n  ${next(['delete-store', o.storeId])}`]
+          : [],
         extra: { changedSincePlan: drift, ...trialExtra(o.storeId, planned) },
       };
     },
@@ -83,5 +91,5 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
 /** What the schedule-deletion descriptor loads when it runs (src/commands/descriptor.ts). */
 export const planModule: PlanModule<typeof ScheduleDeletionOptionsSchema> = {
   optionsSchema: ScheduleDeletionOptionsSchema,
-  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o) }),
+  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o, nextStepFor(deps)) }),
 };

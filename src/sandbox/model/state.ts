@@ -7,6 +7,7 @@
  * so `toJSON()` needs no copy.
  */
 import type { CallerRecord } from './callers.js';
+import type { DataState } from './data/state.js';
 
 export const STATE_VERSION = 1;
 
@@ -320,6 +321,8 @@ export interface AccountState {
   identities: Record<string, IdentityRecord>;
   /** callers that keep calling keys as sandbox time passes (callers.ts; absent in older files) */
   callers?: CallerRecord[];
+  /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
+  data?: DataState;
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';
