@@ -131,6 +131,12 @@ export interface KmsPort {
   cancelKeyDeletion(keyId: string): Promise<void>;
   enableKey(keyId: string): Promise<void>;
   disableKey(keyId: string): Promise<void>;
+  /** ListResourceTags, all pages (works in every key state, aws-facts 1.2). */
+  listResourceTags(keyId: string): Promise<Record<string, string>>;
+  /** TagResource (fails once the key is PendingDeletion, aws-facts 1.2). */
+  tagResource(keyId: string, tags: Record<string, string>): Promise<void>;
+  /** UntagResource (fails once the key is PendingDeletion). */
+  untagResource(keyId: string, tagKeys: string[]): Promise<void>;
   connectStore(storeId: string): Promise<void>;
   disconnectStore(storeId: string): Promise<void>;
   deleteStore(storeId: string): Promise<void>;

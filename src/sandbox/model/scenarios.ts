@@ -10,7 +10,8 @@
  *   - DEMO_KEYS.used `1234abcd-12ab-34cd-56ef-1234567890ab` Enabled, alias/payments-legacy, used
  *     for Decrypt 3 days ago by role arn:aws:iam::111122223333:role/app-backend (a CloudTrail
  *     Decrypt event and GetKeyLastUsage say so), named in its key policy, and with a grant to
- *     rds.amazonaws.com
+ *     rds.amazonaws.com; the role keeps calling it (Decrypt every 3-4 days, the next half a day
+ *     after the scenario starts: callers.ts), so a disabled key gets DisabledException events
  *   - DEMO_KEYS.disabled `5e6f7a8b-…` Disabled, never used, created 120 days ago
  *   - DEMO_KEYS.pending `9a8b7c6d-…` PendingDeletion, deleted in 5 days (scheduled 25 days ago, 30-day window)
  * - CloudHSM store `cks-0987654321fedcba0` "standby-hsm-store", DISCONNECTED, no keys, on its own
@@ -33,6 +34,7 @@
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './kms/grants.js';
+import { demoCallers } from './callers.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import { addDemoData, largeData } from './data/scenario.js';
@@ -325,6 +327,8 @@ function demo(now: number, ids: IdSource): AccountState {
     },
   );
   used.lastUsage = { op: 'Decrypt', t: usedAt, requestId, eventId };
+  // and it keeps calling: every 3-4 days from half a day after now (callers.ts, issue 20)
+  s.callers = demoCallers(s.accountId, s.region, DEMO_KEYS.used, now);
   return s;
 }
 

@@ -6,7 +6,7 @@
  * The in-memory model keeps these very objects and adds Map indexes next to them (see account.ts),
  * so `toJSON()` needs no copy.
  */
-
+import type { CallerRecord } from './callers.js';
 import type { DataState } from './data/state.js';
 
 export const STATE_VERSION = 1;
@@ -323,6 +323,8 @@ export interface AccountState {
   topics: TopicRecord[];
   /** identities by access key id; unknown ids get the default identity (identity.ts) */
   identities: Record<string, IdentityRecord>;
+  /** callers that keep calling keys as sandbox time passes (callers.ts; absent in older files) */
+  callers?: CallerRecord[];
   /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
   data?: DataState;
 }
