@@ -9,7 +9,14 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { AwsPorts, CloudTrailPort, LogsPort } from '../../src/aws/ports.js';
 import { DEMO_STORE_ID } from '../../src/sandbox/model/index.js';
-import { DEFAULT_WORLD, play, realPorts, removeHomes, type ScenarioSpec, type Step } from './helpers/schedule-engine.js';
+import {
+  DEFAULT_WORLD,
+  play,
+  realPorts,
+  removeHomes,
+  type ScenarioSpec,
+  type Step,
+} from './helpers/schedule-engine.js';
 
 const bug = vi.hoisted(() => ({ active: undefined as string | undefined }));
 
@@ -68,7 +75,7 @@ function scheduleDeletion(over: Partial<Extract<Step, { kind: 'kscli' }>>): Scen
         shortWait: false,
         arnForm: false,
         enable: false,
-        flags: ['--allow-in-use', '--no-alarm'],
+        flags: ['--allow-in-use', '--no-alarm', '--allow-data-loss'],
         windowDays: 7,
         confirm: 'yes',
         dryRun: false,
@@ -111,7 +118,11 @@ const SABOTAGES: WorldSabotage[] = [
         try {
           return await real.getQueryResults(id);
         } catch {
-          return { status: 'Complete', rows: [], statistics: { recordsMatched: 0, recordsScanned: 1, bytesScanned: 1 } };
+          return {
+            status: 'Complete',
+            rows: [],
+            statistics: { recordsMatched: 0, recordsScanned: 1, bytesScanned: 1 },
+          };
         }
       },
     })),
@@ -123,7 +134,7 @@ const SABOTAGES: WorldSabotage[] = [
     module: 'R1-prompt',
     schedule: scheduleDeletion({
       confirm: 'prompt',
-      flags: ['--allow-in-use', '--allow-unknown-usage', '--no-alarm'],
+      flags: ['--allow-in-use', '--allow-unknown-usage', '--no-alarm', '--allow-data-loss'],
     }),
   },
 ];

@@ -412,8 +412,20 @@ export async function gatherUsageEvidence(
   for (const key of keys) {
     const ev = base.get(key.keyId)!;
     const fromLogs = logsEvidence(perArn.get(key.arn)!, { start: from, end: now }, [logsSegment]);
-    // a failed LookupEvents leaves the log group's part alone: the verdict sees the shorter coverage
-    ev.cloudTrail = lookupNeeded && ev.cloudTrail.status === 'ok' ? mergeCloudTrail(ev.cloudTrail, fromLogs) : fromLogs;
+    // A failed LookupEvents for the older stretch is a gap, never "no events" (issue 18): failed
+    // attempts are visible only in CloudTrail (GetKeyLastUsage records successful use only), so the
+    // section keeps the failure and the verdict says unknown, naming the stretch that was not read.
+    // (Dropping the older stretch and keeping the log group's part read a CloudTrail outage as unused.)
+    const older = ev.cloudTrail;
+    ev.cloudTrail = !lookupNeeded
+      ? fromLogs
+      : older.status === 'ok'
+        ? mergeCloudTrail(older, fromLogs)
+        : {
+            ...fromLogs,
+            status: older.status,
+            error: `LookupEvents for ${day(apiStart)}..${day(from)} not read: ${older.error ?? older.status}`,
+          };
     ev.source = full ? 'logs-insights' : 'logs-insights+api';
   }
   return { evidence: base, summary };

@@ -393,11 +393,7 @@ export class Scenario {
   /** plan files saved so far (path, and the argv that made it: the options apply runs with) */
   readonly planFiles: Array<{ path: string; argv: string[] }> = [];
 
-  async kscli(
-    argv: string[],
-    opts: Parameters<typeof runKscli>[4] = {},
-    planFile?: PlanFileRun,
-  ): Promise<KscliResult> {
+  async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, planFile?: PlanFileRun): Promise<KscliResult> {
     this.runs += 1;
     this.sb.run = this.runs;
     const start = runStart(this.sb.model, this.store);
@@ -500,11 +496,15 @@ export class Scenario {
       this.note(`  (the plan file ${saved.path.split(this.home).join('~')} edited after saving)`);
     }
     const items = (JSON.parse(readFileSync(saved.path, 'utf8')) as typeof doc).items;
-    await this.kscli(['apply', path, '--yes', '--output', 'json'], {}, {
-      savedArgv: saved.argv,
-      items: items as PlanFileRun['items'],
-      tampered: s.tamper,
-    });
+    await this.kscli(
+      ['apply', path, '--yes', '--output', 'json'],
+      {},
+      {
+        savedArgv: saved.argv,
+        items: items as PlanFileRun['items'],
+        tampered: s.tamper,
+      },
+    );
   }
 
   note(line: string): void {

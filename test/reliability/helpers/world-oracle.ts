@@ -35,26 +35,43 @@ function lookupKey(r: LoggedRequest): string | undefined {
 /**
  * The evidence sources of one run that the sandbox failed for good: a request whose LAST attempt
  * (same operation, same parameters: a retry repeats them) was faulted or refused. Returns the keys
- * whose LookupEvents failed, and whether an account-wide source (a Logs Insights query) failed.
+ * whose LookupEvents failed, and the account-wide sources (Logs Insights queries) that failed, with
+ * the position of the failure: a key read afterwards through a successful LookupEvents (kscli's
+ * fallback to the per-key APIs) is covered again.
  */
-export function failedEvidence(requests: LoggedRequest[]): { keys: Set<string>; accountWide: string[] } {
-  const last = new Map<string, LoggedRequest>();
-  for (const r of requests) {
-    if (r.caller !== 'kscli') continue;
-    if (r.operation !== 'LookupEvents' && r.operation !== 'StartQuery' && r.operation !== 'GetQueryResults') continue;
-    last.set(`${r.operation} ${JSON.stringify(r.params)}`, r);
-  }
+export function failedEvidence(requests: LoggedRequest[]): {
+  keys: Set<string>;
+  accountWide: string[];
+  /** keys with a successful LookupEvents after the first account-wide failure */
+  readAfter: Set<string>;
+} {
+  const last = new Map<string, { r: LoggedRequest; i: number }>();
+  requests.forEach((r, i) => {
+    if (r.caller !== 'kscli') return;
+    if (r.operation !== 'LookupEvents' && r.operation !== 'StartQuery' && r.operation !== 'GetQueryResults') return;
+    last.set(`${r.operation} ${JSON.stringify(r.params)}`, { r, i });
+  });
   const keys = new Set<string>();
   const accountWide: string[] = [];
-  for (const r of last.values()) {
+  let firstWide = Infinity;
+  for (const { r, i } of last.values()) {
     if (!failed(r)) continue;
     if (r.operation === 'LookupEvents') {
       const k = lookupKey(r);
       if (k) keys.add(k);
-      else accountWide.push(`LookupEvents ${r.fault ?? r.outcome}`);
-    } else accountWide.push(`${r.operation} ${r.fault ?? r.outcome}`);
+    } else {
+      accountWide.push(`${r.operation} ${r.fault ?? r.outcome}`);
+      firstWide = Math.min(firstWide, i);
+    }
   }
-  return { keys, accountWide };
+  const readAfter = new Set<string>();
+  requests.forEach((r, i) => {
+    if (i > firstWide && r.caller === 'kscli' && r.operation === 'LookupEvents' && !failed(r)) {
+      const k = lookupKey(r);
+      if (k) readAfter.add(k);
+    }
+  });
+  return { keys, accountWide, readAfter };
 }
 
 /** Why the world says a key needs an override to be scheduled at time `t` (none: it may go). */
@@ -69,7 +86,7 @@ export function keyNeeds(
     return [{ flag: '--allow-in-use', why: `AWS recorded a use on ${new Date(used).toISOString()}` }];
   if (ev.keys.has(key))
     return [{ flag: '--allow-unknown-usage', why: 'the sandbox failed its CloudTrail LookupEvents (injected fault)' }];
-  if (ev.accountWide.length)
+  if (ev.accountWide.length && !ev.readAfter.has(key))
     return [
       {
         flag: '--allow-unknown-usage',
