@@ -10,7 +10,16 @@
 
 /** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
 export type ServiceName =
-  'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account';
+  | 'kms'
+  | 'cloudhsm'
+  | 'cloudtrail'
+  | 'logs'
+  | 'monitoring'
+  | 'sns'
+  | 'sts'
+  | 'organizations'
+  | 'account'
+  | 'pricing';
 
 export interface CallContext {
   service: ServiceName;

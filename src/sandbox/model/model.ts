@@ -7,6 +7,7 @@ import { SandboxError } from '../contract.js';
 import { Account, type AccountEnv } from './account.js';
 import { cloudwatchHandlers, sweepAlarms } from './alarms.js';
 import { cloudhsmHandlers } from './cloudhsm.js';
+import { cloudhsmTeardownHandlers } from './cloudhsm-teardown.js';
 import { cloudtrailHandlers } from './cloudtrail.js';
 import { cryptoHandlers } from './crypto.js';
 import type { Handler } from './handler.js';
@@ -22,7 +23,7 @@ import { EVENT_HISTORY_MS, recordApiCall } from './trail-events.js';
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
-  cloudhsm: cloudhsmHandlers,
+  cloudhsm: { ...cloudhsmHandlers, ...cloudhsmTeardownHandlers },
   cloudtrail: cloudtrailHandlers,
   logs: { ...logsHandlers, ...insightsHandlers },
   monitoring: cloudwatchHandlers,
@@ -31,6 +32,7 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   // global services of an organization sandbox: org/org-model.ts answers them before any cell
   organizations: {},
   account: {},
+  pricing: {},
 };
 
 /** Alarms are re-evaluated at most this often as sandbox time passes (CloudWatch: each minute). */

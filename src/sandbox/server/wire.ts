@@ -38,6 +38,7 @@ const SERVICES: ReadonlySet<string> = new Set<ServiceName>([
   'sts',
   'organizations',
   'account',
+  'pricing',
 ]);
 
 /**
@@ -57,6 +58,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   Logs_20140328: 'logs',
   GraniteServiceVersion20100801: 'monitoring',
   AWSOrganizationsV20161128: 'organizations',
+  AWSPriceListService: 'pricing',
 };
 
 /** awsQuery API versions, for form requests without a credential scope. */

@@ -27,6 +27,7 @@ import { Account } from '../account.js';
 import { handleAccount, regionEnabled, regionOptStatus } from './account-regions.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { handleOrganizations } from './organizations.js';
+import { handlePricing } from '../pricing/handlers.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
@@ -145,7 +146,7 @@ export class OrgModel implements SandboxModel {
   }
 
   private checkRegion(ctx: CallContext, account: string): void {
-    if (ctx.service === 'organizations' || ctx.service === 'account') return;
+    if (ctx.service === 'organizations' || ctx.service === 'account' || ctx.service === 'pricing') return;
     if (!regionEnabled(this.org, account, ctx.region)) throw this.invalidToken(ctx);
     const denied = this.org?.accounts.find((a) => a.id === account)?.deniedRegions;
     if (denied?.includes(ctx.region) && (ctx.service === 'kms' || ctx.service === 'cloudhsm')) {
@@ -164,6 +165,8 @@ export class OrgModel implements SandboxModel {
     this.checkRegion(ctx, account);
     if (ctx.service === 'organizations') return handleOrganizations(this.org, account, ctx.operation, input);
     if (ctx.service === 'account') return handleAccount(this.org, account, ctx.operation, input);
+    // the Price List is global (its endpoints are in us-east-1, eu-central-1, ap-south-1)
+    if (ctx.service === 'pricing') return handlePricing(ctx.region, ctx.operation, input);
     if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
 
     const region = this.cellRegion(ctx);
