@@ -24,8 +24,18 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { CloudHsmPort, CloudTrailPort, CloudWatchPort, KmsPort, LogsPort, SnsPort, StsPort } from './ports.js';
+import type {
+  CloudHsmPort,
+  CloudTrailPort,
+  CloudWatchPort,
+  KmsPort,
+  LogsPort,
+  PricingPort,
+  SnsPort,
+  StsPort,
+} from './ports.js';
 import type { AdapterSite } from './adapters/site.js';
 import type { TokenBucket } from './rate-limiter.js';
 
@@ -177,10 +187,27 @@ export const AWS_SERVICES = {
     // them itself (config.ts) and passes `endpoint` to every client (wire-protocols.md)
     endpointEnvSuffix: 'CLOUDHSM_V2',
     endpointPrefix: 'cloudhsmv2',
-    methods: { describeCluster: true, describeClustersFromBackups: true, describeBackups: true, deleteBackup: true },
+    methods: {
+      describeCluster: true,
+      describeClustersFromBackups: true,
+      describeBackups: true,
+      deleteBackup: true,
+      listClusters: true,
+      deleteHsm: true,
+      deleteCluster: true,
+    },
     // the 3.332 client's types predate some options; its constructor reads the same names
     client: async (base) => new (await import('@aws-sdk/client-cloudhsm-v2')).CloudHSMV2Client(base as never),
     adapter: async (client, { site }) => new (await import('./adapters/cloudhsm.js')).CloudHsmAdapter(client, site),
+  }),
+  pricing: service<PricingClient, PricingPort>({
+    // the AWS Price List Query API answers only in us-east-1, eu-central-1 and ap-south-1: callers
+    // ask for PRICING_REGION's port (hsm-cost.ts), whatever --region is
+    endpointEnvSuffix: 'PRICING',
+    endpointPrefix: 'api.pricing',
+    methods: { cloudHsmHourlyPrice: true },
+    client: async (base) => new (await import('@aws-sdk/client-pricing')).PricingClient(base),
+    adapter: async (client, { site }) => new (await import('./adapters/pricing.js')).PricingAdapter(client, site),
   }),
 };
 

@@ -10,16 +10,7 @@
 
 /** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
 export type ServiceName =
-  | 'kms'
-  | 'cloudhsm'
-  | 'cloudtrail'
-  | 'logs'
-  | 'monitoring'
-  | 'sns'
-  | 'sts'
-  | 'organizations'
-  | 'account'
-  | 'pricing';
+  'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account' | 'pricing';
 
 export interface CallContext {
   service: ServiceName;

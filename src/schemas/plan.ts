@@ -3,6 +3,7 @@
  * disconnect-store, backups --delete; delete-store adds its own fields): the plan, one line per
  * target, and after an apply each line's result (commands/run-plan.ts, ui/plan-render.ts).
  */
+import { LeftoverJson } from './leftover.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull } from './common.js';
 import { BackupsReportJson, OrphansReportJson } from './reports.js';
@@ -140,6 +141,8 @@ export const DeleteStoreDocument = documentSchema(
     /** after deleting a CloudHSM store: what KMS leaves behind */
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
+    /** after deleting a store: what still costs money (the cluster and its HSMs, the XKS proxy) */
+    leftover: Type.Optional(LeftoverJson),
   },
 );
 export type DeleteStoreDocument = Static<typeof DeleteStoreDocument>;
@@ -183,11 +186,12 @@ export const ApplyDocument = documentSchema(
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
+    leftover: Type.Optional(LeftoverJson),
   },
 );
 export type ApplyDocument = Static<typeof ApplyDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<
-  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans'>
+  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans' | 'leftover'>
 >;

@@ -11,7 +11,9 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
-import type { KeyInfo } from '../../aws/ports.js';
+import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
+import { HsmPriceBook, PRICING_REGION, priceSourceLine } from '../../workflow/cost/hsm-cost.js';
+import { clusterLeftover, xksLeftover, type StoreLeftover } from '../../workflow/cost/leftovers.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
@@ -40,8 +42,13 @@ export interface DeleteStoreOptions {
 /** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
 export interface DeleteStoreCleanup {
   storeId: string;
-  backups: BackupsReport;
-  orphans: OrphanedMaterial[];
+  /** CloudHSM stores: what KMS leaves behind in backups and in the cluster */
+  backups?: BackupsReport;
+  orphans?: OrphanedMaterial[];
+  /** what still costs money: the cluster and its HSMs, or the XKS proxy (workflow/cost/leftovers.ts) */
+  leftover?: StoreLeftover;
+  /** where the HSM price came from (Price List or kscli's dated table) */
+  priceLine?: string;
 }
 
 export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
@@ -93,6 +100,26 @@ export function alreadyDeletedFinish(
     ? `store ${storeId} was already deleted (journal: ${confirmed.time})`
     : `store ${storeId} is already deleted: the DeleteCustomKeyStore of an earlier run (journal: ${calls[0]!.time}) was not confirmed then, but the store no longer exists`;
   return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, lines: [line], extra: { phase: 'already-deleted' } };
+}
+
+async function leftoverOf(
+  deps: Deps,
+  store: StoreInfo,
+  region: string,
+  data: DeleteStoreCleanup,
+): Promise<StoreLeftover | undefined> {
+  if (store.type === 'EXTERNAL_KEY_STORE') return xksLeftover(store, region);
+  if (!store.clusterId) return undefined;
+  const book = new HsmPriceBook(() => deps.aws.pricing(PRICING_REGION));
+  const g = deps.globals;
+  const leftover = await clusterLeftover(deps.aws, region, store.clusterId, store.id, book, {
+    region,
+    profile: g.profile,
+    endpointUrl: g.endpointUrl,
+    sandbox: g.sandbox,
+  });
+  if (leftover.cost) data.priceLine = priceSourceLine(book);
+  return leftover;
 }
 
 export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<DeleteStorePlan, DeleteStoreCleanup> {
@@ -155,6 +182,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
         const backups = await backupsReport(deps.aws, ctx.store, [], journalRef?.keysSeen() ?? []);
         const orphans = await findOrphans(deps.aws, storeId, deps.clock.now());
         f.data = { storeId, backups, orphans };
+      } else f.data = { storeId };
+      // and what still costs money: the store was its reason to exist (read-only, never fatal)
+      try {
+        f.data.leftover = await leftoverOf(deps, ctx.store, ctx.region, f.data);
+      } catch (err) {
+        ctx.say(`warning: could not read what the store leaves behind: ${(err as Error).message.split('\n')[0]}`);
       }
       return f;
     },

@@ -41,7 +41,8 @@ function findCluster(acc: Account, id: unknown): ClusterRecord {
   if (!/^cluster-[0-9a-zA-Z]{11,16}$/.test(id))
     throw invalidRequest(`1 validation error detected: Value '${id}' at 'clusterId' failed to satisfy constraint.`);
   const c = acc.state.clusters.find((x) => x.id === id);
-  if (!c || c.state === 'DELETED') throw new SandboxError('CloudHsmResourceNotFoundException', `Cluster ${id} not found.`);
+  if (!c || c.state === 'DELETED')
+    throw new SandboxError('CloudHsmResourceNotFoundException', `Cluster ${id} not found.`);
   return c;
 }
 
@@ -69,7 +70,10 @@ const deleteHsm: Handler = (acc, input) => {
   const by = selectors[0]!;
   const hsm = c.hsms.find((h) => h[by] === input[by]);
   if (!hsm)
-    throw new SandboxError('CloudHsmResourceNotFoundException', `HSM ${String(input[by])} not found in cluster ${c.id}.`);
+    throw new SandboxError(
+      'CloudHsmResourceNotFoundException',
+      `HSM ${String(input[by])} not found in cluster ${c.id}.`,
+    );
   if (!HSM_REMOVABLE_STATES.has(c.state)) throw invalidRequest(`Cluster ${c.id} is in state ${c.state}.`);
   if (hsm.State === 'DELETE_IN_PROGRESS' || hsm.State === 'DELETED')
     throw invalidRequest(`HSM ${hsm.HsmId} is in state ${hsm.State}.`);

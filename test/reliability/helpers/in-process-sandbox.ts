@@ -31,6 +31,8 @@ import { LogsAdapter } from '../../../src/aws/adapters/logs.js';
 import { CloudWatchAdapter } from '../../../src/aws/adapters/cloudwatch.js';
 import { SnsAdapter } from '../../../src/aws/adapters/sns.js';
 import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { PricingAdapter } from '../../../src/aws/adapters/pricing.js';
 import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
 import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
 import { seededIds, type IdSource } from '../../../src/sandbox/model/ids.js';
@@ -315,6 +317,11 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)),
     site,
   );
+  // the Price List answers in us-east-1 whatever the account's Region (services.ts)
+  const pricing = new PricingAdapter(
+    once(() => routed(new PricingClient({ ...base, region: 'us-east-1' }), 'pricing', target)),
+    site,
+  );
   return {
     region,
     kms: () => kms,
@@ -324,5 +331,6 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     cloudwatch: () => cw,
     sns: () => sns,
     cloudhsm: () => hsm,
+    pricing: () => pricing,
   };
 }

@@ -460,6 +460,7 @@ export class FakeAccount {
       cloudwatch: cloudwatch as any,
       sns: sns as any,
       cloudhsm: unused as any,
+      pricing: unused as any,
     };
   }
 }
