@@ -28,6 +28,8 @@ export const PlanItem = Type.Object(
       Type.Literal('alarm'),
       Type.Literal('metric-filter'),
       Type.Literal('backup'),
+      Type.Literal('hsm'),
+      Type.Literal('cluster'),
     ]),
     action: Type.String({ description: 'the AWS call, e.g. ScheduleKeyDeletion, or none' }),
     status: Type.Union([Type.Literal('apply'), Type.Literal('skip'), Type.Literal('blocked')]),

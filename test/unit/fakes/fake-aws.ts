@@ -63,6 +63,8 @@ export const MUTATING_OPERATIONS = new Set([
   'DisconnectCustomKeyStore',
   'DeleteCustomKeyStore',
   'DeleteBackup',
+  'DeleteHsm',
+  'DeleteCluster',
   'PutMetricFilter',
   'DeleteMetricFilter',
   'PutMetricAlarm',
