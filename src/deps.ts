@@ -16,6 +16,8 @@ import { createAwsPorts } from './aws/index.js';
 import type { IO } from './ui/io.js';
 import { inquirerPrompter, type Prompter } from './ui/prompter.js';
 import { createProgress, type ProgressUI } from './ui/progress.js';
+import type { AssessProgress } from './workflow/context.js';
+import { evidenceProgress } from './ui/query-progress.js';
 import { createStyle, type Style } from './ui/style.js';
 import { systemClock, type Clock } from './workflow/clock.js';
 import type { EvidencePort } from './workflow/evidence-port.js';
@@ -46,6 +48,11 @@ export interface Deps {
   prompter: Prompter;
   clock: Clock;
   progress: ProgressUI;
+  /**
+   * The progress of a plan's assessment (a bar of keys, the Logs Insights status line): what the
+   * plan runner shows while it plans, without importing ui/ (the workflow never does).
+   */
+  assessProgress(label: string): AssessProgress;
   style: Style;
   /** --debug lines to stderr (no-op otherwise) */
   debug(line: string): void;
@@ -130,6 +137,7 @@ export async function createDeps(app: App): Promise<Deps> {
     aws = createAwsPorts(config, { prepare });
   }
   const home = inject.home ?? env.HOME ?? homedir();
+  const progress = inject.progress ?? createProgress(io);
   let identity: Promise<CallerIdentity> | undefined;
   let evidence: Promise<EvidencePort> | undefined;
   let recorder: EvidenceRecorder | undefined;
@@ -141,7 +149,12 @@ export async function createDeps(app: App): Promise<Deps> {
     aws,
     prompter: inject.prompter ?? inquirerPrompter(io),
     clock: inject.clock ?? systemClock,
-    progress: inject.progress ?? createProgress(io),
+    progress,
+    assessProgress: (label) => {
+      const bar = progress.bar(label);
+      const shown = evidenceProgress(progress, bar);
+      return { onKeys: shown.onKeys, onQuery: shown.onQuery, stop: () => bar.stop() };
+    },
     style: createStyle(globals.color),
     debug,
     home,

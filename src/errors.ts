@@ -42,6 +42,10 @@ export class KscliError extends Error {
 }
 
 /** THE way to raise bad input (exit 2): a one-line message naming the problem, and the fix. */
+/** Aborting at the confirmation prompt is never success (exit 5). */
+export const cancelledAtPrompt = () =>
+  new KscliError(ExitCode.Cancelled, 'cancelled at the prompt: nothing was changed');
+
 export const badInput = (message: string, hint?: string) => new KscliError(ExitCode.BadInput, message, hint);
 
 /**

@@ -1,29 +1,17 @@
 /**
  * A mutating command's plan for review (issue 9): `--plan-out FILE` and/or `--output markdown`
- * (with --dry-run). The plan runner's first step computes the plan exactly as a normal run does
- * (not one mutating call), then the plan file is made from it, written when --plan-out names a
- * file, and the run ends as a dry run ends: exit 0, or 3 when the plan is blocked (a blocked plan
- * is still written, marked so, and `kscli apply` refuses it).
- *
- * Output: table: the plan, then where the file went and its digest; json: the dry-run document
- * plus "planFile": {"path", "digest"}; markdown: the review document on stdout (the file and the
- * digest on stderr).
+ * (with --dry-run). The plan runner runs plan-only (exactly the plan a normal run computes, not one
+ * mutating call); its onPrepared hook makes the plan file and writes it when --plan-out names a
+ * file; the run ends as a dry run ends: exit 0, or 3 when the plan is blocked (a blocked plan is
+ * still written, marked so, and `kscli apply` refuses it). Output: src/ui/render/plan-out.ts.
  */
 import type { Deps } from '../deps.js';
-import { renderPlanMarkdown } from '../ui/markdown/plan-review.js';
-import {
-  planDocumentJson,
-  renderPlanOutcome,
-  renderPlanPreview,
-  stopNotice,
-  type PlanOutcomeExtras,
-} from '../ui/render/plan-outcome.js';
-import { planWrittenLines } from '../ui/render/plan-file.js';
-import { writeJson } from '../ui/json.js';
+import type { PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
+import { renderPlanOut } from '../ui/render/plan-out.js';
 import { kscliVersion } from '../version.js';
 import type { PlannedStep } from '../workflow/plan.js';
-import { guardPlan, outcomeOf, preparePlan, type PlanSpec, type PreparedPlan } from '../workflow/plan-runner/index.js';
-import { planFileFrom, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
+import { runPlan, type AnyPlanSpec, type PreparedPlan } from '../workflow/plan-runner/index.js';
+import { basisOf, planFileFrom, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
 
 /** The command line for the reviewer, as typed (arguments with spaces quoted). */
 export function commandLineOf(argv: string[]): string {
@@ -34,68 +22,46 @@ export function commandLineOf(argv: string[]): string {
 export async function planFileOf(
   deps: Deps,
   prepared: PreparedPlan,
+  command: PlanCommand,
   options: Record<string, unknown>,
 ): Promise<PlanFile> {
-  return planFileFrom(
-    {
-      identity: prepared.identity,
-      region: prepared.ctx.region,
-      store: prepared.store,
-      keys: prepared.keys,
-      // delete-store's plan carries its phase and nextRunAfter; the others have neither
-      planned: prepared.planned as PreparedPlan['planned'] & { phase?: string; nextRunAfter?: Date },
-      verdicts: deps.recordedVerdicts(),
-    },
-    {
-      aws: deps.aws,
-      command: prepared.command as PlanCommand,
-      options,
-      commandLine: commandLineOf(deps.argv),
-      kscliVersion: kscliVersion(),
-      now: deps.clock.now(),
-    },
-  );
+  return planFileFrom(basisOf(prepared, deps.recordedVerdicts()), {
+    aws: deps.aws,
+    command,
+    options,
+    commandLine: commandLineOf(deps.argv),
+    kscliVersion: kscliVersion(),
+    now: deps.clock.now(),
+  });
 }
 
-export async function runPlanOut<P extends PlannedStep, D>(
+export async function runPlanOut<P extends PlannedStep, D, R>(
   deps: Deps,
-  spec: PlanSpec<P, D>,
+  spec: AnyPlanSpec<P, D, R>,
+  command: PlanCommand,
   options: Record<string, unknown>,
   extras?: PlanOutcomeExtras<D>,
 ): Promise<number> {
   const say = (line: string) => deps.io.err.write(`${line}\n`);
-  const prepared = await preparePlan(deps, spec, { say }, { planOnly: true, yes: false });
-  if ('storeGone' in prepared) {
-    // e.g. delete-store of a store this journal shows deleted: nothing is left to plan
-    say('no plan written: the store no longer exists');
-    renderPlanOutcome(deps, prepared.storeGone, extras);
-    return prepared.storeGone.finish.exitCode;
-  }
-  const plan = await planFileOf(deps, prepared, options);
   const path = deps.globals.planOut;
-  if (path !== undefined) writePlanFile(path, plan, deps.system.pid);
-  const decision = guardPlan(prepared, spec, { planOnly: true });
-  const finish = 'stop' in decision ? decision.stop : { outcome: 'dry-run' as const, exitCode: 0 };
-  const outcome = outcomeOf(prepared, finish);
-  const written =
-    path !== undefined
-      ? planWrittenLines(path, plan)
-      : [`plan digest: ${plan.digest} (not saved: add --plan-out <file> to save it)`];
-
-  if (deps.globals.output === 'markdown') {
-    deps.io.out.write(renderPlanMarkdown(plan, { file: path }));
-    for (const l of stopNotice(outcome)) say(l);
-    for (const l of written) say(l);
-  } else if (deps.globals.output === 'json') {
-    for (const l of stopNotice(outcome)) say(l);
-    writeJson(deps.io.out, {
-      ...planDocumentJson(outcome, extras),
-      planFile: { ...(path !== undefined ? { path } : {}), digest: plan.digest },
-    });
-  } else {
-    renderPlanPreview(deps, prepared);
-    renderPlanOutcome(deps, outcome, extras);
-    for (const l of written) deps.io.out.write(`${l}\n`);
-  }
-  return finish.exitCode;
+  let plan: PlanFile | undefined;
+  const outcome = await runPlan(
+    deps,
+    spec,
+    {
+      say,
+      // e.g. delete-store of a store this journal shows deleted: nothing is left to plan
+      onGone: async () => {
+        say('no plan written: the store no longer exists');
+      },
+      onPrepared: async (prepared) => {
+        plan = await planFileOf(deps, prepared, command, options);
+        if (path !== undefined) writePlanFile(path, plan, deps.system.pid);
+      },
+    },
+    { planOnly: true, yes: false },
+  );
+  if ('halted' in outcome) return outcome.halted;
+  renderPlanOut(deps, outcome, plan, path, extras);
+  return outcome.finish.exitCode;
 }

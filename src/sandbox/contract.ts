@@ -8,9 +8,9 @@
  * tells the model about the outcome so that it becomes a CloudTrail event.
  */
 
-/** The SigV4 service names of the credential scope, which is how the HTTP layer routes. */
-export type ServiceName =
-  'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account' | 'pricing';
+/** The SigV4 service names of the credential scope, which is how the HTTP layer routes (services/table.ts). */
+import type { ServiceName } from './services/table.js';
+export type { ServiceName };
 
 export interface CallContext {
   service: ServiceName;

@@ -76,7 +76,10 @@ export const Outcome = Type.Union([
 
 const planProperties = {
   command: Type.String(),
-  storeId: Type.String(),
+  /** the store a store command's plan is about */
+  storeId: Type.Optional(Type.String()),
+  /** what the plan is about when it is not a store (a cluster, a set of keys, an account) */
+  subject: Type.Optional(Type.Object({ kind: Type.String(), id: Type.String() })),
   account: Type.String(),
   region: Type.String(),
   plan: Type.Array(PlanItem),

@@ -5,7 +5,7 @@
  * Aborting is never success (cloud-nuke's lesson): Ctrl-C at the prompt -> exit 5; a typed ID that
  * does not match -> false, which the caller turns into exit 5.
  */
-import { ExitCode, KscliError } from '../errors.js';
+import { cancelledAtPrompt } from '../errors.js';
 import type { PlanItem } from '../workflow/plan.js';
 import type { IO } from './io.js';
 
@@ -24,8 +24,8 @@ export interface Prompter {
   confirmDestructive(req: ConfirmDestructive): Promise<boolean>;
 }
 
-export const cancelledAtPrompt = () =>
-  new KscliError(ExitCode.Cancelled, 'cancelled at the prompt: nothing was changed');
+// defined with the errors (the plan runner raises it too, and the workflow never imports ui/)
+export { cancelledAtPrompt } from '../errors.js';
 
 export function inquirerPrompter(io: IO): Prompter {
   return {

@@ -5,11 +5,11 @@
 import type { AwsPorts, Progress, StoreInfo } from '../aws/ports.js';
 import type { Clock } from './clock.js';
 
-export interface StepContext {
+/** A step's context whatever the plan's subject (src/workflow/plan-runner/subject.ts). */
+export interface SubjectContext {
   aws: AwsPorts;
   clock: Clock;
   region: string;
-  store: StoreInfo;
   /** one line for the operator on stderr (noticed changes, waits) */
   say(line: string): void;
   /** progress of long scans (a bar on a TTY, nothing otherwise) */
@@ -26,4 +26,16 @@ export interface StepContext {
     bytesScanned: number;
     done: boolean;
   }) => void;
+}
+
+/** A step of a store command: the store as read for the plan. */
+export interface StepContext extends SubjectContext {
+  store: StoreInfo;
+}
+
+/** What the plan runner shows while a plan is made (Deps.assessProgress builds it from ui/). */
+export interface AssessProgress {
+  onKeys: Progress;
+  onQuery: NonNullable<SubjectContext['queryProgress']>;
+  stop(): void;
 }

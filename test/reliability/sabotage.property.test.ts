@@ -155,6 +155,7 @@ vi.mock('../../src/workflow/plan-runner/index.js', async (importOriginal) => {
           },
         };
       const outcome = await real.runPlan(d, s, hooks, opts);
+      if ('halted' in outcome) return outcome;
       const code = outcome.finish.exitCode;
       // I1: an interrupted run reports success
       if (bug.active === 'I1' && code === 130) return { ...outcome, finish: { ...outcome.finish, exitCode: 0 } };

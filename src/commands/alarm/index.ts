@@ -80,7 +80,7 @@ Examples:
             import('../plan-command.js'),
             import('./run.js'),
           ]);
-          return runPlanCommand(deps, await alarmSpec(options), undefined, options);
+          return runPlanCommand(deps, 'alarm', await alarmSpec(options), undefined, options);
         });
       });
   },

@@ -47,7 +47,7 @@ export const backupsCommand: CommandModule = {
             if (flags.delete) {
               const { runPlanCommand } = await import('../plan-command.js');
               const options = { storeId, force: Boolean(flags.force) };
-              return runPlanCommand(deps, backupDeletionSpec(deps, options), undefined, options);
+              return runPlanCommand(deps, 'backups', backupDeletionSpec(deps, options), undefined, options);
             }
             const { backupsRenderer } = await import('../../ui/render/backups.js');
             renderResult(deps, backupsRenderer, await runBackupsReport(deps, storeId));

@@ -40,7 +40,7 @@ export const cancelDeletionCommand: CommandModule = {
             import('./run.js'),
           ]);
           const options = { storeId, selection, enable: Boolean(flags.enable), flags };
-          return runPlanCommand(deps, cancelDeletionSpec(options), undefined, options);
+          return runPlanCommand(deps, 'cancel-deletion', cancelDeletionSpec(options), undefined, options);
         });
       });
   },

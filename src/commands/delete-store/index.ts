@@ -73,7 +73,7 @@ export const deleteStoreCommand: CommandModule = {
             evidence,
             flags,
           };
-          return runPlanCommand(deps, deleteStoreSpec(deps, options), deleteStoreExtras, options);
+          return runPlanCommand(deps, 'delete-store', deleteStoreSpec(deps, options), deleteStoreExtras, options);
         });
       });
   },

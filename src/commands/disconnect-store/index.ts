@@ -50,7 +50,7 @@ export const disconnectStoreCommand: CommandModule = {
             force: Boolean(flags.force),
             allowOrphanedMaterial: Boolean(flags.allowOrphanedMaterial),
           };
-          return runPlanCommand(deps, disconnectStoreSpec(deps, options), undefined, options);
+          return runPlanCommand(deps, 'disconnect-store', disconnectStoreSpec(deps, options), undefined, options);
         });
       });
   },

@@ -70,7 +70,7 @@ export const scheduleDeletionCommand: CommandModule = {
             evidence,
             flags,
           };
-          return runPlanCommand(deps, scheduleDeletionSpec(port, options), undefined, options);
+          return runPlanCommand(deps, 'schedule-deletion', scheduleDeletionSpec(port, options), undefined, options);
         });
       });
   },

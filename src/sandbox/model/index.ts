@@ -22,7 +22,7 @@ export {
 } from './scenarios.js';
 export type { ScenarioName, ScenarioOptions } from './scenarios.js';
 export { AccountModel, implementedOperations } from './model.js';
-export { compileFilterPattern } from './filter-pattern.js';
+export { compileFilterPattern } from './logs/filter-pattern.js';
 export type { AccountState, SandboxConfig } from './state.js';
 export { OrgModel } from './org/org-model.js';
 export {

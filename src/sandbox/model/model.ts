@@ -5,42 +5,19 @@
 import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus, ServiceName } from '../contract.js';
 import { SandboxError } from '../contract.js';
 import { Account, type AccountEnv } from './account.js';
-import { cloudwatchHandlers, sweepAlarms } from './alarms.js';
-import { cloudhsmHandlers } from './cloudhsm.js';
-import { cloudhsmTeardownHandlers } from './cloudhsm-teardown.js';
-import { cloudtrailHandlers } from './cloudtrail.js';
-import { cryptoHandlers } from './crypto.js';
-import type { Handler } from './handler.js';
-import { stsHandlers } from './identity.js';
-import { keyHandlers, visibleState } from './keys.js';
-import { logsHandlers } from './logs.js';
-import { insightsHandlers } from './logs-insights.js';
-import { snsHandlers } from './sns.js';
+import { sweepAlarms } from './cloudwatch/alarms.js';
+import { visibleState } from './kms/keys.js';
+import { serviceEntry } from '../services/table.js';
 import { defaultConfig, type AccountState } from './state.js';
-import { storeHandlers } from './stores.js';
 import { applyDue, type DueReport } from './timeline.js';
-import { EVENT_HISTORY_MS, recordApiCall } from './trail-events.js';
-
-const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
-  kms: { ...keyHandlers, ...cryptoHandlers, ...storeHandlers },
-  cloudhsm: { ...cloudhsmHandlers, ...cloudhsmTeardownHandlers },
-  cloudtrail: cloudtrailHandlers,
-  logs: { ...logsHandlers, ...insightsHandlers },
-  monitoring: cloudwatchHandlers,
-  sns: snsHandlers,
-  sts: stsHandlers,
-  // global services of an organization sandbox: org/org-model.ts answers them before any cell
-  organizations: {},
-  account: {},
-  pricing: {},
-};
+import { EVENT_HISTORY_MS, recordApiCall } from './cloudtrail/trail-events.js';
 
 /** Alarms are re-evaluated at most this often as sandbox time passes (CloudWatch: each minute). */
 const ALARM_SWEEP_MS = 60_000;
 
 /** The operations a service implements (for the HTTP layer's routing and its tests). */
 export function implementedOperations(service: ServiceName): string[] {
-  return Object.keys(HANDLERS[service] ?? {});
+  return Object.keys(serviceEntry(service)?.handlers ?? {});
 }
 
 export class AccountModel implements SandboxModel {
@@ -71,8 +48,10 @@ export class AccountModel implements SandboxModel {
 
   handle(ctx: CallContext, input: Record<string, unknown>): unknown {
     this.catchUp();
-    const handler = HANDLERS[ctx.service]?.[ctx.operation];
-    if (!handler || !Object.prototype.hasOwnProperty.call(HANDLERS[ctx.service], ctx.operation)) {
+    const handlers = serviceEntry(ctx.service)?.handlers;
+    const handler =
+      handlers && Object.prototype.hasOwnProperty.call(handlers, ctx.operation) ? handlers[ctx.operation] : undefined;
+    if (!handler) {
       throw new SandboxError(
         'UnknownOperationException',
         `The operation ${ctx.operation} is not supported by the kscli sandbox for ${ctx.service}.`,

@@ -20,7 +20,7 @@
  * history (key ids excepted: they are random UUIDs, as before).
  */
 import type { Account } from './account.js';
-import { appendEvent, deliverEvent, EVENT_HISTORY_MS, isoSeconds } from './trail-events.js';
+import { appendEvent, deliverEvent, EVENT_HISTORY_MS, isoSeconds } from './cloudtrail/trail-events.js';
 import { DAY_MS, type KeyRecord } from './state.js';
 
 export interface HistoryOptions {

@@ -30,12 +30,12 @@
  * 400 days (retentionInDays 400) and the trail has logged since before the history. Events of the
  * last 90 days are also in CloudTrail event history. 100,000 keys generate in well under a second.
  */
-import { kmsOnlyAuditLog } from './cloudhsm-audit.js';
+import { kmsOnlyAuditLog } from './cloudhsm/audit-log.js';
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
-import { addGrant } from './keys.js';
+import { addGrant } from './kms/keys.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
-import { appendEvent, isoSeconds } from './trail-events.js';
+import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import {
   DAY_MS,
   DEFAULT_TRACKING_START,
@@ -86,7 +86,7 @@ export function cluster(id: string, created: number, vpc: string, azSuffix: stri
     created,
     vpcId: vpc,
     subnets,
-    // the longest policy (7-379 days): retention (cloudhsm-teardown.ts) purges none of the demo's
+    // the longest policy (7-379 days): retention (cloudhsm/teardown.ts) purges none of the demo's
     // backups until the clock moves about two months
     retentionDays: 379,
     nextHandle: 0x11,

@@ -84,7 +84,7 @@ export interface HsmRecord {
   EniId: string;
   EniIp: string;
   State: string;
-  /** DELETE_IN_PROGRESS: when AWS finishes and the HSM is gone, epoch ms (cloudhsm-teardown.ts) */
+  /** DELETE_IN_PROGRESS: when AWS finishes and the HSM is gone, epoch ms (cloudhsm/teardown.ts) */
   deleteAt?: number;
 }
 
@@ -99,7 +99,7 @@ export interface ClusterRecord {
   retentionDays: number;
   /** the next key handle KMS will get on this cluster */
   nextHandle: number;
-  /** DELETE_IN_PROGRESS: when the cluster becomes DELETED, epoch ms (cloudhsm-teardown.ts) */
+  /** DELETE_IN_PROGRESS: when the cluster becomes DELETED, epoch ms (cloudhsm/teardown.ts) */
   deleteAt?: number;
 }
 
@@ -286,7 +286,7 @@ export interface SandboxConfig {
   deletionLagSeed: number;
   /**
    * How long DeleteHsm's DELETE_IN_PROGRESS and DeleteCluster's DELETE_IN_PROGRESS last, in
-   * sandbox ms (made up: AWS takes minutes; cloudhsm-teardown.ts). Absent in older state files:
+   * sandbox ms (made up: AWS takes minutes; cloudhsm/teardown.ts). Absent in older state files:
    * the defaults below apply.
    */
   hsmDeleteMs?: number;
@@ -326,9 +326,12 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_TRACKING_START = Date.UTC(2026, 2, 1);
 
 export const DAY_MS = 86_400_000;
-/** DeleteHsm and DeleteCluster take a few minutes on AWS (made-up sandbox figures). */
-export const DEFAULT_HSM_DELETE_MS = 5 * 60_000;
-export const DEFAULT_CLUSTER_DELETE_MS = 2 * 60_000;
+/**
+ * DeleteHsm and DeleteCluster take minutes on AWS; the sandbox is quicker (made-up figures) so that
+ * the demo's retire-cluster waits seconds, not minutes. `sandbox reset` state files can set them.
+ */
+export const DEFAULT_HSM_DELETE_MS = 20_000;
+export const DEFAULT_CLUSTER_DELETE_MS = 10_000;
 
 export function defaultConfig(): SandboxConfig {
   return {

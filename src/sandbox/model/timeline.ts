@@ -10,9 +10,9 @@
 import type { AdvanceReport } from '../contract.js';
 import type { Account } from './account.js';
 import { deletionMoment } from './deletion-lag.js';
-import { recordDeleteKeyEvent } from './trail-events.js';
+import { recordDeleteKeyEvent } from './cloudtrail/trail-events.js';
 import type { KeyRecord } from './state.js';
-import { nextTeardownAt, teardownDue } from './cloudhsm-teardown.js';
+import { nextTeardownAt, teardownDue } from './cloudhsm/teardown.js';
 
 type Due =
   | { t: number; order: 0; kind: 'store'; id: string }
@@ -51,7 +51,7 @@ export function applyDue(acc: Account, until: number, report?: DueReport): void 
   for (const b of acc.state.backups)
     if (b.deleteAt !== undefined && b.deleteAt <= until)
       due.push({ t: b.deleteAt, order: 2, kind: 'backup', id: b.id });
-  // HSMs and clusters whose deletion finished, backups retention purges (cloudhsm-teardown.ts)
+  // HSMs and clusters whose deletion finished, backups retention purges (cloudhsm/teardown.ts)
   for (const d of teardownDue(acc, until)) due.push({ t: d.t, order: 3, kind: 'teardown', apply: d.apply });
   // in time order; at the same instant a connection change lands before a deletion
   due.sort((a, b) => a.t - b.t || a.order - b.order);

@@ -6,6 +6,7 @@
  */
 import { SandboxError, type ServiceName } from '../contract.js';
 import { throttlingError } from './quotas.js';
+import { serviceEntry } from '../services/table.js';
 import { seededRandom } from '../model/seeded-random.js';
 
 /** `{ '*': 0.1, ScheduleKeyDeletion: 0.5 }`: the operation's value, else the global one. */
@@ -46,33 +47,11 @@ export function valueFor(spec: PerOperation | undefined, operation: string): num
 
 /** The 5xx each service answers for an internal failure (aws-facts.md section 6: KMSInternalException is retried). */
 export function internalError(service: ServiceName): SandboxError {
-  switch (service) {
-    case 'kms':
-      return new SandboxError(
-        'KMSInternalException',
-        'The request was rejected because an internal exception occurred. The request can be retried. (injected fault)',
-        500,
-      );
-    case 'cloudhsm':
-      return new SandboxError(
-        'CloudHsmInternalFailureException',
-        'The request was rejected because of an AWS CloudHSM internal failure. The request can be retried. (injected fault)',
-        500,
-      );
-    case 'cloudtrail':
-    case 'logs':
-      return new SandboxError(
-        'ServiceUnavailableException',
-        'The service is unavailable. Try again later. (injected fault)',
-        500,
-      );
-    default:
-      return new SandboxError(
-        'InternalFailure',
-        'The request processing has failed because of an unknown error, exception or failure. (injected fault)',
-        500,
-      );
-  }
+  const e = serviceEntry(service)?.internalError ?? {
+    code: 'InternalFailure',
+    message: 'The request processing has failed because of an unknown error, exception or failure.',
+  };
+  return new SandboxError(e.code, `${e.message} (injected fault)`, 500);
 }
 
 export class FaultInjector {

@@ -4,6 +4,7 @@
  * answers ThrottlingException (HTTP 400) with AWS's own message.
  */
 import { SandboxError, type ServiceName } from '../contract.js';
+import { serviceEntry } from '../services/table.js';
 
 /** AWS's default quotas in requests per second (aws-facts.md section 6; LookupEvents from section 5). */
 export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
@@ -39,19 +40,10 @@ export type QuotaOverrides = Record<string, number>;
 
 /** The error AWS answers when a bucket is empty, in each service's words. */
 export function throttlingError(service: ServiceName): SandboxError {
-  if (service === 'kms') {
-    return new SandboxError(
-      'ThrottlingException',
-      'You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.',
-      400,
-    );
-  }
-  // awsQuery services name it `Throttling`; the JSON services `ThrottlingException`.
-  if (service === 'monitoring' || service === 'sts' || service === 'sns')
-    return new SandboxError('Throttling', 'Rate exceeded', 400);
-  if (service === 'organizations' || service === 'account')
-    return new SandboxError('TooManyRequestsException', 'Rate exceeded', 400);
-  return new SandboxError('ThrottlingException', 'Rate exceeded', 400);
+  const entry = serviceEntry(service);
+  // the query services name it `Throttling`, the JSON ones `ThrottlingException` (services/table.ts)
+  const e = entry?.throttlingError ?? { code: 'ThrottlingException', message: 'Rate exceeded' };
+  return new SandboxError(e.code, e.message, 400);
 }
 
 class TokenBucket {

@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { ServiceName } from '../contract.js';
+import { serviceEntry } from '../services/table.js';
 
 export interface RequestLogEntry {
   /** wall-clock time the request arrived, ISO-8601 */
@@ -36,81 +37,11 @@ export interface RequestLogEntry {
   handled?: boolean;
 }
 
-/** Mutating operations that do not follow the name patterns below. */
-const MUTATING_EXACT: Record<string, ReadonlySet<string>> = {
-  kms: new Set([
-    'ScheduleKeyDeletion',
-    'CancelKeyDeletion',
-    'EnableKey',
-    'DisableKey',
-    'ConnectCustomKeyStore',
-    'DisconnectCustomKeyStore',
-    'UpdateCustomKeyStore',
-    'UpdateAlias',
-    'UpdateKeyDescription',
-    'PutKeyPolicy',
-    'RetireGrant',
-    'RevokeGrant',
-    'TagResource',
-    'UntagResource',
-    'EnableKeyRotation',
-    'DisableKeyRotation',
-    'ImportKeyMaterial',
-    'ReplicateKey',
-    'UpdatePrimaryRegion',
-    'RotateKeyOnDemand',
-  ]),
-  cloudhsm: new Set([
-    'DeleteBackup',
-    'RestoreBackup',
-    'CopyBackupToRegion',
-    'InitializeCluster',
-    'ModifyBackupAttributes',
-    'ModifyCluster',
-    'TagResource',
-    'UntagResource',
-  ]),
-  logs: new Set([
-    'PutMetricFilter',
-    'DeleteMetricFilter',
-    'PutRetentionPolicy',
-    'DeleteRetentionPolicy',
-    'PutLogEvents',
-    'TagLogGroup',
-    'TagResource',
-    'UntagResource',
-  ]),
-  monitoring: new Set([
-    'PutMetricAlarm',
-    'DeleteAlarms',
-    'PutMetricData',
-    'SetAlarmState',
-    'EnableAlarmActions',
-    'DisableAlarmActions',
-    'PutCompositeAlarm',
-    'TagResource',
-    'UntagResource',
-  ]),
-  cloudtrail: new Set(['StartLogging', 'StopLogging', 'PutEventSelectors', 'UpdateTrail', 'AddTags', 'RemoveTags']),
-  sns: new Set(['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', 'TagResource', 'UntagResource']),
-  sts: new Set([]),
-  organizations: new Set([
-    'InviteAccountToOrganization',
-    'LeaveOrganization',
-    'MoveAccount',
-    'RemoveAccountFromOrganization',
-    'EnableAWSServiceAccess',
-    'DisableAWSServiceAccess',
-    'CloseAccount',
-  ]),
-  account: new Set(['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation']),
-};
-
-/** True when the operation changes the account. Create* and Delete* change it in every service. */
+/** True when the operation changes the account: Create*, Delete*, Put* in every service, and each service's `mutating` list. */
 export function isMutating(service: string | undefined, operation: string | undefined): boolean {
   if (!operation) return false;
   if (/^(Create|Delete|Put)/.test(operation)) return true;
-  return Boolean(service && MUTATING_EXACT[service]?.has(operation));
+  return Boolean(service && serviceEntry(service)?.mutating?.includes(operation));
 }
 
 /** Members never logged: key material, secrets, and credentials of external key store proxies. */

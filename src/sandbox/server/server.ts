@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SandboxError, type CallContext } from '../contract.js';
 import { SandboxRunError } from '../errors.js';
-import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire.js';
+import { decodeCall, encodeError, encodeSuccess, type DecodedCall, type EncodedResponse } from './wire/wire.js';
 import { FaultInjector, type FaultConfig } from './faults.js';
 import { QuotaLimiter, type QuotaOptions } from './quotas.js';
 import { StaleReads } from './stale-reads.js';
@@ -113,9 +113,7 @@ export class SandboxHttpHandler {
 
     try {
       const body = await readBody(req);
-      if (req.method !== 'POST')
-        throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${req.method} ${url}.`, 405);
-      call = decodeCall(req.headers, body, url);
+      call = decodeCall(req.headers, body, url, req.method ?? 'GET');
     } catch (e) {
       const err =
         e instanceof SandboxError ? e : new SandboxError('SerializationException', 'The request could not be read.');

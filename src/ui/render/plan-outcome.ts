@@ -52,9 +52,11 @@ const errFit = (deps: RenderDeps, text: string): string =>
 export function renderPlanPreview(deps: RenderDeps, prepared: PreparedPlan): void {
   if (deps.globals.output === 'json') return;
   const { io, style } = deps;
-  const { store, planned } = prepared;
+  const { subject, planned } = prepared;
+  // a store: "Plan: delete-store cks-... (prod, AWS_CLOUDHSM, CONNECTED)"; another subject names its kind
+  const named = subject.kind === 'store' ? subject.id : `${subject.kind} ${subject.id}`;
   io.out.write(
-    `${style.bold(`Plan: ${prepared.command} ${store.id}`)} (${store.name}, ${store.type}, ${store.connectionState}) in account ${prepared.identity.account}, region ${prepared.ctx.region}\n`,
+    `${style.bold(`Plan: ${prepared.command} ${named}`)}${subject.label ? ` (${subject.label})` : ''} in account ${prepared.identity.account}, region ${prepared.ctx.region}\n`,
   );
   io.out.write(renderPlanTable(prepared.items, style, tableContext(deps)));
   for (const w of planned.warnings) io.out.write(`${style.warn('warning:')} ${w}\n`);
@@ -68,7 +70,10 @@ export function planDocumentJson<D>(outcome: PlanOutcome<D>, extras: PlanOutcome
     : planned.executables.map((e) => planItemJson(e.item));
   return {
     command: outcome.command,
-    storeId: outcome.store.id,
+    // a store plan names its store; a plan about another subject names that subject
+    ...(outcome.subject.kind === 'store'
+      ? { storeId: outcome.subject.id }
+      : { subject: { kind: outcome.subject.kind, id: outcome.subject.id } }),
     account: outcome.account,
     region: outcome.region,
     plan,

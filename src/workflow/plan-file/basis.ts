@@ -20,6 +20,8 @@ import type {
   VerdictObservation,
 } from './document.js';
 import { readAlarmObservation, restsOnAlarm } from './observations.js';
+import { ExitCode, KscliError } from '../../errors.js';
+import type { PreparedPlan } from '../plan-runner/types.js';
 
 export interface PlanBasis {
   identity: CallerIdentity;
@@ -154,4 +156,27 @@ export function restrictToPlan(executables: Executable[], saved: PlanFile): Exec
           apply: async () => ({}),
         },
   );
+}
+
+/**
+ * What a saved plan rests on, from the plan runner's prepared plan. Saved plans are made for store
+ * subjects (their observations are a store's and its keys'); a plan about another subject is
+ * refused with bad input until its observations are modelled.
+ */
+export function basisOf(prepared: PreparedPlan, verdicts: VerdictObservation[]): PlanBasis {
+  const { subject } = prepared;
+  if (subject.kind !== 'store')
+    throw new KscliError(
+      ExitCode.BadInput,
+      `${prepared.command} cannot save or apply a plan file: plan files hold a store's observations, and this plan is about ${subject.kind} ${subject.id}`,
+      'run it without --plan-out / --output markdown (use --dry-run to review the plan)',
+    );
+  return {
+    identity: prepared.identity,
+    region: prepared.ctx.region,
+    store: subject.store,
+    keys: subject.keys,
+    planned: prepared.planned,
+    verdicts,
+  };
 }

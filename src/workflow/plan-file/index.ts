@@ -43,6 +43,7 @@ export {
 export { writePlanFile } from './write.js';
 export {
   alarmObservationFor,
+  basisOf,
   currentView,
   planFileFrom,
   restrictToPlan,

@@ -10,7 +10,7 @@ import { AwsCallError, ExitCode, KscliError } from '../../errors.js';
 import type { PlannedStep, PlanItem } from '../plan.js';
 import { acquireLock, lockPath } from '../lock.js';
 import { applyPlan, describeError, type ApplyReport } from './apply-items.js';
-import type { Finish, OutcomeKind, PlanSpec, PreparedPlan, RunPlanHooks } from './types.js';
+import type { Finish, OutcomeKind, PreparedPlan, RunPlanHooks, SubjectPlanSpec } from './types.js';
 
 export interface Applied<D> {
   report: ApplyReport;
@@ -19,16 +19,17 @@ export interface Applied<D> {
   error?: unknown;
 }
 
-export async function applyPrepared<P extends PlannedStep, D>(
+export async function applyPrepared<P extends PlannedStep, D, R>(
   deps: Deps,
-  prepared: PreparedPlan<P>,
-  spec: Pick<PlanSpec<P, D>, 'finish'>,
+  prepared: PreparedPlan<P, R>,
+  spec: Pick<SubjectPlanSpec<P, D, R>, 'finish'>,
   mutating: PlanItem[],
   hooks: Pick<RunPlanHooks, 'say'>,
 ): Promise<Applied<D>> {
-  const { store, identity, journal, planned, ctx, interrupt } = prepared;
+  const { subject, identity, journal, planned, ctx, interrupt } = prepared;
+  // the lock is the subject's: two runs on one store (or one cluster) never apply at once
   const lock = acquireLock(
-    lockPath(deps.home, identity.account, deps.region, store.id),
+    lockPath(deps.home, identity.account, deps.region, subject.id),
     prepared.command,
     lockSystem(deps),
   );
@@ -44,7 +45,7 @@ export async function applyPrepared<P extends PlannedStep, D>(
   // one line for the run itself: how the plan was narrowed and which checks were overridden
   journal.call({
     operation: 'ApplyPlan',
-    target: store.id,
+    target: subject.id,
     params: { ...(prepared.selection ?? {}), changes: mutating.length },
     phase: 'intent',
     overrides: planned.overrides,
@@ -64,7 +65,7 @@ export async function applyPrepared<P extends PlannedStep, D>(
   for (const r of report.results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
   journal.call({
     operation: 'ApplyPlan',
-    target: store.id,
+    target: subject.id,
     params: {},
     phase: 'outcome',
     outcome: report.error !== undefined ? 'error' : 'ok',
@@ -95,7 +96,7 @@ export async function applyPrepared<P extends PlannedStep, D>(
   if (report.blockedOnRecheck) return { report, finish: { outcome: 'blocked', exitCode: ExitCode.Blocked } };
   if (report.interrupted) return { report, finish: { outcome: 'interrupted', exitCode: ExitCode.Interrupted } };
   const finish: Finish<D> = spec.finish
-    ? await spec.finish(planned, report, ctx, prepared.keys)
+    ? await spec.finish(planned, report, ctx, prepared.facts)
     : { outcome: 'done', exitCode: ExitCode.Ok };
   return { report, finish };
 }

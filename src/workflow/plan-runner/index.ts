@@ -4,7 +4,10 @@
  * need them apart (a saved plan, issue 9: compute and stop; re-check and apply exactly its items).
  */
 export { runPlan, outcomeOf } from './run-plan.js';
-export { preparePlan, type StoreGone } from './prepare.js';
+export { preparePlan, subjectSpecOf, type SubjectGone } from './prepare.js';
+export { checkExpectedAccount } from './account-guard.js';
+export { storeSubjectSpec, storeLabel, type StoreFacts } from './store-subject.js';
+export { SUBJECT_KINDS, type Subject, type SubjectKind, type SubjectRead, type StoreSubject } from './subject.js';
 export { guardPlan, confirmPlan, NON_MUTATING_ACTIONS, type PlanDecision, type Confirmation } from './guard.js';
 export { applyPrepared, type Applied } from './execute.js';
 export {
@@ -17,7 +20,10 @@ export {
   type ItemResult,
 } from './apply-items.js';
 export type {
+  AnyPlanSpec,
   Finish,
+  Halted,
+  SubjectPlanSpec,
   InterruptFlag,
   OutcomeKind,
   PlanOutcome,

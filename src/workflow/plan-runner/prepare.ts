@@ -1,64 +1,78 @@
 /**
  * Step 1 of the plan runner: everything up to the plan, and not one mutating call.
- *   identity (STS) -> --expected-account (mismatch: exit 3, nothing happens) -> key ARNs of another
- *   account refused (exit 2) -> the store (not found: exit 3, or the command's storeNotFound) ->
- *   the journal is writable (else exit 2; a dry run only warns) -> the keys (scan) -> the plan.
+ *   identity (STS) -> --expected-account (mismatch: exit 3, nothing happens) -> hooks.admit (a saved
+ *   plan's admission) -> key ARNs of another account refused (exit 2) -> the subject (not found:
+ *   exit 3, or the command's notFound) -> the journal is writable (else exit 2; a dry run only
+ *   warns) -> what the plan rests on (a store: its keys) -> the plan.
  */
-import { evidenceProgress } from '../../ui/query-progress.js';
 import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
-import type { StepContext } from '../context.js';
+import type { SubjectContext } from '../context.js';
 import type { PlannedStep } from '../plan.js';
-import { describeStoreOrFail } from '../inventory.js';
-import { journalFor, scanStoreKeys } from '../store-session.js';
+import { journalFor } from '../store-session.js';
 import { checkKeyRefAccount } from '../validate.js';
+import { checkExpectedAccount } from './account-guard.js';
+import { isStoreSpec, storeSubjectSpec } from './store-subject.js';
+import type { Subject, SubjectKind } from './subject.js';
 import type {
+  AnyPlanSpec,
   Finish,
+  Halted,
   InterruptFlag,
   PlanOutcome,
-  PlanSpec,
   PreparedPlan,
   RunPlanHooks,
   RunPlanOptions,
+  SubjectPlanSpec,
 } from './types.js';
 
-/** The store was not found and the command says what that means (e.g. delete-store: already deleted). */
-export interface StoreGone<D> {
-  storeGone: PlanOutcome<D>;
+/** The subject was not found and the command says what that means (e.g. delete-store: already deleted). */
+export interface SubjectGone<D> {
+  subjectGone: PlanOutcome<D>;
 }
 
-export async function preparePlan<P extends PlannedStep, D>(
-  deps: Deps,
-  spec: PlanSpec<P, D>,
-  hooks: RunPlanHooks,
-  opts: RunPlanOptions,
-): Promise<PreparedPlan<P> | StoreGone<D>> {
-  const { globals } = deps;
-  const id = await deps.identity();
-  if (globals.expectedAccount && globals.expectedAccount !== id.account) {
-    throw new KscliError(
-      ExitCode.Blocked,
-      `the credentials are for account ${id.account}, not the expected account ${globals.expectedAccount}: nothing was done`,
-      'check --profile / the environment, or fix --expected-account',
-    );
-  }
-  for (const ref of spec.keyRefs ?? []) checkKeyRefAccount(ref, id.account);
-  const journal = journalFor(deps, id.account, id.arn, spec.storeId, spec.command);
+/**
+ * The spec in its one shape: a store command's spec is adapted (./store-subject.ts). The facts are
+ * only ever handed back to the spec that read them, so the runner itself treats them as unknown.
+ */
+export function subjectSpecOf<P extends PlannedStep, D, R>(spec: AnyPlanSpec<P, D, R>): SubjectPlanSpec<P, D, unknown> {
+  return isStoreSpec(spec) ? storeSubjectSpec(spec) : spec;
+}
 
-  let store: StoreInfo;
+export async function preparePlan<P extends PlannedStep, D, R>(
+  deps: Deps,
+  spec: SubjectPlanSpec<P, D, R>,
+  hooks: RunPlanHooks<D>,
+  opts: RunPlanOptions,
+): Promise<PreparedPlan<P, R> | SubjectGone<D> | Halted> {
+  const id = await deps.identity();
+  checkExpectedAccount(deps.globals.expectedAccount, id.account);
+  const halted = await hooks.admit?.(id);
+  if (halted) return halted;
+  for (const ref of spec.keyRefs ?? []) checkKeyRefAccount(ref, id.account);
+  const where = { account: id.account, region: deps.region };
+  const journal = journalFor(deps, id.account, id.arn, spec.subject.id, spec.command);
+  const interrupt: InterruptFlag = { requested: false };
+  const ctx: SubjectContext = {
+    aws: deps.aws,
+    clock: deps.clock,
+    region: deps.region,
+    say: hooks.say,
+    interrupted: () => interrupt.requested,
+  };
+
+  let read;
   try {
-    store = await describeStoreOrFail(deps.aws, spec.storeId, async () => id.account);
+    read = await spec.read(deps, ctx, where);
   } catch (err) {
     const f: Finish<D> | undefined =
-      err instanceof KscliError && err.exitCode === ExitCode.Blocked
-        ? spec.storeNotFound?.(journal, { account: id.account, region: deps.region })
-        : undefined;
+      err instanceof KscliError && err.exitCode === ExitCode.Blocked ? spec.notFound?.(journal, where) : undefined;
     if (!f) throw err;
     return {
-      storeGone: {
+      subjectGone: {
         command: spec.command,
-        store: missingStore(spec.storeId),
+        subject: missingSubject(spec.subject.kind, spec.subject.id, where),
         account: id.account,
         region: deps.region,
         planned: { warnings: [], overrides: [], executables: [] },
@@ -74,24 +88,9 @@ export async function preparePlan<P extends PlannedStep, D>(
     if (!opts.planOnly) throw err;
     hooks.say(`warning: ${(err as Error).message}`);
   }
+  if (spec.scan) read = await spec.scan(deps, read, journal);
 
-  const keys = await scanStoreKeys(deps, store.id);
-  try {
-    journal.recordKeysSeen(keys);
-  } catch (err) {
-    deps.debug(`key-seen records not written: ${(err as Error).message}`);
-  }
-  const interrupt: InterruptFlag = { requested: false };
-  const ctx: StepContext = {
-    aws: deps.aws,
-    clock: deps.clock,
-    region: deps.region,
-    store,
-    say: hooks.say,
-    interrupted: () => interrupt.requested,
-  };
-  const assessBar = deps.progress.bar('examining key usage');
-  const shown = evidenceProgress(deps.progress, assessBar);
+  const shown = deps.assessProgress('examining key usage');
   ctx.scanProgress = shown.onKeys;
   ctx.queryProgress = shown.onQuery;
   // Ctrl-C while planning: the evidence step stops its Logs Insights queries (StopQuery), exit 130
@@ -100,17 +99,22 @@ export async function preparePlan<P extends PlannedStep, D>(
   const offPlanInterrupt = deps.system.onInterrupt(() => planAbort.abort());
   let planned: P;
   try {
-    planned = await spec.plan(ctx, keys, journal);
+    planned = await spec.plan(ctx, read.facts, journal);
   } finally {
     offPlanInterrupt();
-    assessBar.stop();
+    shown.stop();
   }
+  const subject: Subject =
+    spec.subject.kind === 'store' && read.store
+      ? { kind: 'store', id: spec.subject.id, ...where, label: read.label, ...read.store }
+      : { kind: otherKind(spec.subject.kind), id: spec.subject.id, ...where, label: read.label };
   return {
     command: spec.command,
     identity: id,
-    store,
+    subject,
+    promptName: read.promptName,
+    facts: read.facts,
     journal,
-    keys,
     ctx,
     planned,
     items: planned.executables.map((e) => e.item),
@@ -120,7 +124,21 @@ export async function preparePlan<P extends PlannedStep, D>(
   };
 }
 
-/** A store that no longer exists, as the outcome shows it (only its ID is known). */
-function missingStore(id: string): StoreInfo {
-  return { id, name: '', type: 'AWS_CLOUDHSM', connectionState: 'DISCONNECTED', creationDate: new Date(0) };
+/** A store subject must come with its store (store-subject.ts): any other read is a subject of another kind. */
+function otherKind(kind: SubjectKind): Exclude<SubjectKind, 'store'> {
+  if (kind === 'store') throw new Error('a store subject was read without its store (use storeSubjectSpec)');
+  return kind;
+}
+
+/** A subject that no longer exists, as the outcome shows it (only its ID is known). */
+function missingSubject(kind: SubjectKind, id: string, where: { account: string; region: string }): Subject {
+  if (kind !== 'store') return { kind, id, ...where, label: '' };
+  const store: StoreInfo = {
+    id,
+    name: '',
+    type: 'AWS_CLOUDHSM',
+    connectionState: 'DISCONNECTED',
+    creationDate: new Date(0),
+  };
+  return { kind, id, ...where, label: '', store, keys: [] };
 }

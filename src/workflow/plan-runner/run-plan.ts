@@ -1,33 +1,41 @@
 /**
  * The plan runner: every mutating command goes through it, in this order (each step its own
- * module, callable on its own):
- *   prepare.ts  identity -> --expected-account -> key ARNs of another account -> the store -> the
- *               journal is writable -> the keys -> the plan          (not one mutating call)
- *   hooks.onPlanned: the UI shows the plan (a saved plan, issue 9, is written here)
- *   guard.ts    blocked? stop (3) -> plan only (--dry-run)? stop (0) -> nothing to do? stop ->
- *               no TTY and no --yes? exit 2 -> type the store ID (mismatch or Ctrl-C: exit 5)
+ * module), whatever the plan's subject (a store, a cluster, a set of keys: ./subject.ts):
+ *   prepare.ts  identity -> --expected-account -> hooks.admit -> key ARNs of another account ->
+ *               the subject -> the journal is writable -> what the plan rests on -> the plan
+ *               (not one mutating call)
+ *   hooks.onPrepared: a saved plan is written (--plan-out) or compared with AWS (`kscli apply`)
+ *   hooks.onPlanned: the UI shows the plan
+ *   guard.ts    blocked? stop (3) -> plan only (--dry-run, --plan-out)? stop (0) -> nothing to do?
+ *               stop -> no TTY and no --yes? exit 2 -> type the subject's ID (mismatch or Ctrl-C: 5)
  *   execute.ts  the lock -> apply (re-check, journal intent, call, journal outcome) -> result
+ * This is the one assembly of those steps: a normal run, `--plan-out` (commands/plan-out.ts) and
+ * `kscli apply FILE` (commands/apply/run.ts) differ only in their options and hooks.
  * It prints nothing itself: it returns a PlanOutcome that the UI renders
  * (src/ui/render/plan-outcome.ts), and tells the operator what happens meanwhile through hooks.say.
- * Errors before the plan is shown (bad input, store not found, expected account) are thrown.
+ * Errors before the plan is shown (bad input, subject not found, expected account) are thrown.
  */
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import type { PlannedStep } from '../plan.js';
 import { applyPrepared } from './execute.js';
 import { confirmPlan, guardPlan } from './guard.js';
-import { preparePlan } from './prepare.js';
+import { preparePlan, subjectSpecOf } from './prepare.js';
 import type { ApplyReport } from './apply-items.js';
-import type { Finish, PlanOutcome, PlanSpec, PreparedPlan, RunPlanHooks, RunPlanOptions } from './types.js';
+import type { AnyPlanSpec, Finish, Halted, PlanOutcome, PreparedPlan, RunPlanHooks, RunPlanOptions } from './types.js';
 
-export async function runPlan<P extends PlannedStep, D = undefined>(
+export async function runPlan<P extends PlannedStep, D = undefined, R = unknown>(
   deps: Deps,
-  spec: PlanSpec<P, D>,
-  hooks: RunPlanHooks,
+  anySpec: AnyPlanSpec<P, D, R>,
+  hooks: RunPlanHooks<D>,
   opts: RunPlanOptions = { planOnly: deps.globals.dryRun, yes: deps.globals.yes },
-): Promise<PlanOutcome<D>> {
+): Promise<PlanOutcome<D> | Halted> {
+  const spec = subjectSpecOf(anySpec);
   const prepared = await preparePlan(deps, spec, hooks, opts);
-  if ('storeGone' in prepared) return prepared.storeGone;
+  if ('halted' in prepared) return prepared;
+  if ('subjectGone' in prepared) return (await hooks.onGone?.(prepared.subjectGone)) ?? prepared.subjectGone;
+  const halted = await hooks.onPrepared?.(prepared);
+  if (halted) return halted;
   hooks.onPlanned?.(prepared);
 
   const decision = guardPlan(prepared, spec, opts);
@@ -41,15 +49,15 @@ export async function runPlan<P extends PlannedStep, D = undefined>(
   return outcomeOf(prepared, applied.finish, applied.report, applied.error);
 }
 
-export function outcomeOf<P extends PlannedStep, D>(
-  prepared: PreparedPlan<P>,
+export function outcomeOf<P extends PlannedStep, D, R>(
+  prepared: PreparedPlan<P, R>,
   finish: Finish<D>,
   report?: ApplyReport,
   error?: unknown,
 ): PlanOutcome<D> {
   return {
     command: prepared.command,
-    store: prepared.store,
+    subject: prepared.subject,
     account: prepared.identity.account,
     region: prepared.ctx.region,
     planned: prepared.planned,

@@ -53,7 +53,7 @@ export interface LoggedRequest extends RequestLogEntry {
   snapshot?: CallSnapshot;
 }
 
-/** Access key ids: the model derives the caller identity from them (src/sandbox/model/identity.ts). */
+/** Access key ids: the model derives the caller identity from them (src/sandbox/model/sts/identity.ts). */
 const KSCLI_ACCESS_KEY = 'ASIAKSCLIINPROCESS01';
 const ACTOR_ACCESS_KEY = 'ASIACOLLEAGUEACTOR01';
 

@@ -7,7 +7,7 @@
  */
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import type { AccountModel } from '../../../src/sandbox/model/index.js';
-import { visibleState } from '../../../src/sandbox/model/keys.js';
+import { visibleState } from '../../../src/sandbox/model/kms/keys.js';
 
 export interface CallSnapshot {
   /** for key operations: the key's store (undefined: a key outside every store, or no such key) */

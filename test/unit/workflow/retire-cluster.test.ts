@@ -20,7 +20,7 @@ import { recheckFor } from '../../../src/workflow/cluster/facts.js';
 import { readAuditEvidence, type AuditEvidence } from '../../../src/workflow/cluster/audit-log.js';
 import { FakeAccount } from '../fakes/fake-aws.js';
 import { InProcessSandbox, inProcessPorts } from '../../reliability/helpers/in-process-sandbox.js';
-import { addSharedCluster, SHARED_CLUSTER_ID } from '../../../src/sandbox/model/cloudhsm-audit.js';
+import { addSharedCluster, SHARED_CLUSTER_ID } from '../../../src/sandbox/model/cloudhsm/audit-log.js';
 import { cluster as sandboxCluster, DEMO_CLUSTER_ID } from '../../../src/sandbox/model/scenarios.js';
 import { ExitCode, KscliError } from '../../../src/errors.js';
 

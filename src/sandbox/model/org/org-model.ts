@@ -22,12 +22,11 @@ import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus } from '..
 import { SandboxError } from '../../contract.js';
 import { AccountModel } from '../model.js';
 import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from '../state.js';
-import { identityFor } from '../identity.js';
+import { identityFor } from '../sts/identity.js';
 import { Account } from '../account.js';
-import { handleAccount, regionEnabled, regionOptStatus } from './account-regions.js';
+import { regionEnabled, regionOptStatus } from '../account-management/account-regions.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
-import { handleOrganizations } from './organizations.js';
-import { handlePricing } from '../pricing/handlers.js';
+import { serviceEntry } from '../../services/table.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
@@ -146,7 +145,7 @@ export class OrgModel implements SandboxModel {
   }
 
   private checkRegion(ctx: CallContext, account: string): void {
-    if (ctx.service === 'organizations' || ctx.service === 'account' || ctx.service === 'pricing') return;
+    if (serviceEntry(ctx.service)?.scope === 'global') return;
     if (!regionEnabled(this.org, account, ctx.region)) throw this.invalidToken(ctx);
     const denied = this.org?.accounts.find((a) => a.id === account)?.deniedRegions;
     if (denied?.includes(ctx.region) && (ctx.service === 'kms' || ctx.service === 'cloudhsm')) {
@@ -163,10 +162,8 @@ export class OrgModel implements SandboxModel {
   handle(ctx: CallContext, input: Record<string, unknown>): unknown {
     const account = this.authenticate(ctx);
     this.checkRegion(ctx, account);
-    if (ctx.service === 'organizations') return handleOrganizations(this.org, account, ctx.operation, input);
-    if (ctx.service === 'account') return handleAccount(this.org, account, ctx.operation, input);
-    // the Price List is global (its endpoints are in us-east-1, eu-central-1, ap-south-1)
-    if (ctx.service === 'pricing') return handlePricing(ctx.region, ctx.operation, input);
+    const entry = serviceEntry(ctx.service);
+    if (entry?.global) return entry.global(this.org, account, ctx.operation, input);
     if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
 
     const region = this.cellRegion(ctx);

@@ -21,7 +21,7 @@
  */
 import { Account } from '../account.js';
 import { cluster as demoCluster, scenario as accountScenario } from '../scenarios.js';
-import { addSharedCluster, SHARED_CLUSTER_ID } from '../cloudhsm-audit.js';
+import { addSharedCluster, SHARED_CLUSTER_ID } from '../cloudhsm/audit-log.js';
 import {
   DAY_MS,
   emptyState,
@@ -235,7 +235,7 @@ export function orgScenario(opts: OrgScenarioOptions = {}): OrgDocument {
   const cells = new Map<string, Account>();
   const management = new Account(demo);
   cells.set(`${MANAGEMENT_ACCOUNT}/us-east-1`, management);
-  // a cluster no store uses any more, that an application still signs in to (cloudhsm-audit.ts)
+  // a cluster no store uses any more, that an application still signs in to (cloudhsm/audit-log.ts)
   addSharedCluster(management, demoCluster(SHARED_CLUSTER_ID, now - 500 * DAY_MS, 'vpc-0c3d4e5f6a7b80910', '3'), now);
   const candidates: Array<[string, string]> = [];
   for (const a of org.accounts) {

@@ -1,9 +1,9 @@
 /**
  * The AWS Price List Query API (service `pricing`, awsJson1_1, target prefix
  * `AWSPriceListService`): GetProducts and DescribeServices over the sandbox's price list
- * (price-list.ts). It is a global service with endpoints in us-east-1, eu-central-1 and
- * ap-south-1 only (the home partition's us-east-1 is the one kscli uses); the sandbox refuses
- * other Regions as no endpoint would answer there.
+ * (price-list.ts). A global service: AWS has its endpoints in us-east-1, eu-central-1 and
+ * ap-south-1 only (the home partition's us-east-1 is the one kscli uses); the sandbox answers
+ * whatever Region a request is signed for (no endpoint exists elsewhere for a client to reach).
  *
  * GetProducts: `ServiceCode` (required), `Filters` [{Type, Field, Value}] (TERM_MATCH, and the
  * newer EQUALS, CONTAINS, ANY_OF, NONE_OF), `FormatVersion` (aws_v1), `MaxResults` 1-100,
@@ -12,8 +12,6 @@
 import { SandboxError } from '../../contract.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { CLOUDHSM_PRODUCTS, type Product } from './price-list.js';
-
-export const PRICING_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'];
 
 const CATALOG: Record<string, readonly Product[]> = { CloudHSM: CLOUDHSM_PRODUCTS };
 
@@ -97,13 +95,13 @@ function describeServices(input: Record<string, unknown>): unknown {
   };
 }
 
-/** Answers one Price List call made in `region`. */
-export function handlePricing(region: string, operation: string, input: Record<string, unknown>): unknown {
-  if (!PRICING_REGIONS.includes(region))
-    throw new SandboxError(
-      'UnrecognizedClientException',
-      `The AWS Price List API has no endpoint in ${region}; use ${PRICING_REGIONS.join(', ')}.`,
-    );
+/** Answers one Price List call (a global handler of the services table: no account state). */
+export function handlePricing(
+  _org: unknown,
+  _account: string,
+  operation: string,
+  input: Record<string, unknown>,
+): unknown {
   if (operation === 'GetProducts') return getProducts(input);
   if (operation === 'DescribeServices') return describeServices(input);
   throw new SandboxError(

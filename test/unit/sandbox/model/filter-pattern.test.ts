@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilterPattern, FilterPatternError } from '../../../../src/sandbox/model/filter-pattern.js';
+import { compileFilterPattern, FilterPatternError } from '../../../../src/sandbox/model/logs/filter-pattern.js';
 
 const pendingError = {
   eventSource: 'kms.amazonaws.com',

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxError } from '../../../../src/sandbox/contract.js';
-import { decodeQueryBody } from '../../../../src/sandbox/server/query-decode.js';
-import { encodeQueryError, encodeQueryResponse } from '../../../../src/sandbox/server/xml-encode.js';
+import { decodeQueryBody } from '../../../../src/sandbox/server/wire/query-decode.js';
+import { encodeQueryError, encodeQueryResponse } from '../../../../src/sandbox/server/wire/xml-encode.js';
 import {
   decodeCall,
   encodeError,
   encodeSuccess,
   parseCredentialScope,
   toAwsJson,
-} from '../../../../src/sandbox/server/wire.js';
+} from '../../../../src/sandbox/server/wire/wire.js';
 
 const auth = (service: string, region = 'eu-west-1') =>
   `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261123/${region}/${service}/aws4_request, SignedHeaders=host, Signature=abc`;

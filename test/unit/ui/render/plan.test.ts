@@ -145,7 +145,15 @@ describe('renderPlanOutcome', () => {
   };
   const outcome = (over: Partial<PlanOutcome>): PlanOutcome => ({
     command: 'schedule-deletion',
-    store,
+    subject: {
+      kind: 'store',
+      id: store.id,
+      account: '111122223333',
+      region: 'eu-west-1',
+      label: 'prod, AWS_CLOUDHSM, CONNECTED',
+      store,
+      keys: [],
+    },
     account: '111122223333',
     region: 'eu-west-1',
     planned: {

@@ -1,12 +1,12 @@
 /** Runs the query engine on its own over plain event objects (no sandbox, no HTTP). */
-import type { Value } from '../../../../../src/sandbox/model/logs-insights/functions.js';
+import type { Value } from '../../../../../src/sandbox/model/logs/logs-insights/functions.js';
 import {
   Execution,
   type RecordSource,
   type ResultField,
-} from '../../../../../src/sandbox/model/logs-insights/evaluate.js';
-import { parseQuery } from '../../../../../src/sandbox/model/logs-insights/parser.js';
-import { readPath } from '../../../../../src/sandbox/model/log-store.js';
+} from '../../../../../src/sandbox/model/logs/logs-insights/evaluate.js';
+import { parseQuery } from '../../../../../src/sandbox/model/logs/logs-insights/parser.js';
+import { readPath } from '../../../../../src/sandbox/model/logs/log-store.js';
 
 export interface TestEvent {
   t: number;

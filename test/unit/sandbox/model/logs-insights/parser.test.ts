@@ -1,7 +1,7 @@
 /** The Logs Insights grammar on its own: what parses into which tree, and where errors point. */
 import { describe, expect, it } from 'vitest';
-import { parseQuery } from '../../../../../src/sandbox/model/logs-insights/parser.js';
-import { QuerySyntaxError, tokenize } from '../../../../../src/sandbox/model/logs-insights/tokenizer.js';
+import { parseQuery } from '../../../../../src/sandbox/model/logs/logs-insights/parser.js';
+import { QuerySyntaxError, tokenize } from '../../../../../src/sandbox/model/logs/logs-insights/tokenizer.js';
 
 function syntaxError(q: string): QuerySyntaxError {
   try {

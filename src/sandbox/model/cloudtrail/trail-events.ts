@@ -6,21 +6,23 @@
  * management event too. They carry no resources, so per-key lookups (ResourceName) never see
  * them, and the cap (config.eventCap, oldest dropped first) bounds the history.
  */
-import type { CallContext, ServiceName } from '../contract.js';
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import { CRYPTO_OPERATIONS, parseCiphertext } from './crypto.js';
-import { identityFor, userIdentity } from './identity.js';
-import { tryResolveArn } from './keys.js';
-import { deliverToLogGroup } from './logs.js';
-import type { EventRecord, TrailRecord } from './state.js';
-import { DAY_MS } from './state.js';
+import type { CallContext, ServiceName } from '../../contract.js';
+import { SandboxError } from '../../contract.js';
+import { serviceEntry } from '../../services/table.js';
+import type { Account } from '../account.js';
+import { CRYPTO_OPERATIONS, parseCiphertext } from '../kms/crypto.js';
+import { identityFor, userIdentity } from '../sts/identity.js';
+import { tryResolveArn } from '../kms/keys.js';
+import { deliverToLogGroup } from '../logs/logs.js';
+import type { EventRecord, TrailRecord } from '../state.js';
+import { DAY_MS } from '../state.js';
 
 export const EVENT_HISTORY_MS = 90 * DAY_MS;
 const EVENT_VERSION = '1.11';
 
 export function eventSource(service: ServiceName): string {
-  return `${service === 'monitoring' ? 'monitoring' : service}.amazonaws.com`;
+  const entry = serviceEntry(service);
+  return entry?.eventSource ?? `${entry?.signingName ?? service}.amazonaws.com`;
 }
 
 /** Read-only per CloudTrail: Describe/List/Get/Lookup, and KMS's cryptographic calls (aws-facts 4.2). */

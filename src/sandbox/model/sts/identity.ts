@@ -4,10 +4,10 @@
  * IAM user `sandbox-user`, anything else (`ASIA…` session keys, dummy ids) the demo's assumed role
  * `arn:aws:sts::<account>:assumed-role/Admin/kscli`.
  */
-import type { CallContext } from '../contract.js';
-import type { Account } from './account.js';
-import type { Handler } from './handler.js';
-import type { IdentityRecord } from './state.js';
+import type { CallContext } from '../../contract.js';
+import type { Account } from '../account.js';
+import type { Handler } from '../handler.js';
+import type { IdentityRecord } from '../state.js';
 
 export function identityFor(
   acc: Account,

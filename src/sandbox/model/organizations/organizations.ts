@@ -9,8 +9,8 @@
  *   State and fall back to Status.
  */
 import { SandboxError } from '../../contract.js';
-import type { OrgAccount, OrgState } from './org-state.js';
-import { page } from './paging.js';
+import type { OrgAccount, OrgState } from '../org/org-state.js';
+import { page } from '../org/paging.js';
 
 const MAX_RESULTS = 20;
 

@@ -1,7 +1,7 @@
 /** SNS: the topics alarms notify, and GetTopicAttributes. */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import type { Handler } from './handler.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import type { Handler } from '../handler.js';
 
 const MAX_PUBLISHED = 200;
 

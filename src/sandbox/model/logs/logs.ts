@@ -5,15 +5,15 @@
  * to their metric (alarms.ts). Metric filters work only on STANDARD-class groups and never see
  * events delivered before they existed (aws-facts 4.2).
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import { putDatapoint } from './alarms.js';
-import { intInRange } from './errors.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import { putDatapoint } from '../cloudwatch/alarms.js';
+import { intInRange } from '../errors.js';
 import { compileFilterPattern, FilterPatternError, matcherFor } from './filter-pattern.js';
-import type { Handler } from './handler.js';
+import type { Handler } from '../handler.js';
 import { pruneLogGroup, storeLogEvent } from './log-store.js';
-import { decodeToken, encodeToken, fingerprint } from './paging.js';
-import type { LogGroupRecord, MetricTransformation } from './state.js';
+import { decodeToken, encodeToken, fingerprint } from '../paging.js';
+import type { LogGroupRecord, MetricTransformation } from '../state.js';
 
 /** aws-facts 4.1: a log group can have at most 100 metric filters */
 export const MAX_FILTERS_PER_GROUP = 100;

@@ -17,17 +17,17 @@
  *   exempt. What retention does after DeleteCluster is UNCONFIRMED; the sandbox stops applying it
  *   (backups not associated with a cluster have no policy), so they stay until deleted by hand.
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
 import { BACKUP_PENDING_DELETION_MS, clusterOutput } from './cloudhsm.js';
-import type { Handler } from './handler.js';
+import type { Handler } from '../handler.js';
 import {
   DAY_MS,
   DEFAULT_CLUSTER_DELETE_MS,
   DEFAULT_HSM_DELETE_MS,
   type ClusterRecord,
   type HsmRecord,
-} from './state.js';
+} from '../state.js';
 
 /** Cluster states in which HSMs can be removed (CREATE_IN_PROGRESS and the deleting ones cannot). */
 const HSM_REMOVABLE_STATES = new Set(['UNINITIALIZED', 'INITIALIZE_IN_PROGRESS', 'INITIALIZED', 'ACTIVE', 'DEGRADED']);

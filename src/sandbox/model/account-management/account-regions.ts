@@ -5,9 +5,9 @@
  * ID); others get AccessDeniedException. Quota 5/s per account (quotas.ts).
  */
 import { SandboxError } from '../../contract.js';
-import type { OrgState } from './org-state.js';
-import { page } from './paging.js';
-import { isOptInRegion } from './partition.js';
+import type { OrgState } from '../org/org-state.js';
+import { page } from '../org/paging.js';
+import { isOptInRegion } from '../org/partition.js';
 
 export type RegionOptStatus = 'ENABLED' | 'ENABLING' | 'DISABLING' | 'DISABLED' | 'ENABLED_BY_DEFAULT';
 

@@ -5,12 +5,12 @@
  * base64 strings or bytes.
  */
 import { randomBytes } from 'node:crypto';
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import { intInRange } from './errors.js';
-import type { Handler } from './handler.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import { intInRange } from '../errors.js';
+import type { Handler } from '../handler.js';
 import { requireUsable, resolveKey } from './keys.js';
-import type { KeyRecord } from './state.js';
+import type { KeyRecord } from '../state.js';
 
 const PREFIX = 'KSBX1:';
 

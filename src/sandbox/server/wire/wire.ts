@@ -5,13 +5,26 @@
  * - awsJson1_1 (KMS, CloudHSM v2, CloudTrail, CloudWatch Logs) and awsJson1_0 (CloudWatch,
  *   query-compatible): `X-Amz-Target: Prefix.Op`; route on the text after the LAST `.` because the
  *   AWS CLI sends CloudTrail as `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.Op`.
- * - awsQuery (STS, SNS, CloudWatch from older clients): form body `Action=Op&Version=...`, XML reply.
+ * - awsQuery (STS, SNS, CloudWatch from older clients): form body `Action=Op&Version=...`, XML reply;
+ *   ec2Query the same request with EC2's reply (`<item>` lists, `<Response><Errors>`).
+ * - restJson1 / restXml (Account Management; S3): routed on method and path (rest.ts).
+ * Which service speaks what, and its target prefix, query version or routes: services/table.ts.
  */
-import { SandboxError, type ServiceName } from '../contract.js';
+import { SandboxError, type ServiceName } from '../../contract.js';
+import type { HttpMethod, RestRequest, WireProtocol } from '../../services/entry.js';
+import { SERVICE_NAMES, SERVICES, isServiceName, serviceEntry } from '../../services/table.js';
 import { decodeQueryBody } from './query-decode.js';
-import { encodeQueryError, encodeQueryResponse } from './xml-encode.js';
+import { matchRest } from './rest.js';
+import {
+  encodeEc2Error,
+  encodeEc2Response,
+  encodeQueryError,
+  encodeQueryResponse,
+  encodeRestXmlError,
+  encodeRestXmlResponse,
+} from './xml-encode.js';
 
-export type WireProtocol = 'awsJson1_1' | 'awsJson1_0' | 'awsQuery' | 'restJson1';
+export type { WireProtocol } from '../../services/entry.js';
 
 export interface DecodedCall {
   protocol: WireProtocol;
@@ -20,6 +33,8 @@ export interface DecodedCall {
   region: string;
   accessKeyId?: string;
   input: Record<string, unknown>;
+  /** REST calls: the request as routed (the service's codec may need headers or the raw body) */
+  rest?: RestRequest;
 }
 
 export interface EncodedResponse {
@@ -28,45 +43,15 @@ export interface EncodedResponse {
   body: string;
 }
 
-const SERVICES: ReadonlySet<string> = new Set<ServiceName>([
-  'kms',
-  'cloudhsm',
-  'cloudtrail',
-  'logs',
-  'monitoring',
-  'sns',
-  'sts',
-  'organizations',
-  'account',
-  'pricing',
-]);
+/** The services of the table by X-Amz-Target prefix, for requests whose credential scope is missing or unusual. */
+function serviceByTargetPrefix(prefix: string): ServiceName | undefined {
+  return SERVICE_NAMES.find((name) => SERVICES[name].targetPrefix === prefix);
+}
 
-/**
- * restJson1 operations (the Account Management API: `POST /listRegions` with a JSON body, no
- * X-Amz-Target), by path. Service `account` in the credential scope.
- */
-const REST_JSON_ROUTES: Record<string, { service: ServiceName; operation: string }> = {
-  '/listRegions': { service: 'account', operation: 'ListRegions' },
-  '/getRegionOptStatus': { service: 'account', operation: 'GetRegionOptStatus' },
-};
-
-/** The X-Amz-Target prefixes, for requests whose credential scope is missing or unusual. */
-const TARGET_PREFIXES: Record<string, ServiceName> = {
-  TrentService: 'kms',
-  BaldrApiService: 'cloudhsm',
-  CloudTrail_20131101: 'cloudtrail',
-  Logs_20140328: 'logs',
-  GraniteServiceVersion20100801: 'monitoring',
-  AWSOrganizationsV20161128: 'organizations',
-  AWSPriceListService: 'pricing',
-};
-
-/** awsQuery API versions, for form requests without a credential scope. */
-const QUERY_VERSIONS: Record<string, ServiceName> = {
-  '2011-06-15': 'sts',
-  '2010-03-31': 'sns',
-  '2010-08-01': 'monitoring',
-};
+/** The query services by API version, for form requests without a credential scope. */
+function serviceByQueryVersion(version: string): ServiceName | undefined {
+  return SERVICE_NAMES.find((name) => SERVICES[name].queryVersion === version);
+}
 
 export const DEFAULT_REGION = 'us-east-1';
 
@@ -104,39 +89,61 @@ function parseJsonObject(body: string): Record<string, unknown> {
 }
 
 /**
- * Decodes a POST (to `/`, or to a restJson1 path). Throws SandboxError (400) for requests no AWS
- * client would send.
+ * Decodes a request: JSON-RPC and query calls are POSTs to `/`; REST calls are routed on method
+ * and path (services/table.ts). Throws SandboxError (400, 405) for requests no AWS client would send.
  */
 export function decodeCall(
   headers: Record<string, string | string[] | undefined>,
   body: string,
   path = '/',
+  method = 'POST',
 ): DecodedCall {
   const scope = parseCredentialScope(header(headers, 'authorization'));
-  const scopeService = scope.service && SERVICES.has(scope.service) ? (scope.service as ServiceName) : undefined;
+  const scopeService = isServiceName(scope.service) ? scope.service : undefined;
   const region = scope.region ?? DEFAULT_REGION;
   const target = header(headers, 'x-amz-target');
   const contentType = header(headers, 'content-type') ?? '';
 
-  const rest = REST_JSON_ROUTES[path.split('?')[0]!];
-  if (!target && rest) {
+  // a REST route, unless the request is plainly JSON-RPC (a target) or for a non-REST service
+  const restScope = scopeService && serviceEntry(scopeService)?.rest ? scopeService : undefined;
+  const rest = !target && (restScope || !scopeService) ? matchRest(method, path, restScope) : undefined;
+  if (rest) {
+    const entry = SERVICES[rest.service];
+    const protocol = entry.protocols.find((p) => p === 'restJson1' || p === 'restXml') ?? 'restJson1';
+    const request: RestRequest = {
+      method: method as HttpMethod,
+      path: path.split('?')[0]!,
+      query: rest.query,
+      headers,
+      body,
+      labels: rest.labels,
+    };
+    const input = entry.rest?.decode
+      ? entry.rest.decode(rest.route.operation, request)
+      : protocol === 'restJson1'
+        ? { ...rest.query, ...parseJsonObject(body), ...rest.labels }
+        : { ...rest.query, ...(body ? { Body: body } : {}), ...rest.labels };
     return {
-      protocol: 'restJson1',
+      protocol,
       service: rest.service,
-      operation: rest.operation,
+      operation: rest.route.operation,
       region,
       accessKeyId: scope.accessKeyId,
-      input: parseJsonObject(body),
+      input,
+      rest: request,
     };
   }
+  if (method !== 'POST')
+    throw new SandboxError('MethodNotAllowed', `AWS APIs are called with POST; got ${method} ${path}.`, 405);
 
   if (target) {
     const dot = target.lastIndexOf('.');
     const operation = dot >= 0 ? target.slice(dot + 1) : target;
     const prefix = dot >= 0 ? target.slice(0, dot).split('.').pop()! : '';
-    const service = scopeService ?? TARGET_PREFIXES[prefix];
+    const service = scopeService ?? serviceByTargetPrefix(prefix);
     const protocol: WireProtocol =
-      contentType.includes('json-1.0') || (!contentType.includes('json-1.1') && service === 'monitoring')
+      contentType.includes('json-1.0') ||
+      (!contentType.includes('json-1.1') && service !== undefined && SERVICES[service].protocols[0] === 'awsJson1_0')
         ? 'awsJson1_0'
         : 'awsJson1_1';
     if (!service) throw new SandboxError('UnknownOperationException', `No service handles the target ${target}.`);
@@ -151,10 +158,10 @@ export function decodeCall(
     } catch {
       throw new SandboxError('MissingAction', 'The request must contain the parameter Action.');
     }
-    const service = scopeService ?? (query.version ? QUERY_VERSIONS[query.version] : undefined);
+    const service = scopeService ?? (query.version ? serviceByQueryVersion(query.version) : undefined);
     if (!service) throw new SandboxError('UnknownOperationException', `No service handles the action ${query.action}.`);
     return {
-      protocol: 'awsQuery',
+      protocol: SERVICES[service].protocols.includes('ec2Query') ? 'ec2Query' : 'awsQuery',
       service,
       operation: query.action,
       region,
@@ -179,6 +186,7 @@ export function toAwsJson(value: unknown): string {
 
 function jsonContentType(protocol: WireProtocol): string {
   if (protocol === 'restJson1') return 'application/json';
+  if (protocol === 'restXml' || protocol === 'ec2Query' || protocol === 'awsQuery') return 'text/xml';
   return protocol === 'awsJson1_0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
 }
 
@@ -187,6 +195,18 @@ export function encodeSuccess(
   output: unknown,
   requestId: string,
 ): EncodedResponse {
+  const codec = serviceEntry(call.service)?.rest;
+  if ((call.protocol === 'restJson1' || call.protocol === 'restXml') && codec?.encode) {
+    const answer = codec.encode(call.operation, output, requestId);
+    return { ...answer, headers: { 'x-amzn-requestid': requestId, ...answer.headers } };
+  }
+  if (call.protocol === 'restXml' || call.protocol === 'ec2Query') {
+    const xml =
+      call.protocol === 'ec2Query'
+        ? encodeEc2Response(call.operation, output, requestId, serviceEntry(call.service)?.queryNamespace)
+        : encodeRestXmlResponse(call.operation, output);
+    return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml };
+  }
   if (call.protocol === 'awsQuery') {
     return {
       status: 200,
@@ -211,6 +231,16 @@ export function encodeError(
   requestId: string,
 ): EncodedResponse {
   const status = err.status;
+  if (call?.protocol === 'ec2Query' || call?.protocol === 'restXml') {
+    return {
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body:
+        call.protocol === 'ec2Query'
+          ? encodeEc2Error(err.code, err.message, requestId)
+          : encodeRestXmlError(err.code, err.message, requestId),
+    };
+  }
   if (call?.protocol === 'awsQuery') {
     return {
       status,
@@ -225,7 +255,7 @@ export function encodeError(
   };
   // CloudWatch's JSON is query-compatible: the SDK and botocore take the awsQuery error code from
   // this header (e.g. `ResourceNotFound;Sender`), which can differ from the JSON __type.
-  if (call?.service === 'monitoring')
+  if (call && SERVICES[call.service].protocols.includes('awsQuery') && call.protocol !== 'restJson1')
     headers['x-amzn-query-error'] = `${err.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
   return { status, headers, body: JSON.stringify({ __type: err.code, message: err.message, ...(err.details ?? {}) }) };
 }

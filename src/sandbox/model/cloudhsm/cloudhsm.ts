@@ -3,11 +3,11 @@
  * 7 days and can be restored meanwhile; timeline.ts purges it afterwards. Errors carry a message
  * (the HTTP layer sends it as `Message`).
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import type { Handler } from './handler.js';
-import { decodeToken, encodeToken, fingerprint } from './paging.js';
-import { DAY_MS, type BackupRecord, type ClusterRecord } from './state.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import type { Handler } from '../handler.js';
+import { decodeToken, encodeToken, fingerprint } from '../paging.js';
+import { DAY_MS, type BackupRecord, type ClusterRecord } from '../state.js';
 
 export const BACKUP_PENDING_DELETION_MS = 7 * DAY_MS;
 

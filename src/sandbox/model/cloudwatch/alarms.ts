@@ -6,12 +6,12 @@
  * seconds ending now; a state change records a history item and "delivers" the matching actions
  * to the SNS topics of the account (sns.ts keeps them in `published`).
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import type { Handler } from './handler.js';
-import { publish } from './sns.js';
-import type { AlarmRecord } from './state.js';
-import { DAY_MS } from './state.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import type { Handler } from '../handler.js';
+import { publish } from '../sns/sns.js';
+import type { AlarmRecord } from '../state.js';
+import { DAY_MS } from '../state.js';
 
 const METRIC_RETENTION_MS = 15 * DAY_MS;
 const MAX_POINTS_PER_METRIC = 10_000;

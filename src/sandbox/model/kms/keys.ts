@@ -2,12 +2,12 @@
  * KMS key management: resolution of KeyId forms, the visible KeyState, and the key operations.
  * Which call works in which state follows src/sandbox/state-rules.json (aws-facts 1.2).
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import { intInRange, kmsNotFound, requireString, validation } from './errors.js';
-import type { Handler } from './handler.js';
-import { decodeToken, encodeToken, invalidMarker, pageArray, truncation } from './paging.js';
-import { DAY_MS, type KeyRecord, type KeyState } from './state.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import { intInRange, kmsNotFound, requireString, validation } from '../errors.js';
+import type { Handler } from '../handler.js';
+import { decodeToken, encodeToken, invalidMarker, pageArray, truncation } from '../paging.js';
+import { DAY_MS, type KeyRecord, type KeyState } from '../state.js';
 
 /**
  * The state AWS shows. A custom-store key whose store is not CONNECTED is Unavailable, except

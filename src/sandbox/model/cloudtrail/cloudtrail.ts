@@ -2,12 +2,12 @@
  * CloudTrail's read side: LookupEvents over the event history (aws-facts 5), and the trail
  * configuration calls kscli checks before relying on an alarm (aws-facts 4.2).
  */
-import { SandboxError, toDate } from '../contract.js';
-import type { Account } from './account.js';
-import type { Handler } from './handler.js';
-import { logGroupArn } from './logs.js';
-import { decodeToken, encodeToken, fingerprint } from './paging.js';
-import type { EventRecord, TrailRecord } from './state.js';
+import { SandboxError, toDate } from '../../contract.js';
+import type { Account } from '../account.js';
+import type { Handler } from '../handler.js';
+import { logGroupArn } from '../logs/logs.js';
+import { decodeToken, encodeToken, fingerprint } from '../paging.js';
+import type { EventRecord, TrailRecord } from '../state.js';
 import { EVENT_HISTORY_MS } from './trail-events.js';
 
 const ATTRIBUTE_KEYS = [

@@ -12,10 +12,10 @@
  * scan arrays instead of re-parsing 200,000 messages. Events delivered while a cache exists add
  * their values straight from the event object.
  */
-import type { Account } from './account.js';
+import type { Account } from '../account.js';
 import type { Value } from './logs-insights/functions.js';
-import type { LogEventRecord, LogGroupRecord } from './state.js';
-import { DAY_MS } from './state.js';
+import type { LogEventRecord, LogGroupRecord } from '../state.js';
+import { DAY_MS } from '../state.js';
 
 /** Interning stops for a column with more distinct strings than this (ids, times: no gain). */
 const INTERN_LIMIT = 50_000;

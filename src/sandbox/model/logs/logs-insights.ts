@@ -15,18 +15,18 @@
  *
  * Each query sees the events in its range when it started (later deliveries are not added).
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import type { Handler } from './handler.js';
-import { identityFor } from './identity.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import type { Handler } from '../handler.js';
+import { identityFor } from '../sts/identity.js';
 import { columnsOf, lowerBound, retentionCutoff } from './log-store.js';
 import type { Query } from './logs-insights/ast.js';
 import { Execution, type RecordSource, type ResultField } from './logs-insights/evaluate.js';
 import type { Value } from './logs-insights/functions.js';
 import { parseQuery } from './logs-insights/parser.js';
 import { QuerySyntaxError } from './logs-insights/tokenizer.js';
-import { decodeToken, encodeToken } from './paging.js';
-import type { LogGroupRecord, SandboxConfig } from './state.js';
+import { decodeToken, encodeToken } from '../paging.js';
+import type { LogGroupRecord, SandboxConfig } from '../state.js';
 
 export type QueryStatus = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout' | 'Unknown';
 const STATUSES: QueryStatus[] = ['Scheduled', 'Running', 'Complete', 'Failed', 'Cancelled', 'Timeout', 'Unknown'];

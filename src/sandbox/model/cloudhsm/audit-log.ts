@@ -9,8 +9,8 @@
  * `kmsuser` when the store connects; the admin's crypto officer now and then; on the organization
  * scenario's shared cluster, a second crypto user (an application) logs in every week.
  */
-import type { Account } from './account.js';
-import { DAY_MS, type ClusterRecord, type LogEventRecord, type LogGroupRecord } from './state.js';
+import type { Account } from '../account.js';
+import { DAY_MS, type ClusterRecord, type LogEventRecord, type LogGroupRecord } from '../state.js';
 
 export function auditLogGroupName(clusterId: string): string {
   return `/aws/cloudhsm/${clusterId}`;

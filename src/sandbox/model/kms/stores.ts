@@ -3,12 +3,12 @@
  * (aws-facts 2.1-2.3). Connect and Disconnect only start a transition; timeline.ts completes it
  * after `config.connectMs` / `config.disconnectMs` of sandbox time.
  */
-import { SandboxError } from '../contract.js';
-import type { Account } from './account.js';
-import { intInRange } from './errors.js';
-import type { Handler } from './handler.js';
-import { pageArray, truncation } from './paging.js';
-import type { StoreRecord } from './state.js';
+import { SandboxError } from '../../contract.js';
+import type { Account } from '../account.js';
+import { intInRange } from '../errors.js';
+import type { Handler } from '../handler.js';
+import { pageArray, truncation } from '../paging.js';
+import type { StoreRecord } from '../state.js';
 
 /** aws-facts 2.1: at most 10 custom key stores per account and Region, in any state */
 export const STORE_QUOTA = 10;

@@ -1,0 +1,59 @@
+/**
+ * A store command's PlanSpec as a SubjectPlanSpec: the subject is the custom key store; reading it
+ * is DescribeCustomKeyStores (not found: exit 3, or the command's storeNotFound), and what the plan
+ * rests on is the store's keys, scanned once the journal is known writable and recorded there (so
+ * `backups` can judge backups after the keys are gone). The lock, the journal file and the typed
+ * confirmation are keyed on the store ID, as they always were.
+ */
+import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
+import type { StepContext, SubjectContext } from '../context.js';
+import { describeStoreOrFail } from '../inventory.js';
+import type { PlannedStep } from '../plan.js';
+import { scanStoreKeys } from '../store-session.js';
+import type { PlanSpec, SubjectPlanSpec } from './types.js';
+
+/** What a store plan is made from. */
+export interface StoreFacts {
+  store: StoreInfo;
+  keys: KeyInfo[];
+}
+
+/** The words after the store ID in the plan header. */
+export const storeLabel = (s: StoreInfo): string => `${s.name}, ${s.type}, ${s.connectionState}`;
+
+export function isStoreSpec<P extends PlannedStep, D, R>(
+  spec: PlanSpec<P, D> | SubjectPlanSpec<P, D, R>,
+): spec is PlanSpec<P, D> {
+  return 'storeId' in spec;
+}
+
+export function storeSubjectSpec<P extends PlannedStep, D>(spec: PlanSpec<P, D>): SubjectPlanSpec<P, D, StoreFacts> {
+  const stepContext = (ctx: SubjectContext, store: StoreInfo): StepContext => ({ ...ctx, store });
+  return {
+    command: spec.command,
+    subject: { kind: 'store', id: spec.storeId },
+    keyRefs: spec.keyRefs,
+    selection: spec.selection,
+    async read(_deps, ctx, where) {
+      const store = await describeStoreOrFail(ctx.aws, spec.storeId, async () => where.account);
+      const facts = { store, keys: [] };
+      return { label: storeLabel(store), promptName: `(${store.name})`, facts, store: facts };
+    },
+    async scan(deps, read, journal) {
+      const keys = await scanStoreKeys(deps, read.facts.store.id);
+      try {
+        journal.recordKeysSeen(keys);
+      } catch (err) {
+        deps.debug(`key-seen records not written: ${(err as Error).message}`);
+      }
+      const facts = { ...read.facts, keys };
+      return { ...read, facts, store: facts };
+    },
+    plan: (ctx, facts, journal) => spec.plan(stepContext(ctx, facts.store), facts.keys, journal),
+    idle: spec.idle ? (planned, facts) => spec.idle!(planned, facts.keys) : undefined,
+    finish: spec.finish
+      ? (planned, report, ctx, facts) => spec.finish!(planned, report, stepContext(ctx, facts.store), facts.keys)
+      : undefined,
+    notFound: spec.storeNotFound,
+  };
+}
