@@ -15,6 +15,7 @@ import { disconnectStoreCommand } from './disconnect-store/index.js';
 import { deleteStoreCommand } from './delete-store/index.js';
 import { backupsCommand } from './backups/index.js';
 import { orphansCommand } from './orphans/index.js';
+import { retireClusterCommand } from './retire-cluster/index.js';
 import { sandboxCommand } from './sandbox/index.js';
 import { showCommand } from './show/index.js';
 import { applyCommand } from './apply/index.js';
@@ -33,6 +34,7 @@ export const commandModules: CommandModule[] = [
   deleteStoreCommand,
   backupsCommand,
   orphansCommand,
+  retireClusterCommand,
   showCommand,
   applyCommand,
   sandboxCommand,

@@ -7,7 +7,7 @@ export const SCHEMA_COMMANDS = {
   stores: ['stores'],
   'find-keys': ['find-keys'],
   usage: ['usage'],
-  plan: ['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'backups --delete'],
+  plan: ['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'backups --delete', 'retire-cluster'],
   'delete-store': ['delete-store'],
   apply: ['apply'],
   'plan-file': ['show'],
@@ -22,7 +22,7 @@ export const SCHEMA_COMMANDS = {
 export type SchemaName = keyof typeof SCHEMA_COMMANDS;
 export const SCHEMA_NAMES = Object.keys(SCHEMA_COMMANDS) as SchemaName[];
 
-const PLAN_COMMANDS = new Set(['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store']);
+const PLAN_COMMANDS = new Set(['alarm', 'schedule-deletion', 'cancel-deletion', 'disconnect-store', 'retire-cluster']);
 const SINGLE = new Set(['stores', 'find-keys', 'usage', 'delete-store', 'orphans', 'inventory']);
 /** The global options that take a value (cli.ts): their value is not the command. */
 const GLOBAL_VALUE_OPTIONS = new Set([

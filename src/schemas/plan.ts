@@ -106,7 +106,7 @@ const KeyDrift = Type.Object(
 
 export const PlanDocument = documentSchema(
   'plan',
-  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete.',
+  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete, retire-cluster.',
   {
     ...planProperties,
     command: Type.Union([
@@ -115,6 +115,7 @@ export const PlanDocument = documentSchema(
       Type.Literal('cancel-deletion'),
       Type.Literal('disconnect-store'),
       Type.Literal('backups'),
+      Type.Literal('retire-cluster'),
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),

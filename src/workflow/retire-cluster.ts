@@ -26,6 +26,7 @@
 import type { AwsPorts, BackupInfo, ClusterInfo, HsmInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
 import type { AuditEvidence } from './cluster/audit-log.js';
+import { formatUsd, type CostFigure } from './cost/hsm-cost.js';
 import type { Clock } from './clock.js';
 import type { Check, Executable, PlanItem, PlannedStep } from './plan.js';
 
@@ -77,6 +78,9 @@ export interface RetireClusterFacts {
   stores: StoresEvidence;
   audit: AuditEvidence;
   backups: BackupInfo[];
+  /** what the cluster's HSMs cost a month, and where the price came from (workflow/cost/) */
+  cost?: CostFigure;
+  priceLine?: string;
 }
 
 export interface RetireClusterContext {
@@ -193,7 +197,12 @@ export function evaluateClusterDeletion(
     status,
     reason,
     checks,
-    details: { state: cluster.state, hsmCount: cluster.hsms.length, params: { ClusterId: cluster.clusterId } },
+    details: {
+      state: cluster.state,
+      hsmCount: cluster.hsms.length,
+      ...(cluster.backupRetentionDays ? { backupRetentionDays: cluster.backupRetentionDays } : {}),
+      params: { ClusterId: cluster.clusterId },
+    },
   });
   if (cluster.state === 'DELETE_IN_PROGRESS' || cluster.state === 'DELETED')
     return line('skip', `already ${cluster.state}`);
@@ -280,7 +289,8 @@ export async function waitUntilHsmGone(
         `interrupted while HSM ${hsmId} was ${hsm.state}`,
         'AWS keeps deleting it: run the same command again to resume',
       );
-    await ctx.clock.sleep(opts.pollMs ?? 5000);
+    // never sleep past the timeout: the last read is at the deadline
+    await ctx.clock.sleep(Math.max(1, Math.min(opts.pollMs ?? 5000, opts.waitTimeoutMs - elapsed)));
   }
 }
 
@@ -413,6 +423,11 @@ export function planRetireCluster(
 /** What the operator must know before typing the cluster ID. */
 export function retireWarnings(facts: RetireClusterFacts, opts: RetireClusterOptions): string[] {
   const w: string[] = [];
+  const cost = facts.cost;
+  if (cost && cost.hsmCount > 0)
+    w.push(
+      `${opts.keepCluster ? 'Deleting the HSMs' : 'Retiring the cluster'} saves ≈ ${formatUsd(cost.monthlyUsd)} a month (${cost.hsmCount} HSM(s) x $${cost.usdPerHour.toFixed(2)} an hour x 730 h; ${facts.priceLine ?? cost.source}).`,
+    );
   const active = facts.cluster.hsms.filter((h) => h.state !== 'DELETE_IN_PROGRESS' && h.state !== 'DELETED');
   if (active.length && facts.cluster.state === 'ACTIVE')
     w.push(
