@@ -22,6 +22,7 @@ describe('the service table derives every per-service list', () => {
       cloudwatch: 'AWS_ENDPOINT_URL_CLOUDWATCH',
       sns: 'AWS_ENDPOINT_URL_SNS',
       cloudhsm: 'AWS_ENDPOINT_URL_CLOUDHSM_V2',
+      pricing: 'AWS_ENDPOINT_URL_PRICING',
     });
     for (const entry of Object.values(AWS_SERVICES) as Array<{ quotas?: Record<string, number> }>) {
       expect(OPERATION_QUOTAS).toMatchObject(entry.quotas ?? {});
