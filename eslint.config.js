@@ -2,6 +2,15 @@
 // (only src/aws imports the SDK; the workflow never imports commander, chalk or the SDK).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import kscli from './eslint/layers.js';
+
+const NOT_UI_TOOLKITS = [
+  {
+    from: '^(commander|chalk|cli-progress|cli-table3)$|^@inquirer/',
+    message: 'the workflow never imports commander, chalk or the prompt and progress toolkits',
+  },
+  { from: '^@aws-sdk/', message: 'only src/aws imports the AWS SDK' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'coverage/**', 'bench/results.json'] },
@@ -73,6 +82,43 @@ export default tseslint.config(
         {
           patterns: ['@aws-sdk/*', 'commander', 'chalk', '@inquirer/*', 'cli-progress', '**/cli.js', '**/commands/**'],
         },
+      ],
+    },
+  },
+  // The layers, for import, export-from and import() alike (eslint/layers.js; a unit test plants a
+  // violation of each and watches it fire): ui never imports commands; the workflow never imports
+  // ui (progress and prompts arrive through Deps) nor commands.
+  {
+    files: ['src/**/*.ts'],
+    plugins: { kscli },
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    rules: {
+      'kscli/layers': [
+        'error',
+        [
+          {
+            from: '^src/commands/',
+            message: 'ui never imports commands: result types live in src/workflow or src/schemas',
+          },
+          { from: '^src/cli\\.js$', message: 'nothing imports cli.ts' },
+          { from: '^@aws-sdk/', message: 'only src/aws imports the AWS SDK' },
+        ],
+      ],
+    },
+  },
+  {
+    files: ['src/workflow/**/*.ts'],
+    rules: {
+      'kscli/layers': [
+        'error',
+        [
+          { from: '^src/ui/', message: 'the workflow never imports ui: progress and prompts arrive through Deps' },
+          { from: '^src/commands/', message: 'the workflow never imports commands' },
+          { from: '^src/cli\\.js$', message: 'nothing imports cli.ts' },
+          ...NOT_UI_TOOLKITS,
+        ],
       ],
     },
   },

@@ -4,9 +4,9 @@
  * They live here, not in cli.ts, so that commands, deps and the workflow never import upwards from
  * the top file (cli.ts builds the program from src/commands/index.ts).
  */
-import type { Command } from 'commander';
 import type { Deps, SystemHooks } from './deps.js';
 import type { IO } from './ui/io.js';
+import type { CommandDescriptor } from './commands/descriptor.js';
 
 /** The formats of --output. A new format is added here, to the --output choices, and to the renderers in src/ui/render/. */
 export type OutputFormat = 'table' | 'json' | 'csv' | 'markdown';
@@ -37,6 +37,8 @@ export interface RunContext {
   inject?: Partial<Deps>;
   /** the command line as given (without the program name): a saved plan records it for the reviewer */
   argv?: string[];
+  /** tests: the commands to offer instead of src/commands/registry.ts (e.g. a test-only descriptor) */
+  commands?: readonly CommandDescriptor[];
 }
 
 /** What every command module gets: the IO, the environment, and its program's global options. */
@@ -44,9 +46,4 @@ export interface App extends RunContext {
   globals(): GlobalOptions;
   /** set the process exit code that `run` returns (the last command result wins) */
   setExitCode(code: number): void;
-}
-
-/** One command of the CLI (src/commands/<verb>/index.ts); src/commands/index.ts lists them all. */
-export interface CommandModule {
-  register(program: Command, app: App): void;
 }

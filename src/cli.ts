@@ -8,9 +8,10 @@ import { ExitCode, fromSandboxError, KscliError } from './errors.js';
 import type { IO } from './ui/io.js';
 import { fitText } from './ui/wrap.js';
 import type { App, GlobalOptions, RunContext } from './app.js';
-import { commandModules } from './commands/index.js';
+import { mutatesWith } from './commands/catalog.js';
+import type { CommandDescriptor } from './commands/descriptor.js';
+import { COMMANDS } from './commands/registry.js';
 import { kscliVersion } from './version.js';
-import { PLAN_COMMANDS } from './workflow/plan-file/document.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -59,7 +60,7 @@ export function buildProgram(app: App): Command {
     .option('--max-rps <op=n...>', 'override the client-side pace for an operation, e.g. DescribeKey=500')
     .showHelpAfterError('(run with --help for usage)')
     .hook('preAction', (_program, action) =>
-      checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io)),
+      checkOutputFlags(action.name(), action.opts(), resolveGlobals(program, app.io), app.commands),
     )
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
@@ -67,7 +68,9 @@ export function buildProgram(app: App): Command {
       writeOut: (s) => app.io.out.write(s),
       writeErr: (s) => app.io.err.write(s),
     });
-  for (const mod of commandModules) mod.register(program, app);
+  // every command from its descriptor: name, summary and flags now; its run code loads when it runs
+  for (const d of app.commands ?? COMMANDS)
+    d.define(program.command(d.name, { hidden: d.hidden }).description(d.summary), app);
   return program;
 }
 
@@ -94,42 +97,55 @@ export function resolveGlobals(program: Command, io: IO): GlobalOptions {
  * --plan-out and --output markdown make sense for some commands only: elsewhere they are bad input
  * (exit 2) rather than silently ignored, before any AWS call.
  */
-export function checkOutputFlags(command: string, opts: Record<string, unknown>, g: GlobalOptions): void {
-  const mutating =
-    (PLAN_COMMANDS as readonly string[]).includes(command) && (command !== 'backups' || opts.delete === true);
+export function checkOutputFlags(
+  command: string,
+  opts: Record<string, unknown>,
+  g: GlobalOptions,
+  commands: readonly CommandDescriptor[] = COMMANDS,
+): void {
+  const d = commands.find((c) => c.name === command);
+  // a plan command, mutating with these flags (backups only with --delete)
+  const mutating = d?.fromSaved !== undefined && mutatesWith(d, opts);
+  const flagged = d !== undefined && typeof d.mutates === 'object' ? d.mutates.withFlag : undefined;
   if (g.planOut !== undefined) {
     if (!mutating)
       throw new KscliError(
         ExitCode.BadInput,
-        `--plan-out saves the plan of a command that changes something; ${command}${command === 'backups' ? ' without --delete' : ''} changes nothing`,
-        `use it with ${PLAN_COMMANDS.filter((c) => c !== 'backups').join(', ')} or backups --delete`,
+        `--plan-out saves the plan of a command that changes something; ${command}${flagged ? ` without --${flagged}` : ''} changes nothing`,
+        `use it with ${orList(planCommandUses())}`,
       );
     if (g.planOut.trim() === '')
       throw new KscliError(ExitCode.BadInput, '--plan-out needs a file name', 'e.g. --plan-out change-1234.json');
   }
   // csv is a flat list: only inventory's rows are one
-  if (g.output === 'csv' && command !== 'inventory') {
+  if (g.output === 'csv' && !d?.formats?.includes('csv')) {
     throw new KscliError(
       ExitCode.BadInput,
-      '--output csv is offered by kscli inventory only',
+      `--output csv is offered by ${orList(offering('csv').map((c) => `kscli ${c}`))} only`,
       'use --output table or --output json here',
     );
   }
   if (g.output === 'markdown') {
-    const ok =
-      command === 'usage' ||
-      command === 'show' ||
-      command === 'inventory' ||
-      (mutating && (g.planOut !== undefined || g.dryRun));
+    const ok = d?.formats?.includes('markdown') || (mutating && (g.planOut !== undefined || g.dryRun));
     if (!ok) {
       throw new KscliError(
         ExitCode.BadInput,
-        `--output markdown is a review document: it is available for usage, show, inventory, and the plan of a mutating command (with --dry-run or --plan-out), not for ${command}${mutating ? ' while it applies' : ''}`,
+        `--output markdown is a review document: it is available for ${offering('markdown').join(', ')}, and the plan of a mutating command (with --dry-run or --plan-out), not for ${command}${mutating ? ' while it applies' : ''}`,
         mutating ? `add --dry-run or --plan-out <file>, or use --output table or json` : 'use --output table or json',
       );
     }
   }
 }
+
+/** The commands that write plans, as typed to do so (`backups --delete`). */
+const planCommandUses = (): string[] =>
+  COMMANDS.filter((d) => d.fromSaved).map((d) =>
+    typeof d.mutates === 'object' ? `${d.name} --${d.mutates.withFlag}` : d.name,
+  );
+const offering = (format: 'markdown' | 'csv'): string[] =>
+  COMMANDS.filter((d) => d.formats?.includes(format)).map((d) => d.name);
+const orList = (items: string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 
 /** Prints an error in one line (plus the hint), or the stack with --debug; returns the exit code. */
 export function reportError(thrown: unknown, io: IO, debug: boolean): number {

@@ -13,9 +13,11 @@
 import type { KMSClientConfig } from '@aws-sdk/client-kms';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from './ports.js';
-import { AWS_SERVICES, type BaseClientConfig, type ClientOf, type ServiceKey } from './services.js';
+import { AWS_SERVICES, clientRegion, type BaseClientConfig, type ClientOf, type ServiceKey } from './services.js';
+import type { AdapterSite } from './adapters/site.js';
 import { RegionPacer } from './quotas.js';
-import { instrument, type MiddlewareStackLike } from './middleware.js';
+import type { Clock } from './rate-limiter.js';
+import { instrument, type MiddlewareStackLike, type Pacer } from './middleware.js';
 
 /** SDK attempts per call (the SDK's default is 3; aws-facts.md section 6). */
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -34,37 +36,98 @@ const CONNECTION_TIMEOUT_MS = 5_000;
 /** Whole request; KMS calls take tens of ms, LookupEvents pages up to a few seconds. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** The credentials an SDK client signs with: static ones or a provider (the SDK's own type). */
+export type ClientCredentials = KMSClientConfig['credentials'];
+
+/** What `AwsClients.build` may set apart from the shared defaults (the estate's per-account clients). */
+export interface BuildOptions {
+  /** signs with these instead of the shared credentials */
+  credentials?: ClientCredentials;
+  /** paces with this instead of the Region's pacer */
+  pacer?: Pacer;
+}
+
+export interface AwsClientsOptions {
+  /** sockets per host of the shared pool (default: the scan's concurrency plus 32) */
+  maxSockets?: number;
+  /** draw from this one's socket pool instead of opening another (the estate's per-Region ports) */
+  sharePoolOf?: AwsClients;
+  /** the pacers' clock (tests drive it; default the real one) */
+  clock?: Clock;
+}
+
 export class AwsClients {
   private readonly clients = new Map<string, Promise<unknown>>();
   private readonly pacers = new Map<string, RegionPacer>();
   private handler: Promise<NodeHttpHandler> | undefined;
-  private credentials: Promise<KMSClientConfig['credentials']> | undefined;
+  private shared: Promise<ClientCredentials> | undefined;
 
-  constructor(readonly config: AwsConfig) {}
+  constructor(
+    readonly config: AwsConfig,
+    private readonly options: AwsClientsOptions = {},
+  ) {}
 
-  /** The SDK client of `service` in `region`, built on first use (service table: services.ts). */
+  /**
+   * The SDK client of `service` for `region`, built on first use (service table: services.ts). A
+   * global service's client lives in its partition's global Region, whatever `region` says.
+   */
   get<K extends ServiceKey>(service: K, region = this.config.region): Promise<ClientOf<K>> {
-    return this.client(service, region, (base) => AWS_SERVICES[service].client(base) as Promise<ClientOf<K>>);
+    const where = clientRegion(service, region);
+    const key = `${service}/${where}`;
+    let client = this.clients.get(key) as Promise<ClientOf<K>> | undefined;
+    if (!client) {
+      client = this.build(service, where);
+      this.clients.set(key, client);
+      // a failed creation (say, a module that cannot load) is not cached
+      client.catch(() => this.clients.delete(key));
+    }
+    return client;
+  }
+
+  /**
+   * A new SDK client of `service` for `region` (not cached): the same construction as `get`, with
+   * other credentials or another pacer (the estate's clients sign as each account in turn).
+   */
+  async build<K extends ServiceKey>(service: K, region: string, options: BuildOptions = {}): Promise<ClientOf<K>> {
+    const where = clientRegion(service, region);
+    const base = await this.baseConfig(service, where, options.credentials);
+    const created = (await AWS_SERVICES[service].client(base)) as ClientOf<K>;
+    instrument(
+      (created as { middlewareStack: MiddlewareStackLike }).middlewareStack,
+      service,
+      options.pacer ?? this.pacer(where),
+      this.config.debugLog,
+    );
+    return created;
   }
 
   /** The endpoint a service's calls go to, for error messages. */
   endpointFor(service: ServiceKey, region = this.config.region): string {
-    return this.config.serviceEndpoints?.[service] ?? this.config.endpointUrl ?? defaultEndpoint(service, region);
+    return this.endpointOverride(service) ?? defaultEndpoint(service, clientRegion(service, region));
+  }
+
+  /** Region and endpoint of a service's calls, as adapters name them in errors. */
+  site(service: ServiceKey, region = this.config.region): AdapterSite {
+    return { region: clientRegion(service, region), endpoint: this.endpointFor(service, region) };
+  }
+
+  private endpointOverride(service: ServiceKey): string | undefined {
+    return this.config.serviceEndpoints?.[service] ?? this.config.endpointUrl;
   }
 
   /** The pacer of one Region: quotas are per account and Region. */
   pacer(region = this.config.region): RegionPacer {
     let pacer = this.pacers.get(region);
     if (!pacer) {
-      pacer = new RegionPacer(this.config.maxRps ?? {});
+      pacer = new RegionPacer(this.config.maxRps ?? {}, this.options.clock);
       this.pacers.set(region, pacer);
     }
     return pacer;
   }
 
   /** The options every client of `service` in `region` is built with. */
-  async baseConfig(service: ServiceKey, region: string): Promise<BaseClientConfig> {
-    const endpoint = this.config.serviceEndpoints?.[service] ?? this.config.endpointUrl;
+  async baseConfig(service: ServiceKey, region: string, credentials?: ClientCredentials): Promise<BaseClientConfig> {
+    const endpoint = this.endpointOverride(service);
     return {
       region,
       ...(endpoint ? { endpoint } : {}),
@@ -77,31 +140,12 @@ export class AwsClients {
       cacheMiddleware: true,
       requestHandler: await this.httpHandler(),
       // the home Region's STS client resolves the chain that everyone else shares
-      ...(service === 'sts' && region === this.config.region && !this.config.credentials
-        ? {}
-        : { credentials: await this.sharedCredentials() }),
+      ...(credentials
+        ? { credentials }
+        : service === 'sts' && region === this.config.region && !this.config.credentials
+          ? {}
+          : { credentials: await this.credentials() }),
     };
-  }
-
-  private client<T>(service: ServiceKey, region: string, create: (base: BaseClientConfig) => Promise<T>): Promise<T> {
-    const key = `${service}/${region}`;
-    let client = this.clients.get(key) as Promise<T> | undefined;
-    if (!client) {
-      client = (async () => {
-        const created = await create(await this.baseConfig(service, region));
-        instrument(
-          (created as { middlewareStack: MiddlewareStackLike }).middlewareStack,
-          service,
-          this.pacer(region),
-          this.config.debugLog,
-        );
-        return created;
-      })();
-      this.clients.set(key, client);
-      // a failed creation (say, a module that cannot load) is not cached
-      client.catch(() => this.clients.delete(key));
-    }
-    return client;
   }
 
   /**
@@ -110,22 +154,23 @@ export class AwsClients {
    * the STS client, shared so that SSO, assume-role or IMDS is resolved once per run, not once per
    * client, and so the 3.332 CloudHSM client (which predates the `profile` option) uses it too.
    */
-  private sharedCredentials(): Promise<KMSClientConfig['credentials']> {
-    this.credentials ??= this.config.credentials
+  credentials(): Promise<ClientCredentials> {
+    this.shared ??= this.config.credentials
       ? Promise.resolve({ ...this.config.credentials })
       : this.get('sts', this.config.region).then((sts) => sts.config.credentials);
-    return this.credentials;
+    return this.shared;
   }
 
   /** One handler, so every client draws from one keep-alive pool of sockets. */
-  private httpHandler(): Promise<NodeHttpHandler> {
+  httpHandler(): Promise<NodeHttpHandler> {
+    if (this.options.sharePoolOf) return this.options.sharePoolOf.httpHandler();
     this.handler ??= (async () => {
       const [{ NodeHttpHandler }, http, https] = await Promise.all([
         import('@smithy/node-http-handler'),
         import('node:http'),
         import('node:https'),
       ]);
-      const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
+      const agentOptions = { keepAlive: true, maxSockets: this.options.maxSockets ?? MAX_SOCKETS };
       const debugLog = this.config.debugLog;
       return new NodeHttpHandler({
         httpAgent: new http.Agent(agentOptions),
@@ -146,6 +191,7 @@ export class AwsClients {
   }
 }
 
+/** The default host of `service` in the Region its client lives in (clientRegion). */
 export function defaultEndpoint(service: ServiceKey, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return `https://${AWS_SERVICES[service].endpointPrefix}.${region}.${suffix}`;

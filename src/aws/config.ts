@@ -12,7 +12,7 @@
  */
 import type { AwsConfig } from './ports.js';
 import { badInput, ExitCode, KscliError } from '../errors.js';
-import { OPERATION_QUOTAS, pacedOperationName } from './quotas.js';
+import { PACEABLE_OPERATIONS, pacedOperationName } from './quotas.js';
 import { AWS_SERVICES, SERVICE_KEYS, type ServiceKey } from './services.js';
 
 /** The per-service endpoint variables, as the SDK derives them from each client's serviceId. */
@@ -149,7 +149,7 @@ export function parseMaxRps(values: string[]): Record<string, number> {
     if (!operation) {
       throw badInput(
         `unknown operation '${match[1]}' in --max-rps`,
-        `paced operations: ${Object.keys(OPERATION_QUOTAS).join(', ')}`,
+        `paced operations: ${PACEABLE_OPERATIONS.join(', ')}`,
       );
     }
     const rps = Number(match[2]);

@@ -207,11 +207,34 @@ export function toPortError(error: unknown, site: CallSite): Error {
 
 /** Credential-looking substrings: secret access keys (40 chars) and session tokens (longer). */
 const SECRET_LIKE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40,}(?![A-Za-z0-9/+=])/g;
+/**
+ * ARNs, which AWS's messages name and which are never secret. A role's path makes a long run of
+ * letters and slashes (`role/application/production/KeyAdministratorRole`) that SECRET_LIKE alone
+ * would take for a secret key.
+ */
+const ARN = /arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:\d{0,12}:[^\s,;'"()]+/g;
 
-/** One line, bounded, with anything that looks like a secret removed. */
+/**
+ * Whether a run of base64 characters is a secret rather than words: random base64 of 40 characters
+ * or more holds a digit, `+` or `=` (all but about 0.1% of secret keys; session tokens always),
+ * while paths and names written by people often hold none.
+ */
+function secretLike(run: string): boolean {
+  return /[0-9+=]/.test(run);
+}
+
+/** One line, bounded, with anything that looks like a secret removed (ARNs are kept whole). */
 export function sanitize(message: string): string {
-  const oneLine = message.replace(/\s+/g, ' ').trim().replace(SECRET_LIKE, '[redacted]');
-  return oneLine.length > 400 ? `${oneLine.slice(0, 397)}...` : oneLine;
+  const oneLine = message.replace(/\s+/g, ' ').trim();
+  let out = '';
+  let last = 0;
+  const redact = (text: string) => text.replace(SECRET_LIKE, (run) => (secretLike(run) ? '[redacted]' : run));
+  for (const match of oneLine.matchAll(ARN)) {
+    out += redact(oneLine.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  out += redact(oneLine.slice(last));
+  return out.length > 400 ? `${out.slice(0, 397)}...` : out;
 }
 
 /** Runs one SDK call and maps its failure. */

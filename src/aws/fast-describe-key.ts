@@ -26,7 +26,7 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isThrottlingError } from './errors.js';
 import { THROTTLE_ROUNDS_PER_ATTEMPT } from './middleware.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { Pacing } from './rate-limiter.js';
 
 /** Where and how the SDK sent its DescribeKey: reused for every later one. */
 interface Target {
@@ -51,7 +51,7 @@ const MAX_DELAY_MS = 20_000;
 
 export interface FastDescribeKeyOptions {
   /** the DescribeKey bucket of the Region's pacer (the one the SDK middleware uses) */
-  bucket?: TokenBucket;
+  bucket?: Pacing;
   /** --debug: one line per call, as debugLogMiddleware writes */
   debugLog?: (line: string) => void;
   /** tests: no real sleeping */

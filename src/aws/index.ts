@@ -4,18 +4,12 @@
  * loading anything, and the port's first call prepares the configuration (deps starts the
  * `--sandbox` here) and loads the adapter module (which imports the SDK client). So a command that never calls AWS never loads the SDK, and `--help`, `--version` and
  * bad input stay fast (test/e2e/lazy-sdk.test.ts).
- * Ports are memoised per service and Region; the clients behind them are shared (clients.ts).
+ * Ports are memoised per service and Region (one for a global service); the clients behind them
+ * are shared (clients.ts).
  */
 import type { AwsConfig, AwsPorts } from './ports.js';
 import { AwsClients, SCAN_CONCURRENCY } from './clients.js';
-import {
-  AWS_SERVICES,
-  SERVICE_KEYS,
-  type AdapterContext,
-  type MethodNames,
-  type PortOf,
-  type ServiceKey,
-} from './services.js';
+import { clientRegion, entryOf, SERVICE_KEYS, type MethodNames, type PortOf, type ServiceKey } from './services.js';
 
 /** A port whose every method first loads the real adapter (once), then delegates to it. */
 export function lazyPort<T extends object>(methods: MethodNames<T>, load: () => Promise<T>): T {
@@ -54,27 +48,36 @@ export function createAwsPorts(config: AwsConfig, options: CreateAwsPortsOptions
   const clients = retryingOnce(async (): Promise<AwsClients> => {
     return new AwsClients(options.prepare ? await options.prepare(config) : config);
   });
+  return portsOver(clients, config.region, options.scanConcurrency);
+}
+
+/**
+ * One lazy port per entry of the service table over `clients` (built on the first call of any
+ * port), memoised per service and Region; a global service's port is the same for every Region.
+ */
+export function portsOver(
+  clients: () => Promise<AwsClients>,
+  home: string,
+  scanConcurrency = SCAN_CONCURRENCY,
+): AwsPorts {
   const ports = new Map<string, unknown>();
-  const home = config.region;
 
   function port<K extends ServiceKey>(service: K, region = home): PortOf<K> {
-    const key = `${service}/${region}`;
+    const key = `${service}/${clientRegion(service, region)}`;
     let made = ports.get(key) as PortOf<K> | undefined;
     if (!made) {
-      // the table's entries are typed one by one; indexing by a generic K loses that pairing
-      const entry = AWS_SERVICES[service] as unknown as {
-        methods: MethodNames<PortOf<K>>;
-        adapter: (client: () => Promise<unknown>, context: AdapterContext) => Promise<PortOf<K>>;
-      };
-      made = lazyPort<PortOf<K>>(entry.methods, async () => {
-        const shared = await clients();
-        return entry.adapter(() => shared.get(service, region), {
-          site: { region, endpoint: shared.endpointFor(service, region) },
-          bucket: (operation) => shared.pacer(region).bucket(operation),
-          scanConcurrency: options.scanConcurrency ?? SCAN_CONCURRENCY,
-          debugLog: shared.config.debugLog,
-        });
-      });
+      const entry = entryOf(service);
+      const where = clientRegion(service, region);
+      made = lazyPort<PortOf<K>>(entry.methods, () =>
+        clients().then((shared) =>
+          entry.adapter(() => shared.get(service, where), {
+            site: shared.site(service, where),
+            bucket: (operation) => shared.pacer(where).bucket(operation),
+            scanConcurrency,
+            debugLog: shared.config.debugLog,
+          }),
+        ),
+      );
       ports.set(key, made);
     }
     return made;

@@ -3,7 +3,12 @@
  * the --debug call log. Written against the middleware shapes both SDK generations share (the
  * 3.332 CloudHSM v2 client and the current ones), so they are typed loosely here.
  */
-import type { RegionPacer } from './quotas.js';
+import type { Pacing } from './rate-limiter.js';
+
+/** Who hands out an operation's bucket: a RegionPacer, or the estate's per-call one. */
+export interface Pacer {
+  bucket(operation: string): Pacing | undefined;
+}
 import { isThrottlingError } from './errors.js';
 
 interface HandlerArgs {
@@ -51,7 +56,7 @@ export const THROTTLE_ROUNDS_PER_ATTEMPT = 8;
  * re-sent here rather than surfaced: throttling is never the user's problem.
  */
 export function pacingMiddleware(
-  pacer: RegionPacer,
+  pacer: Pacer,
   rounds = THROTTLE_ROUNDS_PER_ATTEMPT,
   onThrottle?: (operation: string, newRate: number) => void,
 ): Middleware {
@@ -115,7 +120,7 @@ function line(op: string, status: string, ms: number, requestId?: string, attemp
 export function instrument(
   stack: MiddlewareStackLike,
   service: string,
-  pacer: RegionPacer,
+  pacer: Pacer,
   debugLog?: (line: string) => void,
 ): void {
   // The SDK's own logger middleware builds a redacted copy of every input and output for its

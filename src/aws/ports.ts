@@ -13,6 +13,7 @@
  * Throttling is never surfaced: adapters pace under the quota and retry with back-off.
  */
 import type { PortOf, ServiceKey } from './services.js';
+import type { DataResource } from './data-ports.js';
 
 export type KeyState =
   | 'Creating'
@@ -83,6 +84,13 @@ export interface GrantInfo {
   retiringPrincipal?: string;
   operations: string[];
   creationDate?: Date;
+  /** the grant's encryption-context constraints: a service grant names its resource there (aws:ebs:id...) */
+  constraints?: GrantConstraints;
+}
+
+export interface GrantConstraints {
+  encryptionContextSubset?: Record<string, string>;
+  encryptionContextEquals?: Record<string, string>;
 }
 
 /** GetKeyLastUsage (2026 API). `lastUsage` absent means no successful use since trackingStartDate. */
@@ -146,6 +154,24 @@ export interface CallerIdentity {
 
 export interface StsPort {
   getCallerIdentity(): Promise<CallerIdentity>;
+  /** STS AssumeRole (aws-facts-estate-and-scale.md B2): credentials in another account. */
+  assumeRole(request: AssumeRoleRequest): Promise<AssumedCredentials>;
+}
+
+export interface AssumeRoleRequest {
+  roleArn: string;
+  /** 2-64 characters of [\w+=,.@-]: visible in the role owner's CloudTrail */
+  sessionName: string;
+  durationSeconds: number;
+  externalId?: string;
+}
+
+/** Temporary credentials, in the shape the SDK's credential providers return. */
+export interface AssumedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
 }
 
 /** One CloudTrail event (LookupEvents), with the parsed CloudTrailEvent JSON. */
@@ -284,6 +310,8 @@ export interface LogsPort {
   describeMetricFilters(logGroupName: string, filterNamePrefix?: string): Promise<MetricFilterSpec[]>;
   putMetricFilter(spec: MetricFilterSpec): Promise<void>;
   deleteMetricFilter(logGroupName: string, filterName: string): Promise<void>;
+  /** DescribeLogGroups, all pages: the groups encrypted with a KMS key (issue 19, data at rest) */
+  encryptedLogGroups(): Promise<DataResource[]>;
 }
 
 export interface AlarmSpec {

@@ -15,6 +15,17 @@ export const OPERATION_QUOTAS: Readonly<Record<string, number>> = Object.assign(
 );
 
 /**
+ * Every operation `--max-rps` may name: the paced ones, and those whose quota AWS does not publish
+ * (`unpublishedQuotas`: not paced unless named), global services' included.
+ */
+export const PACEABLE_OPERATIONS: readonly string[] = [
+  ...Object.keys(OPERATION_QUOTAS),
+  ...Object.values(AWS_SERVICES).flatMap(
+    (entry: { unpublishedQuotas?: readonly string[] }) => entry.unpublishedQuotas ?? [],
+  ),
+];
+
+/**
  * Fraction of a quota kscli sends at. These quotas are hard one-second windows: "if users submit
  * 1000 DescribeKey requests in a second, KMS throttles all subsequent DescribeKey requests in that
  * second" (KMS guide, throttling.html), and LookupEvents throttles beyond 2 per second. Pacing a hair
@@ -46,7 +57,7 @@ export function paceForQuota(quota: number): Pace {
 /** The canonical operation name for a user-typed one (case-insensitive), or undefined. */
 export function pacedOperationName(name: string): string | undefined {
   const lower = name.toLowerCase();
-  return Object.keys(OPERATION_QUOTAS).find((op) => op.toLowerCase() === lower);
+  return PACEABLE_OPERATIONS.find((op) => op.toLowerCase() === lower);
 }
 
 /**

@@ -51,6 +51,9 @@ export interface TokenBucketOptions {
 /** Float slack so that a token that accrued to 0.9999999 counts as one. */
 const EPSILON = 1e-9;
 
+/** What a caller of a bucket uses: a token per request, and a throttle lowers the rate. */
+export type Pacing = Pick<TokenBucket, 'take' | 'onThrottle' | 'currentRate'>;
+
 export class TokenBucket {
   readonly ceiling: number;
   readonly burst: number;

@@ -5,6 +5,14 @@
  * a typed shape as commander hands it to the action, and a parser that turns it into the typed
  * options the workflow takes (bad input: exit 2, before any AWS call).
  */
+import {
+  allowDataLossOption,
+  configAggregatorOption,
+  dependentsOption,
+  parseDependentsFlags,
+  type DependentsFlagMode,
+  type DependentsFlags,
+} from './dependents-flags.js';
 import { Argument, Option, type Command } from 'commander';
 import { ExitCode, KscliError } from '../errors.js';
 import type { EvidenceOptions } from '../workflow/evidence-port.js';
@@ -53,6 +61,7 @@ export function parseKeyFlags(flags: Partial<KeyFlags>, region: string): KeySele
 
 export interface EvidenceFlags extends EvidenceSourceFlags {
   allowInUse: boolean;
+  allowDataLoss?: boolean;
   allowUnknownUsage: boolean;
   /** false with --no-alarm */
   alarm: boolean;
@@ -63,7 +72,7 @@ export interface EvidenceFlags extends EvidenceSourceFlags {
 
 // ---- where the use evidence comes from (issue 10): usage, schedule-deletion, delete-store ----
 
-export interface EvidenceSourceFlags {
+export interface EvidenceSourceFlags extends DependentsFlags {
   evidence?: string;
   logGroupArn?: string;
   days?: string;
@@ -87,11 +96,18 @@ export const logGroupArnOption = (): Option =>
   );
 
 export function addEvidenceSourceOptions(cmd: Command): Command {
-  return cmd.addOption(evidenceOption()).addOption(logGroupArnOption());
+  return cmd
+    .addOption(evidenceOption())
+    .addOption(logGroupArnOption())
+    .addOption(dependentsOption())
+    .addOption(configAggregatorOption());
 }
 
 export interface EvidenceSourceOptions {
   evidence: EvidenceMode;
+  /** issue 19: --dependents, --config-aggregator */
+  dependents: DependentsFlagMode;
+  configAggregator?: string;
   logGroupArn?: string;
   days?: number;
 }
@@ -116,6 +132,7 @@ export function parseEvidenceSourceFlags(flags: EvidenceSourceFlags): EvidenceSo
   }
   return {
     evidence: evidence as EvidenceMode,
+    ...parseDependentsFlags(flags),
     ...(logGroupArn ? { logGroupArn } : {}),
     ...(days !== undefined ? { days } : {}),
   };
@@ -146,11 +163,14 @@ export function addEvidenceOptions(cmd: Command): Command {
   return cmd
     .addOption(allowInUseOption())
     .addOption(allowUnknownUsageOption())
+    .addOption(allowDataLossOption())
     .addOption(noAlarmOption())
     .addOption(snsTopicArnOption())
     .addOption(logGroupOption())
     .addOption(evidenceOption())
     .addOption(logGroupArnOption())
+    .addOption(dependentsOption())
+    .addOption(configAggregatorOption())
     .addOption(daysOption())
     .addOption(unusedDaysOption());
 }
@@ -166,6 +186,7 @@ export function parseEvidenceFlags(flags: EvidenceFlags): EvidenceOptions {
   return {
     allowInUse: Boolean(flags.allowInUse),
     allowUnknownUsage: Boolean(flags.allowUnknownUsage),
+    ...(flags.allowDataLoss ? { allowDataLoss: true } : {}),
     alarm: flags.alarm !== false,
     snsTopicArn: flags.snsTopicArn,
     logGroup: flags.logGroup,

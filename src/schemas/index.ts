@@ -2,7 +2,7 @@
  * The published schemas of every `--output json` document: one entry per schema, each with the
  * commands that print it. `npm run schemas` writes schemas/<name>.json from this table, a unit test
  * fails when the committed files differ, `kscli schema <name|command>` prints one, and the
- * end-to-end suite validates every JSON document kscli prints against the schema `schemaFor` names.
+ * end-to-end suite validates every JSON document kscli prints against the schema `schemaFor` (src/commands/catalog.ts) names.
  *
  * To add a schema: write src/schemas/<name>.ts (a documentSchema, and its Static type that the
  * command's renderer returns from `json`, src/ui/render/<verb>.ts), add it below with the commands printing it, run
@@ -17,9 +17,9 @@ import { PlanFileDocument } from './plan-file.js';
 import { BackupsDocument, OrphansDocument } from './reports.js';
 import { SandboxAdvanceDocument, SandboxResetDocument, SandboxStatusDocument } from './sandbox.js';
 import { InventoryDocument } from './inventory.js';
-import { SCHEMA_COMMANDS, type SchemaName } from './names.js';
+import type { SchemaName } from './names.js';
 
-export { schemaFor, SCHEMA_COMMANDS, SCHEMA_NAMES, type SchemaName } from './names.js';
+export { SCHEMA_NAMES, type SchemaName } from './names.js';
 
 export const SCHEMAS: Readonly<Record<SchemaName, TObject>> = {
   stores: StoresDocument,
@@ -45,9 +45,4 @@ export function schemaJson(name: SchemaName): Record<string, unknown> {
 /** The file text of schemas/<name>.json. */
 export function schemaFileText(name: SchemaName): string {
   return `${JSON.stringify(schemaJson(name), null, 2)}\n`;
-}
-
-/** The commands each schema is printed by, for `kscli schema` and the README. */
-export function commandsOf(name: SchemaName): readonly string[] {
-  return SCHEMA_COMMANDS[name];
 }

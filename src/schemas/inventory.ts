@@ -50,7 +50,10 @@ const InventoryStore = Type.Object(
     /** with --usage: verdict counts (null when not established, see usageError) */
     usage: Type.Optional(
       Type.Union([
-        Type.Object({ inUse: Count, unused: Count, unknown: Count }, { additionalProperties: false }),
+        Type.Object(
+          { inUse: Count, unused: Count, unknown: Count, protectsData: Type.Optional(Count) },
+          { additionalProperties: false },
+        ),
         Type.Null(),
       ]),
     ),

@@ -67,11 +67,32 @@ const Observations = Type.Object(
         Type.Object(
           {
             keyId: Type.String(),
-            verdict: Type.Union([Type.Literal('in-use'), Type.Literal('unused'), Type.Literal('unknown')]),
+            verdict: Type.Union([
+              Type.Literal('in-use'),
+              Type.Literal('unused'),
+              Type.Literal('unknown'),
+              Type.Literal('protects-data'),
+            ]),
             reason: Type.String(),
             window: Type.Object({ start: IsoDate, end: IsoDate }, { additionalProperties: false }),
             newestUse: Type.Optional(Use),
             failedAttempts: Type.Integer({ minimum: 0 }),
+            /** issue 19: the data at rest under the key, re-checked by apply */
+            dataAtRest: Type.Optional(
+              Type.Object(
+                {
+                  status: Type.Union([
+                    Type.Literal('found'),
+                    Type.Literal('none-found'),
+                    Type.Literal('gap'),
+                    Type.Literal('off'),
+                  ]),
+                  resources: Type.Array(Type.String()),
+                  gaps: Type.Array(Type.String()),
+                },
+                { additionalProperties: false },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -5,6 +5,7 @@
  */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { documentSchema, IsoDate, StoreJson } from './common.js';
+import { DependentsRunJson, KeyDataAtRest } from './data-at-rest.js';
 
 // not-asked: the trail's log group covered the window, so the per-key call was not needed (issue 10)
 const SourceStatus = Type.Union([
@@ -75,7 +76,12 @@ export const EvidenceSummary = Type.Object(
   },
   { additionalProperties: false },
 );
-const Verdict = Type.Union([Type.Literal('in-use'), Type.Literal('unused'), Type.Literal('unknown')]);
+const Verdict = Type.Union([
+  Type.Literal('in-use'),
+  Type.Literal('unused'),
+  Type.Literal('unknown'),
+  Type.Literal('protects-data'),
+]);
 
 /** An evidence section: its status, the error when it could not be read, and its own fields. */
 const section = <P extends TProperties>(properties: P) =>
@@ -168,12 +174,23 @@ export const KeyUsage = Type.Object(
             retiringPrincipal: Type.Optional(Type.String()),
             operations: Type.Array(Type.String()),
             awsService: Type.Boolean(),
+            constraints: Type.Optional(
+              Type.Object(
+                {
+                  encryptionContextSubset: Type.Optional(Type.Record(Type.String(), Type.String())),
+                  encryptionContextEquals: Type.Optional(Type.Record(Type.String(), Type.String())),
+                },
+                { additionalProperties: false },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
       ),
     }),
     aliases: section({ names: Type.Array(Type.String()) }),
+    /** issue 19: the data at rest under the key (absent: not searched by this run) */
+    dataAtRest: Type.Optional(KeyDataAtRest),
     reason: Type.String({ description: 'which evidence the verdict rests on, over which dates' }),
   },
   { additionalProperties: false },
@@ -198,6 +215,8 @@ export const UsageDocument = documentSchema(
     ),
     /** what the run's evidence rested on (issue 10), or null */
     evidence: Type.Union([EvidenceSummary, Type.Null()]),
+    /** issue 19: how the data-at-rest search covered each resource type, its queries and reads */
+    dependents: Type.Optional(DependentsRunJson),
     keys: Type.Array(KeyUsage),
     note: Type.String(),
   },

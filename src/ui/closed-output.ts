@@ -21,17 +21,6 @@ export function isOutputGone(err: unknown): boolean {
   return GONE.has(String((err as NodeJS.ErrnoException | undefined)?.code));
 }
 
-/** The commands that can change AWS (every one goes through the plan runner, src/commands/run-plan.ts). */
-export const MUTATING_COMMANDS: ReadonlySet<string> = new Set([
-  'schedule-deletion',
-  'cancel-deletion',
-  'disconnect-store',
-  'delete-store',
-  'alarm',
-  'backups',
-  'apply',
-]);
-
 /** The command named by argv (global options may come first). */
 export function commandOf(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {

@@ -20,6 +20,15 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const verdictOf = (i: PlanItem): string | undefined =>
   typeof i.details?.verdict === 'string' ? i.details.verdict : undefined;
 
+/** The resources a key line says are encrypted under the key (issue 19), as "<type> <id>". */
+function dependentsOf(i: PlanItem): string[] {
+  const d = i.details?.dependents as
+    { resources?: Array<{ resourceType: string; resourceId: string; accountId?: string }> } | undefined;
+  return (d?.resources ?? []).map(
+    (r) => `${r.resourceType} ${r.resourceId}${r.accountId ? ` (account ${r.accountId})` : ''}`,
+  );
+}
+
 /** The waiting period a ScheduleKeyDeletion line will ask for, in days. */
 function windowDays(i: PlanItem): number | undefined {
   const params = i.details?.params as { PendingWindowInDays?: unknown } | undefined;
@@ -41,12 +50,23 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
       lines.push(
         `  earliest deletion: ${style.bold(isoWithRelative(new Date(now.getTime() + Math.min(...days) * DAY_MS), now))}`,
       );
-    const inUse = scheduled.filter((i) => verdictOf(i) === 'in-use').length;
+    // by the overridden checks: a key that protects data may be in use as well (issue 19)
+    const overridden = (i: PlanItem, flag: string) => i.checks.some((c) => c.overridden && c.overrideFlag === flag);
+    const inUse = scheduled.filter((i) => verdictOf(i) === 'in-use' || overridden(i, '--allow-in-use')).length;
     const unknown = scheduled.filter((i) => verdictOf(i) === 'unknown').length;
+    const withData = scheduled.filter((i) => overridden(i, '--allow-data-loss'));
+    if (withData.length) {
+      const resources = withData.flatMap((i) => dependentsOf(i));
+      lines.push(
+        `  ${style.bad(`${withData.length} of them protect data`)}: ${resources.length} resource(s) encrypted under them become unreadable (overridden with --allow-data-loss)`,
+      );
+      for (const r of resources.slice(0, 5)) lines.push(`    ${r}`);
+      if (resources.length > 5) lines.push(`    ... and ${resources.length - 5} more (see the plan)`);
+    }
     if (inUse) lines.push(`  ${style.bad(`${inUse} of them in use`)} (overridden with --allow-in-use)`);
     if (unknown)
       lines.push(`  ${style.warn(`${unknown} of them with unknown usage`)} (overridden with --allow-unknown-usage)`);
-    if (!inUse && !unknown && scheduled.some((i) => verdictOf(i) !== undefined))
+    if (!inUse && !unknown && !withData.length && scheduled.some((i) => verdictOf(i) !== undefined))
       lines.push(`  ${style.ok('none of them in use')} by the evidence`);
   }
   const others = new Map<string, number>();

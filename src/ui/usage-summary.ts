@@ -24,8 +24,8 @@ export interface UsageView {
   window: { start: Date; end: Date };
 }
 
-/** in-use first, then unknown (both need a decision), then unused; the store's order within each. */
-const RANK: Record<string, number> = { 'in-use': 0, unknown: 1, unused: 2 };
+/** protects-data and in-use first, then unknown (both need a decision), then unused; the store's order within each. */
+const RANK: Record<string, number> = { 'protects-data': 0, 'in-use': 0, unknown: 1, unused: 2 };
 export function byDecision(results: KeyAssessment[]): KeyAssessment[] {
   return results
     .map((a, i) => ({ a, i }))
@@ -66,6 +66,16 @@ function activityCell(a: KeyAssessment, view: UsageView): string {
   return lines.join('\n');
 }
 
+/** The DATA column (issue 19): resources found under the key, or why none can be said. */
+function dataCell(a: KeyAssessment, view: UsageView): string {
+  const d = a.dependents;
+  if (!d) return '-';
+  if (d.status === 'off') return view.style.dim('not searched');
+  if (d.status === 'found') return view.style.bad(`${d.resources.length} resource(s)`);
+  if (d.status === 'gap') return view.style.warn('not covered');
+  return 'none found';
+}
+
 function summaryRow(a: KeyAssessment, view: UsageView): string[] {
   const e = a.evidence;
   return [
@@ -75,6 +85,7 @@ function summaryRow(a: KeyAssessment, view: UsageView): string[] {
     e.cloudTrail.status !== 'ok' ? view.style.warn(e.cloudTrail.status) : String(e.cloudTrail.principals.length),
     activityCell(a, view),
     e.state,
+    dataCell(a, view),
     e.aliases.status !== 'ok' ? view.style.warn(e.aliases.status) : e.aliases.names.join('\n') || '-',
   ];
 }
@@ -91,10 +102,14 @@ export function activityLegend(view: UsageView): string {
 /** The summary: one row per key (one record of two lines in a narrow terminal), decisions first. */
 export function renderUsageSummary(results: KeyAssessment[], view: UsageView): string {
   const rows = byDecision(results).map((a) => summaryRow(a, view));
-  const table = renderTable(['KEY ID', 'VERDICT', 'LAST USE', 'CALLERS', 'ACTIVITY', 'STATE', 'ALIASES'], rows, {
-    width: view.width,
-    record: { head: [0, 1, 6], flow: true },
-  });
+  const table = renderTable(
+    ['KEY ID', 'VERDICT', 'LAST USE', 'CALLERS', 'ACTIVITY', 'STATE', 'DATA', 'ALIASES'],
+    rows,
+    {
+      width: view.width,
+      record: { head: [0, 1, 7], flow: true },
+    },
+  );
   const legend = activityLegend(view);
   return `${table}${view.width ? fitText(legend, view.width) : legend}\n`;
 }
@@ -147,6 +162,37 @@ export function keyDetails(a: KeyAssessment, view: Pick<UsageView, 'style' | 'no
       : `  grants:        ${g.grants.map((x) => `${x.granteePrincipal ?? '?'}${x.awsService ? ' (AWS service: it depends on the key)' : ''} [${x.operations.join(',')}]`).join('; ') || 'none'}`,
   );
   lines.push(`  aliases:       ${e.aliases.status !== 'ok' ? gap(e.aliases) : e.aliases.names.join(', ') || 'none'}`);
+  lines.push(...dataLines(a, style));
+  return lines;
+}
+
+/** The data at rest under the key (issue 19): one line per resource, then what the search missed. */
+function dataLines(a: KeyAssessment, style: Style): string[] {
+  const d = a.dependents;
+  if (!d) return [];
+  if (d.status === 'off') return ['  data at rest:  not searched (--dependents off)'];
+  const lines: string[] = [];
+  if (d.resources.length === 0)
+    lines.push(
+      `  data at rest:  ${d.status === 'gap' ? style.warn('none found, but not every type was covered') : 'none found'}`,
+    );
+  else lines.push(`  data at rest:  ${style.bad(`${d.resources.length} resource(s) encrypted under the key`)}`);
+  for (const r of d.resources) {
+    const where = [
+      r.accountId ? `account ${r.accountId}` : undefined,
+      r.region,
+      r.createdAt ? `created ${day(r.createdAt)}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const id = r.arn && r.arn !== r.resourceId ? `${r.resourceId} (${r.arn})` : r.resourceId;
+    lines.push(
+      `    ${r.resourceType} ${id}${r.name ? ` ${r.name}` : ''}${where ? `; ${where}` : ''} [${r.source}${r.grantId ? ` ${r.grantId}` : ''}]`,
+    );
+  }
+  for (const g of d.gaps) lines.push(`    ${style.warn('not covered:')} ${g}`);
+  for (const s of d.staleGrants)
+    lines.push(`    ${style.dim(`grant ${s.grantId} names ${s.resource}, not found (likely stale)`)}`);
   return lines;
 }
 

@@ -6,12 +6,19 @@
 import type { AwsPorts, KeyInfo } from '../aws/ports.js';
 import type { AssessOptions } from './evidence/assess.js';
 import type { EvidenceMode } from './evidence/types.js';
+import type { DependentsMode, KeyDependents } from './evidence/dependents/types.js';
 import type { Check, Executable } from './plan.js';
 
 export interface KeyAssessment {
-  verdict: 'in-use' | 'unused' | 'unknown';
+  verdict: 'in-use' | 'unused' | 'unknown' | 'protects-data';
   /** ok false: the key must be blocked (detail says why; overrideFlag names the flag) */
   check: Check;
+  /** issue 19: the use verdict alone (the usage-verdict check's) */
+  useVerdict?: 'in-use' | 'unused' | 'unknown';
+  /** issue 19: data found under the key; ok false blocks unless --allow-data-loss */
+  dataCheck?: Check;
+  /** issue 19: the resources found under the key (plans show the first, plan files re-check them) */
+  dependents?: KeyDependents;
   evidence: unknown;
 }
 
@@ -40,4 +47,10 @@ export interface EvidenceOptions {
   evidence?: EvidenceMode;
   days?: number;
   unusedDays?: number;
+  /** --allow-data-loss (issue 19) */
+  allowDataLoss?: boolean;
+  /** --dependents auto|config|direct|off (default auto) */
+  dependents?: DependentsMode;
+  /** --config-aggregator NAME */
+  configAggregator?: string;
 }

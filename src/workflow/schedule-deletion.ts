@@ -104,20 +104,58 @@ export function evaluateScheduleKey(
   return line('apply', `schedule deletion in ${opts.windowDays} days${note}`);
 }
 
-/** Adds a key's usage verdict to its line: a failed check blocks it (issue 3). */
+/**
+ * Adds a key's usage verdict to its line: a failed check blocks it (issue 3). A key that protects
+ * data (issue 19) carries a second check, 'data-at-rest', blocked unless --allow-data-loss: a key
+ * in use AND protecting data needs both overrides.
+ */
 export function withEvidence(item: PlanItem, assessment: KeyAssessment | undefined): PlanItem {
   if (!assessment || item.status !== 'apply') return item;
-  const check = assessment.check;
-  const checks = [...item.checks, check];
-  const details = { ...item.details, verdict: assessment.verdict };
-  if (!check.ok && !check.overridden) {
-    const how = check.overrideFlag ? ` (override: ${check.overrideFlag})` : '';
-    const detail = check.detail ?? 'usage evidence blocks it';
-    const reason = detail.startsWith(assessment.verdict) ? detail : `${assessment.verdict}: ${detail}`;
-    return { ...item, checks, details, status: 'blocked', reason: `${reason}${how}` };
+  const checks = [...item.checks, assessment.check, ...(assessment.dataCheck ? [assessment.dataCheck] : [])];
+  const details = {
+    ...item.details,
+    verdict: assessment.verdict,
+    ...(assessment.dependents && assessment.dependents.status !== 'off'
+      ? { dependents: dependentsDetails(assessment.dependents) }
+      : {}),
+  };
+  const blocking = [assessment.dataCheck, assessment.check].filter(
+    (c): c is NonNullable<typeof c> => c !== undefined && !c.ok && !c.overridden,
+  );
+  if (blocking.length) {
+    const reasons = blocking.map((check) => {
+      const verdict = check.name === 'data-at-rest' ? 'protects-data' : (assessment.useVerdict ?? assessment.verdict);
+      const how = check.overrideFlag ? ` (override: ${check.overrideFlag})` : '';
+      const detail = check.detail ?? 'usage evidence blocks it';
+      return `${detail.startsWith(verdict) ? detail : `${verdict}: ${detail}`}${how}`;
+    });
+    return { ...item, checks, details, status: 'blocked', reason: reasons.join('; ') };
   }
-  const note = check.overridden ? ` (${assessment.verdict}, overridden with ${check.overrideFlag})` : '';
+  const notes = [assessment.check, assessment.dataCheck]
+    .filter((c): c is NonNullable<typeof c> => c !== undefined && c.overridden === true)
+    .map((c) =>
+      c.name === 'data-at-rest'
+        ? `protects-data, overridden with ${c.overrideFlag}`
+        : `${assessment.useVerdict ?? assessment.verdict}, overridden with ${c.overrideFlag}`,
+    );
+  const note = notes.length ? ` (${notes.join('; ')})` : '';
   return { ...item, checks, details, reason: `${item.reason}${note}` };
+}
+
+/** The data found under a key as plan details: the count, the first resources, what the search missed. */
+function dependentsDetails(d: NonNullable<KeyAssessment['dependents']>): Record<string, unknown> {
+  return {
+    status: d.status,
+    count: d.resources.length,
+    resources: d.resources.map((r) => ({
+      resourceType: r.resourceType,
+      resourceId: r.resourceId,
+      ...(r.accountId ? { accountId: r.accountId } : {}),
+      ...(r.region ? { region: r.region } : {}),
+      source: r.source,
+    })),
+    ...(d.gaps.length ? { gaps: d.gaps } : {}),
+  };
 }
 
 /** AccessDenied on ScheduleKeyDeletion: say what commonly causes it instead of the raw error. */
@@ -231,6 +269,8 @@ export function evidenceOverrides(opts: EvidenceOptions): string[] {
   const o: string[] = [];
   if (opts.allowInUse) o.push('--allow-in-use');
   if (opts.allowUnknownUsage) o.push('--allow-unknown-usage');
+  if (opts.allowDataLoss) o.push('--allow-data-loss');
+  if (opts.dependents === 'off') o.push('--dependents off');
   if (!opts.alarm) o.push('--no-alarm');
   return o;
 }
@@ -252,6 +292,9 @@ export async function planScheduleItems(
     ? await evidence.assessKeys(ctx.aws, toAssess, {
         allowInUse: opts.evidence.allowInUse,
         allowUnknownUsage: opts.evidence.allowUnknownUsage,
+        ...(opts.evidence.allowDataLoss ? { allowDataLoss: true } : {}),
+        ...(opts.evidence.dependents ? { dependents: opts.evidence.dependents } : {}),
+        ...(opts.evidence.configAggregator ? { configAggregator: opts.evidence.configAggregator } : {}),
         days: opts.evidence.days,
         unusedDays: opts.evidence.unusedDays,
         // the verdict's window ends at the command's clock (a fake clock in tests)

@@ -366,6 +366,7 @@ describe('each invariant catches its own sabotage', () => {
         // no shrinking: any counterexample will do, and a stable seed keeps the test deterministic
         { numRuns: sabotage.runs ?? 600, seed: 20261123, endOnFailure: true },
       );
+      console.info(`SABOTAGE ${sabotage.invariant} runs=${details.numRuns}`);
       expect(details.failed, `the sabotage went unnoticed in ${details.numRuns} generated runs`).toBe(true);
       expect(String((details.errorInstance as Error | undefined)?.message)).toMatch(caughtBy);
     });

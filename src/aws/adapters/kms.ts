@@ -41,7 +41,7 @@ import type {
 import { toPortError, type CallSite } from '../errors.js';
 import { TaskPool } from '../pool.js';
 import { FastDescribeKey } from '../fast-describe-key.js';
-import type { TokenBucket } from '../rate-limiter.js';
+import type { Pacing } from '../rate-limiter.js';
 import type { AdapterSite } from './site.js';
 
 /** Largest page sizes AWS documents (aws-facts.md section 3.3; the model allows up to 1000 for all). */
@@ -55,7 +55,7 @@ export interface KmsAdapterOptions {
    * FastDescribeKey (same endpoint, credentials, signer, sockets and pacing; a third of the CPU per
    * call, issue 5), paced by this bucket; without it, through `kms.send` (tests that mock the SDK).
    */
-  describeKeyBucket?: () => TokenBucket | undefined;
+  describeKeyBucket?: () => Pacing | undefined;
   /** --debug sink, for the calls FastDescribeKey makes */
   debugLog?: (line: string) => void;
 }
@@ -341,5 +341,17 @@ function toGrantInfo(grant: GrantListEntry): GrantInfo {
     ...(grant.RetiringPrincipal ? { retiringPrincipal: grant.RetiringPrincipal } : {}),
     operations: [...(grant.Operations ?? [])],
     ...(grant.CreationDate ? { creationDate: grant.CreationDate } : {}),
+    ...(grant.Constraints?.EncryptionContextSubset || grant.Constraints?.EncryptionContextEquals
+      ? {
+          constraints: {
+            ...(grant.Constraints.EncryptionContextSubset
+              ? { encryptionContextSubset: { ...grant.Constraints.EncryptionContextSubset } }
+              : {}),
+            ...(grant.Constraints.EncryptionContextEquals
+              ? { encryptionContextEquals: { ...grant.Constraints.EncryptionContextEquals } }
+              : {}),
+          },
+        }
+      : {}),
   };
 }

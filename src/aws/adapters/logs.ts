@@ -29,6 +29,7 @@ import type {
   LogsQueryStatus,
   MetricFilterSpec,
 } from '../ports.js';
+import type { DataResource } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
 
@@ -169,6 +170,28 @@ export class LogsAdapter implements LogsPort {
     await this.call('DeleteMetricFilter', (logs) =>
       logs.send(new DeleteMetricFilterCommand({ logGroupName, filterName })),
     );
+  }
+
+  async encryptedLogGroups(): Promise<DataResource[]> {
+    return this.call('DescribeLogGroups', async (logs) => {
+      const out: DataResource[] = [];
+      for await (const page of paginateDescribeLogGroups({ client: logs, pageSize: PAGE_SIZE }, {})) {
+        for (const g of page.logGroups ?? []) {
+          if (!g.kmsKeyId || !g.logGroupName) continue;
+          const info = toLogGroupInfo(g);
+          out.push({
+            resourceType: 'AWS::Logs::LogGroup',
+            resourceId: g.logGroupName,
+            ...(info.arn ? { arn: info.arn } : {}),
+            region: this.where.region,
+            ...(info.creationTime ? { createdAt: info.creationTime } : {}),
+            kmsKeyRef: g.kmsKeyId,
+            property: 'kmsKeyId',
+          });
+        }
+      }
+      return out;
+    });
   }
 
   private call<T>(operation: string, fn: (client: CloudWatchLogsClient) => Promise<T>): Promise<T> {

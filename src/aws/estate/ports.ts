@@ -42,6 +42,12 @@ export interface OrganizationsPort {
   listAccountsUnder(parentId: string): Promise<OrgAccountInfo[]>;
 }
 
+/** The Account Management API (a global service): which Regions an account has enabled. */
+export interface AccountPort {
+  /** account:ListRegions of the account whose credentials sign the call, every page. */
+  listRegions(): Promise<RegionInfo[]>;
+}
+
 /** How to reach one account. */
 export interface AccountAccess {
   accountId: string;

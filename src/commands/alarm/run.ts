@@ -2,6 +2,8 @@
  * kscli alarm as a plan for the plan runner (src/workflow/plan-runner/): the metric filter and the
  * alarm (src/workflow/evidence/alarm-plan.ts), with the warnings an operator needs about them.
  */
+import type { PlanModule } from '../descriptor.js';
+import { AlarmOptionsSchema } from './options.js';
 import { ExitCode } from '../../errors.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 
@@ -45,3 +47,9 @@ export async function alarmSpec(o: AlarmOptions): Promise<PlanSpec> {
     idle: () => ({ outcome: 'nothing-to-do', exitCode: ExitCode.Ok, lines: ['the alarm is already in place'] }),
   };
 }
+
+/** What the alarm command's descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof AlarmOptionsSchema> = {
+  optionsSchema: AlarmOptionsSchema,
+  spec: async (_deps, o) => ({ spec: await alarmSpec(o) }),
+};

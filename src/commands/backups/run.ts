@@ -1,21 +1,19 @@
 /**
  * kscli backups: the report (read-only), and --delete as a plan for the plan runner.
  */
-import type { StoreInfo } from '../../aws/ports.js';
+import type { PlanModule } from '../descriptor.js';
+import { BackupDeletionOptionsSchema } from './options.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
-import { backupsReport, planBackupDeletion, type BackupsReport } from '../../workflow/backups.js';
+import { backupsReport, planBackupDeletion } from '../../workflow/backups.js';
 import type { KeySeenEntry } from '../../workflow/journal.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { describeStore, journalFor, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import type { BackupsResult } from '../../workflow/results.js';
+export type { BackupsResult };
 
 export const notCloudHsm = (storeId: string) =>
   `${storeId} is an external key store: it has no cluster and no backups (KMS never holds external key material)`;
-
-export type BackupsResult =
-  | { store: StoreInfo; kind: 'report'; report: BackupsReport }
-  /** an external key store has no cluster: nothing to report */
-  | { store: StoreInfo; kind: 'not-cloudhsm'; note: string };
 
 export async function runBackupsReport(deps: Deps, storeId: string): Promise<BackupsResult> {
   const store = await describeStore(deps, storeId);
@@ -48,3 +46,9 @@ export function backupDeletionSpec(deps: Pick<Deps, 'aws'>, o: BackupDeletionOpt
     },
   };
 }
+
+/** What the backups descriptor loads for --delete (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof BackupDeletionOptionsSchema> = {
+  optionsSchema: BackupDeletionOptionsSchema,
+  spec: async (deps, o) => ({ spec: backupDeletionSpec(deps, o) }),
+};

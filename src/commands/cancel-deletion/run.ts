@@ -1,6 +1,8 @@
 /**
  * kscli cancel-deletion as a plan for the plan runner (src/workflow/plan-runner/).
  */
+import type { PlanModule } from '../descriptor.js';
+import { CancelDeletionOptionsSchema } from './options.js';
 import { cancelledNotEnabled, planCancelDeletion } from '../../workflow/cancel-deletion.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
@@ -26,3 +28,9 @@ export function cancelDeletionSpec(o: CancelDeletionOptions): PlanSpec {
       }),
   };
 }
+
+/** What the cancel-deletion descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof CancelDeletionOptionsSchema> = {
+  optionsSchema: CancelDeletionOptionsSchema,
+  spec: async (_deps, o) => ({ spec: cancelDeletionSpec(o) }),
+};

@@ -11,6 +11,8 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
+import type { PlanModule } from '../descriptor.js';
+import { DeleteStoreOptionsSchema } from './options.js';
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import { HsmPriceBook, PRICING_REGION, priceSourceLine } from '../../workflow/cost/hsm-cost.js';
 import { clusterLeftover, xksLeftover, type StoreLeftover } from '../../workflow/cost/leftovers.js';
@@ -18,15 +20,17 @@ import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
 import { disconnectWaitProgress } from '../../ui/wait-progress.js';
-import { backupsReport, type BackupsReport } from '../../workflow/backups.js';
+import { backupsReport } from '../../workflow/backups.js';
 import { DELETE_STORE, keptKeysSentence, planDeleteStore, type DeleteStorePlan } from '../../workflow/delete-store.js';
 import { storeKeysAfterApply } from '../../workflow/drift.js';
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { CallEntry, Journal } from '../../workflow/journal.js';
-import { findOrphans, type OrphanedMaterial } from '../../workflow/orphans.js';
+import { findOrphans } from '../../workflow/orphans.js';
 import type { Finish, PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
+import type { DeleteStoreCleanup } from '../../workflow/results.js';
+export type { DeleteStoreCleanup };
 
 export interface DeleteStoreOptions {
   storeId: string;
@@ -37,18 +41,6 @@ export interface DeleteStoreOptions {
   evidence: EvidenceOptions;
   /** the flags as given, journaled with the run */
   flags: KeyFlags;
-}
-
-/** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
-export interface DeleteStoreCleanup {
-  storeId: string;
-  /** CloudHSM stores: what KMS leaves behind in backups and in the cluster */
-  backups?: BackupsReport;
-  orphans?: OrphanedMaterial[];
-  /** what still costs money: the cluster and its HSMs, or the XKS proxy (workflow/cost/leftovers.ts) */
-  leftover?: StoreLeftover;
-  /** where the HSM price came from (Price List or kscli's dated table) */
-  priceLine?: string;
 }
 
 export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
@@ -193,3 +185,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     },
   };
 }
+
+/** What the delete-store descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof DeleteStoreOptionsSchema> = {
+  optionsSchema: DeleteStoreOptionsSchema,
+  spec: async (deps, o) => {
+    const { deleteStoreExtras } = await import('../../ui/render/delete-store.js');
+    return { spec: deleteStoreSpec(deps, o), extras: deleteStoreExtras };
+  },
+};

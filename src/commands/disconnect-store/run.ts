@@ -1,6 +1,8 @@
 /**
  * kscli disconnect-store as a plan for the plan runner (src/workflow/plan-runner/).
  */
+import type { PlanModule } from '../descriptor.js';
+import { DisconnectStoreOptionsSchema } from './options.js';
 import type { Deps } from '../../deps.js';
 import { disconnectWaitProgress } from '../../ui/wait-progress.js';
 import { planDisconnectStore } from '../../workflow/disconnect-store.js';
@@ -26,3 +28,9 @@ export function disconnectStoreSpec(deps: Pick<Deps, 'progress'>, o: DisconnectS
       }),
   };
 }
+
+/** What the disconnect-store descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof DisconnectStoreOptionsSchema> = {
+  optionsSchema: DisconnectStoreOptionsSchema,
+  spec: async (deps, o) => ({ spec: disconnectStoreSpec(deps, o) }),
+};

@@ -3,17 +3,11 @@
  * store, so the adapter pages ListKeys and describes the keys concurrently, paced under the
  * DescribeKey quota (aws-facts 2.5, 6): never one at a time like the AWS guide's shell loop.
  */
-import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { aliasesByKey } from '../../workflow/key-selection.js';
 import { describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
-
-export interface FindKeysResult {
-  store: StoreInfo;
-  /** oldest first (creation date, then key ID) */
-  keys: KeyInfo[];
-  aliases: Map<string, string[]>;
-}
+import type { FindKeysResult } from '../../workflow/results.js';
+export type { FindKeysResult };
 
 export async function runFindKeys(deps: Deps, storeId: string): Promise<FindKeysResult> {
   const store = await describeStore(deps, storeId);

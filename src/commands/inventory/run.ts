@@ -11,7 +11,7 @@ import { awsErrorName } from '../../workflow/estate/gaps.js';
 import { runInventory } from '../../workflow/estate/inventory.js';
 import type { RegionSelection } from '../../workflow/estate/runner.js';
 import type { InventoryMeta, InventoryView } from '../../ui/render/inventory.js';
-import type { InventoryFlags } from './index.js';
+import type { InventoryFlags } from './command.js';
 
 export interface ParsedInventoryFlags {
   regions: RegionSelection;

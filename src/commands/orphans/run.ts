@@ -4,16 +4,11 @@
  * key handles. CloudTrail event history covers 90 days. External key stores never orphan anything
  * (aws-facts 8).
  */
-import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
-import { findOrphans, type OrphanedMaterial } from '../../workflow/orphans.js';
+import { findOrphans } from '../../workflow/orphans.js';
 import { describeStore } from '../../workflow/store-session.js';
-
-export interface OrphansResult {
-  store: StoreInfo;
-  /** empty for an external key store (nothing looked up) */
-  orphans: OrphanedMaterial[];
-}
+import type { OrphansResult } from '../../workflow/results.js';
+export type { OrphansResult };
 
 export async function runOrphans(deps: Deps, storeId: string): Promise<OrphansResult> {
   const store = await describeStore(deps, storeId);

@@ -26,6 +26,8 @@ import {
 } from '../../workflow/retire-cluster.js';
 import { storesReader } from './stores-reader.js';
 import { reachArgs } from '../../workflow/cost/leftovers.js';
+import type { PlanModule } from '../descriptor.js';
+import { RetireClusterOptionsSchema } from './options.js';
 
 /** The typed options (JSON values: a saved plan keeps them). */
 export interface RetireClusterCommandOptions {
@@ -181,3 +183,8 @@ export function retireClusterSpec(
     },
   };
 }
+
+export const planModule: PlanModule<typeof RetireClusterOptionsSchema> = {
+  optionsSchema: RetireClusterOptionsSchema,
+  spec: async (deps, o) => ({ spec: retireClusterSpec(deps, o) as never }),
+};

@@ -5,28 +5,14 @@
 import type { App } from '../../app.js';
 import type { AdvanceReport, SandboxStatus } from '../../sandbox/contract.js';
 import type { ScenarioParams } from '../../sandbox/server/model-holder.js';
+import type { SandboxStatusResult, SandboxResetResult, SandboxAdvanceResult } from '../../workflow/results.js';
+export type { SandboxStatusResult, SandboxResetResult, SandboxAdvanceResult };
 
 /** The state file: --state, else $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json. */
 export async function statePathOf(app: Pick<App, 'env'>, opts: { state?: string }): Promise<string> {
   if (opts.state) return opts.state;
   const { defaultStatePath } = await import('../../sandbox/index.js');
   return defaultStatePath(app.env);
-}
-
-export interface SandboxStatusResult {
-  statePath: string;
-  status: SandboxStatus;
-}
-
-export interface SandboxResetResult extends SandboxStatusResult {
-  scenario: 'demo' | 'large' | 'org';
-}
-
-export interface SandboxAdvanceResult {
-  statePath: string;
-  report: AdvanceReport;
-  /** a running server held the state: it did the advance */
-  viaServer: boolean;
 }
 
 export async function runSandboxReset(

@@ -2,6 +2,8 @@
  * kscli schedule-deletion as a plan for the plan runner (src/workflow/plan-runner/); after the
  * apply, what changed in the store meanwhile and when the keys will be gone.
  */
+import type { PlanModule } from '../descriptor.js';
+import { ScheduleDeletionOptionsSchema } from './options.js';
 import { ExitCode } from '../../errors.js';
 import { keyDriftSince } from '../../workflow/drift.js';
 import type { EvidenceOptions, EvidencePort } from '../../workflow/evidence-port.js';
@@ -49,3 +51,9 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
     },
   };
 }
+
+/** What the schedule-deletion descriptor loads when it runs (src/commands/descriptor.ts). */
+export const planModule: PlanModule<typeof ScheduleDeletionOptionsSchema> = {
+  optionsSchema: ScheduleDeletionOptionsSchema,
+  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o) }),
+};

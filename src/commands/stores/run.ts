@@ -1,28 +1,11 @@
 /**
  * kscli stores: the stores of the region, and the keys of each counted by key state.
  */
-import type { StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { countByState } from '../../workflow/inventory.js';
-import type { Gap, Skip } from '../../workflow/estate/gaps.js';
 import type { RegionSelection } from '../../workflow/estate/runner.js';
-
-export interface StoreRow {
-  store: StoreInfo;
-  keyCount: number;
-  keyCounts: Record<string, number>;
-  /** with --regions: the store's Region */
-  region?: string;
-}
-
-export interface StoresResult {
-  region: string;
-  stores: StoreRow[];
-  /** with --regions: what was asked ('all' or the list), and what could not be read */
-  regions?: 'all' | string[];
-  gaps?: Gap[];
-  skipped?: Skip[];
-}
+import type { StoreRow, StoresResult } from '../../workflow/results.js';
+export type { StoreRow, StoresResult };
 
 export async function runStores(deps: Deps): Promise<StoresResult> {
   const stores = await deps.aws.kms().describeStores();

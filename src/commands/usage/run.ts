@@ -7,16 +7,18 @@
  * about max(200/5, lookups/2) seconds. On a terminal: the query's status and records scanned, then
  * a progress bar with an ETA. Ctrl-C stops the running queries (StopQuery) and exits 130.
  */
-import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { evidenceProgress, type QueryProgressView } from '../../ui/query-progress.js';
 import type { KeyAssessment, LogPrefetch } from '../../workflow/evidence/index.js';
 import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-source.js';
 import type { EvidenceMode } from '../../workflow/evidence/types.js';
+import type { DependentsMode, DependentsRun } from '../../workflow/evidence/dependents/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../workflow/validate.js';
+import type { UsageWindow, UsageResult } from '../../workflow/results.js';
+export type { UsageWindow, UsageResult };
 
 const DAY_MS = 86_400_000;
 
@@ -30,32 +32,9 @@ export interface UsageOptions {
   evidence?: EvidenceMode;
   /** --log-group NAME / --log-group-arn ARN */
   logGroup?: string;
-}
-
-/**
- * The evidence window the verdicts rest on: what was searched (never more), and what was asked
- * (`requestedDays`: --days, which only a log group can honour beyond 90).
- */
-export interface UsageWindow {
-  cloudTrailStart: Date;
-  cloudTrailEnd: Date;
-  cloudTrailDays: number;
-  requestedDays: number;
-  unusedDays: number;
-}
-
-export interface UsageResult {
-  store: StoreInfo;
-  region: string;
-  window: UsageWindow;
-  /** the keys examined, oldest first */
-  keys: KeyInfo[];
-  /** one per key, in the same order */
-  assessments: KeyAssessment[];
-  /** the source, the stretches searched, the log group, the queries, the fallbacks */
-  evidence?: EvidenceRunSummary;
-  /** the account (STS), when it can be read: the review document names it */
-  account?: string;
+  /** --dependents (default auto) and --config-aggregator (issue 19) */
+  dependents?: DependentsMode;
+  configAggregator?: string;
 }
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
@@ -114,6 +93,10 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
     if (lastView) shown.onQuery(lastView);
     let assessed: Map<string, KeyAssessment>;
     let summary: EvidenceRunSummary | undefined;
+    let dependents: DependentsRun | undefined;
+    // one bar for both searches: the keys' use evidence and the data-at-rest readers (issue 19)
+    const counts = { keys: [0, keys.length], data: [0, 0] };
+    const redraw = () => shown.onKeys(counts.keys[0]! + counts.data[0]!, counts.keys[1]! + counts.data[1]!);
     try {
       // allow both: `usage` reports verdicts, it blocks nothing
       assessed = await assessKeys(deps.aws, keys, {
@@ -127,7 +110,17 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
         region: deps.region,
         signal: abort.signal,
         sleep: (ms: number) => deps.clock.sleep(ms),
-        onProgress: shown.onKeys,
+        onProgress: (done, total) => {
+          counts.keys = [done, total ?? keys.length];
+          redraw();
+        },
+        onDependentsProgress: (done, total) => {
+          counts.data = [done, total ?? counts.data[1]!];
+          redraw();
+        },
+        dependents: o.dependents ?? 'auto',
+        ...(o.configAggregator ? { configAggregator: o.configAggregator } : {}),
+        onDependents: (run) => (dependents = run),
         onQueryProgress: shown.onQuery,
         warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
         onSummary: (s) => (summary = s),
@@ -154,6 +147,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       keys,
       assessments: keys.map((k) => assessed.get(k.keyId)!),
       ...(summary ? { evidence: summary } : {}),
+      ...(dependents ? { dependents } : {}),
     };
   } finally {
     // a query nobody will read (the command failed first) is stopped, not left running

@@ -33,7 +33,7 @@
 import { kmsOnlyAuditLog } from './cloudhsm/audit-log.js';
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
-import { addGrant } from './kms/keys.js';
+import { addGrant } from './kms/grants.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import {

@@ -35,6 +35,12 @@ export interface KeyRecord {
   xksKeyId?: string;
   /** extra AWS principals the key policy names besides the account root */
   policyPrincipals?: string[];
+  /** the key policy as set by CreateKey or PutKeyPolicy; absent: the default policy (kms/policies.ts) */
+  policy?: string;
+  /** absent: SYMMETRIC_DEFAULT */
+  spec?: string;
+  /** absent: ENCRYPT_DECRYPT */
+  usage?: string;
   tags?: Array<{ TagKey: string; TagValue: string }>;
   /** last successful cryptographic use (GetKeyLastUsage) */
   lastUsage?: { op: string; t: number; requestId: string; eventId?: string };
@@ -55,6 +61,10 @@ export interface GrantRecord {
   grantee: string;
   retiring?: string;
   operations: string[];
+  /** encryption context constraints, e.g. EBS's `{ EncryptionContextSubset: { 'aws:ebs:id': 'vol-…' } }` */
+  constraints?: { EncryptionContextSubset?: Record<string, string>; EncryptionContextEquals?: Record<string, string> };
+  /** the account whose principal created the grant (absent: this account) */
+  issuingAccount?: string;
 }
 
 export interface StoreRecord {

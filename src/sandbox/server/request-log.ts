@@ -13,6 +13,11 @@ export interface RequestLogEntry {
   time: string;
   /** the sandbox clock at that moment (real time plus what `advance` added), ISO-8601 */
   sandboxTime?: string;
+  /**
+   * wall-clock time the answer was sent (or the connection dropped), ISO-8601: with `time`, when
+   * a request was in flight (two requests overlap when one arrived before the other's answer)
+   */
+  answerTime?: string;
   requestId: string;
   service?: ServiceName;
   operation?: string;

@@ -82,6 +82,7 @@ export class SandboxHttpHandler {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // arrival: the request's headers are in (the body may still be on its way)
     const started = performance.now();
     const requestId = randomUUID();
     const time = new Date().toISOString();
@@ -102,6 +103,7 @@ export class SandboxHttpHandler {
       entry.outcome = outcome;
       entry.status = answer === 'drop' ? 0 : answer.status;
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      entry.answerTime = new Date().toISOString();
       try {
         this.log.append(entry);
       } catch {

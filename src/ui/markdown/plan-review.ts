@@ -27,6 +27,9 @@ const OVERRIDE_EFFECT: Record<string, string> = {
   '--allow-in-use': 'keys whose usage verdict is in-use are scheduled anyway',
   '--allow-unknown-usage': 'keys whose usage cannot be established are scheduled anyway',
   '--no-alarm': 'keys are scheduled without the pending-deletion alarm',
+  '--allow-data-loss':
+    'keys that protect data are scheduled anyway: the resources encrypted under them become unreadable when the keys are deleted',
+  '--dependents off': 'the data at rest under the keys was not searched',
   '--allow-disconnected':
     'keys are scheduled while the CloudHSM store is not CONNECTED (their material is orphaned in the cluster)',
   '--force': 'the action goes ahead although keys depend on it',
@@ -54,11 +57,22 @@ function evidenceCell(v: VerdictObservation | undefined): string {
     ? `; newest use ${v.newestUse.operation} ${v.newestUse.time.slice(0, 10)}${v.newestUse.principal ? ` by ${v.newestUse.principal}` : ''}`
     : '';
   const failed = v.failedAttempts ? `; ${v.failedAttempts} failed attempt(s)` : '';
+  // issue 19: the data at rest found, named (the reviewer approves losing exactly these)
+  const d = v.dataAtRest;
+  const data = !d
+    ? ''
+    : d.status === 'found'
+      ? `; data at rest: ${d.resources.length} resource(s): ${d.resources.slice(0, 5).join(', ')}${d.resources.length > 5 ? ', ...' : ''}`
+      : d.status === 'gap'
+        ? `; data at rest not covered: ${d.gaps.join('; ')}`
+        : d.status === 'off'
+          ? '; data at rest not searched'
+          : '; no data at rest found';
   // the window, unless the reason already names it
   const window = v.reason.includes(v.window.start.slice(0, 10))
     ? ''
     : ` (CloudTrail ${v.window.start.slice(0, 10)}..${v.window.end.slice(0, 10)})`;
-  return text(`${v.reason}${use}${failed}${window}`);
+  return text(`${v.reason}${use}${failed}${data}${window}`);
 }
 
 function keysSection(plan: PlanFile): string {

@@ -19,6 +19,8 @@ export interface UsageKeyDoc {
   policyPrincipals: any;
   grants: any;
   aliases: any;
+  /** issue 19: the data at rest under the key (absent: not searched) */
+  dataAtRest?: any;
 }
 
 export interface UsageDoc {
@@ -84,6 +86,24 @@ function evidenceBullets(k: UsageKeyDoc): string[] {
       ? `Grants: ${text(gap(g))}`
       : `Grants: ${(g.grants ?? []).map((x: any) => `${code(x.granteePrincipal ?? '?')}${x.awsService ? ' (AWS service: it depends on the key)' : ''} [${text((x.operations ?? []).join(', '))}]`).join('; ') || 'none'}`,
   );
+  // issue 19: what the key protects, one bullet per resource (never "no data" when not covered)
+  const d = k.dataAtRest;
+  if (d) {
+    if (d.status === 'off') out.push('Data at rest: not searched (--dependents off)');
+    else if (!d.resources.length)
+      out.push(
+        `Data at rest: ${d.status === 'gap' ? `none found, but not covered: ${text(d.gaps.join('; '))}` : 'none found'}`,
+      );
+    else
+      out.push(
+        `Data at rest: **${d.resources.length} resource(s) encrypted under the key**: ${d.resources
+          .map(
+            (r: any) =>
+              `${text(r.resourceType)} ${code(r.resourceId)}${r.accountId ? ` (account ${code(r.accountId)})` : ''}${r.region ? ` ${text(r.region)}` : ''}${r.createdAt ? `, created ${day(r.createdAt)}` : ''}`,
+          )
+          .join('; ')}`,
+      );
+  }
   return out;
 }
 
@@ -111,7 +131,7 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
   );
   const count = (v: string) => doc.keys.filter((k) => k.verdict === v).length;
   parts.push(
-    `${heading(2, `Verdicts (${doc.keys.length} key(s): ${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown)`)}`,
+    `${heading(2, `Verdicts (${doc.keys.length} key(s): ${count('protects-data')} protects-data, ${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown)`)}`,
   );
   if (doc.keys.length) {
     parts.push(

@@ -7,7 +7,7 @@
  *  "warnings": [...]}
  * (an external key store: {"store", "clusterIds": [], "backups": [], "warnings": ["<why none>"]})
  */
-import type { BackupsResult } from '../../commands/backups/run.js';
+import type { BackupsResult } from '../../workflow/results.js';
 import { storeJson } from './json-fields.js';
 import type { Body } from '../../schemas/common.js';
 import type { BackupsDocument } from '../../schemas/reports.js';

@@ -3,7 +3,7 @@
  * backups that may still hold its key material and the key material left in the cluster (as
  * `kscli backups` and `kscli orphans` show them).
  */
-import type { DeleteStoreCleanup } from '../../commands/delete-store/run.js';
+import type { DeleteStoreCleanup } from '../../workflow/results.js';
 import type { PlanOutcomeExtras } from './plan-outcome.js';
 import type { Static } from '@sinclair/typebox';
 import type { LeftoverJson } from '../../schemas/leftover.js';

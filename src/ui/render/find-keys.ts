@@ -8,7 +8,7 @@
  *   "keys": [{"keyId", "arn", "state", "aliases": ["alias/x"], "creationDate": ISO, "deletionDate": ISO | null}]
  * }
  */
-import type { FindKeysResult } from '../../commands/find-keys/run.js';
+import type { FindKeysResult } from '../../workflow/results.js';
 import { isoWithRelative } from '../dates.js';
 import { renderTable } from '../table.js';
 import { iso, storeJson } from './json-fields.js';

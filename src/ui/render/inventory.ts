@@ -41,7 +41,7 @@ function hsmText(r: StoreRow): string {
 function usageText(r: StoreRow): string {
   if (r.usageError) return '?';
   if (!r.usage) return '-';
-  return `in-use ${r.usage.inUse}, unused ${r.usage.unused}, unknown ${r.usage.unknown}`;
+  return `${r.usage.protectsData ? `protects-data ${r.usage.protectsData}, ` : ''}in-use ${r.usage.inUse}, unused ${r.usage.unused}, unknown ${r.usage.unknown}`;
 }
 
 function accountText(id: string, name?: string): string {
@@ -195,7 +195,7 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
     'key_count',
     ...KEY_STATES.map((k) => `keys_${k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}`),
     'keys_other',
-    ...(meta.usage ? ['keys_in_use', 'keys_unused', 'keys_usage_unknown'] : []),
+    ...(meta.usage ? ['keys_in_use', 'keys_unused', 'keys_usage_unknown', 'keys_protecting_data'] : []),
   ];
   const lines = [header.join(',')];
   for (const r of result.rows) {
@@ -216,7 +216,9 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
         r.keyCount,
         ...KEY_STATES.map((k) => r.keyCounts[k] ?? 0),
         r.keyCount - known,
-        ...(meta.usage ? [r.usage?.inUse, r.usage?.unused, r.usage?.unknown] : []),
+        ...(meta.usage
+          ? [r.usage?.inUse, r.usage?.unused, r.usage?.unknown, r.usage ? (r.usage.protectsData ?? 0) : undefined]
+          : []),
       ]
         .map(csvCell)
         .join(','),

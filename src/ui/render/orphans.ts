@@ -6,7 +6,7 @@
  *  "backingKeyIds": [...], "eventTime": ISO, "eventId"}], "cleanupSteps": ["..."]}
  * (an external key store: no orphans, no clean-up steps)
  */
-import type { OrphansResult } from '../../commands/orphans/run.js';
+import type { OrphansResult } from '../../workflow/results.js';
 import { storeJson } from './json-fields.js';
 import type { Body } from '../../schemas/common.js';
 import type { OrphansDocument } from '../../schemas/reports.js';

@@ -8,7 +8,7 @@
  *              storeTransitions: [{storeId, from, to}], purgedBackups: [id] }
  *   reset:   { schemaVersion, statePath, scenario, ...status }
  */
-import type { SandboxAdvanceResult, SandboxResetResult, SandboxStatusResult } from '../../commands/sandbox/run.js';
+import type { SandboxAdvanceResult, SandboxResetResult, SandboxStatusResult } from '../../workflow/results.js';
 import type { AdvanceReport, SandboxStatus } from '../../sandbox/contract.js';
 import { renderTable } from '../table.js';
 import type { Renderer } from './output.js';

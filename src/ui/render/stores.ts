@@ -13,7 +13,7 @@
  *   }]
  * }
  */
-import type { StoresResult } from '../../commands/stores/run.js';
+import type { StoresResult } from '../../workflow/results.js';
 import { renderTable } from '../table.js';
 import type { Style } from '../style.js';
 import { storeJson } from './json-fields.js';

@@ -13,8 +13,11 @@
  *                "logGroup": {"name", "region", "accountId", "arn", "trail"} | null, "limits", "logGroupProblems",
  *                "queries": [{"queryId", "status", "start", "end", "rows", "recordsMatched", "recordsScanned", "bytesScanned"}], "warnings"}
  *               (src/workflow/evidence/summary.ts)
+ *   "dependents"?: {"mode", "aggregator"?, "region", "coverage": [{"resourceType", "core", "by", "reason"?}],
+ *                   "queries": [{"expression", "pages", "rows", "aggregator"?}], "directReads": [{"reader", "resources", "status", "error"?}], "notes"}
+ *               (src/workflow/evidence/dependents/, issue 19)
  *   "keys": [{
- *     "keyId", "arn", "verdict": "in-use" | "unused" | "unknown", "evidenceSource": "api" | "logs-insights" | "logs-insights+api",
+ *     "keyId", "arn", "verdict": "protects-data" | "in-use" | "unused" | "unknown", "evidenceSource": "api" | "logs-insights" | "logs-insights+api",
  *     "lastUsage": {"status", "error"?, "keyCreationDate"?, "trackingStartDate"?, "operation"?, "timestamp"?, "cloudTrailEventId"?},
  *     "cloudTrail": {"status", "error"?, "window": {"start", "end"}, "operations": {"Decrypt": 3}, "principals": [{"principal", "count"}],
  *                    "newest"?: {"eventId", "eventName", "eventTime", "principal"}, "failedAttemptCount",
@@ -24,6 +27,8 @@
  *     "policyPrincipals": {"status", "error"?, "principals": [{"principal", "kind", "actions", "conditional", "note"?}]},
  *     "grants": {"status", "error"?, "grants": [{"grantId", "name"?, "granteePrincipal"?, "retiringPrincipal"?, "operations", "awsService"}]},
  *     "aliases": {"status", "error"?, "names": ["alias/x"]},
+ *     "dataAtRest"?: {"status": "found" | "none-found" | "gap" | "off", "resources": [{"resourceType", "resourceId", "arn"?, "name"?,
+ *                    "accountId"?, "region"?, "createdAt"?, "kmsKeyRef", "property", "source", "grantId"?}], "gaps", "staleGrants"},
  *     "reason": "which evidence the verdict rests on, over which dates"
  *   }],
  *   "note": "Inactivity is a review signal, not proof: ..."
@@ -31,7 +36,7 @@
  * status is ok | access-denied | unavailable for every evidence section, or not-asked when the log
  * group covered the window and the per-key call was not needed.
  */
-import type { UsageResult } from '../../commands/usage/run.js';
+import type { UsageResult } from '../../workflow/results.js';
 import { keyUsageJson } from '../../workflow/evidence/report.js';
 import { evidenceSummaryJson, evidenceSummaryLine } from '../../workflow/evidence/summary.js';
 import { REVIEW_SIGNAL_NOTE } from '../../workflow/evidence/verdict.js';
@@ -41,6 +46,9 @@ import type { Renderer } from './output.js';
 import { renderUsageMarkdown } from '../markdown/usage-review.js';
 import type { Body } from '../../schemas/common.js';
 import type { UsageDocument } from '../../schemas/usage.js';
+import type { DependentsRun } from '../../workflow/evidence/dependents/types.js';
+import { S3_OBJECTS_NOTE, shortType } from '../../workflow/evidence/dependents/resource-types.js';
+import type { Style } from '../style.js';
 
 /** The published schema's type (src/schemas/usage.ts). */
 export type UsageJson = Body<UsageDocument>;
@@ -61,6 +69,9 @@ const usageJson = (r: UsageResult): UsageJson => ({
     unusedDays: r.window.unusedDays,
   },
   evidence: r.evidence ? evidenceSummaryJson(r.evidence) : null,
+  ...(r.dependents
+    ? { dependents: JSON.parse(JSON.stringify(r.dependents)) as NonNullable<UsageJson['dependents']> }
+    : {}),
   keys: r.assessments.map(keyUsageJson),
   note: REVIEW_SIGNAL_NOTE,
 });
@@ -89,16 +100,38 @@ export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResul
         };
         const count = (v: string) => results.filter((x) => x.verdict === v).length;
         // the counts first, each in its verdict's colour and said in words
-        out += `${style.bad(`${count('in-use')} in-use`)}, ${style.warn(`${count('unknown')} unknown`)}, ${style.ok(`${count('unused')} unused`)}\n\n`;
+        out += `${style.bad(`${count('protects-data')} protects-data`)}, ${style.bad(`${count('in-use')} in-use`)}, ${style.warn(`${count('unknown')} unknown`)}, ${style.ok(`${count('unused')} unused`)}\n`;
+        if (r.dependents) out += `${dependentsLine(r.dependents, style)}\n`;
+        out += '\n';
         out += renderUsageSummary(results, view);
         out += '\n';
         out += renderUsageDetails(results, view, Boolean(opts.details));
-        out += `${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown\n`;
+        out += `${count('protects-data')} protects-data, ${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown\n`;
       }
       out += `${style.dim(REVIEW_SIGNAL_NOTE)}\n`;
       return out;
     },
   };
+}
+
+/** How the data-at-rest search covered the resource types (issue 19), in two or three lines. */
+export function dependentsLine(run: DependentsRun, style: Style): string {
+  if (run.mode === 'off') return style.warn('data at rest: not searched (--dependents off)');
+  const by = (b: string) => run.coverage.filter((c) => c.by === b).map((c) => shortType(c.resourceType));
+  const parts = [
+    by('config').length ? `AWS Config (${by('config').join(', ')})` : '',
+    by('config-aggregator').length ? `aggregator ${run.aggregator ?? '?'} (${by('config-aggregator').join(', ')})` : '',
+    by('direct').length ? `direct reads (${by('direct').join(', ')})` : '',
+  ].filter(Boolean);
+  const missing = run.coverage.filter((c) => c.by === 'not-covered');
+  const core = missing.filter((c) => c.core);
+  let line = `data at rest in ${run.region}: ${parts.join(' + ') || 'nothing searched'}`;
+  if (core.length)
+    line += `\n${style.warn('not covered:')} ${core.map((c) => `${shortType(c.resourceType)} (${c.reason ?? '?'})`).join('; ')}`;
+  const other = missing.filter((c) => !c.core);
+  if (other.length)
+    line += `\n${style.dim(`not searched (Config does not record them here): ${other.map((c) => shortType(c.resourceType)).join(', ')}`)}`;
+  return `${line}\n${style.dim(S3_OBJECTS_NOTE)}`;
 }
 
 export const usageRenderer: Renderer<UsageResult> = usageRendererWith({});

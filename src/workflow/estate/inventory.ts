@@ -13,6 +13,8 @@ import { runEstate, type EstateProgress, type EstateRunOptions, type RegionWork 
 
 export interface UsageCounts {
   inUse: number;
+  /** keys with data at rest found under them (issue 19) */
+  protectsData?: number;
   unused: number;
   unknown: number;
 }
@@ -117,6 +119,8 @@ async function readRegion(w: RegionWork, opts: InventoryOptions, gaps: Gap[]): P
           const v = verdicts.get(k.keyId)?.verdict;
           if (v === 'in-use') u.inUse++;
           else if (v === 'unused') u.unused++;
+          // issue 19: counted apart (and absent from older documents)
+          else if (v === 'protects-data') u.protectsData = (u.protectsData ?? 0) + 1;
           else u.unknown++;
         }
         row.usage = u;

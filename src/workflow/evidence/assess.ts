@@ -13,14 +13,27 @@ import {
   type LogPrefetch,
   type UsageEvidenceOptions,
 } from './logs-insights-source.js';
-import type { EvidenceMode, KeyEvidence, Verdict } from './types.js';
+import type { EvidenceMode, KeyEvidence, UseVerdict, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
+import { gatherDependents } from './dependents/gather.js';
+import { combineVerdict, withServiceGrants } from './dependents/verdict.js';
+import type { DependentsMode, DependentsRun, KeyDependents } from './dependents/types.js';
 
 export const DEFAULT_UNUSED_DAYS = 90;
 
 export interface AssessOptions {
   allowInUse: boolean;
   allowUnknownUsage: boolean;
+  /** --allow-data-loss: schedule keys that protect data (issue 19) */
+  allowDataLoss?: boolean;
+  /** --dependents auto|config|direct|off (default auto) */
+  dependents?: DependentsMode;
+  /** --config-aggregator NAME: Config's queries across the organization */
+  configAggregator?: string;
+  /** what the data-at-rest search covered (the usage report prints it) */
+  onDependents?: (run: DependentsRun) => void;
+  /** readers and queries of the data-at-rest search finished, of the total */
+  onDependentsProgress?: Progress;
   /** evidence window in days (default 90; above 90 only through a CloudTrail log group) */
   days?: number;
   /** a key with no use for this many days is `unused` (default 90, or --days when larger) */
@@ -48,13 +61,19 @@ export interface KeyAssessment {
   verdict: Verdict;
   /** name 'usage-verdict'; ok false blocks the key unless overridden */
   check: Check;
+  /** name 'data-at-rest' (issue 19): present when data was found under the key; blocks unless --allow-data-loss */
+  dataCheck?: Check;
+  /** the use verdict alone (what usage-verdict checks) */
+  useVerdict?: UseVerdict;
+  /** the data at rest under the key, and what the search covered (absent: not searched) */
+  dependents?: KeyDependents;
   evidence: KeyEvidence;
   /** the verdict's reason: which evidence, over which dates */
   reason: string;
 }
 
 export function usageCheck(
-  verdict: Verdict,
+  verdict: UseVerdict,
   reason: string,
   opts: Pick<AssessOptions, 'allowInUse' | 'allowUnknownUsage'>,
 ): Check {
@@ -80,6 +99,18 @@ export async function assessKeysImpl(
   const days = opts.days ?? MAX_CLOUDTRAIL_DAYS;
   // a window beyond 90 days is asked for to find rare use: use in it must count (an annual report)
   const unusedDays = opts.unusedDays ?? Math.max(DEFAULT_UNUSED_DAYS, days);
+  const region = opts.region ?? aws.region;
+  const dependentsMode = opts.dependents ?? 'auto';
+  // the data-at-rest search is store-wide and uses other services' quotas: it runs alongside
+  const dependentsRead = gatherDependents(aws, keys, {
+    mode: dependentsMode,
+    region,
+    ...(opts.configAggregator ? { aggregator: opts.configAggregator } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onDependentsProgress ? { onProgress: opts.onDependentsProgress } : {}),
+  });
+  // an unknown aggregator must not leave an unhandled rejection while the use evidence runs
+  dependentsRead.catch(() => undefined);
   const { evidence, summary } = await gatherUsageEvidence(aws, keys, {
     mode: opts.evidence ?? 'auto',
     days,
@@ -94,10 +125,30 @@ export async function assessKeysImpl(
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
   opts.onSummary?.(summary);
+  const dependents = await dependentsRead;
+  opts.onDependents?.(dependents.run);
   const out = new Map<string, KeyAssessment>();
+  const byId = new Map(keys.map((k) => [k.keyId, k]));
   for (const [keyId, ev] of evidence) {
-    const { verdict, reason } = decideVerdict(ev, { now, unusedDays });
-    out.set(keyId, { verdict, reason, check: usageCheck(verdict, reason, opts), evidence: ev });
+    const use = decideVerdict(ev, { now, unusedDays });
+    const key = byId.get(keyId);
+    let dep = dependents.byKey.get(keyId);
+    if (dep && ev.grants.status === 'ok')
+      dep = withServiceGrants(dep, ev.grants.grants, dependents.run.coverage, {
+        arn: ev.arn,
+        region,
+        ...(key ? { accountId: key.accountId } : {}),
+      });
+    const v = combineVerdict(use, dep, opts.allowDataLoss ?? false, key?.accountId);
+    out.set(keyId, {
+      verdict: v.verdict,
+      reason: v.reason,
+      check: usageCheck(v.useVerdict, v.useReason, opts),
+      ...(v.dataCheck ? { dataCheck: v.dataCheck } : {}),
+      useVerdict: v.useVerdict,
+      ...(dep ? { dependents: dep } : {}),
+      evidence: ev,
+    });
   }
   return out;
 }

@@ -11,7 +11,12 @@ export function isAwsServicePrincipal(principal: string | undefined): boolean {
   if (!principal) return false;
   // service principals: ec2.amazonaws.com, rds.eu-west-1.amazonaws.com, ...; service-linked roles
   // live under the aws-service-role/ path.
-  return /(^|\.)amazonaws\.com(\.cn)?$/.test(principal) || principal.includes(':role/aws-service-role/');
+  // EBS's grantee is the assumed role aws:ec2-infrastructure (aws-facts-data-at-rest C)
+  return (
+    /(^|\.)amazonaws\.com(\.cn)?$/.test(principal) ||
+    principal.includes(':role/aws-service-role/') ||
+    principal.includes(':assumed-role/aws:ec2-infrastructure/')
+  );
 }
 
 export function grantEvidence(grants: GrantInfo[]): GrantEvidenceItem[] {
@@ -22,5 +27,6 @@ export function grantEvidence(grants: GrantInfo[]): GrantEvidenceItem[] {
     ...(g.retiringPrincipal ? { retiringPrincipal: g.retiringPrincipal } : {}),
     operations: g.operations,
     awsService: isAwsServicePrincipal(g.granteePrincipal),
+    ...(g.constraints ? { constraints: g.constraints } : {}),
   }));
 }

@@ -42,6 +42,7 @@ export function keyUsageJson(a: KeyAssessment): KeyUsageJson {
     policyPrincipals: plain(e.policyPrincipals),
     grants: plain(e.grants),
     aliases: plain(e.aliases),
+    ...(a.dependents ? { dataAtRest: plain(a.dependents) } : {}),
     reason: a.reason,
   };
 }

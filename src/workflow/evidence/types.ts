@@ -35,7 +35,10 @@ export interface CoverageSegment {
   logGroup?: string;
 }
 
-export type Verdict = 'in-use' | 'unused' | 'unknown';
+/** The verdict the use evidence alone gives (issue 3). */
+export type UseVerdict = 'in-use' | 'unused' | 'unknown';
+/** The key's verdict: use, and the data at rest under it (issue 19: protects-data). */
+export type Verdict = UseVerdict | 'protects-data';
 
 /** GetKeyLastUsage: the last *successful* cryptographic use since TrackingStartDate (aws-facts 3.5). */
 export interface LastUsageEvidence {
@@ -137,6 +140,8 @@ export interface GrantEvidenceItem {
   operations: string[];
   /** the grantee is an AWS service (EBS, RDS...): a service depends on the key */
   awsService: boolean;
+  /** the grant's encryption-context constraints (issue 19: a service grant names its resource there) */
+  constraints?: { encryptionContextSubset?: Record<string, string>; encryptionContextEquals?: Record<string, string> };
 }
 
 export interface GrantsEvidence {

@@ -15,7 +15,7 @@
  * Inactivity is a review signal, not proof: a service holding a plaintext data key keeps working
  * without calling KMS (aws-facts 5), and use outside this region's CloudTrail is not seen.
  */
-import type { KeyEvidence, VerdictResult } from './types.js';
+import type { KeyEvidence, UseVerdict, VerdictResult } from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -59,7 +59,7 @@ function lastUsageCoverageStart(ev: KeyEvidence): Date | undefined {
   return created >= tracking ? created : tracking;
 }
 
-export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResult {
+export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResult & { verdict: UseVerdict } {
   const periodStart = new Date(dates.now.getTime() - dates.unusedDays * DAY_MS);
   const range = `${day(periodStart)}..${day(dates.now)}`;
   const lu = ev.lastUsage;

@@ -75,12 +75,43 @@ export function compareVerdicts(
       continue;
     }
     if (a.verdict !== b.verdict) lines.push(`verdict of ${b.keyId} changed: ${b.verdict} → ${a.verdict}${useNote(a)}`);
+    lines.push(...compareDataAtRest(b, a));
   }
   const was = new Set(before.map((v) => v.keyId));
   for (const a of after) {
     if (!was.has(a.keyId) && !keysMentioned.has(a.keyId))
       lines.push(`key ${a.keyId} is now assessed (${a.verdict}) but was not when the plan was made`);
   }
+  return lines;
+}
+
+/**
+ * The data at rest under a key (issue 19): a resource encrypted under it since the plan, or one
+ * gone, or a search that now has a gap, is a difference (the approval rested on what was found).
+ */
+function compareDataAtRest(before: VerdictObservation, after: VerdictObservation): string[] {
+  const b = before.dataAtRest;
+  const a = after.dataAtRest;
+  if (!b && !a) return [];
+  if (!b || !a)
+    return [
+      `the data at rest under key ${before.keyId} was ${b ? 'searched' : 'not searched'} when the plan was made, and now ${a ? 'is' : 'is not'}`,
+    ];
+  const lines: string[] = [];
+  const added = a.resources.filter((r) => !b.resources.includes(r));
+  const gone = b.resources.filter((r) => !a.resources.includes(r));
+  if (added.length)
+    lines.push(
+      `key ${before.keyId} now protects ${added.length} more resource(s) than when the plan was made: ${added.slice(0, 3).join(', ')}${added.length > 3 ? ', ...' : ''}`,
+    );
+  if (gone.length)
+    lines.push(
+      `${gone.length} resource(s) under key ${before.keyId} are gone since the plan: ${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', ...' : ''}`,
+    );
+  if (a.status !== b.status && !added.length && !gone.length)
+    lines.push(
+      `the data-at-rest search for key ${before.keyId} changed: ${b.status} → ${a.status}${a.gaps.length ? ` (${a.gaps[0]})` : ''}`,
+    );
   return lines;
 }
 

@@ -19,16 +19,11 @@ export const PLAN_KIND = 'kscli-plan';
 /** `apply --max-age` default: a plan approved on Friday can be applied on Monday, not next month. */
 export const DEFAULT_MAX_AGE = '72h';
 
-/** The commands that write plans (`--plan-out`); `apply` runs the same planner with the same options. */
-export const PLAN_COMMANDS = [
-  'alarm',
-  'schedule-deletion',
-  'cancel-deletion',
-  'disconnect-store',
-  'delete-store',
-  'backups',
-] as const;
-export type PlanCommand = (typeof PLAN_COMMANDS)[number];
+/**
+ * A command that writes plans (`--plan-out`): which ones is said by their descriptors
+ * (src/commands/catalog.ts PLAN_COMMANDS); the workflow takes the list as a parameter.
+ */
+export type PlanCommand = string;
 
 export interface PlanFileCheck {
   name: string;
@@ -89,7 +84,7 @@ export interface UseObservation {
 /** A key's usage verdict and the evidence window it rests on. */
 export interface VerdictObservation {
   keyId: string;
-  verdict: 'in-use' | 'unused' | 'unknown';
+  verdict: 'in-use' | 'unused' | 'unknown' | 'protects-data';
   /** the verdict's one-line reason (which evidence, over which dates) */
   reason: string;
   /** CloudTrail window the verdict examined */
@@ -98,6 +93,11 @@ export interface VerdictObservation {
   newestUse?: UseObservation;
   /** failed attempts in the window (a caller that still depends on the key) */
   failedAttempts: number;
+  /**
+   * The data at rest found under the key (issue 19): `apply` searches again, and a resource that
+   * appeared since the plan is a difference. Resources as "<type> <id>[ in <account>]", sorted.
+   */
+  dataAtRest?: { status: 'found' | 'none-found' | 'gap' | 'off'; resources: string[]; gaps: string[] };
 }
 
 /** The pending-deletion alarm as it was read: the trail feeding it, and what exists under kscli's names. */

@@ -84,6 +84,18 @@ export function verdictObservation(
     window: { start: iso(w?.start ?? fallbackWindow.start)!, end: iso(w?.end ?? fallbackWindow.end)! },
     ...(use ? { newestUse: use } : {}),
     failedAttempts: ev.cloudTrail?.failedAttemptCount ?? 0,
+    ...(a.dependents
+      ? {
+          dataAtRest: {
+            status: a.dependents.status,
+            resources: a.dependents.resources
+              .map((r) => `${r.resourceType} ${r.resourceId}${r.accountId ? ` in ${r.accountId}` : ''}`)
+              .filter((x, i, all) => all.indexOf(x) === i)
+              .sort(),
+            gaps: [...a.dependents.gaps],
+          },
+        }
+      : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ExitCode, KscliError } from '../../errors.js';
-import { PLAN_COMMANDS, PLAN_KIND, PLAN_SCHEMA_VERSION, type PlanFile } from './document.js';
+import { PLAN_KIND, PLAN_SCHEMA_VERSION, type PlanFile } from './document.js';
 import { computeDigest } from './seal.js';
 
 const bad = (message: string, hint?: string) => new KscliError(ExitCode.BadInput, message, hint);
@@ -14,7 +14,8 @@ const bad = (message: string, hint?: string) => new KscliError(ExitCode.BadInput
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The first structural problem of a parsed document, or undefined when it has a plan's shape. */
-export function planShapeProblem(doc: unknown): string | undefined {
+/** `planCommands`: the commands that write plans (src/commands/catalog.ts); without it, any command name. */
+export function planShapeProblem(doc: unknown, planCommands?: readonly string[]): string | undefined {
   if (!isObj(doc)) return 'it is not a JSON object';
   if (doc.kind !== PLAN_KIND)
     return `it is not a kscli plan (kind ${JSON.stringify(doc.kind ?? null)}, expected "${PLAN_KIND}")`;
@@ -32,7 +33,7 @@ export function planShapeProblem(doc: unknown): string | undefined {
   ] as const) {
     if (typeof doc[f] !== 'string' || doc[f] === '') return `field "${f}" is missing or not a string`;
   }
-  if (!(PLAN_COMMANDS as readonly string[]).includes(doc.command as string))
+  if (planCommands && !planCommands.includes(doc.command as string))
     return `command ${JSON.stringify(doc.command ?? null)} is not a command that writes plans`;
   if (Number.isNaN(Date.parse(doc.createdAt as string))) return `createdAt "${String(doc.createdAt)}" is not a date`;
   if (typeof doc.blocked !== 'boolean') return 'field "blocked" is missing or not true/false';
@@ -57,7 +58,7 @@ export function planShapeProblem(doc: unknown): string | undefined {
 }
 
 /** Parses and verifies a plan file's text; `name` names the file in messages. */
-export function parsePlanFile(text: string, name: string): PlanFile {
+export function parsePlanFile(text: string, name: string, planCommands?: readonly string[]): PlanFile {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -67,7 +68,7 @@ export function parsePlanFile(text: string, name: string): PlanFile {
       'pass the file written by --plan-out',
     );
   }
-  const problem = planShapeProblem(doc);
+  const problem = planShapeProblem(doc, planCommands);
   if (problem)
     throw bad(`${name} is not a usable plan file: ${problem}`, 'pass the file written by --plan-out, unedited');
   const plan = doc as PlanFile;
@@ -81,7 +82,7 @@ export function parsePlanFile(text: string, name: string): PlanFile {
   return plan;
 }
 
-export function readPlanFile(path: string): PlanFile {
+export function readPlanFile(path: string, planCommands?: readonly string[]): PlanFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -89,5 +90,5 @@ export function readPlanFile(path: string): PlanFile {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw bad(`cannot read the plan file ${path} (${code})`, 'pass the path of a file written by --plan-out');
   }
-  return parsePlanFile(text, path);
+  return parsePlanFile(text, path, planCommands);
 }

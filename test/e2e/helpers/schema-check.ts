@@ -5,7 +5,7 @@
  * The argv says which schema applies (src/schemas/names.ts schemaFor); stdout that is not JSON
  * (tables, --help, an error before any output) is not a document and is not checked.
  */
-import { schemaFor } from '../../../src/schemas/names.js';
+import { schemaFor } from '../../../src/commands/catalog.js';
 import { schemaErrors } from '../../../src/schemas/validate.js';
 
 /** undefined when stdout is not a schema'd JSON document or is valid; else what is wrong. */

@@ -23,7 +23,24 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { S3Client } from '@aws-sdk/client-s3';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigAdapter } from '../../../src/aws/adapters/config.js';
+import { S3Adapter } from '../../../src/aws/adapters/s3.js';
+import { Ec2Adapter } from '../../../src/aws/adapters/ec2.js';
+import { RdsAdapter } from '../../../src/aws/adapters/rds.js';
+import { DynamoDbAdapter } from '../../../src/aws/adapters/dynamodb.js';
+import { BackupAdapter } from '../../../src/aws/adapters/backup.js';
+import { SecretsAdapter } from '../../../src/aws/adapters/secrets.js';
+import { SsmAdapter } from '../../../src/aws/adapters/ssm.js';
 import type { AwsPorts } from '../../../src/aws/ports.js';
+import { fakePorts } from '../../unit/fakes/fake-ports.js';
 import { KmsAdapter } from '../../../src/aws/adapters/kms.js';
 import { StsAdapter } from '../../../src/aws/adapters/sts.js';
 import { CloudTrailAdapter } from '../../../src/aws/adapters/cloudtrail.js';
@@ -317,20 +334,62 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     once(() => routed(new CloudHSMV2Client(base), 'cloudhsm', target)),
     site,
   );
-  // the Price List answers in us-east-1 whatever the account's Region (services.ts)
+  // issue 19: the data-at-rest services, routed like the others (the sandbox serves them)
+  const data = (service: string) => service as ServiceName;
+  const config = new ConfigAdapter(
+    once(() => routed(new ConfigServiceClient(base), data('config'), target)),
+    site,
+  );
+  const s3 = new S3Adapter(
+    once(() => routed(new S3Client(base), data('s3'), target)),
+    site,
+  );
+  const ec2 = new Ec2Adapter(
+    once(() => routed(new EC2Client(base), data('ec2'), target)),
+    site,
+  );
+  const rds = new RdsAdapter(
+    once(() => routed(new RDSClient(base), data('rds'), target)),
+    site,
+  );
+  const ddb = new DynamoDbAdapter(
+    once(() => routed(new DynamoDBClient(base), data('dynamodb'), target)),
+    site,
+  );
+  const backup = new BackupAdapter(
+    once(() => routed(new BackupClient(base), data('backup'), target)),
+    site,
+  );
+  const secrets = new SecretsAdapter(
+    once(() => routed(new SecretsManagerClient(base), data('secretsmanager'), target)),
+    site,
+  );
+  const ssm = new SsmAdapter(
+    once(() => routed(new SSMClient(base), data('ssm'), target)),
+    site,
+  );
+  // the Price List answers in us-east-1 whatever the account's Region (services.ts: a global service)
   const pricing = new PricingAdapter(
     once(() => routed(new PricingClient({ ...base, region: 'us-east-1' }), 'pricing', target)),
     site,
   );
-  return {
+  return fakePorts({
     region,
-    kms: () => kms,
-    sts: () => sts,
-    cloudtrail: () => trail,
-    logs: () => logs,
-    cloudwatch: () => cw,
-    sns: () => sns,
-    cloudhsm: () => hsm,
-    pricing: () => pricing,
-  };
+    kms,
+    sts,
+    cloudtrail: trail,
+    logs,
+    cloudwatch: cw,
+    sns,
+    cloudhsm: hsm,
+    config,
+    s3,
+    ec2,
+    rds,
+    dynamodb: ddb,
+    backup,
+    secretsmanager: secrets,
+    ssm,
+    pricing,
+  });
 }

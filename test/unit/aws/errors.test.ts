@@ -173,6 +173,25 @@ describe('sanitize', () => {
     const message = 'User: arn:aws:sts::111122223333:assumed-role/Admin/session is not authorized';
     expect(sanitize(message)).toBe(message);
   });
+
+  it('keeps role paths, in an ARN or alone (issue 17: they were redacted as secrets)', () => {
+    const arn = 'arn:aws:iam::111122223333:role/application/production/team/KeyAdministratorRole2024';
+    const message = `User: ${arn} is not authorized to perform: kms:DescribeKey`;
+    expect(sanitize(message)).toBe(message);
+    const path = 'the role path /application/production/platform/KeyAdministrators/ is not allowed';
+    expect(sanitize(path)).toBe(path);
+  });
+
+  it('still redacts a secret key and a session token, beside an ARN too', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const token = 'IQoJb3JpZ2luX2VjE' + 'Ab1+'.repeat(60);
+    const message = `bad ${secret} for arn:aws:iam::111122223333:role/a/b/c token ${token}`;
+    const clean = sanitize(message);
+    expect(clean).not.toContain(secret);
+    expect(clean).not.toContain(token.slice(0, 40));
+    expect(clean).toContain('arn:aws:iam::111122223333:role/a/b/c');
+    expect(clean.match(/\[redacted\]/g)).toHaveLength(2);
+  });
 });
 
 describe('isThrottlingError', () => {

@@ -22,6 +22,17 @@ describe('the service table derives every per-service list', () => {
       cloudwatch: 'AWS_ENDPOINT_URL_CLOUDWATCH',
       sns: 'AWS_ENDPOINT_URL_SNS',
       cloudhsm: 'AWS_ENDPOINT_URL_CLOUDHSM_V2',
+      organizations: 'AWS_ENDPOINT_URL_ORGANIZATIONS',
+      account: 'AWS_ENDPOINT_URL_ACCOUNT',
+      // issue 19: the services that hold data at rest
+      config: 'AWS_ENDPOINT_URL_CONFIG_SERVICE',
+      s3: 'AWS_ENDPOINT_URL_S3',
+      ec2: 'AWS_ENDPOINT_URL_EC2',
+      rds: 'AWS_ENDPOINT_URL_RDS',
+      dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+      backup: 'AWS_ENDPOINT_URL_BACKUP',
+      secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+      ssm: 'AWS_ENDPOINT_URL_SSM',
       pricing: 'AWS_ENDPOINT_URL_PRICING',
     });
     for (const entry of Object.values(AWS_SERVICES) as Array<{ quotas?: Record<string, number> }>) {

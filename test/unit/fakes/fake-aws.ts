@@ -16,9 +16,10 @@
  * apply); `failNext(op, err)` makes the next call of op throw.
  *
  * Reusable by every helper's tests: build with `new FakeAccount()`, add stores and keys, pass
- * `account.ports()` wherever AwsPorts is expected.
+ * `account.ports()` (fakePorts over this account's ports) wherever AwsPorts is expected.
  */
 /* eslint-disable @typescript-eslint/no-this-alias -- the port objects close over the account as `self` */
+import { FakeDataServices } from './fake-data.js';
 import type {
   AlarmInfo,
   AlarmSpec,
@@ -53,6 +54,7 @@ import type {
 } from '../../../src/aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../src/errors.js';
 import { FakeClock } from './clock.js';
+import { fakePorts } from './fake-ports.js';
 
 export const MUTATING_OPERATIONS = new Set([
   'ScheduleKeyDeletion',
@@ -98,7 +100,7 @@ export function keyIdFor(n: number): string {
   return `${hex(n, 8)}-1111-4222-8333-${h}`;
 }
 
-export class FakeAccount implements AwsPorts {
+export class FakeAccount {
   readonly region: string;
   readonly accountId: string;
   identity: CallerIdentity;
@@ -556,7 +558,7 @@ export class FakeAccount implements AwsPorts {
     }
   }
 
-  sts(): StsPort {
+  sts(): Pick<StsPort, 'getCallerIdentity'> {
     return {
       getCallerIdentity: async () => {
         await this.call('GetCallerIdentity', []);
@@ -617,6 +619,10 @@ export class FakeAccount implements AwsPorts {
       async describeLogGroup(name) {
         await self.call('DescribeLogGroups', [name]);
         return self.logGroups.get(name) ?? null;
+      },
+      async encryptedLogGroups() {
+        await self.call('DescribeLogGroups', []);
+        return self.data.logGroups();
       },
       async oldestStreamEvent(group) {
         await self.call('DescribeLogStreams', [group]);
@@ -763,8 +769,55 @@ export class FakeAccount implements AwsPorts {
     };
   }
 
-  /** This account as AwsPorts (it is one; the method reads better at call sites). */
+  // ---- issue 19: the services that hold data at rest (test/unit/fakes/fake-data.ts) ----
+  readonly data = new FakeDataServices(
+    (op, args) => this.call(op, args),
+    () => this.region,
+  );
+  config(_region?: string) {
+    return this.data.config();
+  }
+  s3(_region?: string) {
+    return this.data.s3();
+  }
+  ec2(_region?: string) {
+    return this.data.ec2();
+  }
+  rds(_region?: string) {
+    return this.data.rds();
+  }
+  dynamodb(_region?: string) {
+    return this.data.dynamodb();
+  }
+  backup(_region?: string) {
+    return this.data.backup();
+  }
+  secretsmanager(_region?: string) {
+    return this.data.secretsmanager();
+  }
+  ssm(_region?: string) {
+    return this.data.ssm();
+  }
+
+  /** This account as AwsPorts: its ports through fakePorts (an unmodelled call throws, named). */
   ports(): AwsPorts {
-    return this;
+    return fakePorts({
+      region: this.region,
+      kms: () => this.kms(),
+      sts: () => this.sts(),
+      cloudtrail: (r) => this.cloudtrail(r),
+      logs: (r) => this.logs(r),
+      cloudwatch: (r) => this.cloudwatch(r),
+      sns: (r) => this.sns(r),
+      cloudhsm: (r) => this.cloudhsm(r),
+      config: (r) => this.config(r),
+      s3: (r) => this.s3(r),
+      ec2: (r) => this.ec2(r),
+      rds: (r) => this.rds(r),
+      dynamodb: (r) => this.dynamodb(r),
+      backup: (r) => this.backup(r),
+      secretsmanager: (r) => this.secretsmanager(r),
+      ssm: (r) => this.ssm(r),
+    });
   }
 }

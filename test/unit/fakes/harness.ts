@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../src/cli.js';
+import type { CommandDescriptor } from '../../../src/commands/descriptor.js';
 import type { SystemHooks } from '../../../src/deps.js';
 import { memoryIO } from '../../../src/ui/io.js';
 import type { ProgressUI } from '../../../src/ui/progress.js';
@@ -67,16 +68,22 @@ export interface CliResult {
  * Runs one kscli command. The prompter's script is for this run: a prompt not scripted, or a
  * scripted one never shown, fails the test.
  */
-export async function runCli(argv: string[], world: World): Promise<CliResult> {
+/** `commands`: offer these instead of the registry's (a test-only descriptor beside the real ones). */
+export async function runCli(
+  argv: string[],
+  world: World,
+  commands?: readonly CommandDescriptor[],
+): Promise<CliResult> {
   const unexpectedBefore = world.prompter.unexpected.length;
   const scripted = world.prompter.pending().length;
   const io = memoryIO({ isTTY: false, canPrompt: world.tty });
   const code = await run(argv, {
+    ...(commands ? { commands } : {}),
     io,
     env: { HOME: world.home },
     system: world.system,
     inject: {
-      aws: world.account,
+      aws: world.account.ports(),
       prompter: world.prompter,
       clock: world.account.clock,
       home: world.home,

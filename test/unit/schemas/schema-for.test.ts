@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { schemaFor, SCHEMA_COMMANDS, SCHEMA_NAMES } from '../../../src/schemas/names.js';
+import { commandsPrinting, schemaFor } from '../../../src/commands/catalog.js';
+import { SCHEMA_NAMES } from '../../../src/schemas/names.js';
 import { schemaErrors } from '../../../src/schemas/validate.js';
 import { schemaFileText } from '../../../src/schemas/index.js';
 import { run } from '../../../src/cli.js';
@@ -31,7 +32,7 @@ describe('schemaFor: which schema the document of an argv follows', () => {
 
   it('every schema names the commands that print it, and those map back to it', () => {
     for (const name of SCHEMA_NAMES) {
-      for (const command of SCHEMA_COMMANDS[name])
+      for (const command of commandsPrinting(name))
         expect(schemaFor([...command.split(' '), 'cks-1234567890abcdef0']), command).toBe(name);
     }
   });
@@ -77,7 +78,7 @@ describe('kscli schema', () => {
     const r = await kscli('schema');
     expect(r.code).toBe(0);
     for (const name of SCHEMA_NAMES)
-      expect(r.out).toMatch(new RegExp(`^${name} +${SCHEMA_COMMANDS[name].join(', ')}$`, 'm'));
+      expect(r.out).toMatch(new RegExp(`^${name} +${commandsPrinting(name).join(', ')}$`, 'm'));
   });
 
   it('refuses an unknown name with exit 2, listing the names', async () => {

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { commandOf, isOutputGone, MUTATING_COMMANDS, watchClosedOutput } from '../../../src/ui/closed-output.js';
+import { commandOf, isOutputGone, watchClosedOutput } from '../../../src/ui/closed-output.js';
+import { MUTATING_COMMANDS } from '../../../src/commands/catalog.js';
 
 describe('closed output', () => {
   it('EPIPE, EIO and a destroyed stream mean the reader went away; ENOSPC does not', () => {
@@ -28,7 +29,7 @@ describe('closed output', () => {
         .filter((f) => f.endsWith('.ts'))
         .map((f) => readFileSync(join(dir, verb, f), 'utf8'))
         .join('\n');
-    const mutating = verbs.filter((v) => /runPlanCommand\(/.test(source(v)));
+    const mutating = verbs.filter((v) => /definePlanCommand\(/.test(source(v)));
     expect(mutating.length).toBeGreaterThan(4);
     for (const verb of mutating) expect(MUTATING_COMMANDS.has(verb), verb).toBe(true);
   });

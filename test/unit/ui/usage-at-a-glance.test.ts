@@ -179,18 +179,20 @@ describe('usage summary', () => {
 
   it('one row per key off a terminal: key, verdict, last use as a relative date, callers, activity, state, aliases', () => {
     const lines = renderUsageSummary(results, view()).split('\n');
-    expect(lines[0]).toMatch(/^KEY ID\s+VERDICT\s+LAST USE\s+CALLERS\s+ACTIVITY\s+STATE\s+ALIASES$/);
+    expect(lines[0]).toMatch(/^KEY ID\s+VERDICT\s+LAST USE\s+CALLERS\s+ACTIVITY\s+STATE\s+DATA\s+ALIASES$/);
     expect(lines[1]).toMatch(
-      new RegExp(`^${KEYS.used}\\s+in-use\\s+3 days ago\\s+1\\s+${SILENT}{12}█ 3\\s+Enabled\\s+alias/payments-legacy$`),
+      new RegExp(
+        `^${KEYS.used}\\s+in-use\\s+3 days ago\\s+1\\s+${SILENT}{12}█ 3\\s+Enabled\\s+-\\s+alias/payments-legacy$`,
+      ),
     );
     expect(lines[2]).toMatch(
       new RegExp(
-        `^${KEYS.unknown}\\s+unknown\\s+10 days ago \\(failed\\)\\s+access-denied\\s+access-denied\\s+Disabled\\s+-$`,
+        `^${KEYS.unknown}\\s+unknown\\s+10 days ago \\(failed\\)\\s+access-denied\\s+access-denied\\s+Disabled\\s+-\\s+-$`,
       ),
     );
     expect(lines[3]).toMatch(
       new RegExp(
-        `^${KEYS.a}\\s+unused\\s+none since 2026-02-03\\s+0\\s+${SILENT}{13} 0\\s+Enabled\\s+alias/reports-archive$`,
+        `^${KEYS.a}\\s+unused\\s+none since 2026-02-03\\s+0\\s+${SILENT}{13} 0\\s+Enabled\\s+-\\s+alias/reports-archive$`,
       ),
     );
     expect(lines.find((l) => l.startsWith('activity:'))).toMatch(

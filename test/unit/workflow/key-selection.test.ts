@@ -20,7 +20,7 @@ describe('selectKeys', () => {
     const refs = [mine.keyId, other.keyId, plain.keyId, '99999999-1111-4222-8333-999999999999'].map((k) =>
       parseKeyRef(k, a.region),
     );
-    const sel = await selectKeys(a, s.id, storeKeys, refs, [], 'ScheduleKeyDeletion');
+    const sel = await selectKeys(a.ports(), s.id, storeKeys, refs, [], 'ScheduleKeyDeletion');
     expect(sel.selected.map((k) => k.keyId)).toEqual([mine.keyId]);
     expect(sel.refused.map((r) => [r.target, r.status, r.checks[0]!.name])).toEqual([
       [other.keyId, 'blocked', 'key-in-store'],
@@ -35,7 +35,7 @@ describe('selectKeys', () => {
     const s = a.addStore();
     const k1 = a.addKey({ store: s });
     const k2 = a.addKey({ store: s, aliases: ['alias/keep'] });
-    const sel = await selectKeys(a, s.id, [k1, k2], [], [parseKeyRef('alias/keep', a.region)], 'X');
+    const sel = await selectKeys(a.ports(), s.id, [k1, k2], [], [parseKeyRef('alias/keep', a.region)], 'X');
     expect(sel.selected.map((k) => k.keyId)).toEqual([k1.keyId]);
     expect(sel.excluded.map((k) => k.keyId)).toEqual([k2.keyId]);
   });

@@ -42,7 +42,13 @@ const REDACTED = new Set([
   'XksProxyAuthenticationCredential',
   'SecretAccessKey',
   'SessionToken',
+  // CloudTrail shows CreateGrant's grantId, not the token (a bearer credential for the grant)
+  'GrantToken',
+  'GrantTokens',
 ]);
+
+/** Map members whose keys are data (an encryption context), not member names: kept as sent. */
+const MAP_MEMBERS = new Set(['EncryptionContext', 'EncryptionContextSubset', 'EncryptionContextEquals']);
 
 function camel(key: string): string {
   return key.length > 0 ? key.charAt(0).toLowerCase() + key.slice(1) : key;
@@ -68,7 +74,7 @@ export function toTrailShape(value: unknown, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (REDACTED.has(k) || v === undefined) continue;
-      out[camel(k)] = depth > 8 ? v : toTrailShape(v, depth + 1);
+      out[camel(k)] = depth > 8 || MAP_MEMBERS.has(k) ? v : toTrailShape(v, depth + 1);
     }
     return out;
   }

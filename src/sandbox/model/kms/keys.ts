@@ -6,8 +6,9 @@ import { SandboxError } from '../../contract.js';
 import type { Account } from '../account.js';
 import { intInRange, kmsNotFound, requireString, validation } from '../errors.js';
 import type { Handler } from '../handler.js';
-import { decodeToken, encodeToken, invalidMarker, pageArray, truncation } from '../paging.js';
+import { decodeToken, encodeToken, invalidMarker, truncation } from '../paging.js';
 import { DAY_MS, type KeyRecord, type KeyState } from '../state.js';
+import { applyTags, checkTags } from './tags.js';
 
 /**
  * The state AWS shows. A custom-store key whose store is not CONNECTED is Unavailable, except
@@ -116,7 +117,7 @@ export function requireUsable(acc: Account, k: KeyRecord): void {
   if (state === 'Unavailable') throw new SandboxError('KMSInvalidStateException', `${arn} is unavailable.`);
 }
 
-function requirePendingNot(acc: Account, k: KeyRecord): void {
+export function requirePendingNot(acc: Account, k: KeyRecord): void {
   if (k.state === 'PendingDeletion')
     throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is pending deletion.`);
 }
@@ -125,7 +126,7 @@ function requirePendingNot(acc: Account, k: KeyRecord): void {
  * AWS-managed keys have key policies that allow no management by the account, so KMS answers
  * AccessDeniedException (not in aws-facts; the managed keys' fixed policy implies it).
  */
-function requireCustomerManaged(acc: Account, k: KeyRecord, op: string): void {
+export function requireCustomerManaged(acc: Account, k: KeyRecord, op: string): void {
   if (k.manager === 'AWS') {
     throw new SandboxError(
       'AccessDeniedException',
@@ -134,7 +135,37 @@ function requireCustomerManaged(acc: Account, k: KeyRecord, op: string): void {
   }
 }
 
+/** KeyUsage of a key (absent on the record: ENCRYPT_DECRYPT, a symmetric encryption key). */
+export function keyUsageOf(k: KeyRecord): string {
+  return k.usage ?? 'ENCRYPT_DECRYPT';
+}
+
+/** KeySpec of a key (absent on the record: SYMMETRIC_DEFAULT). */
+export function keySpecOf(k: KeyRecord): string {
+  return k.spec ?? 'SYMMETRIC_DEFAULT';
+}
+
 // ---- handlers ----
+
+/** UpdateKeyDescription: 0-8192 characters; not for a key pending deletion (key-state table). */
+const updateKeyDescription: Handler = (acc, input) => {
+  requireString(input, 'KeyId');
+  const description = input.Description;
+  if (typeof description !== 'string')
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null",
+    );
+  if (description.length > 8192)
+    throw validation('description', description, 'Member must have length less than or equal to 8192');
+  const k = resolveKey(acc, input.KeyId, false);
+  requireCustomerManaged(acc, k, 'UpdateKeyDescription');
+  requirePendingNot(acc, k);
+  if (description) k.description = description;
+  else delete k.description;
+  acc.dirty = true;
+  return {};
+};
 
 const describeKey: Handler = (acc, input) => ({ KeyMetadata: keyMetadata(acc, resolveKey(acc, input.KeyId, true)) });
 
@@ -171,6 +202,7 @@ const listKeys: Handler = (acc, input) => {
 };
 
 const createKey: Handler = (acc, input) => {
+  const tags = checkTags(input.Tags, false);
   const now = acc.nowMs();
   const k: KeyRecord = { id: acc.ids.uuid(), created: now, state: 'Enabled' };
   if (typeof input.Description === 'string' && input.Description) k.description = input.Description;
@@ -222,113 +254,9 @@ const createKey: Handler = (acc, input) => {
   } else if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
     throw new SandboxError('ValidationException', `CustomKeyStoreId is required when Origin is ${origin}.`);
   }
-  if (Array.isArray(input.Tags) && input.Tags.length > 0)
-    k.tags = (input.Tags as KeyRecord['tags'])!.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
+  if (tags && tags.length > 0) applyTags(acc, k, tags);
   acc.addKey(k);
   return { KeyMetadata: keyMetadata(acc, k) };
-};
-
-const listAliases: Handler = (acc, input) => {
-  const limit = intInRange(input.Limit, 'limit', 1, 100, 50);
-  let aliases = acc.state.aliases;
-  if (input.KeyId !== undefined) {
-    const k = resolveKey(acc, input.KeyId, false);
-    aliases = aliases.filter((a) => a.keyId === k.id);
-  }
-  const { page, next } = pageArray(aliases, input.Marker, limit);
-  return {
-    Aliases: page.map((a) => ({
-      AliasName: a.name,
-      AliasArn: acc.aliasArn(a.name),
-      TargetKeyId: a.keyId,
-      CreationDate: new Date(a.created),
-      LastUpdatedDate: new Date(a.updated),
-    })),
-    ...truncation(next),
-  };
-};
-
-const createAlias: Handler = (acc, input) => {
-  const name = requireString(input, 'AliasName');
-  if (!/^alias\/[a-zA-Z0-9/_-]+$/.test(name) || name.length > 256)
-    throw validation('aliasName', name, 'Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$');
-  if (name.startsWith('alias/aws/'))
-    throw new SandboxError(
-      'NotAuthorizedException',
-      'Alias names that begin with alias/aws/ are reserved for AWS managed keys.',
-    );
-  const k = resolveKey(acc, input.TargetKeyId, false);
-  if (acc.aliasByName.has(name))
-    throw new SandboxError('AlreadyExistsException', `An alias with the name ${acc.aliasArn(name)} already exists`);
-  requirePendingNot(acc, k);
-  const now = acc.nowMs();
-  const alias = { name, keyId: k.id, created: now, updated: now };
-  acc.state.aliases.push(alias);
-  acc.aliasByName.set(name, alias);
-  acc.dirty = true;
-  return {};
-};
-
-/** The default key policy (account root) plus any principals the scenario gave the key. */
-export function keyPolicy(acc: Account, k: KeyRecord): string {
-  const statements: unknown[] = [
-    {
-      Sid: 'Enable IAM User Permissions',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${acc.accountId}:root` },
-      Action: 'kms:*',
-      Resource: '*',
-    },
-  ];
-  if (k.policyPrincipals && k.policyPrincipals.length > 0) {
-    statements.push({
-      Sid: 'Allow use of the key',
-      Effect: 'Allow',
-      Principal: { AWS: k.policyPrincipals.length === 1 ? k.policyPrincipals[0] : k.policyPrincipals },
-      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-      Resource: '*',
-    });
-  }
-  return JSON.stringify({ Version: '2012-10-17', Id: 'key-default-1', Statement: statements }, null, 2);
-}
-
-const getKeyPolicy: Handler = (acc, input) => {
-  const k = resolveKey(acc, input.KeyId, false);
-  const name = input.PolicyName ?? 'default';
-  if (name !== 'default') throw new SandboxError('NotFoundException', 'No such policy exists');
-  return { Policy: keyPolicy(acc, k), PolicyName: 'default' };
-};
-
-const listGrants: Handler = (acc, input) => {
-  const k = resolveKey(acc, input.KeyId, false);
-  const limit = intInRange(input.Limit, 'limit', 1, 100, 50);
-  let grants = acc.state.grants.filter((g) => g.keyId === k.id);
-  if (typeof input.GrantId === 'string') {
-    grants = grants.filter((g) => g.id === input.GrantId);
-    if (grants.length === 0) throw new SandboxError('InvalidGrantIdException', 'Invalid grant ID');
-  }
-  if (typeof input.GranteePrincipal === 'string') grants = grants.filter((g) => g.grantee === input.GranteePrincipal);
-  const { page, next } = pageArray(grants, input.Marker, limit);
-  return {
-    Grants: page.map((g) => ({
-      KeyId: acc.keyArn(g.keyId),
-      GrantId: g.id,
-      ...(g.name ? { Name: g.name } : {}),
-      CreationDate: new Date(g.created),
-      GranteePrincipal: g.grantee,
-      ...(g.retiring ? { RetiringPrincipal: g.retiring } : {}),
-      IssuingAccount: `arn:aws:iam::${acc.accountId}:root`,
-      Operations: g.operations,
-    })),
-    ...truncation(next),
-  };
-};
-
-const listResourceTags: Handler = (acc, input) => {
-  const k = resolveKey(acc, input.KeyId, false);
-  const limit = intInRange(input.Limit, 'limit', 1, 50, 50);
-  const { page, next } = pageArray(k.tags ?? [], input.Marker, limit);
-  return { Tags: page, ...truncation(next) };
 };
 
 const enableKey: Handler = (acc, input) => {
@@ -398,27 +326,11 @@ const getKeyLastUsage: Handler = (acc, input) => {
   return out;
 };
 
-/** Adds a grant (scenarios only: the sandbox has no CreateGrant operation yet). */
-export function addGrant(acc: Account, keyId: string, grantee: string, operations: string[], name?: string): void {
-  acc.state.grants.push({
-    id: acc.ids.grantId(),
-    keyId,
-    grantee,
-    operations,
-    created: acc.nowMs(),
-    ...(name ? { name } : {}),
-  });
-}
-
 export const keyHandlers: Record<string, Handler> = {
   CreateKey: createKey,
   DescribeKey: describeKey,
   ListKeys: listKeys,
-  ListAliases: listAliases,
-  CreateAlias: createAlias,
-  GetKeyPolicy: getKeyPolicy,
-  ListGrants: listGrants,
-  ListResourceTags: listResourceTags,
+  UpdateKeyDescription: updateKeyDescription,
   EnableKey: enableKey,
   DisableKey: disableKey,
   ScheduleKeyDeletion: scheduleKeyDeletion,

@@ -180,12 +180,13 @@ export class OrgModel implements SandboxModel {
   }
 
   /**
-   * The Region whose cell answers: the call's, in an organization; for a lone account (the demo
-   * and every version-1 state file) its one state answers in every Region, as it always did, so
-   * that a trail or log group edited into another home Region is still found there.
+   * The Region whose cell answers: always the call's (issue 22). A lone account (the demo, every
+   * version-1 state file) has its state in its home Region and an empty state in every other
+   * Region, made on the first change there, as in AWS; ARNs, errors and CloudTrail events of
+   * a call carry the Region it was sent to.
    */
   private cellRegion(ctx: CallContext): string {
-    return this.org ? ctx.region : this.doc.homeRegion;
+    return ctx.region;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {

@@ -77,18 +77,43 @@ describe('routing and cells', () => {
     expect(again.cell('200000000003', 'us-east-2')?.acc.keyById.has(key.KeyId)).toBe(true);
   });
 
-  it('the demo stays a version-1 account file, its one state answering in every Region, as before', () => {
+  it('the demo stays a version-1 account file in us-east-1; every other Region is its own, empty state', () => {
     const demo = scenario('demo');
     const m = createSandboxModel(demo);
-    call(m, ctx('kms', 'DescribeCustomKeyStores'));
-    call(m, ctx('kms', 'ListKeys', 'eu-west-1'));
-    expect(call(m, ctx('kms', 'DescribeCustomKeyStores', 'eu-west-1')).CustomKeyStores).toHaveLength(3);
+    expect(call(m, ctx('kms', 'DescribeCustomKeyStores')).CustomKeyStores).toHaveLength(3);
+    expect(call(m, ctx('kms', 'ListKeys', 'eu-west-1')).Keys).toEqual([]);
+    expect(call(m, ctx('kms', 'DescribeCustomKeyStores', 'eu-west-1')).CustomKeyStores).toEqual([]);
     const json = m.toJSON() as { version: number; accountId: string; kind?: string };
     expect(json.kind).toBeUndefined();
     expect(json.accountId).toBe('111122223333');
     // with no organization AssumeRole is refused and Organizations says so
     expect(error(() => assume(m, '200000000003')).code).toBe('AccessDenied');
     expect(error(() => call(m, ctx('organizations', 'ListAccounts'))).code).toBe('AWSOrganizationsNotInUseException');
+  });
+});
+
+describe('Regions of a lone account (issue 22)', () => {
+  it('ARNs, errors and CloudTrail events carry the Region asked; the home Region is unchanged', () => {
+    const m = createSandboxModel(scenario('demo'));
+    const key = call(m, ctx('kms', 'CreateKey', 'eu-west-1')).KeyMetadata;
+    expect(key.Arn).toBe(`arn:aws:kms:eu-west-1:111122223333:key/${key.KeyId}`);
+    expect(call(m, ctx('kms', 'ListKeys', 'eu-west-1')).Keys).toEqual([{ KeyId: key.KeyId, KeyArn: key.Arn }]);
+    expect(error(() => call(m, ctx('kms', 'DescribeKey', 'us-east-1'), { KeyId: key.KeyId })).message).toBe(
+      `Key 'arn:aws:kms:us-east-1:111122223333:key/${key.KeyId}' does not exist`,
+    );
+    expect(call(m, ctx('kms', 'ListKeys')).Keys.some((k: { KeyId: string }) => k.KeyId === key.KeyId)).toBe(false);
+    const events = call(m, ctx('cloudtrail', 'LookupEvents', 'eu-west-1'), {
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateKey' }],
+    }).Events;
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0].CloudTrailEvent)).toMatchObject({
+      awsRegion: 'eu-west-1',
+      resources: [{ ARN: key.Arn }],
+    });
+    // the file keeps both Regions and reloads them
+    const again = createSandboxModel(JSON.parse(JSON.stringify(m.toJSON())));
+    expect(call(again, ctx('kms', 'DescribeKey', 'eu-west-1'), { KeyId: key.KeyId }).KeyMetadata.Arn).toBe(key.Arn);
+    expect(call(again, ctx('kms', 'DescribeCustomKeyStores')).CustomKeyStores).toHaveLength(3);
   });
 });
 

@@ -19,15 +19,55 @@ function keyIn(state: string) {
     .KeyId;
   const arn = `arn:aws:kms:us-east-1:111122223333:key/${keyId}`;
   const ciphertext: string = kms(model, 'Encrypt', { KeyId: keyId, Plaintext: b64('secret') }).CiphertextBlob;
+  // a grant, an alias and a tag made while the key was Enabled, for the rows that need them
+  const grantId: string = kms(model, 'CreateGrant', {
+    KeyId: keyId,
+    GranteePrincipal: 'arn:aws:iam::111122223333:role/app',
+    RetiringPrincipal: RETIRER,
+    Operations: ['Decrypt'],
+  }).GrantId;
+  kms(model, 'CreateAlias', { AliasName: 'alias/state-row', TargetKeyId: keyId });
+  kms(model, 'TagResource', { KeyId: keyId, Tags: [{ TagKey: 'team', TagValue: 'a' }] });
   if (state === 'Disabled') kms(model, 'DisableKey', { KeyId: keyId });
   if (state === 'PendingDeletion') kms(model, 'ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
   if (state === 'Unavailable') kms(model, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
   expect(kms(model, 'DescribeKey', { KeyId: keyId }).KeyMetadata.KeyState).toBe(state);
-  return { model, keyId, arn, ciphertext };
+  return { model, keyId, arn, ciphertext, grantId };
 }
 
-function inputFor(op: string, keyId: string, ciphertext: string): Record<string, unknown> {
+const RETIRER = 'arn:aws:iam::111122223333:role/retirer';
+
+function inputFor(op: string, keyId: string, ciphertext: string, grantId: string): Record<string, unknown> {
   switch (op) {
+    case 'TagResource':
+      return { KeyId: keyId, Tags: [{ TagKey: 'owner', TagValue: 'ops' }] };
+    case 'UntagResource':
+      return { KeyId: keyId, TagKeys: ['team'] };
+    case 'UpdateKeyDescription':
+      return { KeyId: keyId, Description: 'new words' };
+    case 'CreateAlias':
+      return { AliasName: 'alias/another', TargetKeyId: keyId };
+    case 'UpdateAlias':
+      return { AliasName: 'alias/state-row', TargetKeyId: keyId };
+    case 'DeleteAlias':
+      return { AliasName: 'alias/state-row' };
+    case 'CreateGrant':
+      return { KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/other', Operations: ['Encrypt'] };
+    case 'RevokeGrant':
+    case 'RetireGrant':
+      return { KeyId: keyId, GrantId: grantId };
+    case 'ListRetirableGrants':
+      return { RetiringPrincipal: RETIRER };
+    case 'PutKeyPolicy':
+      return {
+        KeyId: keyId,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+          ],
+        }),
+      };
     case 'Encrypt':
       return { KeyId: keyId, Plaintext: b64('hello') };
     case 'Decrypt':
@@ -54,6 +94,18 @@ const IMPLEMENTED_KEY_OPS = new Set([
   'ListResourceTags',
   'ListAliases',
   'GetKeyLastUsage',
+  'TagResource',
+  'UntagResource',
+  'UpdateKeyDescription',
+  'CreateAlias',
+  'UpdateAlias',
+  'CreateGrant',
+  'ListKeyPolicies',
+  'PutKeyPolicy',
+  'RevokeGrant',
+  'RetireGrant',
+  'ListRetirableGrants',
+  'DeleteAlias',
 ]);
 
 const keyRows: Array<[string, string, Outcome]> = [];
@@ -69,8 +121,8 @@ describe('key operations by key state (state-rules.json)', () => {
   });
 
   it.each(keyRows)('%s on a %s key', (op, state, outcome) => {
-    const { model, keyId, arn, ciphertext } = keyIn(state);
-    const input = inputFor(op, keyId, ciphertext);
+    const { model, keyId, arn, ciphertext, grantId } = keyIn(state);
+    const input = inputFor(op, keyId, ciphertext, grantId);
     if (outcome.error) {
       const e = callError(model, 'kms', op, input);
       expect(e.code).toBe(outcome.error);

@@ -12,7 +12,14 @@ let dir: string;
 let sb: RunningSandbox;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kscli-srv-'));
-  sb = await startSandbox({ statePath: join(dir, 'state.json'), factory: fakeFactory, saveDelayMs: 10 });
+  // the quota buckets' clock stands still: a bucket refills only when a test moves it, never
+  // because the machine was slow between two requests
+  sb = await startSandbox({
+    statePath: join(dir, 'state.json'),
+    factory: fakeFactory,
+    saveDelayMs: 10,
+    quotas: { clock: () => 0 },
+  });
 });
 afterEach(async () => {
   await sb.close();
@@ -38,6 +45,14 @@ async function kms(op: string, input: unknown = {}) {
 }
 
 describe('sandbox HTTP server', () => {
+  it("logs each request's arrival and its answer's time: an injected latency lies between them", async () => {
+    sb.faults.configure({ latencyMs: 250 });
+    await kms('DescribeKey', { KeyId: KEY });
+    const [entry] = readRequestLog(sb.statePath);
+    // a lower bound set by the injected delay: slowness elsewhere can only widen it
+    expect(Date.parse(entry!.answerTime!) - Date.parse(entry!.time)).toBeGreaterThanOrEqual(250);
+  });
+
   it('answers a JSON call with epoch-second dates and a request id', async () => {
     const r = await kms('DescribeKey', { KeyId: KEY });
     expect(r.status).toBe(200);
@@ -90,6 +105,7 @@ describe('sandbox HTTP server', () => {
       params: { KeyId: KEY, PendingWindowInDays: 7 },
     });
     expect(typeof log[1]!.durationMs).toBe('number');
+    for (const e of log) expect(Date.parse(e.answerTime!)).toBeGreaterThanOrEqual(Date.parse(e.time));
     expect(log[1]!.sandboxTime).toMatch(/^\d{4}-/);
     const raw = readFileSync(`${sb.statePath}.requests.jsonl`, 'utf8');
     expect(raw).not.toContain('c2VjcmV0LXBsYWludGV4dA==');

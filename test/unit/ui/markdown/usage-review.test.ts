@@ -83,7 +83,7 @@ describe('kscli usage --output markdown', () => {
     const headings = md.split('\n').filter((l) => /^#{1,3} /.test(l));
     expect(headings.slice(0, 3)).toEqual([
       '# Key usage: cks-1234567890abcdef0',
-      '## Verdicts (3 key(s): 1 in-use, 1 unused, 1 unknown)',
+      '## Verdicts (3 key(s): 0 protects-data, 1 in-use, 1 unused, 1 unknown)',
       '## Evidence per key',
     ]);
     expect(headings.slice(3)).toEqual(doc.keys.map((k) => `### \`${k.keyId}\``));

@@ -11,7 +11,7 @@ import {
   metricFilterSpec,
 } from '../../../../src/workflow/evidence/alarm-spec.js';
 import { alarmInPlace, planAlarm, type AlarmContext } from '../../../../src/workflow/evidence/index.js';
-import { ACCOUNT, addGoodTrail, FakeAccount, makeKey, REGION, STORE_ID } from './fake-aws.js';
+import { ACCOUNT, addGoodTrail, EvidenceAccount, makeKey, REGION, STORE_ID } from './fake-aws.js';
 
 const store: StoreInfo = {
   id: STORE_ID,
@@ -24,7 +24,7 @@ const store: StoreInfo = {
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:kms-alerts`;
 
 function setup() {
-  const acct = new FakeAccount();
+  const acct = new EvidenceAccount();
   const storeKey = makeKey();
   acct.keys = [storeKey];
   addGoodTrail(acct);
@@ -32,10 +32,10 @@ function setup() {
   return { acct, storeKey, ctx };
 }
 
-const statuses = async (acct: FakeAccount, ctx: AlarmContext) =>
+const statuses = async (acct: EvidenceAccount, ctx: AlarmContext) =>
   (await planAlarm(acct.ports(), ctx)).map((e) => [e.item.action, e.item.status]);
 
-async function applyAll(acct: FakeAccount, ctx: AlarmContext) {
+async function applyAll(acct: EvidenceAccount, ctx: AlarmContext) {
   for (const e of await planAlarm(acct.ports(), ctx)) {
     const item = e.recheck ? await e.recheck() : e.item;
     if (item.status === 'apply') await e.apply();
@@ -143,7 +143,7 @@ describe('planAlarm: idempotent', () => {
   });
 
   it("the metric filter goes to the trail's home region, not kscli's region", async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     const key = makeKey();
     addGoodTrail(acct, { homeRegion: 'eu-central-1', isMultiRegionTrail: true });
     const ctx = { store, storeKeys: [key], region: REGION };
@@ -153,7 +153,7 @@ describe('planAlarm: idempotent', () => {
   });
 
   it('prefers the trail whose log group already holds the filter (re-runs stay on it)', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     addGoodTrail(acct, { name: 'a-trail' }, { name: 'lg-a' });
     addGoodTrail(acct, { name: 'b-trail' }, { name: 'lg-b' });
     acct.filters.push({ ...metricFilterSpec('lg-b'), region: REGION });
@@ -164,7 +164,7 @@ describe('planAlarm: idempotent', () => {
 
 describe('planAlarm: blocked with what to fix', () => {
   it('no trail', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     const ex = await planAlarm(acct.ports(), { store, storeKeys: [], region: REGION });
     expect(ex.map((e) => e.item.status)).toEqual(['blocked', 'blocked']);
     expect(ex[0]!.item.reason).toMatch(/no CloudTrail trail covers us-east-1: create a trail/);

@@ -75,7 +75,15 @@ describe('kscli usage', () => {
     const r = await runCli(['usage', store.id, '--output', 'json'], makeWorld({ account: acct }));
     expect(r.code).toBe(0);
     const doc = r.json();
-    expect(Object.keys(doc).sort()).toEqual(['evidence', 'keys', 'note', 'schemaVersion', 'store', 'window']);
+    expect(Object.keys(doc).sort()).toEqual([
+      'dependents',
+      'evidence',
+      'keys',
+      'note',
+      'schemaVersion',
+      'store',
+      'window',
+    ]);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.window).toEqual({
       cloudTrailStart: '2026-08-25T12:00:00.000Z',
@@ -100,6 +108,7 @@ describe('kscli usage', () => {
         'policyPrincipals',
         'grants',
         'aliases',
+        'dataAtRest',
         'reason',
       ]),
     );

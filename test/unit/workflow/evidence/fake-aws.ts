@@ -1,6 +1,7 @@
 /**
- * Small in-memory AWS ports for the evidence tests: only what the evidence step calls, with a
- * request log, optional pacing on a simulated clock, and per-call failure injection.
+ * A small in-memory AWS account for the evidence tests (`EvidenceAccount`): only what the evidence
+ * step calls, as fakePorts, with a request log, optional pacing on a simulated clock, and per-call
+ * failure injection.
  */
 import type {
   AlarmInfo,
@@ -23,8 +24,10 @@ import type {
 } from '../../../../src/aws/ports.js';
 import type { Clock } from '../../../../src/aws/rate-limiter.js';
 import { TokenBucket } from '../../../../src/aws/rate-limiter.js';
+import { FakeDataServices } from '../../fakes/fake-data.js';
 import { paceForQuota } from '../../../../src/aws/quotas.js';
 import { CRYPTOGRAPHIC_EVENT_NAMES } from '../../../../src/workflow/evidence/cloudtrail-classify.js';
+import { fakePorts } from '../../fakes/fake-ports.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -132,7 +135,7 @@ export interface CallRecord {
   arg?: unknown;
 }
 
-export interface FakeAccountOptions {
+export interface EvidenceAccountOptions {
   /** pace GetKeyLastUsage and LookupEvents like the adapters (real TokenBucket on this clock) */
   clock?: SimClock;
   /** simulated latency of every paced call, ms */
@@ -182,7 +185,7 @@ export class FakeInsights {
   private polls = new Map<string, number>();
   private reqs = new Map<string, LogsQueryRequest>();
 
-  constructor(private readonly acct: FakeAccount) {}
+  constructor(private readonly acct: EvidenceAccount) {}
 
   start(req: LogsQueryRequest): string {
     this.failStart?.(req, this.started.length);
@@ -256,7 +259,7 @@ export class FakeInsights {
   }
 }
 
-export class FakeAccount {
+export class EvidenceAccount {
   insights = new FakeInsights(this);
   /** oldest event per log group name (DescribeLogStreams); absent: no stream */
   oldestStream = new Map<string, Date>();
@@ -279,7 +282,7 @@ export class FakeAccount {
   calls: CallRecord[] = [];
   private buckets: Record<string, TokenBucket> = {};
 
-  constructor(private readonly opts: FakeAccountOptions = {}) {
+  constructor(private readonly opts: EvidenceAccountOptions = {}) {
     if (opts.clock) {
       for (const [op, quota] of [
         ['GetKeyLastUsage', 5],
@@ -296,6 +299,11 @@ export class FakeAccount {
     this.calls.push({ op, at: this.opts.clock?.now() ?? 0, arg });
     if (this.opts.clock && this.opts.latencyMs) await this.opts.clock.sleep(this.opts.latencyMs);
   }
+
+  readonly data = new FakeDataServices(
+    async (op, args) => this.record(op, args),
+    () => REGION,
+  );
 
   private record(op: string, arg?: unknown): void {
     this.calls.push({ op, at: this.opts.clock?.now() ?? 0, arg });
@@ -349,6 +357,17 @@ export class FakeAccount {
         self.record('ListGrants', keyId);
         return self.grants.get(keyId) ?? [];
       },
+      // every alias of the account (the data-at-rest search matches resources named by alias)
+      listAliases: async () => {
+        self.record('ListAliases');
+        return [...self.aliases].flatMap(([keyId, names]) =>
+          names.map((aliasName) => ({
+            aliasName,
+            aliasArn: `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName}`,
+            targetKeyId: keyId,
+          })),
+        );
+      },
       listKeyAliases: async (keyId: string) => {
         self.record('ListAliases', keyId);
         return (self.aliases.get(keyId) ?? []).map((aliasName) => ({
@@ -384,6 +403,7 @@ export class FakeAccount {
       },
     });
     const logs = (r = region) => ({
+      encryptedLogGroups: async () => self.data.logGroups(),
       describeLogGroup: async (name: string) => {
         self.record('DescribeLogGroups', name);
         const lg = self.logGroups.get(name);
@@ -422,9 +442,6 @@ export class FakeAccount {
         );
         self.filters.push({ ...spec, region: r });
       },
-      deleteMetricFilter: async () => {
-        throw new Error('not used');
-      },
     });
     const cloudwatch = (r = region) => ({
       describeAlarm: async (name: string) => {
@@ -438,9 +455,6 @@ export class FakeAccount {
         self.record('PutMetricAlarm', { ...spec, region: r });
         self.alarms.set(`${r}/${spec.alarmName}`, { ...spec, stateValue: 'INSUFFICIENT_DATA', region: r });
       },
-      deleteAlarms: async () => {
-        throw new Error('not used');
-      },
     });
     const sns = (r = region) => ({
       getTopic: async (arn: string) => {
@@ -448,26 +462,29 @@ export class FakeAccount {
         return self.topics.get(arn) ?? null;
       },
     });
-    const unused = () => {
-      throw new Error('port not used by the evidence step');
-    };
-    return {
+    // issue 19: no Config recorder, nothing encrypted: direct reads answer "none found"
+    return fakePorts({
       region,
-      kms: () => kms as any,
-      sts: unused as any,
-      cloudtrail: cloudtrail as any,
-      logs: logs as any,
-      cloudwatch: cloudwatch as any,
-      sns: sns as any,
-      cloudhsm: unused as any,
-      pricing: unused as any,
-    };
+      kms: () => kms,
+      cloudtrail,
+      logs,
+      cloudwatch,
+      sns,
+      config: () => self.data.config(),
+      s3: () => self.data.s3(),
+      ec2: () => self.data.ec2(),
+      rds: () => self.data.rds(),
+      dynamodb: () => self.data.dynamodb(),
+      backup: () => self.data.backup(),
+      secretsmanager: () => self.data.secretsmanager(),
+      ssm: () => self.data.ssm(),
+    });
   }
 }
 
 /** A trail that can feed the alarm: logging, multi-region, delivering to a STANDARD log group. */
 export function addGoodTrail(
-  acct: FakeAccount,
+  acct: EvidenceAccount,
   over: Partial<TrailInfo> = {},
   logGroupOver: Partial<LogGroupInfo> = {},
 ): TrailInfo {

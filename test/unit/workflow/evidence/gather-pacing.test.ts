@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gatherEvidence } from '../../../../src/workflow/evidence/gather.js';
 import { assessKeys } from '../../../../src/workflow/evidence/index.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../../src/errors.js';
-import { FakeAccount, kmsEvent, makeKey, SimClock, type CallRecord } from './fake-aws.js';
+import { EvidenceAccount, kmsEvent, makeKey, SimClock, type CallRecord } from './fake-aws.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -20,7 +20,7 @@ function maxPerSecond(calls: CallRecord[]): number {
 describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', () => {
   it('keeps both paced operations busy at the same time: about max(N/5, lookups/2), not their sum', async () => {
     const clock = new SimClock();
-    const acct = new FakeAccount({ clock, latencyMs: 150 });
+    const acct = new EvidenceAccount({ clock, latencyMs: 150 });
     acct.keys = Array.from({ length: 60 }, () => makeKey());
     // a third of the keys are busy: three pages of CloudTrail history each
     acct.keys.forEach((k, i) => acct.lookupPages.set(k.arn, i % 3 === 0 ? 3 : 1));
@@ -56,7 +56,7 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
   });
 
   it('returns the evidence in key order with every section read', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     const key = makeKey();
     acct.keys = [key];
     acct.aliases.set(key.keyId, ['alias/b', 'alias/a']);
@@ -79,7 +79,7 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
   });
 
   it('a failing source becomes a gap for that key only, and the verdict says so', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     const [a, b] = [makeKey(), makeKey()];
     acct.keys = [a, b];
     acct.fail.GetKeyLastUsage = (id) => {
@@ -109,7 +109,7 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
   });
 
   it('a bug (not an AWS answer) is not hidden as a gap', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     acct.keys = [makeKey()];
     acct.fail.ListGrants = () => {
       throw new TypeError('boom');
@@ -120,10 +120,10 @@ describe('gathering under the quotas (GetKeyLastUsage 5/s, LookupEvents 2/s)', (
 
 describe('assessKeys: the usage-verdict check', () => {
   async function assessOne(
-    setup: (acct: FakeAccount, key: ReturnType<typeof makeKey>) => void,
+    setup: (acct: EvidenceAccount, key: ReturnType<typeof makeKey>) => void,
     flags: { allowInUse?: boolean; allowUnknownUsage?: boolean } = {},
   ) {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     const key = makeKey();
     acct.keys = [key];
     setup(acct, key);
@@ -135,12 +135,12 @@ describe('assessKeys: the usage-verdict check', () => {
     });
     return r.get(key.keyId)!;
   }
-  const inUse = (acct: FakeAccount, key: ReturnType<typeof makeKey>) =>
+  const inUse = (acct: EvidenceAccount, key: ReturnType<typeof makeKey>) =>
     acct.lastUsage.set(key.keyId, {
       trackingStartDate: new Date('2024-01-01'),
       lastUsage: { operation: 'Decrypt', timestamp: new Date('2026-11-22') },
     });
-  const unknown = (acct: FakeAccount) =>
+  const unknown = (acct: EvidenceAccount) =>
     (acct.fail.LookupEvents = () => {
       throw new KscliError(ExitCode.Credentials, 'AccessDenied on LookupEvents');
     });

@@ -9,7 +9,7 @@ import {
   surveyLogCoverage,
   type CandidateFacts,
 } from '../../../../src/workflow/evidence/logs-coverage.js';
-import { ACCOUNT, addGoodTrail, FakeAccount, REGION } from './fake-aws.js';
+import { ACCOUNT, addGoodTrail, EvidenceAccount, REGION } from './fake-aws.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -138,7 +138,7 @@ describe('judgeCandidate', () => {
 
 describe('surveyLogCoverage', () => {
   it('finds the trail delivering to CloudWatch Logs and its group, with the query identifier', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     addGoodTrail(acct, {}, { retentionInDays: 3653, creationTime: new Date(NOW.getTime() - 500 * DAY) });
     acct.trailStatus.set(acct.trails[0]!.arn, {
       isLogging: true,
@@ -162,7 +162,7 @@ describe('surveyLogCoverage', () => {
   });
 
   it('--log-group-arn naming a group no trail delivers to: none, and the reason says so', async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     addGoodTrail(acct);
     const c = await surveyLogCoverage(acct.ports(), {
       region: REGION,
@@ -178,7 +178,7 @@ describe('surveyLogCoverage', () => {
   });
 
   it("an organization trail's group in another account is queried by ARN", async () => {
-    const acct = new FakeAccount();
+    const acct = new EvidenceAccount();
     const lgArn = `arn:aws:logs:${REGION}:999988887777:log-group:org-trail`;
     acct.trails.push({
       name: 'org',

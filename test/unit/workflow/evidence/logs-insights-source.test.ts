@@ -14,7 +14,7 @@ import {
   splitScope,
 } from '../../../../src/workflow/evidence/logs-insights-runner.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../../src/errors.js';
-import { ACCOUNT, addGoodTrail, FakeAccount, kmsEvent, makeKey, REGION } from './fake-aws.js';
+import { ACCOUNT, addGoodTrail, EvidenceAccount, kmsEvent, makeKey, REGION } from './fake-aws.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -22,7 +22,7 @@ const noWait = async () => {};
 
 /** An account whose trail has delivered to its log group for 400 days. */
 function covered(opts: { retentionInDays?: number; startedDaysAgo?: number } = {}) {
-  const acct = new FakeAccount();
+  const acct = new EvidenceAccount();
   addGoodTrail(
     acct,
     {},
@@ -186,7 +186,7 @@ describe('runUsageQueries', () => {
 });
 
 describe('gatherUsageEvidence / assessKeys', () => {
-  const run = (acct: FakeAccount, keys: any[], over: Record<string, unknown> = {}) =>
+  const run = (acct: EvidenceAccount, keys: any[], over: Record<string, unknown> = {}) =>
     assessKeysImpl(acct.ports(), keys, { allowInUse: true, allowUnknownUsage: true, now: NOW, ...over } as any);
 
   it('the log group covers the window: no per-key GetKeyLastUsage or LookupEvents, and the verdicts of the per-key path', async () => {

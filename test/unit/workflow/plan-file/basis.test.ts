@@ -47,7 +47,7 @@ describe('staleness against a plan computed now', () => {
     const a = new FakeAccount();
     a.addStore();
     const saved = await planFileFrom(basis(a), {
-      aws: a,
+      aws: a.ports(),
       command: 'cancel-deletion',
       options: {},
       commandLine: 'kscli cancel-deletion',
@@ -56,7 +56,7 @@ describe('staleness against a plan computed now', () => {
     });
     const b = new FakeAccount();
     b.addStore({ id: 'cks-99999999999999999' } as any);
-    expect(await staleness(b, saved, basis(b))).toEqual([
+    expect(await staleness(b.ports(), saved, basis(b))).toEqual([
       `the plan is for store ${saved.storeId}, not cks-99999999999999999`,
     ]);
   });
@@ -64,14 +64,14 @@ describe('staleness against a plan computed now', () => {
     const a = new FakeAccount();
     a.addStore();
     const saved = await planFileFrom(basis(a), {
-      aws: a,
+      aws: a.ports(),
       command: 'cancel-deletion',
       options: {},
       commandLine: 'kscli cancel-deletion',
       kscliVersion: '0',
       now: a.clock.now(),
     });
-    expect(await staleness(a, saved, basis(a))).toEqual([]);
+    expect(await staleness(a.ports(), saved, basis(a))).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@ import { schemaErrors } from '../../../../src/schemas/validate.js';
 import type { StoreInfo } from '../../../../src/aws/ports.js';
 
 function ctxOf(a: FakeAccount, store: StoreInfo): StepContext {
-  return { aws: a, clock: a.clock, region: a.region, store, say: () => {} };
+  return { aws: a.ports(), clock: a.clock, region: a.region, store, say: () => {} };
 }
 
 async function makePlan(
@@ -26,7 +26,7 @@ async function makePlan(
   allowInUse = false,
 ) {
   const rec = recordingEvidence(stubEvidence({ verdicts, alarmInPlace: true }));
-  const keys = await listStoreKeys(a, store.id);
+  const keys = await listStoreKeys(a.ports(), store.id);
   const s = (await a.kms().describeStore(store.id))!;
   const evidence = { allowInUse, allowUnknownUsage: false, alarm: true };
   const planned = await planScheduleDeletion(

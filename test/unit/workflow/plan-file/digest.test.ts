@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PLAN_COMMANDS } from '../../../../src/commands/catalog.js';
 import {
   canonicalJson,
   computeDigest,
@@ -94,7 +95,7 @@ describe('reading a plan file', () => {
     ['no observations', () => JSON.stringify({ ...plan(), observations: undefined }), /observations/],
   ] as const) {
     it(`refuses ${name} (exit 2)`, () => {
-      const e = refusal(() => parsePlanFile((mutate as () => string)(), 'p.json'));
+      const e = refusal(() => parsePlanFile((mutate as () => string)(), 'p.json', PLAN_COMMANDS));
       expect(e.exitCode).toBe(ExitCode.BadInput);
       expect(e.message).toMatch(problem as RegExp);
     });

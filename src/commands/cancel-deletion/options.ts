@@ -1,0 +1,10 @@
+/** kscli cancel-deletion's options as a plan file saves them (src/commands/option-schemas.ts). */
+import { Type } from '@sinclair/typebox';
+import { KeyFlagsSchema, KeySelectionSchema, StoreIdSchema } from '../option-schemas.js';
+
+export const CancelDeletionOptionsSchema = Type.Object({
+  storeId: StoreIdSchema,
+  selection: KeySelectionSchema,
+  enable: Type.Boolean(),
+  flags: KeyFlagsSchema,
+});

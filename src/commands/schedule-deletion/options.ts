@@ -1,0 +1,12 @@
+/** kscli schedule-deletion's options as a plan file saves them (src/commands/option-schemas.ts). */
+import { Type } from '@sinclair/typebox';
+import { EvidenceOptionsSchema, KeyFlagsSchema, KeySelectionSchema, StoreIdSchema } from '../option-schemas.js';
+
+export const ScheduleDeletionOptionsSchema = Type.Object({
+  storeId: StoreIdSchema,
+  selection: KeySelectionSchema,
+  windowDays: Type.Integer({ minimum: 7, maximum: 30 }),
+  allowDisconnected: Type.Boolean(),
+  evidence: EvidenceOptionsSchema,
+  flags: KeyFlagsSchema,
+});

@@ -1,0 +1,105 @@
+/**
+ * What the read commands return and their renderers show (src/ui/render/<verb>.ts): the result
+ * types live here, in the workflow, so that ui/ never imports commands/ (architecture.md section 2).
+ * Each command's run (src/commands/<verb>/run.ts) builds one; none prints.
+ */
+import type { StoreLeftover } from './cost/leftovers.js';
+import type { KeyInfo, StoreInfo } from '../aws/ports.js';
+import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
+import type { BackupsReport } from './backups.js';
+import type { Gap, Skip } from './estate/gaps.js';
+import type { KeyAssessment } from './evidence/index.js';
+import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
+import type { OrphanedMaterial } from './orphans.js';
+import type { DependentsRun } from './evidence/dependents/types.js';
+
+export interface StoreRow {
+  store: StoreInfo;
+  keyCount: number;
+  keyCounts: Record<string, number>;
+  /** with --regions: the store's Region */
+  region?: string;
+}
+
+export interface StoresResult {
+  region: string;
+  stores: StoreRow[];
+  /** with --regions: what was asked ('all' or the list), and what could not be read */
+  regions?: 'all' | string[];
+  gaps?: Gap[];
+  skipped?: Skip[];
+}
+
+export interface FindKeysResult {
+  store: StoreInfo;
+  /** oldest first (creation date, then key ID) */
+  keys: KeyInfo[];
+  aliases: Map<string, string[]>;
+}
+
+/**
+ * The evidence window the verdicts rest on: what was searched (never more), and what was asked
+ * (`requestedDays`: --days, which only a log group can honour beyond 90).
+ */
+export interface UsageWindow {
+  cloudTrailStart: Date;
+  cloudTrailEnd: Date;
+  cloudTrailDays: number;
+  requestedDays: number;
+  unusedDays: number;
+}
+
+export interface UsageResult {
+  store: StoreInfo;
+  region: string;
+  window: UsageWindow;
+  /** the keys examined, oldest first */
+  keys: KeyInfo[];
+  /** one per key, in the same order */
+  assessments: KeyAssessment[];
+  /** the source, the stretches searched, the log group, the queries, the fallbacks */
+  evidence?: EvidenceRunSummary;
+  /** the account (STS), when it can be read: the review document names it */
+  account?: string;
+  /** how the data-at-rest search covered each resource type (issue 19) */
+  dependents?: DependentsRun;
+}
+
+export type BackupsResult =
+  | { store: StoreInfo; kind: 'report'; report: BackupsReport }
+  /** an external key store has no cluster: nothing to report */
+  | { store: StoreInfo; kind: 'not-cloudhsm'; note: string };
+
+export interface OrphansResult {
+  store: StoreInfo;
+  /** empty for an external key store (nothing looked up) */
+  orphans: OrphanedMaterial[];
+}
+
+/** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
+export interface DeleteStoreCleanup {
+  storeId: string;
+  /** CloudHSM stores: what KMS leaves behind in backups and in the cluster */
+  backups?: BackupsReport;
+  orphans?: OrphanedMaterial[];
+  /** what still costs money: the cluster and its HSMs, or the XKS proxy (workflow/cost/leftovers.ts) */
+  leftover?: StoreLeftover;
+  /** where the HSM price came from (Price List or kscli's dated table) */
+  priceLine?: string;
+}
+
+export interface SandboxStatusResult {
+  statePath: string;
+  status: SandboxStatus;
+}
+
+export interface SandboxResetResult extends SandboxStatusResult {
+  scenario: 'demo' | 'large' | 'org';
+}
+
+export interface SandboxAdvanceResult {
+  statePath: string;
+  report: AdvanceReport;
+  /** a running server held the state: it did the advance */
+  viaServer: boolean;
+}
