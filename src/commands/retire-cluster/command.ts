@@ -5,7 +5,7 @@
  * (issue 21). This deletes the HSMs one at a time (waiting for each), then the cluster; the plan
  * shows its HSMs, backups, the cost saved and the evidence (src/workflow/retire-cluster.ts).
  * Exit 0 done or nothing to do; 3 blocked; 8 while AWS deletes an HSM (run again); --plan-out and
- * `kscli apply` are not offered yet (plan files hold a store's observations): it has no fromSaved.
+ * `kscli apply` refuse a cluster plan (exit 2, nothing changed) until plan files model a cluster.
  *
  * JSON (--output json): the mutating-command document (schemas/plan.json) with
  * "command": "retire-cluster", "subject": {"kind": "cluster", "id"}, one plan line per HSM
@@ -15,7 +15,7 @@ import { Option } from 'commander';
 import { badInput } from '../../errors.js';
 import { parseRegions } from '../../workflow/estate/options.js';
 import { parseDuration, parsePositiveInt } from '../../workflow/validate.js';
-import { definePlanCommand, type CommandDescriptor } from '../descriptor.js';
+import { definePlanCommand } from '../descriptor.js';
 import { collect } from '../shared-flags.js';
 import type { RetireClusterCommandOptions } from './run.js';
 
@@ -59,7 +59,11 @@ export function parseRetireCluster(args: string[], flags: RetireClusterFlags): R
   };
 }
 
-const descriptor = definePlanCommand({
+/**
+ * Plan files hold a store's observations: `--plan-out`, `--output markdown` and `kscli apply` refuse
+ * a cluster plan with exit 2 before any change (src/workflow/plan-file/basis.ts), until modelled.
+ */
+export default definePlanCommand({
   name: 'retire-cluster',
   summary: 'delete a CloudHSM cluster no key store uses any more: its HSMs (each billed by the hour), then the cluster',
   mutates: true,
@@ -109,7 +113,3 @@ const descriptor = definePlanCommand({
   options: (_deps, input) => input,
   load: () => import('./run.js').then((m) => m.planModule),
 });
-
-/** No plan files yet (they hold a store's observations): not a command `kscli apply` runs. */
-const retireCluster: CommandDescriptor = { ...descriptor, fromSaved: undefined };
-export default retireCluster;

@@ -84,7 +84,7 @@ function insights(m: SandboxModel, group: string, query: string): any[] {
     accessKeyId: 'ASIASANDBOXTEST00001',
     requestId: randomUUID(),
   });
-  m.configure?.({ insightsScheduledMs: 0, insightsMinRunMs: 0 });
+  m.configure?.({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0 });
   const now = Math.floor(m.now().getTime() / 1000);
   const { queryId } = m.handle(ctx('StartQuery'), {
     logGroupName: group,
