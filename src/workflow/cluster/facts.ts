@@ -39,11 +39,7 @@ export async function gatherRetireFacts(
  * The re-check: the cluster as it is now, and the stores of its Region read again (a colleague
  * may have created a store on it since the plan); the other Regions and the audit log as planned.
  */
-export function recheckFor(
-  ctx: RetireClusterContext,
-  facts: RetireClusterFacts,
-  opts: RetireClusterOptions,
-): Recheck {
+export function recheckFor(ctx: RetireClusterContext, facts: RetireClusterFacts, opts: RetireClusterOptions): Recheck {
   return async () => {
     const clusterId = facts.cluster.clusterId;
     const cluster = await ctx.aws.cloudhsm(ctx.region).describeCluster(clusterId);
