@@ -37,11 +37,12 @@ import { memoryRows } from './rows/memory.mjs';
 import { startupRows } from './rows/startup.mjs';
 import { usageRow } from './rows/usage.mjs';
 import { usageLogs10kRow, usageLogs200Row } from './rows/usage-logs.mjs';
+import { dependentsRows } from './rows/dependents.mjs';
 import { inventoryRows, resetOrg, ORG } from './rows/inventory.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'startup,find-keys,memory,usage,usage-logs,inventory' },
+    only: { type: 'string', default: 'startup,find-keys,memory,usage,usage-logs,inventory,dependents' },
     'usage-logs-keys': { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '3' },
     'aws-sample': { type: 'string', default: '30' },
@@ -235,6 +236,10 @@ async function main() {
     );
     return inventoryRows({ home, statePath, awsVersion, awsSample: 10, say });
   });
+
+  await section('dependents', ['dependents-config-10k', 'dependents-direct-10k'], async () =>
+    dependentsRows({ home, tmp, say }),
+  );
 
   say(`\n== results (${elapsedS().toFixed(0)} s in all; medians; PASS/FAIL per target, timings are from this machine)`);
   for (const r of rows) say(formatRow(r));

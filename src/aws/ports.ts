@@ -182,8 +182,28 @@ export interface TrailEvent {
   eventSource: string;
   readOnly?: boolean;
   username?: string;
-  /** the parsed `CloudTrailEvent` string: userIdentity, resources[], errorCode, errorMessage, additionalEventData, ... */
-  detail: Record<string, any>;
+  /** the parsed `CloudTrailEvent` string */
+  detail: TrailEventDetail;
+}
+
+/**
+ * The fields of a CloudTrail record (the `CloudTrailEvent` JSON) that kscli reads; the others are
+ * kept, unread. AWS's record contents page documents them; none is guaranteed present.
+ */
+export interface TrailEventDetail {
+  eventSource?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  resources?: Array<{ ARN?: string; accountId?: string; type?: string }>;
+  userIdentity?: {
+    type?: string;
+    arn?: string;
+    accountId?: string;
+    invokedBy?: string;
+    sessionContext?: { sessionIssuer?: { arn?: string } };
+  };
+  additionalEventData?: Record<string, unknown>;
+  [field: string]: unknown;
 }
 
 export interface LookupQuery {

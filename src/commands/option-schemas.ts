@@ -41,6 +41,12 @@ export const EvidenceOptionsSchema = Type.Object({
   evidence: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('logs'), Type.Literal('api')])),
   days: Type.Optional(Type.Number()),
   unusedDays: Type.Optional(Type.Number()),
+  // issue 19: the data-at-rest search and its override (apply re-searches with the saved ones)
+  allowDataLoss: Type.Optional(Type.Boolean()),
+  dependents: Type.Optional(
+    Type.Union([Type.Literal('auto'), Type.Literal('config'), Type.Literal('direct'), Type.Literal('off')]),
+  ),
+  configAggregator: Type.Optional(Type.String()),
 });
 
 export const StoreIdSchema = Type.String({ pattern: '^cks-[0-9a-f]{17}$' });

@@ -94,7 +94,7 @@ describe('kscli usage against the live sandbox account', () => {
         'reason',
       ])
         expect(k, `${k.keyId} lacks ${field}`).toHaveProperty(field);
-      expect(['in-use', 'unused', 'unknown']).toContain(k.verdict);
+      expect(['in-use', 'unused', 'unknown', 'protects-data']).toContain(k.verdict);
       // the verdict line says which evidence it rests on and over which dates
       expect(k.reason).toMatch(DATE);
     }
@@ -107,8 +107,10 @@ describe('kscli usage against the live sandbox account', () => {
     expect(used.verdict).toBe('in-use');
     expect(JSON.stringify(used.cloudTrail)).toContain('role/app-backend');
     expect(JSON.stringify(used.grants)).toContain('rds.amazonaws.com');
-    for (const id of [DEMO.keys.unusedA, DEMO.keys.unusedB, DEMO.keys.disabled])
+    for (const id of [DEMO.keys.unusedB, DEMO.keys.disabled])
       expect(keys[id].verdict, JSON.stringify(keys[id], null, 1)).toBe('unused');
+    // never called, but an S3 bucket and EBS snapshots are encrypted under it (issue 19)
+    expect(keys[DEMO.keys.unusedA].verdict).toBe('protects-data');
   });
 
   it('the table says that inactivity is a review signal, not proof', async () => {
@@ -121,12 +123,12 @@ describe('kscli usage against the live sandbox account', () => {
     // plenty of kscli calls on the unused key: DescribeKey, GetKeyPolicy, ListGrants, GetKeyLastUsage ...
     expectExit(await t.kscli(['find-keys', DEMO.hsmStore]), 0);
     expectExit(
-      await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--no-alarm', '--dry-run']),
+      await t.kscli(['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedB, '--no-alarm', '--dry-run']),
       0,
     );
     const events = await trail.send(
       new LookupEventsCommand({
-        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: DEMO.keyArn(DEMO.keys.unusedA) }],
+        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: DEMO.keyArn(DEMO.keys.unusedB) }],
       }),
     );
     const names = new Set((events.Events ?? []).map((e) => e.EventName));
@@ -134,7 +136,7 @@ describe('kscli usage against the live sandbox account', () => {
       expect.arrayContaining(['DescribeKey']),
     );
 
-    const key = (await usage('--key', DEMO.keys.unusedA))[DEMO.keys.unusedA];
+    const key = (await usage('--key', DEMO.keys.unusedB))[DEMO.keys.unusedB];
     expect(key.verdict, JSON.stringify(key, null, 1)).toBe('unused');
     for (const op of Object.keys(key.cloudTrail.operations ?? {}))
       expect(CRYPTO_OPS.has(op), `${op} counted as use`).toBe(true);

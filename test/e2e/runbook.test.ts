@@ -145,6 +145,8 @@ describe('the runbook on the demo account', () => {
       '--yes',
       '--exclude-key',
       DEMO.keys.used,
+      // alias/reports-archive protects an S3 bucket and EBS snapshots (issue 19)
+      '--allow-data-loss',
       '--output',
       'json',
     ]);
@@ -157,7 +159,15 @@ describe('the runbook on the demo account', () => {
   let nextRunAfter: string;
   it('delete-store --yes --allow-in-use schedules what is left and exits 8 with nextRunAfter = latest deletion date + 24 h', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['delete-store', DEMO.hsmStore, '--yes', '--allow-in-use', '--output', 'json']);
+    const r = await t.kscli([
+      'delete-store',
+      DEMO.hsmStore,
+      '--yes',
+      '--allow-in-use',
+      '--allow-data-loss',
+      '--output',
+      'json',
+    ]);
     expectExit(r, 8);
     const doc = r.json();
     expect(doc.schemaVersion).toBe(1);

@@ -11,6 +11,7 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { PlanModule } from '../descriptor.js';
 import { DeleteStoreOptionsSchema } from './options.js';
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
@@ -49,16 +50,22 @@ export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
  * Exit 8: the keys wait for deletion. `keys` are the keys PendingDeletion (as AWS lists them),
  * `keptKeys` those --exclude-key / --key left out, which keep the store alive after that date.
  */
-function pendingFinish(keys: KeyInfo[], keptKeys: KeyInfo[], phase: string, storeId: string): DeleteStoreFinish {
-  const next = nextRunAfter(keys);
+function pendingFinish(
+  keys: KeyInfo[],
+  keptKeys: KeyInfo[],
+  phase: string,
+  storeId: string,
+  next: NextStep,
+): DeleteStoreFinish {
+  const after = nextRunAfter(keys);
   const lines = [
-    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`,
+    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run again after ${after?.toISOString() ?? 'they are gone'}:\n  ${next(['delete-store', storeId])}`,
   ];
   if (keptKeys.length) lines.push(`${keptKeysSentence(keptKeys)}.`);
   return {
     outcome: 'pending',
     exitCode: ExitCode.Pending,
-    nextRunAfter: next,
+    nextRunAfter: after,
     lines,
     extra: {
       phase,
@@ -143,6 +150,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           planned.keptKeys,
           planned.phase,
           storeId,
+          nextStepFor(deps),
         );
       }
       return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, extra: { phase: planned.phase } };
@@ -160,6 +168,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           after.keys.filter((k) => keptIds.has(k.keyId) && k.state !== 'PendingDeletion'),
           planned.phase,
           storeId,
+          nextStepFor(deps),
         );
         return { ...f, extra: { ...f.extra, changedSincePlan: after.drift } };
       }

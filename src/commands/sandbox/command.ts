@@ -23,6 +23,7 @@ export interface SandboxResetFlags {
   seed?: string;
   usedShare?: string;
   noiseEvents?: string;
+  resources?: string;
   state?: string;
 }
 
@@ -139,6 +140,10 @@ export default defineCommand({
         'large scenario: CloudTrail events of other services in the 380-day history (default 10000)',
       )
       .option(
+        '--resources <n>',
+        'large scenario: resources holding data at rest (S3, EBS, RDS, DynamoDB, ...), generated when first read (default 0)',
+      )
+      .option(
         '--accounts <n>',
         'org scenario: accounts in the organization, the management account included (default 6)',
       )
@@ -156,12 +161,18 @@ export default defineCommand({
         const storeKeys = positiveInteger('--store-keys', flags.storeKeys);
         const usedShare = share('--used-share', flags.usedShare);
         const noiseEvents = wholeNumber('--noise-events', flags.noiseEvents);
+        const resources = wholeNumber('--resources', flags.resources);
         const accounts = positiveInteger('--accounts', flags.accounts);
         const regions = positiveInteger('--regions', flags.regions);
         const stores = wholeNumber('--stores', flags.stores);
         const seed = wholeNumber('--seed', flags.seed);
-        if (flags.scenario !== 'large' && [keys, storeKeys, usedShare, noiseEvents].some((v) => v !== undefined)) {
-          throw badInput('--keys, --store-keys, --used-share and --noise-events apply to --scenario large only');
+        if (
+          flags.scenario !== 'large' &&
+          [keys, storeKeys, usedShare, noiseEvents, resources].some((v) => v !== undefined)
+        ) {
+          throw badInput(
+            '--keys, --store-keys, --used-share, --noise-events and --resources apply to --scenario large only',
+          );
         }
         if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined))
           throw badInput('--accounts, --regions, --stores and --seed apply to --scenario org only');
@@ -180,6 +191,7 @@ export default defineCommand({
             storeKeys,
             usedShare,
             noiseEvents,
+            resources,
             accounts,
             regions,
             stores,

@@ -10,6 +10,7 @@ import type { EvidenceOptions, EvidencePort } from '../../workflow/evidence-port
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planScheduleDeletion } from '../../workflow/schedule-deletion.js';
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 
 export interface ScheduleDeletionOptions {
@@ -22,7 +23,8 @@ export interface ScheduleDeletionOptions {
   flags: KeyFlags;
 }
 
-export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOptions): PlanSpec {
+/** `next` builds the delete-store line printed at the end, with this run's global flags. */
+export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOptions, next: NextStep): PlanSpec {
   return {
     command: 'schedule-deletion',
     storeId: o.storeId,
@@ -40,12 +42,14 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
       const scheduled = report.results
         .filter((r) => r.outcome === 'done' && r.result?.deletionDate)
         .map((r) => ({ deletionDate: new Date(r.result!.deletionDate as string) }));
-      const next = nextRunAfter(scheduled);
+      const after = nextRunAfter(scheduled);
       return {
         outcome: 'done',
         exitCode: ExitCode.Ok,
-        nextRunAfter: next,
-        lines: next ? [`AWS deletes the keys by ${next.toISOString()}; then run: kscli delete-store ${o.storeId}`] : [],
+        nextRunAfter: after,
+        lines: after
+          ? [`AWS deletes the keys by ${after.toISOString()}; then run:\n  ${next(['delete-store', o.storeId])}`]
+          : [],
         extra: { changedSincePlan: drift },
       };
     },
@@ -55,5 +59,5 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
 /** What the schedule-deletion descriptor loads when it runs (src/commands/descriptor.ts). */
 export const planModule: PlanModule<typeof ScheduleDeletionOptionsSchema> = {
   optionsSchema: ScheduleDeletionOptionsSchema,
-  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o) }),
+  spec: async (deps, o) => ({ spec: scheduleDeletionSpec(await deps.evidence(), o, nextStepFor(deps)) }),
 };

@@ -21,6 +21,7 @@ export {
   DEMO_TRAIL,
 } from './scenarios.js';
 export type { ScenarioName, ScenarioOptions } from './scenarios.js';
+export { DEMO_DATA, DEMO_RECORDED_TYPES } from './data/scenario.js';
 export { AccountModel, implementedOperations } from './model.js';
 export { compileFilterPattern } from './logs/filter-pattern.js';
 export type { AccountState, SandboxConfig } from './state.js';

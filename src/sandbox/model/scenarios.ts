@@ -36,6 +36,7 @@ import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './kms/grants.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
+import { addDemoData, largeData } from './data/scenario.js';
 import {
   DAY_MS,
   DEFAULT_TRACKING_START,
@@ -53,6 +54,8 @@ export interface ScenarioOptions extends HistoryOptions {
   now?: Date;
   /** seed the random ids (customer keys, events) so that the same seed builds the same account */
   seed?: number;
+  /** large: resources holding data at rest (S3, EBS, RDS, ...), generated when first read (default 0) */
+  resources?: number;
 }
 
 /** The large scenario's log group retention: longer than CloudTrail's 90-day event history. */
@@ -248,6 +251,8 @@ function demo(now: number, ids: IdSource): AccountState {
   for (const a of s.aliases) acc.aliasByName.set(a.name, a);
   addGrant(acc, DEMO_KEYS.used, 'rds.amazonaws.com', ['Decrypt', 'GenerateDataKey', 'DescribeKey'], 'rds-payments-db');
   s.grants[0]!.created = now - 290 * DAY_MS;
+  // data at rest, AWS Config and the services' grants (data/scenario.ts)
+  addDemoData(acc, now, DEMO_KEYS.unusedA);
 
   // two backups before the first key of the store, three after
   const firstKey = now - 300 * DAY_MS;
@@ -327,7 +332,13 @@ function demo(now: number, ids: IdSource): AccountState {
   return s;
 }
 
-function large(now: number, total: number, inStore: number, history: HistoryOptions, ids: IdSource): AccountState {
+function large(
+  now: number,
+  total: number,
+  inStore: number,
+  history: HistoryOptions & { resources?: number; seed?: number },
+  ids: IdSource,
+): AccountState {
   if (!Number.isInteger(total) || total < 0) throw new RangeError('keys must be an integer >= 0');
   if (!Number.isInteger(inStore) || inStore < 0 || inStore > total)
     throw new RangeError('storeKeys must be an integer between 0 and keys');
@@ -360,6 +371,7 @@ function large(now: number, total: number, inStore: number, history: HistoryOpti
   const inStoreKeys = keys.filter((k) => k.storeId === DEMO_STORE_ID);
   const outside = keys.filter((k) => k.storeId !== DEMO_STORE_ID);
   addUsageHistory(acc, now, inStoreKeys, outside, history);
+  acc.state.data = largeData(now, history.resources ?? 0, DEMO_STORE_ID, history.seed ?? 1);
   return acc.state;
 }
 

@@ -7,6 +7,8 @@
  * so `toJSON()` needs no copy.
  */
 
+import type { DataState } from './data/state.js';
+
 export const STATE_VERSION = 1;
 
 /** What a key is "by itself"; the visible KeyState adds Unavailable from its store (keys.ts). */
@@ -328,6 +330,8 @@ export interface AccountState {
   topics: TopicRecord[];
   /** identities by access key id; unknown ids get the default identity (identity.ts) */
   identities: Record<string, IdentityRecord>;
+  /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
+  data?: DataState;
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';

@@ -27,6 +27,8 @@ export interface ScenarioParams {
   usedShare?: number;
   /** events of other services in the history */
   noiseEvents?: number;
+  /** large: resources holding data at rest, generated when first read */
+  resources?: number;
   seed?: number;
 }
 

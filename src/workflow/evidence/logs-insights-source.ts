@@ -36,7 +36,15 @@ import {
   type RunnerResult,
 } from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
-import type { CloudTrailEvidence, CoverageSegment, EvidenceMode, EvidenceSource, KeyEvidence } from './types.js';
+import { cloudTrailSection } from './cloudtrail-section.js';
+import type {
+  CloudTrailEvidence,
+  CoverageSegment,
+  DailyCount,
+  EvidenceMode,
+  EvidenceSource,
+  KeyEvidence,
+} from './types.js';
 import { day } from './verdict.js';
 
 const DAY_MS = 86_400_000;
@@ -180,19 +188,13 @@ function logsEvidence(
   window: { start: Date; end: Date },
   segments: CoverageSegment[],
 ): CloudTrailEvidence {
-  return {
-    status: 'ok',
-    window,
-    operations: s.operations,
-    principals: s.principals,
-    ...(s.newest ? { newest: s.newest } : {}),
-    failedAttemptCount: s.failedAttemptCount,
-    failedAttempts: s.failedAttempts,
-    // Logs Insights returns only the use events: what else referenced the key is never fetched
+  // Logs Insights returns only the use events: what else referenced the key is never fetched
+  return cloudTrailSection(s, window, {
     ignoredEventCount: 0,
+    ...(s.daily ? { daily: s.daily } : {}),
     segments,
     failedErrorCodes: s.failedErrorCodes,
-  };
+  });
 }
 
 /** LookupEvents for the older part + the log group for the recent part, as one CloudTrail section. */
@@ -226,7 +228,18 @@ export function mergeCloudTrail(older: CloudTrailEvidence, recent: CloudTrailEvi
       ...(recent.segments ?? []),
     ],
     failedErrorCodes,
+    ...(older.daily && recent.daily ? { daily: mergeDaily(older.daily, recent.daily) } : {}),
   };
+}
+
+/** Per-day counts of two stretches: a day both touch (the boundary day) adds up. */
+function mergeDaily(a: DailyCount[], b: DailyCount[]): DailyCount[] {
+  const days = new Map<string, DailyCount>();
+  for (const d of [...a, ...b]) {
+    const c = days.get(d.day) ?? { day: d.day, succeeded: 0, failed: 0 };
+    days.set(d.day, { day: d.day, succeeded: c.succeeded + d.succeeded, failed: c.failed + d.failed });
+  }
+  return [...days.values()].sort((x, y) => x.day.localeCompare(y.day));
 }
 
 /** The scope of the query: the keys' ARNs when they fit in one query string, else every key of the account and region. */

@@ -28,6 +28,7 @@ import { regionEnabled, regionOptStatus } from '../account-management/account-re
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { serviceEntry } from '../../services/table.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
+import { bindEstate } from '../config/estate.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
 const SESSION_KEEP_MS = 12 * 3_600_000;
@@ -170,6 +171,12 @@ export class OrgModel implements SandboxModel {
     const key = cellKey(account, region);
     const stored = this.cells.get(key);
     const cell = stored ?? this.freshCell(account, region);
+    // an AWS Config aggregator reads the other cells (config/estate.ts)
+    if (ctx.service === 'config')
+      bindEstate(cell.acc, {
+        cells: () => [...this.cells.values()].map((c) => c.acc),
+        organizationAccounts: () => this.org?.accounts.map((a) => a.id),
+      });
     const out = cell.handle(ctx, input);
     if (!stored && cell.acc.dirty) {
       this.cells.set(key, cell);
@@ -186,7 +193,8 @@ export class OrgModel implements SandboxModel {
    * a call carry the Region it was sent to.
    */
   private cellRegion(ctx: CallContext): string {
-    return ctx.region;
+    // S3 buckets are listed account-wide whatever the Region of the endpoint: they live in the home Region's cell
+    return ctx.service === 's3' ? this.doc.homeRegion : ctx.region;
   }
 
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
@@ -246,6 +254,7 @@ export class OrgModel implements SandboxModel {
         regions: [...this.org.regions],
         storedCells: this.cells.size,
         stores,
+        ...orgDirectory(this.org),
       };
     }
     return status;
@@ -288,4 +297,24 @@ export class OrgModel implements SandboxModel {
     if (!this.org && this.cells.size === 1 && home && Object.keys(this.doc.sessions).length === 0) return home.toJSON();
     return { ...this.doc, cells: [...this.cells.values()].map((c) => c.toJSON()) };
   }
+}
+
+/** The OUs (with their paths) and accounts (with their OU and assumable role) of `sandbox status`. */
+function orgDirectory(org: OrgState): {
+  organizationalUnits: Array<{ id: string; name: string; path: string }>;
+  memberAccounts: Array<{ id: string; name: string; state: string; parentId: string; access: string }>;
+} {
+  const byId = new Map(org.ous.map((u) => [u.id, u]));
+  const path = (id: string): string => {
+    const u = byId.get(id);
+    return u ? `${u.parentId === org.rootId ? '' : `${path(u.parentId)}/`}${u.name}` : '';
+  };
+  return {
+    organizationalUnits: org.ous.map((u) => ({ id: u.id, name: u.name, path: path(u.id) })),
+    memberAccounts: org.accounts.map((a) => {
+      const roles = Object.entries(a.roles).map(([n, r]) => (r.externalId ? `${n} (ExternalId ${r.externalId})` : n));
+      const access = a.id === org.managementAccountId ? 'management account' : roles.join(', ') || 'no role to assume';
+      return { id: a.id, name: a.name, state: a.state, parentId: a.parentId, access };
+    }),
+  };
 }
