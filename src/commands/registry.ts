@@ -18,6 +18,7 @@ import disconnectStore from './disconnect-store/command.js';
 import deleteStore from './delete-store/command.js';
 import backups from './backups/command.js';
 import orphans from './orphans/command.js';
+import retireCluster from './retire-cluster/command.js';
 import show from './show/command.js';
 import apply from './apply/command.js';
 import sandbox from './sandbox/command.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandDescriptor[] = [
   deleteStore,
   backups,
   orphans,
+  retireCluster,
   show,
   apply,
   sandbox,

@@ -3,6 +3,7 @@
  * disconnect-store, backups --delete; delete-store adds its own fields): the plan, one line per
  * target, and after an apply each line's result (commands/run-plan.ts, ui/plan-render.ts).
  */
+import { LeftoverJson } from './leftover.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull } from './common.js';
 import { BackupsReportJson, OrphansReportJson } from './reports.js';
@@ -28,6 +29,8 @@ export const PlanItem = Type.Object(
       Type.Literal('alarm'),
       Type.Literal('metric-filter'),
       Type.Literal('backup'),
+      Type.Literal('hsm'),
+      Type.Literal('cluster'),
     ]),
     action: Type.String({ description: 'the AWS call, e.g. ScheduleKeyDeletion, or none' }),
     status: Type.Union([Type.Literal('apply'), Type.Literal('skip'), Type.Literal('blocked')]),
@@ -106,7 +109,7 @@ const KeyDrift = Type.Object(
 
 export const PlanDocument = documentSchema(
   'plan',
-  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete.',
+  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete, retire-cluster.',
   {
     ...planProperties,
     command: Type.Union([
@@ -117,6 +120,7 @@ export const PlanDocument = documentSchema(
       Type.Literal('backups'),
       Type.Literal('disable-keys'),
       Type.Literal('enable-keys'),
+      Type.Literal('retire-cluster'),
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
@@ -148,6 +152,8 @@ export const DeleteStoreDocument = documentSchema(
     /** after deleting a CloudHSM store: what KMS leaves behind */
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
+    /** after deleting a store: what still costs money (the cluster and its HSMs, the XKS proxy) */
+    leftover: Type.Optional(LeftoverJson),
   },
 );
 export type DeleteStoreDocument = Static<typeof DeleteStoreDocument>;
@@ -194,11 +200,15 @@ export const ApplyDocument = documentSchema(
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
     trial: Type.Optional(TrialJson),
+    leftover: Type.Optional(LeftoverJson),
   },
 );
 export type ApplyDocument = Static<typeof ApplyDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<
-  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans' | 'trial'>
+  Pick<
+    DeleteStoreDocument,
+    'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans' | 'trial' | 'leftover'
+  >
 >;

@@ -316,6 +316,20 @@ export function toStoreInfo(entry: CustomKeyStoresListEntry): StoreInfo {
     ...(entry.ConnectionErrorCode ? { connectionErrorCode: entry.ConnectionErrorCode } : {}),
     ...(entry.CloudHsmClusterId ? { clusterId: entry.CloudHsmClusterId } : {}),
     creationDate: entry.CreationDate ?? new Date(0),
+    ...(entry.XksProxyConfiguration
+      ? {
+          xksProxy: {
+            connectivity: entry.XksProxyConfiguration.Connectivity ?? 'PUBLIC_ENDPOINT',
+            ...(entry.XksProxyConfiguration.UriEndpoint
+              ? { uriEndpoint: entry.XksProxyConfiguration.UriEndpoint }
+              : {}),
+            ...(entry.XksProxyConfiguration.UriPath ? { uriPath: entry.XksProxyConfiguration.UriPath } : {}),
+            ...(entry.XksProxyConfiguration.VpcEndpointServiceName
+              ? { vpcEndpointServiceName: entry.XksProxyConfiguration.VpcEndpointServiceName }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -14,7 +14,9 @@
 import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { PlanModule } from '../descriptor.js';
 import { DeleteStoreOptionsSchema } from './options.js';
-import type { KeyInfo } from '../../aws/ports.js';
+import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
+import { HsmPriceBook, PRICING_REGION, priceSourceLine } from '../../workflow/cost/hsm-cost.js';
+import { clusterLeftover, xksLeftover, type StoreLeftover } from '../../workflow/cost/leftovers.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
@@ -103,6 +105,26 @@ export function alreadyDeletedFinish(
   return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, lines: [line], extra: { phase: 'already-deleted' } };
 }
 
+async function leftoverOf(
+  deps: Deps,
+  store: StoreInfo,
+  region: string,
+  data: DeleteStoreCleanup,
+): Promise<StoreLeftover | undefined> {
+  if (store.type === 'EXTERNAL_KEY_STORE') return xksLeftover(store, region);
+  if (!store.clusterId) return undefined;
+  const book = new HsmPriceBook(() => deps.aws.pricing(PRICING_REGION));
+  const g = deps.globals;
+  const leftover = await clusterLeftover(deps.aws, region, store.clusterId, store.id, book, {
+    region,
+    profile: g.profile,
+    endpointUrl: g.endpointUrl,
+    sandbox: g.sandbox,
+  });
+  if (leftover.cost) data.priceLine = priceSourceLine(book);
+  return leftover;
+}
+
 export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<DeleteStorePlan, DeleteStoreCleanup> {
   const { storeId } = o;
   let journalRef: Journal | undefined;
@@ -176,6 +198,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
         const backups = await backupsReport(deps.aws, ctx.store, [], journalRef?.keysSeen() ?? []);
         const orphans = await findOrphans(deps.aws, storeId, deps.clock.now());
         f.data = { storeId, backups, orphans };
+      } else f.data = { storeId };
+      // and what still costs money: the store was its reason to exist (read-only, never fatal)
+      try {
+        f.data.leftover = await leftoverOf(deps, ctx.store, ctx.region, f.data);
+      } catch (err) {
+        ctx.say(`warning: could not read what the store leaves behind: ${(err as Error).message.split('\n')[0]}`);
       }
       return f;
     },

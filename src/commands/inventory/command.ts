@@ -96,7 +96,10 @@ export default defineCommand({
         if (!flags.usage && (flags.days !== undefined || flags.unusedDays !== undefined))
           throw badInput('--days and --unused-days apply with --usage');
         const parsed = {
-          regions: parseRegions(flags.regions),
+          // every enabled Region by default (issue 21: the home Region alone misses most of an
+          // estate's stores; Prowler and ScoutSuite default to all Regions); an explicit --region
+          // still names one Region, --regions narrows
+          regions: parseRegions(flags.regions ?? (app.globals().region ? undefined : 'all')),
           concurrency: parseConcurrency(flags.concurrency),
           roleName: parseRoleName(flags.roleName),
           externalId: parseExternalId(flags.externalId),

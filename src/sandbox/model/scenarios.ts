@@ -31,6 +31,7 @@
  * 400 days (retentionInDays 400) and the trail has logged since before the history. Events of the
  * last 90 days are also in CloudTrail event history. 100,000 keys generate in well under a second.
  */
+import { kmsOnlyAuditLog } from './cloudhsm/audit-log.js';
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './kms/grants.js';
@@ -81,7 +82,7 @@ export const DEMO_KEYS = {
   pending: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 } as const;
 
-function cluster(id: string, created: number, vpc: string, azSuffix: string): ClusterRecord {
+export function cluster(id: string, created: number, vpc: string, azSuffix: string): ClusterRecord {
   const subnets = {
     'us-east-1a': `subnet-0a${azSuffix}1111111111111`,
     'us-east-1b': `subnet-0b${azSuffix}2222222222222`,
@@ -92,7 +93,9 @@ function cluster(id: string, created: number, vpc: string, azSuffix: string): Cl
     created,
     vpcId: vpc,
     subnets,
-    retentionDays: 90,
+    // the longest policy (7-379 days): retention (cloudhsm/teardown.ts) purges none of the demo's
+    // backups until the clock moves about two months
+    retentionDays: 379,
     nextHandle: 0x11,
     hsms: Object.entries(subnets).map(([az, subnet], i) => ({
       HsmId: `hsm-${azSuffix}${'abcdefghij'.slice(i, i + 10).padEnd(10, 'x')}`,
@@ -158,6 +161,9 @@ function infrastructure(acc: Account, now: number): void {
     filters: [],
   });
   s.topics.push({ arn: DEMO_TOPIC_ARN, displayName: 'KMS alerts', published: [] });
+  // the clusters' audit logs (after the trail's group, which stays the account's first): only KMS
+  // (kmsuser) and the admin's crypto officer sign in
+  for (const c of s.clusters) kmsOnlyAuditLog(acc, c, now);
 }
 
 function storeKey(acc: Account, id: string, created: number, clusterRec: ClusterRecord): KeyRecord {

@@ -100,6 +100,8 @@ export interface HsmRecord {
   EniId: string;
   EniIp: string;
   State: string;
+  /** DELETE_IN_PROGRESS: when AWS finishes and the HSM is gone, epoch ms (cloudhsm/teardown.ts) */
+  deleteAt?: number;
 }
 
 export interface ClusterRecord {
@@ -113,6 +115,8 @@ export interface ClusterRecord {
   retentionDays: number;
   /** the next key handle KMS will get on this cluster */
   nextHandle: number;
+  /** DELETE_IN_PROGRESS: when the cluster becomes DELETED, epoch ms (cloudhsm/teardown.ts) */
+  deleteAt?: number;
 }
 
 export interface BackupRecord {
@@ -296,6 +300,13 @@ export interface SandboxConfig {
    */
   deletionLagMs: number;
   deletionLagSeed: number;
+  /**
+   * How long DeleteHsm's DELETE_IN_PROGRESS and DeleteCluster's DELETE_IN_PROGRESS last, in
+   * sandbox ms (made up: AWS takes minutes; cloudhsm/teardown.ts). Absent in older state files:
+   * the defaults below apply.
+   */
+  hsmDeleteMs?: number;
+  clusterDeleteMs?: number;
 }
 
 export interface AccountState {
@@ -335,6 +346,12 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_TRACKING_START = Date.UTC(2026, 2, 1);
 
 export const DAY_MS = 86_400_000;
+/**
+ * DeleteHsm and DeleteCluster take minutes on AWS; the sandbox is quicker (made-up figures) so that
+ * the demo's retire-cluster waits seconds, not minutes. `sandbox reset` state files can set them.
+ */
+export const DEFAULT_HSM_DELETE_MS = 20_000;
+export const DEFAULT_CLUSTER_DELETE_MS = 10_000;
 
 export function defaultConfig(): SandboxConfig {
   return {
@@ -345,6 +362,8 @@ export function defaultConfig(): SandboxConfig {
     ...DEFAULT_LOG_CONFIG,
     deletionLagMs: DAY_MS,
     deletionLagSeed: 1,
+    hsmDeleteMs: DEFAULT_HSM_DELETE_MS,
+    clusterDeleteMs: DEFAULT_CLUSTER_DELETE_MS,
   };
 }
 

@@ -36,6 +36,7 @@ describe('command descriptors', () => {
       'disconnect-store',
       'delete-store',
       'backups',
+      'retire-cluster',
     ]);
     expect([...MUTATING_COMMANDS].sort()).toEqual([...PLAN_COMMANDS, 'apply'].sort());
     expect(schemaFor(['backups', 'cks-1234567890abcdef0', '--delete'])).toBe('plan');
