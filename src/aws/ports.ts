@@ -131,6 +131,12 @@ export interface KmsPort {
   cancelKeyDeletion(keyId: string): Promise<void>;
   enableKey(keyId: string): Promise<void>;
   disableKey(keyId: string): Promise<void>;
+  /** ListResourceTags, all pages (works in every key state, aws-facts 1.2). */
+  listResourceTags(keyId: string): Promise<Record<string, string>>;
+  /** TagResource (fails once the key is PendingDeletion, aws-facts 1.2). */
+  tagResource(keyId: string, tags: Record<string, string>): Promise<void>;
+  /** UntagResource (fails once the key is PendingDeletion). */
+  untagResource(keyId: string, tagKeys: string[]): Promise<void>;
   connectStore(storeId: string): Promise<void>;
   disconnectStore(storeId: string): Promise<void>;
   deleteStore(storeId: string): Promise<void>;
@@ -172,8 +178,28 @@ export interface TrailEvent {
   eventSource: string;
   readOnly?: boolean;
   username?: string;
-  /** the parsed `CloudTrailEvent` string: userIdentity, resources[], errorCode, errorMessage, additionalEventData, ... */
-  detail: Record<string, any>;
+  /** the parsed `CloudTrailEvent` string */
+  detail: TrailEventDetail;
+}
+
+/**
+ * The fields of a CloudTrail record (the `CloudTrailEvent` JSON) that kscli reads; the others are
+ * kept, unread. AWS's record contents page documents them; none is guaranteed present.
+ */
+export interface TrailEventDetail {
+  eventSource?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  resources?: Array<{ ARN?: string; accountId?: string; type?: string }>;
+  userIdentity?: {
+    type?: string;
+    arn?: string;
+    accountId?: string;
+    invokedBy?: string;
+    sessionContext?: { sessionIssuer?: { arn?: string } };
+  };
+  additionalEventData?: Record<string, unknown>;
+  [field: string]: unknown;
 }
 
 export interface LookupQuery {

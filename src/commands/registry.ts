@@ -12,6 +12,8 @@ import usage from './usage/command.js';
 import alarm from './alarm/command.js';
 import scheduleDeletion from './schedule-deletion/command.js';
 import cancelDeletion from './cancel-deletion/command.js';
+import disableKeys from './disable-keys/command.js';
+import enableKeys from './enable-keys/command.js';
 import disconnectStore from './disconnect-store/command.js';
 import deleteStore from './delete-store/command.js';
 import backups from './backups/command.js';
@@ -30,6 +32,8 @@ export const COMMANDS: readonly CommandDescriptor[] = [
   alarm,
   scheduleDeletion,
   cancelDeletion,
+  disableKeys,
+  enableKeys,
   disconnectStore,
   deleteStore,
   backups,

@@ -66,7 +66,17 @@ export interface SandboxStatus {
   alarms: Array<{ name: string; state: string }>;
   backups: Array<{ id: string; clusterId: string; state: string }>;
   /** organization sandboxes (scenario org): the estate at a glance */
-  estate?: { organizationId?: string; accounts: number; regions: string[]; storedCells: number; stores: number };
+  estate?: {
+    organizationId?: string;
+    accounts: number;
+    regions: string[];
+    storedCells: number;
+    stores: number;
+    /** the OUs, with their path from the root (for --ou): the IDs appear nowhere else but the state file */
+    organizationalUnits?: Array<{ id: string; name: string; path: string }>;
+    /** every account: its OU and the role the management account can assume there */
+    memberAccounts?: Array<{ id: string; name: string; state: string; parentId: string; access: string }>;
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull } from './common.js';
 import { BackupsReportJson, OrphansReportJson } from './reports.js';
+import { TrialJson } from './trial.js';
 
 export const Check = Type.Object(
   {
@@ -88,6 +89,8 @@ const planProperties = {
   overrides: Type.Array(Type.String()),
   /** --plan-out FILE, and kscli apply FILE: the saved plan (issue 9) */
   planFile: Type.Optional(PlanFileRef),
+  /** the keys in a trial (issue 20): window, phase, failed calls */
+  trial: Type.Optional(TrialJson),
 };
 
 /** What changed in the store while a run applied its plan (workflow/drift.ts). */
@@ -112,6 +115,8 @@ export const PlanDocument = documentSchema(
       Type.Literal('cancel-deletion'),
       Type.Literal('disconnect-store'),
       Type.Literal('backups'),
+      Type.Literal('disable-keys'),
+      Type.Literal('enable-keys'),
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
@@ -162,6 +167,8 @@ export const ApplyDocument = documentSchema(
       Type.Literal('disconnect-store'),
       Type.Literal('delete-store'),
       Type.Literal('backups'),
+      Type.Literal('disable-keys'),
+      Type.Literal('enable-keys'),
     ]),
     storeId: Type.String(),
     account: Type.String(),
@@ -186,11 +193,12 @@ export const ApplyDocument = documentSchema(
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
+    trial: Type.Optional(TrialJson),
   },
 );
 export type ApplyDocument = Static<typeof ApplyDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<
-  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans'>
+  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans' | 'trial'>
 >;

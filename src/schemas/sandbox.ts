@@ -32,6 +32,21 @@ const status = {
         regions: Type.Array(Type.String()),
         storedCells: Type.Integer({ minimum: 0 }),
         stores: Type.Integer({ minimum: 0 }),
+        /** the OUs with their path from the root: what --ou takes */
+        organizationalUnits: Type.Optional(
+          Type.Array(
+            Type.Object({ id: Type.String(), name: Type.String(), path: Type.String() }, { additionalProperties: false }),
+          ),
+        ),
+        /** every account, its OU, and the role the management account can assume there */
+        memberAccounts: Type.Optional(
+          Type.Array(
+            Type.Object(
+              { id: Type.String(), name: Type.String(), state: Type.String(), parentId: Type.String(), access: Type.String() },
+              { additionalProperties: false },
+            ),
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -50,7 +65,7 @@ export const SandboxResetDocument = documentSchema(
   'The sandbox account after a reset to a scenario.',
   {
     ...status,
-    scenario: Type.Union([Type.Literal('demo'), Type.Literal('large'), Type.Literal('org')]),
+    scenario: Type.Union([Type.Literal('demo'), Type.Literal('large'), Type.Literal('org'), Type.Literal('empty')]),
   },
 );
 export type SandboxResetDocument = Static<typeof SandboxResetDocument>;

@@ -12,8 +12,11 @@ export interface ProgressBar {
 
 export interface ProgressUI {
   bar(label: string): ProgressBar;
-  /** a status line that replaces itself on a TTY (e.g. "waiting for DISCONNECTED: 40 s / 20 min") */
-  status(line: string): void;
+  /**
+   * a status line that replaces itself on a TTY (e.g. "waiting for DISCONNECTED: 40 s / 20 min");
+   * elsewhere printed on change, unless `ttyOnly` (progress that means nothing in a log or a mail)
+   */
+  status(line: string, opts?: { ttyOnly?: boolean }): void;
   /** ends a status line */
   done(): void;
 }
@@ -49,7 +52,8 @@ export function createProgress(io: IO): ProgressUI {
           // the module loads lazily: a scan that ended meanwhile must not start a bar whose redraw
           // timer would keep the process alive after the command is done
           if (stopped) return;
-          const mod = (m as any).default ?? m;
+          // the CommonJS module arrives as its default export or as the namespace itself
+          const mod = m.default ?? m;
           bar = new mod.SingleBar(
             {
               format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted}`,
@@ -83,7 +87,8 @@ export function createProgress(io: IO): ProgressUI {
         },
       };
     },
-    status(line: string) {
+    status(line: string, opts?: { ttyOnly?: boolean }) {
+      if (opts?.ttyOnly && !io.errIsTTY) return;
       if (io.errIsTTY) {
         // redrawn in place: a line wider than the terminal would wrap and the redraw would stack copies
         io.err.write(`\r\u001b[2K${io.errColumns ? fitStatus(line, io.errColumns - 1) : line}`);

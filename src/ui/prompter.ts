@@ -3,9 +3,9 @@
  * streams to Inquirer (loaded only when a prompt is shown); tests use a scripted one.
  *
  * Aborting is never success (cloud-nuke's lesson): Ctrl-C at the prompt -> exit 5; a typed ID that
- * does not match -> false, which the caller turns into exit 5.
+ * does not match -> exit 5 saying what was typed and what was expected.
  */
-import { cancelledAtPrompt } from '../errors.js';
+import { cancelledAtPrompt, ExitCode, KscliError } from '../errors.js';
 import type { PlanItem } from '../workflow/plan.js';
 import type { IO } from './io.js';
 
@@ -27,6 +27,16 @@ export interface Prompter {
 // defined with the errors (the plan runner raises it too, and the workflow never imports ui/)
 export { cancelledAtPrompt } from '../errors.js';
 
+/**
+ * A typed value that is not the store ID: said in so many words, because the screen still shows
+ * the prompt with the (wrong) text, and a tired operator must not read that as accepted. Exit 5.
+ */
+export const mismatchAtPrompt = (typed: string, expected: string) =>
+  new KscliError(
+    ExitCode.Cancelled,
+    `you typed ${JSON.stringify(typed)}; expected the store ID ${expected}; nothing was changed`,
+  );
+
 export function inquirerPrompter(io: IO): Prompter {
   return {
     async confirmDestructive(req) {
@@ -34,11 +44,20 @@ export function inquirerPrompter(io: IO): Prompter {
       const [{ input }, { confirmationText }] = await Promise.all([import('@inquirer/prompts'), import('./stake.js')]);
       io.err.write(`${confirmationText(io, req)}\n`);
       try {
+        const matches = (value: string) => value.trim() === req.expected;
         const typed = await input(
-          { message: `Type ${req.expected} to continue:` },
+          {
+            message: `Type ${req.expected} to continue:`,
+            // no success mark before the answer is judged: Inquirer's ✔ beside a wrong ID read as
+            // "accepted"; the final line says which it was
+            theme: { prefix: { idle: '?', done: '?' } },
+            transformer: (value, { isFinal }) =>
+              !isFinal ? value : matches(value) ? `${value} (matches)` : `${value} (does not match)`,
+          },
           { input: io.in, output: io.err as NodeJS.WritableStream, clearPromptOnDone: false },
         );
-        return typed.trim() === req.expected;
+        if (!matches(typed)) throw mismatchAtPrompt(typed.trim(), req.expected);
+        return true;
       } catch (err) {
         // Inquirer rejects with ExitPromptError on Ctrl-C and AbortPromptError on abort
         const name = (err as Error)?.name;

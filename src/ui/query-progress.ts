@@ -1,6 +1,6 @@
 /**
  * The progress line of running Logs Insights queries (issue 10): status, records and bytes scanned,
- * on stderr via the progress UI (in place on a TTY, only on change otherwise).
+ * on stderr via the progress UI, in place, on a terminal only (a pipe or a file gets none).
  */
 import type { ProgressUI } from './progress.js';
 
@@ -34,7 +34,8 @@ export function queryProgressLine(p: QueryProgressView): string {
 /** A callback for the evidence step that draws the line, and ends it when the queries are done. */
 export function queryProgressReporter(progress: ProgressUI): (p: QueryProgressView) => void {
   return (p) => {
-    progress.status(queryProgressLine(p));
+    // for a person watching: a cron mail or a CI log gains nothing from query states (issue 23)
+    progress.status(queryProgressLine(p), { ttyOnly: true });
     if (p.done) progress.done();
   };
 }

@@ -110,6 +110,8 @@ export function renderUsageSummary(results: KeyAssessment[], view: UsageView): s
       record: { head: [0, 1, 7], flow: true },
     },
   );
+  // the legend explains sparklines: when no row drew one (no per-day counts anywhere), it explains nothing
+  if (!results.some((a) => a.evidence.cloudTrail.status === 'ok' && a.evidence.cloudTrail.daily)) return table;
   const legend = activityLegend(view);
   return `${table}${view.width ? fitText(legend, view.width) : legend}\n`;
 }

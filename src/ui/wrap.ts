@@ -23,11 +23,20 @@ export function visibleLength(s: string): number {
 }
 
 /**
+ * A command printed for the operator to paste (ui/next-step.ts puts each on a line of its own): never
+ * broken by kscli, since a break would paste as two commands; the terminal's own soft wrap copies as
+ * one line.
+ */
+export function isCommandLine(line: string): boolean {
+  return /^ *kscli /.test(line.includes('\u001b') ? stripAnsi(line) : line);
+}
+
+/**
  * Wraps one line to `width`: its leading spaces stay on the first line, continuation lines start
  * with `indent`. Spaces inside the text are kept, except where a line breaks.
  */
 export function wrapWords(line: string, width: number, indent = ''): string[] {
-  if (visibleLength(line) <= width) return [line];
+  if (visibleLength(line) <= width || isCommandLine(line)) return [line];
   const lead = /^ */.exec(line)![0];
   // words with the spaces before them: runs of spaces inside a line (aligned labels) are kept
   const parts = [...line.slice(lead.length).matchAll(/( *)([^ ]+)/g)].map((m) => ({ space: m[1]!, word: m[2]! }));

@@ -88,7 +88,7 @@ export interface SandboxStatusResult {
 }
 
 export interface SandboxResetResult extends SandboxStatusResult {
-  scenario: 'demo' | 'large' | 'org';
+  scenario: 'demo' | 'large' | 'org' | 'empty';
 }
 
 export interface SandboxAdvanceResult {

@@ -4,18 +4,22 @@
 import { badInput } from '../errors.js';
 
 /** `cks-` followed by 17 hex digits (the format of CustomKeyStoreId). */
-// Case-sensitive: AWS issues lower-case IDs and treats another spelling as another (unknown) store.
+// AWS issues lower-case IDs and treats another spelling as another (unknown) store; an ID typed or
+// pasted in upper case (CKS-1234567890ABCDEF0) can only mean the lower-case one, so it is read as
+// that (validateStoreId), rather than refused or sent to AWS as "not found".
 const STORE_ID = /^cks-[0-9a-f]{17}$/;
+const STORE_ID_ANY_CASE = /^cks-[0-9a-f]{17}$/i;
 const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
 const KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 const ALIAS_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):(alias\/[a-zA-Z0-9/_-]{1,250})$/;
 
 export function validateStoreId(value: string): string {
+  if (!STORE_ID.test(value) && STORE_ID_ANY_CASE.test(value)) return value.toLowerCase();
   if (!STORE_ID.test(value)) {
     throw badInput(
       `"${value}" is not a custom key store ID`,
-      'a store ID is "cks-" followed by 17 lower-case hex digits, e.g. cks-1234567890abcdef0 (run "kscli stores" to list them)',
+      'a store ID is "cks-" followed by 17 hex digits, e.g. cks-1234567890abcdef0 (run "kscli stores" to list them)',
     );
   }
   return value;

@@ -86,9 +86,15 @@ const c = (
 const CASES: Case[] = [
   // --- malformed store IDs, across the commands (exit 2 before any AWS call) ---
   c('store ID too short: cks-123', ['find-keys', 'cks-123'], 2, BAD_STORE, { fix: STORE_FIX }),
-  c('store ID with an upper-case prefix: CKS-...', ['delete-store', 'CKS-1234567890ABCDEF0', '--yes'], 2, BAD_STORE, {
-    fix: STORE_FIX,
-  }),
+  c(
+    'store ID in upper case, one digit short: CKS-...',
+    ['delete-store', 'CKS-1234567890ABCDEF', '--yes'],
+    2,
+    BAD_STORE,
+    {
+      fix: STORE_FIX,
+    },
+  ),
   c('store ID with 16 hex digits', ['schedule-deletion', 'cks-1234567890abcdef', '--yes'], 2, BAD_STORE, {
     fix: STORE_FIX,
   }),

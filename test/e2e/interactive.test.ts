@@ -46,6 +46,10 @@ describe.skipIf(!ptyAvailable)('the typed confirmation on a terminal', () => {
       const r = await run([{ waitFor: PROMPT, send: 'cks-wrong\r' }]);
       expectExit(r, 5);
       expect(r.stdout).toContain('DeleteCustomKeyStore'); // the plan was shown before the question
+      // it says the text did not match, and shows no success mark beside the wrong text
+      expect(r.stdout).toContain(`you typed "cks-wrong"; expected the store ID ${DEMO.idleStore}; nothing was changed`);
+      expect(r.stdout).toContain('cks-wrong (does not match)');
+      expect(r.stdout).not.toContain('✔');
       expectNoMutatingRequests(t.sandbox.requestsSince(mark));
     }
   });

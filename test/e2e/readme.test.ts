@@ -65,8 +65,17 @@ class StandInAccount {
     const state = join(admin.dir, 'account-state.json');
     const reset = await admin.run(`kscli sandbox reset --scenario org --state ${state} --output json > /dev/null`);
     if (reset.code !== 0) throw new Error(`sandbox reset failed:\n${reset.screen}`);
-    const first = await admin.startBackground(`kscli sandbox serve --port 0 --state ${state}`, /listening on \S+/);
+    const first = await admin.startBackground(
+      `kscli sandbox serve --port 0 --state ${state} --latency-ms 0`,
+      /listening on \S+/,
+    );
     const url = /listening on (\S+)/.exec(first)![1]!;
+    // the stand-in answers Logs Insights queries at once (AWS takes seconds; the suite has a budget)
+    const config = await fetch(`${url}/__sandbox/config`, {
+      method: 'POST',
+      body: JSON.stringify({ insightsScheduledMs: 0, insightsMinRunMs: 0, insightsScanBytesPerSec: 0 }),
+    });
+    if (!config.ok) throw new Error(`POST /__sandbox/config: ${config.status}`);
     return new StandInAccount(
       {
         AWS_ENDPOINT_URL: url,
@@ -106,17 +115,17 @@ async function runShellBlock(expect: ExpectStatic, block: ShellBlock, shell: Rea
       .toBe(expected);
     return;
   }
-  // a fixed port in the README (4566) is replaced by a free one, so parallel suites never collide
-  let port: string | undefined;
+  // a fixed port in the README (4566) is replaced by a free one, so parallel suites never collide;
+  // the server keeps running for the later blocks of the same shell, and so does the replacement
   for (const c of block.commands) {
     const reason = notRun(c.text);
     if (reason) continue;
     let text = c.text;
-    if (port) text = text.replace(/\b4566\b/g, port);
+    if (shell.servedPort) text = text.replace(/\b4566\b/g, shell.servedPort);
     // `sandbox serve` runs until Ctrl-C: the test checks its first line and stops it at the end
     if (c.background || /\bsandbox serve\b/.test(text)) {
       const first = await shell.startBackground(text.replace(/--port 4566\b/, '--port 0'), /listening on \S+/);
-      port = /127\.0\.0\.1:(\d+)/.exec(first)?.[1];
+      shell.servedPort = /127\.0\.0\.1:(\d+)/.exec(first)?.[1];
       continue;
     }
     const r = await shell.run(text);

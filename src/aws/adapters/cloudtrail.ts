@@ -13,7 +13,15 @@ import {
   type Event as SdkEvent,
   type LookupAttributeKey,
 } from '@aws-sdk/client-cloudtrail';
-import type { CloudTrailPort, EventSelectors, LookupQuery, TrailEvent, TrailInfo, TrailStatus } from '../ports.js';
+import type {
+  CloudTrailPort,
+  EventSelectors,
+  LookupQuery,
+  TrailEvent,
+  TrailEventDetail,
+  TrailInfo,
+  TrailStatus,
+} from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
 
@@ -116,11 +124,11 @@ export class CloudTrailAdapter implements CloudTrailPort {
 
 /** `CloudTrailEvent` is a JSON string holding the full record; an unreadable one leaves `detail` empty. */
 export function toTrailEvent(event: SdkEvent): TrailEvent {
-  let detail: Record<string, any> = {};
+  let detail: TrailEventDetail = {};
   if (event.CloudTrailEvent) {
     try {
       const parsed: unknown = JSON.parse(event.CloudTrailEvent);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as Record<string, any>;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as TrailEventDetail; // the wire: CloudTrail's JSON, read field by field
     } catch {
       detail = {};
     }

@@ -5,6 +5,7 @@
  * one whose options do not fit, is refused with bad input), then given to the same spec functions
  * the command itself calls, so the plan computed on apply is computed exactly as the saved one was.
  */
+
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { commandNamed } from '../catalog.js';

@@ -11,6 +11,7 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
+import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { PlanModule } from '../descriptor.js';
 import { DeleteStoreOptionsSchema } from './options.js';
 import type { KeyInfo } from '../../aws/ports.js';
@@ -27,6 +28,8 @@ import type { CallEntry, Journal } from '../../workflow/journal.js';
 import { findOrphans } from '../../workflow/orphans.js';
 import type { Finish, PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
+import type { TrialFlagOptions } from '../trial-flags.js';
+import { trialExtra, trialPendingFinish, trialPhaseOptions, trialStartedFinish } from '../trial-finish.js';
 import type { DeleteStoreCleanup } from '../../workflow/results.js';
 export type { DeleteStoreCleanup };
 
@@ -37,6 +40,8 @@ export interface DeleteStoreOptions {
   waitTimeoutMs: number;
   allowDisconnected: boolean;
   evidence: EvidenceOptions;
+  /** --trial-days, --allow-dynamodb-archive, --end-trial (issue 20); absent in older plan files */
+  trial?: TrialFlagOptions;
   /** the flags as given, journaled with the run */
   flags: KeyFlags;
 }
@@ -47,16 +52,22 @@ export type DeleteStoreFinish = Finish<DeleteStoreCleanup>;
  * Exit 8: the keys wait for deletion. `keys` are the keys PendingDeletion (as AWS lists them),
  * `keptKeys` those --exclude-key / --key left out, which keep the store alive after that date.
  */
-function pendingFinish(keys: KeyInfo[], keptKeys: KeyInfo[], phase: string, storeId: string): DeleteStoreFinish {
-  const next = nextRunAfter(keys);
+function pendingFinish(
+  keys: KeyInfo[],
+  keptKeys: KeyInfo[],
+  phase: string,
+  storeId: string,
+  next: NextStep,
+): DeleteStoreFinish {
+  const after = nextRunAfter(keys);
   const lines = [
-    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run "kscli delete-store ${storeId}" again after ${next?.toISOString() ?? 'they are gone'}.`,
+    `${keys.length} key(s) wait for deletion; AWS deletes them up to 24 h after their deletion date. Run again after ${after?.toISOString() ?? 'they are gone'}:\n  ${next(['delete-store', storeId])}`,
   ];
   if (keptKeys.length) lines.push(`${keptKeysSentence(keptKeys)}.`);
   return {
     outcome: 'pending',
     exitCode: ExitCode.Pending,
-    nextRunAfter: next,
+    nextRunAfter: after,
     lines,
     extra: {
       phase,
@@ -102,8 +113,15 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     selection: { key: o.flags.key, excludeKey: o.flags.excludeKey, windowDays: o.windowDays },
     plan: async (ctx, keys, journal) => {
       journalRef = journal;
+      const trial = trialPhaseOptions(o.trial, o.evidence);
       return planDeleteStore(ctx, () => deps.evidence(), keys, {
-        schedule: { windowDays: o.windowDays, allowDisconnected: o.allowDisconnected, evidence: o.evidence },
+        schedule: {
+          windowDays: o.windowDays,
+          allowDisconnected: o.allowDisconnected,
+          evidence: o.evidence,
+          endTrial: trial.endTrial,
+        },
+        trial,
         // the store holds no keys in these phases: nothing for --force to override
         disconnect: {
           force: false,
@@ -115,18 +133,23 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
       });
     },
     idle: (planned, keysAtPlan) => {
+      if (planned.phase === 'trial-running' || planned.phase === 'trial-start')
+        return trialPendingFinish(storeId, planned.phase, planned.trials, planned.trialEnd, 'delete-store');
       if (planned.phase === 'keys-pending') {
         return pendingFinish(
           keysAtPlan.filter((k) => k.state === 'PendingDeletion'),
           planned.keptKeys,
           planned.phase,
           storeId,
+          nextStepFor(deps),
         );
       }
       return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, extra: { phase: planned.phase } };
     },
     storeNotFound: (journal, where) => alreadyDeletedFinish(journal, storeId, where),
-    finish: async (planned, _report, ctx, keysAtPlan) => {
+    finish: async (planned, report, ctx, keysAtPlan) => {
+      if (planned.phase === 'trial-start')
+        return trialStartedFinish(storeId, planned.phase, report, planned.trials, 'delete-store');
       if (planned.phase === 'schedule-keys') {
         // where the keys stand now comes from AWS, not from the plan: a colleague may have
         // cancelled a deletion while the plan was on screen (keysLeft agrees with changedSincePlan)
@@ -138,8 +161,9 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           after.keys.filter((k) => keptIds.has(k.keyId) && k.state !== 'PendingDeletion'),
           planned.phase,
           storeId,
+          nextStepFor(deps),
         );
-        return { ...f, extra: { ...f.extra, changedSincePlan: after.drift } };
+        return { ...f, extra: { ...f.extra, changedSincePlan: after.drift, ...trialExtra(storeId, planned) } };
       }
       const f: DeleteStoreFinish = {
         outcome: 'done',

@@ -23,19 +23,30 @@ export default defineCommand({
       )
       .action(async (file: string) => {
         // loaded when the command runs, not for --help
-        const [{ readPlanFile, serializePlan }, { renderPlanMarkdown }, { renderPlanFile }, { createStyle }, catalog] =
-          await Promise.all([
-            import('../../workflow/plan-file/index.js'),
-            import('../../ui/markdown/plan-review.js'),
-            import('../../ui/render/plan-file.js'),
-            import('../../ui/style.js'),
-            import('../catalog.js'),
-          ]);
+        const [
+          { readPlanFile, serializePlan },
+          { renderPlanMarkdown },
+          { renderPlanFile },
+          { createStyle },
+          catalog,
+          { nextStepFor },
+        ] = await Promise.all([
+          import('../../workflow/plan-file/index.js'),
+          import('../../ui/markdown/plan-review.js'),
+          import('../../ui/render/plan-file.js'),
+          import('../../ui/style.js'),
+          import('../catalog.js'),
+          import('../../ui/next-step.js'),
+        ]);
         const globals = app.globals();
         const plan = readPlanFile(file, catalog.PLAN_COMMANDS);
         if (globals.output === 'json') app.io.out.write(serializePlan(plan));
         else if (globals.output === 'markdown') app.io.out.write(renderPlanMarkdown(plan, { file }));
-        else app.io.out.write(renderPlanFile(plan, file, createStyle(globals.color)));
+        // show reads nothing from AWS: the apply line names the plan's own region
+        else {
+          const next = nextStepFor({ globals, env: app.env, region: plan.region });
+          app.io.out.write(renderPlanFile(plan, file, createStyle(globals.color), next));
+        }
         app.setExitCode(ExitCode.Ok);
       });
   },

@@ -10,7 +10,8 @@
  *   - DEMO_KEYS.used `1234abcd-12ab-34cd-56ef-1234567890ab` Enabled, alias/payments-legacy, used
  *     for Decrypt 3 days ago by role arn:aws:iam::111122223333:role/app-backend (a CloudTrail
  *     Decrypt event and GetKeyLastUsage say so), named in its key policy, and with a grant to
- *     rds.amazonaws.com
+ *     rds.amazonaws.com; the role keeps calling it (Decrypt every 3-4 days, the next half a day
+ *     after the scenario starts: callers.ts), so a disabled key gets DisabledException events
  *   - DEMO_KEYS.disabled `5e6f7a8b-…` Disabled, never used, created 120 days ago
  *   - DEMO_KEYS.pending `9a8b7c6d-…` PendingDeletion, deleted in 5 days (scheduled 25 days ago, 30-day window)
  * - CloudHSM store `cks-0987654321fedcba0` "standby-hsm-store", DISCONNECTED, no keys, on its own
@@ -33,8 +34,10 @@
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './kms/grants.js';
+import { demoCallers } from './callers.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
+import { addDemoData, largeData } from './data/scenario.js';
 import {
   DAY_MS,
   DEFAULT_TRACKING_START,
@@ -44,7 +47,7 @@ import {
   type KeyRecord,
 } from './state.js';
 
-export type ScenarioName = 'demo' | 'large';
+export type ScenarioName = 'demo' | 'large' | 'empty';
 
 export interface ScenarioOptions extends HistoryOptions {
   keys?: number;
@@ -52,6 +55,10 @@ export interface ScenarioOptions extends HistoryOptions {
   now?: Date;
   /** seed the random ids (customer keys, events) so that the same seed builds the same account */
   seed?: number;
+  /** empty scenario: the account's 12-digit ID (default 111122223333, the demo's) */
+  accountId?: string;
+  /** large: resources holding data at rest (S3, EBS, RDS, ...), generated when first read (default 0) */
+  resources?: number;
 }
 
 /** The large scenario's log group retention: longer than CloudTrail's 90-day event history. */
@@ -242,6 +249,8 @@ function demo(now: number, ids: IdSource): AccountState {
   for (const a of s.aliases) acc.aliasByName.set(a.name, a);
   addGrant(acc, DEMO_KEYS.used, 'rds.amazonaws.com', ['Decrypt', 'GenerateDataKey', 'DescribeKey'], 'rds-payments-db');
   s.grants[0]!.created = now - 290 * DAY_MS;
+  // data at rest, AWS Config and the services' grants (data/scenario.ts)
+  addDemoData(acc, now, DEMO_KEYS.unusedA);
 
   // two backups before the first key of the store, three after
   const firstKey = now - 300 * DAY_MS;
@@ -318,10 +327,18 @@ function demo(now: number, ids: IdSource): AccountState {
     },
   );
   used.lastUsage = { op: 'Decrypt', t: usedAt, requestId, eventId };
+  // and it keeps calling: every 3-4 days from half a day after now (callers.ts, issue 20)
+  s.callers = demoCallers(s.accountId, s.region, DEMO_KEYS.used, now);
   return s;
 }
 
-function large(now: number, total: number, inStore: number, history: HistoryOptions, ids: IdSource): AccountState {
+function large(
+  now: number,
+  total: number,
+  inStore: number,
+  history: HistoryOptions & { resources?: number; seed?: number },
+  ids: IdSource,
+): AccountState {
   if (!Number.isInteger(total) || total < 0) throw new RangeError('keys must be an integer >= 0');
   if (!Number.isInteger(inStore) || inStore < 0 || inStore > total)
     throw new RangeError('storeKeys must be an integer between 0 and keys');
@@ -354,7 +371,20 @@ function large(now: number, total: number, inStore: number, history: HistoryOpti
   const inStoreKeys = keys.filter((k) => k.storeId === DEMO_STORE_ID);
   const outside = keys.filter((k) => k.storeId !== DEMO_STORE_ID);
   addUsageHistory(acc, now, inStoreKeys, outside, history);
+  acc.state.data = largeData(now, history.resources ?? 0, DEMO_STORE_ID, history.seed ?? 1);
   return acc.state;
+}
+
+/**
+ * The empty scenario (issue 22): an account with nothing in it, in us-east-1 and every other
+ * Region, for scripts and other tools that build their own world. Any 12-digit account ID.
+ */
+function emptyAccount(accountId: string | undefined): AccountState {
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new RangeError(`account ID ${accountId} is not 12 digits`);
+  const state = emptyState();
+  if (accountId) state.accountId = accountId;
+  return state;
 }
 
 /** The state JSON of a scenario, for createModel(). The sandbox clock starts at `now`. */
@@ -365,7 +395,8 @@ export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): Accoun
   if (name === 'demo') state = demo(now, ids);
   else if (name === 'large')
     state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
-  else throw new RangeError(`unknown scenario ${String(name)}: use demo or large`);
+  else if (name === 'empty') state = emptyAccount(opts.accountId);
+  else throw new RangeError(`unknown scenario ${String(name)}: use demo, large or empty`);
   state.clockOffsetMs = now - Date.now();
   return state;
 }

@@ -6,11 +6,13 @@
  * The in-memory model keeps these very objects and adds Map indexes next to them (see account.ts),
  * so `toJSON()` needs no copy.
  */
+import type { CallerRecord } from './callers.js';
+import type { DataState } from './data/state.js';
 
 export const STATE_VERSION = 1;
 
 /** What a key is "by itself"; the visible KeyState adds Unavailable from its store (keys.ts). */
-export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
 export type KeyState = LogicalKeyState | 'Unavailable';
 export type ConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
 
@@ -24,8 +26,8 @@ export interface KeyRecord {
   description?: string;
   /** absent: CUSTOMER */
   manager?: 'AWS';
-  /** absent: AWS_KMS */
-  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /** absent: AWS_KMS; EXTERNAL: imported key material (PendingImport until ImportKeyMaterial) */
+  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE' | 'EXTERNAL';
   storeId?: string;
   /** CloudHSM keys: the cluster holding the backing key, its handle and id */
   clusterId?: string;
@@ -41,6 +43,10 @@ export interface KeyRecord {
   spec?: string;
   /** absent: ENCRYPT_DECRYPT */
   usage?: string;
+  /** automatic rotation (kms/rotation.ts): absent means disabled */
+  rotation?: { periodDays: number; next: number };
+  /** completed rotations, oldest first (ListKeyRotations) */
+  rotations?: Array<{ t: number; type: 'AUTOMATIC' | 'ON_DEMAND' }>;
   tags?: Array<{ TagKey: string; TagValue: string }>;
   /** last successful cryptographic use (GetKeyLastUsage) */
   lastUsage?: { op: string; t: number; requestId: string; eventId?: string };
@@ -317,6 +323,10 @@ export interface AccountState {
   topics: TopicRecord[];
   /** identities by access key id; unknown ids get the default identity (identity.ts) */
   identities: Record<string, IdentityRecord>;
+  /** callers that keep calling keys as sandbox time passes (callers.ts; absent in older files) */
+  callers?: CallerRecord[];
+  /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
+  data?: DataState;
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';

@@ -31,6 +31,26 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
   // aws-facts-estate-and-scale.md B3: GetRegionOptStatus and ListRegions 5/s, burst 5
   'account.ListRegions': 5,
   'account.GetRegionOptStatus': 5,
+  // the data services (aws-facts-data-at-rest B). EC2: the documented refill rate of non-mutating
+  // actions (bucket 100, refill 20/s; the sandbox's buckets hold one second's worth). Secrets
+  // Manager ListSecrets 100/s. The others are not documented per operation: UNCONFIRMED values,
+  // plausible and low enough that a client must pace itself (override with --quota Op=N).
+  'ec2.DescribeVolumes': 20,
+  'ec2.DescribeSnapshots': 20,
+  'secretsmanager.ListSecrets': 100,
+  'ssm.DescribeParameters': 10,
+  'rds.DescribeDBInstances': 20,
+  'rds.DescribeDBClusters': 20,
+  'rds.DescribeDBSnapshots': 20,
+  'rds.DescribeDBClusterSnapshots': 20,
+  'dynamodb.ListTables': 10,
+  'dynamodb.DescribeTable': 100,
+  'backup.ListBackupVaults': 10,
+  'backup.ListRecoveryPointsByBackupVault': 10,
+  's3.ListBuckets': 10,
+  's3.GetBucketEncryption': 100,
+  'config.SelectResourceConfig': 20,
+  'config.SelectAggregateResourceConfig': 20,
 };
 
 /** Operations AWS documents no specific quota for: generous, so only a runaway loop hits it. */
@@ -43,7 +63,7 @@ export function throttlingError(service: ServiceName): SandboxError {
   const entry = serviceEntry(service);
   // the query services name it `Throttling`, the JSON ones `ThrottlingException` (services/table.ts)
   const e = entry?.throttlingError ?? { code: 'ThrottlingException', message: 'Rate exceeded' };
-  return new SandboxError(e.code, e.message, 400);
+  return new SandboxError(e.code, e.message, 'status' in e && e.status ? e.status : 400);
 }
 
 class TokenBucket {

@@ -59,10 +59,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, answer: EncodedResponse): void {
+function send(res: ServerResponse, answer: EncodedResponse, head = false): void {
   const body = Buffer.from(answer.body, 'utf8');
   res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
-  res.end(body);
+  // a HEAD answer (S3 HeadBucket) has headers only
+  res.end(head ? undefined : body);
 }
 
 export class SandboxHttpHandler {
@@ -110,7 +111,7 @@ export class SandboxHttpHandler {
         /* a full disk must not take the sandbox down; the in-memory log still has it */
       }
       if (answer === 'drop') req.socket.destroy();
-      else send(res, answer);
+      else send(res, answer, req.method === 'HEAD');
     };
 
     try {

@@ -47,6 +47,8 @@ export interface RestAnswer {
 
 export interface RestCodec {
   routes: readonly RestRoute[];
+  /** routed only when the request names the service in its credential scope (S3's `GET /` looks like anything) */
+  signedOnly?: boolean;
   /** input for the handler; default: labels, query, and the JSON body (restJson1) or `Body` (restXml) */
   decode?(operation: string, req: RestRequest): Record<string, unknown>;
   /** the success answer; default: JSON (restJson1) or `<OpResult>` XML (restXml) of the output */
@@ -75,6 +77,8 @@ export interface ServiceEntry {
   queryNamespace?: string;
   /** query protocols: output members that are maps (`<entry><key/><value/>`), per operation */
   queryMapMembers?: Record<string, readonly string[]>;
+  /** awsQuery: lists whose items the model names (RDS's `<DBInstances><DBInstance>`) instead of `<member>` */
+  queryListMembers?: Record<string, string>;
   /** REST protocols: the routes and, optionally, how bodies are read and written */
   rest?: RestCodec;
   /** the operations of a regional service, answered by the account cell of the call's Region */
@@ -87,6 +91,6 @@ export interface ServiceEntry {
   eventSource?: string;
   /** the error of an injected 5xx, in the service's words; default InternalFailure */
   internalError?: { code: string; message: string };
-  /** the error of throttling; default ThrottlingException (JSON) or Throttling (query) */
-  throttlingError?: { code: string; message: string };
+  /** the error of throttling; default ThrottlingException (JSON) or Throttling (query); status default 400 (EC2, S3: 503) */
+  throttlingError?: { code: string; message: string; status?: number };
 }

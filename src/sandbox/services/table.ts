@@ -17,11 +17,38 @@ import { logsHandlers } from '../model/logs/handlers.js';
 import { handleOrganizations } from '../model/organizations/organizations.js';
 import { snsHandlers } from '../model/sns/sns.js';
 import { stsHandlers } from '../model/sts/identity.js';
+import { backupHandlers } from '../model/backup/handlers.js';
+import { backupCodec } from '../model/backup/wire.js';
+import { configHandlers } from '../model/config/handlers.js';
+import { dynamodbHandlers } from '../model/dynamodb/handlers.js';
+import { ec2Handlers } from '../model/ec2/handlers.js';
+import { rdsHandlers } from '../model/rds/handlers.js';
+import { s3Handlers } from '../model/s3/handlers.js';
+import { s3Codec } from '../model/s3/wire.js';
+import { secretsmanagerHandlers } from '../model/secretsmanager/handlers.js';
+import { ssmHandlers } from '../model/ssm/handlers.js';
 import type { ServiceEntry } from './entry.js';
 
 /** Written out (not inferred) so that handler types, which name ServiceName, do not loop back here. */
 export type ServiceName =
-  'kms' | 'cloudhsm' | 'cloudtrail' | 'logs' | 'monitoring' | 'sns' | 'sts' | 'organizations' | 'account';
+  | 'kms'
+  | 'cloudhsm'
+  | 'cloudtrail'
+  | 'logs'
+  | 'monitoring'
+  | 'sns'
+  | 'sts'
+  | 'organizations'
+  | 'account'
+  // the data at rest (issue 19): AWS Config and the services that hold data under keys
+  | 'config'
+  | 's3'
+  | 'ec2'
+  | 'rds'
+  | 'dynamodb'
+  | 'backup'
+  | 'secretsmanager'
+  | 'ssm';
 
 /**
  * `handlers` and `global` are getters: model modules (CloudTrail's event recording) read this
@@ -112,6 +139,8 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       return logsHandlers;
     },
     mutating: [
+      'AssociateKmsKey',
+      'DisassociateKmsKey',
       'PutMetricFilter',
       'DeleteMetricFilter',
       'PutRetentionPolicy',
@@ -213,6 +242,98 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     },
     mutating: ['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation'],
     throttlingError: { code: 'TooManyRequestsException', message: 'Rate exceeded' },
+  },
+  config: {
+    signingName: 'config',
+    protocols: ['awsJson1_1'],
+    scope: 'regional',
+    targetPrefix: 'StarlingDoveService',
+    get handlers() {
+      return configHandlers;
+    },
+    mutating: ['StartConfigurationRecorder', 'StopConfigurationRecorder'],
+  },
+  s3: {
+    signingName: 's3',
+    protocols: ['restXml'],
+    // buckets are listed account-wide: the cell of the home Region holds them (org/org-model.ts)
+    scope: 'regional',
+    rest: s3Codec,
+    get handlers() {
+      return s3Handlers;
+    },
+    internalError: { code: 'InternalError', message: 'We encountered an internal error. Please try again.' },
+    throttlingError: { code: 'SlowDown', message: 'Please reduce your request rate.', status: 503 },
+  },
+  ec2: {
+    signingName: 'ec2',
+    protocols: ['ec2Query'],
+    scope: 'regional',
+    queryVersion: '2016-11-15',
+    queryNamespace: 'http://ec2.amazonaws.com/doc/2016-11-15/',
+    get handlers() {
+      return ec2Handlers;
+    },
+    internalError: { code: 'InternalError', message: 'An internal error has occurred.' },
+    throttlingError: { code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 },
+  },
+  rds: {
+    signingName: 'rds',
+    protocols: ['awsQuery'],
+    scope: 'regional',
+    queryVersion: '2014-10-31',
+    queryNamespace: 'http://rds.amazonaws.com/doc/2014-10-31/',
+    queryListMembers: {
+      DBInstances: 'DBInstance',
+      DBClusters: 'DBCluster',
+      DBSnapshots: 'DBSnapshot',
+      DBClusterSnapshots: 'DBClusterSnapshot',
+      DBClusterMembers: 'DBClusterMember',
+      TagList: 'Tag',
+      VpcSecurityGroups: 'VpcSecurityGroupMembership',
+      AvailabilityZones: 'AvailabilityZone',
+    },
+    get handlers() {
+      return rdsHandlers;
+    },
+    throttlingError: { code: 'Throttling', message: 'Rate exceeded' },
+  },
+  dynamodb: {
+    signingName: 'dynamodb',
+    protocols: ['awsJson1_0'],
+    scope: 'regional',
+    targetPrefix: 'DynamoDB_20120810',
+    get handlers() {
+      return dynamodbHandlers;
+    },
+    internalError: { code: 'InternalServerError', message: 'Internal server error' },
+  },
+  backup: {
+    signingName: 'backup',
+    protocols: ['restJson1'],
+    scope: 'regional',
+    rest: backupCodec,
+    get handlers() {
+      return backupHandlers;
+    },
+  },
+  secretsmanager: {
+    signingName: 'secretsmanager',
+    protocols: ['awsJson1_1'],
+    scope: 'regional',
+    targetPrefix: 'secretsmanager',
+    get handlers() {
+      return secretsmanagerHandlers;
+    },
+  },
+  ssm: {
+    signingName: 'ssm',
+    protocols: ['awsJson1_1'],
+    scope: 'regional',
+    targetPrefix: 'AmazonSSM',
+    get handlers() {
+      return ssmHandlers;
+    },
   },
 };
 

@@ -6,48 +6,34 @@
  *   ## Evidence per key         ### <keyId>: each source, one bullet (and whether it could be read)
  *   the review-signal note
  */
+import type { KeyUsage, UsageDocument } from '../../schemas/usage.js';
 import { bullets, cell, code, heading, table, text, utc } from './gfm.js';
 
-/** The JSON form of one key (keyUsageJson), read loosely: every section may be a gap. */
-export interface UsageKeyDoc {
-  keyId: string;
-  arn: string;
-  verdict: string;
-  reason: string;
-  lastUsage: any;
-  cloudTrail: any;
-  policyPrincipals: any;
-  grants: any;
-  aliases: any;
-  /** issue 19: the data at rest under the key (absent: not searched) */
-  dataAtRest?: any;
-}
+/** One key as `--output json` has it (src/schemas/usage.ts KeyUsage): every section may be a gap. */
+export type UsageKeyDoc = KeyUsage;
 
-export interface UsageDoc {
-  store: { storeId: string; name: string; type: string; connectionState: string; clusterId?: string | null };
+/** The `--output json` document (src/schemas/usage.ts), with what the review adds. */
+export type UsageDoc = Pick<UsageDocument, 'store' | 'window' | 'keys' | 'note'> & {
   account?: string;
   region: string;
   generatedAt: string;
-  window: { cloudTrailStart: string; cloudTrailEnd: string; cloudTrailDays: number; unusedDays: number };
-  keys: UsageKeyDoc[];
-  note: string;
   /** where the evidence came from (CloudTrail LookupEvents, Logs Insights), one line */
   evidenceLine?: string;
-}
+};
 
 const day = (d: string | undefined): string => (d ? d.slice(0, 10) : '-');
 const gap = (s: { status: string; error?: string }): string => `${s.status}${s.error ? ` (${s.error})` : ''}`;
 
 function lastUse(k: UsageKeyDoc): string {
-  const lu = k.lastUsage ?? {};
+  const lu = k.lastUsage;
   if (lu.status !== 'ok') return `GetKeyLastUsage ${gap(lu)}`;
   return lu.timestamp ? `${lu.operation} ${day(lu.timestamp)}` : `none since ${day(lu.trackingStartDate)}`;
 }
 
 function calls(k: UsageKeyDoc): string {
-  const ct = k.cloudTrail ?? {};
+  const ct = k.cloudTrail;
   if (ct.status !== 'ok') return gap(ct);
-  return String(Object.values((ct.operations ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0));
+  return String(Object.values(ct.operations).reduce((a, b) => a + b, 0));
 }
 
 function evidenceBullets(k: UsageKeyDoc): string[] {
@@ -55,36 +41,36 @@ function evidenceBullets(k: UsageKeyDoc): string[] {
     `Verdict: **${text(k.verdict)}**: ${text(k.reason)}`,
     `Last use (GetKeyLastUsage): ${text(lastUse(k))}`,
   ];
-  const ct = k.cloudTrail ?? {};
+  const ct = k.cloudTrail;
   if (ct.status !== 'ok') out.push(`CloudTrail: ${text(gap(ct))}`);
   else {
-    const ops = Object.entries((ct.operations ?? {}) as Record<string, number>)
+    const ops = Object.entries(ct.operations)
       .sort((a, b) => b[1] - a[1])
       .map(([op, n]) => `${op} ${n}`)
       .join(', ');
     out.push(
-      `CloudTrail ${day(ct.window?.start)}..${day(ct.window?.end)}: ${text(ops || 'no cryptographic call')}${ct.newest ? `; newest ${text(ct.newest.eventName)} by ${code(ct.newest.principal)} at ${utc(ct.newest.eventTime)}` : ''}`,
+      `CloudTrail ${day(ct.window.start)}..${day(ct.window.end)}: ${text(ops || 'no cryptographic call')}${ct.newest ? `; newest ${text(ct.newest.eventName)} by ${code(ct.newest.principal)} at ${utc(ct.newest.eventTime)}` : ''}`,
     );
-    if (ct.principals?.length)
-      out.push(`Callers: ${ct.principals.map((p: any) => `${code(p.principal)} (${p.count})`).join(', ')}`);
+    if (ct.principals.length)
+      out.push(`Callers: ${ct.principals.map((p) => `${code(p.principal)} (${p.count})`).join(', ')}`);
     if (ct.failedAttemptCount) {
-      const f = ct.failedAttempts?.[0];
+      const f = ct.failedAttempts[0];
       out.push(
         `Failed attempts: ${ct.failedAttemptCount}${f ? `, newest ${text(f.eventName)} by ${code(f.principal)} at ${utc(f.eventTime)}: ${text(`${f.errorCode ?? 'error'} ${f.errorMessage ?? ''}`.trim())}` : ''}`,
       );
     }
   }
-  const pp = k.policyPrincipals ?? {};
+  const pp = k.policyPrincipals;
   out.push(
     pp.status !== 'ok'
       ? `Key policy: ${text(gap(pp))}`
-      : `Key policy: ${(pp.principals ?? []).map((p: any) => `${code(p.principal)}${p.note ? ` (${text(p.note)})` : ''}${p.conditional ? ' with conditions' : ''}`).join('; ') || 'no principal may use it'}`,
+      : `Key policy: ${pp.principals.map((p) => `${code(p.principal)}${p.note ? ` (${text(p.note)})` : ''}${p.conditional ? ' with conditions' : ''}`).join('; ') || 'no principal may use it'}`,
   );
-  const g = k.grants ?? {};
+  const g = k.grants;
   out.push(
     g.status !== 'ok'
       ? `Grants: ${text(gap(g))}`
-      : `Grants: ${(g.grants ?? []).map((x: any) => `${code(x.granteePrincipal ?? '?')}${x.awsService ? ' (AWS service: it depends on the key)' : ''} [${text((x.operations ?? []).join(', '))}]`).join('; ') || 'none'}`,
+      : `Grants: ${g.grants.map((x) => `${code(x.granteePrincipal ?? '?')}${x.awsService ? ' (AWS service: it depends on the key)' : ''} [${text(x.operations.join(', '))}]`).join('; ') || 'none'}`,
   );
   // issue 19: what the key protects, one bullet per resource (never "no data" when not covered)
   const d = k.dataAtRest;
@@ -98,7 +84,7 @@ function evidenceBullets(k: UsageKeyDoc): string[] {
       out.push(
         `Data at rest: **${d.resources.length} resource(s) encrypted under the key**: ${d.resources
           .map(
-            (r: any) =>
+            (r) =>
               `${text(r.resourceType)} ${code(r.resourceId)}${r.accountId ? ` (account ${code(r.accountId)})` : ''}${r.region ? ` ${text(r.region)}` : ''}${r.createdAt ? `, created ${day(r.createdAt)}` : ''}`,
           )
           .join('; ')}`,
@@ -138,17 +124,17 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
       table(
         ['Key', 'Aliases', 'Verdict', 'Last use', 'CloudTrail calls', 'Failed', 'Callers', 'Grants', 'Evidence'],
         doc.keys.map((k) => {
-          const ct = k.cloudTrail ?? {};
-          const names: string[] = k.aliases?.names ?? [];
+          const ct = k.cloudTrail;
+          const names = k.aliases.names;
           return [
             code(k.keyId),
             names.length ? names.map(code).join(', ') : '-',
             `**${text(k.verdict)}**`,
             cell(lastUse(k)),
             cell(calls(k)),
-            cell(ct.status === 'ok' ? String(ct.failedAttemptCount ?? 0) : '-'),
-            cell(ct.status === 'ok' ? String(ct.principals?.length ?? 0) : '-'),
-            cell(k.grants?.status === 'ok' ? String(k.grants.grants.length) : (k.grants?.status ?? '-')),
+            cell(ct.status === 'ok' ? String(ct.failedAttemptCount) : '-'),
+            cell(ct.status === 'ok' ? String(ct.principals.length) : '-'),
+            cell(k.grants.status === 'ok' ? String(k.grants.grants.length) : k.grants.status),
             cell(k.reason),
           ];
         }),

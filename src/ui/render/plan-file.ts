@@ -3,6 +3,7 @@
  * `kscli apply` print about the file): the header, one line per item (the same table as a live
  * plan), the overrides with who took them, and the digest.
  */
+import type { NextStep } from '../next-step.js';
 import { applyItems, type PlanFile } from '../../workflow/plan-file/document.js';
 import type { PlanItem } from '../../workflow/plan.js';
 import { renderPlanTable } from './plan.js';
@@ -23,7 +24,8 @@ export function planStatusLine(plan: PlanFile, style: Style): string {
   return n === 0 ? 'nothing to change' : `ready to apply: ${n} change(s)`;
 }
 
-export function renderPlanFile(plan: PlanFile, path: string, style: Style): string {
+/** `next` builds the apply line with the global flags of this run (ui/next-step.ts). */
+export function renderPlanFile(plan: PlanFile, path: string, style: Style, next: NextStep): string {
   const s = plan.observations.store;
   const lines: string[] = [];
   lines.push(
@@ -39,17 +41,17 @@ export function renderPlanFile(plan: PlanFile, path: string, style: Style): stri
   for (const b of plan.blockedReasons) out += `blocked: ${b}\n`;
   out += `${planStatusLine(plan, style)}\n`;
   out += `digest: ${plan.digest} (verified: the file is unchanged since it was made)\n`;
-  out += plan.blocked ? '' : `apply it with: kscli apply ${path}\n`;
+  out += plan.blocked ? '' : `apply it with:\n  ${next(['apply', path])}\n`;
   return out;
 }
 
 /** After --plan-out: where the plan went and its digest (quote it in the change ticket). */
-export function planWrittenLines(path: string, plan: PlanFile): string[] {
+export function planWrittenLines(path: string, plan: PlanFile, next: NextStep): string[] {
   return [
     `plan written to ${path}`,
     `digest: ${plan.digest}`,
     plan.blocked
       ? 'the plan is blocked: it is written for review and cannot be applied'
-      : `apply it with: kscli apply ${path}`,
+      : `apply it with:\n  ${next(['apply', path])}`,
   ];
 }

@@ -10,6 +10,7 @@ import type { PlanFile } from '../../workflow/plan-file/document.js';
 import type { PlanOutcome } from '../../workflow/plan-runner/types.js';
 import { writeJson } from '../json.js';
 import { renderPlanMarkdown } from '../markdown/plan-review.js';
+import { nextStepFor } from '../next-step.js';
 import { planWrittenLines } from './plan-file.js';
 import {
   planDocumentJson,
@@ -19,7 +20,7 @@ import {
   type PlanOutcomeExtras,
 } from './plan-outcome.js';
 
-type RenderDeps = Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>;
+type RenderDeps = Pick<Deps, 'io' | 'globals' | 'style' | 'env' | 'region'> & Partial<Pick<Deps, 'clock'>>;
 
 export function renderPlanOut<D>(
   deps: RenderDeps,
@@ -35,7 +36,7 @@ export function renderPlanOut<D>(
   const say = (line: string) => deps.io.err.write(`${line}\n`);
   const written =
     path !== undefined
-      ? planWrittenLines(path, plan)
+      ? planWrittenLines(path, plan, nextStepFor(deps))
       : [`plan digest: ${plan.digest} (not saved: add --plan-out <file> to save it)`];
   if (deps.globals.output === 'markdown') {
     deps.io.out.write(renderPlanMarkdown(plan, { file: path }));

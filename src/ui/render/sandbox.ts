@@ -22,12 +22,31 @@ function countsText(counts: Record<string, number>): string {
   return parts.length ? parts.join(', ') : 'no keys';
 }
 
+/** Accounts shown in the table; the JSON lists every one (an org scenario may hold 1,000). */
+const MEMBERS_SHOWN = 20;
+
+function renderMembers(e: NonNullable<SandboxStatus['estate']>, width?: number): string {
+  const ous = new Map((e.organizationalUnits ?? []).map((u) => [u.id, u.path]));
+  const all = e.memberAccounts ?? [];
+  let text = renderTable(
+    ['ACCOUNT', 'NAME', 'STATE', 'OU', 'ROLE TO ASSUME'],
+    all.slice(0, MEMBERS_SHOWN).map((a) => [a.id, a.name, a.state, ous.get(a.parentId) ?? 'root', a.access]),
+    { width, record: { head: [0, 1], flow: true } },
+  );
+  if (all.length > MEMBERS_SHOWN)
+    text += `... and ${all.length - MEMBERS_SHOWN} more accounts (kscli sandbox status --output json lists them all)\n`;
+  return text;
+}
+
 export function renderStatus(status: SandboxStatus, statePath: string, width?: number): string {
   let text = `sandbox account ${status.accountId}, clock ${status.now.toISOString()}\nstate file ${statePath}\n`;
   if (status.estate) {
     const e = status.estate;
     text += `organization ${e.organizationId}: ${e.accounts} accounts, ${e.regions.length} Regions (${e.regions.join(', ')}), ${e.stores} custom key stores in ${e.storedCells} account-Regions\n`;
-    text += `below: the management account in us-east-1; kscli inventory --org --regions all lists them all\n`;
+    if (e.organizationalUnits?.length)
+      text += `organizational units (for --ou): ${e.organizationalUnits.map((u) => `${u.id} ${u.path}`).join(', ')}\n`;
+    if (e.memberAccounts?.length) text += `\n${renderMembers(e, width)}`;
+    text += `\nbelow: the management account in us-east-1; kscli inventory --org --regions all lists them all\n`;
   }
   text += '\n';
   text += renderTable(

@@ -58,6 +58,22 @@ export function filterDifferences(existing: MetricFilterSpec, wanted: MetricFilt
 }
 
 /**
+ * The alarm's configuration fields that matter (actions apart): what a plan compares with the
+ * alarm in place, and what a saved plan's alarm observation compares (plan-file/compare.ts).
+ */
+export const ALARM_FIELDS = [
+  'namespace',
+  'metricName',
+  'statistic',
+  'period',
+  'evaluationPeriods',
+  'datapointsToAlarm',
+  'threshold',
+  'comparisonOperator',
+  'treatMissingData',
+] as const satisfies ReadonlyArray<keyof AlarmSpec>;
+
+/**
  * The alarm differences that matter. The description is kscli's prose, not configuration.
  * `compareActions` false: the operator named no topic, so whatever actions the alarm has are kept.
  */
@@ -66,20 +82,9 @@ export function alarmDifferences(
   wanted: AlarmSpec,
   compareActions: boolean,
 ): string[] {
-  const fields: Array<keyof AlarmSpec> = [
-    'namespace',
-    'metricName',
-    'statistic',
-    'period',
-    'evaluationPeriods',
-    'datapointsToAlarm',
-    'threshold',
-    'comparisonOperator',
-    'treatMissingData',
-  ];
-  const diffs = fields
-    .filter((f) => existing[f] !== wanted[f])
-    .map((f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`);
+  const diffs = ALARM_FIELDS.filter((f) => existing[f] !== wanted[f]).map(
+    (f) => `${f}: ${JSON.stringify(existing[f])} -> ${JSON.stringify(wanted[f])}`,
+  );
   if (compareActions) {
     const a = [...existing.alarmActions].sort().join(',');
     const b = [...wanted.alarmActions].sort().join(',');

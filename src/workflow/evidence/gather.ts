@@ -15,6 +15,7 @@
 import type { AwsPorts, KeyInfo, LastUsageInfo, Progress, TrailEvent } from '../../aws/ports.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import { summarizeKeyEvents } from './cloudtrail-classify.js';
+import { cloudTrailSection, unreadCloudTrailSection } from './cloudtrail-section.js';
 import { grantEvidence } from './grants.js';
 import { extractPolicyPrincipals } from './policy-principals.js';
 import { readSource } from './source-errors.js';
@@ -101,30 +102,9 @@ function cloudTrailEvidence(
   key: KeyInfo,
   window: { start: Date; end: Date },
 ): CloudTrailEvidence {
-  if (!r.ok)
-    return {
-      status: r.status,
-      error: r.error,
-      window,
-      operations: {},
-      principals: [],
-      failedAttemptCount: 0,
-      failedAttempts: [],
-      ignoredEventCount: 0,
-      daily: [],
-    };
+  if (!r.ok) return unreadCloudTrailSection(r.status, r.error, window);
   const s = summarizeKeyEvents(r.value, key.arn);
-  return {
-    status: 'ok',
-    window,
-    operations: s.operations,
-    principals: s.principals,
-    ...(s.newest ? { newest: s.newest } : {}),
-    failedAttemptCount: s.failedAttemptCount,
-    failedAttempts: s.failedAttempts,
-    ignoredEventCount: s.ignoredEventCount,
-    daily: s.daily,
-  };
+  return cloudTrailSection(s, window, { ignoredEventCount: s.ignoredEventCount, daily: s.daily });
 }
 
 async function policyEvidence(aws: AwsPorts, key: KeyInfo): Promise<PolicyEvidence> {
@@ -166,20 +146,7 @@ export async function gatherEvidence(
       k.keyId,
       {
         ...(askLastUsage ? {} : { lastUsage: { status: 'not-asked', error: notAsked } }),
-        ...(askLookup
-          ? {}
-          : {
-              cloudTrail: {
-                status: 'not-asked',
-                error: notAsked,
-                window,
-                operations: {},
-                principals: [],
-                failedAttemptCount: 0,
-                failedAttempts: [],
-                ignoredEventCount: 0,
-              },
-            }),
+        ...(askLookup ? {} : { cloudTrail: unreadCloudTrailSection('not-asked', notAsked, window) }),
       } satisfies Partial<KeyEvidence>,
     ]),
   );

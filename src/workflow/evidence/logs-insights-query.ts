@@ -34,7 +34,7 @@ import {
   MAX_LISTED_FAILED_ATTEMPTS,
   principalOf,
 } from './cloudtrail-classify.js';
-import type { CloudTrailEventRef, FailedAttempt } from './types.js';
+import type { CloudTrailEventRef, DailyCount, FailedAttempt } from './types.js';
 
 /** StartQuery's queryString is at most 10,000 characters (A1.1): it caps how many ARNs fit in `in [...]`. */
 export const MAX_QUERY_CHARS = 10_000;
@@ -59,6 +59,9 @@ export const GROUP_FIELDS = [
   'userIdentity.sessionContext.sessionIssuer.arn',
   'userIdentity.invokedBy',
 ] as const;
+
+/** The day of each row: `bin(1d)` floors @timestamp to the UTC day (AWS prints it as a timestamp). */
+export const DAY_FIELD = 'bin(1d) as day';
 
 /**
  * Which keys one query asks about:
@@ -94,7 +97,8 @@ export function buildUsageQuery(scope: KeyScope, owners: readonly string[]): str
     `  and ${keyCondition(scope)}`,
     `  and (recipientAccountId in ${list(owners)} or errorCode like /AccessDenied/)`,
     `| stats count(*) as calls, max(@timestamp) as newest, latest(eventID) as newestEventId, latest(errorMessage) as newestErrorMessage, latest(userIdentity.arn) as newestCallerArn`,
-    `  by ${GROUP_FIELDS.join(', ')}`,
+    // per UTC day too: the activity sparkline of `usage` (cloudTrail.daily) on this path as on the per-key one
+    `  by ${DAY_FIELD}, ${GROUP_FIELDS.join(', ')}`,
   ].join('\n');
 }
 
@@ -131,6 +135,8 @@ export interface UsageRow {
   newestEventId?: string;
   newestErrorMessage?: string;
   principal: string;
+  /** the UTC day (YYYY-MM-DD) of the row's events, from bin(1d) */
+  day?: string;
 }
 
 export function parseUsageRow(row: Record<string, string>): UsageRow {
@@ -153,7 +159,9 @@ export function parseUsageRow(row: Record<string, string>): UsageRow {
     detail,
   };
   const calls = Number(row.calls);
+  const day = parseInsightsTime(v('day'))?.toISOString().slice(0, 10);
   return {
+    ...(day ? { day } : {}),
     ...(v('resources.0.ARN') ? { sourceKey: v('resources.0.ARN') } : {}),
     ...(v('resources.1.ARN') ? { destinationKey: v('resources.1.ARN') } : {}),
     eventName: v('eventName') ?? '',
@@ -176,6 +184,8 @@ export interface KeyUsageSummary {
   /** the newest failed attempt of each (operation, caller, error), newest first, at most 20 */
   failedAttempts: FailedAttempt[];
   failedErrorCodes: Record<string, number>;
+  /** calls per UTC day, oldest first (days with calls only), when every row carried its day */
+  daily?: DailyCount[];
 }
 
 const emptySummary = (): KeyUsageSummary => ({
@@ -185,6 +195,19 @@ const emptySummary = (): KeyUsageSummary => ({
   failedAttempts: [],
   failedErrorCodes: {},
 });
+
+/** The newest failed attempt of each (operation, caller, error): rows split by day repeat them. */
+function newestPerKind(failed: FailedAttempt[]): FailedAttempt[] {
+  const seen = new Set<string>();
+  return failed
+    .sort((x, y) => y.eventTime.getTime() - x.eventTime.getTime())
+    .filter((f) => {
+      const k = `${f.eventName}\u0000${f.principal}\u0000${f.errorCode ?? ''}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+}
 
 /**
  * Whether a row counts at all: the key owner's copy of the event, or a denied cross-account call
@@ -202,8 +225,13 @@ export function countsForOwner(row: UsageRow, owner: string): boolean {
  */
 export function summarizeUsageRows(rows: readonly UsageRow[], keys: readonly string[]): Map<string, KeyUsageSummary> {
   const wanted = new Set(keys);
-  const acc = new Map<string, { s: KeyUsageSummary; principals: Map<string, number>; failed: FailedAttempt[] }>();
-  for (const arn of keys) acc.set(arn, { s: emptySummary(), principals: new Map(), failed: [] });
+  const acc = new Map<
+    string,
+    { s: KeyUsageSummary; principals: Map<string, number>; failed: FailedAttempt[]; days: Map<string, DailyCount> }
+  >();
+  for (const arn of keys) acc.set(arn, { s: emptySummary(), principals: new Map(), failed: [], days: new Map() });
+  // a row without its day (an endpoint that ignored the bin) gives no per-day counts at all, never partial ones
+  const everyRowDated = rows.every((r) => r.calls === 0 || r.day !== undefined);
   for (const row of rows) {
     if (row.calls === 0) continue;
     for (const arn of new Set([row.sourceKey, row.destinationKey])) {
@@ -212,6 +240,12 @@ export function summarizeUsageRows(rows: readonly UsageRow[], keys: readonly str
       if (!countsForOwner(row, owner)) continue;
       const a = acc.get(arn)!;
       a.principals.set(row.principal, (a.principals.get(row.principal) ?? 0) + row.calls);
+      if (row.day !== undefined) {
+        const d = a.days.get(row.day) ?? { day: row.day, succeeded: 0, failed: 0 };
+        if (row.errorCode === undefined) d.succeeded += row.calls;
+        else d.failed += row.calls;
+        a.days.set(row.day, d);
+      }
       const eventTime = row.newest ?? new Date(0);
       if (row.errorCode === undefined) {
         a.s.operations[row.eventName] = (a.s.operations[row.eventName] ?? 0) + row.calls;
@@ -238,13 +272,13 @@ export function summarizeUsageRows(rows: readonly UsageRow[], keys: readonly str
   }
   const out = new Map<string, KeyUsageSummary>();
   for (const [arn, a] of acc) {
-    a.failed.sort((x, y) => y.eventTime.getTime() - x.eventTime.getTime());
     out.set(arn, {
       ...a.s,
+      ...(everyRowDated ? { daily: [...a.days.values()].sort((x, y) => x.day.localeCompare(y.day)) } : {}),
       principals: [...a.principals]
         .map(([principal, count]) => ({ principal, count }))
         .sort((x, y) => y.count - x.count || x.principal.localeCompare(y.principal)),
-      failedAttempts: a.failed.slice(0, MAX_LISTED_FAILED_ATTEMPTS),
+      failedAttempts: newestPerKind(a.failed).slice(0, MAX_LISTED_FAILED_ATTEMPTS),
     });
   }
   return out;

@@ -36,7 +36,15 @@ import {
   type RunnerResult,
 } from './logs-insights-runner.js';
 import { MAX_LISTED_FAILED_ATTEMPTS } from './cloudtrail-classify.js';
-import type { CloudTrailEvidence, CoverageSegment, EvidenceMode, EvidenceSource, KeyEvidence } from './types.js';
+import { cloudTrailSection } from './cloudtrail-section.js';
+import type {
+  CloudTrailEvidence,
+  CoverageSegment,
+  DailyCount,
+  EvidenceMode,
+  EvidenceSource,
+  KeyEvidence,
+} from './types.js';
 import { day } from './verdict.js';
 
 const DAY_MS = 86_400_000;
@@ -180,19 +188,13 @@ function logsEvidence(
   window: { start: Date; end: Date },
   segments: CoverageSegment[],
 ): CloudTrailEvidence {
-  return {
-    status: 'ok',
-    window,
-    operations: s.operations,
-    principals: s.principals,
-    ...(s.newest ? { newest: s.newest } : {}),
-    failedAttemptCount: s.failedAttemptCount,
-    failedAttempts: s.failedAttempts,
-    // Logs Insights returns only the use events: what else referenced the key is never fetched
+  // Logs Insights returns only the use events: what else referenced the key is never fetched
+  return cloudTrailSection(s, window, {
     ignoredEventCount: 0,
+    ...(s.daily ? { daily: s.daily } : {}),
     segments,
     failedErrorCodes: s.failedErrorCodes,
-  };
+  });
 }
 
 /** LookupEvents for the older part + the log group for the recent part, as one CloudTrail section. */
@@ -226,7 +228,18 @@ export function mergeCloudTrail(older: CloudTrailEvidence, recent: CloudTrailEvi
       ...(recent.segments ?? []),
     ],
     failedErrorCodes,
+    ...(older.daily && recent.daily ? { daily: mergeDaily(older.daily, recent.daily) } : {}),
   };
+}
+
+/** Per-day counts of two stretches: a day both touch (the boundary day) adds up. */
+function mergeDaily(a: DailyCount[], b: DailyCount[]): DailyCount[] {
+  const days = new Map<string, DailyCount>();
+  for (const d of [...a, ...b]) {
+    const c = days.get(d.day) ?? { day: d.day, succeeded: 0, failed: 0 };
+    days.set(d.day, { day: d.day, succeeded: c.succeeded + d.succeeded, failed: c.failed + d.failed });
+  }
+  return [...days.values()].sort((x, y) => x.day.localeCompare(y.day));
 }
 
 /** The scope of the query: the keys' ARNs when they fit in one query string, else every key of the account and region. */
@@ -399,8 +412,20 @@ export async function gatherUsageEvidence(
   for (const key of keys) {
     const ev = base.get(key.keyId)!;
     const fromLogs = logsEvidence(perArn.get(key.arn)!, { start: from, end: now }, [logsSegment]);
-    // a failed LookupEvents leaves the log group's part alone: the verdict sees the shorter coverage
-    ev.cloudTrail = lookupNeeded && ev.cloudTrail.status === 'ok' ? mergeCloudTrail(ev.cloudTrail, fromLogs) : fromLogs;
+    // A failed LookupEvents for the older stretch is a gap, never "no events" (issue 18): failed
+    // attempts are visible only in CloudTrail (GetKeyLastUsage records successful use only), so the
+    // section keeps the failure and the verdict says unknown, naming the stretch that was not read.
+    // (Dropping the older stretch and keeping the log group's part read a CloudTrail outage as unused.)
+    const older = ev.cloudTrail;
+    ev.cloudTrail = !lookupNeeded
+      ? fromLogs
+      : older.status === 'ok'
+        ? mergeCloudTrail(older, fromLogs)
+        : {
+            ...fromLogs,
+            status: older.status,
+            error: `LookupEvents for ${day(apiStart)}..${day(from)} not read: ${older.error ?? older.status}`,
+          };
     ev.source = full ? 'logs-insights' : 'logs-insights+api';
   }
   return { evidence: base, summary };

@@ -26,8 +26,18 @@ export function actionMatches(pattern: string, action: string): boolean {
   return re.test(action);
 }
 
+/** One statement of a key policy, as written (IAM JSON policy reference); nothing is trusted to be there. */
+interface PolicyStatement {
+  Effect?: unknown;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Principal?: '*' | Record<string, string | string[]>;
+  NotPrincipal?: unknown;
+  Condition?: Record<string, unknown>;
+}
+
 /** The cryptographic actions one statement allows, as the statement writes them (or the ones NotAction leaves). */
-function cryptoActionsOf(statement: any): string[] {
+function cryptoActionsOf(statement: PolicyStatement): string[] {
   if (statement.Action !== undefined) {
     return asArray<string>(statement.Action).filter(
       (p) => typeof p === 'string' && CRYPTO_ACTIONS.some((a) => actionMatches(p, a)),
@@ -55,10 +65,11 @@ function describePrincipal(type: string, value: string): Pick<PolicyPrincipal, '
  * (actions merged across statements). Throws on text that is not a JSON policy document.
  */
 export function extractPolicyPrincipals(policyText: string): PolicyPrincipal[] {
-  const doc = JSON.parse(policyText);
+  // the wire: the policy document as AWS returned it, read field by field below
+  const doc = JSON.parse(policyText) as { Statement?: PolicyStatement | PolicyStatement[] } | null;
   const byPrincipal = new Map<string, PolicyPrincipal>();
-  for (const st of asArray<any>(doc?.Statement)) {
-    if (st?.Effect !== 'Allow') continue;
+  for (const st of asArray(doc?.Statement)) {
+    if (!st || typeof st !== 'object' || st.Effect !== 'Allow') continue;
     const actions = cryptoActionsOf(st);
     if (actions.length === 0) continue;
     const conditional = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
@@ -66,7 +77,7 @@ export function extractPolicyPrincipals(policyText: string): PolicyPrincipal[] {
     if (st.Principal === '*') entries.push(['AWS', '*']);
     else if (st.Principal && typeof st.Principal === 'object') {
       for (const [type, values] of Object.entries(st.Principal))
-        for (const v of asArray(values as string | string[])) entries.push([type, String(v)]);
+        for (const v of asArray(values)) entries.push([type, String(v)]);
     }
     // NotPrincipal with Allow grants everyone except the listed principals (IAM docs advise against it).
     if (st.NotPrincipal !== undefined) entries.push(['AWS', '*']);

@@ -8,6 +8,7 @@
  * change that happens not to alter the plan's lines (an unrelated key scheduled by a colleague)
  * still means the reviewer read about a different store.
  */
+import { ALARM_FIELDS } from '../evidence/alarm-spec.js';
 import type {
   AlarmObservation,
   BackupObservation,
@@ -115,17 +116,6 @@ function compareDataAtRest(before: VerdictObservation, after: VerdictObservation
   return lines;
 }
 
-const alarmFields = [
-  'namespace',
-  'metricName',
-  'statistic',
-  'period',
-  'evaluationPeriods',
-  'datapointsToAlarm',
-  'threshold',
-  'comparisonOperator',
-  'treatMissingData',
-] as const;
 const filterFields = ['filterPattern', 'metricName', 'metricNamespace', 'metricValue'] as const;
 
 export function compareAlarm(before: AlarmObservation | undefined, after: AlarmObservation | undefined): string[] {
@@ -164,9 +154,9 @@ export function compareAlarm(before: AlarmObservation | undefined, after: AlarmO
   else if (!b.alarm && a.alarm)
     lines.push(`the alarm ${a.alarm.alarmName} now exists (it did not when the plan was made)`);
   else if (b.alarm && a.alarm) {
-    const d: string[] = alarmFields
-      .filter((f) => b.alarm![f] !== a.alarm![f])
-      .map((f) => `${f} ${JSON.stringify(b.alarm![f])} → ${JSON.stringify(a.alarm![f])}`);
+    const d: string[] = ALARM_FIELDS.filter((f) => b.alarm![f] !== a.alarm![f]).map(
+      (f) => `${f} ${JSON.stringify(b.alarm![f])} → ${JSON.stringify(a.alarm![f])}`,
+    );
     const ab = b.alarm.alarmActions.join(', ');
     const aa = a.alarm.alarmActions.join(', ');
     if (ab !== aa) d.push(`actions ${ab || 'none'} → ${aa || 'none'}`);

@@ -19,7 +19,8 @@ import type {
 
 const iso = (d: Date | string | undefined | null): string | null => (d ? new Date(d).toISOString() : null);
 
-export function storeObservation(s: StoreInfo): StoreObservation {
+/** A store's observation; also every JSON document's store (ui/render/json-fields.ts storeJson). */
+export function storeObservation(s: StoreInfo): StoreObservation & Pick<StoreInfo, 'type'> {
   return {
     storeId: s.id,
     name: s.name,

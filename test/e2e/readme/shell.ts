@@ -90,6 +90,8 @@ export class ReaderShell {
   readonly home: string;
   cwd: string;
   env: Env;
+  /** the port a `sandbox serve` started in this shell listens on (stands for the README's 4566) */
+  servedPort?: string;
   private readonly out: string;
   private readonly background: ChildProcess[] = [];
 

@@ -39,6 +39,7 @@ import type { LoggedRequest } from './in-process-sandbox.js';
 import type { JournalLine, KscliResult } from './kscli-in-process.js';
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import { keyFacts, keyIdOf, storeFacts, targetOfParams, type RunStart } from './world.js';
+import { cancelledByKscli, failedEvidence, keyNeeds } from './world-oracle.js';
 
 export interface RunRecord {
   run: number;
@@ -54,6 +55,12 @@ export interface RunRecord {
   requests: LoggedRequest[];
   /** faults were injected during this run */
   faulted: boolean;
+  /** every request of the schedule so far (this run's included): N2 reads kscli's cancels from it */
+  allRequests: LoggedRequest[];
+  /** the terminal could prompt (no --yes): the prompter's transcript below is then the judge of R1 */
+  onTerminal: boolean;
+  /** the prompter's transcript: how many of this run's requests had been made when the prompt showed (undefined: no prompt) */
+  promptAt?: number;
   /** the world when the run started */
   start: RunStart;
   /** the confirmation prompt was shown and the operator refused it */
@@ -70,9 +77,6 @@ export interface PlanFileRun {
   /** a value of the file was edited after saving */
   tampered: boolean;
 }
-
-/** kscli looks at the last 90 days by default; a margin of a day keeps the judge off the boundary. */
-const EVIDENCE_WINDOW_MS = 89 * 86_400_000;
 
 const has = (argv: string[], flag: string) => argv.includes(flag);
 const KEY_OPS = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey']);
@@ -139,11 +143,10 @@ export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): stri
   const excluded = namedKeys(rec.argv, '--exclude-key', rec.start);
   const named = namedKeys(rec.argv, '--key', rec.start);
   const intents = rec.journal.filter((l) => l.phase === 'intent');
-  const cancelledByKscli = new Set(
-    rec.journalSoFar
-      .filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation === 'CancelKeyDeletion')
-      .map((l) => keyIdOf(l.target ?? targetOfParams(l.params))!),
-  );
+  // N2 judges from the sandbox's request log (kscli's handled CancelKeyDeletion calls), not the journal
+  const cancelled = cancelledByKscli(rec.allRequests);
+  // O1 judges from the sandbox's record: its usage records and the faults it injected into evidence reads
+  const evidence = failedEvidence(rec.requests);
   const pendingAtStart = (id: string) => rec.start.storeKeyStates[id] === 'PendingDeletion';
   for (const req of mine) {
     if (!req.operation || !KEY_OPS.has(req.operation)) continue;
@@ -153,21 +156,10 @@ export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): stri
     if (excluded.has(key)) v.push(`X1 a key named by --exclude-key was touched: ${where}`);
     if (named.size > 0 && !named.has(key)) v.push(`K1 a key not named by --key was touched: ${where}`);
     if (req.operation === 'ScheduleKeyDeletion') {
-      const used = rec.start.lastUsed[key];
       const t = Date.parse(req.sandboxTime ?? '');
-      const inUse = used !== undefined && t - used < EVIDENCE_WINDOW_MS;
-      const item = ((rec.result.json?.plan ?? []) as Array<{ target?: string; action?: string; reason?: string }>).find(
-        (p) => p.target === key && p.action === 'ScheduleKeyDeletion',
-      );
-      const needs = [
-        ...(inUse || /\bin-use\b/.test(item?.reason ?? '') ? ['--allow-in-use'] : []),
-        ...(/\bunknown\b/.test(item?.reason ?? '') ? ['--allow-unknown-usage'] : []),
-      ];
-      for (const flag of needs) {
+      for (const { flag, why } of keyNeeds(key, t, rec.start, evidence)) {
         if (!has(rec.argv, flag)) {
-          v.push(
-            `O1 a key in use (${inUse ? `AWS recorded a use on ${new Date(used!).toISOString()}` : `the plan said: ${item?.reason}`}) was scheduled without ${flag}: ${where}`,
-          );
+          v.push(`O1 a key in use or of unknown use (${why}) was scheduled without ${flag}: ${where}`);
           continue;
         }
         const intent = intents.find((l) => l.operation === 'ScheduleKeyDeletion' && keyIdOf(l.target) === key);
@@ -186,9 +178,9 @@ export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): stri
       }
     }
     if (req.operation === 'EnableKey') {
-      if (!(key in rec.start.storeKeyStates) || !(pendingAtStart(key) || cancelledByKscli.has(key))) {
+      if (!(key in rec.start.storeKeyStates) || !(pendingAtStart(key) || cancelled.has(key))) {
         v.push(
-          `N2 EnableKey for a key that was neither pending deletion at the start (${rec.start.storeKeyStates[key] ?? 'not in the store'}) nor cancelled by kscli per the journal: ${where}`,
+          `N2 EnableKey for a key that was neither pending deletion at the start (${rec.start.storeKeyStates[key] ?? 'not in the store'}) nor cancelled by kscli per the sandbox's request log: ${where}`,
         );
       }
     }
@@ -207,6 +199,14 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
     v.push(`B1 blocked at the plan, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
   if ((has(rec.argv, '--dry-run') || has(rec.argv, '--plan-out')) && mine.length > 0)
     v.push(`D1 --dry-run (or --plan-out) made ${mine.length} mutating request(s): ${list} (${cmd})`);
+  // R1 from the prompter's transcript: on a terminal without --yes, no mutating request before the prompt
+  if (rec.onTerminal && !has(rec.argv, '--yes') && !rec.planFile && mine.length > 0) {
+    const first = rec.requests.indexOf(mine[0]!);
+    if (rec.promptAt === undefined || first < rec.promptAt)
+      v.push(
+        `R1 on a terminal without --yes, ${rec.promptAt === undefined ? 'no confirmation prompt was shown' : 'a mutating request came before the prompt'}, yet: ${list} (${cmd})`,
+      );
+  }
   if (rec.refusedPrompt) {
     if (mine.length > 0)
       v.push(`R1 the confirmation was refused, yet ${mine.length} mutating request(s): ${list} (${cmd})`);

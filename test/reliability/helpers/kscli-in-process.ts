@@ -26,6 +26,8 @@ export interface KscliResult {
   json?: Record<string, any>;
   /** true when the prompt was shown (and answered by typing the store ID) */
   prompted: boolean;
+  /** the prompter's transcript: the sandbox's request count when the prompt showed (R1 judges the order from it) */
+  promptAt?: number;
   /** true when SIGINT was delivered during the run */
   interrupted: boolean;
   /** true when the prompt was shown and the operator refused (RunOptions.refuse) */
@@ -77,9 +79,11 @@ export async function runKscli(
     },
   };
   let prompted = false;
+  let promptAt: number | undefined;
   const prompter: Prompter = {
     async confirmDestructive(req) {
       prompted = true;
+      promptAt ??= sb.requests.length;
       opts.onPrompt?.();
       if (opts.refuse) return false;
       return req.expected.length > 0; // the operator types the store ID
@@ -108,7 +112,16 @@ export async function runKscli(
     } catch {
       json = undefined;
     }
-    return { code, stdout, stderr: io.stderr(), json, prompted, interrupted, refused: prompted && !!opts.refuse };
+    return {
+      code,
+      stdout,
+      stderr: io.stderr(),
+      json,
+      prompted,
+      promptAt,
+      interrupted,
+      refused: prompted && !!opts.refuse,
+    };
   } finally {
     sb.afterKscliMutation = undefined;
   }

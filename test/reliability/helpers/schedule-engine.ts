@@ -16,6 +16,7 @@ import { InProcessSandbox, inProcessPorts } from './in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in-process.js';
 import { runViolations, type PlanFileRun, type RunRecord } from './invariants.js';
 import { runStart, storeFacts } from './world.js';
+import { injected } from './world-oracle.js';
 
 export const DAY = 86_400_000;
 
@@ -393,12 +394,7 @@ export class Scenario {
   /** plan files saved so far (path, and the argv that made it: the options apply runs with) */
   readonly planFiles: Array<{ path: string; argv: string[] }> = [];
 
-  async kscli(
-    argv: string[],
-    opts: Parameters<typeof runKscli>[4] = {},
-    disturbed = false,
-    planFile?: PlanFileRun,
-  ): Promise<KscliResult> {
+  async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, planFile?: PlanFileRun): Promise<KscliResult> {
     this.runs += 1;
     this.sb.run = this.runs;
     const start = runStart(this.sb.model, this.store);
@@ -411,6 +407,8 @@ export class Scenario {
     const journal = readJournal(journalPath(this.home, this.store));
     const requests = this.sb.requests.slice(this.requestsSeen);
     const actorActed = requests.some((r) => r.caller === 'actor' && r.mutating) || result.interrupted;
+    // E1's "faulted" is a fault the sandbox INJECTED in this run (its request log), not one configured
+    const injectedHere = requests.some((r) => r.caller === 'kscli' && injected(r));
     const rec: RunRecord = {
       run: this.runs,
       // an apply run is judged with the options saved in the plan (its overrides, --key, --exclude-key)
@@ -421,7 +419,10 @@ export class Scenario {
       journal: journal.slice(this.journalSeen),
       journalSoFar: journal,
       requests,
-      faulted: disturbed || actorActed,
+      faulted: injectedHere || actorActed,
+      allRequests: this.sb.requests,
+      onTerminal: opts.onPrompt !== undefined,
+      promptAt: result.promptAt === undefined ? undefined : result.promptAt - this.requestsSeen,
       start,
       refusedPrompt: result.refused,
     };
@@ -496,11 +497,15 @@ export class Scenario {
       this.note(`  (the plan file ${saved.path.split(this.home).join('~')} edited after saving)`);
     }
     const items = (JSON.parse(readFileSync(saved.path, 'utf8')) as typeof doc).items;
-    await this.kscli(['apply', path, '--yes', '--output', 'json'], {}, false, {
-      savedArgv: saved.argv,
-      items: items as PlanFileRun['items'],
-      tampered: s.tamper,
-    });
+    await this.kscli(
+      ['apply', path, '--yes', '--output', 'json'],
+      {},
+      {
+        savedArgv: saved.argv,
+        items: items as PlanFileRun['items'],
+        tampered: s.tamper,
+      },
+    );
   }
 
   note(line: string): void {
@@ -523,9 +528,12 @@ export class Scenario {
       if (r.code === 8) {
         // come back exactly when kscli said (AWS deletes up to 24 h after the DeletionDate): C5
         const next = Date.parse(String(r.json?.nextRunAfter ?? ''));
-        const waitedFor = ((r.json?.keysLeft ?? []) as Array<{ keyId: string; state?: string }>)
-          .filter((k) => k.state === 'PendingDeletion')
-          .map((k) => k.keyId);
+        // C5 over EVERY key of the store the world shows pending deletion now (not kscli's keysLeft):
+        // the store cannot go before all of them are gone, so nextRunAfter must cover each one
+        const acc = (this.sb.model as any).acc;
+        const waitedFor = storeFacts(this.sb.model, this.store).keyIds.filter(
+          (id) => acc.keyById.get(id)?.state === 'PendingDeletion',
+        );
         if (Number.isFinite(next) && waitedFor.length > 0) {
           this.sb.advance(Math.max(0, next - this.sb.model.now().getTime()));
           this.note(`sandbox advance to nextRunAfter ${new Date(next).toISOString()}`);
@@ -615,7 +623,7 @@ export async function play(
       .join('; ');
     if (extra) sc.note(`  (${extra})`);
     const injectedBefore = sc.sb.requests.filter((r) => r.fault).length;
-    await sc.kscli(argv, opts, !!s.fault);
+    await sc.kscli(argv, opts);
     const injected = sc.sb.requests.filter((r) => r.fault).length - injectedBefore;
     if (injected > 0) {
       coverage.faultedRuns += 1;

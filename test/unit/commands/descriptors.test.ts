@@ -31,6 +31,8 @@ describe('command descriptors', () => {
       'alarm',
       'schedule-deletion',
       'cancel-deletion',
+      'disable-keys',
+      'enable-keys',
       'disconnect-store',
       'delete-store',
       'backups',

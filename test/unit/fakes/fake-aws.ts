@@ -68,6 +68,8 @@ export const MUTATING_OPERATIONS = new Set([
   'DeleteMetricFilter',
   'PutMetricAlarm',
   'DeleteAlarms',
+  'TagResource',
+  'UntagResource',
 ]);
 
 export interface CallRecord {
@@ -83,6 +85,7 @@ interface KeyRecord extends KeyInfo {
   policy?: string;
   grants?: GrantInfo[];
   lastUsage?: LastUsageInfo['lastUsage'];
+  tags?: Record<string, string>;
 }
 
 let seq = 0;
@@ -304,7 +307,7 @@ export class FakeAccount {
   kms(): KmsPort {
     const self = this;
     const copyKey = (k: KeyRecord): KeyInfo => {
-      const { restoreState: _r, policy: _p, grants: _g, lastUsage: _l, ...info } = k;
+      const { restoreState: _r, policy: _p, grants: _g, lastUsage: _l, tags: _t, ...info } = k;
       return { ...info };
     };
     return {
@@ -443,6 +446,24 @@ export class FakeAccount {
           throw self.err('DisableKey', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
         if (k.state === 'Unavailable') k.restoreState = 'Disabled';
         else k.state = 'Disabled';
+      },
+      async listResourceTags(keyId) {
+        await self.call('ListResourceTags', [keyId]);
+        return { ...(self.keyOrThrow('ListResourceTags', keyId).tags ?? {}) };
+      },
+      async tagResource(keyId, tags) {
+        await self.call('TagResource', [keyId, tags]);
+        const k = self.keyOrThrow('TagResource', keyId);
+        if (k.state === 'PendingDeletion')
+          throw self.err('TagResource', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        k.tags = { ...(k.tags ?? {}), ...tags };
+      },
+      async untagResource(keyId, tagKeys) {
+        await self.call('UntagResource', [keyId, tagKeys]);
+        const k = self.keyOrThrow('UntagResource', keyId);
+        if (k.state === 'PendingDeletion')
+          throw self.err('UntagResource', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        for (const t of tagKeys) delete k.tags?.[t];
       },
       async connectStore(storeId) {
         await self.call('ConnectCustomKeyStore', [storeId]);

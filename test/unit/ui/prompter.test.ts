@@ -38,11 +38,16 @@ describe('inquirerPrompter.confirmDestructive', () => {
     expect(stderr()).toMatch(new RegExp(`Type ${STORE} to continue`));
   });
 
-  it('typing something else returns false', async () => {
-    const { io, input } = ttyIO();
+  it('typing something else is exit 5 naming what was typed and what was expected, with no success mark', async () => {
+    const { io, input, stderr } = ttyIO();
     const answer = inquirerPrompter(io).confirmDestructive({ expected: STORE, message: 'm' });
     setTimeout(() => input.write('yes\r'), 50);
-    await expect(answer).resolves.toBe(false);
+    const err = await answer.catch((e) => e);
+    expect(err).toBeInstanceOf(KscliError);
+    expect((err as KscliError).exitCode).toBe(5);
+    expect((err as KscliError).message).toBe(`you typed "yes"; expected the store ID ${STORE}; nothing was changed`);
+    expect(stderr()).toContain('yes (does not match)');
+    expect(stderr()).not.toContain('✔');
   });
 
   it('Ctrl-C rejects with a KscliError exit 5', async () => {

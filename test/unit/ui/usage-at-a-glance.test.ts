@@ -220,6 +220,17 @@ describe('usage summary', () => {
     for (const id of Object.values(KEYS)) expect(lines.some((l) => l.includes(id))).toBe(true);
   });
 
+  it('the activity legend: under a summary with sparklines, not under one where no row has per-day counts', () => {
+    expect(stripAnsi(renderUsageSummary(results, view(80)))).toMatch(/activity: successful cryptographic calls/);
+    const noCounts = results.map((r) => ({
+      ...r,
+      evidence: { ...r.evidence, cloudTrail: { ...r.evidence.cloudTrail, daily: undefined } },
+    }));
+    const text = stripAnsi(renderUsageSummary(noCounts, view(80)));
+    expect(text).toMatch(/no per-day counts/);
+    expect(text).not.toMatch(/activity: successful cryptographic calls/);
+  });
+
   it('at 132 columns: the table, nothing over 132', () => {
     const lines = renderUsageSummary(results, view(132)).trimEnd().split('\n');
     expect(lines[0]).toMatch(/^KEY ID/);

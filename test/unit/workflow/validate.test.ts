@@ -22,7 +22,12 @@ describe('input validation (exit 2 before any AWS call)', () => {
   it.each(['cks-1234567890abcdef0', 'cks-abcdef12345678901'])('store ID %s is accepted', (v) =>
     expect(code(() => validateStoreId(v))).toBe(0),
   );
+  it('an upper-case store ID is read as the lower-case ID AWS issued', () => {
+    expect(validateStoreId('CKS-1234567890ABCDEF0')).toBe('cks-1234567890abcdef0');
+    expect(validateStoreId('cks-1234567890ABCdef0')).toBe('cks-1234567890abcdef0');
+  });
   it.each([
+    'CKS-1234567890ABCDEF',
     'cks-1234567890abcdef',
     'cks-1234567890abcdef01',
     'cks-1234567890abcdefg',

@@ -20,7 +20,8 @@
  * stores only where CloudHSM is offered; each has its own cluster with 0-3 HSMs.
  */
 import { Account } from '../account.js';
-import { scenario as accountScenario } from '../scenarios.js';
+import { DEMO_KEYS, scenario as accountScenario } from '../scenarios.js';
+import { addOrgData, DEMO_DATA } from '../data/scenario.js';
 import {
   DAY_MS,
   emptyState,
@@ -255,6 +256,21 @@ export function orgScenario(opts: OrgScenarioOptions = {}): OrgDocument {
       cells.set(key, acc);
     }
     addScatteredStore(acc, rand, n, now);
+  }
+  // AWS Config: the aggregator in the management account, and a volume in a member account under a
+  // key of the demo's store (data/scenario.ts)
+  if (nAccounts > 1) {
+    const key = `${DEMO_DATA.crossAccount}/us-east-1`;
+    let member = cells.get(key);
+    if (!member) {
+      const state: AccountState = emptyState();
+      state.accountId = DEMO_DATA.crossAccount;
+      state.region = 'us-east-1';
+      state.config = { ...demo.config };
+      cells.set(key, (member = new Account(state)));
+    }
+    const management = cells.get(`${MANAGEMENT_ACCOUNT}/us-east-1`)!;
+    addOrgData(management, member, now, management.keyArn(DEMO_KEYS.unusedB));
   }
   const clockOffsetMs = now - Date.now();
   for (const acc of cells.values()) acc.state.clockOffsetMs = clockOffsetMs;

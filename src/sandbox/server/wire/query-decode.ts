@@ -68,6 +68,8 @@ function shape(node: Tree | string, field?: string): unknown {
     }
     return map;
   }
+  // EC2's lists have no `member` level (`Filter.1.Name`, `VolumeId.1`): numbered children only
+  if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) return indexed(node).map((item) => shape(item, field));
   const out: Record<string, unknown> = {};
   for (const key of keys) out[key] = shape(node[key]!, key);
   return out;

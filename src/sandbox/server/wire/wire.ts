@@ -106,7 +106,8 @@ export function decodeCall(
 
   // a REST route, unless the request is plainly JSON-RPC (a target) or for a non-REST service
   const restScope = scopeService && serviceEntry(scopeService)?.rest ? scopeService : undefined;
-  const rest = !target && (restScope || !scopeService) ? matchRest(method, path, restScope) : undefined;
+  let rest = !target && (restScope || !scopeService) ? matchRest(method, path, restScope) : undefined;
+  if (rest && !restScope && SERVICES[rest.service].rest?.signedOnly) rest = undefined;
   if (rest) {
     const entry = SERVICES[rest.service];
     const protocol = entry.protocols.find((p) => p === 'restJson1' || p === 'restXml') ?? 'restJson1';

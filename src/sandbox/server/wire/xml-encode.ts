@@ -33,12 +33,19 @@ function scalarText(value: unknown): string {
   return escapeXml(String(value));
 }
 
-function encodeValue(value: unknown, maps: Set<string> | undefined, field: string): string {
+function encodeValue(
+  value: unknown,
+  maps: Set<string> | undefined,
+  field: string,
+  members?: Record<string, string>,
+): string {
   if (value instanceof Date || typeof value !== 'object' || value === null) return scalarText(value);
   if (Array.isArray(value)) {
+    // RDS names each item after its shape (`<DBInstances><DBInstance>`): the SDK's parser reads only that
+    const tag = members?.[field] ?? 'member';
     return value
       .filter((v) => v !== undefined && v !== null)
-      .map((v) => `<member>${encodeValue(v, undefined, '')}</member>`)
+      .map((v) => `<${tag}>${encodeValue(v, undefined, '', members)}</${tag}>`)
       .join('');
   }
   const obj = value as Record<string, unknown>;
@@ -48,14 +55,18 @@ function encodeValue(value: unknown, maps: Set<string> | undefined, field: strin
       .map(([k, v]) => `<entry><key>${escapeXml(k)}</key><value>${encodeValue(v, undefined, '')}</value></entry>`)
       .join('');
   }
-  return encodeFields(obj, undefined);
+  return encodeFields(obj, undefined, members);
 }
 
-function encodeFields(obj: Record<string, unknown>, maps: Set<string> | undefined): string {
+function encodeFields(
+  obj: Record<string, unknown>,
+  maps: Set<string> | undefined,
+  members?: Record<string, string>,
+): string {
   let xml = '';
   for (const [key, value] of Object.entries(obj)) {
     if (value === undefined || value === null) continue;
-    xml += `<${key}>${encodeValue(value, maps, key)}</${key}>`;
+    xml += `<${key}>${encodeValue(value, maps, key, members)}</${key}>`;
   }
   return xml;
 }
@@ -70,7 +81,11 @@ export function encodeQueryResponse(
   const ns = namespaceOf(service);
   const fields =
     output && typeof output === 'object'
-      ? encodeFields(output as Record<string, unknown>, mapMembers(service, operation))
+      ? encodeFields(
+          output as Record<string, unknown>,
+          mapMembers(service, operation),
+          serviceEntry(service)?.queryListMembers,
+        )
       : '';
   const result = fields ? `<${operation}Result>${fields}</${operation}Result>` : '';
   return (

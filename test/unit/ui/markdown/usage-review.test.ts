@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { renderUsageMarkdown, type UsageDoc } from '../../../../src/ui/markdown/usage-review.js';
+import { renderUsageMarkdown, type UsageDoc, type UsageKeyDoc } from '../../../../src/ui/markdown/usage-review.js';
 
-const ok = { status: 'ok' };
-function key(keyId: string, verdict: string, over: Record<string, unknown> = {}) {
+const ok = { status: 'ok' } as const;
+function key(keyId: string, verdict: UsageKeyDoc['verdict'], over: Partial<UsageKeyDoc> = {}): UsageKeyDoc {
   return {
     keyId,
     arn: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`,
     verdict,
+    evidenceSource: 'api',
     reason: `${verdict}: evidence 2026-09-01..2026-11-30`,
     lastUsage: { ...ok, trackingStartDate: '2026-01-01T00:00:00.000Z' },
     cloudTrail: {
@@ -37,6 +38,7 @@ const doc: UsageDoc = {
     type: 'AWS_CLOUDHSM',
     connectionState: 'CONNECTED',
     clusterId: 'cluster-1',
+    creationDate: '2025-01-01T00:00:00.000Z',
   },
   account: '111122223333',
   region: 'us-east-1',
@@ -45,6 +47,7 @@ const doc: UsageDoc = {
     cloudTrailStart: '2026-09-01T00:00:00.000Z',
     cloudTrailEnd: '2026-11-30T00:00:00.000Z',
     cloudTrailDays: 90,
+    requestedDays: 90,
     unusedDays: 90,
   },
   keys: [
@@ -56,12 +59,14 @@ const doc: UsageDoc = {
         operations: { Decrypt: 3 },
         principals: [{ principal: 'arn:aws:iam::111122223333:role/app-backend', count: 3 }],
         newest: {
+          eventId: 'ev-1',
           eventName: 'Decrypt',
           eventTime: '2026-11-27T00:00:00.000Z',
           principal: 'arn:aws:iam::111122223333:role/app-backend',
         },
         failedAttemptCount: 0,
         failedAttempts: [],
+        ignoredEventCount: 0,
       },
       aliases: { status: 'ok', names: ['alias/payments-legacy'] },
       grants: {
@@ -71,7 +76,7 @@ const doc: UsageDoc = {
     }),
     key('0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11', 'unused'),
     key('5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', 'unknown', {
-      cloudTrail: { status: 'access-denied', error: 'not authorized' },
+      cloudTrail: { ...key('x', 'unknown').cloudTrail, status: 'access-denied', error: 'not authorized' },
     }),
   ],
   note: 'Inactivity is a review signal, not proof.',

@@ -61,4 +61,39 @@ describe('kscli sandbox output', () => {
     expect(text).toContain('keys outside custom key stores: 23');
     expect(text).toMatch(/kms-pending-deletion-use\s+ALARM/);
   });
+
+  it('status of an organization lists its OUs (the IDs --ou takes) and its accounts with the role to assume', () => {
+    const text = renderStatus(
+      {
+        accountId: '111122223333',
+        now: new Date('2026-11-30T00:00:00Z'),
+        stores: [],
+        keysOutsideStores: 0,
+        alarms: [],
+        backups: [],
+        estate: {
+          organizationId: 'o-1',
+          accounts: 2,
+          regions: ['us-east-1'],
+          storedCells: 1,
+          stores: 0,
+          organizationalUnits: [{ id: 'ou-k5c1-dev00001', name: 'Dev', path: 'Workloads/Dev' }],
+          memberAccounts: [
+            {
+              id: '200000000002',
+              name: 'dev-0002',
+              state: 'ACTIVE',
+              parentId: 'ou-k5c1-dev00001',
+              access: 'OrganizationAccountAccessRole (ExternalId kscli-audit)',
+            },
+          ],
+        },
+      },
+      '/s.json',
+    );
+    expect(text).toContain('organizational units (for --ou): ou-k5c1-dev00001 Workloads/Dev');
+    expect(text).toMatch(
+      /200000000002\s+dev-0002\s+ACTIVE\s+Workloads\/Dev\s+OrganizationAccountAccessRole \(ExternalId kscli-audit\)/,
+    );
+  });
 });

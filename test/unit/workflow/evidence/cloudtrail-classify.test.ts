@@ -128,7 +128,7 @@ describe('principalOf', () => {
     svc.detail.userIdentity = { type: 'AWSService', invokedBy: 'ebs.amazonaws.com' };
     expect(principalOf(svc)).toBe('ebs.amazonaws.com');
     const via = kmsEvent(key, 'Decrypt', t(1));
-    via.detail.userIdentity.invokedBy = 's3.amazonaws.com';
+    via.detail.userIdentity!.invokedBy = 's3.amazonaws.com';
     expect(principalOf(via)).toBe('arn:aws:iam::111122223333:role/app via s3.amazonaws.com');
   });
 });

@@ -19,6 +19,7 @@ import type {
   MetricFilterSpec,
   TopicInfo,
   TrailEvent,
+  TrailEventDetail,
   TrailInfo,
   TrailStatus,
 } from '../../../../src/aws/ports.js';
@@ -59,7 +60,7 @@ export function kmsEvent(
     errorCode?: string;
     errorMessage?: string;
     principal?: string;
-    resources?: unknown[];
+    resources?: TrailEventDetail['resources'];
     eventSource?: string;
   } = {},
 ): TrailEvent {

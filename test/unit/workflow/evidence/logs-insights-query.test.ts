@@ -44,7 +44,9 @@ describe('buildUsageQuery', () => {
     expect(q).toContain(`resources.1.ARN in ["${A}", "${B}"]`);
     expect(q).toContain(`recipientAccountId in ["${ACCOUNT}"] or errorCode like /AccessDenied/`);
     expect(q).toMatch(/\| stats count\(\*\) as calls, max\(@timestamp\) as newest/);
-    expect(q).toMatch(/by resources\.0\.ARN, resources\.1\.ARN, eventName, errorCode, recipientAccountId/);
+    expect(q).toMatch(
+      /by bin\(1d\) as day, resources\.0\.ARN, resources\.1\.ARN, eventName, errorCode, recipientAccountId/,
+    );
     // never grouped by the session ARN: unique per session, it would explode the rows
     expect(q).not.toMatch(/by .*userIdentity\.arn\b/);
   });
@@ -133,6 +135,39 @@ describe('summarizeUsageRows', () => {
     ]);
     expect(s.get(B)).toMatchObject({ operations: {}, failedAttemptCount: 0 });
     expect(s.get(B)!.newest).toBeUndefined();
+  });
+
+  it('per-day counts from the bin(1d) day of each row (the sparkline); the newest failed attempt of each kind once', () => {
+    expect(parseUsageRow({ day: '2026-11-02 00:00:00.000', calls: '1', eventName: 'Decrypt' }).day).toBe('2026-11-02');
+    const s = summarizeUsageRows(
+      [
+        row({ sourceKey: A, calls: 2, day: '2026-11-02' }),
+        row({ sourceKey: A, calls: 1, day: '2026-11-01' }),
+        row({
+          sourceKey: A,
+          calls: 3,
+          day: '2026-11-02',
+          errorCode: 'DisabledException',
+          newest: new Date('2026-11-02T10:00:00Z'),
+        }),
+        row({
+          sourceKey: A,
+          calls: 1,
+          day: '2026-11-01',
+          errorCode: 'DisabledException',
+          newest: new Date('2026-11-01T10:00:00Z'),
+        }),
+      ],
+      [A],
+    );
+    expect(s.get(A)!.daily).toEqual([
+      { day: '2026-11-01', succeeded: 1, failed: 1 },
+      { day: '2026-11-02', succeeded: 2, failed: 3 },
+    ]);
+    expect(s.get(A)!.failedAttemptCount).toBe(4);
+    expect(s.get(A)!.failedAttempts.map((f) => f.eventTime.toISOString())).toEqual(['2026-11-02T10:00:00.000Z']);
+    // a row without its day: no per-day counts rather than partial ones
+    expect(summarizeUsageRows([row({ sourceKey: A, calls: 2 })], [A]).get(A)!.daily).toBeUndefined();
   });
 
   it('a ReEncrypt counts for its source key and its destination key; re-encrypting under the same key counts once', () => {

@@ -1,0 +1,120 @@
+/**
+ * The sandbox-side oracle (issue 18): what the WORLD says about a run, computed from the sandbox's
+ * own record (its request log, with the faults it actually injected, and its account state at the
+ * start of the run), never from kscli's plan text, journal or lists. The invariants that used to
+ * lean on kscli's words (O1's unknown half, B1, I1, N2, E1's "faulted", R1's prompt) read this.
+ *
+ * A judge that shares the defendant's eyes cannot see the defendant's blind spots: a CloudTrail
+ * outage that kscli misreads as "no events" would make both kscli's plan and an invariant reading
+ * that plan say "unused". Here "unknown" is a fault the sandbox injected into an evidence read.
+ */
+import type { LoggedRequest } from './in-process-sandbox.js';
+import type { RunStart } from './world.js';
+import { keyIdOf } from './world.js';
+
+/** kscli's default evidence period is 90 days; a margin of a day keeps the judge off the boundary. */
+export const EVIDENCE_WINDOW_MS = 89 * 86_400_000;
+
+/** The faults that make an answer unusable (a stale read is an answer: it is not a failure). */
+const FAILED = new Set(['drop', 'error', 'throttle', 'drop-after']);
+
+/** A fault the sandbox injected into this request (read from the request log, not the configuration). */
+export const injected = (r: LoggedRequest): boolean => r.fault !== undefined && r.fault !== null;
+
+/** The request failed as kscli saw it: a fault the sandbox injected, or an error answer. */
+const failed = (r: LoggedRequest): boolean => (r.fault !== undefined && FAILED.has(r.fault)) || r.outcome !== 'ok';
+
+/** The key id a CloudTrail LookupEvents request asks about (ResourceName = the key's ARN). */
+function lookupKey(r: LoggedRequest): string | undefined {
+  const attrs = (r.params as { LookupAttributes?: Array<{ AttributeKey?: string; AttributeValue?: string }> })
+    .LookupAttributes;
+  const v = attrs?.find((a) => a.AttributeKey === 'ResourceName')?.AttributeValue;
+  return v ? keyIdOf(v) : undefined;
+}
+
+/**
+ * The evidence sources of one run that the sandbox failed for good: a request whose LAST attempt
+ * (same operation, same parameters: a retry repeats them) was faulted or refused. Returns the keys
+ * whose LookupEvents failed, and the account-wide sources (Logs Insights queries) that failed, with
+ * the position of the failure: a key read afterwards through a successful LookupEvents (kscli's
+ * fallback to the per-key APIs) is covered again.
+ */
+export function failedEvidence(requests: LoggedRequest[]): {
+  keys: Set<string>;
+  accountWide: string[];
+  /** keys with a successful LookupEvents after the first account-wide failure */
+  readAfter: Set<string>;
+} {
+  const last = new Map<string, { r: LoggedRequest; i: number }>();
+  requests.forEach((r, i) => {
+    if (r.caller !== 'kscli') return;
+    if (r.operation !== 'LookupEvents' && r.operation !== 'StartQuery' && r.operation !== 'GetQueryResults') return;
+    last.set(`${r.operation} ${JSON.stringify(r.params)}`, { r, i });
+  });
+  const keys = new Set<string>();
+  const accountWide: string[] = [];
+  let firstWide = Infinity;
+  for (const { r, i } of last.values()) {
+    if (!failed(r)) continue;
+    if (r.operation === 'LookupEvents') {
+      const k = lookupKey(r);
+      if (k) keys.add(k);
+    } else {
+      accountWide.push(`${r.operation} ${r.fault ?? r.outcome}`);
+      firstWide = Math.min(firstWide, i);
+    }
+  }
+  const readAfter = new Set<string>();
+  requests.forEach((r, i) => {
+    if (i > firstWide && r.caller === 'kscli' && r.operation === 'LookupEvents' && !failed(r)) {
+      const k = lookupKey(r);
+      if (k) readAfter.add(k);
+    }
+  });
+  return { keys, accountWide, readAfter };
+}
+
+/** Why the world says a key needs an override to be scheduled at time `t` (none: it may go). */
+export function keyNeeds(
+  key: string,
+  t: number,
+  start: RunStart,
+  ev: ReturnType<typeof failedEvidence>,
+): Array<{ flag: '--allow-in-use' | '--allow-unknown-usage'; why: string }> {
+  const used = start.lastUsed[key];
+  if (used !== undefined && t - used < EVIDENCE_WINDOW_MS)
+    return [{ flag: '--allow-in-use', why: `AWS recorded a use on ${new Date(used).toISOString()}` }];
+  if (ev.keys.has(key))
+    return [{ flag: '--allow-unknown-usage', why: 'the sandbox failed its CloudTrail LookupEvents (injected fault)' }];
+  if (ev.accountWide.length && !ev.readAfter.has(key))
+    return [
+      {
+        flag: '--allow-unknown-usage',
+        why: `the sandbox failed an account-wide evidence read (${ev.accountWide.join(', ')})`,
+      },
+    ];
+  return [];
+}
+
+/** The keys of the store a key-scoped command would take from the world at the start (its flags applied). */
+export function worldSelection(
+  start: RunStart,
+  named: Set<string>,
+  excluded: Set<string>,
+  want: (state: string) => boolean,
+): string[] {
+  return Object.entries(start.storeKeyStates)
+    .filter(([id, st]) => want(st) && (named.size === 0 || named.has(id)) && !excluded.has(id))
+    .map(([id]) => id);
+}
+
+/** Keys kscli cancelled in any run so far, from the sandbox's request log (handled CancelKeyDeletion). */
+export function cancelledByKscli(requests: LoggedRequest[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of requests)
+    if (r.caller === 'kscli' && r.operation === 'CancelKeyDeletion' && r.handled && r.fault !== 'error') {
+      const k = keyIdOf((r.params as { KeyId?: string }).KeyId);
+      if (k && (r.outcome === 'ok' || r.fault === 'drop-after')) out.add(k);
+    }
+  return out;
+}
