@@ -52,6 +52,7 @@ import { PricingClient } from '@aws-sdk/client-pricing';
 import { PricingAdapter } from '../../../src/aws/adapters/pricing.js';
 import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
 import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
+import { serviceEntry } from '../../../src/sandbox/services/table.js';
 import { seededIds, type IdSource } from '../../../src/sandbox/model/ids.js';
 import { FaultInjector, type FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { StaleReads } from '../../../src/sandbox/server/stale-reads.js';
@@ -219,7 +220,10 @@ export class InProcessSandbox {
       const commit = this.stale.beforeMutation(model, ctx, input, decision.staleMs, nowMs);
       entry.handled = true;
       try {
-        const fresh = model.handle(ctx, input);
+        // a global service (the Price List) answers outside the account's cells, as the HTTP
+        // server's organization model does for a lone account (no organization: undefined)
+        const global = serviceEntry(service)?.global;
+        const fresh = global ? global(undefined, model.accountId, operation, input) : model.handle(ctx, input);
         output = this.stale.adjust(operation, input, fresh, nowMs);
         if (output !== fresh) entry.fault = 'stale';
         commit(true);
