@@ -39,6 +39,16 @@ export interface StoreInfo {
   /** AWS_CLOUDHSM stores only */
   clusterId?: string;
   creationDate: Date;
+  /** EXTERNAL_KEY_STORE stores only: where the store's XKS proxy is (XksProxyConfiguration) */
+  xksProxy?: XksProxyInfo;
+}
+
+export interface XksProxyInfo {
+  /** PUBLIC_ENDPOINT | VPC_ENDPOINT_SERVICE */
+  connectivity: string;
+  uriEndpoint?: string;
+  uriPath?: string;
+  vpcEndpointServiceName?: string;
 }
 
 /** One KMS key (DescribeKey KeyMetadata), reduced to what kscli uses. */
@@ -131,6 +141,12 @@ export interface KmsPort {
   cancelKeyDeletion(keyId: string): Promise<void>;
   enableKey(keyId: string): Promise<void>;
   disableKey(keyId: string): Promise<void>;
+  /** ListResourceTags, all pages (works in every key state, aws-facts 1.2). */
+  listResourceTags(keyId: string): Promise<Record<string, string>>;
+  /** TagResource (fails once the key is PendingDeletion, aws-facts 1.2). */
+  tagResource(keyId: string, tags: Record<string, string>): Promise<void>;
+  /** UntagResource (fails once the key is PendingDeletion). */
+  untagResource(keyId: string, tagKeys: string[]): Promise<void>;
   connectStore(storeId: string): Promise<void>;
   disconnectStore(storeId: string): Promise<void>;
   deleteStore(storeId: string): Promise<void>;
@@ -362,11 +378,23 @@ export interface SnsPort {
   getTopic(topicArn: string): Promise<TopicInfo | null>;
 }
 
+export interface HsmInfo {
+  hsmId: string;
+  /** CREATE_IN_PROGRESS, ACTIVE, DEGRADED, DELETE_IN_PROGRESS, DELETED */
+  state: string;
+  availabilityZone?: string;
+  eniIp?: string;
+}
+
 export interface ClusterInfo {
   clusterId: string;
   state: string;
   hsmCount: number;
   activeHsmCount: number;
+  /** every HSM, whatever its state (each bills by the hour until it is gone) */
+  hsms: HsmInfo[];
+  /** BackupRetentionPolicy (Type DAYS): 7-379 days */
+  backupRetentionDays?: number;
   sourceBackupId?: string;
   createTimestamp?: Date;
 }
@@ -393,6 +421,29 @@ export interface CloudHsmPort {
   describeBackups(clusterIds: string[]): Promise<BackupInfo[]>;
   /** DeleteBackup: the backup goes to PENDING_DELETION for 7 days */
   deleteBackup(backupId: string): Promise<BackupInfo>;
+  /** every cluster of the Region (DescribeClusters, all pages), DELETED ones left out */
+  listClusters(): Promise<ClusterInfo[]>;
+  /** DeleteHsm: the HSM goes DELETE_IN_PROGRESS, then disappears; returns its id */
+  deleteHsm(clusterId: string, hsmId: string): Promise<string>;
+  /** DeleteCluster: refused while the cluster has HSMs; answers the cluster DELETE_IN_PROGRESS */
+  deleteCluster(clusterId: string): Promise<ClusterInfo>;
+}
+
+/** One on-demand HSM-hour price from the AWS Price List. */
+export interface HsmHourlyPrice {
+  region: string;
+  usdPerHour: number;
+  /** the price document's publicationDate / effectiveDate, when given */
+  effectiveDate?: string;
+  usageType?: string;
+}
+
+export interface PricingPort {
+  /**
+   * The CloudHSM (v2) on-demand price per HSM-hour in a Region (GetProducts, service code
+   * CloudHSM); null when the price list holds none for the Region.
+   */
+  cloudHsmHourlyPrice(region: string): Promise<HsmHourlyPrice | null>;
 }
 
 /**

@@ -50,7 +50,17 @@ import type {
 } from './data-ports.js';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AccountClient } from '@aws-sdk/client-account';
-import type { CloudHsmPort, CloudTrailPort, CloudWatchPort, KmsPort, LogsPort, SnsPort, StsPort } from './ports.js';
+import type {
+  CloudHsmPort,
+  CloudTrailPort,
+  CloudWatchPort,
+  KmsPort,
+  LogsPort,
+  PricingPort,
+  SnsPort,
+  StsPort,
+} from './ports.js';
+import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { AccountPort, OrganizationsPort } from './estate/ports.js';
 import type { AdapterSite } from './adapters/site.js';
 import type { Pacing } from './rate-limiter.js';
@@ -144,6 +154,9 @@ export const AWS_SERVICES = {
       cancelKeyDeletion: true,
       enableKey: true,
       disableKey: true,
+      listResourceTags: true,
+      tagResource: true,
+      untagResource: true,
       connectStore: true,
       disconnectStore: true,
       deleteStore: true,
@@ -241,10 +254,28 @@ export const AWS_SERVICES = {
     // them itself (config.ts) and passes `endpoint` to every client (wire-protocols.md)
     endpointEnvSuffix: 'CLOUDHSM_V2',
     endpointPrefix: 'cloudhsmv2',
-    methods: { describeCluster: true, describeClustersFromBackups: true, describeBackups: true, deleteBackup: true },
+    methods: {
+      describeCluster: true,
+      describeClustersFromBackups: true,
+      describeBackups: true,
+      deleteBackup: true,
+      listClusters: true,
+      deleteHsm: true,
+      deleteCluster: true,
+    },
     // the 3.332 client's types predate some options; its constructor reads the same names
     client: async (base) => new (await import('@aws-sdk/client-cloudhsm-v2')).CloudHSMV2Client(base as never),
     adapter: async (client, { site }) => new (await import('./adapters/cloudhsm.js')).CloudHsmAdapter(client, site),
+  }),
+  pricing: service<PricingClient, PricingPort>({
+    // the AWS Price List Query API answers only in us-east-1, eu-central-1 and ap-south-1: a global
+    // service, its client lives in the partition's global Region (us-east-1) whatever --region is
+    scope: 'global',
+    endpointEnvSuffix: 'PRICING',
+    endpointPrefix: 'api.pricing',
+    methods: { cloudHsmHourlyPrice: true },
+    client: async (base) => new (await import('@aws-sdk/client-pricing')).PricingClient(base),
+    adapter: async (client, { site }) => new (await import('./adapters/pricing.js')).PricingAdapter(client, site),
   }),
   // ---- the services that hold data at rest under a key (issue 19; aws-facts-data-at-rest) ----
   // Quotas marked [U] are not published (UNCONFIRMED): kscli paces at a moderate rate there and

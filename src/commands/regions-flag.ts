@@ -6,7 +6,6 @@
  * - `find-keys | orphans | backups <store> --regions`: find the Region that holds the store, then run
  *   the command there as if --region had named it.
  */
-import type { Command } from 'commander';
 import type { App } from '../app.js';
 import { ExitCode, KscliError } from '../errors.js';
 import { parseRegions } from '../workflow/estate/options.js';
@@ -14,8 +13,12 @@ import { parseRegions } from '../workflow/estate/options.js';
 export const REGIONS_HELP =
   'comma-separated Regions, or all (every Region the account has enabled, from account:ListRegions)';
 
-export function addRegionsOption(cmd: Command, what: string): Command {
-  return cmd.option('--regions <list|all>', `${what}: ${REGIONS_HELP}`);
+/**
+ * The one definition of `--regions` (flag and help), for `.option(...regionsOption(what))`:
+ * `what` says what the Regions are for; `help` replaces the usual explanation (inventory's differs).
+ */
+export function regionsOption(what: string, help = REGIONS_HELP): [flags: string, description: string] {
+  return ['--regions <list|all>', `${what}: ${help}`];
 }
 
 /** Regions searched at once for a store. */

@@ -12,10 +12,13 @@ import usage from './usage/command.js';
 import alarm from './alarm/command.js';
 import scheduleDeletion from './schedule-deletion/command.js';
 import cancelDeletion from './cancel-deletion/command.js';
+import disableKeys from './disable-keys/command.js';
+import enableKeys from './enable-keys/command.js';
 import disconnectStore from './disconnect-store/command.js';
 import deleteStore from './delete-store/command.js';
 import backups from './backups/command.js';
 import orphans from './orphans/command.js';
+import retireCluster from './retire-cluster/command.js';
 import show from './show/command.js';
 import apply from './apply/command.js';
 import sandbox from './sandbox/command.js';
@@ -30,10 +33,13 @@ export const COMMANDS: readonly CommandDescriptor[] = [
   alarm,
   scheduleDeletion,
   cancelDeletion,
+  disableKeys,
+  enableKeys,
   disconnectStore,
   deleteStore,
   backups,
   orphans,
+  retireCluster,
   show,
   apply,
   sandbox,

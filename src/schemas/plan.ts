@@ -3,9 +3,11 @@
  * disconnect-store, backups --delete; delete-store adds its own fields): the plan, one line per
  * target, and after an apply each line's result (commands/run-plan.ts, ui/plan-render.ts).
  */
+import { LeftoverJson } from './leftover.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull } from './common.js';
 import { BackupsReportJson, OrphansReportJson } from './reports.js';
+import { TrialJson } from './trial.js';
 
 export const Check = Type.Object(
   {
@@ -27,6 +29,8 @@ export const PlanItem = Type.Object(
       Type.Literal('alarm'),
       Type.Literal('metric-filter'),
       Type.Literal('backup'),
+      Type.Literal('hsm'),
+      Type.Literal('cluster'),
     ]),
     action: Type.String({ description: 'the AWS call, e.g. ScheduleKeyDeletion, or none' }),
     status: Type.Union([Type.Literal('apply'), Type.Literal('skip'), Type.Literal('blocked')]),
@@ -88,6 +92,8 @@ const planProperties = {
   overrides: Type.Array(Type.String()),
   /** --plan-out FILE, and kscli apply FILE: the saved plan (issue 9) */
   planFile: Type.Optional(PlanFileRef),
+  /** the keys in a trial (issue 20): window, phase, failed calls */
+  trial: Type.Optional(TrialJson),
 };
 
 /** What changed in the store while a run applied its plan (workflow/drift.ts). */
@@ -103,7 +109,7 @@ const KeyDrift = Type.Object(
 
 export const PlanDocument = documentSchema(
   'plan',
-  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete.',
+  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete, retire-cluster.',
   {
     ...planProperties,
     command: Type.Union([
@@ -112,6 +118,9 @@ export const PlanDocument = documentSchema(
       Type.Literal('cancel-deletion'),
       Type.Literal('disconnect-store'),
       Type.Literal('backups'),
+      Type.Literal('disable-keys'),
+      Type.Literal('enable-keys'),
+      Type.Literal('retire-cluster'),
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
@@ -143,6 +152,8 @@ export const DeleteStoreDocument = documentSchema(
     /** after deleting a CloudHSM store: what KMS leaves behind */
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
+    /** after deleting a store: what still costs money (the cluster and its HSMs, the XKS proxy) */
+    leftover: Type.Optional(LeftoverJson),
   },
 );
 export type DeleteStoreDocument = Static<typeof DeleteStoreDocument>;
@@ -162,6 +173,8 @@ export const ApplyDocument = documentSchema(
       Type.Literal('disconnect-store'),
       Type.Literal('delete-store'),
       Type.Literal('backups'),
+      Type.Literal('disable-keys'),
+      Type.Literal('enable-keys'),
     ]),
     storeId: Type.String(),
     account: Type.String(),
@@ -186,11 +199,16 @@ export const ApplyDocument = documentSchema(
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
     backups: Type.Optional(BackupsReportJson),
     orphans: Type.Optional(OrphansReportJson),
+    trial: Type.Optional(TrialJson),
+    leftover: Type.Optional(LeftoverJson),
   },
 );
 export type ApplyDocument = Static<typeof ApplyDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<
-  Pick<DeleteStoreDocument, 'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans'>
+  Pick<
+    DeleteStoreDocument,
+    'phase' | 'keysLeft' | 'keysLeftOut' | 'changedSincePlan' | 'backups' | 'orphans' | 'trial' | 'leftover'
+  >
 >;

@@ -65,7 +65,7 @@ export const SandboxResetDocument = documentSchema(
   'The sandbox account after a reset to a scenario.',
   {
     ...status,
-    scenario: Type.Union([Type.Literal('demo'), Type.Literal('large'), Type.Literal('org')]),
+    scenario: Type.Union([Type.Literal('demo'), Type.Literal('large'), Type.Literal('org'), Type.Literal('empty')]),
   },
 );
 export type SandboxResetDocument = Static<typeof SandboxResetDocument>;

@@ -69,11 +69,22 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
     if (!inUse && !unknown && !withData.length && scheduled.some((i) => verdictOf(i) !== undefined))
       lines.push(`  ${style.ok('none of them in use')} by the evidence`);
   }
+  // issue 20: a trial disables keys; say how many, and what undoes it
+  const disabled = toApply.filter((i) => i.action === 'DisableKey');
+  if (disabled.length)
+    lines.push(
+      `${style.bold(plural(disabled.length, 'key'))} will be disabled for a trial: their callers fail until EnableKey (${style.bold('kscli enable-keys')}) undoes it`,
+    );
+  const enabled = toApply.filter((i) => i.action === 'EnableKey');
+  if (enabled.length && !toApply.some((i) => i.action === 'CancelKeyDeletion'))
+    lines.push(`${style.bold(plural(enabled.length, 'key'))} will be enabled again`);
   const others = new Map<string, number>();
-  for (const i of toApply.filter((x) => x.action !== SCHEDULE)) others.set(i.action, (others.get(i.action) ?? 0) + 1);
+  const told = new Set([SCHEDULE, 'DisableKey']);
+  if (!toApply.some((i) => i.action === 'CancelKeyDeletion')) told.add('EnableKey');
+  for (const i of toApply.filter((x) => !told.has(x.action))) others.set(i.action, (others.get(i.action) ?? 0) + 1);
   if (others.size)
     lines.push(
-      `${scheduled.length ? 'and ' : ''}${[...others].map(([action, n]) => `${action}${n > 1 ? ` x${n}` : ''}`).join(', ')}`,
+      `${scheduled.length || disabled.length || (enabled.length && told.has('EnableKey')) ? 'and ' : ''}${[...others].map(([action, n]) => `${action}${n > 1 ? ` x${n}` : ''}`).join(', ')}`,
     );
   return lines;
 }

@@ -33,10 +33,15 @@ import {
 import type { KeyRef } from './validate.js';
 import { disconnectExecutable, evaluateDisconnect, type DisconnectOptions } from './disconnect-store.js';
 import { findOrphans, type OrphanedMaterial } from './orphans.js';
+import { failedTrialWarnings, planTrialPhase, type TrialOptions, type TrialReport } from './trial/index.js';
+
+/** The trial options of delete-store and schedule-deletion: `requested` with --trial-days. */
+export type TrialPhaseOptions = TrialOptions & { requested: boolean; endTrial: string[] };
 
 export const DELETE_STORE = 'DeleteCustomKeyStore';
 
-export type DeleteStorePhase = 'schedule-keys' | 'keys-pending' | 'disconnect-and-delete' | 'delete';
+export type DeleteStorePhase =
+  'trial-start' | 'trial-running' | 'schedule-keys' | 'keys-pending' | 'disconnect-and-delete' | 'delete';
 
 export interface DeleteStorePlan extends PlannedStep {
   phase: DeleteStorePhase;
@@ -45,6 +50,9 @@ export interface DeleteStorePlan extends PlannedStep {
   orphans?: OrphanedMaterial[];
   /** keys not PendingDeletion that --exclude-key / --key left out: the store cannot be deleted while they exist */
   keptKeys: KeyInfo[];
+  /** issue 20: the keys in a trial, and the latest trial end (phases trial-start, trial-running) */
+  trials?: Map<string, TrialReport>;
+  trialEnd?: Date;
 }
 
 /** --key / --exclude-key as parsed (both empty: every key of the store). */
@@ -180,7 +188,13 @@ export async function planDeleteStore(
   /** loaded only when keys are to be scheduled (the evidence module is heavy) */
   loadEvidence: () => Promise<EvidencePort>,
   storeKeys: KeyInfo[],
-  opts: { schedule: ScheduleOptions; disconnect: DisconnectOptions; selection?: DeleteStoreSelection },
+  opts: {
+    schedule: ScheduleOptions;
+    disconnect: DisconnectOptions;
+    selection?: DeleteStoreSelection;
+    /** the trial phase (issue 20): always consulted, --trial-days starts one */
+    trial?: TrialPhaseOptions;
+  },
 ): Promise<DeleteStorePlan> {
   const noop = async () => ({});
   const include = opts.selection?.include ?? [];
@@ -216,6 +230,20 @@ export async function planDeleteStore(
   if (opts.schedule.allowDisconnected) overrides.push('--allow-disconnected');
   const keptWarning = keptKeys.length ? [keptKeysSentence(keptKeys)] : [];
 
+  if (toSchedule.length > 0 && opts.trial) {
+    // case 0 (issue 20): disable the keys first, or wait for the trial to end
+    const trial = await planTrialPhase(ctx, toSchedule, storeKeys, opts.trial);
+    if (trial) {
+      return {
+        ...trial,
+        executables: [...trial.executables, ...waitingLines, ...keptLines, ...refused],
+        warnings: [...trial.warnings, ...keptWarning],
+        overrides: [...overrides, ...trial.overrides],
+        keptKeys,
+      };
+    }
+  }
+
   if (toSchedule.length > 0) {
     // case 1: the alarm first (it must exist before any key becomes PendingDeletion), then the keys
     const evidence = await loadEvidence();
@@ -248,7 +276,7 @@ export async function planDeleteStore(
     executables.push(...waitingLines, ...keptLines, ...refused);
     return {
       phase: 'schedule-keys',
-      warnings: [SECURITY_HUB_WARNING, ...keptWarning],
+      warnings: [...failedTrialWarnings(ctx.store.id, executables), SECURITY_HUB_WARNING, ...keptWarning],
       overrides,
       executables,
       nextRunAfter: nextRunAfter(pending),

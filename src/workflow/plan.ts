@@ -28,7 +28,7 @@ export type ItemStatus = 'apply' | 'skip' | 'blocked';
 export interface PlanItem {
   /** what is acted on: a key ID, a store ID, an alarm name, a backup ID */
   target: string;
-  targetKind: 'key' | 'store' | 'alarm' | 'metric-filter' | 'backup';
+  targetKind: 'key' | 'store' | 'alarm' | 'metric-filter' | 'backup' | 'hsm' | 'cluster';
   /** the AWS operation or kscli step, e.g. "ScheduleKeyDeletion", "DisconnectCustomKeyStore", "PutMetricAlarm" */
   action: string;
   status: ItemStatus;

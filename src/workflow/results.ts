@@ -3,6 +3,7 @@
  * types live here, in the workflow, so that ui/ never imports commands/ (architecture.md section 2).
  * Each command's run (src/commands/<verb>/run.ts) builds one; none prints.
  */
+import type { StoreLeftover } from './cost/leftovers.js';
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
 import type { BackupsReport } from './backups.js';
@@ -78,8 +79,13 @@ export interface OrphansResult {
 /** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
 export interface DeleteStoreCleanup {
   storeId: string;
-  backups: BackupsReport;
-  orphans: OrphanedMaterial[];
+  /** CloudHSM stores: what KMS leaves behind in backups and in the cluster */
+  backups?: BackupsReport;
+  orphans?: OrphanedMaterial[];
+  /** what still costs money: the cluster and its HSMs, or the XKS proxy (workflow/cost/leftovers.ts) */
+  leftover?: StoreLeftover;
+  /** where the HSM price came from (Price List or kscli's dated table) */
+  priceLine?: string;
 }
 
 export interface SandboxStatusResult {
@@ -88,7 +94,7 @@ export interface SandboxStatusResult {
 }
 
 export interface SandboxResetResult extends SandboxStatusResult {
-  scenario: 'demo' | 'large' | 'org';
+  scenario: 'demo' | 'large' | 'org' | 'empty';
 }
 
 export interface SandboxAdvanceResult {

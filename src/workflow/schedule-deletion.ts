@@ -23,6 +23,14 @@ import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-po
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
 import type { KeyRef } from './validate.js';
+import {
+  endTrialIds,
+  evaluateTrialGate,
+  failedTrialWarnings,
+  readTrials,
+  resolvedByTrial,
+  withTrialGate,
+} from './trial/index.js';
 
 export const SCHEDULE = 'ScheduleKeyDeletion';
 
@@ -33,6 +41,8 @@ export interface ScheduleOptions {
   windowDays: number;
   allowDisconnected: boolean;
   evidence: EvidenceOptions;
+  /** --end-trial: keys (id, ARN or alias) whose running trial the operator cuts short (issue 20) */
+  endTrial?: string[];
 }
 
 /**
@@ -192,7 +202,14 @@ export function scheduleExecutable(ctx: StepContext, item: PlanItem, opts: Sched
       const evidenceChecks = item.checks.filter(
         (c) => c.name !== 'key-in-store' && !fresh.checks.some((f) => f.name === c.name),
       );
-      return { ...fresh, checks: [...fresh.checks, ...evidenceChecks], details: { ...item.details, ...fresh.details } };
+      // still to apply: keep the plan's reason, which carries the evidence and trial notes
+      const reason = fresh.status === 'apply' && item.status === 'apply' ? item.reason : fresh.reason;
+      return {
+        ...fresh,
+        reason,
+        checks: [...fresh.checks, ...evidenceChecks],
+        details: { ...item.details, ...fresh.details },
+      };
     },
     apply: async () => {
       let note: string | undefined;
@@ -312,8 +329,17 @@ export async function planScheduleItems(
         ...(ctx.queryProgress ? { onQueryProgress: ctx.queryProgress } : {}),
       })
     : new Map<string, KeyAssessment>();
+  // issue 20: a key in a trial is scheduled only once its trial ended without failed calls
+  const { reports } = await readTrials(
+    ctx.aws,
+    toAssess.filter((k) => k.state !== 'Enabled'),
+    ctx.clock.now(),
+  );
+  const endTrial = endTrialIds(opts.endTrial ?? [], keys, aliases);
   return items.map((it) => {
-    const item = withEvidence(it, assessments.get(it.target));
+    const trial = reports.get(it.target);
+    const gate = evaluateTrialGate(trial, ctx.clock.now(), endTrial.has(it.target));
+    const item = withTrialGate(withEvidence(it, resolvedByTrial(assessments.get(it.target), gate)), gate, trial);
     return item.status === 'apply' ? scheduleExecutable(ctx, item, opts) : { item, apply: async () => ({}) };
   });
 }
@@ -337,7 +363,7 @@ export async function planScheduleDeletion(
   executables.push(...keyItems);
   for (const k of selection.excluded) executables.push({ item: excludedLine(k, SCHEDULE), apply: noop });
 
-  const warnings: string[] = [];
+  const warnings: string[] = failedTrialWarnings(ctx.store.id, executables);
   if (executables.some((e) => e.item.status === 'apply')) warnings.push(SECURITY_HUB_WARNING);
   if (ctx.store.type === 'EXTERNAL_KEY_STORE') {
     warnings.push(

@@ -12,7 +12,7 @@
  *   its request log alone cannot say that they changed nothing.
  *
  * Where a case could destroy something if its check were missing, it is run on a mutating command
- * with `--yes` and the overrides (e.g. schedule-deletion --yes --allow-in-use --no-alarm): a missing
+ * with `--yes` and the overrides (e.g. schedule-deletion --yes --allow-in-use --allow-data-loss --no-alarm): a missing
  * check then shows up as a mutating request, not only as a wrong exit code.
  *
  * Cases run in order, one at a time, so that each one's slice of the request log is its own.
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 const S = DEMO.hsmStore;
 /** a mutating command with every override: only input validation stands between it and AWS */
-const SCHEDULE = ['schedule-deletion', S, '--yes', '--allow-in-use', '--no-alarm'];
+const SCHEDULE = ['schedule-deletion', S, '--yes', '--allow-in-use', '--allow-data-loss', '--no-alarm'];
 const BAD_STORE = /not a custom key store ID/;
 const STORE_FIX = /cks-.*17 .*hex/;
 const WINDOW_FIX = /7 (to|-) ?30|7.30/;
@@ -219,7 +219,7 @@ const CASES: Case[] = [
   ),
   c(
     '--window-days 31 on delete-store',
-    ['delete-store', S, '--yes', '--allow-in-use', '--window-days', '31'],
+    ['delete-store', S, '--yes', '--allow-in-use', '--allow-data-loss', '--window-days', '31'],
     2,
     /--window-days/,
     { fix: WINDOW_FIX },
@@ -444,6 +444,7 @@ describe(`bad input corpus (${CASES.length} cases): one clean line, the document
       DEMO.xksStore,
       '--yes',
       '--allow-in-use',
+      '--allow-data-loss',
       '--allow-unknown-usage',
       '--no-alarm',
       '--key',

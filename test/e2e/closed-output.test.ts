@@ -105,7 +105,7 @@ describe('a closed stdout or stderr (issue 12)', () => {
 });
 
 describe('output gone during a mutating run (issue 12)', () => {
-  const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--allow-in-use'];
+  const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--allow-in-use', '--allow-data-loss'];
   const firstScheduleHandled = (t: E2E) => async () =>
     ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2;
 

@@ -15,6 +15,7 @@ const DELETE_STORE = [
   '--output',
   'json',
   '--allow-in-use',
+  '--allow-data-loss',
   '--window-days',
   '7',
 ];

@@ -45,13 +45,21 @@ const DRY_RUNS: DryCase[] = [
   },
   {
     name: 'schedule-deletion with the overrides',
-    args: ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm', '--window-days', '7'],
+    args: [
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--allow-in-use',
+      '--allow-data-loss',
+      '--no-alarm',
+      '--window-days',
+      '7',
+    ],
     code: 0,
     action: 'ScheduleKeyDeletion',
   },
   {
     name: 'schedule-deletion of one key',
-    args: ['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedA, '--no-alarm'],
+    args: ['schedule-deletion', DEMO.hsmStore, '--key', DEMO.keys.unusedB, '--no-alarm'],
     code: 0,
     action: 'ScheduleKeyDeletion',
   },
@@ -87,8 +95,8 @@ const DRY_RUNS: DryCase[] = [
     action: 'ScheduleKeyDeletion',
   },
   {
-    name: 'delete-store --allow-in-use',
-    args: ['delete-store', DEMO.hsmStore, '--allow-in-use'],
+    name: 'delete-store --allow-in-use --allow-data-loss',
+    args: ['delete-store', DEMO.hsmStore, '--allow-in-use', '--allow-data-loss'],
     code: 0,
     action: 'ScheduleKeyDeletion',
   },
@@ -126,7 +134,15 @@ describe('--dry-run of every mutating command: the plan, and zero mutating reque
 
   it('a table dry run prints the plan with one line per key and says nothing was changed', async () => {
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['delete-store', DEMO.hsmStore, '--allow-in-use', '--dry-run', '--output', 'table']);
+    const r = await t.kscli([
+      'delete-store',
+      DEMO.hsmStore,
+      '--allow-in-use',
+      '--allow-data-loss',
+      '--dry-run',
+      '--output',
+      'table',
+    ]);
     expectExit(r, 0);
     expect(r.stdout).toMatch(/Plan/);
     for (const id of Object.values(DEMO.keys)) expect(r.stdout).toContain(id);
@@ -137,7 +153,7 @@ describe('--dry-run of every mutating command: the plan, and zero mutating reque
   it('--dry-run wins over --yes: a runbook that passes both still changes nothing', async () => {
     for (const args of [
       ['delete-store', DEMO.idleStore],
-      ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm'],
+      ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--allow-data-loss', '--no-alarm'],
       ['disconnect-store', DEMO.xksStore, '--force'],
       ['backups', DEMO.hsmStore, '--delete', '--force'],
     ]) {
@@ -153,7 +169,7 @@ describe('--dry-run of every mutating command: the plan, and zero mutating reque
 /** One invocation of every mutating command that would act on the demo account (with --yes). */
 const MUTATING_COMMANDS: string[][] = [
   ['delete-store', DEMO.idleStore],
-  ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--no-alarm'],
+  ['schedule-deletion', DEMO.hsmStore, '--allow-in-use', '--allow-data-loss', '--no-alarm'],
   ['cancel-deletion', DEMO.hsmStore],
   ['disconnect-store', DEMO.xksStore, '--force'],
   ['alarm', DEMO.hsmStore],

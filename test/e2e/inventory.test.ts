@@ -310,9 +310,13 @@ describe('kscli inventory --org over the demo organization', () => {
 });
 
 describe('kscli inventory: account sources and refusals', () => {
-  it('default: the current credentials only (one account, one Region), exit 0', async () => {
+  it('default: the current credentials only (one account), every enabled Region, exit 0', async () => {
+    const all = await kscli(['inventory', '--output', 'json']);
+    expectExit(all, 0);
+    expect(all.json().regions).toBe('all');
+    expect(all.json().stores.every((s: any) => s.accountId === MANAGEMENT)).toBe(true);
     const mark = sandbox.mark();
-    const r = await kscli(['inventory', '--output', 'json']);
+    const r = await kscli(['--region', 'us-east-1', 'inventory', '--output', 'json']);
     expectExit(r, 0);
     expect(r.json().complete).toBe(true);
     expect(r.json().stores.map((s: any) => s.storeId)).toEqual([

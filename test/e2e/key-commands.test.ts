@@ -73,6 +73,7 @@ describe('schedule-deletion', () => {
       '--exclude-key',
       xksKey,
       '--allow-in-use',
+      '--allow-data-loss',
       '--no-alarm',
       '--yes',
       '--output',

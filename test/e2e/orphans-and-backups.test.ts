@@ -25,6 +25,7 @@ describe('orphaned key material and backups', () => {
       'schedule-deletion',
       DEMO.hsmStore,
       '--allow-in-use',
+      '--allow-data-loss',
       '--no-alarm',
       '--window-days',
       '7',

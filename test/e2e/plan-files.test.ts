@@ -65,6 +65,7 @@ async function makePlan(
     '--exclude-key',
     K.used,
     '--no-alarm',
+    '--allow-data-loss',
     '--plan-out',
     file,
     '--output',
@@ -126,6 +127,7 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
       '--exclude-key',
       K.used,
       '--no-alarm',
+      '--allow-data-loss',
       '--plan-out',
       file,
       '--output',
@@ -140,7 +142,16 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
   it('a blocked plan is still written, marked blocked (exit 3), and apply refuses it', async () => {
     const file = planPath();
     const mark = t.sandbox.mark();
-    const r = await t.kscli(['schedule-deletion', DEMO.hsmStore, '--no-alarm', '--plan-out', file, '--output', 'json']);
+    const r = await t.kscli([
+      'schedule-deletion',
+      DEMO.hsmStore,
+      '--no-alarm',
+      '--allow-data-loss',
+      '--plan-out',
+      file,
+      '--output',
+      'json',
+    ]);
     expectExit(r, 3);
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
     const doc = JSON.parse(readFileSync(file, 'utf8'));
@@ -157,6 +168,7 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
       '--exclude-key',
       K.used,
       '--no-alarm',
+      '--allow-data-loss',
       '--plan-out',
       file,
       '--output',
@@ -415,6 +427,7 @@ describe('delete-store plans cover one phase', () => {
         '--exclude-key',
         K.used,
         '--no-alarm',
+        '--allow-data-loss',
         '--plan-out',
         file,
         '--output',
@@ -437,6 +450,7 @@ describe('delete-store plans cover one phase', () => {
         '--exclude-key',
         K.used,
         '--no-alarm',
+        '--allow-data-loss',
         '--plan-out',
         file,
         '--output',

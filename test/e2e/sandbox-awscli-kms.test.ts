@@ -4,13 +4,16 @@
  * binary), and botocore checks every raw answer against the KMS service model's output shapes
  * (helpers/botocore-shapes.py). The request log shows each call arrived and was handled.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readRequestLog } from '../../src/sandbox/index.js';
+
+// each test runs 5-15 AWS CLI processes (about 1 s each, up to 10 s on a loaded 2-core machine)
+vi.setConfig({ testTimeout: 300_000 });
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'kscli.js');
@@ -222,5 +225,60 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     expect(results[4]!.answer.Grants[0].Constraints).toEqual({ EncryptionContextEquals: { Department: 'IT' } });
     const log = readRequestLog(join(dir, 'state.json')).filter((e) => e.operation === 'RevokeGrant');
     expect(log.at(-1)).toMatchObject({ service: 'kms', outcome: 'ok', handled: true, mutating: true });
+  });
+
+  it('data keys, re-encryption, random bytes, rotation and CreateKey specs: the CLI runs them, botocore checks the shapes', () => {
+    const sym = aws('create-key', '--description', 'rotation test').json.KeyMetadata.KeyId as string;
+    expect(aws('enable-key-rotation', '--key-id', sym, '--rotation-period-in-days', '90').status).toBe(0);
+    expect(aws('get-key-rotation-status', '--key-id', sym).json).toMatchObject({
+      KeyRotationEnabled: true,
+      RotationPeriodInDays: 90,
+    });
+    expect(aws('rotate-key-on-demand', '--key-id', sym).status).toBe(0);
+    expect(aws('list-key-rotations', '--key-id', sym).json.Rotations[0].RotationType).toBe('ON_DEMAND');
+    expect(aws('disable-key-rotation', '--key-id', sym).status).toBe(0);
+    const hsm = aws('enable-key-rotation', '--key-id', KEY);
+    expect(hsm.stderr).toContain('(UnsupportedOperationException)');
+    expect(
+      aws('generate-random', '--number-of-bytes', '16', '--custom-key-store-id', 'cks-1234567890abcdef0').status,
+    ).toBe(0);
+    const both = aws('generate-data-key', '--key-id', sym, '--key-spec', 'AES_256', '--number-of-bytes', '32');
+    expect(both.stderr).toContain('(ValidationException)');
+    const results = botocore([
+      { op: 'CreateKey', params: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' } },
+      { op: 'CreateKey', params: { MultiRegion: true } },
+      { op: 'CreateKey', params: { Origin: 'EXTERNAL' } },
+      { op: 'GenerateDataKeyWithoutPlaintext', params: { KeyId: sym, KeySpec: 'AES_256' } },
+      { op: 'ReEncrypt', params: { CiphertextBlob: '$3.CiphertextBlob', DestinationKeyId: sym } },
+      { op: 'GenerateRandom', params: { NumberOfBytes: 32 } },
+      { op: 'GetKeyRotationStatus', params: { KeyId: sym } },
+      { op: 'ListKeyRotations', params: { KeyId: sym } },
+      { op: 'RotateKeyOnDemand', params: { KeyId: sym } },
+      { op: 'DescribeKey', params: { KeyId: '$1.KeyMetadata.KeyId' } },
+    ]);
+    for (const r of results) {
+      expect(r.error, `${r.op}: ${r.message}`).toBeUndefined();
+      expect(r.problems, r.op).toEqual([]);
+    }
+    expect(results[1]!.answer.KeyMetadata.KeyId).toMatch(/^mrk-/);
+    expect(results[2]!.answer.KeyMetadata.KeyState).toBe('PendingImport');
+  });
+
+  it('the admin API resets to an empty account with any account ID; bad bodies are refused', async () => {
+    const res = await fetch(`${url}/__sandbox/reset`, {
+      method: 'POST',
+      body: JSON.stringify({ scenario: 'empty', accountId: '444455556666' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accountId: '444455556666', stores: [], keysOutsideStores: 0 });
+    expect(aws('list-keys').json.Keys).toEqual([]);
+    const created = aws('create-key', '--description', 'first key of an empty account');
+    expect(created.json.KeyMetadata.Arn).toMatch(/^arn:aws:kms:us-east-1:444455556666:key\//);
+    const bad = await fetch(`${url}/__sandbox/reset`, {
+      method: 'POST',
+      body: JSON.stringify({ scenario: 'demo', accountId: '444455556666' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe('accountId applies to the empty scenario only');
   });
 });

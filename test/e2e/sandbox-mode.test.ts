@@ -52,7 +52,7 @@ describe('--sandbox: the rehearsal without an AWS account', () => {
 
   it('the README flow: delete-store (exit 8), sandbox advance --days 31, delete-store (exit 0)', async () => {
     const first = await runKscli(
-      ['delete-store', DEMO.hsmStore, '--sandbox', '--yes', '--allow-in-use', '--output', 'json'],
+      ['delete-store', DEMO.hsmStore, '--sandbox', '--yes', '--allow-in-use', '--allow-data-loss', '--output', 'json'],
       { env: env(), timeoutMs: 60_000 },
     );
     expectExit(first, 8);

@@ -32,3 +32,31 @@ describe('sandbox Regions', () => {
     expect(us.json().stores.map((s: { storeId: string }) => s.storeId)).toContain(DEMO.hsmStore);
   });
 });
+
+describe('the empty scenario', () => {
+  it('sandbox reset --scenario empty --account-id starts an account with nothing in it, under that ID', async () => {
+    const reset = await runKscli(
+      ['sandbox', 'reset', '--scenario', 'empty', '--account-id', '123456789012', '--output', 'json'],
+      { env: env(), timeoutMs: 60_000 },
+    );
+    expectExit(reset, 0);
+    expect(reset.json()).toMatchObject({
+      scenario: 'empty',
+      accountId: '123456789012',
+      stores: [],
+      keysOutsideStores: 0,
+    });
+    const stores = await runKscli(['stores', '--sandbox', '--output', 'json'], { env: env(), timeoutMs: 60_000 });
+    expectExit(stores, 0);
+    expect(stores.json().stores).toEqual([]);
+  });
+
+  it.each([
+    [['--scenario', 'empty', '--account-id', '1234'], /--account-id 1234: an AWS account ID is 12 digits/],
+    [['--scenario', 'demo', '--account-id', '123456789012'], /--account-id applies to --scenario empty only/],
+  ])('refuses %j with a one-line error and exit 2', async (args, message) => {
+    const r = await runKscli(['sandbox', 'reset', ...args], { env: env(), timeoutMs: 60_000 });
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(message);
+  });
+});

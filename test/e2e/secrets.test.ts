@@ -83,7 +83,9 @@ describe('no credential in any output, journal, lock or request log', () => {
   });
 
   it('the mutating workflow with --debug: schedule (exit 8), disconnect, advance, delete (exit 0)', async () => {
-    await run(['delete-store', DEMO.hsmStore, '--yes', '--allow-in-use', '--debug'], 8, { watchLocks: true });
+    await run(['delete-store', DEMO.hsmStore, '--yes', '--allow-in-use', '--allow-data-loss', '--debug'], 8, {
+      watchLocks: true,
+    });
     // delete-store made the alarm without an SNS action: adding one is a different configuration (--replace)
     await run(['alarm', DEMO.hsmStore, '--sns-topic-arn', DEMO.topicArn, '--replace', '--yes', '--debug'], 0);
     await run(['disconnect-store', DEMO.xksStore, '--yes', '--force', '--debug'], 0, {

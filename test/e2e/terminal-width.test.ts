@@ -28,11 +28,16 @@ const HSM = DEMO.hsmStore;
 
 /** The screens: the plan of each mutating command (dry runs: nothing changes), and the reports. */
 const SCREENS: Array<{ name: string; args: string[]; code: number; plan?: boolean }> = [
-  { name: 'delete-store plan', args: ['delete-store', HSM, '--allow-in-use', '--dry-run'], code: 0, plan: true },
+  {
+    name: 'delete-store plan',
+    args: ['delete-store', HSM, '--allow-in-use', '--allow-data-loss', '--dry-run'],
+    code: 0,
+    plan: true,
+  },
   { name: 'schedule-deletion plan (blocked)', args: ['schedule-deletion', HSM, '--dry-run'], code: 3, plan: true },
   {
     name: 'schedule-deletion plan',
-    args: ['schedule-deletion', HSM, '--allow-in-use', '--no-alarm', '--dry-run'],
+    args: ['schedule-deletion', HSM, '--allow-in-use', '--allow-data-loss', '--no-alarm', '--dry-run'],
     code: 0,
     plan: true,
   },
@@ -160,7 +165,7 @@ describe.skipIf(!ptyAvailable)(
       expectExit(coloured, 0);
       expect(coloured.stdout).toContain('\u001b[31min-use\u001b[39m');
       expect(coloured.stdout).toContain('\u001b[32munused\u001b[39m');
-      const plan = await onTerminal(['delete-store', HSM, '--allow-in-use', '--dry-run'], 132);
+      const plan = await onTerminal(['delete-store', HSM, '--allow-in-use', '--allow-data-loss', '--dry-run'], 132);
       expect(plan.stdout).toContain('\u001b[32mapply\u001b[39m');
       expect(plan.stdout).toContain('\u001b[33mskip\u001b[39m');
       const plain = await onTerminal(['usage', HSM], 132, { env: { NO_COLOR: '1' } });
@@ -179,13 +184,16 @@ describe.skipIf(!ptyAvailable)(
 
     it('the prompt says what is at stake right above the typed store ID', async () => {
       const mark = t.sandbox.mark();
-      const r = await runInPty(['--endpoint-url', t.sandbox.url, 'delete-store', HSM, '--allow-in-use'], {
-        env: t.env(),
-        size: { cols: 80, rows: 50 },
-        steps: [{ waitFor: new RegExp(`Type ${HSM}`), send: '\x03' }],
-        timeoutMs: 60_000,
-        keepAnsi: true,
-      });
+      const r = await runInPty(
+        ['--endpoint-url', t.sandbox.url, 'delete-store', HSM, '--allow-in-use', '--allow-data-loss'],
+        {
+          env: t.env(),
+          size: { cols: 80, rows: 50 },
+          steps: [{ waitFor: new RegExp(`Type ${HSM}`), send: '\x03' }],
+          timeoutMs: 60_000,
+          keepAnsi: true,
+        },
+      );
       expectExit(r, 5);
       expectNoMutatingRequests(t.sandbox.requestsSince(mark));
       const lines = screenLines(r.stdout);

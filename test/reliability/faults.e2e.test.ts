@@ -36,7 +36,17 @@ import {
   waitFor,
 } from './helpers/e2e-world.js';
 
-const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use', '--wait-timeout', '2m'];
+const DELETE_STORE = [
+  'delete-store',
+  HSM_STORE,
+  '--yes',
+  '--output',
+  'json',
+  '--allow-in-use',
+  '--allow-data-loss',
+  '--wait-timeout',
+  '2m',
+];
 
 interface Story {
   runs: RunResult[];

@@ -29,7 +29,17 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const ARGV = ['delete-store', DEMO_STORE_ID, '--yes', '--output', 'json', '--allow-in-use', '--window-days', '7'];
+const ARGV = [
+  'delete-store',
+  DEMO_STORE_ID,
+  '--yes',
+  '--output',
+  'json',
+  '--allow-in-use',
+  '--allow-data-loss',
+  '--window-days',
+  '7',
+];
 
 interface Seen {
   service?: string;

@@ -22,7 +22,7 @@ import {
   waitFor,
 } from './helpers/e2e-world.js';
 
-const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use'];
+const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use', '--allow-data-loss'];
 
 /** Demo store: one key was already pending; more means kscli's first ScheduleKeyDeletion was handled. */
 const firstScheduleHandled = (t: E2E) => async () =>

@@ -36,10 +36,13 @@ describe('two operators on one store (issue 6 item 3)', () => {
       await setFaults(t, { slowMs: { ScheduleKeyDeletion: 2500 } });
       const lockFile = join(t.ws.lockDir, LOCK_NAME);
       let firstPid = 0;
-      const first = t.kscli(['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use'], {
-        timeoutMs: 90_000,
-        onSpawn: (pid) => (firstPid = pid),
-      });
+      const first = t.kscli(
+        ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use', '--allow-data-loss'],
+        {
+          timeoutMs: 90_000,
+          onSpawn: (pid) => (firstPid = pid),
+        },
+      );
       const holder = await waitFor(
         'the first run to take the lock',
         async () =>
@@ -58,13 +61,22 @@ describe('two operators on one store (issue 6 item 3)', () => {
         '--output',
         'json',
         '--allow-in-use',
+        '--allow-data-loss',
         '--no-alarm',
       ]);
       expect(second.code, second.describe()).toBe(3);
       expect(second.stderr).toContain(String(firstPid));
       expect(second.stderr).toContain(holder.startedAt);
       // a read-only look is never locked out
-      const look = await t.kscli(['delete-store', HSM_STORE, '--dry-run', '--output', 'json', '--allow-in-use']);
+      const look = await t.kscli([
+        'delete-store',
+        HSM_STORE,
+        '--dry-run',
+        '--output',
+        'json',
+        '--allow-in-use',
+        '--allow-data-loss',
+      ]);
       expect(look.code, look.describe()).toBe(0);
 
       const r = await first;

@@ -26,7 +26,7 @@ import {
   waitFor,
 } from './helpers/e2e-world.js';
 
-const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use'];
+const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use', '--allow-data-loss'];
 
 describe('a colleague disconnects the store during delete-store (issue 6 item 2, end to end)', () => {
   let t: E2E;

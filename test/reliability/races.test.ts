@@ -80,7 +80,7 @@ function world() {
   return { sb, home, kscli, duringPrompt, colleague };
 }
 
-const DELETE = ['delete-store', STORE, '--allow-in-use'];
+const DELETE = ['delete-store', STORE, '--allow-in-use', '--allow-data-loss'];
 const scheduled = (r: { kscliMutations: string[] }) =>
   r.kscliMutations.filter((m) => m.startsWith('ScheduleKeyDeletion')).map((m) => m.split(' ')[1]);
 

@@ -4,6 +4,8 @@
  */
 import {
   DeleteBackupCommand,
+  DeleteClusterCommand,
+  DeleteHsmCommand,
   DescribeClustersCommand,
   paginateDescribeBackups,
   paginateDescribeClusters,
@@ -76,6 +78,32 @@ export class CloudHsmAdapter implements CloudHsmPort {
     });
   }
 
+  async listClusters(): Promise<ClusterInfo[]> {
+    return this.call('DescribeClusters', async (hsm) => {
+      const clusters: ClusterInfo[] = [];
+      for await (const page of paginateDescribeClusters({ client: hsm, pageSize: PAGE_SIZE.DescribeClusters }, {}))
+        for (const cluster of page.Clusters ?? [])
+          if (cluster.State !== 'DELETED') clusters.push(toClusterInfo(cluster));
+      return clusters;
+    });
+  }
+
+  async deleteHsm(clusterId: string, hsmId: string): Promise<string> {
+    return this.call('DeleteHsm', async (hsm) => {
+      const out = await hsm.send(new DeleteHsmCommand({ ClusterId: clusterId, HsmId: hsmId }));
+      return out.HsmId ?? hsmId;
+    });
+  }
+
+  async deleteCluster(clusterId: string): Promise<ClusterInfo> {
+    return this.call('DeleteCluster', async (hsm) => {
+      const out = await hsm.send(new DeleteClusterCommand({ ClusterId: clusterId }));
+      return out.Cluster
+        ? toClusterInfo(out.Cluster)
+        : { clusterId, state: 'DELETE_IN_PROGRESS', hsmCount: 0, activeHsmCount: 0, hsms: [] };
+    });
+  }
+
   private call<T>(operation: string, fn: (client: CloudHSMV2Client) => Promise<T>): Promise<T> {
     return mapFailure({ service: 'cloudhsm', operation, ...this.where }, async () => fn(await this.client()));
   }
@@ -88,6 +116,15 @@ export function toClusterInfo(cluster: Cluster): ClusterInfo {
     state: cluster.State ?? '',
     hsmCount: hsms.length,
     activeHsmCount: hsms.filter((h) => h.State === 'ACTIVE').length,
+    hsms: hsms.map((h) => ({
+      hsmId: h.HsmId ?? '',
+      state: h.State ?? '',
+      ...(h.AvailabilityZone ? { availabilityZone: h.AvailabilityZone } : {}),
+      ...(h.EniIp ? { eniIp: h.EniIp } : {}),
+    })),
+    ...(cluster.BackupRetentionPolicy?.Type === 'DAYS' && cluster.BackupRetentionPolicy.Value
+      ? { backupRetentionDays: Number(cluster.BackupRetentionPolicy.Value) }
+      : {}),
     ...(cluster.SourceBackupId ? { sourceBackupId: cluster.SourceBackupId } : {}),
     ...(cluster.CreateTimestamp ? { createTimestamp: cluster.CreateTimestamp } : {}),
   };

@@ -14,6 +14,9 @@ import {
   EnableKeyCommand,
   GetKeyLastUsageCommand,
   GetKeyPolicyCommand,
+  ListResourceTagsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   paginateDescribeCustomKeyStores,
   paginateListAliases,
   paginateListGrants,
@@ -221,6 +224,28 @@ export class KmsAdapter implements KmsPort {
     await this.call('DisableKey', (kms) => kms.send(new DisableKeyCommand({ KeyId: keyId })));
   }
 
+  async listResourceTags(keyId: string): Promise<Record<string, string>> {
+    const tags: Record<string, string> = {};
+    let marker: string | undefined;
+    do {
+      const out = await this.call('ListResourceTags', (kms) =>
+        kms.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: 50, ...(marker ? { Marker: marker } : {}) })),
+      );
+      for (const t of out.Tags ?? []) if (t.TagKey !== undefined) tags[t.TagKey] = t.TagValue ?? '';
+      marker = out.Truncated ? out.NextMarker : undefined;
+    } while (marker);
+    return tags;
+  }
+
+  async tagResource(keyId: string, tags: Record<string, string>): Promise<void> {
+    const list = Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+    await this.call('TagResource', (kms) => kms.send(new TagResourceCommand({ KeyId: keyId, Tags: list })));
+  }
+
+  async untagResource(keyId: string, tagKeys: string[]): Promise<void> {
+    await this.call('UntagResource', (kms) => kms.send(new UntagResourceCommand({ KeyId: keyId, TagKeys: tagKeys })));
+  }
+
   async connectStore(storeId: string): Promise<void> {
     await this.call('ConnectCustomKeyStore', (kms) =>
       kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId })),
@@ -291,6 +316,20 @@ export function toStoreInfo(entry: CustomKeyStoresListEntry): StoreInfo {
     ...(entry.ConnectionErrorCode ? { connectionErrorCode: entry.ConnectionErrorCode } : {}),
     ...(entry.CloudHsmClusterId ? { clusterId: entry.CloudHsmClusterId } : {}),
     creationDate: entry.CreationDate ?? new Date(0),
+    ...(entry.XksProxyConfiguration
+      ? {
+          xksProxy: {
+            connectivity: entry.XksProxyConfiguration.Connectivity ?? 'PUBLIC_ENDPOINT',
+            ...(entry.XksProxyConfiguration.UriEndpoint
+              ? { uriEndpoint: entry.XksProxyConfiguration.UriEndpoint }
+              : {}),
+            ...(entry.XksProxyConfiguration.UriPath ? { uriPath: entry.XksProxyConfiguration.UriPath } : {}),
+            ...(entry.XksProxyConfiguration.VpcEndpointServiceName
+              ? { vpcEndpointServiceName: entry.XksProxyConfiguration.VpcEndpointServiceName }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -43,7 +43,7 @@ they, are carried out with the same confirmation (--yes), lock, journal and re-c
 
 Examples:
   kscli alarm cks-1234567890abcdef0 --yes    # schedule-deletion needs the alarm in place
-  kscli schedule-deletion cks-1234567890abcdef0 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab --plan-out change-1234.json --output markdown > change-1234.md
+  kscli schedule-deletion cks-1234567890abcdef0 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab --exclude-key alias/reports-archive --plan-out change-1234.json --output markdown > change-1234.md
   kscli show change-1234.json
   kscli apply change-1234.json --yes --expected-account 111122223333
 `,

@@ -11,7 +11,7 @@
 import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { definePlanCommand } from '../descriptor.js';
-import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
+import { inStoreRegion, regionsOption } from '../regions-flag.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 
@@ -51,7 +51,7 @@ export default definePlanCommand({
       .addOption(
         forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'),
       )
-      .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
+      .option(...regionsOption('where to look for the store'))
       .addHelpText(
         'after',
         '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run   # exit 3 while the store holds keys: these backups are their recovery copies\n  kscli backups cks-1234567890abcdef0 --regions all\n',

@@ -23,8 +23,9 @@ import {
   type EvidenceFlags,
   type KeyFlags,
 } from '../shared-flags.js';
+import { addTrialOptions, parseTrialFlags, type TrialFlagOptions, type TrialFlags } from '../trial-flags.js';
 
-export interface DeleteStoreFlags extends KeyFlags, EvidenceFlags {
+export interface DeleteStoreFlags extends KeyFlags, EvidenceFlags, TrialFlags {
   windowDays: string;
   waitTimeout: string;
   allowDisconnected: boolean;
@@ -36,6 +37,7 @@ export interface DeleteStoreInput {
   waitTimeoutMs: number;
   allowDisconnected: boolean;
   evidence: EvidenceOptions;
+  trial: TrialFlagOptions;
   flags: DeleteStoreFlags;
 }
 
@@ -49,6 +51,7 @@ export function parseDeleteStore(args: string[], flags: DeleteStoreFlags): Delet
     waitTimeoutMs,
     allowDisconnected: Boolean(flags.allowDisconnected),
     evidence: parseEvidenceFlags(flags),
+    trial: parseTrialFlags(flags),
     flags,
   };
 }
@@ -71,9 +74,10 @@ export default definePlanCommand({
     // narrowing a blocked plan (issue 2); the store cannot be deleted while a key left out exists
     addKeyOptions(cmd);
     addEvidenceOptions(cmd);
+    addTrialOptions(cmd);
     cmd.addHelpText(
       'after',
-      '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run   # exit 3 while a key is in use: the plan names it\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab   # schedules the others: exit 8, run again after the date it prints; the store stays until that key goes too\n',
+      '\nExamples:\n  kscli delete-store cks-1234567890abcdef0 --dry-run   # exit 3 while a key is in use: the plan names it\n  kscli delete-store cks-1234567890abcdef0 --yes --expected-account 111122223333 --exclude-key 1234abcd-12ab-34cd-56ef-1234567890ab --exclude-key alias/reports-archive   # schedules the others: exit 8, run again after the date it prints; the store stays until that key goes too\n',
     );
   },
   parse: parseDeleteStore,
@@ -84,6 +88,7 @@ export default definePlanCommand({
     waitTimeoutMs: i.waitTimeoutMs,
     allowDisconnected: i.allowDisconnected,
     evidence: i.evidence,
+    trial: i.trial,
     flags: i.flags,
   }),
   load: () => import('./run.js').then((m) => m.planModule),

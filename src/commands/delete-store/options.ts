@@ -1,5 +1,6 @@
 /** kscli delete-store's options as a plan file saves them (src/commands/option-schemas.ts). */
 import { Type } from '@sinclair/typebox';
+import { TrialFlagOptionsSchema } from '../trial-flags.js';
 import { EvidenceOptionsSchema, KeyFlagsSchema, KeySelectionSchema, StoreIdSchema } from '../option-schemas.js';
 
 export const DeleteStoreOptionsSchema = Type.Object({
@@ -9,5 +10,6 @@ export const DeleteStoreOptionsSchema = Type.Object({
   waitTimeoutMs: Type.Number({ minimum: 0 }),
   allowDisconnected: Type.Boolean(),
   evidence: EvidenceOptionsSchema,
+  trial: Type.Optional(TrialFlagOptionsSchema),
   flags: KeyFlagsSchema,
 });

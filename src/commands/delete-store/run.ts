@@ -14,7 +14,9 @@
 import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { PlanModule } from '../descriptor.js';
 import { DeleteStoreOptionsSchema } from './options.js';
-import type { KeyInfo } from '../../aws/ports.js';
+import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
+import { HsmPriceBook, PRICING_REGION, priceSourceLine } from '../../workflow/cost/hsm-cost.js';
+import { clusterLeftover, xksLeftover, type StoreLeftover } from '../../workflow/cost/leftovers.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
@@ -28,6 +30,8 @@ import type { CallEntry, Journal } from '../../workflow/journal.js';
 import { findOrphans } from '../../workflow/orphans.js';
 import type { Finish, PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
+import type { TrialFlagOptions } from '../trial-flags.js';
+import { trialExtra, trialPendingFinish, trialPhaseOptions, trialStartedFinish } from '../trial-finish.js';
 import type { DeleteStoreCleanup } from '../../workflow/results.js';
 export type { DeleteStoreCleanup };
 
@@ -38,6 +42,8 @@ export interface DeleteStoreOptions {
   waitTimeoutMs: number;
   allowDisconnected: boolean;
   evidence: EvidenceOptions;
+  /** --trial-days, --allow-dynamodb-archive, --end-trial (issue 20); absent in older plan files */
+  trial?: TrialFlagOptions;
   /** the flags as given, journaled with the run */
   flags: KeyFlags;
 }
@@ -99,6 +105,26 @@ export function alreadyDeletedFinish(
   return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, lines: [line], extra: { phase: 'already-deleted' } };
 }
 
+async function leftoverOf(
+  deps: Deps,
+  store: StoreInfo,
+  region: string,
+  data: DeleteStoreCleanup,
+): Promise<StoreLeftover | undefined> {
+  if (store.type === 'EXTERNAL_KEY_STORE') return xksLeftover(store, region);
+  if (!store.clusterId) return undefined;
+  const book = new HsmPriceBook(() => deps.aws.pricing(PRICING_REGION));
+  const g = deps.globals;
+  const leftover = await clusterLeftover(deps.aws, region, store.clusterId, store.id, book, {
+    region,
+    profile: g.profile,
+    endpointUrl: g.endpointUrl,
+    sandbox: g.sandbox,
+  });
+  if (leftover.cost) data.priceLine = priceSourceLine(book);
+  return leftover;
+}
+
 export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<DeleteStorePlan, DeleteStoreCleanup> {
   const { storeId } = o;
   let journalRef: Journal | undefined;
@@ -109,8 +135,15 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     selection: { key: o.flags.key, excludeKey: o.flags.excludeKey, windowDays: o.windowDays },
     plan: async (ctx, keys, journal) => {
       journalRef = journal;
+      const trial = trialPhaseOptions(o.trial, o.evidence);
       return planDeleteStore(ctx, () => deps.evidence(), keys, {
-        schedule: { windowDays: o.windowDays, allowDisconnected: o.allowDisconnected, evidence: o.evidence },
+        schedule: {
+          windowDays: o.windowDays,
+          allowDisconnected: o.allowDisconnected,
+          evidence: o.evidence,
+          endTrial: trial.endTrial,
+        },
+        trial,
         // the store holds no keys in these phases: nothing for --force to override
         disconnect: {
           force: false,
@@ -122,6 +155,8 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
       });
     },
     idle: (planned, keysAtPlan) => {
+      if (planned.phase === 'trial-running' || planned.phase === 'trial-start')
+        return trialPendingFinish(storeId, planned.phase, planned.trials, planned.trialEnd, 'delete-store');
       if (planned.phase === 'keys-pending') {
         return pendingFinish(
           keysAtPlan.filter((k) => k.state === 'PendingDeletion'),
@@ -134,7 +169,9 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
       return { outcome: 'nothing-to-do', exitCode: ExitCode.Ok, extra: { phase: planned.phase } };
     },
     storeNotFound: (journal, where) => alreadyDeletedFinish(journal, storeId, where),
-    finish: async (planned, _report, ctx, keysAtPlan) => {
+    finish: async (planned, report, ctx, keysAtPlan) => {
+      if (planned.phase === 'trial-start')
+        return trialStartedFinish(storeId, planned.phase, report, planned.trials, 'delete-store');
       if (planned.phase === 'schedule-keys') {
         // where the keys stand now comes from AWS, not from the plan: a colleague may have
         // cancelled a deletion while the plan was on screen (keysLeft agrees with changedSincePlan)
@@ -148,7 +185,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           storeId,
           nextStepFor(deps),
         );
-        return { ...f, extra: { ...f.extra, changedSincePlan: after.drift } };
+        return { ...f, extra: { ...f.extra, changedSincePlan: after.drift, ...trialExtra(storeId, planned) } };
       }
       const f: DeleteStoreFinish = {
         outcome: 'done',
@@ -161,6 +198,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
         const backups = await backupsReport(deps.aws, ctx.store, [], journalRef?.keysSeen() ?? []);
         const orphans = await findOrphans(deps.aws, storeId, deps.clock.now());
         f.data = { storeId, backups, orphans };
+      } else f.data = { storeId };
+      // and what still costs money: the store was its reason to exist (read-only, never fatal)
+      try {
+        f.data.leftover = await leftoverOf(deps, ctx.store, ctx.region, f.data);
+      } catch (err) {
+        ctx.say(`warning: could not read what the store leaves behind: ${(err as Error).message.split('\n')[0]}`);
       }
       return f;
     },

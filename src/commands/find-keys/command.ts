@@ -7,7 +7,7 @@ import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
+import { inStoreRegion, regionsOption } from '../regions-flag.js';
 
 export default defineCommand({
   name: 'find-keys',
@@ -18,7 +18,7 @@ export default defineCommand({
     cmd
       .addArgument(storeIdArgument())
       .description('list every KMS key in a custom key store: state, aliases, creation and deletion dates')
-      .option('--regions <list|all>', `where to look for the store when its Region is not known: ${REGIONS_HELP}`)
+      .option(...regionsOption('where to look for the store when its Region is not known'))
       .addHelpText(
         'after',
         "\nExample:\n  kscli find-keys cks-1234567890abcdef0\n  kscli find-keys cks-1234567890abcdef0 --output json | jq -r '.keys[].keyId'\n  kscli find-keys cks-1234567890abcdef0 --regions all\n",

@@ -30,6 +30,7 @@ import {
 import { parsePositiveInt } from '../../workflow/validate.js';
 import { badInput, ExitCode } from '../../errors.js';
 import { renderResult } from '../../ui/render/output.js';
+import { regionsOption } from '../regions-flag.js';
 
 export interface InventoryFlags {
   org?: boolean;
@@ -68,8 +69,10 @@ export default defineCommand({
       .option('--role-name <name>', `role assumed in each other account (default ${DEFAULT_ROLE_NAME})`)
       .option('--external-id <id>', 'sts:ExternalId for the role trust policies that demand one')
       .option(
-        '--regions <list|all>',
-        'comma-separated Regions, or all: every Region each account has enabled (default: --region)',
+        ...regionsOption(
+          'Regions to read',
+          'comma-separated, or all: every Region each account has enabled (default: --region)',
+        ),
       )
       .option('--concurrency <n>', 'account-Regions read at once across the estate (default 32)')
       .option('--usage', 'add the usage verdict counts per store (CloudTrail evidence; slower)', false)
@@ -93,7 +96,10 @@ export default defineCommand({
         if (!flags.usage && (flags.days !== undefined || flags.unusedDays !== undefined))
           throw badInput('--days and --unused-days apply with --usage');
         const parsed = {
-          regions: parseRegions(flags.regions),
+          // every enabled Region by default (issue 21: the home Region alone misses most of an
+          // estate's stores; Prowler and ScoutSuite default to all Regions); an explicit --region
+          // still names one Region, --regions narrows
+          regions: parseRegions(flags.regions ?? (app.globals().region ? undefined : 'all')),
           concurrency: parseConcurrency(flags.concurrency),
           roleName: parseRoleName(flags.roleName),
           externalId: parseExternalId(flags.externalId),

@@ -8,7 +8,7 @@ import { renderResult } from '../../ui/render/output.js';
 import { validateStoreId } from '../../workflow/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
-import { inStoreRegion, REGIONS_HELP } from '../regions-flag.js';
+import { inStoreRegion, regionsOption } from '../regions-flag.js';
 
 export default defineCommand({
   name: 'orphans',
@@ -19,7 +19,7 @@ export default defineCommand({
     cmd
       .addArgument(storeIdArgument())
       .description('keys whose deletion left key material in the CloudHSM cluster, with the clean-up steps')
-      .option('--regions <list|all>', `where to look for the store: ${REGIONS_HELP}`)
+      .option(...regionsOption('where to look for the store'))
       .addHelpText(
         'after',
         "\nExample:\n  kscli orphans cks-1234567890abcdef0\n  kscli orphans cks-1234567890abcdef0 --regions all   # the store's Region unknown\n",

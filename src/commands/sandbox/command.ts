@@ -14,7 +14,8 @@ import { nonNegativeNumber, positiveInteger, share, wholeNumber } from './flags.
 import type { ServeOptions } from './serve.js';
 
 export interface SandboxResetFlags {
-  scenario: 'demo' | 'large' | 'org';
+  scenario: 'demo' | 'large' | 'org' | 'empty';
+  accountId?: string;
   keys?: string;
   storeKeys?: string;
   accounts?: string;
@@ -124,9 +125,9 @@ export default defineCommand({
       .addOption(
         new Option(
           '--scenario <name>',
-          'demo: the documented demo account; large: many keys with usage history; org: an organization of many accounts and Regions',
+          'demo: the documented demo account; large: many keys with usage history; org: an organization of many accounts and Regions; empty: an account with nothing in it',
         )
-          .choices(['demo', 'large', 'org'])
+          .choices(['demo', 'large', 'org', 'empty'])
           .default('demo'),
       )
       .option('--keys <n>', 'large scenario: keys in the account (default 10000)')
@@ -150,6 +151,7 @@ export default defineCommand({
       .option('--regions <m>', 'org scenario: Regions of the partition (default 4; up to 34)')
       .option('--stores <s>', 'org scenario: custom key stores scattered among accounts and Regions (default 6)')
       .option('--seed <n>', 'org scenario: seed of the placement (default 1)')
+      .option('--account-id <id>', 'empty scenario: the 12-digit account ID (default 111122223333)')
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText(
         'after',
@@ -176,6 +178,10 @@ export default defineCommand({
         }
         if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined))
           throw badInput('--accounts, --regions, --stores and --seed apply to --scenario org only');
+        if (flags.accountId !== undefined && flags.scenario !== 'empty')
+          throw badInput('--account-id applies to --scenario empty only');
+        if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId))
+          throw badInput(`--account-id ${flags.accountId}: an AWS account ID is 12 digits, e.g. 123456789012`);
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys)
           throw badInput(`--store-keys ${storeKeys} is more than --keys ${keys}`);
         if (accounts !== undefined && accounts > 10_000)
@@ -196,6 +202,7 @@ export default defineCommand({
             regions,
             stores,
             seed,
+            accountId: flags.accountId,
           }),
         );
       });

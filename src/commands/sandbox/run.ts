@@ -17,7 +17,7 @@ export async function statePathOf(app: Pick<App, 'env'>, opts: { state?: string 
 
 export async function runSandboxReset(
   statePath: string,
-  scenario: 'demo' | 'large' | 'org',
+  scenario: 'demo' | 'large' | 'org' | 'empty',
   sizes: ScenarioParams,
 ): Promise<SandboxResetResult> {
   const { realModelFactory, resetState } = await import('../../sandbox/index.js');

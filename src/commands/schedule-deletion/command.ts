@@ -25,8 +25,9 @@ import {
   type EvidenceFlags,
   type KeyFlags,
 } from '../shared-flags.js';
+import { addTrialOptions, parseTrialFlags, type TrialFlagOptions, type TrialFlags } from '../trial-flags.js';
 
-export interface ScheduleDeletionFlags extends KeyFlags, EvidenceFlags {
+export interface ScheduleDeletionFlags extends KeyFlags, EvidenceFlags, TrialFlags {
   windowDays: string;
   allowDisconnected: boolean;
 }
@@ -37,6 +38,7 @@ export interface ScheduleDeletionInput {
   windowDays: number;
   allowDisconnected: boolean;
   evidence: EvidenceOptions;
+  trial: TrialFlagOptions;
   flags: ScheduleDeletionFlags;
 }
 
@@ -47,6 +49,7 @@ export function parseScheduleDeletion(args: string[], flags: ScheduleDeletionFla
     windowDays: parseWindowDaysFlag(flags.windowDays),
     allowDisconnected: Boolean(flags.allowDisconnected),
     evidence: parseEvidenceFlags(flags),
+    trial: parseTrialFlags(flags),
     flags,
   };
 }
@@ -68,6 +71,7 @@ export default definePlanCommand({
       );
     addKeyOptions(cmd);
     addEvidenceOptions(cmd);
+    addTrialOptions(cmd);
     cmd.addHelpText(
       'after',
       '\nExamples:\n  kscli schedule-deletion cks-1234567890abcdef0 --dry-run   # exit 3 until the alarm exists (kscli alarm) and while a key is in use\n  kscli alarm cks-1234567890abcdef0 --yes && kscli schedule-deletion cks-1234567890abcdef0 --key 2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60 --window-days 7\n  kscli schedule-deletion cks-1234567890abcdef0 --yes --expected-account 111122223333 --output json   # exit 3 while a key is in use (--allow-in-use overrides)\n',
@@ -80,6 +84,7 @@ export default definePlanCommand({
     windowDays: i.windowDays,
     allowDisconnected: i.allowDisconnected,
     evidence: i.evidence,
+    trial: i.trial,
     flags: i.flags,
   }),
   load: () => import('./run.js').then((m) => m.planModule),

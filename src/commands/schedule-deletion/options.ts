@@ -1,5 +1,6 @@
 /** kscli schedule-deletion's options as a plan file saves them (src/commands/option-schemas.ts). */
 import { Type } from '@sinclair/typebox';
+import { TrialFlagOptionsSchema } from '../trial-flags.js';
 import { EvidenceOptionsSchema, KeyFlagsSchema, KeySelectionSchema, StoreIdSchema } from '../option-schemas.js';
 
 export const ScheduleDeletionOptionsSchema = Type.Object({
@@ -8,5 +9,6 @@ export const ScheduleDeletionOptionsSchema = Type.Object({
   windowDays: Type.Integer({ minimum: 7, maximum: 30 }),
   allowDisconnected: Type.Boolean(),
   evidence: EvidenceOptionsSchema,
+  trial: Type.Optional(TrialFlagOptionsSchema),
   flags: KeyFlagsSchema,
 });

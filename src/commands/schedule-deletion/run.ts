@@ -9,7 +9,12 @@ import { keyDriftSince } from '../../workflow/drift.js';
 import type { EvidenceOptions, EvidencePort } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
-import { planScheduleDeletion } from '../../workflow/schedule-deletion.js';
+import { planScheduleDeletion, SCHEDULE } from '../../workflow/schedule-deletion.js';
+import { excludedLine, selectKeys } from '../../workflow/key-selection.js';
+import type { PlannedStep } from '../../workflow/plan.js';
+import { planTrialPhase, type TrialReport } from '../../workflow/trial/index.js';
+import type { TrialFlagOptions } from '../trial-flags.js';
+import { trialExtra, trialPendingFinish, trialPhaseOptions, trialStartedFinish } from '../trial-finish.js';
 import { nextStepFor, type NextStep } from '../../ui/next-step.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 
@@ -19,24 +24,51 @@ export interface ScheduleDeletionOptions {
   windowDays: number;
   allowDisconnected: boolean;
   evidence: EvidenceOptions;
+  /** --trial-days, --allow-dynamodb-archive, --end-trial (issue 20); absent in older plan files */
+  trial?: TrialFlagOptions;
   /** the flags as given, journaled with the run */
   flags: KeyFlags;
 }
 
+type SchedulePlanned = PlannedStep & { phase?: string; trials?: Map<string, TrialReport>; trialEnd?: Date };
+
 /** `next` builds the delete-store line printed at the end, with this run's global flags. */
-export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOptions, next: NextStep): PlanSpec {
+export function scheduleDeletionSpec(
+  port: EvidencePort,
+  o: ScheduleDeletionOptions,
+  next: NextStep,
+): PlanSpec<SchedulePlanned> {
+  const trial = trialPhaseOptions(o.trial, o.evidence);
   return {
     command: 'schedule-deletion',
     storeId: o.storeId,
     keyRefs: [...o.selection.include, ...o.selection.exclude],
     selection: { key: o.flags.key, excludeKey: o.flags.excludeKey, windowDays: o.windowDays },
-    plan: (ctx, keys) =>
-      planScheduleDeletion(ctx, port, keys, o.selection, {
+    plan: async (ctx, keys): Promise<SchedulePlanned> => {
+      // issue 20: disable first (--trial-days), or wait while a trial runs
+      const sel = await selectKeys(ctx.aws, ctx.store.id, keys, o.selection.include, o.selection.exclude, SCHEDULE);
+      const toSchedule = sel.selected.filter((k) => k.state !== 'PendingDeletion');
+      const phase =
+        sel.refused.length || !toSchedule.length ? undefined : await planTrialPhase(ctx, toSchedule, keys, trial);
+      if (phase) {
+        const noop = async () => ({});
+        const excluded = sel.excluded.map((k) => ({ item: excludedLine(k, SCHEDULE), apply: noop }));
+        return { ...phase, executables: [...phase.executables, ...excluded] };
+      }
+      return planScheduleDeletion(ctx, port, keys, o.selection, {
         windowDays: o.windowDays,
         allowDisconnected: o.allowDisconnected,
         evidence: o.evidence,
-      }),
-    finish: async (_planned, report, ctx, keysAtPlan) => {
+        endTrial: trial.endTrial,
+      });
+    },
+    idle: (planned) =>
+      planned.phase === 'trial-running' || planned.phase === 'trial-start'
+        ? trialPendingFinish(o.storeId, planned.phase, planned.trials, planned.trialEnd, 'schedule-deletion')
+        : { outcome: 'nothing-to-do', exitCode: ExitCode.Ok },
+    finish: async (planned, report, ctx, keysAtPlan) => {
+      if (planned.phase === 'trial-start')
+        return trialStartedFinish(o.storeId, planned.phase, report, planned.trials, 'schedule-deletion');
       const drift = await keyDriftSince(ctx, keysAtPlan);
       for (const d of drift) ctx.say(d.note);
       const scheduled = report.results
@@ -50,7 +82,7 @@ export function scheduleDeletionSpec(port: EvidencePort, o: ScheduleDeletionOpti
         lines: after
           ? [`AWS deletes the keys by ${after.toISOString()}; then run:\n  ${next(['delete-store', o.storeId])}`]
           : [],
-        extra: { changedSincePlan: drift },
+        extra: { changedSincePlan: drift, ...trialExtra(o.storeId, planned) },
       };
     },
   };

@@ -7,7 +7,7 @@ import { defineCommand } from '../descriptor.js';
 import { ExitCode } from '../../errors.js';
 import { renderResult } from '../../ui/render/output.js';
 import { parseRegions } from '../../workflow/estate/options.js';
-import { REGIONS_HELP } from '../regions-flag.js';
+import { regionsOption } from '../regions-flag.js';
 import { withDeps } from '../with-deps.js';
 
 export default defineCommand({
@@ -18,7 +18,7 @@ export default defineCommand({
   define(cmd, app) {
     cmd
       .description('list the custom key stores of the region, with their keys counted by state')
-      .option('--regions <list|all>', `read several Regions at once: ${REGIONS_HELP}`)
+      .option(...regionsOption('read several Regions at once'))
       .addHelpText(
         'after',
         '\nExample:\n  kscli stores --region eu-west-1\n  kscli stores --regions all\n  kscli stores --output json | jq \'.stores[] | select(.connectionState == "FAILED")\'\n' +

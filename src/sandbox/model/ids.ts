@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { seededRandom } from './seeded-random.js';
 
 export interface IdSource {
+  /** random bytes (secrets the sandbox issues: AssumeRole's secret key and session token) */
+  bytes(n: number): Buffer;
   uuid(): string;
   hex(len: number): string;
   /** cks- followed by 17 hex digits, like `cks-1234567890abcdef0` */
@@ -21,6 +23,7 @@ export function idSource(bytes: (n: number) => Buffer): IdSource {
       .toString('hex')
       .slice(0, len);
   return {
+    bytes,
     uuid() {
       // RFC 4122 version 4 layout (what crypto.randomUUID returns)
       const b = bytes(16);

@@ -5,6 +5,7 @@
 import type { SandboxModel } from '../contract.js';
 import { seededIds } from './ids.js';
 import { AccountModel } from './model.js';
+import type { AccountEnv } from './account.js';
 import { defaultConfig, emptyState, STATE_VERSION, type AccountState, type SandboxConfig } from './state.js';
 import { OrgModel } from './org/org-model.js';
 import { isOrgDocument } from './org/org-state.js';
@@ -76,12 +77,21 @@ export function createSandboxModel(json?: unknown, opts: CreateModelOptions = {}
     const doc = json;
     doc.cells = doc.cells.map((c) => checkState(c));
     doc.sessions ??= {};
-    if (opts.now) doc.clockOffsetMs = opts.now.getTime() - Date.now();
+    const wallClock = opts.wallClock ?? Date.now;
+    if (opts.now) doc.clockOffsetMs = opts.now.getTime() - wallClock();
     if (opts.config) for (const c of doc.cells) c.config = { ...c.config, ...opts.config };
-    return new OrgModel(doc);
+    return new OrgModel(doc, envOf(opts));
   }
   const account = createModel(json, opts);
-  return OrgModel.fromAccount(account.acc.state);
+  return OrgModel.fromAccount(account.acc.state, envOf(opts));
+}
+
+/** The clock and ids of a model made with `opts` (the system's unless a test gives its own). */
+function envOf(opts: CreateModelOptions): AccountEnv {
+  return {
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    ...(opts.idSeed !== undefined ? { ids: seededIds(opts.idSeed) } : {}),
+  };
 }
 
 function checkState(json: unknown): AccountState {

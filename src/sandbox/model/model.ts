@@ -9,7 +9,8 @@ import { sweepAlarms } from './cloudwatch/alarms.js';
 import { visibleState } from './kms/keys.js';
 import { serviceEntry } from '../services/table.js';
 import { defaultConfig, type AccountState } from './state.js';
-import { applyDue, type DueReport } from './timeline.js';
+import { type DueReport } from './timeline.js';
+import { advanceWorld } from './callers.js';
 import { EVENT_HISTORY_MS, recordApiCall } from './cloudtrail/trail-events.js';
 
 /** Alarms are re-evaluated at most this often as sandbox time passes (CloudWatch: each minute). */
@@ -38,7 +39,7 @@ export class AccountModel implements SandboxModel {
   /** Applies what came due up to now; alarms are swept once a sandbox minute. */
   private catchUp(report?: DueReport): void {
     const now = this.acc.nowMs();
-    applyDue(this.acc, now, report);
+    advanceWorld(this.acc, now, report);
     if (this.acc.state.alarms.length > 0 && now - this.acc.lastAlarmSweep >= ALARM_SWEEP_MS) {
       // the first sweep after load only sets the baseline (no evaluation of a fresh alarm at once)
       if (this.acc.lastAlarmSweep === 0) this.acc.lastAlarmSweep = now;
@@ -79,7 +80,7 @@ export class AccountModel implements SandboxModel {
     this.acc.state.clockOffsetMs += ms;
     this.acc.dirty = true;
     const now = this.acc.nowMs();
-    applyDue(this.acc, now, report);
+    advanceWorld(this.acc, now, report);
     this.acc.pruneEvents(now - EVENT_HISTORY_MS);
     sweepAlarms(this.acc, now);
     return { from, to: new Date(now), ...report };

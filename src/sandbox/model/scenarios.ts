@@ -10,7 +10,8 @@
  *   - DEMO_KEYS.used `1234abcd-12ab-34cd-56ef-1234567890ab` Enabled, alias/payments-legacy, used
  *     for Decrypt 3 days ago by role arn:aws:iam::111122223333:role/app-backend (a CloudTrail
  *     Decrypt event and GetKeyLastUsage say so), named in its key policy, and with a grant to
- *     rds.amazonaws.com
+ *     rds.amazonaws.com; the role keeps calling it (Decrypt every 3-4 days, the next half a day
+ *     after the scenario starts: callers.ts), so a disabled key gets DisabledException events
  *   - DEMO_KEYS.disabled `5e6f7a8b-…` Disabled, never used, created 120 days ago
  *   - DEMO_KEYS.pending `9a8b7c6d-…` PendingDeletion, deleted in 5 days (scheduled 25 days ago, 30-day window)
  * - CloudHSM store `cks-0987654321fedcba0` "standby-hsm-store", DISCONNECTED, no keys, on its own
@@ -30,9 +31,11 @@
  * 400 days (retentionInDays 400) and the trail has logged since before the history. Events of the
  * last 90 days are also in CloudTrail event history. 100,000 keys generate in well under a second.
  */
+import { kmsOnlyAuditLog } from './cloudhsm/audit-log.js';
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './kms/grants.js';
+import { demoCallers } from './callers.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import { addDemoData, largeData } from './data/scenario.js';
@@ -45,7 +48,7 @@ import {
   type KeyRecord,
 } from './state.js';
 
-export type ScenarioName = 'demo' | 'large';
+export type ScenarioName = 'demo' | 'large' | 'empty';
 
 export interface ScenarioOptions extends HistoryOptions {
   keys?: number;
@@ -53,6 +56,8 @@ export interface ScenarioOptions extends HistoryOptions {
   now?: Date;
   /** seed the random ids (customer keys, events) so that the same seed builds the same account */
   seed?: number;
+  /** empty scenario: the account's 12-digit ID (default 111122223333, the demo's) */
+  accountId?: string;
   /** large: resources holding data at rest (S3, EBS, RDS, ...), generated when first read (default 0) */
   resources?: number;
 }
@@ -77,7 +82,7 @@ export const DEMO_KEYS = {
   pending: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 } as const;
 
-function cluster(id: string, created: number, vpc: string, azSuffix: string): ClusterRecord {
+export function cluster(id: string, created: number, vpc: string, azSuffix: string): ClusterRecord {
   const subnets = {
     'us-east-1a': `subnet-0a${azSuffix}1111111111111`,
     'us-east-1b': `subnet-0b${azSuffix}2222222222222`,
@@ -88,7 +93,9 @@ function cluster(id: string, created: number, vpc: string, azSuffix: string): Cl
     created,
     vpcId: vpc,
     subnets,
-    retentionDays: 90,
+    // the longest policy (7-379 days): retention (cloudhsm/teardown.ts) purges none of the demo's
+    // backups until the clock moves about two months
+    retentionDays: 379,
     nextHandle: 0x11,
     hsms: Object.entries(subnets).map(([az, subnet], i) => ({
       HsmId: `hsm-${azSuffix}${'abcdefghij'.slice(i, i + 10).padEnd(10, 'x')}`,
@@ -154,6 +161,9 @@ function infrastructure(acc: Account, now: number): void {
     filters: [],
   });
   s.topics.push({ arn: DEMO_TOPIC_ARN, displayName: 'KMS alerts', published: [] });
+  // the clusters' audit logs (after the trail's group, which stays the account's first): only KMS
+  // (kmsuser) and the admin's crypto officer sign in
+  for (const c of s.clusters) kmsOnlyAuditLog(acc, c, now);
 }
 
 function storeKey(acc: Account, id: string, created: number, clusterRec: ClusterRecord): KeyRecord {
@@ -323,6 +333,8 @@ function demo(now: number, ids: IdSource): AccountState {
     },
   );
   used.lastUsage = { op: 'Decrypt', t: usedAt, requestId, eventId };
+  // and it keeps calling: every 3-4 days from half a day after now (callers.ts, issue 20)
+  s.callers = demoCallers(s.accountId, s.region, DEMO_KEYS.used, now);
   return s;
 }
 
@@ -369,6 +381,18 @@ function large(
   return acc.state;
 }
 
+/**
+ * The empty scenario (issue 22): an account with nothing in it, in us-east-1 and every other
+ * Region, for scripts and other tools that build their own world. Any 12-digit account ID.
+ */
+function emptyAccount(accountId: string | undefined): AccountState {
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new RangeError(`account ID ${accountId} is not 12 digits`);
+  const state = emptyState();
+  if (accountId) state.accountId = accountId;
+  return state;
+}
+
 /** The state JSON of a scenario, for createModel(). The sandbox clock starts at `now`. */
 export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): AccountState {
   const now = opts.now?.getTime() ?? Date.now();
@@ -377,7 +401,8 @@ export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): Accoun
   if (name === 'demo') state = demo(now, ids);
   else if (name === 'large')
     state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
-  else throw new RangeError(`unknown scenario ${String(name)}: use demo or large`);
+  else if (name === 'empty') state = emptyAccount(opts.accountId);
+  else throw new RangeError(`unknown scenario ${String(name)}: use demo, large or empty`);
   state.clockOffsetMs = now - Date.now();
   return state;
 }

@@ -6,13 +6,13 @@
  * The in-memory model keeps these very objects and adds Map indexes next to them (see account.ts),
  * so `toJSON()` needs no copy.
  */
-
+import type { CallerRecord } from './callers.js';
 import type { DataState } from './data/state.js';
 
 export const STATE_VERSION = 1;
 
 /** What a key is "by itself"; the visible KeyState adds Unavailable from its store (keys.ts). */
-export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
+export type LogicalKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
 export type KeyState = LogicalKeyState | 'Unavailable';
 export type ConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
 
@@ -26,8 +26,8 @@ export interface KeyRecord {
   description?: string;
   /** absent: CUSTOMER */
   manager?: 'AWS';
-  /** absent: AWS_KMS */
-  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  /** absent: AWS_KMS; EXTERNAL: imported key material (PendingImport until ImportKeyMaterial) */
+  origin?: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE' | 'EXTERNAL';
   storeId?: string;
   /** CloudHSM keys: the cluster holding the backing key, its handle and id */
   clusterId?: string;
@@ -43,6 +43,10 @@ export interface KeyRecord {
   spec?: string;
   /** absent: ENCRYPT_DECRYPT */
   usage?: string;
+  /** automatic rotation (kms/rotation.ts): absent means disabled */
+  rotation?: { periodDays: number; next: number };
+  /** completed rotations, oldest first (ListKeyRotations) */
+  rotations?: Array<{ t: number; type: 'AUTOMATIC' | 'ON_DEMAND' }>;
   tags?: Array<{ TagKey: string; TagValue: string }>;
   /** last successful cryptographic use (GetKeyLastUsage) */
   lastUsage?: { op: string; t: number; requestId: string; eventId?: string };
@@ -96,6 +100,8 @@ export interface HsmRecord {
   EniId: string;
   EniIp: string;
   State: string;
+  /** DELETE_IN_PROGRESS: when AWS finishes and the HSM is gone, epoch ms (cloudhsm/teardown.ts) */
+  deleteAt?: number;
 }
 
 export interface ClusterRecord {
@@ -109,6 +115,8 @@ export interface ClusterRecord {
   retentionDays: number;
   /** the next key handle KMS will get on this cluster */
   nextHandle: number;
+  /** DELETE_IN_PROGRESS: when the cluster becomes DELETED, epoch ms (cloudhsm/teardown.ts) */
+  deleteAt?: number;
 }
 
 export interface BackupRecord {
@@ -292,6 +300,13 @@ export interface SandboxConfig {
    */
   deletionLagMs: number;
   deletionLagSeed: number;
+  /**
+   * How long DeleteHsm's DELETE_IN_PROGRESS and DeleteCluster's DELETE_IN_PROGRESS last, in
+   * sandbox ms (made up: AWS takes minutes; cloudhsm/teardown.ts). Absent in older state files:
+   * the defaults below apply.
+   */
+  hsmDeleteMs?: number;
+  clusterDeleteMs?: number;
 }
 
 export interface AccountState {
@@ -319,6 +334,8 @@ export interface AccountState {
   topics: TopicRecord[];
   /** identities by access key id; unknown ids get the default identity (identity.ts) */
   identities: Record<string, IdentityRecord>;
+  /** callers that keep calling keys as sandbox time passes (callers.ts; absent in older files) */
+  callers?: CallerRecord[];
   /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
   data?: DataState;
 }
@@ -329,6 +346,12 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_TRACKING_START = Date.UTC(2026, 2, 1);
 
 export const DAY_MS = 86_400_000;
+/**
+ * DeleteHsm and DeleteCluster take minutes on AWS; the sandbox is quicker (made-up figures) so that
+ * the demo's retire-cluster waits seconds, not minutes. `sandbox reset` state files can set them.
+ */
+export const DEFAULT_HSM_DELETE_MS = 20_000;
+export const DEFAULT_CLUSTER_DELETE_MS = 10_000;
 
 export function defaultConfig(): SandboxConfig {
   return {
@@ -339,6 +362,8 @@ export function defaultConfig(): SandboxConfig {
     ...DEFAULT_LOG_CONFIG,
     deletionLagMs: DAY_MS,
     deletionLagSeed: 1,
+    hsmDeleteMs: DEFAULT_HSM_DELETE_MS,
+    clusterDeleteMs: DEFAULT_CLUSTER_DELETE_MS,
   };
 }
 

@@ -12,11 +12,13 @@ import type { Account } from './account.js';
 import { deletionMoment } from './deletion-lag.js';
 import { recordDeleteKeyEvent } from './cloudtrail/trail-events.js';
 import type { KeyRecord } from './state.js';
+import { nextTeardownAt, teardownDue } from './cloudhsm/teardown.js';
 
 type Due =
   | { t: number; order: 0; kind: 'store'; id: string }
   | { t: number; order: 1; kind: 'key'; id: string }
-  | { t: number; order: 2; kind: 'backup'; id: string };
+  | { t: number; order: 2; kind: 'backup'; id: string }
+  | { t: number; order: 3; kind: 'teardown'; apply: () => void };
 
 export type DueReport = Omit<AdvanceReport, 'from' | 'to'>;
 
@@ -28,7 +30,7 @@ function computeDueAt(acc: Account): number {
     if (d !== undefined && d < due) due = d;
   }
   for (const b of acc.state.backups) if (b.deleteAt !== undefined && b.deleteAt < due) due = b.deleteAt;
-  return due;
+  return Math.min(due, nextTeardownAt(acc));
 }
 
 /** Applies everything due up to `until`; cheap (one comparison) when nothing is due. */
@@ -49,12 +51,15 @@ export function applyDue(acc: Account, until: number, report?: DueReport): void 
   for (const b of acc.state.backups)
     if (b.deleteAt !== undefined && b.deleteAt <= until)
       due.push({ t: b.deleteAt, order: 2, kind: 'backup', id: b.id });
+  // HSMs and clusters whose deletion finished, backups retention purges (cloudhsm/teardown.ts)
+  for (const d of teardownDue(acc, until)) due.push({ t: d.t, order: 3, kind: 'teardown', apply: d.apply });
   // in time order; at the same instant a connection change lands before a deletion
   due.sort((a, b) => a.t - b.t || a.order - b.order);
   for (const item of due) {
     if (item.kind === 'store') completeTransition(acc, item.id, report);
     else if (item.kind === 'key') deleteKeyAtExpiry(acc, acc.keyById.get(item.id)!, item.t, report);
-    else purgeBackup(acc, item.id, report);
+    else if (item.kind === 'backup') purgeBackup(acc, item.id, report);
+    else item.apply();
   }
   acc.dueStale = true;
   acc.dirty = true;

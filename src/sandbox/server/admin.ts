@@ -10,12 +10,55 @@
  *   GET  /__sandbox/status            the model's SandboxStatus
  *   GET  /__sandbox/config            the model's settings (SandboxConfig: timing, caps);
  *   POST /__sandbox/config            changes some, e.g. {"insightsScheduledMs": 0}; saved with the state
+ *   POST /__sandbox/reset             {"scenario":"empty"|"demo"|"large"|"org", "accountId"?: "123456789012",
+ *                                     and the scenario's sizes as `kscli sandbox reset` takes them}
+ *                                     -> the new SandboxStatus; the request log starts again
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxHttpHandler } from './server.js';
 import type { FaultConfig } from './faults.js';
+import { rmSync } from 'node:fs';
+import type { ScenarioName, ScenarioParams } from './model-holder.js';
+import { requestLogPath } from './request-log.js';
 
 export const ADMIN_PREFIX = '/__sandbox/';
+
+const SCENARIOS: readonly ScenarioName[] = ['demo', 'large', 'org', 'empty'];
+const SIZE_PARAMS = [
+  'accounts',
+  'regions',
+  'stores',
+  'keys',
+  'storeKeys',
+  'usedShare',
+  'noiseEvents',
+  'seed',
+  'resources',
+] as const;
+
+/** The body of POST /__sandbox/reset, checked: refused (400) with a message naming the problem. */
+export function resetRequest(body: Record<string, unknown>): { name: ScenarioName; params: ScenarioParams } {
+  const name = (body.scenario ?? 'demo') as ScenarioName;
+  if (!SCENARIOS.includes(name)) throw new Error(`scenario must be one of ${SCENARIOS.join(', ')}`);
+  const params: ScenarioParams = {};
+  if (body.accountId !== undefined) {
+    if (name !== 'empty') throw new Error('accountId applies to the empty scenario only');
+    if (typeof body.accountId !== 'string' || !/^\d{12}$/.test(body.accountId))
+      throw new Error('accountId must be a string of 12 digits, e.g. "123456789012"');
+    params.accountId = body.accountId;
+  }
+  for (const k of SIZE_PARAMS) {
+    const v = body[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${k} must be a number >= 0`);
+    params[k] = v;
+  }
+  const unknown = Object.keys(body).filter(
+    (k) => k !== 'scenario' && k !== 'accountId' && !(SIZE_PARAMS as readonly string[]).includes(k),
+  );
+  if (unknown.length > 0) throw new Error(`unknown reset settings ${unknown.join(', ')}`);
+  return { name, params };
+}
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -94,6 +137,14 @@ export async function handleAdmin(
         const config = model.configure(route === 'POST config' ? parse(body) : {});
         handler.holder.afterChange();
         return reply(res, 200, config);
+      }
+      case 'POST reset': {
+        const { name, params } = resetRequest(parse(body));
+        const model = handler.holder.reset(name, params);
+        handler.log.clear();
+        if (handler.holder.statePath) rmSync(requestLogPath(handler.holder.statePath), { force: true });
+        handler.log.reopen();
+        return reply(res, 200, model.status());
       }
       case 'GET status':
         return reply(res, 200, handler.holder.current().status());

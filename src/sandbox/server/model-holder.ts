@@ -13,7 +13,7 @@
 import type { SandboxModel } from '../contract.js';
 import { corruptStateError, StateFile, withFileLock } from './state-file.js';
 
-export type ScenarioName = 'demo' | 'large' | 'org';
+export type ScenarioName = 'demo' | 'large' | 'org' | 'empty';
 
 /** Options of the large scenario (src/sandbox/model/scenarios.ts) and of the org scenario (model/org/org-scenario.ts). */
 export interface ScenarioParams {
@@ -30,6 +30,8 @@ export interface ScenarioParams {
   /** large: resources holding data at rest, generated when first read */
   resources?: number;
   seed?: number;
+  /** empty: the account's 12-digit ID */
+  accountId?: string;
 }
 
 /** Under sustained load, saving may take at most 1/SAVE_COST_FACTOR of the time (see afterChange). */
@@ -172,6 +174,31 @@ export class ModelHolder {
       }
       const started = performance.now();
       file.write(this.model.toJSON());
+      this.saveFailed = false;
+      this.lastSaveEnd = performance.now();
+      this.lastSaveMs = this.lastSaveEnd - started;
+    });
+  }
+
+  /**
+   * Replaces the account with a fresh scenario (the admin API's reset) and saves it at once,
+   * under the lock: the new account wins over whatever the file held.
+   */
+  reset(name: ScenarioName, opts: ScenarioParams = {}): SandboxModel {
+    const model = this.factory.scenario(name, opts);
+    this.replace(model);
+    return model;
+  }
+
+  private replace(model: SandboxModel): void {
+    this.cancelPending();
+    this.model = model;
+    model.takeDirty();
+    const file = this.file;
+    if (!file) return;
+    withFileLock(file.path, () => {
+      const started = performance.now();
+      file.write(model.toJSON());
       this.saveFailed = false;
       this.lastSaveEnd = performance.now();
       this.lastSaveMs = this.lastSaveEnd - started;

@@ -10,6 +10,8 @@
  */
 import { handleAccount } from '../model/account-management/account-regions.js';
 import { cloudhsmHandlers } from '../model/cloudhsm/cloudhsm.js';
+import { cloudhsmTeardownHandlers } from '../model/cloudhsm/teardown.js';
+import { handlePricing } from '../model/pricing/handlers.js';
 import { cloudtrailHandlers } from '../model/cloudtrail/cloudtrail.js';
 import { cloudwatchHandlers } from '../model/cloudwatch/alarms.js';
 import { kmsHandlers } from '../model/kms/handlers.js';
@@ -48,7 +50,9 @@ export type ServiceName =
   | 'dynamodb'
   | 'backup'
   | 'secretsmanager'
-  | 'ssm';
+  | 'ssm'
+  // the AWS Price List (issue 21)
+  | 'pricing';
 
 /**
  * `handlers` and `global` are getters: model modules (CloudTrail's event recording) read this
@@ -101,10 +105,12 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     scope: 'regional',
     targetPrefix: 'BaldrApiService',
     get handlers() {
-      return cloudhsmHandlers;
+      return { ...cloudhsmHandlers, ...cloudhsmTeardownHandlers };
     },
     mutating: [
       'DeleteBackup',
+      'DeleteHsm',
+      'DeleteCluster',
       'RestoreBackup',
       'CopyBackupToRegion',
       'InitializeCluster',
@@ -242,6 +248,20 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     },
     mutating: ['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation'],
     throttlingError: { code: 'TooManyRequestsException', message: 'Rate exceeded' },
+  },
+  // the AWS Price List Query API (model/pricing/): global, read-only, no account state
+  pricing: {
+    signingName: 'pricing',
+    protocols: ['awsJson1_1'],
+    scope: 'global',
+    targetPrefix: 'AWSPriceListService',
+    get handlers() {
+      return {};
+    },
+    get global() {
+      return handlePricing;
+    },
+    throttlingError: { code: 'ThrottlingException', message: 'Rate exceeded' },
   },
   config: {
     signingName: 'config',

@@ -5,12 +5,40 @@
  */
 import type { DeleteStoreCleanup } from '../../workflow/results.js';
 import type { PlanOutcomeExtras } from './plan-outcome.js';
+import type { Static } from '@sinclair/typebox';
+import type { LeftoverJson } from '../../schemas/leftover.js';
+import { leftoverLines, type StoreLeftover } from '../../workflow/cost/leftovers.js';
 import { backupsJson, orphansJson, renderBackups, renderOrphans } from './reports.js';
 
 export const deleteStoreExtras: PlanOutcomeExtras<DeleteStoreCleanup> = {
-  json: (c) => ({ backups: backupsJson(c.backups), orphans: orphansJson(c.orphans) }),
+  json: (c) => ({
+    ...(c.backups ? { backups: backupsJson(c.backups) } : {}),
+    ...(c.orphans ? { orphans: orphansJson(c.orphans) } : {}),
+    ...(c.leftover ? { leftover: leftoverJson(c.leftover) } : {}),
+  }),
   lines: (c, style, layout) => [
-    renderBackups(style, c.backups, layout).trimEnd(),
-    renderOrphans(style, c.storeId, c.orphans, layout).trimEnd(),
+    ...(c.backups ? [renderBackups(style, c.backups, layout).trimEnd()] : []),
+    ...(c.orphans ? [renderOrphans(style, c.storeId, c.orphans, layout).trimEnd()] : []),
+    ...(c.leftover ? leftoverLines(c.leftover, c.priceLine).map((l, i) => (i === 0 ? style.warn(l) : l)) : []),
   ],
 };
+
+/** The JSON of a leftover (schemas/leftover.ts). */
+export function leftoverJson(l: StoreLeftover): Static<typeof LeftoverJson> {
+  if (l.kind === 'external-key-store') return l;
+  const { cost, ...rest } = l;
+  return {
+    ...rest,
+    ...(cost
+      ? {
+          cost: {
+            hsmCount: cost.hsmCount,
+            usdPerHour: cost.usdPerHour,
+            monthlyUsd: cost.monthlyUsd,
+            priceSource: cost.source,
+            ...(cost.date ? { priceDate: cost.date } : {}),
+          },
+        }
+      : {}),
+  };
+}

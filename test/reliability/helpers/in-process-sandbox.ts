@@ -48,6 +48,8 @@ import { LogsAdapter } from '../../../src/aws/adapters/logs.js';
 import { CloudWatchAdapter } from '../../../src/aws/adapters/cloudwatch.js';
 import { SnsAdapter } from '../../../src/aws/adapters/sns.js';
 import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { PricingAdapter } from '../../../src/aws/adapters/pricing.js';
 import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
 import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
 import { seededIds, type IdSource } from '../../../src/sandbox/model/ids.js';
@@ -366,6 +368,11 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     once(() => routed(new SSMClient(base), data('ssm'), target)),
     site,
   );
+  // the Price List answers in us-east-1 whatever the account's Region (services.ts: a global service)
+  const pricing = new PricingAdapter(
+    once(() => routed(new PricingClient({ ...base, region: 'us-east-1' }), 'pricing', target)),
+    site,
+  );
   return fakePorts({
     region,
     kms,
@@ -383,5 +390,6 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     backup,
     secretsmanager: secrets,
     ssm,
+    pricing,
   });
 }

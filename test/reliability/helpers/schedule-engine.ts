@@ -61,6 +61,7 @@ type Command = (typeof COMMANDS)[number];
 const OVERRIDES = [
   '--allow-disconnected',
   '--allow-in-use',
+  '--allow-data-loss',
   '--allow-unknown-usage',
   '--no-alarm',
   '--force',

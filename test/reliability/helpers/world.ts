@@ -20,6 +20,33 @@ export interface CallSnapshot {
   storeState?: string;
   /** keys in that store, by visible state */
   storeKeyStates?: Record<string, number>;
+  /** CloudHSM calls (ClusterId): the stores that name the cluster, its HSMs, and crypto users
+   * other than kmsuser with a successful login in its audit log within the last 89 days */
+  clusterStores?: string[];
+  clusterHsms?: number;
+  clusterOtherUsers?: string[];
+}
+
+/** kscli's audit window is 90 days by default; a day of margin keeps the judge off the boundary. */
+const AUDIT_WINDOW_MS = 89 * 86_400_000;
+
+/** The cluster facts of a CloudHSM call, read from the model (the audit log's own text). */
+export function clusterFacts(
+  model: SandboxModel,
+  clusterId: string,
+): { stores: string[]; hsms: number; otherUsers: string[] } {
+  const acc = accOf(model);
+  const stores = acc.state.stores.filter((s) => s.clusterId === clusterId).map((s) => s.id);
+  const c = acc.state.clusters.find((x) => x.id === clusterId);
+  const since = model.now().getTime() - AUDIT_WINDOW_MS;
+  const users = new Set<string>();
+  const group = acc.state.logGroups.find((g) => g.name === `/aws/cloudhsm/${clusterId}`);
+  for (const e of group?.events ?? []) {
+    if (e.t < since || !e.m.includes('Opcode : CN_LOGIN') || !e.m.includes('User Type : CN_CRYPTO_USER')) continue;
+    const user = /User Name : (\S+)/.exec(e.m)?.[1];
+    if (user && user !== 'kmsuser') users.add(user);
+  }
+  return { stores, hsms: c?.hsms.length ?? 0, otherUsers: [...users].sort() };
 }
 
 /** `1234abcd-...` from a key id or a key ARN (`arn:aws:kms:r:a:key/<id>`). */
@@ -71,6 +98,12 @@ export function snapshotFor(model: SandboxModel, _operation: string, input: Reco
     snap.storeId = k.storeId;
   }
   if (typeof input.CustomKeyStoreId === 'string') snap.storeId = input.CustomKeyStoreId;
+  if (typeof input.ClusterId === 'string') {
+    const c = clusterFacts(model, input.ClusterId);
+    snap.clusterStores = c.stores;
+    snap.clusterHsms = c.hsms;
+    snap.clusterOtherUsers = c.otherUsers;
+  }
   if (snap.storeId) {
     const s = storeFacts(model, snap.storeId);
     snap.storeType = s.type;

@@ -98,6 +98,10 @@ describe('clusters', () => {
       state: 'ACTIVE',
       hsmCount: 2,
       activeHsmCount: 1,
+      hsms: [
+        { hsmId: 'hsm-1', state: 'ACTIVE' },
+        { hsmId: 'hsm-2', state: 'DEGRADED' },
+      ],
       createTimestamp: new Date(2000),
     });
     expect(hsm.commandCalls(DescribeClustersCommand)[0]!.args[0].input).toEqual({
@@ -134,5 +138,35 @@ describe('deleteBackup', () => {
       .deleteBackup('backup-1')
       .catch((e: unknown) => e);
     expect((error as KscliError).exitCode).toBe(ExitCode.Credentials);
+  });
+});
+
+describe('PricingAdapter price documents', () => {
+  it('reads the CloudHSM v2 HSM-hour from a price document string; classic CloudHSM and other Regions are not it', async () => {
+    const { hourlyPriceOf, isCloudHsmV2 } = await import('../../../src/aws/adapters/pricing.js');
+    const doc = (usagetype: string, family: string, region: string, usd: string) =>
+      JSON.stringify({
+        product: { attributes: { usagetype, instanceFamily: family, regionCode: region } },
+        terms: {
+          OnDemand: {
+            'X.Y': {
+              effectiveDate: '2026-11-01T00:00:00Z',
+              priceDimensions: { 'X.Y.Z': { unit: 'Hrs', pricePerUnit: { USD: usd } } },
+            },
+          },
+        },
+      });
+    expect(hourlyPriceOf(doc('USW2-CloudHSMv2Usage', 'CloudHSM-v2', 'us-west-2', '1.4500000000'), 'us-west-2')).toEqual(
+      {
+        region: 'us-west-2',
+        usdPerHour: 1.45,
+        effectiveDate: '2026-11-01T00:00:00Z',
+        usageType: 'USW2-CloudHSMv2Usage',
+      },
+    );
+    expect(hourlyPriceOf(doc('USW2-CloudHSMUsage', 'CloudHSM-v1', 'us-west-2', '1.9'), 'us-west-2')).toBeUndefined();
+    expect(hourlyPriceOf(doc('CloudHSMv2Usage', 'CloudHSM-v2', 'us-east-1', '1.6'), 'us-west-2')).toBeUndefined();
+    expect(hourlyPriceOf('not json', 'us-east-1')).toBeUndefined();
+    expect(isCloudHsmV2({ instanceFamily: 'CloudHSM-v2' })).toBe(true);
   });
 });

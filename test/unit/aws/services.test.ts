@@ -33,6 +33,7 @@ describe('the service table derives every per-service list', () => {
       backup: 'AWS_ENDPOINT_URL_BACKUP',
       secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
       ssm: 'AWS_ENDPOINT_URL_SSM',
+      pricing: 'AWS_ENDPOINT_URL_PRICING',
     });
     for (const entry of Object.values(AWS_SERVICES) as Array<{ quotas?: Record<string, number> }>) {
       expect(OPERATION_QUOTAS).toMatchObject(entry.quotas ?? {});

@@ -31,9 +31,12 @@ describe('command descriptors', () => {
       'alarm',
       'schedule-deletion',
       'cancel-deletion',
+      'disable-keys',
+      'enable-keys',
       'disconnect-store',
       'delete-store',
       'backups',
+      'retire-cluster',
     ]);
     expect([...MUTATING_COMMANDS].sort()).toEqual([...PLAN_COMMANDS, 'apply'].sort());
     expect(schemaFor(['backups', 'cks-1234567890abcdef0', '--delete'])).toBe('plan');

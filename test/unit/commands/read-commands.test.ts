@@ -155,6 +155,7 @@ describe('backups', () => {
       state: 'ACTIVE',
       hsmCount: 1,
       activeHsmCount: 1,
+      hsms: [{ hsmId: 'hsm-restored0001', state: 'ACTIVE' }],
       sourceBackupId: recent.backupId,
     });
     const derived = a.addBackup({ clusterId: 'cluster-restored1', createTimestamp: new Date('2025-05-01T00:00:00Z') });

@@ -28,6 +28,7 @@ import type {
   BackupInfo,
   CallerIdentity,
   CloudHsmPort,
+  PricingPort,
   CloudTrailPort,
   CloudWatchPort,
   ClusterInfo,
@@ -64,10 +65,14 @@ export const MUTATING_OPERATIONS = new Set([
   'DisconnectCustomKeyStore',
   'DeleteCustomKeyStore',
   'DeleteBackup',
+  'DeleteHsm',
+  'DeleteCluster',
   'PutMetricFilter',
   'DeleteMetricFilter',
   'PutMetricAlarm',
   'DeleteAlarms',
+  'TagResource',
+  'UntagResource',
 ]);
 
 export interface CallRecord {
@@ -83,6 +88,7 @@ interface KeyRecord extends KeyInfo {
   policy?: string;
   grants?: GrantInfo[];
   lastUsage?: LastUsageInfo['lastUsage'];
+  tags?: Record<string, string>;
 }
 
 let seq = 0;
@@ -107,6 +113,12 @@ export class FakeAccount {
   readonly aliases: AliasInfo[] = [];
   readonly clusters = new Map<string, ClusterInfo>();
   readonly backups = new Map<string, BackupInfo>();
+  /** the Price List's HSM-hour price per Region; `pricingReachable = false` makes GetProducts fail */
+  readonly hsmPrices = new Map<string, number>([
+    ['us-east-1', 1.6],
+    ['us-west-2', 1.45],
+  ]);
+  pricingReachable = true;
   readonly events: TrailEvent[] = [];
   readonly trails: Array<TrailInfo & { status: TrailStatus; selectors: EventSelectors }> = [];
   readonly logGroups = new Map<string, LogGroupInfo>();
@@ -161,6 +173,11 @@ export class FakeAccount {
         state: 'ACTIVE',
         hsmCount: 2,
         activeHsmCount: 2,
+        hsms: [
+          { hsmId: `hsm-${store.clusterId.slice(8, 16)}a`, state: 'ACTIVE', availabilityZone: `${this.region}a` },
+          { hsmId: `hsm-${store.clusterId.slice(8, 16)}b`, state: 'ACTIVE', availabilityZone: `${this.region}b` },
+        ],
+        backupRetentionDays: 90,
         createTimestamp: new Date('2024-12-01T00:00:00Z'),
       });
     }
@@ -304,7 +321,7 @@ export class FakeAccount {
   kms(): KmsPort {
     const self = this;
     const copyKey = (k: KeyRecord): KeyInfo => {
-      const { restoreState: _r, policy: _p, grants: _g, lastUsage: _l, ...info } = k;
+      const { restoreState: _r, policy: _p, grants: _g, lastUsage: _l, tags: _t, ...info } = k;
       return { ...info };
     };
     return {
@@ -443,6 +460,24 @@ export class FakeAccount {
           throw self.err('DisableKey', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
         if (k.state === 'Unavailable') k.restoreState = 'Disabled';
         else k.state = 'Disabled';
+      },
+      async listResourceTags(keyId) {
+        await self.call('ListResourceTags', [keyId]);
+        return { ...(self.keyOrThrow('ListResourceTags', keyId).tags ?? {}) };
+      },
+      async tagResource(keyId, tags) {
+        await self.call('TagResource', [keyId, tags]);
+        const k = self.keyOrThrow('TagResource', keyId);
+        if (k.state === 'PendingDeletion')
+          throw self.err('TagResource', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        k.tags = { ...(k.tags ?? {}), ...tags };
+      },
+      async untagResource(keyId, tagKeys) {
+        await self.call('UntagResource', [keyId, tagKeys]);
+        const k = self.keyOrThrow('UntagResource', keyId);
+        if (k.state === 'PendingDeletion')
+          throw self.err('UntagResource', 'KMSInvalidStateException', `${k.arn} is pending deletion.`);
+        for (const t of tagKeys) delete k.tags?.[t];
       },
       async connectStore(storeId) {
         await self.call('ConnectCustomKeyStore', [storeId]);
@@ -706,6 +741,51 @@ export class FakeAccount {
         b.state = 'PENDING_DELETION';
         b.deleteTimestamp = new Date(self.clock.now().getTime() + 7 * 86400_000);
         return { ...b };
+      },
+      async listClusters() {
+        await self.call('DescribeClusters', []);
+        return [...self.clusters.values()].filter((c) => c.state !== 'DELETED').map((c) => ({ ...c }));
+      },
+      async deleteHsm(clusterId, hsmId) {
+        await self.call('DeleteHsm', [clusterId, hsmId]);
+        const c = self.clusters.get(clusterId);
+        const h = c?.hsms.find((x) => x.hsmId === hsmId);
+        if (!c || !h) throw self.err('DeleteHsm', 'CloudHsmResourceNotFoundException', `HSM ${hsmId} not found`);
+        if (h.state === 'DELETE_IN_PROGRESS')
+          throw self.err('DeleteHsm', 'CloudHsmInvalidRequestException', `HSM ${hsmId} is DELETE_IN_PROGRESS`);
+        h.state = 'DELETE_IN_PROGRESS';
+        c.activeHsmCount = c.hsms.filter((x) => x.state === 'ACTIVE').length;
+        return hsmId;
+      },
+      async deleteCluster(clusterId) {
+        await self.call('DeleteCluster', [clusterId]);
+        const c = self.clusters.get(clusterId);
+        if (!c) throw self.err('DeleteCluster', 'CloudHsmResourceNotFoundException', `cluster ${clusterId} not found`);
+        if (c.hsms.length > 0)
+          throw self.err('DeleteCluster', 'CloudHsmInvalidRequestException', `cluster ${clusterId} has HSMs`);
+        c.state = 'DELETE_IN_PROGRESS';
+        return { ...c };
+      },
+    };
+  }
+
+  /** Finishes every DeleteHsm in flight (AWS removes the HSMs). */
+  finishHsmDeletions(): void {
+    for (const c of this.clusters.values()) {
+      c.hsms = c.hsms.filter((h) => h.state !== 'DELETE_IN_PROGRESS');
+      c.hsmCount = c.hsms.length;
+    }
+  }
+
+  pricing(_region?: string): PricingPort {
+    const self = this;
+    return {
+      async cloudHsmHourlyPrice(region) {
+        await self.call('GetProducts', [region]);
+        if (!self.pricingReachable)
+          throw self.err('GetProducts', 'AccessDeniedException', 'not authorized to perform pricing:GetProducts');
+        const usd = self.hsmPrices.get(region);
+        return usd === undefined ? null : { region, usdPerHour: usd, effectiveDate: '2026-11-01T00:00:00Z' };
       },
     };
   }

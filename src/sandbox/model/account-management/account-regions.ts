@@ -11,8 +11,9 @@ import { isOptInRegion } from '../org/partition.js';
 
 export type RegionOptStatus = 'ENABLED' | 'ENABLING' | 'DISABLING' | 'DISABLED' | 'ENABLED_BY_DEFAULT';
 
+/** ValidationException with its modelled `reason` member filled (restJson1: lower case, as the model names it). */
 function validation(reason: string, message: string): SandboxError {
-  return new SandboxError('ValidationException', `${message} (reason: ${reason})`, 400);
+  return new SandboxError('ValidationException', message, 400, { reason });
 }
 
 /** The opt status of `region` for `account`; undefined when the Region is not in the sandbox's partition. */

@@ -147,7 +147,7 @@ const lookupEvents: Handler = (acc, input) => {
   };
 };
 
-function trailArn(acc: Account, t: TrailRecord): string {
+export function trailArn(acc: Account, t: TrailRecord): string {
   return `arn:aws:cloudtrail:${t.homeRegion}:${acc.accountId}:trail/${t.name}`;
 }
 

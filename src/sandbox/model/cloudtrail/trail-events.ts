@@ -30,6 +30,7 @@ export function isReadOnly(operation: string): boolean {
   return (
     /^(Describe|List|Get|Lookup)/.test(operation) ||
     CRYPTO_OPERATIONS.has(operation) ||
+    operation === 'GenerateRandom' ||
     operation.startsWith('GenerateDataKey')
   );
 }

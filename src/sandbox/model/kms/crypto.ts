@@ -9,7 +9,8 @@ import { SandboxError } from '../../contract.js';
 import type { Account } from '../account.js';
 import { intInRange } from '../errors.js';
 import type { Handler } from '../handler.js';
-import { requireUsable, resolveKey } from './keys.js';
+import { keySpecOf, keyUsageOf, requireUsable, resolveKey } from './keys.js';
+import { checkEnum, optionalString } from './validate.js';
 import type { KeyRecord } from '../state.js';
 
 const PREFIX = 'KSBX1:';
@@ -52,6 +53,8 @@ const encrypt: Handler = (acc, input, ctx) => {
     );
   }
   requireUsable(acc, k);
+  // asymmetric encryption is not modelled: only symmetric encryption keys encrypt here
+  requireEncryptKey(acc, k);
   markUsed(acc, k, 'Encrypt', ctx.requestId);
   return {
     CiphertextBlob: makeCiphertext(k.id, plaintext),
@@ -82,22 +85,39 @@ const decrypt: Handler = (acc, input, ctx) => {
   };
 };
 
+/**
+ * The data key size: KeySpec (AES_256, AES_128) or NumberOfBytes (1-1024), exactly one of them.
+ * AWS: "You must specify either the KeySpec or the NumberOfBytes parameter (but not both)".
+ */
+function dataKeySize(input: Record<string, unknown>): number {
+  const hasSpec = input.KeySpec !== undefined && input.KeySpec !== null;
+  const hasBytes = input.NumberOfBytes !== undefined && input.NumberOfBytes !== null;
+  if (hasSpec && hasBytes)
+    // chosen wording: AWS documents the rule, not the text
+    throw new SandboxError('ValidationException', 'Specify either KeySpec or NumberOfBytes, not both.');
+  if (hasSpec) {
+    const spec = checkEnum(input.KeySpec, 'keySpec', ['AES_256', 'AES_128'] as const);
+    return spec === 'AES_256' ? 32 : 16;
+  }
+  const size = intInRange(input.NumberOfBytes, 'numberOfBytes', 1, 1024, 0);
+  if (size === 0) throw new SandboxError('ValidationException', 'Please specify either number of bytes or key spec.');
+  return size;
+}
+
+/** Data keys come from symmetric encryption keys only (InvalidKeyUsageException otherwise). */
+function requireEncryptKey(acc: Account, k: KeyRecord): void {
+  if (keyUsageOf(k) !== 'ENCRYPT_DECRYPT' || keySpecOf(k) !== 'SYMMETRIC_DEFAULT')
+    throw new SandboxError(
+      'InvalidKeyUsageException',
+      `${acc.keyArn(k.id)} key usage is ${keyUsageOf(k)} which is not valid for this operation.`,
+    );
+}
+
 const generateDataKey: Handler = (acc, input, ctx) => {
   const k = resolveKey(acc, input.KeyId, true);
-  let size: number;
-  if (input.KeySpec !== undefined) {
-    if (input.KeySpec !== 'AES_256' && input.KeySpec !== 'AES_128') {
-      throw new SandboxError(
-        'ValidationException',
-        "1 validation error detected: Value at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]",
-      );
-    }
-    size = input.KeySpec === 'AES_256' ? 32 : 16;
-  } else {
-    size = intInRange(input.NumberOfBytes, 'numberOfBytes', 1, 1024, 0);
-    if (size === 0) throw new SandboxError('ValidationException', 'Please specify either number of bytes or key spec.');
-  }
+  const size = dataKeySize(input);
   requireUsable(acc, k);
+  requireEncryptKey(acc, k);
   markUsed(acc, k, 'GenerateDataKey', ctx.requestId);
   const plaintext = randomBytes(size);
   return {
@@ -107,10 +127,83 @@ const generateDataKey: Handler = (acc, input, ctx) => {
   };
 };
 
+const generateDataKeyWithoutPlaintext: Handler = (acc, input, ctx) => {
+  const k = resolveKey(acc, input.KeyId, true);
+  const size = dataKeySize(input);
+  requireUsable(acc, k);
+  requireEncryptKey(acc, k);
+  markUsed(acc, k, 'GenerateDataKeyWithoutPlaintext', ctx.requestId);
+  return { CiphertextBlob: makeCiphertext(k.id, randomBytes(size)), KeyId: acc.keyArn(k.id) };
+};
+
+/**
+ * ReEncrypt: decrypts under the source key (found in the ciphertext; SourceKeyId must match it)
+ * and encrypts under DestinationKeyId. Both keys must be usable (key-state table, footnotes 1-3, 11).
+ */
+const reEncrypt: Handler = (acc, input, ctx) => {
+  const parsed = parseCiphertext(input.CiphertextBlob);
+  if (!parsed) throw new SandboxError('InvalidCiphertextException', 'The ciphertext is invalid.');
+  const source = acc.keyById.get(parsed.keyId);
+  if (!source) throw new SandboxError('NotFoundException', `Key '${acc.keyArn(parsed.keyId)}' does not exist`);
+  if (input.SourceKeyId !== undefined && resolveKey(acc, input.SourceKeyId, true).id !== source.id)
+    throw new SandboxError(
+      'IncorrectKeyException',
+      'The key ID in the request does not identify a KMS key that can perform this operation.',
+    );
+  const dest = resolveKey(acc, input.DestinationKeyId, true);
+  requireUsable(acc, source);
+  requireUsable(acc, dest);
+  requireEncryptKey(acc, dest);
+  markUsed(acc, source, 'ReEncrypt', ctx.requestId);
+  if (dest !== source) markUsed(acc, dest, 'ReEncrypt', ctx.requestId);
+  return {
+    CiphertextBlob: makeCiphertext(dest.id, parsed.plaintext),
+    SourceKeyId: acc.keyArn(source.id),
+    KeyId: acc.keyArn(dest.id),
+    SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  };
+};
+
+/**
+ * GenerateRandom: 1-1024 bytes. With CustomKeyStoreId the bytes come from that CloudHSM store's
+ * cluster: the store must exist (CustomKeyStoreNotFoundException), be a CloudHSM store
+ * (UnsupportedOperationException for an external key store, as AWS documents) and be connected
+ * (CustomKeyStoreInvalidStateException).
+ */
+const generateRandom: Handler = (acc, input) => {
+  const size = intInRange(input.NumberOfBytes, 'numberOfBytes', 1, 1024, 0);
+  if (size === 0)
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'numberOfBytes' failed to satisfy constraint: Member must not be null",
+    );
+  const storeId = optionalString(input, 'CustomKeyStoreId', { min: 1, max: 64 });
+  if (storeId !== undefined) {
+    const store = acc.storeById.get(storeId);
+    if (!store)
+      throw new SandboxError('CustomKeyStoreNotFoundException', `Custom key store ${storeId} does not exist.`);
+    if (store.type !== 'AWS_CLOUDHSM')
+      throw new SandboxError(
+        'UnsupportedOperationException',
+        `GenerateRandom is not supported for the external key store ${storeId}.`,
+      );
+    if (store.state !== 'CONNECTED')
+      throw new SandboxError(
+        'CustomKeyStoreInvalidStateException',
+        `Custom key store ${storeId} is not connected. Its connection state is ${store.state}.`,
+      );
+  }
+  return { Plaintext: randomBytes(size).toString('base64') };
+};
+
 export const cryptoHandlers: Record<string, Handler> = {
   Encrypt: encrypt,
   Decrypt: decrypt,
   GenerateDataKey: generateDataKey,
+  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
+  ReEncrypt: reEncrypt,
+  GenerateRandom: generateRandom,
 };
 
 export const CRYPTO_OPERATIONS = new Set([

@@ -5,6 +5,7 @@ import { cryptoHandlers } from './crypto.js';
 import { grantHandlers } from './grants.js';
 import { keyHandlers } from './keys.js';
 import { policyHandlers } from './policies.js';
+import { rotationHandlers } from './rotation.js';
 import { storeHandlers } from './stores.js';
 import { tagHandlers } from './tags.js';
 
@@ -14,6 +15,7 @@ export const kmsHandlers: Record<string, Handler> = {
   ...policyHandlers,
   ...grantHandlers,
   ...tagHandlers,
+  ...rotationHandlers,
   ...cryptoHandlers,
   ...storeHandlers,
 };

@@ -9,6 +9,9 @@ import type { Handler } from '../handler.js';
 import { decodeToken, encodeToken, invalidMarker, truncation } from '../paging.js';
 import { DAY_MS, type KeyRecord, type KeyState } from '../state.js';
 import { applyTags, checkTags } from './tags.js';
+import { algorithmsOf, checkSpecAndUsage, ORIGINS } from './key-specs.js';
+import { checkPolicyFor, checkPolicyText } from './policies.js';
+import { checkEnum, optionalString } from './validate.js';
 
 /**
  * The state AWS shows. A custom-store key whose store is not CONNECTED is Unavailable, except
@@ -92,15 +95,22 @@ export function keyMetadata(acc: Account, k: KeyRecord): Record<string, unknown>
     CreationDate: new Date(k.created),
     Enabled: state === 'Enabled',
     Description: k.description ?? '',
-    KeyUsage: 'ENCRYPT_DECRYPT',
+    KeyUsage: keyUsageOf(k),
     KeyState: state,
     Origin: k.origin ?? 'AWS_KMS',
     KeyManager: k.manager ?? 'CUSTOMER',
-    CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-    KeySpec: 'SYMMETRIC_DEFAULT',
-    EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
-    MultiRegion: false,
+    CustomerMasterKeySpec: keySpecOf(k),
+    KeySpec: keySpecOf(k),
+    ...algorithmsOf(keySpecOf(k), keyUsageOf(k)),
+    MultiRegion: k.id.startsWith('mrk-'),
   };
+  if (k.id.startsWith('mrk-'))
+    md.MultiRegionConfiguration = {
+      MultiRegionKeyType: 'PRIMARY',
+      PrimaryKey: { Arn: acc.keyArn(k.id), Region: acc.region },
+      ReplicaKeys: [],
+    };
+  if (k.origin === 'EXTERNAL' && k.state !== 'PendingImport') md.ExpirationModel = 'KEY_MATERIAL_DOES_NOT_EXPIRE';
   if (k.state === 'PendingDeletion' && k.deletionDate !== undefined) md.DeletionDate = new Date(k.deletionDate);
   if (k.storeId) md.CustomKeyStoreId = k.storeId;
   if (k.clusterId) md.CloudHsmClusterId = k.clusterId;
@@ -115,6 +125,14 @@ export function requireUsable(acc: Account, k: KeyRecord): void {
   if (state === 'Disabled') throw new SandboxError('DisabledException', `${arn} is disabled.`);
   if (state === 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${arn} is pending deletion.`);
   if (state === 'Unavailable') throw new SandboxError('KMSInvalidStateException', `${arn} is unavailable.`);
+  // aws-facts 1.2 footnote [5]
+  if (state === 'PendingImport') throw new SandboxError('KMSInvalidStateException', `${arn} is pending import.`);
+}
+
+/** EnableKey / DisableKey on a key waiting for its material (aws-facts 1.2 footnote [5]). */
+function requireImported(acc: Account, k: KeyRecord): void {
+  if (k.state === 'PendingImport')
+    throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is pending import.`);
 }
 
 export function requirePendingNot(acc: Account, k: KeyRecord): void {
@@ -201,14 +219,53 @@ const listKeys: Handler = (acc, input) => {
   return { Keys: out, ...truncation(next) };
 };
 
-const createKey: Handler = (acc, input) => {
+/**
+ * CreateKey as AWS (API reference CreateKey): KeySpec / KeyUsage combinations (key-specs.ts), a
+ * Policy validated and stored (else AWS's default policy), MultiRegion keys with `mrk-` ids,
+ * Origin EXTERNAL (the key waits in PendingImport for its material), AWS_CLOUDHSM and
+ * EXTERNAL_KEY_STORE with their store (and XksKeyId) checks, and the custom key store rules: only
+ * symmetric, single-Region keys with KMS-made material (UnsupportedOperationException).
+ */
+const createKey: Handler = (acc, input, ctx) => {
   const tags = checkTags(input.Tags, false);
+  const { spec, usage } = checkSpecAndUsage(input);
+  const origin = checkEnum(input.Origin, 'origin', ORIGINS);
+  const description = optionalString(input, 'Description', { min: 0, max: 8192 });
+  const policy = checkPolicyText(input, false);
+  const xksKeyId = optionalString(input, 'XksKeyId', { min: 1, max: 128, pattern: /^[a-zA-Z0-9-_.]+$/ });
+  const storeId = optionalString(input, 'CustomKeyStoreId', { min: 1, max: 64 });
+  const multiRegion = input.MultiRegion === true;
+  if (storeId !== undefined || origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
+    const reason =
+      spec !== 'SYMMETRIC_DEFAULT'
+        ? `KeySpec ${spec}`
+        : multiRegion
+          ? 'multi-Region keys'
+          : origin === 'EXTERNAL'
+            ? 'imported key material (Origin EXTERNAL)'
+            : undefined;
+    if (reason)
+      // the rule is AWS's (custom key stores hold symmetric encryption keys only); the wording is chosen
+      throw new SandboxError(
+        'UnsupportedOperationException',
+        `${reason} cannot be created in a custom key store: custom key stores support only symmetric encryption KMS keys.`,
+      );
+  }
+  if (xksKeyId !== undefined && origin !== 'EXTERNAL_KEY_STORE')
+    throw new SandboxError('ValidationException', 'XksKeyId is valid only when Origin is EXTERNAL_KEY_STORE.');
+  if (policy !== undefined) checkPolicyFor(acc, ctx, policy, input.BypassPolicyLockoutSafetyCheck);
   const now = acc.nowMs();
-  const k: KeyRecord = { id: acc.ids.uuid(), created: now, state: 'Enabled' };
-  if (typeof input.Description === 'string' && input.Description) k.description = input.Description;
-  const storeId = input.CustomKeyStoreId;
-  const origin = input.Origin as string | undefined;
-  if (typeof storeId === 'string' && storeId) {
+  const k: KeyRecord = {
+    id: multiRegion ? `mrk-${acc.ids.hex(32)}` : acc.ids.uuid(),
+    created: now,
+    state: origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled',
+  };
+  if (description) k.description = description;
+  if (spec !== 'SYMMETRIC_DEFAULT') k.spec = spec;
+  if (usage !== 'ENCRYPT_DECRYPT') k.usage = usage;
+  if (policy !== undefined) k.policy = policy;
+  if (origin === 'EXTERNAL') k.origin = 'EXTERNAL';
+  if (storeId !== undefined) {
     const store = acc.storeById.get(storeId);
     if (!store)
       throw new SandboxError('CustomKeyStoreNotFoundException', `Custom key store ${storeId} does not exist.`);
@@ -252,6 +309,7 @@ const createKey: Handler = (acc, input) => {
       k.xksKeyId = input.XksKeyId;
     }
   } else if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {
+    // chosen wording; the rule is AWS's
     throw new SandboxError('ValidationException', `CustomKeyStoreId is required when Origin is ${origin}.`);
   }
   if (tags && tags.length > 0) applyTags(acc, k, tags);
@@ -263,6 +321,7 @@ const enableKey: Handler = (acc, input) => {
   const k = resolveKey(acc, input.KeyId, false);
   requireCustomerManaged(acc, k, 'EnableKey');
   requirePendingNot(acc, k);
+  requireImported(acc, k);
   // Unavailable keys: the logical state changes now and shows once the store reconnects
   acc.setLogicalState(k, 'Enabled');
   return {};
@@ -272,6 +331,7 @@ const disableKey: Handler = (acc, input) => {
   const k = resolveKey(acc, input.KeyId, false);
   requireCustomerManaged(acc, k, 'DisableKey');
   requirePendingNot(acc, k);
+  requireImported(acc, k);
   acc.setLogicalState(k, 'Disabled');
   return {};
 };

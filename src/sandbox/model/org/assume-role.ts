@@ -9,8 +9,8 @@
  *   role does not trust (only the management account), or a wrong/missing ExternalId: AccessDenied
  *   (HTTP 403, unmodelled), with AWS's message.
  */
-import { randomBytes } from 'node:crypto';
 import { SandboxError } from '../../contract.js';
+import type { IdSource } from '../ids.js';
 import type { OrgState, SessionRecord } from './org-state.js';
 
 /** Prefix of the session key IDs this sandbox issues (20 characters in all, like AWS's). */
@@ -20,9 +20,9 @@ const ROLE_MAX_SESSION_S = 3600;
 const CHAINED_MAX_S = 3600;
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function upper(n: number): string {
+function upper(ids: IdSource, n: number): string {
   let s = '';
-  for (const b of randomBytes(n)) s += ALNUM[b & 31];
+  for (const b of ids.bytes(n)) s += ALNUM[b & 31];
   return s;
 }
 
@@ -48,6 +48,8 @@ export function assumeRole(
   caller: AssumeRoleCaller,
   input: Record<string, unknown>,
   nowMs: number,
+  /** the model's ids: seeded in tests, so a multi-account run replays from its seed */
+  ids: IdSource,
 ): AssumeRoleResult {
   const roleArn = String(input.RoleArn ?? '');
   const sessionName = String(input.RoleSessionName ?? '');
@@ -89,8 +91,8 @@ export function assumeRole(
   if (duration > ROLE_MAX_SESSION_S)
     throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
 
-  const accessKeyId = `${SESSION_KEY_PREFIX}${upper(13)}`;
-  const roleId = `AROA${upper(17)}`;
+  const accessKeyId = `${SESSION_KEY_PREFIX}${upper(ids, 13)}`;
+  const roleId = `AROA${upper(ids, 17)}`;
   const expires = nowMs + duration * 1000;
   const session: SessionRecord = {
     account,
@@ -107,9 +109,9 @@ export function assumeRole(
     output: {
       Credentials: {
         AccessKeyId: accessKeyId,
-        SecretAccessKey: randomBytes(30).toString('base64'),
+        SecretAccessKey: ids.bytes(30).toString('base64'),
         // the token's size is not fixed (aws-facts B2); AWS's are several hundred characters
-        SessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(300).toString('base64')}`,
+        SessionToken: `IQoJb3JpZ2luX2VjE${ids.bytes(300).toString('base64')}`,
         Expiration: new Date(expires),
       },
       AssumedRoleUser: { AssumedRoleId: session.principalId, Arn: sessionArn(session) },

@@ -21,12 +21,15 @@
 import type { AdvanceReport, CallContext, SandboxModel, SandboxStatus } from '../../contract.js';
 import { SandboxError } from '../../contract.js';
 import { AccountModel } from '../model.js';
+import type { AccountEnv } from '../account.js';
+import { cryptoIds } from '../ids.js';
 import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from '../state.js';
 import { identityFor } from '../sts/identity.js';
 import { Account } from '../account.js';
 import { regionEnabled, regionOptStatus } from '../account-management/account-regions.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { serviceEntry } from '../../services/table.js';
+import { trailArn } from '../cloudtrail/cloudtrail.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
 import { bindEstate } from '../config/estate.js';
 
@@ -47,10 +50,20 @@ export class OrgModel implements SandboxModel {
   /** the settings every cell shares (timings, caps), given to cells made later */
   private readonly config: SandboxConfig;
 
-  constructor(readonly doc: OrgDocument) {
+  /**
+   * The clock and ids every cell and the organization itself draw from: the system's by default;
+   * a constant clock and seeded ids in tests, so a multi-account run replays from its seed.
+   */
+  private readonly env: Required<AccountEnv>;
+
+  constructor(
+    readonly doc: OrgDocument,
+    env: AccountEnv = {},
+  ) {
+    this.env = { wallClock: env.wallClock ?? Date.now, ids: env.ids ?? cryptoIds };
     for (const state of doc.cells) {
       state.clockOffsetMs = doc.clockOffsetMs;
-      this.cells.set(cellKey(state.accountId, state.region), new AccountModel(state));
+      this.cells.set(cellKey(state.accountId, state.region), new AccountModel(state, this.env));
     }
     const home = this.cells.get(cellKey(doc.homeAccount, doc.homeRegion));
     this.config = { ...defaultConfig(), ...(home?.acc.state.config ?? {}) };
@@ -58,16 +71,19 @@ export class OrgModel implements SandboxModel {
   }
 
   /** A lone account (the demo, or any version-1 state file) as the home cell of an organization-less model. */
-  static fromAccount(state: AccountState): OrgModel {
-    return new OrgModel({
-      version: 1,
-      kind: 'org',
-      clockOffsetMs: state.clockOffsetMs,
-      homeAccount: state.accountId,
-      homeRegion: state.region,
-      sessions: {},
-      cells: [state],
-    });
+  static fromAccount(state: AccountState, env: AccountEnv = {}): OrgModel {
+    return new OrgModel(
+      {
+        version: 1,
+        kind: 'org',
+        clockOffsetMs: state.clockOffsetMs,
+        homeAccount: state.accountId,
+        homeRegion: state.region,
+        sessions: {},
+        cells: [state],
+      },
+      env,
+    );
   }
 
   get org(): OrgState | undefined {
@@ -101,11 +117,11 @@ export class OrgModel implements SandboxModel {
     state.region = region;
     state.clockOffsetMs = this.doc.clockOffsetMs;
     state.config = { ...this.config };
-    return new AccountModel(state);
+    return new AccountModel(state, this.env);
   }
 
   now(): Date {
-    return new Date(Date.now() + this.doc.clockOffsetMs);
+    return new Date(this.env.wallClock() + this.doc.clockOffsetMs);
   }
 
   private session(accessKeyId: string | undefined): SessionRecord | undefined {
@@ -169,6 +185,8 @@ export class OrgModel implements SandboxModel {
 
     const region = this.cellRegion(ctx);
     const key = cellKey(account, region);
+    const byArn = this.trailCellByArn(ctx, account, input);
+    if (byArn) return byArn.handle(ctx, input);
     const stored = this.cells.get(key);
     const cell = stored ?? this.freshCell(account, region);
     // an AWS Config aggregator reads the other cells (config/estate.ts)
@@ -197,6 +215,21 @@ export class OrgModel implements SandboxModel {
     return ctx.service === 's3' ? this.doc.homeRegion : ctx.region;
   }
 
+  /**
+   * CloudTrail answers a call that names a trail by its ARN from any Region (GetTrailStatus of a
+   * shadow trail must use the ARN): the cell that holds the trail answers.
+   */
+  private trailCellByArn(ctx: CallContext, account: string, input: Record<string, unknown>): AccountModel | undefined {
+    if (ctx.service !== 'cloudtrail') return undefined;
+    const name = input.Name ?? input.TrailName;
+    if (typeof name !== 'string' || !name.startsWith('arn:')) return undefined;
+    const here = this.cells.get(cellKey(account, ctx.region));
+    if (here?.acc.state.trails.some((t) => trailArn(here.acc, t) === name)) return undefined;
+    for (const c of this.cells.values())
+      if (c.acc.accountId === account && c.acc.state.trails.some((t) => trailArn(c.acc, t) === name)) return c;
+    return undefined;
+  }
+
   private assume(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
     const home = this.cells.get(cellKey(account, ctx.region));
     const acc = home?.acc ?? new Account(emptyState());
@@ -204,7 +237,7 @@ export class OrgModel implements SandboxModel {
       ? { account, arn: ctx.principal.arn, isSession: true }
       : { account, arn: identityFor(acc, ctx.accessKeyId).arn.replace(acc.accountId, account), isSession: false };
     const now = this.now().getTime();
-    const result = assumeRole(this.org, caller, input, now);
+    const result = assumeRole(this.org, caller, input, now, this.env.ids);
     for (const [k, s] of Object.entries(this.doc.sessions))
       if (s.expires + SESSION_KEEP_MS < now) delete this.doc.sessions[k];
     this.doc.sessions[result.accessKeyId] = result.session;

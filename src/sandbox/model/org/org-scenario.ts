@@ -20,7 +20,8 @@
  * stores only where CloudHSM is offered; each has its own cluster with 0-3 HSMs.
  */
 import { Account } from '../account.js';
-import { DEMO_KEYS, scenario as accountScenario } from '../scenarios.js';
+import { cluster as demoCluster, DEMO_KEYS, scenario as accountScenario } from '../scenarios.js';
+import { addSharedCluster, SHARED_CLUSTER_ID } from '../cloudhsm/audit-log.js';
 import { addOrgData, DEMO_DATA } from '../data/scenario.js';
 import {
   DAY_MS,
@@ -233,7 +234,10 @@ export function orgScenario(opts: OrgScenarioOptions = {}): OrgDocument {
 
   const demo = accountScenario('demo', { now: new Date(now) });
   const cells = new Map<string, Account>();
-  cells.set(`${MANAGEMENT_ACCOUNT}/us-east-1`, new Account(demo));
+  const management = new Account(demo);
+  cells.set(`${MANAGEMENT_ACCOUNT}/us-east-1`, management);
+  // a cluster no store uses any more, that an application still signs in to (cloudhsm/audit-log.ts)
+  addSharedCluster(management, demoCluster(SHARED_CLUSTER_ID, now - 500 * DAY_MS, 'vpc-0c3d4e5f6a7b80910', '3'), now);
   const candidates: Array<[string, string]> = [];
   for (const a of org.accounts) {
     if (a.state !== 'ACTIVE') continue;

@@ -22,10 +22,9 @@ function accessDenied(): SandboxError {
   return new SandboxError('AccessDeniedException', "You don't have permissions to access this resource.", 400);
 }
 
+/** InvalidInputException with its modelled `Reason` member filled (the SDK reads it from the body). */
 function invalidInput(reason: string, message: string): SandboxError {
-  const e = new SandboxError('InvalidInputException', message, 400);
-  (e as SandboxError & { reason?: string }).reason = reason;
-  return e;
+  return new SandboxError('InvalidInputException', message, 400, { Reason: reason });
 }
 
 const pageOpts = {

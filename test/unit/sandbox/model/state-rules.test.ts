@@ -73,13 +73,15 @@ function inputFor(op: string, keyId: string, ciphertext: string, grantId: string
     case 'Decrypt':
       return { CiphertextBlob: ciphertext };
     case 'GenerateDataKey':
+    case 'GenerateDataKeyWithoutPlaintext':
       return { KeyId: keyId, KeySpec: 'AES_256' };
+    case 'ReEncrypt':
+      return { CiphertextBlob: ciphertext, DestinationKeyId: keyId };
     default:
       return { KeyId: keyId };
   }
 }
 
-// ReEncrypt is not implemented by the sandbox (kscli never calls it)
 const IMPLEMENTED_KEY_OPS = new Set([
   'ScheduleKeyDeletion',
   'CancelKeyDeletion',
@@ -88,6 +90,8 @@ const IMPLEMENTED_KEY_OPS = new Set([
   'Encrypt',
   'Decrypt',
   'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncrypt',
   'DescribeKey',
   'GetKeyPolicy',
   'ListGrants',

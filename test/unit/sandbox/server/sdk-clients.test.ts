@@ -203,8 +203,16 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
   });
 
   it('unknown operations arrive as UnknownOperationException', async () => {
-    const { ListKeyRotationsCommand } = await import('@aws-sdk/client-kms');
-    const e = await errorOf(new KMSClient(cfg).send(new ListKeyRotationsCommand({ KeyId: DEMO_KEYS.used })));
+    const { GetParametersForImportCommand } = await import('@aws-sdk/client-kms');
+    const e = await errorOf(
+      new KMSClient(cfg).send(
+        new GetParametersForImportCommand({
+          KeyId: DEMO_KEYS.used,
+          WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          WrappingKeySpec: 'RSA_2048',
+        }),
+      ),
+    );
     expect(e.name).toBe('UnknownOperationException');
   });
 
