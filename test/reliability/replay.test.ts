@@ -73,9 +73,14 @@ describe('a seed replays the same run (issue 12: deterministic time)', () => {
       const base = record(await play(spec!));
       expect(record(await play(spec!))).toBe(base);
       expect(record(await play({ ...spec!, world: { ...spec!.world, seed: spec!.world.seed + 1 } }))).not.toBe(base);
-      // the sandbox's request ids are seeded; the wall clock is not consulted (times are sandbox times)
-      const sc = await play(spec!);
-      for (const r of sc.sb.requests) expect(r.time).toBe(r.sandboxTime);
+      // the wall clock is not consulted: moving the world's start by a day moves every request time by
+      // exactly a day (a time read from the wall clock would not move with it)
+      const a = await play(spec!);
+      const b = await play({ ...spec!, world: { ...spec!.world, startMs: spec!.world.startMs + 86_400_000 } });
+      expect(b.sb.requests.length).toBe(a.sb.requests.length);
+      a.sb.requests.forEach((r, i) =>
+        expect(Date.parse(b.sb.requests[i]!.time) - Date.parse(r.time), `request ${i} ${r.operation}`).toBe(86_400_000),
+      );
     },
   );
 });

@@ -15,7 +15,15 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { AwsPorts, KeyInfo, KmsPort } from '../../src/aws/ports.js';
 import { DEMO_STORE_ID } from '../../src/sandbox/model/index.js';
-import { play, realPorts, removeHomes, sandboxNow, scenarioArb } from './helpers/schedule-engine.js';
+import {
+  DEFAULT_WORLD,
+  play,
+  realPorts,
+  removeHomes,
+  sandboxNow,
+  scenarioArb,
+  type ScenarioSpec,
+} from './helpers/schedule-engine.js';
 
 /** Which module-level sabotage is on (none: every wrapper is the real function). */
 const bug = vi.hoisted(() => ({ active: undefined as string | undefined }));
@@ -194,7 +202,35 @@ interface Sabotage {
   module?: boolean;
   /** generated schedules to search (default 600); N2 needs a cancel-deletion --enable after a journalled cancel, rarer since plan-file steps share the schedule */
   runs?: number;
+  /** a seeded schedule that needs the safeguard, played instead of a search (issue 18: replayed in CI) */
+  schedule?: ScenarioSpec;
 }
+
+/** save a plan of the demo store, a colleague creates a key in it, apply the saved plan (P2 needs the drift refusal or the apply-item restriction) */
+const SAVE_CREATE_APPLY: ScenarioSpec = {
+  store: DEMO_STORE_ID,
+  disconnectMs: 2000,
+  world: DEFAULT_WORLD,
+  steps: [
+    {
+      kind: 'kscli',
+      cmd: 'schedule-deletion',
+      keys: [],
+      exclude: [],
+      alias: false,
+      shortWait: false,
+      arnForm: false,
+      enable: false,
+      flags: ['--allow-in-use', '--allow-unknown-usage', '--no-alarm', '--allow-data-loss'],
+      windowDays: 7,
+      confirm: 'yes',
+      dryRun: false,
+      planOut: true,
+    },
+    { kind: 'actor', action: 'create-key', pick: 0 },
+    { kind: 'apply', pick: 0, tamper: false },
+  ],
+};
 
 /**
  * The generated run (fast-check path, seed SEED) at which each sabotage was first caught by the
@@ -207,29 +243,29 @@ interface Sabotage {
 const CAUGHT_AT: Readonly<Record<string, string>> = {
   S1: '32',
   S2: '3',
-  S3: '70',
-  S4: '3',
-  S5: '0',
-  X1: '9',
-  K1: '0',
+  S3: '27',
+  S4: '10',
+  S5: '6',
+  X1: '11',
+  K1: '8',
   O1: '0',
   O2: '0',
-  N1: '325',
-  N2: '644',
+  N1: '117',
+  N2: '137',
   B1: '0',
-  D1: '5',
+  D1: '43',
   R1: '5',
   J1: '4',
   J2: '0',
-  J3: '72',
-  E1: '3',
+  J3: '27',
+  E1: '42',
   I1: '4',
   I2: '4',
   C1: '0',
   C2: '0',
   C4: '0',
   C5: '2',
-  P1: '13',
+  P1: '39',
   P2: '567',
 };
 const SEED = 20261123;
@@ -383,6 +419,7 @@ export const SABOTAGES: Sabotage[] = [
     invariant: 'P2',
     name: 'apply neither compares the world with the saved plan nor keeps to its apply items',
     module: true,
+    schedule: SAVE_CREATE_APPLY,
   },
 ];
 
@@ -400,6 +437,15 @@ describe('each invariant catches its own sabotage', () => {
           if (caughtBy.test((err as Error).message)) throw err;
         }
       });
+      if (sabotage.schedule) {
+        // the seeded schedule passes with the real kscli (above, the control) and fails with the bug
+        const err = await play(sabotage.schedule, sabotage.ports).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(err?.message ?? 'the sabotage went unnoticed').toMatch(caughtBy);
+        return;
+      }
       const recorded = CAUGHT_AT[sabotage.invariant];
       let details = recorded
         ? await fc.check(property, { seed: SEED, path: recorded, numRuns: 1, endOnFailure: true })
@@ -423,8 +469,10 @@ describe('each invariant catches its own sabotage', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(scenarioArb, async (spec) => void (await play(spec))),
-        { numRuns: 60, seed: SEED },
+        // as many schedules as the slowest recorded catch (N2 at run 137): the bugs' runs pass without the bug
+        { numRuns: 140, seed: SEED },
       );
+      for (const s of SABOTAGES) if (s.schedule) await play(s.schedule);
     },
   );
 });

@@ -17,6 +17,11 @@ const file = new StateFile(process.argv[2]);
 for (let i = 0; i < 40; i++) file.update((cur) => ({ json: { n: ((cur && cur.json.n) || 0) + 1 }, result: undefined }));
 `;
 
+// In CI (npm test builds first) a missing dist/ is a broken build, not a reason to skip: fail loudly.
+it.runIf(process.env.CI !== undefined)('the built module exists (CI builds before testing)', () => {
+  expect(existsSync(MODULE), `${MODULE} is missing: run npm run build before the tests`).toBe(true);
+});
+
 describe.skipIf(!existsSync(MODULE))('state file lock across processes', () => {
   it('loses no update when four processes increment the same counter', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kscli-lock-'));
