@@ -106,7 +106,12 @@ export default definePlanCommand({
       )
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli retire-cluster cluster-1a23b4cdefg --dry-run\n  kscli retire-cluster cluster-1a23b4cdefg --keep-cluster --yes\n  kscli retire-cluster cluster-1a23b4cdefg --allow-crypto-user app_signer --delete-backups\n',
+        // each example says its exit code (the README test runs them against an account whose store
+        // still uses the cluster): blocked, exit 3, until the last store on the cluster is deleted
+        '\nExamples:\n' +
+          '  kscli retire-cluster cluster-1a23b4cdefg --dry-run    # exit 3 while a key store still uses the cluster\n' +
+          '  kscli retire-cluster cluster-1a23b4cdefg --keep-cluster --yes    # exit 3 likewise; exit 8 while AWS deletes an HSM: run again\n' +
+          '  kscli retire-cluster cluster-1a23b4cdefg --allow-crypto-user app_signer --delete-backups    # exit 3 likewise\n',
       );
   },
   parse: (args, flags) => parseRetireCluster(args, flags as RetireClusterFlags),
