@@ -386,8 +386,19 @@ describe('kscli inventory: account sources and refusals', () => {
     expectExit(usage, 0);
     const count = (v: string) => usage.json().keys.filter((k: any) => k.verdict === v).length;
     const row = inv.json().stores.find((s: any) => s.storeId === 'cks-1234567890abcdef0');
-    expect(row.usage).toEqual({ inUse: count('in-use'), unused: count('unused'), unknown: count('unknown') });
+    // every verdict kscli usage gives is one inventory counts (issue 19 added protects-data)
+    const verdicts = new Set(usage.json().keys.map((k: any) => k.verdict));
+    for (const v of verdicts) expect(['in-use', 'unused', 'unknown', 'protects-data']).toContain(v);
+    expect(row.usage).toEqual({
+      inUse: count('in-use'),
+      unused: count('unused'),
+      unknown: count('unknown'),
+      // counted apart, and present only when some key protects data
+      ...(count('protects-data') > 0 ? { protectsData: count('protects-data') } : {}),
+    });
     expect(row.usage.inUse).toBeGreaterThanOrEqual(1);
+    // alias/reports-archive (0b7fd7d4-…) protects data at rest in the demo
+    expect(row.usage.protectsData).toBe(1);
     expect(inv.json().stores.find((s: any) => s.storeId === 'cks-0987654321fedcba0').usage).toEqual({
       inUse: 0,
       unused: 0,

@@ -95,6 +95,8 @@ describe('schedule-deletion', () => {
       '--window-days',
       '7',
       '--no-alarm',
+      // alias/reports-archive protects data at rest (issue 19)
+      '--allow-data-loss',
       '--yes',
       '--output',
       'json',
@@ -125,6 +127,8 @@ describe('schedule-deletion', () => {
       '--window-days',
       '7',
       '--no-alarm',
+      // alias/reports-archive protects data at rest (issue 19)
+      '--allow-data-loss',
       '--yes',
       '--output',
       'json',

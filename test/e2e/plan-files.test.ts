@@ -111,7 +111,11 @@ describe('--plan-out: the plan is written, nothing is changed', () => {
     ).toEqual(SCHEDULED);
     expect(doc.observations.keys).toHaveLength(5);
     expect(doc.observations.verdicts.map((v: any) => v.keyId).sort()).toEqual(SCHEDULED);
-    expect(doc.overrides).toEqual([{ flag: '--no-alarm', by: doc.callerArn }]);
+    // in the order evidenceOverrides lists them; --allow-data-loss because alias/reports-archive protects data
+    expect(doc.overrides).toEqual([
+      { flag: '--allow-data-loss', by: doc.callerArn },
+      { flag: '--no-alarm', by: doc.callerArn },
+    ]);
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(r.json().planFile).toEqual({ path: file, digest });
     expect(r.json().outcome).toBe('dry-run');
@@ -286,6 +290,7 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
         DEMO.hsmStore,
         '--exclude-key',
         K.used,
+        '--allow-data-loss',
         '--plan-out',
         file,
         '--output',
@@ -301,9 +306,11 @@ describe('kscli apply FILE refuses when the world moved (exit 3, one line per di
   });
   it('new CloudTrail use flipped a verdict', async () => {
     const { file } = await makePlan();
-    await kms.send(new EncryptCommand({ KeyId: K.unusedA, Plaintext: Buffer.from('still needed') }));
+    // unusedB, not unusedA: unusedA (alias/reports-archive) protects data, so its verdict before the
+    // new use is protects-data, not unused
+    await kms.send(new EncryptCommand({ KeyId: K.unusedB, Plaintext: Buffer.from('still needed') }));
     await expectRefused(file, [
-      new RegExp(`verdict of ${K.unusedA} changed: unused → in-use \\(Encrypt \\d{4}-\\d{2}-\\d{2}`),
+      new RegExp(`verdict of ${K.unusedB} changed: unused → in-use \\(Encrypt \\d{4}-\\d{2}-\\d{2}`),
     ]);
   });
   it('another region', async () => {

@@ -153,10 +153,10 @@ describe.skipIf(!ptyAvailable)(
         const text = screenLines(r.stdout).join('\n');
         const firstRow = screenLines(r.stdout).find((l) => /^[0-9a-f]{8}-/.test(l));
         expect(firstRow, text).toMatch(new RegExp(`^${DEMO.keys.used}\\s+in-use\\b`));
-        expect(text).toMatch(/1 in-use, 0 unknown, 4 unused/);
+        expect(text).toMatch(/1 protects-data, 1 in-use, 0 unknown, 3 unused/);
         expect(text).toMatch(/activity: successful cryptographic calls per week/);
         // the unused keys' evidence waits for --details
-        expect(text).toMatch(/evidence of the 4 unused key\(s\) not shown: add --details/);
+        expect(text).toMatch(/evidence of the 3 unused key\(s\) not shown: add --details/);
       },
     );
 
@@ -198,10 +198,12 @@ describe.skipIf(!ptyAvailable)(
       expectNoMutatingRequests(t.sandbox.requestsSince(mark));
       const lines = screenLines(r.stdout);
       const prompt = lines.findIndex((l) => l.includes(`Type ${HSM} to continue`));
-      const stake = lines.slice(Math.max(0, prompt - 6), prompt).join('\n');
+      // 12 lines: the data-at-rest block (issue 19) lists the resources the archive key protects
+      const stake = lines.slice(Math.max(0, prompt - 12), prompt).join('\n');
       expect(stake, r.stdout).toMatch(/4 keys will be scheduled for deletion/);
       expect(stake).toMatch(/earliest deletion: \d{4}-\d{2}-\d{2}T[\d:.]+Z \(in 30 days\)/);
       expect(stake).toMatch(/1 of them in use \(overridden with --allow-in-use\)/);
+      expect(stake).toMatch(/1 of them protect data: 4 resource\(s\) encrypted under them become unreadable/);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     });
   },
