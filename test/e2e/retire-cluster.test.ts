@@ -48,7 +48,18 @@ describe('the demo: delete-store names the cluster and its cost; retire-cluster 
   });
 
   it('after the store is deleted, delete-store names the cluster, 2 HSMs and their monthly cost from the Price List', async () => {
-    expectExit(await t.kscli(['delete-store', DEMO.hsmStore, '--allow-in-use', '--yes', '--output', 'json']), 8);
+    expectExit(
+      await t.kscli([
+        'delete-store',
+        DEMO.hsmStore,
+        '--allow-in-use',
+        '--allow-data-loss',
+        '--yes',
+        '--output',
+        'json',
+      ]),
+      8,
+    );
     await t.sandbox.advanceDays(31);
     const mark = t.sandbox.mark();
     const r = await t.kscli(['delete-store', DEMO.hsmStore, '--yes', '--output', 'json']);

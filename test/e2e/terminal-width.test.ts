@@ -151,8 +151,12 @@ describe.skipIf(!ptyAvailable)(
         const r = await onTerminal(['usage', HSM], cols);
         expectExit(r, 0);
         const text = screenLines(r.stdout).join('\n');
-        const firstRow = screenLines(r.stdout).find((l) => /^[0-9a-f]{8}-/.test(l));
-        expect(firstRow, text).toMatch(new RegExp(`^${DEMO.keys.used}\\s+in-use\\b`));
+        const rows = screenLines(r.stdout).filter((l) => /^[0-9a-f]{8}-/.test(l));
+        // both keys that need a decision lead, in the store's order (in-use and protects-data
+        // rank the same): the in-use key, then alias/reports-archive's key, which protects data
+        // (EC2 snapshots and an S3 bucket encrypted under it) though nothing has called it
+        expect(rows[0], text).toMatch(new RegExp(`^${DEMO.keys.used}\\s+in-use\\b`));
+        expect(rows[1], text).toMatch(new RegExp(`^${DEMO.keys.unusedA}\\s+protects-data\\b`));
         expect(text).toMatch(/1 protects-data, 1 in-use, 0 unknown, 3 unused/);
         expect(text).toMatch(/activity: successful cryptographic calls per week/);
         // the unused keys' evidence waits for --details
@@ -198,12 +202,17 @@ describe.skipIf(!ptyAvailable)(
       expectNoMutatingRequests(t.sandbox.requestsSince(mark));
       const lines = screenLines(r.stdout);
       const prompt = lines.findIndex((l) => l.includes(`Type ${HSM} to continue`));
-      // 12 lines: the data-at-rest block (issue 19) lists the resources the archive key protects
-      const stake = lines.slice(Math.max(0, prompt - 12), prompt).join('\n');
+      // the stake block runs from its heading to the prompt: since data at rest it also lists
+      // what the protects-data key's deletion makes unreadable, so its length is not fixed
+      const heading = lines.findLastIndex((l, i) => i < prompt && l.includes('delete-store will make'));
+      expect(heading, r.stdout).toBeGreaterThanOrEqual(0);
+      const stake = lines.slice(heading, prompt).join('\n');
       expect(stake, r.stdout).toMatch(/4 keys will be scheduled for deletion/);
       expect(stake).toMatch(/earliest deletion: \d{4}-\d{2}-\d{2}T[\d:.]+Z \(in 30 days\)/);
-      expect(stake).toMatch(/1 of them in use \(overridden with --allow-in-use\)/);
       expect(stake).toMatch(/1 of them protect data: 4 resource\(s\) encrypted under them become unreadable/);
+      expect(stake).toMatch(/\(overridden with --allow-data-loss\)/);
+      expect(stake).toMatch(/AWS::S3::Bucket reports-archive-111122223333/);
+      expect(stake).toMatch(/1 of them in use \(overridden with --allow-in-use\)/);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     });
   },
