@@ -61,7 +61,10 @@ describe('the empty scenario', () => {
     );
     expectExit(reset, 0);
     expect(reset.json()).toMatchObject({ scenario: 'demo', accountId: '444455556666' });
-    const keys = await runKscli(['find-keys', '--sandbox', '--output', 'json'], { env: env(), timeoutMs: 60_000 });
+    const keys = await runKscli(['find-keys', DEMO.hsmStore, '--sandbox', '--output', 'json'], {
+      env: env(),
+      timeoutMs: 60_000,
+    });
     expectExit(keys, 0);
     expect(keys.stdout).toContain('arn:aws:kms:us-east-1:444455556666:key/');
     expect(keys.stdout).not.toContain('111122223333');
