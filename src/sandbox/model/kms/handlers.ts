@@ -11,6 +11,7 @@ import { replicaHandlers } from './replicas.js';
 import { rotationHandlers } from './rotation.js';
 import { storeHandlers } from './stores.js';
 import { tagHandlers } from './tags.js';
+import { updateStoreHandlers } from './update-store.js';
 
 /**
  * Built on first use, not at import: the KMS modules import one another (keys.ts and
@@ -33,6 +34,7 @@ export function kmsHandlers(): Record<string, Handler> {
     ...importHandlers,
     ...replicaHandlers,
     ...storeHandlers,
+    ...updateStoreHandlers,
   };
   for (const op of GRANT_TOKEN_OPERATIONS) {
     const handler = handlers[op];

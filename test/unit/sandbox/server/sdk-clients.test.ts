@@ -203,13 +203,9 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
   });
 
   it('unknown operations arrive as UnknownOperationException', async () => {
-    // UpdateCustomKeyStore: a KMS operation the sandbox does not answer yet (GetParametersForImport is answered now)
-    const { UpdateCustomKeyStoreCommand } = await import('@aws-sdk/client-kms');
-    const e = await errorOf(
-      new KMSClient(cfg).send(
-        new UpdateCustomKeyStoreCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0', NewCustomKeyStoreName: 'x' }),
-      ),
-    );
+    // DeleteTrail: an operation the sandbox does not answer (every KMS operation is answered now)
+    const { DeleteTrailCommand } = await import('@aws-sdk/client-cloudtrail');
+    const e = await errorOf(new CloudTrailClient(cfg).send(new DeleteTrailCommand({ Name: 'kscli-trail' })));
     expect(e.name).toBe('UnknownOperationException');
   });
 

@@ -320,3 +320,48 @@ describe('the ECDSA arithmetic', () => {
     },
   );
 });
+
+describe('UpdateCustomKeyStore', () => {
+  it('renames and re-points a disconnected CloudHSM key store; refuses while connected, unrelated or unknown clusters', async () => {
+    const { DEMO_STORE_ID, DEMO_IDLE_STORE_ID } = await import('../../../../../src/sandbox/model/index.js');
+    const m = createModel(scenario('demo'), { ...fixedClock, config: { connectMs: 10, disconnectMs: 10 } });
+    const connected = callError(m, 'kms', 'UpdateCustomKeyStore', {
+      CustomKeyStoreId: DEMO_STORE_ID,
+      NewCustomKeyStoreName: 'renamed',
+    });
+    expect(connected.code).toBe('CustomKeyStoreInvalidStateException');
+    kms(m, 'DisconnectCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID });
+    m.advance(1000);
+    kms(m, 'UpdateCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID, NewCustomKeyStoreName: 'renamed' });
+    const store = kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_STORE_ID }).CustomKeyStores[0];
+    expect(store.CustomKeyStoreName).toBe('renamed');
+    const idle = kms(m, 'DescribeCustomKeyStores', { CustomKeyStoreId: DEMO_IDLE_STORE_ID }).CustomKeyStores[0];
+    expect(
+      callError(m, 'kms', 'UpdateCustomKeyStore', {
+        CustomKeyStoreId: DEMO_STORE_ID,
+        NewCustomKeyStoreName: idle.CustomKeyStoreName,
+      }).code,
+    ).toBe('CustomKeyStoreNameInUseException');
+    expect(
+      callError(m, 'kms', 'UpdateCustomKeyStore', {
+        CustomKeyStoreId: DEMO_STORE_ID,
+        CloudHsmClusterId: 'cluster-nothere00001',
+      }).code,
+    ).toBe('CloudHsmClusterNotFoundException');
+    // the idle store's cluster is another cluster of the demo (in use by that store)
+    expect(idle.CloudHsmClusterId).not.toBe(store.CloudHsmClusterId);
+    expect(
+      callError(m, 'kms', 'UpdateCustomKeyStore', {
+        CustomKeyStoreId: DEMO_STORE_ID,
+        CloudHsmClusterId: idle.CloudHsmClusterId,
+      }).code,
+    ).toMatch(/CloudHsmCluster(NotRelated|InUse)Exception/);
+    expect(
+      callError(m, 'kms', 'UpdateCustomKeyStore', { CustomKeyStoreId: DEMO_STORE_ID, XksProxyUriPath: '/kms/xks/v1' })
+        .code,
+    ).toBe('ValidationException');
+    expect(callError(m, 'kms', 'UpdateCustomKeyStore', { CustomKeyStoreId: 'cks-00000000000000000' }).code).toBe(
+      'CustomKeyStoreNotFoundException',
+    );
+  });
+});
