@@ -10,10 +10,13 @@
  * the same objects either way (one CommonJS cache), so `instanceof`, aws-sdk-client-mock and the
  * lazy-loading checks (test/e2e/lazy-sdk.test.ts traces `require` too) see no difference.
  *
+ * The files loaded this way compile from a V8 code cache (compile-cache.ts).
+ *
  * Types come from `import type` (erased at build): loading this module loads no SDK code, so
  * services.ts and the adapters still load a client only when a command first calls its service.
  */
 import { createRequire } from 'node:module';
+import { installSdkCompileCache } from './compile-cache.js';
 import type * as Account from '@aws-sdk/client-account';
 import type * as Backup from '@aws-sdk/client-backup';
 import type * as CloudHsmV2 from '@aws-sdk/client-cloudhsm-v2';
@@ -67,5 +70,7 @@ const requireModule = createRequire(import.meta.url);
 
 /** The SDK package `name`, loaded (once; then from the CommonJS cache) with `require`. */
 export function sdkModule<N extends keyof SdkModules>(name: N): SdkModules[N] {
+  // the first SDK load of a run: from then on its files compile from V8's cache (compile-cache.ts)
+  installSdkCompileCache();
   return requireModule(name) as SdkModules[N];
 }
