@@ -26,8 +26,8 @@ import {
   parseRegions,
   parseRoleName,
   DEFAULT_ROLE_NAME,
-} from '../../workflow/estate/options.js';
-import { parsePositiveInt } from '../../workflow/validate.js';
+} from '../../input/estate-options.js';
+import { parsePositiveInt } from '../../input/validate.js';
 import { badInput, ExitCode } from '../../errors.js';
 import { regionsOption } from '../regions-flag.js';
 

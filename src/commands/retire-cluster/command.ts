@@ -13,8 +13,8 @@
  */
 import { Option } from 'commander';
 import { badInput } from '../../errors.js';
-import { parseRegions } from '../../workflow/estate/options.js';
-import { parseDuration, parsePositiveInt } from '../../workflow/validate.js';
+import { parseRegions } from '../../input/estate-options.js';
+import { parseDuration, parsePositiveInt } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { collect } from '../shared-flags.js';
 import type { RetireClusterCommandOptions } from './run.js';

@@ -16,7 +16,7 @@ import type { EvidenceMode } from '../../workflow/evidence/types.js';
 import type { DependentsMode, DependentsRun } from '../../workflow/evidence/dependents/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
-import type { KeyRef } from '../../workflow/validate.js';
+import type { KeyRef } from '../../input/validate.js';
 import type { UsageWindow, UsageResult } from '../../workflow/results.js';
 export type { UsageWindow, UsageResult };
 

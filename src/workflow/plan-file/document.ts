@@ -18,8 +18,6 @@ import type { SubjectKind } from '../plan-runner/subject.js';
 export const PLAN_SCHEMA_VERSION = 1;
 /** Tells a plan file from any other JSON document (a --output json report, a journal line). */
 export const PLAN_KIND = 'kscli-plan';
-/** `apply --max-age` default: a plan approved on Friday can be applied on Monday, not next month. */
-export const DEFAULT_MAX_AGE = '72h';
 
 /**
  * A command that writes plans (`--plan-out`): which ones is said by their descriptors

@@ -8,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import type { StepContext, SubjectContext } from '../context.js';
 import type { PlannedStep, PlanItem } from '../plan.js';
 import type { Journal } from '../journal.js';
-import type { KeyRef } from '../validate.js';
+import type { KeyRef } from '../../input/validate.js';
 import type { ApplyReport } from './apply-items.js';
 import type { PlanExtras } from '../../schemas/plan.js';
 import type { Subject, SubjectKind, SubjectObserver, SubjectRead } from './subject.js';
