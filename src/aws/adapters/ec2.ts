@@ -4,10 +4,13 @@
  * snapshot this account owns (OwnerIds=self: public and shared snapshots are someone else's data)
  * is read and matched by the workflow. KmsKeyId is the key ARN.
  */
-import { paginateDescribeSnapshots, paginateDescribeVolumes, type EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { DataResource, Ec2Port } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { paginateDescribeSnapshots, paginateDescribeVolumes } = sdkModule('@aws-sdk/client-ec2');
 
 /**
  * Each call's largest MaxResults: DescribeVolumes 5..500, DescribeSnapshots 5..1,000 (the EC2 API

@@ -4,16 +4,14 @@
  * only through S3 Inventory, S3 Metadata or HeadObject per object, which kscli does not do (the
  * evidence says so). The client uses path-style addressing when an endpoint is given (the sandbox).
  */
-import {
-  GetBucketEncryptionCommand,
-  GetBucketLocationCommand,
-  paginateListBuckets,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BucketInfo, S3Port } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import { AwsCallError } from '../../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { GetBucketEncryptionCommand, GetBucketLocationCommand, paginateListBuckets } = sdkModule('@aws-sdk/client-s3');
 
 /** ListBuckets' MaxBuckets: 1..10,000. */
 const PAGE_SIZE = 1000;

@@ -121,6 +121,7 @@ export async function preparePlan<P extends PlannedStep, D, R>(
     narrowable: spec.keyRefs !== undefined,
     selection: spec.selection,
     interrupt,
+    ...(spec.observer ? { observer: spec.observer } : {}),
   };
 }
 

@@ -70,6 +70,11 @@ export interface LoggedRequest extends RequestLogEntry {
   /** which kscli command run made it (InProcessSandbox.run at the time) */
   run: number;
   snapshot?: CallSnapshot;
+  /**
+   * What a Logs Insights answer said (issue 18: the O1 oracle reads a query that ENDED Cancelled,
+   * Failed or Unknown as a failed evidence source): StartQuery's queryId, GetQueryResults' status.
+   */
+  answer?: { queryId?: string; status?: string };
 }
 
 /** Access key ids: the model derives the caller identity from them (src/sandbox/model/sts/identity.ts). */
@@ -131,6 +136,8 @@ export class InProcessSandbox {
   private seq = 0;
   /** called after each successful (or failed) mutating call by kscli: where tests make actors act mid-batch */
   afterKscliMutation?: (req: LoggedRequest) => void;
+  /** called after every answered or failed kscli request (a colleague can act between two reads) */
+  afterKscliRequest?: (req: LoggedRequest) => void;
   /** the number of the kscli command now running (tests set it), stamped on each request */
   run = 0;
 
@@ -200,6 +207,7 @@ export class InProcessSandbox {
       entry.status = status;
       this.requests.push(entry);
       if (caller === 'kscli' && entry.mutating) this.afterKscliMutation?.(entry);
+      if (caller === 'kscli') this.afterKscliRequest?.(entry);
     };
 
     // actors are colleagues with a working network: faults hit kscli only
@@ -259,6 +267,10 @@ export class InProcessSandbox {
     if (error) {
       finish(error.code, error.status);
       throw sdkError(error, requestId);
+    }
+    if (operation === 'StartQuery' || operation === 'GetQueryResults') {
+      const o = output as { queryId?: string; status?: string } | undefined;
+      entry.answer = { queryId: o?.queryId, status: o?.status };
     }
     finish('ok', 200);
     // a deep copy, as a decoded answer would be: kscli must never hold the model's own objects
