@@ -1,7 +1,7 @@
 /**
  * The document of every mutating command (alarm, schedule-deletion, cancel-deletion,
  * disconnect-store, backups --delete; delete-store adds its own fields): the plan, one line per
- * target, and after an apply each line's result (commands/run-plan.ts, ui/plan-render.ts).
+ * target, and after an apply each line's result (src/workflow/plan-runner/, src/ui/render/plan-outcome.ts).
  */
 import { LeftoverJson } from './leftover.js';
 import { Type, type Static } from '@sinclair/typebox';
