@@ -21,11 +21,14 @@ export class DynamoDbAdapter implements DynamoDbPort {
     private readonly where: AdapterSite,
   ) {}
 
-  async listTables(): Promise<string[]> {
+  async listTables(onPage?: (page: string[]) => void): Promise<string[]> {
     return this.call('ListTables', async (ddb) => {
       const out: string[] = [];
-      for await (const p of paginateListTables({ client: ddb, pageSize: PAGE_SIZE }, {}))
-        out.push(...(p.TableNames ?? []));
+      for await (const p of paginateListTables({ client: ddb, pageSize: PAGE_SIZE }, {})) {
+        const names = p.TableNames ?? [];
+        out.push(...names);
+        onPage?.(names);
+      }
       return out;
     });
   }

@@ -22,18 +22,21 @@ export class S3Adapter implements S3Port {
     private readonly where: AdapterSite,
   ) {}
 
-  async listBuckets(): Promise<BucketInfo[]> {
+  async listBuckets(onPage?: (page: BucketInfo[]) => void): Promise<BucketInfo[]> {
     return this.call('ListBuckets', async (s3) => {
       const out: BucketInfo[] = [];
       for await (const p of paginateListBuckets({ client: s3, pageSize: PAGE_SIZE }, {})) {
+        const page: BucketInfo[] = [];
         for (const b of p.Buckets ?? []) {
           if (!b.Name) continue;
-          out.push({
+          page.push({
             name: b.Name,
             ...(b.CreationDate ? { creationDate: b.CreationDate } : {}),
             ...(b.BucketRegion ? { region: b.BucketRegion } : {}),
           });
         }
+        out.push(...page);
+        onPage?.(page);
       }
       return out;
     });
