@@ -59,6 +59,7 @@ import { StaleReads } from '../../../src/sandbox/server/stale-reads.js';
 import { isMutating, safeParams, type RequestLogEntry } from '../../../src/sandbox/server/request-log.js';
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import { snapshotFor, type CallSnapshot } from './world.js';
+import { ec2SdkShape } from './ec2-shape.js';
 
 export type Caller = 'kscli' | 'actor';
 
@@ -302,7 +303,9 @@ function routed<T extends object>(client: T, service: ServiceName, target: () =>
     const input = structuredClone(c.input ?? {});
     // yield once, as a socket would: concurrent scans interleave as they do over HTTP
     await Promise.resolve();
-    return target().call('kscli', service, operation, input);
+    const answer = target().call('kscli', service, operation, input);
+    // EC2's answers are in its wire names: rename them as the SDK's deserializer would
+    return service === 'ec2' ? ec2SdkShape(answer) : answer;
   };
   return client;
 }
