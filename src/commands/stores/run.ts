@@ -47,7 +47,7 @@ export async function runStoresInRegions(
   const [{ SdkEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
     import('../../aws/estate/sdk-estate.js'),
     import('../../workflow/estate/inventory.js'),
-    import('../../workflow/estate/options.js'),
+    import('../../input/estate-options.js'),
   ]);
   const estate = new SdkEstate(await deps.awsConfig());
   const caller = await estate.callerIdentity();

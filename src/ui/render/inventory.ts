@@ -10,7 +10,8 @@ import type { Gap, Skip } from '../../workflow/estate/gaps.js';
 import { renderTable } from '../table.js';
 import { trialCountText } from '../../workflow/trial/count.js';
 import type { Style } from '../style.js';
-import type { Renderer } from './output.js';
+import type { Deps } from '../../deps.js';
+import { renderResult, type Renderer } from './output.js';
 import type { Body } from '../../schemas/common.js';
 import type { InventoryDocument } from '../../schemas/inventory.js';
 
@@ -310,3 +311,13 @@ export const inventoryRenderer: Renderer<InventoryView> = {
   csv: (v) => renderInventoryCsv(v.result, v.meta),
   markdown: (v) => renderInventoryMarkdown(v.result, v.meta, v.generatedAt),
 };
+
+/** `kscli inventory`'s output: the document in the chosen format; with CSV, the gaps and skips on stderr. */
+export function renderInventory(
+  deps: Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>,
+  view: InventoryView,
+): void {
+  renderResult(deps, inventoryRenderer, view);
+  // CSV has no room for them: one stderr line per gap and skip
+  if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
+}
