@@ -124,6 +124,8 @@ export const PlanDocument = documentSchema(
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
+    /** schedule-deletion in a trial (issue 20): the trial's phase the run ended in (exit 8) */
+    phase: Type.Optional(Type.Union([Type.Literal('trial-start'), Type.Literal('trial-running')])),
   },
 );
 export type PlanDocument = Static<typeof PlanDocument>;
