@@ -10,7 +10,7 @@
  *    (exit 3).
  * Judged from the sandbox's request log and key states as well as kscli's output.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -28,6 +28,9 @@ import {
   type ServedSandbox,
   type Workspace,
 } from './helpers/index.js';
+
+// each test runs several CLI commands in a row on a shared 2-core machine: more than the default minute
+vi.setConfig({ testTimeout: 240_000 });
 
 const TRIAL_KEYS = [DEMO.keys.used, DEMO.keys.unusedA, DEMO.keys.unusedB].sort();
 
