@@ -29,7 +29,12 @@ describe('stores', () => {
       creationDate: '2025-01-01T00:00:00.000Z',
       keyCount: 3,
       keyCounts: { Enabled: 2, PendingDeletion: 1 },
+      // issue 21: the cluster's HSMs and their monthly cost (HSMs x price x 730 h)
+      cluster: expect.objectContaining({ hsmCount: 2 }),
     });
+    const c = doc.stores.find((s: any) => s.storeId === hsm.id).cluster;
+    expect(c.monthlyUsd).toBe(Math.round(c.hsmCount * c.usdPerHour * 730));
+    expect(doc.prices.source).toBe(c.priceSource);
     expect(doc.stores.find((s: any) => s.storeId === xks.id)).toMatchObject({
       type: 'EXTERNAL_KEY_STORE',
       connectionState: 'FAILED',
@@ -44,7 +49,8 @@ describe('stores', () => {
     const s = w.account.addStore({ connectionState: 'FAILED', connectionErrorCode: 'NETWORK_ERRORS' });
     w.account.addKey({ store: s, state: 'Disabled' });
     const r = await runCli(['stores', '--output', 'table'], w);
-    expect(r.stdout).toMatch(/^STORE\s+NAME\s+TYPE\s+STATE\s+CLUSTER\s+CREATED\s+KEYS/);
+    expect(r.stdout).toMatch(/^STORE\s+NAME\s+TYPE\s+STATE\s+CLUSTER\s+HSMS\s+MONTHLY\s+CREATED\s+KEYS/);
+    expect(r.stdout).toMatch(/HSM prices: /);
     expect(r.stdout).toMatch(/FAILED \(NETWORK_ERRORS\)/);
     expect(r.stdout).toMatch(/1: Disabled 1/);
   });
