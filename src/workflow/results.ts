@@ -71,6 +71,8 @@ export interface UsageResult {
   account?: string;
   /** how the data-at-rest search covered each resource type (issue 19) */
   dependents?: DependentsRun;
+  /** --output markdown, CloudHSM stores: what the store's cluster costs a month (issue 21) */
+  clusterCost?: { hsmCount: number; monthlyUsd: number; usdPerHour: number; priceLine: string } | { error: string };
 }
 
 export type BackupsResult =

@@ -89,6 +89,15 @@ describe('the demo: stores and inventory price the clusters', () => {
     }
   });
 
+  it("usage --output markdown: the review document names the cluster's monthly cost and that the store's deletion does not stop it", async () => {
+    const r = await t.kscli(['usage', DEMO.hsmStore, '--output', 'markdown']);
+    expectExit(r, 0);
+    const m = usd(monthlyUsd(2, perHour));
+    expect(r.stdout).toContain(
+      `| Cluster | \`${DEMO.hsmCluster}\`: 2 HSM(s), **≈ ${m} a month** (2 x $${perHour.toFixed(2)} an hour; HSM prices: AWS Price List (us-east-1), 730 hours a month); deleting the store does not stop this: \`kscli retire-cluster ${DEMO.hsmCluster}\` afterwards |`,
+    );
+  });
+
   it('inventory, by default over every enabled Region: a monthly cost per store, the total, the idle cluster behind the empty store', async () => {
     const mark = t.sandbox.mark();
     const r = await t.kscli(['inventory', '--output', 'json']);
@@ -124,7 +133,7 @@ describe('the demo: stores and inventory price the clusters', () => {
     const col = head!.split(',').indexOf('hsm_monthly_usd');
     expect(col).toBeGreaterThan(0);
     expect(lines.find((l) => l.includes(DEMO.hsmStore))!.split(',')[col]).toBe(String(monthlyUsd(2, perHour)));
-  });
+  }, 180_000);
 
   it("a Region whose clusters cannot be listed is named as not counted; its store's cluster unread is a gap as before (exit 6)", async () => {
     await t.sandbox.setFaults({ errorRate: { DescribeClusters: 1 } });
