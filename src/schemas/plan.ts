@@ -175,8 +175,12 @@ export const ApplyDocument = documentSchema(
       Type.Literal('backups'),
       Type.Literal('disable-keys'),
       Type.Literal('enable-keys'),
+      Type.Literal('retire-cluster'),
     ]),
-    storeId: Type.String(),
+    /** a store plan's store */
+    storeId: Type.Optional(Type.String()),
+    /** what the plan is about: in the command's document, and in a refusal */
+    subject: Type.Optional(Type.Object({ kind: Type.String(), id: Type.String() })),
     account: Type.String(),
     region: Type.String(),
     outcome: Type.Union([Outcome, Type.Literal('refused')]),

@@ -13,11 +13,14 @@ import type { KeyAssessment } from './evidence/index.js';
 import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
 import type { OrphanedMaterial } from './orphans.js';
 import type { DependentsRun } from './evidence/dependents/types.js';
+import type { TrialCount } from './trial/count.js';
 
 export interface StoreRow {
   store: StoreInfo;
   keyCount: number;
   keyCounts: Record<string, number>;
+  /** keys disabled for a kscli trial (issue 20; workflow/trial/count.ts) */
+  trial: TrialCount;
   /** with --regions: the store's Region */
   region?: string;
   /** CloudHSM stores: the cluster (null: not found) and what its HSMs cost a month, or why it could not be read */

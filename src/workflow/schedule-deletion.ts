@@ -22,7 +22,7 @@ import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-port.js';
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
-import type { KeyRef } from './validate.js';
+import type { KeyRef } from '../input/validate.js';
 import {
   endTrialIds,
   evaluateTrialGate,

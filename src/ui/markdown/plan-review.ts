@@ -1,8 +1,8 @@
 /**
  * The review document of a plan (issue 9): what a change board reads in a ticket. Sections:
- *   # Change plan: <command> <store>          the summary table (store, account, region, who, when, status, digest)
- *   ## Keys                                   one row per key of the store: key, aliases, state, verdict, evidence, action
- *   ## Other changes                          store, alarm, metric filter and backup lines
+ *   # Change plan: <command> <subject>        the summary table (subject, account, region, who, when, status, digest)
+ *   ## Keys                                   (a store) one row per key of the store: key, aliases, state, verdict, evidence, action
+ *   ## Other changes                          store, alarm, metric filter and backup lines (any other subject: ## Changes, every line)
  *   ## Blocked                                (blocked plans) each reason and the flag that overrides it
  *   ## Overrides                              each override flag, its effect, and who took it
  *   ## Alarm                                  the pending-deletion alarm the plan rests on
@@ -14,6 +14,8 @@
  */
 import {
   applyItems,
+  isStoreObservations,
+  type Observations,
   type PlanFile,
   type PlanFileItem,
   type VerdictObservation,
@@ -75,10 +77,10 @@ function evidenceCell(v: VerdictObservation | undefined): string {
   return text(`${v.reason}${use}${failed}${data}${window}`);
 }
 
-function keysSection(plan: PlanFile): string {
-  const keys = plan.observations.keys;
+function keysSection(plan: PlanFile, obs: Observations): string {
+  const keys = obs.keys;
   const items = new Map(plan.items.filter((i) => i.targetKind === 'key').map((i) => [i.target, i]));
-  const verdicts = new Map((plan.observations.verdicts ?? []).map((v) => [v.keyId, v]));
+  const verdicts = new Map((obs.verdicts ?? []).map((v) => [v.keyId, v]));
   let out = heading(2, `Keys (${keys.length})`);
   if (keys.length === 0) return `${out}\nThe store holds no keys.\n`;
   const rows = keys.map((k) => {
@@ -108,8 +110,9 @@ function keysSection(plan: PlanFile): string {
   return out;
 }
 
-function otherSection(plan: PlanFile): string {
-  const others = plan.items.filter((i) => i.targetKind !== 'key');
+/** The lines that are not a store's keys (a store plan), or every line (any other subject). */
+function otherSection(plan: PlanFile, store: boolean): string {
+  const others = plan.items.filter((i) => !store || i.targetKind !== 'key');
   if (others.length === 0) return '';
   const rows = others.map((i) => [
     code(i.target),
@@ -118,7 +121,7 @@ function otherSection(plan: PlanFile): string {
     cell(i.status === 'blocked' ? 'BLOCKED' : i.status),
     cell(i.reason),
   ]);
-  return `${heading(2, 'Other changes')}\n${table(['Target', 'Kind', 'Action', 'Status', 'Reason'], rows)}`;
+  return `${heading(2, store ? 'Other changes' : 'Changes')}\n${table(['Target', 'Kind', 'Action', 'Status', 'Reason'], rows)}`;
 }
 
 function blockedSection(plan: PlanFile): string {
@@ -136,8 +139,8 @@ function overridesSection(plan: PlanFile): string {
   return out;
 }
 
-function alarmSection(plan: PlanFile): string {
-  const a = plan.observations.alarm;
+function alarmSection(plan: PlanFile, obs: Observations): string {
+  const a = obs.alarm;
   const noAlarm = plan.overrides.some((o) => o.flag === '--no-alarm');
   if (!a && !noAlarm) return '';
   const out = heading(2, 'Alarm');
@@ -186,12 +189,12 @@ function nextSection(plan: PlanFile, maxAgeHours: number): string {
       `${scheduled.length} key(s) become PendingDeletion; AWS deletes them ${windows.join('/')} days after the apply (applied right away: ${utc(ifNow)}). Until then ${code('kscli cancel-deletion')} can cancel.`,
     );
     lines.push(
-      `Earliest ${code(`kscli delete-store ${plan.storeId}`)} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
+      `Earliest ${code(`kscli delete-store ${plan.subject.id}`)} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
     );
   }
   if (plan.nextRunAfter)
     lines.push(
-      `Keys already wait for deletion: run ${code(`kscli delete-store ${plan.storeId}`)} again after ${utc(plan.nextRunAfter)}.`,
+      `Keys already wait for deletion: run ${code(`kscli delete-store ${plan.subject.id}`)} again after ${utc(plan.nextRunAfter)}.`,
     );
   if (plan.phase)
     lines.push(`This plan covers the delete-store phase ${code(plan.phase)} only; the next phase needs a new plan.`);
@@ -213,15 +216,19 @@ export interface PlanMarkdownOptions {
 }
 
 export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {}): string {
-  const s = plan.observations.store;
+  const { subject } = plan;
+  const obs = isStoreObservations(plan.observations) ? plan.observations : undefined;
   const parts: string[] = [];
-  parts.push(heading(1, `Change plan: ${text(plan.command)} ${text(plan.storeId)}`));
+  parts.push(heading(1, `Change plan: ${text(plan.command)} ${text(subject.id)}`));
   parts.push(
     table(
       ['Field', 'Value'],
       [
-        ['Store', `${code(s.storeId)} ${text(`(${s.name}, ${s.type}, ${s.connectionState})`)}`],
-        ...(s.clusterId ? [['Cluster', code(s.clusterId)]] : []),
+        [
+          subject.kind === 'store' ? 'Store' : `Subject (${subject.kind})`,
+          `${code(subject.id)}${subject.label ? ` ${text(`(${subject.label})`)}` : ''}`,
+        ],
+        ...(obs?.store.clusterId ? [['Cluster', code(obs.store.clusterId)]] : []),
         ['Account', code(plan.account)],
         ['Region', code(plan.region)],
         ['Command', code(plan.commandLine)],
@@ -233,13 +240,13 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
       ],
     ),
   );
-  parts.push(keysSection(plan));
-  const other = otherSection(plan);
+  if (obs) parts.push(keysSection(plan, obs));
+  const other = otherSection(plan, obs !== undefined);
   if (other) parts.push(other);
   const blocked = blockedSection(plan);
   if (blocked) parts.push(blocked);
   parts.push(overridesSection(plan));
-  const alarm = alarmSection(plan);
+  const alarm = obs ? alarmSection(plan, obs) : '';
   if (alarm) parts.push(alarm);
   parts.push(nextSection(plan, opts.maxAgeHours ?? 72));
   if (plan.warnings.length) parts.push(`${heading(2, 'Warnings')}\n${bullets(plan.warnings.map(text))}`);

@@ -10,6 +10,7 @@
  *     "connectionState": "CONNECTED", "connectionErrorCode"?: "NETWORK_ERRORS" (only when FAILED),
  *     "clusterId": "cluster-abc..." | null, "creationDate": "2024-01-02T03:04:05.000Z",
  *     "keyCount": 3, "keyCounts": {"Enabled": 2, "PendingDeletion": 1},
+ *     "keysInTrial": 0 | null (keys disabled for a kscli trial; null: tags not read, "keysInTrialError" says why),
  *     "cluster"?: {"state": "ACTIVE", "hsmCount": 2, "usdPerHour": 1.6, "monthlyUsd": 2336, "priceSource": "price-list"} | null,
  *     "clusterError"?: "why the cluster could not be read"
  *   }],
@@ -19,6 +20,7 @@
 import type { StoreRow, StoresResult } from '../../workflow/results.js';
 import { monthlyText } from '../../workflow/cost/hsm-cost.js';
 import { renderTable } from '../table.js';
+import { trialCountText } from '../../workflow/trial/count.js';
 import type { Style } from '../style.js';
 import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
@@ -35,6 +37,8 @@ export const storesRenderer: Renderer<StoresResult> = {
       ...storeJson(s.store),
       keyCount: s.keyCount,
       keyCounts: s.keyCounts,
+      keysInTrial: s.trial.keysInTrial,
+      ...(s.trial.error ? { keysInTrialError: s.trial.error } : {}),
       ...(s.region ? { region: s.region } : {}),
       ...clusterJson(s),
     })),
@@ -56,7 +60,7 @@ export const storesRenderer: Renderer<StoresResult> = {
   table(r, { style: st, width }) {
     if (r.regions) return multiRegionTable(r, st);
     if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
-    const table = r.stores.map(({ store: s, keyCount, keyCounts, ...c }) => [
+    const table = r.stores.map(({ store: s, keyCount, keyCounts, trial, ...c }) => [
       s.id,
       s.name,
       s.type,
@@ -73,7 +77,7 @@ export const storesRenderer: Renderer<StoresResult> = {
         ? '0'
         : `${keyCount}: ${Object.entries(keyCounts)
             .map(([k, n]) => `${k} ${n}`)
-            .join(', ')}`,
+            .join(', ')}${trialCountText(trial)}`,
     ]);
     return (
       renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'HSMS', 'MONTHLY', 'CREATED', 'KEYS'], table, {
@@ -91,7 +95,7 @@ function multiRegionTable(r: StoresResult, st: Style): string {
       ? `no custom key stores in the Regions read (${r.regions === 'all' ? 'every enabled Region' : (r.regions ?? []).join(', ')})\n`
       : renderTable(
           ['REGION', 'STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'HSMS', 'MONTHLY', 'KEYS'],
-          r.stores.map(({ store: s, keyCount, keyCounts, region, ...c }) => [
+          r.stores.map(({ store: s, keyCount, keyCounts, region, trial, ...c }) => [
             region ?? r.region,
             s.id,
             s.name,
@@ -104,7 +108,7 @@ function multiRegionTable(r: StoresResult, st: Style): string {
               ? '0'
               : `${keyCount}: ${Object.entries(keyCounts)
                   .map(([k, n]) => `${k} ${n}`)
-                  .join(', ')}`,
+                  .join(', ')}${trialCountText(trial)}`,
           ]),
         ) + priceFooter(r);
   for (const g of r.gaps ?? []) out += `${st.warn('gap')}: ${g.region ?? 'all Regions'}: ${g.kind}: ${g.reason}\n`;

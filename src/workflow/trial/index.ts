@@ -41,3 +41,4 @@ export * from './state.js';
 export * from './plan.js';
 export * from './alarm.js';
 export * from './dynamodb.js';
+export * from './count.js';

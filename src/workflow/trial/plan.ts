@@ -6,7 +6,7 @@ import type { KeyInfo } from '../../aws/ports.js';
 import type { StepContext } from '../context.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from '../key-selection.js';
 import type { Executable, PlanItem, PlannedStep } from '../plan.js';
-import type { KeyRef } from '../validate.js';
+import type { KeyRef } from '../../input/validate.js';
 import { planDisabledUseAlarm } from './alarm.js';
 import { dependentsDynamoDb, type DynamoDbDependents } from './dynamodb.js';
 import { DISABLE, ENABLE, endTrialIds, evaluateDisable, evaluateEnable, type DynamoDependence } from './evaluate.js';

@@ -43,6 +43,7 @@ function world(): InventoryResult {
       cluster: cluster('cluster-used', 2),
       keyCount: 3,
       keyCounts: {},
+      trial: { keysInTrial: 0 },
     },
     {
       ...at('eu-west-1'),
@@ -50,6 +51,7 @@ function world(): InventoryResult {
       cluster: cluster('cluster-empty', 3),
       keyCount: 0,
       keyCounts: {},
+      trial: { keysInTrial: 0 },
     },
   ];
   const clusters: EstateCluster[] = [
