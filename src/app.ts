@@ -2,7 +2,7 @@
  * The types every layer may import: the global options, what a run of the CLI is given
  * (RunContext), what every command module receives (App) and the shape of a command module.
  * They live here, not in cli.ts, so that commands, deps and the workflow never import upwards from
- * the top file (cli.ts builds the program from src/commands/index.ts).
+ * the top file (cli.ts builds the program from src/commands/registry.ts).
  */
 import type { Deps, SystemHooks } from './deps.js';
 import type { IO } from './ui/io.js';

@@ -16,7 +16,8 @@
  * is rewritten. The directory is the user's own (created 0700), since code cache is code; the
  * files are written whole (temp file, then rename), so a concurrent run never reads half of one.
  * Any file-system error leaves the cache out: it only ever saves time. `KSCLI_NO_COMPILE_CACHE=1`
- * turns it off.
+ * turns it off; `KSCLI_COMPILE_CACHE_DIR` puts it elsewhere (the tests share one across their
+ * throw-away homes).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -103,8 +104,12 @@ export function installSdkCompileCache(env: NodeJS.ProcessEnv = process.env): vo
   });
 }
 
-/** `$XDG_CACHE_HOME/kscli/v8-<node>-<arch>`, else `~/.cache/kscli/...`; undefined without a home. */
+/**
+ * `$KSCLI_COMPILE_CACHE_DIR/v8-<node>-<arch>`, else `$XDG_CACHE_HOME/kscli/v8-...`, else
+ * `~/.cache/kscli/v8-...`; undefined without a home.
+ */
 function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.KSCLI_COMPILE_CACHE_DIR) return join(env.KSCLI_COMPILE_CACHE_DIR, `v8-${process.version}-${process.arch}`);
   let base = env.XDG_CACHE_HOME;
   if (!base) {
     let home: string;

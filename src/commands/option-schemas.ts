@@ -6,7 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 
-/** src/workflow/validate.ts KeyRef: a --key / --exclude-key value as parsed */
+/** src/input/validate.ts KeyRef: a --key / --exclude-key value as parsed */
 export const KeyRefSchema = Type.Union([
   Type.Object({ kind: Type.Literal('id'), input: Type.String(), keyId: Type.String() }),
   Type.Object({

@@ -13,7 +13,7 @@ export const IsoDateOrNull = Type.Union([IsoDate, Type.Null()]);
 
 export const StoreType = Type.Union([Type.Literal('AWS_CLOUDHSM'), Type.Literal('EXTERNAL_KEY_STORE')]);
 
-/** A custom key store as every document shows it (commands/common.ts storeJson). */
+/** A custom key store as every document shows it (src/ui/render/json-fields.ts storeJson). */
 export const StoreJson = Type.Object(
   {
     storeId: Type.String({ pattern: '^cks-[0-9a-f]{17}$' }),

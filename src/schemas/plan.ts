@@ -1,7 +1,7 @@
 /**
  * The document of every mutating command (alarm, schedule-deletion, cancel-deletion,
  * disconnect-store, backups --delete; delete-store adds its own fields): the plan, one line per
- * target, and after an apply each line's result (commands/run-plan.ts, ui/plan-render.ts).
+ * target, and after an apply each line's result (src/workflow/plan-runner/, src/ui/render/plan-outcome.ts).
  */
 import { LeftoverJson } from './leftover.js';
 import { Type, type Static } from '@sinclair/typebox';
@@ -124,6 +124,8 @@ export const PlanDocument = documentSchema(
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
+    /** schedule-deletion in a trial (issue 20): the trial's phase the run ended in (exit 8) */
+    phase: Type.Optional(Type.Union([Type.Literal('trial-start'), Type.Literal('trial-running')])),
   },
 );
 export type PlanDocument = Static<typeof PlanDocument>;

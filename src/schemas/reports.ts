@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull, StoreJson } from './common.js';
 
-/** commands/reports.ts backupsJson */
+/** src/ui/render/reports.ts backupsJson */
 export const BackupsReport = {
   clusterIds: Type.Array(Type.String()),
   since: IsoDate,
@@ -27,7 +27,7 @@ export const BackupsReport = {
 export const BackupsReportJson = Type.Object(BackupsReport, { additionalProperties: false });
 export type BackupsReportJson = Static<typeof BackupsReportJson>;
 
-/** commands/reports.ts orphansJson */
+/** src/ui/render/reports.ts orphansJson */
 export const OrphansReport = {
   orphans: Type.Array(
     Type.Object(

@@ -14,6 +14,8 @@ import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
 import type { OrphanedMaterial } from './orphans.js';
 import type { DependentsRun } from './evidence/dependents/types.js';
 import type { TrialCount } from './trial/count.js';
+import type { TrialRecommendation } from './trial/recommend.js';
+import type { TrialReport } from './trial/state.js';
 
 export interface StoreRow {
   store: StoreInfo;
@@ -76,6 +78,14 @@ export interface UsageResult {
   dependents?: DependentsRun;
   /** --output markdown, CloudHSM stores: what the store's cluster costs a month (issue 21) */
   clusterCost?: { hsmCount: number; monthlyUsd: number; usdPerHour: number; priceLine: string } | { error: string };
+  /** issue 20: the keys in a kscli trial, keys whose tags could not be read, and where a trial is recommended */
+  trials?: UsageTrials;
+}
+
+export interface UsageTrials {
+  reports: Map<string, TrialReport>;
+  tagErrors: Map<string, string>;
+  recommended: Map<string, TrialRecommendation>;
 }
 
 export type BackupsResult =

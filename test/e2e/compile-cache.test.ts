@@ -1,7 +1,8 @@
 /**
  * The V8 code cache of the SDK's files (src/aws/compile-cache.ts): the first run writes it under
  * $XDG_CACHE_HOME/kscli, later runs use it as it is, a cache V8 rejects (corrupt, another source)
- * is rewritten without failing the run, and KSCLI_NO_COMPILE_CACHE=1 writes nothing.
+ * is rewritten without failing the run, KSCLI_NO_COMPILE_CACHE=1 writes nothing and
+ * KSCLI_COMPILE_CACHE_DIR moves it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,6 +72,15 @@ describe('the SDK code cache', () => {
     const r = loadSns(off, { KSCLI_NO_COMPILE_CACHE: '1' });
     expect(r.stdout.trim(), r.stderr).toBe('function 1');
     expect(existsSync(off)).toBe(false);
+  });
+
+  it('KSCLI_COMPILE_CACHE_DIR moves the cache', () => {
+    const moved = join(dir, 'moved');
+    const r = loadSns(join(dir, 'not-here'), { KSCLI_COMPILE_CACHE_DIR: moved });
+    expect(r.stdout.trim(), r.stderr).toBe('function 1');
+    expect(existsSync(join(dir, 'not-here'))).toBe(false);
+    expect(readdirSync(moved).length).toBe(1);
+    expect(readdirSync(join(moved, readdirSync(moved)[0]!)).length).toBeGreaterThan(5);
   });
 
   it('kscli itself runs with the cache, cold and warm (stores --sandbox, exit 0, same output)', () => {

@@ -1,6 +1,6 @@
 /**
  * kscli inventory: every custom key store across accounts x Regions, one row per store (issue 11).
- * The commander definition; the work is in run.ts, the renderings in src/ui/inventory-render.ts.
+ * The commander definition; the work is in run.ts, the renderings in src/ui/render/inventory.ts.
  *
  * JSON (--output json):
  * {

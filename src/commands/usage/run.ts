@@ -17,7 +17,9 @@ import type { DependentsMode, DependentsRun } from '../../workflow/evidence/depe
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import type { KeyRef } from '../../input/validate.js';
-import type { UsageWindow, UsageResult } from '../../workflow/results.js';
+import type { UsageWindow, UsageResult, UsageTrials } from '../../workflow/results.js';
+import { recommendTrial } from '../../workflow/trial/recommend.js';
+import { readTrials } from '../../workflow/trial/state.js';
 export type { UsageWindow, UsageResult };
 
 const DAY_MS = 86_400_000;
@@ -147,6 +149,13 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
     } finally {
       bar.stop();
     }
+    // issue 20: each key's trial from its tags (non-Enabled keys only) and its failed calls
+    const { reports, tagErrors } = await readTrials(deps.aws, keys, now);
+    const trials: UsageTrials = { reports, tagErrors, recommended: new Map() };
+    for (const k of keys) {
+      const rec = recommendTrial(k, assessed.get(k.keyId), reports.has(k.keyId), { now, unusedDays });
+      if (rec) trials.recommended.set(k.keyId, rec);
+    }
     // what was searched, never more: the earliest stretch of the evidence
     const searchedFrom =
       summary?.segments.reduce((a, g) => (g.start < a ? g.start : a), now) ??
@@ -166,6 +175,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       assessments: keys.map((k) => assessed.get(k.keyId)!),
       ...(summary ? { evidence: summary } : {}),
       ...(dependents ? { dependents } : {}),
+      trials,
     };
   } finally {
     // a query nobody will read (the command failed first) is stopped, not left running

@@ -2,6 +2,7 @@
  * The review document of a plan (issue 9): what a change board reads in a ticket. Sections:
  *   # Change plan: <command> <subject>        the summary table (subject, account, region, who, when, status, digest)
  *   ## Keys                                   (a store) one row per key of the store: key, aliases, state, verdict, evidence, action
+ *   ## Trial                                  (issue 20) keys in a trial: phase, window, failed calls and callers; recommended trials
  *   ## Other changes                          store, alarm, metric filter and backup lines (any other subject: ## Changes, every line)
  *   ## Blocked                                (blocked plans) each reason and the flag that overrides it
  *   ## Overrides                              each override flag, its effect, and who took it
@@ -38,7 +39,81 @@ const OVERRIDE_EFFECT: Record<string, string> = {
   '--allow-orphaned-material':
     'the store is disconnected while keys wait for deletion (their material stays in the cluster)',
   '--replace': 'an existing kscli metric filter or alarm with a different configuration is overwritten',
+  '--end-trial': 'a running trial is cut short for the keys named: they are scheduled before their trial ends',
+  '--allow-dynamodb-archive':
+    'keys under a DynamoDB table are disabled for more than 7 days: DynamoDB may archive the table',
 };
+
+/** A key line's trial (details.trial, issue 20) as the plan recorded it. */
+interface TrialDetail {
+  phase: string;
+  start: string;
+  end: string;
+  days: number;
+  failures: Array<{
+    time: string;
+    operation: string;
+    principal: string;
+    account?: string;
+    region?: string;
+    errorCode: string;
+  }>;
+  gap?: string;
+}
+
+const trialOf = (i: PlanFileItem): TrialDetail | undefined => {
+  const t = i.details?.trial as TrialDetail | undefined;
+  return t && typeof t.phase === 'string' && Array.isArray(t.failures) ? t : undefined;
+};
+const recommendationOf = (i: PlanFileItem): { reason: string; command: string } | undefined => {
+  const r = i.details?.trialRecommended as { reason?: unknown; command?: unknown } | undefined;
+  return r && typeof r.reason === 'string' && typeof r.command === 'string'
+    ? { reason: r.reason, command: r.command }
+    : undefined;
+};
+
+/**
+ * issue 20: the keys in a trial (phase, window, failed calls by caller: a reviewer sees at once
+ * whether the trial caught anyone), then the keys for which a trial is recommended.
+ */
+function trialSection(plan: PlanFile): string {
+  const keyItems = plan.items.filter((i) => i.targetKind === 'key');
+  const seen = new Set<string>();
+  const rows: string[][] = [];
+  const failures: string[] = [];
+  for (const i of keyItems) {
+    const t = trialOf(i);
+    if (!t || seen.has(i.target)) continue;
+    seen.add(i.target);
+    const callers = [...new Set(t.failures.map((f) => f.principal))];
+    rows.push([
+      code(i.target),
+      t.phase === 'failed' ? bold('failed') : cell(t.phase),
+      cell(`${utc(t.start)} .. ${utc(t.end)} (${t.days} days)`),
+      t.gap ? cell(`unknown (${t.gap})`) : String(t.failures.length),
+      callers.length ? callers.map(code).join(', ') : '-',
+    ]);
+    for (const f of t.failures)
+      failures.push(
+        `${code(i.target)}: ${text(f.operation)} by ${code(f.principal)} at ${utc(f.time)} (${text(f.errorCode)}; account ${code(f.account ?? '?')}, ${text(f.region ?? '?')})`,
+      );
+  }
+  const recs = keyItems
+    .map((i) => [i.target, recommendationOf(i)] as const)
+    .filter((x): x is readonly [string, { reason: string; command: string }] => x[1] !== undefined);
+  if (rows.length === 0 && recs.length === 0) return '';
+  let out = heading(2, 'Trial');
+  if (rows.length) {
+    // the latest end among the keys (they may have been disabled on different days)
+    const end = keyItems.map(trialOf).reduce((a, t) => (t && t.end > a ? t.end : a), '');
+    out += `\nKeys disabled for a trial (from their ${code('kscli:trial-*')} tags; failed calls from CloudTrail). The trial ends ${utc(end)}; a trial with failed calls never proceeds, and ${code(`kscli enable-keys ${plan.storeId}`)} rolls it back.\n\n`;
+    out += table(['Key', 'Phase', 'Window', 'Failed calls', 'Callers'], rows);
+    if (failures.length) out += `\n${bold('Failed calls')}:\n\n${bullets(failures)}`;
+  }
+  if (recs.length)
+    out += `\n${bold('Trial recommended')} (unknown usage, or only old evidence):\n\n${bullets(recs.map(([k, r]) => `${code(k)}: ${text(r.reason)}: ${code(r.command)}`))}`;
+  return out;
+}
 
 function statusWord(plan: PlanFile): string {
   if (plan.blocked) return bold('BLOCKED: this plan cannot be applied');
@@ -241,6 +316,8 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
     ),
   );
   if (obs) parts.push(keysSection(plan, obs));
+  const trial = trialSection(plan);
+  if (trial) parts.push(trial);
   const other = otherSection(plan, obs !== undefined);
   if (other) parts.push(other);
   const blocked = blockedSection(plan);

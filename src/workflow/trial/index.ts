@@ -42,3 +42,4 @@ export * from './plan.js';
 export * from './alarm.js';
 export * from './dynamodb.js';
 export * from './count.js';
+export * from './recommend.js';

@@ -45,7 +45,7 @@ import type { LoggedRequest } from './in-process-sandbox.js';
 import type { JournalLine, KscliResult } from './kscli-in-process.js';
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import { keyFacts, keyIdOf, storeFacts, targetOfParams, type RunStart } from './world.js';
-import { cancelledByKscli, failedEvidence, keyNeeds, worldBlocks } from './world-oracle.js';
+import { cancelledByKscli, failedEvidence, keyNeeds, touchedBeforeFirstMutation, worldBlocks } from './world-oracle.js';
 
 export interface RunRecord {
   run: number;
@@ -235,6 +235,7 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
       namedKeys(rec.argv, '--key', rec.start),
       namedKeys(rec.argv, '--exclude-key', rec.start),
       failedEvidence(rec.requests),
+      touchedBeforeFirstMutation(rec.requests),
     );
     if (blocks.length > 0 && mine.length > 0)
       v.push(

@@ -150,13 +150,15 @@ export function worldBlocks(
   named: Set<string>,
   excluded: Set<string>,
   ev: ReturnType<typeof failedEvidence>,
+  /** keys and stores a colleague changed in this run before kscli's first mutating request (kscli may have planned after it) */
+  touched: Set<string> = new Set(),
 ): string[] {
   const cmd = argv[0];
   if (cmd !== 'schedule-deletion' && cmd !== 'delete-store') return [];
   if (argv.includes('--dry-run')) return [];
-  const keys = worldSelection(start, named, excluded, (st) => st !== 'PendingDeletion');
+  const keys = worldSelection(start, named, excluded, (st) => st !== 'PendingDeletion').filter((k) => !touched.has(k));
   const why: string[] = [];
-  const disconnected = start.storeType === 'AWS_CLOUDHSM' && start.storeState !== 'CONNECTED';
+  const disconnected = start.storeType === 'AWS_CLOUDHSM' && start.storeState !== 'CONNECTED' && !touched.has('store');
   for (const key of keys) {
     for (const need of keyNeeds(key, start.nowMs, start, ev))
       if (!argv.includes(need.flag)) why.push(`${key} needs ${need.flag} (${need.why})`);
@@ -196,4 +198,22 @@ export function leftUndone(
     return keys.filter((k) => !asked.has(k) && keyStateNow(k) === 'PendingDeletion');
   }
   return [];
+}
+
+/**
+ * What a colleague changed in a run before kscli's first mutating request: the keys it acted on, and
+ * 'store' when it acted on the store (connected, disconnected, created a key in it). kscli may have
+ * made its plan after these changes, so the world at the start no longer says what it planned from.
+ */
+export function touchedBeforeFirstMutation(requests: LoggedRequest[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of requests) {
+    if (r.caller === 'kscli' && r.mutating) break;
+    if (r.caller !== 'actor' || !r.mutating) continue;
+    const p = r.params as { KeyId?: string; CustomKeyStoreId?: string };
+    const k = keyIdOf(p.KeyId);
+    if (k) out.add(k);
+    if (p.CustomKeyStoreId) out.add('store');
+  }
+  return out;
 }
