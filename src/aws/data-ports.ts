@@ -98,6 +98,22 @@ export interface Ec2Port {
   encryptedVolumes(): Promise<DataResource[]>;
   /** DescribeSnapshots OwnerIds=self, encrypted, all pages */
   encryptedSnapshots(): Promise<DataResource[]>;
+  /**
+   * DescribeVpcEndpointServiceConfigurations filtered on the service name (an external key store
+   * names its endpoint service by name, not ID): null when this account has no such service.
+   */
+  vpcEndpointService(serviceName: string): Promise<VpcEndpointServiceInfo | null>;
+}
+
+/** A VPC endpoint service as EC2 describes it (the load balancers are ARNs from EC2's own answer). */
+export interface VpcEndpointServiceInfo {
+  serviceId: string;
+  serviceName: string;
+  /** Pending, Available, Deleting, Deleted, Failed */
+  state: string;
+  networkLoadBalancerArns: string[];
+  gatewayLoadBalancerArns: string[];
+  privateDnsName?: string;
 }
 
 export interface RdsPort {

@@ -313,10 +313,10 @@ export const AWS_SERVICES = {
     scope: 'regional',
     endpointEnvSuffix: 'EC2',
     endpointPrefix: 'ec2',
-    methods: { encryptedVolumes: true, encryptedSnapshots: true },
+    methods: { encryptedVolumes: true, encryptedSnapshots: true, vpcEndpointService: true },
     // EC2 throttles per API with token buckets (RequestLimitExceeded); the refill rates of the
     // describe calls are not in the facts file [U]: 20/s, the smallest non-mutating refill we know of
-    quotas: { DescribeVolumes: 20, DescribeSnapshots: 20 },
+    quotas: { DescribeVolumes: 20, DescribeSnapshots: 20, DescribeVpcEndpointServiceConfigurations: 20 },
     client: async (base) => new (sdkModule('@aws-sdk/client-ec2').EC2Client)(base),
     adapter: async (client, { site }) => new (await import('./adapters/ec2.js')).Ec2Adapter(client, site),
   }),

@@ -1,6 +1,7 @@
 /** `kscli inventory --output json`: every custom key store of an estate (accounts x Regions). */
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, StoreType } from './common.js';
+import { PriceSourceJson } from './cost.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const Count = Type.Integer({ minimum: 0 });
@@ -44,6 +45,8 @@ const InventoryStore = Type.Object(
     ]),
     /** why the cluster could not be read */
     clusterError: Type.Optional(Type.String()),
+    /** the cluster's HSMs x the Region's price per HSM-hour x 730 h (see costs.prices) */
+    hsmMonthlyUsd: Type.Optional(Count),
     keyCount: Count,
     /** keys per key state, e.g. {"Enabled": 2} */
     keyCounts: Type.Record(Type.String(), Count),
@@ -87,6 +90,49 @@ export const InventoryDocument = documentSchema(
       { additionalProperties: false },
     ),
     stores: Type.Array(InventoryStore),
+    /** every CloudHSM cluster of the account-Regions read, priced; absent when there is none */
+    costs: Type.Optional(
+      Type.Object(
+        {
+          total: Type.Object({ clusters: Count, hsms: Count, monthlyUsd: Count }, { additionalProperties: false }),
+          /** clusters with HSMs that no custom key store uses, or whose stores hold no key */
+          idle: Type.Object({ clusters: Count, hsms: Count, monthlyUsd: Count }, { additionalProperties: false }),
+          clusters: Type.Array(
+            Type.Object(
+              {
+                accountId: Type.String(),
+                accountName: NullableString,
+                region: Type.String(),
+                clusterId: Type.String(),
+                state: Type.String(),
+                hsmCount: Count,
+                usdPerHour: Type.Number(),
+                monthlyUsd: Count,
+                /** the custom key stores of the account-Region on the cluster */
+                storeIds: Type.Array(Type.String()),
+                idle: Type.Union([Type.Literal('no-key-store'), Type.Literal('empty-stores'), Type.Null()]),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          prices: PriceSourceJson,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** account-Regions whose clusters could not be listed: an idle cluster there is not counted (not a gap: no key store is hidden) */
+    clusterGaps: Type.Array(
+      Type.Object(
+        {
+          accountId: Type.String(),
+          accountName: NullableString,
+          region: Type.String(),
+          errorCode: NullableString,
+          reason: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     gaps: Type.Array(
       Type.Object(
         {

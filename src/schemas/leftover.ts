@@ -40,6 +40,25 @@ export const LeftoverJson = Type.Union([
       uriEndpoint: Type.Optional(Type.String()),
       uriPath: Type.Optional(Type.String()),
       vpcEndpointServiceName: Type.Optional(Type.String()),
+      /** VPC_ENDPOINT_SERVICE: the service as EC2 DescribeVpcEndpointServiceConfigurations reports it; null: EC2 has none of that name */
+      endpointService: Type.Optional(
+        Type.Union([
+          Type.Object(
+            {
+              serviceId: Type.String(),
+              serviceName: Type.String(),
+              state: Type.String(),
+              networkLoadBalancerArns: Type.Array(Type.String()),
+              gatewayLoadBalancerArns: Type.Array(Type.String()),
+              privateDnsName: Type.Optional(Type.String()),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
+      ),
+      /** why EC2 could not be read */
+      endpointServiceError: Type.Optional(Type.String()),
       nextStep: Type.String(),
     },
     { additionalProperties: false },

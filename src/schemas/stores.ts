@@ -1,6 +1,7 @@
 /** `kscli stores --output json`. */
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, StoreJson } from './common.js';
+import { ClusterCostJson, PriceSourceJson } from './cost.js';
 
 export const StoresDocument = documentSchema(
   'stores',
@@ -20,11 +21,17 @@ export const StoresDocument = documentSchema(
             keysInTrialError: Type.Optional(Type.String()),
             /** with --regions: the store's Region */
             region: Type.Optional(Type.String()),
+            /** CloudHSM stores: the cluster's HSMs and their monthly cost (null: not found or not read) */
+            cluster: Type.Optional(Type.Union([ClusterCostJson, Type.Null()])),
+            /** why the cluster could not be read */
+            clusterError: Type.Optional(Type.String()),
           }),
         ],
         { additionalProperties: false },
       ),
     ),
+    /** where the HSM prices came from (absent when no cluster was priced) */
+    prices: Type.Optional(PriceSourceJson),
     /** with --regions only: what was asked, whether every Region was read, and what was not */
     regions: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Type.String())])),
     complete: Type.Optional(Type.Boolean()),

@@ -4,7 +4,8 @@
  * Each command's run (src/commands/<verb>/run.ts) builds one; none prints.
  */
 import type { StoreLeftover } from './cost/leftovers.js';
-import type { KeyInfo, StoreInfo } from '../aws/ports.js';
+import type { ClusterInfo, KeyInfo, StoreInfo } from '../aws/ports.js';
+import type { CostFigure, PriceSource } from './cost/hsm-cost.js';
 import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
 import type { BackupsReport } from './backups.js';
 import type { Gap, Skip } from './estate/gaps.js';
@@ -24,11 +25,18 @@ export interface StoreRow {
   trial: TrialCount;
   /** with --regions: the store's Region */
   region?: string;
+  /** CloudHSM stores: the cluster (null: not found) and what its HSMs cost a month, or why it could not be read */
+  cluster?: ClusterInfo | null;
+  clusterError?: string;
+  cost?: CostFigure;
 }
 
 export interface StoresResult {
   region: string;
   stores: StoreRow[];
+  /** where the HSM prices came from (absent: no cluster was priced) */
+  prices?: PriceSource;
+  priceLine?: string;
   /** with --regions: what was asked ('all' or the list), and what could not be read */
   regions?: 'all' | string[];
   gaps?: Gap[];
@@ -68,6 +76,8 @@ export interface UsageResult {
   account?: string;
   /** how the data-at-rest search covered each resource type (issue 19) */
   dependents?: DependentsRun;
+  /** --output markdown, CloudHSM stores: what the store's cluster costs a month (issue 21) */
+  clusterCost?: { hsmCount: number; monthlyUsd: number; usdPerHour: number; priceLine: string } | { error: string };
   /** issue 20: the keys in a kscli trial, keys whose tags could not be read, and where a trial is recommended */
   trials?: UsageTrials;
 }

@@ -18,6 +18,8 @@ import {
   expectNoMutatingRequests,
   isMutatingRequest,
   kscliEnv,
+  ptyAvailable,
+  runInPty,
   runKscli,
   startE2E,
   startServe,
@@ -83,7 +85,7 @@ describe('the demo: delete-store names the cluster and its cost; retire-cluster 
     });
     const pricing = t.sandbox.requestsSince(mark).filter((q) => q.service === 'pricing');
     expect(pricing.map((q) => `${q.operation}:${q.region}:${q.outcome}`)).toEqual(['GetProducts:us-east-1:ok']);
-  });
+  }, 180_000);
 
   it('the table output says it in words, with where the price came from', async () => {
     // the idle store's cluster: the same lines after deleting it
@@ -131,6 +133,22 @@ describe('the demo: delete-store names the cluster and its cost; retire-cluster 
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
   });
 
+  it.skipIf(!ptyAvailable)(
+    'on a terminal it asks for the cluster ID: a wrong one changes nothing (exit 5)',
+    async () => {
+      const mark = t.sandbox.mark();
+      const r = await runInPty(['--endpoint-url', t.sandbox.url, 'retire-cluster', CLUSTER, '--output', 'table'], {
+        env: t.env(),
+        steps: [{ waitFor: new RegExp(`Type ${CLUSTER}`), send: 'cluster-wrong\r' }],
+        timeoutMs: 45_000,
+      });
+      expectExit(r, 5);
+      expect(r.stdout).toContain('DeleteHsm'); // the plan was shown before the question
+      expect(r.stdout).toContain('cluster-wrong (does not match)');
+      expectNoMutatingRequests(t.sandbox.requestsSince(mark));
+    },
+  );
+
   it('deletes one HSM and exits 8 while AWS deletes it; re-runs delete the other, then the cluster (exit 0)', async () => {
     const mark = t.sandbox.mark();
     const first = await t.kscli(['retire-cluster', CLUSTER, '--yes', '--wait-timeout', '1s', '--output', 'json']);
@@ -156,7 +174,7 @@ describe('the demo: delete-store names the cluster and its cost; retire-cluster 
     const status = await t.sandbox.status();
     // every DeleteHsm from an ACTIVE cluster took a backup: 5 + 2
     expect(status.backups.filter((b: any) => b.clusterId === CLUSTER)).toHaveLength(7);
-  });
+  }, 240_000);
 });
 
 describe('the organization scenario: a cluster another application still signs in to', () => {

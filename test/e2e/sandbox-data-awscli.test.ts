@@ -59,6 +59,7 @@ const READS: Array<[string, string, Record<string, unknown>]> = [
   ['s3', 'head_bucket', { Bucket: BUCKET }],
   ['ec2', 'describe_volumes', {}],
   ['ec2', 'describe_snapshots', { OwnerIds: ['self'], MaxResults: 5 }],
+  ['ec2', 'describe_vpc_endpoint_service_configurations', {}],
   ['rds', 'describe_db_instances', {}],
   ['rds', 'describe_db_clusters', {}],
   ['rds', 'describe_db_snapshots', {}],
@@ -307,6 +308,63 @@ describe.skipIf(!awsOnPath)('the AWS CLI against the sandbox data services', { t
     const enc = ok(demo.url, 'ec2', 'describe-volumes', '--filters', 'Name=encrypted,Values=false').Volumes;
     expect(enc.map((x: any) => x.VolumeId)).toEqual(['vol-0123456789abcdef1']);
     fails(demo.url, 'InvalidVolume.NotFound', 'ec2', 'describe-volumes', '--volume-ids', 'vol-00000000000000000');
+  });
+
+  it('ec2: the XKS proxy endpoint service and its NLB (issue 21); filters, paging, an unknown ID', () => {
+    const all = ok(demo.url, 'ec2', 'describe-vpc-endpoint-service-configurations').ServiceConfigurations;
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({
+      ServiceId: 'vpce-svc-0a1b2c3d4e5f60718',
+      ServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718',
+      ServiceState: 'Available',
+      ServiceType: [{ ServiceType: 'Interface' }],
+      NetworkLoadBalancerArns: [
+        'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/xks-proxy-nlb/0a1b2c3d4e5f6071',
+      ],
+      AvailabilityZones: ['us-east-1a', 'us-east-1b'],
+    });
+    const byName = ok(
+      demo.url,
+      'ec2',
+      'describe-vpc-endpoint-service-configurations',
+      '--filters',
+      'Name=service-name,Values=com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718',
+    ).ServiceConfigurations;
+    expect(byName.map((c: any) => c.ServiceId)).toEqual(['vpce-svc-0a1b2c3d4e5f60718']);
+    const none = ok(
+      demo.url,
+      'ec2',
+      'describe-vpc-endpoint-service-configurations',
+      '--filters',
+      'Name=service-name,Values=com.amazonaws.vpce.us-east-1.vpce-svc-0000000000000000',
+    ).ServiceConfigurations;
+    expect(none).toEqual([]);
+    const page = ok(
+      demo.url,
+      'ec2',
+      'describe-vpc-endpoint-service-configurations',
+      '--max-results',
+      '5',
+      '--no-paginate',
+    );
+    expect(page.ServiceConfigurations).toHaveLength(1);
+    expect(page.NextToken).toBeUndefined();
+    fails(
+      demo.url,
+      'InvalidVpcEndpointServiceId.NotFound',
+      'ec2',
+      'describe-vpc-endpoint-service-configurations',
+      '--service-ids',
+      'vpce-svc-0000000000000000',
+    );
+    fails(
+      demo.url,
+      'InvalidParameterValue',
+      'ec2',
+      'describe-vpc-endpoint-service-configurations',
+      '--filters',
+      'Name=bogus,Values=x',
+    );
   });
 
   it('rds: instances, clusters, snapshots, cluster snapshots; not found', () => {

@@ -5,12 +5,13 @@
  * is read and matched by the workflow. KmsKeyId is the key ARN.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { DataResource, Ec2Port } from '../data-ports.js';
+import type { DataResource, Ec2Port, VpcEndpointServiceInfo } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
 import { sdkModule } from '../sdk-modules.js';
 
-const { paginateDescribeSnapshots, paginateDescribeVolumes } = sdkModule('@aws-sdk/client-ec2');
+const { DescribeVpcEndpointServiceConfigurationsCommand, paginateDescribeSnapshots, paginateDescribeVolumes } =
+  sdkModule('@aws-sdk/client-ec2');
 
 /**
  * Each call's largest MaxResults: DescribeVolumes 5..500, DescribeSnapshots 5..1,000 (the EC2 API
@@ -68,6 +69,28 @@ export class Ec2Adapter implements Ec2Port {
         }
       }
       return out;
+    });
+  }
+
+  async vpcEndpointService(serviceName: string): Promise<VpcEndpointServiceInfo | null> {
+    return this.call('DescribeVpcEndpointServiceConfigurations', async (ec2) => {
+      // a filter on service-name, not ServiceIds: an unknown ID is an error
+      // (InvalidVpcEndpointServiceId.NotFound), an unmatched filter an empty answer
+      const out = await ec2.send(
+        new DescribeVpcEndpointServiceConfigurationsCommand({
+          Filters: [{ Name: 'service-name', Values: [serviceName] }],
+        }),
+      );
+      const c = (out.ServiceConfigurations ?? []).find((x) => x.ServiceName === serviceName);
+      if (!c?.ServiceId) return null;
+      return {
+        serviceId: c.ServiceId,
+        serviceName,
+        state: c.ServiceState ?? 'unknown',
+        networkLoadBalancerArns: c.NetworkLoadBalancerArns ?? [],
+        gatewayLoadBalancerArns: c.GatewayLoadBalancerArns ?? [],
+        ...(c.PrivateDnsName ? { privateDnsName: c.PrivateDnsName } : {}),
+      };
     });
   }
 

@@ -111,7 +111,7 @@ async function leftoverOf(
   region: string,
   data: DeleteStoreCleanup,
 ): Promise<StoreLeftover | undefined> {
-  if (store.type === 'EXTERNAL_KEY_STORE') return xksLeftover(store, region);
+  if (store.type === 'EXTERNAL_KEY_STORE') return xksLeftover(deps.aws, store, region);
   if (!store.clusterId) return undefined;
   const book = new HsmPriceBook(() => deps.aws.pricing(PRICING_REGION));
   const g = deps.globals;

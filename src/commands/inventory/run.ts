@@ -109,5 +109,11 @@ export async function runInventoryCommand(
   } finally {
     bar.stop();
   }
-  return { result, meta, generatedAt: deps.clock.now() };
+  // issue 21: what the estate's HSMs cost a month, and the part no key store needs any more
+  const [{ estateCosts }, { PRICING_REGION }] = await Promise.all([
+    import('../../workflow/cost/estate-costs.js'),
+    import('../../workflow/cost/hsm-cost.js'),
+  ]);
+  const costs = await estateCosts(result, () => deps.aws.pricing(PRICING_REGION));
+  return { result, meta, generatedAt: deps.clock.now(), ...(costs ? { costs } : {}) };
 }

@@ -22,7 +22,7 @@ export async function runStores(deps: Deps): Promise<StoresResult> {
         .finally(() => bar.stop())
     : [];
   const trials = await countKeysInTrial(deps.aws.kms(), keys);
-  return {
+  const result: StoresResult = {
     region: deps.region,
     stores: stores.map((s) => {
       const mine = keys.filter((k) => k.customKeyStoreId === s.id);
@@ -34,6 +34,11 @@ export async function runStores(deps: Deps): Promise<StoresResult> {
       };
     }),
   };
+  // issue 21: each cluster's HSMs and what they cost a month, where the operator decides
+  const { readStoreClusters, priceStoreClusters } = await import('../../workflow/cost/store-costs.js');
+  await readStoreClusters(deps.aws, result.stores);
+  await priceStoreClusters(deps.aws, result);
+  return result;
 }
 
 /**
@@ -61,7 +66,7 @@ export async function runStoresInRegions(
     concurrency: DEFAULT_CONCURRENCY,
     onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
   }).finally(() => bar.stop());
-  return {
+  const out: StoresResult = {
     region: deps.region,
     regions: selection.mode === 'all' ? 'all' : selection.regions,
     stores: result.rows.map((r) => ({
@@ -70,8 +75,14 @@ export async function runStoresInRegions(
       keyCounts: r.keyCounts,
       trial: r.trial,
       region: r.region,
+      // the estate inventory read each CloudHSM store's cluster already
+      ...(r.cluster !== undefined ? { cluster: r.cluster } : {}),
+      ...(r.clusterError ? { clusterError: r.clusterError } : {}),
     })),
     gaps: result.gaps,
     skipped: result.skips,
   };
+  const { priceStoreClusters } = await import('../../workflow/cost/store-costs.js');
+  await priceStoreClusters(deps.aws, out);
+  return out;
 }

@@ -114,20 +114,22 @@ Examples:
             import('./run.js'),
             import('../../ui/render/usage.js'),
           ]);
-          renderResult(
-            deps,
-            usageRendererWith({ details: flags.details }),
-            await runUsage(deps, {
-              storeId,
-              include,
-              days,
-              unusedDays,
-              evidence: source.evidence,
-              ...(logGroup ? { logGroup } : {}),
-              dependents: source.dependents,
-              ...(source.configAggregator ? { configAggregator: source.configAggregator } : {}),
-            }),
-          );
+          const result = await runUsage(deps, {
+            storeId,
+            include,
+            days,
+            unusedDays,
+            evidence: source.evidence,
+            ...(logGroup ? { logGroup } : {}),
+            dependents: source.dependents,
+            ...(source.configAggregator ? { configAggregator: source.configAggregator } : {}),
+          });
+          // the review document names what the store's cluster costs: the decision at hand
+          if (deps.globals.output === 'markdown' && result.store.clusterId)
+            result.clusterCost = await (
+              await import('../../workflow/cost/usage-cost.js')
+            ).clusterCostOf(deps.aws, result.store.clusterId);
+          renderResult(deps, usageRendererWith({ details: flags.details }), result);
           return 0;
         });
       });

@@ -40,6 +40,7 @@ import { demoCallers } from './callers.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
 import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
 import { addDemoData, largeData } from './data/scenario.js';
+import { demoEndpointService } from './ec2/endpoint-services.js';
 import {
   DAY_MS,
   DEFAULT_TRACKING_START,
@@ -144,6 +145,9 @@ function infrastructure(acc: Account, now: number): void {
       UriPath: '/kms/xks/v1',
     },
   });
+  // the XKS proxy's VPC endpoint service (and its NLB): for an external key store created with
+  // VPC_ENDPOINT_SERVICE connectivity; the demo's own XKS store uses a public endpoint
+  s.vpcEndpointServices = [demoEndpointService(s.accountId, s.region)];
   s.trails.push({
     name: DEMO_TRAIL,
     homeRegion: s.region,

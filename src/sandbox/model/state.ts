@@ -8,6 +8,7 @@
  */
 import type { CallerRecord } from './callers.js';
 import type { DataState } from './data/state.js';
+import type { VpcEndpointServiceRecord } from './ec2/endpoint-services.js';
 
 export const STATE_VERSION = 1;
 
@@ -362,6 +363,8 @@ export interface AccountState {
   callers?: CallerRecord[];
   /** data at rest and AWS Config (data/state.ts); absent: none (state files from before issue 19) */
   data?: DataState;
+  /** EC2 VPC endpoint services (ec2/endpoint-services.ts); absent in state files before issue 21 */
+  vpcEndpointServices?: VpcEndpointServiceRecord[];
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';

@@ -37,6 +37,7 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
   // plausible and low enough that a client must pace itself (override with --quota Op=N).
   'ec2.DescribeVolumes': 20,
   'ec2.DescribeSnapshots': 20,
+  'ec2.DescribeVpcEndpointServiceConfigurations': 20,
   'secretsmanager.ListSecrets': 100,
   'ssm.DescribeParameters': 10,
   'rds.DescribeDBInstances': 20,

@@ -20,7 +20,15 @@ export type UsageDoc = Pick<UsageDocument, 'store' | 'window' | 'keys' | 'note'>
   generatedAt: string;
   /** where the evidence came from (CloudTrail LookupEvents, Logs Insights), one line */
   evidenceLine?: string;
+  /** what the store's cluster costs a month (issue 21), or why it is not known */
+  clusterCost?: { hsmCount: number; monthlyUsd: number; usdPerHour: number; priceLine: string } | { error: string };
 };
+
+function clusterCell(clusterId: string, c: UsageDoc['clusterCost']): string {
+  if (!c) return code(clusterId);
+  if ('error' in c) return `${code(clusterId)}: cost not known (${text(c.error)})`;
+  return `${code(clusterId)}: ${c.hsmCount} HSM(s), **≈ $${c.monthlyUsd.toLocaleString('en-US')} a month** (${c.hsmCount} x $${c.usdPerHour.toFixed(2)} an hour; ${text(c.priceLine)}); deleting the store does not stop this: ${code(`kscli retire-cluster ${clusterId}`)} afterwards`;
+}
 
 const day = (d: string | undefined): string => (d ? d.slice(0, 10) : '-');
 const gap = (s: { status: string; error?: string }): string => `${s.status}${s.error ? ` (${s.error})` : ''}`;
@@ -143,7 +151,7 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
       ['Field', 'Value'],
       [
         ['Store', `${code(s.storeId)} ${text(`(${s.name}, ${s.type}, ${s.connectionState})`)}`],
-        ...(s.clusterId ? [['Cluster', code(s.clusterId)]] : []),
+        ...(s.clusterId ? [['Cluster', clusterCell(s.clusterId, doc.clusterCost)]] : []),
         ...(doc.account ? [['Account', code(doc.account)]] : []),
         ['Region', code(doc.region)],
         [

@@ -14,6 +14,8 @@ import type { Deps } from '../../deps.js';
 import { renderResult, type Renderer } from './output.js';
 import type { Body } from '../../schemas/common.js';
 import type { InventoryDocument } from '../../schemas/inventory.js';
+import type { EstateCosts, PricedCluster } from '../../workflow/cost/estate-costs.js';
+import { formatUsd, monthlyText } from '../../workflow/cost/hsm-cost.js';
 
 export type InventoryJson = Body<InventoryDocument>;
 
@@ -86,7 +88,34 @@ function gapLine(g: Gap | Skip): string {
 /** How many skipped lines the table prints before summing up the rest (JSON lists all). */
 const SKIPS_SHOWN = 20;
 
-export function renderInventoryTable(result: InventoryResult, meta: InventoryMeta, st: Style): string {
+/** The screen and Markdown lines of the estate's HSM cost (undefined costs: no cluster anywhere). */
+export function costLines(costs: EstateCosts | undefined, result: InventoryResult): string[] {
+  const lines: string[] = [];
+  if (costs) {
+    lines.push(
+      `HSMs: ${costs.total.hsms} in ${costs.total.clusters} cluster(s), ≈ ${formatUsd(costs.total.monthlyUsd)} a month`,
+      `idle clusters behind deleted or empty stores: ${costs.idle.hsms} HSMs, ≈ ${formatUsd(costs.idle.monthlyUsd)} a month`,
+    );
+    for (const c of costs.clusters.filter((x) => x.idle)) lines.push(`  ${idleLine(c)}`);
+    lines.push(costs.priceLine);
+  }
+  for (const g of result.clusterGaps)
+    lines.push(`not counted: ${accountText(g.accountId, g.accountName)} ${g.region}: ${g.reason}`);
+  return lines;
+}
+
+function idleLine(c: PricedCluster): string {
+  const why =
+    c.idle === 'no-key-store' ? 'no custom key store uses it' : `its store(s) ${c.storeIds.join(', ')} hold no key`;
+  return `${accountText(c.accountId, c.accountName)} ${c.region} ${c.cluster.clusterId}: ${c.cluster.hsmCount} HSM(s), ≈ ${formatUsd(c.cost.monthlyUsd)} a month, ${why} (kscli retire-cluster ${c.cluster.clusterId} --region ${c.region}, in that account)`;
+}
+
+export function renderInventoryTable(
+  result: InventoryResult,
+  meta: InventoryMeta,
+  st: Style,
+  costs?: EstateCosts,
+): string {
   const s = summaryOf(result);
   let out = '';
   if (result.rows.length > 0) {
@@ -99,12 +128,13 @@ export function renderInventoryTable(result: InventoryResult, meta: InventoryMet
       'STATE',
       'CLUSTER',
       'HSMS',
+      'MONTHLY',
       'KEYS',
       ...(meta.usage ? ['USAGE'] : []),
     ];
     out += renderTable(
       headers,
-      result.rows.map((r) => [
+      result.rows.map((r, i) => [
         accountText(r.accountId, r.accountName),
         r.region,
         r.store.id,
@@ -113,6 +143,7 @@ export function renderInventoryTable(result: InventoryResult, meta: InventoryMet
         stateText(r, st),
         r.store.clusterId ?? '-',
         hsmText(r),
+        monthlyText(costs?.rowCosts[i]),
         keysText(r),
         ...(meta.usage ? [usageText(r)] : []),
       ]),
@@ -130,16 +161,19 @@ export function renderInventoryTable(result: InventoryResult, meta: InventoryMet
   }
   out += `\n${s.stores} custom key store(s), ${s.keys} key(s), ${s.hsms} HSM(s) in ${s.accountsWithStores} of ${s.accounts} account(s); ${s.accountRegionsRead} account-Region(s) read`;
   out += result.gaps.length > 0 ? `; ${st.warn(`INCOMPLETE: ${result.gaps.length} gap(s)`)}\n` : '; complete\n';
+  const cost = costLines(costs, result);
+  if (cost.length > 0)
+    out += cost.map((l) => (l.startsWith('idle clusters') && costs?.idle.hsms ? st.warn(l) : l)).join('\n') + '\n';
   return out;
 }
 
-export function inventoryJson(result: InventoryResult, meta: InventoryMeta): InventoryJson {
+export function inventoryJson(result: InventoryResult, meta: InventoryMeta, costs?: EstateCosts): InventoryJson {
   return {
     complete: result.gaps.length === 0,
     accountSource: meta.accountSource,
     regions: meta.regions,
     summary: summaryOf(result),
-    stores: result.rows.map((r) => ({
+    stores: result.rows.map((r, i) => ({
       accountId: r.accountId,
       accountName: r.accountName ?? null,
       region: r.region,
@@ -154,11 +188,20 @@ export function inventoryJson(result: InventoryResult, meta: InventoryMeta): Inv
         ? { state: r.cluster.state, hsmCount: r.cluster.hsmCount, activeHsmCount: r.cluster.activeHsmCount }
         : null,
       ...(r.clusterError ? { clusterError: r.clusterError } : {}),
+      ...(costs?.rowCosts[i] ? { hsmMonthlyUsd: costs.rowCosts[i].monthlyUsd } : {}),
       keyCount: r.keyCount,
       keyCounts: r.keyCounts,
       keysInTrial: r.trial.keysInTrial,
       ...(r.trial.error ? { keysInTrialError: r.trial.error } : {}),
       ...(meta.usage ? { usage: r.usage ?? null, ...(r.usageError ? { usageError: r.usageError } : {}) } : {}),
+    })),
+    ...(costs ? { costs: costsJson(costs) } : {}),
+    clusterGaps: result.clusterGaps.map((g) => ({
+      accountId: g.accountId,
+      accountName: g.accountName ?? null,
+      region: g.region,
+      errorCode: g.errorCode ?? null,
+      reason: g.reason,
     })),
     gaps: result.gaps.map((g) => ({
       accountId: g.accountId,
@@ -178,12 +221,32 @@ export function inventoryJson(result: InventoryResult, meta: InventoryMeta): Inv
   };
 }
 
+function costsJson(c: EstateCosts): NonNullable<InventoryJson['costs']> {
+  return {
+    total: c.total,
+    idle: c.idle,
+    clusters: c.clusters.map((x) => ({
+      accountId: x.accountId,
+      accountName: x.accountName ?? null,
+      region: x.region,
+      clusterId: x.cluster.clusterId,
+      state: x.cluster.state,
+      hsmCount: x.cluster.hsmCount,
+      usdPerHour: x.cost.usdPerHour,
+      monthlyUsd: x.cost.monthlyUsd,
+      storeIds: x.storeIds,
+      idle: x.idle ?? null,
+    })),
+    prices: c.prices,
+  };
+}
+
 function csvCell(v: string | number | undefined | null): string {
   const s = v === undefined || v === null ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta): string {
+export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta, costs?: EstateCosts): string {
   const header = [
     'account_id',
     'account_name',
@@ -196,6 +259,7 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
     'cluster_id',
     'cluster_state',
     'hsm_count',
+    'hsm_monthly_usd',
     'key_count',
     ...KEY_STATES.map((k) => `keys_${k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}`),
     'keys_other',
@@ -204,7 +268,7 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
     'keys_in_trial',
   ];
   const lines = [header.join(',')];
-  for (const r of result.rows) {
+  for (const [i, r] of result.rows.entries()) {
     const known = KEY_STATES.reduce((n, k) => n + (r.keyCounts[k] ?? 0), 0);
     lines.push(
       [
@@ -219,6 +283,7 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
         r.store.clusterId,
         r.cluster?.state,
         r.cluster?.hsmCount,
+        costs?.rowCosts[i]?.monthlyUsd,
         r.keyCount,
         ...KEY_STATES.map((k) => r.keyCounts[k] ?? 0),
         r.keyCount - known,
@@ -248,11 +313,24 @@ function mdCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function renderInventoryMarkdown(result: InventoryResult, meta: InventoryMeta, generatedAt: Date): string {
+export function renderInventoryMarkdown(
+  result: InventoryResult,
+  meta: InventoryMeta,
+  generatedAt: Date,
+  costs?: EstateCosts,
+): string {
   const s = summaryOf(result);
   let md = `# Custom key store inventory\n\n`;
   md += `Generated by kscli on ${generatedAt.toISOString()}. Accounts: ${meta.accountSource === 'org' ? 'AWS Organizations' : meta.accountSource === 'file' ? 'accounts file' : 'current credentials'}; Regions: ${Array.isArray(meta.regions) ? meta.regions.join(', ') : meta.regions === 'all' ? 'all enabled' : 'the default Region'}.\n\n`;
   md += `- **${s.stores}** custom key stores, **${s.keys}** keys, **${s.hsms}** HSMs, in ${s.accountsWithStores} of ${s.accounts} accounts (${s.accountRegionsRead} account-Regions read)\n`;
+  if (costs) {
+    md += `- HSMs cost **≈ ${formatUsd(costs.total.monthlyUsd)} a month** (${costs.total.hsms} HSMs in ${costs.total.clusters} clusters)\n`;
+    md += `- Idle clusters behind deleted or empty stores: **${costs.idle.hsms} HSMs, ≈ ${formatUsd(costs.idle.monthlyUsd)} a month**\n`;
+    for (const c of costs.clusters.filter((x) => x.idle)) md += `  - ${mdCell(idleLine(c))}\n`;
+    md += `- ${mdCell(costs.priceLine)}\n`;
+  }
+  for (const g of result.clusterGaps)
+    md += `- Not counted: ${mdCell(`${accountText(g.accountId, g.accountName)} ${g.region}: ${g.reason}`)}\n`;
   md += `- ${result.gaps.length === 0 ? 'Complete: every account and Region asked for was read.' : `**Incomplete: ${result.gaps.length} gap(s)** (listed below)`}\n\n`;
   if (result.rows.length > 0) {
     const headers = [
@@ -264,11 +342,12 @@ export function renderInventoryMarkdown(result: InventoryResult, meta: Inventory
       'State',
       'Cluster',
       'HSMs',
+      'Monthly',
       'Keys',
       ...(meta.usage ? ['Usage'] : []),
     ];
     md += `| ${headers.join(' | ')} |\n|${headers.map(() => '---').join('|')}|\n`;
-    for (const r of result.rows) {
+    for (const [i, r] of result.rows.entries()) {
       const cells = [
         accountText(r.accountId, r.accountName),
         r.region,
@@ -278,6 +357,7 @@ export function renderInventoryMarkdown(result: InventoryResult, meta: Inventory
         stateText(r),
         r.store.clusterId ?? '-',
         hsmText(r),
+        monthlyText(costs?.rowCosts[i]),
         keysText(r),
         ...(meta.usage ? [usageText(r)] : []),
       ];
@@ -303,13 +383,15 @@ export interface InventoryView {
   result: InventoryResult;
   meta: InventoryMeta;
   generatedAt: Date;
+  /** the estate's HSM costs (absent: no cluster anywhere) */
+  costs?: EstateCosts;
 }
 
 export const inventoryRenderer: Renderer<InventoryView> = {
-  json: (v) => inventoryJson(v.result, v.meta),
-  table: (v, ctx) => renderInventoryTable(v.result, v.meta, ctx.style),
-  csv: (v) => renderInventoryCsv(v.result, v.meta),
-  markdown: (v) => renderInventoryMarkdown(v.result, v.meta, v.generatedAt),
+  json: (v) => inventoryJson(v.result, v.meta, v.costs),
+  table: (v, ctx) => renderInventoryTable(v.result, v.meta, ctx.style, v.costs),
+  csv: (v) => renderInventoryCsv(v.result, v.meta, v.costs),
+  markdown: (v) => renderInventoryMarkdown(v.result, v.meta, v.generatedAt, v.costs),
 };
 
 /** `kscli inventory`'s output: the document in the chosen format; with CSV, the gaps and skips on stderr. */

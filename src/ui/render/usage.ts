@@ -138,6 +138,7 @@ export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResul
         ...(r.evidence ? { evidenceLine: evidenceSummaryLine(r.evidence) } : {}),
         region: r.region,
         generatedAt: r.window.cloudTrailEnd.toISOString(),
+        ...(r.clusterCost ? { clusterCost: r.clusterCost } : {}),
       }),
     table(r, { style, width, now }) {
       const { store, window, assessments: results } = r;

@@ -100,3 +100,29 @@ export function priceSourceLine(book: HsmPriceBook): string {
     ? `HSM prices: AWS Price List (${PRICING_REGION}), ${HOURS_PER_MONTH} hours a month`
     : `HSM prices: kscli's price table of ${PRICE_TABLE_DATE}, not AWS's current prices (the AWS Price List could not be read: ${book.unreachable}); ${HOURS_PER_MONTH} hours a month`;
 }
+
+/** Where a run's prices came from, for JSON (schemas/cost.ts PriceSourceJson). */
+export interface PriceSource {
+  source: HsmPrice['source'];
+  hoursPerMonth: number;
+  /** table: the table's date */
+  tableDate?: string;
+  /** table: why the Price List was not used */
+  priceListError?: string;
+}
+
+export function priceSourceOf(book: HsmPriceBook): PriceSource {
+  return book.allFromPriceList
+    ? { source: 'price-list', hoursPerMonth: HOURS_PER_MONTH }
+    : {
+        source: 'table',
+        hoursPerMonth: HOURS_PER_MONTH,
+        tableDate: PRICE_TABLE_DATE,
+        ...(book.unreachable ? { priceListError: book.unreachable } : {}),
+      };
+}
+
+/** A monthly cost for a table cell: `≈ $2,336`, or `-` when there is none. */
+export function monthlyText(cost: CostFigure | undefined): string {
+  return cost ? `≈ ${formatUsd(cost.monthlyUsd)}` : '-';
+}

@@ -7,10 +7,13 @@
  * - an external key store: DeleteCustomKeyStore removes KMS metadata only; the XKS proxy, the
  *   external key manager and, for VPC_ENDPOINT_SERVICE connectivity, the VPC endpoint service and
  *   its Network Load Balancer stay and keep costing money (facts "External key stores"). kscli
- *   names them from the store's own configuration (read before the deletion) and says what to do
- *   next in words; it does not read EC2 or ELBv2 itself.
+ *   names the proxy from the store's own configuration (read before the deletion), reads the
+ *   endpoint service with EC2 DescribeVpcEndpointServiceConfigurations (its state and the load
+ *   balancer ARNs EC2 reports: kscli has no ELBv2 client and needs none for that), and says what
+ *   to do next in words. Read-only: nothing is changed.
  */
 import type { AwsPorts, StoreInfo } from '../../aws/ports.js';
+import type { VpcEndpointServiceInfo } from '../../aws/data-ports.js';
 import { formatUsd, HOURS_PER_MONTH, type CostFigure, type HsmPriceBook } from './hsm-cost.js';
 
 export interface ClusterLeftover {
@@ -33,6 +36,10 @@ export interface XksLeftover {
   uriEndpoint?: string;
   uriPath?: string;
   vpcEndpointServiceName?: string;
+  /** the endpoint service as EC2 reports it (VPC_ENDPOINT_SERVICE only; null: EC2 has no such service) */
+  endpointService?: VpcEndpointServiceInfo | null;
+  /** why EC2 could not be read (the service and its load balancer are then named, not confirmed) */
+  endpointServiceError?: string;
   nextStep: string;
 }
 
@@ -98,37 +105,77 @@ export async function clusterLeftover(
   };
 }
 
-export function xksLeftover(store: StoreInfo, region: string): XksLeftover | undefined {
+export async function xksLeftover(aws: AwsPorts, store: StoreInfo, region: string): Promise<XksLeftover | undefined> {
   const x = store.xksProxy;
   if (!x) return undefined;
-  const vpc = x.connectivity === 'VPC_ENDPOINT_SERVICE';
-  const nextStep = vpc
-    ? `the VPC endpoint service ${x.vpcEndpointServiceName ?? '(name not given)'} and its Network Load Balancer keep billing: find them with EC2 DescribeVpcEndpointServiceConfigurations (service name) and ELBv2 DescribeLoadBalancers (its NetworkLoadBalancerArns), remove cks.kms.${region}.amazonaws.com from its allowed principals, then delete them once no other store uses them; retire the XKS proxy and, if nothing else uses them, the external keys in the external key manager`
-    : `nothing in AWS bills for this store any more; the XKS proxy at ${x.uriEndpoint ?? '?'}${x.uriPath ?? ''} and the external key manager behind it stay: retire the proxy (and the external keys, if nothing else uses them) in your key manager`;
-  return {
-    kind: 'external-key-store',
+  const proxy = `${x.uriEndpoint ?? '?'}${x.uriPath ?? ''}`;
+  const retireProxy = `retire the XKS proxy at ${proxy} and, if nothing else uses them, the external keys in the external key manager`;
+  const base = {
+    kind: 'external-key-store' as const,
     region,
     connectivity: x.connectivity,
     ...(x.uriEndpoint ? { uriEndpoint: x.uriEndpoint } : {}),
     ...(x.uriPath ? { uriPath: x.uriPath } : {}),
     ...(x.vpcEndpointServiceName ? { vpcEndpointServiceName: x.vpcEndpointServiceName } : {}),
+  };
+  if (x.connectivity !== 'VPC_ENDPOINT_SERVICE')
+    return {
+      ...base,
+      nextStep: `nothing in AWS bills for this store any more; ${retireProxy}`,
+    };
+  const name = x.vpcEndpointServiceName;
+  let endpointService: VpcEndpointServiceInfo | null | undefined;
+  let endpointServiceError: string | undefined;
+  if (name) {
+    try {
+      endpointService = await aws.ec2(region).vpcEndpointService(name);
+    } catch (err) {
+      endpointServiceError = (err as Error).message.split('\n')[0];
+    }
+  }
+  const kmsPrincipal = `cks.kms.${region}.amazonaws.com`;
+  let nextStep: string;
+  if (endpointService === null)
+    nextStep = `EC2 has no endpoint service ${name} in this account and Region (already deleted, or owned by another account): nothing of it bills here; ${retireProxy}`;
+  else if (endpointService && (endpointService.state === 'Deleted' || endpointService.state === 'Deleting'))
+    nextStep = `the endpoint service ${endpointService.serviceId} is ${endpointService.state.toLowerCase()}; delete its load balancer if nothing else uses it, and ${retireProxy}`;
+  else {
+    const nlbs = endpointService?.networkLoadBalancerArns ?? [];
+    const svc = endpointService ? endpointService.serviceId : (name ?? '(name not given)');
+    const nlbText = nlbs.length > 0 ? `its Network Load Balancer ${nlbs.join(', ')}` : 'its Network Load Balancer';
+    nextStep = `the VPC endpoint service ${svc} and ${nlbText} keep billing: remove ${kmsPrincipal} from the service's allowed principals, then, once no other key store or client uses them, delete the endpoint service (EC2 DeleteVpcEndpointServiceConfigurations) and the load balancer (ELBv2 DeleteLoadBalancer); ${retireProxy}`;
+  }
+  return {
+    ...base,
+    ...(name ? { endpointService: endpointService ?? null } : {}),
+    ...(endpointServiceError ? { endpointServiceError } : {}),
     nextStep,
   };
 }
 
 /** The screen lines of a leftover. */
 export function leftoverLines(l: StoreLeftover, priceLine?: string): string[] {
-  if (l.kind === 'external-key-store') {
-    const what =
-      l.connectivity === 'VPC_ENDPOINT_SERVICE'
-        ? `still in place: XKS proxy ${l.uriEndpoint ?? ''}${l.uriPath ?? ''} behind VPC endpoint service ${l.vpcEndpointServiceName ?? '?'} (and its load balancer)`
-        : `still in place: XKS proxy ${l.uriEndpoint ?? ''}${l.uriPath ?? ''} (public endpoint)`;
-    return [what, `next: ${l.nextStep}`];
-  }
+  if (l.kind === 'external-key-store') return xksLines(l);
   if (l.clusterState === 'not-found' || l.clusterState === 'DELETED') return [l.nextStep];
   const cost = l.cost ? `, ≈ ${formatUsd(l.cost.monthlyUsd)} a month` : '';
   const lines = [`cluster ${l.clusterId} still runs ${l.hsmCount} HSM(s)${cost}: ${l.nextStep}`];
   if (l.cost && priceLine)
     lines.push(`  (${priceLine}; ${l.hsmCount} x $${l.cost.usdPerHour.toFixed(2)} x ${HOURS_PER_MONTH} h)`);
+  return lines;
+}
+
+function xksLines(l: XksLeftover): string[] {
+  const proxy = `${l.uriEndpoint ?? ''}${l.uriPath ?? ''}`;
+  if (l.connectivity !== 'VPC_ENDPOINT_SERVICE')
+    return [`still in place: XKS proxy ${proxy} (public endpoint)`, `next: ${l.nextStep}`];
+  const lines = [`still in place: XKS proxy ${proxy} behind VPC endpoint service ${l.vpcEndpointServiceName ?? '?'}`];
+  const e = l.endpointService;
+  if (e) {
+    lines.push(`  endpoint service ${e.serviceId}: ${e.state} (EC2 DescribeVpcEndpointServiceConfigurations)`);
+    for (const arn of e.networkLoadBalancerArns) lines.push(`  Network Load Balancer ${arn}`);
+    for (const arn of e.gatewayLoadBalancerArns) lines.push(`  Gateway Load Balancer ${arn}`);
+  } else if (e === null) lines.push('  EC2 reports no such endpoint service in this account and Region');
+  if (l.endpointServiceError) lines.push(`  not confirmed: EC2 could not be read (${l.endpointServiceError})`);
+  lines.push(`next: ${l.nextStep}`);
   return lines;
 }

@@ -31,7 +31,12 @@ describe('stores', () => {
       keyCount: 3,
       keyCounts: { Enabled: 2, PendingDeletion: 1 },
       keysInTrial: 0,
+      // issue 21: the cluster's HSMs and their monthly cost (HSMs x price x 730 h)
+      cluster: expect.objectContaining({ hsmCount: 2 }),
     });
+    const c = doc.stores.find((s: any) => s.storeId === hsm.id).cluster;
+    expect(c.monthlyUsd).toBe(Math.round(c.hsmCount * c.usdPerHour * 730));
+    expect(doc.prices.source).toBe(c.priceSource);
     expect(doc.stores.find((s: any) => s.storeId === xks.id)).toMatchObject({
       type: 'EXTERNAL_KEY_STORE',
       connectionState: 'FAILED',
@@ -46,7 +51,8 @@ describe('stores', () => {
     const s = w.account.addStore({ connectionState: 'FAILED', connectionErrorCode: 'NETWORK_ERRORS' });
     w.account.addKey({ store: s, state: 'Disabled' });
     const r = await runCli(['stores', '--output', 'table'], w);
-    expect(r.stdout).toMatch(/^STORE\s+NAME\s+TYPE\s+STATE\s+CLUSTER\s+CREATED\s+KEYS/);
+    expect(r.stdout).toMatch(/^STORE\s+NAME\s+TYPE\s+STATE\s+CLUSTER\s+HSMS\s+MONTHLY\s+CREATED\s+KEYS/);
+    expect(r.stdout).toMatch(/HSM prices: /);
     expect(r.stdout).toMatch(/FAILED \(NETWORK_ERRORS\)/);
     expect(r.stdout).toMatch(/1: Disabled 1/);
     expect(r.stdout).not.toMatch(/in a trial/);

@@ -16,6 +16,7 @@ import type { SnapshotRecord, VolumeRecord } from '../data/state.js';
 import type { Handler } from '../handler.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { ebsGrant } from './grants.js';
+import { endpointServiceHandlers } from './endpoint-services.js';
 
 /** A query-protocol list (`VolumeId.1`, `Filter.1.Value.1`) as the decoder gives it: an array, or one value. */
 export function listOf(v: unknown): unknown[] {
@@ -313,4 +314,5 @@ export const ec2Handlers: Record<string, Handler> = {
   CreateSnapshot: createSnapshot,
   DeleteVolume: deleteVolume,
   DeleteSnapshot: deleteSnapshot,
+  ...endpointServiceHandlers,
 };
