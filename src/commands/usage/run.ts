@@ -15,7 +15,8 @@ import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-s
 import type { EvidenceMode } from '../../workflow/evidence/types.js';
 import type { DependentsMode, DependentsRun } from '../../workflow/evidence/dependents/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
-import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { accountOrUndefined, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { describeStoreOrDeleted } from '../../workflow/store-or-record.js';
 import type { KeyRef } from '../../workflow/validate.js';
 import type { UsageWindow, UsageResult } from '../../workflow/results.js';
 export type { UsageWindow, UsageResult };
@@ -39,7 +40,7 @@ export interface UsageOptions {
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
   const { storeId, days, unusedDays } = o;
-  const store = await describeStore(deps, storeId);
+  const store = await describeStoreOrDeleted(deps, storeId, 'usage');
   const now = deps.clock.now();
   // the real evidence module (not deps.evidence(), the deletion steps' narrower seam): usage is its report
   const { assessKeys, prefetchLogEvidence } = await import('../../workflow/evidence/index.js');
