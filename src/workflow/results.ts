@@ -8,6 +8,7 @@ import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
 import type { BackupsReport } from './backups.js';
 import type { StoreDeletion } from './deleted-store.js';
+import type { ArchivedJournals } from './journal-archive.js';
 import type { Gap, Skip } from './estate/gaps.js';
 import type { KeyAssessment } from './evidence/index.js';
 import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
@@ -99,6 +100,8 @@ export interface SandboxStatusResult {
 
 export interface SandboxResetResult extends SandboxStatusResult {
   scenario: 'demo' | 'large' | 'org' | 'empty';
+  /** the earlier rehearsal's journals, moved aside (workflow/journal-archive.ts) */
+  journalArchived?: ArchivedJournals;
 }
 
 export interface SandboxAdvanceResult {
