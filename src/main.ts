@@ -16,11 +16,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.
 else await main();
 
 async function main(): Promise<void> {
-  const [{ run }, { processIO }, { commandOf, watchClosedOutput }, { MUTATING_COMMANDS }] = await Promise.all([
+  const [{ run }, { processIO }, { watchClosedOutput }, { MUTATING_COMMANDS }, { commandOf }] = await Promise.all([
     import('./cli.js'),
     import('./ui/io.js'),
     import('./ui/closed-output.js'),
     import('./commands/catalog.js'),
+    import('./commands/argv.js'),
   ]);
 
   const io = processIO({ color: !process.argv.includes('--no-color') });

@@ -86,8 +86,11 @@ export function packageOf(moduleId) {
   return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
 }
 
-/** `kscli sandbox reset --scenario large`: resolves the JSON status it prints. */
-export async function resetLarge(statePath, keys, storeKeys, home) {
+/**
+ * `kscli sandbox reset --scenario large`: resolves the JSON status it prints. `resources` adds the
+ * generated data-at-rest resources (issue 19's rows); the one reset every row shares.
+ */
+export async function resetLarge(statePath, keys, storeKeys, home, { resources, timeoutMs = 300_000 } = {}) {
   const r = await kscli(
     [
       '--output',
@@ -100,13 +103,16 @@ export async function resetLarge(statePath, keys, storeKeys, home) {
       String(keys),
       '--store-keys',
       String(storeKeys),
+      ...(resources ? ['--resources', String(resources)] : []),
       '--state',
       statePath,
     ],
-    { home, timeoutMs: 300_000 },
+    { home, timeoutMs },
   );
   if (r.code !== 0)
-    throw new Error(`sandbox reset (${keys} keys) failed with exit ${r.code}: ${r.stderr.trim().slice(-1000)}`);
+    throw new Error(
+      `sandbox reset (${keys} keys${resources ? `, ${resources} resources` : ''}) failed with exit ${r.code}: ${r.stderr.trim().slice(-1000)}`,
+    );
   return { status: JSON.parse(r.stdout), wallMs: r.wallMs };
 }
 

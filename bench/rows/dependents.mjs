@@ -17,7 +17,15 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { answered, countCalls, kscli, ROOT, serveSandbox, storeWithKeys, RequestLogReader } from '../lib/kscli.mjs';
+import {
+  answered,
+  countCalls,
+  resetLarge,
+  ROOT,
+  serveSandbox,
+  storeWithKeys,
+  RequestLogReader,
+} from '../lib/kscli.mjs';
 import { stop } from '../lib/children.mjs';
 import { round } from '../lib/stats.mjs';
 import { row } from '../lib/row.mjs';
@@ -86,28 +94,8 @@ const total = (calls) => Object.keys(calls).reduce((n, op) => n + answered(calls
 
 export async function dependentsRows({ home, tmp, keys = 10_000, resources = 50_000, say }) {
   const statePath = join(tmp, 'dependents.json');
-  const reset = await kscli(
-    [
-      '--output',
-      'json',
-      'sandbox',
-      'reset',
-      '--scenario',
-      'large',
-      '--keys',
-      String(keys),
-      '--store-keys',
-      String(keys),
-      '--resources',
-      String(resources),
-      '--state',
-      statePath,
-    ],
-    { home, timeoutMs: 600_000 },
-  );
-  if (reset.code !== 0)
-    throw new Error(`sandbox reset --resources ${resources} failed: ${reset.stderr.trim().slice(-500)}`);
-  const storeId = storeWithKeys(JSON.parse(reset.stdout), keys);
+  const { status } = await resetLarge(statePath, keys, keys, home, { resources, timeoutMs: 600_000 });
+  const storeId = storeWithKeys(status, keys);
   const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
   try {
     const log = new RequestLogReader(statePath);

@@ -3,8 +3,8 @@
  * sharing one HTTP handler (one keep-alive socket pool), one credential provider and one pacer per
  * Region.
  *
- * Every SDK module is loaded with a dynamic `import()` inside its table entry, so `kscli --help`,
- * `--version` and flag errors never load the SDK (start-up target of issue 5).
+ * Every SDK module is loaded (with `require`: sdk-modules.ts says why) inside its table entry, so
+ * `kscli --help`, `--version` and flag errors never load the SDK (start-up target of issue 5).
  *
  * Every client gets `endpoint` explicitly when one is configured: the CloudHSM v2 client (3.332,
  * the newest published) ignores AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
@@ -18,6 +18,7 @@ import type { AdapterSite } from './adapters/site.js';
 import { RegionPacer } from './quotas.js';
 import type { Clock } from './rate-limiter.js';
 import { instrument, type MiddlewareStackLike, type Pacer } from './middleware.js';
+import { sdkModule } from './sdk-modules.js';
 
 /** SDK attempts per call (the SDK's default is 3; aws-facts.md section 6). */
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -165,11 +166,8 @@ export class AwsClients {
   httpHandler(): Promise<NodeHttpHandler> {
     if (this.options.sharePoolOf) return this.options.sharePoolOf.httpHandler();
     this.handler ??= (async () => {
-      const [{ NodeHttpHandler }, http, https] = await Promise.all([
-        import('@smithy/node-http-handler'),
-        import('node:http'),
-        import('node:https'),
-      ]);
+      const { NodeHttpHandler } = sdkModule('@smithy/node-http-handler');
+      const [http, https] = await Promise.all([import('node:http'), import('node:https')]);
       const agentOptions = { keepAlive: true, maxSockets: this.options.maxSockets ?? MAX_SOCKETS };
       const debugLog = this.config.debugLog;
       return new NodeHttpHandler({

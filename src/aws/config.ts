@@ -14,6 +14,7 @@ import type { AwsConfig } from './ports.js';
 import { badInput, ExitCode, KscliError } from '../errors.js';
 import { PACEABLE_OPERATIONS, pacedOperationName } from './quotas.js';
 import { AWS_SERVICES, SERVICE_KEYS, type ServiceKey } from './services.js';
+import { sdkModule } from './sdk-modules.js';
 
 /** The per-service endpoint variables, as the SDK derives them from each client's serviceId. */
 export const SERVICE_ENDPOINT_ENV = Object.fromEntries(
@@ -170,7 +171,7 @@ export function parseMaxRps(values: string[]): Record<string, number> {
  */
 export async function readProfileRegion(profile: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   try {
-    const { loadSharedConfigFiles } = await import('@smithy/core/config');
+    const { loadSharedConfigFiles } = sdkModule('@smithy/core/config');
     const files = await loadSharedConfigFiles({
       ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
       ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
@@ -186,7 +187,7 @@ export async function readProfileRegion(profile: string, env: NodeJS.ProcessEnv)
 /** A named profile exists when either shared file (config or credentials) has a section for it. */
 export async function readProfileExists(profile: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   try {
-    const { loadSharedConfigFiles } = await import('@smithy/core/config');
+    const { loadSharedConfigFiles } = sdkModule('@smithy/core/config');
     const files = await loadSharedConfigFiles({
       ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
       ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),

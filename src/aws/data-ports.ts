@@ -82,8 +82,8 @@ export interface BucketInfo {
 }
 
 export interface S3Port {
-  /** ListBuckets, all pages */
-  listBuckets(): Promise<BucketInfo[]>;
+  /** ListBuckets, all pages; `onPage` sees each page as it arrives (the per-bucket reads start on it) */
+  listBuckets(onPage?: (page: BucketInfo[]) => void): Promise<BucketInfo[]>;
   /** GetBucketLocation, normalised: us-east-1 for the empty constraint, eu-west-1 for the legacy EU */
   bucketRegion(bucket: string): Promise<string>;
   /**
@@ -112,8 +112,8 @@ export interface RdsPort {
 }
 
 export interface DynamoDbPort {
-  /** ListTables, all pages */
-  listTables(): Promise<string[]>;
+  /** ListTables, all pages; `onPage` sees each page as it arrives (the DescribeTable calls start on it) */
+  listTables(onPage?: (page: string[]) => void): Promise<string[]>;
   /** DescribeTable: the table's SSEDescription.KMSMasterKeyArn, or null (AWS owned key); null too when the table is gone */
   tableKmsKey(table: string): Promise<DataResource | null>;
 }

@@ -21,12 +21,18 @@
  * SDK's standard mode (exponential back-off with full jitter, `maxAttempts` attempts), so callers
  * see exactly what `kms.send` would have thrown.
  */
-import { DescribeKeyCommand, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { isThrottlingError } from './errors.js';
 import { THROTTLE_ROUNDS_PER_ATTEMPT } from './middleware.js';
 import type { Pacing } from './rate-limiter.js';
+import { sdkModule } from './sdk-modules.js';
+
+const { DescribeKeyCommand } = sdkModule('@aws-sdk/client-kms');
+const { HttpRequest } = sdkModule('@smithy/core/protocols');
+const { SignatureV4 } = sdkModule('@smithy/signature-v4');
+// the classes' instance types, under the names the code used when it imported them
+type HttpRequest = InstanceType<typeof HttpRequest>;
+type SignatureV4 = InstanceType<typeof SignatureV4>;
 
 /** Where and how the SDK sent its DescribeKey: reused for every later one. */
 interface Target {

@@ -15,10 +15,11 @@
  *
  * To add a service:
  *   1. write its port interface in ports.ts and its adapter in adapters/<service>.ts (the adapter
- *      takes `() => Promise<Client>` and an AdapterSite; it imports the SDK client module);
+ *      takes `() => Promise<Client>` and an AdapterSite; it loads the SDK module with `sdkModule`);
  *   2. add ONE entry below: the SDK's serviceId-derived env suffix, the endpoint prefix, the port's
- *      method names, `client` and `adapter` (both with dynamic `import()`: this module is loaded
- *      by `--help`, which must never load the SDK), and the operation quotas to pace, if any;
+ *      method names, `client` (loading the SDK with `sdkModule`, sdk-modules.ts) and `adapter`
+ *      (dynamic `import()`): both lazily, since this module is loaded by `--help`, which must never
+ *      load the SDK; and the operation quotas to pace, if any;
  *   3. add the SDK package to package.json, and serve the service in the sandbox when tests need it.
  * Nothing else lists services: the compiler points at whatever the new entry is missing.
  */
@@ -64,6 +65,7 @@ import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { AccountPort, OrganizationsPort } from './estate/ports.js';
 import type { AdapterSite } from './adapters/site.js';
 import type { Pacing } from './rate-limiter.js';
+import { sdkModule } from './sdk-modules.js';
 
 /** The constructor options shared by every client (clients.ts fills them in). */
 export interface BaseClientConfig {
@@ -180,7 +182,7 @@ export const AWS_SERVICES = {
       ListResourceTags: 2000,
       GetKeyLastUsage: 5,
     },
-    client: async (base) => new (await import('@aws-sdk/client-kms')).KMSClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-kms').KMSClient)(base),
     adapter: async (client, { site, bucket, scanConcurrency, debugLog }) => {
       const { KmsAdapter } = await import('./adapters/kms.js');
       // DescribeKey goes through the fast path (fast-describe-key.ts), paced by this bucket
@@ -198,7 +200,7 @@ export const AWS_SERVICES = {
     methods: { getCallerIdentity: true, assumeRole: true },
     // AssumeRole's rate quota is UNCONFIRMED (aws-facts-estate-and-scale.md, open questions)
     unpublishedQuotas: ['AssumeRole'],
-    client: async (base) => new (await import('@aws-sdk/client-sts')).STSClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-sts').STSClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/sts.js')).StsAdapter(client, site),
   }),
   cloudtrail: service<CloudTrailClient, CloudTrailPort>({
@@ -208,7 +210,7 @@ export const AWS_SERVICES = {
     methods: { lookupEvents: true, describeTrails: true, getTrailStatus: true, getEventSelectors: true },
     // 2 per second per account and Region, shared by every LookupEvents caller (aws-facts.md 5)
     quotas: { LookupEvents: 2 },
-    client: async (base) => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-cloudtrail').CloudTrailClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/cloudtrail.js')).CloudTrailAdapter(client, site),
   }),
   logs: service<CloudWatchLogsClient, LogsPort>({
@@ -229,7 +231,7 @@ export const AWS_SERVICES = {
     // DescribeLogGroups: 10 per second per account and Region [UNCONFIRMED in the facts file];
     // paced only where kscli pages every group of the account (issue 19)
     quotas: { DescribeLogGroups: 10 },
-    client: async (base) => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/logs.js')).LogsAdapter(client, site),
   }),
   cloudwatch: service<CloudWatchClient, CloudWatchPort>({
@@ -237,7 +239,7 @@ export const AWS_SERVICES = {
     endpointEnvSuffix: 'CLOUDWATCH',
     endpointPrefix: 'monitoring',
     methods: { describeAlarm: true, putMetricAlarm: true, deleteAlarms: true },
-    client: async (base) => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-cloudwatch').CloudWatchClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/cloudwatch.js')).CloudWatchAdapter(client, site),
   }),
   sns: service<SNSClient, SnsPort>({
@@ -245,7 +247,7 @@ export const AWS_SERVICES = {
     endpointEnvSuffix: 'SNS',
     endpointPrefix: 'sns',
     methods: { getTopic: true },
-    client: async (base) => new (await import('@aws-sdk/client-sns')).SNSClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-sns').SNSClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/sns.js')).SnsAdapter(client, site),
   }),
   cloudhsm: service<CloudHSMV2Client, CloudHsmPort>({
@@ -265,7 +267,7 @@ export const AWS_SERVICES = {
       deleteCluster: true,
     },
     // the 3.332 client's types predate some options; its constructor reads the same names
-    client: async (base) => new (await import('@aws-sdk/client-cloudhsm-v2')).CloudHSMV2Client(base as never),
+    client: async (base) => new (sdkModule('@aws-sdk/client-cloudhsm-v2').CloudHSMV2Client)(base as never),
     adapter: async (client, { site }) => new (await import('./adapters/cloudhsm.js')).CloudHsmAdapter(client, site),
   }),
   pricing: service<PricingClient, PricingPort>({
@@ -275,7 +277,7 @@ export const AWS_SERVICES = {
     endpointEnvSuffix: 'PRICING',
     endpointPrefix: 'api.pricing',
     methods: { cloudHsmHourlyPrice: true },
-    client: async (base) => new (await import('@aws-sdk/client-pricing')).PricingClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-pricing').PricingClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/pricing.js')).PricingAdapter(client, site),
   }),
   // ---- the services that hold data at rest under a key (issue 19; aws-facts-data-at-rest) ----
@@ -293,7 +295,7 @@ export const AWS_SERVICES = {
     },
     // Select*: no published quota [U]; 20/s, the sandbox's figure (each query pages sequentially)
     quotas: { SelectResourceConfig: 20, SelectAggregateResourceConfig: 20 },
-    client: async (base) => new (await import('@aws-sdk/client-config-service')).ConfigServiceClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-config-service').ConfigServiceClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/config.js')).ConfigAdapter(client, site),
   }),
   s3: service<S3Client, S3Port>({
@@ -305,7 +307,7 @@ export const AWS_SERVICES = {
     quotas: { ListBuckets: 10, GetBucketEncryption: 100, GetBucketLocation: 100 },
     // path-style under an explicit endpoint (the sandbox, LocalStack): no bucket-name DNS there
     client: async (base) =>
-      new (await import('@aws-sdk/client-s3')).S3Client({ ...base, forcePathStyle: base.endpoint !== undefined }),
+      new (sdkModule('@aws-sdk/client-s3').S3Client)({ ...base, forcePathStyle: base.endpoint !== undefined }),
     adapter: async (client, { site }) => new (await import('./adapters/s3.js')).S3Adapter(client, site),
   }),
   ec2: service<EC2Client, Ec2Port>({
@@ -316,7 +318,7 @@ export const AWS_SERVICES = {
     // EC2 throttles per API with token buckets (RequestLimitExceeded); the refill rates of the
     // describe calls are not in the facts file [U]: 20/s, the smallest non-mutating refill we know of
     quotas: { DescribeVolumes: 20, DescribeSnapshots: 20 },
-    client: async (base) => new (await import('@aws-sdk/client-ec2')).EC2Client(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-ec2').EC2Client)(base),
     adapter: async (client, { site }) => new (await import('./adapters/ec2.js')).Ec2Adapter(client, site),
   }),
   rds: service<RDSClient, RdsPort>({
@@ -331,7 +333,7 @@ export const AWS_SERVICES = {
       DescribeDBSnapshots: 20,
       DescribeDBClusterSnapshots: 20,
     },
-    client: async (base) => new (await import('@aws-sdk/client-rds')).RDSClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-rds').RDSClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/rds.js')).RdsAdapter(client, site),
   }),
   dynamodb: service<DynamoDBClient, DynamoDbPort>({
@@ -341,7 +343,7 @@ export const AWS_SERVICES = {
     methods: { listTables: true, tableKmsKey: true },
     // control-plane rates [U]
     quotas: { ListTables: 10, DescribeTable: 100 },
-    client: async (base) => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-dynamodb').DynamoDBClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/dynamodb.js')).DynamoDbAdapter(client, site),
   }),
   backup: service<BackupClient, BackupPort>({
@@ -351,7 +353,7 @@ export const AWS_SERVICES = {
     methods: { listVaults: true, recoveryPoints: true },
     // [U]
     quotas: { ListBackupVaults: 10, ListRecoveryPointsByBackupVault: 10 },
-    client: async (base) => new (await import('@aws-sdk/client-backup')).BackupClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-backup').BackupClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/backup.js')).BackupAdapter(client, site),
   }),
   secretsmanager: service<SecretsManagerClient, SecretsPort>({
@@ -361,7 +363,7 @@ export const AWS_SERVICES = {
     methods: { secretsWithKmsKey: true },
     // 100 requests per second for ListSecrets [C]
     quotas: { ListSecrets: 100 },
-    client: async (base) => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-secrets-manager').SecretsManagerClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/secrets.js')).SecretsAdapter(client, site),
   }),
   ssm: service<SSMClient, SsmPort>({
@@ -371,7 +373,7 @@ export const AWS_SERVICES = {
     methods: { secureStringParameters: true },
     // [U]
     quotas: { DescribeParameters: 10 },
-    client: async (base) => new (await import('@aws-sdk/client-ssm')).SSMClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-ssm').SSMClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/ssm.js')).SsmAdapter(client, site),
   }),
   organizations: service<OrganizationsClient, OrganizationsPort>({
@@ -381,7 +383,7 @@ export const AWS_SERVICES = {
     methods: { describeOrganization: true, listAccounts: true, listAccountsUnder: true },
     // AWS publishes no Organizations throttle (aws-facts-estate-and-scale.md B1): unpaced unless named
     unpublishedQuotas: ['DescribeOrganization', 'ListAccounts', 'ListAccountsForParent', 'ListChildren'],
-    client: async (base) => new (await import('@aws-sdk/client-organizations')).OrganizationsClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-organizations').OrganizationsClient)(base),
     adapter: async (client, { site }) =>
       new (await import('./adapters/organizations.js')).OrganizationsAdapter(client, site),
   }),
@@ -392,7 +394,7 @@ export const AWS_SERVICES = {
     methods: { listRegions: true },
     // Account Management quotas page: ListRegions 5 per second (aws-facts-estate-and-scale.md B3)
     quotas: { ListRegions: 5 },
-    client: async (base) => new (await import('@aws-sdk/client-account')).AccountClient(base),
+    client: async (base) => new (sdkModule('@aws-sdk/client-account').AccountClient)(base),
     adapter: async (client, { site }) => new (await import('./adapters/account.js')).AccountAdapter(client, site),
   }),
 };

@@ -1,4 +1,8 @@
 /**
+ * The one reading of argv outside commander: which words are the command and its subcommand
+ * (`positionals`, `commandOf`), for what must be known before or around commander (the schema of
+ * the document a run prints, whether a run whose output closed was mutating: main.ts).
+ *
  * argv -> a command's typed input, without running it: commander parses the command's own
  * arguments and flags as its descriptor defines them, then the descriptor's pure `parse` makes the
  * input (bad input throws its KscliError, exit 2). For unit tests of every descriptor, and for any
@@ -29,3 +33,31 @@ export function parseArgv(d: CommandDescriptor, argv: string[], app: App): unkno
   }
   return input;
 }
+
+/** The global options that take a value (cli.ts): their value is not the command. */
+const GLOBAL_VALUE_OPTIONS = new Set([
+  '--region',
+  '--profile',
+  '--endpoint-url',
+  '--output',
+  '--expected-account',
+  '--journal',
+  '--plan-out',
+]);
+
+/** The arguments that are not options nor global options' values: the command, its subcommand... */
+export function positionals(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) out.push(arg);
+    // `--region=x` carries its value: only the spaced form consumes the next word
+    else if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
+    // variadic: Op=N values until the next option
+    else if (arg === '--max-rps') while (argv[i + 1]?.includes('=')) i++;
+  }
+  return out;
+}
+
+/** The command named by argv (global options may come first). */
+export const commandOf = (argv: readonly string[]): string | undefined => positionals(argv)[0];

@@ -3,6 +3,7 @@
  */
 import { SCHEMA_NAMES, type SchemaName } from '../schemas/names.js';
 import type { CommandDescriptor } from './descriptor.js';
+import { positionals } from './argv.js';
 import { COMMANDS } from './registry.js';
 
 export function commandNamed(name: string | undefined): CommandDescriptor | undefined {
@@ -30,30 +31,6 @@ export function commandsPrinting(name: SchemaName): string[] {
 /** A schema name, or a command that prints it (`backups --delete` and `sandbox status` as typed). */
 export function schemaNamed(input: string): SchemaName | undefined {
   return SCHEMA_NAMES.find((name) => name === input) ?? SCHEMA_NAMES.find((n) => commandsPrinting(n).includes(input));
-}
-
-/** The global options that take a value (cli.ts): their value is not the command. */
-const GLOBAL_VALUE_OPTIONS = new Set([
-  '--region',
-  '--profile',
-  '--endpoint-url',
-  '--output',
-  '--expected-account',
-  '--journal',
-  '--plan-out',
-]);
-
-/** The arguments that are not options nor global options' values: the command, its subcommand... */
-export function positionals(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) out.push(arg);
-    else if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
-    // variadic: Op=N values until the next option
-    else if (arg === '--max-rps') while (argv[i + 1]?.includes('=')) i++;
-  }
-  return out;
 }
 
 /** The schema of the JSON document `kscli ...argv` prints, or undefined when it prints none. */

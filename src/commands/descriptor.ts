@@ -53,8 +53,6 @@ export interface CommandInfo {
   mutates: boolean | { withFlag: string };
   /** a mutating command: what its plan is about (read first, locked, journalled, typed to confirm) */
   subject?: SubjectKind;
-  /** it writes plan files (--plan-out) that `kscli apply` runs */
-  planFile?: boolean;
   /** the JSON documents it prints (src/schemas/) */
   schemas: readonly SchemaUse[];
   /** --output formats beyond table and json: markdown (a review document), csv */
@@ -109,7 +107,6 @@ export function definePlanCommand<I, T extends TObject>(parts: PlanCommandParts<
     });
   return {
     ...parts,
-    planFile: parts.planFile ?? true,
     define(cmd, app) {
       parts.define(cmd, app);
       cmd.action(async () => {

@@ -12,7 +12,7 @@ import { renderPlanOut } from '../ui/render/plan-out.js';
 import { kscliVersion } from '../version.js';
 import type { PlannedStep } from '../workflow/plan.js';
 import { runPlan, type AnyPlanSpec, type PreparedPlan } from '../workflow/plan-runner/index.js';
-import { basisOf, planFileFrom, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
+import { planFileFrom, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
 
 /** The command line for the reviewer, as typed (arguments with spaces quoted). */
 export function commandLineOf(argv: string[]): string {
@@ -26,8 +26,7 @@ export async function planFileOf(
   command: PlanCommand,
   options: Record<string, unknown>,
 ): Promise<PlanFile> {
-  return planFileFrom(basisOf(prepared, deps.recordedVerdicts()), {
-    aws: deps.aws,
+  return planFileFrom(deps, prepared, {
     command,
     options,
     commandLine: commandLineOf(deps.argv),
@@ -52,8 +51,8 @@ export async function runPlanOut<P extends PlannedStep, D, R>(
     {
       say,
       // e.g. delete-store of a store this journal shows deleted: nothing is left to plan
-      onGone: async () => {
-        say('no plan written: the store no longer exists');
+      onGone: async (gone) => {
+        say(`no plan written: the ${gone.subject.kind} no longer exists`);
       },
       onPrepared: async (prepared) => {
         plan = await planFileOf(deps, prepared, command, options);

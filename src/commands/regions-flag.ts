@@ -8,7 +8,7 @@
  */
 import type { App } from '../app.js';
 import { ExitCode, KscliError } from '../errors.js';
-import { parseRegions } from '../workflow/estate/options.js';
+import { parseRegions } from '../input/estate-options.js';
 
 export const REGIONS_HELP =
   'comma-separated Regions, or all (every Region the account has enabled, from account:ListRegions)';

@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { Option, type Command } from 'commander';
-import { parsePositiveInt } from '../workflow/validate.js';
+import { parsePositiveInt } from '../input/validate.js';
 import { collect } from './shared-flags.js';
 
 /** LookupEvents keeps 90 days: a longer trial could not be judged (workflow/trial/tags.ts). */

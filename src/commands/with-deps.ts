@@ -6,7 +6,7 @@
 import type { App } from '../app.js';
 import type { Deps } from '../deps.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import { validateAccountId } from '../workflow/validate.js';
+import { validateAccountId } from '../input/validate.js';
 
 export async function withDeps(app: App, action: (deps: Deps) => Promise<number>): Promise<void> {
   const expected = app.globals().expectedAccount;

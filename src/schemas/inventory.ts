@@ -47,6 +47,9 @@ const InventoryStore = Type.Object(
     keyCount: Count,
     /** keys per key state, e.g. {"Enabled": 2} */
     keyCounts: Type.Record(Type.String(), Count),
+    /** keys disabled for a kscli trial (tagged kscli:trial-*, Disabled or Unavailable); null: some tags could not be read */
+    keysInTrial: Type.Union([Count, Type.Null()]),
+    keysInTrialError: Type.Optional(Type.String()),
     /** with --usage: verdict counts (null when not established, see usageError) */
     usage: Type.Optional(
       Type.Union([

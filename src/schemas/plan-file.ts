@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull, StoreType } from './common.js';
+import { SUBJECT_KINDS } from '../workflow/plan-runner/subject.js';
 
 const Check = Type.Object(
   {
@@ -31,12 +32,17 @@ const Item = Type.Object(
   { additionalProperties: false },
 );
 
+const Backup = Type.Object(
+  { backupId: Type.String(), clusterId: Type.Union([Type.String(), Type.Null()]), state: Type.String() },
+  { additionalProperties: false },
+);
+
 const Use = Type.Object(
   { operation: Type.String(), time: IsoDate, principal: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
 
-const Observations = Type.Object(
+const StoreObservations = Type.Object(
   {
     store: Type.Object(
       {
@@ -110,14 +116,41 @@ const Observations = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    backups: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { backupId: Type.String(), clusterId: Type.Union([Type.String(), Type.Null()]), state: Type.String() },
+    backups: Type.Optional(Type.Array(Backup)),
+  },
+  { additionalProperties: false },
+);
+
+/** A cluster plan (retire-cluster): src/workflow/cluster/observations.ts. */
+const ClusterObservations = Type.Object(
+  {
+    cluster: Type.Object(
+      {
+        clusterId: Type.String(),
+        state: Type.String(),
+        hsms: Type.Array(Type.Object({ hsmId: Type.String(), state: Type.String() }, { additionalProperties: false })),
+        backups: Type.Array(Backup),
+        storesOnCluster: Type.Array(Type.String({ description: '<storeId> in <region>' })),
+        regionGaps: Type.Array(Type.String({ description: 'a Region whose key stores could not be read' })),
+        audit: Type.Object(
+          { logGroup: Type.String(), status: Type.String(), otherUsers: Type.Array(Type.String()) },
           { additionalProperties: false },
         ),
-      ),
+      },
+      { additionalProperties: false },
     ),
+  },
+  { additionalProperties: false },
+);
+
+/** What the plan is about (src/workflow/plan-runner/subject.ts). */
+const Subject = Type.Object(
+  {
+    kind: Type.Union(SUBJECT_KINDS.map((k) => Type.Literal(k))),
+    id: Type.String(),
+    account: Type.String(),
+    region: Type.String(),
+    label: Type.String({ description: 'the words after its ID in the plan header' }),
   },
   { additionalProperties: false },
 );
@@ -135,8 +168,13 @@ export const PlanFileDocument = documentSchema(
       Type.Literal('disconnect-store'),
       Type.Literal('delete-store'),
       Type.Literal('backups'),
+      Type.Literal('disable-keys'),
+      Type.Literal('enable-keys'),
+      Type.Literal('retire-cluster'),
     ]),
-    storeId: Type.String(),
+    subject: Subject,
+    /** a store plan: the store (= subject.id) */
+    storeId: Type.Optional(Type.String()),
     /** the command's typed options: apply plans again with exactly these */
     options: Type.Record(Type.String(), Type.Unknown()),
     commandLine: Type.String(),
@@ -150,7 +188,8 @@ export const PlanFileDocument = documentSchema(
     items: Type.Array(Item),
     overrides: Type.Array(Type.Object({ flag: Type.String(), by: Type.String() }, { additionalProperties: false })),
     warnings: Type.Array(Type.String()),
-    observations: Observations,
+    /** what the plan rests on: a store's, or a cluster's (its subject says which) */
+    observations: Type.Union([StoreObservations, ClusterObservations]),
     nextRunAfter: Type.Optional(IsoDate),
     digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
   },

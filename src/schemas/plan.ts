@@ -124,6 +124,8 @@ export const PlanDocument = documentSchema(
     ]),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
+    /** schedule-deletion in a trial (issue 20): the trial's phase the run ended in (exit 8) */
+    phase: Type.Optional(Type.Union([Type.Literal('trial-start'), Type.Literal('trial-running')])),
   },
 );
 export type PlanDocument = Static<typeof PlanDocument>;
@@ -175,8 +177,12 @@ export const ApplyDocument = documentSchema(
       Type.Literal('backups'),
       Type.Literal('disable-keys'),
       Type.Literal('enable-keys'),
+      Type.Literal('retire-cluster'),
     ]),
-    storeId: Type.String(),
+    /** a store plan's store */
+    storeId: Type.Optional(Type.String()),
+    /** what the plan is about: in the command's document, and in a refusal */
+    subject: Type.Optional(Type.Object({ kind: Type.String(), id: Type.String() })),
     account: Type.String(),
     region: Type.String(),
     outcome: Type.Union([Outcome, Type.Literal('refused')]),

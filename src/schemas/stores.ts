@@ -15,6 +15,9 @@ export const StoresDocument = documentSchema(
             keyCount: Type.Integer({ minimum: 0 }),
             /** keys per key state, e.g. {"Enabled": 2, "PendingDeletion": 1} */
             keyCounts: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+            /** keys disabled for a kscli trial (tagged kscli:trial-*, Disabled or Unavailable); null: some tags could not be read */
+            keysInTrial: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+            keysInTrialError: Type.Optional(Type.String()),
             /** with --regions: the store's Region */
             region: Type.Optional(Type.String()),
           }),

@@ -34,6 +34,18 @@ export const TrialKeyJson = Type.Object(
   { additionalProperties: false },
 );
 
+/** Why kscli recommends a trial for a key (workflow/trial/recommend.ts), and the command that starts it. */
+export const TrialRecommendationJson = Type.Object(
+  {
+    why: Type.Union([Type.Literal('unknown'), Type.Literal('old-evidence')], {
+      description: 'unknown: the usage verdict is unknown; old-evidence: unused, but used before the unused period',
+    }),
+    reason: Type.String(),
+    command: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
 export const TrialJson = Type.Object(
   {
     /** the latest end among the keys in a trial */

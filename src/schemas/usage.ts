@@ -3,6 +3,7 @@
  * workflow/evidence/types.ts). Each evidence section carries a "status" so that an archive tells
  * "nothing found" (ok) from "could not look" (access-denied, unavailable).
  */
+import { TrialKeyJson, TrialRecommendationJson } from './trial.js';
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { documentSchema, IsoDate, StoreJson } from './common.js';
 import { DependentsRunJson, KeyDataAtRest } from './data-at-rest.js';
@@ -191,6 +192,12 @@ export const KeyUsage = Type.Object(
     aliases: section({ names: Type.Array(Type.String()) }),
     /** issue 19: the data at rest under the key (absent: not searched by this run) */
     dataAtRest: Type.Optional(KeyDataAtRest),
+    /** issue 20: the key's kscli trial (its tags, phase and failed calls); absent: in no trial */
+    trial: Type.Optional(TrialKeyJson),
+    /** issue 20: the key's tags could not be read, so whether it is in a trial is not known */
+    trialTagsError: Type.Optional(Type.String()),
+    /** issue 20: kscli recommends a trial for this key (unknown verdict, or only old evidence) */
+    trialRecommended: Type.Optional(TrialRecommendationJson),
     reason: Type.String({ description: 'which evidence the verdict rests on, over which dates' }),
   },
   { additionalProperties: false },

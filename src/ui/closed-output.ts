@@ -21,17 +21,6 @@ export function isOutputGone(err: unknown): boolean {
   return GONE.has(String((err as NodeJS.ErrnoException | undefined)?.code));
 }
 
-/** The command named by argv (global options may come first). */
-export function commandOf(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('-')) return a;
-    // global options with a value (the value is the next word unless written --opt=value)
-    if (!a.includes('=') && /^--(profile|region|endpoint-url|output|max-rps|expected-account|journal)$/.test(a)) i++;
-  }
-  return undefined;
-}
-
 /**
  * Calls `onGone` once, the first time one of the streams reports that its reader went away.
  * Other stream errors (a full disk behind a redirect) are not swallowed: they still surface.

@@ -10,7 +10,7 @@ import type { StepContext } from './context.js';
 import type { PlannedStep, Executable, PlanItem } from './plan.js';
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
-import type { KeyRef } from './validate.js';
+import type { KeyRef } from '../input/validate.js';
 import type { CallEntry, KeySeenEntry } from './journal.js';
 
 export const CANCEL = 'CancelKeyDeletion';

@@ -30,7 +30,7 @@ import {
   SECURITY_HUB_WARNING,
   type ScheduleOptions,
 } from './schedule-deletion.js';
-import type { KeyRef } from './validate.js';
+import type { KeyRef } from '../input/validate.js';
 import { disconnectExecutable, evaluateDisconnect, type DisconnectOptions } from './disconnect-store.js';
 import { findOrphans, type OrphanedMaterial } from './orphans.js';
 import { failedTrialWarnings, planTrialPhase, type TrialOptions, type TrialReport } from './trial/index.js';

@@ -30,8 +30,18 @@ export async function describeStoreOrFail(
   );
 }
 
-export function listStoreKeys(aws: AwsPorts, storeId: string, onProgress?: Progress): Promise<KeyInfo[]> {
-  return aws.kms().scanKeys((k) => k.customKeyStoreId === storeId, onProgress);
+export function listStoreKeys(
+  aws: AwsPorts,
+  storeId: string,
+  onProgress?: Progress,
+  /** each key of the store as DescribeKey returns it, before the scan ends (usage's early lookups) */
+  onKey?: (key: KeyInfo) => void,
+): Promise<KeyInfo[]> {
+  return aws.kms().scanKeys((k) => {
+    const mine = k.customKeyStoreId === storeId;
+    if (mine) onKey?.(k);
+    return mine;
+  }, onProgress);
 }
 
 /** Key states counted per store, for `stores`. */

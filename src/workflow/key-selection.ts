@@ -8,7 +8,7 @@
  */
 import type { AwsPorts, KeyInfo } from '../aws/ports.js';
 import type { PlanItem } from './plan.js';
-import type { KeyRef } from './validate.js';
+import type { KeyRef } from '../input/validate.js';
 
 export interface Selection {
   /** the store keys in scope */

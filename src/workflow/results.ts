@@ -14,11 +14,16 @@ import type { KeyAssessment } from './evidence/index.js';
 import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
 import type { OrphanedMaterial } from './orphans.js';
 import type { DependentsRun } from './evidence/dependents/types.js';
+import type { TrialCount } from './trial/count.js';
+import type { TrialRecommendation } from './trial/recommend.js';
+import type { TrialReport } from './trial/state.js';
 
 export interface StoreRow {
   store: StoreInfo;
   keyCount: number;
   keyCounts: Record<string, number>;
+  /** keys disabled for a kscli trial (issue 20; workflow/trial/count.ts) */
+  trial: TrialCount;
   /** with --regions: the store's Region */
   region?: string;
 }
@@ -65,6 +70,14 @@ export interface UsageResult {
   account?: string;
   /** how the data-at-rest search covered each resource type (issue 19) */
   dependents?: DependentsRun;
+  /** issue 20: the keys in a kscli trial, keys whose tags could not be read, and where a trial is recommended */
+  trials?: UsageTrials;
+}
+
+export interface UsageTrials {
+  reports: Map<string, TrialReport>;
+  tagErrors: Map<string, string>;
+  recommended: Map<string, TrialRecommendation>;
 }
 
 export type BackupsResult =

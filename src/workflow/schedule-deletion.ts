@@ -22,7 +22,7 @@ import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-port.js';
 import { readBack } from './readback.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
-import type { KeyRef } from './validate.js';
+import type { KeyRef } from '../input/validate.js';
 import {
   endTrialIds,
   evaluateTrialGate,
@@ -30,7 +30,9 @@ import {
   readTrials,
   resolvedByTrial,
   withTrialGate,
+  withTrialRecommendation,
 } from './trial/index.js';
+import { recommendTrial } from './trial/recommend.js';
 
 export const SCHEDULE = 'ScheduleKeyDeletion';
 
@@ -340,7 +342,16 @@ export async function planScheduleItems(
   return items.map((it) => {
     const trial = reports.get(it.target);
     const gate = evaluateTrialGate(trial, ctx.clock.now(), endTrial.has(it.target));
-    const item = withTrialGate(withEvidence(it, resolvedByTrial(assessments.get(it.target), gate)), gate, trial);
+    const assessment = assessments.get(it.target);
+    const gated = withTrialGate(withEvidence(it, resolvedByTrial(assessment, gate)), gate, trial);
+    const key = keys.find((k) => k.keyId === it.target);
+    const rec =
+      key &&
+      recommendTrial(key, assessment, trial !== undefined, {
+        now: ctx.clock.now(),
+        unusedDays: opts.evidence.unusedDays,
+      });
+    const item = rec ? withTrialRecommendation(gated, rec) : gated;
     return item.status === 'apply' ? scheduleExecutable(ctx, item, opts) : { item, apply: async () => ({}) };
   });
 }

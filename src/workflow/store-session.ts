@@ -32,10 +32,15 @@ export function journalFor(deps: Deps, account: string, callerArn: string, store
 }
 
 /** Scans the keys of the store with a progress bar on a TTY. */
-export async function scanStoreKeys(deps: Deps, storeId: string, label = 'scanning keys'): Promise<KeyInfo[]> {
+export async function scanStoreKeys(
+  deps: Deps,
+  storeId: string,
+  label = 'scanning keys',
+  onKey?: (key: KeyInfo) => void,
+): Promise<KeyInfo[]> {
   const bar = deps.progress.bar(label);
   try {
-    return await listStoreKeys(deps.aws, storeId, (done, total) => bar.update(done, total));
+    return await listStoreKeys(deps.aws, storeId, (done, total) => bar.update(done, total), onKey);
   } finally {
     bar.stop();
   }

@@ -41,6 +41,46 @@ type Doc = {
 
 const verdictsOf = (doc: Doc) => Object.fromEntries(doc.keys.map((k) => [k.keyId, k.verdict]));
 
+/**
+ * The large scenario's state file, made once per file by `kscli sandbox reset` (about 1 s of CPU
+ * for 600 keys and their history) and copied into each sandbox that needs it.
+ */
+let largeTemplate: Promise<string> | undefined;
+function largeState(): Promise<string> {
+  largeTemplate ??= (async () => {
+    const template = createWorkspace('evidence-logs-template');
+    try {
+      const env = kscliEnv(template, { credentials: false });
+      const reset = await runKscli(
+        [
+          'sandbox',
+          'reset',
+          '--scenario',
+          'large',
+          '--keys',
+          '600',
+          '--store-keys',
+          '60',
+          '--used-share',
+          '50%',
+          '--noise-events',
+          '500',
+          '--state',
+          template.statePath,
+          '--output',
+          'json',
+        ],
+        { env, timeoutMs: 60_000 },
+      );
+      expectExit(reset, 0);
+      return readFileSync(template.statePath, 'utf8');
+    } finally {
+      template.remove();
+    }
+  })();
+  return largeTemplate;
+}
+
 /** A served sandbox on its own state: the large scenario, changed by `edit` before serving. */
 async function largeSandbox(
   label: string,
@@ -53,29 +93,7 @@ async function largeSandbox(
   stop: () => Promise<void>;
 }> {
   const ws = createWorkspace(label);
-  const env = kscliEnv(ws, { credentials: false });
-  const reset = await runKscli(
-    [
-      'sandbox',
-      'reset',
-      '--scenario',
-      'large',
-      '--keys',
-      '600',
-      '--store-keys',
-      '60',
-      '--used-share',
-      '50%',
-      '--noise-events',
-      '500',
-      '--state',
-      ws.statePath,
-      '--output',
-      'json',
-    ],
-    { env, timeoutMs: 60_000 },
-  );
-  expectExit(reset, 0);
+  writeFileSync(ws.statePath, await largeState());
   if (edit) {
     const state = JSON.parse(readFileSync(ws.statePath, 'utf8'));
     edit(state, Date.now() + (state.clockOffsetMs ?? 0));

@@ -65,6 +65,23 @@ describe('the AWS SDK is loaded only by commands that call AWS', () => {
     expect(heavy).toEqual([]);
   });
 
+  it.each([
+    [['--help'], 0],
+    [['retire-cluster', '--help'], 0],
+    [['--bogus-flag'], 2],
+    [['schedule-deletion', 'cks-1234567890abcdef0', '--bogus-flag'], 2],
+    [['find-keys', 'cks-123'], 2],
+    [['retire-cluster', 'cluster-1a23b4cdefg', '--days', 'x'], 2],
+  ])('kscli %j loads no workflow module (issue 17: descriptors and flag parsing stand alone)', (args, code) => {
+    const r = loadedModules(args as string[]);
+    expect(r.code).toBe(code);
+    expect(
+      r.modules.some((m) => /\/dist\/(src\/)?input\/validate\.js$/.test(m)),
+      'the trace sees the flag parsers',
+    ).toBe(true);
+    expect([...new Set(r.modules.filter((m) => /\/dist\/(src\/)?workflow\//.test(m)))]).toEqual([]);
+  });
+
   it('--version alone loads neither the program nor any command or workflow module (main.ts answers it)', () => {
     const r = loadedModules(['--version']);
     expect(r.code).toBe(0);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, createPublicKey, publicEncrypt, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -264,6 +265,258 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     expect(results[2]!.answer.KeyMetadata.KeyState).toBe('PendingImport');
   });
 
+  it('sign, verify, get-public-key, generate-mac, verify-mac and RSA encryption through the CLI; signatures verify with Node crypto', () => {
+    const ec = aws('create-key', '--key-spec', 'ECC_NIST_P256', '--key-usage', 'SIGN_VERIFY').json.KeyMetadata.KeyId;
+    writeFileSync(join(dir, 'msg'), 'payload to sign');
+    const signed = aws(
+      'sign',
+      '--key-id',
+      ec,
+      '--message',
+      `fileb://${join(dir, 'msg')}`,
+      '--signing-algorithm',
+      'ECDSA_SHA_256',
+    );
+    expect(signed.status, signed.stderr).toBe(0);
+    const signature = Buffer.from(signed.json.Signature as string, 'base64');
+    const pub = aws('get-public-key', '--key-id', ec).json;
+    expect(pub).toMatchObject({
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+    });
+    const spki = createPublicKey({ key: Buffer.from(pub.PublicKey as string, 'base64'), format: 'der', type: 'spki' });
+    expect(cryptoVerify('sha256', Buffer.from('payload to sign'), spki, signature)).toBe(true);
+    writeFileSync(join(dir, 'sig'), signature);
+    const verified = aws(
+      'verify',
+      '--key-id',
+      ec,
+      '--message',
+      `fileb://${join(dir, 'msg')}`,
+      '--signature',
+      `fileb://${join(dir, 'sig')}`,
+      '--signing-algorithm',
+      'ECDSA_SHA_256',
+    );
+    expect(verified.json.SignatureValid).toBe(true);
+    writeFileSync(join(dir, 'other'), 'another payload');
+    const forged = aws(
+      'verify',
+      '--key-id',
+      ec,
+      '--message',
+      `fileb://${join(dir, 'other')}`,
+      '--signature',
+      `fileb://${join(dir, 'sig')}`,
+      '--signing-algorithm',
+      'ECDSA_SHA_256',
+    );
+    expect(forged.stderr).toContain('(KMSInvalidSignatureException)');
+    const wrongAlg = aws(
+      'sign',
+      '--key-id',
+      ec,
+      '--message',
+      `fileb://${join(dir, 'msg')}`,
+      '--signing-algorithm',
+      'ECDSA_SHA_512',
+    );
+    expect(wrongAlg.stderr).toContain('(InvalidKeyUsageException)');
+    const hmac = aws('create-key', '--key-spec', 'HMAC_256', '--key-usage', 'GENERATE_VERIFY_MAC').json.KeyMetadata
+      .KeyId;
+    const mac = aws(
+      'generate-mac',
+      '--key-id',
+      hmac,
+      '--message',
+      `fileb://${join(dir, 'msg')}`,
+      '--mac-algorithm',
+      'HMAC_SHA_256',
+    );
+    expect(mac.status, mac.stderr).toBe(0);
+    writeFileSync(join(dir, 'mac'), Buffer.from(mac.json.Mac as string, 'base64'));
+    const macArgs = ['--key-id', hmac, '--mac-algorithm', 'HMAC_SHA_256', '--mac', `fileb://${join(dir, 'mac')}`];
+    expect(aws('verify-mac', ...macArgs, '--message', `fileb://${join(dir, 'msg')}`).json.MacValid).toBe(true);
+    expect(aws('verify-mac', ...macArgs, '--message', `fileb://${join(dir, 'other')}`).stderr).toContain(
+      '(KMSInvalidMacException)',
+    );
+    const forgedToken = aws(
+      'generate-mac',
+      '--key-id',
+      hmac,
+      '--message',
+      `fileb://${join(dir, 'msg')}`,
+      '--mac-algorithm',
+      'HMAC_SHA_256',
+      '--grant-tokens',
+      'forged',
+    );
+    expect(forgedToken.stderr).toContain('(InvalidGrantTokenException)');
+    const m = 'aGVsbG8='; // "hello"
+    const results = botocore([
+      { op: 'CreateKey', params: { KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' } },
+      {
+        op: 'Encrypt',
+        params: { KeyId: '$0.KeyMetadata.KeyId', Plaintext: m, EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' },
+      },
+      {
+        op: 'Decrypt',
+        params: {
+          KeyId: '$0.KeyMetadata.KeyId',
+          CiphertextBlob: '$1.CiphertextBlob',
+          EncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        },
+      },
+      { op: 'Sign', params: { KeyId: ec, Message: m, SigningAlgorithm: 'ECDSA_SHA_256' } },
+      { op: 'Verify', params: { KeyId: ec, Message: m, Signature: '$3.Signature', SigningAlgorithm: 'ECDSA_SHA_256' } },
+      { op: 'GetPublicKey', params: { KeyId: '$0.KeyMetadata.KeyId' } },
+      { op: 'GenerateMac', params: { KeyId: hmac, Message: m, MacAlgorithm: 'HMAC_SHA_256' } },
+      { op: 'VerifyMac', params: { KeyId: hmac, Message: m, Mac: '$6.Mac', MacAlgorithm: 'HMAC_SHA_256' } },
+      { op: 'GenerateDataKeyPair', params: { KeyId: KEY_B, KeyPairSpec: 'ECC_NIST_P256' } },
+      { op: 'GenerateDataKeyPairWithoutPlaintext', params: { KeyId: KEY_B, KeyPairSpec: 'ECC_NIST_P256' } },
+      { op: 'CreateKey', params: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' } },
+      {
+        op: 'DeriveSharedSecret',
+        params: { KeyId: '$10.KeyMetadata.KeyId', KeyAgreementAlgorithm: 'ECDH', PublicKey: '$8.PublicKey' },
+      },
+    ]);
+    for (const r of results) {
+      expect(r.error, `${r.op}: ${r.message}`).toBeUndefined();
+      expect(r.problems, r.op).toEqual([]);
+    }
+    expect(results[2]!.answer.Plaintext).toBe(m);
+    const log = readRequestLog(join(dir, 'state.json')).filter((e) => e.operation === 'Sign');
+    expect(log.at(-1)).toMatchObject({ service: 'kms', outcome: 'ok', handled: true });
+  });
+
+  it('imported key material: get-parameters-for-import, import-key-material (wrapped with Node crypto), delete-imported-key-material', () => {
+    const id = aws('create-key', '--origin', 'EXTERNAL').json.KeyMetadata.KeyId as string;
+    const params = aws(
+      'get-parameters-for-import',
+      '--key-id',
+      id,
+      '--wrapping-algorithm',
+      'RSAES_OAEP_SHA_256',
+      '--wrapping-key-spec',
+      'RSA_2048',
+    );
+    expect(params.status, params.stderr).toBe(0);
+    const wrapping = createPublicKey({
+      key: Buffer.from(params.json.PublicKey as string, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
+    const material = randomBytes(32);
+    writeFileSync(
+      join(dir, 'wrapped'),
+      publicEncrypt({ key: wrapping, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material),
+    );
+    writeFileSync(join(dir, 'token'), Buffer.from(params.json.ImportToken as string, 'base64'));
+    const imported = aws(
+      'import-key-material',
+      '--key-id',
+      id,
+      '--encrypted-key-material',
+      `fileb://${join(dir, 'wrapped')}`,
+      '--import-token',
+      `fileb://${join(dir, 'token')}`,
+      '--expiration-model',
+      'KEY_MATERIAL_DOES_NOT_EXPIRE',
+    );
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(aws('describe-key', '--key-id', id).json.KeyMetadata).toMatchObject({
+      KeyState: 'Enabled',
+      ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+    });
+    expect(aws('delete-imported-key-material', '--key-id', id).status).toBe(0);
+    expect(aws('describe-key', '--key-id', id).json.KeyMetadata.KeyState).toBe('PendingImport');
+    const notExternal = aws(
+      'get-parameters-for-import',
+      '--key-id',
+      KEY_B,
+      '--wrapping-algorithm',
+      'RSAES_OAEP_SHA_256',
+      '--wrapping-key-spec',
+      'RSA_2048',
+    );
+    expect(notExternal.stderr).toContain('(UnsupportedOperationException)');
+    // botocore: the three answers against the model (the material wrapped here between the runs)
+    const [got] = botocore([
+      {
+        op: 'GetParametersForImport',
+        params: { KeyId: id, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' },
+      },
+    ]);
+    expect(got!.problems).toEqual([]);
+    const wrapped = publicEncrypt(
+      {
+        key: createPublicKey({
+          key: Buffer.from(got!.answer.PublicKey as string, 'base64'),
+          format: 'der',
+          type: 'spki',
+        }),
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: 'sha1',
+      },
+      material,
+    );
+    const results = botocore([
+      {
+        op: 'ImportKeyMaterial',
+        params: {
+          KeyId: id,
+          ImportToken: got!.answer.ImportToken,
+          EncryptedKeyMaterial: wrapped.toString('base64'),
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        },
+      },
+      { op: 'DescribeKey', params: { KeyId: id } },
+      { op: 'DeleteImportedKeyMaterial', params: { KeyId: id } },
+    ]);
+    for (const r of results) {
+      expect(r.error, `${r.op}: ${r.message}`).toBeUndefined();
+      expect(r.problems, r.op).toEqual([]);
+    }
+  });
+
+  it('replicate-key into eu-west-1: same key id, the Region in the ARN, AlreadyExists again; update-primary-region', () => {
+    const created = aws('create-key', '--multi-region', '--description', 'mrk for replication').json.KeyMetadata;
+    const id = created.KeyId as string;
+    const replica = aws('replicate-key', '--key-id', id, '--replica-region', 'eu-west-1', '--description', 'eu copy');
+    expect(replica.status, replica.stderr).toBe(0);
+    expect(replica.json.ReplicaKeyMetadata).toMatchObject({
+      KeyId: id,
+      Arn: `arn:aws:kms:eu-west-1:111122223333:key/${id}`,
+      MultiRegionConfiguration: { MultiRegionKeyType: 'REPLICA', PrimaryKey: { Region: 'us-east-1' } },
+    });
+    const eu = aws('describe-key', '--key-id', id, '--region', 'eu-west-1').json.KeyMetadata;
+    expect(eu).toMatchObject({ Description: 'eu copy', KeyState: 'Enabled' });
+    expect(aws('replicate-key', '--key-id', id, '--replica-region', 'eu-west-1').stderr).toContain(
+      '(AlreadyExistsException)',
+    );
+    expect(aws('replicate-key', '--key-id', KEY_B, '--replica-region', 'eu-west-1').stderr).toContain(
+      '(UnsupportedOperationException)',
+    );
+    const results = botocore([
+      {
+        op: 'ReplicateKey',
+        params: { KeyId: id, ReplicaRegion: 'ap-southeast-2', Tags: [{ TagKey: 'a', TagValue: 'b' }] },
+      },
+      { op: 'UpdatePrimaryRegion', params: { KeyId: id, PrimaryRegion: 'eu-west-1' } },
+    ]);
+    for (const r of results) {
+      expect(r.error, `${r.op}: ${r.message}`).toBeUndefined();
+      expect(r.problems, r.op).toEqual([]);
+    }
+    const [described] = botocore([{ op: 'DescribeKey', params: { KeyId: id } }], 'eu-west-1');
+    expect(described!.problems).toEqual([]);
+    expect(described!.answer.KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType).toBe('PRIMARY');
+    expect(aws('describe-key', '--key-id', id).json.KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType).toBe(
+      'REPLICA',
+    );
+  });
+
   it('the admin API resets to an empty account with any account ID; bad bodies are refused', async () => {
     const res = await fetch(`${url}/__sandbox/reset`, {
       method: 'POST',
@@ -276,9 +529,11 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     expect(created.json.KeyMetadata.Arn).toMatch(/^arn:aws:kms:us-east-1:444455556666:key\//);
     const bad = await fetch(`${url}/__sandbox/reset`, {
       method: 'POST',
-      body: JSON.stringify({ scenario: 'demo', accountId: '444455556666' }),
+      body: JSON.stringify({ scenario: 'org', accountId: '444455556666' }),
     });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { message: string }).message).toBe('accountId applies to the empty scenario only');
+    expect(((await bad.json()) as { message: string }).message).toContain(
+      'accountId does not apply to the org scenario: its accounts are generated',
+    );
   });
 });

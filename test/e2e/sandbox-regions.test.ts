@@ -51,9 +51,31 @@ describe('the empty scenario', () => {
     expect(stores.json().stores).toEqual([]);
   });
 
+  it('--account-id re-homes the demo: its stores and keys carry the account asked for', async () => {
+    const reset = await runKscli(
+      ['sandbox', 'reset', '--scenario', 'demo', '--account-id', '444455556666', '--output', 'json'],
+      {
+        env: env(),
+        timeoutMs: 60_000,
+      },
+    );
+    expectExit(reset, 0);
+    expect(reset.json()).toMatchObject({ scenario: 'demo', accountId: '444455556666' });
+    const keys = await runKscli(['find-keys', DEMO.hsmStore, '--sandbox', '--output', 'json'], {
+      env: env(),
+      timeoutMs: 60_000,
+    });
+    expectExit(keys, 0);
+    expect(keys.stdout).toContain('arn:aws:kms:us-east-1:444455556666:key/');
+    expect(keys.stdout).not.toContain('111122223333');
+  });
+
   it.each([
     [['--scenario', 'empty', '--account-id', '1234'], /--account-id 1234: an AWS account ID is 12 digits/],
-    [['--scenario', 'demo', '--account-id', '123456789012'], /--account-id applies to --scenario empty only/],
+    [
+      ['--scenario', 'org', '--account-id', '123456789012'],
+      /--account-id does not apply to --scenario org: its accounts are generated/,
+    ],
   ])('refuses %j with a one-line error and exit 2', async (args, message) => {
     const r = await runKscli(['sandbox', 'reset', ...args], { env: env(), timeoutMs: 60_000 });
     expectExit(r, 2);

@@ -30,12 +30,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_KEYS, DEMO_STORE_ID, DEMO_IDLE_STORE_ID } from '../../src/sandbox/model/index.js';
 import { InProcessSandbox } from './helpers/in-process-sandbox.js';
-import { coverage, play, removeHomes, scenarioArb } from './helpers/schedule-engine.js';
+import { coverage, everyPathArb, play, removeHomes, scenarioArb } from './helpers/schedule-engine.js';
 import { storeFacts } from './helpers/world.js';
 
 const RUNS = Number(process.env.KSCLI_PROPERTY_RUNS ?? 1000);
 const SEED = process.env.KSCLI_PROPERTY_SEED !== undefined ? Number(process.env.KSCLI_PROPERTY_SEED) : undefined;
 const PATH = process.env.KSCLI_PROPERTY_PATH;
+/** issue 18: schedules over every path (alarm, scoped delete-store, disturbed applies, evidence faults, read races) */
+const EVERY_RUNS = Number(process.env.KSCLI_PROPERTY_EVERY_RUNS ?? Math.round(RUNS * 0.3));
 
 afterAll(() => removeHomes());
 
@@ -84,6 +86,34 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
         expect(coverage.appliesApplied).toBeGreaterThan(20);
         expect(coverage.appliesRefused).toBeGreaterThan(20);
         expect(coverage.appliesTampered).toBeGreaterThan(10);
+      }
+    },
+  );
+
+  it(
+    `holds every invariant over ${EVERY_RUNS} schedules over every path (issue 18: alarm, delete-store --key/--exclude-key, apply under faults/SIGINT/a colleague, evidence faults, a colleague between two reads, stopped and slow Logs Insights queries)`,
+    { timeout: Math.max(600_000, EVERY_RUNS * 600) },
+    async () => {
+      const before = { ...coverage };
+      await fc.assert(
+        fc.asyncProperty(everyPathArb, async (spec) => {
+          await play(spec);
+        }),
+        {
+          numRuns: EVERY_RUNS,
+          ...(SEED !== undefined ? { seed: SEED } : {}),
+          ...(process.env.KSCLI_PROPERTY_EVERY_PATH ? { path: process.env.KSCLI_PROPERTY_EVERY_PATH } : {}),
+          endOnFailure: process.env.KSCLI_PROPERTY_SHRINK === '0',
+        },
+      );
+      if (process.env.KSCLI_RELIABILITY_VERBOSE) console.info(JSON.stringify(coverage));
+      if (EVERY_RUNS >= 300 && !process.env.KSCLI_PROPERTY_EVERY_PATH) {
+        // the new paths were really taken
+        expect(coverage.alarmRuns - before.alarmRuns).toBeGreaterThan(20);
+        expect(coverage.scopedDeleteStores - before.scopedDeleteStores).toBeGreaterThan(20);
+        expect(coverage.appliesDisturbed - before.appliesDisturbed).toBeGreaterThan(20);
+        expect(coverage.readRaces - before.readRaces).toBeGreaterThan(20);
+        expect(coverage.queriesStopped - before.queriesStopped).toBeGreaterThan(3);
       }
     },
   );

@@ -2,10 +2,13 @@
  * AccountPort on the AWS SDK: account:ListRegions (aws-facts-estate-and-scale.md B3). A global
  * service: the client is built in the partition's global Region (services.ts).
  */
-import { ListRegionsCommand, type AccountClient, type ListRegionsCommandOutput } from '@aws-sdk/client-account';
+import type { AccountClient, ListRegionsCommandOutput } from '@aws-sdk/client-account';
 import type { AccountPort, RegionInfo } from '../estate/ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { ListRegionsCommand } = sdkModule('@aws-sdk/client-account');
 
 export class AccountAdapter implements AccountPort {
   constructor(

@@ -3,14 +3,13 @@
  * encrypts the recovery points AWS Backup fully manages; a recovery point of a type Backup does not
  * fully manage inherits its source's encryption, and names that key in EncryptionKeyArn.
  */
-import {
-  paginateListBackupVaults,
-  paginateListRecoveryPointsByBackupVault,
-  type BackupClient,
-} from '@aws-sdk/client-backup';
+import type { BackupClient } from '@aws-sdk/client-backup';
 import type { BackupPort, BackupVaultInfo, DataResource } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { paginateListBackupVaults, paginateListRecoveryPointsByBackupVault } = sdkModule('@aws-sdk/client-backup');
 
 /** MaxResults: 1..1000. */
 const PAGE_SIZE = 1000;

@@ -2,20 +2,20 @@
  * CloudHsmPort on the AWS SDK. The newest published client is 3.332 (2023 code): it ignores
  * AWS_ENDPOINT_URL*, so clients.ts passes `endpoint` itself, and it drops `BackupArn`.
  */
-import {
+import type { Backup, CloudHSMV2Client, Cluster } from '@aws-sdk/client-cloudhsm-v2';
+import type { BackupInfo, CloudHsmPort, ClusterInfo } from '../ports.js';
+import { mapFailure } from '../errors.js';
+import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const {
   DeleteBackupCommand,
   DeleteClusterCommand,
   DeleteHsmCommand,
   DescribeClustersCommand,
   paginateDescribeBackups,
   paginateDescribeClusters,
-  type Backup,
-  type CloudHSMV2Client,
-  type Cluster,
-} from '@aws-sdk/client-cloudhsm-v2';
-import type { BackupInfo, CloudHsmPort, ClusterInfo } from '../ports.js';
-import { mapFailure } from '../errors.js';
-import type { AdapterSite } from './site.js';
+} = sdkModule('@aws-sdk/client-cloudhsm-v2');
 
 /** MaxResults: DescribeClusters 1-25, DescribeBackups 1-50 (aws-facts.md section 7). */
 export const PAGE_SIZE = { DescribeClusters: 25, DescribeBackups: 50 } as const;

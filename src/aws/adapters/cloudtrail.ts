@@ -4,15 +4,7 @@
  * every page of every lookup shares, so parallel lookups for many keys queue up instead of
  * being throttled.
  */
-import {
-  DescribeTrailsCommand,
-  GetEventSelectorsCommand,
-  GetTrailStatusCommand,
-  paginateLookupEvents,
-  type CloudTrailClient,
-  type Event as SdkEvent,
-  type LookupAttributeKey,
-} from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, Event as SdkEvent, LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import type {
   CloudTrailPort,
   EventSelectors,
@@ -24,6 +16,10 @@ import type {
 } from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } =
+  sdkModule('@aws-sdk/client-cloudtrail');
 
 /** LookupEvents MaxResults is 1-50. */
 export const LOOKUP_PAGE_SIZE = 50;

@@ -1,15 +1,11 @@
 /** CloudWatchPort on the AWS SDK: the alarm that fires when someone uses a key pending deletion. */
-import {
-  DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  PutMetricAlarmCommand,
-  type CloudWatchClient,
-  type ComparisonOperator,
-  type MetricAlarm,
-} from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, ComparisonOperator, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AlarmInfo, AlarmSpec, CloudWatchPort } from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand } = sdkModule('@aws-sdk/client-cloudwatch');
 
 export class CloudWatchAdapter implements CloudWatchPort {
   constructor(

@@ -7,16 +7,18 @@
  * The request quota of these calls is not documented (UNCONFIRMED): they are not paced here; kscli
  * pages each query sequentially, a handful of queries at once, and the SDK retries a throttle.
  */
-import {
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { ConfigPort, ConfigRecorderInfo, ConfigRecorderStatus, ConfigSelectPage } from '../data-ports.js';
+import { mapFailure } from '../errors.js';
+import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const {
   DescribeConfigurationRecordersCommand,
   DescribeConfigurationRecorderStatusCommand,
   SelectAggregateResourceConfigCommand,
   SelectResourceConfigCommand,
-  type ConfigServiceClient,
-} from '@aws-sdk/client-config-service';
-import type { ConfigPort, ConfigRecorderInfo, ConfigRecorderStatus, ConfigSelectPage } from '../data-ports.js';
-import { mapFailure } from '../errors.js';
-import type { AdapterSite } from './site.js';
+} = sdkModule('@aws-sdk/client-config-service');
 
 /** Limit: 0..100 rows a page (100 is the maximum; the default is 25). */
 export const CONFIG_PAGE_LIMIT = 100;

@@ -3,11 +3,14 @@
  * so each table is described (DescribeTable, paced): SSEDescription.KMSMasterKeyArn is present only
  * for a customer managed or AWS managed key (absent: the AWS owned key).
  */
-import { DescribeTableCommand, paginateListTables, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DataResource, DynamoDbPort } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import { AwsCallError } from '../../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { DescribeTableCommand, paginateListTables } = sdkModule('@aws-sdk/client-dynamodb');
 
 /** ListTables Limit: 1..100. */
 const PAGE_SIZE = 100;
@@ -18,11 +21,14 @@ export class DynamoDbAdapter implements DynamoDbPort {
     private readonly where: AdapterSite,
   ) {}
 
-  async listTables(): Promise<string[]> {
+  async listTables(onPage?: (page: string[]) => void): Promise<string[]> {
     return this.call('ListTables', async (ddb) => {
       const out: string[] = [];
-      for await (const p of paginateListTables({ client: ddb, pageSize: PAGE_SIZE }, {}))
-        out.push(...(p.TableNames ?? []));
+      for await (const p of paginateListTables({ client: ddb, pageSize: PAGE_SIZE }, {})) {
+        const names = p.TableNames ?? [];
+        out.push(...names);
+        onPage?.(names);
+      }
       return out;
     });
   }

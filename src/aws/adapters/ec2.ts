@@ -4,13 +4,20 @@
  * snapshot this account owns (OwnerIds=self: public and shared snapshots are someone else's data)
  * is read and matched by the workflow. KmsKeyId is the key ARN.
  */
-import { paginateDescribeSnapshots, paginateDescribeVolumes, type EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { DataResource, Ec2Port } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
 
-/** MaxResults: 5..1000 for both calls. */
-const PAGE_SIZE = 1000;
+const { paginateDescribeSnapshots, paginateDescribeVolumes } = sdkModule('@aws-sdk/client-ec2');
+
+/**
+ * Each call's largest MaxResults: DescribeVolumes 5..500, DescribeSnapshots 5..1,000 (the EC2 API
+ * reference). 1,000 for volumes was refused by the sandbox with InvalidParameterValue, which made
+ * every direct EBS volume read of a large account a coverage gap (bench dependents-direct-10k).
+ */
+const PAGE_SIZE = { volumes: 500, snapshots: 1000 } as const;
 const ENCRYPTED = [{ Name: 'encrypted', Values: ['true'] }];
 
 export class Ec2Adapter implements Ec2Port {
@@ -22,7 +29,10 @@ export class Ec2Adapter implements Ec2Port {
   async encryptedVolumes(): Promise<DataResource[]> {
     return this.call('DescribeVolumes', async (ec2) => {
       const out: DataResource[] = [];
-      for await (const p of paginateDescribeVolumes({ client: ec2, pageSize: PAGE_SIZE }, { Filters: ENCRYPTED })) {
+      for await (const p of paginateDescribeVolumes(
+        { client: ec2, pageSize: PAGE_SIZE.volumes },
+        { Filters: ENCRYPTED },
+      )) {
         for (const v of p.Volumes ?? []) {
           if (!v.VolumeId || !v.KmsKeyId) continue;
           out.push({
@@ -43,7 +53,7 @@ export class Ec2Adapter implements Ec2Port {
     return this.call('DescribeSnapshots', async (ec2) => {
       const out: DataResource[] = [];
       const input = { OwnerIds: ['self'], Filters: ENCRYPTED };
-      for await (const p of paginateDescribeSnapshots({ client: ec2, pageSize: PAGE_SIZE }, input)) {
+      for await (const p of paginateDescribeSnapshots({ client: ec2, pageSize: PAGE_SIZE.snapshots }, input)) {
         for (const s of p.Snapshots ?? []) {
           if (!s.SnapshotId || !s.KmsKeyId) continue;
           out.push({

@@ -3,30 +3,12 @@
  * (one bucket per operation and Region, middleware.ts), so every call here, paginator pages
  * included, is paced without the code below having to ask.
  */
-import {
-  CancelKeyDeletionCommand,
-  ConnectCustomKeyStoreCommand,
-  DeleteCustomKeyStoreCommand,
-  DescribeCustomKeyStoresCommand,
-  DescribeKeyCommand,
-  DisableKeyCommand,
-  DisconnectCustomKeyStoreCommand,
-  EnableKeyCommand,
-  GetKeyLastUsageCommand,
-  GetKeyPolicyCommand,
-  ListResourceTagsCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
-  paginateDescribeCustomKeyStores,
-  paginateListAliases,
-  paginateListGrants,
-  paginateListKeys,
-  ScheduleKeyDeletionCommand,
-  type AliasListEntry,
-  type CustomKeyStoresListEntry,
-  type GrantListEntry,
-  type KeyMetadata,
-  type KMSClient,
+import type {
+  AliasListEntry,
+  CustomKeyStoresListEntry,
+  GrantListEntry,
+  KeyMetadata,
+  KMSClient,
 } from '@aws-sdk/client-kms';
 import type {
   AliasInfo,
@@ -46,6 +28,28 @@ import { TaskPool } from '../pool.js';
 import { FastDescribeKey } from '../fast-describe-key.js';
 import type { Pacing } from '../rate-limiter.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const {
+  CancelKeyDeletionCommand,
+  ConnectCustomKeyStoreCommand,
+  DeleteCustomKeyStoreCommand,
+  DescribeCustomKeyStoresCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  DisconnectCustomKeyStoreCommand,
+  EnableKeyCommand,
+  GetKeyLastUsageCommand,
+  GetKeyPolicyCommand,
+  ListResourceTagsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  paginateDescribeCustomKeyStores,
+  paginateListAliases,
+  paginateListGrants,
+  paginateListKeys,
+  ScheduleKeyDeletionCommand,
+} = sdkModule('@aws-sdk/client-kms');
 
 /** Largest page sizes AWS documents (aws-facts.md section 3.3; the model allows up to 1000 for all). */
 export const PAGE_SIZE = { ListKeys: 1000, ListAliases: 100, ListGrants: 100, DescribeCustomKeyStores: 1000 } as const;

@@ -8,19 +8,7 @@
  * request-rate quotas of these four calls are UNCONFIRMED, so they are not paced here: kscli makes
  * a handful of them per run and polls at most a few times a second.
  */
-import {
-  DeleteMetricFilterCommand,
-  GetQueryResultsCommand,
-  PutMetricFilterCommand,
-  StartQueryCommand,
-  StopQueryCommand,
-  paginateDescribeLogGroups,
-  paginateDescribeLogStreams,
-  paginateDescribeMetricFilters,
-  type CloudWatchLogsClient,
-  type LogGroup,
-  type ResultField,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient, LogGroup, ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import type {
   LogGroupInfo,
   LogsPort,
@@ -32,6 +20,18 @@ import type {
 import type { DataResource } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const {
+  DeleteMetricFilterCommand,
+  GetQueryResultsCommand,
+  PutMetricFilterCommand,
+  StartQueryCommand,
+  StopQueryCommand,
+  paginateDescribeLogGroups,
+  paginateDescribeLogStreams,
+  paginateDescribeMetricFilters,
+} = sdkModule('@aws-sdk/client-cloudwatch-logs');
 
 /** DescribeLogGroups and DescribeMetricFilters take at most 50 per page. */
 const PAGE_SIZE = 50;

@@ -2,20 +2,20 @@
  * OrganizationsPort on the AWS SDK (aws-facts-estate-and-scale.md B1). A global service: the
  * client is built in the partition's global Region (services.ts).
  */
-import {
-  DescribeOrganizationCommand,
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListChildrenCommand,
-  type Account,
-  type ListAccountsCommandOutput,
-  type ListAccountsForParentCommandOutput,
-  type ListChildrenCommandOutput,
-  type OrganizationsClient,
+import type {
+  Account,
+  ListAccountsCommandOutput,
+  ListAccountsForParentCommandOutput,
+  ListChildrenCommandOutput,
+  OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { OrgAccountInfo, OrganizationInfo, OrganizationsPort } from '../estate/ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { DescribeOrganizationCommand, ListAccountsCommand, ListAccountsForParentCommand, ListChildrenCommand } =
+  sdkModule('@aws-sdk/client-organizations');
 
 export class OrganizationsAdapter implements OrganizationsPort {
   constructor(

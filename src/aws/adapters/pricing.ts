@@ -9,10 +9,13 @@
  * the exact attribute names are UNCONFIRMED against the live list, so either one identifies it,
  * and a list where neither matches gives null: kscli then uses its dated table, and says so).
  */
-import { GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing';
+import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { HsmHourlyPrice, PricingPort } from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { GetProductsCommand } = sdkModule('@aws-sdk/client-pricing');
 
 interface PriceDimension {
   unit?: string;

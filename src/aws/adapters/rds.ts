@@ -4,16 +4,18 @@
  * key, Performance Insights and database activity streams name keys of their own: their data is
  * lost with that key too, so each named key becomes its own DataResource (the property says which).
  */
-import {
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { DataResource, RdsPort } from '../data-ports.js';
+import { mapFailure } from '../errors.js';
+import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const {
   paginateDescribeDBClusters,
   paginateDescribeDBClusterSnapshots,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
-import type { DataResource, RdsPort } from '../data-ports.js';
-import { mapFailure } from '../errors.js';
-import type { AdapterSite } from './site.js';
+} = sdkModule('@aws-sdk/client-rds');
 
 /** MaxRecords: 20..100. */
 const PAGE_SIZE = 100;

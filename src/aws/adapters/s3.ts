@@ -4,16 +4,14 @@
  * only through S3 Inventory, S3 Metadata or HeadObject per object, which kscli does not do (the
  * evidence says so). The client uses path-style addressing when an endpoint is given (the sandbox).
  */
-import {
-  GetBucketEncryptionCommand,
-  GetBucketLocationCommand,
-  paginateListBuckets,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BucketInfo, S3Port } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import { AwsCallError } from '../../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { GetBucketEncryptionCommand, GetBucketLocationCommand, paginateListBuckets } = sdkModule('@aws-sdk/client-s3');
 
 /** ListBuckets' MaxBuckets: 1..10,000. */
 const PAGE_SIZE = 1000;
@@ -24,18 +22,21 @@ export class S3Adapter implements S3Port {
     private readonly where: AdapterSite,
   ) {}
 
-  async listBuckets(): Promise<BucketInfo[]> {
+  async listBuckets(onPage?: (page: BucketInfo[]) => void): Promise<BucketInfo[]> {
     return this.call('ListBuckets', async (s3) => {
       const out: BucketInfo[] = [];
       for await (const p of paginateListBuckets({ client: s3, pageSize: PAGE_SIZE }, {})) {
+        const page: BucketInfo[] = [];
         for (const b of p.Buckets ?? []) {
           if (!b.Name) continue;
-          out.push({
+          page.push({
             name: b.Name,
             ...(b.CreationDate ? { creationDate: b.CreationDate } : {}),
             ...(b.BucketRegion ? { region: b.BucketRegion } : {}),
           });
         }
+        out.push(...page);
+        onPage?.(page);
       }
       return out;
     });

@@ -3,10 +3,13 @@
  * for a secret under a customer managed key (absent: aws/secretsmanager). Secrets scheduled for
  * deletion are included (IncludePlannedDeletion): they can still be restored, with the key.
  */
-import { paginateListSecrets, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DataResource, SecretsPort } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { paginateListSecrets } = sdkModule('@aws-sdk/client-secrets-manager');
 
 /** MaxResults: 1..100. */
 const PAGE_SIZE = 100;

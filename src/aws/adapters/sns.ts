@@ -1,8 +1,11 @@
 /** SnsPort on the AWS SDK: is the alarm's topic there, and which key encrypts it. */
-import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SnsPort, TopicInfo } from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { GetTopicAttributesCommand } = sdkModule('@aws-sdk/client-sns');
 
 /** SNS answers a missing topic with NotFound (query protocol) or NotFoundException (JSON). */
 const NOT_FOUND = new Set(['NotFound', 'NotFoundException']);

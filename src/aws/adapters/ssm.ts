@@ -4,10 +4,13 @@
  * alias/aws/ssm for the AWS managed key). The server-side KeyId filter exists, but its accepted
  * forms (alias, ID, ARN) are not confirmed, so kscli reads every SecureString and matches itself.
  */
-import { paginateDescribeParameters, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DataResource, SsmPort } from '../data-ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { paginateDescribeParameters } = sdkModule('@aws-sdk/client-ssm');
 
 /** MaxResults: 1..50. */
 const PAGE_SIZE = 50;

@@ -2,10 +2,13 @@
  * StsPort on the AWS SDK: who the credentials belong to (the --expected-account guard, the
  * journal), and AssumeRole for the estate commands (aws-facts-estate-and-scale.md B2).
  */
-import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AssumedCredentials, AssumeRoleRequest, CallerIdentity, StsPort } from '../ports.js';
 import { mapFailure } from '../errors.js';
 import type { AdapterSite } from './site.js';
+import { sdkModule } from '../sdk-modules.js';
+
+const { AssumeRoleCommand, GetCallerIdentityCommand } = sdkModule('@aws-sdk/client-sts');
 
 export class StsAdapter implements StsPort {
   constructor(

@@ -14,7 +14,7 @@
  *  "action": "PutMetricFilter" | "PutMetricAlarm", "status", "reason", "checks", "details": {"logGroup", "region", ...}}.
  */
 import { badInput } from '../../errors.js';
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { logGroupOption, snsTopicArnOption, storeIdArgument } from '../shared-flags.js';
 import type { AlarmOptions } from './run.js';

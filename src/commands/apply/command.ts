@@ -9,8 +9,10 @@
  * {"command", "storeId", "account", "region", "outcome": "refused", "reasons": ["..."], "planFile": {...}}.
  */
 import { defineCommand } from '../descriptor.js';
-import { DEFAULT_MAX_AGE } from '../../workflow/plan-file/document.js';
 import { withDeps } from '../with-deps.js';
+
+/** `--max-age` default: a plan approved on Friday can be applied on Monday, not next month. */
+const DEFAULT_MAX_AGE = '72h';
 
 interface ApplyFlags {
   maxAge: string;

@@ -15,16 +15,10 @@
 import { planClockNow } from '../plan-clock.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
-import { renderApplied, renderRefusal } from '../../ui/render/apply.js';
+import { renderApplied, renderApplying, renderRefusal } from '../../ui/render/apply.js';
 import { kscliVersion } from '../../version.js';
-import {
-  admissionProblems,
-  basisOf,
-  restrictToPlan,
-  staleness,
-  type PlanFile,
-} from '../../workflow/plan-file/index.js';
-import { runPlan, type Halted } from '../../workflow/plan-runner/index.js';
+import { admissionProblems, restrictToPlan, staleness, type PlanFile } from '../../workflow/plan-file/index.js';
+import { runPlan, subjectSpecOf, type Halted } from '../../workflow/plan-runner/index.js';
 import { renderPlanPreview } from '../../ui/render/plan-outcome.js';
 import { savedSpec } from './saved-specs.js';
 
@@ -43,6 +37,9 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
   };
   let account = '';
   const { spec, extras } = await savedSpec(deps, plan.command, plan.options);
+  // the saved options must make a plan about the saved subject (the digest binds both; this binds them together)
+  const about = subjectSpecOf(spec).subject;
+  const { subject } = plan;
   // the plan runner's one assembly: --expected-account, then the plan's admission (admit), the plan
   // computed again and compared with the saved one (onPrepared), then guard, confirm and apply
   const outcome = await runPlan(deps, spec, {
@@ -60,15 +57,15 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
           `the plan was made by kscli ${plan.kscliVersion}; this is kscli ${kscliVersion()}: plans are applied by the version that made them`,
         );
       }
-      if (plan.options.storeId !== undefined && plan.options.storeId !== plan.storeId)
-        problems.push(`the plan's options name store ${String(plan.options.storeId)}, not ${plan.storeId}`);
+      if (about.kind !== subject.kind || about.id !== subject.id)
+        problems.push(`the plan's options name ${about.kind} ${about.id}, not ${subject.kind} ${subject.id}`);
       if (problems.length) return refuse(id.account, 'cannot be applied here and now', problems);
       // from here on, every journal line of this run names the plan
       deps.planDigest = plan.digest;
     },
-    onGone: async () => refuse(account, 'no longer matches AWS', [`store ${plan.storeId} no longer exists`]),
+    onGone: async () => refuse(account, 'no longer matches AWS', [`${subject.kind} ${subject.id} no longer exists`]),
     onPrepared: async (prepared) => {
-      const differences = await staleness(deps.aws, plan, basisOf(prepared, deps.recordedVerdicts()));
+      const differences = await staleness(deps, plan, prepared);
       if (differences.length)
         return refuse(
           account,
@@ -78,10 +75,7 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
       // only the saved plan's apply items stay applicable: never a key it did not list
       prepared.planned.executables = restrictToPlan(prepared.planned.executables, plan);
       prepared.items = prepared.planned.executables.map((e) => e.item);
-      if (deps.globals.output !== 'json')
-        deps.io.out.write(
-          `Applying saved plan ${o.file} (${plan.digest}), made ${plan.createdAt} by ${plan.callerArn}: unchanged in AWS\n`,
-        );
+      renderApplying(deps, o);
     },
     onPlanned: (prepared) => renderPlanPreview(deps, prepared),
   });

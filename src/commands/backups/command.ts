@@ -9,7 +9,7 @@
  * mutating-command document (src/ui/render/plan-outcome.ts), "command": "backups", plan actions "DeleteBackup".
  */
 import { renderResult } from '../../ui/render/output.js';
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { inStoreRegion, regionsOption } from '../regions-flag.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';

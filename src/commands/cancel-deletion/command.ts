@@ -6,7 +6,7 @@
  * JSON (--output json): the mutating-command document (src/ui/render/plan-outcome.ts) with
  * "command": "cancel-deletion" and plan actions "CancelKeyDeletion" / "EnableKey".
  */
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { addKeyOptions, parseKeyFlags, storeIdArgument, type KeyFlags } from '../shared-flags.js';
 

@@ -8,7 +8,6 @@ import { Argument } from 'commander';
 import { join } from 'node:path';
 import { defineCommand } from '../descriptor.js';
 import { completionModel, completionScript, SHELLS, type Shell } from '../../ui/completion-script.js';
-import { lookupStoreIds, STORE_CACHE_TTL_MS, STORE_LOOKUP_TIMEOUT_MS } from '../../workflow/store-id-cache.js';
 import { withDeps } from '../with-deps.js';
 
 /** Tests shorten the waits; a number of ms, else the default. */
@@ -55,6 +54,8 @@ export const completeStoresCommand = defineCommand({
           const where = g.sandbox
             ? `sandbox:${deps.env.KSCLI_SANDBOX_STATE ?? 'default'}`
             : (g.endpointUrl ?? deps.env.AWS_ENDPOINT_URL ?? 'aws');
+          const { lookupStoreIds, STORE_CACHE_TTL_MS, STORE_LOOKUP_TIMEOUT_MS } =
+            await import('../../workflow/store-id-cache.js');
           const { storeIds, source } = await lookupStoreIds({
             cacheDir: join(deps.home, '.kscli', 'cache'),
             target: `${where}|${deps.region}|${g.profile ?? deps.env.AWS_PROFILE ?? ''}`,

@@ -7,7 +7,7 @@
  * "command": "delete-store", plus the fields of ./run.ts and src/ui/render/delete-store.ts.
  */
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import {
   addEvidenceOptions,

@@ -7,7 +7,7 @@
  * JSON (--output json): the mutating-command document (schemas/plan.json) with "command":
  * "disable-keys", plan actions "DisableKey" / "PutMetricFilter" / "PutMetricAlarm", and "trial".
  */
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import {
   addKeyOptions,

@@ -7,7 +7,7 @@
  * JSON (--output json): the mutating-command document (src/ui/render/plan-outcome.ts) with
  * "command": "disconnect-store" and one plan line, action "DisconnectCustomKeyStore" or "WaitForDisconnected".
  */
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { forceOption, parseWaitTimeoutFlag, storeIdArgument, waitTimeoutOption } from '../shared-flags.js';
 import type { DisconnectStoreOptions } from './run.js';

@@ -7,7 +7,7 @@
  * JSON (--output json): the mutating-command document (schemas/plan.json) with "command":
  * "enable-keys", plan actions "EnableKey", and "trial" (the trials that were undone).
  */
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { addKeyOptions, parseKeyFlags, storeIdArgument, type KeyFlags } from '../shared-flags.js';
 

@@ -4,7 +4,7 @@
  */
 import { defineCommand } from '../descriptor.js';
 import { renderResult } from '../../ui/render/output.js';
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import { storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
 import { inStoreRegion, regionsOption } from '../regions-flag.js';

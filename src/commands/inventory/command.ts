@@ -26,10 +26,9 @@ import {
   parseRegions,
   parseRoleName,
   DEFAULT_ROLE_NAME,
-} from '../../workflow/estate/options.js';
-import { parsePositiveInt } from '../../workflow/validate.js';
+} from '../../input/estate-options.js';
+import { parsePositiveInt } from '../../input/validate.js';
 import { badInput, ExitCode } from '../../errors.js';
-import { renderResult } from '../../ui/render/output.js';
 import { regionsOption } from '../regions-flag.js';
 
 export interface InventoryFlags {
@@ -108,14 +107,12 @@ export default defineCommand({
           unusedDays: parsePositiveInt(flags.unusedDays, '--unused-days', 3650),
         };
         return withDeps(app, async (deps) => {
-          const [{ runInventoryCommand }, { gapLines, inventoryRenderer }] = await Promise.all([
+          const [{ runInventoryCommand }, { renderInventory }] = await Promise.all([
             import('./run.js'),
             import('../../ui/render/inventory.js'),
           ]);
           const view = await runInventoryCommand(deps, flags, parsed);
-          renderResult(deps, inventoryRenderer, view);
-          // CSV has no room for them: one stderr line per gap and skip
-          if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
+          renderInventory(deps, view);
           return view.result.gaps.length > 0 ? ExitCode.Incomplete : ExitCode.Ok;
         });
       });

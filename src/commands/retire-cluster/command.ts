@@ -4,8 +4,8 @@
  * After the last CloudHSM key store on a cluster is deleted, the cluster keeps billing for its HSMs
  * (issue 21). This deletes the HSMs one at a time (waiting for each), then the cluster; the plan
  * shows its HSMs, backups, the cost saved and the evidence (src/workflow/retire-cluster.ts).
- * Exit 0 done or nothing to do; 3 blocked; 8 while AWS deletes an HSM (run again); --plan-out and
- * `kscli apply` refuse a cluster plan (exit 2, nothing changed) until plan files model a cluster.
+ * Exit 0 done or nothing to do; 3 blocked; 8 while AWS deletes an HSM (run again). `--plan-out` saves
+ * the plan; `kscli apply` refuses it once the cluster, its HSMs, backups or stores changed (exit 3).
  *
  * JSON (--output json): the mutating-command document (schemas/plan.json) with
  * "command": "retire-cluster", "subject": {"kind": "cluster", "id"}, one plan line per HSM
@@ -13,8 +13,8 @@
  */
 import { Option } from 'commander';
 import { badInput } from '../../errors.js';
-import { parseRegions } from '../../workflow/estate/options.js';
-import { parseDuration, parsePositiveInt } from '../../workflow/validate.js';
+import { parseRegions } from '../../input/estate-options.js';
+import { parseDuration, parsePositiveInt } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import { collect } from '../shared-flags.js';
 import type { RetireClusterCommandOptions } from './run.js';
@@ -59,16 +59,11 @@ export function parseRetireCluster(args: string[], flags: RetireClusterFlags): R
   };
 }
 
-/**
- * Plan files hold a store's observations: `--plan-out`, `--output markdown` and `kscli apply` refuse
- * a cluster plan with exit 2 before any change (src/workflow/plan-file/basis.ts), until modelled.
- */
 export default definePlanCommand({
   name: 'retire-cluster',
   summary: 'delete a CloudHSM cluster no key store uses any more: its HSMs (each billed by the hour), then the cluster',
   mutates: true,
   subject: 'cluster',
-  planFile: false,
   schemas: [{ schema: 'plan', usage: 'retire-cluster' }],
   define(cmd) {
     cmd

@@ -14,6 +14,7 @@ import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
 import type { RegionSelection } from '../../workflow/estate/runner.js';
 import { gatherRetireFacts, recheckFor } from '../../workflow/cluster/facts.js';
+import { clusterObserver } from '../../workflow/cluster/observations.js';
 import { HsmPriceBook, PRICING_REGION, priceSourceLine, formatUsd } from '../../workflow/cost/hsm-cost.js';
 import type { CallEntry, Journal } from '../../workflow/journal.js';
 import type { Finish, SubjectPlanSpec } from '../../workflow/plan-runner/index.js';
@@ -142,6 +143,8 @@ export function retireClusterSpec(
       ],
     }),
     notFound: (journal, where) => alreadyDeleted(journal, o.clusterId, where),
+    // saved plans (--plan-out, kscli apply): the cluster, its HSMs, backups, stores and audit log
+    observer: clusterObserver,
     finish: async (_planned, _report, ctx, facts) => {
       const hsm = ctx.aws.cloudhsm(ctx.region);
       const cluster = await hsm.describeCluster(o.clusterId);

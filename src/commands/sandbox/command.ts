@@ -152,7 +152,10 @@ export default defineCommand({
       .option('--regions <m>', 'org scenario: Regions of the partition (default 4; up to 34)')
       .option('--stores <s>', 'org scenario: custom key stores scattered among accounts and Regions (default 6)')
       .option('--seed <n>', 'org scenario: seed of the placement (default 1)')
-      .option('--account-id <id>', 'empty scenario: the 12-digit account ID (default 111122223333)')
+      .option(
+        '--account-id <id>',
+        'demo, large or empty scenario: the 12-digit account ID every ARN carries (default 111122223333)',
+      )
       .option('--state <file>', 'state file (default $KSCLI_SANDBOX_STATE, else ~/.kscli/sandbox/state.json)')
       .addHelpText(
         'after',
@@ -179,8 +182,11 @@ export default defineCommand({
         }
         if (flags.scenario !== 'org' && [accounts, regions, stores, seed].some((v) => v !== undefined))
           throw badInput('--accounts, --regions, --stores and --seed apply to --scenario org only');
-        if (flags.accountId !== undefined && flags.scenario !== 'empty')
-          throw badInput('--account-id applies to --scenario empty only');
+        if (flags.accountId !== undefined && flags.scenario === 'org')
+          throw badInput(
+            '--account-id does not apply to --scenario org: its accounts are generated (management account 111122223333, members after it)',
+            'use --scenario demo, large or empty with --account-id, or --accounts and --seed with --scenario org',
+          );
         if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId))
           throw badInput(`--account-id ${flags.accountId}: an AWS account ID is 12 digits, e.g. 123456789012`);
         if (keys !== undefined && storeKeys !== undefined && storeKeys > keys)

@@ -10,7 +10,7 @@
  *   "nextRunAfter"?: ISO (when the scheduled keys will be gone: run delete-store then),
  *   "changedSincePlan"?: [{"keyId", "state", "change": "created" | "deletion-cancelled", "note"}] (after an apply)
  */
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
 import { definePlanCommand } from '../descriptor.js';
 import {

@@ -2,7 +2,7 @@
  * kscli show FILE [--output table|json|markdown]: a saved plan (issue 9), verified against its
  * digest (a file edited after it was made is refused, exit 2), rendered for review. Reads no AWS.
  *
- * JSON (--output json): the plan document itself (see src/workflow/plan-file/document.ts), verified.
+ * Output: src/ui/render/show.ts (JSON: the plan file itself, schemas/plan-file.json).
  */
 import { defineCommand } from '../descriptor.js';
 import { ExitCode } from '../../errors.js';
@@ -23,30 +23,12 @@ export default defineCommand({
       )
       .action(async (file: string) => {
         // loaded when the command runs, not for --help
-        const [
-          { readPlanFile, serializePlan },
-          { renderPlanMarkdown },
-          { renderPlanFile },
-          { createStyle },
-          catalog,
-          { nextStepFor },
-        ] = await Promise.all([
-          import('../../workflow/plan-file/index.js'),
-          import('../../ui/markdown/plan-review.js'),
-          import('../../ui/render/plan-file.js'),
-          import('../../ui/style.js'),
+        const [{ readPlanFile }, { renderShow }, { PLAN_COMMANDS }] = await Promise.all([
+          import('../../workflow/plan-file/read.js'),
+          import('../../ui/render/show.js'),
           import('../catalog.js'),
-          import('../../ui/next-step.js'),
         ]);
-        const globals = app.globals();
-        const plan = readPlanFile(file, catalog.PLAN_COMMANDS);
-        if (globals.output === 'json') app.io.out.write(serializePlan(plan));
-        else if (globals.output === 'markdown') app.io.out.write(renderPlanMarkdown(plan, { file }));
-        // show reads nothing from AWS: the apply line names the plan's own region
-        else {
-          const next = nextStepFor({ globals, env: app.env, region: plan.region });
-          app.io.out.write(renderPlanFile(plan, file, createStyle(globals.color), next));
-        }
+        renderShow(app, readPlanFile(file, PLAN_COMMANDS), file);
         app.setExitCode(ExitCode.Ok);
       });
   },

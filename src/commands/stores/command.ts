@@ -6,7 +6,7 @@
 import { defineCommand } from '../descriptor.js';
 import { ExitCode } from '../../errors.js';
 import { renderResult } from '../../ui/render/output.js';
-import { parseRegions } from '../../workflow/estate/options.js';
+import { parseRegions } from '../../input/estate-options.js';
 import { regionsOption } from '../regions-flag.js';
 import { withDeps } from '../with-deps.js';
 

@@ -3,6 +3,7 @@
  */
 import type { Deps } from '../../deps.js';
 import { countByState } from '../../workflow/inventory.js';
+import { countKeysInTrial } from '../../workflow/trial/count.js';
 import type { RegionSelection } from '../../workflow/estate/runner.js';
 import type { StoreRow, StoresResult } from '../../workflow/results.js';
 export type { StoreRow, StoresResult };
@@ -20,11 +21,17 @@ export async function runStores(deps: Deps): Promise<StoresResult> {
         )
         .finally(() => bar.stop())
     : [];
+  const trials = await countKeysInTrial(deps.aws.kms(), keys);
   return {
     region: deps.region,
     stores: stores.map((s) => {
       const mine = keys.filter((k) => k.customKeyStoreId === s.id);
-      return { store: s, keyCount: mine.length, keyCounts: countByState(mine) };
+      return {
+        store: s,
+        keyCount: mine.length,
+        keyCounts: countByState(mine),
+        trial: trials.get(s.id) ?? { keysInTrial: 0 },
+      };
     }),
   };
 }
@@ -40,7 +47,7 @@ export async function runStoresInRegions(
   const [{ SdkEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
     import('../../aws/estate/sdk-estate.js'),
     import('../../workflow/estate/inventory.js'),
-    import('../../workflow/estate/options.js'),
+    import('../../input/estate-options.js'),
   ]);
   const estate = new SdkEstate(await deps.awsConfig());
   const caller = await estate.callerIdentity();
@@ -61,6 +68,7 @@ export async function runStoresInRegions(
       store: r.store,
       keyCount: r.keyCount,
       keyCounts: r.keyCounts,
+      trial: r.trial,
       region: r.region,
     })),
     gaps: result.gaps,

@@ -5,7 +5,7 @@
  */
 import { defineCommand } from '../descriptor.js';
 import { renderResult } from '../../ui/render/output.js';
-import { validateStoreId } from '../../workflow/validate.js';
+import { validateStoreId } from '../../input/validate.js';
 import {
   daysOption,
   evidenceOption,

@@ -17,8 +17,10 @@ import type { DependentsMode, DependentsRun } from '../../workflow/evidence/depe
 import { selectKeys } from '../../workflow/key-selection.js';
 import { accountOrUndefined, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import { describeStoreOrDeleted } from '../../workflow/store-or-record.js';
-import type { KeyRef } from '../../workflow/validate.js';
-import type { UsageWindow, UsageResult } from '../../workflow/results.js';
+import type { KeyRef } from '../../input/validate.js';
+import type { UsageWindow, UsageResult, UsageTrials } from '../../workflow/results.js';
+import { recommendTrial } from '../../workflow/trial/recommend.js';
+import { readTrials } from '../../workflow/trial/state.js';
 export type { UsageWindow, UsageResult };
 
 const DAY_MS = 86_400_000;
@@ -43,7 +45,8 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
   const store = await describeStoreOrDeleted(deps, storeId, 'usage');
   const now = deps.clock.now();
   // the real evidence module (not deps.evidence(), the deletion steps' narrower seam): usage is its report
-  const { assessKeys, prefetchLogEvidence } = await import('../../workflow/evidence/index.js');
+  const { assessKeys, prefetchLogEvidence, LookupPrefetch, MAX_CLOUDTRAIL_DAYS, POOL_SIZES } =
+    await import('../../workflow/evidence/index.js');
   // Ctrl-C stops the running Logs Insights queries (StopQuery), then exits 130
   const abort = new AbortController();
   const offInterrupt = deps.system.onInterrupt(() => {
@@ -54,6 +57,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
   let queryView: (p: QueryProgressView) => void = () => {};
   let lastView: QueryProgressView | undefined;
   let prefetch: LogPrefetch | undefined;
+  let lookups: InstanceType<typeof LookupPrefetch> | undefined;
   try {
     // the log group's survey and query need only the account and region: they run while the keys are scanned
     if ((o.evidence ?? 'auto') !== 'api') {
@@ -75,7 +79,22 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
         });
       }
     }
-    const storeKeys = await scanStoreKeys(deps, storeId);
+    // The per-key path over the whole window (--evidence api, or no usable log group) asks
+    // LookupEvents (2/s) for every key: start them as the scan finds the keys, not after it
+    // (lookup-prefetch.ts). Not with --key: keys the selection would drop are not asked about.
+    const perKeyOnly =
+      (o.evidence ?? 'auto') === 'api' || (o.evidence !== 'logs' && prefetch?.coverage.extent === 'none');
+    lookups =
+      perKeyOnly && o.include.length === 0
+        ? new LookupPrefetch(
+            deps.aws,
+            new Date(now.getTime() - Math.min(Math.max(days, 1), MAX_CLOUDTRAIL_DAYS) * DAY_MS),
+            POOL_SIZES.cloudTrail,
+            abort.signal,
+          )
+        : undefined;
+    const early = lookups;
+    const storeKeys = await scanStoreKeys(deps, storeId, undefined, early && ((k) => early.add(k)));
     const selection = await selectKeys(deps.aws, storeId, storeKeys, o.include, [], 'usage');
     if (selection.refused.length) {
       throw new KscliError(
@@ -126,9 +145,17 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
         warn: (line) => deps.io.err.write(`${deps.style.warn('warning:')} ${line}\n`),
         onSummary: (s) => (summary = s),
         ...(prefetch ? { prefetch } : {}),
+        ...(lookups ? { lookups } : {}),
       });
     } finally {
       bar.stop();
+    }
+    // issue 20: each key's trial from its tags (non-Enabled keys only) and its failed calls
+    const { reports, tagErrors } = await readTrials(deps.aws, keys, now);
+    const trials: UsageTrials = { reports, tagErrors, recommended: new Map() };
+    for (const k of keys) {
+      const rec = recommendTrial(k, assessed.get(k.keyId), reports.has(k.keyId), { now, unusedDays });
+      if (rec) trials.recommended.set(k.keyId, rec);
     }
     // what was searched, never more: the earliest stretch of the evidence
     const searchedFrom =
@@ -149,10 +176,13 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       assessments: keys.map((k) => assessed.get(k.keyId)!),
       ...(summary ? { evidence: summary } : {}),
       ...(dependents ? { dependents } : {}),
+      trials,
     };
   } finally {
     // a query nobody will read (the command failed first) is stopped, not left running
     prefetch?.cancel();
+    // lookups still queued (an error before the evidence step) are not started
+    lookups?.close();
     offInterrupt();
   }
 }

@@ -35,6 +35,7 @@ export {
   AUDIT_EXTERNAL_ID,
   MANAGEMENT_ACCOUNT,
   memberAccountId,
+  ORG_YEARLY_JOB,
 } from './org/org-scenario.js';
 export type { OrgScenarioOptions } from './org/org-scenario.js';
 export type { OrgDocument, OrgState, OrgAccount } from './org/org-state.js';

@@ -31,6 +31,7 @@
  * 400 days (retentionInDays 400) and the trail has logged since before the history. Events of the
  * last 90 days are also in CloudTrail event history. 100,000 keys generate in well under a second.
  */
+import { rehomed } from './rehome.js';
 import { kmsOnlyAuditLog } from './cloudhsm/audit-log.js';
 import { Account } from './account.js';
 import { cryptoIds, seededIds, type IdSource } from './ids.js';
@@ -56,7 +57,7 @@ export interface ScenarioOptions extends HistoryOptions {
   now?: Date;
   /** seed the random ids (customer keys, events) so that the same seed builds the same account */
   seed?: number;
-  /** empty scenario: the account's 12-digit ID (default 111122223333, the demo's) */
+  /** the account's 12-digit ID (default 111122223333); demo and large are re-homed to it (rehome.ts) */
   accountId?: string;
   /** large: resources holding data at rest (S3, EBS, RDS, ...), generated when first read (default 0) */
   resources?: number;
@@ -403,6 +404,7 @@ export function scenario(name: ScenarioName, opts: ScenarioOptions = {}): Accoun
     state = large(now, opts.keys ?? 10_000, opts.storeKeys ?? Math.min(200, opts.keys ?? 10_000), opts, ids);
   else if (name === 'empty') state = emptyAccount(opts.accountId);
   else throw new RangeError(`unknown scenario ${String(name)}: use demo, large or empty`);
+  if (opts.accountId !== undefined && name !== 'empty') state = rehomed(state, opts.accountId);
   state.clockOffsetMs = now - Date.now();
   return state;
 }

@@ -50,6 +50,30 @@ export interface KeyRecord {
   tags?: Array<{ TagKey: string; TagValue: string }>;
   /** last successful cryptographic use (GetKeyLastUsage) */
   lastUsage?: { op: string; t: number; requestId: string; eventId?: string };
+  /**
+   * Key material of asymmetric keys (PKCS#8 PEM) and HMAC keys (base64), made on first use
+   * (kms/material.ts); imported material for EXTERNAL asymmetric and HMAC keys. Absent for
+   * symmetric encryption keys, whose ciphertexts are sandbox envelopes.
+   */
+  material?: string;
+  /** multi-Region keys (kms/replicas.ts): the primary's Region; on the primary, its replicas' Regions */
+  multiRegion?: { primaryRegion: string; replicaRegions: string[] };
+  /** EXTERNAL keys (kms/import.ts) */
+  imported?: ImportRecord;
+}
+
+/** Imported key material of an EXTERNAL key, and the last GetParametersForImport answer. */
+export interface ImportRecord {
+  /** SHA-256 of the first material imported (a reimport must bring the same material), hex */
+  materialHash?: string;
+  /** the BackingKeyId / KeyMaterialId of the imported material, 64 hex */
+  materialId?: string;
+  /** when the current material expires (KEY_MATERIAL_EXPIRES), epoch ms; absent: never */
+  validTo?: number;
+  /** true while material is in the key (ImportKeyMaterial until DeleteImportedKeyMaterial) */
+  present?: boolean;
+  /** the wrapping key and token of the last GetParametersForImport (valid 24 hours) */
+  params?: { token: string; privateKey: string; algorithm: string; validTo: number };
 }
 
 export interface AliasRecord {

@@ -42,7 +42,10 @@ export function resetRequest(body: Record<string, unknown>): { name: ScenarioNam
   if (!SCENARIOS.includes(name)) throw new Error(`scenario must be one of ${SCENARIOS.join(', ')}`);
   const params: ScenarioParams = {};
   if (body.accountId !== undefined) {
-    if (name !== 'empty') throw new Error('accountId applies to the empty scenario only');
+    if (name === 'org')
+      throw new Error(
+        'accountId does not apply to the org scenario: its accounts are generated (management account 111122223333); use demo, large or empty',
+      );
     if (typeof body.accountId !== 'string' || !/^\d{12}$/.test(body.accountId))
       throw new Error('accountId must be a string of 12 digits, e.g. "123456789012"');
     params.accountId = body.accountId;

@@ -29,7 +29,45 @@ import { s3Handlers } from '../model/s3/handlers.js';
 import { s3Codec } from '../model/s3/wire.js';
 import { secretsmanagerHandlers } from '../model/secretsmanager/handlers.js';
 import { ssmHandlers } from '../model/ssm/handlers.js';
+import type { Handler } from '../model/handler.js';
 import type { ServiceEntry } from './entry.js';
+
+/** The tagging operations: mutating in every service that has them. */
+const TAGGING = ['TagResource', 'UntagResource'] as const;
+
+/** The throttling answer most AWS services give: their own code, the words "Rate exceeded". */
+function rateExceeded(code: string): { code: string; message: string } {
+  return { code, message: 'Rate exceeded' };
+}
+
+/** CloudTrail's and CloudWatch Logs' answer to an internal fault. */
+const SERVICE_UNAVAILABLE = {
+  code: 'ServiceUnavailableException',
+  message: 'The service is unavailable. Try again later.',
+};
+
+/**
+ * A regional JSON-protocol service routed by X-Amz-Target (`<targetPrefix>.<Operation>`). The
+ * handlers come through a function so the getter still defers them (see SERVICES).
+ */
+function jsonService(
+  signingName: string,
+  protocol: 'awsJson1_0' | 'awsJson1_1',
+  targetPrefix: string,
+  handlers: () => Record<string, Handler>,
+  extra: Partial<ServiceEntry> = {},
+): ServiceEntry {
+  return {
+    signingName,
+    protocols: [protocol],
+    scope: 'regional',
+    targetPrefix,
+    get handlers() {
+      return handlers();
+    },
+    ...extra,
+  };
+}
 
 /** Written out (not inferred) so that handler types, which name ServiceName, do not loop back here. */
 export type ServiceName =
@@ -65,7 +103,7 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     scope: 'regional',
     targetPrefix: 'TrentService',
     get handlers() {
-      return kmsHandlers;
+      return kmsHandlers();
     },
     mutating: [
       'ScheduleKeyDeletion',
@@ -80,11 +118,11 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       'PutKeyPolicy',
       'RetireGrant',
       'RevokeGrant',
-      'TagResource',
-      'UntagResource',
+      ...TAGGING,
       'EnableKeyRotation',
       'DisableKeyRotation',
       'ImportKeyMaterial',
+      'DeleteImportedKeyMaterial',
       'ReplicateKey',
       'UpdatePrimaryRegion',
       'RotateKeyOnDemand',
@@ -116,8 +154,7 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       'InitializeCluster',
       'ModifyBackupAttributes',
       'ModifyCluster',
-      'TagResource',
-      'UntagResource',
+      ...TAGGING,
     ],
     internalError: {
       code: 'CloudHsmInternalFailureException',
@@ -134,7 +171,7 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       return cloudtrailHandlers;
     },
     mutating: ['StartLogging', 'StopLogging', 'PutEventSelectors', 'UpdateTrail', 'AddTags', 'RemoveTags'],
-    internalError: { code: 'ServiceUnavailableException', message: 'The service is unavailable. Try again later.' },
+    internalError: SERVICE_UNAVAILABLE,
   },
   logs: {
     signingName: 'logs',
@@ -153,10 +190,9 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       'DeleteRetentionPolicy',
       'PutLogEvents',
       'TagLogGroup',
-      'TagResource',
-      'UntagResource',
+      ...TAGGING,
     ],
-    internalError: { code: 'ServiceUnavailableException', message: 'The service is unavailable. Try again later.' },
+    internalError: SERVICE_UNAVAILABLE,
   },
   monitoring: {
     signingName: 'monitoring',
@@ -177,10 +213,9 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       'EnableAlarmActions',
       'DisableAlarmActions',
       'PutCompositeAlarm',
-      'TagResource',
-      'UntagResource',
+      ...TAGGING,
     ],
-    throttlingError: { code: 'Throttling', message: 'Rate exceeded' },
+    throttlingError: rateExceeded('Throttling'),
   },
   sns: {
     signingName: 'sns',
@@ -192,8 +227,8 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     get handlers() {
       return snsHandlers;
     },
-    mutating: ['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', 'TagResource', 'UntagResource'],
-    throttlingError: { code: 'Throttling', message: 'Rate exceeded' },
+    mutating: ['Publish', 'Subscribe', 'Unsubscribe', 'SetTopicAttributes', ...TAGGING],
+    throttlingError: rateExceeded('Throttling'),
   },
   sts: {
     signingName: 'sts',
@@ -205,7 +240,7 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     get handlers() {
       return stsHandlers;
     },
-    throttlingError: { code: 'Throttling', message: 'Rate exceeded' },
+    throttlingError: rateExceeded('Throttling'),
   },
   organizations: {
     signingName: 'organizations',
@@ -227,7 +262,7 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       'DisableAWSServiceAccess',
       'CloseAccount',
     ],
-    throttlingError: { code: 'TooManyRequestsException', message: 'Rate exceeded' },
+    throttlingError: rateExceeded('TooManyRequestsException'),
   },
   account: {
     signingName: 'account',
@@ -247,7 +282,7 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       return handleAccount;
     },
     mutating: ['EnableRegion', 'DisableRegion', 'PutAlternateContact', 'PutContactInformation'],
-    throttlingError: { code: 'TooManyRequestsException', message: 'Rate exceeded' },
+    throttlingError: rateExceeded('TooManyRequestsException'),
   },
   // the AWS Price List Query API (model/pricing/): global, read-only, no account state
   pricing: {
@@ -261,18 +296,11 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     get global() {
       return handlePricing;
     },
-    throttlingError: { code: 'ThrottlingException', message: 'Rate exceeded' },
+    throttlingError: rateExceeded('ThrottlingException'),
   },
-  config: {
-    signingName: 'config',
-    protocols: ['awsJson1_1'],
-    scope: 'regional',
-    targetPrefix: 'StarlingDoveService',
-    get handlers() {
-      return configHandlers;
-    },
+  config: jsonService('config', 'awsJson1_1', 'StarlingDoveService', () => configHandlers, {
     mutating: ['StartConfigurationRecorder', 'StopConfigurationRecorder'],
-  },
+  }),
   s3: {
     signingName: 's3',
     protocols: ['restXml'],
@@ -316,18 +344,11 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
     get handlers() {
       return rdsHandlers;
     },
-    throttlingError: { code: 'Throttling', message: 'Rate exceeded' },
+    throttlingError: rateExceeded('Throttling'),
   },
-  dynamodb: {
-    signingName: 'dynamodb',
-    protocols: ['awsJson1_0'],
-    scope: 'regional',
-    targetPrefix: 'DynamoDB_20120810',
-    get handlers() {
-      return dynamodbHandlers;
-    },
+  dynamodb: jsonService('dynamodb', 'awsJson1_0', 'DynamoDB_20120810', () => dynamodbHandlers, {
     internalError: { code: 'InternalServerError', message: 'Internal server error' },
-  },
+  }),
   backup: {
     signingName: 'backup',
     protocols: ['restJson1'],
@@ -337,24 +358,8 @@ export const SERVICES: Record<ServiceName, ServiceEntry> = {
       return backupHandlers;
     },
   },
-  secretsmanager: {
-    signingName: 'secretsmanager',
-    protocols: ['awsJson1_1'],
-    scope: 'regional',
-    targetPrefix: 'secretsmanager',
-    get handlers() {
-      return secretsmanagerHandlers;
-    },
-  },
-  ssm: {
-    signingName: 'ssm',
-    protocols: ['awsJson1_1'],
-    scope: 'regional',
-    targetPrefix: 'AmazonSSM',
-    get handlers() {
-      return ssmHandlers;
-    },
-  },
+  secretsmanager: jsonService('secretsmanager', 'awsJson1_1', 'secretsmanager', () => secretsmanagerHandlers),
+  ssm: jsonService('ssm', 'awsJson1_1', 'AmazonSSM', () => ssmHandlers),
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];

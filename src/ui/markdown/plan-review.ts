@@ -1,8 +1,9 @@
 /**
  * The review document of a plan (issue 9): what a change board reads in a ticket. Sections:
- *   # Change plan: <command> <store>          the summary table (store, account, region, who, when, status, digest)
- *   ## Keys                                   one row per key of the store: key, aliases, state, verdict, evidence, action
- *   ## Other changes                          store, alarm, metric filter and backup lines
+ *   # Change plan: <command> <subject>        the summary table (subject, account, region, who, when, status, digest)
+ *   ## Keys                                   (a store) one row per key of the store: key, aliases, state, verdict, evidence, action
+ *   ## Trial                                  (issue 20) keys in a trial: phase, window, failed calls and callers; recommended trials
+ *   ## Other changes                          store, alarm, metric filter and backup lines (any other subject: ## Changes, every line)
  *   ## Blocked                                (blocked plans) each reason and the flag that overrides it
  *   ## Overrides                              each override flag, its effect, and who took it
  *   ## Alarm                                  the pending-deletion alarm the plan rests on
@@ -15,6 +16,8 @@
 import { shellQuote, type NextStep } from '../next-step.js';
 import {
   applyItems,
+  isStoreObservations,
+  type Observations,
   type PlanFile,
   type PlanFileItem,
   type VerdictObservation,
@@ -37,7 +40,81 @@ const OVERRIDE_EFFECT: Record<string, string> = {
   '--allow-orphaned-material':
     'the store is disconnected while keys wait for deletion (their material stays in the cluster)',
   '--replace': 'an existing kscli metric filter or alarm with a different configuration is overwritten',
+  '--end-trial': 'a running trial is cut short for the keys named: they are scheduled before their trial ends',
+  '--allow-dynamodb-archive':
+    'keys under a DynamoDB table are disabled for more than 7 days: DynamoDB may archive the table',
 };
+
+/** A key line's trial (details.trial, issue 20) as the plan recorded it. */
+interface TrialDetail {
+  phase: string;
+  start: string;
+  end: string;
+  days: number;
+  failures: Array<{
+    time: string;
+    operation: string;
+    principal: string;
+    account?: string;
+    region?: string;
+    errorCode: string;
+  }>;
+  gap?: string;
+}
+
+const trialOf = (i: PlanFileItem): TrialDetail | undefined => {
+  const t = i.details?.trial as TrialDetail | undefined;
+  return t && typeof t.phase === 'string' && Array.isArray(t.failures) ? t : undefined;
+};
+const recommendationOf = (i: PlanFileItem): { reason: string; command: string } | undefined => {
+  const r = i.details?.trialRecommended as { reason?: unknown; command?: unknown } | undefined;
+  return r && typeof r.reason === 'string' && typeof r.command === 'string'
+    ? { reason: r.reason, command: r.command }
+    : undefined;
+};
+
+/**
+ * issue 20: the keys in a trial (phase, window, failed calls by caller: a reviewer sees at once
+ * whether the trial caught anyone), then the keys for which a trial is recommended.
+ */
+function trialSection(plan: PlanFile): string {
+  const keyItems = plan.items.filter((i) => i.targetKind === 'key');
+  const seen = new Set<string>();
+  const rows: string[][] = [];
+  const failures: string[] = [];
+  for (const i of keyItems) {
+    const t = trialOf(i);
+    if (!t || seen.has(i.target)) continue;
+    seen.add(i.target);
+    const callers = [...new Set(t.failures.map((f) => f.principal))];
+    rows.push([
+      code(i.target),
+      t.phase === 'failed' ? bold('failed') : cell(t.phase),
+      cell(`${utc(t.start)} .. ${utc(t.end)} (${t.days} days)`),
+      t.gap ? cell(`unknown (${t.gap})`) : String(t.failures.length),
+      callers.length ? callers.map(code).join(', ') : '-',
+    ]);
+    for (const f of t.failures)
+      failures.push(
+        `${code(i.target)}: ${text(f.operation)} by ${code(f.principal)} at ${utc(f.time)} (${text(f.errorCode)}; account ${code(f.account ?? '?')}, ${text(f.region ?? '?')})`,
+      );
+  }
+  const recs = keyItems
+    .map((i) => [i.target, recommendationOf(i)] as const)
+    .filter((x): x is readonly [string, { reason: string; command: string }] => x[1] !== undefined);
+  if (rows.length === 0 && recs.length === 0) return '';
+  let out = heading(2, 'Trial');
+  if (rows.length) {
+    // the latest end among the keys (they may have been disabled on different days)
+    const end = keyItems.map(trialOf).reduce((a, t) => (t && t.end > a ? t.end : a), '');
+    out += `\nKeys disabled for a trial (from their ${code('kscli:trial-*')} tags; failed calls from CloudTrail). The trial ends ${utc(end)}; a trial with failed calls never proceeds, and ${code(`kscli enable-keys ${plan.storeId}`)} rolls it back.\n\n`;
+    out += table(['Key', 'Phase', 'Window', 'Failed calls', 'Callers'], rows);
+    if (failures.length) out += `\n${bold('Failed calls')}:\n\n${bullets(failures)}`;
+  }
+  if (recs.length)
+    out += `\n${bold('Trial recommended')} (unknown usage, or only old evidence):\n\n${bullets(recs.map(([k, r]) => `${code(k)}: ${text(r.reason)}: ${code(r.command)}`))}`;
+  return out;
+}
 
 function statusWord(plan: PlanFile): string {
   if (plan.blocked) return bold('BLOCKED: this plan cannot be applied');
@@ -76,10 +153,10 @@ function evidenceCell(v: VerdictObservation | undefined): string {
   return text(`${v.reason}${use}${failed}${data}${window}`);
 }
 
-function keysSection(plan: PlanFile): string {
-  const keys = plan.observations.keys;
+function keysSection(plan: PlanFile, obs: Observations): string {
+  const keys = obs.keys;
   const items = new Map(plan.items.filter((i) => i.targetKind === 'key').map((i) => [i.target, i]));
-  const verdicts = new Map((plan.observations.verdicts ?? []).map((v) => [v.keyId, v]));
+  const verdicts = new Map((obs.verdicts ?? []).map((v) => [v.keyId, v]));
   let out = heading(2, `Keys (${keys.length})`);
   if (keys.length === 0) return `${out}\nThe store holds no keys.\n`;
   const rows = keys.map((k) => {
@@ -109,8 +186,9 @@ function keysSection(plan: PlanFile): string {
   return out;
 }
 
-function otherSection(plan: PlanFile): string {
-  const others = plan.items.filter((i) => i.targetKind !== 'key');
+/** The lines that are not a store's keys (a store plan), or every line (any other subject). */
+function otherSection(plan: PlanFile, store: boolean): string {
+  const others = plan.items.filter((i) => !store || i.targetKind !== 'key');
   if (others.length === 0) return '';
   const rows = others.map((i) => [
     code(i.target),
@@ -119,7 +197,7 @@ function otherSection(plan: PlanFile): string {
     cell(i.status === 'blocked' ? 'BLOCKED' : i.status),
     cell(i.reason),
   ]);
-  return `${heading(2, 'Other changes')}\n${table(['Target', 'Kind', 'Action', 'Status', 'Reason'], rows)}`;
+  return `${heading(2, store ? 'Other changes' : 'Changes')}\n${table(['Target', 'Kind', 'Action', 'Status', 'Reason'], rows)}`;
 }
 
 function blockedSection(plan: PlanFile): string {
@@ -137,8 +215,8 @@ function overridesSection(plan: PlanFile): string {
   return out;
 }
 
-function alarmSection(plan: PlanFile): string {
-  const a = plan.observations.alarm;
+function alarmSection(plan: PlanFile, obs: Observations): string {
+  const a = obs.alarm;
   const noAlarm = plan.overrides.some((o) => o.flag === '--no-alarm');
   if (!a && !noAlarm) return '';
   const out = heading(2, 'Alarm');
@@ -187,12 +265,12 @@ function nextSection(plan: PlanFile, maxAgeHours: number, next: NextStep): strin
       `${scheduled.length} key(s) become PendingDeletion; AWS deletes them ${windows.join('/')} days after the apply (applied right away: ${utc(ifNow)}). Until then ${code('kscli cancel-deletion')} can cancel.`,
     );
     lines.push(
-      `Earliest ${code(next(['delete-store', plan.storeId]))} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
+      `Earliest ${code(next(['delete-store', plan.subject.id]))} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
     );
   }
   if (plan.nextRunAfter)
     lines.push(
-      `Keys already wait for deletion: run ${code(next(['delete-store', plan.storeId]))} again after ${utc(plan.nextRunAfter)}.`,
+      `Keys already wait for deletion: run ${code(next(['delete-store', plan.subject.id]))} again after ${utc(plan.nextRunAfter)}.`,
     );
   if (plan.phase)
     lines.push(`This plan covers the delete-store phase ${code(plan.phase)} only; the next phase needs a new plan.`);
@@ -218,15 +296,19 @@ export interface PlanMarkdownOptions {
 const plainStep: NextStep = (args) => ['kscli', ...args].map(shellQuote).join(' ');
 
 export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {}): string {
-  const s = plan.observations.store;
+  const { subject } = plan;
+  const obs = isStoreObservations(plan.observations) ? plan.observations : undefined;
   const parts: string[] = [];
-  parts.push(heading(1, `Change plan: ${text(plan.command)} ${text(plan.storeId)}`));
+  parts.push(heading(1, `Change plan: ${text(plan.command)} ${text(subject.id)}`));
   parts.push(
     table(
       ['Field', 'Value'],
       [
-        ['Store', `${code(s.storeId)} ${text(`(${s.name}, ${s.type}, ${s.connectionState})`)}`],
-        ...(s.clusterId ? [['Cluster', code(s.clusterId)]] : []),
+        [
+          subject.kind === 'store' ? 'Store' : `Subject (${subject.kind})`,
+          `${code(subject.id)}${subject.label ? ` ${text(`(${subject.label})`)}` : ''}`,
+        ],
+        ...(obs?.store.clusterId ? [['Cluster', code(obs.store.clusterId)]] : []),
         ['Account', code(plan.account)],
         ['Region', code(plan.region)],
         ['Command', code(plan.commandLine)],
@@ -238,13 +320,15 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
       ],
     ),
   );
-  parts.push(keysSection(plan));
-  const other = otherSection(plan);
+  if (obs) parts.push(keysSection(plan, obs));
+  const trial = trialSection(plan);
+  if (trial) parts.push(trial);
+  const other = otherSection(plan, obs !== undefined);
   if (other) parts.push(other);
   const blocked = blockedSection(plan);
   if (blocked) parts.push(blocked);
   parts.push(overridesSection(plan));
-  const alarm = alarmSection(plan);
+  const alarm = obs ? alarmSection(plan, obs) : '';
   if (alarm) parts.push(alarm);
   const next = opts.nextStep ?? plainStep;
   parts.push(nextSection(plan, opts.maxAgeHours ?? 72, next));

@@ -3,6 +3,7 @@
  * from the same data as `--output json` (src/workflow/evidence/report.ts):
  *   # Key usage: <store>        store, account, region, window, when
  *   ## Verdicts                 one row per key: key, aliases, verdict, last use, CloudTrail calls, failed, callers, grants, evidence
+ *   ## Trials                  (issue 20, when a key is in a trial or one is recommended) phase, window, failed calls, callers
  *   ## Evidence per key         ### <keyId>: each source, one bullet (and whether it could be read)
  *   the review-signal note
  */
@@ -90,7 +91,47 @@ function evidenceBullets(k: UsageKeyDoc): string[] {
           .join('; ')}`,
       );
   }
+  out.push(...trialBullets(k));
   return out;
+}
+
+/** issue 20: the key's trial (phase, window, failed calls by caller), or why a trial is recommended. */
+function trialBullets(k: UsageKeyDoc): string[] {
+  const out: string[] = [];
+  const t = k.trial;
+  if (t) {
+    const n = t.failures.length;
+    out.push(
+      `Trial: **${text(t.phase)}**, disabled ${utc(t.start)} until ${utc(t.end)} (${t.days} days), ${n} failed call(s)${t.gap ? `; failed calls not read: ${text(t.gap)}` : ''}${t.disabledBy ? `; disabled by ${code(t.disabledBy.principal)}` : ''}`,
+    );
+    for (const f of t.failures)
+      out.push(
+        `Failed call: ${text(f.operation)} by ${code(f.principal)} at ${utc(f.time)} (${text(f.errorCode)}; account ${code(f.account ?? '?')}, ${text(f.region ?? '?')})`,
+      );
+  }
+  if (k.trialTagsError) out.push(`Trial: unknown, the key's tags could not be read (${text(k.trialTagsError)})`);
+  if (k.trialRecommended)
+    out.push(`**Trial recommended**: ${text(k.trialRecommended.reason)}: ${code(k.trialRecommended.command)}`);
+  return out;
+}
+
+/** issue 20: a section only when a key is in a trial or one is recommended. */
+function trialsSection(doc: UsageDoc): string | undefined {
+  const rows = doc.keys
+    .filter((k) => k.trial || k.trialRecommended || k.trialTagsError)
+    .map((k) => [
+      code(k.keyId),
+      k.trial ? `**${text(k.trial.phase)}**` : k.trialTagsError ? 'unknown' : 'recommended',
+      k.trial ? `${day(k.trial.start)}..${day(k.trial.end)}` : '-',
+      k.trial ? String(k.trial.failures.length) : '-',
+      cell(
+        k.trial
+          ? [...new Set(k.trial.failures.map((f) => f.principal))].join(', ') || '-'
+          : (k.trialRecommended?.reason ?? k.trialTagsError ?? '-'),
+      ),
+    ]);
+  if (rows.length === 0) return undefined;
+  return `${heading(2, 'Trials')}\n${table(['Key', 'Trial', 'Window', 'Failed calls', 'Callers / why'], rows)}`;
 }
 
 export function renderUsageMarkdown(doc: UsageDoc): string {
@@ -140,6 +181,8 @@ export function renderUsageMarkdown(doc: UsageDoc): string {
         }),
       ),
     );
+    const trials = trialsSection(doc);
+    if (trials) parts.push(trials);
     parts.push(heading(2, 'Evidence per key'));
     for (const k of doc.keys) parts.push(`${heading(3, code(k.keyId))}\n${bullets(evidenceBullets(k))}`);
   } else parts.push('The store holds no keys (or none matched --key).\n');

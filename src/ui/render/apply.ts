@@ -1,7 +1,6 @@
 /**
  * The output of `kscli apply FILE` (src/commands/apply/run.ts): a refusal (stderr: one line per
- * reason; JSON: {"command", "storeId", "account", "region", "outcome": "refused", "reasons",
- * "planFile"}, schemas/apply.json), or the command's own outcome plus "planFile": {"path", "digest"}.
+ * reason; JSON: the "refused" document of schemas/apply.json), or the command's own outcome plus "planFile": {"path", "digest"}.
  */
 import type { Deps } from '../../deps.js';
 import { shortDigest } from '../../workflow/plan-file/seal.js';
@@ -30,7 +29,8 @@ export function renderRefusal(deps: RenderDeps, r: Refusal): void {
   if (deps.globals.output === 'json') {
     writeJson(deps.io.out, {
       command: plan.command,
-      storeId: plan.storeId,
+      ...(plan.storeId !== undefined ? { storeId: plan.storeId } : {}),
+      subject: { kind: plan.subject.kind, id: plan.subject.id },
       account: r.account,
       region: deps.region,
       outcome: 'refused',
@@ -38,6 +38,15 @@ export function renderRefusal(deps: RenderDeps, r: Refusal): void {
       planFile: { path: r.file, digest: plan.digest },
     });
   } else deps.io.out.write('refused: nothing was changed\n');
+}
+
+/** The saved plan still fits AWS: said once before its plan is shown (not in a JSON document). */
+export function renderApplying(deps: RenderDeps, o: { file: string; plan: PlanFile }): void {
+  if (deps.globals.output === 'json') return;
+  const { plan } = o;
+  deps.io.out.write(
+    `Applying saved plan ${o.file} (${plan.digest}), made ${plan.createdAt} by ${plan.callerArn}: unchanged in AWS\n`,
+  );
 }
 
 export function renderApplied<D>(

@@ -8,8 +8,10 @@
 import type { InventoryResult, StoreRow } from '../../workflow/estate/inventory.js';
 import type { Gap, Skip } from '../../workflow/estate/gaps.js';
 import { renderTable } from '../table.js';
+import { trialCountText } from '../../workflow/trial/count.js';
 import type { Style } from '../style.js';
-import type { Renderer } from './output.js';
+import type { Deps } from '../../deps.js';
+import { renderResult, type Renderer } from './output.js';
 import type { Body } from '../../schemas/common.js';
 import type { InventoryDocument } from '../../schemas/inventory.js';
 
@@ -27,7 +29,7 @@ function keysText(r: StoreRow): string {
   if (r.keyCount === 0) return '0';
   return `${r.keyCount}: ${Object.entries(r.keyCounts)
     .map(([s, n]) => `${s} ${n}`)
-    .join(', ')}`;
+    .join(', ')}${trialCountText(r.trial)}`;
 }
 
 function hsmText(r: StoreRow): string {
@@ -154,6 +156,8 @@ export function inventoryJson(result: InventoryResult, meta: InventoryMeta): Inv
       ...(r.clusterError ? { clusterError: r.clusterError } : {}),
       keyCount: r.keyCount,
       keyCounts: r.keyCounts,
+      keysInTrial: r.trial.keysInTrial,
+      ...(r.trial.error ? { keysInTrialError: r.trial.error } : {}),
       ...(meta.usage ? { usage: r.usage ?? null, ...(r.usageError ? { usageError: r.usageError } : {}) } : {}),
     })),
     gaps: result.gaps.map((g) => ({
@@ -196,6 +200,8 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
     ...KEY_STATES.map((k) => `keys_${k.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}`),
     'keys_other',
     ...(meta.usage ? ['keys_in_use', 'keys_unused', 'keys_usage_unknown', 'keys_protecting_data'] : []),
+    // issue 20: last, so that readers of the earlier columns by position are unaffected (empty: unknown)
+    'keys_in_trial',
   ];
   const lines = [header.join(',')];
   for (const r of result.rows) {
@@ -219,6 +225,7 @@ export function renderInventoryCsv(result: InventoryResult, meta: InventoryMeta)
         ...(meta.usage
           ? [r.usage?.inUse, r.usage?.unused, r.usage?.unknown, r.usage ? (r.usage.protectsData ?? 0) : undefined]
           : []),
+        r.trial.keysInTrial,
       ]
         .map(csvCell)
         .join(','),
@@ -304,3 +311,13 @@ export const inventoryRenderer: Renderer<InventoryView> = {
   csv: (v) => renderInventoryCsv(v.result, v.meta),
   markdown: (v) => renderInventoryMarkdown(v.result, v.meta, v.generatedAt),
 };
+
+/** `kscli inventory`'s output: the document in the chosen format; with CSV, the gaps and skips on stderr. */
+export function renderInventory(
+  deps: Pick<Deps, 'io' | 'globals' | 'style'> & Partial<Pick<Deps, 'clock'>>,
+  view: InventoryView,
+): void {
+  renderResult(deps, inventoryRenderer, view);
+  // CSV has no room for them: one stderr line per gap and skip
+  if (deps.globals.output === 'csv') deps.io.err.write(gapLines(view.result));
+}

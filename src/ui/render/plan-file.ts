@@ -26,10 +26,10 @@ export function planStatusLine(plan: PlanFile, style: Style): string {
 
 /** `next` builds the apply line with the global flags of this run (ui/next-step.ts). */
 export function renderPlanFile(plan: PlanFile, path: string, style: Style, next: NextStep): string {
-  const s = plan.observations.store;
+  const { subject } = plan;
   const lines: string[] = [];
   lines.push(
-    `${style.bold(`Saved plan: ${plan.command} ${plan.storeId}`)} (${s.name}, ${s.type}, ${s.connectionState}) in account ${plan.account}, region ${plan.region}`,
+    `${style.bold(`Saved plan: ${plan.command} ${subject.id}`)}${subject.label ? ` (${subject.label})` : ''} in account ${plan.account}, region ${plan.region}`,
   );
   lines.push(
     `made ${plan.createdAt} by ${plan.callerArn} with kscli ${plan.kscliVersion}${plan.phase ? `; delete-store phase ${plan.phase}` : ''}`,

@@ -9,12 +9,14 @@
  *     "storeId": "cks-1234567890abcdef0", "name": "prod-hsm", "type": "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE",
  *     "connectionState": "CONNECTED", "connectionErrorCode"?: "NETWORK_ERRORS" (only when FAILED),
  *     "clusterId": "cluster-abc..." | null, "creationDate": "2024-01-02T03:04:05.000Z",
- *     "keyCount": 3, "keyCounts": {"Enabled": 2, "PendingDeletion": 1}
+ *     "keyCount": 3, "keyCounts": {"Enabled": 2, "PendingDeletion": 1},
+ *     "keysInTrial": 0 | null (keys disabled for a kscli trial; null: tags not read, "keysInTrialError" says why)
  *   }]
  * }
  */
 import type { StoresResult } from '../../workflow/results.js';
 import { renderTable } from '../table.js';
+import { trialCountText } from '../../workflow/trial/count.js';
 import type { Style } from '../style.js';
 import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
@@ -31,6 +33,8 @@ export const storesRenderer: Renderer<StoresResult> = {
       ...storeJson(s.store),
       keyCount: s.keyCount,
       keyCounts: s.keyCounts,
+      keysInTrial: s.trial.keysInTrial,
+      ...(s.trial.error ? { keysInTrialError: s.trial.error } : {}),
       ...(s.region ? { region: s.region } : {}),
     })),
     ...(r.regions
@@ -50,7 +54,7 @@ export const storesRenderer: Renderer<StoresResult> = {
   table(r, { style: st, width }) {
     if (r.regions) return multiRegionTable(r, st);
     if (r.stores.length === 0) return `no custom key stores in region ${r.region}\n`;
-    const table = r.stores.map(({ store: s, keyCount, keyCounts }) => [
+    const table = r.stores.map(({ store: s, keyCount, keyCounts, trial }) => [
       s.id,
       s.name,
       s.type,
@@ -65,7 +69,7 @@ export const storesRenderer: Renderer<StoresResult> = {
         ? '0'
         : `${keyCount}: ${Object.entries(keyCounts)
             .map(([k, n]) => `${k} ${n}`)
-            .join(', ')}`,
+            .join(', ')}${trialCountText(trial)}`,
     ]);
     return renderTable(['STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'CREATED', 'KEYS'], table, {
       width,
@@ -81,7 +85,7 @@ function multiRegionTable(r: StoresResult, st: Style): string {
       ? `no custom key stores in the Regions read (${r.regions === 'all' ? 'every enabled Region' : (r.regions ?? []).join(', ')})\n`
       : renderTable(
           ['REGION', 'STORE', 'NAME', 'TYPE', 'STATE', 'CLUSTER', 'KEYS'],
-          r.stores.map(({ store: s, keyCount, keyCounts, region }) => [
+          r.stores.map(({ store: s, keyCount, keyCounts, region, trial }) => [
             region ?? r.region,
             s.id,
             s.name,
@@ -92,7 +96,7 @@ function multiRegionTable(r: StoresResult, st: Style): string {
               ? '0'
               : `${keyCount}: ${Object.entries(keyCounts)
                   .map(([k, n]) => `${k} ${n}`)
-                  .join(', ')}`,
+                  .join(', ')}${trialCountText(trial)}`,
           ]),
         );
   for (const g of r.gaps ?? []) out += `${st.warn('gap')}: ${g.region ?? 'all Regions'}: ${g.kind}: ${g.reason}\n`;

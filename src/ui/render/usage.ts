@@ -29,7 +29,10 @@
  *     "aliases": {"status", "error"?, "names": ["alias/x"]},
  *     "dataAtRest"?: {"status": "found" | "none-found" | "gap" | "off", "resources": [{"resourceType", "resourceId", "arn"?, "name"?,
  *                    "accountId"?, "region"?, "createdAt"?, "kmsKeyRef", "property", "source", "grantId"?}], "gaps", "staleGrants"},
- *     "reason": "which evidence the verdict rests on, over which dates"
+ *     "reason": "which evidence the verdict rests on, over which dates",
+ *     "trial"?: {"keyId", "start", "end", "days", "phase": "running|ended|failed|unknown", "failures": [...], "gap"?, "disabledBy"?} (issue 20),
+ *     "trialTagsError"?: "why the key's kscli:trial-* tags could not be read",
+ *     "trialRecommended"?: {"why": "unknown" | "old-evidence", "reason", "command"}
  *   }],
  *   "note": "Inactivity is a review signal, not proof: ..."
  * }
@@ -49,6 +52,9 @@ import type { UsageDocument } from '../../schemas/usage.js';
 import type { DependentsRun } from '../../workflow/evidence/dependents/types.js';
 import { S3_OBJECTS_NOTE, shortType } from '../../workflow/evidence/dependents/resource-types.js';
 import type { Style } from '../style.js';
+import { fitText } from '../wrap.js';
+import { callerLines, trialSentence } from '../../workflow/trial/state.js';
+import { rollbackCommand } from '../../workflow/trial/tags.js';
 
 /** The published schema's type (src/schemas/usage.ts). */
 export type UsageJson = Body<UsageDocument>;
@@ -72,9 +78,54 @@ const usageJson = (r: UsageResult): UsageJson => ({
   ...(r.dependents
     ? { dependents: JSON.parse(JSON.stringify(r.dependents)) as NonNullable<UsageJson['dependents']> }
     : {}),
-  keys: r.assessments.map(keyUsageJson),
+  keys: r.assessments.map((a) => ({ ...keyUsageJson(a), ...trialFields(r, a.evidence.keyId) })),
   note: REVIEW_SIGNAL_NOTE,
 });
+
+/** issue 20: a key's trial, a tag read that failed, and a recommended trial (each only when there is one). */
+function trialFields(
+  r: UsageResult,
+  keyId: string,
+): Pick<UsageJson['keys'][number], 'trial' | 'trialTagsError' | 'trialRecommended'> {
+  const t = r.trials;
+  const report = t?.reports.get(keyId);
+  const tagError = t?.tagErrors.get(keyId);
+  const rec = t?.recommended.get(keyId);
+  return {
+    ...(report ? { trial: JSON.parse(JSON.stringify(report)) as NonNullable<UsageJson['keys'][number]['trial']> } : {}),
+    ...(tagError ? { trialTagsError: tagError } : {}),
+    ...(rec ? { trialRecommended: { ...rec } } : {}),
+  };
+}
+
+/** issue 20: one line per key in a trial (phase, end, failed calls by caller), then per recommended trial. */
+export function trialLines(r: UsageResult, style: Style, now: Date): string[] {
+  const t = r.trials;
+  if (!t) return [];
+  const out: string[] = [];
+  for (const k of r.keys) {
+    const report = t.reports.get(k.keyId);
+    if (report) {
+      const word =
+        report.phase === 'failed'
+          ? style.bad('FAILED')
+          : report.phase === 'unknown'
+            ? style.warn('unknown')
+            : report.phase;
+      out.push(`trial ${word}: ${k.keyId} ${trialSentence(report, now)}`);
+      for (const c of callerLines(report.failures)) out.push(`  failed: ${c}`);
+      if (report.phase === 'failed')
+        out.push(`  the key is still needed: roll back with ${rollbackCommand(r.store.id)}`);
+    }
+    const tagError = t.tagErrors.get(k.keyId);
+    if (tagError) out.push(`${style.warn('trial unknown')}: ${k.keyId}: its tags could not be read (${tagError})`);
+  }
+  for (const k of r.keys) {
+    const rec = t.recommended.get(k.keyId);
+    if (rec) out.push(`${style.warn('trial recommended')}: ${k.keyId}: ${rec.reason}: ${rec.command}`);
+  }
+  return out;
+}
 
 export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResult> {
   return {
@@ -106,6 +157,11 @@ export function usageRendererWith(opts: UsageRenderOptions): Renderer<UsageResul
         out += renderUsageSummary(results, view);
         out += '\n';
         out += renderUsageDetails(results, view, Boolean(opts.details));
+        const trials = trialLines(r, style, view.now);
+        if (trials.length) {
+          const block = `${trials.join('\n')}\n\n`;
+          out += width ? fitText(block, width) : block;
+        }
         out += `${count('protects-data')} protects-data, ${count('in-use')} in-use, ${count('unused')} unused, ${count('unknown')} unknown\n`;
       }
       out += `${style.dim(REVIEW_SIGNAL_NOTE)}\n`;

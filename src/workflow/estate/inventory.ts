@@ -9,6 +9,7 @@ import type { EstateAws } from '../../aws/estate/ports.js';
 import type { EvidencePort } from '../evidence-port.js';
 import type { EstateAccount } from './accounts.js';
 import { classify, type Gap, type Skip } from './gaps.js';
+import { countKeysInTrial, type TrialCount } from '../trial/count.js';
 import { runEstate, type EstateProgress, type EstateRunOptions, type RegionWork } from './runner.js';
 
 export interface UsageCounts {
@@ -29,6 +30,8 @@ export interface StoreRow {
   clusterError?: string;
   keyCount: number;
   keyCounts: Record<string, number>;
+  /** keys disabled for a kscli trial (issue 20; trial/count.ts) */
+  trial: TrialCount;
   usage?: UsageCounts;
   usageError?: string;
 }
@@ -63,6 +66,7 @@ async function readRegion(w: RegionWork, opts: InventoryOptions, gaps: Gap[]): P
     list.push(k);
     byStore.set(k.customKeyStoreId!, list);
   }
+  const trials = await countKeysInTrial(kms, keys);
   const clusters = new Map<string, ClusterInfo | null | Error>();
   for (const s of stores) {
     if (s.type !== 'AWS_CLOUDHSM' || !s.clusterId || clusters.has(s.clusterId)) continue;
@@ -107,6 +111,7 @@ async function readRegion(w: RegionWork, opts: InventoryOptions, gaps: Gap[]): P
       store,
       keyCount: mine.length,
       keyCounts: countStates(mine),
+      trial: trials.get(store.id) ?? { keysInTrial: 0 },
     };
     if (store.type === 'AWS_CLOUDHSM') {
       if (c instanceof Error) row.clusterError = c.message;

@@ -18,24 +18,38 @@ export const METRIC_NAMESPACE = 'kscli';
 export const METRIC_NAME = 'KeyPendingDeletionUseCount';
 export const ALARM_NAME = 'kscli-kms-key-pending-deletion-use';
 
-export function metricFilterSpec(logGroupName: string): MetricFilterSpec {
+/**
+ * One of kscli's "count the matching CloudTrail records" alarms: a metric filter on the trail's log
+ * group feeding a metric under kscli's namespace, and an alarm on any datapoint. The pending-deletion
+ * alarm (here) and the trial's disabled-key-use alarm (workflow/trial/alarm.ts) differ only in these
+ * names and texts; everything else (value 1, Sum over 300 s, >= 1 in one datapoint, missing data
+ * not breaching) is in the two builders below, once.
+ */
+export interface CountAlarmNames {
+  filterName: string;
+  filterPattern: string;
+  metricName: string;
+  alarmName: string;
+  alarmDescription: string;
+}
+
+export function countFilterSpec(logGroupName: string, a: CountAlarmNames): MetricFilterSpec {
   return {
     logGroupName,
-    filterName: FILTER_NAME,
-    filterPattern: FILTER_PATTERN,
-    metricName: METRIC_NAME,
+    filterName: a.filterName,
+    filterPattern: a.filterPattern,
+    metricName: a.metricName,
     metricNamespace: METRIC_NAMESPACE,
     metricValue: '1',
   };
 }
 
-export function alarmSpec(alarmActions: string[]): AlarmSpec {
+export function countAlarmSpec(a: CountAlarmNames, alarmActions: string[]): AlarmSpec {
   return {
-    alarmName: ALARM_NAME,
-    alarmDescription:
-      'kscli: someone tried to use a KMS key that is pending deletion (CloudTrail errorMessage "... is pending deletion."). Look in CloudTrail for the key and the caller, and cancel the deletion if the key is still needed.',
+    alarmName: a.alarmName,
+    alarmDescription: a.alarmDescription,
     namespace: METRIC_NAMESPACE,
-    metricName: METRIC_NAME,
+    metricName: a.metricName,
     statistic: 'Sum',
     period: 300,
     evaluationPeriods: 1,
@@ -46,6 +60,20 @@ export function alarmSpec(alarmActions: string[]): AlarmSpec {
     alarmActions,
   };
 }
+
+const PENDING_DELETION_ALARM: CountAlarmNames = {
+  filterName: FILTER_NAME,
+  filterPattern: FILTER_PATTERN,
+  metricName: METRIC_NAME,
+  alarmName: ALARM_NAME,
+  alarmDescription:
+    'kscli: someone tried to use a KMS key that is pending deletion (CloudTrail errorMessage "... is pending deletion."). Look in CloudTrail for the key and the caller, and cancel the deletion if the key is still needed.',
+};
+
+export const metricFilterSpec = (logGroupName: string): MetricFilterSpec =>
+  countFilterSpec(logGroupName, PENDING_DELETION_ALARM);
+
+export const alarmSpec = (alarmActions: string[]): AlarmSpec => countAlarmSpec(PENDING_DELETION_ALARM, alarmActions);
 
 /** The filter differences that matter, as "field: existing -> wanted" (empty when identical). */
 export function filterDifferences(existing: MetricFilterSpec, wanted: MetricFilterSpec): string[] {

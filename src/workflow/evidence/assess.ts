@@ -4,6 +4,7 @@
  * --allow-in-use, unknown unless --allow-unknown-usage; an overridden check stays failed
  * (ok: false, overridden: true) so the plan and the journal record the override.
  */
+import type { LookupPrefetch } from './lookup-prefetch.js';
 import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
 import type { Check } from '../plan.js';
 import { MAX_CLOUDTRAIL_DAYS } from './gather.js';
@@ -53,6 +54,8 @@ export interface AssessOptions {
   onSummary?: (summary: EvidenceRunSummary) => void;
   /** the log-group survey and query started before the keys were scanned */
   prefetch?: LogPrefetch;
+  /** LookupEvents started while the keys were scanned (usage: lookup-prefetch.ts) */
+  lookups?: LookupPrefetch;
   /** how to wait between Logs Insights polls: the command's clock (a test's clock moves sandbox time) */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -122,6 +125,7 @@ export async function assessKeysImpl(
     ...(opts.warn ? { warn: opts.warn } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
+    ...(opts.lookups ? { lookups: opts.lookups } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
   opts.onSummary?.(summary);

@@ -19,6 +19,7 @@ import { cloudTrailSection, unreadCloudTrailSection } from './cloudtrail-section
 import { grantEvidence } from './grants.js';
 import { extractPolicyPrincipals } from './policy-principals.js';
 import { readSource } from './source-errors.js';
+import type { LookupPrefetch } from './lookup-prefetch.js';
 import type {
   AliasesEvidence,
   CloudTrailEvidence,
@@ -59,6 +60,8 @@ export interface GatherOptions {
   access?: boolean;
   /** Ctrl-C: no further call is started */
   signal?: AbortSignal;
+  /** LookupEvents started while the keys were scanned (lookup-prefetch.ts): served from there */
+  lookups?: LookupPrefetch;
 }
 
 const notAsked = 'not needed: the CloudTrail log group covers the window (Logs Insights)';
@@ -181,14 +184,17 @@ export async function gatherEvidence(
         // cryptographic calls" is filtered client-side by summarizeKeyEvents. No EndTime: CloudTrail's
         // own "now" ends the window, so a clock skew (or the sandbox's moved clock) hides no event.
         // (With the log group covering the recent part, the window ends where the log group starts.)
-        const r = await readSource(() =>
-          aws.cloudtrail().lookupEvents({
-            attributeKey: 'ResourceName',
-            attributeValue: key.arn,
-            startTime: window.start,
-            ...(opts.lookupEnd ? { endTime: opts.lookupEnd } : {}),
-          }),
-        );
+        const prefetched = opts.lookupEnd ? undefined : await opts.lookups?.take(key.arn, window.start);
+        const r =
+          prefetched ??
+          (await readSource(() =>
+            aws.cloudtrail().lookupEvents({
+              attributeKey: 'ResourceName',
+              attributeValue: key.arn,
+              startTime: window.start,
+              ...(opts.lookupEnd ? { endTime: opts.lookupEnd } : {}),
+            }),
+          ));
         partial.get(key.keyId)!.cloudTrail = cloudTrailEvidence(r, key, window);
         finished(key);
       },

@@ -13,6 +13,8 @@ export type { AssessOptions, KeyAssessment } from './assess.js';
 export type { AlarmContext, KeyEvidence, Verdict } from './types.js';
 export { REVIEW_SIGNAL_NOTE } from './verdict.js';
 export { prefetchLogEvidence, type LogPrefetch } from './logs-insights-source.js';
+export { LookupPrefetch } from './lookup-prefetch.js';
+export { MAX_CLOUDTRAIL_DAYS, POOL_SIZES } from './gather.js';
 
 /**
  * Gathers the evidence of every key (paced, concurrently) and turns each verdict into the

@@ -19,6 +19,7 @@
  */
 import type { AwsPorts, KeyInfo, Progress } from '../../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../../errors.js';
+import type { LookupPrefetch } from './lookup-prefetch.js';
 import { gatherEvidence, MAX_CLOUDTRAIL_DAYS } from './gather.js';
 import { surveyLogCoverage, type LogCoverage } from './logs-coverage.js';
 import {
@@ -70,6 +71,8 @@ export interface UsageEvidenceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** the survey and query started before the keys were known (prefetchLogEvidence) */
   prefetch?: LogPrefetch;
+  /** LookupEvents started while the keys were scanned: the per-key path over the whole window uses them */
+  lookups?: LookupPrefetch;
 }
 
 /** What one query run gave: rows, or why it failed (an interrupt rejects instead). */
@@ -289,6 +292,7 @@ export async function gatherUsageEvidence(
       now,
       onProgress: opts.onProgress,
       signal: opts.signal,
+      ...(opts.lookups ? { lookups: opts.lookups } : {}),
     });
     for (const ev of evidence.values()) ev.source = 'api';
     return { evidence, summary };

@@ -16,7 +16,6 @@ export type SourceStatus = 'ok' | 'access-denied' | 'unavailable' | 'not-asked';
 
 /** How kscli picks the source of the use evidence (--evidence). */
 export type EvidenceMode = 'auto' | 'logs' | 'api';
-export const EVIDENCE_MODES: readonly EvidenceMode[] = ['auto', 'logs', 'api'];
 
 /**
  * Where a key's use evidence came from:

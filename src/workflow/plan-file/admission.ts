@@ -10,7 +10,7 @@
  * records with the applying caller's ARN.
  */
 import { badInput } from '../../errors.js';
-import { parseDuration } from '../validate.js';
+import { parseDuration } from '../../input/validate.js';
 import type { PlanFile } from './document.js';
 
 export interface ApplyingIdentity {

@@ -13,8 +13,11 @@ import {
   type PlanCommand,
   type PlanFile,
   type PlanFileItem,
+  type PlanSubject,
+  type SubjectObservations,
   type VerdictObservation,
 } from './document.js';
+import { storeLabel } from '../plan-runner/subject.js';
 import { buildObservations } from './observations.js';
 import { sealPlan } from './seal.js';
 import { canonicalValue } from './canonical.js';
@@ -90,27 +93,56 @@ export function observationsOf(
   });
 }
 
-export function buildPlanFile(i: PlanInputs): PlanFile {
-  const items = i.planned.executables.map((e) => e.item);
+/** What a plan document says besides its plan and observations: who made it, how, when, about what. */
+export interface PlanHead {
+  command: PlanCommand;
+  options: Record<string, unknown>;
+  commandLine: string;
+  kscliVersion: string;
+  now: Date;
+  callerArn: string;
+  subject: PlanSubject;
+}
+
+/** The sealed plan document of any subject (its observations made by the subject's observer). */
+export function planDocument<O extends SubjectObservations>(
+  h: PlanHead,
+  planned: PlannedStep & { phase?: string; nextRunAfter?: Date },
+  observations: O,
+): PlanFile<O> {
+  const items = planned.executables.map((e) => e.item);
   return sealPlan({
     schemaVersion: PLAN_SCHEMA_VERSION,
     kind: PLAN_KIND,
-    kscliVersion: i.kscliVersion,
-    command: i.command,
-    storeId: i.storeId,
-    options: canonicalValue(i.options) as Record<string, unknown>,
-    commandLine: i.commandLine,
-    createdAt: i.now.toISOString(),
-    account: i.account,
-    region: i.region,
-    callerArn: i.callerArn,
-    ...(i.planned.phase ? { phase: i.planned.phase } : {}),
+    kscliVersion: h.kscliVersion,
+    command: h.command,
+    subject: h.subject,
+    ...(h.subject.kind === 'store' ? { storeId: h.subject.id } : {}),
+    options: canonicalValue(h.options) as Record<string, unknown>,
+    commandLine: h.commandLine,
+    createdAt: h.now.toISOString(),
+    account: h.subject.account,
+    region: h.subject.region,
+    callerArn: h.callerArn,
+    ...(planned.phase ? { phase: planned.phase } : {}),
     blocked: items.some((x) => x.status === 'blocked'),
     blockedReasons: blockedReasons(items),
     items: items.map(planFileItem),
-    overrides: i.planned.overrides.map((flag) => ({ flag, by: i.callerArn })),
-    warnings: [...i.planned.warnings],
-    observations: observationsOf(i),
-    ...(i.planned.nextRunAfter ? { nextRunAfter: i.planned.nextRunAfter.toISOString() } : {}),
+    overrides: planned.overrides.map((flag) => ({ flag, by: h.callerArn })),
+    warnings: [...planned.warnings],
+    observations,
+    ...(planned.nextRunAfter ? { nextRunAfter: planned.nextRunAfter.toISOString() } : {}),
   });
+}
+
+/** A store plan's document from its parts (what the store observer reads, given directly). */
+export function buildPlanFile(i: PlanInputs): PlanFile<Observations> {
+  const subject: PlanSubject = {
+    kind: 'store',
+    id: i.storeId,
+    account: i.account,
+    region: i.region,
+    label: storeLabel(i.store),
+  };
+  return planDocument({ ...i, subject }, i.planned, observationsOf(i));
 }

@@ -11,13 +11,13 @@
  * editing, not a signature: anyone who can run kscli can make a valid plan file, which is why
  * `apply` re-reads the world rather than trusting the file's observations.
  */
+import type { ClusterObservations } from '../cluster/observations.js';
+import type { SubjectKind } from '../plan-runner/subject.js';
 
 /** Bumped when a field changes meaning; `apply` refuses versions it does not know. */
 export const PLAN_SCHEMA_VERSION = 1;
 /** Tells a plan file from any other JSON document (a --output json report, a journal line). */
 export const PLAN_KIND = 'kscli-plan';
-/** `apply --max-age` default: a plan approved on Friday can be applied on Monday, not next month. */
-export const DEFAULT_MAX_AGE = '72h';
 
 /**
  * A command that writes plans (`--plan-out`): which ones is said by their descriptors
@@ -129,8 +129,9 @@ export interface BackupObservation {
 }
 
 /**
- * What the plan rests on. `apply` reads the same facts again and refuses on any difference.
- * A section is absent when the command does not depend on it (e.g. no alarm for cancel-deletion).
+ * What a store plan rests on (the store's observer: ./store-observer.ts). `apply` reads the same
+ * facts again and refuses on any difference. A section is absent when the command does not depend
+ * on it (e.g. no alarm for cancel-deletion).
  */
 export interface Observations {
   store: StoreObservation;
@@ -143,12 +144,35 @@ export interface Observations {
   backups?: BackupObservation[];
 }
 
-export interface PlanFile {
+/**
+ * What a plan rests on, for any subject: a store's observations, or those of another kind of
+ * subject, made and compared by that subject's observer (SubjectObserver, plan-runner/subject.ts;
+ * a CloudHSM cluster: src/workflow/cluster/observations.ts).
+ */
+export type SubjectObservations = Observations | ClusterObservations;
+
+/** A store plan's observations (a cluster plan's hold `cluster`). */
+export const isStoreObservations = (o: SubjectObservations): o is Observations => 'store' in o && 'keys' in o;
+
+/** What the plan is about, as the plan runner read it (plan-runner/subject.ts). */
+export interface PlanSubject {
+  kind: SubjectKind;
+  id: string;
+  account: string;
+  region: string;
+  /** the words after its ID in the plan header (a store: "prod, AWS_CLOUDHSM, CONNECTED") */
+  label: string;
+}
+
+/** `O`: what the plan rests on (a store plan's: Observations); any subject's when not known. */
+export interface PlanFile<O extends SubjectObservations = SubjectObservations> {
   schemaVersion: number;
   kind: typeof PLAN_KIND;
   kscliVersion: string;
   command: PlanCommand;
-  storeId: string;
+  subject: PlanSubject;
+  /** a store plan: its store (= subject.id), as every store document names it */
+  storeId?: string;
   /** the command's options, normalised (defaults filled in): `apply` plans with exactly these */
   options: Record<string, unknown>;
   /** the command line to show a reviewer (global flags that matter included) */
@@ -166,7 +190,7 @@ export interface PlanFile {
   items: PlanFileItem[];
   overrides: PlanOverride[];
   warnings: string[];
-  observations: Observations;
+  observations: O;
   /** delete-store keys-pending: when to run again (the latest deletion date + 24 h) */
   nextRunAfter?: string;
   /** "sha256:<hex>" over the canonical content without this field */
@@ -174,7 +198,7 @@ export interface PlanFile {
 }
 
 /** The document before it is sealed. */
-export type UnsealedPlanFile = Omit<PlanFile, 'digest'>;
+export type UnsealedPlanFile<O extends SubjectObservations = SubjectObservations> = Omit<PlanFile<O>, 'digest'>;
 
 /** The items `apply` acts on. */
 export const applyItems = (plan: Pick<PlanFile, 'items'>): PlanFileItem[] =>

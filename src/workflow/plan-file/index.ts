@@ -37,17 +37,11 @@ export {
   blockedReasons,
   buildPlanFile,
   observationsOf,
+  planDocument,
+  type PlanHead,
   planFileItem,
   type PlanInputs,
 } from './build.js';
 export { writePlanFile } from './write.js';
-export {
-  alarmObservationFor,
-  basisOf,
-  currentView,
-  planFileFrom,
-  restrictToPlan,
-  staleness,
-  type PlanBasis,
-  type SaveInputs,
-} from './basis.js';
+export { observerOf, planFileFrom, planSubjectOf, restrictToPlan, staleness, type SaveInputs } from './basis.js';
+export { alarmObservationFor, storeObserver } from './store-observer.js';

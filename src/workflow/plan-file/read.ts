@@ -8,29 +8,23 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, KscliError } from '../../errors.js';
 import { PLAN_KIND, PLAN_SCHEMA_VERSION, type PlanFile } from './document.js';
 import { computeDigest } from './seal.js';
+import { SUBJECT_KINDS, type SubjectKind } from '../plan-runner/subject.js';
 
 const bad = (message: string, hint?: string) => new KscliError(ExitCode.BadInput, message, hint);
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The first structural problem of a parsed document, or undefined when it has a plan's shape. */
-/** `planCommands`: the commands that write plans (src/commands/catalog.ts); without it, any command name. */
+/**
+ * The first structural problem of a parsed document, or undefined when it has a plan's shape.
+ * `planCommands`: the commands that write plans (src/commands/catalog.ts); without it, any command name.
+ */
 export function planShapeProblem(doc: unknown, planCommands?: readonly string[]): string | undefined {
   if (!isObj(doc)) return 'it is not a JSON object';
   if (doc.kind !== PLAN_KIND)
     return `it is not a kscli plan (kind ${JSON.stringify(doc.kind ?? null)}, expected "${PLAN_KIND}")`;
   if (doc.schemaVersion !== PLAN_SCHEMA_VERSION)
     return `schemaVersion ${JSON.stringify(doc.schemaVersion ?? null)} is not one this kscli reads (${PLAN_SCHEMA_VERSION})`;
-  for (const f of [
-    'kscliVersion',
-    'storeId',
-    'commandLine',
-    'createdAt',
-    'account',
-    'region',
-    'callerArn',
-    'digest',
-  ] as const) {
+  for (const f of ['kscliVersion', 'commandLine', 'createdAt', 'account', 'region', 'callerArn', 'digest'] as const) {
     if (typeof doc[f] !== 'string' || doc[f] === '') return `field "${f}" is missing or not a string`;
   }
   if (planCommands && !planCommands.includes(doc.command as string))
@@ -51,9 +45,17 @@ export function planShapeProblem(doc: unknown, planCommands?: readonly string[])
       return `item ${i + 1} lacks a target, an action or a status (apply, skip or blocked)`;
     }
   }
-  const obs = doc.observations;
-  if (!isObj(obs) || !isObj(obs.store) || !Array.isArray(obs.keys))
-    return 'field "observations" (store, keys) is missing';
+  const subject = doc.subject;
+  if (
+    !isObj(subject) ||
+    !SUBJECT_KINDS.includes(subject.kind as SubjectKind) ||
+    typeof subject.id !== 'string' ||
+    subject.account !== doc.account ||
+    subject.region !== doc.region
+  )
+    return 'field "subject" (kind, id, account, region) is missing or does not match the plan';
+  // what the observations hold is the subject's (its observer compares them on apply)
+  if (!isObj(doc.observations)) return 'field "observations" is missing';
   return undefined;
 }
 

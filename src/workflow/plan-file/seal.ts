@@ -7,7 +7,7 @@
  * not invalidate it; changing any value does.
  */
 import { canonicalJson, sha256Hex } from './canonical.js';
-import type { PlanFile, UnsealedPlanFile } from './document.js';
+import type { PlanFile, SubjectObservations, UnsealedPlanFile } from './document.js';
 
 export const DIGEST_PREFIX = 'sha256:';
 
@@ -16,8 +16,8 @@ export function computeDigest(doc: UnsealedPlanFile | PlanFile): string {
   return `${DIGEST_PREFIX}${sha256Hex(canonicalJson(content))}`;
 }
 
-export function sealPlan(doc: UnsealedPlanFile): PlanFile {
-  return { ...doc, digest: computeDigest(doc) } as PlanFile;
+export function sealPlan<O extends SubjectObservations>(doc: UnsealedPlanFile<O>): PlanFile<O> {
+  return { ...doc, digest: computeDigest(doc) };
 }
 
 /** The bytes written to disk. */

@@ -6,8 +6,16 @@
 export { runPlan, outcomeOf } from './run-plan.js';
 export { preparePlan, subjectSpecOf, type SubjectGone } from './prepare.js';
 export { checkExpectedAccount } from './account-guard.js';
-export { storeSubjectSpec, storeLabel, type StoreFacts } from './store-subject.js';
-export { SUBJECT_KINDS, type Subject, type SubjectKind, type SubjectRead, type StoreSubject } from './subject.js';
+export { storeSubjectSpec, type StoreFacts } from './store-subject.js';
+export {
+  SUBJECT_KINDS,
+  storeLabel,
+  type Subject,
+  type SubjectKind,
+  type SubjectObserver,
+  type SubjectRead,
+  type StoreSubject,
+} from './subject.js';
 export { guardPlan, confirmPlan, NON_MUTATING_ACTIONS, type PlanDecision, type Confirmation } from './guard.js';
 export { applyPrepared, type Applied } from './execute.js';
 export {

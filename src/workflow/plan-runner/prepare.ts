@@ -11,7 +11,7 @@ import { ExitCode, KscliError } from '../../errors.js';
 import type { SubjectContext } from '../context.js';
 import type { PlannedStep } from '../plan.js';
 import { journalFor } from '../store-session.js';
-import { checkKeyRefAccount } from '../validate.js';
+import { checkKeyRefAccount } from '../../input/validate.js';
 import { checkExpectedAccount } from './account-guard.js';
 import { isStoreSpec, storeSubjectSpec } from './store-subject.js';
 import type { Subject, SubjectKind } from './subject.js';
@@ -122,6 +122,7 @@ export async function preparePlan<P extends PlannedStep, D, R>(
     narrowable: spec.keyRefs !== undefined,
     selection: spec.selection,
     interrupt,
+    ...(spec.observer ? { observer: spec.observer } : {}),
   };
 }
 

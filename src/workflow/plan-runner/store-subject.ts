@@ -12,16 +12,15 @@ import type { PlannedStep } from '../plan.js';
 import { scanStoreKeys } from '../store-session.js';
 import { deletedStoreError, storeDeletion } from '../store-or-record.js';
 import { ExitCode, KscliError } from '../../errors.js';
+import { storeLabel } from './subject.js';
 import type { PlanSpec, SubjectPlanSpec } from './types.js';
+import { storeObserver } from '../plan-file/store-observer.js';
 
 /** What a store plan is made from. */
 export interface StoreFacts {
   store: StoreInfo;
   keys: KeyInfo[];
 }
-
-/** The words after the store ID in the plan header. */
-export const storeLabel = (s: StoreInfo): string => `${s.name}, ${s.type}, ${s.connectionState}`;
 
 export function isStoreSpec<P extends PlannedStep, D, R>(
   spec: PlanSpec<P, D> | SubjectPlanSpec<P, D, R>,
@@ -66,5 +65,6 @@ export function storeSubjectSpec<P extends PlannedStep, D>(spec: PlanSpec<P, D>)
       ? (planned, report, ctx, facts) => spec.finish!(planned, report, stepContext(ctx, facts.store), facts.keys)
       : undefined,
     notFound: spec.storeNotFound,
+    observer: storeObserver,
   };
 }

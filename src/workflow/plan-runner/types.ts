@@ -8,10 +8,10 @@ import type { Deps } from '../../deps.js';
 import type { StepContext, SubjectContext } from '../context.js';
 import type { PlannedStep, PlanItem } from '../plan.js';
 import type { Journal } from '../journal.js';
-import type { KeyRef } from '../validate.js';
+import type { KeyRef } from '../../input/validate.js';
 import type { ApplyReport } from './apply-items.js';
 import type { PlanExtras } from '../../schemas/plan.js';
-import type { Subject, SubjectKind, SubjectRead } from './subject.js';
+import type { Subject, SubjectKind, SubjectObserver, SubjectRead } from './subject.js';
 
 /** How a run ends; the JSON document's "outcome". */
 export type OutcomeKind =
@@ -81,6 +81,8 @@ export interface SubjectPlanSpec<P extends PlannedStep = PlannedStep, D = undefi
   idle?(planned: P, facts: R): Finish<D>;
   finish?(planned: P, report: ApplyReport, ctx: SubjectContext, facts: R): Promise<Finish<D>>;
   notFound?(journal: Journal, where: { account: string; region: string }): Finish<D> | undefined;
+  /** saved plans (--plan-out, `kscli apply`): what the plan rests on, and how it is compared (./subject.ts) */
+  observer?: SubjectObserver<R>;
 }
 
 /** Either shape: the runner turns a store PlanSpec into a SubjectPlanSpec first (./store-subject.ts). */
@@ -111,6 +113,8 @@ export interface PreparedPlan<P extends PlannedStep = PlannedStep, R = unknown> 
   narrowable: boolean;
   selection?: Record<string, unknown>;
   interrupt: InterruptFlag;
+  /** the spec's observer: a plan file can be made of this plan (--plan-out) and compared (`kscli apply`) */
+  observer?: SubjectObserver<R>;
 }
 
 /** What a run of the plan runner comes to; the UI renders it (src/ui/render/plan-outcome.ts). */

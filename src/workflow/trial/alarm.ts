@@ -19,7 +19,14 @@
  * pending-deletion alarm is never changed by a trial.
  */
 import type { AlarmSpec, AwsPorts, MetricFilterSpec } from '../../aws/ports.js';
-import { alarmDifferences, filterDifferences } from '../evidence/alarm-spec.js';
+import {
+  alarmDifferences,
+  countAlarmSpec,
+  countFilterSpec,
+  filterDifferences,
+  METRIC_NAMESPACE,
+  type CountAlarmNames,
+} from '../evidence/alarm-spec.js';
 import { surveyAlarm, type AlarmSurvey } from '../evidence/alarm-survey.js';
 import type { AlarmContext } from '../evidence/types.js';
 import type { Executable, PlanItem } from '../plan.js';
@@ -27,38 +34,25 @@ import type { Executable, PlanItem } from '../plan.js';
 export const DISABLED_FILTER_NAME = 'kscli-kms-key-disabled-use';
 export const DISABLED_FILTER_PATTERN =
   '{ $.eventSource = kms* && ($.errorCode = "DisabledException" || $.errorMessage = "* is disabled.") }';
-export const DISABLED_METRIC_NAMESPACE = 'kscli';
+export const DISABLED_METRIC_NAMESPACE = METRIC_NAMESPACE;
 export const DISABLED_METRIC_NAME = 'KeyDisabledUseCount';
 export const DISABLED_ALARM_NAME = 'kscli-kms-key-disabled-use';
 
-export function disabledFilterSpec(logGroupName: string): MetricFilterSpec {
-  return {
-    logGroupName,
-    filterName: DISABLED_FILTER_NAME,
-    filterPattern: DISABLED_FILTER_PATTERN,
-    metricName: DISABLED_METRIC_NAME,
-    metricNamespace: DISABLED_METRIC_NAMESPACE,
-    metricValue: '1',
-  };
-}
+const DISABLED_USE_ALARM: CountAlarmNames = {
+  filterName: DISABLED_FILTER_NAME,
+  filterPattern: DISABLED_FILTER_PATTERN,
+  metricName: DISABLED_METRIC_NAME,
+  alarmName: DISABLED_ALARM_NAME,
+  alarmDescription:
+    'kscli trial: someone tried to use a disabled KMS key (CloudTrail errorCode DisabledException). A key disabled for a trial is still needed: re-enable it with "kscli enable-keys <store>".',
+};
 
-export function disabledAlarmSpec(alarmActions: string[]): AlarmSpec {
-  return {
-    alarmName: DISABLED_ALARM_NAME,
-    alarmDescription:
-      'kscli trial: someone tried to use a disabled KMS key (CloudTrail errorCode DisabledException). A key disabled for a trial is still needed: re-enable it with "kscli enable-keys <store>".',
-    namespace: DISABLED_METRIC_NAMESPACE,
-    metricName: DISABLED_METRIC_NAME,
-    statistic: 'Sum',
-    period: 300,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    alarmActions,
-  };
-}
+/** The same builders as the pending-deletion alarm (evidence/alarm-spec.ts): only the names differ. */
+export const disabledFilterSpec = (logGroupName: string): MetricFilterSpec =>
+  countFilterSpec(logGroupName, DISABLED_USE_ALARM);
+
+export const disabledAlarmSpec = (alarmActions: string[]): AlarmSpec =>
+  countAlarmSpec(DISABLED_USE_ALARM, alarmActions);
 
 interface DisabledSurvey {
   base: AlarmSurvey;

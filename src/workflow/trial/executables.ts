@@ -16,6 +16,21 @@ import { evaluateEnable } from './evaluate.js';
 import { awsNowForKey, readTrialReport, readTrialTags } from './state.js';
 import { TRIAL_TAG_KEYS, trialTags } from './tags.js';
 
+/** Reads the key back until it shows `state` (KMS is eventually consistent); fails with the fix if it never does. */
+async function confirmState(ctx: StepContext, keyId: string, state: string, call: string, fix: string): Promise<void> {
+  const back = await readBack(
+    () => ctx.aws.kms().describeKey(keyId),
+    (k) => k?.state === state,
+    ctx.clock,
+  );
+  if (!back.confirmed)
+    throw new KscliError(
+      ExitCode.Failure,
+      `${call} on ${keyId} returned, but the key still reads as ${back.value?.state ?? 'missing'}`,
+      fix,
+    );
+}
+
 export function disableExecutable(ctx: StepContext, item: PlanItem, days: number): Executable {
   const keyId = item.target;
   return {
@@ -36,17 +51,13 @@ export function disableExecutable(ctx: StepContext, item: PlanItem, days: number
       const tags = trialTags(arn ? await awsNowForKey(ctx.aws, { arn }, ctx.clock.now()) : ctx.clock.now(), days);
       await ctx.aws.kms().tagResource(keyId, tags);
       await ctx.aws.kms().disableKey(keyId);
-      const back = await readBack(
-        () => ctx.aws.kms().describeKey(keyId),
-        (k) => k?.state === 'Disabled',
-        ctx.clock,
+      await confirmState(
+        ctx,
+        keyId,
+        'Disabled',
+        'DisableKey',
+        'run the same command again (the trial tags are in place; it disables what is left)',
       );
-      if (!back.confirmed)
-        throw new KscliError(
-          ExitCode.Failure,
-          `DisableKey on ${keyId} returned, but the key still reads as ${back.value?.state ?? 'missing'}`,
-          'run the same command again (the trial tags are in place; it disables what is left)',
-        );
       return { state: 'Disabled', trialStart: tags['kscli:trial-start'], trialEnd: tags['kscli:trial-end'] };
     },
   };
@@ -70,17 +81,7 @@ export function enableExecutable(ctx: StepContext, item: PlanItem, named: boolea
       const tagged = item.details?.trial !== undefined;
       if (tagged) await ctx.aws.kms().untagResource(keyId, TRIAL_TAG_KEYS);
       if (ctx.store.connectionState !== 'CONNECTED') return { note: 'takes effect when the store is connected again' };
-      const back = await readBack(
-        () => ctx.aws.kms().describeKey(keyId),
-        (k) => k?.state === 'Enabled',
-        ctx.clock,
-      );
-      if (!back.confirmed)
-        throw new KscliError(
-          ExitCode.Failure,
-          `EnableKey on ${keyId} returned, but the key still reads as ${back.value?.state ?? 'missing'}`,
-          'run the same command again',
-        );
+      await confirmState(ctx, keyId, 'Enabled', 'EnableKey', 'run the same command again');
       return { state: 'Enabled', ...(tagged ? { untagged: TRIAL_TAG_KEYS } : {}) };
     },
   };

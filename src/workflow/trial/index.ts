@@ -41,3 +41,5 @@ export * from './state.js';
 export * from './plan.js';
 export * from './alarm.js';
 export * from './dynamodb.js';
+export * from './count.js';
+export * from './recommend.js';

@@ -6,20 +6,19 @@ import type { KeyInfo } from '../../aws/ports.js';
 import type { StepContext } from '../context.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from '../key-selection.js';
 import type { Executable, PlanItem, PlannedStep } from '../plan.js';
-import type { KeyRef } from '../validate.js';
+import type { KeyRef } from '../../input/validate.js';
 import { planDisabledUseAlarm } from './alarm.js';
 import { dependentsDynamoDb, type DynamoDbDependents } from './dynamodb.js';
 import { DISABLE, ENABLE, endTrialIds, evaluateDisable, evaluateEnable, type DynamoDependence } from './evaluate.js';
 import { disableExecutable, enableExecutable } from './executables.js';
 import { readTrials, trialSentence, type TrialReport } from './state.js';
-import { DYNAMODB_MAX_TRIAL_DAYS } from './tags.js';
+import { DYNAMODB_MAX_TRIAL_DAYS, rollbackCommand } from './tags.js';
 import type { TrialJson } from '../../schemas/trial.js';
 
 const noop = async () => ({});
 
 export const BILLING_NOTE =
   'Disabled keys are still billed ($1 per key-month, prorated hourly); a trial costs what the keys already cost.';
-export const rollbackCommand = (storeId: string): string => `kscli enable-keys ${storeId}`;
 
 export interface TrialOptions {
   days: number;

@@ -13,6 +13,9 @@ export const DYNAMODB_MAX_TRIAL_DAYS = 7;
 export const MAX_TRIAL_DAYS = 90;
 export const DEFAULT_TRIAL_DAYS = 14;
 
+/** The command that undoes a trial on a store (enable-keys re-enables the keys kscli disabled). */
+export const rollbackCommand = (storeId: string): string => `kscli enable-keys ${storeId}`;
+
 const DAY_MS = 86_400_000;
 
 export interface TrialWindow {

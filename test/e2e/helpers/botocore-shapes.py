@@ -74,7 +74,7 @@ out, answers = [], []
 for call in json.load(open(calls_path)):
     op = call['op']
     params = resolve(call.get('params', {}), answers)
-    for k in ('Plaintext', 'CiphertextBlob', 'Message', 'Signature', 'Mac'):
+    for k in ('Plaintext', 'CiphertextBlob', 'Message', 'Signature', 'Mac', 'PublicKey', 'ImportToken', 'EncryptedKeyMaterial'):
         if k in params and isinstance(params[k], str) and call.get('b64', True):
             params[k] = base64.b64decode(params[k])
     method = getattr(client, botocore.xform_name(op))

@@ -3,12 +3,19 @@
  * developer's AWS_PROFILE, AWS_* endpoints or ~/.aws never reach a test run, and adds:
  * the dummy credentials, AWS_REGION=us-east-1, the workspace's HOME and isolated AWS config files,
  * NO_COLOR=1 (plain text to assert on), and AWS_EC2_METADATA_DISABLED so a run without credentials
- * does not wait on the instance metadata service.
+ * does not wait on the instance metadata service. KSCLI_COMPILE_CACHE_DIR is one directory for every
+ * test run, so the SDK's V8 code cache (src/aws/compile-cache.ts) is warm after the suite's first
+ * run instead of cold in every test file's fresh HOME.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DUMMY_CREDENTIALS } from './credentials.js';
 import type { Workspace } from './workspace.js';
 
 export type Env = Record<string, string | undefined>;
+
+/** shared by every e2e run of this machine (compile-cache.ts writes each file atomically) */
+export const E2E_COMPILE_CACHE = join(tmpdir(), 'kscli-e2e-compile-cache');
 
 export interface EnvOptions {
   /** false: no AWS_ACCESS_KEY_ID / SECRET / SESSION_TOKEN at all (default true) */
@@ -27,6 +34,7 @@ export function kscliEnv(ws: Workspace, opts: EnvOptions = {}): Env {
     AWS_CONFIG_FILE: ws.awsConfigFile,
     AWS_SHARED_CREDENTIALS_FILE: ws.awsCredentialsFile,
     AWS_EC2_METADATA_DISABLED: 'true',
+    KSCLI_COMPILE_CACHE_DIR: E2E_COMPILE_CACHE,
   };
   if (opts.credentials !== false) {
     env.AWS_ACCESS_KEY_ID = DUMMY_CREDENTIALS.accessKeyId;

@@ -44,6 +44,12 @@ export interface ServedSandbox {
   /** `kscli sandbox status --output json` on this state file */
   status(): Promise<any>;
   /**
+   * Resets the running server to a scenario (POST /__sandbox/reset; default the demo account):
+   * the same state and empty request log as `admin(['reset'])`, without starting a kscli process
+   * (about 0.5 s of CPU each). Use `admin(['reset'])` where the test is about that command.
+   */
+  reset(body?: Record<string, unknown>): Promise<any>;
+  /**
    * Replaces the fault configuration of the running server (POST /__sandbox/faults), e.g.
    * `{ errorRate: { '*': 1 } }` or `{ throttleRate: { ScheduleKeyDeletion: 0.5 }, seed: 7 }`.
    * The serve latency is kept unless the config names its own `latencyMs`. `setFaults({})` clears.
@@ -130,6 +136,15 @@ export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promis
     admin,
     advanceDays: (days) => adminJson(['advance', '--days', String(days)]),
     status: () => adminJson(['status']),
+    async reset(body = {}) {
+      const res = await fetch(`${url}/__sandbox/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`POST /__sandbox/reset answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    },
     async setFaults(config) {
       const res = await fetch(`${url}/__sandbox/faults`, {
         method: 'POST',

@@ -12,6 +12,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/build.js';
+import { E2E_COMPILE_CACHE } from '../helpers/env.js';
 
 export type Env = Record<string, string>;
 
@@ -115,6 +116,8 @@ export class ReaderShell {
       HOME: this.home,
       XDG_CONFIG_HOME: join(this.home, '.config'),
       XDG_CACHE_HOME: join(this.home, '.cache'),
+      // the SDK's code cache only (compile-cache.ts): warm across blocks, as on an operator's machine
+      KSCLI_COMPILE_CACHE_DIR: E2E_COMPILE_CACHE,
       XDG_DATA_HOME: join(this.home, '.local', 'share'),
       LANG: 'C.UTF-8',
       TERM: 'xterm-256color',

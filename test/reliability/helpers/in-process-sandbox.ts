@@ -59,6 +59,7 @@ import { StaleReads } from '../../../src/sandbox/server/stale-reads.js';
 import { isMutating, safeParams, type RequestLogEntry } from '../../../src/sandbox/server/request-log.js';
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import { snapshotFor, type CallSnapshot } from './world.js';
+import { ec2SdkShape } from './ec2-shape.js';
 
 export type Caller = 'kscli' | 'actor';
 
@@ -69,6 +70,11 @@ export interface LoggedRequest extends RequestLogEntry {
   /** which kscli command run made it (InProcessSandbox.run at the time) */
   run: number;
   snapshot?: CallSnapshot;
+  /**
+   * What a Logs Insights answer said (issue 18: the O1 oracle reads a query that ENDED Cancelled,
+   * Failed or Unknown as a failed evidence source): StartQuery's queryId, GetQueryResults' status.
+   */
+  answer?: { queryId?: string; status?: string };
 }
 
 /** Access key ids: the model derives the caller identity from them (src/sandbox/model/sts/identity.ts). */
@@ -130,6 +136,8 @@ export class InProcessSandbox {
   private seq = 0;
   /** called after each successful (or failed) mutating call by kscli: where tests make actors act mid-batch */
   afterKscliMutation?: (req: LoggedRequest) => void;
+  /** called after every answered or failed kscli request (a colleague can act between two reads) */
+  afterKscliRequest?: (req: LoggedRequest) => void;
   /** the number of the kscli command now running (tests set it), stamped on each request */
   run = 0;
 
@@ -199,6 +207,7 @@ export class InProcessSandbox {
       entry.status = status;
       this.requests.push(entry);
       if (caller === 'kscli' && entry.mutating) this.afterKscliMutation?.(entry);
+      if (caller === 'kscli') this.afterKscliRequest?.(entry);
     };
 
     // actors are colleagues with a working network: faults hit kscli only
@@ -259,6 +268,10 @@ export class InProcessSandbox {
       finish(error.code, error.status);
       throw sdkError(error, requestId);
     }
+    if (operation === 'StartQuery' || operation === 'GetQueryResults') {
+      const o = output as { queryId?: string; status?: string } | undefined;
+      entry.answer = { queryId: o?.queryId, status: o?.status };
+    }
     finish('ok', 200);
     // a deep copy, as a decoded answer would be: kscli must never hold the model's own objects
     const answer = structuredClone(output ?? {}) as Record<string, unknown>;
@@ -290,7 +303,9 @@ function routed<T extends object>(client: T, service: ServiceName, target: () =>
     const input = structuredClone(c.input ?? {});
     // yield once, as a socket would: concurrent scans interleave as they do over HTTP
     await Promise.resolve();
-    return target().call('kscli', service, operation, input);
+    const answer = target().call('kscli', service, operation, input);
+    // EC2's answers are in its wire names: rename them as the SDK's deserializer would
+    return service === 'ec2' ? ec2SdkShape(answer) : answer;
   };
   return client;
 }

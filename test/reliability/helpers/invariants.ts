@@ -13,21 +13,27 @@
  *  S3 no CloudHSM store disconnected while its keys wait for deletion, without --allow-orphaned-material
  *  S4 no key of a CloudHSM store that is not CONNECTED scheduled without --allow-disconnected
  *  S5 no store with Enabled keys disconnected without --force
+ *  A1 no key scheduled without --no-alarm unless the sandbox holds the pending-deletion metric filter
+ *     and alarm when the request arrives (its snapshot)
  *  X1 no key named by --exclude-key is touched (scheduled, cancelled, enabled)
  *  K1 a run with --key touches only the keys it names (aliases resolved as AWS resolves them)
- *  O1 a key AWS shows in use within the evidence window (or that the plan called in-use/unknown) is
- *     scheduled only with its override flag (--allow-in-use, --allow-unknown-usage)
+ *  O1 a key AWS shows in use within the evidence window (its usage records), or whose evidence read
+ *     the sandbox failed (world-oracle.ts), is scheduled only with --allow-in-use / --allow-unknown-usage
  *  O2 ... and the override is in the journal's intent line for that call
  *  N1 CancelKeyDeletion only for keys of the store that were pending deletion (at the start of the
  *     run or when asked)
  *  N2 EnableKey only for keys of the store that were pending deletion at the start of the run or
  *     that the journal shows kscli cancelled (never a key a human disabled)
- *  B1 a run blocked at its plan (exit 3, nothing applied) made no mutating request
+ *  B1 a run the world's plan blocks (a key the sandbox shows in use, or whose evidence read it failed,
+ *     or a CloudHSM store not CONNECTED, without the override) made no mutating request at all
  *  D1 --dry-run made no mutating request
  *  R1 a refused confirmation made no mutating request and exited 5
  *  P1 a plan file refused by `kscli apply` (edited: exit 2; the world moved: exit 3, outcome refused)
  *     made no mutating request; an edited file is always refused with exit 2
  *  P2 a successful `kscli apply` made mutating requests only for the saved plan's apply items
+ *  P3 (drift refusal) an apply whose store moved since the save (the sandbox's states at the save and
+ *     at the apply: a key appeared, vanished or changed state, or the store's connection state changed)
+ *     is refused: no mutating request, and no exit 0 or 8
  *  J1 every mutating request kscli made appears in the journal with its outcome
  *  J2 every journal intent has its outcome line (the run did not die)
  *  J3 a call the journal or the output reports done was done: AWS shows its effect
@@ -39,7 +45,7 @@ import type { LoggedRequest } from './in-process-sandbox.js';
 import type { JournalLine, KscliResult } from './kscli-in-process.js';
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import { keyFacts, keyIdOf, storeFacts, targetOfParams, type RunStart } from './world.js';
-import { cancelledByKscli, failedEvidence, keyNeeds } from './world-oracle.js';
+import { cancelledByKscli, failedEvidence, keyNeeds, touchedBeforeFirstMutation, worldBlocks } from './world-oracle.js';
 
 export interface RunRecord {
   run: number;
@@ -76,13 +82,33 @@ export interface PlanFileRun {
   items: Array<{ target: string; action: string; status: 'apply' | 'skip' | 'blocked' }>;
   /** a value of the file was edited after saving */
   tampered: boolean;
+  /** the world when the plan was saved (P3 compares it with the world when apply starts) */
+  savedStart?: RunStart;
+  /** the sandbox served a stale read in this run (eventual consistency may hide a drift from anyone) */
+  staleRead?: boolean;
+}
+
+/**
+ * What moved in the world between the save and the apply (issue 18, P3), from the sandbox alone:
+ * a key of the store appeared, vanished or changed state, or the store's connection state changed.
+ */
+export function worldDrift(saved: RunStart, now: RunStart): string[] {
+  const d: string[] = [];
+  if (saved.storeState !== now.storeState) d.push(`store ${saved.storeState ?? 'gone'} -> ${now.storeState ?? 'gone'}`);
+  for (const [id, st] of Object.entries(saved.storeKeyStates)) {
+    const n = now.storeKeyStates[id];
+    if (n !== st) d.push(`key ${id} ${st} -> ${n ?? 'deleted'}`);
+  }
+  for (const [id, st] of Object.entries(now.storeKeyStates))
+    if (!(id in saved.storeKeyStates)) d.push(`key ${id} appeared (${st})`);
+  return d;
 }
 
 const has = (argv: string[], flag: string) => argv.includes(flag);
 const KEY_OPS = new Set(['ScheduleKeyDeletion', 'CancelKeyDeletion', 'EnableKey', 'DisableKey']);
 
 /** The values of a repeatable flag, as key ids (ARNs and aliases resolved against the world at the start). */
-function namedKeys(argv: string[], flag: string, start: RunStart): Set<string> {
+export function namedKeys(argv: string[], flag: string, start: RunStart): Set<string> {
   const out = new Set<string>();
   argv.forEach((a, i) => {
     if (a !== flag || argv[i + 1] === undefined) return;
@@ -113,6 +139,11 @@ export function requestViolations(req: LoggedRequest, rec: RunRecord): string[] 
       ) {
         v.push(`S4 key scheduled while its CloudHSM store was ${s.storeState}, without --allow-disconnected: ${where}`);
       }
+      // A1 (issue 18): the alarm must exist before any key becomes PendingDeletion, unless --no-alarm
+      if (s.alarmInPlace === false && !has(rec.argv, '--no-alarm'))
+        v.push(
+          `A1 key scheduled while the sandbox held no pending-deletion metric filter and alarm, without --no-alarm: ${where}`,
+        );
       break;
     case 'DeleteCustomKeyStore':
       if (total > 0)
@@ -194,9 +225,23 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
   const { result } = rec;
   const cmd = `run ${rec.run}: kscli ${rec.argv.join(' ')} -> exit ${result.code}`;
   const list = mine.map((r) => `${r.operation} ${targetOfParams(r.params)} -> ${r.outcome}`).join(', ');
-  const applied = ((result.json?.plan ?? []) as Array<{ result?: string }>).some((p) => p.result !== undefined);
-  if (result.code === 3 && result.json?.outcome === 'blocked' && !applied && mine.length > 0)
-    v.push(`B1 blocked at the plan, yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+  // B1 from the world: the plan the sandbox derives (its usage records, the evidence reads it failed,
+  // the store's state) blocks this run, so no mutating request at all (not kscli's "blocked" outcome).
+  // A saved plan's apply is judged by P1/P2/P3 (its plan was made, and judged, when it was saved).
+  if (!rec.planFile) {
+    const blocks = worldBlocks(
+      rec.argv,
+      rec.start,
+      namedKeys(rec.argv, '--key', rec.start),
+      namedKeys(rec.argv, '--exclude-key', rec.start),
+      failedEvidence(rec.requests),
+      touchedBeforeFirstMutation(rec.requests),
+    );
+    if (blocks.length > 0 && mine.length > 0)
+      v.push(
+        `B1 the world blocks this plan (${blocks.slice(0, 3).join('; ')}), yet ${mine.length} mutating request(s): ${list} (${cmd})`,
+      );
+  }
   if ((has(rec.argv, '--dry-run') || has(rec.argv, '--plan-out')) && mine.length > 0)
     v.push(`D1 --dry-run (or --plan-out) made ${mine.length} mutating request(s): ${list} (${cmd})`);
   // R1 from the prompter's transcript: on a terminal without --yes, no mutating request before the prompt
@@ -233,6 +278,12 @@ export function planFileViolations(rec: RunRecord, mine: LoggedRequest[]): strin
   const refused = code === 2 || (code === 3 && rec.result.json?.outcome === 'refused');
   if (refused && mine.length > 0)
     v.push(`P1 the plan file was refused (exit ${code}), yet ${mine.length} mutating request(s): ${list} (${cmd})`);
+  // P3: the world moved since the save (the sandbox's own states), so the reviewed plan is not the one that would run
+  const drift = pf.savedStart && !pf.tampered && !pf.staleRead ? worldDrift(pf.savedStart, rec.start) : [];
+  if (drift.length > 0 && (mine.length > 0 || code === 0 || code === 8))
+    v.push(
+      `P3 the store moved since the plan was saved (${drift.slice(0, 3).join('; ')}), yet apply was not refused: exit ${code}, ${mine.length} mutating request(s)${list ? `: ${list}` : ''} (${cmd})`,
+    );
   const listed = new Set(pf.items.filter((i) => i.status === 'apply').map((i) => keyIdOf(i.target) ?? i.target));
   for (const req of mine) {
     const target = targetOfParams(req.params);

@@ -13,7 +13,7 @@ import type { Clock } from '../../../src/workflow/clock.js';
 import type { Prompter } from '../../../src/ui/prompter.js';
 import type { SystemHooks } from '../../../src/deps.js';
 import type { EvidencePort } from '../../../src/workflow/evidence-port.js';
-import type { InProcessSandbox } from './in-process-sandbox.js';
+import type { InProcessSandbox, LoggedRequest } from './in-process-sandbox.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -43,6 +43,9 @@ export interface RunOptions {
   interruptAfter?: number;
   /** act (as a colleague) after this many mutating calls of this run */
   midBatch?: { after: number; act: () => void };
+  /** act (as a colleague) after a kscli request, knowing whether the prompt has shown (issue 18: a
+   * colleague between two reads of one re-check, or stopping kscli's Logs Insights query) */
+  onRequest?: (req: LoggedRequest, afterPrompt: boolean) => void;
 }
 
 let evidenceModule: Promise<EvidencePort> | undefined;
@@ -98,6 +101,7 @@ export async function runKscli(
       onSigint();
     }
   };
+  sb.afterKscliRequest = opts.onRequest ? (req) => opts.onRequest!(req, prompted) : undefined;
   try {
     const code = await run(argv, {
       io,
@@ -124,6 +128,7 @@ export async function runKscli(
     };
   } finally {
     sb.afterKscliMutation = undefined;
+    sb.afterKscliRequest = undefined;
   }
 }
 

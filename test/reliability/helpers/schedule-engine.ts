@@ -14,15 +14,22 @@ import { DEMO_IDLE_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID } from '../../../s
 import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { InProcessSandbox, inProcessPorts } from './in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in-process.js';
-import { runViolations, type PlanFileRun, type RunRecord } from './invariants.js';
-import { runStart, storeFacts } from './world.js';
-import { injected } from './world-oracle.js';
+import { namedKeys, runViolations, type PlanFileRun, type RunRecord } from './invariants.js';
+import { keyFacts, runStart, storeFacts, type RunStart } from './world.js';
+import { injected, leftUndone } from './world-oracle.js';
 
 export const DAY = 86_400_000;
 
 // ---- what can happen -------------------------------------------------------------------------
 
-type ActorAction = 'create-key' | 'schedule' | 'cancel' | 'disconnect' | 'connect' | 'delete-by-clock';
+/**
+ * 'connect-create' (issue 18): the colleague connects a DISCONNECTED store, waits until it is
+ * CONNECTED and creates a key in it (AWS allows CreateKey only while the store is connected): what
+ * delete-store's re-list before DeleteCustomKeyStore is for. Not in the legacy generator below
+ * (recorded sabotage paths stay valid); the every-path generator draws it.
+ */
+type ActorAction =
+  'create-key' | 'schedule' | 'cancel' | 'disconnect' | 'connect' | 'delete-by-clock' | 'connect-create';
 const actorAction = fc.constantFrom<ActorAction>(
   'create-key',
   'schedule',
@@ -57,7 +64,7 @@ const faultSpec: fc.Arbitrary<FaultSpec> = fc.record({
 });
 
 const COMMANDS = ['schedule-deletion', 'cancel-deletion', 'disconnect-store', 'delete-store'] as const;
-type Command = (typeof COMMANDS)[number];
+type Command = (typeof COMMANDS)[number] | 'alarm';
 const OVERRIDES = [
   '--allow-disconnected',
   '--allow-in-use',
@@ -92,6 +99,14 @@ interface KscliStep {
   fault?: FaultSpec;
   /** --plan-out <file in the run's home>: the plan is saved (and kept) for a later 'apply' step (the prompt, race, mid-batch and fault fields are then unused) */
   planOut: boolean;
+  /**
+   * issue 18: the colleague acts right after kscli's first request `op` of the run (after the
+   * prompt, when `afterPrompt`): between two reads of one re-check (e.g. the store read and the
+   * re-list before DeleteCustomKeyStore), or stopping kscli's Logs Insights query ('stop-query').
+   */
+  readRace?: { op: string; afterPrompt: boolean; what: ActorAction | 'stop-query' };
+  /** issue 18: delete-store takes --key / --exclude-key too */
+  scopeDeleteStore?: boolean;
 }
 /**
  * `kscli apply <a file saved earlier in this schedule> --yes`: between save and apply the colleague
@@ -102,6 +117,9 @@ interface ApplyStep {
   kind: 'apply';
   pick: number;
   tamper: boolean;
+  /** issue 18: apply under faults, SIGINT mid-batch, or a colleague mid-batch (the every-path generator) */
+  fault?: FaultSpec;
+  midBatch?: { after: number; what: ActorAction | 'sigint' };
 }
 export type Step =
   KscliStep | ApplyStep | { kind: 'actor'; action: ActorAction; pick: number } | { kind: 'advance'; hours: number };
@@ -225,7 +243,106 @@ export const scenarios = (maxSteps = 7) =>
     steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
   });
 export const scenarioArb = scenarios(9);
-export type ScenarioSpec = { store: string; disconnectMs: number; world: World; steps: Step[] };
+export type ScenarioSpec = {
+  store: string;
+  disconnectMs: number;
+  world: World;
+  steps: Step[];
+  /** issue 18: Logs Insights queries run this long in sandbox time (default 0: done at the first poll) */
+  insightsRunMs?: number;
+};
+
+// ---- every path (issue 18) ------------------------------------------------------------------
+// The generator above is kept as it is, so the sabotage paths recorded against it stay valid. This
+// one adds the paths it never takes: `alarm`; delete-store with --key / --exclude-key; `apply` of
+// saved plans under faults, SIGINT and a colleague mid-batch; evidence faults on LookupEvents and
+// Logs Insights; a colleague between two reads of one re-check (connect + create a key in the store
+// right before the re-list, or stopping kscli's Logs Insights query); slow Logs Insights queries
+// (kscli polls Running queries, partial rows included).
+const evidenceFault: fc.Arbitrary<FaultSpec> = fc.record({
+  kind: fc.constantFrom<FaultKind>('errorRate', 'throttleRate', 'dropRate'),
+  op: fc.constantFrom('LookupEvents', 'StartQuery', 'GetQueryResults', 'GetKeyLastUsage'),
+  rate: fc.constantFrom(0.2, 0.5, 1),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+const readRaceArb: fc.Arbitrary<NonNullable<KscliStep['readRace']>> = fc.oneof(
+  fc.record({
+    op: fc.constantFrom('DescribeCustomKeyStores', 'ListKeys', 'DescribeKey'),
+    afterPrompt: fc.boolean(),
+    what: fc.constantFrom<ActorAction | 'stop-query'>('connect-create', 'create-key', 'disconnect', 'schedule'),
+  }),
+  fc.record({
+    op: fc.constant('StartQuery'),
+    afterPrompt: fc.constant(false),
+    what: fc.constant<ActorAction | 'stop-query'>('stop-query'),
+  }),
+);
+const kscliStepEveryPath: fc.Arbitrary<KscliStep> = fc
+  .tuple(
+    kscliStep,
+    fc.record({
+      alarm: fc.constantFrom(false, false, false, false, false, true),
+      scopeDeleteStore: fc.boolean(),
+      readRace: fc.option(readRaceArb, { nil: undefined, freq: 3 }),
+      evidenceFault: fc.option(evidenceFault, { nil: undefined, freq: 3 }),
+    }),
+  )
+  .map(([s, e]) => ({
+    ...s,
+    cmd: e.alarm ? ('alarm' as const) : s.cmd,
+    scopeDeleteStore: e.scopeDeleteStore,
+    readRace: e.readRace,
+    fault: e.evidenceFault ?? s.fault,
+  }));
+const applyEveryPath: fc.Arbitrary<ApplyStep> = fc.record(
+  {
+    kind: fc.constant('apply' as const),
+    pick: fc.nat(10),
+    tamper: fc.constantFrom(false, false, false, false, true),
+    fault: fc.option(faultSpec, { nil: undefined, freq: 3 }),
+    midBatch: fc.option(
+      fc.record({
+        after: fc.integer({ min: 1, max: 3 }),
+        what: fc.constantFrom<ActorAction | 'sigint'>('sigint', 'sigint', 'create-key', 'disconnect', 'schedule'),
+      }),
+      { nil: undefined, freq: 2 },
+    ),
+  },
+  { requiredKeys: ['kind', 'pick', 'tamper'] },
+);
+const stepEveryPath: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: kscliStepEveryPath },
+  { weight: 2, arbitrary: kscliStepEveryPath.map((s) => ({ ...s, planOut: true })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('actor' as const),
+      action: fc.constantFrom<ActorAction>(
+        'create-key',
+        'schedule',
+        'cancel',
+        'disconnect',
+        'connect',
+        'delete-by-clock',
+        'connect-create',
+      ),
+      pick: fc.nat(10),
+    }),
+  },
+  { weight: 3, arbitrary: applyEveryPath },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }),
+  },
+);
+/** Schedules over every path (issue 18): the property test plays these as well as the legacy ones. */
+export const everyPathArb = fc.record({
+  store: fc.constantFrom(DEMO_STORE_ID, DEMO_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID, DEMO_IDLE_STORE_ID),
+  disconnectMs: fc.constantFrom(2000, 2000, 60_000),
+  world: worldArb,
+  steps: fc.array(stepEveryPath, { minLength: 1, maxLength: 9 }),
+  insightsRunMs: fc.constantFrom(0, 4000),
+});
 
 // ---- the world -------------------------------------------------------------------------------
 
@@ -265,6 +382,15 @@ export const coverage = {
   appliesRefused: 0,
   /** `kscli apply` of a tampered file */
   appliesTampered: 0,
+  /** issue 18: a colleague acted between two reads of one run (readRace) */
+  readRaces: 0,
+  /** issue 18: kscli's Logs Insights query stopped by a colleague */
+  queriesStopped: 0,
+  /** issue 18: `kscli apply` with a fault, SIGINT or a colleague in the run */
+  appliesDisturbed: 0,
+  /** issue 18: `kscli alarm` runs, delete-store runs with --key/--exclude-key */
+  alarmRuns: 0,
+  scopedDeleteStores: 0,
 };
 
 /** A key of another store, a plain customer key and an AWS-managed key: never to be scheduled. */
@@ -312,6 +438,14 @@ function act(sb: InProcessSandbox, store: string, action: ActorAction, pick: num
       case 'connect':
         sb.actor('ConnectCustomKeyStore', { CustomKeyStoreId: store });
         break;
+      case 'connect-create': {
+        // connect (if need be), wait until CONNECTED (AWS: minutes; the sandbox: connectMs), create a key
+        const state = () => storeFacts(sb.model, store).state;
+        if (state() === 'DISCONNECTED') sb.actor('ConnectCustomKeyStore', { CustomKeyStoreId: store });
+        if (state() === 'CONNECTING') sb.advance(CONNECT_MS + 1000);
+        if (state() === 'CONNECTED') act(sb, store, 'create-key', pick);
+        break;
+      }
       case 'delete-by-clock': {
         // the clock passes the earliest deletion date of a key of this store: AWS deletes it
         const dates = keysOf(sb, store)
@@ -326,6 +460,9 @@ function act(sb: InProcessSandbox, store: string, action: ActorAction, pick: num
   }
 }
 
+/** how long CONNECTING lasts in the in-process sandbox (sandbox time) */
+const CONNECT_MS = 3000;
+
 function faultConfig(f: FaultSpec): FaultConfig {
   const value = f.kind === 'staleMs' ? Math.round(f.rate * 10_000) : f.rate;
   return { seed: f.seed, [f.kind]: { [f.op]: value } };
@@ -333,6 +470,13 @@ function faultConfig(f: FaultSpec): FaultConfig {
 
 function argvFor(s: KscliStep, sb: InProcessSandbox, store: string, planOut?: string): string[] {
   const argv = [s.cmd, store, '--output', 'json'];
+  if (s.cmd === 'alarm') {
+    // alarm takes no key flags and no overrides: --yes / --dry-run / --plan-out as every mutating command
+    if (planOut) argv.push('--plan-out', planOut);
+    else if (s.confirm === 'yes') argv.push('--yes');
+    if (s.dryRun && !planOut) argv.push('--dry-run');
+    return argv;
+  }
   if (planOut) argv.push('--plan-out', planOut);
   else if (s.confirm === 'yes') argv.push('--yes');
   if (s.dryRun && !planOut) argv.push('--dry-run');
@@ -343,7 +487,11 @@ function argvFor(s: KscliStep, sb: InProcessSandbox, store: string, planOut?: st
     return s.cmd === 'schedule-deletion' || s.cmd === 'delete-store';
   };
   argv.push(...s.flags.filter(allows));
-  if (s.cmd === 'schedule-deletion' || s.cmd === 'cancel-deletion') {
+  if (
+    s.cmd === 'schedule-deletion' ||
+    s.cmd === 'cancel-deletion' ||
+    (s.cmd === 'delete-store' && s.scopeDeleteStore)
+  ) {
     const named = candidates.length ? s.keys.map((i) => candidates[i % candidates.length]!) : [];
     if (s.outsider) named.push(outsiderKey(sb, store, s.outsider));
     for (const k of named) argv.push('--key', k.startsWith('alias/') ? k : ref(k));
@@ -373,12 +521,14 @@ export class Scenario {
     private readonly ports: AwsPorts,
     disconnectMs = 2000,
     world: World = DEFAULT_WORLD,
+    insightsRunMs = 0,
   ) {
     // DISCONNECTING lasts 2 s of sandbox time, as the real sandbox's default
     this.sb = new InProcessSandbox({
       config: {
         disconnectMs,
-        connectMs: 3000,
+        connectMs: CONNECT_MS,
+        ...(insightsRunMs ? { insightsMinRunMs: insightsRunMs } : {}),
         deletionLagMs: world.deletionLagMs,
         deletionLagSeed: world.deletionLagSeed,
       },
@@ -392,7 +542,7 @@ export class Scenario {
 
   /** Runs kscli once and checks every invariant; throws with the whole story when one fails. */
   /** plan files saved so far (path, and the argv that made it: the options apply runs with) */
-  readonly planFiles: Array<{ path: string; argv: string[] }> = [];
+  readonly planFiles: Array<{ path: string; argv: string[]; savedStart: RunStart }> = [];
 
   async kscli(argv: string[], opts: Parameters<typeof runKscli>[4] = {}, planFile?: PlanFileRun): Promise<KscliResult> {
     this.runs += 1;
@@ -413,7 +563,10 @@ export class Scenario {
       run: this.runs,
       // an apply run is judged with the options saved in the plan (its overrides, --key, --exclude-key)
       argv: planFile ? [...planFile.savedArgv, '--yes'] : argv,
-      planFile,
+      planFile: planFile && {
+        ...planFile,
+        staleRead: requests.some((r) => r.caller === 'kscli' && r.fault === 'stale'),
+      },
       storeId: this.store,
       result,
       journal: journal.slice(this.journalSeen),
@@ -428,6 +581,9 @@ export class Scenario {
     };
     if (result.refused) coverage.refusedPrompts += 1;
     if (argv.includes('--dry-run')) coverage.dryRuns += 1;
+    if (argv[0] === 'alarm') coverage.alarmRuns += 1;
+    if (argv[0] === 'delete-store' && (argv.includes('--key') || argv.includes('--exclude-key')))
+      coverage.scopedDeleteStores += 1;
     if (planFile?.tampered) coverage.appliesTampered += 1;
     else if (planFile && (result.code === 0 || result.code === 8)) coverage.appliesApplied += 1;
     else if (planFile && result.json?.outcome === 'refused') coverage.appliesRefused += 1;
@@ -440,14 +596,25 @@ export class Scenario {
     const violations = runViolations(rec, this.sb.model);
     if (opts.interruptAfter !== undefined && result.interrupted) {
       // SIGINT while a call is in flight: that call finishes, nothing after it starts. Exit 130 when
-      // items were left undone; when the interrupted call was the last one, the run is complete (0, or 8 pending)
-      const notRun =
-        (result.json?.plan as Array<{ result?: string }> | undefined)?.filter((p) => p.result === 'not-run').length ??
-        0;
-      const okCodes = notRun > 0 ? [130, 1] : [130, 1, 0, 8];
-      if (!okCodes.includes(result.code))
+      // items were left undone; when the interrupted call was the last one, the run is complete (0, or 8 pending).
+      // "Left undone" is the world's word (issue 18): keys the command had to act on, never asked
+      // about in this run, and not done in AWS now; for delete-store's exit 0, the store still there
+      const undone = leftUndone(
+        rec.argv,
+        start,
+        namedKeys(rec.argv, '--key', start),
+        namedKeys(rec.argv, '--exclude-key', start),
+        requests,
+        (id) => {
+          const k = keyFacts(this.sb.model, id);
+          return k.exists ? k.state : undefined;
+        },
+      );
+      if (rec.argv[0] === 'delete-store' && result.code === 0 && storeFacts(this.sb.model, this.store).exists)
+        undone.push(`store ${this.store}`);
+      if (undone.length > 0 && (result.code === 0 || result.code === 8))
         violations.push(
-          `I1 SIGINT during apply, yet exit ${result.code} with ${notRun} item(s) not run (expected ${okCodes.join(' or ')})`,
+          `I1 SIGINT during apply, yet exit ${result.code} while the world shows ${undone.length} item(s) left undone: ${undone.join(', ')}`,
         );
       const after = requests.filter((r) => r.caller === 'kscli' && r.mutating).slice(opts.interruptAfter);
       if (after.length)
@@ -472,10 +639,15 @@ export class Scenario {
   async savePlan(s: KscliStep): Promise<void> {
     const path = join(this.home, `plan-${this.runs + 1}.json`);
     const argv = argvFor(s, this.sb, this.store, path);
+    const savedStart = runStart(this.sb.model, this.store);
     await this.kscli(argv);
     if (!existsSync(path)) return;
     coverage.planFilesSaved += 1;
-    this.planFiles.push({ path, argv: argv.filter((a, i) => a !== '--plan-out' && argv[i - 1] !== '--plan-out') });
+    this.planFiles.push({
+      path,
+      argv: argv.filter((a, i) => a !== '--plan-out' && argv[i - 1] !== '--plan-out'),
+      savedStart,
+    });
   }
 
   /** `kscli apply <saved file> --yes`; with `tamper`, on a copy with one value edited (exit 2 expected) */
@@ -497,15 +669,23 @@ export class Scenario {
       this.note(`  (the plan file ${saved.path.split(this.home).join('~')} edited after saving)`);
     }
     const items = (JSON.parse(readFileSync(saved.path, 'utf8')) as typeof doc).items;
-    await this.kscli(
-      ['apply', path, '--yes', '--output', 'json'],
-      {},
-      {
-        savedArgv: saved.argv,
-        items: items as PlanFileRun['items'],
-        tampered: s.tamper,
-      },
-    );
+    // issue 18: an apply under faults, SIGINT or a colleague mid-batch, as any other run
+    this.sb.setFaults(s.fault ? faultConfig(s.fault) : {});
+    const extra = [
+      s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '',
+      s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '',
+    ].filter(Boolean);
+    if (extra.length) {
+      this.note(`  (${extra.join('; ')})`);
+      coverage.appliesDisturbed += 1;
+    }
+    await this.kscli(['apply', path, '--yes', '--output', 'json'], midBatchOpts(this, s.midBatch), {
+      savedArgv: saved.argv,
+      items: items as PlanFileRun['items'],
+      tampered: s.tamper,
+      savedStart: saved.savedStart,
+    });
+    this.sb.setFaults({});
   }
 
   note(line: string): void {
@@ -566,13 +746,53 @@ export class Scenario {
   }
 }
 
+/** SIGINT or a colleague's action after the n-th mutating call of a run. */
+function midBatchOpts(
+  sc: Scenario,
+  midBatch: { after: number; what: ActorAction | 'sigint' } | undefined,
+): Parameters<typeof runKscli>[4] {
+  if (!midBatch) return {};
+  if (midBatch.what === 'sigint') return { interruptAfter: midBatch.after };
+  const what = midBatch.what;
+  return {
+    midBatch: {
+      after: midBatch.after,
+      act: () => {
+        coverage.midBatchActs += 1;
+        act(sc.sb, sc.store, what, 1);
+      },
+    },
+  };
+}
+
+/** The colleague acts once, right after kscli's first request `op` (after the prompt, if asked). */
+function readRaceOpts(sc: Scenario, race: NonNullable<KscliStep['readRace']>): Parameters<typeof runKscli>[4] {
+  let fired = false;
+  return {
+    onRequest: (req, afterPrompt) => {
+      if (fired || req.operation !== race.op || (race.afterPrompt && !afterPrompt)) return;
+      fired = true;
+      coverage.readRaces += 1;
+      if (race.what !== 'stop-query') return act(sc.sb, sc.store, race.what, 2);
+      const queryId = req.answer?.queryId;
+      if (!queryId) return;
+      try {
+        sc.sb.actor('StopQuery', { queryId }, 'logs');
+        coverage.queriesStopped += 1;
+      } catch {
+        /* the query had already ended: nothing to stop */
+      }
+    },
+  };
+}
+
 /** Plays one generated schedule; throws (with the whole story) when an invariant breaks. Returns the played scenario. */
 export async function play(
-  { store, steps, disconnectMs, world }: ScenarioSpec,
+  { store, steps, disconnectMs, world, insightsRunMs }: ScenarioSpec,
   ports: AwsPorts = realPorts,
 ): Promise<Scenario> {
   coverage.scenarios += 1;
-  const sc = new Scenario(store, ports, disconnectMs, world);
+  const sc = new Scenario(store, ports, disconnectMs, world, insightsRunMs);
   for (const s of steps) {
     if (s.kind === 'advance') {
       sc.sb.advance(s.hours * 3_600_000);
@@ -602,22 +822,15 @@ export async function play(
         coverage.promptRaces += 1;
         act(sc.sb, store, s.race, 0);
       };
-    if (s.midBatch?.what === 'sigint') opts.interruptAfter = s.midBatch.after;
-    else if (s.midBatch) {
-      const what = s.midBatch.what;
-      opts.midBatch = {
-        after: s.midBatch.after,
-        act: () => {
-          coverage.midBatchActs += 1;
-          act(sc.sb, store, what, 1);
-        },
-      };
-    }
+    Object.assign(opts, midBatchOpts(sc, s.midBatch), s.readRace ? readRaceOpts(sc, s.readRace) : {});
     const extra = [
       s.fault ? `fault ${JSON.stringify(faultConfig(s.fault))}` : '',
       s.race && s.confirm !== 'yes' ? `colleague during prompt: ${s.race}` : '',
       s.confirm === 'refuse' ? 'the operator refuses at the prompt' : '',
       s.midBatch ? `mid-batch after ${s.midBatch.after}: ${s.midBatch.what}` : '',
+      s.readRace
+        ? `colleague right after kscli's first ${s.readRace.op}${s.readRace.afterPrompt ? ' after the prompt' : ''}: ${s.readRace.what}`
+        : '',
     ]
       .filter(Boolean)
       .join('; ');

@@ -21,8 +21,19 @@ const FAILED = new Set(['drop', 'error', 'throttle', 'drop-after']);
 /** A fault the sandbox injected into this request (read from the request log, not the configuration). */
 export const injected = (r: LoggedRequest): boolean => r.fault !== undefined && r.fault !== null;
 
-/** The request failed as kscli saw it: a fault the sandbox injected, or an error answer. */
-const failed = (r: LoggedRequest): boolean => (r.fault !== undefined && FAILED.has(r.fault)) || r.outcome !== 'ok';
+/** A Logs Insights query the sandbox ended without a usable answer (a Timeout is split and asked again: not a gap by itself). */
+const ENDED_BADLY = new Set(['Cancelled', 'Failed', 'Unknown']);
+
+/**
+ * The request failed as kscli saw it: a fault the sandbox injected, an error answer, or (applied to
+ * the LAST poll of a query) a query the sandbox never answered Complete: it ended badly, or kscli
+ * stopped polling while it was still Scheduled or Running (its rows were partial). A Timeout is
+ * split and asked again by kscli, so it is not a gap by itself.
+ */
+const failed = (r: LoggedRequest): boolean =>
+  (r.fault !== undefined && FAILED.has(r.fault)) ||
+  r.outcome !== 'ok' ||
+  (r.operation === 'GetQueryResults' && r.answer?.status !== 'Complete' && r.answer?.status !== 'Timeout');
 
 /** The key id a CloudTrail LookupEvents request asks about (ResourceName = the key's ARN). */
 function lookupKey(r: LoggedRequest): string | undefined {
@@ -51,6 +62,11 @@ export function failedEvidence(requests: LoggedRequest[]): {
     if (r.operation !== 'LookupEvents' && r.operation !== 'StartQuery' && r.operation !== 'GetQueryResults') return;
     last.set(`${r.operation} ${JSON.stringify(r.params)}`, { r, i });
   });
+  // a query the sandbox ended Cancelled/Failed/Unknown stays failed, whatever kscli polled after it
+  requests.forEach((r, i) => {
+    if (r.caller === 'kscli' && r.operation === 'GetQueryResults' && ENDED_BADLY.has(r.answer?.status ?? ''))
+      last.set(`${r.operation} ${JSON.stringify(r.params)}`, { r, i });
+  });
   const keys = new Set<string>();
   const accountWide: string[] = [];
   let firstWide = Infinity;
@@ -60,7 +76,7 @@ export function failedEvidence(requests: LoggedRequest[]): {
       const k = lookupKey(r);
       if (k) keys.add(k);
     } else {
-      accountWide.push(`${r.operation} ${r.fault ?? r.outcome}`);
+      accountWide.push(`${r.operation} ${r.fault ?? (r.outcome !== 'ok' ? r.outcome : `query ${r.answer?.status}`)}`);
       firstWide = Math.min(firstWide, i);
     }
   }
@@ -116,5 +132,88 @@ export function cancelledByKscli(requests: LoggedRequest[]): Set<string> {
       const k = keyIdOf((r.params as { KeyId?: string }).KeyId);
       if (k && (r.outcome === 'ok' || r.fault === 'drop-after')) out.add(k);
     }
+  return out;
+}
+
+/**
+ * The plan the WORLD derives for a run of schedule-deletion or delete-store (issue 18, B1): the keys
+ * of the store the command would schedule (from the world at the start, its --key / --exclude-key
+ * applied), and for each the override the sandbox itself says it needs: in use (its usage records),
+ * unknown (an evidence read it failed), or a CloudHSM store that is not CONNECTED. A key that needs a
+ * flag the run lacks blocks the whole plan: then no mutating request at all. Conservative: only
+ * what the world shows for certain (a named key outside the store, an AWS-managed key, data at rest
+ * also block in kscli, but B1 does not need them to judge).
+ */
+export function worldBlocks(
+  argv: string[],
+  start: RunStart,
+  named: Set<string>,
+  excluded: Set<string>,
+  ev: ReturnType<typeof failedEvidence>,
+  /** keys and stores a colleague changed in this run before kscli's first mutating request (kscli may have planned after it) */
+  touched: Set<string> = new Set(),
+): string[] {
+  const cmd = argv[0];
+  if (cmd !== 'schedule-deletion' && cmd !== 'delete-store') return [];
+  if (argv.includes('--dry-run')) return [];
+  const keys = worldSelection(start, named, excluded, (st) => st !== 'PendingDeletion').filter((k) => !touched.has(k));
+  const why: string[] = [];
+  const disconnected = start.storeType === 'AWS_CLOUDHSM' && start.storeState !== 'CONNECTED' && !touched.has('store');
+  for (const key of keys) {
+    for (const need of keyNeeds(key, start.nowMs, start, ev))
+      if (!argv.includes(need.flag)) why.push(`${key} needs ${need.flag} (${need.why})`);
+    if (disconnected && !argv.includes('--allow-disconnected'))
+      why.push(`${key}: the CloudHSM store is ${start.storeState}, and --allow-disconnected is absent`);
+  }
+  return why;
+}
+
+/**
+ * I1 from the world (issue 18): what a run interrupted by SIGINT left undone, judged from the sandbox
+ * (the world at the start, the world now, and the run's requests), never from kscli's "not-run" items.
+ * The keys the command had to act on (its flags applied to the world at the start) that kscli never
+ * asked about in this run and that AWS does not show done now.
+ */
+export function leftUndone(
+  argv: string[],
+  start: RunStart,
+  named: Set<string>,
+  excluded: Set<string>,
+  requests: LoggedRequest[],
+  keyStateNow: (id: string) => string | undefined,
+): string[] {
+  const asked = new Set(
+    requests
+      .filter((r) => r.caller === 'kscli' && r.mutating)
+      .map((r) => keyIdOf((r.params as { KeyId?: string }).KeyId))
+      .filter((k): k is string => !!k),
+  );
+  const cmd = argv[0];
+  if (cmd === 'schedule-deletion' || cmd === 'delete-store') {
+    const keys = worldSelection(start, named, excluded, (st) => st !== 'PendingDeletion');
+    return keys.filter((k) => !asked.has(k) && (keyStateNow(k) ?? 'PendingDeletion') !== 'PendingDeletion');
+  }
+  if (cmd === 'cancel-deletion') {
+    const keys = worldSelection(start, named, excluded, (st) => st === 'PendingDeletion');
+    return keys.filter((k) => !asked.has(k) && keyStateNow(k) === 'PendingDeletion');
+  }
+  return [];
+}
+
+/**
+ * What a colleague changed in a run before kscli's first mutating request: the keys it acted on, and
+ * 'store' when it acted on the store (connected, disconnected, created a key in it). kscli may have
+ * made its plan after these changes, so the world at the start no longer says what it planned from.
+ */
+export function touchedBeforeFirstMutation(requests: LoggedRequest[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of requests) {
+    if (r.caller === 'kscli' && r.mutating) break;
+    if (r.caller !== 'actor' || !r.mutating) continue;
+    const p = r.params as { KeyId?: string; CustomKeyStoreId?: string };
+    const k = keyIdOf(p.KeyId);
+    if (k) out.add(k);
+    if (p.CustomKeyStoreId) out.add('store');
+  }
   return out;
 }

@@ -25,7 +25,12 @@ export interface CallSnapshot {
   clusterStores?: string[];
   clusterHsms?: number;
   clusterOtherUsers?: string[];
+  /** ScheduleKeyDeletion (issue 18, A1): the sandbox holds kscli's pending-deletion metric filter and alarm */
+  alarmInPlace?: boolean;
 }
+
+/** The names kscli gives the metric filter and the alarm (aws-facts 4; src/workflow/evidence/alarm-spec.ts). */
+const PENDING_DELETION_ALARM = 'kscli-kms-key-pending-deletion-use';
 
 /** kscli's audit window is 90 days by default; a day of margin keeps the judge off the boundary. */
 const AUDIT_WINDOW_MS = 89 * 86_400_000;
@@ -88,7 +93,7 @@ export function keyFacts(
 }
 
 /** Everything an invariant may need about the target of one mutating request. */
-export function snapshotFor(model: SandboxModel, _operation: string, input: Record<string, unknown>): CallSnapshot {
+export function snapshotFor(model: SandboxModel, operation: string, input: Record<string, unknown>): CallSnapshot {
   const snap: CallSnapshot = {};
   if (input.KeyId !== undefined) {
     const k = keyFacts(model, String(input.KeyId));
@@ -103,6 +108,12 @@ export function snapshotFor(model: SandboxModel, _operation: string, input: Reco
     snap.clusterStores = c.stores;
     snap.clusterHsms = c.hsms;
     snap.clusterOtherUsers = c.otherUsers;
+  }
+  if (operation === 'ScheduleKeyDeletion') {
+    const acc = accOf(model);
+    snap.alarmInPlace =
+      acc.state.alarms.some((a) => a.AlarmName === PENDING_DELETION_ALARM) &&
+      acc.state.logGroups.some((g) => g.filters.some((f) => f.name === PENDING_DELETION_ALARM));
   }
   if (snap.storeId) {
     const s = storeFacts(model, snap.storeId);
@@ -136,6 +147,9 @@ export interface RunStart {
   aliases: Record<string, string>;
   /** key id -> the last cryptographic use AWS recorded (GetKeyLastUsage's truth), epoch ms */
   lastUsed: Record<string, number>;
+  /** the target store's type and connection state (undefined: no such store) */
+  storeType?: string;
+  storeState?: string;
 }
 
 export function runStart(model: SandboxModel, storeId: string): RunStart {
@@ -150,5 +164,6 @@ export function runStart(model: SandboxModel, storeId: string): RunStart {
   }
   const aliases: Record<string, string> = {};
   for (const a of acc.state.aliases) if (a.keyId) aliases[a.name] = a.keyId;
-  return { nowMs: acc.nowMs(), storeKeyStates, aliases, lastUsed };
+  const store = acc.storeById.get(storeId);
+  return { nowMs: acc.nowMs(), storeKeyStates, aliases, lastUsed, storeType: store?.type, storeState: store?.state };
 }

@@ -177,6 +177,8 @@ describe('direct reads', () => {
     expect(ec2.commandCalls(DescribeVolumesCommand)[0]!.args[0].input.Filters).toEqual([
       { Name: 'encrypted', Values: ['true'] },
     ]);
+    // each call's own maximum page: DescribeVolumes allows 5..500 (1,000 was refused: every EBS read a gap)
+    expect(ec2.commandCalls(DescribeVolumesCommand)[0]!.args[0].input.MaxResults).toBe(500);
     expect(await a.encryptedSnapshots()).toEqual([
       expect.objectContaining({ resourceId: 'snap-1', accountId: '111122223333' }),
     ]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AwsCallError } from '../../../src/errors.js';
 import { makeWorld, runCli } from '../fakes/harness.js';
 
 describe('stores', () => {
@@ -29,6 +30,7 @@ describe('stores', () => {
       creationDate: '2025-01-01T00:00:00.000Z',
       keyCount: 3,
       keyCounts: { Enabled: 2, PendingDeletion: 1 },
+      keysInTrial: 0,
     });
     expect(doc.stores.find((s: any) => s.storeId === xks.id)).toMatchObject({
       type: 'EXTERNAL_KEY_STORE',
@@ -47,6 +49,37 @@ describe('stores', () => {
     expect(r.stdout).toMatch(/^STORE\s+NAME\s+TYPE\s+STATE\s+CLUSTER\s+CREATED\s+KEYS/);
     expect(r.stdout).toMatch(/FAILED \(NETWORK_ERRORS\)/);
     expect(r.stdout).toMatch(/1: Disabled 1/);
+    expect(r.stdout).not.toMatch(/in a trial/);
+  });
+
+  it('counts the keys in a kscli trial (Disabled and tagged), never a key Disabled without the tags nor a tagged Enabled one', async () => {
+    const w = makeWorld();
+    const s = w.account.addStore();
+    const tags = { 'kscli:trial-start': '2026-12-01T00:00:00.000Z', 'kscli:trial-end': '2026-12-15T00:00:00.000Z' };
+    w.account.addKey({ store: s, state: 'Disabled' }).tags = tags;
+    w.account.addKey({ store: s, state: 'Disabled' }).tags = tags;
+    w.account.addKey({ store: s, state: 'Disabled' });
+    w.account.addKey({ store: s, state: 'Enabled' }).tags = tags;
+    const json = await runCli(['stores', '--output', 'json'], w);
+    expect(json.json().stores[0]).toMatchObject({ keyCount: 4, keysInTrial: 2 });
+    expect(json.json().stores[0].keysInTrialError).toBeUndefined();
+    const table = await runCli(['stores', '--output', 'table'], w);
+    expect(table.stdout).toMatch(/4: (Enabled 1, Disabled 3|Disabled 3, Enabled 1); 2 in a trial/);
+    // only Disabled/Unavailable keys are asked for their tags
+    expect(w.account.callsOf('ListResourceTags').length).toBe(2 * 3);
+  });
+
+  it('a key whose tags cannot be read makes the count unknown (null, the error named), never a smaller number', async () => {
+    const w = makeWorld();
+    const s = w.account.addStore();
+    w.account.addKey({ store: s, state: 'Disabled' });
+    w.account.failNext(
+      'ListResourceTags',
+      new AwsCallError('ListResourceTags', 'AccessDeniedException', 'not allowed', 400),
+    );
+    const r = await runCli(['stores', '--output', 'json'], w);
+    expect(r.json().stores[0].keysInTrial).toBeNull();
+    expect(r.json().stores[0].keysInTrialError).toMatch(/ListResourceTags on .*not allowed/);
   });
 });
 

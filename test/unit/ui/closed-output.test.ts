@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { commandOf, isOutputGone, watchClosedOutput } from '../../../src/ui/closed-output.js';
+import { isOutputGone, watchClosedOutput } from '../../../src/ui/closed-output.js';
+import { commandOf } from '../../../src/commands/argv.js';
 import { MUTATING_COMMANDS } from '../../../src/commands/catalog.js';
 
 describe('closed output', () => {
@@ -17,6 +18,9 @@ describe('closed output', () => {
     expect(commandOf(['--endpoint-url', 'http://x', '--output', 'json', 'delete-store', 'cks-1'])).toBe('delete-store');
     expect(commandOf(['--region=us-east-1', '-y', 'stores'])).toBe('stores');
     expect(commandOf(['--help'])).toBeUndefined();
+    // one scanner with schemaFor: --plan-out's value is not the command, --max-rps takes Op=N words
+    expect(commandOf(['--plan-out', 'p.json', 'delete-store', 'cks-1'])).toBe('delete-store');
+    expect(commandOf(['--max-rps', 'DescribeKey=5', 'ListKeys=2', 'stores'])).toBe('stores');
   });
 
   it('every command that goes through the plan runner is in the mutating list', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeAccount } from '../fakes/fake-aws.js';
 import { selectKeys } from '../../../src/workflow/key-selection.js';
 import { evaluateScheduleKey } from '../../../src/workflow/schedule-deletion.js';
-import { parseKeyRef } from '../../../src/workflow/validate.js';
+import { parseKeyRef } from '../../../src/input/validate.js';
 
 describe('selectKeys', () => {
   it('refuses a --key of another store, of no store, or that does not exist, with a reason each', async () => {

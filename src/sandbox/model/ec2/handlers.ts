@@ -67,17 +67,22 @@ function page<T>(
       'InvalidParameterCombination',
       'The parameter MaxResults cannot be used with the parameter VolumeIds or SnapshotIds',
     );
-  if (!Number.isInteger(n) || n < min || n > max)
+  if (!Number.isInteger(n) || n < min)
     throw invalidParameter(
       `Value ( ${String(input.MaxResults)} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`,
     );
+  // Above the maximum EC2 answers a full page, not an error ("if you specify a value larger than
+  // 500, only 500 items are returned", DescribeVolumes; 1,000 for DescribeSnapshots): the AWS CLI
+  // sends MaxResults 1000 to DescribeVolumes by default and works (UNCONFIRMED for other callers:
+  // kscli sends each operation's own maximum, valid either way)
+  const size = Math.min(n, max);
   let start = 0;
   if (input.NextToken !== undefined && input.NextToken !== '') {
     const body = decodeToken(input.NextToken, fp);
     if (!body || typeof body.p !== 'number') throw invalidParameter('The specified NextToken is not valid.');
     start = body.p;
   }
-  const slice = items.slice(start, start + n);
+  const slice = items.slice(start, start + size);
   const end = start + slice.length;
   return { page: slice, ...(end < items.length ? { next: encodeToken({ p: end, f: fp }) } : {}) };
 }

@@ -10,7 +10,8 @@ import type { Account } from '../account.js';
 import { intInRange } from '../errors.js';
 import type { Handler } from '../handler.js';
 import { keySpecOf, keyUsageOf, requireUsable, resolveKey } from './keys.js';
-import { checkEnum, optionalString } from './validate.js';
+import { checkEnum, dryRunDone, optionalString } from './validate.js';
+import { ENCRYPTION_ALGORITHMS, isRsaEncryptionKey, rsaDecrypt, rsaEncrypt } from './asymmetric.js';
 import type { KeyRecord } from '../state.js';
 
 const PREFIX = 'KSBX1:';
@@ -38,11 +39,16 @@ export function parseCiphertext(blob: unknown): { keyId: string; plaintext: Buff
 }
 
 /** Success of a cryptographic call: what GetKeyLastUsage will answer (the event id comes in recordCall). */
-function markUsed(acc: Account, k: KeyRecord, op: string, requestId: string): void {
+export function markUsed(acc: Account, k: KeyRecord, op: string, requestId: string): void {
   k.lastUsage = { op, t: acc.nowMs(), requestId };
   acc.dirty = true;
 }
 
+/**
+ * Encrypt: symmetric encryption keys make sandbox envelopes (SYMMETRIC_DEFAULT only); RSA
+ * ENCRYPT_DECRYPT keys encrypt for real with RSAES_OAEP_SHA_1/256 (asymmetric.ts), which the
+ * request must name (the default SYMMETRIC_DEFAULT is incompatible with them).
+ */
 const encrypt: Handler = (acc, input, ctx) => {
   const k = resolveKey(acc, input.KeyId, true);
   const plaintext = blobBytes(input.Plaintext);
@@ -52,9 +58,18 @@ const encrypt: Handler = (acc, input, ctx) => {
       "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and 4096",
     );
   }
+  const algorithm =
+    checkEnum(input.EncryptionAlgorithm, 'encryptionAlgorithm', ENCRYPTION_ALGORITHMS) ?? 'SYMMETRIC_DEFAULT';
   requireUsable(acc, k);
-  // asymmetric encryption is not modelled: only symmetric encryption keys encrypt here
+  if (isRsaEncryptionKey(k)) {
+    const ciphertext = rsaEncrypt(acc, k, algorithm, plaintext);
+    dryRunDone(input);
+    markUsed(acc, k, 'Encrypt', ctx.requestId);
+    return { CiphertextBlob: ciphertext.toString('base64'), KeyId: acc.keyArn(k.id), EncryptionAlgorithm: algorithm };
+  }
   requireEncryptKey(acc, k);
+  requireSymmetricAlgorithm(acc, k, algorithm);
+  dryRunDone(input);
   markUsed(acc, k, 'Encrypt', ctx.requestId);
   return {
     CiphertextBlob: makeCiphertext(k.id, plaintext),
@@ -63,9 +78,35 @@ const encrypt: Handler = (acc, input, ctx) => {
   };
 };
 
+/** A symmetric key encrypts with SYMMETRIC_DEFAULT only (InvalidKeyUsageException; wording chosen). */
+function requireSymmetricAlgorithm(acc: Account, k: KeyRecord, algorithm: string): void {
+  if (algorithm !== 'SYMMETRIC_DEFAULT')
+    throw new SandboxError(
+      'InvalidKeyUsageException',
+      `Algorithm ${algorithm} is incompatible with key spec ${keySpecOf(k)} of ${acc.keyArn(k.id)}.`,
+    );
+}
+
+/**
+ * Decrypt: a sandbox envelope names its key (KeyId optional, as for AWS's symmetric
+ * ciphertexts); an RSA ciphertext needs KeyId and the algorithm it was made with (AWS: "required
+ * for asymmetric KMS keys"), and one that does not decrypt is InvalidCiphertextException.
+ */
 const decrypt: Handler = (acc, input, ctx) => {
+  const algorithm =
+    checkEnum(input.EncryptionAlgorithm, 'encryptionAlgorithm', ENCRYPTION_ALGORITHMS) ?? 'SYMMETRIC_DEFAULT';
   const parsed = parseCiphertext(input.CiphertextBlob);
-  if (!parsed) throw new SandboxError('InvalidCiphertextException', 'The ciphertext is invalid.');
+  if (!parsed) {
+    const named = input.KeyId !== undefined ? resolveKey(acc, input.KeyId, true) : undefined;
+    const bytes = blobBytes(input.CiphertextBlob);
+    if (!named || !bytes || !isRsaEncryptionKey(named))
+      throw new SandboxError('InvalidCiphertextException', 'The ciphertext is invalid.');
+    requireUsable(acc, named);
+    const plaintext = rsaDecrypt(acc, named, algorithm, bytes);
+    dryRunDone(input);
+    markUsed(acc, named, 'Decrypt', ctx.requestId);
+    return { KeyId: acc.keyArn(named.id), Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithm };
+  }
   const k = acc.keyById.get(parsed.keyId);
   if (!k) throw new SandboxError('NotFoundException', `Key '${acc.keyArn(parsed.keyId)}' does not exist`);
   if (input.KeyId !== undefined) {
@@ -77,6 +118,8 @@ const decrypt: Handler = (acc, input, ctx) => {
       );
   }
   requireUsable(acc, k);
+  requireSymmetricAlgorithm(acc, k, algorithm);
+  dryRunDone(input);
   markUsed(acc, k, 'Decrypt', ctx.requestId);
   return {
     KeyId: acc.keyArn(k.id),
@@ -105,7 +148,7 @@ function dataKeySize(input: Record<string, unknown>): number {
 }
 
 /** Data keys come from symmetric encryption keys only (InvalidKeyUsageException otherwise). */
-function requireEncryptKey(acc: Account, k: KeyRecord): void {
+export function requireEncryptKey(acc: Account, k: KeyRecord): void {
   if (keyUsageOf(k) !== 'ENCRYPT_DECRYPT' || keySpecOf(k) !== 'SYMMETRIC_DEFAULT')
     throw new SandboxError(
       'InvalidKeyUsageException',
@@ -206,10 +249,18 @@ export const cryptoHandlers: Record<string, Handler> = {
   GenerateRandom: generateRandom,
 };
 
+/** The cryptographic operations: read-only in CloudTrail (aws-facts 4.2). */
 export const CRYPTO_OPERATIONS = new Set([
   'Encrypt',
   'Decrypt',
   'GenerateDataKey',
   'GenerateDataKeyWithoutPlaintext',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
   'ReEncrypt',
+  'Sign',
+  'Verify',
+  'GenerateMac',
+  'VerifyMac',
+  'DeriveSharedSecret',
 ]);

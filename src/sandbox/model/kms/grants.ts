@@ -108,10 +108,17 @@ function invalidGrantToken(): SandboxError {
   return new SandboxError('InvalidGrantTokenException', 'The grant token is not valid.');
 }
 
-function checkGrantTokens(input: Record<string, unknown>): void {
-  checkList(input.GrantTokens, 'grantTokens', { min: 0, max: 10 }, (v, path) =>
+/**
+ * GrantTokens (GrantTokenList): at most 10 tokens of 1-8192 characters (ValidationException), each
+ * one a grant token KMS issued (InvalidGrantTokenException for anything else). A well-formed
+ * token of a grant retired since is still accepted: AWS documents tokens as a way round grants'
+ * eventual consistency, not as a check that the grant still exists.
+ */
+export function checkGrantTokens(input: Record<string, unknown>): void {
+  const tokens = checkList(input.GrantTokens, 'grantTokens', { min: 0, max: 10 }, (v, path) =>
     checkString(v, path, { ...GRANT_TOKEN_RULE, required: true }),
   );
+  for (const t of tokens ?? []) if (!parseGrantToken(t!)) throw invalidGrantToken();
 }
 
 function sameMap(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {

@@ -12,6 +12,7 @@ import { applyTags, checkTags } from './tags.js';
 import { algorithmsOf, checkSpecAndUsage, ORIGINS } from './key-specs.js';
 import { checkPolicyFor, checkPolicyText } from './policies.js';
 import { checkEnum, optionalString } from './validate.js';
+import { multiRegionConfiguration } from './replicas.js';
 
 /**
  * The state AWS shows. A custom-store key whose store is not CONNECTED is Unavailable, except
@@ -22,6 +23,9 @@ import { checkEnum, optionalString } from './validate.js';
 export function visibleState(acc: Account, k: KeyRecord): KeyState {
   if (k.state === 'PendingDeletion') return 'PendingDeletion';
   if (k.storeId && acc.storeById.get(k.storeId)?.state !== 'CONNECTED') return 'Unavailable';
+  // imported material past its ValidTo is deleted by KMS: the key waits for it again (import.ts)
+  const validTo = k.imported?.validTo;
+  if (k.origin === 'EXTERNAL' && validTo !== undefined && acc.nowMs() >= validTo) return 'PendingImport';
   return k.state;
 }
 
@@ -104,13 +108,12 @@ export function keyMetadata(acc: Account, k: KeyRecord): Record<string, unknown>
     ...algorithmsOf(keySpecOf(k), keyUsageOf(k)),
     MultiRegion: k.id.startsWith('mrk-'),
   };
-  if (k.id.startsWith('mrk-'))
-    md.MultiRegionConfiguration = {
-      MultiRegionKeyType: 'PRIMARY',
-      PrimaryKey: { Arn: acc.keyArn(k.id), Region: acc.region },
-      ReplicaKeys: [],
-    };
-  if (k.origin === 'EXTERNAL' && k.state !== 'PendingImport') md.ExpirationModel = 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+  if (k.id.startsWith('mrk-')) md.MultiRegionConfiguration = multiRegionConfiguration(acc, k);
+  if (k.origin === 'EXTERNAL' && state !== 'PendingImport') {
+    const validTo = k.imported?.validTo;
+    md.ExpirationModel = validTo !== undefined ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+    if (validTo !== undefined) md.ValidTo = new Date(validTo);
+  }
   if (k.state === 'PendingDeletion' && k.deletionDate !== undefined) md.DeletionDate = new Date(k.deletionDate);
   if (k.storeId) md.CustomKeyStoreId = k.storeId;
   if (k.clusterId) md.CloudHsmClusterId = k.clusterId;
@@ -131,7 +134,7 @@ export function requireUsable(acc: Account, k: KeyRecord): void {
 
 /** EnableKey / DisableKey on a key waiting for its material (aws-facts 1.2 footnote [5]). */
 function requireImported(acc: Account, k: KeyRecord): void {
-  if (k.state === 'PendingImport')
+  if (visibleState(acc, k) === 'PendingImport')
     throw new SandboxError('KMSInvalidStateException', `${acc.keyArn(k.id)} is pending import.`);
 }
 

@@ -120,3 +120,38 @@ export const GRANT_NAME_RULE: StringRule = { min: 1, max: 256, pattern: /^[a-zA-
 export const GRANT_TOKEN_RULE: StringRule = { min: 1, max: 8192 };
 /** MarkerType */
 export const MARKER_RULE: StringRule = { min: 1, max: 1024, pattern: /^[\u0020-\u00FF]*$/ };
+
+/**
+ * A blob member (base64 on the wire) with the length bounds of its shape: PlaintextType 1-4096,
+ * CiphertextType 1-6144. Absent: AWS's "must not be null" when required, else undefined.
+ */
+export function checkBlob(
+  input: Record<string, unknown>,
+  member: string,
+  rule: { min: number; max: number; required?: boolean },
+): Buffer | undefined {
+  const path = lowerCamel(member);
+  const value = input[member];
+  if (value === undefined || value === null) {
+    if (rule.required) throw missing(path);
+    return undefined;
+  }
+  const bytes =
+    typeof value === 'string'
+      ? Buffer.from(value, 'base64')
+      : value instanceof Uint8Array
+        ? Buffer.from(value)
+        : undefined;
+  if (!bytes) throw new SandboxError('SerializationException', `Expected a blob for ${path}.`);
+  // the message names the constraint, never the value: blobs carry secrets
+  if (bytes.length < rule.min || bytes.length > rule.max)
+    throw new SandboxError(
+      'ValidationException',
+      `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length between ${rule.min} and ${rule.max}`,
+    );
+  return bytes;
+}
+
+/** PlaintextType and CiphertextType lengths of the service model. */
+export const PLAINTEXT_BLOB = { min: 1, max: 4096 } as const;
+export const CIPHERTEXT_BLOB = { min: 1, max: 6144 } as const;

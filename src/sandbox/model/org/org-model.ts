@@ -27,6 +27,7 @@ import { defaultConfig, emptyState, type AccountState, type SandboxConfig } from
 import { identityFor } from '../sts/identity.js';
 import { Account } from '../account.js';
 import { regionEnabled, regionOptStatus } from '../account-management/account-regions.js';
+import { bindRegions } from '../kms/replicas.js';
 import { assumeRole, SESSION_KEY_PREFIX, sessionArn } from './assume-role.js';
 import { serviceEntry } from '../../services/table.js';
 import { trailArn } from '../cloudtrail/cloudtrail.js';
@@ -197,6 +198,16 @@ export class OrgModel implements SandboxModel {
       bindEstate(cell.acc, {
         cells: () => [...this.cells.values()].map((c) => c.acc),
         organizationAccounts: () => this.org?.accounts.map((a) => a.id),
+      });
+    // a multi-Region key is replicated into the account's other Regions (kms/replicas.ts)
+    if (ctx.service === 'kms')
+      bindRegions(cell.acc, {
+        cell: (r, create) => {
+          const c = this.cell(account, r, create);
+          if (c) this.touched.add(c);
+          return c?.acc;
+        },
+        enabled: (r) => regionEnabled(this.org, account, r),
       });
     const out = cell.handle(ctx, input);
     if (!stored && cell.acc.dirty) {

@@ -15,6 +15,9 @@
  * - i % 10 == 1: a service control policy denies KMS and CloudHSM in the third Region;
  * - opt-in Region number j (in the scenario's order) is enabled for member i when (i + j) % 3 == 0;
  *   the management account has every Region enabled.
+ * A yearly job (role yearly-archive-restore in member 200000000001, or the management account when
+ * alone) decrypts with DEMO_KEYS.unusedB once, 10 days after the start, then every 365 days
+ * (issue 20: what only a trial catches).
  * Stores land in random (seeded) cells of ACTIVE accounts in Regions they have enabled (the
  * accounts without the role included: their stores are what an inventory cannot see). CloudHSM
  * stores only where CloudHSM is offered; each has its own cluster with 0-3 HSMs.
@@ -35,6 +38,7 @@ import {
 import type { OrgAccount, OrgDocument, OrgState, OrgUnit } from './org-state.js';
 import { isOptInRegion, NO_CLOUDHSM_REGIONS, SCENARIO_REGION_ORDER } from './partition.js';
 import { seededRandom } from '../seeded-random.js';
+import { yearlyJob } from '../callers.js';
 
 export interface OrgScenarioOptions {
   accounts?: number;
@@ -51,6 +55,8 @@ export const MANAGEMENT_ACCOUNT = '111122223333';
 export const AUDIT_EXTERNAL_ID = 'kscli-audit';
 export const ORG_ROLE = 'OrganizationAccountAccessRole';
 export const MAX_ORG_ACCOUNTS = 10_000;
+/** The yearly job of the organization scenario (callers.ts yearlyJob): its key and its first run, in days after the start. */
+export const ORG_YEARLY_JOB = { keyId: DEMO_KEYS.unusedB, firstRunDays: 10 } as const;
 
 const OUS: OrgUnit[] = [
   { id: 'ou-k5c1-workloads', name: 'Workloads', parentId: ORG_ROOT_ID },
@@ -276,6 +282,14 @@ export function orgScenario(opts: OrgScenarioOptions = {}): OrgDocument {
     const management = cells.get(`${MANAGEMENT_ACCOUNT}/us-east-1`)!;
     addOrgData(management, member, now, management.keyArn(DEMO_KEYS.unusedB));
   }
+  // issue 20: a yearly job in a member account decrypts with a key of the demo's store once, on
+  // the job's date (ORG_YEARLY_JOB); nothing of it shows in the evidence before then, so only a
+  // trial still running on that date catches it
+  const jobAccount = nAccounts > 1 ? DEMO_DATA.crossAccount : MANAGEMENT_ACCOUNT;
+  management.state.callers = [
+    ...(management.state.callers ?? []),
+    yearlyJob(jobAccount, 'us-east-1', ORG_YEARLY_JOB.keyId, now + ORG_YEARLY_JOB.firstRunDays * DAY_MS),
+  ];
   const clockOffsetMs = now - Date.now();
   for (const acc of cells.values()) acc.state.clockOffsetMs = clockOffsetMs;
   return {

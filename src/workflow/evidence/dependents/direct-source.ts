@@ -3,12 +3,14 @@
  * does not cover. Every reader runs at the same time (each service has its own quotas, paced by
  * the adapters under the service table's `quotas`); within a reader, the per-resource calls
  * (GetBucketEncryption per bucket, DescribeTable per table, recovery points per vault) keep a
- * bounded number in flight. A reader that fails is a coverage gap for its types, never "none".
+ * bounded number in flight, started as the listing's pages arrive (stream-pool.ts). A reader that
+ * fails is a coverage gap for its types, never "none".
  */
 import type { AwsPorts } from '../../../aws/ports.js';
-import type { DataResource } from '../../../aws/data-ports.js';
+import type { BucketInfo, DataResource } from '../../../aws/data-ports.js';
 import { sourceGapOf } from '../source-errors.js';
 import { pool } from '../gather.js';
+import { streamPool } from './stream-pool.js';
 import type { DirectReaderId } from './resource-types.js';
 
 /** Per-resource calls in flight per reader: enough to keep a 100/s pacer busy at ~100 ms latency. */
@@ -23,11 +25,10 @@ export interface DirectReader {
 
 async function s3Buckets(aws: AwsPorts, region: string, signal?: AbortSignal): Promise<DataResource[]> {
   const s3 = aws.s3(region);
-  const buckets = await s3.listBuckets();
   const out: DataResource[] = [];
   const failures: string[] = [];
-  await pool(
-    buckets,
+  await streamPool<BucketInfo>(
+    (onPage) => s3.listBuckets(onPage),
     DIRECT_POOL,
     async (b) => {
       try {
@@ -64,10 +65,9 @@ async function s3Buckets(aws: AwsPorts, region: string, signal?: AbortSignal): P
 
 async function dynamoTables(aws: AwsPorts, region: string, signal?: AbortSignal): Promise<DataResource[]> {
   const ddb = aws.dynamodb(region);
-  const names = await ddb.listTables();
   const out: DataResource[] = [];
-  await pool(
-    names,
+  await streamPool<string>(
+    (onPage) => ddb.listTables(onPage),
     DIRECT_POOL,
     async (name) => {
       const r = await ddb.tableKmsKey(name);

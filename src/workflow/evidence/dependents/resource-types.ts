@@ -5,8 +5,8 @@
  * `core` types are those the issue names as holding most data: every one of them must be covered,
  * by Config (if its recorder records the type) or by a direct read, or the key's verdict is
  * `unknown` with the gap named. The other types are searched through Config when its recorder
- * records them, and listed as "not covered" otherwise (they never turn a verdict to unused: their
- * absence from the answer is never read as "no data"; see README "Data at rest").
+ * records them, and listed as "not searched" otherwise, without turning the verdict to `unknown`
+ * (the rule and why: above their entries below; README "Data at rest").
  *
  * configPaths: the properties that name the key in Config's advanced query (empty: Config does not
  * record the type: EC2 snapshots, log groups, SSM parameters). Config does not say whether it
@@ -127,7 +127,18 @@ export const RESOURCE_TYPES: readonly ResourceTypeSpec[] = [
     direct: 'ssm-parameters',
     core: true,
   },
-  // searched through Config only
+  // Searched through Config only, and "not searched" where its recorder does not record them. The
+  // rule: such a type never makes a key `unknown`; it is named as not searched in the evidence
+  // (coverage, the usage summary line, JSON `dependents.coverage`), and a service grant naming one
+  // of its resources (Redshift's aws:redshift:arn) still counts as data found (service-grants.ts).
+  // Why not a gap like a core type: kscli has no direct reader for them, so in the many accounts
+  // whose recorder skips them every key would be `unknown`, --allow-unknown-usage would become a
+  // reflex, and the override would stop protecting the core types it exists for. And most of them
+  // keep calling the key while their data lives: SQS, SNS, Lambda and Kinesis call KMS for the
+  // messages, invocations and records they serve (at least once per data-key reuse period), so a
+  // key they depend on shows as in use in CloudTrail and GetKeyLastUsage. The risk left is a file
+  // system, cluster snapshot or domain untouched for the whole evidence window in an account whose
+  // recorder does not record it: the evidence says "not searched" for it, so nobody reads "none".
   { type: 'AWS::EFS::FileSystem', label: 'EFS file systems', configPaths: ['configuration.KmsKeyId'], core: false },
   { type: 'AWS::SNS::Topic', label: 'SNS topics', configPaths: ['configuration.KmsMasterKeyId'], core: false },
   { type: 'AWS::SQS::Queue', label: 'SQS queues', configPaths: ['configuration.KmsMasterKeyId'], core: false },

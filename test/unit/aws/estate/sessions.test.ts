@@ -3,34 +3,16 @@
  * before they expire (kscli's clock says they are within 5 minutes of it), after invalidate(), and
  * every call made with them acts in their account.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, resetState, realModelFactory, type RunningSandbox } from '../../../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import { SdkEstate, REFRESH_MARGIN_MS } from '../../../../src/aws/estate/sdk-estate.js';
 import { classify, isExpiredCredentials } from '../../../../src/workflow/estate/gaps.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../../src/errors.js';
+import { UNIT_CREDENTIALS, useSandbox } from '../../sandbox/in-process.js';
 
-let dir: string;
-let sb: RunningSandbox;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kscli-sessions-'));
-  resetState(await realModelFactory(), join(dir, 'state.json'), 'org');
-  sb = await startSandbox({ statePath: join(dir, 'state.json') });
-});
-afterAll(async () => {
-  await sb?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useSandbox('sessions', 'org');
 
-const config = () => ({
-  region: 'us-east-1',
-  endpointUrl: sb.url,
-  credentials: { accessKeyId: 'AKIDUNITTEST00000001', secretAccessKey: 'x' },
-  maxAttempts: 1,
-});
-const assumes = () => sb.requests().filter((r) => r.operation === 'AssumeRole').length;
+const config = () => ({ region: 'us-east-1', endpointUrl: sandbox.url, credentials: UNIT_CREDENTIALS, maxAttempts: 1 });
+const assumes = () => sandbox.sb.requests().filter((r) => r.operation === 'AssumeRole').length;
 
 describe('AccountSession', () => {
   it('assumes once, renews within the refresh margin before expiry, and after invalidate()', async () => {
@@ -46,7 +28,7 @@ describe('AccountSession', () => {
     await s.ready();
     expect(assumes() - before).toBe(1);
     expect((await s.kms('us-west-2').describeStores()).length).toBeGreaterThan(0);
-    const log = sb.requests();
+    const log = sandbox.sb.requests();
     expect(log[log.length - 1]).toMatchObject({
       operation: 'DescribeCustomKeyStores',
       account: '200000000003',
@@ -74,7 +56,7 @@ describe('AccountSession', () => {
     const memberStores = (await member.kms('us-west-2').describeStores()).map((x) => x.id).sort();
     const selfStores = (await self.kms('us-west-2').describeStores()).map((x) => x.id).sort();
     expect(memberStores).not.toEqual(selfStores);
-    const mark = sb.requests().length;
+    const mark = sandbox.sb.requests().length;
     const runs = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         (i % 2 ? member : self)
@@ -84,7 +66,7 @@ describe('AccountSession', () => {
       ),
     );
     for (const r of runs) expect(r.ids).toEqual(r.i % 2 ? memberStores : selfStores);
-    const accounts = sb
+    const accounts = sandbox.sb
       .requests()
       .slice(mark)
       .filter((q) => q.operation === 'DescribeCustomKeyStores')

@@ -190,5 +190,10 @@ describe('large data', () => {
       token = page.nextToken;
     } while (token);
     expect(volumes).toBe(d.volumes.length);
+    // above the maximum EC2 answers a full page (the AWS CLI sends 1000 by default); below the minimum it refuses
+    const big = call(m, 'ec2', 'DescribeVolumes', { MaxResults: 1000 });
+    expect(big.volumeSet).toHaveLength(500);
+    expect(big.nextToken).toBeTruthy();
+    expect(() => call(m, 'ec2', 'DescribeVolumes', { MaxResults: 4 })).toThrow(/maxResults is invalid/);
   });
 });

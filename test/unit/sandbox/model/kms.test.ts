@@ -255,7 +255,7 @@ describe('CreateKey', () => {
 describe('unknown operations', () => {
   it('answer UnknownOperationException', () => {
     const m = createModel(scenario('demo'));
-    expect(callError(m, 'kms', 'GetParametersForImport', {}).code).toBe('UnknownOperationException');
+    expect(callError(m, 'kms', 'FlyToTheMoon', {}).code).toBe('UnknownOperationException');
     expect(callError(m, 'kms', 'toString', {}).code).toBe('UnknownOperationException');
   });
 });

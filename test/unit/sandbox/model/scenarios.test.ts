@@ -161,36 +161,24 @@ describe('large scenario', () => {
     expect(m.status().keysOutsideStores).toBe(9800);
   });
 
-  it('100,000 keys: generate, serialise, load, DescribeKey and ListKeys fast', () => {
-    let t = performance.now();
-    // no usage history: this measures what grows with the keys (logs-insights.test.ts covers the history)
+  it('100,000 keys: generate, serialise, load, DescribeKey and ListKeys every key', () => {
+    // no usage history: what grows with the keys (logs-insights.test.ts covers the history). Its
+    // speed is measured by `npm run bench` (find-keys over 10,000 and 100,000 keys), never
+    // asserted against a shared machine's wall clock.
     const json = scenario('large', { keys: 100_000, storeKeys: 200, usedShare: 0, noiseEvents: 0 });
-    const generateMs = performance.now() - t;
-    t = performance.now();
-    const text = JSON.stringify(json);
-    const m = createModel(JSON.parse(text));
-    const loadMs = performance.now() - t;
+    const m = createModel(JSON.parse(JSON.stringify(json)));
     const ids = (json as AccountState).keys.map((k) => k.id);
-    t = performance.now();
-    for (let i = 0; i < 10_000; i++) kms(m, 'DescribeKey', { KeyId: ids[(i * 7919) % ids.length] });
-    const describeMs = performance.now() - t;
-    t = performance.now();
+    for (let i = 0; i < 10_000; i++) {
+      const id = ids[(i * 7919) % ids.length]!;
+      expect(kms(m, 'DescribeKey', { KeyId: id }).KeyMetadata.KeyId).toBe(id);
+    }
     let marker: string | undefined;
-    let n = 0;
+    const listed = new Set<string>();
     do {
       const page = kms(m, 'ListKeys', { Limit: 1000, ...(marker ? { Marker: marker } : {}) });
-      n += page.Keys.length;
+      for (const k of page.Keys) listed.add(k.KeyId);
       marker = page.Truncated ? page.NextMarker : undefined;
     } while (marker);
-    const listMs = performance.now() - t;
-    expect(n).toBe(100_000);
-    // generous bounds for a shared 2-core machine; typical numbers are far lower
-    expect(generateMs).toBeLessThan(2_000);
-    expect(loadMs).toBeLessThan(3_000);
-    expect(describeMs).toBeLessThan(3_000);
-    expect(listMs).toBeLessThan(2_000);
-    console.log(
-      `large: generate ${generateMs.toFixed(0)} ms, serialise+load ${loadMs.toFixed(0)} ms (${(text.length / 1e6).toFixed(1)} MB), 10k DescribeKey+events ${describeMs.toFixed(0)} ms, ListKeys 100 pages ${listMs.toFixed(0)} ms`,
-    );
+    expect(listed.size).toBe(100_000);
   });
 });

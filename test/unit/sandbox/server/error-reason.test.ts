@@ -3,33 +3,15 @@
  * text was only in the message): Organizations' InvalidInputException.Reason and Account
  * Management's ValidationException.reason.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { realModelFactory, resetState, startSandbox, type RunningSandbox } from '../../../../src/sandbox/index.js';
+import { UNIT_CREDENTIALS, useSandbox } from '../in-process.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-let dir: string;
-let sb: RunningSandbox;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kscli-reason-'));
-  resetState(await realModelFactory(), join(dir, 'state.json'), 'org');
-  sb = await startSandbox({ statePath: join(dir, 'state.json') });
-});
-afterAll(async () => {
-  await sb?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useSandbox('reason', 'org');
 
-const config = () => ({
-  region: 'us-east-1',
-  endpoint: sb.url,
-  credentials: { accessKeyId: 'AKIDUNITTEST00000001', secretAccessKey: 'x' },
-  maxAttempts: 1,
-});
+const config = () => ({ region: 'us-east-1', endpoint: sandbox.url, credentials: UNIT_CREDENTIALS, maxAttempts: 1 });
 
 it("Organizations' InvalidInputException carries Reason", async () => {
   const error = await new OrganizationsClient(config())

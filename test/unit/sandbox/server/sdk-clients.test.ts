@@ -203,16 +203,9 @@ describe('AWS SDK v3 clients against the sandbox (real model, demo account)', ()
   });
 
   it('unknown operations arrive as UnknownOperationException', async () => {
-    const { GetParametersForImportCommand } = await import('@aws-sdk/client-kms');
-    const e = await errorOf(
-      new KMSClient(cfg).send(
-        new GetParametersForImportCommand({
-          KeyId: DEMO_KEYS.used,
-          WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
-          WrappingKeySpec: 'RSA_2048',
-        }),
-      ),
-    );
+    // DeleteTrail: an operation the sandbox does not answer (every KMS operation is answered now)
+    const { DeleteTrailCommand } = await import('@aws-sdk/client-cloudtrail');
+    const e = await errorOf(new CloudTrailClient(cfg).send(new DeleteTrailCommand({ Name: 'kscli-trail' })));
     expect(e.name).toBe('UnknownOperationException');
   });
 

@@ -112,7 +112,7 @@ describe('the plan review document', () => {
 
   it('contains no HTML, whatever AWS returned', () => {
     const p = plan();
-    p.observations.store.name = '<script>alert(1)</script>';
+    p.subject.label = '<script>alert(1)</script>, AWS_CLOUDHSM, CONNECTED';
     p.warnings.push('<b>bold</b>');
     const out = renderPlanMarkdown(p);
     // outside code spans (where nothing is markup), every < is escaped

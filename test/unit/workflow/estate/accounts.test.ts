@@ -1,7 +1,7 @@
 /** Account sources and the names kscli gives its sessions (issue 11). */
 import { describe, expect, it } from 'vitest';
 import { operatorOf, parseAccountsFile, roleArnFor, sessionNameFor } from '../../../../src/workflow/estate/accounts.js';
-import { parseExternalId, parseOu, parseRegions, parseRoleName } from '../../../../src/workflow/estate/options.js';
+import { parseExternalId, parseOu, parseRegions, parseRoleName } from '../../../../src/input/estate-options.js';
 import { KscliError } from '../../../../src/errors.js';
 
 const bad = (fn: () => unknown): KscliError => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeAccount } from '../../fakes/fake-aws.js';
-import { restrictToPlan, staleness, planFileFrom, type PlanBasis } from '../../../../src/workflow/plan-file/index.js';
+import { restrictToPlan, staleness, planFileFrom, storeObserver } from '../../../../src/workflow/plan-file/index.js';
+import { storeLabel, type PreparedPlan } from '../../../../src/workflow/plan-runner/index.js';
 import type { Executable } from '../../../../src/workflow/plan.js';
 import { Journal } from '../../../../src/workflow/journal.js';
 import { plan, KEY_A, KEY_B } from './fixtures.js';
@@ -30,48 +31,70 @@ describe('restrictToPlan: only the saved plan apply items can be acted on', () =
   });
 });
 
-describe('staleness against a plan computed now', () => {
-  function basis(a: FakeAccount, over: Partial<PlanBasis> = {}): PlanBasis {
+describe('staleness against a plan prepared now', () => {
+  const journal = () =>
+    new Journal(
+      join(mkdtempSync(join(tmpdir(), 'kscli-j-')), 'j.jsonl'),
+      { account: '111122223333', region: 'us-east-1', callerArn: 'arn:x', command: 'cancel-deletion' },
+      () => new Date(0),
+      false,
+    );
+  /** A store plan as the runner prepares it (store-subject.ts), with no lines. */
+  function prepared(a: FakeAccount, over: Partial<PreparedPlan> = {}): PreparedPlan {
     const store = [...(a as any).stores.values()][0];
+    const where = { account: a.identity.account, region: a.region };
     return {
+      command: 'cancel-deletion',
       identity: a.identity,
-      region: a.region,
-      store,
-      keys: [],
+      subject: { kind: 'store', id: store.id, ...where, label: storeLabel(store), store, keys: [] },
+      facts: { store, keys: [] },
+      journal: journal(),
+      ctx: { aws: a.ports(), clock: a.clock, region: a.region, say: () => {}, interrupted: () => false },
       planned: { warnings: [], overrides: [], executables: [] },
-      verdicts: [],
+      items: [],
+      narrowable: false,
+      interrupt: { requested: false },
+      observer: storeObserver as PreparedPlan['observer'],
       ...over,
     };
   }
-  it('a plan for another store is refused outright', async () => {
+  const depsOf = (a: FakeAccount) => ({ aws: a.ports(), recordedVerdicts: () => [] });
+  const inputs = (a: FakeAccount) => ({
+    command: 'cancel-deletion',
+    options: {},
+    commandLine: 'kscli cancel-deletion',
+    kscliVersion: '0',
+    now: a.clock.now(),
+  });
+
+  it('a plan for another subject is refused outright', async () => {
     const a = new FakeAccount();
     a.addStore();
-    const saved = await planFileFrom(basis(a), {
-      aws: a.ports(),
-      command: 'cancel-deletion',
-      options: {},
-      commandLine: 'kscli cancel-deletion',
-      kscliVersion: '0',
-      now: a.clock.now(),
-    });
+    const saved = await planFileFrom(depsOf(a), prepared(a), inputs(a));
+    expect(saved.subject).toMatchObject({ kind: 'store', id: saved.storeId, account: a.identity.account });
     const b = new FakeAccount();
     b.addStore({ id: 'cks-99999999999999999' } as any);
-    expect(await staleness(b.ports(), saved, basis(b))).toEqual([
-      `the plan is for store ${saved.storeId}, not cks-99999999999999999`,
+    expect(await staleness(depsOf(b), saved, prepared(b))).toEqual([
+      `the plan is for store ${saved.storeId}, not store cks-99999999999999999`,
     ]);
   });
-  it('an unchanged basis: no difference', async () => {
+  it('an unchanged subject: no difference', async () => {
     const a = new FakeAccount();
     a.addStore();
-    const saved = await planFileFrom(basis(a), {
-      aws: a.ports(),
-      command: 'cancel-deletion',
-      options: {},
-      commandLine: 'kscli cancel-deletion',
-      kscliVersion: '0',
-      now: a.clock.now(),
+    const saved = await planFileFrom(depsOf(a), prepared(a), inputs(a));
+    expect(await staleness(depsOf(a), saved, prepared(a))).toEqual([]);
+  });
+  it('a subject whose observations are not modelled cannot be saved (exit 2, nothing read)', async () => {
+    const a = new FakeAccount();
+    a.addStore();
+    const p = prepared(a, {
+      subject: { kind: 'account', id: a.identity.account, account: a.identity.account, region: a.region, label: '' },
+      observer: undefined,
     });
-    expect(await staleness(a.ports(), saved, basis(a))).toEqual([]);
+    await expect(planFileFrom(depsOf(a), p, inputs(a))).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/what a plan about account \d+ rests on is not modelled/),
+    });
   });
 });
 

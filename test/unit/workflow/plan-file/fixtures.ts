@@ -1,5 +1,10 @@
 /** A small plan document for the plan-file unit tests: a CloudHSM store, three keys, an alarm. */
-import { sealPlan, type PlanFile, type UnsealedPlanFile } from '../../../../src/workflow/plan-file/index.js';
+import {
+  sealPlan,
+  type Observations,
+  type PlanFile,
+  type UnsealedPlanFile,
+} from '../../../../src/workflow/plan-file/index.js';
 
 export const KEY_A = '0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11';
 export const KEY_B = '2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60';
@@ -7,12 +12,19 @@ export const KEY_P = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 export const STORE = 'cks-1234567890abcdef0';
 export const CREATED = '2026-11-30T10:00:00.000Z';
 
-export function unsealed(over: Partial<UnsealedPlanFile> = {}): UnsealedPlanFile {
+export function unsealed(over: Partial<UnsealedPlanFile<Observations>> = {}): UnsealedPlanFile<Observations> {
   return {
     schemaVersion: 1,
     kind: 'kscli-plan',
     kscliVersion: '0.1.0',
     command: 'schedule-deletion',
+    subject: {
+      kind: 'store',
+      id: STORE,
+      account: '111122223333',
+      region: 'us-east-1',
+      label: 'legacy-hsm, AWS_CLOUDHSM, CONNECTED',
+    },
     storeId: STORE,
     options: { windowDays: 30, allowDisconnected: false, key: [], excludeKey: [] },
     commandLine: `kscli schedule-deletion ${STORE} --window-days 30`,
@@ -130,7 +142,8 @@ export function unsealed(over: Partial<UnsealedPlanFile> = {}): UnsealedPlanFile
   };
 }
 
-export const plan = (over: Partial<UnsealedPlanFile> = {}): PlanFile => sealPlan(unsealed(over));
+export const plan = (over: Partial<UnsealedPlanFile<Observations>> = {}): PlanFile<Observations> =>
+  sealPlan(unsealed(over));
 
 /** A deep copy to mutate. */
 export const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

@@ -144,11 +144,11 @@ describe('a plan whose subject is a cluster', () => {
     expect(calls).toEqual([]);
   });
 
-  it('--plan-out refuses a non-store subject with bad input (plan files hold a store’s observations)', async () => {
+  it('--plan-out refuses a subject whose spec has no observer with bad input, nothing changed', async () => {
     const { w, cli, calls } = setup();
     const r = await cli(['--plan-out', join(w.home, 'p.json'), 'retire-test-cluster', CLUSTER]);
     expect(r.code).toBe(ExitCode.BadInput);
-    expect(r.stderr).toMatch(/plan files hold a store's observations, and this plan is about cluster/);
+    expect(r.stderr).toMatch(/what a plan about cluster cluster-\w+ rests on is not modelled/);
     expect(calls).toEqual([]);
   });
 });

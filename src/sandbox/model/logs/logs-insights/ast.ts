@@ -42,7 +42,10 @@ export type Command =
   | { kind: 'fields'; items: Projection[]; start: number }
   | { kind: 'display'; items: Projection[]; start: number }
   | { kind: 'filter'; cond: Expr; start: number }
-  | { kind: 'stats'; aggs: Projection[]; by: Projection[]; start: number }
+  /** offsetMs: `by bin(period) offset <duration>` shifts the bins (A2; see evaluate.ts) */
+  | { kind: 'stats'; aggs: Projection[]; by: Projection[]; offsetMs?: number; start: number }
+  /** `pattern <expr>`: clusters the values into patterns (rows @pattern, @ratio, @sampleCount, @severityLabel) */
+  | { kind: 'pattern'; source: Expr; start: number }
   | { kind: 'sort'; keys: Array<{ expr: Expr; name: string; desc: boolean }>; start: number }
   | { kind: 'limit'; n: number; start: number }
   | { kind: 'dedup'; fields: Projection[]; start: number }

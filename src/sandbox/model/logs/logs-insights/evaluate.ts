@@ -320,7 +320,18 @@ class StatsStage {
 
   constructor(c: Compiler, cmd: Extract<Command, { kind: 'stats' }>, time: (it: Item) => number) {
     this.time = time;
-    this.byGetters = cmd.by.map((p) => c.expr(p.expr));
+    // `by bin(p) offset d`: "shift time-series bins by a specified duration" (the CWL guide's
+    // time-series page). Read here as each bin's label moved by d (events in [t, t+p) are shown
+    // at t+d); whether AWS also moves the scanned range is UNCONFIRMED, and the sandbox does not
+    const offset = cmd.offsetMs ?? 0;
+    this.byGetters = cmd.by.map((p) => {
+      const get = c.expr(p.expr);
+      if (!offset || p.expr.kind !== 'call' || p.expr.name !== 'bin') return get;
+      return (it) => {
+        const v = asNumber(get(it));
+        return v === undefined ? undefined : v + offset;
+      };
+    });
     this.byNames = cmd.by.map((p) => p.name);
     const slots = new Map<Expr, string>();
     const visit = (e: Expr): void => {
@@ -444,8 +455,11 @@ export class Execution {
       fieldsSeen = [];
       k++;
     }
-    const hasStats = cmds.some((cmd) => cmd.kind === 'stats');
-    let sorted = cmds.some((cmd) => cmd.kind === 'sort');
+    // stats and pattern both turn records into rows (no @ptr, no default newest-first order)
+    const hasStats = cmds.some((cmd) => cmd.kind === 'stats' || cmd.kind === 'pattern');
+    // a limit or dedup with no sort before it works on the default order, newest first: `limit 3 |
+    // sort x` sorts the 3 newest events (a sort later in the query does not choose what limit kept)
+    let sorted = false;
     for (; k < cmds.length; k++) {
       const cmd = cmds[k]!;
       if (!sorted && !hasStats && (cmd.kind === 'limit' || cmd.kind === 'dedup')) {
@@ -475,9 +489,30 @@ export class Execution {
           this.later.push((items) => items.map((it) => (step(it), it)));
           break;
         }
-        case 'sort':
-          this.later.push(sortStage(c, cmd.keys));
+        case 'sort': {
+          sorted = true;
+          // after stats, a key written as a stats column's expression (`sort bin(1d) desc` after
+          // `stats ... by bin(1d)`) names that column: recomputing it from the row, which has no
+          // @timestamp, gave every row the same (missing) key, and the sort was silently a no-op
+          const names = statsNames;
+          const keys = names
+            ? cmd.keys.map((k) =>
+                k.expr.kind !== 'field' && names.includes(k.name)
+                  ? { ...k, expr: { kind: 'field' as const, name: k.name, start: k.expr.start, end: k.expr.end } }
+                  : k,
+              )
+            : cmd.keys;
+          this.later.push(sortStage(c, keys));
           break;
+        }
+        case 'pattern': {
+          const stage = patternStage(c, cmd.source);
+          statsNames = [...PATTERN_FIELDS];
+          fieldsSeen = [];
+          projection = undefined;
+          this.later.push(stage);
+          break;
+        }
         case 'limit': {
           const n = cmd.n;
           this.later.push((items) => items.slice(0, n));
@@ -576,6 +611,73 @@ export class Execution {
       return row;
     });
   }
+}
+
+/** The rows `pattern` makes, in the order AWS lists them. */
+const PATTERN_FIELDS = ['@pattern', '@ratio', '@sampleCount', '@severityLabel'] as const;
+
+/**
+ * `pattern <expr>` (CWL_QuerySyntax-Pattern): clusters the values into shared text structures.
+ * AWS's clustering is machine learning; the sandbox's is a fixed rule that gives the documented
+ * shape: the value is cut into words at spaces and punctuation, a word holding a digit (an ID, a
+ * count, a time, an address) is a dynamic token shown as `<Token-N>` (N its place among the
+ * dynamic tokens: the documented form when the token's type is not inferred), and values with the
+ * same structure share a row: @sampleCount events, @ratio of all the events the pattern command
+ * saw, @severityLabel from a level word (Error, Warning, Info, Debug; absent when none: the
+ * documented labels have no "none", UNCONFIRMED). Rows come most frequent first (the console's
+ * order; the API's is UNCONFIRMED); a later sort, filter or limit works on them like on stats rows.
+ */
+function patternStage(c: Compiler, source: Expr): ListStage {
+  const get = c.expr(source);
+  // from here on the rows hold every name
+  c.rowsOnly = true;
+  c.defined.clear();
+  c.timeNames.clear();
+  return (items) => {
+    const groups = new Map<string, { count: number; severity?: string }>();
+    let total = 0;
+    for (const it of items) {
+      const v = get(it);
+      if (v === undefined) continue;
+      total++;
+      const text = String(v);
+      const pattern = patternOf(text);
+      const g = groups.get(pattern);
+      if (g) g.count++;
+      else {
+        const severity = severityOf(text);
+        groups.set(pattern, { count: 1, ...(severity ? { severity } : {}) });
+      }
+    }
+    return [...groups.entries()]
+      .sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))
+      .map(([pattern, g]) => ({
+        g: 0,
+        i: -1,
+        x: {
+          '@pattern': pattern,
+          '@ratio': Math.round((g.count / total) * 100) / 100,
+          '@sampleCount': g.count,
+          ...(g.severity ? { '@severityLabel': g.severity } : {}),
+        },
+      }));
+  };
+}
+
+export function patternOf(text: string): string {
+  let n = 0;
+  return text
+    .split(/([\s=:,;()[\]{}"'<>]+)/)
+    .map((part, k) => (k % 2 === 0 && /\d/.test(part) ? `<Token-${++n}>` : part))
+    .join('');
+}
+
+function severityOf(text: string): string | undefined {
+  if (/\b(ERROR|ERR|FATAL|CRITICAL|SEVERE)\b/i.test(text)) return 'Error';
+  if (/\bWARN(ING)?\b/i.test(text)) return 'Warning';
+  if (/\bINFO\b/i.test(text)) return 'Info';
+  if (/\b(DEBUG|TRACE)\b/i.test(text)) return 'Debug';
+  return undefined;
 }
 
 function dedupeByName(items: Projection[]): Projection[] {

@@ -1,6 +1,7 @@
 /**
  * The parser of the Logs Insights query language: `command ( '|' command )*` with the commands
- * fields, display, filter, stats, sort, limit (head), dedup and parse (A2), and expressions with
+ * fields, display, filter, stats (with `by bin(...) offset <duration>`), sort, limit (head), dedup,
+ * parse and pattern (A2, and the CWL_QuerySyntax pages of the CloudWatch Logs guide), and expressions with
  * AWS's operators. Errors are QuerySyntaxError with the offending token's offsets, worded like the
  * service's own ANTLR messages ("mismatched input 'count' expecting {K_PARSE, ...}", A1.2).
  *
@@ -12,8 +13,8 @@ import { AGGREGATES, SCALARS } from './functions.js';
 import { QuerySyntaxError, tokenize, type Token } from './tokenizer.js';
 
 /** The command keywords, as the service lists them in its error messages. */
-const COMMANDS = ['fields', 'display', 'filter', 'stats', 'sort', 'limit', 'head', 'dedup', 'parse'];
-const EXPECT_COMMAND = '{K_PARSE, K_FIELDS, K_DISPLAY, K_FILTER, K_STATS, K_SORT, K_LIMIT, K_HEAD, K_DEDUP}';
+const COMMANDS = ['fields', 'display', 'filter', 'stats', 'sort', 'limit', 'head', 'dedup', 'parse', 'pattern'];
+const EXPECT_COMMAND = '{K_PARSE, K_FIELDS, K_DISPLAY, K_FILTER, K_STATS, K_SORT, K_LIMIT, K_HEAD, K_DEDUP, K_PATTERN}';
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'as', 'by', 'asc', 'desc']);
 
 /** Parses a query string; throws QuerySyntaxError. */
@@ -107,6 +108,12 @@ class Parser {
       }
       case 'dedup':
         return { kind: 'dedup', fields: this.projections(false), start };
+      case 'pattern': {
+        // the input: @message, a field parse extracted, or a string function's result
+        const source = this.expr();
+        checkAggregates(source, false);
+        return { kind: 'pattern', source, start };
+      }
       default:
         return this.parse(start);
     }
@@ -152,6 +159,20 @@ class Parser {
     if (this.isWord(this.peek(), 'by')) {
       this.next();
       by = this.projections(false);
+    }
+    // `stats ... by bin(5m) offset 1h`: "at the end of a stats ... by bin() clause"
+    if (this.isWord(this.peek(), 'offset')) {
+      const at = this.next();
+      if (!by.some((p) => p.expr.kind === 'call' && p.expr.name === 'bin'))
+        throw new QuerySyntaxError('offset needs a bin() in the stats by clause', at.start, at.end);
+      const d = this.primary();
+      if (d.kind !== 'duration')
+        throw new QuerySyntaxError(
+          `offset expects a duration such as 1h, got '${this.src.slice(d.start, d.end + 1)}'`,
+          d.start,
+          d.end,
+        );
+      return { kind: 'stats', aggs, by, offsetMs: d.ms, start };
     }
     return { kind: 'stats', aggs, by, start };
   }

@@ -198,7 +198,7 @@ describe('stats', () => {
     expect(run('fields eventName', events, 3)).toHaveLength(3);
   });
 
-  it('scales: 200,000 events, a stats query in well under a few seconds', () => {
+  it('scales: 200,000 events, a stats query by 500 keys counts every one', () => {
     const many = Array.from({ length: 200_000 }, (_, i) => ({
       t: T0 + i * 1000,
       e: {
@@ -207,10 +207,10 @@ describe('stats', () => {
         resources: [{ ARN: keyArn(i % 500) }],
       },
     }));
-    const started = performance.now();
+    // correct at this size; its speed is measured by `npm run bench` (the usage-logs row), not
+    // asserted here against a shared machine's wall clock
     const rows = run('filter eventName in ["Decrypt"] | stats count(*) as n by resources.0.ARN', many);
     expect(rows).toHaveLength(500);
     expect(rows.reduce((s, r) => s + Number(r.n), 0)).toBe(66_667);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

@@ -110,7 +110,7 @@ describe('parser', () => {
   it('reports an unknown command with the service wording and its location', () => {
     const e = syntaxError('filter x = 1 | count(*)');
     expect(e.message).toBe(
-      "mismatched input 'count' expecting {K_PARSE, K_FIELDS, K_DISPLAY, K_FILTER, K_STATS, K_SORT, K_LIMIT, K_HEAD, K_DEDUP}",
+      "mismatched input 'count' expecting {K_PARSE, K_FIELDS, K_DISPLAY, K_FILTER, K_STATS, K_SORT, K_LIMIT, K_HEAD, K_DEDUP, K_PATTERN}",
     );
     expect([e.start, e.end]).toEqual([15, 19]);
   });

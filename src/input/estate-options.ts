@@ -2,8 +2,8 @@
  * The estate flags shared by `inventory` and the read commands' `--regions` (issue 11), parsed and
  * checked before any AWS call: bad input is exit 2 with the flag named.
  */
-import { badInput } from '../../errors.js';
-import type { RegionSelection } from './runner.js';
+import { badInput } from '../errors.js';
+import type { RegionSelection } from '../workflow/estate/runner.js';
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';

@@ -6,7 +6,7 @@ import {
   validateStoreId,
   checkKeyRefAccount,
   validateAccountId,
-} from '../../../src/workflow/validate.js';
+} from '../../../src/input/validate.js';
 import { KscliError } from '../../../src/errors.js';
 
 const code = (fn: () => unknown) => {
