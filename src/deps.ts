@@ -19,6 +19,7 @@ import { createProgress, type ProgressUI } from './ui/progress.js';
 import type { AssessProgress } from './workflow/context.js';
 import { evidenceProgress } from './ui/query-progress.js';
 import { createStyle, type Style } from './ui/style.js';
+import { nextStepLine } from './ui/next-step.js';
 import { systemClock, type Clock } from './workflow/clock.js';
 import type { EvidencePort } from './workflow/evidence-port.js';
 import { recordingEvidence, type EvidenceRecorder } from './workflow/plan-file/evidence-recorder.js';
@@ -75,6 +76,12 @@ export interface Deps {
   argv: string[];
   /** the usage verdicts evidence() computed in this run: what a saved plan rests on (issue 9) */
   recordedVerdicts(): VerdictObservation[];
+  /**
+   * A command for the operator to run next, with this run's context flags (--sandbox, --region,
+   * --profile, ...), quoted for the shell (ui/next-step.ts): how the workflow prints one without
+   * importing ui/.
+   */
+  nextStep(args: string[]): string;
   /** stops what deps started (the in-process sandbox) */
   close(): Promise<void>;
 }
@@ -174,6 +181,7 @@ export async function createDeps(app: App): Promise<Deps> {
       awsConfig ? awsConfig() : Promise.reject(new Error('no AWS configuration: the AWS ports were injected')),
     recordedVerdicts: () => recorder?.verdicts() ?? [],
     argv: app.argv ?? [],
+    nextStep: (args) => nextStepLine(deps, args),
     close: async () => {
       for (const c of closers.splice(0)) await c();
     },

@@ -410,6 +410,8 @@ export interface BackupInfo {
   sourceRegion?: string;
   sourceBackup?: string;
   sourceCluster?: string;
+  /** the Region the backup is in, when kscli read it in another Region than the run's (a copy) */
+  region?: string;
 }
 
 export interface CloudHsmPort {
@@ -419,6 +421,8 @@ export interface CloudHsmPort {
   describeClustersFromBackups(backupIds: string[]): Promise<ClusterInfo[]>;
   /** DescribeBackups filtered by cluster ids, all pages */
   describeBackups(clusterIds: string[]): Promise<BackupInfo[]>;
+  /** DescribeBackups filtered by sourceBackupIds: this Region's copies of those backups (CopyBackupToRegion) */
+  describeBackupCopies(sourceBackupIds: string[]): Promise<BackupInfo[]>;
   /** DeleteBackup: the backup goes to PENDING_DELETION for 7 days */
   deleteBackup(backupId: string): Promise<BackupInfo>;
   /** every cluster of the Region (DescribeClusters, all pages), DELETED ones left out */

@@ -260,6 +260,7 @@ export const AWS_SERVICES = {
       describeCluster: true,
       describeClustersFromBackups: true,
       describeBackups: true,
+      describeBackupCopies: true,
       deleteBackup: true,
       listClusters: true,
       deleteHsm: true,

@@ -5,6 +5,7 @@
  * file; the run ends as a dry run ends: exit 0, or 3 when the plan is blocked (a blocked plan is
  * still written, marked so, and `kscli apply` refuses it). Output: src/ui/render/plan-out.ts.
  */
+import { planClockNow } from './plan-clock.js';
 import type { Deps } from '../deps.js';
 import type { PlanOutcomeExtras } from '../ui/render/plan-outcome.js';
 import { renderPlanOut } from '../ui/render/plan-out.js';
@@ -30,7 +31,7 @@ export async function planFileOf(
     options,
     commandLine: commandLineOf(deps.argv),
     kscliVersion: kscliVersion(),
-    now: deps.clock.now(),
+    now: await planClockNow(deps),
   });
 }
 

@@ -11,7 +11,10 @@ export const BackupsReport = {
     Type.Object(
       {
         backupId: Type.String(),
+        region: Type.String({ description: "the backup's Region (a cross-Region copy: the Region it was copied to)" }),
         clusterId: Type.Union([Type.String(), Type.Null()]),
+        sourceBackup: Type.Optional(Type.String({ description: 'a cross-Region copy: the backup it was copied from' })),
+        sourceRegion: Type.Optional(Type.String({ description: 'a cross-Region copy: the Region it was copied from' })),
         state: Type.String({ description: 'CREATE_IN_PROGRESS, READY, DELETED or PENDING_DELETION' }),
         createTimestamp: IsoDateOrNull,
         deleteTimestamp: IsoDateOrNull,
@@ -23,9 +26,21 @@ export const BackupsReport = {
     ),
   ),
   warnings: Type.Array(Type.String()),
+  copyRegions: Type.Optional(
+    Type.Array(Type.String(), { description: 'the other Regions searched for cross-Region copies (by SourceBackup)' }),
+  ),
 };
 export const BackupsReportJson = Type.Object(BackupsReport, { additionalProperties: false });
 export type BackupsReportJson = Static<typeof BackupsReportJson>;
+
+/** A store that no longer exists: when it was deleted and what says so (workflow/deleted-store.ts). */
+export const StoreDeletedJson = Type.Object(
+  {
+    deletedOn: IsoDateOrNull,
+    source: Type.Union([Type.Literal('journal'), Type.Literal('cloudtrail'), Type.Literal('cluster-flag')]),
+  },
+  { additionalProperties: false },
+);
 
 /** src/ui/render/reports.ts orphansJson */
 export const OrphansReport = {
@@ -58,6 +73,8 @@ export const BackupsDocument = documentSchema(
     sinceSource: Type.Optional(BackupsReport.sinceSource),
     backups: BackupsReport.backups,
     warnings: BackupsReport.warnings,
+    copyRegions: BackupsReport.copyRegions,
+    storeDeleted: Type.Optional(StoreDeletedJson),
   },
 );
 export type BackupsDocument = Static<typeof BackupsDocument>;
@@ -68,6 +85,7 @@ export const OrphansDocument = documentSchema(
   {
     store: StoreJson,
     ...OrphansReport,
+    storeDeleted: Type.Optional(StoreDeletedJson),
   },
 );
 export type OrphansDocument = Static<typeof OrphansDocument>;

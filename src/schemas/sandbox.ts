@@ -66,6 +66,15 @@ export const SandboxResetDocument = documentSchema(
   {
     ...status,
     scenario: Type.Union([Type.Literal('demo'), Type.Literal('large'), Type.Literal('org'), Type.Literal('empty')]),
+    journalArchived: Type.Optional(
+      Type.Object(
+        { dir: Type.String(), files: Type.Array(Type.String()) },
+        {
+          additionalProperties: false,
+          description: "the earlier rehearsal's journals of the sandbox's accounts, moved aside: a fresh journal",
+        },
+      ),
+    ),
   },
 );
 export type SandboxResetDocument = Static<typeof SandboxResetDocument>;

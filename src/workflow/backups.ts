@@ -7,7 +7,9 @@
  *   - backups of clusters created from those backups (Cluster.SourceBackupId),
  * taken on or after the earliest creation date of a key of the store that kscli knows of (live keys,
  * and the journal's key-seen records, which outlive the keys), else the store's creation date.
- * Cross-region copies are not searched (one region per run): the report says so.
+ *   - cross-Region copies of those (CopyBackupToRegion): found by their source, DescribeBackups with
+ *     the `sourceBackupIds` filter in every other enabled Region (a store lives in one Region only,
+ *     so "run it with --region" could never find them), copies of copies too,
  * Deleting: only READY backups can be deleted; they stay PENDING_DELETION (restorable) for 7 days.
  */
 import type { AwsPorts, BackupInfo, KeyInfo, StoreInfo } from '../aws/ports.js';
@@ -25,12 +27,23 @@ export interface BackupLine {
 }
 
 export interface BackupsReport {
+  /** the run's Region (each backup's own, when it is a copy elsewhere: BackupInfo.region) */
+  region: string;
   clusterIds: string[];
   since: Date;
   /** where `since` comes from */
   sinceSource: 'journal' | 'keys' | 'store-creation';
   lines: BackupLine[];
   warnings: string[];
+  /** the other Regions searched for cross-Region copies (undefined: not searched) */
+  copyRegions?: string[];
+}
+
+export interface BackupsReportOptions {
+  /** clusters known besides the store's and the keys' (a deleted store's records, --cluster) */
+  clusterIds?: string[];
+  /** the account's enabled Regions, to search for cross-Region copies; absent: not searched */
+  regions?: () => Promise<string[]>;
 }
 
 export function earliestKeyDate(
@@ -62,9 +75,10 @@ export async function backupsReport(
   store: StoreInfo,
   liveKeys: KeyInfo[],
   seen: KeySeenEntry[],
+  opts: BackupsReportOptions = {},
 ): Promise<BackupsReport> {
   const hsm = aws.cloudhsm();
-  const clusters = new Set<string>();
+  const clusters = new Set<string>(opts.clusterIds ?? []);
   if (store.clusterId) clusters.add(store.clusterId);
   for (const k of liveKeys) if (k.cloudHsmClusterId) clusters.add(k.cloudHsmClusterId);
   for (const s of seen) if ((!s.storeId || s.storeId === store.id) && s.clusterId) clusters.add(s.clusterId);
@@ -80,32 +94,117 @@ export async function backupsReport(
     frontier = derived.map((c) => c.clusterId).filter((id) => !clusters.has(id));
     for (const id of frontier) clusters.add(id);
   }
+  const copySearch = opts.regions ? await findCopies(aws, [...backups.values()], opts.regions) : undefined;
+  for (const c of copySearch?.copies ?? []) backups.set(c.backupId, c);
   const { since, source } = earliestKeyDate(store, liveKeys, seen);
   const lines: BackupLine[] = [...backups.values()]
     .sort((a, b) => (a.createTimestamp?.getTime() ?? 0) - (b.createTimestamp?.getTime() ?? 0))
     .map((backup) => {
       const created = backup.createTimestamp;
+      const copy = backup.region
+        ? `; a copy in ${backup.region} of ${backup.sourceBackup ?? '?'} (${backup.sourceRegion ?? '?'})`
+        : '';
       if (created && created < since)
         return {
           backup,
           atRisk: false,
-          reason: `taken before ${since.toISOString()}, the first key's creation: cannot hold the store's keys`,
+          reason: `taken before ${since.toISOString()}, the first key's creation: cannot hold the store's keys${copy}`,
         };
       return {
         backup,
         atRisk: true,
-        reason: `taken ${created ? created.toISOString() : 'at an unknown time'}, on or after the first key's creation: may hold key material`,
+        reason: `taken ${created ? created.toISOString() : 'at an unknown time'}, on or after the first key's creation: may hold key material${copy}`,
       };
     });
-  const warnings = [
-    'Deleting a backup also removes every other key and user it holds.',
-    'Cross-region copies of these backups are not searched: run "kscli backups" with --region for each region you copied backups to.',
-  ];
+  const warnings = ['Deleting a backup also removes every other key and user it holds.'];
+  if (!copySearch) warnings.push('Cross-Region copies of these backups were not searched.');
+  else warnings.push(...copySearch.gaps);
   if (source === 'store-creation')
     warnings.push(
       'No key creation date is known (no live keys, no journal): backups are judged from the store creation date.',
     );
-  return { clusterIds: [...clusters], since, sinceSource: source, lines, warnings };
+  return {
+    region: aws.region,
+    clusterIds: [...clusters],
+    since,
+    sinceSource: source,
+    lines,
+    warnings,
+    ...(copySearch ? { copyRegions: copySearch.regions } : {}),
+  };
+}
+
+const COPY_CONCURRENCY = 6;
+
+/**
+ * Cross-Region copies of `backups` (and copies of those copies), in every Region `regions` lists
+ * besides the run's. A Region that cannot be read is a gap, named in the report: a copy there
+ * would hold the key material all the same.
+ */
+async function findCopies(
+  aws: AwsPorts,
+  backups: BackupInfo[],
+  regions: () => Promise<string[]>,
+): Promise<{ copies: BackupInfo[]; regions: string[]; gaps: string[] }> {
+  let others: string[];
+  try {
+    others = (await regions()).filter((r) => r !== aws.region).sort();
+  } catch (err) {
+    return {
+      copies: [],
+      regions: [],
+      gaps: [
+        `Cross-Region copies were not searched: the enabled Regions could not be read (${(err as Error).message.split('\n')[0]}).`,
+      ],
+    };
+  }
+  const copies = new Map<string, BackupInfo>();
+  const gaps = new Map<string, string>();
+  let frontier = backups.map((b) => b.backupId);
+  for (let round = 0; frontier.length && round < 5; round++) {
+    const fresh: BackupInfo[] = [];
+    const queue = [...others];
+    await Promise.all(
+      Array.from({ length: Math.min(COPY_CONCURRENCY, queue.length) }, async () => {
+        for (let region = queue.shift(); region !== undefined; region = queue.shift()) {
+          if (gaps.has(region)) continue;
+          try {
+            for (const c of await aws.cloudhsm(region).describeBackupCopies(frontier))
+              if (!copies.has(c.backupId)) fresh.push({ ...c, region });
+          } catch (err) {
+            const e = err as { code?: string; message?: string };
+            gaps.set(region, e.code ?? (e.message ?? String(err)).split('\n')[0]!);
+          }
+        }
+      }),
+    );
+    for (const c of fresh) copies.set(c.backupId, c);
+    frontier = fresh.map((c) => c.backupId);
+  }
+  return {
+    copies: [...copies.values()],
+    regions: others,
+    gaps: [...gaps].map(
+      ([region, why]) =>
+        `${region} could not be read for cross-Region copies (${why}): a copy there would hold the key material too.`,
+    ),
+  };
+}
+
+/**
+ * What delete-store says once the store is gone: the backups that may still hold its key material
+ * and the exact command that deletes them (`backups` works after the store is gone, from the
+ * journal and CloudTrail). None left: nothing to say.
+ */
+export function backupsNextStep(report: BackupsReport, storeId: string, next: (args: string[]) => string): string[] {
+  const left = report.lines.filter(
+    (l) => l.atRisk && (l.backup.state === 'READY' || l.backup.state === 'CREATE_IN_PROGRESS'),
+  );
+  if (left.length === 0) return [];
+  const copies = left.filter((l) => l.backup.region).length;
+  return [
+    `${left.length} backup(s)${copies ? ` (${copies} cross-Region cop${copies === 1 ? 'y' : 'ies'})` : ''} may still hold the store's key material (KMS never deletes it from backups): ${left.map((l) => l.backup.backupId).join(', ')}. Delete them with:\n  ${next(['backups', storeId, '--delete'])}`,
+  ];
 }
 
 /**
@@ -117,6 +216,7 @@ export function evaluateBackupDeletion(line: BackupLine, storeKeyCount: number, 
   const b = line.backup;
   const details = {
     clusterId: b.clusterId,
+    ...(b.region ? { region: b.region, sourceBackup: b.sourceBackup, sourceRegion: b.sourceRegion } : {}),
     state: b.state,
     createTimestamp: b.createTimestamp?.toISOString(),
     params: { BackupId: b.backupId },
@@ -174,12 +274,15 @@ export function planBackupDeletion(
     return {
       item,
       apply: async () => {
-        const after = await ctx.aws.cloudhsm().deleteBackup(item.target);
+        // a cross-Region copy is deleted in its own Region (DeleteBackup works only there)
+        const hsm = ctx.aws.cloudhsm(line.backup.region);
+        const after = await hsm.deleteBackup(item.target);
         const back = await readBack(
           async () =>
-            (await ctx.aws.cloudhsm().describeBackups([line.backup.clusterId ?? ''])).find(
-              (b) => b.backupId === item.target,
-            ),
+            (line.backup.sourceBackup && line.backup.region
+              ? await hsm.describeBackupCopies([line.backup.sourceBackup])
+              : await hsm.describeBackups([line.backup.clusterId ?? ''])
+            ).find((b) => b.backupId === item.target),
           (b) => !b || b.state === 'PENDING_DELETION' || b.state === 'DELETED',
           ctx.clock,
         );

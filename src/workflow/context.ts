@@ -12,6 +12,11 @@ export interface SubjectContext {
   region: string;
   /** one line for the operator on stderr (noticed changes, waits) */
   say(line: string): void;
+  /**
+   * A command for the operator to run next, with the run's context flags (Deps.nextStep); absent in
+   * unit tests: plain `kscli …` (stepCommand below).
+   */
+  nextStep?: (args: string[]) => string;
   /** progress of long scans (a bar on a TTY, nothing otherwise) */
   scanProgress?: Progress;
   /** true once the operator pressed Ctrl-C: long waits stop (exit 130) */
@@ -38,4 +43,9 @@ export interface AssessProgress {
   onKeys: Progress;
   onQuery: NonNullable<SubjectContext['queryProgress']>;
   stop(): void;
+}
+
+/** A command a plan line tells the operator to run, with the run's context when the runner gave it. */
+export function stepCommand(ctx: Pick<SubjectContext, 'nextStep'>, args: string[]): string {
+  return ctx.nextStep ? ctx.nextStep(args) : ['kscli', ...args].join(' ');
 }

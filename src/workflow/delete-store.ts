@@ -17,7 +17,7 @@
  */
 import type { KeyInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext } from './context.js';
+import { stepCommand, type StepContext } from './context.js';
 import type { PlannedStep, Executable, PlanItem } from './plan.js';
 import type { EvidencePort } from './evidence-port.js';
 import { readBack } from './readback.js';
@@ -321,7 +321,7 @@ export async function planDeleteStore(
     orphans = await findOrphans(ctx.aws, ctx.store.id, ctx.clock.now());
     if (orphans.length) {
       warnings.push(
-        `${orphans.length} deleted key(s) of this store left key material in the cluster (see "kscli orphans ${ctx.store.id}"): clean it up with the cluster tools; the store's deletion does not remove it`,
+        `${orphans.length} deleted key(s) of this store left key material in the cluster (see "${stepCommand(ctx, ['orphans', ctx.store.id])}"): clean it up with the cluster tools; the store's deletion does not remove it`,
       );
     }
   }

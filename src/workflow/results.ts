@@ -8,6 +8,8 @@ import type { ClusterInfo, KeyInfo, StoreInfo } from '../aws/ports.js';
 import type { CostFigure, PriceSource } from './cost/hsm-cost.js';
 import type { AdvanceReport, SandboxStatus } from '../sandbox/contract.js';
 import type { BackupsReport } from './backups.js';
+import type { StoreDeletion } from './deleted-store.js';
+import type { ArchivedJournals } from './journal-archive.js';
 import type { Gap, Skip } from './estate/gaps.js';
 import type { KeyAssessment } from './evidence/index.js';
 import type { EvidenceRunSummary } from './evidence/logs-insights-source.js';
@@ -89,12 +91,15 @@ export interface UsageTrials {
 }
 
 export type BackupsResult =
-  | { store: StoreInfo; kind: 'report'; report: BackupsReport }
+  /** deleted: the store no longer exists; the report is made from its records (workflow/deleted-store.ts) */
+  | { store: StoreInfo; kind: 'report'; report: BackupsReport; deleted?: StoreDeletion }
   /** an external key store has no cluster: nothing to report */
   | { store: StoreInfo; kind: 'not-cloudhsm'; note: string };
 
 export interface OrphansResult {
   store: StoreInfo;
+  /** the store no longer exists: reported from its records */
+  deleted?: StoreDeletion;
   /** empty for an external key store (nothing looked up) */
   orphans: OrphanedMaterial[];
 }
@@ -118,6 +123,8 @@ export interface SandboxStatusResult {
 
 export interface SandboxResetResult extends SandboxStatusResult {
   scenario: 'demo' | 'large' | 'org' | 'empty';
+  /** the earlier rehearsal's journals, moved aside (workflow/journal-archive.ts) */
+  journalArchived?: ArchivedJournals;
 }
 
 export interface SandboxAdvanceResult {

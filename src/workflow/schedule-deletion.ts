@@ -17,7 +17,7 @@
  */
 import type { KeyInfo, StoreInfo } from '../aws/ports.js';
 import { AwsCallError, ExitCode, KscliError } from '../errors.js';
-import type { StepContext } from './context.js';
+import { stepCommand, type StepContext } from './context.js';
 import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-port.js';
 import { readBack } from './readback.js';
@@ -270,6 +270,7 @@ export async function alarmLine(
     store: ctx.store,
     storeKeys,
     region: ctx.region,
+    nextStep: ctx.nextStep,
     snsTopicArn: opts.snsTopicArn,
     logGroup: opts.logGroup,
   });
@@ -279,7 +280,7 @@ export async function alarmLine(
     status: 'blocked',
     reason: check.detail
       ? `${check.detail} (or pass --no-alarm to go on without the alarm)`
-      : `no alarm for use of keys pending deletion: create it with "kscli alarm ${ctx.store.id}", or pass --no-alarm`,
+      : `no alarm for use of keys pending deletion: create it with "${stepCommand(ctx, ['alarm', ctx.store.id])}", or pass --no-alarm`,
     checks: [{ ...check, overrideFlag: check.overrideFlag ?? '--no-alarm' }],
   };
 }

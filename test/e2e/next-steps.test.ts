@@ -41,6 +41,27 @@ describe('next steps paste and run', () => {
     expect(again.screen).toMatch(/pending: run again after/);
   }, 60_000);
 
+  it('plan reasons and the Markdown review document carry the context too (--sandbox)', async () => {
+    const sh = new ReaderShell('next-markdown');
+    shells.push(sh);
+    // no alarm yet: the plan line says how to make it, with --sandbox (a wide screen: one line)
+    const blocked = await sh.run(
+      `kscli schedule-deletion ${DEMO.hsmStore} --key ${DEMO.keys.unusedB} --sandbox --dry-run`,
+      {
+        columns: 200,
+      },
+    );
+    expect(blocked.screen).toContain(`run kscli alarm ${DEMO.hsmStore} --sandbox`);
+    const md = await sh.run(
+      `kscli schedule-deletion ${DEMO.hsmStore} --key ${DEMO.keys.unusedB} --no-alarm --allow-unknown-usage --allow-data-loss --sandbox --plan-out p.json --output markdown`,
+      { columns: 200 },
+    );
+    expect(md.code, md.screen).toBe(0);
+    expect(md.screen).toContain('`kscli apply p.json --sandbox`');
+    expect(md.screen).toContain('`kscli show p.json --sandbox`');
+    expect(md.screen).toContain(`\`kscli delete-store ${DEMO.hsmStore} --sandbox\``);
+  }, 60_000);
+
   it('an endpoint, a region, an account check and a journal path with a space: apply-it-with and then-run paste', async () => {
     const admin = new ReaderShell('next-served');
     shells.push(admin);

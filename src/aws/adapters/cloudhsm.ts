@@ -70,6 +70,21 @@ export class CloudHsmAdapter implements CloudHsmPort {
     });
   }
 
+  async describeBackupCopies(sourceBackupIds: string[]): Promise<BackupInfo[]> {
+    // no ids would mean no filter: every backup of the Region
+    if (sourceBackupIds.length === 0) return [];
+    return this.call('DescribeBackups', async (hsm) => {
+      const backups: BackupInfo[] = [];
+      for await (const page of paginateDescribeBackups(
+        { client: hsm, pageSize: PAGE_SIZE.DescribeBackups },
+        { Filters: { sourceBackupIds: [...sourceBackupIds] } },
+      )) {
+        for (const backup of page.Backups ?? []) backups.push(toBackupInfo(backup));
+      }
+      return backups;
+    });
+  }
+
   async deleteBackup(backupId: string): Promise<BackupInfo> {
     return this.call('DeleteBackup', async (hsm) => {
       const out = await hsm.send(new DeleteBackupCommand({ BackupId: backupId }));

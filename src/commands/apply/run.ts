@@ -12,6 +12,7 @@
  *      the lock, the journal (every line carries the plan's digest), per-call re-checks, SIGINT, and
  *      the command's own ending (delete-store: exit 8 with the next phase's date)
  */
+import { planClockNow } from '../plan-clock.js';
 import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { renderApplied, renderApplying, renderRefusal } from '../../ui/render/apply.js';
@@ -48,7 +49,7 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
       const problems = admissionProblems(
         plan,
         { account: id.account, region: deps.region, callerArn: id.arn },
-        deps.clock.now(),
+        await planClockNow(deps),
         o,
       );
       if (plan.kscliVersion !== kscliVersion()) {

@@ -14,11 +14,13 @@ import { definePlanCommand } from '../descriptor.js';
 import { inStoreRegion, regionsOption } from '../regions-flag.js';
 import { forceOption, storeIdArgument } from '../shared-flags.js';
 import { withDeps } from '../with-deps.js';
+import { validateClusterId } from '../retire-cluster/command.js';
 
 export interface BackupsFlags {
   delete: boolean;
   force: boolean;
   regions?: string;
+  cluster?: string;
 }
 
 export interface BackupsInput {
@@ -26,6 +28,7 @@ export interface BackupsInput {
   delete: boolean;
   force: boolean;
   regions?: string;
+  cluster?: string;
 }
 
 export const parseBackups = (args: string[], flags: BackupsFlags): BackupsInput => ({
@@ -33,6 +36,7 @@ export const parseBackups = (args: string[], flags: BackupsFlags): BackupsInput 
   delete: Boolean(flags.delete),
   force: Boolean(flags.force),
   regions: flags.regions,
+  ...(flags.cluster !== undefined ? { cluster: validateClusterId(flags.cluster) } : {}),
 });
 
 export default definePlanCommand({
@@ -52,13 +56,17 @@ export default definePlanCommand({
         forceOption('with --delete: delete them even though the store still holds keys (their recovery copies)'),
       )
       .option(...regionsOption('where to look for the store'))
+      .option(
+        '--cluster <cluster-id>',
+        "a deleted store's cluster, when neither the journal nor CloudTrail (90 days) names it",
+      )
       .addHelpText(
         'after',
-        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run   # exit 3 while the store holds keys: these backups are their recovery copies\n  kscli backups cks-1234567890abcdef0 --regions all\n',
+        '\nExamples:\n  kscli backups cks-1234567890abcdef0\n  kscli backups cks-1234567890abcdef0 --delete --dry-run   # exit 3 while the store holds keys: these backups are their recovery copies\n  kscli backups cks-1234567890abcdef0 --regions all\n  kscli backups cks-1234567890abcdef0 --cluster cluster-1a23b4cdefg   # after the store is gone, with no record of its cluster\n',
       );
   },
   parse: parseBackups,
-  options: (_deps, i) => ({ storeId: i.storeId, force: i.force }),
+  options: (_deps, i) => ({ storeId: i.storeId, force: i.force, ...(i.cluster ? { cluster: i.cluster } : {}) }),
   load: () => import('./run.js').then((m) => m.planModule),
   // without --delete: the report (no plan)
   report: (app, i) =>
@@ -67,7 +75,7 @@ export default definePlanCommand({
         import('./run.js'),
         import('../../ui/render/backups.js'),
       ]);
-      renderResult(deps, backupsRenderer, await runBackupsReport(deps, i.storeId));
+      renderResult(deps, backupsRenderer, await runBackupsReport(deps, i.storeId, i.cluster));
       return 0;
     }),
   // --regions: find the store's region first, then run there

@@ -21,7 +21,8 @@ import type { Deps } from '../../deps.js';
 import { ExitCode } from '../../errors.js';
 import { iso } from '../../ui/render/json-fields.js';
 import { disconnectWaitProgress } from '../../ui/wait-progress.js';
-import { backupsReport } from '../../workflow/backups.js';
+import { backupsNextStep, backupsReport } from '../../workflow/backups.js';
+import { enabledRegions } from '../../workflow/enabled-regions.js';
 import { DELETE_STORE, keptKeysSentence, planDeleteStore, type DeleteStorePlan } from '../../workflow/delete-store.js';
 import { storeKeysAfterApply } from '../../workflow/drift.js';
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
@@ -195,9 +196,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
       };
       if (ctx.store.type === 'AWS_CLOUDHSM') {
         // case 5: what KMS leaves behind: backups holding key material, orphaned material
-        const backups = await backupsReport(deps.aws, ctx.store, [], journalRef?.keysSeen() ?? []);
+        const backups = await backupsReport(deps.aws, ctx.store, [], journalRef?.keysSeen() ?? [], {
+          regions: enabledRegions(deps.aws),
+        });
         const orphans = await findOrphans(deps.aws, storeId, deps.clock.now());
         f.data = { storeId, backups, orphans };
+        f.lines!.push(...backupsNextStep(backups, storeId, nextStepFor(deps)));
       } else f.data = { storeId };
       // and what still costs money: the store was its reason to exist (read-only, never fatal)
       try {

@@ -5,12 +5,13 @@
  */
 import type { Deps } from '../../deps.js';
 import { aliasesByKey } from '../../workflow/key-selection.js';
-import { describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { describeStoreOrDeleted } from '../../workflow/store-or-record.js';
 import type { FindKeysResult } from '../../workflow/results.js';
 export type { FindKeysResult };
 
 export async function runFindKeys(deps: Deps, storeId: string): Promise<FindKeysResult> {
-  const store = await describeStore(deps, storeId);
+  const store = await describeStoreOrDeleted(deps, storeId, 'find-keys');
   const keys = await scanStoreKeys(deps, storeId);
   const aliases = keys.length ? await aliasesByKey(deps.aws) : new Map<string, string[]>();
   await recordKeysSeen(deps, storeId, 'find-keys', keys);

@@ -6,16 +6,17 @@
  */
 import type { Deps } from '../../deps.js';
 import { findOrphans } from '../../workflow/orphans.js';
-import { describeStore } from '../../workflow/store-session.js';
+import { storeOrRecord } from '../../workflow/store-or-record.js';
 import type { OrphansResult } from '../../workflow/results.js';
 export type { OrphansResult };
 
 export async function runOrphans(deps: Deps, storeId: string): Promise<OrphansResult> {
-  const store = await describeStore(deps, storeId);
+  // a deleted store: its DeleteKey events outlive it (CloudTrail, 90 days), found by its ID alone
+  const { store, deleted } = await storeOrRecord(deps, storeId, 'orphans');
   if (store.type === 'EXTERNAL_KEY_STORE') return { store, orphans: [] };
   const bar = deps.progress.bar('reading CloudTrail DeleteKey events');
   const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() =>
     bar.stop(),
   );
-  return { store, orphans };
+  return { store, orphans, ...(deleted ? { deleted } : {}) };
 }

@@ -4,6 +4,7 @@
  * (src/ui/render/sandbox.ts, which documents the JSON). The sandbox modules are imported inside the
  * actions, so that `kscli --version` and `--help` never load them.
  */
+import { homedir } from 'node:os';
 import { Option } from 'commander';
 import type { App } from '../../app.js';
 import { defineCommand } from '../descriptor.js';
@@ -198,18 +199,23 @@ export default defineCommand({
         await output(
           app,
           sandboxResetRenderer,
-          await runSandboxReset(await statePathOf(app, flags), flags.scenario, {
-            keys,
-            storeKeys,
-            usedShare,
-            noiseEvents,
-            resources,
-            accounts,
-            regions,
-            stores,
-            seed,
-            accountId: flags.accountId,
-          }),
+          await runSandboxReset(
+            await statePathOf(app, flags),
+            flags.scenario,
+            {
+              keys,
+              storeKeys,
+              usedShare,
+              noiseEvents,
+              resources,
+              accounts,
+              regions,
+              stores,
+              seed,
+              accountId: flags.accountId,
+            },
+            app.env.HOME ?? homedir(),
+          ),
         );
       });
 

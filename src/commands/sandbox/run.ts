@@ -5,6 +5,8 @@
 import type { App } from '../../app.js';
 import type { AdvanceReport, SandboxStatus } from '../../sandbox/contract.js';
 import type { ScenarioParams } from '../../sandbox/server/model-holder.js';
+import { existsSync } from 'node:fs';
+import { archiveJournals } from '../../workflow/journal-archive.js';
 import type { SandboxStatusResult, SandboxResetResult, SandboxAdvanceResult } from '../../workflow/results.js';
 export type { SandboxStatusResult, SandboxResetResult, SandboxAdvanceResult };
 
@@ -15,14 +17,33 @@ export async function statePathOf(app: Pick<App, 'env'>, opts: { state?: string 
   return defaultStatePath(app.env);
 }
 
+/** The accounts of a sandbox world: the home account and, in an organization, every member. */
+function accountsOf(status: SandboxStatus): string[] {
+  return [status.accountId, ...(status.estate?.memberAccounts ?? []).map((a) => a.id)];
+}
+
 export async function runSandboxReset(
   statePath: string,
   scenario: 'demo' | 'large' | 'org' | 'empty',
   sizes: ScenarioParams,
+  home?: string,
 ): Promise<SandboxResetResult> {
-  const { realModelFactory, resetState } = await import('../../sandbox/index.js');
-  const status = resetState(await realModelFactory(), statePath, scenario, sizes);
-  return { statePath, scenario, status };
+  const { realModelFactory, resetState, readStatus } = await import('../../sandbox/index.js');
+  const factory = await realModelFactory();
+  let before: string[] = [];
+  if (home && existsSync(statePath)) {
+    try {
+      before = accountsOf(readStatus(factory, statePath));
+    } catch {
+      // an unreadable state file: the new world's accounts still get a fresh journal
+    }
+  }
+  const status = resetState(factory, statePath, scenario, sizes);
+  // a fresh world gets a fresh journal (workflow/journal-archive.ts)
+  const journal = home
+    ? archiveJournals(home, [...new Set([...before, ...accountsOf(status)])], new Date())
+    : undefined;
+  return { statePath, scenario, status, ...(journal ? { journalArchived: journal } : {}) };
 }
 
 export async function runSandboxAdvance(statePath: string, ms: number): Promise<SandboxAdvanceResult> {

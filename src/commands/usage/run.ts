@@ -15,7 +15,8 @@ import type { EvidenceRunSummary } from '../../workflow/evidence/logs-insights-s
 import type { EvidenceMode } from '../../workflow/evidence/types.js';
 import type { DependentsMode, DependentsRun } from '../../workflow/evidence/dependents/types.js';
 import { selectKeys } from '../../workflow/key-selection.js';
-import { accountOrUndefined, describeStore, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { accountOrUndefined, recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
+import { describeStoreOrDeleted } from '../../workflow/store-or-record.js';
 import type { KeyRef } from '../../input/validate.js';
 import type { UsageWindow, UsageResult, UsageTrials } from '../../workflow/results.js';
 import { recommendTrial } from '../../workflow/trial/recommend.js';
@@ -41,7 +42,7 @@ export interface UsageOptions {
 
 export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult> {
   const { storeId, days, unusedDays } = o;
-  const store = await describeStore(deps, storeId);
+  const store = await describeStoreOrDeleted(deps, storeId, 'usage');
   const now = deps.clock.now();
   // the real evidence module (not deps.evidence(), the deletion steps' narrower seam): usage is its report
   const { assessKeys, prefetchLogEvidence, LookupPrefetch, MAX_CLOUDTRAIL_DAYS, POOL_SIZES } =

@@ -151,6 +151,12 @@ export interface BackupRecord {
   created: number;
   deleteAt?: number;
   neverExpires?: boolean;
+  /** a cross-Region copy (CopyBackupToRegion): the backup it was copied from, and where */
+  sourceBackup?: string;
+  sourceRegion?: string;
+  sourceCluster?: string;
+  /** when the copy was made, epoch ms (CreateTimestamp stays the source backup's) */
+  copied?: number;
 }
 
 /** Backing key material KMS could not delete from a cluster (aws-facts 2.4). */

@@ -61,6 +61,8 @@ export type GlobalHandler = (
   account: string,
   operation: string,
   input: Record<string, unknown>,
+  /** a lone account (no organization): the Regions it holds something in, home Region first */
+  loneRegions?: string[],
 ) => unknown;
 
 export interface ServiceEntry {

@@ -13,6 +13,7 @@
  * Plain GFM (gfm.ts). The document is rendered from the plan file alone, so `kscli show FILE
  * --output markdown` reproduces what `--plan-out FILE --output markdown` printed.
  */
+import { shellQuote, type NextStep } from '../next-step.js';
 import {
   applyItems,
   isStoreObservations,
@@ -241,7 +242,7 @@ function alarmSection(plan: PlanFile, obs: Observations): string {
   return `${out}\n${bullets(lines)}`;
 }
 
-function nextSection(plan: PlanFile, maxAgeHours: number): string {
+function nextSection(plan: PlanFile, maxAgeHours: number, next: NextStep): string {
   const lines: string[] = [];
   const made = Date.parse(plan.createdAt);
   const apply = applyItems(plan);
@@ -264,12 +265,12 @@ function nextSection(plan: PlanFile, maxAgeHours: number): string {
       `${scheduled.length} key(s) become PendingDeletion; AWS deletes them ${windows.join('/')} days after the apply (applied right away: ${utc(ifNow)}). Until then ${code('kscli cancel-deletion')} can cancel.`,
     );
     lines.push(
-      `Earliest ${code(`kscli delete-store ${plan.subject.id}`)} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
+      `Earliest ${code(next(['delete-store', plan.subject.id]))} that can finish: 24 h after the last deletion date (applied right away: after ${utc(new Date(ifNow.getTime() + DAY_MS))}); until then it exits 8 with the date.`,
     );
   }
   if (plan.nextRunAfter)
     lines.push(
-      `Keys already wait for deletion: run ${code(`kscli delete-store ${plan.subject.id}`)} again after ${utc(plan.nextRunAfter)}.`,
+      `Keys already wait for deletion: run ${code(next(['delete-store', plan.subject.id]))} again after ${utc(plan.nextRunAfter)}.`,
     );
   if (plan.phase)
     lines.push(`This plan covers the delete-store phase ${code(plan.phase)} only; the next phase needs a new plan.`);
@@ -288,7 +289,11 @@ export interface PlanMarkdownOptions {
   file?: string;
   /** the default --max-age, in hours (72) */
   maxAgeHours?: number;
+  /** the commands the document quotes, with the run's context flags (ui/next-step.ts); default: plain */
+  nextStep?: NextStep;
 }
+
+const plainStep: NextStep = (args) => ['kscli', ...args].map(shellQuote).join(' ');
 
 export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {}): string {
   const { subject } = plan;
@@ -325,13 +330,14 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
   parts.push(overridesSection(plan));
   const alarm = obs ? alarmSection(plan, obs) : '';
   if (alarm) parts.push(alarm);
-  parts.push(nextSection(plan, opts.maxAgeHours ?? 72));
+  const next = opts.nextStep ?? plainStep;
+  parts.push(nextSection(plan, opts.maxAgeHours ?? 72, next));
   if (plan.warnings.length) parts.push(`${heading(2, 'Warnings')}\n${bullets(plan.warnings.map(text))}`);
   const file = opts.file ?? 'PLAN.json';
   parts.push(
     `${heading(2, 'Integrity')}\nSHA-256 over the plan's canonical content: ${code(plan.digest)}\n\n${bullets([
-      `Verify the file: ${code(`kscli show ${file}`)} (refuses a file whose content does not match the digest).`,
-      `Apply it: ${code(`kscli apply ${file}`)} (the same account, region and caller; it re-reads everything above first).`,
+      `Verify the file: ${code(next(['show', file]))} (refuses a file whose content does not match the digest).`,
+      `Apply it: ${code(next(['apply', file]))} (the same account, region and caller; it re-reads everything above first).`,
     ])}`,
   );
   return parts.join('\n');

@@ -11,16 +11,20 @@ import { storeJson } from './json-fields.js';
 import type { Body } from '../../schemas/common.js';
 import type { OrphansDocument } from '../../schemas/reports.js';
 import type { Renderer } from './output.js';
-import { orphansJson, renderOrphans } from './reports.js';
+import { deletedLine, orphansJson, renderOrphans, storeDeletedJson } from './reports.js';
 
 /** The published schema's type (src/schemas/reports.ts). */
 export type OrphansJson = Body<OrphansDocument>;
 
 export const orphansRenderer: Renderer<OrphansResult> = {
-  json: ({ store, orphans }): OrphansJson => ({ store: storeJson(store), ...orphansJson(orphans) }),
-  table({ store, orphans }, { style, width }) {
+  json: ({ store, orphans, deleted }): OrphansJson => ({
+    store: storeJson(store),
+    ...orphansJson(orphans),
+    ...(deleted ? { storeDeleted: storeDeletedJson(deleted) } : {}),
+  }),
+  table({ store, orphans, deleted }, { style, width }) {
     if (store.type === 'EXTERNAL_KEY_STORE')
       return `${store.id} is an external key store: KMS never deletes external keys, so nothing can be orphaned.\n`;
-    return renderOrphans(style, store.id, orphans, { width });
+    return `${deleted ? deletedLine(style, deleted) : ''}${renderOrphans(style, store.id, orphans, { width })}`;
   },
 };

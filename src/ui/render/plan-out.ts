@@ -39,7 +39,7 @@ export function renderPlanOut<D>(
       ? planWrittenLines(path, plan, nextStepFor(deps))
       : [`plan digest: ${plan.digest} (not saved: add --plan-out <file> to save it)`];
   if (deps.globals.output === 'markdown') {
-    deps.io.out.write(renderPlanMarkdown(plan, { file: path }));
+    deps.io.out.write(renderPlanMarkdown(plan, { file: path, nextStep: nextStepFor(deps) }));
     for (const l of stopNotice(outcome)) say(l);
     for (const l of written) say(l);
   } else if (deps.globals.output === 'json') {

@@ -7,7 +7,9 @@ import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../../workflow/orph
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import type { TableLayout } from './output.js';
-import type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
+import type { BackupsReportJson, OrphansReportJson, StoreDeletedJson } from '../../schemas/reports.js';
+import { deletedPhrase, type StoreDeletion } from '../../workflow/deleted-store.js';
+import type { Static } from '@sinclair/typebox';
 
 /** The published schema's types (src/schemas/reports.ts). */
 export type { BackupsReportJson, OrphansReportJson } from '../../schemas/reports.js';
@@ -19,7 +21,10 @@ export function backupsJson(r: BackupsReport): BackupsReportJson {
     sinceSource: r.sinceSource,
     backups: r.lines.map((l) => ({
       backupId: l.backup.backupId,
+      region: l.backup.region ?? r.region,
       clusterId: l.backup.clusterId ?? null,
+      ...(l.backup.sourceBackup ? { sourceBackup: l.backup.sourceBackup } : {}),
+      ...(l.backup.sourceRegion ? { sourceRegion: l.backup.sourceRegion } : {}),
       state: l.backup.state,
       createTimestamp: l.backup.createTimestamp?.toISOString() ?? null,
       deleteTimestamp: l.backup.deleteTimestamp?.toISOString() ?? null,
@@ -28,6 +33,7 @@ export function backupsJson(r: BackupsReport): BackupsReportJson {
       reason: l.reason,
     })),
     warnings: r.warnings,
+    ...(r.copyRegions ? { copyRegions: r.copyRegions } : {}),
   };
 }
 
@@ -36,19 +42,34 @@ export function renderBackups(style: Style, r: BackupsReport, layout: TableLayou
   let s = `Backups of cluster(s) ${r.clusterIds.join(', ') || '-'} taken since ${r.since.toISOString()} (${r.sinceSource}): ${atRisk.length} may hold the store's key material\n`;
   if (r.lines.length) {
     s += renderTable(
-      ['BACKUP', 'CLUSTER', 'STATE', 'CREATED', 'MAY HOLD KEYS'],
+      ['BACKUP', 'REGION', 'CLUSTER', 'STATE', 'CREATED', 'MAY HOLD KEYS'],
       r.lines.map((l) => [
         l.backup.backupId,
+        l.backup.region ? `${l.backup.region} (copy)` : r.region,
         l.backup.clusterId ?? '-',
         l.backup.state,
         l.backup.createTimestamp?.toISOString() ?? '-',
         l.atRisk ? style.warn('yes') : 'no',
       ]),
-      { width: layout.width, record: { head: [0, 4], flow: true } },
+      { width: layout.width, record: { head: [0, 5], flow: true } },
     );
   }
+  if (r.copyRegions) s += `Cross-Region copies searched by their source in ${r.copyRegions.length} other Region(s).\n`;
   for (const w of r.warnings) s += `${style.warn('note:')} ${w}\n`;
   return s;
+}
+
+export function storeDeletedJson(d: StoreDeletion): Static<typeof StoreDeletedJson> {
+  return { deletedOn: d.deletedOn?.toISOString() ?? null, source: d.source };
+}
+
+/** The first line of an after-care report on a store that no longer exists. */
+export function deletedLine(style: Style, d: StoreDeletion): string {
+  const from =
+    d.source === 'cluster-flag'
+      ? 'the cluster named with --cluster'
+      : `its records (${d.keys.length} key(s) known, cluster(s) ${d.clusterIds.join(', ') || 'unknown'})`;
+  return `${style.warn(`store ${d.storeId} ${deletedPhrase(d)}`)}: reported from ${from}\n`;
 }
 
 export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {

@@ -116,9 +116,18 @@ export const sandboxStatusRenderer: Renderer<SandboxStatusResult> = {
 };
 
 export const sandboxResetRenderer: Renderer<SandboxResetResult> = {
-  json: (r): Body<SandboxResetDocument> => ({ statePath: r.statePath, scenario: r.scenario, ...statusJson(r.status) }),
+  json: (r): Body<SandboxResetDocument> => ({
+    statePath: r.statePath,
+    scenario: r.scenario,
+    ...statusJson(r.status),
+    ...(r.journalArchived ? { journalArchived: r.journalArchived } : {}),
+  }),
   table: (r, { width }) =>
-    `sandbox reset to the ${r.scenario} scenario\n\n${renderStatus(r.status, r.statePath, width)}`,
+    `sandbox reset to the ${r.scenario} scenario\n${
+      r.journalArchived
+        ? `a fresh journal: the earlier rehearsal's ${r.journalArchived.files.length} journal file(s) moved to ${r.journalArchived.dir}\n`
+        : ''
+    }\n${renderStatus(r.status, r.statePath, width)}`,
 };
 
 export const sandboxAdvanceRenderer: Renderer<SandboxAdvanceResult> = {

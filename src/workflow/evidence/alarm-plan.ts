@@ -4,6 +4,7 @@
  * (PutMetricFilter and PutMetricAlarm overwrite a same-named resource whole, aws-facts 4.2).
  * Any blocker of the survey (no suitable trail, missing topic, self-encryption) blocks both.
  */
+import { stepCommand } from '../context.js';
 import type { AwsPorts } from '../../aws/ports.js';
 import type { Check, Executable, PlanItem } from '../plan.js';
 import {
@@ -195,7 +196,7 @@ export async function planAlarmImpl(aws: AwsPorts, ctx: AlarmContext): Promise<E
 export async function alarmInPlaceImpl(aws: AwsPorts, ctx: AlarmContext): Promise<Check> {
   const s = await surveyAlarm(aws, ctx);
   const fail = (detail: string): Check => ({ name: 'alarm-in-place', ok: false, detail, overrideFlag: '--no-alarm' });
-  const fix = `run kscli alarm ${ctx.store.id}`;
+  const fix = `run ${stepCommand(ctx, ['alarm', ctx.store.id])}`;
   if (!s.chosen || s.blockers.length) return fail(s.blockers.join('; '));
   if (!s.existingFilter)
     return fail(

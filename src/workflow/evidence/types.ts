@@ -188,4 +188,6 @@ export interface AlarmContext {
   logGroup?: string;
   /** overwrite a filter or alarm of kscli's name whose configuration differs */
   replace?: boolean;
+  /** the command that makes the alarm, with the run's context flags (StepContext.nextStep) */
+  nextStep?: (args: string[]) => string;
 }

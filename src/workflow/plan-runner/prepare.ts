@@ -59,6 +59,7 @@ export async function preparePlan<P extends PlannedStep, D, R>(
     clock: deps.clock,
     region: deps.region,
     say: hooks.say,
+    nextStep: (args) => deps.nextStep(args),
     interrupted: () => interrupt.requested,
   };
 

@@ -10,6 +10,8 @@ import type { StepContext, SubjectContext } from '../context.js';
 import { describeStoreOrFail } from '../inventory.js';
 import type { PlannedStep } from '../plan.js';
 import { scanStoreKeys } from '../store-session.js';
+import { deletedStoreError, storeDeletion } from '../store-or-record.js';
+import { ExitCode, KscliError } from '../../errors.js';
 import { storeLabel } from './subject.js';
 import type { PlanSpec, SubjectPlanSpec } from './types.js';
 import { storeObserver } from '../plan-file/store-observer.js';
@@ -33,8 +35,17 @@ export function storeSubjectSpec<P extends PlannedStep, D>(spec: PlanSpec<P, D>)
     subject: { kind: 'store', id: spec.storeId },
     keyRefs: spec.keyRefs,
     selection: spec.selection,
-    async read(_deps, ctx, where) {
-      const store = await describeStoreOrFail(ctx.aws, spec.storeId, async () => where.account);
+    async read(deps, ctx, where) {
+      let store: StoreInfo;
+      try {
+        store = await describeStoreOrFail(ctx.aws, spec.storeId, async () => where.account);
+      } catch (err) {
+        // a store the journal or CloudTrail shows deleted: "deleted on DATE", not "not found"
+        // (still exit 3, so a command's storeNotFound, e.g. delete-store's, is asked first)
+        if (!(err instanceof KscliError) || err.exitCode !== ExitCode.Blocked || spec.storeNotFound) throw err;
+        const deleted = await storeDeletion(deps, spec.storeId, spec.command, false);
+        throw deleted ? deletedStoreError(deps, deleted) : err;
+      }
       const facts = { store, keys: [] };
       return { label: storeLabel(store), promptName: `(${store.name})`, facts, store: facts };
     },

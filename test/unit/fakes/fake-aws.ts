@@ -732,6 +732,12 @@ export class FakeAccount {
           .filter((b) => b.clusterId && clusterIds.includes(b.clusterId))
           .map((b) => ({ ...b }));
       },
+      async describeBackupCopies(ids) {
+        await self.call('DescribeBackups', [ids]);
+        return [...self.backups.values()]
+          .filter((b) => b.sourceBackup && ids.includes(b.sourceBackup))
+          .map((b) => ({ ...b }));
+      },
       async deleteBackup(id) {
         await self.call('DeleteBackup', [id]);
         const b = self.backups.get(id);

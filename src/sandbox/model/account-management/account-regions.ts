@@ -62,9 +62,13 @@ export function handleAccount(
   caller: string,
   operation: string,
   input: Record<string, unknown>,
+  loneRegions?: string[],
 ): unknown {
   const account = targetAccount(org, caller, input);
-  const regions = org?.regions ?? LONE_ACCOUNT_REGIONS;
+  // a lone account lists its home Region and every Region it holds something in (a cross-Region
+  // backup copy, a store made there): the Regions a search over "every enabled Region" must see,
+  // without making every demo `--regions all` read seventeen empty Regions
+  const regions = org?.regions ?? loneRegions ?? LONE_ACCOUNT_REGIONS;
   switch (operation) {
     case 'ListRegions': {
       const wanted = Array.isArray(input.RegionOptStatusContains)

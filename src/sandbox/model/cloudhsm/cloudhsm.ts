@@ -76,6 +76,10 @@ export function backupOutput(acc: Account, b: BackupRecord): Record<string, unkn
     CreateTimestamp: new Date(b.created),
     ...(b.deleteAt !== undefined ? { DeleteTimestamp: new Date(b.deleteAt) } : {}),
     NeverExpires: b.neverExpires ?? false,
+    ...(b.sourceBackup ? { SourceBackup: b.sourceBackup } : {}),
+    ...(b.sourceRegion ? { SourceRegion: b.sourceRegion } : {}),
+    ...(b.sourceCluster ? { SourceCluster: b.sourceCluster } : {}),
+    ...(b.copied !== undefined ? { CopyTimestamp: new Date(b.copied) } : {}),
     HsmType: 'hsm2m.medium',
     Mode: 'FIPS',
     TagList: [],
@@ -105,7 +109,8 @@ const describeBackups: Handler = (acc, input) => {
         (!f.backupIds || f.backupIds.includes(b.id)) &&
         (!f.clusterIds || f.clusterIds.includes(b.clusterId)) &&
         (!f.states || f.states.includes(b.state)) &&
-        (!f.sourceBackupIds || false) &&
+        // a cross-Region copy names the backup it was copied from (CopyBackupToRegion)
+        (!f.sourceBackupIds || (b.sourceBackup !== undefined && f.sourceBackupIds.includes(b.sourceBackup))) &&
         (!f.neverExpires || f.neverExpires.includes(String(b.neverExpires ?? false))),
     )
     .sort((a, b) => (ascending ? a.created - b.created : b.created - a.created));

@@ -33,6 +33,7 @@ import { serviceEntry } from '../../services/table.js';
 import { trailArn } from '../cloudtrail/cloudtrail.js';
 import type { OrgDocument, OrgState, SessionRecord } from './org-state.js';
 import { bindEstate } from '../config/estate.js';
+import { copyBackupToRegion } from '../cloudhsm/copy-backup.js';
 
 /** Expired sessions are forgotten this long after expiry (their keys then get UnrecognizedClient). */
 const SESSION_KEEP_MS = 12 * 3_600_000;
@@ -181,11 +182,13 @@ export class OrgModel implements SandboxModel {
     const account = this.authenticate(ctx);
     this.checkRegion(ctx, account);
     const entry = serviceEntry(ctx.service);
-    if (entry?.global) return entry.global(this.org, account, ctx.operation, input);
+    if (entry?.global) return entry.global(this.org, account, ctx.operation, input, this.loneRegions(account));
     if (ctx.service === 'sts' && ctx.operation === 'AssumeRole') return this.assume(ctx, account, input);
 
     const region = this.cellRegion(ctx);
     const key = cellKey(account, region);
+    if (ctx.service === 'cloudhsm' && ctx.operation === 'CopyBackupToRegion')
+      return this.copyBackup(ctx, account, input);
     const byArn = this.trailCellByArn(ctx, account, input);
     if (byArn) return byArn.handle(ctx, input);
     const stored = this.cells.get(key);
@@ -212,6 +215,27 @@ export class OrgModel implements SandboxModel {
       this.dirty = true;
     }
     if (cell.acc.dirty) this.touched.add(cell);
+    return out;
+  }
+
+  /** A lone account's Regions: its home Region, then every Region where it has a stored cell. */
+  private loneRegions(account: string): string[] | undefined {
+    if (this.org) return undefined;
+    const regions = new Set([this.doc.homeRegion]);
+    for (const c of this.cells.values()) if (c.acc.accountId === account) regions.add(c.acc.region);
+    return [...regions];
+  }
+
+  /** CopyBackupToRegion writes to the destination Region's cell (cloudhsm/copy-backup.ts). */
+  private copyBackup(ctx: CallContext, account: string, input: Record<string, unknown>): unknown {
+    const source = this.cells.get(cellKey(account, ctx.region));
+    const out = copyBackupToRegion(source?.acc, ctx.region, input, (region) => {
+      if (!regionEnabled(this.org, account, region)) return undefined;
+      const cell = this.cell(account, region, true)!;
+      this.touched.add(cell);
+      return cell.acc;
+    });
+    this.dirty = true;
     return out;
   }
 
