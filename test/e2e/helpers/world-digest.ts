@@ -12,6 +12,9 @@
  * blocked plan; that is a read, not a change. Every intent or outcome line counts.
  * The served sandbox's own files (its state file, request log and server record) are left out of
  * the file digest: the server rewrites them on its own schedule; its account is compared instead.
+ * So is the cache directory with kscli's compiled-code cache (`<HOME>/.cache/kscli/`,
+ * src/aws/compile-cache.ts): V8's bytecode for the SDK, written by any run that loaded the SDK,
+ * bad input included; it holds no state, and deleting it changes nothing but start-up time.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
@@ -91,5 +94,10 @@ export function filesDigest(dir: string, skip: (path: string) => boolean): strin
 
 export async function worldDigest(t: E2E): Promise<WorldDigest> {
   const served = t.sandbox.statePath;
-  return { account: await accountDigest(t), files: filesDigest(t.ws.dir, (p) => p.startsWith(served)) };
+  // `<HOME>/.cache` as a whole: the XDG cache directory holds nothing but caches by definition
+  const isCompileCache = (p: string): boolean => /[/\\]\.cache$/.test(p);
+  return {
+    account: await accountDigest(t),
+    files: filesDigest(t.ws.dir, (p) => p.startsWith(served) || isCompileCache(p)),
+  };
 }

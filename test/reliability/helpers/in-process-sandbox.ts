@@ -49,6 +49,8 @@ import { CloudWatchAdapter } from '../../../src/aws/adapters/cloudwatch.js';
 import { SnsAdapter } from '../../../src/aws/adapters/sns.js';
 import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
 import { PricingClient } from '@aws-sdk/client-pricing';
+import { AccountClient } from '@aws-sdk/client-account';
+import { AccountAdapter } from '../../../src/aws/adapters/account.js';
 import { PricingAdapter } from '../../../src/aws/adapters/pricing.js';
 import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
 import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
@@ -392,8 +394,15 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     once(() => routed(new PricingClient({ ...base, region: 'us-east-1' }), 'pricing', target)),
     site,
   );
+  // Account Management (ListRegions: the Regions searched for cross-Region backup copies) is
+  // global too: one client in us-east-1, as src/aws/services.ts builds it
+  const account = new AccountAdapter(
+    once(() => routed(new AccountClient({ ...base, region: 'us-east-1' }), 'account', target)),
+    site,
+  );
   return fakePorts({
     region,
+    account,
     kms,
     sts,
     cloudtrail: trail,
