@@ -17,13 +17,13 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  done, or nothing to do
   1  failure: AWS error, network, bug
-  2  bad input: unknown flag, malformed ID, window outside 7-30, missing --yes without a TTY
+  2  bad input: unknown flag, malformed ID, window outside 7-30, missing --yes without a terminal
   3  blocked by a precondition; nothing was changed by the blocked step
   4  AWS credentials or permission
   5  cancelled at a prompt
-  6  complete with gaps (inventory): some accounts or Regions could not be read; each is listed
-  8  pending: AWS must finish work that was started; the output says when to run again
-  130 interrupted (Ctrl-C) during apply; the journal records the call in flight
+  6  complete with gaps (inventory, stores --regions): some accounts or Regions could not be read; each is listed
+  8  pending: AWS must finish work that was started (keys in their waiting period); the output says when to run again
+  130 interrupted: Ctrl-C during apply, or a mutating command whose output went away (a closed pipe or terminal: SIGHUP); the call in flight finishes and is journalled first
 `;
 
 export function buildProgram(app: App): Command {
@@ -31,7 +31,10 @@ export function buildProgram(app: App): Command {
   program
     .description('Retire AWS KMS custom key stores (CloudHSM and external) without losing data by accident.')
     .version(kscliVersion(), '-V, --version', 'print the version')
-    .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, else us-east-1)')
+    .option(
+      '--region <region>',
+      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1)",
+    )
     .option('--profile <name>', 'AWS profile from ~/.aws/config')
     .option(
       '--endpoint-url <url>',

@@ -8,7 +8,7 @@ export const ExitCode = {
   Ok: 0,
   /** failure: AWS error, network, bug */
   Failure: 1,
-  /** bad input: unknown flag, malformed ID, window outside 7-30, missing --yes without a TTY */
+  /** bad input: unknown flag, malformed ID, window outside 7-30, missing --yes without a terminal */
   BadInput: 2,
   /** blocked by a precondition; nothing was changed by the blocked step */
   Blocked: 3,

@@ -5,6 +5,7 @@
  */
 import { Option } from 'commander';
 import { ExitCode, KscliError } from '../errors.js';
+import { withFixedValues } from './fixed-values.js';
 
 export type DependentsFlagMode = 'auto' | 'config' | 'direct' | 'off';
 const MODES: readonly DependentsFlagMode[] = ['auto', 'config', 'direct', 'off'];
@@ -17,9 +18,12 @@ export interface DependentsFlags {
 }
 
 export const dependentsOption = (): Option =>
-  new Option(
-    '--dependents <source>',
-    'where to look for data encrypted under each key: auto (AWS Config for the types its recorder records, direct reads for the rest), config, direct, off',
+  withFixedValues(
+    new Option(
+      '--dependents <source>',
+      'where to look for data encrypted under each key: auto (AWS Config for the types its recorder records, direct reads for the rest), config, direct, off',
+    ),
+    MODES,
   ).default('auto');
 export const configAggregatorOption = (): Option =>
   new Option(

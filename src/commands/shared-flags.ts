@@ -15,6 +15,7 @@ import {
 } from './dependents-flags.js';
 import { Argument, Option, type Command } from 'commander';
 import { ExitCode, KscliError } from '../errors.js';
+import { withFixedValues } from './fixed-values.js';
 import type { EvidenceOptions } from '../workflow/evidence-port.js';
 import type { EvidenceMode } from '../workflow/evidence/types.js';
 
@@ -88,9 +89,12 @@ export const MAX_EVIDENCE_DAYS = 3650;
 const LOG_GROUP_ARN = /^arn:aws[\w-]*:logs:[\w-]+:\d{12}:log-group:[-._/#A-Za-z0-9]+(:\*)?$/;
 
 export const evidenceOption = (): Option =>
-  new Option(
-    '--evidence <source>',
-    "where use evidence comes from: auto (the trail's log group via Logs Insights where it covers the window, the per-key APIs for the rest), logs (the log group, or refuse), api (GetKeyLastUsage + LookupEvents per key)",
+  withFixedValues(
+    new Option(
+      '--evidence <source>',
+      "where use evidence comes from: auto (the trail's log group via Logs Insights where it covers the window, the per-key APIs for the rest), logs (the log group, or refuse), api (GetKeyLastUsage + LookupEvents per key)",
+    ),
+    EVIDENCE_MODES,
   ).default('auto');
 export const logGroupArnOption = (): Option =>
   new Option(
