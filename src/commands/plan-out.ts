@@ -12,7 +12,8 @@ import { renderPlanOut } from '../ui/render/plan-out.js';
 import { kscliVersion } from '../version.js';
 import type { PlannedStep } from '../workflow/plan.js';
 import { runPlan, type AnyPlanSpec, type PreparedPlan } from '../workflow/plan-runner/index.js';
-import { planFileFrom, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
+import { planCostOf } from '../workflow/cost/plan-cost.js';
+import { planFileFrom, sealPlan, writePlanFile, type PlanCommand, type PlanFile } from '../workflow/plan-file/index.js';
 
 /** The command line for the reviewer, as typed (arguments with spaces quoted). */
 export function commandLineOf(argv: string[]): string {
@@ -26,13 +27,18 @@ export async function planFileOf(
   command: PlanCommand,
   options: Record<string, unknown>,
 ): Promise<PlanFile> {
-  return planFileFrom(deps, prepared, {
+  const plan = await planFileFrom(deps, prepared, {
     command,
     options,
     commandLine: commandLineOf(deps.argv),
     kscliVersion: kscliVersion(),
     now: await planClockNow(deps),
   });
+  // issue 21: the review document is rendered from the file alone, so the cost goes in the file
+  const cost = await planCostOf(deps.aws, plan);
+  if (!cost) return plan;
+  const { digest: _sealed, ...content } = plan;
+  return sealPlan({ ...content, cost });
 }
 
 export async function runPlanOut<P extends PlannedStep, D, R>(

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull, StoreType } from './common.js';
+import { PriceSourceJson } from './cost.js';
 import { SUBJECT_KINDS } from '../workflow/plan-runner/subject.js';
 
 const Check = Type.Object(
@@ -191,6 +192,23 @@ export const PlanFileDocument = documentSchema(
     /** what the plan rests on: a store's, or a cluster's (its subject says which) */
     observations: Type.Union([StoreObservations, ClusterObservations]),
     nextRunAfter: Type.Optional(IsoDate),
+    /** issue 21: src/workflow/cost/plan-cost.ts */
+    cost: Type.Optional(
+      Type.Object(
+        {
+          clusterId: Type.String({ description: "a CloudHSM store's cluster, or the cluster a retire-cluster plan retires" }),
+          hsmCount: Type.Optional(Type.Integer({ minimum: 0 })),
+          usdPerHour: Type.Optional(Type.Number({ description: 'price per HSM-hour in the Region' })),
+          monthlyUsd: Type.Optional(Type.Integer({ description: 'hsmCount x usdPerHour x hoursPerMonth, rounded' })),
+          priceSource: Type.Optional(PriceSourceJson),
+          error: Type.Optional(Type.String({ description: 'why the cost is not known' })),
+        },
+        {
+          additionalProperties: false,
+          description: "the cluster's HSMs and monthly cost when the plan was made (what a retire-cluster plan saves)",
+        },
+      ),
+    ),
     digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
   },
 );

@@ -7,6 +7,7 @@
  *   ## Blocked                                (blocked plans) each reason and the flag that overrides it
  *   ## Overrides                              each override flag, its effect, and who took it
  *   ## Alarm                                  the pending-deletion alarm the plan rests on
+ *   ## Cost                                   (issue 21) a CloudHSM store's cluster cost / what retiring the cluster saves
  *   ## What happens next                      the changes, deletion dates, the earliest delete-store run, expiry
  *   ## Warnings
  *   ## Integrity                              the digest and how to verify / apply the file
@@ -22,6 +23,7 @@ import {
   type PlanFileItem,
   type VerdictObservation,
 } from '../../workflow/plan-file/document.js';
+import { planCostSection } from './plan-cost.js';
 import { bold, bullets, cell, code, heading, table, text, utc } from './gfm.js';
 
 const DAY_MS = 86_400_000;
@@ -331,6 +333,8 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
   const alarm = obs ? alarmSection(plan, obs) : '';
   if (alarm) parts.push(alarm);
   const next = opts.nextStep ?? plainStep;
+  const cost = planCostSection(plan, next);
+  if (cost) parts.push(cost);
   parts.push(nextSection(plan, opts.maxAgeHours ?? 72, next));
   if (plan.warnings.length) parts.push(`${heading(2, 'Warnings')}\n${bullets(plan.warnings.map(text))}`);
   const file = opts.file ?? 'PLAN.json';

@@ -12,6 +12,7 @@
  * `apply` re-reads the world rather than trusting the file's observations.
  */
 import type { ClusterObservations } from '../cluster/observations.js';
+import type { PlanCost } from '../cost/plan-cost.js';
 import type { SubjectKind } from '../plan-runner/subject.js';
 
 /** Bumped when a field changes meaning; `apply` refuses versions it does not know. */
@@ -193,6 +194,8 @@ export interface PlanFile<O extends SubjectObservations = SubjectObservations> {
   observations: O;
   /** delete-store keys-pending: when to run again (the latest deletion date + 24 h) */
   nextRunAfter?: string;
+  /** issue 21: the cluster's HSMs and monthly cost when the plan was made (a CloudHSM store, a cluster) */
+  cost?: PlanCost;
   /** "sha256:<hex>" over the canonical content without this field */
   digest: string;
 }
