@@ -80,6 +80,35 @@ export function failedEvidence(requests: LoggedRequest[]): {
       firstWide = Math.min(firstWide, i);
     }
   }
+  // A key's failed LookupEvents is covered again by a later successful read of the same key over a
+  // range that holds it: kscli's fallback to the per-key APIs after a failed Logs Insights query
+  // re-reads the key's whole window up to now (StartTime, no EndTime). The segment read that failed
+  // before it (the older days beside the log group) is then superseded, not dropped.
+  const timeOf = (v: unknown): number | undefined =>
+    v instanceof Date
+      ? v.getTime()
+      : typeof v === 'string' || typeof v === 'number'
+        ? new Date(v).getTime()
+        : undefined;
+  for (const { r, i } of last.values()) {
+    if (r.operation !== 'LookupEvents' || !failed(r)) continue;
+    const k = lookupKey(r);
+    if (!k || !keys.has(k)) continue;
+    const p = r.params as { StartTime?: unknown; EndTime?: unknown };
+    const covered = requests.some((q, j) => {
+      if (j <= i || q.caller !== 'kscli' || q.operation !== 'LookupEvents' || failed(q) || lookupKey(q) !== k)
+        return false;
+      const qp = q.params as { StartTime?: unknown; EndTime?: unknown; NextToken?: unknown };
+      if (qp.NextToken !== undefined || qp.EndTime !== undefined) return false;
+      const qs = timeOf(qp.StartTime);
+      const ps = timeOf(p.StartTime);
+      return qs === undefined || ps === undefined || Number.isNaN(qs) || Number.isNaN(ps) || qs <= ps;
+    });
+    const failedAgain = [...last.values()].some(
+      (o) => o.i > i && o.r.operation === 'LookupEvents' && failed(o.r) && lookupKey(o.r) === k,
+    );
+    if (covered && !failedAgain) keys.delete(k);
+  }
   const readAfter = new Set<string>();
   requests.forEach((r, i) => {
     if (i > firstWide && r.caller === 'kscli' && r.operation === 'LookupEvents' && !failed(r)) {
