@@ -124,6 +124,8 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
         expect(coverage.appliesDisturbed - before.appliesDisturbed).toBeGreaterThan(20);
         expect(coverage.readRaces - before.readRaces).toBeGreaterThan(20);
         expect(coverage.queriesStopped - before.queriesStopped).toBeGreaterThan(3);
+        // B11: log groups shorter than the evidence window
+        expect(coverage.shortLogGroups - before.shortLogGroups).toBeGreaterThan(20);
       }
     },
   );

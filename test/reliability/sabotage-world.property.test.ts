@@ -85,6 +85,25 @@ vi.mock('../../src/workflow/evidence/index.js', async (importOriginal) => {
   };
 });
 
+vi.mock('../../src/workflow/evidence/logs-coverage.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/workflow/evidence/logs-coverage.js')>();
+  return {
+    ...real,
+    // B11 (partial log group): the log group's reach (its creation, retention, oldest event) is
+    // not read: a group shorter than the window is taken as covering all of it, so the query runs
+    // over the whole window (the sandbox answers Complete with what the group holds) and neither
+    // LookupEvents for the older days nor GetKeyLastUsage is asked. (Turning `extent` to full
+    // alone is caught by kscli's own second lock: the verdict compares the evidence's start with
+    // each key's window and says unknown.)
+    surveyLogCoverage: async (...args: Parameters<typeof real.surveyLogCoverage>) => {
+      const c = await real.surveyLogCoverage(...args);
+      return bug.active === 'partial-log-group' && c.extent === 'partial'
+        ? { ...c, extent: 'full' as const, from: args[1].windowStart, limits: [] }
+        : c;
+    },
+  };
+});
+
 afterEach(() => {
   bug.active = undefined;
 });
@@ -157,6 +176,20 @@ const SABOTAGES: WorldSabotage[] = [
     ports: queryAnswer((s) => s === 'Running' || s === 'Scheduled'),
     // --allow-in-use: GetKeyLastUsage (a second source) would block the used key anyway; the gap is the query's
     schedule: schedule([kscliStep()], { insightsRunMs: 4000 }),
+  },
+  {
+    invariant: 'O1',
+    name: 'Logs Insights trust check (coverage): a log group created 20 days ago is taken as covering the 90-day window (judged by what the reads covered against what the group held)',
+    module: 'partial-log-group',
+    schedule: schedule([kscliStep()], { shortLogGroup: { how: 'created', days: 20 } }),
+  },
+  {
+    invariant: 'O1',
+    name: 'Logs Insights trust check (coverage): a log group keeping 1 day is taken as covering the window, so the Decrypt of 3 days ago (in CloudTrail event history only) is missed',
+    module: 'partial-log-group',
+    schedule: schedule([kscliStep({ flags: ['--no-alarm', '--allow-data-loss'] })], {
+      shortLogGroup: { how: 'retention', days: 1 },
+    }),
   },
   {
     invariant: 'R1',

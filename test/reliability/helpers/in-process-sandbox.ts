@@ -79,6 +79,22 @@ export interface LoggedRequest extends RequestLogEntry {
   answer?: { queryId?: string; status?: string };
 }
 
+/**
+ * Timestamps as the wire carries them (the JSON protocols of CloudTrail and CloudWatch Logs send
+ * epoch seconds), so that the request log holds what the HTTP sandbox's log holds: an SDK input's
+ * Date would otherwise be logged as `{}` and the judges could not read a LookupEvents' StartTime.
+ */
+function wireDates(v: unknown): unknown {
+  if (v instanceof Date) return v.getTime() / 1000;
+  if (Array.isArray(v)) return v.map(wireDates);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = wireDates(x);
+    return out;
+  }
+  return v;
+}
+
 /** Access key ids: the model derives the caller identity from them (src/sandbox/model/sts/identity.ts). */
 const KSCLI_ACCESS_KEY = 'ASIAKSCLIINPROCESS01';
 const ACTOR_ACCESS_KEY = 'ASIACOLLEAGUEACTOR01';
@@ -187,7 +203,7 @@ export class InProcessSandbox {
       operation,
       region: 'us-east-1',
       protocol: 'in-process',
-      params: safeParams(input) as Record<string, unknown>,
+      params: safeParams(wireDates(input)) as Record<string, unknown>,
       outcome: 'ok',
       status: 200,
       durationMs: 0,

@@ -177,7 +177,9 @@ export function selectionViolations(rec: RunRecord, mine: LoggedRequest[]): stri
   // N2 judges from the sandbox's request log (kscli's handled CancelKeyDeletion calls), not the journal
   const cancelled = cancelledByKscli(rec.allRequests);
   // O1 judges from the sandbox's record: its usage records and the faults it injected into evidence reads
-  const evidence = failedEvidence(rec.requests);
+  // ... and whether its reads covered each key's window (B11: a log group shorter than the window).
+  // An apply is judged on the reads of the run that saved its plan (P1-P3 guard the gap between them).
+  const evidence = failedEvidence(rec.requests, rec.planFile ? undefined : rec.start);
   const pendingAtStart = (id: string) => rec.start.storeKeyStates[id] === 'PendingDeletion';
   for (const req of mine) {
     if (!req.operation || !KEY_OPS.has(req.operation)) continue;
@@ -234,7 +236,7 @@ export function noChangeViolations(rec: RunRecord, mine: LoggedRequest[]): strin
       rec.start,
       namedKeys(rec.argv, '--key', rec.start),
       namedKeys(rec.argv, '--exclude-key', rec.start),
-      failedEvidence(rec.requests),
+      failedEvidence(rec.requests, rec.start),
       touchedBeforeFirstMutation(rec.requests),
     );
     if (blocks.length > 0 && mine.length > 0)

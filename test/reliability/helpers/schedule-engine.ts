@@ -17,6 +17,7 @@ import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in
 import { namedKeys, runViolations, type PlanFileRun, type RunRecord } from './invariants.js';
 import { keyFacts, runStart, storeFacts, type RunStart } from './world.js';
 import { injected, leftUndone } from './world-oracle.js';
+import { shortenLogGroup, type ShortLogGroup } from './evidence-coverage.js';
 
 export const DAY = 86_400_000;
 
@@ -250,6 +251,8 @@ export type ScenarioSpec = {
   steps: Step[];
   /** issue 18: Logs Insights queries run this long in sandbox time (default 0: done at the first poll) */
   insightsRunMs?: number;
+  /** issue 18 (B11): the trail's log group reaches back less than the evidence window */
+  shortLogGroup?: ShortLogGroup;
 };
 
 // ---- every path (issue 18) ------------------------------------------------------------------
@@ -342,6 +345,15 @@ export const everyPathArb = fc.record({
   world: worldArb,
   steps: fc.array(stepEveryPath, { minLength: 1, maxLength: 9 }),
   insightsRunMs: fc.constantFrom(0, 4000),
+  // B11: a log group recreated 1 or 20 days ago, or keeping 1 or 30 days (older events only in
+  // CloudTrail event history): the demo's used key (Decrypt 3 days ago) falls outside it at 1 day
+  shortLogGroup: fc.option(
+    fc.oneof(
+      fc.record({ how: fc.constant<'created'>('created'), days: fc.constantFrom(1, 20) }),
+      fc.record({ how: fc.constant<'retention'>('retention'), days: fc.constantFrom(1, 30) }),
+    ),
+    { nil: undefined, freq: 2 },
+  ),
 });
 
 // ---- the world -------------------------------------------------------------------------------
@@ -391,6 +403,8 @@ export const coverage = {
   /** issue 18: `kscli alarm` runs, delete-store runs with --key/--exclude-key */
   alarmRuns: 0,
   scopedDeleteStores: 0,
+  /** issue 18 (B11): schedules whose log group reaches back less than the window */
+  shortLogGroups: 0,
 };
 
 /** A key of another store, a plain customer key and an AWS-managed key: never to be scheduled. */
@@ -522,6 +536,7 @@ export class Scenario {
     disconnectMs = 2000,
     world: World = DEFAULT_WORLD,
     insightsRunMs = 0,
+    shortLogGroup?: ShortLogGroup,
   ) {
     // DISCONNECTING lasts 2 s of sandbox time, as the real sandbox's default
     this.sb = new InProcessSandbox({
@@ -535,6 +550,7 @@ export class Scenario {
       seed: world.seed,
       startMs: world.startMs,
     });
+    if (shortLogGroup) shortenLogGroup(this.sb.model, shortLogGroup);
     current = this.sb;
     this.home = mkdtempSync(join(tmpdir(), 'kscli-prop-'));
     homes.push(this.home);
@@ -788,11 +804,17 @@ function readRaceOpts(sc: Scenario, race: NonNullable<KscliStep['readRace']>): P
 
 /** Plays one generated schedule; throws (with the whole story) when an invariant breaks. Returns the played scenario. */
 export async function play(
-  { store, steps, disconnectMs, world, insightsRunMs }: ScenarioSpec,
+  { store, steps, disconnectMs, world, insightsRunMs, shortLogGroup }: ScenarioSpec,
   ports: AwsPorts = realPorts,
 ): Promise<Scenario> {
   coverage.scenarios += 1;
-  const sc = new Scenario(store, ports, disconnectMs, world, insightsRunMs);
+  const sc = new Scenario(store, ports, disconnectMs, world, insightsRunMs, shortLogGroup);
+  if (shortLogGroup) {
+    coverage.shortLogGroups += 1;
+    sc.note(
+      `world: the trail's log group ${shortLogGroup.how === 'created' ? 'was created' : 'keeps'} ${shortLogGroup.days} day(s)${shortLogGroup.how === 'created' ? ' ago' : ''}`,
+    );
+  }
   for (const s of steps) {
     if (s.kind === 'advance') {
       sc.sb.advance(s.hours * 3_600_000);

@@ -11,6 +11,7 @@
 import type { LoggedRequest } from './in-process-sandbox.js';
 import type { RunStart } from './world.js';
 import { keyIdOf } from './world.js';
+import { coveredIntervals, timeOf, windowGap } from './evidence-coverage.js';
 
 /** kscli's default evidence period is 90 days; a margin of a day keeps the judge off the boundary. */
 export const EVIDENCE_WINDOW_MS = 89 * 86_400_000;
@@ -50,11 +51,17 @@ function lookupKey(r: LoggedRequest): string | undefined {
  * the position of the failure: a key read afterwards through a successful LookupEvents (kscli's
  * fallback to the per-key APIs) is covered again.
  */
-export function failedEvidence(requests: LoggedRequest[]): {
+export function failedEvidence(
+  requests: LoggedRequest[],
+  /** issue 18 (B11): the world at the start; given, the reads must also COVER each key's window (evidence-coverage.ts) */
+  start?: RunStart,
+): {
   keys: Set<string>;
   accountWide: string[];
   /** keys with a successful LookupEvents after the first account-wide failure */
   readAfter: Set<string>;
+  /** keys of the store whose window no successful read covered, and the gap */
+  uncovered: Map<string, string>;
 } {
   const last = new Map<string, { r: LoggedRequest; i: number }>();
   requests.forEach((r, i) => {
@@ -84,12 +91,6 @@ export function failedEvidence(requests: LoggedRequest[]): {
   // range that holds it: kscli's fallback to the per-key APIs after a failed Logs Insights query
   // re-reads the key's whole window up to now (StartTime, no EndTime). The segment read that failed
   // before it (the older days beside the log group) is then superseded, not dropped.
-  const timeOf = (v: unknown): number | undefined =>
-    v instanceof Date
-      ? v.getTime()
-      : typeof v === 'string' || typeof v === 'number'
-        ? new Date(v).getTime()
-        : undefined;
   for (const { r, i } of last.values()) {
     if (r.operation !== 'LookupEvents' || !failed(r)) continue;
     const k = lookupKey(r);
@@ -116,7 +117,15 @@ export function failedEvidence(requests: LoggedRequest[]): {
       if (k) readAfter.add(k);
     }
   });
-  return { keys, accountWide, readAfter };
+  const uncovered = new Map<string, string>();
+  if (start) {
+    const covered = coveredIntervals(requests, start.logReach);
+    for (const key of Object.keys(start.storeKeyStates)) {
+      const gap = windowGap(key, covered, start.nowMs, start.keyCreated[key]);
+      if (gap) uncovered.set(key, gap);
+    }
+  }
+  return { keys, accountWide, readAfter, uncovered };
 }
 
 /** Why the world says a key needs an override to be scheduled at time `t` (none: it may go). */
@@ -131,6 +140,8 @@ export function keyNeeds(
     return [{ flag: '--allow-in-use', why: `AWS recorded a use on ${new Date(used).toISOString()}` }];
   if (ev.keys.has(key))
     return [{ flag: '--allow-unknown-usage', why: 'the sandbox failed its CloudTrail LookupEvents (injected fault)' }];
+  const gap = ev.uncovered.get(key);
+  if (gap) return [{ flag: '--allow-unknown-usage', why: gap }];
   if (ev.accountWide.length && !ev.readAfter.has(key))
     return [
       {

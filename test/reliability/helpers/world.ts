@@ -8,6 +8,7 @@
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import type { AccountModel } from '../../../src/sandbox/model/index.js';
 import { visibleState } from '../../../src/sandbox/model/kms/keys.js';
+import { logReach } from './evidence-coverage.js';
 
 export interface CallSnapshot {
   /** for key operations: the key's store (undefined: a key outside every store, or no such key) */
@@ -150,20 +151,35 @@ export interface RunStart {
   /** the target store's type and connection state (undefined: no such store) */
   storeType?: string;
   storeState?: string;
+  /** issue 18 (B11): key id -> creation time (a key's evidence window starts no earlier) */
+  keyCreated: Record<string, number>;
+  /** issue 18 (B11): log group name -> how far back it holds CloudTrail events (evidence-coverage.ts) */
+  logReach: Record<string, number>;
 }
 
 export function runStart(model: SandboxModel, storeId: string): RunStart {
   const acc = accOf(model);
   const storeKeyStates: Record<string, string> = {};
   const lastUsed: Record<string, number> = {};
+  const keyCreated: Record<string, number> = {};
   for (const id of acc.storeKeys.get(storeId) ?? []) {
     const k = acc.keyById.get(id);
     if (!k) continue;
     storeKeyStates[id] = visibleState(acc, k);
+    keyCreated[id] = k.created;
     if (k.lastUsage) lastUsed[id] = k.lastUsage.t;
   }
   const aliases: Record<string, string> = {};
   for (const a of acc.state.aliases) if (a.keyId) aliases[a.name] = a.keyId;
   const store = acc.storeById.get(storeId);
-  return { nowMs: acc.nowMs(), storeKeyStates, aliases, lastUsed, storeType: store?.type, storeState: store?.state };
+  return {
+    nowMs: acc.nowMs(),
+    storeKeyStates,
+    aliases,
+    lastUsed,
+    storeType: store?.type,
+    storeState: store?.state,
+    keyCreated,
+    logReach: logReach(model),
+  };
 }
