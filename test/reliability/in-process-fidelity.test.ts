@@ -18,6 +18,7 @@ import { memoryIO } from '../../src/ui/io.js';
 import type { EvidencePort } from '../../src/workflow/evidence-port.js';
 import { InProcessSandbox, inProcessPorts } from './helpers/in-process-sandbox.js';
 import { runKscli } from './helpers/kscli-in-process.js';
+import { wireCalls } from './helpers/in-process-wire.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -125,19 +126,29 @@ describe('the in-process sandbox is faithful to the HTTP sandbox', () => {
         await sandbox.close();
       }
 
-      // in process: the same two runs, the clock moved the same way
-      const sb = new InProcessSandbox();
-      const ports = inProcessPorts(() => sb);
-      const home = tempDir();
-      const inproc = [await runKscli(sb, ports, home, ARGV)];
-      sb.advance(31 * 86_400_000);
-      inproc.push(await runKscli(sb, ports, home, ARGV));
+      // in process: the same two runs, the clock moved the same way; once through `send` (the
+      // legacy schedules), once through the product's fast DescribeKey path (issue 18: the
+      // every-path schedules; signed requests through the KMS client's requestHandler)
+      for (const fast of [false, true]) {
+        const sb = new InProcessSandbox();
+        sb.fastDescribeKey = fast;
+        const ports = inProcessPorts(() => sb);
+        const wireBefore = wireCalls.describeKey;
+        const home = tempDir();
+        const inproc = [await runKscli(sb, ports, home, ARGV)];
+        sb.advance(31 * 86_400_000);
+        inproc.push(await runKscli(sb, ports, home, ARGV));
 
-      expect(inproc.map((r) => r.code)).toEqual(http.map((r) => r.code));
-      expect(inproc.map((r) => r.code)).toEqual([8, 0]);
-      for (let i = 0; i < 2; i++) expect(planOf(inproc[i]!.json)).toEqual(planOf(http[i]!.json));
-      // the in-process clock moves on kscli's waits: it polls DescribeCustomKeyStores as often as over HTTP
-      expect(summary(sb.requests)).toEqual(summary(httpRequests));
+        expect(inproc.map((r) => r.code)).toEqual(http.map((r) => r.code));
+        expect(inproc.map((r) => r.code)).toEqual([8, 0]);
+        for (let i = 0; i < 2; i++) expect(planOf(inproc[i]!.json)).toEqual(planOf(http[i]!.json));
+        // the in-process clock moves on kscli's waits: it polls DescribeCustomKeyStores as often as over HTTP
+        expect(summary(sb.requests)).toEqual(summary(httpRequests));
+        // the path taken: most DescribeKey calls over the wire handler with `fast`, none without
+        const describes = sb.requests.filter((r) => r.operation === 'DescribeKey').length;
+        if (fast) expect(wireCalls.describeKey - wireBefore).toBeGreaterThan(describes / 2);
+        else expect(wireCalls.describeKey - wireBefore).toBe(0);
+      }
     },
   );
 });

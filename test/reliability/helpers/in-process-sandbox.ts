@@ -51,6 +51,7 @@ import { CloudHsmAdapter } from '../../../src/aws/adapters/cloudhsm.js';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { AccountClient } from '@aws-sdk/client-account';
 import { AccountAdapter } from '../../../src/aws/adapters/account.js';
+import { isFastPathLearningCall, kmsWireHandler } from './in-process-wire.js';
 import { PricingAdapter } from '../../../src/aws/adapters/pricing.js';
 import { SandboxError, type CallContext, type ServiceName } from '../../../src/sandbox/contract.js';
 import { createModel, scenario, type AccountModel } from '../../../src/sandbox/model/index.js';
@@ -147,6 +148,8 @@ export interface InProcessOptions {
 }
 
 export class InProcessSandbox {
+  /** issue 18: kscli's key scan takes the fast DescribeKey path (in-process-wire.ts) */
+  fastDescribeKey = false;
   readonly model: SandboxModel & AccountModel;
   readonly faults: FaultInjector;
   readonly requests: LoggedRequest[] = [];
@@ -314,7 +317,15 @@ export class InProcessSandbox {
 
 /** A real SDK client object (paginators check `instanceof`) whose `send` goes to the sandbox. */
 function routed<T extends object>(client: T, service: ServiceName, target: () => InProcessSandbox): T {
-  (client as unknown as { send: (command: unknown) => Promise<unknown> }).send = async (command: unknown) => {
+  const sdkSend = (client as unknown as { send: (command: unknown, options?: unknown) => Promise<unknown> }).send.bind(
+    client,
+  );
+  (client as unknown as { send: (command: unknown, options?: unknown) => Promise<unknown> }).send = async (
+    command: unknown,
+    options?: unknown,
+  ) => {
+    // the fast DescribeKey path's learning call goes through the SDK's own pipeline (in-process-wire.ts)
+    if (isFastPathLearningCall(command)) return sdkSend(command, options);
     const c = command as { constructor: { name: string }; input: Record<string, unknown> };
     const operation = c.constructor.name.replace(/Command$/, '');
     // the model must not hold kscli's objects either (a request is bytes on the wire)
@@ -342,11 +353,32 @@ export function inProcessPorts(target: () => InProcessSandbox, region = 'us-east
     let c: T | undefined;
     return async () => (c ??= make());
   };
-  const kms = new KmsAdapter(
-    once(() => routed(new KMSClient(base), 'kms', target)),
-    site,
-    { scanConcurrency: 16 },
+  // issue 18: a sandbox with `fastDescribeKey` set has the key scan take the product's fast
+  // DescribeKey path (describeKeyBucket given): FastDescribeKey signs and sends through the client's
+  // requestHandler, answered in-process (in-process-wire.ts); the SDK's retries stay off
+  // (maxAttempts 1), as for every routed call. It costs about twice the CPU per run (signing, the
+  // SDK pipeline of the learning call), so the every-path schedules take it and the legacy ones not.
+  const kmsClient = once(() =>
+    routed(
+      new KMSClient({
+        ...base,
+        endpoint: 'http://kms.in-process.sandbox',
+        maxAttempts: 1,
+        requestHandler: kmsWireHandler((operation, input) => target().call('kscli', 'kms', operation, input)),
+      }),
+      'kms',
+      target,
+    ),
   );
+  const kmsPlain = new KmsAdapter(kmsClient, site, { scanConcurrency: 16 });
+  const kmsFast = new KmsAdapter(kmsClient, site, { scanConcurrency: 16, describeKeyBucket: () => undefined });
+  const kms = new Proxy(kmsPlain, {
+    get(_t, prop) {
+      const a = target().fastDescribeKey ? kmsFast : kmsPlain;
+      const v = Reflect.get(a, prop, a) as unknown;
+      return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(a) : v;
+    },
+  });
   const sts = new StsAdapter(
     once(() => routed(new STSClient(base), 'sts', target)),
     site,

@@ -253,6 +253,8 @@ export type ScenarioSpec = {
   insightsRunMs?: number;
   /** issue 18 (B11): the trail's log group reaches back less than the evidence window */
   shortLogGroup?: ShortLogGroup;
+  /** issue 18: kscli's key scan takes the product's fast DescribeKey path (signed requests through the KMS client's requestHandler) */
+  fastDescribeKey?: boolean;
 };
 
 // ---- every path (issue 18) ------------------------------------------------------------------
@@ -338,8 +340,9 @@ const stepEveryPath: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('advance' as const), hours: fc.constantFrom(1, 24, 24 * 6, 24 * 31) }),
   },
 );
-/** Schedules over every path (issue 18): the property test plays these as well as the legacy ones. */
+/** Schedules over every path (issue 18): the property test plays these as well as the legacy ones; all take the fast DescribeKey path. */
 export const everyPathArb = fc.record({
+  fastDescribeKey: fc.constant(true),
   store: fc.constantFrom(DEMO_STORE_ID, DEMO_STORE_ID, DEMO_STORE_ID, DEMO_XKS_STORE_ID, DEMO_IDLE_STORE_ID),
   disconnectMs: fc.constantFrom(2000, 2000, 60_000),
   world: worldArb,
@@ -804,11 +807,12 @@ function readRaceOpts(sc: Scenario, race: NonNullable<KscliStep['readRace']>): P
 
 /** Plays one generated schedule; throws (with the whole story) when an invariant breaks. Returns the played scenario. */
 export async function play(
-  { store, steps, disconnectMs, world, insightsRunMs, shortLogGroup }: ScenarioSpec,
+  { store, steps, disconnectMs, world, insightsRunMs, shortLogGroup, fastDescribeKey }: ScenarioSpec,
   ports: AwsPorts = realPorts,
 ): Promise<Scenario> {
   coverage.scenarios += 1;
   const sc = new Scenario(store, ports, disconnectMs, world, insightsRunMs, shortLogGroup);
+  sc.sb.fastDescribeKey = fastDescribeKey === true;
   if (shortLogGroup) {
     coverage.shortLogGroups += 1;
     sc.note(
