@@ -232,7 +232,11 @@ export class FakeInsights {
           continue;
         if (e.eventSource !== 'kms.amazonaws.com' || !crypto.has(e.eventName)) continue;
         const d = { ...e.detail, eventName: e.eventName };
-        const row: Record<string, string> = {};
+        // `by bin(1d), ...`: one row per UTC day, as the sandbox's engine and Logs Insights group it
+        // (fake-vs-sandbox.test.ts), in Logs Insights' timestamp format
+        const row: Record<string, string> = {
+          day: new Date(Math.floor(t / 86_400_000) * 86_400_000).toISOString().replace('T', ' ').replace('Z', ''),
+        };
         for (const f of GROUP_BY) {
           const v = fieldOf(d, f);
           if (v !== undefined) row[f] = v;
