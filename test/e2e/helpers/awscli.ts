@@ -184,7 +184,13 @@ async function startServer(python: string, env: NodeJS.ProcessEnv): Promise<Serv
   let onReady: ((v: Server['ready']) => void) | undefined;
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
-    const msg = JSON.parse(line);
+    let msg: any;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      stderr += `(stdout) ${line}\n`; // not the protocol: keep it for the error messages
+      return;
+    }
     if (msg.ready) return onReady?.(msg);
     const w = waiting.get(msg.id);
     waiting.delete(msg.id);
@@ -197,7 +203,10 @@ async function startServer(python: string, env: NodeJS.ProcessEnv): Promise<Serv
   };
   child.once('exit', failAll);
   const ready = await new Promise<Server['ready']>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`awscli-server.py not ready in 60 s; stderr:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`awscli-server.py not ready in 60 s; stderr:\n${stderr}`));
+    }, 60_000);
     onReady = (v) => {
       clearTimeout(timer);
       resolve(v);
