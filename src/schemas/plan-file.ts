@@ -2,7 +2,7 @@
  * The saved plan (issue 9; src/workflow/plan-file/document.ts): what `--plan-out FILE` writes and
  * `kscli show FILE --output json` prints. Canonical JSON (keys sorted), sealed by "digest".
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull, StoreType } from './common.js';
 import { PriceSourceJson } from './cost.js';
 import { commandUnion, type CommandLists } from './command-lists.js';
@@ -205,4 +205,3 @@ export const planFileDocument = (commands: CommandLists) =>
     digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
   },
 );
-export type PlanFileDocument = Static<ReturnType<typeof planFileDocument>>;

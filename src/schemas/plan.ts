@@ -120,7 +120,6 @@ export const planDocument = (commands: CommandLists) =>
     phase: Type.Optional(Type.Union([Type.Literal('trial-start'), Type.Literal('trial-running')])),
   },
 );
-export type PlanDocument = Static<ReturnType<typeof planDocument>>;
 
 export const DeleteStoreDocument = documentSchema(
   'delete-store',
@@ -192,7 +191,6 @@ export const applyDocument = (commands: CommandLists) =>
     leftover: Type.Optional(LeftoverJson),
   },
 );
-export type ApplyDocument = Static<ReturnType<typeof applyDocument>>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<
