@@ -10,44 +10,36 @@
  * - in a fresh home (no journal), CloudTrail's DeleteCustomKeyStore says when; with no record of the
  *   cluster, `--cluster` names it.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, DUMMY_CREDENTIALS, expectExit, expectNoMutatingRequests, startE2E, type E2E } from './helpers/index.js';
+import {
+  DEMO,
+  expectExit,
+  expectNoMutatingRequests,
+  startAwsCli,
+  startE2E,
+  type AwsCli,
+  type E2E,
+} from './helpers/index.js';
 
 let t: E2E;
+let cli: AwsCli;
 let freshHome: string;
 beforeAll(async () => {
   t = await startE2E('after-care');
+  cli = await startAwsCli(t.ws, t.sandbox.url);
   freshHome = mkdtempSync(join(tmpdir(), 'kscli-after-care-home-'));
 });
 afterAll(async () => {
+  await cli?.stop();
   await t?.stop();
   rmSync(freshHome, { recursive: true, force: true });
 });
 
 /** `aws <args>` against the served sandbox (the second client), parsed JSON. */
-function aws(...args: string[]): any {
-  const r = spawnSync('aws', [...args, '--endpoint-url', t.sandbox.url, '--output', 'json'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: freshHome,
-      AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(freshHome, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(freshHome, 'none'),
-      AWS_PAGER: '',
-      AWS_MAX_ATTEMPTS: '1',
-    },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
-}
+const aws = (...args: string[]) => cli.ok(args);
 
 let atRisk: string[];
 let copyId: string;
@@ -75,7 +67,7 @@ describe('after-care after the store is deleted', () => {
       .backups.filter((x: any) => x.mayHoldKeyMaterial)
       .map((x: any) => x.backupId);
     expect(atRisk.length).toBeGreaterThan(0);
-    const copied = aws(
+    const copied = await aws(
       'cloudhsmv2',
       'copy-backup-to-region',
       '--destination-region',
@@ -91,7 +83,7 @@ describe('after-care after the store is deleted', () => {
     const r = await t.kscli(['delete-store', DEMO.hsmStore, '--yes', '--output', 'table'], { timeoutMs: 120_000 });
     expectExit(r, 0);
     expect(r.stdout).toContain(`store ${DEMO.hsmStore} deleted`);
-    const copies = aws('cloudhsmv2', 'describe-backups', '--region', 'eu-west-1').Backups;
+    const copies = (await aws('cloudhsmv2', 'describe-backups', '--region', 'eu-west-1')).Backups;
     copyId = copies.find((c: any) => c.SourceBackup === atRisk.at(-1)).BackupId;
     expect(r.stdout).toContain(copyId);
     expect(r.stdout).toMatch(/backup\(s\) \(1 cross-Region copy\) may still hold the store's key material/);

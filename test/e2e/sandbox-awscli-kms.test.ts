@@ -1,26 +1,15 @@
 /**
  * The sandbox's KMS management and cryptographic operations (issue 22) driven by clients we did
  * not write: the AWS CLI runs each operation once against `kscli sandbox serve` (the built
- * binary), and botocore checks every raw answer against the KMS service model's output shapes
- * (helpers/botocore-shapes.py). The request log shows each call arrived and was handled.
+ * binary), and botocore checks every raw answer against the KMS service model's output shapes.
+ * Both run in the file's one AWS CLI process (helpers/awscli.ts). The request log shows each call
+ * arrived and was handled.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { constants, createPublicKey, publicEncrypt, randomBytes, verify as cryptoVerify } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { readRequestLog } from '../../src/sandbox/index.js';
-
-// each test runs 5-15 AWS CLI processes (about 1 s each, up to 10 s on a loaded 2-core machine)
-vi.setConfig({ testTimeout: 300_000 });
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin', 'kscli.js');
-const SHAPES = join(import.meta.dirname, 'helpers', 'botocore-shapes.py');
-const awsOnPath = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!awsOnPath) console.warn('sandbox-awscli-kms.test.ts skipped: the AWS CLI (`aws`) is not on PATH');
+import { AWS_CLI, startAwsCli, startE2E, type AwsCli, type BotocoreCall, type E2E } from './helpers/index.js';
 
 const KEY = '0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11';
 const KEY_B = '2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60';
@@ -31,101 +20,40 @@ const ROOT_POLICY = JSON.stringify({
   ],
 });
 
-let dir: string;
-let serve: ChildProcess | undefined;
-let url = '';
-
-function awsEnv(region = 'us-east-1'): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: dir,
-    LANG: 'C.UTF-8',
-    AWS_ACCESS_KEY_ID: 'AKIDSANDBOXTEST00000',
-    AWS_SECRET_ACCESS_KEY: 'sandbox-test-secret',
-    AWS_DEFAULT_REGION: region,
-    AWS_CONFIG_FILE: join(dir, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
-}
+let t: E2E;
+let cli: AwsCli;
 
 /** `aws kms <args> --endpoint-url URL --output json`: exit status, parsed stdout, stderr. */
-function aws(...args: string[]): { status: number; json: any; stderr: string } {
-  const r = spawnSync('aws', ['kms', ...args, '--endpoint-url', url, '--output', 'json'], {
-    env: awsEnv(),
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  let json: any;
-  try {
-    json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status ?? -1, json, stderr: r.stderr };
-}
+const aws = (...args: string[]) => cli.run(['kms', ...args]);
 
-interface ShapeResult {
-  op: string;
-  error?: string;
-  message?: string;
-  problems: string[];
-  answer?: any;
-}
+/** KMS calls through botocore; each raw answer is checked against its output shape. */
+const botocore = (calls: BotocoreCall[], region = 'us-east-1') => cli.botocore('kms', calls, { check: 'raw', region });
 
-/** Runs calls through botocore; each answer is checked against its output shape. */
-function botocore(calls: Array<{ op: string; params?: Record<string, unknown> }>, region = 'us-east-1'): ShapeResult[] {
-  const file = join(dir, `calls-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(calls));
-  const r = spawnSync('python3', [SHAPES, url, region, file], {
-    env: awsEnv(region),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0) throw new Error(`botocore-shapes.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as ShapeResult[];
-}
-
-describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore against kscli sandbox serve', () => {
+describe.skipIf(!AWS_CLI)('KMS operations through the AWS CLI and botocore against kscli sandbox serve', () => {
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-    dir = mkdtempSync(join(tmpdir(), 'kscli-awscli-kms-'));
-    serve = spawn(process.execPath, [BIN, 'sandbox', 'serve', '--port', '0', '--state', join(dir, 'state.json')], {
-      env: { ...process.env, HOME: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    serve.stderr!.on('data', (c) => (stderr += c));
-    const first = await new Promise<string>((ok, fail) => {
-      createInterface({ input: serve!.stdout! }).once('line', ok);
-      serve!.once('exit', (code) => fail(new Error(`sandbox serve exited ${code}: ${stderr}`)));
-    });
-    url = first.slice('listening on '.length);
+    t = await startE2E('awscli-kms');
+    cli = await startAwsCli(t.ws, t.sandbox.url);
   });
-
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((ok) => serve!.once('exit', ok));
-      serve.kill('SIGTERM');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await cli?.stop();
+    await t?.stop();
   });
 
-  it('tags: tag-resource, list-resource-tags, untag-resource, and the reserved prefix refused', () => {
-    expect(aws('tag-resource', '--key-id', KEY, '--tags', 'TagKey=team,TagValue=payments').status).toBe(0);
+  it('tags: tag-resource, list-resource-tags, untag-resource, and the reserved prefix refused', async () => {
+    expect((await aws('tag-resource', '--key-id', KEY, '--tags', 'TagKey=team,TagValue=payments')).status).toBe(0);
     // the CLI pages through NextMarker itself and prints the items only
-    expect(aws('list-resource-tags', '--key-id', KEY).json.Tags).toEqual([{ TagKey: 'team', TagValue: 'payments' }]);
-    expect(aws('untag-resource', '--key-id', KEY, '--tag-keys', 'team').status).toBe(0);
-    expect(aws('list-resource-tags', '--key-id', KEY).json.Tags).toEqual([]);
-    const bad = aws('tag-resource', '--key-id', KEY, '--tags', 'TagKey=aws:x,TagValue=y');
+    expect((await aws('list-resource-tags', '--key-id', KEY)).json.Tags).toEqual([
+      { TagKey: 'team', TagValue: 'payments' },
+    ]);
+    expect((await aws('untag-resource', '--key-id', KEY, '--tag-keys', 'team')).status).toBe(0);
+    expect((await aws('list-resource-tags', '--key-id', KEY)).json.Tags).toEqual([]);
+    const bad = await aws('tag-resource', '--key-id', KEY, '--tags', 'TagKey=aws:x,TagValue=y');
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('(TagException)');
   });
 
-  it('grants: create-grant with an EBS-style constraint, list-grants, list-retirable-grants, retire-grant, revoke-grant', () => {
-    const created = aws(
+  it('grants: create-grant with an EBS-style constraint, list-grants, list-retirable-grants, retire-grant, revoke-grant', async () => {
+    const created = await aws(
       'create-grant',
       '--key-id',
       KEY,
@@ -143,7 +71,7 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     );
     expect(created.status, created.stderr).toBe(0);
     const grantId = created.json.GrantId as string;
-    const listed = aws('list-grants', '--key-id', KEY).json.Grants;
+    const listed = (await aws('list-grants', '--key-id', KEY)).json.Grants;
     expect(listed).toEqual([
       expect.objectContaining({
         GrantId: grantId,
@@ -152,10 +80,14 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
         RetiringPrincipal: 'arn:aws:iam::111122223333:role/cleanup',
       }),
     ]);
-    const retirable = aws('list-retirable-grants', '--retiring-principal', 'arn:aws:iam::111122223333:role/cleanup');
+    const retirable = await aws(
+      'list-retirable-grants',
+      '--retiring-principal',
+      'arn:aws:iam::111122223333:role/cleanup',
+    );
     expect(retirable.json.Grants.map((g: { GrantId: string }) => g.GrantId)).toEqual([grantId]);
-    expect(aws('retire-grant', '--grant-token', created.json.GrantToken).status).toBe(0);
-    const again = aws(
+    expect((await aws('retire-grant', '--grant-token', created.json.GrantToken)).status).toBe(0);
+    const again = await aws(
       'create-grant',
       '--key-id',
       KEY,
@@ -164,9 +96,9 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
       '--operations',
       'Encrypt',
     );
-    expect(aws('revoke-grant', '--key-id', KEY, '--grant-id', again.json.GrantId).status).toBe(0);
-    expect(aws('list-grants', '--key-id', KEY).json.Grants).toEqual([]);
-    const wrong = aws(
+    expect((await aws('revoke-grant', '--key-id', KEY, '--grant-id', again.json.GrantId)).status).toBe(0);
+    expect((await aws('list-grants', '--key-id', KEY)).json.Grants).toEqual([]);
+    const wrong = await aws(
       'create-grant',
       '--key-id',
       KEY,
@@ -178,25 +110,27 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     expect(wrong.stderr).toContain('(ValidationException)');
   });
 
-  it('policies, aliases, descriptions: put-key-policy, list-key-policies, update-alias, delete-alias, update-key-description', () => {
-    expect(aws('put-key-policy', '--key-id', KEY, '--policy-name', 'default', '--policy', ROOT_POLICY).status).toBe(0);
-    expect(aws('get-key-policy', '--key-id', KEY, '--policy-name', 'default').json.Policy).toBe(ROOT_POLICY);
-    expect(aws('list-key-policies', '--key-id', KEY).json.PolicyNames).toEqual(['default']);
-    const malformed = aws('put-key-policy', '--key-id', KEY, '--policy-name', 'default', '--policy', '{nope');
+  it('policies, aliases, descriptions: put-key-policy, list-key-policies, update-alias, delete-alias, update-key-description', async () => {
+    expect(
+      (await aws('put-key-policy', '--key-id', KEY, '--policy-name', 'default', '--policy', ROOT_POLICY)).status,
+    ).toBe(0);
+    expect((await aws('get-key-policy', '--key-id', KEY, '--policy-name', 'default')).json.Policy).toBe(ROOT_POLICY);
+    expect((await aws('list-key-policies', '--key-id', KEY)).json.PolicyNames).toEqual(['default']);
+    const malformed = await aws('put-key-policy', '--key-id', KEY, '--policy-name', 'default', '--policy', '{nope');
     expect(malformed.stderr).toContain('(MalformedPolicyDocumentException)');
-    expect(aws('create-alias', '--alias-name', 'alias/cli-test', '--target-key-id', KEY).status).toBe(0);
-    expect(aws('update-alias', '--alias-name', 'alias/cli-test', '--target-key-id', KEY_B).status).toBe(0);
-    expect(aws('describe-key', '--key-id', 'alias/cli-test').json.KeyMetadata.KeyId).toBe(KEY_B);
-    expect(aws('delete-alias', '--alias-name', 'alias/cli-test').status).toBe(0);
-    expect(aws('describe-key', '--key-id', 'alias/cli-test').stderr).toContain('(NotFoundException)');
-    const colon = aws('create-alias', '--alias-name', 'alias/a:b', '--target-key-id', KEY);
+    expect((await aws('create-alias', '--alias-name', 'alias/cli-test', '--target-key-id', KEY)).status).toBe(0);
+    expect((await aws('update-alias', '--alias-name', 'alias/cli-test', '--target-key-id', KEY_B)).status).toBe(0);
+    expect((await aws('describe-key', '--key-id', 'alias/cli-test')).json.KeyMetadata.KeyId).toBe(KEY_B);
+    expect((await aws('delete-alias', '--alias-name', 'alias/cli-test')).status).toBe(0);
+    expect((await aws('describe-key', '--key-id', 'alias/cli-test')).stderr).toContain('(NotFoundException)');
+    const colon = await aws('create-alias', '--alias-name', 'alias/a:b', '--target-key-id', KEY);
     expect(colon.stderr).toContain('alias/a:b contains invalid characters for an alias');
-    expect(aws('update-key-description', '--key-id', KEY, '--description', 'from the CLI').status).toBe(0);
-    expect(aws('describe-key', '--key-id', KEY).json.KeyMetadata.Description).toBe('from the CLI');
+    expect((await aws('update-key-description', '--key-id', KEY, '--description', 'from the CLI')).status).toBe(0);
+    expect((await aws('describe-key', '--key-id', KEY)).json.KeyMetadata.Description).toBe('from the CLI');
   });
 
-  it('every answer of the management operations matches the service model (botocore)', () => {
-    const results = botocore([
+  it('every answer of the management operations matches the service model (botocore)', async () => {
+    const results = await botocore([
       { op: 'TagResource', params: { KeyId: KEY, Tags: [{ TagKey: 'a', TagValue: 'b' }] } },
       { op: 'ListResourceTags', params: { KeyId: KEY } },
       { op: 'UntagResource', params: { KeyId: KEY, TagKeys: ['a'] } },
@@ -224,28 +158,29 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
       expect(r.problems, r.op).toEqual([]);
     }
     expect(results[4]!.answer.Grants[0].Constraints).toEqual({ EncryptionContextEquals: { Department: 'IT' } });
-    const log = readRequestLog(join(dir, 'state.json')).filter((e) => e.operation === 'RevokeGrant');
+    const log = readRequestLog(t.sandbox.statePath).filter((e) => e.operation === 'RevokeGrant');
     expect(log.at(-1)).toMatchObject({ service: 'kms', outcome: 'ok', handled: true, mutating: true });
   });
 
-  it('data keys, re-encryption, random bytes, rotation and CreateKey specs: the CLI runs them, botocore checks the shapes', () => {
-    const sym = aws('create-key', '--description', 'rotation test').json.KeyMetadata.KeyId as string;
-    expect(aws('enable-key-rotation', '--key-id', sym, '--rotation-period-in-days', '90').status).toBe(0);
-    expect(aws('get-key-rotation-status', '--key-id', sym).json).toMatchObject({
+  it('data keys, re-encryption, random bytes, rotation and CreateKey specs: the CLI runs them, botocore checks the shapes', async () => {
+    const sym = (await aws('create-key', '--description', 'rotation test')).json.KeyMetadata.KeyId as string;
+    expect((await aws('enable-key-rotation', '--key-id', sym, '--rotation-period-in-days', '90')).status).toBe(0);
+    expect((await aws('get-key-rotation-status', '--key-id', sym)).json).toMatchObject({
       KeyRotationEnabled: true,
       RotationPeriodInDays: 90,
     });
-    expect(aws('rotate-key-on-demand', '--key-id', sym).status).toBe(0);
-    expect(aws('list-key-rotations', '--key-id', sym).json.Rotations[0].RotationType).toBe('ON_DEMAND');
-    expect(aws('disable-key-rotation', '--key-id', sym).status).toBe(0);
-    const hsm = aws('enable-key-rotation', '--key-id', KEY);
+    expect((await aws('rotate-key-on-demand', '--key-id', sym)).status).toBe(0);
+    expect((await aws('list-key-rotations', '--key-id', sym)).json.Rotations[0].RotationType).toBe('ON_DEMAND');
+    expect((await aws('disable-key-rotation', '--key-id', sym)).status).toBe(0);
+    const hsm = await aws('enable-key-rotation', '--key-id', KEY);
     expect(hsm.stderr).toContain('(UnsupportedOperationException)');
     expect(
-      aws('generate-random', '--number-of-bytes', '16', '--custom-key-store-id', 'cks-1234567890abcdef0').status,
+      (await aws('generate-random', '--number-of-bytes', '16', '--custom-key-store-id', 'cks-1234567890abcdef0'))
+        .status,
     ).toBe(0);
-    const both = aws('generate-data-key', '--key-id', sym, '--key-spec', 'AES_256', '--number-of-bytes', '32');
+    const both = await aws('generate-data-key', '--key-id', sym, '--key-spec', 'AES_256', '--number-of-bytes', '32');
     expect(both.stderr).toContain('(ValidationException)');
-    const results = botocore([
+    const results = await botocore([
       { op: 'CreateKey', params: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' } },
       { op: 'CreateKey', params: { MultiRegion: true } },
       { op: 'CreateKey', params: { Origin: 'EXTERNAL' } },
@@ -265,21 +200,22 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     expect(results[2]!.answer.KeyMetadata.KeyState).toBe('PendingImport');
   });
 
-  it('sign, verify, get-public-key, generate-mac, verify-mac and RSA encryption through the CLI; signatures verify with Node crypto', () => {
-    const ec = aws('create-key', '--key-spec', 'ECC_NIST_P256', '--key-usage', 'SIGN_VERIFY').json.KeyMetadata.KeyId;
-    writeFileSync(join(dir, 'msg'), 'payload to sign');
-    const signed = aws(
+  it('sign, verify, get-public-key, generate-mac, verify-mac and RSA encryption through the CLI; signatures verify with Node crypto', async () => {
+    const ec = (await aws('create-key', '--key-spec', 'ECC_NIST_P256', '--key-usage', 'SIGN_VERIFY')).json.KeyMetadata
+      .KeyId;
+    writeFileSync(t.ws.path('msg'), 'payload to sign');
+    const signed = await aws(
       'sign',
       '--key-id',
       ec,
       '--message',
-      `fileb://${join(dir, 'msg')}`,
+      `fileb://${t.ws.path('msg')}`,
       '--signing-algorithm',
       'ECDSA_SHA_256',
     );
     expect(signed.status, signed.stderr).toBe(0);
     const signature = Buffer.from(signed.json.Signature as string, 'base64');
-    const pub = aws('get-public-key', '--key-id', ec).json;
+    const pub = (await aws('get-public-key', '--key-id', ec)).json;
     expect(pub).toMatchObject({
       KeySpec: 'ECC_NIST_P256',
       KeyUsage: 'SIGN_VERIFY',
@@ -287,66 +223,66 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     });
     const spki = createPublicKey({ key: Buffer.from(pub.PublicKey as string, 'base64'), format: 'der', type: 'spki' });
     expect(cryptoVerify('sha256', Buffer.from('payload to sign'), spki, signature)).toBe(true);
-    writeFileSync(join(dir, 'sig'), signature);
-    const verified = aws(
+    writeFileSync(t.ws.path('sig'), signature);
+    const verified = await aws(
       'verify',
       '--key-id',
       ec,
       '--message',
-      `fileb://${join(dir, 'msg')}`,
+      `fileb://${t.ws.path('msg')}`,
       '--signature',
-      `fileb://${join(dir, 'sig')}`,
+      `fileb://${t.ws.path('sig')}`,
       '--signing-algorithm',
       'ECDSA_SHA_256',
     );
     expect(verified.json.SignatureValid).toBe(true);
-    writeFileSync(join(dir, 'other'), 'another payload');
-    const forged = aws(
+    writeFileSync(t.ws.path('other'), 'another payload');
+    const forged = await aws(
       'verify',
       '--key-id',
       ec,
       '--message',
-      `fileb://${join(dir, 'other')}`,
+      `fileb://${t.ws.path('other')}`,
       '--signature',
-      `fileb://${join(dir, 'sig')}`,
+      `fileb://${t.ws.path('sig')}`,
       '--signing-algorithm',
       'ECDSA_SHA_256',
     );
     expect(forged.stderr).toContain('(KMSInvalidSignatureException)');
-    const wrongAlg = aws(
+    const wrongAlg = await aws(
       'sign',
       '--key-id',
       ec,
       '--message',
-      `fileb://${join(dir, 'msg')}`,
+      `fileb://${t.ws.path('msg')}`,
       '--signing-algorithm',
       'ECDSA_SHA_512',
     );
     expect(wrongAlg.stderr).toContain('(InvalidKeyUsageException)');
-    const hmac = aws('create-key', '--key-spec', 'HMAC_256', '--key-usage', 'GENERATE_VERIFY_MAC').json.KeyMetadata
-      .KeyId;
-    const mac = aws(
+    const hmac = (await aws('create-key', '--key-spec', 'HMAC_256', '--key-usage', 'GENERATE_VERIFY_MAC')).json
+      .KeyMetadata.KeyId;
+    const mac = await aws(
       'generate-mac',
       '--key-id',
       hmac,
       '--message',
-      `fileb://${join(dir, 'msg')}`,
+      `fileb://${t.ws.path('msg')}`,
       '--mac-algorithm',
       'HMAC_SHA_256',
     );
     expect(mac.status, mac.stderr).toBe(0);
-    writeFileSync(join(dir, 'mac'), Buffer.from(mac.json.Mac as string, 'base64'));
-    const macArgs = ['--key-id', hmac, '--mac-algorithm', 'HMAC_SHA_256', '--mac', `fileb://${join(dir, 'mac')}`];
-    expect(aws('verify-mac', ...macArgs, '--message', `fileb://${join(dir, 'msg')}`).json.MacValid).toBe(true);
-    expect(aws('verify-mac', ...macArgs, '--message', `fileb://${join(dir, 'other')}`).stderr).toContain(
+    writeFileSync(t.ws.path('mac'), Buffer.from(mac.json.Mac as string, 'base64'));
+    const macArgs = ['--key-id', hmac, '--mac-algorithm', 'HMAC_SHA_256', '--mac', `fileb://${t.ws.path('mac')}`];
+    expect((await aws('verify-mac', ...macArgs, '--message', `fileb://${t.ws.path('msg')}`)).json.MacValid).toBe(true);
+    expect((await aws('verify-mac', ...macArgs, '--message', `fileb://${t.ws.path('other')}`)).stderr).toContain(
       '(KMSInvalidMacException)',
     );
-    const forgedToken = aws(
+    const forgedToken = await aws(
       'generate-mac',
       '--key-id',
       hmac,
       '--message',
-      `fileb://${join(dir, 'msg')}`,
+      `fileb://${t.ws.path('msg')}`,
       '--mac-algorithm',
       'HMAC_SHA_256',
       '--grant-tokens',
@@ -354,7 +290,7 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     );
     expect(forgedToken.stderr).toContain('(InvalidGrantTokenException)');
     const m = 'aGVsbG8='; // "hello"
-    const results = botocore([
+    const results = await botocore([
       { op: 'CreateKey', params: { KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' } },
       {
         op: 'Encrypt',
@@ -386,13 +322,13 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
       expect(r.problems, r.op).toEqual([]);
     }
     expect(results[2]!.answer.Plaintext).toBe(m);
-    const log = readRequestLog(join(dir, 'state.json')).filter((e) => e.operation === 'Sign');
+    const log = readRequestLog(t.sandbox.statePath).filter((e) => e.operation === 'Sign');
     expect(log.at(-1)).toMatchObject({ service: 'kms', outcome: 'ok', handled: true });
   });
 
-  it('imported key material: get-parameters-for-import, import-key-material (wrapped with Node crypto), delete-imported-key-material', () => {
-    const id = aws('create-key', '--origin', 'EXTERNAL').json.KeyMetadata.KeyId as string;
-    const params = aws(
+  it('imported key material: get-parameters-for-import, import-key-material (wrapped with Node crypto), delete-imported-key-material', async () => {
+    const id = (await aws('create-key', '--origin', 'EXTERNAL')).json.KeyMetadata.KeyId as string;
+    const params = await aws(
       'get-parameters-for-import',
       '--key-id',
       id,
@@ -409,29 +345,29 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     });
     const material = randomBytes(32);
     writeFileSync(
-      join(dir, 'wrapped'),
+      t.ws.path('wrapped'),
       publicEncrypt({ key: wrapping, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material),
     );
-    writeFileSync(join(dir, 'token'), Buffer.from(params.json.ImportToken as string, 'base64'));
-    const imported = aws(
+    writeFileSync(t.ws.path('token'), Buffer.from(params.json.ImportToken as string, 'base64'));
+    const imported = await aws(
       'import-key-material',
       '--key-id',
       id,
       '--encrypted-key-material',
-      `fileb://${join(dir, 'wrapped')}`,
+      `fileb://${t.ws.path('wrapped')}`,
       '--import-token',
-      `fileb://${join(dir, 'token')}`,
+      `fileb://${t.ws.path('token')}`,
       '--expiration-model',
       'KEY_MATERIAL_DOES_NOT_EXPIRE',
     );
     expect(imported.status, imported.stderr).toBe(0);
-    expect(aws('describe-key', '--key-id', id).json.KeyMetadata).toMatchObject({
+    expect((await aws('describe-key', '--key-id', id)).json.KeyMetadata).toMatchObject({
       KeyState: 'Enabled',
       ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
     });
-    expect(aws('delete-imported-key-material', '--key-id', id).status).toBe(0);
-    expect(aws('describe-key', '--key-id', id).json.KeyMetadata.KeyState).toBe('PendingImport');
-    const notExternal = aws(
+    expect((await aws('delete-imported-key-material', '--key-id', id)).status).toBe(0);
+    expect((await aws('describe-key', '--key-id', id)).json.KeyMetadata.KeyState).toBe('PendingImport');
+    const notExternal = await aws(
       'get-parameters-for-import',
       '--key-id',
       KEY_B,
@@ -442,7 +378,7 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     );
     expect(notExternal.stderr).toContain('(UnsupportedOperationException)');
     // botocore: the three answers against the model (the material wrapped here between the runs)
-    const [got] = botocore([
+    const [got] = await botocore([
       {
         op: 'GetParametersForImport',
         params: { KeyId: id, WrappingAlgorithm: 'RSAES_OAEP_SHA_1', WrappingKeySpec: 'RSA_2048' },
@@ -461,7 +397,7 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
       },
       material,
     );
-    const results = botocore([
+    const results = await botocore([
       {
         op: 'ImportKeyMaterial',
         params: {
@@ -480,25 +416,34 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
     }
   });
 
-  it('replicate-key into eu-west-1: same key id, the Region in the ARN, AlreadyExists again; update-primary-region', () => {
-    const created = aws('create-key', '--multi-region', '--description', 'mrk for replication').json.KeyMetadata;
+  it('replicate-key into eu-west-1: same key id, the Region in the ARN, AlreadyExists again; update-primary-region', async () => {
+    const created = (await aws('create-key', '--multi-region', '--description', 'mrk for replication')).json
+      .KeyMetadata;
     const id = created.KeyId as string;
-    const replica = aws('replicate-key', '--key-id', id, '--replica-region', 'eu-west-1', '--description', 'eu copy');
+    const replica = await aws(
+      'replicate-key',
+      '--key-id',
+      id,
+      '--replica-region',
+      'eu-west-1',
+      '--description',
+      'eu copy',
+    );
     expect(replica.status, replica.stderr).toBe(0);
     expect(replica.json.ReplicaKeyMetadata).toMatchObject({
       KeyId: id,
       Arn: `arn:aws:kms:eu-west-1:111122223333:key/${id}`,
       MultiRegionConfiguration: { MultiRegionKeyType: 'REPLICA', PrimaryKey: { Region: 'us-east-1' } },
     });
-    const eu = aws('describe-key', '--key-id', id, '--region', 'eu-west-1').json.KeyMetadata;
+    const eu = (await aws('describe-key', '--key-id', id, '--region', 'eu-west-1')).json.KeyMetadata;
     expect(eu).toMatchObject({ Description: 'eu copy', KeyState: 'Enabled' });
-    expect(aws('replicate-key', '--key-id', id, '--replica-region', 'eu-west-1').stderr).toContain(
+    expect((await aws('replicate-key', '--key-id', id, '--replica-region', 'eu-west-1')).stderr).toContain(
       '(AlreadyExistsException)',
     );
-    expect(aws('replicate-key', '--key-id', KEY_B, '--replica-region', 'eu-west-1').stderr).toContain(
+    expect((await aws('replicate-key', '--key-id', KEY_B, '--replica-region', 'eu-west-1')).stderr).toContain(
       '(UnsupportedOperationException)',
     );
-    const results = botocore([
+    const results = await botocore([
       {
         op: 'ReplicateKey',
         params: { KeyId: id, ReplicaRegion: 'ap-southeast-2', Tags: [{ TagKey: 'a', TagValue: 'b' }] },
@@ -509,25 +454,25 @@ describe.skipIf(!awsOnPath)('KMS operations through the AWS CLI and botocore aga
       expect(r.error, `${r.op}: ${r.message}`).toBeUndefined();
       expect(r.problems, r.op).toEqual([]);
     }
-    const [described] = botocore([{ op: 'DescribeKey', params: { KeyId: id } }], 'eu-west-1');
+    const [described] = await botocore([{ op: 'DescribeKey', params: { KeyId: id } }], 'eu-west-1');
     expect(described!.problems).toEqual([]);
     expect(described!.answer.KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType).toBe('PRIMARY');
-    expect(aws('describe-key', '--key-id', id).json.KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType).toBe(
-      'REPLICA',
-    );
+    expect(
+      (await aws('describe-key', '--key-id', id)).json.KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType,
+    ).toBe('REPLICA');
   });
 
   it('the admin API resets to an empty account with any account ID; bad bodies are refused', async () => {
-    const res = await fetch(`${url}/__sandbox/reset`, {
+    const res = await fetch(`${t.sandbox.url}/__sandbox/reset`, {
       method: 'POST',
       body: JSON.stringify({ scenario: 'empty', accountId: '444455556666' }),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accountId: '444455556666', stores: [], keysOutsideStores: 0 });
-    expect(aws('list-keys').json.Keys).toEqual([]);
-    const created = aws('create-key', '--description', 'first key of an empty account');
+    expect((await aws('list-keys')).json.Keys).toEqual([]);
+    const created = await aws('create-key', '--description', 'first key of an empty account');
     expect(created.json.KeyMetadata.Arn).toMatch(/^arn:aws:kms:us-east-1:444455556666:key\//);
-    const bad = await fetch(`${url}/__sandbox/reset`, {
+    const bad = await fetch(`${t.sandbox.url}/__sandbox/reset`, {
       method: 'POST',
       body: JSON.stringify({ scenario: 'org', accountId: '444455556666' }),
     });

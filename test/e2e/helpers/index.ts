@@ -27,3 +27,4 @@ export { DEMO } from './demo.js';
 export { sdkClientConfig } from './sdk.js';
 export { readJournal, readJournalDir, unjournaledRequests, type JournalLine } from './journal.js';
 export { ptyAvailable, runInPty, type PtyStep } from './pty.js';
+export { AWS_CLI, startAwsCli, type AwsCli, type AwsResult, type BotocoreCall, type BotocoreResult } from './awscli.js';
