@@ -344,7 +344,12 @@ export const AWS_SERVICES = {
     // control-plane rates [U]
     quotas: { ListTables: 10, DescribeTable: 100 },
     client: async (base) => new (sdkModule('@aws-sdk/client-dynamodb').DynamoDBClient)(base),
-    adapter: async (client, { site }) => new (await import('./adapters/dynamodb.js')).DynamoDbAdapter(client, site),
+    // DescribeTable (once per table) goes through the fast path (fast-json-call.ts), paced by this bucket
+    adapter: async (client, { site, bucket, debugLog }) =>
+      new (await import('./adapters/dynamodb.js')).DynamoDbAdapter(client, site, {
+        describeTableBucket: () => bucket('DescribeTable'),
+        ...(debugLog ? { debugLog } : {}),
+      }),
   }),
   backup: service<BackupClient, BackupPort>({
     scope: 'regional',
