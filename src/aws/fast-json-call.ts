@@ -137,44 +137,21 @@ export class FastJsonCall<In extends object> {
   }
 
   private async send(target: Target, input: In): Promise<JsonReply> {
-    const maxAttempts = Math.max(1, await this.client.config.maxAttempts());
-    const bucket = this.options.bucket;
-    const started = performance.now();
     const body = JSON.stringify(input);
-    for (let attempt = 1; ; attempt += 1) {
-      let error: SdkShapedError;
-      for (let round = 1; ; round += 1) {
-        await bucket?.take();
-        try {
-          const out = await this.once(target, body);
-          this.log(`${out.status}`, started, out.requestId, attempt);
-          return out.reply;
-        } catch (e) {
-          error = e as SdkShapedError;
-          if (!isThrottlingError(error) || !bucket || round >= THROTTLE_ROUNDS_PER_ATTEMPT) break;
-          bucket.onThrottle();
-        }
-      }
-      const throttled = isThrottlingError(error);
-      if (!(throttled || isTransient(error)) || attempt >= maxAttempts) {
-        error.$metadata = { ...error.$metadata, attempts: attempt };
-        this.log(
-          error.$metadata.httpStatusCode
-            ? `${error.$metadata.httpStatusCode} ${error.name}`
-            : (error.code ?? error.name),
-          started,
-          error.$metadata.requestId,
-          attempt,
-        );
-        throw error;
-      }
-      const base = throttled ? THROTTLE_BASE_MS : TRANSIENT_BASE_MS;
-      await this.sleep(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
-    }
+    return sendPaced(
+      {
+        label: this.operation.label,
+        maxAttempts: await this.client.config.maxAttempts(),
+        sleep: this.sleep,
+        ...(this.options.bucket ? { bucket: this.options.bucket } : {}),
+        ...(this.options.debugLog ? { debugLog: this.options.debugLog } : {}),
+      },
+      () => this.once(target, body),
+    );
   }
 
   /** One signed request and its answer; errors in the SDK's shape. */
-  private async once(target: Target, body: string): Promise<{ reply: JsonReply; status: number; requestId?: string }> {
+  private async once(target: Target, body: string): Promise<Answered<JsonReply>> {
     const headers: Record<string, string> = {
       'content-type': `application/x-amz-json-${this.operation.jsonVersion}`,
       'x-amz-target': this.operation.target,
@@ -193,24 +170,8 @@ export class FastJsonCall<In extends object> {
     });
     const offsetMs = this.client.config.systemClockOffset ?? 0;
     const signed = await this.signerFor(target).sign(request, { signingDate: new Date(Date.now() + offsetMs) });
-    const handler = this.client.config.requestHandler as {
-      handle(
-        r: HttpRequest,
-      ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }>;
-    };
-    let response;
-    try {
-      ({ response } = await handler.handle(signed as HttpRequest));
-    } catch (e) {
-      const err = e as SdkShapedError;
-      err.$metadata ??= {};
-      throw err;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    const text = Buffer.concat(chunks).toString('utf8');
-    const status = response.statusCode;
-    const requestId = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
+    const { status, headers: replyHeaders, text } = await roundTrip(this.client.config.requestHandler, signed);
+    const requestId = replyHeaders['x-amzn-requestid'] ?? replyHeaders['x-amz-request-id'];
     let parsed: JsonReply | undefined;
     try {
       const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
@@ -227,9 +188,9 @@ export class FastJsonCall<In extends object> {
           requestId,
           { statusCode: status },
         );
-      return { reply: parsed, status, requestId };
+      return { value: parsed, status, ...(requestId ? { requestId } : {}) };
     }
-    throw errorFrom(status, response.headers, parsed, requestId);
+    throw errorFrom(status, replyHeaders, parsed, requestId);
   }
 
   private signerFor(target: Target): SignatureV4 {
@@ -242,14 +203,93 @@ export class FastJsonCall<In extends object> {
     });
     return this.signer;
   }
+}
 
-  private log(status: string, started: number, requestId: string | undefined, attempts: number): void {
-    if (!this.options.debugLog) return;
+/** A reply that came back 2xx: what it carried, its status and request ID (for --debug). */
+export interface Answered<T> {
+  value: T;
+  status: number;
+  requestId?: string;
+}
+
+export interface PacedCall {
+  /** `service.Operation`, for --debug lines */
+  label: string;
+  /** the client's maxAttempts */
+  maxAttempts: number;
+  sleep: (ms: number) => Promise<void>;
+  bucket?: Pacing;
+  debugLog?: (line: string) => void;
+}
+
+/**
+ * One call of a fast path, as the SDK would make it: each attempt waits for a token of the
+ * operation's bucket, a throttled answer slows the bucket and is re-sent (pacingMiddleware's
+ * rounds), throttling and transient failures are retried with the standard mode's back-off up to
+ * maxAttempts, and the error that ends it carries its attempt count.
+ */
+export async function sendPaced<T>(call: PacedCall, once: () => Promise<Answered<T>>): Promise<T> {
+  const maxAttempts = Math.max(1, call.maxAttempts);
+  const { bucket } = call;
+  const started = performance.now();
+  const log = (status: string, requestId: string | undefined, attempts: number) => {
+    if (!call.debugLog) return;
     const tries = attempts > 1 ? ` attempts=${attempts}` : '';
-    this.options.debugLog(
-      `${this.operation.label} ${status} ${Math.round(performance.now() - started)}ms ${requestId ?? '-'}${tries}`,
-    );
+    call.debugLog(`${call.label} ${status} ${Math.round(performance.now() - started)}ms ${requestId ?? '-'}${tries}`);
+  };
+  for (let attempt = 1; ; attempt += 1) {
+    let error: SdkShapedError;
+    for (let round = 1; ; round += 1) {
+      await bucket?.take();
+      try {
+        const out = await once();
+        log(`${out.status}`, out.requestId, attempt);
+        return out.value;
+      } catch (e) {
+        error = e as SdkShapedError;
+        if (!isThrottlingError(error) || !bucket || round >= THROTTLE_ROUNDS_PER_ATTEMPT) break;
+        bucket.onThrottle();
+      }
+    }
+    const throttled = isThrottlingError(error);
+    if (!(throttled || isTransient(error)) || attempt >= maxAttempts) {
+      error.$metadata = { ...error.$metadata, attempts: attempt };
+      log(
+        error.$metadata.httpStatusCode ? `${error.$metadata.httpStatusCode} ${error.name}` : (error.code ?? error.name),
+        error.$metadata.requestId,
+        attempt,
+      );
+      throw error;
+    }
+    const base = throttled ? THROTTLE_BASE_MS : TRANSIENT_BASE_MS;
+    await call.sleep(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
   }
+}
+
+/**
+ * Sends a signed request through the client's HTTP handler (its sockets and timeouts) and reads
+ * the whole reply; a network failure is thrown with empty `$metadata`, as the SDK's.
+ */
+export async function roundTrip(
+  requestHandler: unknown,
+  request: unknown,
+): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  const handler = requestHandler as {
+    handle(
+      r: unknown,
+    ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }>;
+  };
+  let response;
+  try {
+    ({ response } = await handler.handle(request));
+  } catch (e) {
+    const err = e as SdkShapedError;
+    err.$metadata ??= {};
+    throw err;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return { status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') };
 }
 
 /** A timestamp member of a reply: a Date (the SDK's first call), epoch seconds or ISO text (the wire). */

@@ -308,7 +308,12 @@ export const AWS_SERVICES = {
     // path-style under an explicit endpoint (the sandbox, LocalStack): no bucket-name DNS there
     client: async (base) =>
       new (sdkModule('@aws-sdk/client-s3').S3Client)({ ...base, forcePathStyle: base.endpoint !== undefined }),
-    adapter: async (client, { site }) => new (await import('./adapters/s3.js')).S3Adapter(client, site),
+    // GetBucketEncryption (once per bucket) goes through the fast path (fast-bucket-encryption.ts)
+    adapter: async (client, { site, bucket, debugLog }) =>
+      new (await import('./adapters/s3.js')).S3Adapter(client, site, {
+        getBucketEncryptionBucket: () => bucket('GetBucketEncryption'),
+        ...(debugLog ? { debugLog } : {}),
+      }),
   }),
   ec2: service<EC2Client, Ec2Port>({
     scope: 'regional',
