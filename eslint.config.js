@@ -127,6 +127,44 @@ export default tseslint.config(
       ],
     },
   },
+  // The schemas are data about documents: the descriptors name them, never the other way round
+  // (src/commands/published-schemas.ts hands them the command lists).
+  {
+    files: ['src/schemas/**/*.ts'],
+    rules: {
+      'kscli/layers': [
+        'error',
+        [
+          {
+            from: '^src/(commands|ui|aws)/',
+            message: 'the schemas import no commands, ui or AWS adapters: the descriptors name their schemas',
+          },
+          { from: '^src/cli\\.js$', message: 'nothing imports cli.ts' },
+          ...NOT_UI_TOOLKITS,
+        ],
+      ],
+    },
+  },
+  // src/input parses argv on the path of `--help`, `--version` and flag errors, which must load no
+  // workflow module, no ui and no SDK (start-up within 1.4x of bare Node): it may share their types.
+  {
+    files: ['src/input/**/*.ts'],
+    rules: {
+      'kscli/layers': [
+        'error',
+        [
+          {
+            from: '^src/(commands|ui|aws|sandbox|workflow)/',
+            message:
+              'src/input parses argv for --help and flag errors: it loads no commands, workflow, ui, AWS or sandbox code',
+            typesAllowed: true,
+          },
+          { from: '^src/cli\\.js$', message: 'nothing imports cli.ts' },
+          ...NOT_UI_TOOLKITS,
+        ],
+      ],
+    },
+  },
   {
     files: ['src/commands/**/*.ts', 'src/ui/**/*.ts'],
     rules: {

@@ -3,6 +3,8 @@
 // import() (the run code of every command). Options: [{ from: string, message: string }] where
 // `from` is a regular expression tested against the import's target: a path relative to the
 // project root for relative imports ("src/ui/render/output.js"), else the package name as written.
+// `typesAllowed: true` lets `import type` / `export type` through: they vanish at run time, so a rule
+// about what a module LOADS (src/input on the --help path) need not forbid sharing a type.
 import { dirname, relative, resolve } from 'node:path';
 
 /** @type {import('eslint').Rule.RuleModule} */
@@ -15,7 +17,7 @@ export const layers = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { from: { type: 'string' }, message: { type: 'string' } },
+          properties: { from: { type: 'string' }, message: { type: 'string' }, typesAllowed: { type: 'boolean' } },
           required: ['from', 'message'],
           additionalProperties: false,
         },
@@ -23,10 +25,15 @@ export const layers = {
     ],
   },
   create(context) {
-    const rules = (context.options[0] ?? []).map((r) => ({ re: new RegExp(r.from), message: r.message }));
+    const rules = (context.options[0] ?? []).map((r) => ({
+      re: new RegExp(r.from),
+      message: r.message,
+      typesAllowed: r.typesAllowed === true,
+    }));
     const file = context.filename;
     const root = context.cwd;
     function check(node, source) {
+      const typeOnly = node.importKind === 'type' || node.exportKind === 'type';
       if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
       const spec = source.value;
       const target = spec.startsWith('.')
@@ -35,7 +42,8 @@ export const layers = {
             .join('/')
         : spec;
       for (const r of rules) {
-        if (r.re.test(target)) context.report({ node: source, message: `${r.message} (imports ${spec})` });
+        if (r.re.test(target) && !(typeOnly && r.typesAllowed))
+          context.report({ node: source, message: `${r.message} (imports ${spec})` });
       }
     }
     return {

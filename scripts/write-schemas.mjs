@@ -5,7 +5,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { SCHEMA_NAMES, schemaFileText } from '../dist/schemas/index.js';
+import { SCHEMA_NAMES } from '../dist/schemas/names.js';
+import { schemaFileText } from '../dist/commands/published-schemas.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
 mkdirSync(dir, { recursive: true });

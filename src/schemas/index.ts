@@ -1,19 +1,23 @@
 /**
- * The published schemas of every `--output json` document: one entry per schema, each with the
- * commands that print it. `npm run schemas` writes schemas/<name>.json from this table, a unit test
- * fails when the committed files differ, `kscli schema <name|command>` prints one, and the
- * end-to-end suite validates every JSON document kscli prints against the schema `schemaFor` (src/commands/catalog.ts) names.
+ * The published schemas of every `--output json` document: one entry per schema, built from the
+ * command lists the descriptors give (src/commands/published-schemas.ts builds them: the plan, apply
+ * and plan-file documents name their commands, and no schema keeps that list by hand). `npm run
+ * schemas` writes schemas/<name>.json, a unit test fails when the committed files differ, `kscli
+ * schema <name|command>` prints one, and the end-to-end suite validates every JSON document kscli
+ * prints against the schema `schemaFor` (src/commands/catalog.ts) names.
  *
  * To add a schema: write src/schemas/<name>.ts (a documentSchema, and its Static type that the
- * command's renderer returns from `json`, src/ui/render/<verb>.ts), add it below with the commands printing it, run
+ * command's renderer returns from `json`, src/ui/render/<verb>.ts), add it below, name it in the
+ * descriptors of the commands printing it, run
  * `npm run schemas`, and describe it in the README's "JSON output" section (a test checks both).
  */
 import type { TObject } from '@sinclair/typebox';
 import { StoresDocument } from './stores.js';
 import { FindKeysDocument } from './find-keys.js';
 import { UsageDocument } from './usage.js';
-import { ApplyDocument, DeleteStoreDocument, PlanDocument } from './plan.js';
-import { PlanFileDocument } from './plan-file.js';
+import { applyDocument, DeleteStoreDocument, planDocument } from './plan.js';
+import { planFileDocument } from './plan-file.js';
+import type { CommandLists } from './command-lists.js';
 import { BackupsDocument, OrphansDocument } from './reports.js';
 import { SandboxAdvanceDocument, SandboxResetDocument, SandboxStatusDocument } from './sandbox.js';
 import { InventoryDocument } from './inventory.js';
@@ -21,28 +25,21 @@ import type { SchemaName } from './names.js';
 
 export { SCHEMA_NAMES, type SchemaName } from './names.js';
 
-export const SCHEMAS: Readonly<Record<SchemaName, TObject>> = {
-  stores: StoresDocument,
-  'find-keys': FindKeysDocument,
-  usage: UsageDocument,
-  plan: PlanDocument,
-  'delete-store': DeleteStoreDocument,
-  apply: ApplyDocument,
-  'plan-file': PlanFileDocument,
-  backups: BackupsDocument,
-  orphans: OrphansDocument,
-  'sandbox-status': SandboxStatusDocument,
-  'sandbox-reset': SandboxResetDocument,
-  'sandbox-advance': SandboxAdvanceDocument,
-  inventory: InventoryDocument,
+export { type CommandLists } from './command-lists.js';
+
+/** Each schema, from the command lists (only the plan, apply and plan-file documents use them). */
+export const SCHEMA_BUILDERS: Readonly<Record<SchemaName, (commands: CommandLists) => TObject>> = {
+  stores: () => StoresDocument,
+  'find-keys': () => FindKeysDocument,
+  usage: () => UsageDocument,
+  plan: planDocument,
+  'delete-store': () => DeleteStoreDocument,
+  apply: applyDocument,
+  'plan-file': planFileDocument,
+  backups: () => BackupsDocument,
+  orphans: () => OrphansDocument,
+  'sandbox-status': () => SandboxStatusDocument,
+  'sandbox-reset': () => SandboxResetDocument,
+  'sandbox-advance': () => SandboxAdvanceDocument,
+  inventory: () => InventoryDocument,
 };
-
-/** The schema as plain JSON (TypeBox's symbol keys dropped): what schemas/<name>.json holds. */
-export function schemaJson(name: SchemaName): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(SCHEMAS[name])) as Record<string, unknown>;
-}
-
-/** The file text of schemas/<name>.json. */
-export function schemaFileText(name: SchemaName): string {
-  return `${JSON.stringify(schemaJson(name), null, 2)}\n`;
-}

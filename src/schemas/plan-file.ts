@@ -2,9 +2,10 @@
  * The saved plan (issue 9; src/workflow/plan-file/document.ts): what `--plan-out FILE` writes and
  * `kscli show FILE --output json` prints. Canonical JSON (keys sorted), sealed by "digest".
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull, StoreType } from './common.js';
 import { PriceSourceJson } from './cost.js';
+import { commandUnion, type CommandLists } from './command-lists.js';
 import { SUBJECT_KINDS } from '../workflow/plan-runner/subject.js';
 
 const Check = Type.Object(
@@ -156,23 +157,15 @@ const Subject = Type.Object(
   { additionalProperties: false },
 );
 
-export const PlanFileDocument = documentSchema(
+/** The saved plan; its "command" names the commands `kscli apply` carries out (src/commands/published-schemas.ts). */
+export const planFileDocument = (commands: CommandLists) =>
+  documentSchema(
   'plan-file',
   'A saved plan (--plan-out FILE; kscli show FILE --output json): what kscli apply FILE carries out, and the observations it rests on.',
   {
     kind: Type.Literal('kscli-plan'),
     kscliVersion: Type.String(),
-    command: Type.Union([
-      Type.Literal('alarm'),
-      Type.Literal('schedule-deletion'),
-      Type.Literal('cancel-deletion'),
-      Type.Literal('disconnect-store'),
-      Type.Literal('delete-store'),
-      Type.Literal('backups'),
-      Type.Literal('disable-keys'),
-      Type.Literal('enable-keys'),
-      Type.Literal('retire-cluster'),
-    ]),
+    command: commandUnion(commands.saved),
     subject: Subject,
     /** a store plan: the store (= subject.id) */
     storeId: Type.Optional(Type.String()),
@@ -212,4 +205,3 @@ export const PlanFileDocument = documentSchema(
     digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
   },
 );
-export type PlanFileDocument = Static<typeof PlanFileDocument>;

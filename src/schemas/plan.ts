@@ -6,6 +6,7 @@
 import { LeftoverJson } from './leftover.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { documentSchema, IsoDate, IsoDateOrNull } from './common.js';
+import { commandUnion, type CommandLists } from './command-lists.js';
 import { BackupsReportJson, OrphansReportJson } from './reports.js';
 import { TrialJson } from './trial.js';
 
@@ -107,28 +108,18 @@ const KeyDrift = Type.Object(
   { additionalProperties: false },
 );
 
-export const PlanDocument = documentSchema(
-  'plan',
-  'The plan and outcome of a mutating command: alarm, schedule-deletion, cancel-deletion, disconnect-store, backups --delete, retire-cluster.',
+/** The plan document; its "command" names the commands printing it (src/commands/published-schemas.ts). */
+export const planDocument = (commands: CommandLists) =>
+  documentSchema('plan', `The plan and outcome of a mutating command: ${commands.planUsages.join(', ')}.`,
   {
     ...planProperties,
-    command: Type.Union([
-      Type.Literal('alarm'),
-      Type.Literal('schedule-deletion'),
-      Type.Literal('cancel-deletion'),
-      Type.Literal('disconnect-store'),
-      Type.Literal('backups'),
-      Type.Literal('disable-keys'),
-      Type.Literal('enable-keys'),
-      Type.Literal('retire-cluster'),
-    ]),
+    command: commandUnion(commands.plan),
     /** schedule-deletion: keys whose state changed while the plan was applied */
     changedSincePlan: Type.Optional(Type.Array(KeyDrift)),
     /** schedule-deletion in a trial (issue 20): the trial's phase the run ended in (exit 8) */
     phase: Type.Optional(Type.Union([Type.Literal('trial-start'), Type.Literal('trial-running')])),
   },
 );
-export type PlanDocument = Static<typeof PlanDocument>;
 
 export const DeleteStoreDocument = documentSchema(
   'delete-store',
@@ -164,21 +155,12 @@ export type DeleteStoreDocument = Static<typeof DeleteStoreDocument>;
  * kscli apply FILE (issue 9): the document of the plan's command plus "planFile", or, when the
  * apply is refused (nothing changed), "outcome": "refused" with one line per reason and no plan.
  */
-export const ApplyDocument = documentSchema(
+export const applyDocument = (commands: CommandLists) =>
+  documentSchema(
   'apply',
   'kscli apply FILE: the outcome of applying a saved plan (the document of its command), or its refusal with every reason.',
   {
-    command: Type.Union([
-      Type.Literal('alarm'),
-      Type.Literal('schedule-deletion'),
-      Type.Literal('cancel-deletion'),
-      Type.Literal('disconnect-store'),
-      Type.Literal('delete-store'),
-      Type.Literal('backups'),
-      Type.Literal('disable-keys'),
-      Type.Literal('enable-keys'),
-      Type.Literal('retire-cluster'),
-    ]),
+    command: commandUnion(commands.saved),
     /** a store plan's store */
     storeId: Type.Optional(Type.String()),
     /** what the plan is about: in the command's document, and in a refusal */
@@ -209,7 +191,6 @@ export const ApplyDocument = documentSchema(
     leftover: Type.Optional(LeftoverJson),
   },
 );
-export type ApplyDocument = Static<typeof ApplyDocument>;
 
 /** The fields a mutating command adds to the common plan document (all of them delete-store's). */
 export type PlanExtras = Partial<

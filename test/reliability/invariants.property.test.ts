@@ -34,10 +34,20 @@ import { coverage, everyPathArb, play, removeHomes, scenarioArb } from './helper
 import { storeFacts } from './helpers/world.js';
 
 const RUNS = Number(process.env.KSCLI_PROPERTY_RUNS ?? 1000);
+/**
+ * `npm test` replays fixed seeds so that its coverage floors below (how many runs met a SIGINT, a
+ * fault, a race) are facts about one known schedule set, not a draw: with a fresh seed each run, the
+ * SIGINT count landed on exactly the floor once in CI (20 of 1,000 runs) and failed a green build.
+ * `KSCLI_PROPERTY_SEED=random` draws fresh seeds (fast-check prints the seed and path of a failure);
+ * `KSCLI_PROPERTY_SEED=<n>` replays one.
+ */
+const LEGACY_SEED = 6;
 const SEED =
-  process.env.KSCLI_PROPERTY_SEED !== undefined && process.env.KSCLI_PROPERTY_SEED !== 'random'
-    ? Number(process.env.KSCLI_PROPERTY_SEED)
-    : undefined;
+  process.env.KSCLI_PROPERTY_SEED === 'random'
+    ? undefined
+    : process.env.KSCLI_PROPERTY_SEED !== undefined
+      ? Number(process.env.KSCLI_PROPERTY_SEED)
+      : LEGACY_SEED;
 const PATH = process.env.KSCLI_PROPERTY_PATH;
 /** issue 18: schedules over every path (alarm, scoped delete-store, disturbed applies, evidence faults, read races) */
 const EVERY_RUNS = Number(process.env.KSCLI_PROPERTY_EVERY_RUNS ?? Math.round(RUNS * 0.3));
@@ -47,7 +57,12 @@ const EVERY_RUNS = Number(process.env.KSCLI_PROPERTY_EVERY_RUNS ?? Math.round(RU
  * in world-oracle.ts). Until it has as many runs behind it as the legacy generator, `npm test`
  * replays a fixed seed; KSCLI_PROPERTY_SEED picks another, `KSCLI_PROPERTY_SEED=random` a fresh one.
  */
-const EVERY_SEED = process.env.KSCLI_PROPERTY_SEED === 'random' ? undefined : (SEED ?? 18);
+const EVERY_SEED =
+  process.env.KSCLI_PROPERTY_SEED === 'random'
+    ? undefined
+    : process.env.KSCLI_PROPERTY_SEED !== undefined
+      ? Number(process.env.KSCLI_PROPERTY_SEED)
+      : 18;
 
 afterAll(() => removeHomes());
 

@@ -33,7 +33,7 @@ export default defineCommand({
         if (!name)
           throw badInput(`no schema named '${input}'`, `run "kscli schema" to list them: ${SCHEMA_NAMES.join(', ')}`);
         // TypeBox loads here only: `kscli --help` never pays for it
-        const { schemaFileText } = await import('../../schemas/index.js');
+        const { schemaFileText } = await import('../published-schemas.js');
         app.io.out.write(schemaFileText(name));
       });
   },

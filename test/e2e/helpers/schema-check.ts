@@ -6,7 +6,7 @@
  * (tables, --help, an error before any output) is not a document and is not checked.
  */
 import { schemaFor } from '../../../src/commands/catalog.js';
-import { schemaErrors } from '../../../src/schemas/validate.js';
+import { schemaErrors } from '../../../src/commands/published-schemas.js';
 
 /** undefined when stdout is not a schema'd JSON document or is valid; else what is wrong. */
 export function schemaViolations(args: readonly string[], stdout: string): string | undefined {

@@ -64,17 +64,9 @@ describe('command descriptors', () => {
       options: () => ({}),
       load: () => Promise.reject(new Error('not loaded in this test')),
     });
-    expect(descriptorProblems(noSchema)).toEqual([
-      'mutates but names no JSON schema for its document',
-      `the "command" union of src/schemas/plan-file.ts PlanFileDocument lacks Type.Literal('retire-thing')`,
-      `the "command" union of src/schemas/plan.ts ApplyDocument lacks Type.Literal('retire-thing')`,
-    ]);
-    // a plan command: every published schema that names commands must admit it
-    expect(descriptorProblems({ ...noSchema, schemas: [{ schema: 'plan', usage: 'retire-thing' }] })).toEqual([
-      `the "command" union of src/schemas/plan.ts PlanDocument lacks Type.Literal('retire-thing')`,
-      `the "command" union of src/schemas/plan-file.ts PlanFileDocument lacks Type.Literal('retire-thing')`,
-      `the "command" union of src/schemas/plan.ts ApplyDocument lacks Type.Literal('retire-thing')`,
-    ]);
+    expect(descriptorProblems(noSchema)).toEqual(['mutates but names no JSON schema for its document']);
+    // the published schemas derive their "command" unions from the descriptors: nothing to add there
+    expect(descriptorProblems({ ...noSchema, schemas: [{ schema: 'plan', usage: 'retire-thing' }] })).toEqual([]);
     expect(descriptorProblems({ ...bare, summary: ' ' })).toContain('no summary (the line of kscli --help)');
   });
 });

@@ -60,10 +60,43 @@ describe('layer rules', { timeout: 60_000 }, () => {
       "export const load = () => import('commander');\n",
       /never imports commander/,
     ],
+    [
+      'the schemas never import commands (issue 17: the descriptors hand them the command lists)',
+      'src/schemas/planted.ts',
+      "import { PLAN_COMMANDS } from '../commands/catalog.js';\nexport const c = PLAN_COMMANDS;\n",
+      /the schemas import no commands/,
+    ],
+    [
+      'the schemas never import the AWS adapters (dynamic import())',
+      'src/schemas/planted.ts',
+      "export const load = () => import('../aws/kms.js');\n",
+      /the schemas import no commands, ui or AWS/,
+    ],
+    [
+      'src/input loads no workflow module (the --help path)',
+      'src/input/planted.ts',
+      "import { parseRegions } from '../workflow/estate/runner.js';\nexport const p = parseRegions;\n",
+      /src\/input parses argv/,
+    ],
+    [
+      'src/input loads no ui (dynamic import())',
+      'src/input/planted.ts',
+      "export const load = () => import('../ui/render/output.js');\n",
+      /src\/input parses argv/,
+    ],
   ])('%s', async (_name, path, code, message) => {
     const messages = await layerMessages(path, code);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(message);
+  });
+
+  it('src/input may share a workflow type: `import type` loads nothing', async () => {
+    expect(
+      await layerMessages(
+        'src/input/planted.ts',
+        "import type { RegionSelection } from '../workflow/estate/runner.js';\nexport type R = RegionSelection;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('the allowed directions pass: commands import ui and workflow; ui imports workflow', async () => {

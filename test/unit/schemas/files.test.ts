@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_NAMES, schemaJson } from '../../../src/schemas/index.js';
+import { schemaJson } from '../../../src/commands/published-schemas.js';
+import { SCHEMA_NAMES } from '../../../src/schemas/names.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const DIR = join(ROOT, 'schemas');

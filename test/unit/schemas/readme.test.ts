@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { schemaJson, type SchemaName } from '../../../src/schemas/index.js';
+import { schemaJson } from '../../../src/commands/published-schemas.js';
+import type { SchemaName } from '../../../src/schemas/names.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
 const section = README.slice(

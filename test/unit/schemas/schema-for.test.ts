@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandsPrinting, schemaFor } from '../../../src/commands/catalog.js';
 import { SCHEMA_NAMES } from '../../../src/schemas/names.js';
-import { schemaErrors } from '../../../src/schemas/validate.js';
-import { schemaFileText } from '../../../src/schemas/index.js';
+import { schemaErrors, schemaFileText } from '../../../src/commands/published-schemas.js';
 import { run } from '../../../src/cli.js';
 import { memoryIO } from '../../../src/ui/io.js';
 

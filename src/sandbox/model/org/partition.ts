@@ -58,10 +58,6 @@ export function isOptInRegion(region: string): boolean {
   return OPT_IN.has(region);
 }
 
-export function isKnownRegion(region: string): boolean {
-  return OPT_IN.has(region) || (DEFAULT_REGIONS as readonly string[]).includes(region);
-}
-
 /**
  * The order in which a scenario with M Regions takes them: mostly default Regions, with an opt-in
  * one every few (including ap-southeast-4, which has no CloudHSM), so that even a small scenario

@@ -12,7 +12,7 @@ import {
   recordingEvidence,
   serializePlan,
 } from '../../../../src/workflow/plan-file/index.js';
-import { schemaErrors } from '../../../../src/schemas/validate.js';
+import { schemaErrors } from '../../../../src/commands/published-schemas.js';
 import type { StoreInfo } from '../../../../src/aws/ports.js';
 
 function ctxOf(a: FakeAccount, store: StoreInfo): StepContext {

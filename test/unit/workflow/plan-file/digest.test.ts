@@ -12,7 +12,7 @@ import {
   writePlanFile,
 } from '../../../../src/workflow/plan-file/index.js';
 import { ExitCode, KscliError } from '../../../../src/errors.js';
-import { schemaErrors } from '../../../../src/schemas/validate.js';
+import { schemaErrors } from '../../../../src/commands/published-schemas.js';
 import { clone, plan } from './fixtures.js';
 
 function refusal(fn: () => unknown): KscliError {

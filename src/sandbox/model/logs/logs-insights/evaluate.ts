@@ -403,11 +403,6 @@ class StatsStage {
 /** A command after the first barrier, applied to the whole list of items. */
 type ListStage = (items: Item[]) => Item[];
 
-export interface Columns {
-  names: string[];
-  time: Set<string>;
-}
-
 export class Execution {
   private readonly steps: Step[] = [];
   private readonly stats: StatsStage | undefined;

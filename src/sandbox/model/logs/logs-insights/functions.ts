@@ -90,10 +90,6 @@ export function valuesEqual(a: string | number, b: string | number): boolean {
   return x !== undefined && x === y;
 }
 
-export function toText(v: Value): string | undefined {
-  return v === undefined ? undefined : String(v);
-}
-
 /** Calls a scalar function other than bin (which the evaluator handles: it reads @timestamp). */
 export function callScalar(name: string, args: Value[]): Value {
   const a0 = args[0];
