@@ -328,6 +328,8 @@ export async function planScheduleItems(
           : {}),
         region: ctx.region,
         warn: ctx.say,
+        // the plan says when auto joined the log group and LookupEvents (issue 23)
+        note: ctx.say,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.queryProgress ? { onQueryProgress: ctx.queryProgress } : {}),
       })

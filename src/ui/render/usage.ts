@@ -11,6 +11,7 @@
  *             (cloudTrail*: what was searched, never more; requestedDays: --days)
  *   "evidence": {"mode", "source": "api" | "logs-insights" | "logs-insights+api", "window", "segments": [{"source", "start", "end", "logGroup"?}],
  *                "logGroup": {"name", "region", "accountId", "arn", "trail"} | null, "limits", "logGroupProblems",
+ *                "uncovered": [{"start", "end", "reason", "remedy"?}], "joined": "why auto joined sources" | null,
  *                "queries": [{"queryId", "status", "start", "end", "rows", "recordsMatched", "recordsScanned", "bytesScanned"}], "warnings"}
  *               (src/workflow/evidence/summary.ts)
  *   "dependents"?: {"mode", "aggregator"?, "region", "coverage": [{"resourceType", "core", "by", "reason"?}],
