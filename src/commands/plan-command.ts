@@ -10,6 +10,7 @@ import type { PlannedStep } from '../workflow/plan.js';
 import type { PlanCommand } from '../workflow/plan-file/index.js';
 import { runPlan, type AnyPlanSpec } from '../workflow/plan-runner/index.js';
 import { runPlanOut } from './plan-out.js';
+import { noticeWriter } from '../ui/notice.js';
 
 /**
  * `options`: the command's typed options (JSON values). With --plan-out, or --output markdown, the
@@ -26,7 +27,7 @@ export async function runPlanCommand<P extends PlannedStep, D, R>(
   if (deps.globals.planOut !== undefined || deps.globals.output === 'markdown')
     return runPlanOut(deps, spec, command, { ...options }, extras);
   const outcome = await runPlan(deps, spec, {
-    say: (line) => deps.io.err.write(`${line}\n`),
+    say: noticeWriter(deps.io),
     onPlanned: (prepared) => renderPlanPreview(deps, prepared),
   });
   if ('halted' in outcome) return outcome.halted;

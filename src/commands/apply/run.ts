@@ -20,6 +20,7 @@ import { kscliVersion } from '../../version.js';
 import { admissionProblems, restrictToPlan, staleness, type PlanFile } from '../../workflow/plan-file/index.js';
 import { runPlan, subjectSpecOf, type Halted } from '../../workflow/plan-runner/index.js';
 import { renderPlanPreview } from '../../ui/render/plan-outcome.js';
+import { noticeWriter } from '../../ui/notice.js';
 import { savedSpec } from './saved-specs.js';
 
 export interface ApplyOptions {
@@ -43,7 +44,7 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
   // the plan runner's one assembly: --expected-account, then the plan's admission (admit), the plan
   // computed again and compared with the saved one (onPrepared), then guard, confirm and apply
   const outcome = await runPlan(deps, spec, {
-    say: (line) => deps.io.err.write(`${line}\n`),
+    say: noticeWriter(deps.io),
     admit: async (id) => {
       account = id.account;
       const problems = admissionProblems(
