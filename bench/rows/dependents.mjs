@@ -9,7 +9,11 @@
  * dependents-direct-10k:  --dependents direct (every service read directly, concurrently, each
  *                         paced under its own quota), against its quota floor: the slowest
  *                         operation's calls / quota, from the sandbox request log: <= 1.3x.
- * Both report the AWS calls each made (by operation, from the request log), side by side.
+ * Both report the AWS calls each made (by operation, from the request log), side by side, and the
+ * CPU each process spent on the search (kscli: this process; the sandbox: its child) with the
+ * machine's load average: the floor is AWS's quotas, so on a machine shared with other work the
+ * ratio also measures how much CPU kscli and the local stand-in for AWS were given, and the split
+ * says which of the two (real AWS spends its CPU elsewhere).
  *
  * The search runs in-process from dist/ (gatherDependents over createAwsPorts pointed at the
  * sandbox) after the store's keys are scanned, so the row times the search alone, not the key scan
@@ -26,7 +30,8 @@ import {
   storeWithKeys,
   RequestLogReader,
 } from '../lib/kscli.mjs';
-import { stop } from '../lib/children.mjs';
+import { loadavg } from 'node:os';
+import { cpuSecondsOf, stop } from '../lib/children.mjs';
 import { round } from '../lib/stats.mjs';
 import { row } from '../lib/row.mjs';
 
@@ -55,7 +60,7 @@ const DATA_OPS = new Set([
 
 const mod = (path) => import(pathToFileURL(join(ROOT, 'dist', ...path.split('/'))).href);
 
-async function search({ url, storeId, mode, log }) {
+async function search({ url, storeId, mode, log, sandboxPid }) {
   const [{ createAwsPorts }, { gatherDependents }] = await Promise.all([
     mod('aws/index.js'),
     mod('workflow/evidence/dependents/gather.js'),
@@ -67,13 +72,31 @@ async function search({ url, storeId, mode, log }) {
   });
   const keys = await aws.kms().scanKeys((k) => k.customKeyStoreId === storeId);
   const mark = log.mark();
+  const cpu0 = process.cpuUsage();
+  const sandboxCpu0 = cpuSecondsOf(sandboxPid);
   const t0 = performance.now();
   const result = await gatherDependents(aws, keys, { mode, region: 'us-east-1' });
   const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sandboxCpu1 = cpuSecondsOf(sandboxPid);
+  const cpuS = {
+    kscli: round((cpu.user + cpu.system) / 1e6),
+    sandbox: sandboxCpu0 === undefined || sandboxCpu1 === undefined ? null : round(sandboxCpu1 - sandboxCpu0),
+  };
+  const load1 = round(loadavg()[0]);
   const calls = countCalls(log.since(mark).filter((e) => DATA_OPS.has(e.operation)));
   const found = [...result.byKey.values()].reduce((n, d) => n + d.resources.length, 0);
   const gaps = result.run.coverage.filter((c) => c.core && c.by === 'not-covered').map((c) => c.resourceType);
-  return { wallS, keys: keys.length, calls, found, gaps, queries: result.run.queries.map((q) => [q.pages, q.rows]) };
+  return {
+    wallS,
+    keys: keys.length,
+    calls,
+    found,
+    gaps,
+    queries: result.run.queries.map((q) => [q.pages, q.rows]),
+    cpuS,
+    load1,
+  };
 }
 
 async function quotaFloor(calls) {
@@ -90,6 +113,14 @@ async function quotaFloor(calls) {
   return { floorS, by };
 }
 
+/** `kscli CPU 5.1 s (0.9 ms/call), sandbox 4.0 s; load 3.2` */
+function cpuNote(r) {
+  const n = total(r.calls);
+  const per = n ? ` (${((r.cpuS.kscli * 1000) / n).toFixed(2)} ms/call)` : '';
+  const sandbox = r.cpuS.sandbox === null ? '' : `, sandbox ${r.cpuS.sandbox.toFixed(1)} s`;
+  return `CPU kscli ${r.cpuS.kscli.toFixed(1)} s${per}${sandbox}; load average ${r.load1}`;
+}
+
 const total = (calls) => Object.keys(calls).reduce((n, op) => n + answered(calls, op), 0);
 
 export async function dependentsRows({ home, tmp, keys = 10_000, resources = 50_000, say }) {
@@ -99,14 +130,14 @@ export async function dependentsRows({ home, tmp, keys = 10_000, resources = 50_
   const sandbox = await serveSandbox(statePath, { home, latencyMs: 20 });
   try {
     const log = new RequestLogReader(statePath);
-    const config = await search({ url: sandbox.url, storeId, mode: 'config', log });
+    const config = await search({ url: sandbox.url, storeId, mode: 'config', log, sandboxPid: sandbox.pid });
     say(
-      `  dependents via Config: ${config.wallS.toFixed(1)} s, ${total(config.calls)} calls, ${config.found} resources found, gaps ${config.gaps.join(', ') || 'none'}`,
+      `  dependents via Config: ${config.wallS.toFixed(1)} s, ${total(config.calls)} calls, ${config.found} resources found, gaps ${config.gaps.join(', ') || 'none'}; ${cpuNote(config)}`,
     );
-    const direct = await search({ url: sandbox.url, storeId, mode: 'direct', log });
+    const direct = await search({ url: sandbox.url, storeId, mode: 'direct', log, sandboxPid: sandbox.pid });
     const { floorS, by } = await quotaFloor(direct.calls);
     say(
-      `  dependents via direct reads: ${direct.wallS.toFixed(1)} s, ${total(direct.calls)} calls, floor ${floorS.toFixed(1)} s (${by})`,
+      `  dependents via direct reads: ${direct.wallS.toFixed(1)} s, ${total(direct.calls)} calls, floor ${floorS.toFixed(1)} s (${by}); ${cpuNote(direct)}`,
     );
     const side = `Config ${total(config.calls)} calls (${JSON.stringify(config.queries)} pages/rows per query) vs direct ${total(direct.calls)} calls`;
     return [
@@ -120,7 +151,7 @@ export async function dependentsRows({ home, tmp, keys = 10_000, resources = 50_
         ratio: config.wallS / 30,
         target: '<= 30 s',
         pass: config.wallS <= 30 && config.keys === keys,
-        note: side,
+        note: `${side}; ${cpuNote(config)}`,
         details: config,
       }),
       row({
@@ -133,7 +164,7 @@ export async function dependentsRows({ home, tmp, keys = 10_000, resources = 50_
         ratio: direct.wallS / floorS,
         target: '<= 1.3x',
         pass: direct.wallS / floorS <= 1.3 && direct.keys === keys,
-        note: `${side}; floor: ${by}`,
+        note: `${side}; floor: ${by}; ${cpuNote(direct)}`,
         details: direct,
       }),
     ];

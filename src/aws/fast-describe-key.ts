@@ -35,7 +35,7 @@ type HttpRequest = InstanceType<typeof HttpRequest>;
 type SignatureV4 = InstanceType<typeof SignatureV4>;
 
 /** Where and how the SDK sent its DescribeKey: reused for every later one. */
-interface Target {
+export interface Target {
   protocol: string;
   hostname: string;
   port?: number;
@@ -51,9 +51,9 @@ interface Target {
 const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 /** The SDK's back-off bases: 50 ms for transient errors, 1 s after throttling; capped at 20 s (aws-facts.md section 6). */
-const TRANSIENT_BASE_MS = 50;
-const THROTTLE_BASE_MS = 1000;
-const MAX_DELAY_MS = 20_000;
+export const TRANSIENT_BASE_MS = 50;
+export const THROTTLE_BASE_MS = 1000;
+export const MAX_DELAY_MS = 20_000;
 
 export interface FastDescribeKeyOptions {
   /** the DescribeKey bucket of the Region's pacer (the one the SDK middleware uses) */
@@ -64,7 +64,7 @@ export interface FastDescribeKeyOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-type SdkShapedError = Error & {
+export type SdkShapedError = Error & {
   code?: string;
   $fault?: 'client' | 'server';
   $metadata: { httpStatusCode?: number; requestId?: string; attempts?: number };
@@ -242,7 +242,7 @@ export class FastDescribeKey {
 }
 
 /** The request's destination and signing scope (from its Authorization header's credential scope). */
-function targetOf(request: HttpRequest): Target {
+export function targetOf(request: HttpRequest): Target {
   const header = (name: string): string | undefined => {
     const key = Object.keys(request.headers).find((k) => k.toLowerCase() === name);
     return key === undefined ? undefined : request.headers[key];
@@ -280,7 +280,7 @@ function toMetadata(value: unknown): KeyMetadata | undefined {
  * with HTTP 200) gets no `$fault`, as the SDK's deserialization errors, so errors.ts reports it as
  * an unreadable reply rather than as a service error.
  */
-function shaped(
+export function shaped(
   error: Error,
   name: string,
   status: number | undefined,
@@ -300,7 +300,7 @@ function shaped(
  * header, else the body's `code`, else `__type` (the text after `#`, before `:`); the message from
  * `message` or `Message`.
  */
-function errorFrom(
+export function errorFrom(
   status: number,
   headers: Record<string, string>,
   body: Record<string, unknown> | undefined,
@@ -318,7 +318,7 @@ function errorFrom(
   return shaped(new Error(message), name, status, requestId);
 }
 
-function isTransient(error: SdkShapedError): boolean {
+export function isTransient(error: SdkShapedError): boolean {
   const status = error.$metadata?.httpStatusCode;
   return (
     TRANSIENT_NAMES.has(error.name) ||

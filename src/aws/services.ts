@@ -308,7 +308,12 @@ export const AWS_SERVICES = {
     // path-style under an explicit endpoint (the sandbox, LocalStack): no bucket-name DNS there
     client: async (base) =>
       new (sdkModule('@aws-sdk/client-s3').S3Client)({ ...base, forcePathStyle: base.endpoint !== undefined }),
-    adapter: async (client, { site }) => new (await import('./adapters/s3.js')).S3Adapter(client, site),
+    // GetBucketEncryption (once per bucket) goes through the fast path (fast-bucket-encryption.ts)
+    adapter: async (client, { site, bucket, debugLog }) =>
+      new (await import('./adapters/s3.js')).S3Adapter(client, site, {
+        getBucketEncryptionBucket: () => bucket('GetBucketEncryption'),
+        ...(debugLog ? { debugLog } : {}),
+      }),
   }),
   ec2: service<EC2Client, Ec2Port>({
     scope: 'regional',
@@ -344,7 +349,12 @@ export const AWS_SERVICES = {
     // control-plane rates [U]
     quotas: { ListTables: 10, DescribeTable: 100 },
     client: async (base) => new (sdkModule('@aws-sdk/client-dynamodb').DynamoDBClient)(base),
-    adapter: async (client, { site }) => new (await import('./adapters/dynamodb.js')).DynamoDbAdapter(client, site),
+    // DescribeTable (once per table) goes through the fast path (fast-json-call.ts), paced by this bucket
+    adapter: async (client, { site, bucket, debugLog }) =>
+      new (await import('./adapters/dynamodb.js')).DynamoDbAdapter(client, site, {
+        describeTableBucket: () => bucket('DescribeTable'),
+        ...(debugLog ? { debugLog } : {}),
+      }),
   }),
   backup: service<BackupClient, BackupPort>({
     scope: 'regional',

@@ -11,6 +11,7 @@ import type { PlannedStep } from '../workflow/plan.js';
 import { DEFAULT_TRIAL_DAYS, rollbackCommand, trialJson, type TrialReport } from '../workflow/trial/index.js';
 import type { PlanExtras } from '../schemas/plan.js';
 import type { TrialFlagOptions } from './trial-flags.js';
+import type { NextStep } from '../ui/next-step.js';
 
 export function trialPhaseOptions(t: TrialFlagOptions | undefined, evidence: EvidenceOptions): TrialPhaseOptions {
   return {
@@ -25,13 +26,13 @@ export function trialPhaseOptions(t: TrialFlagOptions | undefined, evidence: Evi
 }
 
 /** The trial of every key line that carries one (details.trial), for the JSON document. */
-export function trialExtra(storeId: string, planned: PlannedStep): Pick<PlanExtras, 'trial'> {
+export function trialExtra(storeId: string, planned: PlannedStep, step: NextStep): Pick<PlanExtras, 'trial'> {
   const trials = new Map<string, TrialReport>();
   for (const e of planned.executables) {
     const t = e.item.details?.trial as TrialReport | undefined;
     if (t && e.item.targetKind === 'key') trials.set(e.item.target, t);
   }
-  const j = trialJson(storeId, trials);
+  const j = trialJson(storeId, trials, step);
   return j ? { trial: j } : {};
 }
 
@@ -42,17 +43,19 @@ export function trialPendingFinish<D>(
   trials: Map<string, TrialReport> | undefined,
   trialEnd: Date | undefined,
   command: string,
+  step: NextStep,
 ): Finish<D> {
   const list = [...(trials?.values() ?? [])];
+  const trial = trialJson(storeId, trials ?? new Map(), step);
   const failed = list.reduce((n, t) => n + t.failures.length, 0);
   return {
     outcome: 'pending',
     exitCode: ExitCode.Pending,
     ...(trialEnd ? { nextRunAfter: trialEnd } : {}),
     lines: [
-      `trial: ${list.length} key(s) disabled, ${failed} failed call(s) so far; it ends ${trialEnd?.toISOString() ?? 'later'}. Run "kscli ${command} ${storeId}" again after that date; roll back at any time: ${rollbackCommand(storeId)}`,
+      `trial: ${list.length} key(s) disabled, ${failed} failed call(s) so far; it ends ${trialEnd?.toISOString() ?? 'later'}. Run "${step([command, storeId])}" again after that date; roll back at any time: ${rollbackCommand(storeId, step)}`,
     ],
-    extra: { phase, ...(trialJson(storeId, trials ?? new Map()) ? { trial: trialJson(storeId, trials!)! } : {}) },
+    extra: { phase, ...(trial ? { trial } : {}) },
   };
 }
 
@@ -63,6 +66,7 @@ export function trialStartedFinish<D>(
   report: ApplyReport,
   trials: Map<string, TrialReport> | undefined,
   command: string,
+  step: NextStep,
 ): Finish<D> {
   const all = new Map(trials ?? []);
   let end: string | undefined;
@@ -79,6 +83,6 @@ export function trialStartedFinish<D>(
     .map((t) => t.end)
     .sort()
     .at(-1);
-  const f = trialPendingFinish<D>(storeId, phase, all, latest ? new Date(latest) : undefined, command);
+  const f = trialPendingFinish<D>(storeId, phase, all, latest ? new Date(latest) : undefined, command, step);
   return { ...f, lines: [`trial started${end ? `: ends ${end}` : ''}`, ...(f.lines ?? [])] };
 }

@@ -32,6 +32,12 @@ const Segment = Type.Object(
   { additionalProperties: false },
 );
 
+/** A stretch of the window no source searched, and why (issue 23: --evidence logs uses the log group alone). */
+const Uncovered = Type.Object(
+  { start: IsoDate, end: IsoDate, reason: Type.String(), remedy: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
 /** What a usage run's evidence rested on (workflow/evidence/summary.ts); null before issue 10's sources ran. */
 export const EvidenceSummary = Type.Object(
   {
@@ -54,6 +60,10 @@ export const EvidenceSummary = Type.Object(
     ]),
     limits: Type.Array(Type.String()),
     logGroupProblems: Type.Array(Type.String()),
+    /** the stretches of the window no source searched: keys that must be covered there are unknown */
+    uncovered: Type.Array(Uncovered),
+    /** why --evidence auto joined the log group and LookupEvents (null: one source answered) */
+    joined: Type.Union([Type.String(), Type.Null()]),
     queries: Type.Array(
       Type.Object(
         {
@@ -130,6 +140,8 @@ export const KeyUsage = Type.Object(
       segments: Type.Optional(Type.Array(Segment)),
       /** failed attempts by error code (Logs Insights source) */
       failedErrorCodes: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }))),
+      /** the part of the requested window before `window.start` that no source searched (issue 23) */
+      uncovered: Type.Optional(Uncovered),
       /** cryptographic calls per UTC day, days with calls only, oldest first (the activity sparkline) */
       daily: Type.Optional(
         Type.Array(

@@ -57,3 +57,13 @@ export function nextStepLine(ctx: NextStepContext, args: string[]): string {
 export function nextStepFor(ctx: NextStepContext): NextStep {
   return (args) => nextStepLine(ctx, args);
 }
+
+/**
+ * The NextStep of a run for a subject in `region` (a store's cluster, a cluster found with
+ * --regions): when that is not the run's own Region, --region names it, in the sandbox too, so the
+ * pasted command reaches the subject where it is.
+ */
+export function nextStepIn(ctx: NextStepContext, region: string): NextStep {
+  if (region === ctx.region) return nextStepFor(ctx);
+  return nextStepFor({ ...ctx, globals: { ...ctx.globals, region }, region });
+}

@@ -276,7 +276,11 @@ export async function planDeleteStore(
     executables.push(...waitingLines, ...keptLines, ...refused);
     return {
       phase: 'schedule-keys',
-      warnings: [...failedTrialWarnings(ctx.store.id, executables), SECURITY_HUB_WARNING, ...keptWarning],
+      warnings: [
+        ...failedTrialWarnings(ctx.store.id, executables, (args) => stepCommand(ctx, args)),
+        SECURITY_HUB_WARNING,
+        ...keptWarning,
+      ],
       overrides,
       executables,
       nextRunAfter: nextRunAfter(pending),

@@ -16,8 +16,13 @@ export interface OrphanedMaterial {
   eventId: string;
 }
 
-export const ORPHAN_CLEANUP_STEPS = [
-  'Disconnect the store (kscli disconnect-store <store>).',
+/**
+ * The clean-up of orphaned key material, in order. `disconnect` is the command that disconnects
+ * the store, as the operator pastes it (Deps.nextStep: the run's --region, --profile, ...; issue
+ * 23: a `<store>` placeholder had to be filled in by hand).
+ */
+export const orphanCleanupSteps = (disconnect: string): string[] => [
+  `Disconnect the store (${disconnect}).`,
   'Change the kmsuser password with cloudhsm_mgmt_util: changePswd CU kmsuser <new password> (7-32 letters and digits).',
   'Log in to key_mgmt_util as kmsuser and delete each handle: deleteKey -k <handle> (findKey -l <key ARN> finds a handle by its label).',
   'Log out.',

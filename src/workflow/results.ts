@@ -88,6 +88,8 @@ export interface UsageTrials {
   reports: Map<string, TrialReport>;
   tagErrors: Map<string, string>;
   recommended: Map<string, TrialRecommendation>;
+  /** the command that rolls a trial back, with the run's context flags (Deps.nextStep) */
+  rollback: string;
 }
 
 export type BackupsResult =
@@ -102,6 +104,8 @@ export interface OrphansResult {
   deleted?: StoreDeletion;
   /** empty for an external key store (nothing looked up) */
   orphans: OrphanedMaterial[];
+  /** how to clean up the orphans, its commands with the run's context flags (orphans.ts orphanCleanupSteps) */
+  cleanupSteps: string[];
 }
 
 /** What KMS leaves behind once a CloudHSM store is deleted (case 5): for the renderer. */
@@ -110,6 +114,8 @@ export interface DeleteStoreCleanup {
   /** CloudHSM stores: what KMS leaves behind in backups and in the cluster */
   backups?: BackupsReport;
   orphans?: OrphanedMaterial[];
+  /** how to clean up the orphans (orphans.ts orphanCleanupSteps) */
+  orphanSteps?: string[];
   /** what still costs money: the cluster and its HSMs, or the XKS proxy (workflow/cost/leftovers.ts) */
   leftover?: StoreLeftover;
   /** where the HSM price came from (Price List or kscli's dated table) */

@@ -328,6 +328,8 @@ export async function planScheduleItems(
           : {}),
         region: ctx.region,
         warn: ctx.say,
+        // the plan says when auto joined the log group and LookupEvents (issue 23)
+        note: ctx.say,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.queryProgress ? { onQueryProgress: ctx.queryProgress } : {}),
       })
@@ -347,10 +349,13 @@ export async function planScheduleItems(
     const key = keys.find((k) => k.keyId === it.target);
     const rec =
       key &&
-      recommendTrial(key, assessment, trial !== undefined, {
-        now: ctx.clock.now(),
-        unusedDays: opts.evidence.unusedDays,
-      });
+      recommendTrial(
+        key,
+        assessment,
+        trial !== undefined,
+        { now: ctx.clock.now(), unusedDays: opts.evidence.unusedDays },
+        (args) => stepCommand(ctx, args),
+      );
     const item = rec ? withTrialRecommendation(gated, rec) : gated;
     return item.status === 'apply' ? scheduleExecutable(ctx, item, opts) : { item, apply: async () => ({}) };
   });
@@ -375,7 +380,7 @@ export async function planScheduleDeletion(
   executables.push(...keyItems);
   for (const k of selection.excluded) executables.push({ item: excludedLine(k, SCHEDULE), apply: noop });
 
-  const warnings: string[] = failedTrialWarnings(ctx.store.id, executables);
+  const warnings: string[] = failedTrialWarnings(ctx.store.id, executables, (args) => stepCommand(ctx, args));
   if (executables.some((e) => e.item.status === 'apply')) warnings.push(SECURITY_HUB_WARNING);
   if (ctx.store.type === 'EXTERNAL_KEY_STORE') {
     warnings.push(

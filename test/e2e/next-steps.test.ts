@@ -106,3 +106,90 @@ describe('next steps paste and run', () => {
     expect(next.screen).toContain(`in account ${DEMO.account}, region us-east-1`);
   }, 90_000);
 });
+
+/** The `kscli ...` command a line prints inline after `label` (up to a closing `)`, `"` or the line's end). */
+function inlineStep(screen: string, label: RegExp): string | undefined {
+  for (const l of screen.split('\n')) {
+    const m = label.exec(l);
+    if (!m) continue;
+    const rest = l.slice(m.index + m[0].length);
+    const cmd = /kscli [^")]*/.exec(rest)?.[0];
+    if (cmd) return cmd.replace(/[.;,]?\s*$/, '');
+  }
+  return undefined;
+}
+
+describe('after-care and trial next steps paste and run (issue 23)', () => {
+  it('the trial: its rollback and the delete-store it names carry --sandbox; pasted, they reach the same sandbox', async () => {
+    const sh = new ReaderShell('next-trial');
+    shells.push(sh);
+    const started = await sh.run(
+      `kscli disable-keys ${DEMO.hsmStore} --key ${DEMO.keys.unusedB} --no-alarm --yes --sandbox`,
+      { columns: 300 },
+    );
+    expect(started.code, started.screen).toBe(0);
+    const rollback = inlineStep(started.screen, /roll back: /);
+    expect(rollback).toBe(`kscli enable-keys ${DEMO.hsmStore} --sandbox`);
+    const later = inlineStep(started.screen, /after that date "/);
+    expect(later).toBe(`kscli delete-store ${DEMO.hsmStore} --sandbox`);
+    // pasted during the trial: delete-store waits for the trial's end (exit 8, never 4), and says how to roll back
+    const waiting = await sh.run(later!, { columns: 300 });
+    expect(waiting.code, waiting.screen).toBe(8);
+    expect(inlineStep(waiting.screen, /roll back at any time: /)).toBe(rollback);
+    // the rollback, pasted: the key is Enabled again in the same sandbox
+    const rolled = await sh.run(rollback!, { columns: 300 });
+    expect(rolled.code, rolled.screen).toBe(0);
+    expect(rolled.screen).toMatch(/1 key\(s\) enabled again/);
+  }, 120_000);
+
+  it('usage: a recommended trial command carries --sandbox; pasted, it plans against the same store (exit 3 without an alarm, never 4)', async () => {
+    const sh = new ReaderShell('next-recommend');
+    shells.push(sh);
+    // --evidence logs on the demo: keys older than its log group are unknown, so a trial is recommended
+    const usage = await sh.run(`kscli usage ${DEMO.hsmStore} --sandbox --evidence logs --output table`, {
+      columns: 300,
+    });
+    expect(usage.code, usage.screen).toBe(0);
+    const rec = inlineStep(usage.screen, new RegExp(`trial recommended: ${DEMO.keys.unusedB}: `));
+    expect(rec).toBe(`kscli disable-keys ${DEMO.hsmStore} --key ${DEMO.keys.unusedB} --trial-days 14 --sandbox`);
+    const pasted = await sh.run(`${rec!} --dry-run`, { columns: 300 });
+    expect([0, 3], pasted.screen).toContain(pasted.code);
+    expect(pasted.screen).toContain(`in account ${DEMO.account}, region us-east-1`);
+  }, 120_000);
+
+  it('orphans, and the cluster delete-store leaves: the clean-up and retire-cluster commands carry --sandbox and run when pasted', async () => {
+    const sh = new ReaderShell('next-aftercare');
+    shells.push(sh);
+    const flags = '--sandbox --yes';
+    // the wrong order on purpose: keys scheduled, the store disconnected, the waiting period over:
+    // the keys' material stays in the cluster (backingKeysDeletionStatus FAILURE)
+    for (const [cmd, code] of [
+      [
+        `kscli schedule-deletion ${DEMO.hsmStore} --allow-in-use --allow-data-loss --no-alarm --window-days 7 ${flags}`,
+        0,
+      ],
+      [`kscli disconnect-store ${DEMO.hsmStore} --allow-orphaned-material ${flags}`, 0],
+      ['kscli sandbox advance --days 31', 0],
+    ] as const) {
+      const r = await sh.run(cmd, { columns: 300, timeoutMs: 120_000 });
+      expect(r.code, r.screen).toBe(code);
+    }
+    const orphans = await sh.run(`kscli orphans ${DEMO.hsmStore} --sandbox`, { columns: 300 });
+    expect(orphans.code, orphans.screen).toBe(0);
+    const disconnect = inlineStep(orphans.screen, /Disconnect the store \(/);
+    expect(disconnect).toBe(`kscli disconnect-store ${DEMO.hsmStore} --sandbox`);
+    const again = await sh.run(disconnect!, { columns: 300 });
+    // already DISCONNECTED: nothing to do, in the same sandbox
+    expect(again.code, again.screen).toBe(0);
+    expect(again.screen).toContain(`in account ${DEMO.account}, region us-east-1`);
+
+    const deleted = await sh.run(`kscli delete-store ${DEMO.hsmStore} ${flags}`, { columns: 300 });
+    expect(deleted.code, deleted.screen).toBe(0);
+    expect(inlineStep(deleted.screen, /Disconnect the store \(/)).toBe(disconnect);
+    const retire = inlineStep(deleted.screen, /a month: run /);
+    expect(retire).toBe(`kscli retire-cluster ${DEMO.hsmCluster} --sandbox`);
+    const retired = await sh.run(`${retire!} --dry-run`, { columns: 300 });
+    expect(retired.code, retired.screen).toBe(0);
+    expect(retired.screen).toContain(`Plan: retire-cluster cluster ${DEMO.hsmCluster}`);
+  }, 240_000);
+});

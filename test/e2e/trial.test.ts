@@ -77,7 +77,10 @@ describe('a trial on the demo account', () => {
     trialEnd = doc.nextRunAfter;
     expect(Math.abs(Date.parse(trialEnd) - (startedAt + 14 * DAY))).toBeLessThan(60_000);
     expect(doc.trial.keys.map((k: { keyId: string }) => k.keyId).sort()).toEqual(TRIAL_KEYS);
-    expect(doc.trial.rollback).toBe(`kscli enable-keys ${DEMO.hsmStore}`);
+    // the rollback pastes as printed: this run's endpoint and Region (issue 23)
+    expect(doc.trial.rollback).toBe(
+      `kscli enable-keys ${DEMO.hsmStore} --region us-east-1 --endpoint-url ${t.sandbox.url}`,
+    );
     const requests = t.sandbox.requestsSince(mark);
     // exactly the Enabled keys it would schedule: not the key Disabled before, not the pending one
     expect(okCalls(requests, 'DisableKey')).toEqual(TRIAL_KEYS);

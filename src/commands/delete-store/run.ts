@@ -11,7 +11,7 @@
  *   after a CloudHSM store is deleted: "backups": {...as kscli backups}, "orphans": {...as kscli orphans}
  *   (src/ui/render/delete-store.ts).
  */
-import { nextStepFor, type NextStep } from '../../ui/next-step.js';
+import { nextStepFor, nextStepIn, type NextStep } from '../../ui/next-step.js';
 import type { PlanModule } from '../descriptor.js';
 import { DeleteStoreOptionsSchema } from './options.js';
 import type { KeyInfo, StoreInfo } from '../../aws/ports.js';
@@ -28,7 +28,7 @@ import { storeKeysAfterApply } from '../../workflow/drift.js';
 import type { EvidenceOptions } from '../../workflow/evidence-port.js';
 import { nextRunAfter } from '../../workflow/inventory.js';
 import type { CallEntry, Journal } from '../../workflow/journal.js';
-import { findOrphans } from '../../workflow/orphans.js';
+import { findOrphans, orphanCleanupSteps } from '../../workflow/orphans.js';
 import type { Finish, PlanSpec } from '../../workflow/plan-runner/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 import type { TrialFlagOptions } from '../trial-flags.js';
@@ -115,13 +115,8 @@ async function leftoverOf(
   if (store.type === 'EXTERNAL_KEY_STORE') return xksLeftover(deps.aws, store, region);
   if (!store.clusterId) return undefined;
   const book = new HsmPriceBook(() => deps.aws.pricing(PRICING_REGION));
-  const g = deps.globals;
-  const leftover = await clusterLeftover(deps.aws, region, store.clusterId, store.id, book, {
-    region,
-    profile: g.profile,
-    endpointUrl: g.endpointUrl,
-    sandbox: g.sandbox,
-  });
+  // the cluster is in the store's Region: written out even where this run took its Region from elsewhere
+  const leftover = await clusterLeftover(deps.aws, region, store.clusterId, store.id, book, nextStepIn(deps, region));
   if (leftover.cost) data.priceLine = priceSourceLine(book);
   return leftover;
 }
@@ -157,7 +152,14 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     },
     idle: (planned, keysAtPlan) => {
       if (planned.phase === 'trial-running' || planned.phase === 'trial-start')
-        return trialPendingFinish(storeId, planned.phase, planned.trials, planned.trialEnd, 'delete-store');
+        return trialPendingFinish(
+          storeId,
+          planned.phase,
+          planned.trials,
+          planned.trialEnd,
+          'delete-store',
+          nextStepFor(deps),
+        );
       if (planned.phase === 'keys-pending') {
         return pendingFinish(
           keysAtPlan.filter((k) => k.state === 'PendingDeletion'),
@@ -172,7 +174,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     storeNotFound: (journal, where) => alreadyDeletedFinish(journal, storeId, where),
     finish: async (planned, report, ctx, keysAtPlan) => {
       if (planned.phase === 'trial-start')
-        return trialStartedFinish(storeId, planned.phase, report, planned.trials, 'delete-store');
+        return trialStartedFinish(storeId, planned.phase, report, planned.trials, 'delete-store', nextStepFor(deps));
       if (planned.phase === 'schedule-keys') {
         // where the keys stand now comes from AWS, not from the plan: a colleague may have
         // cancelled a deletion while the plan was on screen (keysLeft agrees with changedSincePlan)
@@ -186,7 +188,10 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           storeId,
           nextStepFor(deps),
         );
-        return { ...f, extra: { ...f.extra, changedSincePlan: after.drift, ...trialExtra(storeId, planned) } };
+        return {
+          ...f,
+          extra: { ...f.extra, changedSincePlan: after.drift, ...trialExtra(storeId, planned, nextStepFor(deps)) },
+        };
       }
       const f: DeleteStoreFinish = {
         outcome: 'done',
@@ -200,7 +205,12 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           regions: enabledRegions(deps.aws),
         });
         const orphans = await findOrphans(deps.aws, storeId, deps.clock.now());
-        f.data = { storeId, backups, orphans };
+        f.data = {
+          storeId,
+          backups,
+          orphans,
+          orphanSteps: orphanCleanupSteps(nextStepFor(deps)(['disconnect-store', storeId])),
+        };
         f.lines!.push(...backupsNextStep(backups, storeId, nextStepFor(deps)));
       } else f.data = { storeId };
       // and what still costs money: the store was its reason to exist (read-only, never fatal)

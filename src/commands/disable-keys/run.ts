@@ -9,6 +9,7 @@ import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planDisableKeys, rollbackCommand, trialJson, type TrialPlanned } from '../../workflow/trial/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 import { trialStartedFinish } from '../trial-finish.js';
+import type { NextStep } from '../../ui/next-step.js';
 
 export interface DisableKeysOptions {
   storeId: string;
@@ -21,7 +22,8 @@ export interface DisableKeysOptions {
   flags: KeyFlags;
 }
 
-export function disableKeysSpec(o: DisableKeysOptions): PlanSpec<TrialPlanned> {
+/** `step`: the run's next-step line (Deps.nextStep): the rollback and delete-store commands paste as printed. */
+export function disableKeysSpec(o: DisableKeysOptions, step: NextStep): PlanSpec<TrialPlanned> {
   return {
     command: 'disable-keys',
     storeId: o.storeId,
@@ -36,23 +38,23 @@ export function disableKeysSpec(o: DisableKeysOptions): PlanSpec<TrialPlanned> {
         ...(o.logGroup ? { logGroup: o.logGroup } : {}),
       }),
     idle: (planned) => {
-      const trial = trialJson(o.storeId, planned.trials);
+      const trial = trialJson(o.storeId, planned.trials, step);
       return {
         outcome: 'nothing-to-do',
         exitCode: ExitCode.Ok,
-        lines: trial ? [`keys in a trial until ${trial.end}; roll back: ${rollbackCommand(o.storeId)}`] : [],
+        lines: trial ? [`keys in a trial until ${trial.end}; roll back: ${rollbackCommand(o.storeId, step)}`] : [],
         extra: trial ? { trial } : {},
       };
     },
     finish: async (planned, report) => {
-      const f = trialStartedFinish(o.storeId, 'trial-start', report, planned.trials, 'delete-store');
+      const f = trialStartedFinish(o.storeId, 'trial-start', report, planned.trials, 'delete-store', step);
       // disable-keys ends here: the trial runs; delete-store or schedule-deletion picks it up
       return {
         outcome: 'done',
         exitCode: ExitCode.Ok,
         ...(f.nextRunAfter ? { nextRunAfter: f.nextRunAfter } : {}),
         lines: [
-          `trial started: ${report.results.filter((r) => r.outcome === 'done' && r.item.action === 'DisableKey').length} key(s) disabled until ${f.nextRunAfter?.toISOString() ?? '?'}; after that date "kscli delete-store ${o.storeId}" (or schedule-deletion) schedules them if nobody failed; roll back: ${rollbackCommand(o.storeId)}`,
+          `trial started: ${report.results.filter((r) => r.outcome === 'done' && r.item.action === 'DisableKey').length} key(s) disabled until ${f.nextRunAfter?.toISOString() ?? '?'}; after that date "${step(['delete-store', o.storeId])}" (or schedule-deletion) schedules them if nobody failed; roll back: ${rollbackCommand(o.storeId, step)}`,
         ],
         extra: f.extra?.trial ? { trial: f.extra.trial } : {},
       };
@@ -63,5 +65,5 @@ export function disableKeysSpec(o: DisableKeysOptions): PlanSpec<TrialPlanned> {
 /** What the disable-keys descriptor loads when it runs (src/commands/descriptor.ts). */
 export const planModule: PlanModule<typeof DisableKeysOptionsSchema> = {
   optionsSchema: DisableKeysOptionsSchema,
-  spec: async (_deps, o) => ({ spec: disableKeysSpec(o) }),
+  spec: async (deps, o) => ({ spec: disableKeysSpec(o, (args) => deps.nextStep(args)) }),
 };

@@ -7,6 +7,7 @@ import { EnableKeysOptionsSchema } from './options.js';
 import type { PlanSpec } from '../../workflow/plan-runner/index.js';
 import { planEnableKeys, trialJson, type TrialPlanned } from '../../workflow/trial/index.js';
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
+import type { NextStep } from '../../ui/next-step.js';
 
 export interface EnableKeysOptions {
   storeId: string;
@@ -14,7 +15,8 @@ export interface EnableKeysOptions {
   flags: KeyFlags;
 }
 
-export function enableKeysSpec(o: EnableKeysOptions): PlanSpec<TrialPlanned> {
+/** `step`: the run's next-step line (Deps.nextStep): the rollback command in the JSON pastes as printed. */
+export function enableKeysSpec(o: EnableKeysOptions, step: NextStep): PlanSpec<TrialPlanned> {
   return {
     command: 'enable-keys',
     storeId: o.storeId,
@@ -23,7 +25,7 @@ export function enableKeysSpec(o: EnableKeysOptions): PlanSpec<TrialPlanned> {
     plan: (ctx, keys) => planEnableKeys(ctx, keys, o.selection),
     finish: async (planned, report) => {
       const n = report.results.filter((r) => r.outcome === 'done' && r.item.action === 'EnableKey').length;
-      const trial = trialJson(o.storeId, planned.trials);
+      const trial = trialJson(o.storeId, planned.trials, step);
       return {
         outcome: 'done',
         exitCode: ExitCode.Ok,
@@ -37,5 +39,5 @@ export function enableKeysSpec(o: EnableKeysOptions): PlanSpec<TrialPlanned> {
 /** What the enable-keys descriptor loads when it runs (src/commands/descriptor.ts). */
 export const planModule: PlanModule<typeof EnableKeysOptionsSchema> = {
   optionsSchema: EnableKeysOptionsSchema,
-  spec: async (_deps, o) => ({ spec: enableKeysSpec(o) }),
+  spec: async (deps, o) => ({ spec: enableKeysSpec(o, (args) => deps.nextStep(args)) }),
 };

@@ -5,7 +5,7 @@
  * (aws-facts 8).
  */
 import type { Deps } from '../../deps.js';
-import { findOrphans } from '../../workflow/orphans.js';
+import { findOrphans, orphanCleanupSteps } from '../../workflow/orphans.js';
 import { storeOrRecord } from '../../workflow/store-or-record.js';
 import type { OrphansResult } from '../../workflow/results.js';
 export type { OrphansResult };
@@ -13,10 +13,11 @@ export type { OrphansResult };
 export async function runOrphans(deps: Deps, storeId: string): Promise<OrphansResult> {
   // a deleted store: its DeleteKey events outlive it (CloudTrail, 90 days), found by its ID alone
   const { store, deleted } = await storeOrRecord(deps, storeId, 'orphans');
-  if (store.type === 'EXTERNAL_KEY_STORE') return { store, orphans: [] };
+  if (store.type === 'EXTERNAL_KEY_STORE') return { store, orphans: [], cleanupSteps: [] };
   const bar = deps.progress.bar('reading CloudTrail DeleteKey events');
   const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() =>
     bar.stop(),
   );
-  return { store, orphans, ...(deleted ? { deleted } : {}) };
+  const cleanupSteps = orphanCleanupSteps(deps.nextStep(['disconnect-store', storeId]));
+  return { store, orphans, cleanupSteps, ...(deleted ? { deleted } : {}) };
 }

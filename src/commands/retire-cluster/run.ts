@@ -26,7 +26,7 @@ import {
   type RetireClusterPlan,
 } from '../../workflow/retire-cluster.js';
 import { storesReader } from './stores-reader.js';
-import { reachArgs } from '../../workflow/cost/leftovers.js';
+import { nextStepIn } from '../../ui/next-step.js';
 import type { PlanModule } from '../descriptor.js';
 import { RetireClusterOptionsSchema } from './options.js';
 
@@ -180,7 +180,7 @@ export function retireClusterSpec(
       else lines.push(`cluster ${o.clusterId} kept (--keep-cluster): HSMs can be added back from its backups`);
       if (ready.length > 0)
         lines.push(
-          `${ready.length} READY backup(s) stay and hold the cluster's keys and users: kscli retire-cluster ${o.clusterId} --delete-backups ${reachArgs({ region: ctx.region, profile: deps.globals.profile, endpointUrl: deps.globals.endpointUrl, sandbox: deps.globals.sandbox })} deletes them (PENDING_DELETION for 7 days, restorable)`,
+          `${ready.length} READY backup(s) stay and hold the cluster's keys and users: ${nextStepIn(deps, ctx.region)(['retire-cluster', o.clusterId, '--delete-backups'])} deletes them (PENDING_DELETION for 7 days, restorable)`,
         );
       return { outcome: 'done', exitCode: ExitCode.Ok, lines };
     },

@@ -64,11 +64,11 @@ export function scheduleDeletionSpec(
     },
     idle: (planned) =>
       planned.phase === 'trial-running' || planned.phase === 'trial-start'
-        ? trialPendingFinish(o.storeId, planned.phase, planned.trials, planned.trialEnd, 'schedule-deletion')
+        ? trialPendingFinish(o.storeId, planned.phase, planned.trials, planned.trialEnd, 'schedule-deletion', next)
         : { outcome: 'nothing-to-do', exitCode: ExitCode.Ok },
     finish: async (planned, report, ctx, keysAtPlan) => {
       if (planned.phase === 'trial-start')
-        return trialStartedFinish(o.storeId, planned.phase, report, planned.trials, 'schedule-deletion');
+        return trialStartedFinish(o.storeId, planned.phase, report, planned.trials, 'schedule-deletion', next);
       const drift = await keyDriftSince(ctx, keysAtPlan);
       for (const d of drift) ctx.say(d.note);
       const scheduled = report.results
@@ -82,7 +82,7 @@ export function scheduleDeletionSpec(
         lines: after
           ? [`AWS deletes the keys by ${after.toISOString()}; then run:\n  ${next(['delete-store', o.storeId])}`]
           : [],
-        extra: { changedSincePlan: drift, ...trialExtra(o.storeId, planned) },
+        extra: { changedSincePlan: drift, ...trialExtra(o.storeId, planned, next) },
       };
     },
   };

@@ -3,6 +3,7 @@
  * text as schemas/<name>.json in the package), or lists them. A command name works too:
  * `kscli schema schedule-deletion` prints the plan schema.
  */
+import { Argument } from 'commander';
 import { defineCommand } from '../descriptor.js';
 import { badInput } from '../../errors.js';
 import { SCHEMA_NAMES } from '../../schemas/names.js';
@@ -14,7 +15,13 @@ export default defineCommand({
   schemas: [],
   define(cmd, app) {
     cmd
-      .argument('[name]', 'a schema name or a command (without it: the list)')
+      .addArgument(
+        // the schema names complete on TAB (ui/completion-script.ts reads argChoices) from their one
+        // list; a command name is accepted too, so commander's own check is off and the action checks
+        new Argument('[name]', 'a schema name or a command (without it: the list)')
+          .choices(SCHEMA_NAMES)
+          .argParser((value: string) => value),
+      )
       .description("print the JSON Schema of a command's --output json document, or list them")
       .addHelpText(
         'after',

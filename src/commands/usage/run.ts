@@ -21,6 +21,7 @@ import type { KeyRef } from '../../input/validate.js';
 import type { UsageWindow, UsageResult, UsageTrials } from '../../workflow/results.js';
 import { recommendTrial } from '../../workflow/trial/recommend.js';
 import { readTrials } from '../../workflow/trial/state.js';
+import { rollbackCommand } from '../../workflow/trial/tags.js';
 export type { UsageWindow, UsageResult };
 
 const DAY_MS = 86_400_000;
@@ -100,7 +101,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       throw new KscliError(
         ExitCode.Blocked,
         selection.refused.map((r) => r.reason).join('; '),
-        `run "kscli find-keys ${storeId}" to list the keys of the store`,
+        `run "${deps.nextStep(['find-keys', storeId])}" to list the keys of the store`,
       );
     }
     const keys = selection.selected.sort(
@@ -152,9 +153,16 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
     }
     // issue 20: each key's trial from its tags (non-Enabled keys only) and its failed calls
     const { reports, tagErrors } = await readTrials(deps.aws, keys, now);
-    const trials: UsageTrials = { reports, tagErrors, recommended: new Map() };
+    const trials: UsageTrials = {
+      reports,
+      tagErrors,
+      recommended: new Map(),
+      rollback: rollbackCommand(storeId, (args) => deps.nextStep(args)),
+    };
     for (const k of keys) {
-      const rec = recommendTrial(k, assessed.get(k.keyId), reports.has(k.keyId), { now, unusedDays });
+      const rec = recommendTrial(k, assessed.get(k.keyId), reports.has(k.keyId), { now, unusedDays }, (args) =>
+        deps.nextStep(args),
+      );
       if (rec) trials.recommended.set(k.keyId, rec);
     }
     // what was searched, never more: the earliest stretch of the evidence

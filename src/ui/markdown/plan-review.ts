@@ -79,7 +79,7 @@ const recommendationOf = (i: PlanFileItem): { reason: string; command: string } 
  * issue 20: the keys in a trial (phase, window, failed calls by caller: a reviewer sees at once
  * whether the trial caught anyone), then the keys for which a trial is recommended.
  */
-function trialSection(plan: PlanFile): string {
+function trialSection(plan: PlanFile, next: NextStep): string {
   const keyItems = plan.items.filter((i) => i.targetKind === 'key');
   const seen = new Set<string>();
   const rows: string[][] = [];
@@ -109,7 +109,7 @@ function trialSection(plan: PlanFile): string {
   if (rows.length) {
     // the latest end among the keys (they may have been disabled on different days)
     const end = keyItems.map(trialOf).reduce((a, t) => (t && t.end > a ? t.end : a), '');
-    out += `\nKeys disabled for a trial (from their ${code('kscli:trial-*')} tags; failed calls from CloudTrail). The trial ends ${utc(end)}; a trial with failed calls never proceeds, and ${code(`kscli enable-keys ${plan.storeId}`)} rolls it back.\n\n`;
+    out += `\nKeys disabled for a trial (from their ${code('kscli:trial-*')} tags; failed calls from CloudTrail). The trial ends ${utc(end)}; a trial with failed calls never proceeds, and ${code(next(['enable-keys', plan.storeId ?? '<store>']))} rolls it back.\n\n`;
     out += table(['Key', 'Phase', 'Window', 'Failed calls', 'Callers'], rows);
     if (failures.length) out += `\n${bold('Failed calls')}:\n\n${bullets(failures)}`;
   }
@@ -323,7 +323,8 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
     ),
   );
   if (obs) parts.push(keysSection(plan, obs));
-  const trial = trialSection(plan);
+  const next = opts.nextStep ?? plainStep;
+  const trial = trialSection(plan, next);
   if (trial) parts.push(trial);
   const other = otherSection(plan, obs !== undefined);
   if (other) parts.push(other);
@@ -332,7 +333,6 @@ export function renderPlanMarkdown(plan: PlanFile, opts: PlanMarkdownOptions = {
   parts.push(overridesSection(plan));
   const alarm = obs ? alarmSection(plan, obs) : '';
   if (alarm) parts.push(alarm);
-  const next = opts.nextStep ?? plainStep;
   const cost = planCostSection(plan, next);
   if (cost) parts.push(cost);
   parts.push(nextSection(plan, opts.maxAgeHours ?? 72, next));

@@ -13,12 +13,12 @@ import { backupsJson, orphansJson, renderBackups, renderOrphans } from './report
 export const deleteStoreExtras: PlanOutcomeExtras<DeleteStoreCleanup> = {
   json: (c) => ({
     ...(c.backups ? { backups: backupsJson(c.backups) } : {}),
-    ...(c.orphans ? { orphans: orphansJson(c.orphans) } : {}),
+    ...(c.orphans ? { orphans: orphansJson(c.orphans, c.orphanSteps ?? []) } : {}),
     ...(c.leftover ? { leftover: leftoverJson(c.leftover) } : {}),
   }),
   lines: (c, style, layout) => [
     ...(c.backups ? [renderBackups(style, c.backups, layout).trimEnd()] : []),
-    ...(c.orphans ? [renderOrphans(style, c.storeId, c.orphans, layout).trimEnd()] : []),
+    ...(c.orphans ? [renderOrphans(style, c.storeId, c.orphans, c.orphanSteps ?? [], layout).trimEnd()] : []),
     ...(c.leftover ? leftoverLines(c.leftover, c.priceLine).map((l, i) => (i === 0 ? style.warn(l) : l)) : []),
   ],
 };

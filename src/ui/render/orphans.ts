@@ -17,14 +17,14 @@ import { deletedLine, orphansJson, renderOrphans, storeDeletedJson } from './rep
 export type OrphansJson = Body<OrphansDocument>;
 
 export const orphansRenderer: Renderer<OrphansResult> = {
-  json: ({ store, orphans, deleted }): OrphansJson => ({
+  json: ({ store, orphans, cleanupSteps, deleted }): OrphansJson => ({
     store: storeJson(store),
-    ...orphansJson(orphans),
+    ...orphansJson(orphans, cleanupSteps),
     ...(deleted ? { storeDeleted: storeDeletedJson(deleted) } : {}),
   }),
-  table({ store, orphans, deleted }, { style, width }) {
+  table({ store, orphans, cleanupSteps, deleted }, { style, width }) {
     if (store.type === 'EXTERNAL_KEY_STORE')
       return `${store.id} is an external key store: KMS never deletes external keys, so nothing can be orphaned.\n`;
-    return `${deleted ? deletedLine(style, deleted) : ''}${renderOrphans(style, store.id, orphans, { width })}`;
+    return `${deleted ? deletedLine(style, deleted) : ''}${renderOrphans(style, store.id, orphans, cleanupSteps, { width })}`;
   },
 };

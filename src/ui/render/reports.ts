@@ -3,7 +3,7 @@
  * `kscli delete-store` after it deletes a CloudHSM store.
  */
 import type { BackupsReport } from '../../workflow/backups.js';
-import { ORPHAN_CLEANUP_STEPS, type OrphanedMaterial } from '../../workflow/orphans.js';
+import type { OrphanedMaterial } from '../../workflow/orphans.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import type { TableLayout } from './output.js';
@@ -72,14 +72,16 @@ export function deletedLine(style: Style, d: StoreDeletion): string {
   return `${style.warn(`store ${d.storeId} ${deletedPhrase(d)}`)}: reported from ${from}\n`;
 }
 
-export function orphansJson(orphans: OrphanedMaterial[]): OrphansReportJson {
-  return { orphans, cleanupSteps: orphans.length ? ORPHAN_CLEANUP_STEPS : [] };
+/** `steps`: the clean-up, its commands with the run's context flags (orphans.ts orphanCleanupSteps). */
+export function orphansJson(orphans: OrphanedMaterial[], steps: string[]): OrphansReportJson {
+  return { orphans, cleanupSteps: orphans.length ? steps : [] };
 }
 
 export function renderOrphans(
   style: Style,
   storeId: string,
   orphans: OrphanedMaterial[],
+  steps: string[],
   layout: TableLayout = {},
 ): string {
   if (orphans.length === 0)
@@ -91,6 +93,6 @@ export function renderOrphans(
     { width: layout.width, record: { flow: true } },
   );
   s += 'Clean-up (cluster tools; KMS cannot do it):\n';
-  ORPHAN_CLEANUP_STEPS.forEach((step, i) => (s += `  ${i + 1}. ${step}\n`));
+  steps.forEach((step, i) => (s += `  ${i + 1}. ${step}\n`));
   return s;
 }

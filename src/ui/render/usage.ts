@@ -11,6 +11,7 @@
  *             (cloudTrail*: what was searched, never more; requestedDays: --days)
  *   "evidence": {"mode", "source": "api" | "logs-insights" | "logs-insights+api", "window", "segments": [{"source", "start", "end", "logGroup"?}],
  *                "logGroup": {"name", "region", "accountId", "arn", "trail"} | null, "limits", "logGroupProblems",
+ *                "uncovered": [{"start", "end", "reason", "remedy"?}], "joined": "why auto joined sources" | null,
  *                "queries": [{"queryId", "status", "start", "end", "rows", "recordsMatched", "recordsScanned", "bytesScanned"}], "warnings"}
  *               (src/workflow/evidence/summary.ts)
  *   "dependents"?: {"mode", "aggregator"?, "region", "coverage": [{"resourceType", "core", "by", "reason"?}],
@@ -54,7 +55,6 @@ import { S3_OBJECTS_NOTE, shortType } from '../../workflow/evidence/dependents/r
 import type { Style } from '../style.js';
 import { fitText } from '../wrap.js';
 import { callerLines, trialSentence } from '../../workflow/trial/state.js';
-import { rollbackCommand } from '../../workflow/trial/tags.js';
 
 /** The published schema's type (src/schemas/usage.ts). */
 export type UsageJson = Body<UsageDocument>;
@@ -114,8 +114,7 @@ export function trialLines(r: UsageResult, style: Style, now: Date): string[] {
             : report.phase;
       out.push(`trial ${word}: ${k.keyId} ${trialSentence(report, now)}`);
       for (const c of callerLines(report.failures)) out.push(`  failed: ${c}`);
-      if (report.phase === 'failed')
-        out.push(`  the key is still needed: roll back with ${rollbackCommand(r.store.id)}`);
+      if (report.phase === 'failed') out.push(`  the key is still needed: roll back with ${t.rollback}`);
     }
     const tagError = t.tagErrors.get(k.keyId);
     if (tagError) out.push(`${style.warn('trial unknown')}: ${k.keyId}: its tags could not be read (${tagError})`);

@@ -46,23 +46,12 @@ export interface XksLeftover {
 export type StoreLeftover = ClusterLeftover | XksLeftover;
 
 /**
- * The global flags a follow-up command needs to reach the same account and Region (not --yes,
- * --output or --dry-run: the operator chooses those again).
+ * A follow-up command as the operator pastes it: `kscli <args>` with the run's context flags
+ * (--sandbox, --region, --profile, --endpoint-url, --expected-account, --journal), quoted for the
+ * shell (Deps.nextStep, ui/next-step.ts; issue 23). Not --yes, --output or --dry-run: the operator
+ * chooses those again.
  */
-export interface ReachFlags {
-  region: string;
-  profile?: string;
-  endpointUrl?: string;
-  sandbox?: boolean;
-}
-
-export function reachArgs(f: ReachFlags): string {
-  const parts = [`--region ${f.region}`];
-  if (f.profile) parts.push(`--profile ${f.profile}`);
-  if (f.sandbox) parts.push('--sandbox');
-  else if (f.endpointUrl) parts.push(`--endpoint-url ${f.endpointUrl}`);
-  return parts.join(' ');
-}
+export type StepLine = (args: string[]) => string;
 
 export async function clusterLeftover(
   aws: AwsPorts,
@@ -70,7 +59,7 @@ export async function clusterLeftover(
   clusterId: string,
   deletedStoreId: string,
   book: HsmPriceBook,
-  reach: ReachFlags,
+  step: StepLine,
 ): Promise<ClusterLeftover> {
   const cluster = await aws.cloudhsm(region).describeCluster(clusterId);
   const stores = await aws.kms(region).describeStores();
@@ -91,8 +80,8 @@ export async function clusterLeftover(
   if (usedByStores.length > 0)
     nextStep = `cluster ${clusterId} still serves ${usedByStores.join(', ')}: keep it (retire those stores first)`;
   else if (hsmCount === 0)
-    nextStep = `cluster ${clusterId} has no HSMs (no HSM charge); its backups stay: kscli retire-cluster ${clusterId} ${reachArgs(reach)} deletes it`;
-  else nextStep = `run kscli retire-cluster ${clusterId} ${reachArgs(reach)}`;
+    nextStep = `cluster ${clusterId} has no HSMs (no HSM charge); its backups stay: ${step(['retire-cluster', clusterId])} deletes it`;
+  else nextStep = `run ${step(['retire-cluster', clusterId])}`;
   return {
     kind: 'cloudhsm-cluster',
     clusterId,

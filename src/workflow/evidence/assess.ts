@@ -49,6 +49,8 @@ export interface AssessOptions {
   region?: string;
   onQueryProgress?: UsageEvidenceOptions['onQueryProgress'];
   warn?: (line: string) => void;
+  /** what the evidence step did that must be said without being a problem: auto joined two sources */
+  note?: (line: string) => void;
   signal?: AbortSignal;
   /** what the evidence rested on (source, coverage, queries): the usage report prints it */
   onSummary?: (summary: EvidenceRunSummary) => void;
@@ -123,6 +125,7 @@ export async function assessKeysImpl(
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.onQueryProgress ? { onQueryProgress: opts.onQueryProgress } : {}),
     ...(opts.warn ? { warn: opts.warn } : {}),
+    ...(opts.note ? { note: opts.note } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
     ...(opts.lookups ? { lookups: opts.lookups } : {}),

@@ -56,6 +56,8 @@ export interface GatherOptions {
   lookupEvents?: boolean;
   /** end LookupEvents' window here (the log group covers the rest); default: CloudTrail's own now */
   lookupEnd?: Date;
+  /** why a per-key source turned off was not asked (default: the log group covers the window) */
+  notAskedReason?: string;
   /** GetKeyPolicy, ListGrants, ListAliases (default true; false when only the use sources are wanted) */
   access?: boolean;
   /** Ctrl-C: no further call is started */
@@ -148,8 +150,10 @@ export async function gatherEvidence(
     keys.map((k) => [
       k.keyId,
       {
-        ...(askLastUsage ? {} : { lastUsage: { status: 'not-asked', error: notAsked } }),
-        ...(askLookup ? {} : { cloudTrail: unreadCloudTrailSection('not-asked', notAsked, window) }),
+        ...(askLastUsage ? {} : { lastUsage: { status: 'not-asked', error: opts.notAskedReason ?? notAsked } }),
+        ...(askLookup
+          ? {}
+          : { cloudTrail: unreadCloudTrailSection('not-asked', opts.notAskedReason ?? notAsked, window) }),
       } satisfies Partial<KeyEvidence>,
     ]),
   );

@@ -11,8 +11,12 @@
  *     (LookupEvents ends where the log group starts; GetKeyLastUsage as before);
  *   - no trusted log group, or the query fails, times out or is cancelled by someone else: the
  *     per-key APIs, unchanged, with a warning that says why. Never "unused" for lack of an answer.
- * --evidence logs  like auto, but refuses (exit 3) when no log group can be trusted, and fails
- *                  (exit 1) when the query fails, instead of falling back.
+ * --evidence logs  the log group alone (issue 23): refuses (exit 3) when no log group can be
+ *                  trusted, fails (exit 1) when the query fails, and where the group covers only
+ *                  the recent part, the rest is a gap (keys that must be covered there are
+ *                  `unknown`, the stretch and the way out named): no per-key use call is made.
+ * Which source answers for which stretch: source-plan.ts. When auto joins two, it says so (`note`,
+ * the summary's `joined`).
  *
  * --days may exceed 90 only where a log group reaches back that far; the verdict line states what
  * was searched, never more (verdict.ts cloudTrailLabel). Ctrl-C stops the running queries.
@@ -45,8 +49,10 @@ import type {
   EvidenceMode,
   EvidenceSource,
   KeyEvidence,
+  UncoveredSpan,
 } from './types.js';
 import { day } from './verdict.js';
+import { coverageStart, planSources } from './source-plan.js';
 
 const DAY_MS = 86_400_000;
 
@@ -65,6 +71,8 @@ export interface UsageEvidenceOptions {
   onQueryProgress?: (p: QueryProgress & { logGroup: string; done: boolean }) => void;
   /** a fallback or a limit the operator should know about */
   warn?: (line: string) => void;
+  /** what the run did that is not a problem but must be said: auto joined two sources (issue 23) */
+  note?: (line: string) => void;
   /** Ctrl-C: stop the queries (StopQuery) and start no further call */
   signal?: AbortSignal;
   /** polls' waits (tests) */
@@ -132,9 +140,6 @@ export async function prefetchLogEvidence(
   return prefetch;
 }
 
-/** The start of the log group's coverage, on a whole second (see gatherUsageEvidence). */
-const coverageStart = (coverage: LogCoverage): Date => new Date(Math.floor(coverage.from!.getTime() / 1000) * 1000);
-
 function queryOutcome(
   aws: AwsPorts,
   coverage: LogCoverage,
@@ -177,6 +182,10 @@ export interface EvidenceRunSummary {
   limits: string[];
   /** why no log group was used (source api) */
   logGroupProblems: string[];
+  /** the stretches of the window no source searched, and why (issue 23) */
+  uncovered: UncoveredSpan[];
+  /** why --evidence auto joined the log group and LookupEvents (absent: one source answered) */
+  joined?: string;
   queries: QueryRecord[];
   warnings: string[];
 }
@@ -283,6 +292,7 @@ export async function gatherUsageEvidence(
     segments: [{ source: 'lookup-events', start: apiStart, end: now }],
     limits: [],
     logGroupProblems: [],
+    uncovered: [],
     queries: [],
     warnings,
   };
@@ -337,9 +347,9 @@ export async function gatherUsageEvidence(
   }
 
   const lg = coverage.logGroup!;
-  // The log group answers from a whole second on (StartQuery takes epoch seconds) and LookupEvents
-  // up to the millisecond before: each event is counted by exactly one of them.
-  const from = coverageStart(coverage);
+  // which source answers for which stretch (source-plan.ts): `logs` the log group alone, `auto` joins
+  const plan = planSources({ mode: opts.mode, coverage, window, apiStart });
+  const from = plan.logsFrom;
   summary.logGroup = { ...lg, trail: coverage.trail! };
   summary.limits = coverage.limits;
   const logsSegment: CoverageSegment = {
@@ -348,18 +358,18 @@ export async function gatherUsageEvidence(
     end: now,
     logGroup: coverage.queryIdentifier!,
   };
-  const full = coverage.extent === 'full';
-  // the per-key APIs cover what the log group does not: LookupEvents from the start of its reach
-  // (90 days) to where the log group starts, GetKeyLastUsage as before
-  const lookupNeeded = !full && apiStart < from;
+  const lookupNeeded = plan.lookup !== undefined;
   const perKey = gatherEvidence(aws, keys, {
     days: apiDays,
     now,
     onProgress: opts.onProgress,
     signal: opts.signal,
-    lastUsage: !full,
+    lastUsage: plan.lastUsage,
     lookupEvents: lookupNeeded,
-    ...(lookupNeeded ? { lookupEnd: new Date(from.getTime() - 1) } : {}),
+    ...(plan.lookup ? { lookupEnd: plan.lookup.end } : {}),
+    ...(plan.uncovered && opts.mode === 'logs'
+      ? { notAskedReason: 'not asked: --evidence logs uses the CloudTrail log group alone' }
+      : {}),
   });
   // a rejection of perKey is awaited below; until then it must not count as unhandled
   perKey.catch(() => undefined);
@@ -389,12 +399,12 @@ export async function gatherUsageEvidence(
       now,
       signal: opts.signal,
       access: false,
-      lastUsage: full,
+      lastUsage: !plan.lastUsage,
     });
     for (const [keyId, ev] of base) {
       const u = use.get(keyId)!;
       ev.cloudTrail = u.cloudTrail;
-      if (full) ev.lastUsage = u.lastUsage;
+      if (!plan.lastUsage) ev.lastUsage = u.lastUsage;
       ev.source = 'api';
     }
     return { evidence: base, summary };
@@ -404,11 +414,22 @@ export async function gatherUsageEvidence(
     result!.rows,
     keys.map((k) => k.arn),
   );
-  summary.source = full ? 'logs-insights' : 'logs-insights+api';
-  summary.segments = lookupNeeded
-    ? [{ source: 'lookup-events', start: apiStart, end: new Date(from.getTime() - 1) }, logsSegment]
+  const source: EvidenceSource = plan.lastUsage ? 'logs-insights+api' : 'logs-insights';
+  summary.source = source;
+  summary.segments = plan.lookup
+    ? [{ source: 'lookup-events', start: plan.lookup.start, end: plan.lookup.end }, logsSegment]
     : [logsSegment];
-  if (!full && opts.days > MAX_CLOUDTRAIL_DAYS && !lookupNeeded) {
+  if (plan.uncovered) summary.uncovered = [plan.uncovered];
+  if (plan.joined) {
+    summary.joined = plan.joined;
+    opts.note?.(plan.joined);
+  }
+  if (plan.uncovered && opts.mode === 'logs') {
+    const u = plan.uncovered;
+    warn(
+      `${day(u.start)}..${day(u.end)} of the window is not searched: ${u.reason}; a key that must be covered there is unknown${u.remedy ? `: run with ${u.remedy}` : ''}, or with a shorter --unused-days`,
+    );
+  } else if (plan.uncovered && opts.days > MAX_CLOUDTRAIL_DAYS && !lookupNeeded) {
     warn(
       `--days ${opts.days}: log group ${lg.name} covers ${day(from)}..${day(now)} (${coverage.limits.join('; ')}); nothing searchable reaches further back`,
     );
@@ -421,7 +442,7 @@ export async function gatherUsageEvidence(
     // section keeps the failure and the verdict says unknown, naming the stretch that was not read.
     // (Dropping the older stretch and keeping the log group's part read a CloudTrail outage as unused.)
     const older = ev.cloudTrail;
-    ev.cloudTrail = !lookupNeeded
+    const joinedCt = !lookupNeeded
       ? fromLogs
       : older.status === 'ok'
         ? mergeCloudTrail(older, fromLogs)
@@ -430,7 +451,8 @@ export async function gatherUsageEvidence(
             status: older.status,
             error: `LookupEvents for ${day(apiStart)}..${day(from)} not read: ${older.error ?? older.status}`,
           };
-    ev.source = full ? 'logs-insights' : 'logs-insights+api';
+    ev.cloudTrail = plan.uncovered ? { ...joinedCt, uncovered: plan.uncovered } : joinedCt;
+    ev.source = source;
   }
   return { evidence: base, summary };
 }

@@ -9,6 +9,8 @@
  *    "segments": [{"source": "lookup-events"|"logs-insights", "start", "end", "logGroup"?}],
  *    "logGroup": {"name", "region", "accountId", "arn", "trail"} | null,
  *    "limits": ["log group X keeps events 30 days", ...], "logGroupProblems": ["..."],
+ *    "uncovered": [{"start", "end", "reason", "remedy"?}]   (stretches no source searched, issue 23),
+ *    "joined": "why auto joined the log group and LookupEvents" | null,
  *    "queries": [{"queryId", "status", "start", "end", "rows", "recordsMatched", "recordsScanned", "bytesScanned"}],
  *    "warnings": ["..."]}
  */
@@ -31,6 +33,13 @@ export function evidenceSummaryJson(s: EvidenceRunSummary): Static<typeof Eviden
     logGroup: s.logGroup ?? null,
     limits: s.limits,
     logGroupProblems: s.logGroupProblems,
+    uncovered: s.uncovered.map((u) => ({
+      start: u.start.toISOString(),
+      end: u.end.toISOString(),
+      reason: u.reason,
+      ...(u.remedy ? { remedy: u.remedy } : {}),
+    })),
+    joined: s.joined ?? null,
     queries: s.queries.map((q) => ({
       queryId: q.queryId,
       status: q.status,
@@ -50,5 +59,7 @@ export function evidenceSummaryLine(s: EvidenceRunSummary): string {
       ? `log group ${g.logGroup}${s.logGroup ? ` (trail ${s.logGroup.trail})` : ''} via Logs Insights ${day(g.start)}..${day(g.end)}`
       : `CloudTrail LookupEvents ${day(g.start)}..${day(g.end)}`,
   );
-  return `evidence: ${parts.join(' + ')}`;
+  const gaps = s.uncovered.map((u) => `; not searched ${day(u.start)}..${day(u.end)}`).join('');
+  // auto joined two sources: said in the line itself, not only by the "+" (issue 23)
+  return `evidence: ${parts.join(' + ')}${s.joined ? ' (joined by --evidence auto)' : ''}${gaps}`;
 }

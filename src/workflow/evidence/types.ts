@@ -34,6 +34,20 @@ export interface CoverageSegment {
   logGroup?: string;
 }
 
+/**
+ * A stretch of the window that no source searched (issue 23): `--evidence logs` where the log group
+ * begins after the window's start, or anything older than both the group and LookupEvents' 90 days.
+ * A key that must be covered there is `unknown`, never `unused`.
+ */
+export interface UncoveredSpan {
+  start: Date;
+  end: Date;
+  /** why nothing searched it, e.g. "--evidence logs uses log group X alone, and it begins 2026-11-04 (...)" */
+  reason: string;
+  /** a run that would search (part of) it, e.g. "--evidence auto (adds LookupEvents for ...)" */
+  remedy?: string;
+}
+
 /** The verdict the use evidence alone gives (issue 3). */
 export type UseVerdict = 'in-use' | 'unused' | 'unknown';
 /** The key's verdict: use, and the data at rest under it (issue 19: protects-data). */
@@ -109,6 +123,8 @@ export interface CloudTrailEvidence {
   segments?: CoverageSegment[];
   /** failed attempts by error code (Logs Insights source) */
   failedErrorCodes?: Record<string, number>;
+  /** the part of the requested window before `window.start` that no source searched (issue 23) */
+  uncovered?: UncoveredSpan;
 }
 
 export type PrincipalKind = 'anyone' | 'account' | 'iam' | 'service' | 'federated' | 'canonical-user';

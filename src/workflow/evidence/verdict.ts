@@ -59,6 +59,21 @@ function lastUsageCoverageStart(ev: KeyEvidence): Date | undefined {
   return created >= tracking ? created : tracking;
 }
 
+/**
+ * The stretch no source searched, why, and the runs that would decide the key (issue 23): e.g.
+ * "2026-09-08..2026-11-04 not searched (--evidence logs uses log group X alone, and it begins
+ * 2026-11-04 (...)); run with --evidence auto (...) or --unused-days 30; ". Empty when the section
+ * names no uncovered stretch (the per-key path: GetKeyLastUsage's tracking start bounds it).
+ */
+function uncoveredText(ct: KeyEvidence['cloudTrail'], from: Date, to: Date, now: Date): string {
+  const u = ct.uncovered;
+  if (!u) return '';
+  // the longest --unused-days that the searched stretch covers (at least 1: the flag's minimum)
+  const days = Math.floor((now.getTime() - to.getTime()) / DAY_MS);
+  const runs = [u.remedy, days >= 1 ? `--unused-days ${days}` : undefined].filter((x) => x !== undefined);
+  return `${day(from)}..${day(to)} not searched (${u.reason})${runs.length ? `; run with ${runs.join(' or ')}` : ''}; `;
+}
+
 export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResult & { verdict: UseVerdict } {
   const periodStart = new Date(dates.now.getTime() - dates.unusedDays * DAY_MS);
   const range = `${day(periodStart)}..${day(dates.now)}`;
@@ -116,7 +131,7 @@ export function decideVerdict(ev: KeyEvidence, dates: VerdictDates): VerdictResu
   if (coveredFrom > mustCoverFrom) {
     return {
       verdict: 'unknown',
-      reason: `no use found, but the evidence starts ${day(coveredFrom)} and the key (created ${day(created)}) must be covered from ${day(mustCoverFrom)}: ${evidenceText}`,
+      reason: `no use found, but the evidence starts ${day(coveredFrom)} and the key (created ${day(created)}) must be covered from ${day(mustCoverFrom)}: ${uncoveredText(ct, mustCoverFrom, coveredFrom, dates.now)}${evidenceText}`,
     };
   }
 

@@ -36,7 +36,12 @@ export interface TrialPlanned extends PlannedStep {
   trialEnd?: Date;
 }
 
-export function trialJson(storeId: string, trials: Map<string, TrialReport>): TrialJson | undefined {
+/** `step`: the run's next-step line (Deps.nextStep), so the rollback command pastes as printed. */
+export function trialJson(
+  storeId: string,
+  trials: Map<string, TrialReport>,
+  step: (args: string[]) => string,
+): TrialJson | undefined {
   if (trials.size === 0) return undefined;
   const keys = [...trials.values()];
   const end =
@@ -44,7 +49,7 @@ export function trialJson(storeId: string, trials: Map<string, TrialReport>): Tr
       .map((t) => t.end)
       .sort()
       .at(-1) ?? null;
-  return { end, keys, rollback: rollbackCommand(storeId) };
+  return { end, keys, rollback: rollbackCommand(storeId, step) };
 }
 
 /** The keys to disable, as lines: the alarm first (when anything is disabled), then one line per key. */
@@ -245,7 +250,11 @@ export async function planTrialPhase(
  * The warning of a scheduling plan whose trial keys failed: who called, and how to roll back
  * (the keys' lines are blocked by their trial gate; this says it once, for the whole store).
  */
-export function failedTrialWarnings(storeId: string, executables: Executable[]): string[] {
+export function failedTrialWarnings(
+  storeId: string,
+  executables: Executable[],
+  step: (args: string[]) => string,
+): string[] {
   const failed = executables
     .map((e) => e.item.details?.trial as TrialReport | undefined)
     .filter((t): t is TrialReport => !!t && t.phase === 'failed');
@@ -253,6 +262,6 @@ export function failedTrialWarnings(storeId: string, executables: Executable[]):
   const callers = [...new Set(failed.flatMap((t) => t.failures.map((f) => f.principal)))];
   const calls = failed.reduce((n, t) => n + t.failures.length, 0);
   return [
-    `trial failed: ${calls} failed call(s) on ${failed.length} disabled key(s) by ${callers.join(', ')}: these keys are still needed. Roll back with: ${rollbackCommand(storeId)}`,
+    `trial failed: ${calls} failed call(s) on ${failed.length} disabled key(s) by ${callers.join(', ')}: these keys are still needed. Roll back with: ${rollbackCommand(storeId, step)}`,
   ];
 }

@@ -53,9 +53,11 @@ export function recommendTrial(
   assessment: { verdict: string; evidence: unknown } | undefined,
   inTrial: boolean,
   dates: { now: Date; unusedDays?: number },
+  /** the run's next-step line (Deps.nextStep): the command pastes as printed (plain `kscli ...` in unit tests) */
+  step: (args: string[]) => string = (args) => ['kscli', ...args].join(' '),
 ): TrialRecommendation | undefined {
   if (!assessment || inTrial || key.state !== 'Enabled') return undefined;
-  const command = `kscli disable-keys ${key.customKeyStoreId ?? '<store>'} --key ${key.keyId} --trial-days 14`;
+  const command = step(['disable-keys', key.customKeyStoreId ?? '<store>', '--key', key.keyId, '--trial-days', '14']);
   if (assessment.verdict === 'unknown')
     return {
       why: 'unknown',

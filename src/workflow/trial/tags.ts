@@ -13,8 +13,12 @@ export const DYNAMODB_MAX_TRIAL_DAYS = 7;
 export const MAX_TRIAL_DAYS = 90;
 export const DEFAULT_TRIAL_DAYS = 14;
 
-/** The command that undoes a trial on a store (enable-keys re-enables the keys kscli disabled). */
-export const rollbackCommand = (storeId: string): string => `kscli enable-keys ${storeId}`;
+/**
+ * The command that undoes a trial on a store (enable-keys re-enables the keys kscli disabled), as
+ * the operator pastes it: `step` adds this run's context flags (Deps.nextStep, issue 23).
+ */
+export const rollbackCommand = (storeId: string, step: (args: string[]) => string): string =>
+  step(['enable-keys', storeId]);
 
 const DAY_MS = 86_400_000;
 
