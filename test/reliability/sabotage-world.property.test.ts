@@ -192,6 +192,12 @@ const SABOTAGES: WorldSabotage[] = [
     }),
   },
   {
+    invariant: 'O1',
+    name: 'Logs Insights trust check (coverage), with --evidence logs (the log group alone: issue 23 makes the uncovered stretch a gap): a log group created 20 days ago is taken as covering the window',
+    module: 'partial-log-group',
+    schedule: schedule([kscliStep({ evidence: 'logs' })], { shortLogGroup: { how: 'created', days: 20 } }),
+  },
+  {
     invariant: 'R1',
     name: 'the confirmation prompt is skipped on a terminal (judged from the prompter transcript)',
     module: 'R1-prompt',

@@ -108,6 +108,8 @@ interface KscliStep {
   readRace?: { op: string; afterPrompt: boolean; what: ActorAction | 'stop-query' };
   /** issue 18: delete-store takes --key / --exclude-key too */
   scopeDeleteStore?: boolean;
+  /** issue 18: `--evidence logs` (the log group alone: what it does not cover is a gap) or `api` (the per-key APIs) */
+  evidence?: 'logs' | 'api';
 }
 /**
  * `kscli apply <a file saved earlier in this schedule> --yes`: between save and apply the colleague
@@ -518,6 +520,7 @@ function argvFor(s: KscliStep, sb: InProcessSandbox, store: string, planOut?: st
   }
   if (s.cmd === 'cancel-deletion' && s.enable) argv.push('--enable');
   if (s.cmd === 'schedule-deletion' || s.cmd === 'delete-store') argv.push('--window-days', String(s.windowDays));
+  if (s.evidence && (s.cmd === 'schedule-deletion' || s.cmd === 'delete-store')) argv.push('--evidence', s.evidence);
   if (s.cmd === 'disconnect-store' || s.cmd === 'delete-store')
     argv.push('--wait-timeout', s.shortWait ? '20s' : '10m');
   return argv;
@@ -575,7 +578,10 @@ export class Scenario {
       coverage.blockedOnRecheck += 1;
     const journal = readJournal(journalPath(this.home, this.store));
     const requests = this.sb.requests.slice(this.requestsSeen);
-    const actorActed = requests.some((r) => r.caller === 'actor' && r.mutating) || result.interrupted;
+    // a colleague's act: a mutating call, or stopping kscli's Logs Insights query (StopQuery is not
+    // "mutating" for AWS, but `--evidence logs` then fails the run, exit 1, as it must)
+    const actorActed =
+      requests.some((r) => r.caller === 'actor' && (r.mutating || r.operation === 'StopQuery')) || result.interrupted;
     // E1's "faulted" is a fault the sandbox INJECTED in this run (its request log), not one configured
     const injectedHere = requests.some((r) => r.caller === 'kscli' && injected(r));
     const rec: RunRecord = {
