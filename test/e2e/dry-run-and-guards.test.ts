@@ -15,7 +15,9 @@ import { DEMO, expectExit, expectNoMutatingRequests, startE2E, type E2E } from '
 
 let t: E2E;
 beforeAll(async () => {
-  t = await startE2E('dry-run');
+  // the runs that change nothing run side by side (they mostly wait on kscli's own pacing); the
+  // sandbox's quotas are off because they share one account and quotas are not this file's subject
+  t = await startE2E('dry-run', { args: ['--no-quotas'] });
 });
 afterAll(async () => {
   await t?.stop();
@@ -114,7 +116,9 @@ const DRY_RUNS: DryCase[] = [
   },
 ];
 
-describe('--dry-run of every mutating command: the plan, and zero mutating requests', () => {
+// Each check reads the request log since its own mark: the other runs in the window are dry runs and
+// refusals too, so a mutating request there fails the check all the same.
+describe.concurrent('--dry-run of every mutating command: the plan, and zero mutating requests', () => {
   for (const c of DRY_RUNS) {
     it(`${c.name}: JSON plan, exit ${c.code}`, async () => {
       const mark = t.sandbox.mark();
@@ -176,7 +180,7 @@ const MUTATING_COMMANDS: string[][] = [
   ['backups', DEMO.hsmStore, '--delete', '--force'],
 ];
 
-describe('no TTY and no --yes: exit 2 naming --yes, nothing mutated', () => {
+describe.concurrent('no TTY and no --yes: exit 2 naming --yes, nothing mutated', () => {
   const NEEDS_YES = MUTATING_COMMANDS;
   for (const args of NEEDS_YES) {
     it(`kscli ${args.join(' ')}`, async () => {
@@ -199,20 +203,24 @@ describe('no TTY and no --yes: exit 2 naming --yes, nothing mutated', () => {
 describe('--expected-account guards the account', () => {
   const MUTATING = MUTATING_COMMANDS;
   for (const args of MUTATING) {
-    it(`kscli ${args.join(' ')} --yes --expected-account 999999999999: exit 3, both accounts named, nothing mutated`, async () => {
-      const mark = t.sandbox.mark();
-      const r = await t.kscli([...args, '--yes', '--expected-account', '999999999999']);
-      expectExit(r, 3);
-      expect(r.stderr).toContain('999999999999');
-      expect(r.stderr).toContain(DEMO.account);
-      expect(r.stderr).not.toMatch(/^\s+at\s/m);
-      expectNoMutatingRequests(
-        t.sandbox.requestsSince(mark),
-        `from ${args.join(' ')} with the wrong --expected-account`,
-      );
-    });
+    it.concurrent(
+      `kscli ${args.join(' ')} --yes --expected-account 999999999999: exit 3, both accounts named, nothing mutated`,
+      async () => {
+        const mark = t.sandbox.mark();
+        const r = await t.kscli([...args, '--yes', '--expected-account', '999999999999']);
+        expectExit(r, 3);
+        expect(r.stderr).toContain('999999999999');
+        expect(r.stderr).toContain(DEMO.account);
+        expect(r.stderr).not.toMatch(/^\s+at\s/m);
+        expectNoMutatingRequests(
+          t.sandbox.requestsSince(mark),
+          `from ${args.join(' ')} with the wrong --expected-account`,
+        );
+      },
+    );
   }
 
+  // not concurrent: it deletes the idle store, so it runs after the refusals above have ended
   it('the right --expected-account lets the run act (the guard is not a blanket refusal)', async () => {
     const mark = t.sandbox.mark();
     const r = await t.kscli([

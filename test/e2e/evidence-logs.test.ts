@@ -86,6 +86,7 @@ async function largeSandbox(
   label: string,
   edit?: (state: any, now: number) => void,
   extraServe: string[] = [],
+  timing: 'fast' | 'aws' = 'fast',
 ): Promise<{
   ws: Workspace;
   sandbox: ServedSandbox;
@@ -99,7 +100,7 @@ async function largeSandbox(
     edit(state, Date.now() + (state.clockOffsetMs ?? 0));
     writeFileSync(ws.statePath, JSON.stringify(state));
   }
-  const sandbox = await startServe(ws, { args: ['--no-quotas', ...extraServe] });
+  const sandbox = await startServe(ws, { args: ['--no-quotas', ...extraServe], timing });
   return {
     ws,
     sandbox,
@@ -287,7 +288,8 @@ describe('each trust condition broken in turn', () => {
     ],
   ];
 
-  it.each(cases)(
+  // each case has a sandbox of its own: they run side by side
+  it.concurrent.each(cases)(
     "%s: the per-key APIs answer (for the part not covered), the reason is named, and the verdicts equal the API path's",
     async (label, edit, reason, source) => {
       const s = await largeSandbox(`evidence-logs-${label.replace(/\W+/g, '-').slice(0, 30)}`, edit);
@@ -335,7 +337,12 @@ describe('queries that do not complete', () => {
   let logs: CloudWatchLogsClient;
   beforeAll(async () => {
     // queries run 20 s: time to cancel one, or to press Ctrl-C
-    s = await largeSandbox('evidence-logs-slow', (st) => Object.assign(st.config, { insightsMinRunMs: 20_000 }));
+    s = await largeSandbox(
+      'evidence-logs-slow',
+      (st) => Object.assign(st.config, { insightsMinRunMs: 20_000 }),
+      [],
+      'aws',
+    );
     logs = new CloudWatchLogsClient(sdkClientConfig(s.sandbox.url));
   }, 120_000);
   afterAll(async () => {

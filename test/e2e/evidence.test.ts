@@ -55,7 +55,9 @@ let t: E2E;
 let kms: KMSClient;
 let trail: CloudTrailClient;
 beforeAll(async () => {
-  t = await startE2E('evidence');
+  // AWS's quotas and kscli's own pace: the last test checks that pacing (the other files raise
+  // the per-key evidence quotas, helpers/sandbox-serve.ts TEST_PACE)
+  t = await startE2E('evidence', { timing: 'aws' });
   kms = new KMSClient(sdkClientConfig(t.sandbox.url));
   // LookupEvents: 2 requests/s in the sandbox as in AWS, and kscli has just used them up
   trail = new CloudTrailClient(sdkClientConfig(t.sandbox.url, { maxAttempts: 6 }));

@@ -80,13 +80,35 @@ function rowKeys(text: string): string[] {
     .map(([first, second]) => (/^(apply|skip|BLOCKED)$/.test(first!) ? `${first} ${second}` : first!));
 }
 
-describe.skipIf(!ptyAvailable)(
-  'kscli screens fit the terminal (80 and 132 columns) and keep their layout when piped',
-  () => {
+// Every run here reads the demo account or plans a dry run, so the tests run side by side
+// (vitest's maxConcurrency, 5 at a time): each run mostly waits on kscli's own pacing of
+// LookupEvents, not on the CPU. The sandbox's quotas are off because the runs share one account:
+// five kscli processes each pacing LookupEvents at 2/s would be throttled together, and quotas are
+// not what this file is about.
+describe
+  .skipIf(!ptyAvailable)
+  .concurrent('kscli screens fit the terminal (80 and 132 columns) and keep their layout when piped', () => {
     let t: E2E;
-    const piped = new Map<string, RunResult>();
+    /**
+     * The piped run of each screen, once, shared by its three tests whichever starts it first, with
+     * the request-log position before it (the requests since then include the other tests' runs,
+     * all read-only: a mutating request among them fails the check all the same).
+     */
+    const piped = new Map<string, Promise<{ r: RunResult; mark: number }>>();
+    const pipedRun = async (args: string[]): Promise<RunResult> => (await pipedWithMark(args)).r;
+    const pipedWithMark = (args: string[]) => {
+      const key = args.join(' ');
+      if (!piped.has(key)) {
+        const mark = t.sandbox.mark();
+        piped.set(
+          key,
+          t.kscli([...args, '--output', 'table']).then((r) => ({ r, mark })),
+        );
+      }
+      return piped.get(key)!;
+    };
     beforeAll(async () => {
-      t = await startE2E('terminal-width');
+      t = await startE2E('terminal-width', { args: ['--no-quotas'] });
     });
     afterAll(async () => {
       await t?.stop();
@@ -106,11 +128,9 @@ describe.skipIf(!ptyAvailable)(
 
     describe.each(SCREENS)('$name', ({ args, code, plan }) => {
       it('piped: the unwrapped layout, one line per row', async () => {
-        const mark = t.sandbox.mark();
-        const r = await t.kscli([...args, '--output', 'table']);
+        const { r, mark } = await pipedWithMark(args);
         expectExit(r, code);
         expectNoMutatingRequests(t.sandbox.requestsSince(mark));
-        piped.set(args.join(' '), r);
         if (plan) {
           const lines = r.stdout.split('\n');
           const rows = lines.filter((l) => /^(apply|skip|BLOCKED)\s/.test(l));
@@ -127,12 +147,11 @@ describe.skipIf(!ptyAvailable)(
       it.each([80, 132])(
         'on a %i-column terminal: no line over the width, IDs, ARNs and aliases whole, the same rows',
         async (cols) => {
-          const r = await onTerminal(args, cols);
+          const [r, pipe] = await Promise.all([onTerminal(args, cols), pipedRun(args)]);
           expectExit(r, code);
           const lines = screenLines(r.stdout);
           const over = lines.filter((l) => [...l].length > cols);
           expect(over, `lines over ${cols} columns:\n${over.join('\n')}\n${r.describe()}`).toEqual([]);
-          const pipe = piped.get(args.join(' '))!;
           const tokens = tokensOf(pipe.stdout + pipe.stderr);
           expect(tokens.length).toBeGreaterThan(0);
           for (const token of tokens)
@@ -215,5 +234,4 @@ describe.skipIf(!ptyAvailable)(
       expect(stake).toMatch(/1 of them in use \(overridden with --allow-in-use\)/);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     });
-  },
-);
+  });

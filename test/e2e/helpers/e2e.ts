@@ -17,7 +17,7 @@
 import { assertBuilt } from './build.js';
 import { kscliEnv, type EnvOptions } from './env.js';
 import { runKscli, type RunOptions, type RunResult } from './run.js';
-import { startServe, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
+import { startServe, TEST_PACE, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
 export interface KscliCall extends Partial<RunOptions>, EnvOptions {
@@ -40,13 +40,19 @@ export async function startE2E(label: string, serve: ServeOptions = {}): Promise
   assertBuilt();
   const ws = createWorkspace(label);
   const sandbox = await startServe(ws, serve);
+  // a 'fast' sandbox answers the per-key evidence calls at TEST_PACE: kscli is told so (the
+  // variadic --max-rps ends at the --endpoint-url that always follows it)
+  const pace =
+    (serve.timing ?? 'fast') === 'fast'
+      ? ['--max-rps', ...Object.entries(TEST_PACE).map(([op, n]) => `${op}=${n}`)]
+      : [];
   return {
     ws,
     sandbox,
     env: (opts) => kscliEnv(ws, opts),
     kscli(args, call = {}) {
       const env = call.env ?? kscliEnv(ws, { credentials: call.credentials, extra: call.extra });
-      const full = call.endpoint === false ? args : ['--endpoint-url', sandbox.url, ...args];
+      const full = call.endpoint === false ? args : [...pace, '--endpoint-url', sandbox.url, ...args];
       return runKscli(full, {
         env,
         timeoutMs: call.timeoutMs ?? 60_000,

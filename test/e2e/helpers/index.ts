@@ -7,7 +7,7 @@ export { DUMMY_CREDENTIALS, SECRET_STRINGS, secretsIn } from './credentials.js';
 export { kscliEnv, type Env, type EnvOptions } from './env.js';
 export { createWorkspace, type Workspace } from './workspace.js';
 export { runKscli, type RunOptions, type RunResult } from './run.js';
-export { startServe, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
+export { startServe, TEST_PACE, TEST_TIMING, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
 export {
   readRequestLog,
   requestLogFile,
@@ -16,6 +16,7 @@ export {
   type LoggedRequest,
 } from './request-log.js';
 export { startE2E, type E2E, type KscliCall } from './e2e.js';
+export { startLanes, type Lanes } from './lanes.js';
 export {
   expectExit,
   expectCleanError,

@@ -29,8 +29,11 @@ export function requestLogFile(statePath: string): string {
 export function readRequestLog(statePath: string): LoggedRequest[] {
   const file = requestLogFile(statePath);
   if (!existsSync(file)) return [];
+  // only whole lines: with runs side by side, the server may be writing the next line right now
+  // (one write per line), and text after the last newline is not a request yet
   return readFileSync(file, 'utf8')
     .split('\n')
+    .slice(0, -1)
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as LoggedRequest);
 }
