@@ -92,7 +92,7 @@ export const evidenceOption = (): Option =>
   withFixedValues(
     new Option(
       '--evidence <source>',
-      "where use evidence comes from: auto (the trail's log group via Logs Insights where it covers the window, the per-key APIs for the rest), logs (the log group, or refuse), api (GetKeyLastUsage + LookupEvents per key)",
+      "where use evidence comes from: auto (the trail's log group via Logs Insights where it covers the window, the per-key APIs for the rest), logs (the log group alone: what it does not cover is a gap, keys there unknown; no group: refuse), api (GetKeyLastUsage + LookupEvents per key)",
     ),
     EVIDENCE_MODES,
   ).default('auto');

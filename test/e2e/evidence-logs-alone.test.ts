@@ -8,10 +8,12 @@
  *   unknown key (exit 3); each proposed run, pasted, decides the key;
  * - auto: LookupEvents for the older part, and the join said in the usage line, the plan's output
  *   and the JSON (`evidence.joined`, `evidence.segments`);
- * - on a pipe, no Logs Insights status line reaches stderr (progress is for people at a terminal).
+ * - on a pipe, no Logs Insights status line reaches stderr (progress is for people at a terminal);
+ *   on a pseudo-terminal, it does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, expectExit, startE2E, type E2E } from './helpers/index.js';
+import { ptyAvailable, runInPty } from './helpers/pty.js';
 
 const STORE = DEMO.hsmStore;
 const PER_KEY_USE = new Set(['LookupEvents', 'GetKeyLastUsage']);
@@ -130,4 +132,21 @@ describe('--evidence logs with a log group shorter than the window', () => {
     expectExit(plan, 0);
     expect(plan.stderr).toMatch(/--evidence auto joined two sources: log group/);
   }, 90_000);
+
+  it.runIf(ptyAvailable)(
+    'on a terminal the query status shows on stderr (the counterpart of the pipe above)',
+    async () => {
+      const r = await runInPty(
+        ['--endpoint-url', t.sandbox.url, 'usage', STORE, '--evidence', 'logs', '--output', 'table'],
+        {
+          env: t.env(),
+          size: { cols: 200, rows: 50 },
+          timeoutMs: 60_000,
+        },
+      );
+      expectExit(r, 0);
+      expect(r.stdout).toMatch(/Logs Insights (Scheduled|Running|Complete), [\d,]+ records scanned/);
+    },
+    60_000,
+  );
 });

@@ -65,10 +65,12 @@ export default defineCommand({
 Evidence sources (--evidence):
   auto     the trail's CloudWatch Logs log group, through one Logs Insights query for every key,
            when a trail that records KMS read events has delivered to it for the whole window and
-           its retention reaches back that far; the per-key APIs for the part it does not cover;
-           the per-key APIs alone when no log group can be trusted or the query fails (a warning
-           says why). The default.
-  logs     the log group, or refuse (exit 3) when none can be trusted; exit 1 when the query fails
+           its retention reaches back that far; the per-key APIs for the part it does not cover
+           (the usage line says "joined by --evidence auto"); the per-key APIs alone when no log
+           group can be trusted or the query fails (a warning says why). The default.
+  logs     the log group alone: a part of the window it does not cover is a gap (keys that must
+           be covered there are unknown, the reason names the part and the runs that decide
+           them); refuse (exit 3) when none can be trusted; exit 1 when the query fails
   api      GetKeyLastUsage and CloudTrail LookupEvents per key (90 days at most)
   --days may exceed 90 where the log group keeps events that long; each verdict line states the
   dates and the source actually searched. Ctrl-C stops the running queries (StopQuery).
