@@ -27,7 +27,7 @@ export async function runPlanCommand<P extends PlannedStep, D, R>(
   if (deps.globals.planOut !== undefined || deps.globals.output === 'markdown')
     return runPlanOut(deps, spec, command, { ...options }, extras);
   const outcome = await runPlan(deps, spec, {
-    say: noticeWriter(deps.io),
+    say: noticeWriter(deps.io, deps.progress),
     onPlanned: (prepared) => renderPlanPreview(deps, prepared),
   });
   if ('halted' in outcome) return outcome.halted;

@@ -19,6 +19,12 @@ export interface ProgressUI {
   status(line: string, opts?: { ttyOnly?: boolean }): void;
   /** ends a status line */
   done(): void;
+  /**
+   * Runs `write` now, or, while a bar is drawn, once the last bar stopped: cli-progress saves the
+   * cursor when it starts a bar and restores it at every redraw and at stop, so a line written
+   * under a bar is overwritten by whatever comes next (ui/notice.ts).
+   */
+  afterBars?(write: () => void): void;
 }
 
 /**
@@ -40,13 +46,33 @@ export function fitStatus(line: string, width: number): string {
 export function createProgress(io: IO): ProgressUI {
   let lastStatus = '';
   let statusOpen = false;
+  /** bars started and not yet stopped, and what waits for them */
+  let drawn = 0;
+  let waiting: Array<() => void> = [];
+  const flush = () => {
+    const queued = waiting;
+    waiting = [];
+    for (const write of queued) write();
+  };
+  const barEnded = () => {
+    drawn -= 1;
+    if (drawn === 0) flush();
+  };
   return {
+    afterBars(write) {
+      if (drawn === 0) return write();
+      // a bar left on screen by an error still lets the notice out as the process ends
+      if (waiting.length === 0) process.once('exit', flush);
+      waiting.push(write);
+    },
     bar(label: string): ProgressBar {
       if (!io.errIsTTY) return { update: () => {}, stop: () => {} };
       let bar: import('cli-progress').SingleBar | undefined;
       let loading: Promise<void> | undefined;
       let latest: [number, number | undefined] = [0, undefined];
       let stopped = false;
+      /** the bar is on screen (cli-progress saved the cursor): notices wait for its stop */
+      let onScreen = false;
       const ensure = () => {
         loading ??= import('cli-progress').then((m) => {
           // the module loads lazily: a scan that ended meanwhile must not start a bar whose redraw
@@ -64,6 +90,8 @@ export function createProgress(io: IO): ProgressUI {
             mod.Presets.shades_classic,
           );
           bar!.start(latest[1] ?? 0, latest[0]);
+          onScreen = true;
+          drawn += 1;
         });
       };
       return {
@@ -77,6 +105,7 @@ export function createProgress(io: IO): ProgressUI {
           }
         },
         stop() {
+          if (stopped) return;
           stopped = true;
           if (bar) {
             bar.stop();
@@ -84,6 +113,7 @@ export function createProgress(io: IO): ProgressUI {
             // end the bar's line, so what follows on a terminal starts on a line of its own
             io.err.write('\n');
           }
+          if (onScreen) barEnded();
         },
       };
     },

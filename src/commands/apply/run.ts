@@ -44,7 +44,7 @@ export async function runApply(deps: Deps, o: ApplyOptions): Promise<number> {
   // the plan runner's one assembly: --expected-account, then the plan's admission (admit), the plan
   // computed again and compared with the saved one (onPrepared), then guard, confirm and apply
   const outcome = await runPlan(deps, spec, {
-    say: noticeWriter(deps.io),
+    say: noticeWriter(deps.io, deps.progress),
     admit: async (id) => {
       account = id.account;
       const problems = admissionProblems(
