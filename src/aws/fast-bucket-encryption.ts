@@ -22,8 +22,8 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { sdkModule } from './sdk-modules.js';
-import { shaped, targetOf, type Target } from './fast-describe-key.js';
-import { roundTrip, sendPaced, type Answered, type FastJsonCallOptions } from './fast-json-call.js';
+import type { FastJsonCallOptions } from './fast-json-call.js';
+import { roundTrip, sendPaced, shaped, targetOf, type Answered, type Target } from './fast-wire.js';
 
 const { GetBucketEncryptionCommand } = sdkModule('@aws-sdk/client-s3');
 const { HttpRequest } = sdkModule('@smithy/core/protocols');

@@ -9,7 +9,7 @@
  * serde, the user agent and retry middlewares run per call. At the 100/s quota, with
  * GetBucketEncryption at 100/s beside it, that CPU, not the quota, set the pace of bench
  * dependents-direct-10k on a busy machine. This path sends the same request as FastDescribeKey
- * sends DescribeKey (fast-describe-key.ts), for any awsJson operation:
+ * sent DescribeKey alone before (fast-describe-key.ts, now one of its operations), for any awsJson operation:
  * - the endpoint, host, user agent and signing scope are the SDK's own, captured from its first
  *   request of the operation (so --endpoint-url, AWS_ENDPOINT_URL*, FIPS and partition rules apply
  *   unchanged); every later input must resolve to the same endpoint (true of a table name:
@@ -23,19 +23,7 @@
  * the two agree on every member name, and differ only in timestamps (epoch seconds on the wire,
  * Dates from the SDK): callers read those through `dateOf`.
  */
-import { isThrottlingError } from './errors.js';
-import {
-  errorFrom,
-  isTransient,
-  MAX_DELAY_MS,
-  shaped,
-  targetOf,
-  THROTTLE_BASE_MS,
-  TRANSIENT_BASE_MS,
-  type SdkShapedError,
-  type Target,
-} from './fast-describe-key.js';
-import { THROTTLE_ROUNDS_PER_ATTEMPT } from './middleware.js';
+import { errorFrom, roundTrip, sendPaced, shaped, targetOf, type Answered, type Target } from './fast-wire.js';
 import type { Pacing } from './rate-limiter.js';
 import { sdkModule } from './sdk-modules.js';
 
@@ -203,102 +191,4 @@ export class FastJsonCall<In extends object> {
     });
     return this.signer;
   }
-}
-
-/** A reply that came back 2xx: what it carried, its status and request ID (for --debug). */
-export interface Answered<T> {
-  value: T;
-  status: number;
-  requestId?: string;
-}
-
-export interface PacedCall {
-  /** `service.Operation`, for --debug lines */
-  label: string;
-  /** the client's maxAttempts */
-  maxAttempts: number;
-  sleep: (ms: number) => Promise<void>;
-  bucket?: Pacing;
-  debugLog?: (line: string) => void;
-}
-
-/**
- * One call of a fast path, as the SDK would make it: each attempt waits for a token of the
- * operation's bucket, a throttled answer slows the bucket and is re-sent (pacingMiddleware's
- * rounds), throttling and transient failures are retried with the standard mode's back-off up to
- * maxAttempts, and the error that ends it carries its attempt count.
- */
-export async function sendPaced<T>(call: PacedCall, once: () => Promise<Answered<T>>): Promise<T> {
-  const maxAttempts = Math.max(1, call.maxAttempts);
-  const { bucket } = call;
-  const started = performance.now();
-  const log = (status: string, requestId: string | undefined, attempts: number) => {
-    if (!call.debugLog) return;
-    const tries = attempts > 1 ? ` attempts=${attempts}` : '';
-    call.debugLog(`${call.label} ${status} ${Math.round(performance.now() - started)}ms ${requestId ?? '-'}${tries}`);
-  };
-  for (let attempt = 1; ; attempt += 1) {
-    let error: SdkShapedError;
-    for (let round = 1; ; round += 1) {
-      await bucket?.take();
-      try {
-        const out = await once();
-        log(`${out.status}`, out.requestId, attempt);
-        return out.value;
-      } catch (e) {
-        error = e as SdkShapedError;
-        if (!isThrottlingError(error) || !bucket || round >= THROTTLE_ROUNDS_PER_ATTEMPT) break;
-        bucket.onThrottle();
-      }
-    }
-    const throttled = isThrottlingError(error);
-    if (!(throttled || isTransient(error)) || attempt >= maxAttempts) {
-      error.$metadata = { ...error.$metadata, attempts: attempt };
-      log(
-        error.$metadata.httpStatusCode ? `${error.$metadata.httpStatusCode} ${error.name}` : (error.code ?? error.name),
-        error.$metadata.requestId,
-        attempt,
-      );
-      throw error;
-    }
-    const base = throttled ? THROTTLE_BASE_MS : TRANSIENT_BASE_MS;
-    await call.sleep(Math.random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
-  }
-}
-
-/**
- * Sends a signed request through the client's HTTP handler (its sockets and timeouts) and reads
- * the whole reply; a network failure is thrown with empty `$metadata`, as the SDK's.
- */
-export async function roundTrip(
-  requestHandler: unknown,
-  request: unknown,
-): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-  const handler = requestHandler as {
-    handle(
-      r: unknown,
-    ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }>;
-  };
-  let response;
-  try {
-    ({ response } = await handler.handle(request));
-  } catch (e) {
-    const err = e as SdkShapedError;
-    err.$metadata ??= {};
-    throw err;
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of response.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return { status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') };
-}
-
-/** A timestamp member of a reply: a Date (the SDK's first call), epoch seconds or ISO text (the wire). */
-export function dateOf(value: unknown): Date | undefined {
-  if (value instanceof Date) return value;
-  if (typeof value === 'number') return new Date(value * 1000);
-  if (typeof value === 'string') {
-    const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? undefined : d;
-  }
-  return undefined;
 }

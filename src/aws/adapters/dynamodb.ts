@@ -13,7 +13,8 @@ import { mapFailure } from '../errors.js';
 import { AwsCallError } from '../../errors.js';
 import type { AdapterSite } from './site.js';
 import { sdkModule } from '../sdk-modules.js';
-import { dateOf, FastJsonCall, type JsonReply, type JsonSdkClient } from '../fast-json-call.js';
+import { FastJsonCall, type JsonReply, type JsonSdkClient } from '../fast-json-call.js';
+import { dateOf } from '../fast-wire.js';
 import type { Pacing } from '../rate-limiter.js';
 
 const { DescribeTableCommand, paginateListTables } = sdkModule('@aws-sdk/client-dynamodb');

@@ -4,7 +4,7 @@
  * and throw exactly what `kms.send(new DescribeKeyCommand(...))` returns and throws.
  */
 import { TEST_CREDENTIALS, testClients } from './sdk-test-env.js';
-import { createHash, createHmac } from 'node:crypto';
+import { signatureValid } from './sigv4-check.js';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,43 +43,6 @@ const awsError = (type: string, message: string, status = 400): Reply => ({
   status,
   body: JSON.stringify({ __type: type, message }),
 });
-
-/**
- * An independent SigV4 check (AWS's documented algorithm, written here from the spec, not taken
- * from the SDK): it accepts the SDK's own requests, so accepting ours means ours are signed right.
- */
-function signatureValid(
-  method: string,
-  path: string,
-  headers: IncomingHttpHeaders,
-  body: string,
-  secret: string,
-): boolean {
-  const auth = String(headers.authorization ?? '');
-  const m =
-    /^AWS4-HMAC-SHA256 Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      auth,
-    );
-  if (!m) return false;
-  const [, date, region, service, signedHeaders, signature] = m;
-  const names = signedHeaders!.split(';');
-  const canonicalHeaders = names
-    .map(
-      (n) =>
-        `${n}:${String(headers[n] ?? '')
-          .trim()
-          .replace(/\s+/g, ' ')}\n`,
-    )
-    .join('');
-  const payloadHash = createHash('sha256').update(body).digest('hex');
-  const canonical = [method, path, '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
-  const amzDate = String(headers['x-amz-date']);
-  const scope = `${date}/${region}/${service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-  let key: Buffer = createHmac('sha256', `AWS4${secret}`).update(date!).digest();
-  for (const part of [region!, service!, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  return createHmac('sha256', key).update(toSign).digest('hex') === signature;
-}
 
 let server: Server | undefined;
 afterEach(async () => {
