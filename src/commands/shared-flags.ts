@@ -102,14 +102,6 @@ export const logGroupArnOption = (): Option =>
     "the CloudTrail log group to query for evidence, by ARN: another region, or another account (an organization trail's)",
   );
 
-export function addEvidenceSourceOptions(cmd: Command): Command {
-  return cmd
-    .addOption(evidenceOption())
-    .addOption(logGroupArnOption())
-    .addOption(dependentsOption())
-    .addOption(configAggregatorOption());
-}
-
 export interface EvidenceSourceOptions {
   evidence: EvidenceMode;
   /** issue 19: --dependents, --config-aggregator */

@@ -190,4 +190,3 @@ export function dependentsLine(run: DependentsRun, style: Style): string {
   return `${line}\n${style.dim(S3_OBJECTS_NOTE)}`;
 }
 
-export const usageRenderer: Renderer<UsageResult> = usageRendererWith({});

@@ -81,6 +81,3 @@ export function dependentsDynamoDb(aws: AwsPorts, keys: KeyInfo[], region: strin
   };
 }
 
-export const grantsDynamoDbDependents = (aws: AwsPorts): DynamoDbDependents => ({
-  tablesUnderKey: (key) => dynamoDbFromGrants(aws, key),
-});

@@ -165,7 +165,6 @@ export const RESOURCE_TYPES: readonly ResourceTypeSpec[] = [
   },
 ];
 
-export const typeSpec = (type: string): ResourceTypeSpec | undefined => RESOURCE_TYPES.find((t) => t.type === type);
 
 /** Short label of one resource type for a resource line ("AWS::EC2::Snapshot" -> "EC2 Snapshot"). */
 export const shortType = (type: string): string => type.replace(/^AWS::/, '').replace('::', ' ');

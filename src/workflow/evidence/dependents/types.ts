@@ -8,7 +8,6 @@ import type { DataResource } from '../../../aws/data-ports.js';
 
 /** --dependents: where to look (auto: Config where it records the type, direct reads for the rest). */
 export type DependentsMode = 'auto' | 'config' | 'direct' | 'off';
-export const DEPENDENTS_MODES: readonly DependentsMode[] = ['auto', 'config', 'direct', 'off'];
 
 /** How a resource was found. */
 export type DependentSource = 'config' | 'config-aggregator' | 'direct' | 'service-grant';
