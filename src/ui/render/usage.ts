@@ -189,4 +189,3 @@ export function dependentsLine(run: DependentsRun, style: Style): string {
     line += `\n${style.dim(`not searched (Config does not record them here): ${other.map((c) => shortType(c.resourceType)).join(', ')}`)}`;
   return `${line}\n${style.dim(S3_OBJECTS_NOTE)}`;
 }
-

@@ -80,4 +80,3 @@ export function dependentsDynamoDb(aws: AwsPorts, keys: KeyInfo[], region: strin
     },
   };
 }
-

@@ -165,7 +165,6 @@ export const RESOURCE_TYPES: readonly ResourceTypeSpec[] = [
   },
 ];
 
-
 /** Short label of one resource type for a resource line ("AWS::EC2::Snapshot" -> "EC2 Snapshot"). */
 export const shortType = (type: string): string => type.replace(/^AWS::/, '').replace('::', ' ');
 
