@@ -79,8 +79,13 @@ export function kmsWireHandler(call: Call) {
   };
 }
 
-/** The learning call of FastDescribeKey (it carries its capture middleware): it must go through the SDK's pipeline. */
+/**
+ * The learning call of FastDescribeKey (a DescribeKey carrying FastJsonCall's capture middleware):
+ * it must go through the SDK's pipeline. Only DescribeKey has a wire handler here; the other fast
+ * JSON operations (DescribeTable) stay on the routed path, where their learning call never learns.
+ */
 export function isFastPathLearningCall(command: unknown): boolean {
-  const stack = (command as { middlewareStack?: { identify?: () => string[] } }).middlewareStack;
-  return !!stack?.identify?.().some((n) => n.startsWith('kscliCaptureDescribeKeyTarget'));
+  const c = command as { constructor?: { name?: string }; middlewareStack?: { identify?: () => string[] } };
+  if (c.constructor?.name !== 'DescribeKeyCommand') return false;
+  return !!c.middlewareStack?.identify?.().some((n) => n.startsWith('kscliCaptureJsonTarget'));
 }
