@@ -19,14 +19,20 @@ export interface OrphanedMaterial {
 /**
  * The clean-up of orphaned key material, in order. `disconnect` is the command that disconnects
  * the store, as the operator pastes it (Deps.nextStep: the run's --region, --profile, ...; issue
- * 23: a `<store>` placeholder had to be filled in by hand).
+ * 23: a `<store>` placeholder had to be filled in by hand). `undefined` once the store is deleted
+ * (delete-store's last phase): there is nothing to disconnect or reconnect, and a printed
+ * disconnect-store would fail when pasted; the material stays in the cluster all the same.
  */
-export const orphanCleanupSteps = (disconnect: string): string[] => [
-  `Disconnect the store (${disconnect}).`,
+export const orphanCleanupSteps = (disconnect: string | undefined): string[] => [
+  ...(disconnect !== undefined ? [`Disconnect the store (${disconnect}).`] : []),
   'Change the kmsuser password with cloudhsm_mgmt_util: changePswd CU kmsuser <new password> (7-32 letters and digits).',
   'Log in to key_mgmt_util as kmsuser and delete each handle: deleteKey -k <handle> (findKey -l <key ARN> finds a handle by its label).',
   'Log out.',
-  'If the store stays: UpdateCustomKeyStore --key-store-password <new password>, then reconnect it. If it is being deleted, skip this step (but do log out).',
+  ...(disconnect !== undefined
+    ? [
+        'If the store stays: UpdateCustomKeyStore --key-store-password <new password>, then reconnect it. If it is being deleted, skip this step (but do log out).',
+      ]
+    : []),
 ];
 
 /** A field that AWS writes as a JSON string holding an array (or an object): parsed leniently. */

@@ -122,6 +122,14 @@ describe('the demo: stores and inventory price the clusters', () => {
     const m = usd(monthlyUsd(2, perHour));
     expect(r.stdout).toContain(`idle clusters behind deleted or empty stores: 2 HSMs, ≈ ${m} a month`);
     expect(r.stdout).toContain(`cluster-2b34c5defgh: 2 HSM(s), ≈ ${m} a month, no custom key store uses it`);
+    // the step to paste carries this run's context (issue 23): here the sandbox's endpoint and Region
+    const step = /\((kscli retire-cluster cluster-2b34c5defgh [^,]*), with that account's credentials\)/.exec(
+      r.stdout,
+    )?.[1];
+    expect(step, r.stdout).toContain(`--endpoint-url ${t.sandbox.url}`);
+    const pasted = await t.kscli([...step!.split(' ').slice(1), '--dry-run'], { endpoint: false });
+    expectExit(pasted, 0);
+    expect(pasted.stdout + pasted.stderr).toContain('cluster-2b34c5defgh');
     expect(r.stdout).toContain(`HSMs: 4 in 2 cluster(s), ≈ ${usd(2 * monthlyUsd(2, perHour))} a month`);
     expect(r.stdout).toContain('HSM prices: AWS Price List (us-east-1)');
     const md = await t.kscli(['inventory', '--output', 'markdown']);

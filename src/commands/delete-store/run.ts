@@ -209,7 +209,8 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
           storeId,
           backups,
           orphans,
-          orphanSteps: orphanCleanupSteps(nextStepFor(deps)(['disconnect-store', storeId])),
+          // the store is deleted: no disconnect step (it would fail when pasted)
+          orphanSteps: orphanCleanupSteps(undefined),
         };
         f.lines!.push(...backupsNextStep(backups, storeId, nextStepFor(deps)));
       } else f.data = { storeId };

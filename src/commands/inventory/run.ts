@@ -2,6 +2,7 @@
  * kscli inventory, the run: resolve the accounts (caller, file, organization), run the estate
  * inventory, render it, and return 0 (complete) or 6 (complete with gaps).
  */
+import { nextStepIn } from '../../ui/next-step.js';
 import { userInfo } from 'node:os';
 import type { Deps } from '../../deps.js';
 import { ExitCode, KscliError } from '../../errors.js';
@@ -82,6 +83,8 @@ export async function runInventoryCommand(
     accountSource: fileAccounts ? 'file' : flags.org ? 'org' : 'caller',
     regions: parsed.regions.mode === 'list' ? parsed.regions.regions : parsed.regions.mode,
     usage: Boolean(flags.usage),
+    // the run's context flags, and --region naming the cluster's Region (it may not be the run's)
+    retireStep: (clusterId, region) => nextStepIn(deps, region)(['retire-cluster', clusterId]),
   };
   const bar = deps.progress.bar(`inventory of ${accounts.length} account(s): account-Regions read`);
   let result;

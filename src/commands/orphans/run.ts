@@ -18,6 +18,7 @@ export async function runOrphans(deps: Deps, storeId: string): Promise<OrphansRe
   const orphans = await findOrphans(deps.aws, storeId, deps.clock.now(), (n) => bar.update(n)).finally(() =>
     bar.stop(),
   );
-  const cleanupSteps = orphanCleanupSteps(deps.nextStep(['disconnect-store', storeId]));
+  // a deleted store has nothing to disconnect: the step would fail when pasted
+  const cleanupSteps = orphanCleanupSteps(deleted ? undefined : deps.nextStep(['disconnect-store', storeId]));
   return { store, orphans, cleanupSteps, ...(deleted ? { deleted } : {}) };
 }

@@ -23,6 +23,11 @@ export interface InventoryMeta {
   accountSource: 'caller' | 'file' | 'org';
   regions: 'home' | 'all' | string[];
   usage: boolean;
+  /**
+   * The retire-cluster line to paste for a cluster in `region`, with the run's context flags
+   * (ui/next-step.ts: --sandbox, --profile, --endpoint-url ...; issue 23); without it, a bare one.
+   */
+  retireStep?: (clusterId: string, region: string) => string;
 }
 
 const KEY_STATES = ['Enabled', 'Disabled', 'PendingDeletion', 'Unavailable'] as const;
@@ -89,14 +94,14 @@ function gapLine(g: Gap | Skip): string {
 const SKIPS_SHOWN = 20;
 
 /** The screen and Markdown lines of the estate's HSM cost (undefined costs: no cluster anywhere). */
-export function costLines(costs: EstateCosts | undefined, result: InventoryResult): string[] {
+export function costLines(costs: EstateCosts | undefined, result: InventoryResult, meta?: InventoryMeta): string[] {
   const lines: string[] = [];
   if (costs) {
     lines.push(
       `HSMs: ${costs.total.hsms} in ${costs.total.clusters} cluster(s), ≈ ${formatUsd(costs.total.monthlyUsd)} a month`,
       `idle clusters behind deleted or empty stores: ${costs.idle.hsms} HSMs, ≈ ${formatUsd(costs.idle.monthlyUsd)} a month`,
     );
-    for (const c of costs.clusters.filter((x) => x.idle)) lines.push(`  ${idleLine(c)}`);
+    for (const c of costs.clusters.filter((x) => x.idle)) lines.push(`  ${idleLine(c, meta?.retireStep)}`);
     lines.push(costs.priceLine);
   }
   for (const g of result.clusterGaps)
@@ -104,10 +109,12 @@ export function costLines(costs: EstateCosts | undefined, result: InventoryResul
   return lines;
 }
 
-function idleLine(c: PricedCluster): string {
+function idleLine(c: PricedCluster, retireStep?: InventoryMeta['retireStep']): string {
+  const step =
+    retireStep?.(c.cluster.clusterId, c.region) ?? `kscli retire-cluster ${c.cluster.clusterId} --region ${c.region}`;
   const why =
     c.idle === 'no-key-store' ? 'no custom key store uses it' : `its store(s) ${c.storeIds.join(', ')} hold no key`;
-  return `${accountText(c.accountId, c.accountName)} ${c.region} ${c.cluster.clusterId}: ${c.cluster.hsmCount} HSM(s), ≈ ${formatUsd(c.cost.monthlyUsd)} a month, ${why} (kscli retire-cluster ${c.cluster.clusterId} --region ${c.region}, in that account)`;
+  return `${accountText(c.accountId, c.accountName)} ${c.region} ${c.cluster.clusterId}: ${c.cluster.hsmCount} HSM(s), ≈ ${formatUsd(c.cost.monthlyUsd)} a month, ${why} (${step}, with that account's credentials)`;
 }
 
 export function renderInventoryTable(
@@ -161,7 +168,7 @@ export function renderInventoryTable(
   }
   out += `\n${s.stores} custom key store(s), ${s.keys} key(s), ${s.hsms} HSM(s) in ${s.accountsWithStores} of ${s.accounts} account(s); ${s.accountRegionsRead} account-Region(s) read`;
   out += result.gaps.length > 0 ? `; ${st.warn(`INCOMPLETE: ${result.gaps.length} gap(s)`)}\n` : '; complete\n';
-  const cost = costLines(costs, result);
+  const cost = costLines(costs, result, meta);
   if (cost.length > 0)
     out += cost.map((l) => (l.startsWith('idle clusters') && costs?.idle.hsms ? st.warn(l) : l)).join('\n') + '\n';
   return out;
