@@ -8,7 +8,7 @@
  * `type`).
  */
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,8 +25,6 @@ function sources(dir) {
   });
 }
 
-// a file deleted or moved in src/ must not linger in dist/ (tsc never removed them either)
-rmSync(out, { recursive: true, force: true });
 const entryPoints = sources(src);
 await build({
   entryPoints,
@@ -39,4 +37,23 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+/** every file under dist/ */
+function outputs(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? outputs(path) : [path];
+  });
+}
+
+// A file deleted or moved in src/ must not linger in dist/ (tsc never removed them). The stale
+// files go AFTER the build, one by one, never the whole dist/: a build while kscli runs from dist/
+// (the README test runs `npm run build` while other test files run the binary) must not pull
+// the files from under it.
+const built = new Set(entryPoints.map((f) => relative(src, f).replace(/\.ts$/, '')));
+for (const file of outputs(out)) {
+  const stem = relative(out, file).replace(/\.js(\.map)?$/, '');
+  if (!built.has(stem)) rmSync(file);
+}
 if (process.env.KSCLI_BUILD_VERBOSE) console.info(`built ${entryPoints.length} files into ${relative(root, out)}/`);

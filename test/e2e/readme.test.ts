@@ -43,6 +43,11 @@ const NOT_RUN: { pattern: RegExp; reason: string }[] = [
   },
   { pattern: /^npm test\b/, reason: 'runs the whole suite, this test included' },
   {
+    pattern: /^npm run build\b/,
+    reason:
+      '`npm test` ran it before this file (its first step); rebuilding dist/ while other test files run the binary from it would race them',
+  },
+  {
     pattern: /^npm run (test:unit|check|format|bench)\b/,
     reason: 'a suite or tool run of its own (bench takes 8-9 minutes); CI runs `npm run check`',
   },
