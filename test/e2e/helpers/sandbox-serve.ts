@@ -21,7 +21,7 @@ export interface ServeOptions {
   latencyMs?: number;
   /** more `sandbox serve` flags (fault options, --no-quotas, ...) */
   args?: string[];
-  /** ms to wait for the "listening on" line (default 20 s) */
+  /** ms to wait for the "listening on" line (default 60 s: files that start several sandboxes at once, on a loaded machine) */
   startTimeoutMs?: number;
   /**
    * 'fast' (default): the sandbox's simulated waits are set to 0 (TEST_TIMING) once it listens and
@@ -131,10 +131,10 @@ export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promis
       child.kill('SIGKILL');
       reject(
         new Error(
-          `sandbox serve printed no "listening on" line in ${opts.startTimeoutMs ?? 20_000} ms; stderr:\n${stderr}`,
+          `sandbox serve printed no "listening on" line in ${opts.startTimeoutMs ?? 60_000} ms; stderr:\n${stderr}`,
         ),
       );
-    }, opts.startTimeoutMs ?? 20_000);
+    }, opts.startTimeoutMs ?? 60_000);
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
       clearTimeout(timer);
