@@ -5,25 +5,14 @@
  * throw what `s3.send` would throw; the calls it cannot make go through the SDK.
  */
 import { TEST_CREDENTIALS, testClients } from './sdk-test-env.js';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { rejection, useLoopbackAws, type Reply, type Seen } from './loopback-aws.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3Adapter } from '../../../src/aws/adapters/s3.js';
 import { FastBucketEncryption } from '../../../src/aws/fast-bucket-encryption.js';
 import { TokenBucket } from '../../../src/aws/rate-limiter.js';
 import { KscliError } from '../../../src/errors.js';
-import { signatureValid } from './sigv4-check.js';
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  viaSdk: boolean;
-  signatureValid: boolean;
-}
-type Reply = { status?: number; body: string; headers?: Record<string, string> };
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const encryption = (algorithm: string, key?: string): Reply => ({
@@ -38,49 +27,7 @@ const s3Error = (code: string, message: string, status: number, headers?: Record
   ...(headers ? { headers } : {}),
 });
 
-let server: Server | undefined;
-afterEach(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-  }
-  server = undefined;
-});
-
-async function serve(reply: (n: number, seen: Seen) => Reply): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const s: Seen = {
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        viaSdk: 'amz-sdk-invocation-id' in req.headers,
-        signatureValid: signatureValid(req.method!, req.url!, req.headers, '', TEST_CREDENTIALS.secretAccessKey),
-      };
-      seen.push(s);
-      const r = reply(seen.length, s);
-      res.writeHead(r.status ?? 200, {
-        'content-type': 'application/xml',
-        'x-amz-request-id': `req-${seen.length}`,
-        ...r.headers,
-      });
-      res.end(r.body);
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  return p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-}
+const serve = useLoopbackAws('application/xml', 'x-amz-request-id');
 
 function adapters(url: string) {
   const clients = testClients({ endpointUrl: url });

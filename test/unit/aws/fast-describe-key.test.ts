@@ -4,25 +4,14 @@
  * and throw exactly what `kms.send(new DescribeKeyCommand(...))` returns and throws.
  */
 import { TEST_CREDENTIALS, testClients } from './sdk-test-env.js';
-import { signatureValid } from './sigv4-check.js';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { rejection, useLoopbackAws, type Reply, type Seen } from './loopback-aws.js';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { FastDescribeKey } from '../../../src/aws/fast-describe-key.js';
 import { KmsAdapter } from '../../../src/aws/adapters/kms.js';
 import { toPortError } from '../../../src/aws/errors.js';
 import { TokenBucket } from '../../../src/aws/rate-limiter.js';
 import { ExitCode, KscliError } from '../../../src/errors.js';
-
-interface Seen {
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** the request carried the SDK's invocation header: it went through kms.send */
-  viaSdk: boolean;
-  signatureValid: boolean;
-}
-type Reply = { status?: number; body: string; headers?: Record<string, string> };
 
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const METADATA = {
@@ -44,52 +33,7 @@ const awsError = (type: string, message: string, status = 400): Reply => ({
   body: JSON.stringify({ __type: type, message }),
 });
 
-let server: Server | undefined;
-afterEach(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-  }
-  server = undefined;
-});
-
-async function serve(
-  reply: (n: number, seen: Seen) => Reply,
-  secret = TEST_CREDENTIALS.secretAccessKey,
-): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const s: Seen = {
-        headers: req.headers,
-        body,
-        viaSdk: 'amz-sdk-invocation-id' in req.headers,
-        signatureValid: signatureValid(req.method!, req.url!, req.headers, body, secret),
-      };
-      seen.push(s);
-      const r = reply(seen.length, s);
-      res.writeHead(r.status ?? 200, {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amzn-requestid': `req-${seen.length}`,
-        ...r.headers,
-      });
-      res.end(r.body);
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  return p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-}
+const serve = useLoopbackAws('application/x-amz-json-1.1', 'x-amzn-requestid');
 
 const noSleep = async () => {};
 

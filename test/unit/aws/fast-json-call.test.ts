@@ -4,26 +4,15 @@
  * host, user agent, a valid SigV4 signature with the SDK's scope), read the same record from the
  * wire JSON as from the SDK's output, and throw what `ddb.send` would throw.
  */
-import { TEST_CREDENTIALS, testClients } from './sdk-test-env.js';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { testClients } from './sdk-test-env.js';
+import { describe, expect, it } from 'vitest';
+import { rejection, useLoopbackAws, type Reply, type Seen } from './loopback-aws.js';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbAdapter } from '../../../src/aws/adapters/dynamodb.js';
 import { FastJsonCall } from '../../../src/aws/fast-json-call.js';
 import { dateOf } from '../../../src/aws/fast-wire.js';
 import { TokenBucket } from '../../../src/aws/rate-limiter.js';
 import { KscliError } from '../../../src/errors.js';
-import { signatureValid } from './sigv4-check.js';
-
-interface Seen {
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** the request carried the SDK's invocation header: it went through ddb.send */
-  viaSdk: boolean;
-  signatureValid: boolean;
-}
-type Reply = { status?: number; body: string; headers?: Record<string, string> };
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const table = (name: string, key: string | undefined = KEY) => ({
@@ -39,49 +28,7 @@ const awsError = (type: string, message: string, status = 400): Reply => ({
   body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }),
 });
 
-let server: Server | undefined;
-afterEach(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-  }
-  server = undefined;
-});
-
-async function serve(reply: (n: number, seen: Seen) => Reply): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const s: Seen = {
-        headers: req.headers,
-        body,
-        viaSdk: 'amz-sdk-invocation-id' in req.headers,
-        signatureValid: signatureValid(req.method!, req.url!, req.headers, body, TEST_CREDENTIALS.secretAccessKey),
-      };
-      seen.push(s);
-      const r = reply(seen.length, s);
-      res.writeHead(r.status ?? 200, {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amzn-requestid': `req-${seen.length}`,
-        ...r.headers,
-      });
-      res.end(r.body);
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  return p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-}
+const serve = useLoopbackAws('application/x-amz-json-1.0', 'x-amzn-requestid');
 
 function adapter(url: string, opts: { bucket?: TokenBucket; maxAttempts?: number } = {}) {
   const clients = testClients({ endpointUrl: url, ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}) });
