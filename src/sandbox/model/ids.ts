@@ -41,12 +41,28 @@ export function idSource(bytes: (n: number) => Buffer): IdSource {
 /** Ids from a seed: the same seed gives the same sequence of ids. */
 export function seededIds(seed: number): IdSource {
   const next = seededRandom(seed);
-  return idSource((n) => {
+  const ids = idSource((n) => {
     const b = Buffer.alloc(n);
     for (let i = 0; i < n; i++) b[i] = Math.floor(next() * 256);
     return b;
   });
+  // every request and every CloudTrail event takes a uuid: the same 16 draws and layout as
+  // idSource's, formatted without a Buffer and hex slices (issue 17: a test's hot path)
+  ids.uuid = () => {
+    let s = '';
+    for (let i = 0; i < 16; i++) {
+      let b = Math.floor(next() * 256);
+      if (i === 6) b = (b & 0x0f) | 0x40;
+      else if (i === 8) b = (b & 0x3f) | 0x80;
+      if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+      s += HEX[b];
+    }
+    return s;
+  };
+  return ids;
 }
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** The system's randomness (the served sandbox); randomUUID draws from a pool: 100,000 keys stay fast. */
 export const cryptoIds: IdSource = { ...idSource((n) => randomBytes(n)), uuid: () => randomUUID() };

@@ -63,6 +63,7 @@ import { isMutating, safeParams, type RequestLogEntry } from '../../../src/sandb
 import type { SandboxModel } from '../../../src/sandbox/contract.js';
 import { snapshotFor, type CallSnapshot } from './world.js';
 import { ec2SdkShape } from './ec2-shape.js';
+import { wireCopy } from './wire-copy.js';
 
 export type Caller = 'kscli' | 'actor';
 
@@ -194,13 +195,14 @@ export class InProcessSandbox {
   call(caller: Caller, service: ServiceName, operation: string, input: Record<string, unknown>): unknown {
     const requestId = this.requestIds.uuid();
     const model = this.model;
+    // no wall-clock time in the log: the same seed must give the same log
+    const sandboxTime = this.isoNow();
     const entry: LoggedRequest = {
       seq: ++this.seq,
       caller,
       run: this.run,
-      // no wall-clock time in the log: the same seed must give the same log
-      time: model.now().toISOString(),
-      sandboxTime: model.now().toISOString(),
+      time: sandboxTime,
+      sandboxTime,
       requestId,
       service,
       operation,
@@ -295,9 +297,17 @@ export class InProcessSandbox {
     }
     finish('ok', 200);
     // a deep copy, as a decoded answer would be: kscli must never hold the model's own objects
-    const answer = structuredClone(output ?? {}) as Record<string, unknown>;
+    const answer = wireCopy(output ?? {}) as Record<string, unknown>;
     answer.$metadata = { httpStatusCode: 200, requestId, attempts: 1 };
     return answer;
+  }
+
+  private iso = { ms: NaN, text: '' };
+  /** The sandbox time as ISO-8601; the clock stands still between most calls, so the last one is kept. */
+  private isoNow(): string {
+    const ms = this.model.now().getTime();
+    if (ms !== this.iso.ms) this.iso = { ms, text: new Date(ms).toISOString() };
+    return this.iso.text;
   }
 
   /** The colleague's direct call (the race actor), never faulted. */
@@ -329,7 +339,7 @@ function routed<T extends object>(client: T, service: ServiceName, target: () =>
     const c = command as { constructor: { name: string }; input: Record<string, unknown> };
     const operation = c.constructor.name.replace(/Command$/, '');
     // the model must not hold kscli's objects either (a request is bytes on the wire)
-    const input = structuredClone(c.input ?? {});
+    const input = wireCopy(c.input ?? {});
     // yield once, as a socket would: concurrent scans interleave as they do over HTTP
     await Promise.resolve();
     const answer = target().call('kscli', service, operation, input);

@@ -16,23 +16,38 @@ import { tryResolveArn } from '../kms/keys.js';
 import { deliverToLogGroup } from '../logs/logs.js';
 import type { EventRecord, TrailRecord } from '../state.js';
 import { DAY_MS } from '../state.js';
+import { isoSeconds } from '../iso-seconds.js';
 
 export const EVENT_HISTORY_MS = 90 * DAY_MS;
 const EVENT_VERSION = '1.11';
 
+/** Both below are fixed per service / operation and asked for on every recorded call: kept once computed (issue 17). */
+const eventSources = new Map<ServiceName, string>();
+const readOnlyOps = new Map<string, boolean>();
+
 export function eventSource(service: ServiceName): string {
-  const entry = serviceEntry(service);
-  return entry?.eventSource ?? `${entry?.signingName ?? service}.amazonaws.com`;
+  let source = eventSources.get(service);
+  if (source === undefined) {
+    const entry = serviceEntry(service);
+    source = entry?.eventSource ?? `${entry?.signingName ?? service}.amazonaws.com`;
+    eventSources.set(service, source);
+  }
+  return source;
 }
 
 /** Read-only per CloudTrail: Describe/List/Get/Lookup, and KMS's cryptographic calls (aws-facts 4.2). */
 export function isReadOnly(operation: string): boolean {
-  return (
-    /^(Describe|List|Get|Lookup)/.test(operation) ||
-    CRYPTO_OPERATIONS.has(operation) ||
-    operation === 'GenerateRandom' ||
-    operation.startsWith('GenerateDataKey')
-  );
+  let readOnly = readOnlyOps.get(operation);
+  if (readOnly === undefined) {
+    readOnly =
+      /^(Describe|List|Get|Lookup)/.test(operation) ||
+      CRYPTO_OPERATIONS.has(operation) ||
+      operation === 'GenerateRandom' ||
+      operation.startsWith('GenerateDataKey');
+    // operation names come from clients: keep the table bounded
+    if (readOnlyOps.size < 1000) readOnlyOps.set(operation, readOnly);
+  }
+  return readOnly;
 }
 
 /** Input members that carry secrets or payload bytes never reach an event. */
@@ -82,9 +97,7 @@ export function toTrailShape(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export function isoSeconds(t: number): string {
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { isoSeconds };
 
 /** The key ARNs a call is about: from KeyId / TargetKeyId / the ciphertext, else the output. */
 function keyResources(acc: Account, input: Record<string, unknown>, output: unknown): string[] {

@@ -8,6 +8,7 @@ import type { CallContext } from '../../contract.js';
 import type { Account } from '../account.js';
 import type { Handler } from '../handler.js';
 import type { IdentityRecord } from '../state.js';
+import { isoSeconds } from '../iso-seconds.js';
 
 export function identityFor(
   acc: Account,
@@ -59,7 +60,7 @@ export function userIdentity(
         userName: roleName,
       },
       attributes: {
-        creationDate: new Date(acc.nowMs()).toISOString().replace(/\.\d+Z$/, 'Z'),
+        creationDate: isoSeconds(acc.nowMs()),
         mfaAuthenticated: 'false',
       },
     };
