@@ -27,13 +27,25 @@ const header = (r: WireRequest, name: string): string | undefined => {
   return key === undefined ? undefined : r.headers[key];
 };
 
-/** awsJson1_1: timestamps as epoch seconds, no SDK metadata. */
+/**
+ * awsJson1_1: timestamps as epoch seconds, no SDK metadata. The text JSON.stringify gives with a
+ * replacer that drops `$metadata` and turns Dates into epoch seconds, without the replacer: a
+ * replacer is called back for every member, which made this a visible cost (issue 17).
+ */
 function encode(output: unknown): string {
-  return JSON.stringify(output ?? {}, function (this: Record<string, unknown>, k, v: unknown) {
-    if (k === '$metadata') return undefined;
-    const raw = this[k];
-    return raw instanceof Date ? raw.getTime() / 1000 : v;
-  });
+  return JSON.stringify(wireShape(output ?? {}));
+}
+
+function wireShape(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Date) return v.getTime() / 1000;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto === Array.prototype) return (v as unknown[]).map(wireShape);
+  // anything else (Uint8Array, ...) is left to JSON.stringify, as the replacer left it
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) if (k !== '$metadata') out[k] = wireShape((v as Record<string, unknown>)[k]);
+  return out;
 }
 
 function reply(statusCode: number, body: string, requestId: string) {
