@@ -29,8 +29,29 @@ function loadedModules(args: string[]): { code: number | null; modules: string[]
     encoding: 'utf8',
     timeout: 30_000,
   });
-  const modules = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter(Boolean) : [];
-  return { code: r.status, modules };
+  const files = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter(Boolean) : [];
+  return { code: r.status, modules: files.flatMap(sourcesOf) };
+}
+
+/** dist/meta.json: each file of the bundle → the source files in it (scripts/build.mjs) */
+const BUNDLE = JSON.parse(readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8')) as Record<string, string[]>;
+
+/**
+ * A traced file of the bundle → the modules bundled in it, named as a file-by-file build names
+ * them (src/x/y.ts as dist/x/y.js, a package's file as node_modules/...), so that the checks
+ * below speak of kscli's modules whatever chunk holds them. A chunk holds only modules reached
+ * from the same entries and dynamic imports, so loading it loads nothing the run did not reach.
+ */
+function sourcesOf(line: string): string[] {
+  const [kind, url] = line.split(' ', 2);
+  const file = /\/dist\/(.+\.js)$/.exec(url ?? '')?.[1];
+  const inputs = file === undefined ? undefined : BUNDLE[file];
+  if (!inputs) return [line];
+  return inputs.map((input) =>
+    input.startsWith('src/')
+      ? `${kind} ${ROOT}/dist/${input.slice(4).replace(/\.ts$/, '.js')}`
+      : `${kind} ${ROOT}/${input}`,
+  );
 }
 
 const sdkModules = (modules: string[]) => modules.filter((m) => /node_modules\/@(aws-sdk|smithy)\//.test(m));

@@ -1,5 +1,5 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CloudHSMV2Client,
@@ -19,6 +19,8 @@ const adapter = () => {
 };
 
 beforeEach(() => hsm.reset());
+// the unit project shares modules between files (vitest.config.ts): a class-level mock must not outlive this file
+afterAll(() => hsm.restore());
 
 describe('describeBackups', () => {
   it('filters by cluster ids and pages at 50 per page', async () => {

@@ -1,5 +1,5 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CloudTrailClient,
@@ -31,6 +31,8 @@ function event(id: string, name: string, detail: object | string) {
 }
 
 beforeEach(() => trail.reset());
+// the unit project shares modules between files (vitest.config.ts): a class-level mock must not outlive this file
+afterAll(() => trail.restore());
 
 describe('lookupEvents', () => {
   it('pages with the same query and MaxResults 50, parses CloudTrailEvent, reports events so far', async () => {

@@ -3,7 +3,7 @@
  * paging), how it reads the answer into DataResources, and the answers that mean "no key".
  */
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   ConfigServiceClient,
@@ -38,6 +38,8 @@ const sm = mockClient(SecretsManagerClient);
 const ssm = mockClient(SSMClient);
 const backup = mockClient(BackupClient);
 beforeEach(() => [config, s3, ec2, rds, ddb, sm, ssm, backup].forEach((m) => m.reset()));
+// the unit project shares modules between files (vitest.config.ts): a class-level mock must not outlive this file
+afterAll(() => [config, s3, ec2, rds, ddb, sm, ssm, backup].forEach((m) => m.restore()));
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 

@@ -1,5 +1,5 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CustomKeyStoreNotFoundException,
@@ -54,6 +54,8 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 beforeEach(() => kms.reset());
 afterEach(() => kms.reset());
+// the unit project shares modules between files (vitest.config.ts): a class-level mock must not outlive this file
+afterAll(() => kms.restore());
 
 describe('scanKeys', () => {
   /** 3 ListKeys pages; k5 is deleted between ListKeys and DescribeKey; k2, k4, k8 are in the store. */

@@ -1,5 +1,5 @@
 import { SITE, serviceError, testClients } from './sdk-test-env.js';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CloudWatchLogsClient,
@@ -26,6 +26,8 @@ beforeEach(() => {
   sns.reset();
   sts.reset();
 });
+// the unit project shares modules between files (vitest.config.ts): a class-level mock must not outlive this file
+afterAll(() => [logs, cw, sns, sts].forEach((m) => m.restore()));
 
 describe('LogsAdapter', () => {
   const adapter = () => {
