@@ -66,8 +66,17 @@ const REDACTED = new Set([
 /** Map members whose keys are data (an encryption context), not member names: kept as sent. */
 const MAP_MEMBERS = new Set(['EncryptionContext', 'EncryptionContextSubset', 'EncryptionContextEquals']);
 
+/** Member names repeat on every call (KeyId, CustomKeyStoreId...): their camelCase form is kept (issue 17). */
+const camelNames = new Map<string, string>();
+
 function camel(key: string): string {
-  return key.length > 0 ? key.charAt(0).toLowerCase() + key.slice(1) : key;
+  let name = camelNames.get(key);
+  if (name === undefined) {
+    name = key.length > 0 ? key.charAt(0).toLowerCase() + key.slice(1) : key;
+    // member names come from clients: keep the table bounded
+    if (camelNames.size < 10_000) camelNames.set(key, name);
+  }
+  return name;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -83,18 +92,17 @@ export function trailDate(d: Date): string {
 
 /** CloudTrail's camelCase rendering of an input or output, without payload bytes. */
 export function toTrailShape(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return trailDate(value);
   if (Array.isArray(value)) return value.map((v) => toTrailShape(v, depth + 1));
   if (value instanceof Uint8Array) return undefined;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (REDACTED.has(k) || v === undefined) continue;
-      out[camel(k)] = depth > 8 || MAP_MEMBERS.has(k) ? v : toTrailShape(v, depth + 1);
-    }
-    return out;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || REDACTED.has(k)) continue;
+    out[camel(k)] = depth > 8 || MAP_MEMBERS.has(k) ? v : toTrailShape(v, depth + 1);
   }
-  return value;
+  return out;
 }
 
 export { isoSeconds };

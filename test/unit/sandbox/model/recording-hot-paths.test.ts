@@ -1,13 +1,19 @@
 /**
- * The sandbox's seeded ids and its ISO-to-the-second times are on every recorded call's path, so
- * they were made cheaper (issue 17). A seed must still name the same ids, and a time the same text,
- * as before: these pin them to the plain formulations they replaced.
+ * The sandbox's seeded ids, its ISO-to-the-second times and CloudTrail's camelCase rendering are on
+ * every recorded call's path, so they were made cheaper (issue 17). A seed must still name the same
+ * ids, a time the same text, an input the same requestParameters, as before: these pin them to the
+ * plain formulations they replaced.
  */
 import { describe, expect, it } from 'vitest';
 import { idSource, seededIds } from '../../../../src/sandbox/model/ids.js';
 import { seededRandom } from '../../../../src/sandbox/model/seeded-random.js';
 import { isoSeconds } from '../../../../src/sandbox/model/iso-seconds.js';
-import { eventSource, isReadOnly } from '../../../../src/sandbox/model/cloudtrail/trail-events.js';
+import {
+  eventSource,
+  isReadOnly,
+  toTrailShape,
+  trailDate,
+} from '../../../../src/sandbox/model/cloudtrail/trail-events.js';
 
 /** seededIds as it was: idSource over a Buffer of seeded bytes */
 function plainSeededIds(seed: number) {
@@ -64,5 +70,59 @@ describe('CloudTrail event classification (kept per service and operation)', () 
     expect(eventSource('kms')).toBe('kms.amazonaws.com');
     expect(eventSource('kms')).toBe('kms.amazonaws.com');
     expect(eventSource('logs')).toBe('logs.amazonaws.com');
+  });
+});
+
+/** toTrailShape as it was (Object.entries, camelCase computed each time) */
+function plainTrailShape(value: unknown, depth = 0): unknown {
+  const redacted = new Set([
+    'Plaintext',
+    'CiphertextBlob',
+    'KeyStorePassword',
+    'XksProxyAuthenticationCredential',
+    'SecretAccessKey',
+    'SessionToken',
+    'GrantToken',
+    'GrantTokens',
+  ]);
+  const maps = new Set(['EncryptionContext', 'EncryptionContextSubset', 'EncryptionContextEquals']);
+  if (value instanceof Date) return trailDate(value);
+  if (Array.isArray(value)) return value.map((v) => plainTrailShape(v, depth + 1));
+  if (value instanceof Uint8Array) return undefined;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (redacted.has(k) || v === undefined) continue;
+      out[k.length > 0 ? k.charAt(0).toLowerCase() + k.slice(1) : k] =
+        depth > 8 || maps.has(k) ? v : plainTrailShape(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+describe('toTrailShape', () => {
+  it('renders inputs and outputs as before: camelCase, payloads and secrets left out, encryption contexts as sent', () => {
+    let deep: Record<string, unknown> = { Leaf: 'x' };
+    for (let i = 0; i < 12; i++) deep = { Level: deep, N: i };
+    const samples: unknown[] = [
+      null,
+      undefined,
+      0,
+      '',
+      false,
+      'text',
+      { KeyId: 'k', PendingWindowInDays: 7 },
+      { KeyId: 'k', Plaintext: new Uint8Array([1]), CiphertextBlob: Buffer.from('x'), Missing: undefined },
+      { EncryptionContext: { Department: 'A', 'aws:x': 'b' }, GrantTokens: [] },
+      { KeyMetadata: { KeyId: 'k', CreationDate: new Date(Date.UTC(2026, 11, 3, 13, 5, 9)), Enabled: true } },
+      { Keys: [{ KeyId: 'a' }, { KeyId: 'b', Tags: [{ TagKey: 'T', TagValue: 'v' }] }], '': 1, x: 2 },
+      [{ A: [new Date(0)] }, 3],
+      deep,
+    ];
+    for (const s of samples) {
+      expect(toTrailShape(s)).toStrictEqual(plainTrailShape(s));
+      expect(toTrailShape(s)).toStrictEqual(plainTrailShape(s));
+    }
   });
 });
