@@ -40,6 +40,11 @@ export interface RequestLogEntry {
    * Tests judge what a client ASKED for from every entry, and what AWS DID from the handled ones.
    */
   handled?: boolean;
+  /**
+   * the client closed the connection before the answer was written (it gave up waiting, or exited
+   * with the call in flight): the answer never reached it, whatever `outcome` says
+   */
+  clientGone?: boolean;
 }
 
 /** True when the operation changes the account: Create*, Delete*, Put* in every service, and each service's `mutating` list. */

@@ -105,6 +105,8 @@ export class SandboxHttpHandler {
       entry.status = answer === 'drop' ? 0 : answer.status;
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
       entry.answerTime = new Date().toISOString();
+      // the socket closed under a delayed answer (simulated latency): nobody will read it
+      if (res.destroyed || req.socket.destroyed) entry.clientGone = true;
       try {
         this.log.append(entry);
       } catch {

@@ -19,6 +19,8 @@ export interface LoggedRequest {
   status: number;
   mutating: boolean;
   fault?: string;
+  /** the client closed the connection before the answer was written */
+  clientGone?: boolean;
 }
 
 export function requestLogFile(statePath: string): string {

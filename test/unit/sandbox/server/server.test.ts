@@ -53,6 +53,31 @@ describe('sandbox HTTP server', () => {
     expect(Date.parse(entry!.answerTime!) - Date.parse(entry!.time)).toBeGreaterThanOrEqual(250);
   });
 
+  it('marks a request whose client closed the connection before the answer (clientGone); an answered one has no mark', async () => {
+    sb.faults.configure({ latencyMs: 300 });
+    const gone = new AbortController();
+    const asked = fetch(sb.url, {
+      method: 'POST',
+      headers: {
+        'x-amz-target': 'TrentService.DescribeKey',
+        'content-type': 'application/x-amz-json-1.1',
+        authorization: auth('kms'),
+      },
+      body: JSON.stringify({ KeyId: KEY }),
+      signal: gone.signal,
+    });
+    // the client gives up while the sandbox holds the answer back (the request has arrived: it is logged)
+    await new Promise((ok) => setTimeout(ok, 100));
+    gone.abort();
+    await expect(asked).rejects.toThrow();
+    // the held-back answer is written (to nobody) when its delay ends
+    await new Promise((ok) => setTimeout(ok, 400));
+    sb.faults.configure({ latencyMs: 0 });
+    await kms('DescribeKey', { KeyId: KEY });
+    const log = readRequestLog(sb.statePath);
+    expect(log.map((e) => e.clientGone ?? false)).toEqual([true, false]);
+  });
+
   it('answers a JSON call with epoch-second dates and a request id', async () => {
     const r = await kms('DescribeKey', { KeyId: KEY });
     expect(r.status).toBe(200);

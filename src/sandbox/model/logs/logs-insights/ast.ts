@@ -47,7 +47,8 @@ export type Command =
   /** `pattern <expr>`: clusters the values into patterns (rows @pattern, @ratio, @sampleCount, @severityLabel) */
   | { kind: 'pattern'; source: Expr; start: number }
   | { kind: 'sort'; keys: Array<{ expr: Expr; name: string; desc: boolean }>; start: number }
-  | { kind: 'limit'; n: number; start: number }
+  /** any: `limit any N` stops at the first N events found, in no order (not after `head`) */
+  | { kind: 'limit'; n: number; any?: boolean; start: number }
   | { kind: 'dedup'; fields: Projection[]; start: number }
   | {
       kind: 'parse';

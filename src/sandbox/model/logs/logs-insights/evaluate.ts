@@ -457,7 +457,9 @@ export class Execution {
     let sorted = false;
     for (; k < cmds.length; k++) {
       const cmd = cmds[k]!;
-      if (!sorted && !hasStats && (cmd.kind === 'limit' || cmd.kind === 'dedup')) {
+      // `limit any N` takes the first N events the scan finds: no order is promised, so none is made
+      const anyOrder = cmd.kind === 'limit' && cmd.any === true;
+      if (!sorted && !hasStats && !anyOrder && (cmd.kind === 'limit' || cmd.kind === 'dedup')) {
         this.later.push(
           sortStage(c, [
             { expr: { kind: 'field', name: '@timestamp', start: 0, end: 0 }, name: '@timestamp', desc: true },

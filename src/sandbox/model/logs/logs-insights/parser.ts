@@ -101,10 +101,15 @@ class Parser {
         return this.sort(start);
       case 'limit':
       case 'head': {
+        // `limit any N`: documented (CWL_QuerySyntax-Limit, "limit any"); `head any` is not
+        const any = word === 'limit' && this.isWord(this.peek(), 'any') && this.peek(1).kind === 'number';
+        if (any) this.next();
         const n = this.next();
         if (n.kind !== 'number' || !Number.isInteger(n.value) || (n.value as number) < 1)
           this.fail(n, 'a positive integer');
-        return { kind: 'limit', n: n.value as number, start };
+        return any
+          ? { kind: 'limit', n: n.value as number, any, start }
+          : { kind: 'limit', n: n.value as number, start };
       }
       case 'dedup':
         return { kind: 'dedup', fields: this.projections(false), start };

@@ -52,6 +52,17 @@ describe('limit edge cases', () => {
     expect(kept.map((r) => r['@timestamp']!.slice(0, 10))).toEqual(['2026-11-03', '2026-11-03', '2026-11-03']);
   });
 
+  it('limit any N: N of the events found, whatever their order (the documented early stop); head any is not syntax', () => {
+    const any = run('fields @timestamp, n | limit any 2', byDay);
+    expect(any).toHaveLength(2);
+    const all = new Set(run('fields @timestamp, n', byDay).map((r) => JSON.stringify(r)));
+    for (const row of any) expect(all.has(JSON.stringify(row))).toBe(true);
+    expect(run('filter n = "a" | limit any 5', byDay)).toHaveLength(3);
+    expect(parseQuery('fields n | limit any 1').commands[1]).toMatchObject({ kind: 'limit', n: 1, any: true });
+    expect(() => parseQuery('fields n | head any 1')).toThrow(/positive integer/);
+    expect(() => parseQuery('fields n | limit any')).toThrow(/positive integer/);
+  });
+
   it('after stats it cuts the stats rows; two limits: the smaller wins', () => {
     expect(run('stats count(*) by bin(1d) | limit 1', byDay)).toHaveLength(1);
     expect(run('fields n | limit 4 | limit 3', byDay)).toHaveLength(3);
