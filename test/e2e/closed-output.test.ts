@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, startE2E, STACK_FRAME, type E2E } from './helpers/index.js';
 import { toProcessEnv } from './helpers/env.js';
 import {
+  expectOnlyTheCallInFlight,
+  firstScheduleHandled,
   HSM_STORE,
   readJournal,
   requestsMissingFromJournal,
   setFaults,
-  storeStatus,
   waitFor,
 } from '../reliability/helpers/e2e-world.js';
 
@@ -106,22 +107,10 @@ describe('a closed stdout or stderr (issue 12)', () => {
 
 describe('output gone during a mutating run (issue 12)', () => {
   const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--allow-in-use', '--allow-data-loss'];
-  const firstScheduleHandled = (t: E2E) => async () =>
-    ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2;
-
   async function checkStoppedAfterCallInFlight(t: E2E, r: Exit): Promise<void> {
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).not.toMatch(STACK_FRAME);
-    const schedules = t.sandbox.requests().filter((q) => q.operation === 'ScheduleKeyDeletion');
-    expect(schedules, 'only the call in flight reached AWS').toHaveLength(1);
-    const keyId = String(schedules[0]!.params?.KeyId);
-    const journal = readJournal(t, HSM_STORE);
-    expect(
-      journal
-        .filter((l) => l.operation === 'ScheduleKeyDeletion' && l.target === keyId)
-        .map((l) => `${l.phase}:${l.outcome ?? ''}`),
-    ).toEqual(['intent:', 'outcome:ok']);
-    expect(requestsMissingFromJournal(t.sandbox.requests(), journal)).toEqual([]);
+    expectOnlyTheCallInFlight(t);
   }
 
   it(

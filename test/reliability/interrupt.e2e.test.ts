@@ -14,6 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { startE2E, type E2E } from '../e2e/helpers/index.js';
 import {
   advanceDays,
+  expectOnlyTheCallInFlight,
+  firstScheduleHandled,
   HSM_STORE,
   readJournal,
   requestsMissingFromJournal,
@@ -23,10 +25,6 @@ import {
 } from './helpers/e2e-world.js';
 
 const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '--allow-in-use', '--allow-data-loss'];
-
-/** Demo store: one key was already pending; more means kscli's first ScheduleKeyDeletion was handled. */
-const firstScheduleHandled = (t: E2E) => async () =>
-  ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2;
 
 async function finishJob(t: E2E): Promise<void> {
   const again = await t.kscli(DELETE_STORE);
@@ -64,16 +62,7 @@ describe('SIGINT during apply (issue 6 item 4)', () => {
         expect(r.stderr).toMatch(/interrupted/);
         expect(r.stderr).toMatch(/run the same command again/);
 
-        const schedules = t.sandbox.requests().filter((q) => q.operation === 'ScheduleKeyDeletion');
-        expect(schedules, 'only the call in flight reached AWS').toHaveLength(1);
-        const keyId = String(schedules[0]!.params?.KeyId);
-        const journal = readJournal(t, HSM_STORE);
-        expect(
-          journal
-            .filter((l) => l.operation === 'ScheduleKeyDeletion' && l.target === keyId)
-            .map((l) => `${l.phase}:${l.outcome ?? ''}`),
-        ).toEqual(['intent:', 'outcome:ok']);
-        expect(requestsMissingFromJournal(t.sandbox.requests(), journal)).toEqual([]);
+        expectOnlyTheCallInFlight(t);
         const doc = r.json();
         expect(doc.outcome).toBe('interrupted');
         expect((doc.plan as Array<{ result?: string }>).filter((p) => p.result === 'not-run').length).toBeGreaterThan(

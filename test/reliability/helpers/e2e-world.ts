@@ -7,6 +7,7 @@
 import { readJournal as readJournalFile, type JournalLine } from './kscli-in-process.js';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { expect } from 'vitest';
 import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
 import { DEMO, sdkClientConfig, type E2E, type LoggedRequest } from '../../e2e/helpers/index.js';
 
@@ -190,4 +191,26 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Demo store: one key was already pending; more means kscli's first ScheduleKeyDeletion was handled. */
+export const firstScheduleHandled = (t: E2E) => async (): Promise<boolean> =>
+  ((await storeStatus(t, HSM_STORE))?.keyStates.PendingDeletion ?? 0) >= 2;
+
+/**
+ * A delete-store stopped after its first ScheduleKeyDeletion (Ctrl-C, a closed pipe): only that
+ * call reached AWS, the journal holds its intent and its outcome, and every mutating request the
+ * sandbox logged is in the journal.
+ */
+export function expectOnlyTheCallInFlight(t: E2E): void {
+  const schedules = t.sandbox.requests().filter((q) => q.operation === 'ScheduleKeyDeletion');
+  expect(schedules, 'only the call in flight reached AWS').toHaveLength(1);
+  const keyId = String(schedules[0]!.params?.KeyId);
+  const journal = readJournal(t, HSM_STORE);
+  expect(
+    journal
+      .filter((l) => l.operation === 'ScheduleKeyDeletion' && l.target === keyId)
+      .map((l) => `${l.phase}:${l.outcome ?? ''}`),
+  ).toEqual(['intent:', 'outcome:ok']);
+  expect(requestsMissingFromJournal(t.sandbox.requests(), journal)).toEqual([]);
 }
