@@ -16,15 +16,14 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { cpuSecondsOf, killAll, killAllNow, removeDir, startServer, stop } from './lib/children.mjs';
+import { cpuSecondsOf, killAll, killAllNow, removeDir, stop } from './lib/children.mjs';
 import {
-  BIN,
   ROOT,
   answered,
-  childEnv,
   countCalls,
   makeTempDir,
   resetLarge,
+  serveSandbox,
   storeWithKeys,
   timeline,
   RequestLogReader,
@@ -69,23 +68,10 @@ try {
   });
   const storeId = storeWithKeys(reset.status, keys);
   const sandboxDir = join(tmp, 'prof-sandbox');
-  const { child, firstLine } = await startServer(
-    process.execPath,
-    [
-      ...(opt.profile ? ['--cpu-prof', '--cpu-prof-dir', sandboxDir] : []),
-      BIN,
-      'sandbox',
-      'serve',
-      '--port',
-      '0',
-      '--state',
-      statePath,
-      '--latency-ms',
-      '20',
-    ],
-    { env: childEnv(home), cwd: home, timeoutMs: 120_000 },
-  );
-  const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(firstLine)[1];
+  const { child, url } = await serveSandbox(statePath, {
+    home,
+    nodeArgs: opt.profile ? ['--cpu-prof', '--cpu-prof-dir', sandboxDir] : [],
+  });
   const [{ createAwsPorts }, { gatherDependents }, { OPERATION_QUOTAS }] = await Promise.all([
     mod('aws/index.js'),
     mod('workflow/evidence/dependents/gather.js'),

@@ -9,8 +9,8 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { killAll, killAllNow, removeDir, startServer, stop } from './lib/children.mjs';
-import { BIN, childEnv, kscli, makeTempDir, resetLarge, storeWithKeys } from './lib/kscli.mjs';
+import { killAll, killAllNow, removeDir, stop } from './lib/children.mjs';
+import { kscli, makeTempDir, resetLarge, serveSandbox, storeWithKeys } from './lib/kscli.mjs';
 import { summariseProfile } from './lib/cpu-profile.mjs';
 
 const { values: opt } = parseArgs({
@@ -48,26 +48,11 @@ try {
   const storeId = storeWithKeys(reset.status, 200);
   const sandboxDir = join(tmp, 'prof-sandbox');
   const kscliDir = join(tmp, 'prof-kscli');
-  const { child, firstLine } = await startServer(
-    process.execPath,
-    [
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      sandboxDir,
-      BIN,
-      'sandbox',
-      'serve',
-      '--port',
-      '0',
-      '--state',
-      statePath,
-      '--latency-ms',
-      '20',
-      ...serveQuotas,
-    ],
-    { env: childEnv(home), cwd: home },
-  );
-  const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(firstLine)[1];
+  const { child, url } = await serveSandbox(statePath, {
+    home,
+    extraArgs: serveQuotas,
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', sandboxDir],
+  });
   const r = await kscli(['--endpoint-url', url, ...maxRps, '--output', 'json', 'find-keys', storeId], {
     home,
     measure: true,

@@ -126,10 +126,12 @@ export function storeWithKeys(status, storeKeys) {
 
 /**
  * `kscli sandbox serve --port 0` on `statePath`: resolves `{url, pid, child}` once it printed
- * `listening on URL`. Quotas are AWS's unless `extraArgs` says otherwise.
+ * `listening on URL`. Quotas are AWS's unless `extraArgs` says otherwise; `nodeArgs` go to Node
+ * (the profile scripts pass `--cpu-prof`).
  */
-export async function serveSandbox(statePath, { home, latencyMs = 20, extraArgs = [] }) {
+export async function serveSandbox(statePath, { home, latencyMs = 20, extraArgs = [], nodeArgs = [] }) {
   const args = [
+    ...nodeArgs,
     BIN,
     'sandbox',
     'serve',
