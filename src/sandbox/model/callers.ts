@@ -20,7 +20,8 @@ import type { Account } from './account.js';
 import { requireUsable } from './kms/keys.js';
 import { SandboxError } from '../contract.js';
 import { applyDue, type DueReport } from './timeline.js';
-import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
+import { appendEvent } from './cloudtrail/trail-events.js';
+import { isoSeconds } from './iso-seconds.js';
 import { DAY_MS } from './state.js';
 
 /** One caller of one key, kept in the state file (`state.callers`). */

@@ -20,7 +20,8 @@
  * history (key ids excepted: they are random UUIDs, as before).
  */
 import type { Account } from './account.js';
-import { appendEvent, deliverEvent, EVENT_HISTORY_MS, isoSeconds } from './cloudtrail/trail-events.js';
+import { appendEvent, deliverEvent, EVENT_HISTORY_MS } from './cloudtrail/trail-events.js';
+import { isoSeconds } from './iso-seconds.js';
 import { DAY_MS, type KeyRecord } from './state.js';
 
 export interface HistoryOptions {

@@ -38,7 +38,8 @@ import { cryptoIds, seededIds, type IdSource } from './ids.js';
 import { addGrant } from './kms/grants.js';
 import { demoCallers } from './callers.js';
 import { addUsageHistory, type HistoryOptions } from './scenario-history.js';
-import { appendEvent, isoSeconds } from './cloudtrail/trail-events.js';
+import { appendEvent } from './cloudtrail/trail-events.js';
+import { isoSeconds } from './iso-seconds.js';
 import { addDemoData, largeData } from './data/scenario.js';
 import { demoEndpointService } from './ec2/endpoint-services.js';
 import {

@@ -105,8 +105,6 @@ export function toTrailShape(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export { isoSeconds };
-
 /** The key ARNs a call is about: from KeyId / TargetKeyId / the ciphertext, else the output. */
 function keyResources(acc: Account, input: Record<string, unknown>, output: unknown): string[] {
   const arns: string[] = [];
