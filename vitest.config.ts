@@ -1,5 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './test/sequencer.js';
+
+/**
+ * The build (dist/), which the e2e harness imports a library entry of (helpers/schema-check.ts):
+ * loaded by Node itself, like the binary loads it, not re-transformed and evaluated module by
+ * module in every test file's process.
+ */
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BUILT = new RegExp(`^${escape(fileURLToPath(new URL('./dist/', import.meta.url)))}`);
 
 export default defineConfig({
   test: {
@@ -27,7 +36,11 @@ export default defineConfig({
         extends: true,
         // the binary's behaviour (argv, exit codes, signals, TTY, protocols) and the property tests,
         // some with vi.mock: each file in a process of its own
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts', 'test/reliability/**/*.test.ts'] },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts', 'test/reliability/**/*.test.ts'],
+          server: { deps: { external: [BUILT] } },
+        },
       },
     ],
   },
