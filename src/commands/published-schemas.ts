@@ -11,6 +11,10 @@ import { SCHEMA_BUILDERS, type CommandLists, type SchemaName } from '../schemas/
 import { commandsPrinting, PLAN_COMMANDS } from './catalog.js';
 import { COMMANDS } from './registry.js';
 
+// which schema a command line's document has: with schemaErrors, all the end-to-end suite's check of
+// every JSON document needs (test/e2e/helpers/schema-check.ts), from this one library entry of the build
+export { schemaFor } from './catalog.js';
+
 /** The command lists of the descriptors, as the schemas name them. */
 export function commandLists(): CommandLists {
   return {

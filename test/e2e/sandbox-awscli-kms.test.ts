@@ -8,8 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { constants, createPublicKey, publicEncrypt, randomBytes, verify as cryptoVerify } from 'node:crypto';
-import { readRequestLog } from '../../src/sandbox/index.js';
-import { AWS_CLI, startAwsCli, startE2E, type AwsCli, type BotocoreCall, type E2E } from './helpers/index.js';
+import {
+  AWS_CLI,
+  readRequestLog,
+  startAwsCli,
+  startE2E,
+  type AwsCli,
+  type BotocoreCall,
+  type E2E,
+} from './helpers/index.js';
 
 const KEY = '0b7fd7d4-5f2c-4c1e-9a4e-3f0e5d2a9b11';
 const KEY_B = '2f9c1e84-7a3b-4d5e-8f6a-1b2c3d4e5f60';

@@ -6,8 +6,7 @@
  * protocol family and compares its answers with the in-process ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRequestLog } from '../../src/sandbox/index.js';
-import { AWS_CLI, secretsIn, startAwsCli, startE2E, type AwsCli, type E2E } from './helpers/index.js';
+import { AWS_CLI, readRequestLog, secretsIn, startAwsCli, startE2E, type AwsCli, type E2E } from './helpers/index.js';
 
 const HSM_STORE = 'cks-1234567890abcdef0';
 const EMPTY_STORE = 'cks-0987654321fedcba0';

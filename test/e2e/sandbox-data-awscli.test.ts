@@ -8,9 +8,9 @@
  * answer in each service's own words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRequestLog } from '../../src/sandbox/index.js';
 import {
   AWS_CLI,
+  readRequestLog,
   createWorkspace,
   startAwsCli,
   startE2E,

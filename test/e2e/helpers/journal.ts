@@ -17,12 +17,13 @@ export interface JournalLine {
   [field: string]: unknown;
 }
 
-export function readJournal(path: string): JournalLine[] {
+/** Every line of a journal file; `L` narrows the line type for a caller that knows more of it. */
+export function readJournal<L = JournalLine>(path: string): L[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JournalLine);
+    .map((l) => JSON.parse(l) as L);
 }
 
 /** Every line of every journal in a directory (a workspace's `journalDir`). */
@@ -30,7 +31,7 @@ export function readJournalDir(dir: string): JournalLine[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((n) => n.endsWith('.jsonl'))
-    .flatMap((n) => readJournal(join(dir, n)));
+    .flatMap((n) => readJournal<JournalLine>(join(dir, n)));
 }
 
 /**

@@ -14,11 +14,15 @@ export interface LoggedRequest {
   service?: string;
   operation?: string;
   region?: string;
+  /** the wire protocol the request came in (`awsJson1_1`, `awsQuery`, `restXml`, ...) */
+  protocol?: string;
   params?: Record<string, unknown>;
   outcome: string;
   status: number;
   mutating: boolean;
   fault?: string;
+  /** the account model handled the request (false when a fault or a quota answered first) */
+  handled?: boolean;
   /** the client closed the connection before the answer was written */
   clientGone?: boolean;
 }
@@ -27,17 +31,33 @@ export function requestLogFile(statePath: string): string {
   return `${statePath}.requests.jsonl`;
 }
 
-/** Every request logged so far (empty when the sandbox has not been called yet). */
-export function readRequestLog(statePath: string): LoggedRequest[] {
+/**
+ * The log's whole lines: with runs side by side, the server may be writing the next line right
+ * now (one write per line), and text after the last newline is not a request yet.
+ */
+function wholeLines(statePath: string): string[] {
   const file = requestLogFile(statePath);
   if (!existsSync(file)) return [];
-  // only whole lines: with runs side by side, the server may be writing the next line right now
-  // (one write per line), and text after the last newline is not a request yet
   return readFileSync(file, 'utf8')
     .split('\n')
     .slice(0, -1)
-    .filter((line) => line.trim() !== '')
+    .filter((line) => line.trim() !== '');
+}
+
+/**
+ * Every request logged so far (empty when the sandbox has not been called yet), or those after
+ * the first `from`: only those lines are parsed (a test's log grows with every run; marks and
+ * "the requests since" were parsing the whole of it each time).
+ */
+export function readRequestLog(statePath: string, from = 0): LoggedRequest[] {
+  return wholeLines(statePath)
+    .slice(from)
     .map((line) => JSON.parse(line) as LoggedRequest);
+}
+
+/** How many requests are logged so far: `readRequestLog(statePath).length`, without parsing them. */
+export function countRequests(statePath: string): number {
+  return wholeLines(statePath).length;
 }
 
 /**

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from './build.js';
 import { kscliEnv, toProcessEnv } from './env.js';
-import { readRequestLog, type LoggedRequest } from './request-log.js';
+import { countRequests, readRequestLog, type LoggedRequest } from './request-log.js';
 import { runKscli, type RunResult } from './run.js';
 import type { Workspace } from './workspace.js';
 
@@ -181,8 +181,8 @@ export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promis
     statePath: ws.statePath,
     stderr: () => stderr,
     requests: () => readRequestLog(ws.statePath),
-    mark: () => readRequestLog(ws.statePath).length,
-    requestsSince: (mark) => readRequestLog(ws.statePath).slice(mark),
+    mark: () => countRequests(ws.statePath),
+    requestsSince: (mark) => readRequestLog(ws.statePath, mark),
     admin,
     advanceDays: (days) => adminJson(['advance', '--days', String(days)]),
     status: () => adminJson(['status']),

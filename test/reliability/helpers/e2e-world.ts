@@ -4,12 +4,20 @@
  * account status), the journal of a store, a colleague's direct SDK calls, and the safety checks
  * that compare the sandbox's request log with kscli's journal.
  */
-import { readJournal as readJournalFile, type JournalLine } from './kscli-in-process.js';
+// only the type from kscli-in-process.ts: its value import is the whole of src/cli.ts, which every
+// end-to-end file of this directory transformed and evaluated for nothing (they run the binary)
+import type { JournalLine } from './kscli-in-process.js';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { expect } from 'vitest';
 import type { FaultConfig } from '../../../src/sandbox/server/faults.js';
-import { DEMO, sdkClientConfig, type E2E, type LoggedRequest } from '../../e2e/helpers/index.js';
+import {
+  DEMO,
+  readJournal as readJournalFile,
+  sdkClientConfig,
+  type E2E,
+  type LoggedRequest,
+} from '../../e2e/helpers/index.js';
 
 export const HSM_STORE = DEMO.hsmStore;
 /** the five keys of the demo CloudHSM store */
@@ -55,7 +63,8 @@ export function journalFile(t: E2E, storeId: string): string {
 }
 
 export function readJournal(t: E2E, storeId: string): JournalLine[] {
-  return readJournalFile(journalFile(t, storeId));
+  // the same reader as kscli-in-process.ts's (one JSON object per non-empty line), with its line type
+  return readJournalFile<JournalLine>(journalFile(t, storeId));
 }
 
 /** The key id of a KeyId parameter (id or ARN). */
