@@ -4,7 +4,7 @@
  * ids, a time the same text, an input the same requestParameters, as before: these pin them to the
  * plain formulations they replaced.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { idSource, seededIds } from '../../../../src/sandbox/model/ids.js';
 import { seededRandom } from '../../../../src/sandbox/model/seeded-random.js';
 import { isoSeconds } from '../../../../src/sandbox/model/iso-seconds.js';
@@ -14,6 +14,16 @@ import {
   toTrailShape,
   trailDate,
 } from '../../../../src/sandbox/model/cloudtrail/trail-events.js';
+import { LogColumns } from '../../../../src/sandbox/model/logs/log-store.js';
+import {
+  createModel,
+  scenario,
+  DEMO_KEYS,
+  DEMO_LOG_GROUP,
+  DEMO_STORE_ID,
+  type AccountState,
+} from '../../../../src/sandbox/model/index.js';
+import { call } from './helpers.js';
 
 /** seededIds as it was: idSource over a Buffer of seeded bytes */
 function plainSeededIds(seed: number) {
@@ -124,5 +134,95 @@ describe('toTrailShape', () => {
       expect(toTrailShape(s)).toStrictEqual(plainTrailShape(s));
       expect(toTrailShape(s)).toStrictEqual(plainTrailShape(s));
     }
+  });
+});
+
+describe('Logs Insights columns of events delivered in this process', () => {
+  /** the fields queries read, at every depth an event has them */
+  const FIELDS = [
+    'eventName',
+    'eventSource',
+    'errorCode',
+    'errorMessage',
+    'readOnly',
+    'managementEvent',
+    'userIdentity.arn',
+    'userIdentity.sessionContext.sessionIssuer.arn',
+    'userIdentity.sessionContext.attributes.creationDate',
+    'resources.0.ARN',
+    'resources.1.ARN',
+    'requestParameters.keyId',
+    'requestParameters.pendingWindowInDays',
+    'requestParameters.encryptionContext.Department',
+    'requestParameters.tags.0.tagKey',
+    'responseElements.keyMetadata.keyId',
+    'responseElements.keyMetadata.enabled',
+    'responseElements',
+    'additionalEventData.customKeyStoreId',
+    'nothing.here',
+  ];
+
+  /** The columns as parsing each stored message gives them: a copy of the group holds no event object. */
+  const parsedColumns = (group: unknown) =>
+    new LogColumns(JSON.parse(JSON.stringify(group)) as AccountState['logGroups'][number]).columnsOf(FIELDS);
+
+  /** Counts the parses of CloudTrail messages while `fn` runs. */
+  function parses<T>(fn: () => T): { value: T; parsed: number } {
+    const parse = JSON.parse;
+    let parsed = 0;
+    const spy = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof parse>[1]) => {
+      if (typeof text === 'string' && text.startsWith('{"eventVersion"')) parsed++;
+      return parse(text, reviver);
+    });
+    try {
+      return { value: fn(), parsed };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  function demoWithCalls(describes: number) {
+    const m = createModel(scenario('demo'));
+    const kms = (op: string, input: Record<string, unknown>) => {
+      try {
+        call(m, 'kms', op, input);
+      } catch {
+        /* a refused call is an event too (errorCode, errorMessage) */
+      }
+    };
+    kms('CreateKey', {
+      CustomKeyStoreId: DEMO_STORE_ID,
+      Origin: 'AWS_CLOUDHSM',
+      Tags: [{ TagKey: 'T', TagValue: 'v' }],
+    });
+    kms('Encrypt', { KeyId: DEMO_KEYS.used, Plaintext: Buffer.from('x'), EncryptionContext: { Department: 'A' } });
+    kms('ScheduleKeyDeletion', { KeyId: DEMO_KEYS.unusedA, PendingWindowInDays: 7 });
+    kms('ScheduleKeyDeletion', { KeyId: 'no-such-key', PendingWindowInDays: 3 });
+    kms('ListKeys', {});
+    for (let i = 0; i < describes; i++) kms('DescribeKey', { KeyId: i % 2 ? DEMO_KEYS.used : DEMO_KEYS.unusedA });
+    const group = (m.toJSON() as AccountState).logGroups.find((g) => g.name === DEMO_LOG_GROUP)!;
+    return { m, group };
+  }
+
+  it('hold what parsing the stored messages gives, and the events just delivered are not parsed again', () => {
+    const { group } = demoWithCalls(20);
+    const delivered = group.events!.length;
+    expect(delivered).toBeGreaterThan(25);
+    const fromObjects = parses(() => new LogColumns(group).columnsOf(FIELDS));
+    expect(fromObjects.value).toStrictEqual(parsedColumns(group));
+    expect(fromObjects.parsed).toBe(0);
+    // the values are really there (the comparison is not between two empty columns)
+    const names = fromObjects.value[0]!;
+    expect(names).toContain('CreateKey');
+    expect(fromObjects.value[FIELDS.indexOf('errorCode')]).toContain('NotFoundException');
+    expect(fromObjects.value[FIELDS.indexOf('requestParameters.encryptionContext.Department')]).toContain('A');
+  });
+
+  it('hold only the last few thousand deliveries (two generations of 2,048): older events are parsed, with the same values', () => {
+    const { group } = demoWithCalls(4500);
+    const fromObjects = parses(() => new LogColumns(group).columnsOf(FIELDS));
+    expect(fromObjects.value).toStrictEqual(parsedColumns(group));
+    expect(fromObjects.parsed).toBeGreaterThan(0);
+    expect(fromObjects.parsed).toBeLessThan(group.events!.length);
   });
 });
