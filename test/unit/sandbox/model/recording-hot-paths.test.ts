@@ -15,6 +15,9 @@ import {
   trailDate,
 } from '../../../../src/sandbox/model/cloudtrail/trail-events.js';
 import { LogColumns } from '../../../../src/sandbox/model/logs/log-store.js';
+import { eventJson, fixedMember } from '../../../../src/sandbox/model/cloudtrail/event-json.js';
+import { identityFor, userIdentity, userIdentityBlock } from '../../../../src/sandbox/model/sts/identity.js';
+import type { Account } from '../../../../src/sandbox/model/account.js';
 import {
   createModel,
   scenario,
@@ -224,5 +227,81 @@ describe('Logs Insights columns of events delivered in this process', () => {
     expect(fromObjects.value).toStrictEqual(parsedColumns(group));
     expect(fromObjects.parsed).toBeGreaterThan(0);
     expect(fromObjects.parsed).toBeLessThan(group.events!.length);
+  });
+});
+
+describe('CloudTrail event text and userIdentity blocks (kept per caller and second)', () => {
+  it('eventJson is JSON.stringify, fixed members included', () => {
+    const identity = fixedMember({ type: 'AssumedRole', arn: 'a"rn\\x', sessionContext: { attributes: { n: 1 } } });
+    const events: Array<Record<string, unknown>> = [
+      {},
+      { eventVersion: '1.11', userIdentity: identity, eventTime: 't', readOnly: true, n: 0, z: null },
+      { userIdentity: identity, requestParameters: { keyId: 'k', tags: [{ tagKey: 'é"\n' }, null] } },
+      { skipped: undefined, fn: () => 1, sym: Symbol('s'), kept: [undefined, 1], '': 'empty name', 'quo"te': 2 },
+      { responseElements: { results: ['{"resourceId":"x"}'] }, resources: [], errorMessage: 'line\nbreak \u2028' },
+      { userIdentity: identity, same: identity },
+    ];
+    for (const e of events) expect(eventJson(e)).toBe(JSON.stringify(e));
+  });
+
+  it('a fixed member is frozen all the way down: its kept text cannot go stale', () => {
+    const block = fixedMember({ a: { b: { c: 1 } }, list: [{ d: 2 }] });
+    expect(() => {
+      (block.a.b as { c: number }).c = 2;
+    }).toThrow(TypeError);
+    expect(() => {
+      block.list.push({ d: 3 });
+    }).toThrow(TypeError);
+  });
+
+  it('userIdentity gives the block made afresh, the same object while nothing it depends on changes', () => {
+    const m = createModel(scenario('demo'));
+    const acc = (m as unknown as { acc: Account }).acc;
+    const fresh = (id: ReturnType<typeof identityFor>, key: string | undefined) =>
+      userIdentityBlock(acc.accountId, id, key, isoSeconds(acc.nowMs()));
+    const cases: Array<[string | undefined, Parameters<typeof identityFor>[2]?]> = [
+      ['ASIAKSCLIINPROCESS01'],
+      ['AKIAUSERKEY000000001'],
+      [undefined],
+      [
+        'ASIAORGSESSION000001',
+        {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::222233334444:assumed-role/Org/s',
+          principalId: 'AROAORG:s',
+          userName: 's',
+        },
+      ],
+    ];
+    for (const [key, principal] of cases) {
+      const id = identityFor(acc, key, principal);
+      const first = userIdentity(acc, id, key);
+      expect(first).toStrictEqual(fresh(id, key));
+      // the same caller again: the same block (its text is kept)
+      if (!principal) expect(userIdentity(acc, identityFor(acc, key), key)).toBe(first);
+      // another access key id for the same identity: its own block
+      expect(userIdentity(acc, id, 'ASIAOTHERKEY00000001')).toStrictEqual(fresh(id, 'ASIAOTHERKEY00000001'));
+    }
+    // a second later the session's creationDate moves (the block is made again)
+    const id = identityFor(acc, 'ASIAKSCLIINPROCESS01');
+    const before = userIdentity(acc, id, 'ASIAKSCLIINPROCESS01');
+    m.advance(1000);
+    const after = userIdentity(acc, id, 'ASIAKSCLIINPROCESS01');
+    expect(after).not.toBe(before);
+    expect(after).toStrictEqual(fresh(id, 'ASIAKSCLIINPROCESS01'));
+    expect(after).not.toStrictEqual(before);
+    // a registered identity edited in place: the block follows it
+    const known = {
+      type: 'AssumedRole' as const,
+      arn: 'arn:aws:sts::111122223333:assumed-role/Ops/a',
+      principalId: 'AROAOPS:a',
+      userName: 'a',
+    };
+    acc.state.identities['ASIAKNOWN00000000001'] = known;
+    const knownBefore = userIdentity(acc, identityFor(acc, 'ASIAKNOWN00000000001'), 'ASIAKNOWN00000000001');
+    known.arn = 'arn:aws:sts::111122223333:assumed-role/Audit/a';
+    const knownAfter = userIdentity(acc, identityFor(acc, 'ASIAKNOWN00000000001'), 'ASIAKNOWN00000000001');
+    expect(knownAfter).not.toStrictEqual(knownBefore);
+    expect(knownAfter).toStrictEqual(fresh(known, 'ASIAKNOWN00000000001'));
   });
 });
