@@ -14,12 +14,15 @@
  * in fewer files. `dist/meta.json` (esbuild's metafile, trimmed to the source files of each output)
  * lets the lazy-loading test name the source modules a run loaded.
  *
- * What stays outside: the AWS SDK and @smithy packages. kscli loads them with `require` by package
- * name (src/aws/sdk-modules.ts), from node_modules, through the V8 code cache of
- * src/aws/compile-cache.ts; every static import of them in src/ is `import type`.
+ * The AWS SDK is a bundle of its own: dist/aws-sdk.cjs, CommonJS, holding the packages of
+ * src/aws/sdk-packages.ts (an object with a getter per package, so each package's modules are
+ * evaluated only when `sdkModule` first asks for it; src/aws/sdk-modules.ts says why). It is not
+ * split into the ES chunks because Node 20 has a code cache only for what `require` compiles
+ * (src/aws/compile-cache.ts). Every static import of the SDK in src/ is `import type`.
+ * `KSCLI_BUILD_READABLE_SDK=1 npm run build` leaves it unminified, for reading CPU profiles.
  *
  * Library entries: the tests, benches and scripts that import one module of the build (the state
- * file under four processes, the SDK loader, the quotas, the evidence gatherers, the schema names)
+ * file under four processes, the SDK loader and its code cache, the quotas, the evidence gatherers, the schema names)
  * get it at its source path (dist/aws/quotas.js); their code is shared with the binary's chunks,
  * one copy of each module.
  *
@@ -30,7 +33,7 @@
  * files removed one by one afterwards, never the whole dist/: a kscli running from dist/ during a
  * build never reads half a file.
  */
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +47,7 @@ const ENTRIES = [
   'main',
   'aws/index',
   'aws/quotas',
+  'aws/compile-cache',
   'aws/sdk-modules',
   'commands/published-schemas',
   'sandbox/server/state-file',
@@ -53,6 +57,37 @@ const ENTRIES = [
 ];
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** the SDK packages to bundle: src/aws/sdk-packages.ts imports nothing, so it runs as it is */
+const { SDK_PACKAGES } = await import(
+  `data:text/javascript,${encodeURIComponent(
+    (await transform(readFileSync(join(src, 'aws', 'sdk-packages.ts'), 'utf8'), { loader: 'ts' })).code,
+  )}`
+);
+/** where sdk-modules.ts finds the bundle: relative to its own output, one directory below dist/ */
+const SDK_BUNDLE = 'aws-sdk.cjs';
+const SDK_BUNDLE_FROM_CHUNK = `../${SDK_BUNDLE}`;
+
+const sdkBuild = build({
+  stdin: {
+    contents: `module.exports = {\n${SDK_PACKAGES.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`,
+    resolveDir: root,
+    sourcefile: 'aws-sdk-packages.cjs',
+    loader: 'js',
+  },
+  outfile: join(out, SDK_BUNDLE),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // a third of the bytes to read and to hash against the code cache; names kept, since the SDK and
+  // kscli's error handling read `name` and constructor names
+  minify: process.env.KSCLI_BUILD_READABLE_SDK !== '1',
+  keepNames: true,
+  metafile: true,
+  write: false,
+  logLevel: 'warning',
+});
 
 const result = await build({
   entryPoints: ENTRIES.map((e) => ({ in: join(src, `${e}.ts`), out: e })),
@@ -69,7 +104,7 @@ const result = await build({
     js: "import { createRequire as __kscliRequire } from 'node:module'; const require = __kscliRequire(import.meta.url);",
   },
   // src/version.ts: the chunks are not where package.json is relative to src/
-  define: { KSCLI_BUILD_VERSION: JSON.stringify(version) },
+  define: { KSCLI_BUILD_VERSION: JSON.stringify(version), KSCLI_SDK_BUNDLE: JSON.stringify(SDK_BUNDLE_FROM_CHUNK) },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
   sourcesContent: false,
@@ -78,13 +113,26 @@ const result = await build({
   logLevel: 'warning',
 });
 
+const sdk = await sdkBuild;
+
 /** output path (relative to dist/) → the source files bundled into it (relative to the root) */
 const meta = {};
-for (const [file, o] of Object.entries(result.metafile.outputs)) {
-  if (file.endsWith('.js')) meta[relative(out, join(root, file))] = Object.keys(o.inputs).sort();
+for (const [file, o] of [...Object.entries(result.metafile.outputs), ...Object.entries(sdk.metafile.outputs)]) {
+  if (/\.c?js$/.test(file))
+    meta[relative(out, join(root, file))] = Object.keys(o.inputs)
+      .filter((i) => i !== '<stdin>')
+      .sort();
+}
+// KSCLI_SDK_BUNDLE is relative to the output holding sdk-modules.ts: it must sit one level below dist/
+for (const [file, inputs] of Object.entries(meta)) {
+  if (inputs.includes('src/aws/sdk-modules.ts') && file.split('/').length !== 2)
+    throw new Error(
+      `src/aws/sdk-modules.ts was bundled into dist/${file}, where ${SDK_BUNDLE_FROM_CHUNK} is not the SDK bundle`,
+    );
 }
 const files = [
   ...result.outputFiles.map((f) => ({ path: f.path, bytes: f.contents })),
+  ...sdk.outputFiles.map((f) => ({ path: f.path, bytes: f.contents })),
   { path: join(out, 'meta.json'), bytes: Buffer.from(`${JSON.stringify(meta, null, 1)}\n`) },
 ];
 

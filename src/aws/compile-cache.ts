@@ -1,26 +1,34 @@
 /**
- * A V8 code cache for the AWS SDK's CommonJS files, kept in `~/.cache/kscli/` (or
- * `$XDG_CACHE_HOME/kscli/`).
+ * A V8 code cache for the AWS SDK, kept in `~/.cache/kscli/` (or `$XDG_CACHE_HOME/kscli/`).
  *
- * Why: every command that calls AWS loads several SDK clients, and parsing and compiling their
- * large entry files is most of a run's start-up (a `schedule-deletion --plan-out` loads eight:
- * about 1 s of its 2 s of CPU). With the code V8 produced on an earlier run, loading the eight
- * clients took 0.37 s of CPU instead of 0.65 s on our 2-core machines. Node 22 has this built in
- * (`module.enableCompileCache`); Node 20, which kscli supports, does not, so this does what it
- * does for the files loaded through `require` (sdk-modules.ts): compile the module wrapper with
- * `vm.Script` and `cachedData`, and write the cache of files that had none (or a rejected one) when
- * the process exits.
+ * Why: every command that calls AWS loads several SDK clients, and compiling them is much of a
+ * run's start-up. Node 22 has a cache built in (`module.enableCompileCache`); Node 20, which kscli
+ * supports, does not, so this does what it does for the CommonJS files loaded through `require`
+ * (sdk-modules.ts): compile the module wrapper with `vm.Script` and `cachedData`, and write the
+ * cache at exit. In the build that is one file, dist/aws-sdk.cjs; run from source, the SDK's own
+ * files in node_modules, one cache file each.
  *
- * Safety: V8 checks the source (length and hash) and its own version and flags against the cached
- * data and rejects a mismatch (`cachedDataRejected`): then the file compiles as usual and its cache
- * is rewritten. The directory is the user's own (created 0700), since code cache is code; the
- * files are written whole (temp file, then rename), so a concurrent run never reads half of one.
- * Any file-system error leaves the cache out: it only ever saves time. `KSCLI_NO_COMPILE_CACHE=1`
- * turns it off; `KSCLI_COMPILE_CACHE_DIR` puts it elsewhere (the tests share one across their
- * throw-away homes).
+ * What a cache file holds: a header line (the source file's identity and the SDK packages the runs
+ * that wrote it used), then V8's data. It is rewritten at exit when there was none, when V8
+ * rejected it, when the source file changed, or when this run used a package the header does not
+ * name (`noteCacheCoverage`): the data V8 writes then holds the functions this run compiled and
+ * those it read from the old cache, so the bundle's cache grows to cover every command the user
+ * runs instead of only the first one's.
+ *
+ * Safety:
+ * - V8 checks its own version and flags against the data, but of the source only its length (a
+ *   rebuilt file of the same length would run the old code). The header therefore names the
+ *   source file's size, inode and change time: a rebuilt or reinstalled file (written anew, or
+ *   renamed into place) never matches the cache of the one it replaced.
+ * - The directory is the user's own (created 0700), since code cache is code; files are written
+ *   whole (temp file, then rename), so a concurrent run never reads half of one.
+ * - Any file-system error leaves the cache out: it only ever saves time.
+ *
+ * `KSCLI_NO_COMPILE_CACHE=1` turns it off; `KSCLI_COMPILE_CACHE_DIR` puts it elsewhere (the tests
+ * share one across their throw-away homes).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,10 +47,30 @@ interface CjsStatics {
   prototype: { _compile(this: CjsModule, content: string, filename: string): unknown };
 }
 
-/** Only the SDK's files: kscli's own modules are ES modules and never pass through here. */
-const CACHED_FILES = /[\\/]node_modules[\\/]@(aws-sdk|smithy|aws-crypto)[\\/]/;
+/**
+ * Only the SDK: the build's bundle of it, or its packages' files when run from source. kscli's own
+ * modules are ES modules and never pass through here.
+ */
+const CACHED_FILES = /[\\/]node_modules[\\/]@(aws-sdk|smithy|aws-crypto)[\\/]|[\\/]aws-sdk\.cjs$/;
+
+/** the first line of every cache file: a file of another format is no cache */
+const MAGIC = 'kscli-v8-cache 1';
+
+interface CacheHeader {
+  /** the source file's `size:inode:ctimeMs` when the cache was written */
+  source: string;
+  /** the SDK packages the runs that wrote this cache used */
+  covers: string[];
+}
 
 let installed = false;
+/** the SDK packages this run used (sdk-modules.ts notes each one) */
+const coverage = new Set<string>();
+
+/** Records that this run uses an SDK package: a cache written without it is rewritten at exit. */
+export function noteCacheCoverage(pkg: string): void {
+  coverage.add(pkg);
+}
 
 /** Installs the cache for the rest of the process (idempotent; a no-op when turned off or unusable). */
 export function installSdkCompileCache(env: NodeJS.ProcessEnv = process.env): void {
@@ -57,7 +85,7 @@ export function installSdkCompileCache(env: NodeJS.ProcessEnv = process.env): vo
   }
   const cjs = Module as unknown as CjsStatics;
   const original = cjs.prototype._compile;
-  const toWrite: Array<{ file: string; script: Script }> = [];
+  const compiled: Array<{ file: string; script: Script; source: string; header: CacheHeader | undefined }> = [];
 
   cjs.prototype._compile = function compileWithCache(this: CjsModule, content: string, filename: string) {
     if (!CACHED_FILES.test(filename)) return original.call(this, content, filename);
@@ -66,19 +94,22 @@ export function installSdkCompileCache(env: NodeJS.ProcessEnv = process.env): vo
 
   const compileCached = (mod: CjsModule, content: string, filename: string): unknown => {
     const file = join(dir, `${createHash('sha1').update(filename).digest('hex')}.bin`);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      cachedData = undefined;
-    }
+    const source = sourceIdentity(filename);
+    const cached = readCache(file);
+    const usable = cached !== undefined && source !== undefined && cached.header.source === source;
     const script = new Script(cjs.wrap(content), {
       filename,
-      cachedData,
+      cachedData: usable ? cached.data : undefined,
       // the SDK's own dynamic import()s resolve as they would in a module Node compiled itself
       importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    if (cachedData === undefined || script.cachedDataRejected === true) toWrite.push({ file, script });
+    if (source !== undefined)
+      compiled.push({
+        file,
+        script,
+        source,
+        header: usable && script.cachedDataRejected !== true ? cached.header : undefined,
+      });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     // the `require` Node gives a module: resolve, cache, main and extensions included
     const requireFn = Object.assign((id: string) => mod.require(id), {
@@ -92,16 +123,49 @@ export function installSdkCompileCache(env: NodeJS.ProcessEnv = process.env): vo
 
   // written at exit, so the cache holds the functions the run compiled lazily as well
   process.once('exit', () => {
-    for (const { file, script } of toWrite) {
+    for (const { file, script, source, header } of compiled) {
+      if (header !== undefined && [...coverage].every((p) => header.covers.includes(p))) continue;
+      const covers = [...new Set([...(header?.covers ?? []), ...coverage])].sort();
       try {
         const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        const head = Buffer.from(`${MAGIC}\n${JSON.stringify({ source, covers } satisfies CacheHeader)}\n`);
+        writeFileSync(tmp, Buffer.concat([head, script.createCachedData()]), { mode: 0o600 });
         renameSync(tmp, file);
       } catch {
         // a full disk or a read-only home: the next run compiles again
       }
     }
   });
+}
+
+/** `size:inode:ctimeMs` of a file: changes whenever it is written or replaced; undefined if unreadable */
+function sourceIdentity(filename: string): string | undefined {
+  try {
+    const s = statSync(filename);
+    return `${s.size}:${s.ino}:${s.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** a cache file's header and V8 data; undefined when missing or not in this format */
+function readCache(file: string): { header: CacheHeader; data: Buffer } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const magicEnd = bytes.indexOf(10);
+  const headerEnd = magicEnd < 0 ? -1 : bytes.indexOf(10, magicEnd + 1);
+  if (headerEnd < 0 || bytes.toString('utf8', 0, magicEnd) !== MAGIC) return undefined;
+  try {
+    const header = JSON.parse(bytes.toString('utf8', magicEnd + 1, headerEnd)) as CacheHeader;
+    if (typeof header.source !== 'string' || !Array.isArray(header.covers)) return undefined;
+    return { header, data: bytes.subarray(headerEnd + 1) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

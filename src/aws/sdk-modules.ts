@@ -1,22 +1,30 @@
 /**
- * Loads the AWS SDK's packages with `require`, not `import`.
+ * Loads the AWS SDK's packages with `require`, not `import`, and in the build from one bundle.
  *
- * Why: the SDK v3 clients and the @smithy packages are CommonJS (`dist-cjs`, no "type" in their
- * package.json). Imported from ES modules, Node 20.19+ compiles each entry file once more just to
- * detect its module format, then runs cjs-module-lexer over it to find its named exports, before
- * evaluating it like `require` would; the client entry files are large (EC2's is megabytes). For
- * the eight clients a `usage` run loads, `import` cost 0.65-1.0 s and `require` 0.48-0.56 s on our
- * 2-core machines: every command that calls AWS paid the difference at start-up. The modules are
- * the same objects either way (one CommonJS cache), so `instanceof`, aws-sdk-client-mock and the
- * lazy-loading checks (test/e2e/lazy-sdk.test.ts traces `require` too) see no difference.
+ * Why `require`: the SDK v3 clients and the @smithy packages are CommonJS (`dist-cjs`, no "type"
+ * in their package.json). Imported from ES modules, Node 20.19+ compiles each entry file once more
+ * just to detect its module format, then runs cjs-module-lexer over it to find its named exports,
+ * before evaluating it like `require` would. The modules are the same objects either way (one
+ * CommonJS cache), so `instanceof` and aws-sdk-client-mock see no difference.
  *
- * The files loaded this way compile from a V8 code cache (compile-cache.ts).
+ * Why a bundle: loading the packages from node_modules file by file was most of what a kscli run
+ * spent outside its own work. `kscli stores` loaded 474 CommonJS files (the CloudHSM client the
+ * registry serves, 3.332.0, brings a whole older SDK tree of its own), and resolving them (stat,
+ * realpath, package.json reads) cost more than compiling them. The build (scripts/build.mjs)
+ * bundles the packages of sdk-packages.ts into dist/aws-sdk.cjs: one file, each package's modules
+ * still evaluated only when `sdkModule` first asks for that package (esbuild's lazy CommonJS
+ * wrappers), compiled from the V8 code cache (compile-cache.ts). Measured on our 2-core machine,
+ * CPU of a run against a served sandbox, mean of 5: `stores` 0.65 s -> 0.37 s,
+ * `delete-store --dry-run` 1.14 s -> 0.66 s. Run from source (unit and in-process tests), there is
+ * no bundle and the packages load from node_modules, through the same code cache.
  *
  * Types come from `import type` (erased at build): loading this module loads no SDK code, so
  * services.ts and the adapters still load a client only when a command first calls its service.
  */
 import { createRequire } from 'node:module';
-import { installSdkCompileCache } from './compile-cache.js';
+import { fileURLToPath } from 'node:url';
+import { installSdkCompileCache, noteCacheCoverage } from './compile-cache.js';
+import type { SdkPackage } from './sdk-packages.js';
 import type * as Account from '@aws-sdk/client-account';
 import type * as Backup from '@aws-sdk/client-backup';
 import type * as CloudHsmV2 from '@aws-sdk/client-cloudhsm-v2';
@@ -40,8 +48,8 @@ import type * as SmithyProtocols from '@smithy/core/protocols';
 import type * as NodeHttpHandler from '@smithy/node-http-handler';
 import type * as SignatureV4 from '@smithy/signature-v4';
 
-/** The SDK packages kscli loads, by package name. */
-interface SdkModules {
+/** The SDK packages kscli loads, by package name (a package listed in sdk-packages.ts without a type here does not compile). */
+interface SdkModules extends Record<SdkPackage, unknown> {
   '@aws-sdk/client-account': typeof Account;
   '@aws-sdk/client-backup': typeof Backup;
   '@aws-sdk/client-cloudhsm-v2': typeof CloudHsmV2;
@@ -66,11 +74,25 @@ interface SdkModules {
   '@smithy/signature-v4': typeof SignatureV4;
 }
 
-const requireModule = createRequire(import.meta.url);
+/**
+ * The bundle's path relative to the built module that holds this code, written by the build
+ * (scripts/build.mjs checks that module's place); undefined when running from source.
+ */
+declare const KSCLI_SDK_BUNDLE: string | undefined;
 
-/** The SDK package `name`, loaded (once; then from the CommonJS cache) with `require`. */
-export function sdkModule<N extends keyof SdkModules>(name: N): SdkModules[N] {
-  // the first SDK load of a run: from then on its files compile from V8's cache (compile-cache.ts)
+const requireModule = createRequire(import.meta.url);
+const BUNDLE_FILE =
+  typeof KSCLI_SDK_BUNDLE === 'string' ? fileURLToPath(new URL(KSCLI_SDK_BUNDLE, import.meta.url)) : undefined;
+/** the bundle's exports: a getter per package that evaluates the package on first use */
+let bundle: Record<SdkPackage, unknown> | undefined;
+
+/** The SDK package `name`, loaded once (then from the bundle's or the CommonJS cache). */
+export function sdkModule<N extends SdkPackage>(name: N): SdkModules[N] {
+  // the first SDK load of a run: from then on the SDK compiles from V8's cache (compile-cache.ts)
   installSdkCompileCache();
-  return requireModule(name) as SdkModules[N];
+  // a run that uses a package the cache was not written with rewrites it, covering both
+  noteCacheCoverage(name);
+  if (BUNDLE_FILE === undefined) return requireModule(name) as SdkModules[N];
+  bundle ??= requireModule(BUNDLE_FILE) as Record<SdkPackage, unknown>;
+  return bundle[name] as SdkModules[N];
 }

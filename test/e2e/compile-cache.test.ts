@@ -1,11 +1,13 @@
 /**
- * The V8 code cache of the SDK's files (src/aws/compile-cache.ts): the first run writes it under
- * $XDG_CACHE_HOME/kscli, later runs use it as it is, a cache V8 rejects (corrupt, another source)
- * is rewritten without failing the run, KSCLI_NO_COMPILE_CACHE=1 writes nothing and
- * KSCLI_COMPILE_CACHE_DIR moves it.
+ * The V8 code cache of the SDK (src/aws/compile-cache.ts): the first run writes the cache of the
+ * SDK bundle (dist/aws-sdk.cjs) under $XDG_CACHE_HOME/kscli, later runs use it as it is, a run that
+ * uses a package the cache was not written with rewrites it to cover both, a cache V8 rejects
+ * (corrupt) is rewritten without failing the run, a source file rewritten at the same length never
+ * runs from the old file's cache (V8 itself checks only the length), KSCLI_NO_COMPILE_CACHE=1
+ * writes nothing and KSCLI_COMPILE_CACHE_DIR moves it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,14 +20,18 @@ const dir = mkdtempSync(join(tmpdir(), 'kscli-compile-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SDK_MODULES = pathToFileURL(join(ROOT, 'dist', 'aws', 'sdk-modules.js')).href;
-/** loads the SNS client through sdkModule and uses it: prints "function 1" */
-const LOAD_SNS = `import { sdkModule } from '${SDK_MODULES}';
-const { SNSClient } = sdkModule('@aws-sdk/client-sns');
-const c = new SNSClient({ region: 'us-east-1' });
-console.log(typeof SNSClient, c.config.serviceId === 'SNS' ? 1 : 0);`;
+const COMPILE_CACHE = pathToFileURL(join(ROOT, 'dist', 'aws', 'compile-cache.js')).href;
 
-function loadSns(cacheHome: string, extra: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--input-type=module', '-e', LOAD_SNS], {
+/** loads an SDK client through sdkModule and uses it: prints "function 1" */
+const loadClient = (pkg: string, client: string, serviceId: string) => `import { sdkModule } from '${SDK_MODULES}';
+const { ${client} } = sdkModule('${pkg}');
+const c = new ${client}({ region: 'us-east-1' });
+console.log(typeof ${client}, c.config.serviceId === '${serviceId}' ? 1 : 0);`;
+const LOAD_SNS = loadClient('@aws-sdk/client-sns', 'SNSClient', 'SNS');
+const LOAD_KMS = loadClient('@aws-sdk/client-kms', 'KMSClient', 'KMS');
+
+function runModule(code: string, cacheHome: string, extra: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: join(dir, 'home'), XDG_CACHE_HOME: cacheHome, ...extra },
     encoding: 'utf8',
@@ -39,48 +45,88 @@ const cacheFiles = (cacheHome: string): string[] => {
   return readdirSync(root).flatMap((v) => readdirSync(join(root, v)).map((f) => join(root, v, f)));
 };
 
+/** the header line of a cache file: the source's identity and the packages it covers */
+const headerOf = (file: string): { source: string; covers: string[] } =>
+  JSON.parse(readFileSync(file, 'utf8').split('\n')[1]!) as { source: string; covers: string[] };
+
 describe('the SDK code cache', () => {
   const cache = join(dir, 'cache');
 
-  it('the first run writes one cache file per SDK file it compiled; the next run keeps them as they are', () => {
-    const first = loadSns(cache);
+  it("the first run writes the bundle's cache, naming the packages it used; the next run keeps it as it is", () => {
+    const first = runModule(LOAD_SNS, cache);
     expect(first.stdout.trim(), first.stderr).toBe('function 1');
     const files = cacheFiles(cache);
-    expect(files.length).toBeGreaterThan(5);
-    expect(files.every((f) => f.endsWith('.bin'))).toBe(true);
-    const before = new Map(files.map((f) => [f, readFileSync(f)]));
+    // one file: the SDK is one bundle, not hundreds of node_modules files
+    expect(files).toHaveLength(1);
+    expect(headerOf(files[0]!).covers).toEqual(['@aws-sdk/client-sns']);
+    const before = readFileSync(files[0]!);
 
-    const second = loadSns(cache);
+    const second = runModule(LOAD_SNS, cache);
     expect(second.stdout.trim(), second.stderr).toBe('function 1');
-    // accepted by V8: nothing rewritten, nothing added
-    expect(cacheFiles(cache).sort()).toEqual([...before.keys()].sort());
-    for (const [f, bytes] of before) expect(readFileSync(f).equals(bytes), f).toBe(true);
+    // accepted by V8 and covering the run: nothing rewritten, nothing added
+    expect(cacheFiles(cache)).toEqual(files);
+    expect(readFileSync(files[0]!).equals(before)).toBe(true);
+  });
+
+  it('a run that uses another package rewrites the cache to cover both; a run within them leaves it alone', () => {
+    const [file] = cacheFiles(cache);
+    const kms = runModule(LOAD_KMS, cache);
+    expect(kms.stdout.trim(), kms.stderr).toBe('function 1');
+    expect(headerOf(file!).covers).toEqual(['@aws-sdk/client-kms', '@aws-sdk/client-sns']);
+    const grown = readFileSync(file!);
+
+    const sns = runModule(LOAD_SNS, cache);
+    expect(sns.stdout.trim(), sns.stderr).toBe('function 1');
+    expect(readFileSync(file!).equals(grown)).toBe(true);
   });
 
   it('a cache V8 rejects is compiled around and rewritten; the run does not fail', () => {
     const files = cacheFiles(cache);
-    for (const f of files) writeFileSync(f, 'not V8 code cache');
-    const r = loadSns(cache);
+    const header = readFileSync(files[0]!, 'utf8').split('\n').slice(0, 2).join('\n');
+    for (const f of files) writeFileSync(f, `${header}\nnot V8 code cache`);
+    const r = runModule(LOAD_SNS, cache);
     expect(r.stdout.trim(), r.stderr).toBe('function 1');
-    // (the SDK's own Node-version notice may be on stderr; no error is)
     expect(r.stderr).not.toMatch(/Error|cachedData/);
-    for (const f of files) expect(readFileSync(f, 'utf8').startsWith('not V8'), f).toBe(false);
+    for (const f of files) expect(readFileSync(f).includes('not V8 code cache'), f).toBe(false);
+  });
+
+  it("a source rewritten at the same length runs as written, not from the old file's cache", () => {
+    // V8 accepts cached data for any source of the same length (it hashes only the length): the
+    // header's size:inode:ctime is what tells the two files apart
+    const lib = join(dir, 'lib');
+    mkdirSync(lib, { recursive: true });
+    const bundle = join(lib, 'aws-sdk.cjs');
+    const load = `import { installSdkCompileCache, noteCacheCoverage } from '${COMPILE_CACHE}';
+import { createRequire } from 'node:module';
+installSdkCompileCache();
+noteCacheCoverage('x');
+console.log(createRequire(import.meta.url)(${JSON.stringify(bundle)}));`;
+    const own = join(dir, 'own-cache');
+    writeFileSync(bundle, "module.exports = 'AAAA';\n");
+    expect(runModule(load, own).stdout.trim()).toBe('AAAA');
+    expect(cacheFiles(own)).toHaveLength(1);
+    const tmp = `${bundle}.tmp`;
+    writeFileSync(tmp, "module.exports = 'BBBB';\n");
+    rmSync(bundle);
+    writeFileSync(bundle, readFileSync(tmp));
+    expect(runModule(load, own).stdout.trim()).toBe('BBBB');
+    expect(runModule(load, own).stdout.trim()).toBe('BBBB');
   });
 
   it('KSCLI_NO_COMPILE_CACHE=1 writes no cache', () => {
     const off = join(dir, 'off');
-    const r = loadSns(off, { KSCLI_NO_COMPILE_CACHE: '1' });
+    const r = runModule(LOAD_SNS, off, { KSCLI_NO_COMPILE_CACHE: '1' });
     expect(r.stdout.trim(), r.stderr).toBe('function 1');
     expect(existsSync(off)).toBe(false);
   });
 
   it('KSCLI_COMPILE_CACHE_DIR moves the cache', () => {
     const moved = join(dir, 'moved');
-    const r = loadSns(join(dir, 'not-here'), { KSCLI_COMPILE_CACHE_DIR: moved });
+    const r = runModule(LOAD_SNS, join(dir, 'not-here'), { KSCLI_COMPILE_CACHE_DIR: moved });
     expect(r.stdout.trim(), r.stderr).toBe('function 1');
     expect(existsSync(join(dir, 'not-here'))).toBe(false);
     expect(readdirSync(moved).length).toBe(1);
-    expect(readdirSync(join(moved, readdirSync(moved)[0]!)).length).toBeGreaterThan(5);
+    expect(readdirSync(join(moved, readdirSync(moved)[0]!))).toHaveLength(1);
   });
 
   it('kscli itself runs with the cache, cold and warm (stores --sandbox, exit 0, same output)', () => {
@@ -94,7 +140,9 @@ describe('the SDK code cache', () => {
       });
     const cold = run();
     expect(cold.status, cold.stderr).toBe(0);
-    expect(cacheFiles(join(home, '.cache')).length).toBeGreaterThan(5);
+    const files = cacheFiles(join(home, '.cache'));
+    expect(files).toHaveLength(1);
+    expect(headerOf(files[0]!).covers).toContain('@aws-sdk/client-kms');
     const warm = run();
     expect(warm.status, warm.stderr).toBe(0);
     expect(JSON.parse(warm.stdout)).toEqual(JSON.parse(cold.stdout));

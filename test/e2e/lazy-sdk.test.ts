@@ -44,7 +44,7 @@ const BUNDLE = JSON.parse(readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8'))
  */
 function sourcesOf(line: string): string[] {
   const [kind, url] = line.split(' ', 2);
-  const file = /\/dist\/(.+\.js)$/.exec(url ?? '')?.[1];
+  const file = /\/dist\/(.+\.c?js)$/.exec(url ?? '')?.[1];
   const inputs = file === undefined ? undefined : BUNDLE[file];
   if (!inputs) return [line];
   return inputs.map((input) =>
