@@ -26,7 +26,7 @@ Exit codes:
   130 interrupted: Ctrl-C during apply, or a mutating command whose output went away (a closed pipe or terminal: SIGHUP); the call in flight finishes and is journalled first
 `;
 
-export function buildProgram(app: App): Command {
+export function buildProgram(app: App, commands: readonly CommandDescriptor[] = app.commands ?? COMMANDS): Command {
   const program = new Command('kscli');
   program
     .description('Retire AWS KMS custom key stores (CloudHSM and external) without losing data by accident.')
@@ -72,8 +72,7 @@ export function buildProgram(app: App): Command {
       writeErr: (s) => app.io.err.write(s),
     });
   // every command from its descriptor: name, summary and flags now; its run code loads when it runs
-  for (const d of app.commands ?? COMMANDS)
-    d.define(program.command(d.name, { hidden: d.hidden }).description(d.summary), app);
+  for (const d of commands) d.define(program.command(d.name, { hidden: d.hidden }).description(d.summary), app);
   return program;
 }
 
@@ -169,21 +168,30 @@ export function reportError(thrown: unknown, io: IO, debug: boolean): number {
 }
 
 export async function run(argv: string[], ctx: RunContext): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
   const holder: { program?: Command } = {};
+  const { app, exitCode } = runApp(argv, ctx, () => holder.program!);
+  holder.program = buildProgram(app);
+  return parseAndReport(holder.program, argv, ctx, exitCode);
+}
+
+/** One run's App: the context, its argv, its globals (read from `program`) and its exit code. */
+function runApp(argv: string[], ctx: RunContext, program: () => Command): { app: App; exitCode: () => number } {
+  let exitCode: number = ExitCode.Ok;
   const app: App = {
     ...ctx,
     argv,
-    globals: () => resolveGlobals(holder.program!, ctx.io),
+    globals: () => resolveGlobals(program(), ctx.io),
     setExitCode: (code) => {
       exitCode = code;
     },
   };
-  const program = buildProgram(app);
-  holder.program = program;
+  return { app, exitCode: () => exitCode };
+}
+
+async function parseAndReport(program: Command, argv: string[], ctx: RunContext, exitCode: () => number) {
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    return exitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end through here with exit code 0
@@ -194,4 +202,57 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     const debug = argv.includes('--debug');
     return reportError(err, ctx.io, debug);
   }
+}
+
+/**
+ * `run`, for a process that runs kscli many times (the in-process test harnesses: thousands of runs;
+ * building the program, some 300 options, was 6% of the property test's CPU, issue 17): the program
+ * is built once and parsed again for each run (commander 14 restores its state before every parse).
+ * Its App forwards to the App of the run being parsed. Reading it while the program is built throws,
+ * so nothing a run sees can come from another run; a run that starts while another is still parsing,
+ * or with other `commands`, gets a program of its own, as `run` builds it.
+ */
+export function createRunner(): (argv: string[], ctx: RunContext) => Promise<number> {
+  let current: App | undefined;
+  const now = (): App => {
+    if (!current) throw new Error('kscli program: its App was read outside a run (while the program was built)');
+    return current;
+  };
+  const forward: App = {
+    get io() {
+      return now().io;
+    },
+    get env() {
+      return now().env;
+    },
+    get system() {
+      return now().system;
+    },
+    get inject() {
+      return now().inject;
+    },
+    get argv() {
+      return now().argv;
+    },
+    get commands() {
+      return now().commands;
+    },
+    globals: () => now().globals(),
+    setExitCode: (code) => now().setExitCode(code),
+  };
+  let program: Command | undefined;
+  let busy = false;
+  return async (argv, ctx) => {
+    if (busy || ctx.commands !== undefined) return run(argv, ctx);
+    program ??= buildProgram(forward, COMMANDS);
+    const built = program;
+    const { app, exitCode } = runApp(argv, ctx, () => built);
+    busy = true;
+    current = app;
+    try {
+      return await parseAndReport(built, argv, ctx, exitCode);
+    } finally {
+      busy = false;
+    }
+  };
 }

@@ -13,7 +13,7 @@
  * user but kmsuser.
  */
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { DEMO_CLUSTER_ID, DEMO_STORE_ID } from '../../src/sandbox/model/index.js
 import { writeAuditLog } from '../../src/sandbox/model/cloudhsm/audit-log.js';
 import { InProcessSandbox, inProcessPorts } from './helpers/in-process-sandbox.js';
 import { runKscli } from './helpers/kscli-in-process.js';
+import { removeTree } from './helpers/remove-tree.js';
 import { clusterRequestViolations } from './helpers/cluster-invariants.js';
 
 const RUNS = Number(process.env.KSCLI_CLUSTER_PROPERTY_RUNS ?? 60);
@@ -30,7 +31,7 @@ const homes: string[] = [];
 /** what the unsabotaged schedules made kscli send, so that the property cannot pass by never acting */
 const sent: Record<string, number> = {};
 afterAll(() => {
-  for (const h of homes) rmSync(h, { recursive: true, force: true });
+  for (const h of homes) removeTree(h);
 });
 
 type Step =

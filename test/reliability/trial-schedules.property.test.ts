@@ -22,6 +22,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { InProcessSandbox, inProcessPorts } from './helpers/in-process-sandbox.js';
 import { runKscli } from './helpers/kscli-in-process.js';
+import { removeTree } from './helpers/remove-tree.js';
 import { activeTrial, trialViolations, type TrialRun } from './helpers/trial-judge.js';
 import { trialSabotage } from './helpers/trial-sabotage.js';
 import { demoCallers } from '../../src/sandbox/model/callers.js';
@@ -126,9 +127,22 @@ function argvOf(sb: InProcessSandbox, step: Step): string[] | undefined {
 
 /** Plays one schedule; after each step, the T1-T3 violations in the sandbox's record (empty: none). */
 async function play(steps: Step[], coverage?: Coverage): Promise<{ violations: string[]; story: string[] }> {
+  // its temporary home goes with it (it was left in the temporary directory, one per schedule)
+  const home = mkdtempSync(join(tmpdir(), 'kscli-trial-prop-'));
+  try {
+    return await playIn(home, steps, coverage);
+  } finally {
+    removeTree(home);
+  }
+}
+
+async function playIn(
+  home: string,
+  steps: Step[],
+  coverage?: Coverage,
+): Promise<{ violations: string[]; story: string[] }> {
   const sb = new InProcessSandbox({ seed: 20 });
   const ports = inProcessPorts(() => sb);
-  const home = mkdtempSync(join(tmpdir(), 'kscli-trial-prop-'));
   const runs: TrialRun[] = [];
   const story: string[] = [];
   for (const step of steps) {

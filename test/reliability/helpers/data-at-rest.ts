@@ -20,7 +20,7 @@
  * go with --allow-unknown-usage alone; a kscli that skips a source and calls the key unused is
  * still caught, on every run without that flag.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -33,6 +33,7 @@ import { CONFIG_TYPES, records } from '../../../src/sandbox/model/config/items.j
 import { DAY_MS } from '../../../src/sandbox/model/state.js';
 import { InProcessSandbox, inProcessPorts, type LoggedRequest } from './in-process-sandbox.js';
 import { journalPath, readJournal, runKscli, type KscliResult } from './kscli-in-process.js';
+import { removeTree } from './remove-tree.js';
 
 /** The AWS calls that return each type's resources with their key (aws-facts-data-at-rest B). */
 export const DIRECT_CALLS: Record<string, string[]> = {
@@ -376,7 +377,7 @@ export async function runDataCase(c: DataCase, ports: AwsPorts, sbRef: { sb?: In
     const blockedWithData = [...data.keys()].length - scheduledWithData;
     return { c, argv, result, violations, scheduledWithData, blockedWithData };
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    removeTree(home);
   }
 }
 

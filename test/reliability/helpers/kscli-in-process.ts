@@ -6,7 +6,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../../src/cli.js';
+import { createRunner } from '../../../src/cli.js';
 import { memoryIO } from '../../../src/ui/io.js';
 import type { AwsPorts } from '../../../src/aws/ports.js';
 import type { Clock } from '../../../src/workflow/clock.js';
@@ -47,6 +47,9 @@ export interface RunOptions {
    * colleague between two reads of one re-check, or stopping kscli's Logs Insights query) */
   onRequest?: (req: LoggedRequest, afterPrompt: boolean) => void;
 }
+
+/** one commander program for every in-process run of this test file (src/cli.ts createRunner) */
+const run = createRunner();
 
 let evidenceModule: Promise<EvidencePort> | undefined;
 const evidence = () => (evidenceModule ??= import('../../../src/workflow/evidence/index.js') as Promise<EvidencePort>);

@@ -5,16 +5,7 @@
  * test so that sabotage.property.test.ts can run the same engine against a deliberately broken
  * kscli and prove that the invariants catch it.
  */
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmdirSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -27,6 +18,7 @@ import { namedKeys, runViolations, type PlanFileRun, type RunRecord } from './in
 import { keyFacts, runStart, storeFacts, type RunStart } from './world.js';
 import { injected, leftUndone } from './world-oracle.js';
 import { shortenLogGroup, type ShortLogGroup } from './evidence-coverage.js';
+import { removeTree } from './remove-tree.js';
 
 export const DAY = 86_400_000;
 
@@ -381,25 +373,6 @@ const homes: string[] = [];
 
 export function removeHomes(): void {
   for (const h of homes.splice(0)) removeTree(h);
-}
-
-/**
- * Removes a run's temporary home: a few small directories and files that kscli wrote. Node's
- * rmSync tries rmdir first on every directory and recurses on the ENOTEMPTY error it throws, which
- * made removing 1,300 homes a visible cost of the property test (issue 17); this lists first.
- * Anything unexpected (a file vanished, a permission) falls back to rmSync.
- */
-function removeTree(dir: string): void {
-  try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) removeTree(path);
-      else unlinkSync(path);
-    }
-    rmdirSync(dir);
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** What the generated runs exercised: the main test asserts the interesting paths were taken. */
