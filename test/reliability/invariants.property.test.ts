@@ -21,8 +21,9 @@
  * kscli runs in-process (src/cli.ts `run`) against the sandbox's account model through the real
  * AWS adapters (helpers/in-process-sandbox.ts; in-process-fidelity.test.ts shows it makes the same
  * requests as over HTTP). Issue 17 measured the whole file (1,000 legacy + 300 every-path runs) at
- * about 96-100 s of CPU on the 2-core CI machine, side by side with 116-117 s before its harness
- * work; the every-path runs cost about twice as much each (the fast DescribeKey path signs requests).
+ * 103-110 s of CPU alone on the 2-core CI machine (117 s before the harness work of sessions 6 and
+ * 7), about 224 s of wall in a whole `npm test`, where it starts first; the every-path runs cost
+ * about twice as much each (the fast DescribeKey path signs requests).
  *
  *   KSCLI_PROPERTY_RUNS=20000 npm run test:property      more runs
  *   KSCLI_PROPERTY_SEED=<seed> KSCLI_PROPERTY_PATH=<path> npm run test:property
