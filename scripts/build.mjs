@@ -14,11 +14,11 @@
  * in fewer files. `dist/meta.json` (esbuild's metafile, trimmed to the source files of each output)
  * lets the lazy-loading test name the source modules a run loaded.
  *
- * The AWS SDK is a bundle of its own: dist/aws-sdk.cjs, CommonJS, holding the packages of
- * src/aws/sdk-packages.ts (an object with a getter per package, so each package's modules are
- * evaluated only when `sdkModule` first asks for it; src/aws/sdk-modules.ts says why). It is not
- * split into the ES chunks because Node 20 has a code cache only for what `require` compiles
- * (src/aws/compile-cache.ts). Every static import of the SDK in src/ is `import type`.
+ * The AWS SDK is built apart: dist/aws-sdk/, one CommonJS file per package of
+ * src/aws/sdk-packages.ts holding only the names kscli uses, and chunks of the code they share
+ * (`buildSdk` below; src/aws/sdk-modules.ts says why). It is CommonJS because Node 20 has a code
+ * cache only for what `require` compiles (src/aws/compile-cache.ts). Every static import of the
+ * SDK in src/ is `import type`.
  * `KSCLI_BUILD_READABLE_SDK=1 npm run build` leaves it unminified, for reading CPU profiles.
  *
  * Library entries: the tests, benches and scripts that import one module of the build (the state
@@ -58,36 +58,78 @@ const ENTRIES = [
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-/** the SDK packages to bundle: src/aws/sdk-packages.ts imports nothing, so it runs as it is */
-const { SDK_PACKAGES } = await import(
+/** what kscli uses of the SDK: src/aws/sdk-packages.ts imports nothing, so it runs as it is */
+const { SDK_EXPORTS, sdkBundleFile } = await import(
   `data:text/javascript,${encodeURIComponent(
     (await transform(readFileSync(join(src, 'aws', 'sdk-packages.ts'), 'utf8'), { loader: 'ts' })).code,
   )}`
 );
-/** where sdk-modules.ts finds the bundle: relative to its own output, one directory below dist/ */
-const SDK_BUNDLE = 'aws-sdk.cjs';
-const SDK_BUNDLE_FROM_CHUNK = `../${SDK_BUNDLE}`;
+/** where sdk-modules.ts finds the SDK: relative to its own output, one directory below dist/ */
+const SDK_DIR = 'aws-sdk';
+const SDK_DIR_FROM_CHUNK = `../${SDK_DIR}/`;
 
-const sdkBuild = build({
-  stdin: {
-    contents: `module.exports = {\n${SDK_PACKAGES.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`,
-    resolveDir: root,
-    sourcefile: 'aws-sdk-packages.cjs',
-    loader: 'js',
-  },
-  outfile: join(out, SDK_BUNDLE),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // a third of the bytes to read and to hash against the code cache; names kept, since the SDK and
-  // kscli's error handling read `name` and constructor names
-  minify: process.env.KSCLI_BUILD_READABLE_SDK !== '1',
-  keepNames: true,
-  metafile: true,
-  write: false,
-  logLevel: 'warning',
-});
+/**
+ * The SDK, in two steps. First an ES module build with one entry per package, each exporting only
+ * the names kscli uses (a virtual module `export { ... } from '<package>'`), split so the code the
+ * packages share (@smithy/core, credentials, signing) is in chunks of its own: ES modules are what
+ * esbuild can shake unused code out of, so EC2 brings its 4 commands, not its 700. `mainFields`
+ * picks each package's ES build (dist-es) over its CommonJS one. Then each output is turned into
+ * CommonJS on its own (no bundling), so Node loads it with `require` through the code cache.
+ */
+async function buildSdk() {
+  const sdk = await build({
+    entryPoints: Object.keys(SDK_EXPORTS).map((p) => ({ in: `sdk:${p}`, out: sdkBundleFile(p).replace(/\.cjs$/, '') })),
+    outdir: join(out, SDK_DIR),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    chunkNames: 'chunk-[hash]',
+    // fewer bytes to read; names kept, since the SDK and kscli's error handling read `name` and
+    // constructor names
+    minify: process.env.KSCLI_BUILD_READABLE_SDK !== '1',
+    keepNames: true,
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'sdk-exports',
+        setup(b) {
+          b.onResolve({ filter: /^sdk:/ }, (a) => ({ path: a.path.slice(4), namespace: 'sdk-exports' }));
+          b.onLoad({ filter: /.*/, namespace: 'sdk-exports' }, (a) => ({
+            contents: `export { ${SDK_EXPORTS[a.path].join(', ')} } from ${JSON.stringify(a.path)};\n`,
+            resolveDir: root,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  });
+  const toCjs = (path) => path.replace(/\.js$/, '.cjs');
+  const outputs = await Promise.all(
+    sdk.outputFiles.map(async (f) => {
+      const esm = f.text.replace(/"\.\/(chunk-[A-Z0-9]+)\.js"/g, '"./$1.cjs"');
+      // `import()` of a chunk becomes `require` too: loaded through the code cache, in the same
+      // CommonJS cache, and never through the ES loader (which warns about the cache's vm option)
+      const { code } = await transform(esm, {
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        supported: { 'dynamic-import': false },
+        logLevel: 'warning',
+      });
+      return { path: toCjs(f.path), bytes: Buffer.from(code) };
+    }),
+  );
+  const meta = Object.entries(sdk.metafile.outputs)
+    .filter(([file]) => file.endsWith('.js'))
+    .map(([file, o]) => [toCjs(file), Object.keys(o.inputs).filter((i) => !i.startsWith('sdk-exports:'))]);
+  return { outputs, meta };
+}
+const sdkBuild = buildSdk();
 
 const result = await build({
   entryPoints: ENTRIES.map((e) => ({ in: join(src, `${e}.ts`), out: e })),
@@ -104,7 +146,7 @@ const result = await build({
     js: "import { createRequire as __kscliRequire } from 'node:module'; const require = __kscliRequire(import.meta.url);",
   },
   // src/version.ts: the chunks are not where package.json is relative to src/
-  define: { KSCLI_BUILD_VERSION: JSON.stringify(version), KSCLI_SDK_BUNDLE: JSON.stringify(SDK_BUNDLE_FROM_CHUNK) },
+  define: { KSCLI_BUILD_VERSION: JSON.stringify(version), KSCLI_SDK_BUNDLE: JSON.stringify(SDK_DIR_FROM_CHUNK) },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
   sourcesContent: false,
@@ -117,22 +159,20 @@ const sdk = await sdkBuild;
 
 /** output path (relative to dist/) → the source files bundled into it (relative to the root) */
 const meta = {};
-for (const [file, o] of [...Object.entries(result.metafile.outputs), ...Object.entries(sdk.metafile.outputs)]) {
-  if (/\.c?js$/.test(file))
-    meta[relative(out, join(root, file))] = Object.keys(o.inputs)
-      .filter((i) => i !== '<stdin>')
-      .sort();
+for (const [file, o] of Object.entries(result.metafile.outputs)) {
+  if (file.endsWith('.js')) meta[relative(out, join(root, file))] = Object.keys(o.inputs).sort();
 }
+for (const [file, inputs] of sdk.meta) meta[relative(out, join(root, file))] = inputs.sort();
 // KSCLI_SDK_BUNDLE is relative to the output holding sdk-modules.ts: it must sit one level below dist/
 for (const [file, inputs] of Object.entries(meta)) {
   if (inputs.includes('src/aws/sdk-modules.ts') && file.split('/').length !== 2)
     throw new Error(
-      `src/aws/sdk-modules.ts was bundled into dist/${file}, where ${SDK_BUNDLE_FROM_CHUNK} is not the SDK bundle`,
+      `src/aws/sdk-modules.ts was bundled into dist/${file}, where ${SDK_DIR_FROM_CHUNK} is not the SDK's directory`,
     );
 }
 const files = [
   ...result.outputFiles.map((f) => ({ path: f.path, bytes: f.contents })),
-  ...sdk.outputFiles.map((f) => ({ path: f.path, bytes: f.contents })),
+  ...sdk.outputs,
   { path: join(out, 'meta.json'), bytes: Buffer.from(`${JSON.stringify(meta, null, 1)}\n`) },
 ];
 

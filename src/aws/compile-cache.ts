@@ -5,15 +5,16 @@
  * run's start-up. Node 22 has a cache built in (`module.enableCompileCache`); Node 20, which kscli
  * supports, does not, so this does what it does for the CommonJS files loaded through `require`
  * (sdk-modules.ts): compile the module wrapper with `vm.Script` and `cachedData`, and write the
- * cache at exit. In the build that is one file, dist/aws-sdk.cjs; run from source, the SDK's own
- * files in node_modules, one cache file each.
+ * cache at exit, one cache file per source file: in the build the files of dist/aws-sdk/ (a file
+ * per SDK package and chunks of the code they share); run from source, the SDK's own files in
+ * node_modules.
  *
  * What a cache file holds: a header line (the source file's identity and the SDK packages the runs
  * that wrote it used), then V8's data. It is rewritten at exit when there was none, when V8
  * rejected it, when the source file changed, or when this run used a package the header does not
  * name (`noteCacheCoverage`): the data V8 writes then holds the functions this run compiled and
- * those it read from the old cache, so the bundle's cache grows to cover every command the user
- * runs instead of only the first one's.
+ * those it read from the old cache, so the cache of a chunk the packages share grows to cover every
+ * command the user runs instead of only the first one's.
  *
  * Safety:
  * - V8 checks its own version and flags against the data, but of the source only its length (a
@@ -48,10 +49,10 @@ interface CjsStatics {
 }
 
 /**
- * Only the SDK: the build's bundle of it, or its packages' files when run from source. kscli's own
+ * Only the SDK: the build's files of it (dist/aws-sdk/), or its packages' files when run from source. kscli's own
  * modules are ES modules and never pass through here.
  */
-const CACHED_FILES = /[\\/]node_modules[\\/]@(aws-sdk|smithy|aws-crypto)[\\/]|[\\/]aws-sdk\.cjs$/;
+const CACHED_FILES = /[\\/]node_modules[\\/]@(aws-sdk|smithy|aws-crypto)[\\/]|[\\/]aws-sdk[\\/][^\\/]+\.cjs$/;
 
 /** the first line of every cache file: a file of another format is no cache */
 const MAGIC = 'kscli-v8-cache 1';

@@ -1,30 +1,30 @@
 /**
- * Loads the AWS SDK's packages with `require`, not `import`, and in the build from one bundle.
+ * Loads the AWS SDK's packages with `require`, not `import`; in the build, from dist/aws-sdk/.
  *
  * Why `require`: the SDK v3 clients and the @smithy packages are CommonJS (`dist-cjs`, no "type"
  * in their package.json). Imported from ES modules, Node 20.19+ compiles each entry file once more
  * just to detect its module format, then runs cjs-module-lexer over it to find its named exports,
- * before evaluating it like `require` would. The modules are the same objects either way (one
- * CommonJS cache), so `instanceof` and aws-sdk-client-mock see no difference.
+ * before evaluating it like `require` would.
  *
- * Why a bundle: loading the packages from node_modules file by file was most of what a kscli run
+ * Why a bundle of our own: loading the packages from node_modules was most of what a kscli run
  * spent outside its own work. `kscli stores` loaded 474 CommonJS files (the CloudHSM client the
- * registry serves, 3.332.0, brings a whole older SDK tree of its own), and resolving them (stat,
- * realpath, package.json reads) cost more than compiling them. The build (scripts/build.mjs)
- * bundles the packages of sdk-packages.ts into dist/aws-sdk.cjs: one file, each package's modules
- * still evaluated only when `sdkModule` first asks for that package (esbuild's lazy CommonJS
- * wrappers), compiled from the V8 code cache (compile-cache.ts). Measured on our 2-core machine,
- * CPU of a run against a served sandbox, mean of 5: `stores` 0.65 s -> 0.37 s,
- * `delete-store --dry-run` 1.14 s -> 0.66 s. Run from source (unit and in-process tests), there is
- * no bundle and the packages load from node_modules, through the same code cache.
+ * registry serves, 3.332.0, brings a whole older SDK tree of its own), resolving them (stat,
+ * realpath, package.json reads) cost more than compiling them, and each client evaluated all of its
+ * commands and schemas (EC2: about 700 commands, 80 ms with a warm code cache) for the few kscli
+ * sends. The build (scripts/build.mjs) bundles only the names of sdk-packages.ts, one CommonJS file
+ * per package under dist/aws-sdk/ with the code they share in chunks beside them; `sdkModule`
+ * requires a package's file when a command first asks for it, and every file compiles from the V8
+ * code cache (compile-cache.ts). Run from source (unit and in-process tests), there is no bundle:
+ * the packages load whole from node_modules, through the same code cache.
  *
- * Types come from `import type` (erased at build): loading this module loads no SDK code, so
- * services.ts and the adapters still load a client only when a command first calls its service.
+ * Types come from `import type` (erased at build), narrowed to the listed names: loading this
+ * module loads no SDK code, so services.ts and the adapters still load a client only when a
+ * command first calls its service.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { installSdkCompileCache, noteCacheCoverage } from './compile-cache.js';
-import type { SdkPackage } from './sdk-packages.js';
+import { sdkBundleFile, type SdkExport, type SdkPackage } from './sdk-packages.js';
 import type * as Account from '@aws-sdk/client-account';
 import type * as Backup from '@aws-sdk/client-backup';
 import type * as CloudHsmV2 from '@aws-sdk/client-cloudhsm-v2';
@@ -75,24 +75,23 @@ interface SdkModules extends Record<SdkPackage, unknown> {
 }
 
 /**
- * The bundle's path relative to the built module that holds this code, written by the build
+ * The bundle's directory relative to the built module that holds this code, written by the build
  * (scripts/build.mjs checks that module's place); undefined when running from source.
  */
 declare const KSCLI_SDK_BUNDLE: string | undefined;
 
 const requireModule = createRequire(import.meta.url);
-const BUNDLE_FILE =
+const BUNDLE_DIR =
   typeof KSCLI_SDK_BUNDLE === 'string' ? fileURLToPath(new URL(KSCLI_SDK_BUNDLE, import.meta.url)) : undefined;
-/** the bundle's exports: a getter per package that evaluates the package on first use */
-let bundle: Record<SdkPackage, unknown> | undefined;
 
-/** The SDK package `name`, loaded once (then from the bundle's or the CommonJS cache). */
-export function sdkModule<N extends SdkPackage>(name: N): SdkModules[N] {
+/** What kscli may use of package N: the names sdk-packages.ts lists for it. */
+export type SdkModule<N extends SdkPackage> = Pick<SdkModules[N], SdkExport<N> & keyof SdkModules[N]>;
+
+/** The SDK package `name`, loaded once (then from the CommonJS cache). */
+export function sdkModule<N extends SdkPackage>(name: N): SdkModule<N> {
   // the first SDK load of a run: from then on the SDK compiles from V8's cache (compile-cache.ts)
   installSdkCompileCache();
-  // a run that uses a package the cache was not written with rewrites it, covering both
+  // a run that uses a package its cached files were not written with rewrites them, covering both
   noteCacheCoverage(name);
-  if (BUNDLE_FILE === undefined) return requireModule(name) as SdkModules[N];
-  bundle ??= requireModule(BUNDLE_FILE) as Record<SdkPackage, unknown>;
-  return bundle[name] as SdkModules[N];
+  return requireModule(BUNDLE_DIR === undefined ? name : `${BUNDLE_DIR}${sdkBundleFile(name)}`) as SdkModule<N>;
 }
