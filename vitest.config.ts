@@ -34,7 +34,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Three files at a time on two cores: since the build is a bundle, e2e files spend much of
     // their time waiting on the sandbox's simulated latencies and timeouts (run 12: 891 s of CPU in
-    // 811 s with two workers), so a third file overlaps those waits.
+    // 811 s with two workers), so a third file overlaps those waits. A fourth does not pay: 346 s of
+    // wall and 650 s of CPU against 332 s and 606 s with three (runs 23 and 22, quiet machine).
     maxWorkers: 3,
     // kscli silences the SDK's Node-version notice itself (src/main.ts); the tests that load the SDK
     // in-process would print it once per worker
