@@ -6,7 +6,7 @@
  * Only mutating runs take the lock, after confirmation and before the first mutating call.
  */
 import { makeDirs } from '../util/make-dirs.js';
-import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { KscliError, ExitCode } from '../errors.js';
 
@@ -43,15 +43,88 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
+/** The same holder: the one a run read before deciding to take its lock over. */
+function sameHolder(a: LockHolder | undefined, b: LockHolder | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.pid === b.pid && a.startedAt === b.startedAt && a.hostname === b.hostname;
+}
+
+/**
+ * Create the lock file whole, or not at all (false when it exists). The content is written to a
+ * file of this run's own, then hard-linked to the lock's name: link(2) fails with EEXIST like an
+ * exclusive create, and the lock file is never seen empty. (An exclusive create followed by a write
+ * let a second kscli read the lock between the two, find it empty, count its holder as dead and
+ * take the lock over while the first run applied: CI caught it.)
+ */
+function createWhole(path: string, me: LockHolder): boolean {
+  const own = `${path}.${me.pid}.tmp`;
+  writeFileSync(own, JSON.stringify(me), { mode: 0o600 });
+  try {
+    linkSync(own, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // a file system without hard links: fall back to an exclusive create and a write, whose window
+    // a torn read can fall into (readers then count the holder as dead)
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx', 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+    writeSync(fd, JSON.stringify(me));
+    closeSync(fd);
+    return true;
+  } finally {
+    try {
+      unlinkSync(own);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * Remove a dead holder's lock, and only that one. Two runs can find the same dead holder; the
+ * first removes it and takes the lock, and the second must not remove the first's lock. So the lock
+ * is moved aside (rename is atomic), and what was moved is checked: the dead holder's lock is
+ * deleted; a lock someone took meanwhile is put back, and this run stops.
+ */
+function removeDeadLock(path: string, dead: LockHolder | undefined, pid: number): void {
+  const aside = `${path}.${pid}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone removed it first
+    throw err;
+  }
+  const moved = readHolder(aside);
+  if (sameHolder(moved, dead)) {
+    unlinkSync(aside);
+    return;
+  }
+  try {
+    linkSync(aside, path);
+  } catch {
+    /* a third run took the lock in the meantime: its lock stands */
+  }
+  unlinkSync(aside);
+  throw new KscliError(
+    ExitCode.Blocked,
+    `could not take the lock ${path}: another kscli took it at the same moment`,
+    'run again',
+  );
+}
+
 export function acquireLock(path: string, command: string, sys: LockSystem): HeldLock {
   makeDirs(join(path, '..'), 0o700);
   const me: LockHolder = { pid: sys.pid, startedAt: sys.now().toISOString(), hostname: sys.hostname, command };
   let tookOverFrom: LockHolder | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600); // exclusive create: the atomic step
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
+    if (createWhole(path, me))
       return {
         path,
         tookOverFrom,
@@ -66,9 +139,6 @@ export function acquireLock(path: string, command: string, sys: LockSystem): Hel
           }
         },
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
     const holder = readHolder(path);
     if (holder && holder.hostname !== sys.hostname) {
       throw new KscliError(
@@ -84,13 +154,9 @@ export function acquireLock(path: string, command: string, sys: LockSystem): Hel
         'wait for it to finish, then run again',
       );
     }
-    // the holder is gone: take the lock over (remove and retry the exclusive create once)
+    // the holder is gone: take the lock over (remove it, then retry the create once)
     tookOverFrom = holder ?? { pid: 0, startedAt: 'unknown', hostname: sys.hostname, command: 'unknown' };
-    try {
-      unlinkSync(path);
-    } catch {
-      /* someone else removed it first */
-    }
+    removeDeadLock(path, holder, sys.pid);
   }
   throw new KscliError(
     ExitCode.Blocked,
