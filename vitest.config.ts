@@ -3,6 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './test/sequencer.js';
 
+/** every `*.test.ts` under a directory of the repository, as a path from the root */
+const testFiles = (dir: string): string[] =>
+  readdirSync(fileURLToPath(new URL(`./${dir}/`, import.meta.url)), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => `${dir}/${f}`);
+const source = (file: string): string => readFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), 'utf8');
+/** replaces a module for the whole file: in a module graph shared with other files it would not take */
+const mocksModules = (file: string): boolean => /\bvi\.(mock|doMock)\(/.test(source(file));
+
 /**
  * The reliability files that need a process of their own: the built binary's (`*.e2e.test.ts`:
  * signals, child processes) and those that replace a kscli module or the environment for the
@@ -10,15 +19,14 @@ import { LongestFirst } from './test/sequencer.js';
  * Read from the files themselves, so a new file lands in the right project without a list to keep.
  */
 const RELIABILITY = 'test/reliability';
-const reliabilityDir = fileURLToPath(new URL(`./${RELIABILITY}/`, import.meta.url));
-const ownProcess = readdirSync(reliabilityDir)
-  .filter((f) => f.endsWith('.test.ts'))
-  .filter(
-    (f) =>
-      f.endsWith('.e2e.test.ts') ||
-      /\bvi\.(mock|doMock|stubEnv|stubGlobal)\(/.test(readFileSync(`${reliabilityDir}${f}`, 'utf8')),
-  )
-  .map((f) => `${RELIABILITY}/${f}`);
+const ownProcess = testFiles(RELIABILITY).filter(
+  (f) => f.endsWith('.e2e.test.ts') || mocksModules(f) || /\bvi\.(stubEnv|stubGlobal)\(/.test(source(f)),
+);
+/**
+ * Unit files that mock a module: the unit project shares one module graph per worker, where a
+ * module another file imported first stays the real one and the mock silently does not take.
+ */
+const unitMocking = testFiles('test/unit').filter(mocksModules);
 
 /**
  * The build (dist/), which the e2e harness imports a library entry of (helpers/schema-check.ts):
@@ -49,7 +57,13 @@ export default defineConfig({
         // They share one module graph per worker thread instead of re-importing src/ and the SDK
         // for each of 135 files: 135 s of CPU became 45-50 s (import time 74 s -> 14 s), and
         // shuffled file orders pass (`--sequence.shuffle.files --sequence.seed=N`).
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads', isolate: false },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: unitMocking,
+          pool: 'threads',
+          isolate: false,
+        },
       },
       {
         extends: true,
@@ -69,12 +83,12 @@ export default defineConfig({
       {
         extends: true,
         // the binary's behaviour (argv, exit codes, signals, TTY, protocols) and the reliability
-        // files that mock a kscli module: each file in a process of its own. (pool 'threads' saved
+        // and unit files that mock a module: each file in a process of its own. (pool 'threads' saved
         // no CPU here: six files of startE2E and three kscli runs each took 16.5-18.1 s of CPU with
         // either pool)
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', ...ownProcess],
+          include: ['test/e2e/**/*.test.ts', ...ownProcess, ...unitMocking],
           server: { deps: { external: [BUILT] } },
         },
       },

@@ -6,7 +6,7 @@
  * Only mutating runs take the lock, after confirmation and before the first mutating call.
  */
 import { makeDirs } from '../util/make-dirs.js';
-import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import { KscliError, ExitCode } from '../errors.js';
 
@@ -24,6 +24,12 @@ export interface LockSystem {
   now(): Date;
 }
 
+/** The file calls the lock makes: node:fs, or a test's watch over it (lock-atomic.test.ts). */
+export type LockFiles = Pick<
+  typeof nodeFs,
+  'closeSync' | 'linkSync' | 'openSync' | 'readFileSync' | 'renameSync' | 'unlinkSync' | 'writeFileSync' | 'writeSync'
+>;
+
 export interface HeldLock {
   path: string;
   /** set when a dead holder's lock was taken over */
@@ -35,9 +41,9 @@ export function lockPath(home: string, account: string, region: string, storeId:
   return join(home, '.kscli', 'locks', `${account}-${region}-${storeId}.lock`);
 }
 
-function readHolder(path: string): LockHolder | undefined {
+function readHolder(fs: LockFiles, path: string): LockHolder | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+    return JSON.parse(fs.readFileSync(path, 'utf8')) as LockHolder;
   } catch {
     return undefined; // unreadable or torn: treated as a dead holder
   }
@@ -56,11 +62,11 @@ function sameHolder(a: LockHolder | undefined, b: LockHolder | undefined): boole
  * let a second kscli read the lock between the two, find it empty, count its holder as dead and
  * take the lock over while the first run applied: CI caught it.)
  */
-function createWhole(path: string, me: LockHolder): boolean {
+function createWhole(fs: LockFiles, path: string, me: LockHolder): boolean {
   const own = `${path}.${me.pid}.tmp`;
-  writeFileSync(own, JSON.stringify(me), { mode: 0o600 });
+  fs.writeFileSync(own, JSON.stringify(me), { mode: 0o600 });
   try {
-    linkSync(own, path);
+    fs.linkSync(own, path);
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -70,17 +76,17 @@ function createWhole(path: string, me: LockHolder): boolean {
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
     let fd: number;
     try {
-      fd = openSync(path, 'wx', 0o600);
+      fd = fs.openSync(path, 'wx', 0o600);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw e;
     }
-    writeSync(fd, JSON.stringify(me));
-    closeSync(fd);
+    fs.writeSync(fd, JSON.stringify(me));
+    fs.closeSync(fd);
     return true;
   } finally {
     try {
-      unlinkSync(own);
+      fs.unlinkSync(own);
     } catch {
       /* already gone */
     }
@@ -93,25 +99,25 @@ function createWhole(path: string, me: LockHolder): boolean {
  * is moved aside (rename is atomic), and what was moved is checked: the dead holder's lock is
  * deleted; a lock someone took meanwhile is put back, and this run stops.
  */
-function removeDeadLock(path: string, dead: LockHolder | undefined, pid: number): void {
+function removeDeadLock(fs: LockFiles, path: string, dead: LockHolder | undefined, pid: number): void {
   const aside = `${path}.${pid}.stale`;
   try {
-    renameSync(path, aside);
+    fs.renameSync(path, aside);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone removed it first
     throw err;
   }
-  const moved = readHolder(aside);
+  const moved = readHolder(fs, aside);
   if (sameHolder(moved, dead)) {
-    unlinkSync(aside);
+    fs.unlinkSync(aside);
     return;
   }
   try {
-    linkSync(aside, path);
+    fs.linkSync(aside, path);
   } catch {
     /* a third run took the lock in the meantime: its lock stands */
   }
-  unlinkSync(aside);
+  fs.unlinkSync(aside);
   throw new KscliError(
     ExitCode.Blocked,
     `could not take the lock ${path}: another kscli took it at the same moment`,
@@ -119,27 +125,27 @@ function removeDeadLock(path: string, dead: LockHolder | undefined, pid: number)
   );
 }
 
-export function acquireLock(path: string, command: string, sys: LockSystem): HeldLock {
+export function acquireLock(path: string, command: string, sys: LockSystem, fs: LockFiles = nodeFs): HeldLock {
   makeDirs(join(path, '..'), 0o700);
   const me: LockHolder = { pid: sys.pid, startedAt: sys.now().toISOString(), hostname: sys.hostname, command };
   let tookOverFrom: LockHolder | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (createWhole(path, me))
+    if (createWhole(fs, path, me))
       return {
         path,
         tookOverFrom,
         release: () => {
-          const h = readHolder(path);
+          const h = readHolder(fs, path);
           if (h && h.pid === me.pid && h.startedAt === me.startedAt) {
             try {
-              unlinkSync(path);
+              fs.unlinkSync(path);
             } catch {
               /* already gone */
             }
           }
         },
       };
-    const holder = readHolder(path);
+    const holder = readHolder(fs, path);
     if (holder && holder.hostname !== sys.hostname) {
       throw new KscliError(
         ExitCode.Blocked,
@@ -156,7 +162,7 @@ export function acquireLock(path: string, command: string, sys: LockSystem): Hel
     }
     // the holder is gone: take the lock over (remove it, then retry the create once)
     tookOverFrom = holder ?? { pid: 0, startedAt: 'unknown', hostname: sys.hostname, command: 'unknown' };
-    removeDeadLock(path, holder, sys.pid);
+    removeDeadLock(fs, path, holder, sys.pid);
   }
   throw new KscliError(
     ExitCode.Blocked,
