@@ -3,6 +3,7 @@
  * on stderr via the progress UI, in place, on a terminal only (a pipe or a file gets none).
  */
 import type { ProgressUI } from './progress.js';
+import { thousands } from '../util/text-order.js';
 
 export interface QueryProgressView {
   logGroup: string;
@@ -11,8 +12,6 @@ export interface QueryProgressView {
   bytesScanned: number;
   done: boolean;
 }
-
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export function bytes(n: number): string {
   if (n < 1024) return `${Math.round(n)} B`;
@@ -28,7 +27,7 @@ export function bytes(n: number): string {
 
 export function queryProgressLine(p: QueryProgressView): string {
   // what changes first, the log group last: a narrow terminal cuts the line's end (ui/progress.ts fitStatus)
-  return `Logs Insights ${p.status}, ${count(p.recordsScanned)} records scanned (${bytes(p.bytesScanned)}) on ${p.logGroup}`;
+  return `Logs Insights ${p.status}, ${thousands(p.recordsScanned)} records scanned (${bytes(p.bytesScanned)}) on ${p.logGroup}`;
 }
 
 /** A callback for the evidence step that draws the line, and ends it when the queries are done. */

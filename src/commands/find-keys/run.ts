@@ -8,6 +8,7 @@ import { aliasesByKey } from '../../workflow/key-selection.js';
 import { recordKeysSeen, scanStoreKeys } from '../../workflow/store-session.js';
 import { describeStoreOrDeleted } from '../../workflow/store-or-record.js';
 import type { FindKeysResult } from '../../workflow/results.js';
+import { compareText } from '../../util/text-order.js';
 export type { FindKeysResult };
 
 export async function runFindKeys(deps: Deps, storeId: string): Promise<FindKeysResult> {
@@ -15,6 +16,6 @@ export async function runFindKeys(deps: Deps, storeId: string): Promise<FindKeys
   const keys = await scanStoreKeys(deps, storeId);
   const aliases = keys.length ? await aliasesByKey(deps.aws) : new Map<string, string[]>();
   await recordKeysSeen(deps, storeId, 'find-keys', keys);
-  keys.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId));
+  keys.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || compareText(a.keyId, b.keyId));
   return { store, keys, aliases };
 }

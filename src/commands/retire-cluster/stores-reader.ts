@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import type { RegionSelection } from '../../workflow/estate/runner.js';
 import type { StoresReader } from '../../workflow/cluster/facts.js';
 import type { RegionGap, StoreOnCluster } from '../../workflow/retire-cluster.js';
+import { compareText } from '../../util/text-order.js';
 
 const CONCURRENCY = 8;
 const ENABLED = ['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLING'];
@@ -56,8 +57,8 @@ export function storesReader(deps: Deps, selection: RegionSelection): StoresRead
     );
     return {
       regions: [...regions].sort(),
-      storesOnCluster: storesOnCluster.sort((a, b) => a.storeId.localeCompare(b.storeId)),
-      gaps: gaps.sort((a, b) => a.region.localeCompare(b.region)),
+      storesOnCluster: storesOnCluster.sort((a, b) => compareText(a.storeId, b.storeId)),
+      gaps: gaps.sort((a, b) => compareText(a.region, b.region)),
     };
   };
 }

@@ -22,6 +22,7 @@ import type { UsageWindow, UsageResult, UsageTrials } from '../../workflow/resul
 import { recommendTrial } from '../../workflow/trial/recommend.js';
 import { readTrials } from '../../workflow/trial/state.js';
 import { rollbackCommand } from '../../workflow/trial/tags.js';
+import { compareText } from '../../util/text-order.js';
 export type { UsageWindow, UsageResult };
 
 const DAY_MS = 86_400_000;
@@ -105,7 +106,7 @@ export async function runUsage(deps: Deps, o: UsageOptions): Promise<UsageResult
       );
     }
     const keys = selection.selected.sort(
-      (a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.keyId.localeCompare(b.keyId),
+      (a, b) => a.creationDate.getTime() - b.creationDate.getTime() || compareText(a.keyId, b.keyId),
     );
     await recordKeysSeen(deps, storeId, 'usage', storeKeys);
     const bar = deps.progress.bar('examining key usage');

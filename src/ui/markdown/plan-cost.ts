@@ -10,6 +10,7 @@ import type { PlanCost } from '../../workflow/cost/plan-cost.js';
 import type { PlanFile } from '../../workflow/plan-file/document.js';
 import type { NextStep } from '../next-step.js';
 import { bold, code, heading, text } from './gfm.js';
+import { thousands } from '../../util/text-order.js';
 
 function priceWords(c: PlanCost): string {
   const p = c.priceSource;
@@ -25,7 +26,7 @@ export function planCostSection(plan: PlanFile, next: NextStep): string {
   const out = heading(2, 'Cost');
   if (c.error !== undefined || c.hsmCount === undefined || c.monthlyUsd === undefined || c.usdPerHour === undefined)
     return `${out}\nWhat cluster ${code(c.clusterId)} costs is not known: ${text(c.error ?? 'not recorded')}.\n`;
-  const figure = `${c.hsmCount} HSM(s), ${bold(`≈ $${c.monthlyUsd.toLocaleString('en-US')} a month`)} (${c.hsmCount} x $${c.usdPerHour.toFixed(2)} an hour; ${text(priceWords(c))}; when the plan was made)`;
+  const figure = `${c.hsmCount} HSM(s), ${bold(`≈ $${thousands(c.monthlyUsd)} a month`)} (${c.hsmCount} x $${c.usdPerHour.toFixed(2)} an hour; ${text(priceWords(c))}; when the plan was made)`;
   if (cluster)
     return `${out}\nRetiring cluster ${code(c.clusterId)} saves ${figure}: AWS bills each HSM by the hour until it is deleted.\n`;
   return `${out}\nThe store's cluster ${code(c.clusterId)}: ${figure}. ${bold('Deleting the store does not stop this')}: the cluster's HSMs are billed until the cluster is retired: ${code(next(['retire-cluster', c.clusterId]))} once the store is deleted.\n`;

@@ -9,6 +9,7 @@
  */
 import type { KeyUsage, UsageDocument } from '../../schemas/usage.js';
 import { bullets, cell, code, heading, table, text, utc } from './gfm.js';
+import { thousands } from '../../util/text-order.js';
 
 /** One key as `--output json` has it (src/schemas/usage.ts KeyUsage): every section may be a gap. */
 export type UsageKeyDoc = KeyUsage;
@@ -27,7 +28,7 @@ export type UsageDoc = Pick<UsageDocument, 'store' | 'window' | 'keys' | 'note'>
 function clusterCell(clusterId: string, c: UsageDoc['clusterCost']): string {
   if (!c) return code(clusterId);
   if ('error' in c) return `${code(clusterId)}: cost not known (${text(c.error)})`;
-  return `${code(clusterId)}: ${c.hsmCount} HSM(s), **≈ $${c.monthlyUsd.toLocaleString('en-US')} a month** (${c.hsmCount} x $${c.usdPerHour.toFixed(2)} an hour; ${text(c.priceLine)}); deleting the store does not stop this: ${code(`kscli retire-cluster ${clusterId}`)} afterwards`;
+  return `${code(clusterId)}: ${c.hsmCount} HSM(s), **≈ $${thousands(c.monthlyUsd)} a month** (${c.hsmCount} x $${c.usdPerHour.toFixed(2)} an hour; ${text(c.priceLine)}); deleting the store does not stop this: ${code(`kscli retire-cluster ${clusterId}`)} afterwards`;
 }
 
 const day = (d: string | undefined): string => (d ? d.slice(0, 10) : '-');

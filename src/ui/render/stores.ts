@@ -26,6 +26,7 @@ import { storeJson } from './json-fields.js';
 import type { Renderer } from './output.js';
 import type { Body } from '../../schemas/common.js';
 import type { StoresDocument } from '../../schemas/stores.js';
+import { thousands } from '../../util/text-order.js';
 
 /** The published schema's type (src/schemas/stores.ts). */
 export type StoresJson = Body<StoresDocument>;
@@ -130,7 +131,7 @@ function priceFooter(r: StoresResult): string {
   const priced = r.stores.filter((s) => s.cost);
   const hsms = priced.reduce((n, s) => n + (s.cost?.hsmCount ?? 0), 0);
   const usd = priced.reduce((n, s) => n + (s.cost?.monthlyUsd ?? 0), 0);
-  let out = `\n${hsms} HSM(s) behind these stores, ≈ $${usd.toLocaleString('en-US')} a month\n${r.priceLine}\n`;
+  let out = `\n${hsms} HSM(s) behind these stores, ≈ $${thousands(usd)} a month\n${r.priceLine}\n`;
   const unread = r.stores.filter((s) => s.clusterError);
   for (const s of unread)
     out += `cluster ${s.store.clusterId ?? '?'} not read (its cost is not counted): ${s.clusterError}\n`;

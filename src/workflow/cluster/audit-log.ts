@@ -11,6 +11,7 @@
  */
 import type { LogsPort } from '../../aws/ports.js';
 import type { Clock } from '../clock.js';
+import { compareText } from '../../util/text-order.js';
 
 export const KMS_CRYPTO_USER = 'kmsuser';
 
@@ -99,7 +100,7 @@ export async function readAuditEvidence(
         ...(r.lastLogin ? { lastLogin: parseInsightsTime(r.lastLogin) } : {}),
       }));
     const kmsLogins = users.find((u) => u.user === KMS_CRYPTO_USER)?.logins ?? 0;
-    const otherUsers = users.filter((u) => u.user !== KMS_CRYPTO_USER).sort((a, b) => a.user.localeCompare(b.user));
+    const otherUsers = users.filter((u) => u.user !== KMS_CRYPTO_USER).sort((a, b) => compareText(a.user, b.user));
     const short = !oldest || oldest.getTime() > windowStart.getTime() + COVERAGE_SLACK_MS;
     return {
       ...base,

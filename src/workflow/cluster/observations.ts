@@ -10,6 +10,7 @@ import type { BackupObservation } from '../plan-file/document.js';
 import { compareBackups } from '../plan-file/compare.js';
 import type { SubjectObserver } from '../plan-runner/subject.js';
 import type { RetireClusterFacts } from '../retire-cluster.js';
+import { compareText } from '../../util/text-order.js';
 
 export interface ClusterObservation {
   clusterId: string;
@@ -33,7 +34,7 @@ export interface ClusterObservations {
 const byId =
   <T>(key: (t: T) => string) =>
   (a: T, b: T) =>
-    key(a).localeCompare(key(b));
+    compareText(key(a), key(b));
 
 export function clusterObservations(f: RetireClusterFacts): ClusterObservations {
   return {

@@ -9,6 +9,7 @@
  */
 import type { PricingPort } from '../../aws/ports.js';
 import { HSM_HOURLY_USD, HSM_HOURLY_USD_DEFAULT, PRICE_TABLE_DATE } from './price-table.js';
+import { thousands } from '../../util/text-order.js';
 
 /** The Region whose Price List endpoint kscli calls (the home partition's). */
 export const PRICING_REGION = 'us-east-1';
@@ -91,7 +92,7 @@ export function costOf(hsmCount: number, price: HsmPrice): CostFigure {
 
 /** `$2,336` */
 export function formatUsd(usd: number): string {
-  return `$${Math.round(usd).toLocaleString('en-US')}`;
+  return `$${thousands(usd)}`;
 }
 
 /** One line saying where the prices came from, for the screen. */

@@ -11,6 +11,7 @@ import type { EstateAccount } from './accounts.js';
 import { classify, type Gap, type Skip } from './gaps.js';
 import { countKeysInTrial, type TrialCount } from '../trial/count.js';
 import { runEstate, type EstateProgress, type EstateRunOptions, type RegionWork } from './runner.js';
+import { compareText } from '../../util/text-order.js';
 
 export interface UsageCounts {
   inUse: number;
@@ -240,9 +241,9 @@ export async function runInventory(estate: EstateAws, opts: InventoryOptions): P
     { gap: (g) => gaps.push(g), skip: (s) => skips.push(s) },
   );
   const order = (a: { accountId: string; region?: string }, b: { accountId: string; region?: string }) =>
-    a.accountId.localeCompare(b.accountId) || (a.region ?? '').localeCompare(b.region ?? '');
-  rows.sort((a, b) => order(a, b) || a.store.id.localeCompare(b.store.id));
-  clusters.sort((a, b) => order(a, b) || a.cluster.clusterId.localeCompare(b.cluster.clusterId));
+    compareText(a.accountId, b.accountId) || compareText(a.region ?? '', b.region ?? '');
+  rows.sort((a, b) => order(a, b) || compareText(a.store.id, b.store.id));
+  clusters.sort((a, b) => order(a, b) || compareText(a.cluster.clusterId, b.cluster.clusterId));
   clusterGaps.sort(order);
   gaps.sort(order);
   skips.sort(order);

@@ -9,6 +9,7 @@ import { selfEncryptionProblems, type EncryptedResource } from './self-encryptio
 import { sourceGapOf } from './source-errors.js';
 import { assessTrail, parseLogGroupArn, type Suitability, type TrailFacts } from './trail-suitability.js';
 import type { AlarmContext } from './types.js';
+import { compareText } from '../../util/text-order.js';
 
 export interface ChosenTrail {
   facts: TrailFacts;
@@ -93,7 +94,7 @@ export async function surveyAlarm(aws: AwsPorts, ctx: AlarmContext): Promise<Ala
     (a, b) =>
       Number(Boolean(b.filter)) - Number(Boolean(a.filter)) ||
       Number(b.facts.trail.homeRegion === ctx.region) - Number(a.facts.trail.homeRegion === ctx.region) ||
-      a.facts.trail.name.localeCompare(b.facts.trail.name),
+      compareText(a.facts.trail.name, b.facts.trail.name),
   );
   const best = withFilter[0];
   const survey: AlarmSurvey = {

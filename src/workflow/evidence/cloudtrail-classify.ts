@@ -12,6 +12,7 @@
  */
 import type { TrailEvent } from '../../aws/ports.js';
 import type { CloudTrailEventRef, DailyCount, FailedAttempt } from './types.js';
+import { compareText } from '../../util/text-order.js';
 
 /**
  * KMS operations that use key material (GetKeyLastUsage's `Operation` enum, section 3.5, plus the
@@ -98,7 +99,7 @@ export function countDay(days: Map<string, DailyCount>, when: Date, failed: bool
 
 /** The per-day counts as the evidence carries them: oldest day first. */
 export const dailyList = (days: Map<string, DailyCount>): DailyCount[] =>
-  [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+  [...days.values()].sort((a, b) => compareText(a.day, b.day));
 
 export const MAX_LISTED_FAILED_ATTEMPTS = 20;
 
@@ -139,7 +140,7 @@ export function summarizeKeyEvents(events: TrailEvent[], keyArn: string): EventS
     operations,
     principals: [...principals]
       .map(([principal, count]) => ({ principal, count }))
-      .sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
+      .sort((a, b) => b.count - a.count || compareText(a.principal, b.principal)),
     newest,
     newestFailed: failed[0],
     failedAttemptCount: failed.length,

@@ -24,6 +24,7 @@ import type { AwsPorts, EventSelectors, LogGroupInfo, TrailInfo, TrailStatus } f
 import { sourceGapOf } from './source-errors.js';
 import { parseLogGroupArn, trailProblems } from './trail-suitability.js';
 import { day } from './verdict.js';
+import { compareText } from '../../util/text-order.js';
 
 const DAY_MS = 86_400_000;
 
@@ -256,7 +257,7 @@ export async function surveyLogCoverage(aws: AwsPorts, req: CoverageRequest): Pr
     (a, b) =>
       a.from!.getTime() - b.from!.getTime() ||
       Number(b.facts.logGroupRef.region === req.region) - Number(a.facts.logGroupRef.region === req.region) ||
-      a.facts.trail.name.localeCompare(b.facts.trail.name),
+      compareText(a.facts.trail.name, b.facts.trail.name),
   );
   const best = usable[0];
   if (!best) return none(judged.flatMap((j) => j.problems));

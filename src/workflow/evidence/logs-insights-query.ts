@@ -35,6 +35,7 @@ import {
   principalOf,
 } from './cloudtrail-classify.js';
 import type { CloudTrailEventRef, DailyCount, FailedAttempt } from './types.js';
+import { compareText } from '../../util/text-order.js';
 
 /** StartQuery's queryString is at most 10,000 characters (A1.1): it caps how many ARNs fit in `in [...]`. */
 export const MAX_QUERY_CHARS = 10_000;
@@ -274,10 +275,10 @@ export function summarizeUsageRows(rows: readonly UsageRow[], keys: readonly str
   for (const [arn, a] of acc) {
     out.set(arn, {
       ...a.s,
-      ...(everyRowDated ? { daily: [...a.days.values()].sort((x, y) => x.day.localeCompare(y.day)) } : {}),
+      ...(everyRowDated ? { daily: [...a.days.values()].sort((x, y) => compareText(x.day, y.day)) } : {}),
       principals: [...a.principals]
         .map(([principal, count]) => ({ principal, count }))
-        .sort((x, y) => y.count - x.count || x.principal.localeCompare(y.principal)),
+        .sort((x, y) => y.count - x.count || compareText(x.principal, y.principal)),
       failedAttempts: newestPerKind(a.failed).slice(0, MAX_LISTED_FAILED_ATTEMPTS),
     });
   }

@@ -53,6 +53,7 @@ import type {
 } from './types.js';
 import { day } from './verdict.js';
 import { coverageStart, planSources } from './source-plan.js';
+import { compareText } from '../../util/text-order.js';
 
 const DAY_MS = 86_400_000;
 
@@ -228,7 +229,7 @@ export function mergeCloudTrail(older: CloudTrailEvidence, recent: CloudTrailEvi
     operations,
     principals: [...principals]
       .map(([principal, count]) => ({ principal, count }))
-      .sort((a, b) => b.count - a.count || a.principal.localeCompare(b.principal)),
+      .sort((a, b) => b.count - a.count || compareText(a.principal, b.principal)),
     ...(newest ? { newest } : {}),
     failedAttemptCount: older.failedAttemptCount + recent.failedAttemptCount,
     failedAttempts: [...older.failedAttempts, ...recent.failedAttempts]
@@ -251,7 +252,7 @@ function mergeDaily(a: DailyCount[], b: DailyCount[]): DailyCount[] {
     const c = days.get(d.day) ?? { day: d.day, succeeded: 0, failed: 0 };
     days.set(d.day, { day: d.day, succeeded: c.succeeded + d.succeeded, failed: c.failed + d.failed });
   }
-  return [...days.values()].sort((x, y) => x.day.localeCompare(y.day));
+  return [...days.values()].sort((x, y) => compareText(x.day, y.day));
 }
 
 /** The scope of the query: the keys' ARNs when they fit in one query string, else every key of the account and region. */

@@ -7,6 +7,7 @@
 import type { EvidencePort, KeyAssessment } from '../evidence-port.js';
 import type { VerdictObservation } from './document.js';
 import { verdictObservation } from './observations.js';
+import { compareText } from '../../util/text-order.js';
 
 export interface EvidenceRecorder {
   port: EvidencePort;
@@ -28,5 +29,5 @@ export function recordingEvidence(inner: EvidencePort): EvidenceRecorder {
     planAlarm: (aws, ctx) => inner.planAlarm(aws, ctx),
     alarmInPlace: (aws, ctx) => inner.alarmInPlace(aws, ctx),
   };
-  return { port, verdicts: () => [...seen.values()].sort((a, b) => a.keyId.localeCompare(b.keyId)) };
+  return { port, verdicts: () => [...seen.values()].sort((a, b) => compareText(a.keyId, b.keyId)) };
 }

@@ -16,6 +16,7 @@ import type {
   UseObservation,
   VerdictObservation,
 } from './document.js';
+import { compareText } from '../../util/text-order.js';
 
 const iso = (d: Date | string | undefined | null): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -44,7 +45,7 @@ export function keyObservations(keys: KeyInfo[], aliases?: Map<string, string[]>
         ...(a?.length ? { aliases: [...a].sort() } : {}),
       };
     })
-    .sort((a, b) => a.keyId.localeCompare(b.keyId));
+    .sort((a, b) => compareText(a.keyId, b.keyId));
 }
 
 /** The fields of the evidence module's KeyEvidence that a verdict observation keeps (read defensively: the port types it unknown). */
@@ -66,7 +67,7 @@ function newestUse(ev: EvidenceShape): UseObservation | undefined {
   const n = ev.cloudTrail?.status === 'ok' ? ev.cloudTrail.newest : undefined;
   if (n)
     uses.push({ operation: n.eventName, time: iso(n.eventTime)!, ...(n.principal ? { principal: n.principal } : {}) });
-  uses.sort((a, b) => b.time.localeCompare(a.time));
+  uses.sort((a, b) => compareText(b.time, a.time));
   return uses[0];
 }
 
@@ -109,7 +110,7 @@ export function backupObservations(items: PlanItem[]): BackupObservation[] {
       clusterId: (i.details?.clusterId as string | undefined) ?? null,
       state: String(i.details?.state ?? 'unknown'),
     }))
-    .sort((a, b) => a.backupId.localeCompare(b.backupId));
+    .sort((a, b) => compareText(a.backupId, b.backupId));
 }
 
 /** A line that only says "--no-alarm waived the alarm" (schedule-deletion's and delete-store's forms). */
@@ -174,7 +175,7 @@ export interface ObservationInputs {
 
 export function buildObservations(i: ObservationInputs): Observations {
   const obs: Observations = { store: storeObservation(i.store), keys: keyObservations(i.keys, i.aliases) };
-  if (i.verdicts?.length) obs.verdicts = [...i.verdicts].sort((a, b) => a.keyId.localeCompare(b.keyId));
+  if (i.verdicts?.length) obs.verdicts = [...i.verdicts].sort((a, b) => compareText(a.keyId, b.keyId));
   if (i.alarm) obs.alarm = i.alarm;
   if (i.items.some((x) => x.targetKind === 'backup')) obs.backups = backupObservations(i.items);
   return obs;

@@ -22,6 +22,7 @@ import { DIRECT_READERS, readDirect } from './direct-source.js';
 import { keyRefMatcher } from './key-refs.js';
 import { RESOURCE_TYPES, S3_OBJECTS_NOTE, type ResourceTypeSpec } from './resource-types.js';
 import type { DependentsMode, DependentsResult, FoundResource, TypeCoverage } from './types.js';
+import { compareText } from '../../../util/text-order.js';
 
 export interface DependentsOptions {
   mode: DependentsMode;
@@ -166,9 +167,7 @@ export async function gatherDependents(
     .filter((c) => c.core && c.by === 'not-covered')
     .map((c) => `${c.resourceType}: ${c.reason ?? 'not covered'}`);
   for (const d of byKey.values()) {
-    d.resources.sort(
-      (a, b) => a.resourceType.localeCompare(b.resourceType) || a.resourceId.localeCompare(b.resourceId),
-    );
+    d.resources.sort((a, b) => compareText(a.resourceType, b.resourceType) || compareText(a.resourceId, b.resourceId));
     d.gaps = coreGaps;
     d.status = d.resources.length ? 'found' : coreGaps.length ? 'gap' : 'none-found';
   }

@@ -23,6 +23,7 @@ import {
   type Aggregator,
   type Value,
 } from './functions.js';
+import { compareText } from '../../../../util/text-order.js';
 
 /** Where the records come from: log group `g`, record `i` of that group. */
 export interface RecordSource {
@@ -647,7 +648,7 @@ function patternStage(c: Compiler, source: Expr): ListStage {
       }
     }
     return [...groups.entries()]
-      .sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))
+      .sort((a, b) => b[1].count - a[1].count || compareText(a[0], b[0]))
       .map(([pattern, g]) => ({
         g: 0,
         i: -1,
