@@ -43,6 +43,17 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  // ICU stays unloaded and orders do not follow the user's locale (src/util/text-order.ts says why)
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'localeCompare', message: 'use compareText (src/util/text-order.ts): code-point order, no ICU' },
+        { property: 'toLocaleString', message: 'use thousands (src/util/text-order.ts): no ICU' },
+      ],
+    },
+  },
   // cli.ts is the top: nothing imports from it (App, CommandModule, GlobalOptions live in src/app.ts)
   {
     files: ['src/**/*.ts'],

@@ -114,3 +114,19 @@ describe('layer rules', { timeout: 60_000 }, () => {
     ).toEqual([]);
   });
 });
+
+describe('no ICU in the product (src/util/text-order.ts)', { timeout: 60_000 }, () => {
+  const restricted = async (code: string): Promise<string[]> => {
+    const [result] = await eslint.lintText(code, { filePath: join(ROOT, 'src/workflow/planted.ts') });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-properties').map((m) => m.message);
+  };
+  it('localeCompare and toLocaleString are refused, naming the replacement', async () => {
+    expect(await restricted("export const s = ['b', 'a'].sort((x, y) => x.localeCompare(y));\n")).toEqual([
+      expect.stringMatching(/compareText/),
+    ]);
+    expect(await restricted('export const n = (1234).toLocaleString();\n')).toEqual([
+      expect.stringMatching(/thousands/),
+    ]);
+    expect(await restricted("export const ok = ['b', 'a'].sort();\n")).toEqual([]);
+  });
+});
