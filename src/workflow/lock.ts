@@ -115,7 +115,9 @@ function removeDeadLock(fs: LockFiles, path: string, dead: LockHolder | undefine
   try {
     fs.linkSync(aside, path);
   } catch {
-    /* a third run took the lock in the meantime: its lock stands */
+    // a third run created the lock in the very moment the other's was aside: that one cannot be
+    // put back, and two runs hold the lock. It takes three runs racing over one dead holder within
+    // a millisecond; a known limit, not handled
   }
   fs.unlinkSync(aside);
   throw new KscliError(
