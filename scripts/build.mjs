@@ -45,6 +45,9 @@ const out = join(root, 'dist');
 /** the binary's entry, then the modules that tests, benches and scripts import from dist/ */
 const ENTRIES = [
   'main',
+  // the program without the process around it (src/main.ts): the e2e harness runs it in the test
+  // process (test/e2e/helpers/run-in-process.ts); main.js imports it from here too
+  'cli',
   'aws/index',
   'aws/quotas',
   'aws/compile-cache',

@@ -35,7 +35,7 @@ let t: E2E;
 let otherStoreKey: string;
 
 beforeAll(async () => {
-  t = await startE2E('bad-input');
+  t = await startE2E('bad-input', {}, { runner: 'child' });
   const r = await t.kscli(['find-keys', DEMO.xksStore, '--output', 'json']);
   otherStoreKey = r.json().keys[0].keyId;
   writeFileSync(t.ws.path('corrupt-state.json'), '{"this is": not json');

@@ -52,7 +52,7 @@ function spawnKscli(
 describe('a closed stdout or stderr (issue 12)', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await startE2E('closed-output');
+    t = await startE2E('closed-output', {}, { runner: 'child' });
   });
   afterAll(async () => {
     await t?.stop();
@@ -117,7 +117,7 @@ describe('output gone during a mutating run (issue 12)', () => {
     'a table-mode run piped to `head -1`: the plan hits the closed pipe, the run stops at once (at most the call then in flight), exit 130',
     { timeout: 60_000 },
     async () => {
-      const t = await startE2E('closed-output-plan');
+      const t = await startE2E('closed-output-plan', {}, { runner: 'child' });
       try {
         const r = await spawnKscli(t, [...DELETE_STORE, '--output', 'table'], { closeOut: true }).exit;
         expect(r.stderr).not.toMatch(STACK_FRAME);
@@ -140,7 +140,7 @@ describe('output gone during a mutating run (issue 12)', () => {
       // a pipe's reader going away is only seen on the next write; kscli writes nothing between two
       // calls of a batch on a pipe, so the rest of the batch may run: what matters is that no call is
       // cut off from its journal line and that the run ends without a stack trace
-      const t = await startE2E('closed-output-apply');
+      const t = await startE2E('closed-output-apply', {}, { runner: 'child' });
       try {
         await setFaults(t, { slowMs: { ScheduleKeyDeletion: 1000 } });
         const { child, exit } = spawnKscli(t, DELETE_STORE);
@@ -164,7 +164,7 @@ describe('output gone during a mutating run (issue 12)', () => {
     'SIGHUP (the terminal went away) while a ScheduleKeyDeletion is in flight: the same, exit 130, no stack trace',
     { timeout: 120_000 },
     async () => {
-      const t = await startE2E('closed-output-hup');
+      const t = await startE2E('closed-output-hup', {}, { runner: 'child' });
       try {
         await setFaults(t, { slowMs: { ScheduleKeyDeletion: 2500 } });
         const { child, exit } = spawnKscli(t, DELETE_STORE);

@@ -18,7 +18,7 @@ const PATIENT = { KSCLI_COMPLETION_TIMEOUT_MS: '60000' };
 
 let t: E2E;
 beforeAll(async () => {
-  t = await startE2E('completion');
+  t = await startE2E('completion', {}, { runner: 'child' });
 });
 afterAll(() => t?.stop());
 

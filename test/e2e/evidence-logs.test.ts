@@ -20,6 +20,7 @@ import { CloudWatchLogsClient, DescribeQueriesCommand, StopQueryCommand } from '
 import { DEMO, expectExit, sdkClientConfig, startE2E, type E2E } from './helpers/index.js';
 import { kscliEnv } from './helpers/env.js';
 import { runKscli } from './helpers/run.js';
+import { runKscliBy } from './helpers/runner.js';
 import { startServe, type ServedSandbox } from './helpers/sandbox-serve.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -110,10 +111,11 @@ async function largeSandbox(
     sandbox,
     // kscli paces LookupEvents and GetKeyLastUsage at AWS's 2/s and 5/s itself: raised here (quotas are off)
     run: (args, timeoutMs = 120_000) =>
-      runKscli(['--endpoint-url', sandbox.url, ...args, '--max-rps', 'LookupEvents=200', 'GetKeyLastUsage=200'], {
-        env: kscliEnv(ws),
-        timeoutMs,
-      }),
+      runKscliBy(
+        'in-process',
+        ['--endpoint-url', sandbox.url, ...args, '--max-rps', 'LookupEvents=200', 'GetKeyLastUsage=200'],
+        { env: kscliEnv(ws), timeoutMs },
+      ),
     async stop() {
       await sandbox.stop();
       ws.remove();

@@ -57,7 +57,10 @@ let trail: CloudTrailClient;
 beforeAll(async () => {
   // AWS's quotas and kscli's own pace: the last test checks that pacing (the other files raise
   // the per-key evidence quotas, helpers/sandbox-serve.ts TEST_PACE)
-  t = await startE2E('evidence', { timing: 'aws' });
+  // kscli as a child: the pacing test judges the arrival times the sandbox logged, and with kscli
+  // in the test's process it saw 7 GetKeyLastUsage within one second in 2 of 3 whole-suite runs
+  // (never alone, never as a child, cause not found: session 9's note)
+  t = await startE2E('evidence', { timing: 'aws' }, { runner: 'child' });
   kms = new KMSClient(sdkClientConfig(t.sandbox.url));
   // LookupEvents: 2 requests/s in the sandbox as in AWS, and kscli has just used them up
   trail = new CloudTrailClient(sdkClientConfig(t.sandbox.url, { maxAttempts: 6 }));

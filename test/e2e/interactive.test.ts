@@ -24,7 +24,7 @@ const PROMPT = new RegExp(`Type ${DEMO.idleStore}`);
 describe.skipIf(!ptyAvailable)('the typed confirmation on a terminal', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await startE2E('interactive');
+    t = await startE2E('interactive', {}, { runner: 'child' });
   });
   afterAll(async () => {
     await t?.stop();
@@ -81,7 +81,7 @@ const SGR = /\x1b\[[0-9;]*m/;
 describe.skipIf(!ptyAvailable)('colour on a terminal: on by default, off with NO_COLOR or --no-color', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await startE2E('colour');
+    t = await startE2E('colour', {}, { runner: 'child' });
   });
   afterAll(async () => {
     await t?.stop();
@@ -128,7 +128,7 @@ describe.skipIf(!ptyAvailable)('colour on a terminal: on by default, off with NO
 describe.skipIf(!ptyAvailable)('on a terminal every run ends', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await startE2E('tty-exit');
+    t = await startE2E('tty-exit', {}, { runner: 'child' });
   });
   afterAll(async () => {
     await t?.stop();

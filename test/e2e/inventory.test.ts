@@ -14,6 +14,7 @@ import {
   expectNoMutatingRequests,
   kscliEnv,
   runKscli,
+  runKscliBy,
   sdkClientConfig,
   secretsIn,
   startServe,
@@ -26,7 +27,10 @@ let sandbox: ServedSandbox;
 
 const MANAGEMENT = '111122223333';
 const kscli = (args: string[], extra?: Record<string, string | undefined>) =>
-  runKscli(['--endpoint-url', sandbox.url, ...args], { env: kscliEnv(ws, { extra }), timeoutMs: 90_000 });
+  runKscliBy('in-process', ['--endpoint-url', sandbox.url, ...args], {
+    env: kscliEnv(ws, { extra }),
+    timeoutMs: 90_000,
+  });
 
 beforeAll(async () => {
   ws = createWorkspace('inventory');

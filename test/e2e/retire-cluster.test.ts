@@ -21,6 +21,7 @@ import {
   ptyAvailable,
   runInPty,
   runKscli,
+  runKscliBy,
   startE2E,
   startServe,
   type E2E,
@@ -181,7 +182,7 @@ describe('the organization scenario: a cluster another application still signs i
   let ws: Workspace;
   let sandbox: ServedSandbox;
   const kscli = (args: string[]) =>
-    runKscli(['--endpoint-url', sandbox.url, ...args], { env: kscliEnv(ws), timeoutMs: 90_000 });
+    runKscliBy('in-process', ['--endpoint-url', sandbox.url, ...args], { env: kscliEnv(ws), timeoutMs: 90_000 });
 
   beforeAll(async () => {
     ws = createWorkspace('retire-cluster-org');

@@ -16,7 +16,7 @@ const runs: RunResult[] = [];
 const locksSeen = new Map<string, { mode: number; content: string }>();
 
 beforeAll(async () => {
-  t = await startE2E('secrets');
+  t = await startE2E('secrets', {}, { runner: 'child' });
 });
 afterAll(async () => {
   await t?.stop();

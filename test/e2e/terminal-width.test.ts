@@ -108,7 +108,7 @@ describe
       return piped.get(key)!;
     };
     beforeAll(async () => {
-      t = await startE2E('terminal-width', { args: ['--no-quotas'] });
+      t = await startE2E('terminal-width', { args: ['--no-quotas'] }, { runner: 'child' });
     });
     afterAll(async () => {
       await t?.stop();

@@ -21,6 +21,7 @@ import {
   expectNoMutatingRequests,
   kscliEnv,
   runKscli,
+  runKscliBy,
   sdkClientConfig,
   startE2E,
   startServe,
@@ -153,7 +154,7 @@ describe('a trial over the key of the organization scenario’s yearly job catch
   let sandbox: ServedSandbox;
   let kms: KMSClient;
   const kscli = (args: string[]) =>
-    runKscli(['--endpoint-url', sandbox.url, ...args], { env: kscliEnv(ws), timeoutMs: 90_000 });
+    runKscliBy('in-process', ['--endpoint-url', sandbox.url, ...args], { env: kscliEnv(ws), timeoutMs: 90_000 });
   beforeAll(async () => {
     ws = createWorkspace('trial-org');
     const reset = await runKscli(

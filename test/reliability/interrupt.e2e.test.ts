@@ -39,7 +39,7 @@ async function finishJob(t: E2E): Promise<void> {
 // which a loaded machine (three runs side by side) delays past the tests' waits
 describe('SIGINT during apply (issue 6 item 4)', () => {
   async function onOwnSandbox(fn: (t: E2E) => Promise<void>, timing: 'fast' | 'aws' = 'fast'): Promise<void> {
-    const t = await startE2E('interrupt', { timing });
+    const t = await startE2E('interrupt', { timing }, { runner: 'child' });
     try {
       await setFaults(t, { slowMs: { ScheduleKeyDeletion: 2500 } });
       await fn(t);

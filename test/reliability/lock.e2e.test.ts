@@ -23,7 +23,7 @@ function deadPid(): number {
 describe('two operators on one store (issue 6 item 3)', () => {
   let t: E2E;
   beforeAll(async () => {
-    t = await startE2E('lock');
+    t = await startE2E('lock', {}, { runner: 'child' });
   });
   afterAll(async () => {
     await t?.stop();

@@ -31,7 +31,7 @@ const DELETE_STORE = ['delete-store', HSM_STORE, '--yes', '--output', 'json', '-
 // each test has a sandbox of its own: the two run side by side
 describe.concurrent('a colleague disconnects the store during delete-store (issue 6 item 2, end to end)', () => {
   async function onOwnSandbox(fn: (t: E2E, colleague: Colleague) => Promise<void>): Promise<void> {
-    const t = await startE2E('races');
+    const t = await startE2E('races', {}, { runner: 'child' });
     try {
       await fn(t, colleagueOn(t));
     } finally {

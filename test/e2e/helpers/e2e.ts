@@ -1,6 +1,8 @@
 /**
  * One test file's world: a workspace, a `sandbox serve` child on a free port, and `kscli(...)`,
- * which runs the built binary against it with the dummy credentials and `--endpoint-url`.
+ * which runs the built kscli against it with the dummy credentials and `--endpoint-url`: in the
+ * test's process, or as `node bin/kscli.js` with `{ runner: 'child' }` (runner.ts says which files
+ * need that).
  *
  *   let t: E2E;
  *   beforeAll(async () => { t = await startE2E('runbook'); });
@@ -16,7 +18,8 @@
  */
 import { assertBuilt } from './build.js';
 import { kscliEnv, type EnvOptions } from './env.js';
-import { runKscli, type RunOptions, type RunResult } from './run.js';
+import type { RunOptions, RunResult } from './run.js';
+import { runKscliBy, type Runner } from './runner.js';
 import { startServe, TEST_PACE, type ServedSandbox, type ServeOptions } from './sandbox-serve.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
@@ -36,7 +39,12 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-export async function startE2E(label: string, serve: ServeOptions = {}): Promise<E2E> {
+export interface E2EOptions {
+  /** where `t.kscli` runs kscli (runner.ts): in process (the default) or as a child */
+  runner?: Runner;
+}
+
+export async function startE2E(label: string, serve: ServeOptions = {}, opts: E2EOptions = {}): Promise<E2E> {
   assertBuilt();
   const ws = createWorkspace(label);
   const sandbox = await startServe(ws, serve);
@@ -53,13 +61,8 @@ export async function startE2E(label: string, serve: ServeOptions = {}): Promise
     kscli(args, call = {}) {
       const env = call.env ?? kscliEnv(ws, { credentials: call.credentials, extra: call.extra });
       const full = call.endpoint === false ? args : [...pace, '--endpoint-url', sandbox.url, ...args];
-      return runKscli(full, {
-        env,
-        timeoutMs: call.timeoutMs ?? 60_000,
-        stdin: call.stdin,
-        cwd: call.cwd,
-        onSpawn: call.onSpawn,
-      });
+      const run = { env, timeoutMs: call.timeoutMs ?? 60_000, stdin: call.stdin, cwd: call.cwd, onSpawn: call.onSpawn };
+      return runKscliBy(opts.runner ?? 'in-process', full, run);
     },
     async stop() {
       await sandbox.stop();

@@ -64,32 +64,54 @@ export function runKscli(args: string[], opts: RunOptions): Promise<RunResult> {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result: RunResult = {
-        args,
-        code,
-        signal,
-        stdout,
-        stderr,
-        timedOut,
-        durationMs: Date.now() - started,
-        stderrLines: stderr.split('\n').filter((l) => l.trim() !== ''),
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(
-              `stdout of "kscli ${args.join(' ')}" is not one JSON document:\n${stdout}\nstderr:\n${stderr}`,
-            );
-          }
-        },
-        describe() {
-          return `kscli ${args.join(' ')}\n-> exit ${code}${signal ? ` (signal ${signal})` : ''}${timedOut ? ' TIMED OUT' : ''} in ${Date.now() - started} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
-        },
-      };
-      // every JSON document kscli prints must match its published schema (schema-check.ts)
-      const violation = schemaViolations(args, stdout);
-      if (violation) reject(new Error(`${violation}\n${result.describe()}`));
-      else resolve(result);
+      try {
+        resolve(runResult({ args, code, signal, stdout, stderr, timedOut, started }));
+      } catch (err) {
+        reject(err);
+      }
     });
   });
+}
+
+/**
+ * The result of one kscli run, by a child or in process (run-in-process.ts). Throws when a JSON
+ * document on stdout does not match its published schema (schema-check.ts).
+ */
+export function runResult(run: {
+  args: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  started: number;
+  /** said in describe() when the run was not a child */
+  where?: string;
+}): RunResult {
+  const { args, code, signal, stdout, stderr, timedOut, started } = run;
+  const durationMs = Date.now() - started;
+  const result: RunResult = {
+    args,
+    code,
+    signal,
+    stdout,
+    stderr,
+    timedOut,
+    durationMs,
+    stderrLines: stderr.split('\n').filter((l) => l.trim() !== ''),
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`stdout of "kscli ${args.join(' ')}" is not one JSON document:\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+    describe() {
+      return `kscli ${args.join(' ')}${run.where ? ` (${run.where})` : ''}\n-> exit ${code}${signal ? ` (signal ${signal})` : ''}${timedOut ? ' TIMED OUT' : ''} in ${durationMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+    },
+  };
+  // every JSON document kscli prints must match its published schema (schema-check.ts)
+  const violation = schemaViolations(args, stdout);
+  if (violation) throw new Error(`${violation}\n${result.describe()}`);
+  return result;
 }

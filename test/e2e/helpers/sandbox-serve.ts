@@ -4,16 +4,18 @@
  * (`listening on http://127.0.0.1:PORT`, the documented contract). `stop()` sends SIGTERM (the
  * server saves its state and exits) and SIGKILLs it if it lingers.
  *
- * The other sandbox commands (`advance`, `status`, `reset`) run as separate kscli processes on the
- * same state file while the server runs: the server notices the file changed and reloads, exactly
- * as when a user runs `kscli sandbox advance --days 31` in a second terminal.
+ * The other sandbox commands (`advance`, `status`, `reset`) run as separate kscli runs (in the
+ * test's process, runner.ts) on the same state file while the server runs: the server notices the
+ * file changed and reloads, exactly as when a user runs `kscli sandbox advance --days 31` in a
+ * second terminal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from './build.js';
 import { kscliEnv, toProcessEnv } from './env.js';
 import { countRequests, readRequestLog, type LoggedRequest } from './request-log.js';
-import { runKscli, type RunResult } from './run.js';
+import type { RunResult } from './run.js';
+import { runKscliBy } from './runner.js';
 import type { Workspace } from './workspace.js';
 
 export interface ServeOptions {
@@ -162,10 +164,12 @@ export async function startServe(ws: Workspace, opts: ServeOptions = {}): Promis
   await configure();
 
   const admin = async (sandboxArgs: string[], o: { output?: 'json' | 'table' } = {}) => {
-    const r = await runKscli(['sandbox', ...sandboxArgs, '--state', ws.statePath, '--output', o.output ?? 'json'], {
-      env: kscliEnv(ws, { credentials: false }),
-      timeoutMs: 30_000,
-    });
+    // a second kscli on the same state file, as in another terminal (in the test's process: runner.ts)
+    const r = await runKscliBy(
+      'in-process',
+      ['sandbox', ...sandboxArgs, '--state', ws.statePath, '--output', o.output ?? 'json'],
+      { env: kscliEnv(ws, { credentials: false }), timeoutMs: 30_000 },
+    );
     // `kscli sandbox reset` writes a fresh account with the scenario's timing: the test's comes back
     if (sandboxArgs[0] === 'reset' && r.code === 0) await configure();
     return r;
