@@ -19,14 +19,15 @@ const mocksModules = (file: string): boolean => /\bvi\.(mock|doMock)\(/.test(sou
  * Read from the files themselves, so a new file lands in the right project without a list to keep.
  */
 const RELIABILITY = 'test/reliability';
-const ownProcess = testFiles(RELIABILITY).filter(
-  (f) => f.endsWith('.e2e.test.ts') || mocksModules(f) || /\bvi\.(stubEnv|stubGlobal)\(/.test(source(f)),
-);
+const stubsProcess = (file: string): boolean => mocksModules(file) || /\bvi\.(stubEnv|stubGlobal)\(/.test(source(file));
+const ownProcess = testFiles(RELIABILITY).filter((f) => f.endsWith('.e2e.test.ts') || stubsProcess(f));
 /**
  * Unit files that mock a module: the unit project shares one module graph per worker, where a
  * module another file imported first stays the real one and the mock silently does not take.
  */
 const unitMocking = testFiles('test/unit').filter(mocksModules);
+/** e2e files that mock or stub for a whole file: the e2e files share their worker processes too */
+const e2eStubbing = testFiles('test/e2e').filter(stubsProcess);
 
 /**
  * The build (dist/), which the e2e harness imports a library entry of (helpers/schema-check.ts):
@@ -92,6 +93,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: e2eStubbing,
           pool: 'forks',
           isolate: false,
           server: { deps: { external: [BUILT] } },
@@ -105,7 +107,7 @@ export default defineConfig({
         // took 16.5-18.1 s of CPU with either pool)
         test: {
           name: 'own-process',
-          include: [...ownProcess, ...unitMocking],
+          include: [...ownProcess, ...unitMocking, ...e2eStubbing],
           server: { deps: { external: [BUILT] } },
         },
       },
