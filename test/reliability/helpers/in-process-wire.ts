@@ -68,7 +68,10 @@ export function kmsWireHandler(call: Call) {
     destroy: () => undefined,
     async handle(request: WireRequest) {
       const operation = (header(request, 'x-amz-target') ?? '').split('.').pop() ?? '';
-      const text = typeof request.body === 'string' ? request.body : Buffer.from(request.body as Uint8Array).toString();
+      // decoded from its bytes: the SDK's JSON codec hands over a Uint8Array that warns when a
+      // string method is called on it (Buffer.from calls valueOf) and will throw in a later version
+      const text =
+        typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array);
       const input = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
       if (operation === 'DescribeKey') wireCalls.describeKey += 1;
       // yield once, as a socket would: concurrent scans interleave as they do over HTTP
