@@ -7,6 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { hostname } from 'node:os';
 import type { SystemHooks } from './deps.js';
+import { isProcessAlive } from './util/process-alive.js';
 import { kscliVersion } from './version.js';
 
 // `kscli --version` alone answers before the program (and its command descriptors) loads: start-up
@@ -48,14 +49,7 @@ async function main(): Promise<void> {
   const system: SystemHooks = {
     pid: process.pid,
     hostname: hostname(),
-    isProcessAlive(pid) {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
-      }
-    },
+    isProcessAlive,
     onInterrupt(handler) {
       let count = 0;
       const listener = () => {

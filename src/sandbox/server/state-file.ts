@@ -8,6 +8,7 @@
  * change (inode, size, mtime differ from its own last write) and reloads before the next request.
  */
 import { makeDirs } from '../../util/make-dirs.js';
+import { isProcessAlive } from '../../util/process-alive.js';
 import {
   closeSync,
   constants,
@@ -51,16 +52,6 @@ export interface LockInfo {
   startedAt: string;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -94,7 +85,7 @@ export function withFileLock<T>(file: string, fn: () => T, opts: LockOptions = {
       } catch {
         holder = undefined; // being written right now, or garbage
       }
-      const stale = holder ? !pidAlive(holder.pid) : Date.now() > deadline;
+      const stale = holder ? !isProcessAlive(holder.pid) : Date.now() > deadline;
       if (stale) {
         opts.onTakeover?.(holder);
         try {

@@ -29,6 +29,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isProcessAlive } from '../../../src/util/process-alive.js';
 import { ROOT } from './build.js';
 import { toProcessEnv } from './env.js';
 import { runResult, type RunOptions, type RunResult } from './run.js';
@@ -73,14 +74,7 @@ export async function runInProcess(args: string[], opts: RunOptions): Promise<Ru
   const system: RunContext['system'] = {
     pid: process.pid,
     hostname: hostname(),
-    isProcessAlive(pid) {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    },
+    isProcessAlive,
     onInterrupt: () => () => {},
     onTerminate: () => () => {},
     exit(code) {
