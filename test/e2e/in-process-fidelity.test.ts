@@ -23,10 +23,14 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** dates, times and durations differ between two runs a second apart; nothing else may */
+/**
+ * dates, times and durations differ between two runs a second apart (a minute or a day may turn
+ * between them: "Planned at 20:21 UTC" then "20:22 UTC"); nothing else may
+ */
 const steady = (text: string): string =>
   text
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+    .replace(/\d{4}-\d\d-\d\d( \d\d:\d\d( UTC)?)?/g, '<date>')
     .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<duration>')
     .replace(/\/kscli-e2e-[^/\s"]+/g, '/<workspace>')
     // random per query and per reset of the account; a plan's digest covers its times
