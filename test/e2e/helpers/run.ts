@@ -77,17 +77,14 @@ export function runKscli(args: string[], opts: RunOptions): Promise<RunResult> {
  * The result of one kscli run, by a child or in process (run-in-process.ts). Throws when a JSON
  * document on stdout does not match its published schema (schema-check.ts).
  */
-export function runResult(run: {
-  args: string[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  started: number;
-  /** said in describe() when the run was not a child */
-  where?: string;
-}): RunResult {
+export function runResult(
+  run: Pick<RunResult, 'args' | 'code' | 'signal' | 'stdout' | 'stderr' | 'timedOut'> & {
+    /** Date.now() when the run began */
+    started: number;
+    /** said in describe() when the run was not a child */
+    where?: string;
+  },
+): RunResult {
   const { args, code, signal, stdout, stderr, timedOut, started } = run;
   const durationMs = Date.now() - started;
   const result: RunResult = {
