@@ -25,6 +25,7 @@ import {
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { SandboxRunError } from '../errors.js';
+import { stateText } from './state-text.js';
 
 /** `$KSCLI_SANDBOX_STATE`, else `~/.kscli/sandbox/state.json` (issue 4). */
 export function defaultStatePath(env: Record<string, string | undefined>): string {
@@ -160,11 +161,14 @@ export class StateFile {
     }
   }
 
-  /** Atomic replace: write `<file>.<pid>.tmp`, then rename over the file. Caller holds the lock. */
+  /**
+   * Atomic replace: write `<file>.<pid>.tmp`, then rename over the file. Caller holds the lock.
+   * The text is JSON.stringify's (state-text.ts keeps the text of the recorded history).
+   */
   write(json: unknown): void {
     makeDirs(dirname(this.path), 0o700);
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(json), { mode: 0o600 });
+    writeFileSync(tmp, stateText(json), { mode: 0o600 });
     renameSync(tmp, this.path);
     this.stamp = stampOf(statSync(this.path));
   }
