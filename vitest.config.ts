@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { runTempDir } from './test/global-setup.js';
 import { LongestFirst } from './test/sequencer.js';
 
 /** every `*.test.ts` under a directory of the repository, as a path from the root */
@@ -48,7 +49,9 @@ export default defineConfig({
     maxWorkers: 3,
     // kscli silences the SDK's Node-version notice itself (src/main.ts); the tests that load the SDK
     // in-process would print it once per worker
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // TMPDIR: every temp dir of the run in one directory, removed at its end (test/global-setup.ts)
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TMPDIR: runTempDir() },
+    globalSetup: ['./test/global-setup.ts'],
     sequence: { sequencer: LongestFirst },
     projects: [
       {
