@@ -10,43 +10,17 @@
  * histories. Events are never changed once recorded (pruning and retention drop them from the
  * front of their arrays), so the text of one is made on the first save that meets it.
  *
- * The kept text cannot go stale: a record is frozen when its text is kept (modules are strict, so
- * changing it afterwards throws), and the history arrays themselves are read again at every save.
+ * The kept text cannot go stale: a record is frozen when its text is kept (util/frozen-text.ts), and
+ * the history arrays themselves are read again at every save.
  */
-import type { EventRecord, LogEventRecord } from '../model/state.js';
+import { frozenText } from '../../util/frozen-text.js';
 
 type Json = Record<string, unknown>;
-
-const texts = new WeakMap<object, string>();
 
 function isPlainObject(v: unknown): v is Json {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
-}
-
-function deepFreeze(v: unknown): void {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const k of Object.keys(v)) deepFreeze((v as Json)[k]);
-}
-
-/** One history record's text, made (and the record frozen) the first time it is saved. */
-function recordText(record: unknown): string {
-  if (!isPlainObject(record)) return JSON.stringify(record) ?? 'null';
-  let text = texts.get(record);
-  if (text === undefined) {
-    deepFreeze(record);
-    text = JSON.stringify(record);
-    texts.set(record, text);
-  }
-  return text;
-}
-
-function historyText(records: readonly (EventRecord | LogEventRecord)[]): string {
-  let out = '[';
-  for (let i = 0; i < records.length; i++) out += (i === 0 ? '' : ',') + recordText(records[i]);
-  return `${out}]`;
 }
 
 /** `JSON.stringify(obj)` for a plain object, with `member(key, value)` giving some members' text. */
@@ -61,13 +35,16 @@ function objectText(obj: Json, member: (key: string, value: unknown) => string |
   return out === '' ? '{}' : `${out}}`;
 }
 
+/** a history (recorded events, a log group's events): each record's text made once (frozenText) */
+const historyText = (records: readonly unknown[]): string => arrayText(records, frozenText);
+
 const logGroupMember = (key: string, value: unknown): string | undefined =>
-  key === 'events' && Array.isArray(value) ? historyText(value as LogEventRecord[]) : undefined;
+  key === 'events' && Array.isArray(value) ? historyText(value) : undefined;
 
 /** the members of one account (a Region's account state: model/state.ts) */
 const accountMember = (key: string, value: unknown): string | undefined => {
   if (!Array.isArray(value)) return undefined;
-  if (key === 'events') return historyText(value as EventRecord[]);
+  if (key === 'events') return historyText(value);
   if (key === 'logGroups') return arrayText(value, (g) => objectText(g, logGroupMember));
   return undefined;
 };

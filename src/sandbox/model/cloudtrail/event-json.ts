@@ -3,24 +3,18 @@
  * member made once (issue 17: every recorded call's event is serialized, and its largest member,
  * the caller's userIdentity block, is the same for a caller within a second of sandbox time).
  *
- * A fixed member is deep-frozen when it is registered, so the text kept for it cannot go stale:
- * changing it throws (modules are strict).
+ * A fixed member is deep-frozen when it is registered (util/frozen-text.ts), so the text kept for
+ * it cannot go stale.
  */
-const texts = new WeakMap<object, string>();
+import { frozenText, keptText } from '../../../util/frozen-text.js';
+
 /** `"eventName":` and friends: the same few dozen member names on every event */
 const keyTexts = new Map<string, string>();
 
 /** Freezes `obj` and everything in it, and keeps its JSON text for eventJson. */
 export function fixedMember<T extends object>(obj: T): T {
-  deepFreeze(obj);
-  texts.set(obj, JSON.stringify(obj));
+  frozenText(obj);
   return obj;
-}
-
-function deepFreeze(v: unknown): void {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
 }
 
 /** JSON.stringify(event) for a plain object event (members skipped as JSON.stringify skips them). */
@@ -35,7 +29,7 @@ export function eventJson(event: Record<string, unknown>): string {
       // member names come from the model's own events, but keep the table bounded anyway
       if (keyTexts.size < 1000) keyTexts.set(k, key);
     }
-    const fixed = v !== null && typeof v === 'object' ? texts.get(v) : undefined;
+    const fixed = v !== null && typeof v === 'object' ? keptText(v) : undefined;
     out += (out === '' ? '{' : ',') + key + (fixed ?? JSON.stringify(v));
   }
   return out === '' ? '{}' : `${out}}`;
