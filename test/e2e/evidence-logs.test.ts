@@ -48,11 +48,21 @@ const verdictsOf = (doc: Doc) => Object.fromEntries(doc.keys.map((k) => [k.keyId
  * outside it, which every run must describe and leave out. It was 600 (one ListKeys page either
  * way: kscli asks for 1,000 a page); the 400 more cost 24 s of CPU over this file (81.7 s -> 58.0 s
  * measured side by side, issue 17) and tested nothing the 140 do not. Scale is the bench's job
- * (10,000 keys).
+ * (10,000 keys). The trust-condition cases below prove that each broken condition is named and
+ * degrades to the per-key APIs with the same verdicts; they take a smaller account (`TRUST_SIZE`:
+ * the store's 20 keys and 40 outside it), as their per-key runs were a third of this file's CPU.
  */
-let largeTemplate: Promise<string> | undefined;
-function largeState(): Promise<string> {
-  largeTemplate ??= (async () => {
+interface LargeSize {
+  keys: number;
+  storeKeys: number;
+}
+const LARGE_SIZE: LargeSize = { keys: 200, storeKeys: 60 };
+const TRUST_SIZE: LargeSize = { keys: 60, storeKeys: 20 };
+const largeTemplates = new Map<LargeSize, Promise<string>>();
+function largeState(size: LargeSize): Promise<string> {
+  let made = largeTemplates.get(size);
+  if (made) return made;
+  made = (async () => {
     const template = createWorkspace('evidence-logs-template');
     try {
       const env = kscliEnv(template, { credentials: false });
@@ -63,9 +73,9 @@ function largeState(): Promise<string> {
           '--scenario',
           'large',
           '--keys',
-          '200',
+          String(size.keys),
           '--store-keys',
-          '60',
+          String(size.storeKeys),
           '--used-share',
           '50%',
           '--noise-events',
@@ -83,7 +93,8 @@ function largeState(): Promise<string> {
       template.remove();
     }
   })();
-  return largeTemplate;
+  largeTemplates.set(size, made);
+  return made;
 }
 
 /** A served sandbox on its own state: the large scenario, changed by `edit` before serving. */
@@ -92,6 +103,7 @@ async function largeSandbox(
   edit?: (state: any, now: number) => void,
   extraServe: string[] = [],
   timing: 'fast' | 'aws' = 'fast',
+  size: LargeSize = LARGE_SIZE,
 ): Promise<{
   ws: Workspace;
   sandbox: ServedSandbox;
@@ -99,7 +111,7 @@ async function largeSandbox(
   stop: () => Promise<void>;
 }> {
   const ws = createWorkspace(label);
-  writeFileSync(ws.statePath, await largeState());
+  writeFileSync(ws.statePath, await largeState(size));
   if (edit) {
     const state = JSON.parse(readFileSync(ws.statePath, 'utf8'));
     edit(state, Date.now() + (state.clockOffsetMs ?? 0));
@@ -298,7 +310,13 @@ describe('each trust condition broken in turn', () => {
   it.concurrent.each(cases)(
     "%s: the per-key APIs answer (for the part not covered), the reason is named, and the verdicts equal the API path's",
     async (label, edit, reason, source) => {
-      const s = await largeSandbox(`evidence-logs-${label.replace(/\W+/g, '-').slice(0, 30)}`, edit);
+      const s = await largeSandbox(
+        `evidence-logs-${label.replace(/\W+/g, '-').slice(0, 30)}`,
+        edit,
+        [],
+        'fast',
+        TRUST_SIZE,
+      );
       try {
         const auto = await s.run(['usage', STORE, '--output', 'json', '--evidence', 'auto', '--days', '120']);
         const doc = json(auto);
