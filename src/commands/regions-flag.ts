@@ -53,40 +53,41 @@ export async function inStoreRegion(
   let searched: string[] = [];
   const failures: string[] = [];
   try {
-    const { SdkEstate } = await import('../aws/estate/sdk-estate.js');
-    const estate = new SdkEstate(await deps.awsConfig());
-    const caller = await estate.callerIdentity();
-    const session = estate.session({ accountId: caller.account });
-    searched =
-      selection.mode === 'list'
-        ? selection.regions
-        : selection.mode === 'all'
-          ? (await session.listRegions())
-              .filter((r) => ['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLING'].includes(r.status))
-              .map((r) => r.name)
-          : [deps.region];
-    const pool = new TaskPool(SEARCH_CONCURRENCY);
-    for (const region of searched) {
-      await pool.submit(async () => {
-        try {
-          if (await session.kms(region).describeStore(storeId)) found.push(region);
-        } catch (error) {
-          const g = classify(error, { accountId: caller.account, region });
-          failures.push(`${region} (${g.kind}${g.errorCode ? ` ${g.errorCode}` : ''})`);
-        } finally {
-          session.release(region);
-        }
-      });
-    }
-    await pool.settle();
-    found = found.sort();
-    if (found.length === 0) {
-      throw new KscliError(
-        ExitCode.Blocked,
-        `custom key store ${storeId} was not found in account ${caller.account} in the ${searched.length} Region(s) searched (${searched.join(', ')})${failures.length ? `; not readable: ${failures.join(', ')}` : ''}`,
-        'check the store ID and --profile; kscli stores --regions all lists the stores of every Region',
-      );
-    }
+    const { withEstate } = await import('../aws/estate/sdk-estate.js');
+    await withEstate(await deps.awsConfig(), async (estate) => {
+      const caller = await estate.callerIdentity();
+      const session = estate.session({ accountId: caller.account });
+      searched =
+        selection.mode === 'list'
+          ? selection.regions
+          : selection.mode === 'all'
+            ? (await session.listRegions())
+                .filter((r) => ['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLING'].includes(r.status))
+                .map((r) => r.name)
+            : [deps.region];
+      const pool = new TaskPool(SEARCH_CONCURRENCY);
+      for (const region of searched) {
+        await pool.submit(async () => {
+          try {
+            if (await session.kms(region).describeStore(storeId)) found.push(region);
+          } catch (error) {
+            const g = classify(error, { accountId: caller.account, region });
+            failures.push(`${region} (${g.kind}${g.errorCode ? ` ${g.errorCode}` : ''})`);
+          } finally {
+            session.release(region);
+          }
+        });
+      }
+      await pool.settle();
+      found = found.sort();
+      if (found.length === 0) {
+        throw new KscliError(
+          ExitCode.Blocked,
+          `custom key store ${storeId} was not found in account ${caller.account} in the ${searched.length} Region(s) searched (${searched.join(', ')})${failures.length ? `; not readable: ${failures.join(', ')}` : ''}`,
+          'check the store ID and --profile; kscli stores --regions all lists the stores of every Region',
+        );
+      }
+    });
   } finally {
     await deps.close();
   }

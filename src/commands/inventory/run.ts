@@ -67,51 +67,53 @@ export async function runInventoryCommand(
 ): Promise<InventoryView> {
   const fileAccounts = flags.accounts ? readAccountsFile(flags.accounts) : undefined;
   const config = await deps.awsConfig();
-  const { SdkEstate } = await import('../../aws/estate/sdk-estate.js');
-  const estate = new SdkEstate(config);
-  const caller = await estate.callerIdentity();
-  let local = 'operator';
-  try {
-    local = userInfo().username || local;
-  } catch {
-    /* no user database entry (containers): the caller ARN usually names the operator anyway */
-  }
-  const accounts =
-    fileAccounts ??
-    (flags.org ? await orgAccounts(estate, caller.account, parsed.ou) : [{ id: caller.account, state: 'ACTIVE' }]);
-  const meta: InventoryMeta = {
-    accountSource: fileAccounts ? 'file' : flags.org ? 'org' : 'caller',
-    regions: parsed.regions.mode === 'list' ? parsed.regions.regions : parsed.regions.mode,
-    usage: Boolean(flags.usage),
-    // the run's context flags, and --region naming the cluster's Region (it may not be the run's)
-    retireStep: (clusterId, region) => nextStepIn(deps, region)(['retire-cluster', clusterId]),
-  };
-  const bar = deps.progress.bar(`inventory of ${accounts.length} account(s): account-Regions read`);
-  let result;
-  try {
-    result = await runInventory(estate, {
-      accounts,
-      callerAccount: caller.account,
-      regions: parsed.regions,
-      roleName: parsed.roleName,
-      externalId: parsed.externalId,
-      sessionName: sessionNameFor(operatorOf(caller.arn, local)),
-      concurrency: parsed.concurrency,
-      onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
-      ...(flags.usage
-        ? {
-            usage: {
-              evidence: () => deps.evidence(),
-              days: parsed.days,
-              unusedDays: parsed.unusedDays,
-              now: deps.clock.now(),
-            },
-          }
-        : {}),
-    });
-  } finally {
-    bar.stop();
-  }
+  const { withEstate } = await import('../../aws/estate/sdk-estate.js');
+  const { result, meta } = await withEstate(config, async (estate) => {
+    const caller = await estate.callerIdentity();
+    let local = 'operator';
+    try {
+      local = userInfo().username || local;
+    } catch {
+      /* no user database entry (containers): the caller ARN usually names the operator anyway */
+    }
+    const accounts =
+      fileAccounts ??
+      (flags.org ? await orgAccounts(estate, caller.account, parsed.ou) : [{ id: caller.account, state: 'ACTIVE' }]);
+    const meta: InventoryMeta = {
+      accountSource: fileAccounts ? 'file' : flags.org ? 'org' : 'caller',
+      regions: parsed.regions.mode === 'list' ? parsed.regions.regions : parsed.regions.mode,
+      usage: Boolean(flags.usage),
+      // the run's context flags, and --region naming the cluster's Region (it may not be the run's)
+      retireStep: (clusterId, region) => nextStepIn(deps, region)(['retire-cluster', clusterId]),
+    };
+    const bar = deps.progress.bar(`inventory of ${accounts.length} account(s): account-Regions read`);
+    let result;
+    try {
+      result = await runInventory(estate, {
+        accounts,
+        callerAccount: caller.account,
+        regions: parsed.regions,
+        roleName: parsed.roleName,
+        externalId: parsed.externalId,
+        sessionName: sessionNameFor(operatorOf(caller.arn, local)),
+        concurrency: parsed.concurrency,
+        onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
+        ...(flags.usage
+          ? {
+              usage: {
+                evidence: () => deps.evidence(),
+                days: parsed.days,
+                unusedDays: parsed.unusedDays,
+                now: deps.clock.now(),
+              },
+            }
+          : {}),
+      });
+    } finally {
+      bar.stop();
+    }
+    return { result, meta };
+  });
   // issue 21: what the estate's HSMs cost a month, and the part no key store needs any more
   const [{ estateCosts }, { PRICING_REGION }] = await Promise.all([
     import('../../workflow/cost/estate-costs.js'),

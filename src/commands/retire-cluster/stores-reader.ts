@@ -14,11 +14,12 @@ const CONCURRENCY = 8;
 const ENABLED = ['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLING'];
 
 async function enabledRegions(deps: Deps): Promise<string[]> {
-  const { SdkEstate } = await import('../../aws/estate/sdk-estate.js');
-  const estate = new SdkEstate(await deps.awsConfig());
-  const caller = await estate.callerIdentity();
-  const regions = await estate.session({ accountId: caller.account }).listRegions();
-  return regions.filter((r) => ENABLED.includes(r.status)).map((r) => r.name);
+  const { withEstate } = await import('../../aws/estate/sdk-estate.js');
+  return withEstate(await deps.awsConfig(), async (estate) => {
+    const caller = await estate.callerIdentity();
+    const regions = await estate.session({ accountId: caller.account }).listRegions();
+    return regions.filter((r) => ENABLED.includes(r.status)).map((r) => r.name);
+  });
 }
 
 export function storesReader(deps: Deps, selection: RegionSelection): StoresReader {

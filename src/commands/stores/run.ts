@@ -49,23 +49,24 @@ export async function runStoresInRegions(
   deps: Deps,
   selection: Exclude<RegionSelection, { mode: 'home' }>,
 ): Promise<StoresResult> {
-  const [{ SdkEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
+  const [{ withEstate }, { runInventory }, { DEFAULT_CONCURRENCY }] = await Promise.all([
     import('../../aws/estate/sdk-estate.js'),
     import('../../workflow/estate/inventory.js'),
     import('../../input/estate-options.js'),
   ]);
-  const estate = new SdkEstate(await deps.awsConfig());
-  const caller = await estate.callerIdentity();
-  const bar = deps.progress.bar('Regions read');
-  const result = await runInventory(estate, {
-    accounts: [{ id: caller.account, state: 'ACTIVE' }],
-    callerAccount: caller.account,
-    regions: selection,
-    roleName: 'unused',
-    sessionName: 'kscli',
-    concurrency: DEFAULT_CONCURRENCY,
-    onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
-  }).finally(() => bar.stop());
+  const result = await withEstate(await deps.awsConfig(), async (estate) => {
+    const caller = await estate.callerIdentity();
+    const bar = deps.progress.bar('Regions read');
+    return runInventory(estate, {
+      accounts: [{ id: caller.account, state: 'ACTIVE' }],
+      callerAccount: caller.account,
+      regions: selection,
+      roleName: 'unused',
+      sessionName: 'kscli',
+      concurrency: DEFAULT_CONCURRENCY,
+      onProgress: (p) => bar.update(p.regionsDone, Math.max(p.regionsKnown, p.regionsDone)),
+    }).finally(() => bar.stop());
+  });
   const out: StoresResult = {
     region: deps.region,
     regions: selection.mode === 'all' ? 'all' : selection.regions,

@@ -3,8 +3,8 @@
  * before they expire (kscli's clock says they are within 5 minutes of it), after invalidate(), and
  * every call made with them acts in their account.
  */
-import { describe, expect, it } from 'vitest';
-import { SdkEstate, REFRESH_MARGIN_MS } from '../../../../src/aws/estate/sdk-estate.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SdkEstate, REFRESH_MARGIN_MS, withEstate } from '../../../../src/aws/estate/sdk-estate.js';
 import { classify, isExpiredCredentials } from '../../../../src/workflow/estate/gaps.js';
 import { AwsCallError, ExitCode, KscliError } from '../../../../src/errors.js';
 import { UNIT_CREDENTIALS, useSandbox } from '../../sandbox/in-process.js';
@@ -12,12 +12,22 @@ import { UNIT_CREDENTIALS, useSandbox } from '../../sandbox/in-process.js';
 const sandbox = useSandbox('sessions', 'org');
 
 const config = () => ({ region: 'us-east-1', endpointUrl: sandbox.url, credentials: UNIT_CREDENTIALS, maxAttempts: 1 });
+/** every estate of a test, closed after it (this worker runs other files next: see 'closing an estate') */
+const opened: SdkEstate[] = [];
+const estateOf = (now?: () => number): SdkEstate => {
+  const e = new SdkEstate(config(), now);
+  opened.push(e);
+  return e;
+};
+afterEach(() => {
+  for (const e of opened.splice(0)) e.close();
+});
 const assumes = () => sandbox.sb.requests().filter((r) => r.operation === 'AssumeRole').length;
 
 describe('AccountSession', () => {
   it('assumes once, renews within the refresh margin before expiry, and after invalidate()', async () => {
     let now = Date.now();
-    const estate = new SdkEstate(config(), () => now);
+    const estate = estateOf(() => now);
     const s = estate.session({
       accountId: '200000000003',
       roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole',
@@ -45,7 +55,7 @@ describe('AccountSession', () => {
   });
 
   it('two accounts interleaved on the shared Region client: every call signed as its own account', async () => {
-    const estate = new SdkEstate(config());
+    const estate = estateOf();
     const member = estate.session({
       accountId: '200000000003',
       roleArn: 'arn:aws:iam::200000000003:role/OrganizationAccountAccessRole',
@@ -76,7 +86,7 @@ describe('AccountSession', () => {
   });
 
   it("the caller's own account uses the current credentials and never assumes a role", async () => {
-    const estate = new SdkEstate(config());
+    const estate = estateOf();
     const before = assumes();
     const s = estate.session({ accountId: '111122223333' });
     await s.ready();
@@ -85,7 +95,7 @@ describe('AccountSession', () => {
   });
 
   it('a role that cannot be assumed fails ready() with AccessDenied, classified as assume-role-denied', async () => {
-    const estate = new SdkEstate(config());
+    const estate = estateOf();
     const s = estate.session({
       accountId: '200000000004',
       roleArn: 'arn:aws:iam::200000000004:role/OrganizationAccountAccessRole',
@@ -101,6 +111,30 @@ describe('AccountSession', () => {
       kind: 'assume-role-denied',
       errorCode: 'AccessDenied',
     });
+  });
+});
+
+describe('closing an estate', () => {
+  // Node 20 keeps async hooks on for every promise of the process while an AsyncLocalStorage is
+  // enabled: an estate that never ended its context taxed whatever the process did next
+  it('close() ends the async context of the calls made through it: one under way fails, never borrowing credentials', async () => {
+    const estate = new SdkEstate(config());
+    const self = estate.session({ accountId: '111122223333' });
+    await expect(self.kms('us-west-2').describeStores()).resolves.toBeInstanceOf(Array);
+    const underWay = self.kms('us-west-2').describeStores();
+    estate.close();
+    await expect(underWay).rejects.toThrow(/outside an account context/);
+  });
+
+  it('withEstate closes the estate after its function, when it fails too', async () => {
+    let underWay: Promise<unknown> | undefined;
+    await expect(
+      withEstate(config(), async (estate) => {
+        underWay = estate.session({ accountId: '111122223333' }).kms('us-west-2').describeStores();
+        throw new Error('the command failed');
+      }),
+    ).rejects.toThrow('the command failed');
+    await expect(underWay).rejects.toThrow(/outside an account context/);
   });
 });
 
