@@ -1,8 +1,9 @@
 /**
  * Imported key material (API reference GetParametersForImport, ImportKeyMaterial,
  * DeleteImportedKeyMaterial) for keys created with Origin EXTERNAL:
- * - GetParametersForImport makes an RSA wrapping key pair (RSA_2048/3072/4096) and an import token,
- *   valid together for 24 hours; only the last pair answered is kept (AWS: "The public key and
+ * - GetParametersForImport answers an RSA wrapping key pair (RSA_2048/3072/4096; from a small
+ *   pool per process, wrapping-keys.ts says what that changes) and an import token, valid
+ *   together for 24 hours; only the last pair answered is kept (AWS: "The public key and
  *   its import token are permanently linked and must be used together").
  * - ImportKeyMaterial unwraps the material for real (RSAES_OAEP_SHA_1/256, or
  *   RSA_AES_KEY_WRAP_SHA_1/256: an RSA-OAEP-wrapped AES key, then AES key wrap with padding,
@@ -21,7 +22,6 @@ import {
   createDecipheriv,
   createHash,
   createPrivateKey,
-  generateKeyPairSync,
   privateDecrypt,
   publicEncrypt,
 } from 'node:crypto';
@@ -32,6 +32,7 @@ import { DAY_MS, type KeyRecord } from '../state.js';
 import { keySpecOf, requirePendingNot, resolveKey } from './keys.js';
 import { CURVES, HMAC_BYTES, rsaBits } from './material.js';
 import { CIPHERTEXT_BLOB, checkBlob, checkEnum, optionalString } from './validate.js';
+import { nextWrappingKeyPair } from './wrapping-keys.js';
 
 const WRAPPING_ALGORITHMS = [
   'RSAES_PKCS1_V1_5',
@@ -74,14 +75,15 @@ const getParametersForImport: Handler = (acc, input) => {
       'ValidationException',
       'The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported for importing key material; use RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_256.',
     );
-  const pair = generateKeyPairSync('rsa', { modulusLength: rsaBits(spec)!, publicExponent: 65537 });
+  // a pair of the process's pool (wrapping-keys.ts), never the one of the key's last parameters
+  const pair = nextWrappingKeyPair(rsaBits(spec)!, k.imported?.params?.privateKey);
   const token = Buffer.from(`${TOKEN_PREFIX}${k.id}:${acc.ids.hex(32)}`, 'utf8').toString('base64');
   const validTo = acc.nowMs() + DAY_MS;
   k.imported = {
     ...k.imported,
     params: {
       token,
-      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      privateKey: pair.privateKeyPem,
       algorithm,
       validTo,
     },
@@ -90,7 +92,7 @@ const getParametersForImport: Handler = (acc, input) => {
   return {
     KeyId: acc.keyArn(k.id),
     ImportToken: token,
-    PublicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    PublicKey: pair.publicKeyDer.toString('base64'),
     ParametersValidTo: new Date(validTo),
   };
 };
