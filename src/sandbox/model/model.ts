@@ -76,10 +76,13 @@ export class AccountModel implements SandboxModel {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance: ms must be a finite number >= 0');
     const report: DueReport = { deletedKeys: [], storeTransitions: [], purgedBackups: [] };
     this.catchUp(report);
-    const from = this.now();
+    // one reading of the clock: with the wall clock under it, a second reading could lie a
+    // millisecond later and the report would say the clock moved by ms + 1
+    const fromMs = this.acc.nowMs();
+    const from = new Date(fromMs);
     this.acc.state.clockOffsetMs += ms;
     this.acc.dirty = true;
-    const now = this.acc.nowMs();
+    const now = fromMs + ms;
     advanceWorld(this.acc, now, report);
     this.acc.pruneEvents(now - EVENT_HISTORY_MS);
     sweepAlarms(this.acc, now);

@@ -236,4 +236,12 @@ describe('clock, dirty flag and event order', () => {
     expect(report.deletedKeys.map((k) => k.keyId)).toEqual([DEMO_KEYS.pending]);
     expect(() => m.advance(-1)).toThrow(RangeError);
   });
+
+  it('advance moves the clock by exactly what was asked while the wall clock moves on', () => {
+    // a wall clock that ticks at every reading: a report from two readings would say ms + 1
+    let wall = Date.parse('2026-12-07T12:00:00Z');
+    const m = createModel(scenario('demo'), { wallClock: () => wall++ });
+    const report = m.advance(31 * DAY);
+    expect(report.to.getTime() - report.from.getTime()).toBe(31 * DAY);
+  });
 });
