@@ -50,6 +50,45 @@ const RUNS = Number(process.env.KSCLI_PROPERTY_RUNS ?? 500);
  */
 const FLOOR_SCALE = RUNS / 1000;
 const floor = (n: number): number => n * FLOOR_SCALE;
+
+type Counter = Exclude<keyof typeof coverage, 'exits'>;
+/** Each counter's gain over the set went above its floor (written for the CI count), scaled by `scale`. */
+function expectFloors(gained: (c: Counter) => number, floors: Partial<Record<Counter, number>>, scale: number): void {
+  for (const [counter, n] of Object.entries(floors) as Array<[Counter, number]>)
+    expect(gained(counter), `${counter}: the schedules took this path too rarely`).toBeGreaterThan(n * scale);
+}
+/**
+ * The legacy generator's floors (the generated schedules really took the interesting paths: a
+ * property that never meets a fault, a race or an interrupt proves nothing about them).
+ */
+const LEGACY_FLOORS: Partial<Record<Counter, number>> = {
+  promptRaces: 50,
+  midBatchActs: 50,
+  sigints: 20,
+  faultedRuns: 100,
+  blockedOnRecheck: 10,
+  refusedPrompts: 50,
+  dryRuns: 50,
+  // AWS's deletion lag met kscli: runs while a key was past its DeletionDate but not deleted, and
+  // convergence coming back exactly at the nextRunAfter kscli named
+  runsDuringLag: 20,
+  cameBackAtNextRun: 100,
+  // saved plans applied later (P1, P2): some acted, some were refused because the world moved, some were edited
+  planFilesSaved: 100,
+  appliesApplied: 20,
+  appliesRefused: 20,
+  appliesTampered: 10,
+};
+/** The every-path generator's floors, written for 300 runs: the new paths were really taken. */
+const EVERY_FLOORS: Partial<Record<Counter, number>> = {
+  alarmRuns: 20,
+  scopedDeleteStores: 20,
+  appliesDisturbed: 20,
+  readRaces: 20,
+  queriesStopped: 3,
+  // B11: log groups shorter than the evidence window
+  shortLogGroups: 20,
+};
 /**
  * `npm test` replays fixed seeds so that its coverage floors below (how many runs met a SIGINT, a
  * fault, a race) are facts about one known schedule set, not a draw: with a fresh seed each run, the
@@ -67,8 +106,6 @@ const SEED =
 const PATH = process.env.KSCLI_PROPERTY_PATH;
 /** issue 18: schedules over every path (alarm, scoped delete-store, disturbed applies, evidence faults, read races) */
 const EVERY_RUNS = Number(process.env.KSCLI_PROPERTY_EVERY_RUNS ?? Math.round(RUNS * 0.3));
-/** the every-path floors, written for 300 runs, scaled like `floor` */
-const everyFloor = (n: number): number => (n * EVERY_RUNS) / 300;
 /**
  * The every-path generator is young: its oracle met one false alarm in its first random runs (a
  * failed LookupEvents segment superseded by the per-key fallback's whole-window read, now judged
@@ -107,28 +144,12 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
         },
       );
       if (process.env.KSCLI_RELIABILITY_VERBOSE) console.info(JSON.stringify(coverage));
-      // the generated schedules really took the interesting paths (a property that never meets a
-      // fault, a race or an interrupt proves nothing about them)
+      // the generated schedules really took the interesting paths (LEGACY_FLOORS)
       if (RUNS >= 500 && PATH === undefined) {
         expect(coverage.converged).toBe(coverage.scenarios);
         for (const code of ['0', '1', '3', '8', '130'])
           expect(coverage.exits[code] ?? 0, `no run ended with exit ${code}`).toBeGreaterThan(floor(10));
-        expect(coverage.promptRaces).toBeGreaterThan(floor(50));
-        expect(coverage.midBatchActs).toBeGreaterThan(floor(50));
-        expect(coverage.sigints).toBeGreaterThan(floor(20));
-        expect(coverage.faultedRuns).toBeGreaterThan(floor(100));
-        expect(coverage.blockedOnRecheck).toBeGreaterThan(floor(10));
-        expect(coverage.refusedPrompts).toBeGreaterThan(floor(50));
-        expect(coverage.dryRuns).toBeGreaterThan(floor(50));
-        // AWS's deletion lag met kscli: runs while a key was past its DeletionDate but not deleted,
-        // and convergence coming back exactly at the nextRunAfter kscli named
-        expect(coverage.runsDuringLag).toBeGreaterThan(floor(20));
-        expect(coverage.cameBackAtNextRun).toBeGreaterThan(floor(100));
-        // saved plans applied later (P1, P2): some acted, some were refused because the world moved, some were edited
-        expect(coverage.planFilesSaved).toBeGreaterThan(floor(100));
-        expect(coverage.appliesApplied).toBeGreaterThan(floor(20));
-        expect(coverage.appliesRefused).toBeGreaterThan(floor(20));
-        expect(coverage.appliesTampered).toBeGreaterThan(floor(10));
+        expectFloors((c) => coverage[c], LEGACY_FLOORS, FLOOR_SCALE);
       }
     },
   );
@@ -151,14 +172,7 @@ describe('invariants under random schedules (issue 6 item 7)', () => {
       );
       if (process.env.KSCLI_RELIABILITY_VERBOSE) console.info(JSON.stringify(coverage));
       if (EVERY_RUNS >= 150 && !process.env.KSCLI_PROPERTY_EVERY_PATH) {
-        // the new paths were really taken
-        expect(coverage.alarmRuns - before.alarmRuns).toBeGreaterThan(everyFloor(20));
-        expect(coverage.scopedDeleteStores - before.scopedDeleteStores).toBeGreaterThan(everyFloor(20));
-        expect(coverage.appliesDisturbed - before.appliesDisturbed).toBeGreaterThan(everyFloor(20));
-        expect(coverage.readRaces - before.readRaces).toBeGreaterThan(everyFloor(20));
-        expect(coverage.queriesStopped - before.queriesStopped).toBeGreaterThan(everyFloor(3));
-        // B11: log groups shorter than the evidence window
-        expect(coverage.shortLogGroups - before.shortLogGroups).toBeGreaterThan(everyFloor(20));
+        expectFloors((c) => coverage[c] - before[c], EVERY_FLOORS, EVERY_RUNS / 300);
       }
     },
   );
