@@ -3,7 +3,7 @@
  * date the trial ends, the keys and their failed calls in the JSON (`trial`).
  */
 import { ExitCode } from '../errors.js';
-import type { EvidenceOptions } from '../workflow/evidence-port.js';
+import type { EvidenceOptions, EvidencePort } from '../workflow/evidence-port.js';
 import type { TrialPhaseOptions } from '../workflow/delete-store.js';
 import type { ApplyReport } from '../workflow/plan-runner/apply-items.js';
 import type { Finish } from '../workflow/plan-runner/index.js';
@@ -13,8 +13,14 @@ import type { PlanExtras } from '../schemas/plan.js';
 import type { TrialFlagOptions } from './trial-flags.js';
 import type { NextStep } from '../ui/next-step.js';
 
-export function trialPhaseOptions(t: TrialFlagOptions | undefined, evidence: EvidenceOptions): TrialPhaseOptions {
+/** `port`: the evidence module, for the in-use gate on the keys the trial would disable. */
+export function trialPhaseOptions(
+  t: TrialFlagOptions | undefined,
+  evidence: EvidenceOptions,
+  port: () => Promise<EvidencePort>,
+): TrialPhaseOptions {
   return {
+    usage: { port, evidence },
     days: t?.trialDays ?? DEFAULT_TRIAL_DAYS,
     requested: t?.trialDays !== undefined,
     allowDynamoDbArchive: Boolean(t?.allowDynamoDbArchive),

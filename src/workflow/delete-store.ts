@@ -238,7 +238,8 @@ export async function planDeleteStore(
         ...trial,
         executables: [...trial.executables, ...waitingLines, ...keptLines, ...refused],
         warnings: [...trial.warnings, ...keptWarning],
-        overrides: [...overrides, ...trial.overrides],
+        // both name --allow-in-use when it was given: said once
+        overrides: [...new Set([...overrides, ...trial.overrides])],
         keptKeys,
       };
     }

@@ -19,6 +19,8 @@ export interface KeyAssessment {
   dataCheck?: Check;
   /** issue 19: the resources found under the key (plans show the first, plan files re-check them) */
   dependents?: KeyDependents;
+  /** who made the key's cryptographic calls in the window (CloudTrail), most active first */
+  callers?: string[];
   evidence: unknown;
 }
 

@@ -21,6 +21,7 @@ import { stepCommand, type StepContext } from './context.js';
 import type { PlannedStep, Check, Executable, PlanItem } from './plan.js';
 import type { EvidenceOptions, EvidencePort, KeyAssessment } from './evidence-port.js';
 import { readBack } from './readback.js';
+import { assessOptionsFor } from './assess-options.js';
 import { aliasesByKey, excludedLine, keyDetails, selectKeys } from './key-selection.js';
 import type { KeyRef } from '../input/validate.js';
 import {
@@ -309,30 +310,7 @@ export async function planScheduleItems(
   const items = keys.map((k) => evaluateScheduleKey(k, ctx.store, opts, aliases.get(k.keyId)));
   const toAssess = keys.filter((_, i) => items[i]!.status === 'apply');
   const assessments = toAssess.length
-    ? await evidence.assessKeys(ctx.aws, toAssess, {
-        allowInUse: opts.evidence.allowInUse,
-        allowUnknownUsage: opts.evidence.allowUnknownUsage,
-        ...(opts.evidence.allowDataLoss ? { allowDataLoss: true } : {}),
-        ...(opts.evidence.dependents ? { dependents: opts.evidence.dependents } : {}),
-        ...(opts.evidence.configAggregator ? { configAggregator: opts.evidence.configAggregator } : {}),
-        days: opts.evidence.days,
-        unusedDays: opts.evidence.unusedDays,
-        // the verdict's window ends at the command's clock (a fake clock in tests)
-        now: ctx.clock.now(),
-        // Logs Insights polls wait on the same clock (deterministic in tests)
-        sleep: (ms: number) => ctx.clock.sleep(ms),
-        onProgress: ctx.scanProgress,
-        ...(opts.evidence.evidence ? { evidence: opts.evidence.evidence } : {}),
-        ...((opts.evidence.logGroupArn ?? opts.evidence.logGroup)
-          ? { logGroup: opts.evidence.logGroupArn ?? opts.evidence.logGroup }
-          : {}),
-        region: ctx.region,
-        warn: ctx.say,
-        // the plan says when auto joined the log group and LookupEvents (issue 23)
-        note: ctx.say,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(ctx.queryProgress ? { onQueryProgress: ctx.queryProgress } : {}),
-      })
+    ? await evidence.assessKeys(ctx.aws, toAssess, assessOptionsFor(ctx, opts.evidence))
     : new Map<string, KeyAssessment>();
   // issue 20: a key in a trial is scheduled only once its trial ended without failed calls
   const { reports } = await readTrials(

@@ -54,7 +54,16 @@ describe('the trial is visible in stores, inventory, usage and the plan review (
   });
 
   it('after disable-keys --trial-days 14, stores and inventory count the 3 keys in the trial (not the key Disabled before)', async () => {
-    const d = await t.kscli(['disable-keys', DEMO.hsmStore, '--trial-days', '14', '--yes', '--output', 'json']);
+    const d = await t.kscli([
+      'disable-keys',
+      DEMO.hsmStore,
+      '--trial-days',
+      '14',
+      '--allow-in-use',
+      '--yes',
+      '--output',
+      'json',
+    ]);
     expectExit(d, 0);
     const mark = t.sandbox.mark();
     const stores = await t.kscli(['stores', '--output', 'json']);

@@ -48,7 +48,7 @@ describe('a trial on the demo account', () => {
 
   it('disable-keys --dry-run and delete-store --trial-days --dry-run change nothing', async () => {
     const mark = t.sandbox.mark();
-    expectExit(await t.kscli(['disable-keys', DEMO.hsmStore, '--dry-run', '--output', 'json']), 0);
+    expectExit(await t.kscli(['disable-keys', DEMO.hsmStore, '--allow-in-use', '--dry-run', '--output', 'json']), 0);
     const r = await t.kscli(['delete-store', DEMO.hsmStore, '--trial-days', '14', '--allow-in-use', '--dry-run']);
     expectExit(r, 0);
     expect(
@@ -58,6 +58,34 @@ describe('a trial on the demo account', () => {
     ).toHaveLength(3);
     expectNoMutatingRequests(t.sandbox.requestsSince(mark));
   });
+
+  it.each([
+    ['disable-keys', []],
+    ['delete-store', ['--trial-days', '14']],
+    ['schedule-deletion', ['--trial-days', '14']],
+  ])(
+    '%s: a key in use is not disabled for a trial without --allow-in-use (exit 3, its caller named, nothing changed)',
+    async (cmd, extra) => {
+      const mark = t.sandbox.mark();
+      const r = await t.kscli([cmd, DEMO.hsmStore, ...extra, '--yes', '--output', 'json']);
+      expectExit(r, 3);
+      const line = r
+        .json()
+        .plan.find((i: { target: string; action: string }) => i.target === DEMO.keys.used && i.action === 'DisableKey');
+      expect(line.status).toBe('blocked');
+      expect(line.reason).toMatch(/^in-use: .*role\/app-backend will fail until EnableKey \(override: --allow-in-use/);
+      expect(line.checks).toContainEqual(expect.objectContaining({ name: 'usage-verdict', ok: false }));
+      expectNoMutatingRequests(t.sandbox.requestsSince(mark));
+      // the keys nobody calls would go ahead: their lines carry their verdict
+      const other = r
+        .json()
+        .plan.find(
+          (i: { target: string; action: string }) => i.target === DEMO.keys.unusedA && i.action === 'DisableKey',
+        );
+      expect(other.status).toBe('apply');
+      expect(other.details.verdict).not.toBe('in-use');
+    },
+  );
 
   it('a --trial-days outside 1-90 is bad input (exit 2), before any AWS call', async () => {
     const mark = t.sandbox.mark();

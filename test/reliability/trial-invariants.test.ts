@@ -4,6 +4,7 @@
  *   T1 no key is scheduled before its trial has ended, unless named with --end-trial
  *   T2 enable-keys enables only keys disabled for a trial (tagged by kscli, not untagged since), or named with --key
  *   T3 a trial with failed calls never proceeds: no key is scheduled after a failed call during its trial
+ *   T4 no key in use is disabled for a trial without --allow-in-use
  * A scripted trial on the demo (kscli in-process against the in-process sandbox, the sandbox clock
  * as kscli's clock) holds all three; each has a sabotage (a test-only module mock that breaks one
  * rule in kscli) that the invariant named for it catches. The judge is helpers/trial-judge.ts, the
@@ -30,7 +31,7 @@ const STORE = 'cks-1234567890abcdef0';
 const XKS_STORE = 'cks-11111111111111111';
 const DAY = 86_400_000;
 
-async function script(kind: 'failing' | 'running') {
+async function script(kind: 'failing' | 'running' | 'in-use') {
   const sb = new InProcessSandbox({ seed: 20 });
   const ports = inProcessPorts(() => sb);
   const home = mkdtempSync(join(tmpdir(), 'kscli-trial-inv-'));
@@ -40,6 +41,11 @@ async function script(kind: 'failing' | 'running') {
     runs.push({ n: sb.run, argv });
     return runKscli(sb, ports, home, [...argv, '--output', 'json', '--yes']);
   };
+  if (kind === 'in-use') {
+    // a trial over the demo store, whose alias/payments-legacy the app role decrypts with: refused
+    const r = await kscli(['disable-keys', STORE, '--trial-days', '14']);
+    return { sb, runs, code: r.code };
+  }
   // a running trial on the external store (nobody calls its keys); a failing one on the demo store
   const store = kind === 'running' ? XKS_STORE : STORE;
   const first = await kscli(['delete-store', store, '--trial-days', '14', '--allow-in-use']);
@@ -52,10 +58,10 @@ async function script(kind: 'failing' | 'running') {
     await kscli(['delete-store', STORE, '--allow-in-use', '--allow-unknown-usage', '--allow-data-loss']);
     await kscli(['enable-keys', STORE]);
   }
-  return { sb, runs };
+  return { sb, runs, code: 0 };
 }
 
-describe('trial invariants T1-T3', () => {
+describe('trial invariants T1-T4', () => {
   it('hold on the scripted trials (no sabotage)', async () => {
     for (const kind of ['running', 'failing'] as const) {
       const { sb, runs } = await script(kind);
@@ -66,12 +72,18 @@ describe('trial invariants T1-T3', () => {
       );
       expect(sb.requests.filter((r) => r.operation === 'ScheduleKeyDeletion')).toHaveLength(0);
     }
+    // the key in use stops the trial before any change: exit 3, nothing disabled
+    const { sb, runs, code } = await script('in-use');
+    expect(code).toBe(3);
+    expect(violations(sb, runs)).toEqual([]);
+    expect(sb.requests.filter((r) => r.operation === 'DisableKey')).toHaveLength(0);
   }, 120_000);
 
   it.each([
     ['t1', 'running', 'T1'],
     ['t3', 'failing', 'T3'],
     ['t2', 'failing', 'T2'],
+    ['t4', 'in-use', 'T4'],
   ] as const)(
     'sabotage %s is caught by %s',
     async (which, kind, tag) => {

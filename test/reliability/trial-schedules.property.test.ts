@@ -3,13 +3,14 @@
  * demo account (kscli in-process against the in-process sandbox, the sandbox clock as kscli's clock):
  *   - `delete-store` / `schedule-deletion --trial-days N` (starting a trial, or re-run to proceed),
  *     sometimes with `--end-trial KEY`;
- *   - `disable-keys` (all keys, `--key`, or `--exclude-key`), `enable-keys` (all, or `--key`);
+ *   - `disable-keys` (all keys, `--key`, or `--exclude-key`; with or without `--allow-in-use`),
+ *     `enable-keys` (all, or `--key`);
  *   - sandbox time moving on (the demo's application role calls alias/payments-legacy every 3-4 days);
  *   - the app role starting to call another key of a store (a sandbox caller, src/sandbox/model/callers.ts)
  *     and calling it at once.
- * After every step T1-T3 are judged from the sandbox's record alone (helpers/trial-judge.ts: the
- * request log's TagResource/UntagResource, ScheduleKeyDeletion and EnableKey with sandbox times, and
- * the sandbox's CloudTrail events of failed calls), never from kscli's words. Each invariant is then
+ * After every step T1-T4 are judged from the sandbox's record alone (helpers/trial-judge.ts: the
+ * request log's TagResource/UntagResource, DisableKey, ScheduleKeyDeletion and EnableKey with sandbox
+ * times, and the sandbox's CloudTrail events of successful and failed calls), never from kscli's words. Each invariant is then
  * shown firing on a sabotaged kscli (helpers/trial-sabotage.ts, the sabotages of trial-invariants.test.ts)
  * in a seeded schedule, and the same schedule passes with the real kscli.
  *
@@ -46,7 +47,7 @@ const PROCEED = ['--allow-in-use', '--allow-unknown-usage', '--allow-data-loss']
 type Step =
   | { kind: 'trial'; cmd: 'delete-store' | 'schedule-deletion'; store: number; days: number; endTrial?: number }
   | { kind: 'proceed'; cmd: 'delete-store' | 'schedule-deletion'; store: number; endTrial?: number }
-  | { kind: 'disable'; store: number; days: number; key?: number; exclude?: number }
+  | { kind: 'disable'; store: number; days: number; key?: number; exclude?: number; allowInUse?: boolean }
   | { kind: 'enable'; store: number; key?: number }
   | { kind: 'advance'; hours: number }
   | { kind: 'call'; store: number; key: number };
@@ -76,6 +77,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       days: fc.integer({ min: 1, max: 20 }),
       key: keyIx,
       exclude: keyIx,
+      allowInUse: fc.boolean(),
     },
     { requiredKeys: ['kind', 'store', 'days'] },
   ),
@@ -118,14 +120,22 @@ function argvOf(sb: InProcessSandbox, step: Step): string[] | undefined {
       const key = opt('--key', step.key);
       // --exclude-key of the key named with --key would be a contradiction kscli refuses (exit 2)
       const exclude = pick(step.exclude) === key[1] ? [] : opt('--exclude-key', step.exclude);
-      return ['disable-keys', store, '--trial-days', String(step.days), ...key, ...exclude];
+      return [
+        'disable-keys',
+        store,
+        '--trial-days',
+        String(step.days),
+        ...key,
+        ...exclude,
+        ...(step.allowInUse ? ['--allow-in-use'] : []),
+      ];
     }
     case 'enable':
       return ['enable-keys', store, ...opt('--key', step.key)];
   }
 }
 
-/** Plays one schedule; after each step, the T1-T3 violations in the sandbox's record (empty: none). */
+/** Plays one schedule; after each step, the T1-T4 violations in the sandbox's record (empty: none). */
 async function play(steps: Step[], coverage?: Coverage): Promise<{ violations: string[]; story: string[] }> {
   // its temporary home goes with it (it was left in the temporary directory, one per schedule)
   const home = mkdtempSync(join(tmpdir(), 'kscli-trial-prop-'));
@@ -195,8 +205,8 @@ const property = (coverage?: Coverage) =>
     if (violations.length > 0) throw new Error(`${violations.join('\n')}\n--- schedule:\n${story.join('\n')}`);
   });
 
-describe('the trial in random schedules (T1-T3 after every step)', () => {
-  it(`${RUNS} seeded schedules hold T1-T3`, async () => {
+describe('the trial in random schedules (T1-T4 after every step)', () => {
+  it(`${RUNS} seeded schedules hold T1-T4`, async () => {
     const coverage: Coverage = { trialsStarted: 0, scheduled: 0, scheduledAfterTrial: 0, enabled: 0, failedCalls: 0 };
     await fc.assert(property(coverage), { numRuns: RUNS, seed: SEED });
     if (process.env.KSCLI_RELIABILITY_VERBOSE) console.log(`trial schedules: ${JSON.stringify(coverage)}`);
@@ -207,7 +217,7 @@ describe('the trial in random schedules (T1-T3 after every step)', () => {
     expect(coverage.failedCalls).toBeGreaterThan(0);
   }, 120_000);
 
-  it.each([['t1', 'T1'] as const, ['t3', 'T3'] as const, ['t2', 'T2'] as const])(
+  it.each([['t1', 'T1'] as const, ['t3', 'T3'] as const, ['t2', 'T2'] as const, ['t4', 'T4'] as const])(
     'sabotage %s is caught by %s in a seeded schedule that passes with the real kscli',
     async (which, tag) => {
       trialSabotage[which] = true;

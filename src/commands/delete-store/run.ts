@@ -131,7 +131,7 @@ export function deleteStoreSpec(deps: Deps, o: DeleteStoreOptions): PlanSpec<Del
     selection: { key: o.flags.key, excludeKey: o.flags.excludeKey, windowDays: o.windowDays },
     plan: async (ctx, keys, journal) => {
       journalRef = journal;
-      const trial = trialPhaseOptions(o.trial, o.evidence);
+      const trial = trialPhaseOptions(o.trial, o.evidence, () => deps.evidence());
       return planDeleteStore(ctx, () => deps.evidence(), keys, {
         schedule: {
           windowDays: o.windowDays,

@@ -10,20 +10,31 @@ import { planDisableKeys, rollbackCommand, trialJson, type TrialPlanned } from '
 import type { KeyFlags, KeySelectionOptions } from '../shared-flags.js';
 import { trialStartedFinish } from '../trial-finish.js';
 import type { NextStep } from '../../ui/next-step.js';
+import type { EvidencePort } from '../../workflow/evidence-port.js';
+import type { TrialUsageOptions } from './options.js';
 
 export interface DisableKeysOptions {
   storeId: string;
   selection: KeySelectionOptions;
   days: number;
   allowDynamoDbArchive: boolean;
+  /** absent in older plan files: no --allow-in-use */
+  usage?: TrialUsageOptions;
   alarm: boolean;
   snsTopicArn?: string;
   logGroup?: string;
   flags: KeyFlags;
 }
 
-/** `step`: the run's next-step line (Deps.nextStep): the rollback and delete-store commands paste as printed. */
-export function disableKeysSpec(o: DisableKeysOptions, step: NextStep): PlanSpec<TrialPlanned> {
+/**
+ * `step`: the run's next-step line (Deps.nextStep): the rollback and delete-store commands paste as
+ * printed. `port`: the evidence module, for the in-use gate.
+ */
+export function disableKeysSpec(
+  o: DisableKeysOptions,
+  step: NextStep,
+  port: () => Promise<EvidencePort>,
+): PlanSpec<TrialPlanned> {
   return {
     command: 'disable-keys',
     storeId: o.storeId,
@@ -33,6 +44,10 @@ export function disableKeysSpec(o: DisableKeysOptions, step: NextStep): PlanSpec
       planDisableKeys(ctx, keys, o.selection, {
         days: o.days,
         allowDynamoDbArchive: o.allowDynamoDbArchive,
+        usage: {
+          port,
+          evidence: { ...(o.usage ?? { allowInUse: false }), ...(o.logGroup ? { logGroup: o.logGroup } : {}) },
+        },
         alarm: o.alarm,
         ...(o.snsTopicArn ? { snsTopicArn: o.snsTopicArn } : {}),
         ...(o.logGroup ? { logGroup: o.logGroup } : {}),
@@ -65,5 +80,11 @@ export function disableKeysSpec(o: DisableKeysOptions, step: NextStep): PlanSpec
 /** What the disable-keys descriptor loads when it runs (src/commands/descriptor.ts). */
 export const planModule: PlanModule<typeof DisableKeysOptionsSchema> = {
   optionsSchema: DisableKeysOptionsSchema,
-  spec: async (deps, o) => ({ spec: disableKeysSpec(o, (args) => deps.nextStep(args)) }),
+  spec: async (deps, o) => ({
+    spec: disableKeysSpec(
+      o,
+      (args) => deps.nextStep(args),
+      () => deps.evidence(),
+    ),
+  }),
 };

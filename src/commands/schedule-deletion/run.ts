@@ -38,7 +38,7 @@ export function scheduleDeletionSpec(
   o: ScheduleDeletionOptions,
   next: NextStep,
 ): PlanSpec<SchedulePlanned> {
-  const trial = trialPhaseOptions(o.trial, o.evidence);
+  const trial = trialPhaseOptions(o.trial, o.evidence, async () => port);
   return {
     command: 'schedule-deletion',
     storeId: o.storeId,

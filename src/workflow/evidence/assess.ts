@@ -72,6 +72,8 @@ export interface KeyAssessment {
   useVerdict?: UseVerdict;
   /** the data at rest under the key, and what the search covered (absent: not searched) */
   dependents?: KeyDependents;
+  /** who made the key's cryptographic calls in the window (CloudTrail), most active first */
+  callers?: string[];
   evidence: KeyEvidence;
   /** the verdict's reason: which evidence, over which dates */
   reason: string;
@@ -154,6 +156,9 @@ export async function assessKeysImpl(
       ...(v.dataCheck ? { dataCheck: v.dataCheck } : {}),
       useVerdict: v.useVerdict,
       ...(dep ? { dependents: dep } : {}),
+      ...(ev.cloudTrail.status === 'ok' && ev.cloudTrail.principals.length
+        ? { callers: ev.cloudTrail.principals.map((p) => p.principal) }
+        : {}),
       evidence: ev,
     });
   }

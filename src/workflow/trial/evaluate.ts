@@ -6,6 +6,9 @@
  *                     [12]: nobody could fail meanwhile, so the trial would prove nothing);
  *                     a key under a DynamoDB table with a trial over 7 days -> blocked unless
  *                     --allow-dynamodb-archive (DynamoDB archives the table, aws-facts-data-at-rest D)
+ *  - withUseVerdict   a key to disable whose usage verdict is `in-use` -> blocked unless
+ *                     --allow-in-use: its callers are known, so disabling it is an outage kscli
+ *                     can foresee, not a test (`unknown` and `unused` keys are what a trial is for)
  *  - evaluateEnable   enable-keys: only keys kscli disabled for a trial (tagged), or keys named
  *                     with --key; never a key Disabled before the trial
  *  - evaluateTrialGate  before ScheduleKeyDeletion: a key in a trial is scheduled only once the
@@ -92,6 +95,55 @@ export function evaluateDisable(
   const note = checks.some((c) => c.overridden) ? ' (DynamoDB may archive its table: --allow-dynamodb-archive)' : '';
   const until = new Date(opts.now.getTime() + opts.days * 86_400_000).toISOString().slice(0, 10);
   return line('apply', `disable for a ${opts.days}-day trial (until about ${until})${note}`);
+}
+
+/** What the in-use gate reads of a key's assessment (src/workflow/evidence-port.ts KeyAssessment). */
+export interface UseAssessment {
+  verdict: string;
+  /** the use verdict alone, when the assessment also searched for data at rest */
+  useVerdict?: string;
+  /** 'usage-verdict': its detail says which evidence, over which dates */
+  check: Check;
+  /** who made the cryptographic calls, most active first */
+  callers?: string[];
+}
+
+/**
+ * Adds a key's usage verdict to its DisableKey line (issue 20's trial). A key kscli sees `in-use`
+ * has a caller it can name: disabling it makes that caller fail, which is an outage foreseen rather
+ * than a trial's finding, so the line is blocked unless --allow-in-use (the same override that
+ * scheduling the key needs after the trial). `unknown` and `unused` keys go ahead: a trial is how
+ * an unknown verdict is resolved. Only the use verdict counts here: data at rest under a key is
+ * unreadable while the key is disabled and readable again after EnableKey (DynamoDB's archive after
+ * 7 days has its own check above).
+ */
+export function withUseVerdict(item: PlanItem, assessment: UseAssessment | undefined, allowInUse: boolean): PlanItem {
+  if (!assessment || item.status !== 'apply' || item.action !== DISABLE) return item;
+  const verdict = assessment.useVerdict ?? assessment.verdict;
+  const callers = assessment.callers ?? [];
+  const details = { ...item.details, verdict, ...(callers.length ? { callers } : {}) };
+  if (verdict !== 'in-use') {
+    const check: Check = { name: 'usage-verdict', ok: true, detail: `${verdict}: ${assessment.check.detail ?? ''}` };
+    return { ...item, checks: [...item.checks, check], details };
+  }
+  const who = callers.length ? `${callers.join(', ')} will fail` : 'its callers will fail';
+  const check: Check = {
+    name: 'usage-verdict',
+    ok: false,
+    detail: assessment.check.detail ?? 'in use',
+    overrideFlag: '--allow-in-use',
+    ...(allowInUse ? { overridden: true } : {}),
+  };
+  const checks = [...item.checks, check];
+  if (!allowInUse)
+    return {
+      ...item,
+      checks,
+      details,
+      status: 'blocked',
+      reason: `in-use: ${check.detail}; disabling it is an outage, not a trial: ${who} until EnableKey (override: --allow-in-use, or leave it out with --exclude-key)`,
+    };
+  return { ...item, checks, details, reason: `${item.reason} (in-use, overridden with --allow-in-use: ${who})` };
 }
 
 /**

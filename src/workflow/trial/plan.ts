@@ -9,11 +9,21 @@ import type { Executable, PlanItem, PlannedStep } from '../plan.js';
 import type { KeyRef } from '../../input/validate.js';
 import { planDisabledUseAlarm } from './alarm.js';
 import { dependentsDynamoDb, type DynamoDbDependents } from './dynamodb.js';
-import { DISABLE, ENABLE, endTrialIds, evaluateDisable, evaluateEnable, type DynamoDependence } from './evaluate.js';
+import {
+  DISABLE,
+  ENABLE,
+  endTrialIds,
+  evaluateDisable,
+  evaluateEnable,
+  withUseVerdict,
+  type DynamoDependence,
+} from './evaluate.js';
 import { disableExecutable, enableExecutable } from './executables.js';
 import { readTrials, trialSentence, type TrialReport } from './state.js';
 import { DYNAMODB_MAX_TRIAL_DAYS, rollbackCommand } from './tags.js';
 import type { TrialJson } from '../../schemas/trial.js';
+import type { EvidenceOptions, EvidencePort, KeyAssessment } from '../evidence-port.js';
+import { assessOptionsFor } from '../assess-options.js';
 
 const noop = async () => ({});
 
@@ -28,6 +38,33 @@ export interface TrialOptions {
   snsTopicArn?: string;
   logGroup?: string;
   dynamo?: DynamoDbDependents;
+  /** the in-use gate's evidence (evaluate.ts withUseVerdict) */
+  usage: TrialUsage;
+}
+
+/**
+ * What the in-use gate reads: the evidence module (loaded only when a key would be disabled) and
+ * the run's evidence flags: --allow-in-use, and where the evidence comes from (--evidence,
+ * --log-group, --log-group-arn, --days).
+ */
+export interface TrialUsage {
+  port: () => Promise<EvidencePort>;
+  evidence: Pick<EvidenceOptions, 'allowInUse' | 'evidence' | 'logGroup' | 'logGroupArn' | 'days' | 'unusedDays'>;
+}
+
+/**
+ * The usage verdicts of the keys a trial would disable: the use evidence alone (the data-at-rest
+ * search is off: it does not gate a reversible step, evaluate.ts withUseVerdict), on the run's
+ * sources and clock. Keys that are not to be disabled are not assessed (evidence costs calls).
+ */
+async function useVerdicts(ctx: StepContext, keys: KeyInfo[], usage: TrialUsage): Promise<Map<string, KeyAssessment>> {
+  if (keys.length === 0) return new Map();
+  const port = await usage.port();
+  return port.assessKeys(
+    ctx.aws,
+    keys,
+    assessOptionsFor(ctx, { ...usage.evidence, allowUnknownUsage: true, alarm: true, dependents: 'off' }),
+  );
 }
 
 export interface TrialPlanned extends PlannedStep {
@@ -69,20 +106,28 @@ async function disableLines(
       keys.filter((k) => k.state === 'Enabled'),
       ctx.region,
     );
-  const out: Executable[] = [];
+  const items: PlanItem[] = [];
   for (const k of keys) {
     // only a trial longer than DynamoDB's 7 days needs to know (one ListGrants per Enabled key)
     const dep: DynamoDependence =
       opts.days > DYNAMODB_MAX_TRIAL_DAYS && k.state === 'Enabled' ? await dynamo.tablesUnderKey(k) : { kind: 'none' };
-    const item = evaluateDisable(
-      k,
-      trials.get(k.keyId),
-      dep,
-      { days: opts.days, now, allowDynamoDbArchive: opts.allowDynamoDbArchive },
-      aliases.get(k.keyId),
+    items.push(
+      evaluateDisable(
+        k,
+        trials.get(k.keyId),
+        dep,
+        { days: opts.days, now, allowDynamoDbArchive: opts.allowDynamoDbArchive },
+        aliases.get(k.keyId),
+      ),
     );
-    out.push(item.status === 'apply' ? disableExecutable(ctx, item, opts.days) : { item, apply: noop });
   }
+  // the in-use gate, on the keys that would be disabled: a key with a known caller is not a trial
+  const toDisable = keys.filter((_, i) => items[i]!.status === 'apply');
+  const verdicts = await useVerdicts(ctx, toDisable, opts.usage);
+  const out: Executable[] = items.map((it) => {
+    const item = withUseVerdict(it, verdicts.get(it.target), opts.usage.evidence.allowInUse);
+    return item.status === 'apply' ? disableExecutable(ctx, item, opts.days) : { item, apply: noop };
+  });
   if (!out.some((e) => e.item.status === 'apply')) return out;
   const alarm: Executable[] = opts.alarm
     ? await planDisabledUseAlarm(ctx.aws, {
@@ -131,7 +176,9 @@ export async function planDisableKeys(
   for (const k of selection.excluded) executables.push({ item: excludedLine(k, DISABLE), apply: noop });
   const applies = executables.filter((e) => e.item.action === DISABLE && e.item.status === 'apply').length;
   const overrides: string[] = [];
-  if (executables.some((e) => e.item.checks.some((c) => c.overridden))) overrides.push('--allow-dynamodb-archive');
+  if (executables.some((e) => e.item.checks.some((c) => c.overridden && c.name === 'dynamodb-trial-length')))
+    overrides.push('--allow-dynamodb-archive');
+  if (opts.usage.evidence.allowInUse) overrides.push('--allow-in-use');
   if (!opts.alarm) overrides.push('--no-alarm');
   return {
     warnings: trialWarnings(applies, opts.days),
@@ -210,7 +257,10 @@ export async function planTrialPhase(
     return {
       phase: 'trial-start',
       warnings: trialWarnings(applies, opts.days),
-      overrides: opts.allowDynamoDbArchive ? ['--allow-dynamodb-archive'] : [],
+      overrides: [
+        ...(opts.allowDynamoDbArchive ? ['--allow-dynamodb-archive'] : []),
+        ...(opts.usage.evidence.allowInUse ? ['--allow-in-use'] : []),
+      ],
       executables,
       trials: reports,
       trialEnd: new Date(now.getTime() + opts.days * 86_400_000),

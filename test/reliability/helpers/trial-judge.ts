@@ -6,6 +6,9 @@
  *   T1 no key is scheduled before its trial has ended, unless named with --end-trial
  *   T2 enable-keys enables only keys disabled for a trial (tagged by kscli, not untagged since), or named with --key
  *   T3 a trial with failed calls never proceeds: no key is scheduled after a failed call during its trial
+ *   T4 no key in use is disabled for a trial without --allow-in-use: no DisableKey of a run without
+ *      the flag on a key with a successful cryptographic call in the 90 days before the run began
+ *      (kscli's default evidence window; the runs judged here do not pass --days)
  */
 import type { InProcessSandbox, LoggedRequest } from './in-process-sandbox.js';
 
@@ -38,8 +41,11 @@ export function activeTrial(
   return trial;
 }
 
-/** The sandbox's CloudTrail record of failed cryptographic calls on `key` (their event times). */
-export function failedCalls(sb: InProcessSandbox, key: string): number[] {
+const CRYPTO = ['Decrypt', 'Encrypt', 'GenerateDataKey'];
+const WINDOW_MS = 90 * 86_400_000;
+
+/** The sandbox's CloudTrail record of cryptographic calls on `key` (their event times): failed ones, or successful ones. */
+function cryptoCalls(sb: InProcessSandbox, key: string, failed: boolean): number[] {
   return sb.model.acc.state.events
     .map(
       (e) =>
@@ -50,18 +56,31 @@ export function failedCalls(sb: InProcessSandbox, key: string): number[] {
           resources?: Array<{ ARN: string }>;
         },
     )
-    .filter((e) => ['Decrypt', 'Encrypt', 'GenerateDataKey'].includes(e.eventName) && e.errorCode)
+    .filter((e) => CRYPTO.includes(e.eventName) && Boolean(e.errorCode) === failed)
     .filter((e) => e.resources?.some((x) => x.ARN.endsWith(`/${key}`)))
     .map((e) => Date.parse(e.eventTime));
 }
+
+/** The sandbox's CloudTrail record of failed cryptographic calls on `key` (their event times). */
+export const failedCalls = (sb: InProcessSandbox, key: string): number[] => cryptoCalls(sb, key, true);
 
 /** Every T1-T3 violation in the sandbox's record so far (`runs`: the argv of each kscli run, by number). */
 export function trialViolations(sb: InProcessSandbox, runs: TrialRun[]): string[] {
   const out: string[] = [];
   const argvOf = (n: number) => runs.find((r) => r.n === n)?.argv ?? [];
   const named = (argv: string[], flag: string, key: string) => argv.some((a, i) => argv[i - 1] === flag && a === key);
+  const runStart = new Map<number, number>();
   for (const r of sb.requests.filter((q) => q.caller === 'kscli')) {
     const key = keyOf(r);
+    if (!runStart.has(r.run)) runStart.set(r.run, T(r));
+    if (r.operation === 'DisableKey' && r.outcome === 'ok' && !argvOf(r.run).includes('--allow-in-use')) {
+      const began = runStart.get(r.run)!;
+      const used = cryptoCalls(sb, key, false).filter((e) => e < began && e >= began - WINDOW_MS);
+      if (used.length)
+        out.push(
+          `T4 ${key} disabled for a trial at ${r.sandboxTime} without --allow-in-use, used at ${new Date(Math.max(...used)).toISOString()}`,
+        );
+    }
     if (r.operation === 'ScheduleKeyDeletion') {
       const trial = activeTrial(sb.requests, key, r.seq);
       if (!trial) continue;

@@ -1,5 +1,5 @@
 /**
- * The trial's three sabotages (issue 20), one per invariant of helpers/trial-judge.ts, slipped in by
+ * The trial's four sabotages (issue 20), one per invariant of helpers/trial-judge.ts, slipped in by
  * a test file's `vi.mock` of src/workflow/trial/evaluate.js and state.js (the factories below), active
  * only while `trialSabotage[x]` is on. Shared by trial-invariants.test.ts and
  * trial-schedules.property.test.ts, so both show the same bugs caught.
@@ -7,7 +7,7 @@
 import type * as Evaluate from '../../../src/workflow/trial/evaluate.js';
 import type * as State from '../../../src/workflow/trial/state.js';
 
-export const trialSabotage = { t1: false, t2: false, t3: false };
+export const trialSabotage = { t1: false, t2: false, t3: false, t4: false };
 
 export function sabotagedEvaluate(orig: typeof Evaluate): typeof Evaluate {
   return {
@@ -18,6 +18,9 @@ export function sabotagedEvaluate(orig: typeof Evaluate): typeof Evaluate {
     // T2: every Disabled key counts as named
     evaluateEnable: (key, trial, named, connected, aliases) =>
       orig.evaluateEnable(key, trial, trialSabotage.t2 || named, connected, aliases),
+    // T4: every run counts as --allow-in-use (a key in use is disabled)
+    withUseVerdict: (item, assessment, allowInUse) =>
+      orig.withUseVerdict(item, assessment, trialSabotage.t4 || allowInUse),
     // T3: a trial with failed calls reads as a clean one
     evaluateTrialGate: (trial, now, endEarly) =>
       orig.evaluateTrialGate(

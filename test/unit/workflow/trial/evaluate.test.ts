@@ -14,6 +14,7 @@ import {
   trialPhase,
   trialTags,
   withTrialGate,
+  withUseVerdict,
   type TrialReport,
 } from '../../../../src/workflow/trial/index.js';
 import type { PlanItem } from '../../../../src/workflow/plan.js';
@@ -86,6 +87,53 @@ describe('evaluateDisable', () => {
       TrialDays: 14,
       TagKeys: ['kscli:trial-start', 'kscli:trial-end'],
     });
+  });
+});
+
+describe('withUseVerdict (the in-use gate on a trial)', () => {
+  const toDisable = () =>
+    evaluateDisable(key('Enabled'), undefined, { kind: 'none' }, { days: 14, now: NOW, allowDynamoDbArchive: false });
+  const assessed = (verdict: string) => ({
+    verdict,
+    check: { name: 'usage-verdict', ok: verdict === 'unused', detail: 'GetKeyLastUsage: Decrypt on 2026-12-04' },
+    callers: ['arn:aws:iam::111122223333:role/app-backend'],
+  });
+  it('a key in use is blocked, naming its callers and the override', () => {
+    const it2 = withUseVerdict(toDisable(), assessed('in-use'), false);
+    expect(it2.status).toBe('blocked');
+    expect(it2.reason).toMatch(/^in-use: GetKeyLastUsage: Decrypt on 2026-12-04; .*role\/app-backend will fail/);
+    expect(it2.reason).toMatch(/override: --allow-in-use/);
+    expect(it2.checks.at(-1)).toMatchObject({ name: 'usage-verdict', ok: false, overrideFlag: '--allow-in-use' });
+    expect(it2.details).toMatchObject({ verdict: 'in-use', callers: ['arn:aws:iam::111122223333:role/app-backend'] });
+  });
+  it('--allow-in-use lets it go ahead, recorded as an override and said in the reason', () => {
+    const it2 = withUseVerdict(toDisable(), assessed('in-use'), true);
+    expect(it2.status).toBe('apply');
+    expect(it2.checks.at(-1)).toMatchObject({ ok: false, overridden: true });
+    expect(it2.reason).toMatch(/in-use, overridden with --allow-in-use/);
+  });
+  it('the use verdict decides, not data found under the key (a trial is reversible)', () => {
+    const it2 = withUseVerdict(toDisable(), { ...assessed('protects-data'), useVerdict: 'unused' }, false);
+    expect(it2.status).toBe('apply');
+    expect(withUseVerdict(toDisable(), { ...assessed('protects-data'), useVerdict: 'in-use' }, false).status).toBe(
+      'blocked',
+    );
+  });
+  it.each(['unknown', 'unused'])('a key whose verdict is %s goes ahead, its verdict on the line', (v) => {
+    const it2 = withUseVerdict(toDisable(), assessed(v), false);
+    expect(it2.status).toBe('apply');
+    expect(it2.checks.at(-1)).toMatchObject({ name: 'usage-verdict', ok: true });
+    expect(it2.details?.verdict).toBe(v);
+  });
+  it('lines that do not disable are left alone (skipped, or not assessed)', () => {
+    const skipped = evaluateDisable(
+      key('Disabled'),
+      undefined,
+      { kind: 'none' },
+      { days: 14, now: NOW, allowDynamoDbArchive: false },
+    );
+    expect(withUseVerdict(skipped, assessed('in-use'), false)).toEqual(skipped);
+    expect(withUseVerdict(toDisable(), undefined, false)).toEqual(toDisable());
   });
 });
 
