@@ -5,11 +5,17 @@
  * the workers' TMPDIR points there (`os.tmpdir()` reads it), so a test that forgets its own
  * clean-up, or a file that fails half-way, no longer leaves directories in /tmp: a whole `npm test`
  * left about 1,400 of them (session 10 counted 16,000 `kscli-test-*` homes from earlier runs).
- * `KSCLI_E2E_KEEP=1` keeps it, with the workspaces the e2e harness names.
+ * `KSCLI_E2E_KEEP=1` keeps it, with the workspaces the e2e harness names. Before it goes, the
+ * kscli processes the run left running (a worker killed with SIGKILL cannot stop its `sandbox
+ * serve` children) are stopped: test/leftover-processes.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { reapLeftovers } from './leftover-processes.js';
+
+const BIN = fileURLToPath(new URL('../bin/kscli.js', import.meta.url));
 
 /** the run's directory: made when vitest.config.ts is read, in the main process, before any worker */
 export function runTempDir(): string {
@@ -28,6 +34,10 @@ export default function setup(): () => void {
   return () => {
     run.kscliTestRunUsers = (run.kscliTestRunUsers ?? 1) - 1;
     if (run.kscliTestRunUsers > 0) return;
+    // the kscli processes of a test file that died without its clean-up (leftover-processes.ts)
+    const reaped = reapLeftovers(dir, BIN);
+    if (reaped.length)
+      console.warn(`tests: stopped ${reaped.length} kscli process(es) a test file left running: ${reaped.join(', ')}`);
     if (process.env.KSCLI_E2E_KEEP === '1') console.warn(`tests: kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   };
