@@ -20,6 +20,10 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const verdictOf = (i: PlanItem): string | undefined =>
   typeof i.details?.verdict === 'string' ? i.details.verdict : undefined;
 
+/** Who called a key, as its line says (details.callers, set by the trial's in-use gate). */
+const callersOf = (i: PlanItem): string[] =>
+  Array.isArray(i.details?.callers) ? i.details.callers.filter((c): c is string => typeof c === 'string') : [];
+
 /** The resources a key line says are encrypted under the key (issue 19), as "<type> <id>". */
 function dependentsOf(i: PlanItem): string[] {
   const d = i.details?.dependents as
@@ -71,10 +75,18 @@ export function stakeLines(toApply: PlanItem[], now: Date, style: Style): string
   }
   // issue 20: a trial disables keys; say how many, and what undoes it
   const disabled = toApply.filter((i) => i.action === 'DisableKey');
-  if (disabled.length)
+  if (disabled.length) {
     lines.push(
       `${style.bold(plural(disabled.length, 'key'))} will be disabled for a trial: their callers fail until EnableKey (${style.bold('kscli enable-keys')}) undoes it`,
     );
+    // a key in use reaches here only with --allow-in-use: its known callers will fail (trial/evaluate.ts)
+    const inUse = disabled.filter((i) => verdictOf(i) === 'in-use');
+    const callers = [...new Set(inUse.flatMap(callersOf))];
+    if (inUse.length)
+      lines.push(
+        `  ${style.bad(`${inUse.length} of them in use`)} (overridden with --allow-in-use)${callers.length ? `: ${callers.join(', ')} will fail` : ''}`,
+      );
+  }
   const enabled = toApply.filter((i) => i.action === 'EnableKey');
   if (enabled.length && !toApply.some((i) => i.action === 'CancelKeyDeletion'))
     lines.push(`${style.bold(plural(enabled.length, 'key'))} will be enabled again`);

@@ -34,6 +34,23 @@ describe('stake lines of a trial', () => {
     expect(lines.join('\n')).not.toMatch(/ScheduleKeyDeletion|will be enabled/);
   });
 
+  it('a key in use disabled with --allow-in-use: the stake says so and names the callers that will fail', () => {
+    const used: PlanItem = {
+      ...line('a', 'DisableKey'),
+      details: {
+        ...line('a', 'DisableKey').details,
+        verdict: 'in-use',
+        callers: ['arn:aws:iam::111122223333:role/app'],
+      },
+    };
+    const unknown: PlanItem = { ...line('b', 'DisableKey'), details: { verdict: 'unknown' } };
+    const lines = stakeLines([used, unknown], NOW, style);
+    expect(lines).toContain(
+      '  1 of them in use (overridden with --allow-in-use): arn:aws:iam::111122223333:role/app will fail',
+    );
+    expect(stakeLines([unknown], NOW, style).join('\n')).not.toMatch(/in use/);
+  });
+
   it('enable-keys: how many keys will be enabled again', () => {
     const lines = stakeLines([line('a', 'EnableKey'), line('b', 'EnableKey'), line('c', 'EnableKey')], NOW, style);
     expect(lines).toContain('3 keys will be enabled again');
