@@ -144,8 +144,9 @@ export const allowUnknownUsageOption = (): Option =>
     '--allow-unknown-usage',
     'schedule keys whose usage cannot be established (recorded in the journal)',
   ).default(false);
-export const noAlarmOption = (): Option =>
-  new Option('--no-alarm', 'do not require the pending-deletion alarm (recorded in the journal)');
+export const noAlarmOption = (
+  description = "do not require the pending-deletion alarm, nor create a trial's disabled-key-use alarm (recorded in the journal)",
+): Option => new Option('--no-alarm', description);
 export const snsTopicArnOption = (description = 'SNS topic the pending-deletion alarm notifies'): Option =>
   new Option('--sns-topic-arn <arn>', description);
 export const logGroupOption = (

@@ -79,7 +79,7 @@ export default definePlanCommand({
           'disable keys whose usage verdict is in-use as well: their known callers fail until enable-keys (recorded in the journal)',
         ).default(false),
       )
-      .addOption(noAlarmOption())
+      .addOption(noAlarmOption('do not create the disabled-key-use alarm (recorded in the journal)'))
       .addOption(snsTopicArnOption('SNS topic the disabled-key-use alarm notifies'))
       .addOption(
         logGroupOption('CloudWatch Logs group of the trail to put the metric filter on (and to query for evidence)'),
