@@ -105,6 +105,12 @@ describe('a trial on the demo account', () => {
     trialEnd = doc.nextRunAfter;
     expect(Math.abs(Date.parse(trialEnd) - (startedAt + 14 * DAY))).toBeLessThan(60_000);
     expect(doc.trial.keys.map((k: { keyId: string }) => k.keyId).sort()).toEqual(TRIAL_KEYS);
+    // the key in use went ahead on the override, said once (the trial phase and the run both know it)
+    expect(doc.overrides.filter((o: string) => o === '--allow-in-use')).toHaveLength(1);
+    const used = doc.plan.find(
+      (i: { target: string; action: string }) => i.target === DEMO.keys.used && i.action === 'DisableKey',
+    );
+    expect(used.reason).toMatch(/in-use, overridden with --allow-in-use: .*role\/app-backend will fail/);
     // the rollback pastes as printed: this run's endpoint and Region (issue 23)
     expect(doc.trial.rollback).toBe(
       `kscli enable-keys ${DEMO.hsmStore} --region us-east-1 --endpoint-url ${t.sandbox.url}`,
