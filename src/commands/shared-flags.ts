@@ -137,8 +137,9 @@ export function parseEvidenceSourceFlags(flags: EvidenceSourceFlags): EvidenceSo
   };
 }
 
-export const allowInUseOption = (): Option =>
-  new Option('--allow-in-use', 'schedule keys whose usage verdict is in-use (recorded in the journal)').default(false);
+export const allowInUseOption = (
+  description = 'schedule keys whose usage verdict is in-use, and with --trial-days disable them for the trial (recorded in the journal)',
+): Option => new Option('--allow-in-use', description).default(false);
 export const allowUnknownUsageOption = (): Option =>
   new Option(
     '--allow-unknown-usage',

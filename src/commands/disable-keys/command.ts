@@ -9,11 +9,11 @@
  * JSON (--output json): the mutating-command document (schemas/plan.json) with "command":
  * "disable-keys", plan actions "DisableKey" / "PutMetricFilter" / "PutMetricAlarm", and "trial".
  */
-import { Option } from 'commander';
 import { validateStoreId } from '../../input/validate.js';
 import { definePlanCommand } from '../descriptor.js';
 import {
   addKeyOptions,
+  allowInUseOption,
   daysOption,
   evidenceOption,
   logGroupArnOption,
@@ -74,10 +74,9 @@ export default definePlanCommand({
       .addOption(trialDaysOption('how long the trial lasts, in days (1-90)', '14'))
       .addOption(allowDynamoDbArchiveOption())
       .addOption(
-        new Option(
-          '--allow-in-use',
+        allowInUseOption(
           'disable keys whose usage verdict is in-use as well: their known callers fail until enable-keys (recorded in the journal)',
-        ).default(false),
+        ),
       )
       .addOption(noAlarmOption('do not create the disabled-key-use alarm (recorded in the journal)'))
       .addOption(snsTopicArnOption('SNS topic the disabled-key-use alarm notifies'))
