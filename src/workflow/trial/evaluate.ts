@@ -178,13 +178,17 @@ export function evaluateEnable(
       reason: trial ? 'already Enabled (its trial tags are removed)' : 'already Enabled',
       checks: [],
     };
-  if (trial)
+  if (trial) {
+    // a failed trial is why the operator rolls back: say who needed the key
+    const failed =
+      trial.phase === 'failed' && trial.failures.length ? `; it failed: ${callerLines(trial.failures).join('; ')}` : '';
     return {
       ...base,
       status: 'apply',
-      reason: `re-enable: disabled for a trial from ${trial.start}${later}`,
+      reason: `re-enable: disabled for a trial from ${trial.start}${failed}${later}`,
       checks: [{ name: 'disabled-for-trial', ok: true }],
     };
+  }
   if (named)
     return {
       ...base,

@@ -148,6 +148,11 @@ describe('evaluateEnable', () => {
   ] as const)('%s (trial %o, named %s) -> %s', (state, trial, named, status) => {
     expect(evaluateEnable(key(state), trial, named, true).status).toBe(status);
   });
+  it('the rollback of a failed trial names who failed (the reason to roll back); a clean one does not', () => {
+    const failed = evaluateEnable(key('Disabled'), report('failed', 2), false, true);
+    expect(failed.reason).toMatch(/^re-enable: disabled for a trial from \S+; it failed: .+: Decrypt x2 /);
+    expect(evaluateEnable(key('Disabled'), report('running'), false, true).reason).not.toMatch(/failed/);
+  });
 });
 
 describe('evaluateTrialGate (before ScheduleKeyDeletion)', () => {
