@@ -7,13 +7,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DUMMY_CREDENTIALS } from './helpers/credentials.js';
 import { DEMO } from './helpers/demo.js';
-import { ReaderShell } from './readme/shell.js';
+import { ReaderShell, stopAll } from './readme/shell.js';
 import { join } from 'node:path';
 
-const shells: { stop(): void }[] = [];
-afterAll(() => {
-  for (const s of shells) s.stop();
-});
+const shells: { stop(): Promise<void> }[] = [];
+afterAll(() => stopAll(shells));
 
 /** The `kscli ...` lines printed under a line matching `after` (each on a line of its own). */
 function printedSteps(screen: string, after: RegExp): string[] {

@@ -30,7 +30,7 @@ import {
   type ReadmeCommand,
   type ShellBlock,
 } from './readme/extract.js';
-import { ReaderShell, type Env } from './readme/shell.js';
+import { ReaderShell, stopAll, type Env } from './readme/shell.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const blocks = extractBlocks(README);
@@ -93,15 +93,13 @@ class StandInAccount {
     );
   }
 
-  stop(): void {
-    this.admin.stop();
+  stop(): Promise<void> {
+    return this.admin.stop();
   }
 }
 
-const toStop: { stop(): void }[] = [];
-afterAll(() => {
-  for (const s of toStop) s.stop();
-});
+const toStop: { stop(): Promise<void> }[] = [];
+afterAll(() => stopAll(toStop));
 
 function describeRun(c: ReadmeCommand, where: string, code: number | null, screen: string): string {
   return `${c.line ? `README line ${c.line}` : 'example'} (${where}): ${c.text}\n-> exit ${code}, expected ${c.expectedExit}\n--- terminal ---\n${screen}`;

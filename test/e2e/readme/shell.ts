@@ -16,6 +16,12 @@ import { E2E_COMPILE_CACHE } from '../helpers/env.js';
 
 export type Env = Record<string, string>;
 
+/** Stops every one of them even when one fails to, then reports the first failure. */
+export async function stopAll(stoppable: Array<{ stop(): Promise<void> }>): Promise<void> {
+  const failed = (await Promise.allSettled(stoppable.map((s) => s.stop()))).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 export interface ShellResult {
   command: string;
   code: number | null;
@@ -28,6 +34,8 @@ export interface ShellResult {
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g;
 const PROMPT = /Type (cks-[0-9a-f]{17}) to continue/;
 /** variables bash sets itself: never carried from one command to the next */
+/** how long a background command may take to exit after SIGTERM (a server saving its state) */
+const STOP_GRACE_MS = 10_000;
 const SHELL_OWN = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD', 'KSCLI_README_OUT', 'COLUMNS', 'LINES']);
 
 /**
@@ -208,14 +216,37 @@ export class ReaderShell {
     return path;
   }
 
-  stop(): void {
-    for (const c of this.background) {
+  /**
+   * Stops the background commands, then removes the shell's directory. SIGTERM first: `sandbox
+   * serve` saves its state file on it, into this directory, so the removal waits for the process
+   * group to exit (removing while it wrote failed a whole run with ENOTEMPTY, and the shells stopped
+   * after it were never stopped); SIGKILL if it lingers.
+   */
+  async stop(): Promise<void> {
+    const signal = (c: ChildProcess, sig: NodeJS.Signals) => {
       try {
-        if (c.pid !== undefined && c.exitCode === null) process.kill(-c.pid, 'SIGTERM');
+        if (c.pid !== undefined) process.kill(-c.pid, sig);
       } catch {
         /* already gone */
       }
-    }
+    };
+    const running = this.background.filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(
+      running.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              signal(c, 'SIGKILL');
+              resolve();
+            }, STOP_GRACE_MS);
+            c.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            signal(c, 'SIGTERM');
+          }),
+      ),
+    );
     if (process.env.KSCLI_E2E_KEEP !== '1') rmSync(this.dir, { recursive: true, force: true });
   }
 
