@@ -230,15 +230,21 @@ export function evaluateTrialGate(trial: TrialReport | undefined, now: Date, end
   return { name: 'trial-clean', ok: true, detail: sentence };
 }
 
-/** Adds the trial gate to a key's schedule line; a failed, not overridden gate blocks it. */
+/**
+ * Adds the trial gate to a key's schedule line; a failed, not overridden gate blocks it. A line
+ * another check already blocked (its usage evidence can see the trial's failed calls too) still
+ * carries its trial, and a failed trial's reason comes first: it is the one no flag overrides.
+ */
 export function withTrialGate(item: PlanItem, gate: Check | undefined, trial: TrialReport | undefined): PlanItem {
-  if (!gate || item.status !== 'apply') return item;
+  if (!gate || item.status === 'skip') return item;
   const checks = [...item.checks, gate];
   const details = { ...item.details, trial };
   if (!gate.ok && !gate.overridden) {
     const how = gate.overrideFlag ? ` (to cut it short: ${gate.overrideFlag} ${item.target})` : '';
-    return { ...item, checks, details, status: 'blocked', reason: `${gate.detail}${how}` };
+    const also = item.status === 'blocked' ? `; ${item.reason}` : '';
+    return { ...item, checks, details, status: 'blocked', reason: `${gate.detail}${how}${also}` };
   }
+  if (item.status === 'blocked') return { ...item, checks, details };
   const note = gate.overridden ? ` (trial cut short with --end-trial)` : ` (${gate.detail})`;
   return { ...item, checks, details, reason: `${item.reason}${note}` };
 }

@@ -181,6 +181,19 @@ describe('evaluateTrialGate (before ScheduleKeyDeletion)', () => {
       expect(out.reason).toMatch(/role\/app-backend: Decrypt x2 .*kscli enable-keys/);
     }
   });
+  it('a line the usage evidence already blocked still carries its trial; a failed trial leads its reason', () => {
+    const blocked: PlanItem = {
+      ...item,
+      status: 'blocked',
+      reason: 'in-use: a failed attempt (override: --allow-in-use)',
+    };
+    const out = withTrialGate(blocked, evaluateTrialGate(report('failed', 1), NOW, false), report('failed', 1));
+    expect(out.status).toBe('blocked');
+    expect(out.details?.trial).toMatchObject({ phase: 'failed' });
+    expect(out.reason).toMatch(/^.*role\/app-backend: Decrypt x1 .*; in-use: a failed attempt/);
+    const clean = withTrialGate(blocked, evaluateTrialGate(report('ended'), NOW, false), report('ended'));
+    expect(clean).toMatchObject({ status: 'blocked', reason: blocked.reason, details: { trial: { phase: 'ended' } } });
+  });
   it('still running: blocked unless cut short by name (--end-trial)', () => {
     expect(withTrialGate(item, evaluateTrialGate(report('running'), NOW, false), report('running')).status).toBe(
       'blocked',
