@@ -21,6 +21,7 @@ import { evidenceProgress } from './ui/query-progress.js';
 import { createStyle, type Style } from './ui/style.js';
 import { nextStepLine } from './ui/next-step.js';
 import { systemClock, type Clock } from './workflow/clock.js';
+import { alignableClock, sandboxClockOffset } from './aws/account-clock.js';
 import type { EvidencePort } from './workflow/evidence-port.js';
 import { recordingEvidence, type EvidenceRecorder } from './workflow/plan-file/evidence-recorder.js';
 import type { VerdictObservation } from './workflow/plan-file/document.js';
@@ -114,6 +115,7 @@ export async function createDeps(app: App): Promise<Deps> {
   const env = app.env;
   const closers: Array<() => Promise<void>> = [];
 
+  const accountClock = alignableClock(inject.clock ?? systemClock);
   let region = inject.region ?? inject.aws?.region;
   let aws = inject.aws;
   let awsConfig: (() => Promise<AwsConfig>) | undefined = inject.awsConfig;
@@ -133,12 +135,24 @@ export async function createDeps(app: App): Promise<Deps> {
     let prepared: Promise<AwsConfig> | undefined;
     const prepare = (cfg: AwsConfig): Promise<AwsConfig> =>
       (prepared ??= (async () => {
-        if (!globals.sandbox) return cfg;
-        const { startSandbox } = await import('./sandbox/index.js');
-        const sandbox = await startSandbox({ port: 0, env, onNotice: (m) => io.err.write(`sandbox: ${m}\n`) });
-        closers.push(() => sandbox.close());
-        debug(`sandbox listening on ${sandbox.url} (state ${sandbox.statePath})`);
-        return { ...cfg, endpointUrl: sandbox.url, serviceEndpoints: undefined, credentials: SANDBOX_CREDENTIALS };
+        let resolved = cfg;
+        if (globals.sandbox) {
+          const { startSandbox } = await import('./sandbox/index.js');
+          const sandbox = await startSandbox({ port: 0, env, onNotice: (m) => io.err.write(`sandbox: ${m}\n`) });
+          closers.push(() => sandbox.close());
+          debug(`sandbox listening on ${sandbox.url} (state ${sandbox.statePath})`);
+          resolved = {
+            ...cfg,
+            endpointUrl: sandbox.url,
+            serviceEndpoints: undefined,
+            credentials: SANDBOX_CREDENTIALS,
+          };
+        }
+        // the account's time: the sandbox's clock on a loopback sandbox (aws/account-clock.ts); a
+        // test's own clock is left alone
+        const offset = inject.clock ? undefined : await sandboxClockOffset(resolved.endpointUrl, debug);
+        if (offset !== undefined) accountClock.align(offset);
+        return resolved;
       })());
     awsConfig = () => prepare(config);
     aws = createAwsPorts(config, { prepare });
@@ -155,7 +169,7 @@ export async function createDeps(app: App): Promise<Deps> {
     region: region ?? 'us-east-1',
     aws,
     prompter: inject.prompter ?? inquirerPrompter(io),
-    clock: inject.clock ?? systemClock,
+    clock: accountClock.clock,
     progress,
     assessProgress: (label) => {
       const bar = progress.bar(label);

@@ -93,6 +93,8 @@ export interface SandboxModel {
   accountFor?(ctx: CallContext): string;
   /** sandbox time: real time plus the offset that `advance` accumulated */
   now(): Date;
+  /** that offset, ms: a client on the same machine reads sandbox time from its own clock with it (kscli's account clock) */
+  clockOffsetMs(): number;
   /**
    * Handle one call. Returns the output object (Dates allowed). Throws SandboxError for AWS errors,
    * including `UnknownOperationException` for operations the model does not implement.

@@ -1,7 +1,8 @@
 /**
  * The end-to-end fault checks judge from the world, not from AWS's refusals (issue 12): these feed
  * them request logs and journals of bugs that a refusal-based check let through, and correct
- * histories that must pass.
+ * histories that must pass. A journal's times are on kscli's clock, which is the sandbox's when it
+ * talks to one (src/aws/account-clock.ts): J3 compares them with the requests' sandbox times.
  */
 import { describe, expect, it } from 'vitest';
 import type { LoggedRequest } from '../e2e/helpers/index.js';
@@ -77,7 +78,7 @@ describe('J3 from the world: a journal "ok" needs a call AWS handled', () => {
     expect(
       doneButNotDone(
         [refused],
-        [line('ScheduleKeyDeletion', KEY, '2026-11-30T10:00:59.000Z', 'already PendingDeletion')],
+        [line('ScheduleKeyDeletion', KEY, '2026-11-30T12:00:59.000Z', 'already PendingDeletion')],
       ),
     ).toHaveLength(1);
     const notFound = req(
@@ -89,14 +90,14 @@ describe('J3 from the world: a journal "ok" needs a call AWS handled', () => {
     expect(
       doneButNotDone(
         [notFound],
-        [line('DeleteCustomKeyStore', STORE, '2026-11-30T10:00:59.000Z', 'was already deleted')],
+        [line('DeleteCustomKeyStore', STORE, '2026-11-30T12:00:59.000Z', 'was already deleted')],
       ),
     ).toHaveLength(1);
   });
   it('an "ok" for a call dropped before AWS handled it, or never sent, is caught', () => {
     const dropped = req('ScheduleKeyDeletion', { KeyId: KEY }, 'dropped', '2026-11-30T12:00:00.000Z', 'drop');
-    expect(doneButNotDone([dropped], [line('ScheduleKeyDeletion', KEY, '2026-11-30T10:00:59.000Z')])).toHaveLength(1);
-    expect(doneButNotDone([], [line('EnableKey', KEY, '2026-11-30T10:00:59.000Z')])).toHaveLength(1);
+    expect(doneButNotDone([dropped], [line('ScheduleKeyDeletion', KEY, '2026-11-30T12:00:59.000Z')])).toHaveLength(1);
+    expect(doneButNotDone([], [line('EnableKey', KEY, '2026-11-30T12:00:59.000Z')])).toHaveLength(1);
   });
   it('an "ok" backed by a handled call passes, also when the answer was lost and a retry met "already"', () => {
     const lost = req(
@@ -110,7 +111,7 @@ describe('J3 from the world: a journal "ok" needs a call AWS handled', () => {
     expect(
       doneButNotDone(
         [lost, retry],
-        [line('ScheduleKeyDeletion', KEY, '2026-11-30T10:00:59.000Z', 'already PendingDeletion')],
+        [line('ScheduleKeyDeletion', KEY, '2026-11-30T12:00:59.000Z', 'already PendingDeletion')],
       ),
     ).toEqual([]);
   });
@@ -118,8 +119,8 @@ describe('J3 from the world: a journal "ok" needs a call AWS handled', () => {
     const later = req('EnableKey', { KeyId: KEY }, 'ok', '2026-11-30T12:00:00.000Z');
     expect(
       doneButNotDone(
-        [{ ...later, time: '2026-11-30T11:00:00.000Z' }],
-        [line('EnableKey', KEY, '2026-11-30T10:00:59.000Z')],
+        [{ ...later, sandboxTime: '2026-11-30T13:00:00.000Z' }],
+        [line('EnableKey', KEY, '2026-11-30T12:00:59.000Z')],
       ),
     ).toHaveLength(1);
   });

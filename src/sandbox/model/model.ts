@@ -36,6 +36,10 @@ export class AccountModel implements SandboxModel {
     return new Date(this.acc.nowMs());
   }
 
+  clockOffsetMs(): number {
+    return this.acc.state.clockOffsetMs;
+  }
+
   /** Applies what came due up to now; alarms are swept once a sandbox minute. */
   private catchUp(report?: DueReport): void {
     const now = this.acc.nowMs();

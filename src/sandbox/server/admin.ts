@@ -2,7 +2,7 @@
  * The admin API, for tests and the serve command: paths under `/__sandbox/`, which no AWS API
  * uses, answered in plain JSON and never written to the request log or CloudTrail.
  *
- *   GET  /__sandbox/health            {"ok":true,"statePath":...,"now":...}
+ *   GET  /__sandbox/health            {"ok":true,"statePath":...,"now":...,"clockOffsetMs":...,"accountId":...}
  *   GET  /__sandbox/requests          {"requests":[RequestLogEntry...]}   DELETE clears the in-memory log
  *   GET  /__sandbox/faults            the FaultConfig in force;  POST replaces it (JSON FaultConfig)
  *   GET  /__sandbox/quotas            {"enabled":..,"overrides":{..}};  POST replaces it
@@ -103,6 +103,8 @@ export async function handleAdmin(
           ok: true,
           statePath: handler.holder.statePath,
           now: model.now().toISOString(),
+          // sandbox time minus this machine's: what `advance` moved (kscli's account clock reads it)
+          clockOffsetMs: model.clockOffsetMs(),
           accountId: model.accountId,
         });
       }

@@ -159,7 +159,8 @@ const HANDLED = new Set(['ok', 'dropped-after-handling']);
 /**
  * J3, judged from the world: every journal line "ok" for a call that changes AWS is backed by a
  * request for the same operation and target that AWS HANDLED (answered ok, or handled with the answer
- * lost), no later than the line. An "ok" after AWS refused the call (InvalidState, NotFound, 5xx,
+ * lost), no later than the line (both on the sandbox's clock: kscli's clock is the sandbox's when it talks
+ * to one, src/aws/account-clock.ts). An "ok" after AWS refused the call (InvalidState, NotFound, 5xx,
  * throttled) or never saw it (dropped before handling) fails, whatever note kscli wrote: when kscli
  * resumes ("already PendingDeletion", "already DISCONNECTED", "already deleted"), an earlier request
  * of its own was handled, and that one backs the line.
@@ -175,7 +176,10 @@ export function doneButNotDone(requests: LoggedRequest[], journal: JournalLine[]
     'PutMetricAlarm',
   ]);
   const backed = (op: string, target: string, by: string) =>
-    requests.some((r) => r.operation === op && requestTarget(r) === target && HANDLED.has(r.outcome) && r.time <= by);
+    requests.some(
+      (r) =>
+        r.operation === op && requestTarget(r) === target && HANDLED.has(r.outcome) && (r.sandboxTime ?? r.time) <= by,
+    );
   return journal
     .filter((l) => l.phase === 'outcome' && l.outcome === 'ok' && l.operation && real.has(l.operation))
     .filter((l) => !backed(l.operation!, keyIdOf(l.target), l.time))

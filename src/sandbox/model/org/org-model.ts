@@ -126,6 +126,10 @@ export class OrgModel implements SandboxModel {
     return new Date(this.env.wallClock() + this.doc.clockOffsetMs);
   }
 
+  clockOffsetMs(): number {
+    return this.doc.clockOffsetMs;
+  }
+
   private session(accessKeyId: string | undefined): SessionRecord | undefined {
     return accessKeyId ? this.doc.sessions[accessKeyId] : undefined;
   }

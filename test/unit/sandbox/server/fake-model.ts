@@ -43,6 +43,10 @@ export class FakeModel implements SandboxModel {
     return new Date(Date.now() + this.state.offsetMs);
   }
 
+  clockOffsetMs(): number {
+    return this.state.offsetMs;
+  }
+
   private key(input: Record<string, unknown>) {
     const id = String(input.KeyId ?? '');
     const key = this.state.keys.find((k) => k.id === id || id.endsWith(`key/${k.id}`));
