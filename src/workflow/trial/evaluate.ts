@@ -18,6 +18,7 @@
  */
 import type { KeyInfo } from '../../aws/ports.js';
 import type { Check, PlanItem } from '../plan.js';
+import type { KeyAssessment } from '../evidence-port.js';
 import { keyDetails } from '../key-selection.js';
 import { callerLines, trialSentence, type TrialReport } from './state.js';
 import { DYNAMODB_MAX_TRIAL_DAYS, TRIAL_END_TAG, TRIAL_START_TAG } from './tags.js';
@@ -97,16 +98,8 @@ export function evaluateDisable(
   return line('apply', `disable for a ${opts.days}-day trial (until about ${until})${note}`);
 }
 
-/** What the in-use gate reads of a key's assessment (src/workflow/evidence-port.ts KeyAssessment). */
-export interface UseAssessment {
-  verdict: string;
-  /** the use verdict alone, when the assessment also searched for data at rest */
-  useVerdict?: string;
-  /** 'usage-verdict': its detail says which evidence, over which dates */
-  check: Check;
-  /** who made the cryptographic calls, most active first */
-  callers?: string[];
-}
+/** What the in-use gate reads of a key's assessment. */
+export type UseAssessment = Pick<KeyAssessment, 'verdict' | 'useVerdict' | 'check' | 'callers'>;
 
 /**
  * Adds a key's usage verdict to its DisableKey line (issue 20's trial). A key kscli sees `in-use`

@@ -16,6 +16,7 @@ import {
   withTrialGate,
   withUseVerdict,
   type TrialReport,
+  type UseAssessment,
 } from '../../../../src/workflow/trial/index.js';
 import type { PlanItem } from '../../../../src/workflow/plan.js';
 
@@ -93,7 +94,7 @@ describe('evaluateDisable', () => {
 describe('withUseVerdict (the in-use gate on a trial)', () => {
   const toDisable = () =>
     evaluateDisable(key('Enabled'), undefined, { kind: 'none' }, { days: 14, now: NOW, allowDynamoDbArchive: false });
-  const assessed = (verdict: string) => ({
+  const assessed = (verdict: UseAssessment['verdict']): UseAssessment => ({
     verdict,
     check: { name: 'usage-verdict', ok: verdict === 'unused', detail: 'GetKeyLastUsage: Decrypt on 2026-12-04' },
     callers: ['arn:aws:iam::111122223333:role/app-backend'],
@@ -119,7 +120,7 @@ describe('withUseVerdict (the in-use gate on a trial)', () => {
       'blocked',
     );
   });
-  it.each(['unknown', 'unused'])('a key whose verdict is %s goes ahead, its verdict on the line', (v) => {
+  it.each(['unknown', 'unused'] as const)('a key whose verdict is %s goes ahead, its verdict on the line', (v) => {
     const it2 = withUseVerdict(toDisable(), assessed(v), false);
     expect(it2.status).toBe('apply');
     expect(it2.checks.at(-1)).toMatchObject({ name: 'usage-verdict', ok: true });
